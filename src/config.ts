@@ -1,0 +1,272 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/** Docker MCP Gateway fills unset secrets with this literal; it must read as "not set". */
+const UNSET_PLACEHOLDER = '<UNKNOWN>';
+
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
+const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const w = v.trim().toLowerCase();
+      if (TRUE_WORDS.has(w)) return true;
+      if (FALSE_WORDS.has(w)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true/false (or 1/0, yes/no, on/off), got '${v}'` });
+      return z.NEVER;
+    });
+
+const num = (fallback: number, min: number, max: number, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v.trim());
+      if (!Number.isFinite(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected ${what} between ${min} and ${max}, got '${v}'` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/**
+ * Every setting with its environment variable. The variable names and meanings are the Python
+ * thruk-mcp's, so an existing deployment keeps working; the table is also the source of the docs.
+ */
+export const ENV_SPEC = {
+  THRUK_BASE_URL: { schema: optionalText, doc: 'Thruk root URL, e.g. https://mon.example.com/mysite/thruk (required unless --demo).' },
+  THRUK_API_KEY: { schema: optionalText, doc: 'Thruk API key, sent as X-Thruk-Auth-Key (required unless --demo). Secret.', secret: true },
+  THRUK_AUTH_USER: { schema: optionalText, doc: 'Impersonate this Thruk user (X-Thruk-Auth-User; needs a superuser key).' },
+  THRUK_VERIFY_SSL: { schema: bool(true), doc: 'Verify Thruk\'s TLS certificate (default true). false is logged as a warning.' },
+  THRUK_CA_FILE: { schema: optionalText, doc: 'PEM file with extra CA certificates for Thruk\'s TLS certificate.' },
+  THRUK_TIMEOUT: { schema: num(30, 1, 600, 'seconds'), doc: 'Timeout of one Thruk request in seconds (default 30).' },
+  THRUK_DEFAULT_BACKENDS: { schema: csv, doc: 'Comma-separated Thruk backends (sites) used when a call names none (default: all).' },
+  THRUK_READ_ONLY: { schema: bool(false), doc: 'Remove every write tool and refuse them by name (default false).' },
+  THRUK_ENABLED_TOOLS: { schema: csv, doc: 'Comma-separated allowlist of tool names; shell wildcards allowed (thruk_list_*). Default: all.' },
+  THRUK_TOOLSETS: { schema: csv, doc: 'Comma-separated toolsets to expose (default: all). See docs/tools.md.' },
+  THRUK_AUDIT_LOG: { schema: bool(true), doc: 'One JSON audit line on stderr per write call (default true).' },
+  THRUK_MAX_CONCURRENT: { schema: num(0, 0, 1000, 'a count'), doc: 'Cap on concurrent Thruk requests; 0 = unlimited (default 0).' },
+  THRUK_CACHE_TTL: { schema: num(15, 0, 3600, 'seconds'), doc: 'Cache lifetime in seconds for slow-moving endpoints (stats, totals, sites…); 0 disables (default 15).' },
+  THRUK_MAX_ANSWER_TOKENS: { schema: num(8000, 500, 100000, 'tokens'), doc: 'Answer budget per tool result; longer results are cut with a notice (default 8000).' },
+  MCP_HTTP_TOKEN: { schema: optionalText, doc: 'Bearer token required on /mcp in HTTP mode. Secret.', secret: true },
+  MCP_HTTP_ALLOW_UNAUTHENTICATED: { schema: bool(false), doc: 'Allow HTTP mode without MCP_HTTP_TOKEN (loopback only unless --allow-remote-unauthenticated).' },
+  MCP_HTTP_ALLOWED_HOSTS: { schema: csv, doc: 'Host header allowlist in HTTP mode (default: localhost, 127.0.0.1, [::1] and the bind address).' },
+  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(), doc: 'Log level on stderr (default info).' },
+  HTTPS_PROXY: { schema: optionalText, doc: 'Proxy for https:// Thruk URLs (also https_proxy).' },
+  HTTP_PROXY: { schema: optionalText, doc: 'Proxy for http:// Thruk URLs (also http_proxy).' },
+  NO_PROXY: { schema: optionalText, doc: 'Hosts that bypass the proxy (also no_proxy).' },
+} as const;
+
+type EnvName = keyof typeof ENV_SPEC;
+
+export const FLAG_SPEC = {
+  listen: { type: 'string', doc: 'Serve Streamable HTTP on this port (path /mcp) instead of stdio.' },
+  host: { type: 'string', doc: 'Bind address for --listen (default 127.0.0.1).' },
+  demo: { type: 'boolean', doc: 'Run against the built-in simulated Thruk estate (no Thruk needed).' },
+  'demo-hosts': { type: 'string', doc: 'Size of the simulated estate for --demo (default 25 hosts).' },
+  'read-only': { type: 'boolean', doc: 'Same as THRUK_READ_ONLY=true.' },
+  toolsets: { type: 'string', doc: 'Same as THRUK_TOOLSETS.' },
+  'allow-remote-unauthenticated': { type: 'boolean', doc: 'With MCP_HTTP_ALLOW_UNAUTHENTICATED=true, also allow a non-loopback bind.' },
+  'log-level': { type: 'string', doc: 'Same as LOG_LEVEL.' },
+  help: { type: 'boolean', short: 'h', doc: 'Show help.' },
+  version: { type: 'boolean', short: 'v', doc: 'Show the version.' },
+} as const;
+
+export interface Config {
+  readonly mode: 'stdio' | 'http';
+  readonly demo: boolean;
+  readonly demoHosts: number;
+  readonly thruk: {
+    readonly baseUrl: string;
+    readonly apiKey: string;
+    readonly authUser: string | undefined;
+    readonly verifySsl: boolean;
+    readonly caFile: string | undefined;
+    readonly timeoutMs: number;
+    readonly defaultBackends: readonly string[];
+    readonly maxConcurrent: number;
+    readonly cacheTtlMs: number;
+  };
+  readonly proxy: { readonly httpProxy?: string; readonly httpsProxy?: string; readonly noProxy?: string };
+  readonly readOnly: boolean;
+  readonly enabledTools: readonly string[];
+  readonly toolsets: readonly string[];
+  readonly auditLog: boolean;
+  readonly maxAnswerTokens: number;
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly token: string | undefined;
+    readonly allowUnauthenticated: boolean;
+    readonly allowRemoteUnauthenticated: boolean;
+    readonly allowedHosts: readonly string[];
+  };
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export type ConfigResult =
+  | { ok: true; config: Config; action: 'serve' }
+  | { ok: true; action: 'help' | 'version' }
+  | { ok: false; issues: string[] };
+
+export const DEMO_BASE_URL = 'http://thruk-simulator.invalid/demo/thruk';
+export const DEMO_API_KEY = 'demo';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+function readEnv(env: Readonly<Record<string, string | undefined>>): Record<EnvName, string | undefined> {
+  const out = {} as Record<EnvName, string | undefined>;
+  for (const name of Object.keys(ENV_SPEC) as EnvName[]) {
+    const raw = env[name] ?? (name.endsWith('_PROXY') ? env[name.toLowerCase()] : undefined);
+    out[name] = raw === UNSET_PLACEHOLDER ? undefined : raw;
+  }
+  return out;
+}
+
+/**
+ * Parses flags and environment once into a frozen Config. Returns every problem at once, each
+ * naming the variable or flag, so a user fixes a broken setup in one round.
+ */
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ConfigResult {
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    const options = Object.fromEntries(
+      Object.entries(FLAG_SPEC).map(([k, v]) => [k, 'short' in v ? { type: v.type, short: v.short } : { type: v.type }]),
+    );
+    flags = parseArgs({ args: [...argv], options, allowPositionals: false, strict: true }).values;
+  } catch (e) {
+    return { ok: false, issues: [`${(e as Error).message}. Run thruk-mcp --help for the options.`] };
+  }
+  if (flags.help === true) return { ok: true, action: 'help' };
+  if (flags.version === true) return { ok: true, action: 'version' };
+
+  const issues: string[] = [];
+  const raw = readEnv(env);
+  const values = {} as Record<EnvName, unknown>;
+  for (const name of Object.keys(ENV_SPEC) as EnvName[]) {
+    const res = ENV_SPEC[name].schema.safeParse(raw[name]);
+    if (res.success) values[name] = res.data;
+    else issues.push(`${name}: ${res.error.issues.map((i) => i.message).join('; ')}`);
+  }
+
+  const demo = flags.demo === true;
+  const demoHosts = parseIntFlag('--demo-hosts', flags['demo-hosts'], 25, 1, 50_000, issues);
+  const port = flags.listen === undefined ? 0 : parseIntFlag('--listen', flags.listen, 0, 0, 65535, issues);
+  const host = typeof flags.host === 'string' ? flags.host : '127.0.0.1';
+  const logLevelFlag = flags['log-level'];
+  let logLevel = (values.LOG_LEVEL as Config['logLevel'] | undefined) ?? 'info';
+  if (typeof logLevelFlag === 'string') {
+    const r = ENV_SPEC.LOG_LEVEL.schema.safeParse(logLevelFlag);
+    if (r.success && r.data !== undefined) logLevel = r.data;
+    else issues.push(`--log-level: expected one of fatal, error, warn, info, debug, trace, silent, got '${logLevelFlag}'`);
+  }
+
+  let baseUrl = (values.THRUK_BASE_URL as string | undefined) ?? '';
+  let apiKey = (values.THRUK_API_KEY as string | undefined) ?? '';
+  if (demo) {
+    baseUrl = DEMO_BASE_URL;
+    apiKey = DEMO_API_KEY;
+  } else {
+    if (baseUrl === '') issues.push('THRUK_BASE_URL: not set. Set it to your Thruk root, e.g. https://mon.example.com/mysite/thruk (or run with --demo).');
+    else if (!/^https?:\/\/[^/]/i.test(baseUrl)) issues.push(`THRUK_BASE_URL: must start with http:// or https://, got '${baseUrl}'`);
+    if (apiKey === '') issues.push('THRUK_API_KEY: not set. Create one in Thruk (user profile → API keys) and pass it in THRUK_API_KEY (or run with --demo).');
+    else if (!/^[A-Za-z0-9_]+$/.test(apiKey)) issues.push('THRUK_API_KEY: Thruk keys contain only letters, digits and _; check for quotes or spaces around the value.');
+  }
+  baseUrl = baseUrl.replace(/\/+$/, '');
+  if (baseUrl.endsWith('/r')) baseUrl = baseUrl.slice(0, -2);
+
+  const mode = flags.listen === undefined ? 'stdio' : 'http';
+  const token = values.MCP_HTTP_TOKEN as string | undefined;
+  const allowUnauthenticated = values.MCP_HTTP_ALLOW_UNAUTHENTICATED as boolean;
+  const allowRemoteUnauthenticated = flags['allow-remote-unauthenticated'] === true;
+  if (mode === 'http' && token === undefined) {
+    if (!allowUnauthenticated) {
+      issues.push('MCP_HTTP_TOKEN: HTTP mode needs a bearer token. Set MCP_HTTP_TOKEN, or MCP_HTTP_ALLOW_UNAUTHENTICATED=true for a loopback-only test setup.');
+    } else if (!isLoopback(host) && !allowRemoteUnauthenticated) {
+      issues.push(`MCP_HTTP_ALLOW_UNAUTHENTICATED: refusing to serve without a token on non-loopback address ${host}. Set MCP_HTTP_TOKEN, bind 127.0.0.1, or pass --allow-remote-unauthenticated if you really mean it.`);
+    }
+  }
+
+  const toolsetsFlag = typeof flags.toolsets === 'string' ? flags.toolsets.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  if (issues.length > 0) return { ok: false, issues };
+
+  const proxy: { httpProxy?: string; httpsProxy?: string; noProxy?: string } = {};
+  if (values.HTTP_PROXY !== undefined) proxy.httpProxy = values.HTTP_PROXY as string;
+  if (values.HTTPS_PROXY !== undefined) proxy.httpsProxy = values.HTTPS_PROXY as string;
+  if (values.NO_PROXY !== undefined) proxy.noProxy = values.NO_PROXY as string;
+
+  const config: Config = {
+    mode,
+    demo,
+    demoHosts,
+    thruk: {
+      baseUrl,
+      apiKey,
+      authUser: values.THRUK_AUTH_USER as string | undefined,
+      verifySsl: values.THRUK_VERIFY_SSL as boolean,
+      caFile: values.THRUK_CA_FILE as string | undefined,
+      timeoutMs: (values.THRUK_TIMEOUT as number) * 1000,
+      defaultBackends: values.THRUK_DEFAULT_BACKENDS as string[],
+      maxConcurrent: values.THRUK_MAX_CONCURRENT as number,
+      cacheTtlMs: (values.THRUK_CACHE_TTL as number) * 1000,
+    },
+    proxy,
+    readOnly: flags['read-only'] === true || (values.THRUK_READ_ONLY as boolean),
+    enabledTools: values.THRUK_ENABLED_TOOLS as string[],
+    toolsets: toolsetsFlag ?? (values.THRUK_TOOLSETS as string[]),
+    auditLog: values.THRUK_AUDIT_LOG as boolean,
+    maxAnswerTokens: values.THRUK_MAX_ANSWER_TOKENS as number,
+    http: {
+      port,
+      host,
+      token,
+      allowUnauthenticated,
+      allowRemoteUnauthenticated,
+      allowedHosts: values.MCP_HTTP_ALLOWED_HOSTS as string[],
+    },
+    logLevel,
+  };
+  return { ok: true, action: 'serve', config: deepFreeze(config) };
+}
+
+function parseIntFlag(name: string, v: string | boolean | undefined, fallback: number, min: number, max: number, issues: string[]): number {
+  if (typeof v !== 'string') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    issues.push(`${name}: expected a whole number between ${min} and ${max}, got '${v}'`);
+    return fallback;
+  }
+  return n;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+/** The process environment, read here and only here (lint-enforced). */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}
