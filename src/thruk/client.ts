@@ -1,0 +1,354 @@
+/**
+ * Thruk REST client: URL building, auth headers, per-attempt timeouts, retries for reads,
+ * concurrency cap, coalescing of identical in-flight GETs and a short TTL cache for slow-moving
+ * endpoints. I/O goes through the `HttpSend` seam (undici in production, a fetch handler in tests).
+ */
+
+import { setTimeout as delay } from 'node:timers/promises';
+import { ResponseCache, deepFreeze, isCacheablePath } from './cache.js';
+import { Coalescer } from './coalesce.js';
+import { failureOfException, failureToError, redact, responseError } from './errors.js';
+import type { Failure, ThrukError, ThrukErrorInit } from './errors.js';
+import { headerValue, isRetryableFailure, parseRetryAfter, retryDelay } from './retry.js';
+import { Semaphore, abortReason } from './semaphore.js';
+import { timedSend } from './transport.js';
+import type { HttpRequest, HttpResponse, HttpSend, TimedResult } from './transport.js';
+
+export { fetchHandlerSend, undiciSend } from './transport.js';
+export type { HttpRequest, HttpResponse, HttpSend, ProxySettings, UndiciSendOptions } from './transport.js';
+
+export type QueryParams = ReadonlyArray<readonly [string, string]>;
+
+export interface ThrukRequestInfo {
+  method: string;
+  path: string;
+  status?: number;
+  ms: number;
+  attempt: number;
+  cached?: boolean;
+  error?: string;
+}
+
+export interface ThrukClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  authUser?: string | undefined;
+  send: HttpSend;
+  timeoutMs?: number | undefined;
+  maxConcurrent?: number | undefined;
+  retries?: number | undefined;
+  cacheTtlMs?: number | undefined;
+  cacheMax?: number | undefined;
+  defaultBackends?: string[] | undefined;
+  postThreshold?: number | undefined;
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  random?: (() => number) | undefined;
+  now?: (() => number) | undefined;
+  onRequest?: ((info: ThrukRequestInfo) => void) | undefined;
+}
+
+export interface CallOptions {
+  query?: QueryParams | undefined;
+  /** Overrides defaultBackends; `[]` means "no /sites prefix" (Thruk's default backends). */
+  backends?: string[] | undefined;
+  signal?: AbortSignal | undefined;
+  /** Force caching on/off; default by path (see isCacheablePath). */
+  cache?: boolean | undefined;
+}
+
+export type FormValue = string | number | boolean;
+
+// ---------------------------------------------------------------- pure URL helpers
+
+/** One fully percent-encoded path segment (also `!'()*`). Refuses '', '.', '..' (dot-segments). */
+export function encodeSegment(name: string): string {
+  if (name === '' || name === '.' || name === '..') {
+    throw new TypeError(`Cannot use ${JSON.stringify(name)} as a Thruk path segment: empty and dot-segments are not addressable`);
+  }
+  let enc: string;
+  try {
+    enc = encodeURIComponent(name);
+  } catch {
+    throw new TypeError('Cannot use a name with an unpaired UTF-16 surrogate as a Thruk path segment');
+  }
+  return enc.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** pathOf('services', 'db-03', 'disk /') === '/services/db-03/disk%20%2F' */
+export function pathOf(...segments: string[]): string {
+  return segments.map((s) => `/${encodeSegment(s)}`).join('');
+}
+
+export function backendsPrefix(backends: readonly string[] | undefined): string {
+  return backends === undefined || backends.length === 0 ? '' : `/sites/${backends.map(encodeSegment).join(',')}`;
+}
+
+export function buildQuery(query: QueryParams | undefined): string {
+  if (query === undefined || query.length === 0) return '';
+  const sp = new URLSearchParams();
+  for (const [k, v] of query) sp.append(k, v);
+  return sp.toString();
+}
+
+/** Trailing slashes dropped; a pasted REST root (`…/thruk/r` or `…/thruk/r/v1`) is accepted too. */
+export function normaliseBaseUrl(baseUrl: string): string {
+  let u: URL;
+  try {
+    u = new URL(baseUrl);
+  } catch {
+    throw new TypeError('Thruk base URL is not a valid URL');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new TypeError(`Thruk base URL must be http(s), got ${u.protocol}`);
+  }
+  return baseUrl.replace(/\/+$/, '').replace(/(\/thruk)\/r(\/v1)?$/, '$1');
+}
+
+const MAX_DISPLAY = 200;
+
+/** Path for messages and logs: never the host; the query only as far as it fits in ~200 chars. */
+export function displayPath(path: string, qs: string): string {
+  const full = qs === '' ? path : `${path}?${qs}`;
+  return full.length <= MAX_DISPLAY ? full : `${full.slice(0, MAX_DISPLAY - 1)}…`;
+}
+
+const READ_TABLES: ReadonlySet<string> = new Set([
+  'hosts', 'host', 'services', 'service', 'hostgroups', 'hostgroup', 'servicegroups', 'servicegroup',
+  'contacts', 'contact', 'contactgroups', 'contactgroup', 'timeperiods', 'timeperiod', 'commands', 'command',
+  'comments', 'comment', 'downtimes', 'downtime', 'logs', 'log', 'alerts', 'alert', 'notifications',
+  'notification', 'checks', 'check', 'processinfo', 'processinfos', 'sites', 'site',
+]);
+
+/**
+ * Thruk runs a POST on a GET-only path as a GET, which lets long filters travel in a form body.
+ * Only livestatus read tables qualify: `/cmd/…`, `…/config`, `/thruk/…`, `/system/…` have real
+ * POST routes where the same request would create or change something.
+ */
+export function canSendReadAsPost(path: string): boolean {
+  const segs = path.split('/').filter((s) => s !== '');
+  const first = segs[0];
+  return first !== undefined && READ_TABLES.has(first) && !segs.includes('cmd') && !segs.includes('config');
+}
+
+export function encodeForm(form: Readonly<Record<string, FormValue>>): string {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(form)) sp.append(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+  return sp.toString();
+}
+
+// ---------------------------------------------------------------- client
+
+interface Prepared {
+  /** Method on the wire (a long read may go out as POST). */
+  method: 'GET' | 'POST';
+  /** What the caller asked for; used in messages. */
+  logical: 'GET' | 'POST';
+  read: boolean;
+  url: string;
+  body?: string;
+  headers: Record<string, string>;
+  /** Logical URL incl. query and auth user: the coalescing/cache identity. */
+  key: string;
+  display: string;
+}
+
+type Outcome = { ok: true; res: HttpResponse } | { ok: false; failure: Failure };
+
+type Loaded = { kind: 'value'; value: unknown } | { kind: 'body'; res: HttpResponse };
+
+const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+  await delay(ms, undefined, signal !== undefined ? { signal } : {});
+};
+
+export class ThrukClient {
+  readonly #base: string;
+  readonly #apiKey: string;
+  readonly #authUser: string | undefined;
+  readonly #send: HttpSend;
+  readonly #timeoutMs: number;
+  readonly #retries: number;
+  readonly #defaultBackends: string[] | undefined;
+  readonly #postThreshold: number;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #random: () => number;
+  readonly #now: () => number;
+  readonly #onRequest: ((info: ThrukRequestInfo) => void) | undefined;
+  readonly #sem: Semaphore;
+  readonly #cache: ResponseCache;
+  readonly #inflight = new Coalescer<Loaded>();
+
+  constructor(opts: ThrukClientOptions) {
+    this.#base = normaliseBaseUrl(opts.baseUrl);
+    this.#apiKey = opts.apiKey;
+    this.#authUser = opts.authUser === '' ? undefined : opts.authUser;
+    this.#send = opts.send;
+    this.#timeoutMs = opts.timeoutMs ?? 30_000;
+    this.#retries = Math.max(0, opts.retries ?? 3);
+    this.#defaultBackends = opts.defaultBackends;
+    this.#postThreshold = opts.postThreshold ?? 4000;
+    this.#sleep = opts.sleep ?? defaultSleep;
+    this.#random = opts.random ?? Math.random;
+    this.#now = opts.now ?? Date.now;
+    this.#onRequest = opts.onRequest;
+    this.#sem = new Semaphore(opts.maxConcurrent ?? 0);
+    this.#cache = new ResponseCache({ ttlMs: opts.cacheTtlMs ?? 15_000, max: opts.cacheMax ?? 500, now: this.#now });
+  }
+
+  async get<T = unknown>(path: string, opts: CallOptions = {}): Promise<T> {
+    const p = this.#prepare('GET', path, opts);
+    if (opts.signal?.aborted === true) throw abortReason(opts.signal);
+    const useCache = this.#cache.enabled && (opts.cache ?? isCacheablePath(path));
+    if (useCache) {
+      const hit = this.#cache.get(p.key);
+      if (hit !== undefined) {
+        this.#report({ method: 'GET', path: p.display, ms: 0, attempt: 0, cached: true });
+        return hit.value as T;
+      }
+    }
+    const mode = useCache ? 'cache' : 'plain';
+    const loaded = await this.#inflight.run(`${mode}\n${p.key}`, (s) => this.#load(p, useCache, s), opts.signal);
+    // Coalesced callers parse their own copy, so one caller's mutation never shows up in another's.
+    return (loaded.kind === 'value' ? loaded.value : this.#parse(loaded.res, p)) as T;
+  }
+
+  async post<T = unknown>(
+    path: string,
+    form: Readonly<Record<string, FormValue>>,
+    opts: Omit<CallOptions, 'cache'> = {},
+  ): Promise<T> {
+    const p = this.#prepare('POST', path, opts, encodeForm(form));
+    try {
+      return this.#parse(await this.#execute(p, opts.signal), p) as T;
+    } finally {
+      // Successful or not, a command may have changed state somewhere.
+      this.invalidate();
+    }
+  }
+
+  invalidate(): void {
+    this.#cache.clear();
+    this.#inflight.clear();
+  }
+
+  #prepare(logical: 'GET' | 'POST', path: string, opts: CallOptions, form?: string): Prepared {
+    if (!path.startsWith('/') || path.includes('?') || path.includes('#')) {
+      throw new TypeError(`Thruk path must start with "/" and carry no query (use opts.query): ${JSON.stringify(path.slice(0, 80))}`);
+    }
+    const prefixed = `${backendsPrefix(opts.backends ?? this.#defaultBackends)}${path}`;
+    const qs = buildQuery(opts.query);
+    const root = `${this.#base}/r${prefixed}`;
+    const logicalUrl = qs === '' ? root : `${root}?${qs}`;
+    const headers: Record<string, string> = { 'X-Thruk-Auth-Key': this.#apiKey, Accept: 'application/json' };
+    if (this.#authUser !== undefined) headers['X-Thruk-Auth-User'] = this.#authUser;
+    const base = {
+      logical,
+      read: logical === 'GET',
+      headers,
+      key: `${this.#authUser ?? ''}\n${logicalUrl}`,
+      display: displayPath(redact(prefixed, this.#apiKey), redact(qs, this.#apiKey)),
+    };
+    if (logical === 'POST') {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      return { ...base, method: 'POST', url: logicalUrl, body: form ?? '' };
+    }
+    if (qs.length > this.#postThreshold && canSendReadAsPost(path)) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      return { ...base, method: 'POST', url: root, body: qs };
+    }
+    return { ...base, method: 'GET', url: logicalUrl };
+  }
+
+  async #load(p: Prepared, useCache: boolean, signal: AbortSignal): Promise<Loaded> {
+    const generation = this.#cache.generation;
+    const res = await this.#execute(p, signal);
+    if (!useCache) return { kind: 'body', res };
+    const value = deepFreeze(this.#parse(res, p));
+    this.#cache.set(p.key, value, generation);
+    return { kind: 'value', value };
+  }
+
+  #parse(res: HttpResponse, p: Prepared): unknown {
+    if (res.status === 204) return null;
+    try {
+      return JSON.parse(res.body) as unknown;
+    } catch {
+      throw responseError(this.#init(p), res.body);
+    }
+  }
+
+  #init(p: Prepared, attempts?: number): ThrukErrorInit {
+    return attempts === undefined
+      ? { method: p.logical, path: p.display }
+      : { method: p.logical, path: p.display, attempts };
+  }
+
+  /** Attempts with retries; resolves with a 2xx response, rejects with a ThrukError or the caller's abort. */
+  async #execute(p: Prepared, signal: AbortSignal | undefined): Promise<HttpResponse> {
+    // Retries must not stretch a call far beyond what a single slow attempt would take.
+    const deadline = this.#now() + 2 * this.#timeoutMs;
+    const minAttemptMs = Math.min(1000, this.#timeoutMs);
+    const maxAttempts = p.read ? this.#retries + 1 : Math.min(2, this.#retries + 1);
+    for (let attempt = 1; ; attempt++) {
+      const budget = Math.max(1, Math.min(this.#timeoutMs, deadline - this.#now()));
+      const outcome = await this.#attempt(p, attempt, budget, signal);
+      if (outcome.ok) return outcome.res;
+      const { failure } = outcome;
+      if (attempt >= maxAttempts || !isRetryableFailure(failure, p.read, attempt)) throw this.#toError(failure, p, attempt);
+      const retryAfter =
+        failure.kind === 'status' ? parseRetryAfter(headerValue(failure.res.headers, 'retry-after'), this.#now()) : undefined;
+      const wait = retryDelay({
+        retryIndex: attempt - 1,
+        retryAfterMs: retryAfter,
+        random: this.#random,
+        remainingMs: deadline - this.#now(),
+        minAttemptMs,
+      });
+      if (wait === undefined) throw this.#toError(failure, p, attempt);
+      try {
+        await this.#sleep(wait, signal);
+      } catch (e) {
+        if (signal?.aborted === true) throw abortReason(signal);
+        throw e;
+      }
+      if (signal?.aborted === true) throw abortReason(signal);
+    }
+  }
+
+  #toError(f: Failure, p: Prepared, attempts: number): ThrukError {
+    return failureToError(f, this.#init(p, attempts), this.#apiKey);
+  }
+
+  /** One attempt under the concurrency cap (held only while sending, never during backoff). */
+  async #attempt(p: Prepared, attempt: number, budgetMs: number, signal: AbortSignal | undefined): Promise<Outcome> {
+    const release = await this.#sem.acquire(signal);
+    const started = performance.now();
+    const req: Omit<HttpRequest, 'signal'> = { method: p.method, url: p.url, headers: { ...p.headers } };
+    if (p.body !== undefined) req.body = p.body;
+    let result: TimedResult;
+    try {
+      result = await timedSend(this.#send, req, budgetMs, signal);
+    } finally {
+      release();
+    }
+    const ms = Math.round(performance.now() - started);
+    if (result.kind === 'response') {
+      const { res } = result;
+      this.#report({ method: p.method, path: p.display, status: res.status, ms, attempt });
+      return res.status >= 200 && res.status < 300 ? { ok: true, res } : { ok: false, failure: { kind: 'status', res } };
+    }
+    if (result.kind === 'aborted') throw result.reason;
+    const failure = failureOfException(result, this.#apiKey);
+    const error = failure.kind === 'timeout' ? `timeout after ${failure.timeoutMs} ms` : failure.reason;
+    this.#report({ method: p.method, path: p.display, ms, attempt, error });
+    return { ok: false, failure };
+  }
+
+  #report(info: ThrukRequestInfo): void {
+    if (this.#onRequest === undefined) return;
+    try {
+      this.#onRequest(info);
+    } catch {
+      // A faulty log/metrics hook must never fail a request.
+    }
+  }
+}
