@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import type { Logger } from '../log.js';
+import { isThrukError, ThrukHttpError, ThrukNetworkError, ThrukResponseError, ThrukTimeoutError } from '../thruk/errors.js';
+import { FilterError } from '../thruk/filter.js';
+import { annotationsFor, ToolInputError, type ToolContext, type ToolDef } from './define.js';
+import { estimateTokens } from './format.js';
+
+export interface McpToolEntry {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: { type: 'object'; [key: string]: unknown };
+  outputSchema: { type: 'object'; [key: string]: unknown };
+  annotations: ReturnType<typeof annotationsFor>;
+}
+
+export interface CallResult {
+  [key: string]: unknown;
+  content: Array<{ type: 'text'; text: string }>;
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+}
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): { type: 'object'; [key: string]: unknown } {
+  const js = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as { type: 'object'; [key: string]: unknown };
+  // 2020-12 is the MCP default dialect; the marker only costs tokens in every tools/list.
+  delete js.$schema;
+  return js;
+}
+
+/** The tools/list entry, derived entirely from the record. Computed once per process. */
+export function toMcpTool(def: ToolDef): McpToolEntry {
+  return {
+    name: def.name,
+    title: def.title,
+    description: def.description,
+    inputSchema: jsonSchema(def.input, 'input'),
+    outputSchema: jsonSchema(def.output, 'output'),
+    annotations: annotationsFor(def),
+  };
+}
+
+export function errorResult(text: string): CallResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/** Turns zod issues into one actionable sentence naming each argument. */
+export function describeInputIssues(def: ToolDef, error: z.ZodError): string {
+  const known = Object.keys(def.input.shape);
+  const parts = error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'arguments';
+    if (issue.code === 'unrecognized_keys') {
+      return `unknown argument${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (valid: ${known.join(', ')})`;
+    }
+    return `${where}: ${issue.message}`;
+  });
+  return `Invalid arguments for ${def.name}: ${parts.join('; ')}.`;
+}
+
+/**
+ * Every failure becomes an isError result with what went wrong and what to do next. Secrets
+ * never appear: Thruk errors carry method, path and Thruk's own words only.
+ */
+export function describeError(def: ToolDef, err: unknown, ctx: Pick<ToolContext, 'config'>): string {
+  if (err instanceof ToolInputError || err instanceof FilterError) return err.message;
+  if (err instanceof ThrukHttpError) {
+    const m = `${(err.thrukMessage ?? '').toLowerCase()} ${(err.thrukDescription ?? '').toLowerCase()}`;
+    if (err.status === 401 || err.status === 403) {
+      if (m.includes('wrong authentication key') || m.includes('not authorized') || err.status === 401) {
+        return `${err.message}. Thruk rejected the credentials: check THRUK_API_KEY (and THRUK_AUTH_USER, which needs a superuser key).`;
+      }
+      return `${err.message}. The Thruk user lacks permission for this; ask a Thruk admin or use a key with more rights.`;
+    }
+    if (err.status === 404) return `${err.message}. Check THRUK_BASE_URL (it should end in /thruk) and the Thruk version (3.x expected).`;
+    if (err.status === 400 && m.includes('failed to find backend')) return `${err.message}. Use thruk_sites to see the backend names.`;
+    if (err.status === 400 && m.includes('possible typo')) return `${err.message}. A filter or column name is not known to Thruk; check the spelling.`;
+    if (err.status === 429 || err.status >= 500) return `${err.message}. Thruk is overloaded or failing; retry in a moment or narrow the query.`;
+    return `${err.message}.`;
+  }
+  if (err instanceof ThrukTimeoutError) return `${err.message}. Narrow the query (filter, fewer columns) or raise THRUK_TIMEOUT.`;
+  if (err instanceof ThrukNetworkError) {
+    const tls = err.code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(err.code);
+    return tls
+      ? `${err.message}. TLS verification failed: set THRUK_CA_FILE to your CA bundle (or THRUK_VERIFY_SSL=false, not recommended).`
+      : `${err.message}. Cannot reach Thruk at ${safeOrigin(ctx.config.thruk.baseUrl)}: check THRUK_BASE_URL, the network and any proxy settings.`;
+  }
+  if (err instanceof ThrukResponseError) return `${err.message}. Thruk sent an unreadable answer; retry, and check any proxy in between.`;
+  if (isThrukError(err)) return `${(err as Error).message}.`;
+  if (err instanceof Error && err.name === 'AbortError') return `${def.name} was cancelled.`;
+  return `Internal error in ${def.name}; it was logged on the server. Please report it if it persists.`;
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'the configured URL';
+  }
+}
+
+const SECRET_ARG = /key|token|password|secret/i;
+
+export function redactArgs(args: unknown): unknown {
+  if (Array.isArray(args)) return args.map(redactArgs);
+  if (args !== null && typeof args === 'object') {
+    return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, SECRET_ARG.test(k) ? '***' : redactArgs(v)]));
+  }
+  return args;
+}
+
+export interface CallDeps {
+  readonly ctx: ToolContext;
+  readonly audit: Logger | undefined;
+}
+
+/** Validates, runs, shapes. Never throws: the model always gets a result it can read. */
+export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): Promise<CallResult> {
+  const { ctx, audit } = deps;
+  const started = Date.now();
+  const parsed = def.input.safeParse(rawArgs ?? {});
+  const writeCall = def.access !== 'read';
+  const auditLine = (outcome: 'ok' | 'error', error?: string) => {
+    if (!writeCall || audit === undefined) return;
+    audit.info({ audit: true, tool: def.name, access: def.access, user: ctx.config.thruk.authUser ?? null, args: redactArgs(rawArgs), outcome, error, ms: Date.now() - started }, 'write call');
+  };
+  if (!parsed.success) {
+    const text = describeInputIssues(def, parsed.error);
+    auditLine('error', text);
+    return errorResult(text);
+  }
+  try {
+    const answer = await def.run(ctx, parsed.data);
+    auditLine('ok');
+    return {
+      content: [{ type: 'text', text: capText(answer.text, ctx.config.maxAnswerTokens) }],
+      structuredContent: answer.data as Record<string, unknown>,
+    };
+  } catch (err) {
+    const text = describeError(def, err, ctx);
+    if (!(err instanceof ToolInputError || err instanceof FilterError || isThrukError(err))) {
+      ctx.log.error({ err, tool: def.name }, 'tool failed unexpectedly');
+    }
+    auditLine('error', text);
+    return errorResult(text);
+  }
+}
+
+/** Safety net behind the per-tool row budgets: text beyond the budget is cut, and says so. */
+export function capText(text: string, maxTokens: number): string {
+  if (estimateTokens(text) <= maxTokens) return text;
+  const keep = maxTokens * 3 - 200;
+  const cut = text.lastIndexOf('\n', keep);
+  const head = text.slice(0, cut > 0 ? cut : keep);
+  return `${head}\n[answer cut at the ${maxTokens}-token budget: ${text.length - head.length} characters not shown; narrow the query, choose fewer columns or page with offset]`;
+}

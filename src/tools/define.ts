@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { ThrukClient } from '../thruk/client.js';
+
+export type Access = 'read' | 'write' | 'destructive';
+
+/** Toolsets group tools for --toolsets; the description is shown in the docs. */
+export const TOOLSETS = {
+  state: 'Live state: hosts, services, groups, problems, counts, sites, contacts.',
+} as const;
+export type Toolset = keyof typeof TOOLSETS;
+
+export interface ToolContext {
+  readonly thruk: ThrukClient;
+  readonly config: Config;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** Wall clock in epoch milliseconds (injected so tests and the simulator agree). */
+  readonly now: () => number;
+  /** Reports progress of long calls; a no-op when the client did not ask for progress. */
+  readonly progress: (done: number, total?: number, message?: string) => Promise<void>;
+}
+
+/** What a tool returns: exact data for structuredContent and a compact text rendering of it. */
+export interface ToolAnswer<O> {
+  readonly data: O;
+  readonly text: string;
+}
+
+export interface ToolDef<I extends z.ZodObject = z.ZodObject, O = unknown> {
+  readonly name: string;
+  readonly title: string;
+  readonly toolset: Toolset;
+  readonly access: Access;
+  /** Repeating the call with the same arguments has no further effect (writes only; reads always are). */
+  readonly idempotent?: boolean;
+  readonly description: string;
+  readonly input: I;
+  readonly output: z.ZodType<O>;
+  readonly run: (ctx: ToolContext, args: z.output<I>) => Promise<ToolAnswer<O>>;
+}
+
+/** Identity helper that keeps the input type of `run` tied to the schema. */
+export function defineTool<I extends z.ZodObject, O>(def: ToolDef<I, O>): ToolDef<I, O> {
+  return def;
+}
+
+/**
+ * A problem with the caller's request that the model can fix (unknown host, bad combination of
+ * arguments…). The adapter shows the message as is, with isError.
+ */
+export class ToolInputError extends Error {
+  override readonly name = 'ToolInputError';
+}
+
+/** The MCP annotations follow from `access`: one field decides safety, nothing is hand-kept. */
+export function annotationsFor(def: Pick<ToolDef, 'access' | 'idempotent' | 'title'>): {
+  title: string;
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+} {
+  return {
+    title: def.title,
+    readOnlyHint: def.access === 'read',
+    destructiveHint: def.access === 'destructive',
+    idempotentHint: def.access === 'read' || def.idempotent === true,
+    // Thruk is one closed system the operator configured, not the open internet.
+    openWorldHint: false,
+  };
+}
