@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { compileFilter, filterSchema } from '../../thruk/filter.js';
+import { defineTool, ToolInputError, type ToolContext } from '../define.js';
+import { cell } from '../format.js';
+import { closest } from '../registry.js';
+import {
+  backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
+  page, parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
+} from './common.js';
+import { HOST_LINE_HEADER, hostLine, multiplePeers, SERVICE_LINE_HEADER, serviceLine } from './rows.js';
+
+/** The Python thruk-mcp's default host columns (parity), plus what our compact rendering reads. */
+export const DEFAULT_HOST_COLUMNS = [
+  'name', 'state', 'plugin_output', 'last_check', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth',
+  'notifications_enabled', 'current_attempt', 'max_check_attempts', 'peer_name',
+] as const;
+const HOST_RENDER_NEEDS = ['has_been_checked', 'state_type', 'is_flapping'];
+
+export const HOST_DETAIL_COLUMNS = [
+  'name', 'alias', 'address', 'state', 'state_type', 'has_been_checked', 'plugin_output', 'long_plugin_output', 'perf_data',
+  'last_check', 'next_check', 'last_state_change', 'current_attempt', 'max_check_attempts', 'acknowledged',
+  'scheduled_downtime_depth', 'downtimes_with_info', 'comments_with_info', 'notifications_enabled', 'active_checks_enabled',
+  'is_flapping', 'groups', 'parents', 'childs', 'check_command', 'check_interval', 'latency', 'execution_time',
+  'custom_variables', 'notes_url', 'peer_name',
+] as const;
+
+const HOST_SERVICE_COLUMNS = [
+  'host_name', 'description', 'state', 'state_type', 'has_been_checked', 'plugin_output', 'last_state_change',
+  'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'is_flapping', 'peer_name',
+];
+
+const HOST_FILTER_FIELDS = ['name', 'address', 'state', 'hostgroup', 'custom_var', 'alias', 'acknowledged', 'scheduled_downtime_depth', 'plugin_output', 'has_been_checked', 'state_type', 'notifications_enabled', 'is_flapping', 'peer_name'] as const;
+
+/** Object names go into filters and command lines; a line break there would inject a Livestatus header. */
+export const objectName = (what: string) =>
+  z.string().min(1).max(1024).regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain line breaks or control characters').describe(what);
+
+export const hostNameArg = objectName('Host name, exactly as in Thruk');
+
+/** Already in the one-line summary at the top of a detail view. */
+export const SHOWN_IN_LINE: ReadonlySet<string> = new Set(['name', 'host_name', 'description', 'state', 'state_type', 'current_attempt', 'max_check_attempts', 'plugin_output']);
+
+export const listHosts = defineTool({
+  name: 'thruk_list_hosts',
+  title: 'List hosts',
+  toolset: 'state',
+  access: 'read',
+  description:
+    'List hosts with state, age of the state, handling (acked/downtime) and check output, one line each. Filter by name, state, hostgroup, custom variable… For only what is broken use thruk_problems; for one host in depth use thruk_get_host.',
+  input: z
+    .object({
+      filter: filterSchema(HOST_FILTER_FIELDS).optional(),
+      limit: limitArg(50),
+      offset: offsetArg,
+      sort: sortArg('name'),
+      columns: columnsArg,
+      backends: backendsArg,
+    })
+    .strict(),
+  output: listOutput,
+  run: async (ctx, args) => {
+    const cols = parseColumns(args.columns, DEFAULT_HOST_COLUMNS);
+    const fetchCols = withColumns(cols.list, cols.custom ? [] : HOST_RENDER_NEEDS);
+    const { params } = compileFilter('hosts', args.filter);
+    // Thruk pushes `limit` to Livestatus before sorting (not a global top-N), so we never send
+    // limit/offset with a sort: fetch the sorted set and page here.
+    const q = query(params, { sort: args.sort, columns: fetchCols?.join(',') });
+    const all = await getRows(ctx, '/hosts', q, parseBackends(args.backends));
+    const now = ctx.now();
+    const shownCols = columnsOf(all, cols.list);
+    const render = cols.custom ? genericLine('hosts', shownCols, now) : hostLine(now, multiplePeers(all));
+    const p = page(all.map((r) => pick(r, cols.list)), render, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
+    const text = renderList('hosts', p.meta, cols.custom ? shownCols : HOST_LINE_HEADER, p.lines);
+    return { data: { ...p.meta, rows: p.rows }, text };
+  },
+});
+
+/** On a miss, suggests near names so the model can correct itself in one step. */
+export async function hostSuggestions(ctx: ToolContext, name: string, backends: string[] | undefined): Promise<string[]> {
+  const rows = await getRows(ctx, '/hosts', [['columns', 'name']], backends);
+  return closest(name, rows.map((r) => String(r.name)), 3);
+}
+
+export function notFound(kind: string, name: string, near: readonly string[], listTool: string): ToolInputError {
+  const hint = near.length > 0 ? ` Did you mean ${near.map((n) => `'${n}'`).join(', ')}?` : '';
+  return new ToolInputError(`No ${kind} named '${name}'.${hint} Use ${listTool} to see the names (names are case-sensitive).`);
+}
+
+const hostDetailOutput = z.object({
+  host: z.record(z.string(), z.unknown()),
+  others: z.array(z.record(z.string(), z.unknown())).optional().describe('Same name on other backends'),
+  services: z.array(z.record(z.string(), z.unknown())).optional(),
+  parents: z.array(z.record(z.string(), z.unknown())).optional(),
+  notes: z.array(z.string()).optional(),
+});
+
+export const getHost = defineTool({
+  name: 'thruk_get_host',
+  title: 'Get host',
+  toolset: 'state',
+  access: 'read',
+  description:
+    'One host in depth: state, output, timing, handling, groups and custom variables, plus its services and the state of its parents (is the problem upstream?). Use thruk_list_hosts to find names.',
+  input: z
+    .object({
+      host: hostNameArg,
+      include_services: z.boolean().default(true).describe('Also list the host\'s services (default true)'),
+      columns: columnsArg,
+      backends: backendsArg,
+    })
+    .strict(),
+  output: hostDetailOutput,
+  run: async (ctx, args) => {
+    const backends = parseBackends(args.backends);
+    const cols = parseColumns(args.columns, HOST_DETAIL_COLUMNS);
+    const q = query([['name', args.host]], { columns: cols.list?.join(',') });
+    const rows = await getRows(ctx, '/hosts', q, backends);
+    if (rows.length === 0) throw notFound('host', args.host, await hostSuggestions(ctx, args.host, backends), 'thruk_list_hosts');
+    const host = rows[0] as Row;
+    const now = ctx.now();
+    const notes: string[] = [];
+    if (rows.length > 1) notes.push(`'${args.host}' exists on ${rows.length} backends (${rows.map((r) => cell(r.peer_name)).join(', ')}); showing the first, the others are in 'others'.`);
+
+    const [services, parents] = await Promise.all([
+      args.include_services ? getRows(ctx, '/services', [['host_name', args.host], ['columns', HOST_SERVICE_COLUMNS.join(',')], ['sort', 'host_name,description']], backends) : Promise.resolve(undefined),
+      parentRows(ctx, host, backends),
+    ]);
+
+    const lines = [`host ${cell(host.name)}`, HOST_LINE_HEADER.join(' | '), hostLine(now, false)(host), ...detailLines(host, 'hosts', now, SHOWN_IN_LINE)];
+    if (parents !== undefined && parents.length > 0) {
+      lines.push(`parents (${parents.length}):`, ...parents.map(hostLine(now, false)));
+    }
+    if (services !== undefined) {
+      lines.push(services.length > 0 ? `services (${services.length}):` : 'services: none', ...services.map(serviceLine(now, false)));
+      if (services.length > 0) lines.splice(lines.length - services.length, 0, SERVICE_LINE_HEADER.join(' | '));
+    }
+    for (const n of notes) lines.push(`Note: ${n}`);
+    const data: z.output<typeof hostDetailOutput> = { host };
+    if (rows.length > 1) data.others = rows.slice(1);
+    if (services !== undefined) data.services = services;
+    if (parents !== undefined) data.parents = parents;
+    if (notes.length > 0) data.notes = notes;
+    return { data, text: lines.join('\n') };
+  },
+});
+
+async function parentRows(ctx: ToolContext, host: Row, backends: string[] | undefined): Promise<Row[] | undefined> {
+  const parents = Array.isArray(host.parents) ? (host.parents as unknown[]).map(String) : [];
+  if (parents.length === 0) return undefined;
+  const { params } = compileFilter('hosts', { field: 'name', op: 'in', value: parents });
+  return getRows(ctx, '/hosts', query(params, { columns: [...DEFAULT_HOST_COLUMNS, ...HOST_RENDER_NEEDS].join(','), sort: 'name' }), backends);
+}
+
+export { HOST_LINE_HEADER };

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { compileFilter, filterSchema, type FilterLeaf } from '../../thruk/filter.js';
+import { defineTool } from '../define.js';
+import { cell, duration, flag, hostStateName, iso, num, serviceStateName } from '../format.js';
+import { backendsArg, columnsArg, getRows, limitArg, offsetArg, page, pageFooter, parseBackends, parseColumns, query, type Row } from './common.js';
+import { rewriteLeaves, stateScope } from './scope.js';
+
+const SERVICE_ONLY: ReadonlySet<string> = new Set(['description', 'servicegroup']);
+const PROBLEM_FILTER_FIELDS = ['state', 'hostgroup', 'servicegroup', 'custom_var', 'host_custom_var', 'host', 'description', 'state_type', 'peer_name'] as const;
+
+const HOST_COLS = ['name', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'peer_name'];
+const SVC_COLS = ['host_name', 'description', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'host_state', 'host_acknowledged', 'host_scheduled_downtime_depth', 'peer_name'];
+
+/** Severity rank: DOWN and UNREACHABLE before services; CRITICAL and UNKNOWN before WARNING. */
+const HOST_RANK: Record<number, number> = { 1: 0, 2: 1 };
+const SVC_RANK: Record<number, number> = { 2: 2, 3: 3, 1: 4 };
+
+const problemRow = z.object({
+  kind: z.enum(['host', 'service']),
+  host: z.string(),
+  service: z.string().optional(),
+  state: z.string(),
+  hard: z.boolean(),
+  attempt: z.string().optional(),
+  since: z.string().optional().describe('ISO-8601 time of the last state change'),
+  duration_s: z.number().optional(),
+  output: z.string(),
+  handled: z.array(z.string()).optional().describe('Why it is handled: acked, downtime, host problem'),
+  peer_name: z.string().optional(),
+  extra: z.record(z.string(), z.unknown()).optional().describe('Requested extra columns'),
+});
+type ProblemRow = z.output<typeof problemRow>;
+
+const problemsOutput = z.object({
+  counts: z.object({
+    hosts: z.record(z.string(), z.number()),
+    services: z.record(z.string(), z.number()),
+  }),
+  total: z.number().describe('Problems listed by this view (unhandled, or all with include_handled)'),
+  offset: z.number(),
+  returned: z.number(),
+  next_offset: z.number().optional(),
+  truncated: z.boolean().optional(),
+  rows: z.array(problemRow),
+});
+
+function hostHandling(r: Row): string[] {
+  const h: string[] = [];
+  if (flag(r.acknowledged)) h.push('acked');
+  if (num(r.scheduled_downtime_depth) > 0) h.push('downtime');
+  return h;
+}
+
+function serviceHandling(r: Row): string[] {
+  const h = hostHandling(r);
+  if (num(r.host_state) !== 0) h.push(`host ${hostStateName(r.host_state).toLowerCase()}`);
+  else if (flag(r.host_acknowledged) || num(r.host_scheduled_downtime_depth) > 0) h.push('host handled');
+  return h;
+}
+
+function toProblem(kind: 'host' | 'service', r: Row, nowMs: number, extraCols: readonly string[] | undefined): ProblemRow & { rank: number; lsc: number } {
+  const st = num(r.state);
+  const lsc = num(r.last_state_change);
+  const handled = kind === 'host' ? hostHandling(r) : serviceHandling(r);
+  const p: ProblemRow & { rank: number; lsc: number } = {
+    kind,
+    host: String(kind === 'host' ? r.name : r.host_name),
+    state: kind === 'host' ? hostStateName(st) : serviceStateName(st),
+    hard: r.state_type === 1 || r.state_type === 'HARD',
+    output: typeof r.plugin_output === 'string' ? r.plugin_output : cell(r.plugin_output),
+    rank: kind === 'host' ? (HOST_RANK[st] ?? 1) : (SVC_RANK[st] ?? 4),
+    lsc,
+  };
+  if (kind === 'service') p.service = String(r.description);
+  if (!p.hard && r.current_attempt !== undefined) p.attempt = `${cell(r.current_attempt)}/${cell(r.max_check_attempts)}`;
+  if (lsc > 0) {
+    p.since = iso(lsc);
+    p.duration_s = Math.max(0, Math.round(nowMs / 1000 - lsc));
+  }
+  if (handled.length > 0) p.handled = handled;
+  if (typeof r.peer_name === 'string') p.peer_name = r.peer_name;
+  if (extraCols !== undefined) p.extra = Object.fromEntries(extraCols.filter((c) => c in r).map((c) => [c, r[c]]));
+  return p;
+}
+
+function line(p: ProblemRow): string {
+  const state = p.hard ? p.state : `${p.state} soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`;
+  return [p.kind === 'host' ? 'host' : 'svc', p.host, p.service ?? '', state, p.duration_s !== undefined ? duration(p.duration_s) : '', (p.handled ?? []).join(','), cell(p.output, 160)].join(' | ');
+}
+
+function tally(rows: readonly ProblemRow[], kind: 'host' | 'service'): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of rows) {
+    if (r.kind !== kind) continue;
+    const key = r.state.toLowerCase();
+    out[key] = (out[key] ?? 0) + 1;
+    out[r.handled ? 'handled' : 'unhandled'] = (out[r.handled ? 'handled' : 'unhandled'] ?? 0) + 1;
+  }
+  return out;
+}
+
+function countsText(what: string, c: Record<string, number>, order: readonly string[]): string {
+  const parts = order.filter((k) => (c[k] ?? 0) > 0).map((k) => `${c[k]} ${k.toUpperCase()}`);
+  if (parts.length === 0) return `${what}: none`;
+  return `${what}: ${parts.join(', ')} (${c.unhandled ?? 0} unhandled, ${c.handled ?? 0} handled)`;
+}
+
+export const problems = defineTool({
+  name: 'thruk_problems',
+  title: 'Current problems',
+  toolset: 'state',
+  access: 'read',
+  description:
+    'What is broken right now: hosts DOWN/UNREACHABLE and services CRITICAL/UNKNOWN/WARNING, most severe first, newest first, with how long and the output, plus counts of handled (acked, in downtime, host down) vs unhandled. Start here for "what is broken?".',
+  input: z
+    .object({
+      filter: filterSchema(PROBLEM_FILTER_FIELDS).optional(),
+      type: z.enum(['both', 'hosts', 'services']).default('both').describe('Which problems to list (default both)'),
+      include_handled: z.boolean().default(false).describe('Also list acknowledged, in-downtime and host-caused problems (default: counted only)'),
+      limit: limitArg(100),
+      offset: offsetArg,
+      columns: columnsArg,
+      backends: backendsArg,
+    })
+    .strict(),
+  output: problemsOutput,
+  run: async (ctx, args) => {
+    const backends = parseBackends(args.backends);
+    const scope = stateScope(args.filter);
+    const wantHosts = args.type !== 'services' && scope.hosts;
+    const wantServices = args.type !== 'hosts' && scope.services;
+    const extra = args.columns === undefined ? undefined : parseColumns(args.columns, []).list;
+    // A condition on a service-only field (description, servicegroup) rules hosts out entirely.
+    const hostsApply = wantHosts && !hasServiceOnlyLeaf(args.filter, SERVICE_ONLY);
+    const hostFilter = hostsApply
+      ? rewriteLeaves(args.filter, (l): FilterLeaf => (l.field === 'host' ? { ...l, field: 'name' } : l.field === 'host_custom_var' ? { ...l, field: 'custom_var' } : l), 'not a host field')
+      : undefined;
+    const base: Array<[string, string]> = [['state[ne]', '0'], ['has_been_checked', '1']];
+    const colList = (cols: string[]) => (extra === undefined ? cols.join(',') : [...new Set([...cols, ...extra])].join(','));
+    const [hostRows, svcRows] = await Promise.all([
+      hostsApply
+        ? getRows(ctx, '/hosts', query([...base, ...compileFilter('hosts', hostFilter).params], { columns: colList(HOST_COLS) }), backends)
+        : Promise.resolve([] as Row[]),
+      wantServices ? getRows(ctx, '/services', query([...base, ...compileFilter('services', args.filter).params], { columns: colList(SVC_COLS) }), backends) : Promise.resolve([] as Row[]),
+    ]);
+    const now = ctx.now();
+    const all = [...hostRows.map((r) => toProblem('host', r, now, extra)), ...svcRows.map((r) => toProblem('service', r, now, extra))];
+    all.sort((a, b) => a.rank - b.rank || b.lsc - a.lsc || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''));
+    const clean = all.map(({ rank: _r, lsc: _l, ...p }) => p);
+    const counts = { hosts: tally(clean, 'host'), services: tally(clean, 'service') };
+    const listed = args.include_handled ? [...clean.filter((p) => !p.handled), ...clean.filter((p) => p.handled)] : clean.filter((p) => !p.handled);
+    const pg = page(listed, (r) => line(r as unknown as ProblemRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
+    const text: string[] = [
+      countsText('Hosts', counts.hosts, ['down', 'unreachable']),
+      countsText('Services', counts.services, ['critical', 'unknown', 'warning']),
+    ];
+    if (pg.meta.total === 0) text.push(args.include_handled ? 'Nothing to list.' : 'No unhandled problems.');
+    else {
+      text.push(`${args.include_handled ? 'Problems' : 'Unhandled problems'} ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`);
+      text.push('kind | host | service | state | for | handled | output', ...pg.lines);
+    }
+    const foot = pageFooter(pg.meta);
+    if (foot !== undefined) text.push(foot);
+    const handledCount = (counts.hosts.handled ?? 0) + (counts.services.handled ?? 0);
+    if (!args.include_handled && handledCount > 0) text.push(`${handledCount} handled problems not listed; pass include_handled=true to see them.`);
+    return { data: { counts, ...pg.meta, rows: pg.rows as unknown as ProblemRow[] }, text: text.join('\n') };
+  },
+});
+
+function hasServiceOnlyLeaf(node: Parameters<typeof stateScope>[0], fields: ReadonlySet<string>): boolean {
+  if (node === undefined) return false;
+  if ('conditions' in node) return node.conditions.some((c) => hasServiceOnlyLeaf(c, fields));
+  return fields.has(node.field);
+}

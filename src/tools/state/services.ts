@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { compileFilter, filterSchema } from '../../thruk/filter.js';
+import { defineTool, type ToolContext } from '../define.js';
+import { cell } from '../format.js';
+import { closest } from '../registry.js';
+import {
+  backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
+  page, parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
+} from './common.js';
+import { hostNameArg, hostSuggestions, notFound, objectName, SHOWN_IN_LINE } from './hosts.js';
+import { multiplePeers, SERVICE_LINE_HEADER, serviceLine } from './rows.js';
+
+export const DEFAULT_SERVICE_COLUMNS = [
+  'host_name', 'description', 'state', 'plugin_output', 'last_check', 'last_state_change', 'acknowledged',
+  'scheduled_downtime_depth', 'notifications_enabled', 'current_attempt', 'max_check_attempts', 'peer_name',
+] as const;
+const SERVICE_RENDER_NEEDS = ['has_been_checked', 'state_type', 'is_flapping'];
+
+const SERVICE_DETAIL_COLUMNS = [
+  'host_name', 'description', 'display_name', 'state', 'state_type', 'has_been_checked', 'plugin_output', 'long_plugin_output',
+  'perf_data', 'last_check', 'next_check', 'last_state_change', 'current_attempt', 'max_check_attempts', 'acknowledged',
+  'scheduled_downtime_depth', 'downtimes_with_info', 'comments_with_info', 'notifications_enabled', 'active_checks_enabled',
+  'is_flapping', 'groups', 'check_command', 'check_interval', 'latency', 'execution_time', 'custom_variables',
+  'host_state', 'host_has_been_checked', 'host_acknowledged', 'host_scheduled_downtime_depth', 'host_plugin_output', 'peer_name',
+] as const;
+
+const SERVICE_FILTER_FIELDS = [
+  'host', 'description', 'state', 'hostgroup', 'servicegroup', 'custom_var', 'host_custom_var', 'host_state', 'acknowledged',
+  'scheduled_downtime_depth', 'plugin_output', 'has_been_checked', 'state_type', 'notifications_enabled', 'is_flapping', 'peer_name',
+] as const;
+
+export const listServices = defineTool({
+  name: 'thruk_list_services',
+  title: 'List services',
+  toolset: 'state',
+  access: 'read',
+  description:
+    'List services with state, age of the state, handling and check output, one line each. Filter by host, description, state, host/service group, custom variables… For only what is broken use thruk_problems; for one service in depth use thruk_get_service.',
+  input: z
+    .object({
+      filter: filterSchema(SERVICE_FILTER_FIELDS).optional(),
+      limit: limitArg(50),
+      offset: offsetArg,
+      sort: sortArg('host_name,description'),
+      columns: columnsArg,
+      backends: backendsArg,
+    })
+    .strict(),
+  output: listOutput,
+  run: async (ctx, args) => {
+    const cols = parseColumns(args.columns, DEFAULT_SERVICE_COLUMNS);
+    const fetchCols = withColumns(cols.list, cols.custom ? [] : SERVICE_RENDER_NEEDS);
+    const { params } = compileFilter('services', args.filter);
+    const q = query(params, { sort: args.sort, columns: fetchCols?.join(',') });
+    const all = await getRows(ctx, '/services', q, parseBackends(args.backends));
+    const now = ctx.now();
+    const shownCols = columnsOf(all, cols.list);
+    const render = cols.custom ? genericLine('services', shownCols, now) : serviceLine(now, multiplePeers(all));
+    const p = page(all.map((r) => pick(r, cols.list)), render, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'services' });
+    return { data: { ...p.meta, rows: p.rows }, text: renderList('services', p.meta, cols.custom ? shownCols : SERVICE_LINE_HEADER, p.lines) };
+  },
+});
+
+const serviceDetailOutput = z.object({
+  service: z.record(z.string(), z.unknown()),
+  others: z.array(z.record(z.string(), z.unknown())).optional().describe('Same service on other backends'),
+  notes: z.array(z.string()).optional(),
+});
+
+async function serviceSuggestions(ctx: ToolContext, host: string, service: string, backends: string[] | undefined): Promise<{ kind: 'service' | 'host'; near: string[] }> {
+  const services = await getRows(ctx, '/services', [['host_name', host], ['columns', 'description']], backends);
+  if (services.length > 0) return { kind: 'service', near: closest(service, services.map((r) => String(r.description)), 3) };
+  return { kind: 'host', near: await hostSuggestions(ctx, host, backends) };
+}
+
+export const getService = defineTool({
+  name: 'thruk_get_service',
+  title: 'Get service',
+  toolset: 'state',
+  access: 'read',
+  description:
+    'One service in depth: state, full output, perf data, timing, handling, groups, custom variables and its host\'s state. Use thruk_list_services to find names.',
+  input: z
+    .object({
+      host: hostNameArg,
+      service: objectName('Service description, exactly as in Thruk (may contain spaces and /)'),
+      columns: columnsArg,
+      backends: backendsArg,
+    })
+    .strict(),
+  output: serviceDetailOutput,
+  run: async (ctx, args) => {
+    const backends = parseBackends(args.backends);
+    const cols = parseColumns(args.columns, SERVICE_DETAIL_COLUMNS);
+    const q = query([['host_name', args.host], ['description', args.service]], { columns: cols.list?.join(',') });
+    const rows = await getRows(ctx, '/services', q, backends);
+    if (rows.length === 0) {
+      const s = await serviceSuggestions(ctx, args.host, args.service, backends);
+      throw s.kind === 'service'
+        ? notFound(`service on host '${args.host}'`, args.service, s.near, `thruk_list_services with filter {"field":"host","value":"${args.host}"}`)
+        : notFound('host', args.host, s.near, 'thruk_list_hosts');
+    }
+    const svc = rows[0] as Row;
+    const now = ctx.now();
+    const lines = [`service ${cell(svc.host_name)} / ${cell(svc.description)}`, SERVICE_LINE_HEADER.join(' | '), serviceLine(now, multiplePeers(rows))(svc)];
+    lines.push(...detailLines(svc, 'services', now, SHOWN_IN_LINE));
+    const data: z.output<typeof serviceDetailOutput> = { service: svc };
+    if (rows.length > 1) {
+      data.others = rows.slice(1);
+      data.notes = [`This service exists on ${rows.length} backends (${rows.map((r) => cell(r.peer_name)).join(', ')}); showing the first.`];
+      lines.push(`Note: ${data.notes[0] ?? ''}`);
+    }
+    return { data, text: lines.join('\n') };
+  },
+});
