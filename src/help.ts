@@ -1,0 +1,21 @@
+import { ENV_SPEC, FLAG_SPEC } from './config.js';
+
+export function helpText(): string {
+  const flags = Object.entries(FLAG_SPEC).map(([k, v]) => `  --${k}${v.type === 'string' ? ' VALUE' : ''}`.padEnd(38) + v.doc);
+  const env = Object.entries(ENV_SPEC).map(([k, v]) => `  ${k}`.padEnd(38) + v.doc);
+  return [
+    'thruk-mcp — MCP server for Thruk (Naemon, Nagios, Icinga, Shinken)',
+    '',
+    'Usage:',
+    '  thruk-mcp                      serve MCP over stdio (for Claude Desktop/Code, VS Code, Cursor…)',
+    '  thruk-mcp --listen 8080        serve Streamable HTTP on http://127.0.0.1:8080/mcp',
+    '  thruk-mcp --demo               use the built-in simulated Thruk estate (no Thruk needed)',
+    '',
+    'Options:',
+    ...flags,
+    '',
+    'Environment:',
+    ...env,
+    '',
+  ].join('\n');
+}

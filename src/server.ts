@@ -1,0 +1,70 @@
+import { McpServer, type McpRequestContext, type ServerContext } from '@modelcontextprotocol/server';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import type { ThrukClient } from './thruk/client.js';
+import { callTool, errorResult, toMcpTool, type McpToolEntry } from './tools/adapter.js';
+import type { ToolContext, ToolDef } from './tools/define.js';
+import { allTools, refusalText, selectTools } from './tools/registry.js';
+
+export interface ServerDeps {
+  readonly config: Config;
+  readonly thruk: ThrukClient;
+  readonly log: Logger;
+  readonly version: string;
+  readonly now?: () => number;
+  /** Overrides the registry (tests register extra tools, e.g. a write tool for audit checks). */
+  readonly tools?: readonly ToolDef[];
+}
+
+const INSTRUCTIONS =
+  'Thruk monitoring (Naemon/Nagios/Icinga). Start with thruk_problems for what is broken, thruk_totals for the overall picture, thruk_get_host for one host in depth. List answers are compact tables; page with offset. Times are UTC.';
+
+/**
+ * Builds the per-request (HTTP) / per-connection (stdio) McpServer factory. Everything costly —
+ * the tool selection and the JSON Schemas of tools/list — is computed once here, so the factory
+ * itself only wires two handlers.
+ */
+export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext) => McpServer {
+  const tools = deps.tools ?? allTools();
+  const offered = selectTools(tools, deps.config);
+  const byName = new Map(offered.map((t) => [t.name, t]));
+  const listing: McpToolEntry[] = offered.map(toMcpTool);
+  const outputSchemas = new Map(listing.map((t) => [t.name, t.outputSchema]));
+  const audit = deps.config.auditLog ? deps.log.child({ component: 'audit' }) : undefined;
+  const now = deps.now ?? Date.now;
+
+  return () => {
+    const server = new McpServer(
+      { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
+      { capabilities: { tools: {} }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: 'public' } } },
+    );
+    const low = server.server;
+    low.setRequestHandler('tools/list', () => ({ tools: listing }));
+    low.setRequestHandler('tools/call', async (request, ctx: ServerContext) => {
+      const name = request.params.name;
+      const def = byName.get(name);
+      if (def === undefined) return errorResult(refusalText(name, tools, offered, deps.config));
+      const toolCtx: ToolContext = {
+        thruk: deps.thruk,
+        config: deps.config,
+        signal: ctx.mcpReq.signal,
+        log: deps.log,
+        now,
+        progress: progressReporter(ctx, request.params._meta?.progressToken),
+      };
+      const result = await callTool(def, request.params.arguments, { ctx: toolCtx, audit });
+      return low.projectCallToolResult(result, outputSchemas.get(name));
+    });
+    return server;
+  };
+}
+
+function progressReporter(ctx: ServerContext, token: string | number | undefined): ToolContext['progress'] {
+  if (token === undefined) return () => Promise.resolve();
+  return async (progress, total, message) => {
+    await ctx.mcpReq.notify({
+      method: 'notifications/progress',
+      params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}) },
+    });
+  };
+}

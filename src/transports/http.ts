@@ -1,0 +1,119 @@
+import { createServer, type Server } from 'node:http';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { toNodeHandler, type NodeIncomingMessageLike } from '@modelcontextprotocol/node';
+import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+
+export interface HttpGateOptions {
+  readonly token: string | undefined;
+  readonly allowedHosts: readonly string[];
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+/** Equal-length digests make the comparison constant-time whatever the candidate's length. */
+export function tokenMatches(expected: string, presented: string): boolean {
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(presented).digest();
+  return timingSafeEqual(a, b);
+}
+
+function hostnameOf(hostHeader: string): string {
+  try {
+    return new URL(`http://${hostHeader}`).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+export function defaultAllowedHosts(bindHost: string, extra: readonly string[]): string[] {
+  const base = ['localhost', '127.0.0.1', '[::1]', '::1'];
+  if (bindHost !== '0.0.0.0' && bindHost !== '::') base.push(bindHost);
+  return [...new Set([...base, ...extra].map((h) => h.toLowerCase()))];
+}
+
+/**
+ * The checks in front of /mcp, as a pure Request → Response|undefined function: Host (DNS
+ * rebinding), Origin (browsers), then the bearer token. undefined means "let it through".
+ */
+export function gate(req: Request, opts: HttpGateOptions): Response | undefined {
+  const allowed = new Set(opts.allowedHosts.map((h) => h.toLowerCase()));
+  const host = hostnameOf(req.headers.get('host') ?? new URL(req.url).host);
+  const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  if (!allowed.has(host) && !allowed.has(bracketed)) {
+    return json(403, { error: 'forbidden', error_description: `Host '${host}' is not allowed; add it to MCP_HTTP_ALLOWED_HOSTS.` });
+  }
+  const origin = req.headers.get('origin');
+  if (origin !== null && origin !== 'null') {
+    let oh = '';
+    try {
+      oh = new URL(origin).hostname.toLowerCase();
+    } catch {
+      oh = '';
+    }
+    const ob = oh.includes(':') && !oh.startsWith('[') ? `[${oh}]` : oh;
+    if (!allowed.has(oh) && !allowed.has(ob)) return json(403, { error: 'forbidden', error_description: 'Origin not allowed.' });
+  }
+  if (opts.token !== undefined) {
+    const auth = req.headers.get('authorization') ?? '';
+    const m = /^Bearer\s+(.+)$/i.exec(auth);
+    if (m === null || !tokenMatches(opts.token, (m[1] ?? '').trim())) {
+      const error = m === null ? 'invalid_request' : 'invalid_token';
+      return json(401, { error, error_description: 'A valid bearer token is required.' }, {
+        'www-authenticate': `Bearer realm="thruk-mcp", error="${error}"`,
+      });
+    }
+  }
+  return undefined;
+}
+
+export interface HttpApp {
+  fetch(req: Request): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** The whole HTTP surface as a web-standard fetch function (tests drive it without sockets). */
+export function createHttpApp(factory: () => McpServer, opts: HttpGateOptions, log: Logger): HttpApp {
+  const handler = createMcpHandler(factory, { legacy: 'stateless', onerror: (err) => log.debug({ err }, 'mcp handler') });
+  return {
+    fetch: async (req) => {
+      const url = new URL(req.url);
+      if (url.pathname === '/healthz' && req.method === 'GET') return json(200, { status: 'ok' });
+      if (url.pathname !== '/mcp') return json(404, { error: 'not_found', error_description: 'The MCP endpoint is /mcp.' });
+      const denied = gate(req, opts);
+      if (denied !== undefined) {
+        log.info({ status: denied.status, path: url.pathname }, 'http request refused');
+        return denied;
+      }
+      return handler.fetch(req);
+    },
+    close: () => handler.close(),
+  };
+}
+
+export async function startHttp(app: HttpApp, config: Config, log: Logger): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const node = toNodeHandler({ fetch: (req) => app.fetch(req) }, { onerror: (err) => log.warn({ err }, 'http error') });
+  const server = createServer((req, res) => {
+    node(req as unknown as NodeIncomingMessageLike, res).catch((err: unknown) => {
+      log.error({ err }, 'http handler failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : config.http.port;
+  const hostPart = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+  return {
+    server,
+    url: `http://${hostPart}:${port}/mcp`,
+    close: async () => {
+      await app.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

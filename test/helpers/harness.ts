@@ -1,0 +1,60 @@
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Config } from '../../src/config.js';
+import { demoConfig } from './config.js';
+
+export { demoConfig };
+import { createLogger } from '../../src/log.js';
+import { createRuntime } from '../../src/runtime.js';
+import { createServerFactory } from '../../src/server.js';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
+import { fetchHandlerSend } from '../../src/thruk/client.js';
+import type { ToolDef } from '../../src/tools/define.js';
+import { createHttpApp } from '../../src/transports/http.js';
+
+export type Era = 'modern' | 'legacy';
+export const ERAS: readonly Era[] = ['modern', 'legacy'];
+
+export interface Harness {
+  client: Client;
+  sim: Simulator;
+  config: Config;
+  logs: string[];
+  call(name: string, args?: Record<string, unknown>): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+export interface CallResult {
+  isError?: boolean;
+  text: string;
+  structured: any;
+  raw: any;
+}
+
+/** A real MCP client talking to the real server over the SDK's HTTP handler, in process, with the simulator behind the Thruk client. */
+export async function connect(opts: { era?: Era; config?: Partial<Config>; env?: Record<string, string>; sim?: SimulatorOptions; simulator?: Simulator; tools?: readonly ToolDef[] } = {}): Promise<Harness> {
+  const config = demoConfig(opts.config ?? {}, opts.env ?? {});
+  const logs: string[] = [];
+  const log = createLogger('info', { write: (s: string) => logs.push(s) });
+  const sim = opts.simulator ?? createSimulator({ apiKey: config.thruk.apiKey, ...opts.sim });
+  const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
+  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-test', now: () => Date.now(), ...(opts.tools ? { tools: opts.tools } : {}) });
+  const app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'] }, log);
+  const client = new Client({ name: 'test', version: '1' }, opts.era === 'legacy' ? {} : { versionNegotiation: { mode: 'auto' } });
+  await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)) }));
+  return {
+    client,
+    sim,
+    config,
+    logs,
+    call: async (name, args = {}) => {
+      const raw: any = await client.callTool({ name, arguments: args });
+      const text = (raw.content ?? []).filter((c: any) => c.type === 'text').map((c: any) => c.text).join('\n');
+      return { isError: raw.isError, text, structured: raw.structuredContent, raw };
+    },
+    close: async () => {
+      await client.close();
+      await app.close();
+      await runtime.close();
+    },
+  };
+}
