@@ -1,0 +1,104 @@
+import { buildSite } from './estate.js';
+import type { FaultSpec } from './faults.js';
+import { delay, FaultRegistry, malformedResponse, resetError, statusResponse } from './faults.js';
+import { handle, restPathOf } from './handle.js';
+import { parseBody } from './params.js';
+import { seedJob, sha256 } from './thruk.js';
+import { SimState } from './state.js';
+
+export type { FaultSpec } from './faults.js';
+export type { ApiKeyRecord, JobRecord } from './state.js';
+export type { Comment, Downtime, HostRecord, LogEntry, ServiceRecord, SiteState } from './types.js';
+export { SimState } from './state.js';
+
+export interface SimulatorOptions {
+  /** default 1; same seed → same estate */
+  seed?: number;
+  /** estate size per site; default 25 hosts (~150 services); scales by repeating the pattern */
+  hosts?: number;
+  /** backend names; default ['icinga2'] */
+  sites?: string[];
+  /** accepted X-Thruk-Auth-Key; default 'demo' */
+  apiKey?: string;
+  /** clock in epoch milliseconds; default Date.now */
+  now?: () => number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** the path after `/thruk/r` (and `/v1`), e.g. `/hosts/web-01` */
+  path: string;
+  /** query string parameters followed by form/JSON body parameters */
+  params: Array<[string, string]>;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Simulator {
+  fetch(request: Request): Promise<Response>;
+  readonly requests: RecordedRequest[];
+  injectFault(spec: FaultSpec): () => void;
+  clearFaults(): void;
+  readonly state: SimState;
+}
+
+const MAX_RECORDED = 1000;
+
+function bodyParams(body: string, contentType: string): Array<[string, string]> {
+  try {
+    return parseBody(body, contentType).params;
+  } catch {
+    return [];
+  }
+}
+
+export function createSimulator(options: SimulatorOptions = {}): Simulator {
+  const seed = options.seed ?? 1;
+  const apiKey = options.apiKey ?? 'demo';
+  const clock = options.now ?? Date.now;
+  const nowSec = Math.floor(clock() / 1000);
+  const names = options.sites && options.sites.length > 0 ? options.sites : ['icinga2'];
+  const sites = names.map((name, i) => buildSite(i, name, { seed, hosts: options.hosts ?? 25, nowSec }));
+  const state = new SimState(sites);
+  state.apiKeys.push({
+    hashedKey: sha256(apiKey), privateKey: apiKey, user: null, comment: 'simulator superuser key', created: nowSec - 3600,
+    superuser: true, lastUsed: 0, lastFrom: '',
+  });
+  seedJob(state, nowSec);
+  const requests: RecordedRequest[] = [];
+  const faults = new FaultRegistry();
+
+  async function fetchHandler(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const method = request.method.toUpperCase();
+    const body = method === 'GET' || method === 'HEAD' ? '' : await request.text();
+    const headers: Record<string, string> = {};
+    request.headers.forEach((v, k) => { headers[k] = v; });
+    const rest = (restPathOf(url.pathname) ?? url.pathname).replace(/^\/v1(?=\/|$)/, '');
+    requests.push({ method, path: rest, params: [...url.searchParams, ...bodyParams(body, headers['content-type'] ?? '')], headers, body });
+    if (requests.length > MAX_RECORDED) requests.splice(0, requests.length - MAX_RECORDED);
+
+    const fault = faults.take(rest);
+    if (fault) {
+      if (fault.latencyMs) await delay(fault.latencyMs, request.signal);
+      if (fault.reset) throw resetError();
+      if (fault.status !== undefined) return statusResponse(fault);
+      if (fault.malformedJson) return malformedResponse();
+    }
+    if (request.signal.aborted) throw request.signal.reason instanceof Error ? request.signal.reason : new DOMException('This operation was aborted', 'AbortError');
+    const response = handle({ method, pathname: url.pathname, search: url.search, headers: request.headers, body, state, apiKey, nowMs: clock(), seed });
+    if (fault?.truncated) {
+      const text = await response.text();
+      return new Response(text.slice(0, Math.floor(text.length / 2)), { status: 200, headers: response.headers });
+    }
+    return response;
+  }
+
+  return {
+    fetch: fetchHandler,
+    requests,
+    injectFault: (spec) => faults.add(spec),
+    clearFaults: () => faults.clear(),
+    state,
+  };
+}
