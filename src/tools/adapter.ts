@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../log.js';
 import { isThrukError, ThrukHttpError, ThrukNetworkError, ThrukResponseError, ThrukTimeoutError } from '../thruk/errors.js';
 import { FilterError } from '../thruk/filter.js';
+import { TimeParseError } from '../time.js';
 import { annotationsFor, ToolInputError, type ToolContext, type ToolDef } from './define.js';
 import { estimateTokens } from './format.js';
 
@@ -62,7 +63,7 @@ export function describeInputIssues(def: ToolDef, error: z.ZodError): string {
  * never appear: Thruk errors carry method, path and Thruk's own words only.
  */
 export function describeError(def: ToolDef, err: unknown, ctx: Pick<ToolContext, 'config'>): string {
-  if (err instanceof ToolInputError || err instanceof FilterError) return err.message;
+  if (err instanceof ToolInputError || err instanceof FilterError || err instanceof TimeParseError) return err.message;
   if (err instanceof ThrukHttpError) {
     const m = `${(err.thrukMessage ?? '').toLowerCase()} ${(err.thrukDescription ?? '').toLowerCase()}`;
     if (err.status === 401 || err.status === 403) {
@@ -137,7 +138,7 @@ export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): 
     };
   } catch (err) {
     const text = describeError(def, err, ctx);
-    if (!(err instanceof ToolInputError || err instanceof FilterError || isThrukError(err))) {
+    if (!(err instanceof ToolInputError || err instanceof FilterError || err instanceof TimeParseError || isThrukError(err))) {
       ctx.log.error({ err, tool: def.name }, 'tool failed unexpectedly');
     }
     auditLine('error', text);
