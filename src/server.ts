@@ -36,7 +36,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
   return () => {
     const server = new McpServer(
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
-      { capabilities: { tools: {} }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: 'public' } } },
+      { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: 'public' } } },
     );
     const low = server.server;
     low.setRequestHandler('tools/list', () => ({ tools: listing }));

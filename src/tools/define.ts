@@ -8,6 +8,13 @@ export type Access = 'read' | 'write' | 'destructive';
 /** Toolsets group tools for --toolsets; the description is shown in the docs. */
 export const TOOLSETS = {
   state: 'Live state: hosts, services, groups, problems, counts, sites, contacts.',
+  history: 'The core log: logs, alerts, notifications, recent events, incident timelines, state at a time and between two times.',
+  trends: 'Analytics over the log: noisy hosts and services, flapping, heatmaps, recurring problems, reliability (MTTR/MTBF).',
+  availability: 'SLA numbers from Thruk\'s availability reports: hosts, services, host groups and group roll-ups.',
+  perfdata: 'Performance data parsed from check output: values, units, thresholds, metrics near their thresholds.',
+  triage: 'Incident helpers: oldest and unacknowledged problems, stale acks and checks, root cause by topology, backend health.',
+  downtimes: 'Read downtimes and comments.',
+  discovery: 'What Thruk offers: endpoints and columns, for building correct queries.',
 } as const;
 export type Toolset = keyof typeof TOOLSETS;
 

@@ -1,10 +1,17 @@
 import type { Config } from '../config.js';
 import { TOOLSETS, type ToolDef, type Toolset } from './define.js';
+import { availabilityTools } from './availability/index.js';
+import { discoveryTools } from './discovery/index.js';
+import { downtimesTools } from './downtimes/index.js';
+import { historyTools } from './history/index.js';
+import { perfdataTools } from './perfdata/index.js';
 import { stateTools } from './state/index.js';
+import { trendsTools } from './trends/index.js';
+import { triageTools } from './triage/index.js';
 
 /** Every tool, in the order tools/list shows them (stable, so clients can cache prompts). */
 export function allTools(): readonly ToolDef[] {
-  return stateTools;
+  return [...stateTools, ...downtimesTools, ...historyTools, ...triageTools, ...trendsTools, ...availabilityTools, ...perfdataTools, ...discoveryTools];
 }
 
 /** fnmatch-style pattern (`*`, `?`, `[abc]`) → anchored RegExp, as THRUK_ENABLED_TOOLS had in Python. */
