@@ -1,3 +1,5 @@
 import type { ToolDef } from '../define.js';
+import { logTriageTools } from './logbased.js';
+import { liveTriageTools } from './live.js';
 
-export const triageTools: readonly ToolDef[] = [];
+export const triageTools: readonly ToolDef[] = [...liveTriageTools, ...logTriageTools];

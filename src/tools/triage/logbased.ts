@@ -1,0 +1,3 @@
+import type { ToolDef } from '../define.js';
+
+export const logTriageTools: readonly ToolDef[] = [];
