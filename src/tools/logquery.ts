@@ -1,0 +1,221 @@
+/**
+ * Shared access to Thruk's log table for the history, trends and triage toolsets: time windows,
+ * host-scope expansion (hostgroup / custom variable are not log columns), Thruk-side counting,
+ * and exact "newest N" cuts that never rely on Thruk's limit (applied before its sort).
+ */
+import { compileFilter, type FilterLeaf, type FilterNode } from '../thruk/filter.js';
+import { parseTime } from '../time.js';
+import { ToolInputError, type ToolContext } from './define.js';
+import { anyOfRegex } from '../thruk/q.js';
+
+export type Row = Record<string, unknown>;
+
+/** Fields that log tools accept in their filter but that Thruk's log table does not have. */
+export const HOST_SCOPE_FIELDS: ReadonlySet<string> = new Set(['hostgroup', 'custom_var']);
+const HOST_PAGE = 5000;
+const HOST_SCOPE_MAX = 100_000;
+/** Above this many names an OR branch cannot carry the set (q would be enormous). */
+const OR_SCOPE_MAX = 1000;
+
+export interface HostScope {
+  /** The filter with scope leaves replaced by host-name conditions. */
+  readonly node: FilterNode | undefined;
+  /** Extra bracket parameters (large AND-level host sets as one regex). */
+  readonly raw: Array<[string, string]>;
+  /** A positive scope matched no host: the whole query is empty. */
+  readonly empty: boolean;
+  readonly notes: string[];
+}
+
+/** All host names matching one hostgroup/custom_var leaf, paged so nothing is cut silently. */
+export async function hostNamesFor(ctx: ToolContext, leaf: FilterLeaf, backends: string[] | undefined): Promise<string[]> {
+  const positive: FilterLeaf = { ...leaf, op: leaf.op === 'neq' ? 'eq' : leaf.op === 'not_in' ? 'in' : leaf.op };
+  const { params } = compileFilter('hosts', positive);
+  const names: string[] = [];
+  for (let offset = 0; ; offset += HOST_PAGE) {
+    // No sort with limit/offset: Thruk then pages in the core's stable order, which is consistent.
+    const rows = await ctx.thruk.get<Row[]>('/hosts', {
+      query: [...params, ['columns', 'name'], ['limit', String(HOST_PAGE)], ['offset', String(offset)]],
+      ...(backends ? { backends } : {}),
+      signal: ctx.signal,
+    });
+    for (const r of Array.isArray(rows) ? rows : []) names.push(String(r.name));
+    if (!Array.isArray(rows) || rows.length < HOST_PAGE) break;
+    if (names.length > HOST_SCOPE_MAX) throw new ToolInputError(`filter: ${leaf.field} matches more than ${HOST_SCOPE_MAX} hosts; narrow it.`);
+  }
+  return [...new Set(names)];
+}
+
+function negated(leaf: FilterLeaf): boolean {
+  return leaf.op === 'neq' || leaf.op === 'not_in';
+}
+
+/**
+ * Replaces hostgroup/custom_var leaves by the host names they stand for. Under AND a large set
+ * becomes one anchored regex parameter (sent by POST when long); under OR it must stay small.
+ */
+export async function expandHostScope(ctx: ToolContext, node: FilterNode | undefined, backends: string[] | undefined): Promise<HostScope> {
+  const raw: Array<[string, string]> = [];
+  const notes: string[] = [];
+  let empty = false;
+  const walk = async (n: FilterNode, underOr: boolean): Promise<FilterNode | null> => {
+    if ('conditions' in n) {
+      const or = n.operator === 'or';
+      const kids: FilterNode[] = [];
+      for (const c of n.conditions) {
+        const k = await walk(c, underOr || or);
+        if (k !== null) kids.push(k);
+      }
+      if (kids.length === 0) {
+        if (or && !underOr) empty = true;
+        return null;
+      }
+      return { ...n, conditions: kids };
+    }
+    if (!HOST_SCOPE_FIELDS.has(n.field)) return n;
+    const names = await hostNamesFor(ctx, n, backends);
+    const neg = negated(n);
+    if (names.length === 0) {
+      // "not in an empty set" is always true; "in an empty set" is false.
+      if (!neg && !underOr) empty = true;
+      if (!neg) notes.push(`${n.field} ${JSON.stringify(n.value)} matches no host.`);
+      return null;
+    }
+    if (!underOr && names.length > OR_SCOPE_MAX) {
+      raw.push([neg ? 'host_name[!~]' : 'host_name[~]', anyOfRegex(names)]);
+      return null;
+    }
+    if (underOr && names.length > OR_SCOPE_MAX) {
+      throw new ToolInputError(`filter: ${n.field} inside an OR group matches ${names.length} hosts (at most ${OR_SCOPE_MAX} there); put it at the top level (AND) or narrow it.`);
+    }
+    return { field: 'host', op: neg ? 'not_in' : 'in', value: names };
+  };
+  const out = node === undefined ? null : await walk(node, false);
+  return { node: out ?? undefined, raw, empty, notes };
+}
+
+/** since/until leaves at the top level of a filter override the tool's window arguments. */
+export function windowFromFilter(node: FilterNode | undefined, since: string | number, until: string | number | undefined, nowMs: number): { since: number; until: number; rest: FilterNode | undefined } {
+  let s: string | number = since;
+  let u: string | number | undefined = until;
+  let rest = node;
+  const take = (l: FilterLeaf): boolean => {
+    if ((l.field === 'since' || l.field === 'until') && (l.op === undefined || l.op === 'eq') && (typeof l.value === 'string' || typeof l.value === 'number')) {
+      if (l.field === 'since') s = l.value;
+      else u = l.value;
+      return true;
+    }
+    return false;
+  };
+  if (node !== undefined && !('conditions' in node) && take(node)) rest = undefined;
+  else if (node !== undefined && 'conditions' in node && node.operator === 'and') {
+    const kids = node.conditions.filter((c) => 'conditions' in c || !take(c));
+    rest = kids.length === 0 ? undefined : { ...node, conditions: kids };
+  }
+  const sinceSec = parseTime(s, nowMs, 'since');
+  const untilSec = u === undefined ? Math.floor(nowMs / 1000) : parseTime(u, nowMs, 'until');
+  if (untilSec < sinceSec) throw new ToolInputError('until is before since; swap them or widen the window.');
+  return { since: sinceSec, until: untilSec, rest };
+}
+
+export interface LogQuery {
+  readonly since: number;
+  readonly until: number;
+  readonly filter?: FilterNode | undefined;
+  /** The tool's own conditions (class, type regex…), AND-ed. */
+  readonly extra?: readonly FilterLeaf[];
+  readonly backends?: string[] | undefined;
+}
+
+export interface PreparedLogQuery {
+  readonly params: Array<[string, string]>;
+  readonly empty: boolean;
+  readonly notes: string[];
+}
+
+/** Compiles a log query once (scope expansion included) into Thruk parameters without the window. */
+export async function prepareLogQuery(ctx: ToolContext, q: LogQuery): Promise<PreparedLogQuery> {
+  const scope = await expandHostScope(ctx, q.filter, q.backends);
+  const now = ctx.now();
+  const { params } = compileFilter('logs', scope.node, [...(q.extra ?? [])], { resolveTime: (v) => parseTime(v, now) });
+  return { params: [...params, ...scope.raw], empty: scope.empty, notes: scope.notes };
+}
+
+function windowParams(since: number, until: number): Array<[string, string]> {
+  return [['time[gte]', String(since)], ['time[lte]', String(until)]];
+}
+
+function backendOpts(ctx: ToolContext, backends: string[] | undefined) {
+  return { ...(backends ? { backends } : {}), signal: ctx.signal };
+}
+
+/** Thruk-side count(*) of log rows in [since, until]. */
+export async function countLogs(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends?: string[]): Promise<number> {
+  if (p.empty) return 0;
+  const res = await ctx.thruk.get<unknown>('/logs', { query: [...p.params, ...windowParams(since, until), ['columns', 'count(*)']], ...backendOpts(ctx, backends) });
+  return countOf(res);
+}
+
+/** count(*) answers an object without group-by, but be tolerant of a one-row array. */
+export function countOf(res: unknown): number {
+  const obj = Array.isArray(res) ? res[0] : res;
+  if (obj !== null && typeof obj === 'object') {
+    const v = (obj as Row)['count(*)'];
+    if (typeof v === 'number') return v;
+  }
+  return 0;
+}
+
+export interface LogRows {
+  readonly rows: Row[];
+  /** Rows in the whole requested window. */
+  readonly total: number;
+  /** Start of the part actually fetched (later than since when the cap cut the window). */
+  readonly fetchedSince: number;
+  readonly truncated: boolean;
+}
+
+/**
+ * The newest rows of the window, at most `maxRows`, newest first. When the window holds more, its
+ * start is moved forward by bisection on Thruk-side counts until the rest fits, so the cut is exact
+ * and reported, never silent.
+ */
+export async function fetchNewestLogs(ctx: ToolContext, p: PreparedLogQuery, opts: { since: number; until: number; columns: readonly string[]; maxRows: number; backends?: string[] | undefined; order?: 'newest' | 'oldest' }): Promise<LogRows> {
+  const total = await countLogs(ctx, p, opts.since, opts.until, opts.backends);
+  if (total === 0) return { rows: [], total: 0, fetchedSince: opts.since, truncated: false };
+  let from = opts.since;
+  if (total > opts.maxRows) {
+    let lo = opts.since;
+    let hi = opts.until;
+    for (let i = 0; i < 32 && hi - lo > 1; i++) {
+      const mid = Math.floor((lo + hi) / 2);
+      const n = await countLogs(ctx, p, mid, opts.until, opts.backends);
+      if (n > opts.maxRows) lo = mid;
+      else hi = mid;
+    }
+    from = hi;
+  }
+  const sort = opts.order === 'oldest' ? 'time' : '-time';
+  const rows = await ctx.thruk.get<Row[]>('/logs', {
+    query: [...p.params, ...windowParams(from, opts.until), ['columns', opts.columns.join(',')], ['sort', sort]],
+    ...backendOpts(ctx, opts.backends),
+  });
+  const list = Array.isArray(rows) ? rows : [];
+  return { rows: list.slice(0, opts.maxRows), total, fetchedSince: from, truncated: from > opts.since || list.length > opts.maxRows };
+}
+
+/** Thruk-side aggregation: rows grouped by `groupBy` columns with count(*) and min/max(time). */
+export async function aggregateLogs(ctx: ToolContext, p: PreparedLogQuery, opts: { since: number; until: number; groupBy: readonly string[]; backends?: string[] | undefined }): Promise<Row[]> {
+  if (p.empty) return [];
+  const columns = [...opts.groupBy, 'count(*):count', 'min(time):first', 'max(time):last'];
+  const res = await ctx.thruk.get<unknown>('/logs', {
+    query: [...p.params, ...windowParams(opts.since, opts.until), ['columns', columns.join(',')]],
+    ...backendOpts(ctx, opts.backends),
+  });
+  if (Array.isArray(res)) return res as Row[];
+  return res !== null && typeof res === 'object' && countOfAgg(res as Row) > 0 ? [res as Row] : [];
+}
+
+function countOfAgg(r: Row): number {
+  return typeof r.count === 'number' ? r.count : 0;
+}
