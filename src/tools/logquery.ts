@@ -158,7 +158,7 @@ export async function countLogs(ctx: ToolContext, p: PreparedLogQuery, since: nu
 
 /** count(*) answers an object without group-by, but be tolerant of a one-row array. */
 export function countOf(res: unknown): number {
-  const obj = Array.isArray(res) ? res[0] : res;
+  const obj: unknown = Array.isArray(res) ? (res as unknown[])[0] : res;
   if (obj !== null && typeof obj === 'object') {
     const v = (obj as Row)['count(*)'];
     if (typeof v === 'number') return v;
