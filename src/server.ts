@@ -1,6 +1,9 @@
 import { McpServer, type McpRequestContext, type ServerContext } from '@modelcontextprotocol/server';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
+import { NameCache } from './names.js';
+import { registerPrompts } from './prompts.js';
+import { registerResources } from './resources.js';
 import type { ThrukClient } from './thruk/client.js';
 import { callTool, errorResult, toMcpTool, type McpToolEntry } from './tools/adapter.js';
 import type { ToolContext, ToolDef } from './tools/define.js';
@@ -32,11 +35,21 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
   const outputSchemas = new Map(listing.map((t) => [t.name, t.outputSchema]));
   const audit = deps.config.auditLog ? deps.log.child({ component: 'audit' }) : undefined;
   const now = deps.now ?? Date.now;
+  const names = new NameCache(deps.thruk, now);
+  const offeredNames = new Set(offered.map((t) => t.name));
+  const toolCtx = (ctx: ServerContext, progressToken?: string | number): ToolContext => ({
+    thruk: deps.thruk,
+    config: deps.config,
+    signal: ctx.mcpReq.signal,
+    log: deps.log,
+    now,
+    progress: progressReporter(ctx, progressToken),
+  });
 
   return () => {
     const server = new McpServer(
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
-      { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: 'public' } } },
+      { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, completions: {} }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: 'public' } } },
     );
     const low = server.server;
     low.setRequestHandler('tools/list', () => ({ tools: listing }));
@@ -44,17 +57,11 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
       const name = request.params.name;
       const def = byName.get(name);
       if (def === undefined) return errorResult(refusalText(name, tools, offered, deps.config));
-      const toolCtx: ToolContext = {
-        thruk: deps.thruk,
-        config: deps.config,
-        signal: ctx.mcpReq.signal,
-        log: deps.log,
-        now,
-        progress: progressReporter(ctx, request.params._meta?.progressToken),
-      };
-      const result = await callTool(def, request.params.arguments, { ctx: toolCtx, audit });
+      const result = await callTool(def, request.params.arguments, { ctx: toolCtx(ctx, request.params._meta?.progressToken), audit });
       return low.projectCallToolResult(result, outputSchemas.get(name));
     });
+    registerResources(server, names, (ctx) => toolCtx(ctx));
+    registerPrompts(server, { names, offered: offeredNames });
     return server;
   };
 }
