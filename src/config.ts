@@ -59,7 +59,9 @@ export const ENV_SPEC = {
   THRUK_READ_ONLY: { schema: bool(false), doc: 'Remove every write tool and refuse them by name (default false).' },
   THRUK_ENABLED_TOOLS: { schema: csv, doc: 'Comma-separated allowlist of tool names; shell wildcards allowed (thruk_list_*). Default: all.' },
   THRUK_TOOLSETS: { schema: csv, doc: 'Comma-separated toolsets to expose (default: all). See docs/tools.md.' },
-  THRUK_AUDIT_LOG: { schema: bool(true), doc: 'One JSON audit line on stderr per write call (default true).' },
+  THRUK_AUDIT_LOG: { schema: bool(true), doc: 'One JSON audit line on stderr per write call and preview (default true).' },
+  THRUK_AUDIT_FILE: { schema: optionalText, doc: 'Also append the audit lines to this file (JSON lines).' },
+  THRUK_MAX_BULK_TARGETS: { schema: num(50, 1, 10000, 'a count'), doc: 'Most objects one write call may touch; larger calls are refused with the count (default 50).' },
   THRUK_MAX_CONCURRENT: { schema: num(0, 0, 1000, 'a count'), doc: 'Cap on concurrent Thruk requests; 0 = unlimited (default 0).' },
   THRUK_CACHE_TTL: { schema: num(15, 0, 3600, 'seconds'), doc: 'Cache lifetime in seconds for slow-moving endpoints (stats, totals, sites…); 0 disables (default 15).' },
   THRUK_MAX_ANSWER_TOKENS: { schema: num(8000, 500, 100000, 'tokens'), doc: 'Answer budget per tool result; longer results are cut with a notice (default 8000).' },
@@ -107,6 +109,8 @@ export interface Config {
   readonly enabledTools: readonly string[];
   readonly toolsets: readonly string[];
   readonly auditLog: boolean;
+  readonly auditFile: string | undefined;
+  readonly maxBulkTargets: number;
   readonly maxAnswerTokens: number;
   readonly http: {
     readonly port: number;
@@ -234,6 +238,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     enabledTools: values.THRUK_ENABLED_TOOLS as string[],
     toolsets: toolsetsFlag ?? (values.THRUK_TOOLSETS as string[]),
     auditLog: values.THRUK_AUDIT_LOG as boolean,
+    auditFile: values.THRUK_AUDIT_FILE as string | undefined,
+    maxBulkTargets: values.THRUK_MAX_BULK_TARGETS as number,
     maxAnswerTokens: values.THRUK_MAX_ANSWER_TOKENS as number,
     http: {
       port,

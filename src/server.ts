@@ -1,4 +1,5 @@
-import { McpServer, type McpRequestContext, type ServerContext } from '@modelcontextprotocol/server';
+import { acceptedContent, inputResponse, McpServer, type McpRequestContext, type ServerContext } from '@modelcontextprotocol/server';
+import { createAuditSink } from './audit.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { NameCache } from './names.js';
@@ -6,7 +7,7 @@ import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import type { ThrukClient } from './thruk/client.js';
 import { callTool, errorResult, toMcpTool, type McpToolEntry } from './tools/adapter.js';
-import type { ToolContext, ToolDef } from './tools/define.js';
+import type { Interaction, ToolContext, ToolDef } from './tools/define.js';
 import { allTools, refusalText, selectTools } from './tools/registry.js';
 
 export interface ServerDeps {
@@ -33,17 +34,19 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
   const byName = new Map(offered.map((t) => [t.name, t]));
   const listing: McpToolEntry[] = offered.map(toMcpTool);
   const outputSchemas = new Map(listing.map((t) => [t.name, t.outputSchema]));
-  const audit = deps.config.auditLog ? deps.log.child({ component: 'audit' }) : undefined;
+  const audit = createAuditSink(deps.config, deps.log);
   const now = deps.now ?? Date.now;
   const names = new NameCache(deps.thruk, now);
   const offeredNames = new Set(offered.map((t) => t.name));
-  const toolCtx = (ctx: ServerContext, progressToken?: string | number): ToolContext => ({
+  const toolCtx = (server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number): ToolContext => ({
     thruk: deps.thruk,
     config: deps.config,
     signal: ctx.mcpReq.signal,
     log: deps.log,
     now,
     progress: progressReporter(ctx, progressToken),
+    interaction: interactionOf(server, ctx),
+    audit: (d) => Object.assign(details, d),
   });
 
   return () => {
@@ -57,10 +60,12 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
       const name = request.params.name;
       const def = byName.get(name);
       if (def === undefined) return errorResult(refusalText(name, tools, offered, deps.config));
-      const result = await callTool(def, request.params.arguments, { ctx: toolCtx(ctx, request.params._meta?.progressToken), audit });
+      const details: Record<string, unknown> = {};
+      const result = await callTool(def, request.params.arguments, { ctx: toolCtx(server, ctx, details, request.params._meta?.progressToken), audit, details });
+      if (result.resultType === 'input_required') return result;
       return low.projectCallToolResult(result, outputSchemas.get(name));
     });
-    registerResources(server, names, (ctx) => toolCtx(ctx));
+    registerResources(server, names, (ctx) => toolCtx(server, ctx, {}));
     registerPrompts(server, { names, offered: offeredNames });
     return server;
   };
@@ -73,5 +78,27 @@ function progressReporter(ctx: ServerContext, token: string | number | undefined
       method: 'notifications/progress',
       params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}) },
     });
+  };
+}
+
+/**
+ * Whether the client can answer an elicitation in this call: a 2026 request declares it in its
+ * envelope; a 2025 client declared it at initialize (only a stateful session, e.g. stdio, knows).
+ */
+function interactionOf(server: McpServer, ctx: ServerContext): Interaction {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const declared = (envelope?.['io.modelcontextprotocol/clientCapabilities'] ?? server.server.getClientCapabilities()) as { elicitation?: unknown } | undefined;
+  const responses = ctx.mcpReq.inputResponses;
+  return {
+    canElicit: declared?.elicitation !== undefined,
+    accepted: (key) => acceptedContent(responses, key),
+    refused: (key) => {
+      const r = inputResponse(responses, key);
+      return r.kind === 'elicit' && r.action !== 'accept';
+    },
+    requestState: () => {
+      const s: unknown = ctx.mcpReq.requestState();
+      return typeof s === 'string' ? s : undefined;
+    },
   };
 }

@@ -6,14 +6,14 @@ import { createRuntime } from '../src/runtime.js';
 import { createSimulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
 import type { ToolContext } from '../src/tools/define.js';
+import { toolContext } from './helpers/context.js';
 import { aggregateLogs, countLogs, expandHostScope, fetchNewestLogs, prepareLogQuery, windowFromFilter } from '../src/tools/logquery.js';
 
 function context(hosts?: number): { ctx: ToolContext; sim: ReturnType<typeof createSimulator> } {
   const config = demoConfig();
   const sim = createSimulator({ apiKey: config.thruk.apiKey, ...(hosts ? { hosts } : {}) });
-  const log = createLogger('silent');
-  const { thruk } = createRuntime(config, log, fetchHandlerSend((r) => sim.fetch(r)));
-  return { sim, ctx: { thruk, config, log, signal: new AbortController().signal, now: () => Date.now(), progress: () => Promise.resolve() } };
+  const { thruk } = createRuntime(config, createLogger('silent'), fetchHandlerSend((r) => sim.fetch(r)));
+  return { sim, ctx: toolContext(thruk, config) };
 }
 
 async function rest(sim: ReturnType<typeof createSimulator>, params: Record<string, string>): Promise<any> {

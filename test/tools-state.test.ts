@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { allTools } from '../src/tools/registry.js';
 import { connect, ERAS, type Harness } from './helpers/harness.js';
 
 /** Ask the simulator directly (the ground truth our tools must agree with). */
@@ -27,9 +28,10 @@ for (const era of ERAS) {
       for (const n of ['thruk_problems', 'thruk_list_hosts', 'thruk_get_host', 'thruk_list_services', 'thruk_get_service', 'thruk_list_hostgroups', 'thruk_list_servicegroups', 'thruk_stats', 'thruk_totals', 'thruk_problem_counts', 'thruk_sites', 'thruk_list_contacts', 'thruk_get_contact']) {
         assert.ok(names.includes(n), `missing ${n}`);
       }
+      const access = new Map(allTools().map((t) => [t.name, t.access]));
       for (const t of tools) {
-        assert.equal(t.annotations?.readOnlyHint, true, t.name);
-        assert.equal(t.annotations?.destructiveHint, false, t.name);
+        assert.equal(t.annotations?.readOnlyHint, access.get(t.name) === 'read', t.name);
+        assert.equal(t.annotations?.destructiveHint, access.get(t.name) === 'destructive', t.name);
         assert.ok(t.outputSchema, `${t.name} has an output schema`);
       }
     });

@@ -1,5 +1,5 @@
+import { inputRequired } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { Logger } from '../log.js';
 import { isThrukError, ThrukHttpError, ThrukNetworkError, ThrukResponseError, ThrukTimeoutError } from '../thruk/errors.js';
 import { FilterError } from '../thruk/filter.js';
 import { TimeParseError } from '../time.js';
@@ -109,10 +109,17 @@ export function redactArgs(args: unknown): unknown {
   return args;
 }
 
+export type AuditSink = (record: Record<string, unknown>) => void;
+
 export interface CallDeps {
   readonly ctx: ToolContext;
-  readonly audit: Logger | undefined;
+  readonly audit: AuditSink | undefined;
+  /** Facts the tool added through ctx.audit during the call. */
+  readonly details?: Record<string, unknown>;
 }
+
+/** The MCP form we ask when a write needs the user's yes (a single boolean, as spec'd for form mode). */
+export const CONFIRM_SCHEMA = z.object({ confirm: z.boolean().describe('Yes to carry out exactly what is described.') });
 
 /** Validates, runs, shapes. Never throws: the model always gets a result it can read. */
 export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): Promise<CallResult> {
@@ -120,9 +127,19 @@ export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): 
   const started = Date.now();
   const parsed = def.input.safeParse(rawArgs ?? {});
   const writeCall = def.access !== 'read';
-  const auditLine = (outcome: 'ok' | 'error', error?: string) => {
+  const auditLine = (outcome: string, error?: string) => {
     if (!writeCall || audit === undefined) return;
-    audit.info({ audit: true, tool: def.name, access: def.access, user: ctx.config.thruk.authUser ?? null, args: redactArgs(rawArgs), outcome, error, ms: Date.now() - started }, 'write call');
+    audit({
+      audit: true,
+      tool: def.name,
+      access: def.access,
+      user: ctx.config.thruk.authUser ?? null,
+      args: redactArgs(rawArgs),
+      ...(deps.details ?? {}),
+      outcome,
+      ...(error !== undefined ? { error } : {}),
+      ms: Date.now() - started,
+    });
   };
   if (!parsed.success) {
     const text = describeInputIssues(def, parsed.error);
@@ -131,10 +148,18 @@ export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): 
   }
   try {
     const answer = await def.run(ctx, parsed.data);
-    auditLine('ok');
+    if (answer.ask !== undefined && ctx.interaction.canElicit) {
+      auditLine('asked');
+      return inputRequired({
+        inputRequests: { [answer.ask.key]: inputRequired.elicit({ message: answer.ask.message, requestedSchema: CONFIRM_SCHEMA }) },
+        requestState: answer.ask.state,
+      }) as unknown as CallResult;
+    }
+    auditLine(typeof deps.details?.outcome === 'string' ? deps.details.outcome : 'ok');
     return {
       content: [{ type: 'text', text: capText(answer.text, ctx.config.maxAnswerTokens) }],
       structuredContent: answer.data as Record<string, unknown>,
+      ...(answer.isError === true ? { isError: true } : {}),
     };
   } catch (err) {
     const text = describeError(def, err, ctx);

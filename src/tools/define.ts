@@ -15,6 +15,7 @@ export const TOOLSETS = {
   triage: 'Incident helpers: oldest and unacknowledged problems, stale acks and checks, root cause by topology, backend health.',
   downtimes: 'Read downtimes and comments.',
   discovery: 'What Thruk offers: endpoints and columns, for building correct queries.',
+  actions: 'Writes: downtimes, acknowledgements, rechecks, comments, check and notification switches, passive results. Previews, confirmation, caps, audit.',
 } as const;
 export type Toolset = keyof typeof TOOLSETS;
 
@@ -27,12 +28,38 @@ export interface ToolContext {
   readonly now: () => number;
   /** Reports progress of long calls; a no-op when the client did not ask for progress. */
   readonly progress: (done: number, total?: number, message?: string) => Promise<void>;
+  /** What the client can answer mid-call, and what it answered on a retried call. */
+  readonly interaction: Interaction;
+  /** Adds facts (targets, outcome per target…) to this call's audit line. */
+  readonly audit: (details: Record<string, unknown>) => void;
 }
+
+export interface Interaction {
+  /** The client can answer an elicitation now (2026 input_required, or a 2025 session that declared it). */
+  readonly canElicit: boolean;
+  /** The accepted content of an answered elicitation, or undefined (not asked, declined, cancelled). */
+  readonly accepted: (key: string) => Record<string, unknown> | undefined;
+  /** The elicitation for `key` was answered with decline or cancel. */
+  readonly refused: (key: string) => boolean;
+  /** The opaque state we attached to the elicitation, echoed back by the client (untrusted). */
+  readonly requestState: () => string | undefined;
+}
+
+export const NO_INTERACTION: Interaction = {
+  canElicit: false,
+  accepted: () => undefined,
+  refused: () => false,
+  requestState: () => undefined,
+};
 
 /** What a tool returns: exact data for structuredContent and a compact text rendering of it. */
 export interface ToolAnswer<O> {
   readonly data: O;
   readonly text: string;
+  /** Ask the user before going on (MCP elicitation / input_required); data and text are the fallback. */
+  readonly ask?: { readonly key: string; readonly message: string; readonly state: string };
+  /** A result that reports a failure with details (e.g. some targets of a write failed). */
+  readonly isError?: boolean;
 }
 
 export interface ToolDef<I extends z.ZodObject = z.ZodObject, O = unknown> {

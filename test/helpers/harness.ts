@@ -31,7 +31,10 @@ export interface CallResult {
 }
 
 /** A real MCP client talking to the real server over the SDK's HTTP handler, in process, with the simulator behind the Thruk client. */
-export async function connect(opts: { era?: Era; config?: Partial<Config>; env?: Record<string, string>; sim?: SimulatorOptions; simulator?: Simulator; tools?: readonly ToolDef[] } = {}): Promise<Harness> {
+/** How a test client answers an elicitation (its presence declares the capability). */
+export type Elicit = (params: { message: string; requestedSchema: unknown }) => { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> };
+
+export async function connect(opts: { era?: Era; config?: Partial<Config>; env?: Record<string, string>; sim?: SimulatorOptions; simulator?: Simulator; tools?: readonly ToolDef[]; elicit?: Elicit } = {}): Promise<Harness> {
   const config = demoConfig(opts.config ?? {}, opts.env ?? {});
   const logs: string[] = [];
   const log = createLogger('info', { write: (s: string) => logs.push(s) });
@@ -39,7 +42,14 @@ export async function connect(opts: { era?: Era; config?: Partial<Config>; env?:
   const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
   const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-test', now: () => Date.now(), ...(opts.tools ? { tools: opts.tools } : {}) });
   const app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'] }, log);
-  const client = new Client({ name: 'test', version: '1' }, opts.era === 'legacy' ? {} : { versionNegotiation: { mode: 'auto' } });
+  const client = new Client({ name: 'test', version: '1' }, {
+    ...(opts.era === 'legacy' ? {} : { versionNegotiation: { mode: 'auto' as const } }),
+    ...(opts.elicit ? { capabilities: { elicitation: { form: {} } } } : {}),
+  });
+  if (opts.elicit) {
+    const answer = opts.elicit;
+    client.setRequestHandler('elicitation/create', ((req: any) => Promise.resolve(answer(req.params))) as never);
+  }
   await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)) }));
   return {
     client,

@@ -6,7 +6,7 @@ import {
   page, parseBackends, parseColumns, pick, query, renderList, sortArg, type Row,
 } from './common.js';
 import { notFound, objectName } from './hosts.js';
-import { closest } from '../registry.js';
+import { closest } from '../closest.js';
 
 const GROUP_COLUMNS = ['name', 'alias', 'num_hosts', 'num_services', 'worst_host_state', 'worst_service_state'] as const;
 const SERVICEGROUP_COLUMNS = ['name', 'alias', 'num_services', 'worst_service_state'] as const;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { compileFilter, filterSchema } from '../../thruk/filter.js';
 import { defineTool, ToolInputError, type ToolContext } from '../define.js';
 import { cell } from '../format.js';
-import { closest } from '../registry.js';
+import { closest } from '../closest.js';
 import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   page, parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { parseTime } from '../../time.js';
+import { defineTool, ToolInputError, type ToolContext } from '../define.js';
+import { flag, hostStateName, num, serviceStateName } from '../format.js';
+import { backendsArg, parseBackends } from '../state/common.js';
+import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
+import { checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
+import { resolveHost, resolveService } from '../write/resolve.js';
+import { defaultAuthor, hostArg, readTarget, serviceArg, textArg } from './common.js';
+
+async function targetsOf(ctx: ToolContext, host: string, service: string | undefined, backends: string[] | undefined): Promise<CommandTarget[]> {
+  return service === undefined ? resolveHost(ctx, host, backends) : resolveService(ctx, host, service, backends);
+}
+
+const isAcked = (want: boolean) => async (c: ToolContext, cmd: PlannedCommand) => flag((await readTarget(c, cmd.target, ['acknowledged']))?.acknowledged) === want;
+
+export const acknowledge = defineTool({
+  name: 'thruk_acknowledge',
+  title: 'Acknowledge a problem',
+  toolset: 'actions',
+  access: 'write',
+  idempotent: true,
+  description: 'Acknowledge a host or service problem ("we are on it"): stops repeat notifications and marks it handled. Sticky by default; optional expiry. Refuses objects that are not in a problem state.',
+  input: z
+    .object({
+      host: hostArg,
+      service: serviceArg,
+      comment: textArg('Why, e.g. a ticket number', 'acknowledged via MCP'),
+      author: z.string().min(1).max(200).optional().describe('Author shown in Thruk (default: THRUK_AUTH_USER or thruk-mcp)'),
+      sticky: z.boolean().default(true).describe('Keep the ack until the object recovers, across state changes'),
+      notify: z.boolean().default(true).describe('Send an acknowledgement notification to contacts'),
+      persistent: z.boolean().default(false).describe('Keep the ack comment across core restarts'),
+      expire: z.string().max(100).optional().describe('Remove the ack automatically at this time, e.g. +4h or 2026-11-22T08:00:00Z'),
+      backends: backendsArg,
+      ...writeArgs,
+    })
+    .strict(),
+  output: writeOutput,
+  run: async (ctx, args) => {
+    const comment = checkCommandText('comment', args.comment);
+    const author = checkCommandText('author', defaultAuthor(ctx, args.author));
+    const targets = await targetsOf(ctx, args.host, args.service, parseBackends(args.backends));
+    const now = ctx.now();
+    const expire = args.expire === undefined ? undefined : parseTime(args.expire, now, 'expire');
+    if (expire !== undefined && expire <= now / 1000) throw new ToolInputError('expire must be in the future, e.g. +4h.');
+    for (const t of targets) {
+      const row = await readTarget(ctx, t, ['state', 'has_been_checked']);
+      if (row !== undefined && num(row.state) === 0) {
+        const st = t.kind === 'service' ? serviceStateName(row.state, row.has_been_checked) : hostStateName(row.state, row.has_been_checked);
+        throw new ToolInputError(`${targetLabel(t)} is ${st}: there is no problem to acknowledge (the core would ignore it). Nothing was sent.`);
+      }
+    }
+    const kind = args.service === undefined ? 'host' : 'svc';
+    const base = { sticky_ack: args.sticky ? 2 : 1, send_notification: args.notify ? 1 : 0, persistent_comment: args.persistent ? 1 : 0 };
+    const commands = targets.map((target): PlannedCommand => ({
+      target,
+      command: expire === undefined ? `acknowledge_${kind}_problem` : `acknowledge_${kind}_problem_expire`,
+      args: expire === undefined ? { ...base, comment_author: author, comment_data: comment } : { ...base, end_time: expire, comment_author: author, comment_data: comment },
+    }));
+    return runPlan(ctx, { action: `acknowledge${expire !== undefined ? ` until ${new Date(expire * 1000).toISOString()}` : ''}: "${comment}"`, commands, destructive: false }, { ...args, verify: isAcked(true) });
+  },
+});
+
+export const removeAcknowledgement = defineTool({
+  name: 'thruk_remove_acknowledgement',
+  title: 'Remove an acknowledgement',
+  toolset: 'actions',
+  access: 'write',
+  idempotent: true,
+  description: 'Remove the acknowledgement of a host or service problem, so it counts as unhandled and notifies again.',
+  input: z.object({ host: hostArg, service: serviceArg, backends: backendsArg, ...writeArgs }).strict(),
+  output: writeOutput,
+  run: async (ctx, args) => {
+    const targets = await targetsOf(ctx, args.host, args.service, parseBackends(args.backends));
+    const kind = args.service === undefined ? 'host' : 'svc';
+    const commands = targets.map((target): PlannedCommand => ({ target, command: `remove_${kind}_acknowledgement`, args: {} }));
+    return runPlan(ctx, { action: 'remove the acknowledgement', commands, destructive: false }, { ...args, verify: isAcked(false) });
+  },
+});

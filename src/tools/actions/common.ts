@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { ToolContext } from '../define.js';
+import { objectName } from '../state/hosts.js';
+import { getRows, type Row } from '../state/common.js';
+import type { CommandTarget } from '../write/plan.js';
+
+export const hostArg = objectName('Host name, exactly as in Thruk');
+export const serviceArg = objectName('Service description; omit to act on the host itself').optional();
+
+export const textArg = (what: string, dflt: string) => z.string().min(1).max(1000).default(dflt).describe(what);
+
+/** The author recorded with comments, acks and downtimes: the impersonated user when there is one. */
+export function defaultAuthor(ctx: ToolContext, given: string | undefined): string {
+  return given ?? ctx.config.thruk.authUser ?? 'thruk-mcp';
+}
+
+/** Reads one row of the target's current status, pinned to its backend. */
+export async function readTarget(ctx: ToolContext, t: CommandTarget, columns: readonly string[]): Promise<Row | undefined> {
+  const backends = t.backend !== undefined ? [t.backend] : undefined;
+  const rows = t.kind === 'service'
+    ? await getRows(ctx, '/services', [['host_name', t.host ?? ''], ['description', t.service ?? ''], ['columns', columns.join(',')]], backends)
+    : await getRows(ctx, '/hosts', [['name', t.host ?? ''], ['columns', columns.join(',')]], backends);
+  return rows[0];
+}

@@ -1,0 +1,83 @@
+/**
+ * What a write tool is about to do, as data: the targets (each pinned to its backend) and the
+ * Thruk commands for them. Previews, confirmation, caps, execution and audit all read this.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { ToolInputError } from '../define.js';
+
+export type TargetKind = 'host' | 'service' | 'hostgroup' | 'servicegroup' | 'system';
+
+export interface CommandTarget {
+  readonly kind: TargetKind;
+  readonly host?: string;
+  readonly service?: string;
+  readonly group?: string;
+  /** peer_name of the backend that has the object; commands go only there. */
+  readonly backend?: string;
+}
+
+export interface PlannedCommand {
+  readonly target: CommandTarget;
+  /** Thruk REST command name, e.g. schedule_host_downtime. */
+  readonly command: string;
+  readonly args: Readonly<Record<string, string | number>>;
+}
+
+export interface Plan {
+  /** One line saying what will happen, e.g. "schedule a fixed downtime of 2h". */
+  readonly action: string;
+  readonly commands: readonly PlannedCommand[];
+  /** Destructive plans (deleting, disabling) always ask, whatever their size. */
+  readonly destructive: boolean;
+  readonly notes?: readonly string[];
+}
+
+export function targetLabel(t: CommandTarget): string {
+  const where = t.backend !== undefined ? `@${t.backend}` : '';
+  switch (t.kind) {
+    case 'host':
+      return `${t.host ?? ''}${where}`;
+    case 'service':
+      return `${t.host ?? ''}/${t.service ?? ''}${where}`;
+    case 'hostgroup':
+      return `hostgroup ${t.group ?? ''}${where}`;
+    case 'servicegroup':
+      return `servicegroup ${t.group ?? ''}${where}`;
+    case 'system':
+      return `core${where}`;
+  }
+}
+
+/** The external command line the core will receive (Thruk adds `COMMAND [time] ` in front). */
+export function commandLine(c: PlannedCommand): string {
+  const objectArgs = c.target.kind === 'service' ? [c.target.host, c.target.service] : c.target.kind === 'system' ? [] : [c.target.kind === 'host' ? c.target.host : c.target.group];
+  return [c.command.toUpperCase(), ...objectArgs.map((x) => x ?? ''), ...Object.values(c.args).map(String)].join(';');
+}
+
+// Thruk joins command fields with ';' and passes them verbatim (seen live): a ';' inside a name
+// shifts every field and the core silently ignores the command; a line break starts a new one.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** An object name that goes into a command line. */
+export function checkCommandName(what: string, value: string): string {
+  if (value.includes(';')) throw new ToolInputError(`${what} '${value}' contains ';', which Thruk cannot pass to the core safely (the command would be misread and silently ignored). Rename the object or act on it in the Thruk UI.`);
+  if (CONTROL.test(value)) throw new ToolInputError(`${what} must not contain line breaks or control characters.`);
+  return value;
+}
+
+/** Free text (comments, author, plugin output) that goes into a command line. */
+export function checkCommandText(what: string, value: string, opts: { allowSemicolon?: boolean; allowPipe?: boolean } = {}): string {
+  if (CONTROL.test(value)) throw new ToolInputError(`${what} must be a single line without control characters (a line break would end the command early or start a second one).`);
+  if (!opts.allowSemicolon && value.includes(';')) throw new ToolInputError(`${what} must not contain ';' (Thruk would split the command there).`);
+  if (!opts.allowPipe && value.includes('|')) throw new ToolInputError(`${what} must not contain '|' (the core reads it as the start of performance data).`);
+  return value;
+}
+
+/** A per-process key, so a plan id echoed back by a client cannot be forged or replayed across restarts. */
+const KEY = randomBytes(32);
+
+/** A short, keyed digest of exactly what will be sent: a confirmation only applies to this plan. */
+export function planId(plan: Plan): string {
+  const canonical = JSON.stringify(plan.commands.map((c) => [c.command, c.target, Object.entries(c.args).sort(([a], [b]) => a.localeCompare(b))]));
+  return createHmac('sha256', KEY).update(canonical).digest('base64url').slice(0, 22);
+}

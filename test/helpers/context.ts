@@ -1,0 +1,19 @@
+import type { Config } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import type { ThrukClient } from '../../src/thruk/client.js';
+import { NO_INTERACTION, type ToolContext } from '../../src/tools/define.js';
+
+/** A ToolContext for calling tool internals directly (no MCP in between). */
+export function toolContext(thruk: ThrukClient, config: Config, over: Partial<ToolContext> = {}): ToolContext {
+  return {
+    thruk,
+    config,
+    log: createLogger('silent'),
+    signal: new AbortController().signal,
+    now: () => Date.now(),
+    progress: () => Promise.resolve(),
+    interaction: NO_INTERACTION,
+    audit: () => undefined,
+    ...over,
+  };
+}
