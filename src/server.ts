@@ -32,7 +32,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
   const tools = deps.tools ?? allTools();
   const offered = selectTools(tools, deps.config);
   const byName = new Map(offered.map((t) => [t.name, t]));
-  const listing: McpToolEntry[] = offered.map(toMcpTool);
+  const listing: McpToolEntry[] = offered.map((t) => toMcpTool(t, deps.config.readOnly));
   const outputSchemas = new Map(listing.map((t) => [t.name, t.outputSchema]));
   const audit = createAuditSink(deps.config, deps.log);
   const now = deps.now ?? Date.now;

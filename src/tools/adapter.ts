@@ -30,14 +30,14 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): { type: 'object'
 }
 
 /** The tools/list entry, derived entirely from the record. Computed once per process. */
-export function toMcpTool(def: ToolDef): McpToolEntry {
+export function toMcpTool(def: ToolDef, readOnly = false): McpToolEntry {
   return {
     name: def.name,
     title: def.title,
     description: def.description,
     inputSchema: jsonSchema(def.input, 'input'),
     outputSchema: jsonSchema(def.output, 'output'),
-    annotations: annotationsFor(def),
+    annotations: annotationsFor(def, readOnly),
   };
 }
 
@@ -126,7 +126,7 @@ export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): 
   const { ctx, audit } = deps;
   const started = Date.now();
   const parsed = def.input.safeParse(rawArgs ?? {});
-  const writeCall = def.access !== 'read';
+  const writeCall = def.access !== 'read' && !(ctx.config.readOnly && def.readOnlyFallback === true);
   const auditLine = (outcome: string, error?: string) => {
     if (!writeCall || audit === undefined) return;
     audit({

@@ -69,6 +69,11 @@ export interface ToolDef<I extends z.ZodObject = z.ZodObject, O = unknown> {
   readonly access: Access;
   /** Repeating the call with the same arguments has no further effect (writes only; reads always are). */
   readonly idempotent?: boolean;
+  /**
+   * In read-only mode keep this write tool as a read tool instead of removing it; its `run` must
+   * then refuse every write itself (ctx.config.readOnly). For escape hatches whose reads stay useful.
+   */
+  readonly readOnlyFallback?: boolean;
   readonly description: string;
   readonly input: I;
   readonly output: z.ZodType<O>;
@@ -89,18 +94,23 @@ export class ToolInputError extends Error {
 }
 
 /** The MCP annotations follow from `access`: one field decides safety, nothing is hand-kept. */
-export function annotationsFor(def: Pick<ToolDef, 'access' | 'idempotent' | 'title'>): {
+export function effectiveAccess(def: Pick<ToolDef, 'access' | 'readOnlyFallback'>, readOnly: boolean): Access {
+  return readOnly && def.readOnlyFallback === true ? 'read' : def.access;
+}
+
+export function annotationsFor(def: Pick<ToolDef, 'access' | 'idempotent' | 'title' | 'readOnlyFallback'>, readOnly = false): {
   title: string;
   readOnlyHint: boolean;
   destructiveHint: boolean;
   idempotentHint: boolean;
   openWorldHint: boolean;
 } {
+  const access = effectiveAccess(def, readOnly);
   return {
     title: def.title,
-    readOnlyHint: def.access === 'read',
-    destructiveHint: def.access === 'destructive',
-    idempotentHint: def.access === 'read' || def.idempotent === true,
+    readOnlyHint: access === 'read',
+    destructiveHint: access === 'destructive',
+    idempotentHint: access === 'read' || def.idempotent === true,
     // Thruk is one closed system the operator configured, not the open internet.
     openWorldHint: false,
   };

@@ -42,7 +42,7 @@ export type Exclusion = 'read-only' | 'not-enabled' | 'toolset';
 
 /** Why a known tool is not offered, or undefined when it is. Read-only always wins. */
 export function exclusionOf(def: ToolDef, config: Pick<Config, 'readOnly' | 'enabledTools' | 'toolsets'>): Exclusion | undefined {
-  if (config.readOnly && def.access !== 'read') return 'read-only';
+  if (config.readOnly && def.access !== 'read' && def.readOnlyFallback !== true) return 'read-only';
   if (config.toolsets.length > 0 && !config.toolsets.includes('all') && !config.toolsets.includes(def.toolset)) return 'toolset';
   if (config.enabledTools.length > 0 && !config.enabledTools.some((p) => globToRegExp(p).test(def.name))) return 'not-enabled';
   return undefined;
