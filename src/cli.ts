@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './log.js';
 import { createRuntime } from './runtime.js';
 import { createServerFactory } from './server.js';
 import { fetchHandlerSend, type HttpSend } from './thruk/client.js';
+import { callCommand, doctorCommand, parseKeyValues, toolsCommand } from './subcommands.js';
 import { unknownToolsets } from './tools/registry.js';
 
 function version(): string {
@@ -21,8 +22,51 @@ async function demoSend(config: Config, log: Logger): Promise<HttpSend> {
   return fetchHandlerSend((req) => sim.fetch(req));
 }
 
+const SUBCOMMANDS = new Set(['tools', 'call', 'doctor']);
+
+interface Invocation {
+  readonly command: 'serve' | 'tools' | 'call' | 'doctor';
+  readonly argv: string[];
+  readonly tool?: string;
+  readonly pairs: string[];
+  readonly jsonArgs?: string;
+  readonly jsonOut: boolean;
+}
+
+/** Splits `thruk-mcp [tools|call TOOL k=v…|doctor] [--json …] [server flags]`. */
+function parseInvocation(all: readonly string[]): Invocation | string {
+  const first = all[0];
+  if (first === undefined || !SUBCOMMANDS.has(first)) return { command: 'serve', argv: [...all], pairs: [], jsonOut: false };
+  const command = first as 'tools' | 'call' | 'doctor';
+  const argv: string[] = [];
+  const pairs: string[] = [];
+  let tool: string | undefined;
+  let jsonArgs: string | undefined;
+  let jsonOut = false;
+  for (let i = 1; i < all.length; i++) {
+    const a = all[i] as string;
+    if (a === '--json') {
+      const next = all[i + 1];
+      if (command === 'call' && next !== undefined && next.trim().startsWith('{')) {
+        jsonArgs = next;
+        i++;
+      }
+      jsonOut = true;
+    } else if (command === 'call' && !a.startsWith('-') && tool === undefined) tool = a;
+    else if (command === 'call' && !a.startsWith('-') && a.includes('=')) pairs.push(a);
+    else argv.push(a);
+  }
+  if (command === 'call' && tool === undefined) return 'usage: thruk-mcp call TOOL [key=value …] [--json \'{…}\']';
+  return { command, argv, pairs, jsonOut, ...(tool !== undefined ? { tool } : {}), ...(jsonArgs !== undefined ? { jsonArgs } : {}) };
+}
+
 async function main(): Promise<void> {
-  const result = loadConfig(process.argv.slice(2), processEnv());
+  const inv = parseInvocation(process.argv.slice(2));
+  if (typeof inv === 'string') {
+    process.stderr.write(`thruk-mcp: ${inv}\n`);
+    process.exit(2);
+  }
+  const result = loadConfig(inv.argv, processEnv(), { requireThruk: inv.command !== 'tools' });
   if (!result.ok) {
     process.stderr.write(`thruk-mcp: configuration problems:\n${result.issues.map((i) => `  - ${i}`).join('\n')}\n`);
     process.exit(2);
@@ -37,13 +81,31 @@ async function main(): Promise<void> {
   }
   if (result.action !== 'serve') return;
   const { config } = result;
-  const log = createLogger(config.logLevel);
+  const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) };
+  if (inv.command === 'tools') process.exit(toolsCommand(config, inv.jsonOut, io));
+  const log = createLogger(inv.command === 'serve' ? config.logLevel : 'warn');
   const badSets = unknownToolsets(config);
   if (badSets.length > 0) log.warn({ toolsets: badSets }, 'unknown toolsets ignored');
   if (!config.thruk.verifySsl) log.warn('THRUK_VERIFY_SSL=false: Thruk\'s TLS certificate is not verified');
 
   const send = config.demo ? await demoSend(config, log) : undefined;
   const runtime = createRuntime(config, log, send);
+  if (inv.command === 'doctor' || inv.command === 'call') {
+    let code: number;
+    if (inv.command === 'doctor') code = await doctorCommand({ config, thruk: runtime.thruk }, io);
+    else {
+      let args: Record<string, unknown>;
+      try {
+        args = { ...(inv.jsonArgs !== undefined ? (JSON.parse(inv.jsonArgs) as Record<string, unknown>) : {}), ...parseKeyValues(inv.pairs) };
+      } catch (err) {
+        process.stderr.write(`thruk-mcp: bad arguments: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(2);
+      }
+      code = await callCommand({ config, thruk: runtime.thruk, log }, inv.tool ?? '', args, inv.jsonOut, io);
+    }
+    await runtime.close();
+    process.exit(code);
+  }
   const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: version() });
 
   const stops: Array<() => Promise<void>> = [];

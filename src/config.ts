@@ -150,7 +150,7 @@ function readEnv(env: Readonly<Record<string, string | undefined>>): Record<EnvN
  * Parses flags and environment once into a frozen Config. Returns every problem at once, each
  * naming the variable or flag, so a user fixes a broken setup in one round.
  */
-export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ConfigResult {
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, opts: { requireThruk?: boolean } = {}): ConfigResult {
   let flags: Record<string, string | boolean | undefined>;
   try {
     const options = Object.fromEntries(
@@ -189,7 +189,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   if (demo) {
     baseUrl = DEMO_BASE_URL;
     apiKey = DEMO_API_KEY;
-  } else {
+  } else if (opts.requireThruk !== false) {
     if (baseUrl === '') issues.push('THRUK_BASE_URL: not set. Set it to your Thruk root, e.g. https://mon.example.com/mysite/thruk (or run with --demo).');
     else if (!/^https?:\/\/[^/]/i.test(baseUrl)) issues.push(`THRUK_BASE_URL: must start with http:// or https://, got '${baseUrl}'`);
     if (apiKey === '') issues.push('THRUK_API_KEY: not set. Create one in Thruk (user profile → API keys) and pass it in THRUK_API_KEY (or run with --demo).');

@@ -68,3 +68,12 @@ export async function connect(opts: { era?: Era; config?: Partial<Config>; env?:
     },
   };
 }
+
+/** Asks the simulator's REST API directly: the ground truth a tool's answer must agree with. */
+export async function rest(h: Pick<Harness, 'sim' | 'config'>, path: string, params: Record<string, string> = {}): Promise<any> {
+  const url = new URL(`http://sim.invalid/demo/thruk/r${path}`);
+  for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
+  const res = await h.sim.fetch(new Request(url, { headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey } }));
+  if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}

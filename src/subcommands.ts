@@ -1,0 +1,129 @@
+/**
+ * The operator's command line: list tools, run one tool, diagnose the setup. Same code paths as
+ * MCP (registry, adapter, client), so what works here works for the model.
+ */
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import type { ThrukClient } from './thruk/client.js';
+import { callTool, describeError } from './tools/adapter.js';
+import { NO_INTERACTION, type ToolContext } from './tools/define.js';
+import { allTools, exclusionOf } from './tools/registry.js';
+
+export interface Out {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+export function toolsCommand(config: Config, json: boolean, io: Out): number {
+  const rows = allTools().map((t) => ({ name: t.name, toolset: t.toolset, access: t.access, title: t.title, offered: exclusionOf(t, config) ?? 'yes' }));
+  if (json) io.out(`${JSON.stringify(rows)}\n`);
+  else {
+    const w = Math.max(...rows.map((r) => r.name.length));
+    for (const r of rows) io.out(`${r.name.padEnd(w)}  ${r.toolset.padEnd(12)} ${r.access.padEnd(11)} ${r.offered === 'yes' ? '' : `[${r.offered}] `}${r.title}\n`);
+  }
+  return 0;
+}
+
+/** key=value pairs → arguments; values are JSON when they parse (numbers, booleans, objects), strings otherwise. */
+export function parseKeyValues(pairs: readonly string[]): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new Error(`expected key=value, got '${p}'`);
+    const raw = p.slice(i + 1);
+    let v: unknown = raw;
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      v = raw;
+    }
+    args[p.slice(0, i)] = v;
+  }
+  return args;
+}
+
+export async function callCommand(deps: { config: Config; thruk: ThrukClient; log: Logger }, name: string, args: Record<string, unknown>, json: boolean, io: Out): Promise<number> {
+  const def = allTools().find((t) => t.name === name);
+  if (def === undefined) {
+    io.err(`unknown tool '${name}'; run 'thruk-mcp tools' to list them\n`);
+    return 2;
+  }
+  const why = exclusionOf(def, deps.config);
+  if (why !== undefined && !(why === 'read-only' && def.readOnlyFallback === true)) {
+    io.err(`${name} is not available with this configuration (${why})\n`);
+    return 2;
+  }
+  const controller = new AbortController();
+  const ctx: ToolContext = {
+    thruk: deps.thruk,
+    config: deps.config,
+    signal: controller.signal,
+    log: deps.log,
+    now: Date.now,
+    progress: (done, total, message) => {
+      if (process.stderr.isTTY) io.err(`\r${message ?? `${done}${total !== undefined ? `/${total}` : ''}`}   `);
+      return Promise.resolve();
+    },
+    interaction: NO_INTERACTION,
+    audit: () => undefined,
+  };
+  const res = await callTool(def, args, { ctx, audit: deps.config.auditLog ? (r) => deps.log.info(r, 'audit') : undefined });
+  if (json) io.out(`${JSON.stringify(res.isError === true ? { isError: true, text: res.content[0]?.text } : res.structuredContent)}\n`);
+  else io.out(`${res.content.map((c) => c.text).join('\n')}\n`);
+  return res.isError === true ? 1 : 0;
+}
+
+type Verdict = 'ok' | 'warn' | 'fail';
+
+export async function doctorCommand(deps: { config: Config; thruk: ThrukClient }, io: Out): Promise<number> {
+  const { config, thruk } = deps;
+  const checks: Array<[string, Verdict, string]> = [];
+  const ctx = { config } as Pick<ToolContext, 'config'>;
+  const fake = allTools()[0]!;
+  checks.push(['configuration', 'ok', config.demo ? 'demo mode (simulated Thruk)' : `Thruk at ${safeUrl(config.thruk.baseUrl)}`]);
+  const tls = config.thruk.baseUrl.startsWith('https:');
+  checks.push(['TLS', !tls ? 'warn' : config.thruk.verifySsl ? 'ok' : 'warn', !tls ? 'plain http: the API key travels unencrypted' : config.thruk.verifySsl ? `verified${config.thruk.caFile ? ` with CA file ${config.thruk.caFile}` : ''}` : 'certificate NOT verified (THRUK_VERIFY_SSL=false)']);
+  const proxy = config.proxy.httpsProxy ?? config.proxy.httpProxy;
+  checks.push(['proxy', 'ok', proxy !== undefined ? `via ${safeUrl(proxy)}${config.proxy.noProxy ? ` (NO_PROXY ${config.proxy.noProxy})` : ''}` : 'none']);
+  let reachable = false;
+  try {
+    const info = await thruk.get<Record<string, unknown>>('/thruk');
+    reachable = true;
+    checks.push(['Thruk reachable', 'ok', `Thruk ${String(info.thruk_version ?? '?')} (REST v${String(info.rest_version ?? '?')})`]);
+  } catch (err) {
+    checks.push(['Thruk reachable', 'fail', describeError(fake, err, ctx)]);
+  }
+  if (reachable) {
+    try {
+      const who = await thruk.get<Record<string, unknown>>('/thruk/whoami');
+      checks.push(['API key', 'ok', `accepted; acting as '${String(who.id ?? '?')}'`]);
+      const canWrite = who.can_submit_commands === true || who.can_submit_commands === 1;
+      checks.push(['writes', config.readOnly ? 'ok' : canWrite ? 'ok' : 'warn', config.readOnly ? 'disabled here (read-only mode)' : canWrite ? `permitted (caps: ${config.maxBulkTargets} objects per call)` : 'this Thruk user may not submit commands: write tools will fail']);
+    } catch (err) {
+      checks.push(['API key', 'fail', describeError(fake, err, ctx)]);
+    }
+    try {
+      const sites = await thruk.get<Array<Record<string, unknown>>>('/sites');
+      const down = sites.filter((s) => Number(s.status) !== 0);
+      checks.push(['backends', down.length === 0 ? 'ok' : down.length === sites.length ? 'fail' : 'warn', `${sites.length} backend(s)${down.length > 0 ? `; down: ${down.map((s) => `${String(s.name)} (${String(s.last_error ?? '')})`).join(', ')}` : ': all connected'}`]);
+    } catch (err) {
+      checks.push(['backends', 'fail', describeError(fake, err, ctx)]);
+    }
+  }
+  const w = Math.max(...checks.map((c) => c[0].length));
+  for (const [name, verdict, detail] of checks) io.out(`${name.padEnd(w)}  ${verdict.toUpperCase().padEnd(4)}  ${detail}\n`);
+  const failed = checks.some((c) => c[1] === 'fail');
+  io.out(failed ? '\nSome checks failed.\n' : '\nAll good.\n');
+  return failed ? 1 : 0;
+}
+
+function safeUrl(u: string): string {
+  try {
+    const url = new URL(u);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return '(unparseable URL)';
+  }
+}
