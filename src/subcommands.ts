@@ -7,6 +7,7 @@ import type { Logger } from './log.js';
 import type { ThrukClient } from './thruk/client.js';
 import { callTool, describeError } from './tools/adapter.js';
 import { NO_INTERACTION, type ToolContext } from './tools/define.js';
+import { cell } from './tools/format.js';
 import { allTools, exclusionOf } from './tools/registry.js';
 
 export interface Out {
@@ -89,14 +90,14 @@ export async function doctorCommand(deps: { config: Config; thruk: ThrukClient }
   try {
     const info = await thruk.get<Record<string, unknown>>('/thruk');
     reachable = true;
-    checks.push(['Thruk reachable', 'ok', `Thruk ${String(info.thruk_version ?? '?')} (REST v${String(info.rest_version ?? '?')})`]);
+    checks.push(['Thruk reachable', 'ok', `Thruk ${cell(info.thruk_version) || '?'} (REST v${cell(info.rest_version) || '?'})`]);
   } catch (err) {
     checks.push(['Thruk reachable', 'fail', describeError(fake, err, ctx)]);
   }
   if (reachable) {
     try {
       const who = await thruk.get<Record<string, unknown>>('/thruk/whoami');
-      checks.push(['API key', 'ok', `accepted; acting as '${String(who.id ?? '?')}'`]);
+      checks.push(['API key', 'ok', `accepted; acting as '${cell(who.id) || '?'}'`]);
       const canWrite = who.can_submit_commands === true || who.can_submit_commands === 1;
       checks.push(['writes', config.readOnly ? 'ok' : canWrite ? 'ok' : 'warn', config.readOnly ? 'disabled here (read-only mode)' : canWrite ? `permitted (caps: ${config.maxBulkTargets} objects per call)` : 'this Thruk user may not submit commands: write tools will fail']);
     } catch (err) {
@@ -105,7 +106,7 @@ export async function doctorCommand(deps: { config: Config; thruk: ThrukClient }
     try {
       const sites = await thruk.get<Array<Record<string, unknown>>>('/sites');
       const down = sites.filter((s) => Number(s.status) !== 0);
-      checks.push(['backends', down.length === 0 ? 'ok' : down.length === sites.length ? 'fail' : 'warn', `${sites.length} backend(s)${down.length > 0 ? `; down: ${down.map((s) => `${String(s.name)} (${String(s.last_error ?? '')})`).join(', ')}` : ': all connected'}`]);
+      checks.push(['backends', down.length === 0 ? 'ok' : down.length === sites.length ? 'fail' : 'warn', `${sites.length} backend(s)${down.length > 0 ? `; down: ${down.map((s) => `${cell(s.name)} (${cell(s.last_error)})`).join(', ')}` : ': all connected'}`]);
     } catch (err) {
       checks.push(['backends', 'fail', describeError(fake, err, ctx)]);
     }
