@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { filterSchema } from '../../thruk/filter.js';
+import { defineTool } from '../define.js';
+import { cell } from '../format.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
+import { multiplePeers } from '../state/rows.js';
+import { metricBrief, metricOutput, parsedService, SERVICE_FILTER_FIELDS, servicesWithPerf, warningsNote, type ParsedService } from './common.js';
+
+const serviceMetrics = z.object({
+  host: z.string(),
+  service: z.string(),
+  state: z.string(),
+  peer_name: z.string().optional(),
+  metrics: z.array(metricOutput),
+  warnings: z.array(z.string()).optional(),
+});
+
+const snapshotOutput = z.object({
+  total: z.number().describe('Services with perf data matching the filter'),
+  offset: z.number(),
+  returned: z.number(),
+  next_offset: z.number().optional().describe('Pass as offset to get the next page'),
+  truncated: z.boolean().optional().describe('true when the answer budget cut this page short'),
+  rows: z.array(serviceMetrics),
+  notes: z.array(z.string()).optional(),
+});
+
+export const perfdataSnapshot = defineTool({
+  name: 'thruk_perfdata_snapshot',
+  title: 'Performance data snapshot',
+  toolset: 'perfdata',
+  access: 'read',
+  description:
+    'Current parsed performance data of many services at once (filter by host, hostgroup, description…): one line per service with each metric\'s value, unit, thresholds and breach. Services without perf data are left out. To find what is about to alert use thruk_perfdata_near_threshold.',
+  input: z
+    .object({
+      filter: filterSchema(SERVICE_FILTER_FIELDS).optional(),
+      limit: limitArg(200),
+      offset: offsetArg,
+      backends: backendsArg,
+    })
+    .strict(),
+  output: snapshotOutput,
+  run: async (ctx, args) => {
+    const all = (await servicesWithPerf(ctx, args.filter, parseBackends(args.backends))).map(parsedService);
+    const showPeer = multiplePeers(all as unknown as Row[]);
+    const render = (r: Row): string => {
+      const s = r as unknown as ParsedService;
+      const metrics = s.metrics.length > 0 ? s.metrics.map(metricBrief).join(', ') : '(unparsable)';
+      return [cell(s.host), cell(s.service), s.state, ...(showPeer ? [cell(s.peer_name)] : []), metrics].join(' | ');
+    };
+    const p = page(all as unknown as Row[], render, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'services' });
+    const rows = p.rows as unknown as ParsedService[];
+    const notes: string[] = [];
+    const warn = warningsNote(rows);
+    if (warn !== undefined) notes.push(warn);
+    const text: string[] = [];
+    if (p.meta.total === 0) text.push('No services with performance data matched.');
+    else {
+      text.push(`perf data of services ${p.meta.returned === 0 ? `none of ${p.meta.total}` : `${p.meta.offset + 1}-${p.meta.offset + p.meta.returned} of ${p.meta.total}`}`);
+      if (p.lines.length > 0) text.push(['host', 'service', 'state', ...(showPeer ? ['backend'] : []), 'metrics'].join(' | '), ...p.lines);
+    }
+    const foot = pageFooter(p.meta);
+    if (foot !== undefined) text.push(foot);
+    for (const n of notes) text.push(`Note: ${n}`);
+    return { data: { ...p.meta, rows, ...(notes.length > 0 ? { notes } : {}) }, text: text.join('\n') };
+  },
+});
