@@ -16,7 +16,7 @@ const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 500, 502, 503, 504])
  * unknown host. Those are deterministic: retrying only triples the latency of a wrong query.
  */
 const DETERMINISTIC_500 =
-  /parse error|invalid regex|unsupported operator|unknown operator|sort key|expected closing|unexpected end of query|did not return any data|possible typo/i;
+  /parse error|invalid regex|unsupported operator|unknown operator|sort key|expected closing|unexpected end of query|did not return any data|possible typo|too many objects/i;
 
 export function isQueryError(status: number, thrukMessage?: string, thrukDescription?: string): boolean {
   if (status !== 500) return false;

@@ -5,11 +5,7 @@ import type { ToolContext } from '../define.js';
 import { cell, serviceStateName } from '../format.js';
 import { getRows, query, type Row } from '../state/common.js';
 
-/** The services filter fields of thruk_list_services (kept in step with state/services.ts). */
-export const SERVICE_FILTER_FIELDS = [
-  'host', 'description', 'state', 'hostgroup', 'servicegroup', 'custom_var', 'host_custom_var', 'host_state', 'acknowledged',
-  'scheduled_downtime_depth', 'plugin_output', 'has_been_checked', 'state_type', 'notifications_enabled', 'is_flapping', 'peer_name',
-] as const;
+export { SERVICE_FILTER_FIELDS } from '../state/services.js';
 
 export const PERF_SERVICE_COLUMNS = ['host_name', 'description', 'state', 'has_been_checked', 'perf_data', 'peer_name'] as const;
 

@@ -24,7 +24,7 @@ const SERVICE_DETAIL_COLUMNS = [
   'host_state', 'host_has_been_checked', 'host_acknowledged', 'host_scheduled_downtime_depth', 'host_plugin_output', 'peer_name',
 ] as const;
 
-const SERVICE_FILTER_FIELDS = [
+export const SERVICE_FILTER_FIELDS = [
   'host', 'description', 'state', 'hostgroup', 'servicegroup', 'custom_var', 'host_custom_var', 'host_state', 'acknowledged',
   'scheduled_downtime_depth', 'plugin_output', 'has_been_checked', 'state_type', 'notifications_enabled', 'is_flapping', 'peer_name',
 ] as const;
