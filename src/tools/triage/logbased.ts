@@ -1,3 +1,6 @@
 import type { ToolDef } from '../define.js';
+import { concurrentFailures } from './log-concurrent.js';
+import { rootCause } from './log-rootcause.js';
+import { unreachableVsDown } from './log-split.js';
 
-export const logTriageTools: readonly ToolDef[] = [];
+export const logTriageTools: readonly ToolDef[] = [concurrentFailures, rootCause, unreachableVsDown];

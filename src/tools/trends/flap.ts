@@ -1,0 +1,131 @@
+/**
+ * Objects that changed state often. Step 1 counts alerts per object on the Thruk side: only an
+ * object with more than min_transitions alerts can have that many transitions. Step 2 reads the
+ * ordered rows of those candidates' hosts, as many as max_events allows, and says exactly which
+ * candidates did not fit. FLAPPING ALERT rows (the core's own verdict) are counted alongside.
+ */
+import { anyOfRegex } from '../../thruk/q.js';
+import type { ToolContext } from '../define.js';
+import { num } from '../format.js';
+import { aggregateLogs, type PreparedLogQuery, type Row } from '../logquery.js';
+import type { ObjectStats } from './aggregate.js';
+import { chunks, hostOf, NAME_CHUNK, objectKey, serviceOf, type LogWindow } from './common.js';
+
+export interface Transitions {
+  readonly host: string;
+  readonly service: string;
+  readonly transitions: number;
+  readonly alerts: number;
+  readonly states: number[];
+  readonly lastState: number;
+  readonly last: number;
+}
+
+/** Consecutive rows of one object with different states; rows must be in time order. */
+export function countTransitions(states: readonly number[]): number {
+  let n = 0;
+  for (let i = 1; i < states.length; i++) if (states[i] !== states[i - 1]) n++;
+  return n;
+}
+
+/** Hosts to read, busiest candidate first, while their rows fit in `maxRows`. */
+export function planHosts(all: readonly ObjectStats[], candidates: readonly ObjectStats[], maxRows: number): { hosts: string[]; rows: number; skipped: number; skippedRows: number } {
+  const rowsOfHost = new Map<string, number>();
+  for (const s of all) rowsOfHost.set(s.host, (rowsOfHost.get(s.host) ?? 0) + s.count);
+  const chosen = new Set<string>();
+  const refused = new Set<string>();
+  let rows = 0;
+  let skipped = 0;
+  let skippedRows = 0;
+  for (const c of candidates) {
+    if (chosen.has(c.host)) continue;
+    const n = rowsOfHost.get(c.host) ?? 0;
+    if (!refused.has(c.host) && rows + n <= maxRows) {
+      chosen.add(c.host);
+      rows += n;
+      continue;
+    }
+    refused.add(c.host);
+    skipped++;
+    skippedRows += c.count;
+  }
+  return { hosts: [...chosen], rows, skipped, skippedRows };
+}
+
+export async function readCandidates(ctx: ToolContext, p: PreparedLogQuery, w: LogWindow, hosts: readonly string[], wanted: ReadonlySet<string>, backends: string[] | undefined): Promise<{ objects: Transitions[]; rowsRead: number }> {
+  const seq = new Map<string, { host: string; service: string; states: number[]; last: number }>();
+  let rowsRead = 0;
+  for (const chunk of chunks(hosts, NAME_CHUNK)) {
+    const res = await ctx.thruk.get<unknown>('/logs', {
+      query: [
+        ...p.params,
+        ['host_name[~]', anyOfRegex(chunk)],
+        ['time[gte]', String(w.since)],
+        ['time[lte]', String(w.until)],
+        ['columns', 'host_name,service_description,state,time'],
+        // Sorted but never limited: Thruk would cut before sorting.
+        ['sort', 'time'],
+      ],
+      ...(backends ? { backends } : {}),
+      signal: ctx.signal,
+    });
+    const rows = Array.isArray(res) ? (res as Row[]) : [];
+    rowsRead += rows.length;
+    for (const r of rows) {
+      const host = hostOf(r);
+      const service = serviceOf(r);
+      const key = objectKey(host, service);
+      if (!wanted.has(key)) continue;
+      let s = seq.get(key);
+      if (s === undefined) {
+        s = { host, service, states: [], last: 0 };
+        seq.set(key, s);
+      }
+      s.states.push(num(r.state));
+      s.last = Math.max(s.last, num(r.time));
+    }
+  }
+  const objects = [...seq.values()].map((s) => ({
+    host: s.host,
+    service: s.service,
+    transitions: countTransitions(s.states),
+    alerts: s.states.length,
+    states: [...new Set(s.states)].sort((a, b) => a - b),
+    lastState: s.states.at(-1) ?? 0,
+    last: s.last,
+  }));
+  return { objects, rowsRead };
+}
+
+export interface FlapEvents {
+  readonly host: string;
+  readonly service: string;
+  started: number;
+  stopped: number;
+  last: number;
+  lastEvent: string;
+}
+
+/** FLAPPING ALERT rows per object; the core writes STARTED/STOPPED into state_type. */
+export async function flapEvents(ctx: ToolContext, p: PreparedLogQuery, w: LogWindow, backends: string[] | undefined): Promise<FlapEvents[]> {
+  const rows = await aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'service_description', 'state_type'], backends });
+  const out = new Map<string, FlapEvents>();
+  for (const r of rows) {
+    const host = hostOf(r);
+    const service = serviceOf(r);
+    const key = objectKey(host, service);
+    let e = out.get(key);
+    if (e === undefined) {
+      e = { host, service, started: 0, stopped: 0, last: 0, lastEvent: '' };
+      out.set(key, e);
+    }
+    const what = typeof r.state_type === 'string' ? r.state_type.toUpperCase() : '';
+    if (what === 'STARTED') e.started += num(r.count);
+    else if (what === 'STOPPED' || what === 'DISABLED') e.stopped += num(r.count);
+    if (num(r.last) >= e.last) {
+      e.last = num(r.last);
+      e.lastEvent = what || 'UNKNOWN';
+    }
+  }
+  return [...out.values()].sort((a, b) => b.last - a.last || a.host.localeCompare(b.host) || a.service.localeCompare(b.service));
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { filterSchema } from '../../thruk/filter.js';
+import { defineTool } from '../define.js';
+import { cell, iso, when } from '../format.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
+import { statsByObject } from './aggregate.js';
+import {
+  ALL_ALERTS, noteLines, plural, NOT_OK, OBJECT_LOG_FIELDS, objectLabel, pagingOutput, prepare, resolveWindow, sinceArg,
+  stateTypeArg, stateTypeLeaves, stateWord, untilArg, windowData, windowOutput, windowText, withNotes,
+} from './common.js';
+
+const recurringRow = z.object({
+  host: z.string(),
+  service: z.string().optional().describe('Absent for host alerts'),
+  alert_count: z.number().describe('Non-OK alerts (recoveries excluded)'),
+  first_seen: z.string(),
+  last_seen: z.string(),
+  last_state: z.string().describe('State of the newest non-OK alert'),
+  states: z.record(z.string(), z.number()).describe('Alerts per state'),
+});
+type RecurringRow = z.output<typeof recurringRow>;
+
+export const recurringProblems = defineTool({
+  name: 'thruk_recurring_problems',
+  title: 'Recurring problems',
+  toolset: 'trends',
+  access: 'read',
+  description:
+    'Hosts and services that went non-OK at least min_alerts times in a window (recoveries excluded): chronic problems with first/last seen and last state, counted exactly on the Thruk side. For raw noise ranking use thruk_top_noisy_*; for state flips thruk_flap_summary.',
+  input: z
+    .object({
+      since: sinceArg('-24h'),
+      until: untilArg,
+      min_alerts: z.number().int().min(1).max(1_000_000).default(5).describe('Least non-OK alerts an object needs to be listed (default 5)'),
+      state_type: stateTypeArg,
+      limit: limitArg(10),
+      offset: offsetArg,
+      filter: filterSchema(OBJECT_LOG_FIELDS).optional(),
+      backends: backendsArg,
+    })
+    .strict(),
+  output: z.object({
+    ...windowOutput,
+    min_alerts: z.number(),
+    total_objects_above_threshold: z.number(),
+    ...pagingOutput,
+    results: z.array(recurringRow),
+  }),
+  run: async (ctx, args) => {
+    const backends = parseBackends(args.backends);
+    const w = resolveWindow(ctx, args, '-24h');
+    const p = await prepare(ctx, w, [...ALL_ALERTS, NOT_OK, ...stateTypeLeaves(args.state_type)], backends);
+    const stats = (await statsByObject(ctx, p, w, true, backends)).filter((s) => s.count >= args.min_alerts);
+    const rows: RecurringRow[] = stats.map((s) => {
+      const states: Record<string, number> = {};
+      for (const [st, v] of s.byState) states[stateWord(st, s.service)] = (states[stateWord(st, s.service)] ?? 0) + v.count;
+      const r: RecurringRow = { host: s.host, alert_count: s.count, first_seen: iso(s.first), last_seen: iso(s.last), last_state: stateWord(s.lastState, s.service), states };
+      if (s.service !== '') r.service = s.service;
+      return r;
+    });
+    const now = ctx.now();
+    const line = (x: Row): string => {
+      const r = x as unknown as RecurringRow;
+      const mix = Object.entries(r.states).map(([k, v]) => `${v} ${k}`).join(', ');
+      return [cell(objectLabel(r.host, r.service)), String(r.alert_count), r.last_state, mix, when(Date.parse(r.first_seen) / 1000, now), when(Date.parse(r.last_seen) / 1000, now)].join(' | ');
+    };
+    const pg = page(rows, line, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
+    const text = [`Recurring problems ${windowText(w)}: ${stats.length === 0 ? `no object went non-OK ${args.min_alerts} times or more.` : `${plural(stats.length, 'object')} went non-OK at least ${args.min_alerts} times.`}`];
+    if (pg.rows.length > 0) text.push(`objects ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`, 'object | alerts | last state | by state | first | last', ...pg.lines);
+    const foot = pageFooter(pg.meta);
+    if (foot !== undefined) text.push(foot);
+    text.push(...noteLines(w.notes));
+    const data = withNotes({ ...windowData(w), min_alerts: args.min_alerts, total_objects_above_threshold: stats.length, ...pg.meta, results: pg.rows as unknown as RecurringRow[] }, w.notes);
+    return { data, text: text.join('\n') };
+  },
+});

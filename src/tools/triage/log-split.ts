@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { filterSchema } from '../../thruk/filter.js';
+import { defineTool } from '../define.js';
+import { cell } from '../format.js';
+import { backendsArg, parseBackends } from '../state/common.js';
+import { HOST_LOG_FIELDS, noteLines, resolveWindow, sinceArg, untilArg, windowData, windowOutput, windowText, withNotes } from '../trends/common.js';
+import { affectedHosts, wentDown, wentUnreachable } from './log-hosts.js';
+import { includeCurrentArg } from './log-rootcause.js';
+
+function sample(list: readonly string[], n: number): { hosts: string[]; truncated: boolean } {
+  const sorted = [...list].sort();
+  return { hosts: sorted.slice(0, n), truncated: sorted.length > n };
+}
+
+export const unreachableVsDown = defineTool({
+  name: 'thruk_unreachable_vs_down',
+  title: 'UNREACHABLE vs DOWN hosts',
+  toolset: 'triage',
+  access: 'read',
+  description:
+    'Splits the hosts that failed in a window (and, when it ends now, those still failing) into DOWN (real failures) and UNREACHABLE (cut off behind a failed parent), with counts and names. Quick and cheap; thruk_root_cause attributes the UNREACHABLE ones to their DOWN parent.',
+  input: z
+    .object({
+      since: sinceArg('-1h'),
+      until: untilArg,
+      filter: filterSchema(HOST_LOG_FIELDS).optional(),
+      sample_limit: z.number().int().min(1).max(5000).default(100).describe('Most host names per list (default 100); counts are always exact'),
+      include_current: includeCurrentArg,
+      backends: backendsArg,
+    })
+    .strict(),
+  output: z.object({
+    ...windowOutput,
+    live: z.boolean().describe('Current DOWN/UNREACHABLE hosts were included'),
+    down_count: z.number().describe('Hosts DOWN in the window'),
+    unreachable_count: z.number().describe('Hosts UNREACHABLE in the window'),
+    both_count: z.number().describe('Hosts that were both'),
+    down_hosts: z.array(z.string()),
+    down_hosts_truncated: z.boolean().optional(),
+    unreachable_hosts: z.array(z.string()),
+    unreachable_hosts_truncated: z.boolean().optional(),
+    notes: z.array(z.string()).optional(),
+  }),
+  run: async (ctx, args) => {
+    const backends = parseBackends(args.backends);
+    const w = resolveWindow(ctx, args, '-1h');
+    const a = await affectedHosts(ctx, w, backends, args.include_current);
+    const hits = [...a.hosts.values()];
+    const down = hits.filter(wentDown).map((h) => h.name);
+    const unreachable = hits.filter(wentUnreachable).map((h) => h.name);
+    const both = hits.filter((h) => wentDown(h) && wentUnreachable(h)).length;
+    const d = sample(down, args.sample_limit);
+    const u = sample(unreachable, args.sample_limit);
+    const notes = [...w.notes];
+    if (a.empty) notes.push('The filter matches no host.');
+    const more = (total: number, shown: number): string => (total > shown ? ` … (+${total - shown}; raise sample_limit)` : '');
+    const text = [
+      `Host failures ${windowText(w)}${a.live ? ' plus hosts still failing now' : ''}: ${down.length} DOWN, ${unreachable.length} UNREACHABLE, ${both} both.`,
+      ...(down.length > 0 ? [`DOWN (${down.length}): ${cell(d.hosts.join(', '), 100_000)}${more(down.length, d.hosts.length)}`] : []),
+      ...(unreachable.length > 0 ? [`UNREACHABLE (${unreachable.length}): ${cell(u.hosts.join(', '), 100_000)}${more(unreachable.length, u.hosts.length)}`] : []),
+      ...noteLines(notes),
+    ];
+    const data = withNotes({
+      ...windowData(w),
+      live: a.live,
+      down_count: down.length,
+      unreachable_count: unreachable.length,
+      both_count: both,
+      down_hosts: d.hosts,
+      ...(d.truncated ? { down_hosts_truncated: true } : {}),
+      unreachable_hosts: u.hosts,
+      ...(u.truncated ? { unreachable_hosts_truncated: true } : {}),
+    }, notes);
+    return { data, text: text.join('\n') };
+  },
+});
