@@ -64,6 +64,7 @@ export const ENV_SPEC = {
   THRUK_MAX_BULK_TARGETS: { schema: num(50, 1, 10000, 'a count'), doc: 'Most objects one write call may touch; larger calls are refused with the count (default 50).' },
   THRUK_MAX_CONCURRENT: { schema: num(0, 0, 1000, 'a count'), doc: 'Cap on concurrent Thruk requests; 0 = unlimited (default 0).' },
   THRUK_CACHE_TTL: { schema: num(15, 0, 3600, 'seconds'), doc: 'Cache lifetime in seconds for slow-moving endpoints (stats, totals, sites…); 0 disables (default 15).' },
+  THRUK_NOISY_MAX_ALERTS: { schema: num(10000, 100, 1_000_000, 'a count'), doc: 'Most raw log rows an analysis (noise, flapping, reliability, concurrent failures) reads before it narrows the window and says so (default 10000).' },
   THRUK_MAX_ANSWER_TOKENS: { schema: num(8000, 500, 100000, 'tokens'), doc: 'Answer budget per tool result; longer results are cut with a notice (default 8000).' },
   MCP_HTTP_TOKEN: { schema: optionalText, doc: 'Bearer token required on /mcp in HTTP mode. Secret.', secret: true },
   MCP_HTTP_ALLOW_UNAUTHENTICATED: { schema: bool(false), doc: 'Allow HTTP mode without MCP_HTTP_TOKEN (loopback only unless --allow-remote-unauthenticated).' },
@@ -112,6 +113,7 @@ export interface Config {
   readonly auditFile: string | undefined;
   readonly maxBulkTargets: number;
   readonly maxAnswerTokens: number;
+  readonly noisyMaxAlerts: number;
   readonly http: {
     readonly port: number;
     readonly host: string;
@@ -241,6 +243,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     auditFile: values.THRUK_AUDIT_FILE as string | undefined,
     maxBulkTargets: values.THRUK_MAX_BULK_TARGETS as number,
     maxAnswerTokens: values.THRUK_MAX_ANSWER_TOKENS as number,
+    noisyMaxAlerts: values.THRUK_NOISY_MAX_ALERTS as number,
     http: {
       port,
       host,

@@ -33,8 +33,13 @@ export const maxEventsArg = z
   .int()
   .min(100)
   .max(MAX_MAX_EVENTS)
-  .default(DEFAULT_MAX_EVENTS)
-  .describe(`Most raw log rows analysed (default ${DEFAULT_MAX_EVENTS}); when the window holds more, the newest are used and the answer says so.`);
+  .optional()
+  .describe(`Most raw log rows analysed (default THRUK_NOISY_MAX_ALERTS, ${DEFAULT_MAX_EVENTS}); when the window holds more, the newest are used and the answer says so.`);
+
+/** The per-call cap, defaulting to the server's THRUK_NOISY_MAX_ALERTS (the anchor's setting). */
+export function maxEvents(ctx: { config: { noisyMaxAlerts: number } }, given: number | undefined): number {
+  return given ?? ctx.config.noisyMaxAlerts;
+}
 
 export const stateTypeArg = z
   .enum(['any', 'hard', 'soft'])

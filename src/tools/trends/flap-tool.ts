@@ -5,7 +5,7 @@ import { cell, iso, when } from '../format.js';
 import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
 import { statsByObject } from './aggregate.js';
 import {
-  hoursArg, maxEventsArg, plural, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare, resolveWindow,
+  hoursArg, maxEventsArg, maxEvents, plural, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare, resolveWindow,
   sinceArg, stateWord, typeParam, untilArg, windowData, windowOutput, windowText, withNotes, withParams,
 } from './common.js';
 import { flapEvents, planHosts, readCandidates } from './flap.js';
@@ -63,7 +63,7 @@ export const flapSummary = defineTool({
     const alerts = withParams(base, [typeParam('HOST ALERT', 'SERVICE ALERT')]);
     const all = await statsByObject(ctx, alerts, w, true, backends);
     const candidates = all.filter((s) => s.count > args.min_transitions && s.byState.size > 1);
-    const plan = planHosts(all, candidates, args.max_events);
+    const plan = planHosts(all, candidates, maxEvents(ctx, args.max_events));
     const wanted = new Set(candidates.map((c) => objectKey(c.host, c.service)));
     const read = plan.hosts.length > 0 ? await readCandidates(ctx, alerts, w, plan.hosts, wanted, backends) : { objects: [], rowsRead: 0 };
     const flaps = await flapEvents(ctx, withParams(base, [typeParam('HOST FLAPPING ALERT', 'SERVICE FLAPPING ALERT')]), w, backends);
@@ -86,7 +86,7 @@ export const flapSummary = defineTool({
     });
     const notes = [...w.notes];
     if (plan.skipped > 0) {
-      notes.push(`${plan.skipped} of ${candidates.length} candidate objects (${plan.skippedRows} alerts) were not analysed: their hosts' alert rows exceed max_events=${args.max_events}. Narrow the window or filter, or raise max_events.`);
+      notes.push(`${plan.skipped} of ${candidates.length} candidate objects (${plan.skippedRows} alerts) were not analysed: their hosts' alert rows exceed max_events=${maxEvents(ctx, args.max_events)}. Narrow the window or filter, or raise max_events.`);
     }
     const now = ctx.now();
     const line = (x: Row): string => {

@@ -5,7 +5,7 @@ import { cell, duration, iso, num } from '../format.js';
 import { fetchNewestLogs } from '../logquery.js';
 import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
 import {
-  ALL_ALERTS, hostOf, plural, maxEventsArg, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare,
+  ALL_ALERTS, hostOf, plural, maxEventsArg, maxEvents, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare,
   resolveWindow, serviceOf, sinceArg, untilArg, windowData, windowOutput, windowText, withNotes,
 } from './common.js';
 import { incidentsOf, reliabilityOf, type HardEvent } from './incidents.js';
@@ -59,7 +59,7 @@ export const reliabilityReport = defineTool({
     const backends = parseBackends(args.backends);
     const w = resolveWindow(ctx, args, '-30d');
     const p = await prepare(ctx, w, [...ALL_ALERTS, { field: 'state_type', value: 'HARD' }], backends);
-    const got = await fetchNewestLogs(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'service_description', 'state', 'time'], maxRows: args.max_events, backends, order: 'oldest' });
+    const got = await fetchNewestLogs(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'service_description', 'state', 'time'], maxRows: maxEvents(ctx, args.max_events), backends, order: 'oldest' });
     const from = got.truncated ? got.fetchedSince : w.since;
     const perObject = new Map<string, { host: string; service: string; events: HardEvent[] }>();
     for (const r of got.rows) {
@@ -93,7 +93,7 @@ export const reliabilityReport = defineTool({
     rows.sort((a, b) => b.total_downtime_seconds - a.total_downtime_seconds || b.incidents - a.incidents || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''));
     const notes = [...w.notes];
     if (got.truncated) {
-      notes.push(`The window holds ${got.total} HARD alerts, more than max_events=${args.max_events}: analysed the newest ${got.rows.length}, from ${iso(from)}; metrics cover that part only. Narrow the window or filter, or raise max_events.`);
+      notes.push(`The window holds ${got.total} HARD alerts, more than max_events=${maxEvents(ctx, args.max_events)}: analysed the newest ${got.rows.length}, from ${iso(from)}; metrics cover that part only. Narrow the window or filter, or raise max_events.`);
     }
     const line = (x: Row): string => {
       const r = x as unknown as ReliabilityRow;

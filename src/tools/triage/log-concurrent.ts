@@ -5,7 +5,7 @@ import { cell, iso, num } from '../format.js';
 import { fetchNewestLogs } from '../logquery.js';
 import { backendsArg, parseBackends } from '../state/common.js';
 import {
-  HOST_ALERTS, HOST_LOG_FIELDS, hostOf, plural, maxEventsArg, noteLines, prepare, resolveWindow, sinceArg, untilArg,
+  HOST_ALERTS, HOST_LOG_FIELDS, hostOf, plural, maxEventsArg, maxEvents, noteLines, prepare, resolveWindow, sinceArg, untilArg,
   windowData, windowOutput, windowText, withNotes,
 } from '../trends/common.js';
 
@@ -96,7 +96,7 @@ export const concurrentFailures = defineTool({
     const backends = parseBackends(args.backends);
     const w = resolveWindow(ctx, args, '-1h');
     const p = await prepare(ctx, w, [...HOST_ALERTS, { field: 'state', op: 'gte', value: 1 }], backends);
-    const got = await fetchNewestLogs(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'time'], maxRows: args.max_events, backends, order: 'oldest' });
+    const got = await fetchNewestLogs(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'time'], maxRows: maxEvents(ctx, args.max_events), backends, order: 'oldest' });
     const events = got.rows.map((r) => ({ time: num(r.time), host: hostOf(r) })).filter((e) => e.host !== '').sort((a, b) => a.time - b.time);
     const found = bursts(events, args.window_minutes * 60, args.min_hosts);
     const results = found.map((b) => {
@@ -112,7 +112,7 @@ export const concurrentFailures = defineTool({
     });
     const notes = [...w.notes];
     if (got.truncated) {
-      notes.push(`The window holds ${got.total} DOWN/UNREACHABLE alerts, more than max_events=${args.max_events}: analysed the newest ${got.rows.length}, from ${iso(got.fetchedSince)}. Narrow the window or filter, or raise max_events.`);
+      notes.push(`The window holds ${got.total} DOWN/UNREACHABLE alerts, more than max_events=${maxEvents(ctx, args.max_events)}: analysed the newest ${got.rows.length}, from ${iso(got.fetchedSince)}. Narrow the window or filter, or raise max_events.`);
     }
     const head = `Concurrent failures ${windowText(w)}: ${results.length === 0 ? `no ${args.window_minutes}-minute window with ${args.min_hosts}+ failing hosts` : `${plural(results.length, 'burst')} of ${args.min_hosts}+ hosts failing within ${args.window_minutes} min`} (${plural(got.total, 'DOWN/UNREACHABLE alert')}).`;
     const lines = results.map((r) => `${r.window_start} to ${r.window_end} | ${r.count} | ${cell(r.first_host)} | ${cell(r.hosts.join(', '), 100_000)}${r.hosts_truncated === true ? `, … (${r.count - r.hosts.length} more; raise sample_limit)` : ''}`);
