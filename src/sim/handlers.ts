@@ -174,27 +174,42 @@ type Scope = { hosts: HostRecord[]; services: ServiceRecord[] };
 
 function scopeFor(c: HandlerCtx, what: 'hosts' | 'services' | 'hostgroup' | 'servicegroup', name?: string, svc?: string): Scope {
   const out: Scope = { hosts: [], services: [] };
+  // Thruk's availability lists take ?hostgroup= as a scope, and group reports take ?type=hosts|services|both.
+  const groupParam = c.params.get('hostgroup') ?? undefined;
+  const type = c.params.get('type') ?? (what === 'servicegroup' ? 'services' : 'hosts');
   for (const s of c.sites) {
     if (what === 'hosts') {
       const h = name === undefined ? undefined : s.hostByName.get(name);
-      out.hosts = out.hosts.concat(name === undefined ? s.hosts : h ? [h] : []);
+      const all = groupParam === undefined ? s.hosts : s.hosts.filter((x) => x.groups.includes(groupParam));
+      out.hosts = out.hosts.concat(name === undefined ? all : h ? [h] : []);
     } else if (what === 'services') {
       const x = name === undefined ? undefined : s.findService(name, svc ?? '');
-      out.services = out.services.concat(name === undefined ? s.services : x ? [x] : []);
+      const all = groupParam === undefined ? s.services : s.services.filter((y) => y.host.groups.includes(groupParam));
+      out.services = out.services.concat(name === undefined ? all : x ? [x] : []);
     } else if (what === 'hostgroup') {
-      out.hosts = out.hosts.concat(s.hosts.filter((h) => h.groups.includes(name ?? '')));
+      const members = s.hosts.filter((h) => h.groups.includes(name ?? ''));
+      if (type === 'hosts' || type === 'both') out.hosts = out.hosts.concat(members);
+      if (type === 'services' || type === 'both') out.services = out.services.concat(s.services.filter((x) => members.includes(x.host)));
     } else {
-      out.services = out.services.concat(s.services.filter((x) => x.groups.includes(name ?? '')));
+      const members = s.services.filter((x) => x.groups.includes(name ?? ''));
+      if (type === 'services' || type === 'both') out.services = out.services.concat(members);
+      if (type === 'hosts' || type === 'both') out.hosts = out.hosts.concat([...new Set(members.map((x) => x.host))]);
     }
   }
   return out;
+}
+
+function groupExists(c: HandlerCtx, what: 'hostgroup' | 'servicegroup', name: string): boolean {
+  return c.sites.some((s) => (what === 'hostgroup' ? s.hosts.some((h) => h.groups.includes(name)) : s.services.some((x) => x.groups.includes(name))));
 }
 
 const logKey = (h: HostRecord, s: ServiceRecord | null): string => (s ? `${h.name};${s.description}` : h.name);
 
 export function availabilityResult(c: HandlerCtx, path: string, what: 'hosts' | 'services' | 'hostgroup' | 'servicegroup', single: boolean, name?: string, svc?: string): Result {
   const [start, end] = reportPeriod(c.params, c.now);
-  const soft = c.params.get('includesoftstates') === '1';
+  // Thruk's report code only understands 'yes' here; '1' (what the Python client sent) is ignored.
+  const soft = c.params.get('includesoftstates') === 'yes';
+  if ((what === 'hostgroup' || what === 'servicegroup') && !groupExists(c, what, name ?? '')) throw new ThrukError(500, `rest path: ${path} did not return any data.`);
   const scope = scopeFor(c, what, name, svc);
   const idx = new Map(c.sites.map((s) => [s, indexLogs(s)] as const));
   const one = (h: HostRecord, s: ServiceRecord | null): JsonObject =>
@@ -207,8 +222,8 @@ export function availabilityResult(c: HandlerCtx, path: string, what: 'hosts' | 
     throw new ThrukError(500, `rest path: ${path} did not return any data.`);
   }
   const rows: JsonObject[] = [
-    ...scope.hosts.map((h) => sortedObject([['name', h.name], ...Object.entries(one(h, null))])),
-    ...scope.services.map((s) => sortedObject([['host_name', s.host.name], ['description', s.description], ...Object.entries(one(s.host, s))])),
+    ...scope.hosts.map((h) => sortedObject([['host', h.name], ...Object.entries(one(h, null))])),
+    ...scope.services.map((s) => sortedObject([['host', s.host.name], ['service', s.description], ...Object.entries(one(s.host, s))])),
   ];
   return { data: rows };
 }

@@ -1,3 +1,5 @@
 import type { ToolDef } from '../define.js';
+import { hostgroupAvailability, hostgroupAvailabilitySummary } from './group.js';
+import { hostAvailability, serviceAvailability } from './single.js';
 
-export const availabilityTools: readonly ToolDef[] = [];
+export const availabilityTools: readonly ToolDef[] = [hostAvailability, serviceAvailability, hostgroupAvailability, hostgroupAvailabilitySummary];

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { defineTool, type ToolContext } from '../define.js';
+import { cell, duration } from '../format.js';
+import { parseBackends } from '../state/common.js';
+import { hostNameArg, objectName } from '../state/hosts.js';
+import { optionsText, resolveWindow, windowArgs, windowOf, windowOutput, windowText, type WindowArgs } from './common.js';
+import { asRows, availabilityPath, fetchAvailability, hostExists, objectMissing, serviceExists, unaddressable } from './lookup.js';
+import { availRowOutput, LINE_HEADER, line, pct, summarize, thrukTotal, type Kind, type Summary } from './summary.js';
+
+const singleOutput = availRowOutput.extend({
+  window: windowOutput,
+  options: z.object({ with_downtimes: z.boolean(), include_soft_states: z.boolean() }),
+  notes: z.array(z.string()).optional(),
+});
+type SingleOutput = z.output<typeof singleOutput>;
+
+const NO_DATA_HINT = 'Thruk has no state history for this window (reported as no data, not as 100 % up); the core may not log to Thruk (common with Icinga 2) or the object is newer than the window.';
+
+export function summaryNotes(s: Summary): string[] {
+  if (s.row.status === 'no_data') return [NO_DATA_HINT];
+  if (s.row.status === 'partial_data') {
+    return [`No data for ${duration(s.row.no_data_s)} of the window (${Math.round((100 - s.row.data_percent) * 10) / 10}%); availability is computed over the time with data.`];
+  }
+  return [];
+}
+
+async function run(ctx: ToolContext, kind: Kind, host: string, service: string | undefined, args: WindowArgs & { backends?: string | undefined }) {
+  const backends = parseBackends(args.backends);
+  const w = resolveWindow(args, ctx.now());
+  const exists = () => (service === undefined ? hostExists(ctx, host, backends) : serviceExists(ctx, host, service, backends));
+  const path = service === undefined ? availabilityPath('hosts', host) : availabilityPath('services', host, service);
+  if (path === undefined) {
+    if (await exists()) throw unaddressable(kind, service ?? host);
+    throw await objectMissing(ctx, host, service, backends);
+  }
+  const row = asRows(await fetchAvailability(ctx, path, w.params, backends))[0];
+  // Thruk has no "not found" here: an unknown name comes back as an error or as an all-indeterminate report.
+  const thrukSeconds = row !== undefined ? thrukTotal(row, kind) : 0;
+  const windowSeconds = w.since !== undefined && w.until !== undefined ? w.until - w.since : thrukSeconds;
+  const s = summarize(row ?? {}, kind, windowSeconds, args.with_downtimes, { host, ...(service !== undefined ? { service } : {}) });
+  if (s.known === 0 && !(await exists())) throw await objectMissing(ctx, host, service, backends);
+  const window = windowOf(w, thrukSeconds > 0 ? thrukSeconds : undefined, ctx.now());
+  const notes = [...w.notes, ...summaryNotes(s)];
+  const data: SingleOutput = { ...s.row, window, options: { with_downtimes: args.with_downtimes, include_soft_states: args.include_soft_states } };
+  if (notes.length > 0) data.notes = notes;
+  const name = service === undefined ? `host ${cell(host)}` : `service ${cell(host)} / ${cell(service)}`;
+  const text = [
+    `Availability of ${name}, ${windowText(window)}: ${pct(s.row.availability_percent)}`,
+    `${optionsText(args)}; ${kind === 'host' ? 'DOWN and UNREACHABLE' : 'CRITICAL and UNKNOWN'} count as outage`,
+    LINE_HEADER,
+    line(s),
+    ...notes.map((n) => `Note: ${n}`),
+  ];
+  return { data, text: text.join('\n') };
+}
+
+export const hostAvailability = defineTool({
+  name: 'thruk_host_availability',
+  title: 'Host availability',
+  toolset: 'availability',
+  access: 'read',
+  description:
+    'SLA availability of one host over a window (since/until or a Thruk timeperiod like lastmonth), from Thruk\'s availability report: availability %, unplanned vs planned (scheduled downtime) outage, time per state, and how much of the window has no data. For a whole group use thruk_hostgroup_availability_summary.',
+  input: z.object({ host: hostNameArg, ...windowArgs }).strict(),
+  output: singleOutput,
+  run: (ctx, args) => run(ctx, 'host', args.host, undefined, args),
+});
+
+export const serviceAvailability = defineTool({
+  name: 'thruk_service_availability',
+  title: 'Service availability',
+  toolset: 'availability',
+  access: 'read',
+  description:
+    'SLA availability of one service over a window (since/until or a Thruk timeperiod): availability % (CRITICAL and UNKNOWN are outage, WARNING is not), unplanned vs planned (scheduled downtime) outage, time per state, and how much of the window has no data. For the host itself use thruk_host_availability.',
+  input: z
+    .object({
+      host: hostNameArg,
+      service: objectName('Service description, exactly as in Thruk (may contain spaces and /)'),
+      ...windowArgs,
+    })
+    .strict(),
+  output: singleOutput,
+  run: (ctx, args) => run(ctx, 'service', args.host, args.service, args),
+});
