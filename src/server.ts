@@ -38,10 +38,12 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
   const now = deps.now ?? Date.now;
   const names = new NameCache(deps.thruk, now);
   const offeredNames = new Set(offered.map((t) => t.name));
-  const toolCtx = (server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number): ToolContext => ({
+  const toolCtx = (server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number, http?: Request): ToolContext => ({
     thruk: deps.thruk,
     config: deps.config,
-    signal: ctx.mcpReq.signal,
+    // A stateless 2025 HTTP client cancels by dropping the connection (its notifications/cancelled
+    // reaches another instance), so the HTTP request's own signal must stop the call too.
+    signal: http?.signal !== undefined ? AbortSignal.any([ctx.mcpReq.signal, http.signal]) : ctx.mcpReq.signal,
     log: deps.log,
     now,
     progress: progressReporter(ctx, progressToken),
@@ -49,7 +51,8 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
     audit: (d) => Object.assign(details, d),
   });
 
-  return () => {
+  return (factoryCtx?: McpRequestContext) => {
+    const httpRequest = factoryCtx?.requestInfo;
     const server = new McpServer(
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
       { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, completions: {} }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: 'public' } } },
@@ -61,7 +64,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
       const def = byName.get(name);
       if (def === undefined) return errorResult(refusalText(name, tools, offered, deps.config));
       const details: Record<string, unknown> = {};
-      const result = await callTool(def, request.params.arguments, { ctx: toolCtx(server, ctx, details, request.params._meta?.progressToken), audit, details });
+      const result = await callTool(def, request.params.arguments, { ctx: toolCtx(server, ctx, details, request.params._meta?.progressToken, httpRequest), audit, details });
       if (result.resultType === 'input_required') return result;
       return low.projectCallToolResult(result, outputSchemas.get(name));
     });

@@ -39,14 +39,14 @@ const CONCURRENCY = 4;
 const VERIFY_WAITS_MS = [300, 700, 1500];
 
 function distinctTargets(plan: Plan): number {
-  return new Set(plan.commands.map((c) => targetLabel(c.target))).size;
+  return plan.objects ?? new Set(plan.commands.map((c) => targetLabel(c.target))).size;
 }
 
-function preview(plan: Plan): Array<z.output<typeof commandOut>> {
+export function preview(plan: Plan): Array<z.output<typeof commandOut>> {
   return plan.commands.map((c) => ({ target: targetLabel(c.target), command: c.command, line: commandLine(c) }));
 }
 
-function previewText(plan: Plan, head: string): string {
+export function previewText(plan: Plan, head: string): string {
   const lines = [head, `Action: ${plan.action}`, `Targets (${distinctTargets(plan)}):`];
   for (const c of plan.commands.slice(0, 100)) lines.push(`- ${targetLabel(c.target)}: ${commandLine(c)}`);
   if (plan.commands.length > 100) lines.push(`… and ${plan.commands.length - 100} more commands`);
@@ -133,11 +133,12 @@ export async function runPlan(ctx: ToolContext, plan: Plan, opts: RunOptions): P
   }
   const answered = ctx.interaction.accepted('confirm');
   const elicited = answered?.confirm === true && ctx.interaction.requestState() === id;
-  const needsConfirm = plan.destructive || targets > 1;
+  const needsConfirm = plan.destructive || plan.alwaysConfirm === true || targets > 1;
   if (needsConfirm && !opts.confirm && !elicited) {
     ctx.audit({ outcome: 'confirmation_required' });
     const changed = answered?.confirm === true ? ' The targets changed since the question was asked; please confirm again.' : '';
-    const text = previewText(plan, `Confirmation needed: ${plan.destructive ? 'this is destructive' : `this touches ${targets} objects`}. Nothing was sent.${changed} Show this to the user and, if they agree, call again with the same arguments and confirm: true.`);
+    const why = plan.destructive ? 'this is destructive' : targets > 1 ? `this touches ${targets} objects` : 'this is a bulk operation';
+    const text = previewText(plan, `Confirmation needed: ${why}. Nothing was sent.${changed} Show this to the user and, if they agree, call again with the same arguments and confirm: true.`);
     return { data: { status: 'confirmation_required', ...base }, text, ask: { key: 'confirm', message: previewText(plan, `Please confirm.${changed}`), state: id } };
   }
 

@@ -9,6 +9,8 @@ export type TargetKind = 'host' | 'service' | 'hostgroup' | 'servicegroup' | 'sy
 
 export interface CommandTarget {
   readonly kind: TargetKind;
+  /** How to name the target in previews and results when the command's object is not it (e.g. "#12 web-01/http" for a system delete). */
+  readonly label?: string;
   readonly host?: string;
   readonly service?: string;
   readonly group?: string;
@@ -29,10 +31,18 @@ export interface Plan {
   readonly commands: readonly PlannedCommand[];
   /** Destructive plans (deleting, disabling) always ask, whatever their size. */
   readonly destructive: boolean;
+  /** Ask even for a single object (e.g. bulk operations, whose reach the caller may not foresee). */
+  readonly alwaysConfirm?: boolean;
+  /**
+   * How many monitored objects the plan really touches when that differs from the number of
+   * commands (one hostgroup downtime covers every member). Drives the cap and the confirmation.
+   */
+  readonly objects?: number;
   readonly notes?: readonly string[];
 }
 
 export function targetLabel(t: CommandTarget): string {
+  if (t.label !== undefined) return t.label;
   const where = t.backend !== undefined ? `@${t.backend}` : '';
   switch (t.kind) {
     case 'host':
@@ -76,8 +86,18 @@ export function checkCommandText(what: string, value: string, opts: { allowSemic
 /** A per-process key, so a plan id echoed back by a client cannot be forged or replayed across restarts. */
 const KEY = randomBytes(32);
 
-/** A short, keyed digest of exactly what will be sent: a confirmation only applies to this plan. */
+/**
+ * Times derived from "now" move between the preview and the confirmed call; the confirmation is
+ * about which objects get which command, so these values are left out of the plan's identity.
+ */
+const MOVING_ARGS: ReadonlySet<string> = new Set(['start_time', 'end_time', 'notification_time']);
+
+/** A short, keyed digest of what will be sent: a confirmation only applies to this plan. */
 export function planId(plan: Plan): string {
-  const canonical = JSON.stringify(plan.commands.map((c) => [c.command, c.target, Object.entries(c.args).sort(([a], [b]) => a.localeCompare(b))]));
+  const canonical = JSON.stringify(plan.commands.map((c) => [
+    c.command,
+    c.target,
+    Object.entries(c.args).filter(([k]) => !MOVING_ARGS.has(k)).sort(([a], [b]) => a.localeCompare(b)),
+  ]));
   return createHmac('sha256', KEY).update(canonical).digest('base64url').slice(0, 22);
 }
