@@ -13,6 +13,8 @@ const DAY = 86400;
 
 interface Incident { start: number; end: number; state: number }
 
+const HOUR = 3600;
+
 function isService(o: Checkable): o is ServiceRecord { return o instanceof ServiceRecord; }
 
 function stateWord(o: Checkable, state: number): string {
@@ -83,12 +85,15 @@ export function buildHistory(site: SiteState, now: number, rng: () => number): v
   const out: LogEntry[] = [];
   const incidents = new Map<Checkable, Incident[]>();
 
+  const story = scriptedObjects(site);
   for (const o of objs) {
     if (!o.hasBeenChecked || o.checkType === 1 || o.state !== 0 || o.isFlapping) continue;
     if (rng() > (o instanceof HostRecord ? 0.04 : 0.09)) continue;
     const start = Math.floor(from + rng() * (now - from - 3 * 3600));
     const end = start + 180 + Math.floor(rng() * 5400);
     const state = o instanceof HostRecord ? 1 : (rng() < 0.6 ? 1 : 2);
+    // Drawn anyway so the rest of the history stays the same with or without the scripted stories.
+    if (story.has(o)) continue;
     incidents.set(o, [{ start, end, state }]);
     o.lastStateChange = end;
     o.lastHardStateChange = end;
@@ -130,6 +135,8 @@ export function buildHistory(site: SiteState, now: number, rng: () => number): v
     }
   }
 
+  scriptedStories(out, site, now, incidents);
+
   const start = site.program.programStart;
   out.push(programEntry(start, LOG_PROGRAM, '', `Icinga 2 has been started (PID=${site.program.pid})`));
   out.push(programEntry(start, LOG_PROGRAM, 'LOG VERSION', '2.0'));
@@ -143,4 +150,112 @@ export function buildHistory(site: SiteState, now: number, rng: () => number): v
   const sorted = out.filter((e) => e.time >= from && e.time <= now).map((e, i) => ({ e, i }));
   sorted.sort((a, b) => a.e.time - b.e.time || a.i - b.i);
   for (const { e } of sorted) site.logs.push(e);
+}
+
+function startOfDay(t: number): number { return t - (t % DAY); }
+
+interface Story { host: string; service?: string }
+const STORY_OBJECTS: readonly Story[] = [
+  { host: 'db-02' }, { host: 'db-02', service: 'ping' }, { host: 'web-03' }, { host: 'web-01', service: 'http' },
+  { host: 'app-02', service: 'load' }, { host: 'db-01', service: 'load' },
+];
+
+function storyObject(site: SiteState, s: Story): Checkable | undefined {
+  const h = site.hostByName.get(s.host);
+  if (!h || h.id >= HISTORY_HOSTS) return undefined;
+  return s.service === undefined ? h : h.services.find((x) => x.description === s.service);
+}
+
+/** Objects with a scripted past (all currently OK/UP, as the stories end in recovery). */
+function scriptedObjects(site: SiteState): Set<Checkable> {
+  const out = new Set<Checkable>();
+  for (const s of STORY_OBJECTS) {
+    const o = storyObject(site, s);
+    if (o && o.state === 0 && o.hasBeenChecked) out.add(o);
+  }
+  return out;
+}
+
+function recovered(o: Checkable, incs: Incident[], incidents: Map<Checkable, Incident[]>): void {
+  const last = incs[incs.length - 1];
+  if (!last) return;
+  incidents.set(o, incs);
+  o.lastStateChange = last.end;
+  o.lastHardStateChange = last.end;
+  if (o instanceof ServiceRecord) o.setLastTime(last.state, last.end - 30);
+  else if (o instanceof HostRecord) o.lastTimeDown = last.end - 30;
+}
+
+/**
+ * Hand-written episodes for the history tools to find: a host outage last night with an
+ * acknowledgement (story 7), a maintenance downtime with a reboot inside it, a cancelled
+ * downtime, a flapping episode that started and stopped, and a soft blip that never went hard.
+ */
+function scriptedStories(out: LogEntry[], site: SiteState, now: number, incidents: Map<Checkable, Incident[]>): void {
+  const ok = scriptedObjects(site);
+  const get = (host: string, service?: string): Checkable | undefined => {
+    const o = storyObject(site, service === undefined ? { host } : { host, service });
+    return o && ok.has(o) ? o : undefined;
+  };
+  const contacts = (o: Checkable) => o.cfg.contacts;
+  const db02 = get('db-02');
+  if (db02) {
+    let s = startOfDay(now - 3 * HOUR) + HOUR + 600;
+    if (s + 85 * 60 + HOUR > now) s -= DAY;
+    const e = s + 85 * 60;
+    const down = problemOutput(db02, 1);
+    out.push(alertEntry(s, db02, 1, false, 1, down), alertEntry(s + 60, db02, 1, true, 2, down));
+    out.push(...notificationEntries(s + 60, db02, contacts(db02), 'DOWN', 1, down));
+    const text = 'Investigating, disk controller reset';
+    out.push(commandEntry(s + 1200, `ACKNOWLEDGE_HOST_PROBLEM;db-02;1;1;0;oncall;${text}`));
+    out.push(...notificationEntries(s + 1200, db02, contacts(db02), 'ACKNOWLEDGEMENT (DOWN)', 1, down, `;oncall;${text}`));
+    out.push(alertEntry(e, db02, 0, true, 1, okOutput(db02)));
+    out.push(...notificationEntries(e, db02, contacts(db02), 'UP', 0, okOutput(db02)));
+    recovered(db02, [{ start: s, end: e, state: 1 }], incidents);
+    const ping = get('db-02', 'ping');
+    if (ping) {
+      const crit = problemOutput(ping, 2);
+      out.push(alertEntry(s + 20, ping, 2, false, 1, crit), alertEntry(s + 80, ping, 2, true, 2, crit), alertEntry(e + 40, ping, 0, true, 1, okOutput(ping)));
+      recovered(ping, [{ start: s + 20, end: e + 40, state: 2 }], incidents);
+    }
+  }
+  const web03 = get('web-03');
+  if (web03) {
+    const d = startOfDay(now - 3 * DAY) + 22 * HOUR;
+    out.push(commandEntry(d - 600, `SCHEDULE_HOST_DOWNTIME;web-03;${d};${d + 7200};1;0;7200;icingaadmin;Kernel update`));
+    out.push(downtimeEntry(d, web03, 'STARTED'), ...notificationEntries(d, web03, contacts(web03), 'DOWNTIMESTART (UP)', 0, okOutput(web03)));
+    const down = problemOutput(web03, 1);
+    out.push(alertEntry(d + 900, web03, 1, false, 1, down), alertEntry(d + 960, web03, 1, true, 2, down), alertEntry(d + 1500, web03, 0, true, 1, okOutput(web03)));
+    out.push(downtimeEntry(d + 7200, web03, 'STOPPED'), ...notificationEntries(d + 7200, web03, contacts(web03), 'DOWNTIMEEND (UP)', 0, okOutput(web03)));
+    recovered(web03, [{ start: d + 900, end: d + 1500, state: 1 }], incidents);
+  }
+  const http = get('web-01', 'http');
+  if (http) {
+    const c = startOfDay(now - 4 * DAY) + 14 * HOUR;
+    out.push(commandEntry(c - 60, `SCHEDULE_SVC_DOWNTIME;web-01;http;${c};${c + 3600};1;0;3600;icingaadmin;Certificate rollout`));
+    out.push(downtimeEntry(c, http, 'STARTED'), ...notificationEntries(c, http, contacts(http), 'DOWNTIMESTART (OK)', 0, okOutput(http)));
+    out.push(commandEntry(c + 1200, 'DEL_SVC_DOWNTIME;41'));
+    out.push(downtimeEntry(c + 1200, http, 'CANCELLED'), ...notificationEntries(c + 1200, http, contacts(http), 'DOWNTIMECANCELLED (OK)', 0, okOutput(http)));
+  }
+  const load = get('app-02', 'load');
+  if (load) {
+    const f = startOfDay(now - 5 * DAY) + 9 * HOUR;
+    const warn = problemOutput(load, 1);
+    const incs: Incident[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = f + i * 600;
+      out.push(alertEntry(t, load, 1, false, 1, warn), alertEntry(t + 30, load, 1, true, 2, warn), alertEntry(t + 300, load, 0, true, 1, okOutput(load)));
+      if (i === 0) out.push(...notificationEntries(t + 30, load, contacts(load), 'WARNING', 1, warn), ...notificationEntries(t + 300, load, contacts(load), 'OK', 0, okOutput(load)));
+      incs.push({ start: t, end: t + 300, state: 1 });
+    }
+    out.push(flappingEntry(f + 1830, load, true, 31.4), ...notificationEntries(f + 1830, load, contacts(load), 'FLAPPINGSTART (WARNING)', 1, warn));
+    out.push(flappingEntry(f + 2400 + 1800, load, false, 3.9), ...notificationEntries(f + 4200, load, contacts(load), 'FLAPPINGSTOP (OK)', 0, okOutput(load)));
+    recovered(load, incs, incidents);
+  }
+  const blip = get('db-01', 'load');
+  if (blip) {
+    const b = startOfDay(now - 2 * DAY) + 15 * HOUR;
+    out.push(alertEntry(b, blip, 1, false, 1, problemOutput(blip, 1)), alertEntry(b + 60, blip, 0, false, 2, okOutput(blip)));
+    recovered(blip, [{ start: b, end: b + 60, state: 1 }], incidents);
+  }
 }

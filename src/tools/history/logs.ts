@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { filterSchema, type FilterLeaf, type FilterNode } from '../../thruk/filter.js';
+import { defineTool, type ToolContext } from '../define.js';
+import { windowFromFilter } from '../logquery.js';
+import { backendsArg, columnsArg, limitArg, listOutput, offsetArg, parseBackends, parseColumns, withColumns } from '../state/common.js';
+import { DEFAULT_LOG_COLUMNS, EVENT_COLUMNS, logSortArg, parseTimeSort, repairHosts, sinceArg, timeArg, untilArg } from './common.js';
+import { mapLeaves, stateByKind } from './filters.js';
+import { customLine, LOG_LINE_HEADER, logLine, renderResult, runList } from './list.js';
+
+export const LOG_FILTER_FIELDS = ['host', 'service', 'message', 'hostgroup', 'custom_var', 'since', 'until', 'type', 'class', 'state', 'contact'] as const;
+const ALERT_FILTER_FIELDS = ['host', 'service', 'state', 'state_type', 'hostgroup', 'custom_var', 'since', 'until'] as const;
+
+const ALERT_TYPES = '^(HOST|SERVICE) ALERT$';
+const ALERT_EXTRA: FilterLeaf[] = [{ field: 'class', value: 1 }, { field: 'type', op: 'regex', value: ALERT_TYPES }];
+
+interface Common {
+  filter?: FilterNode | undefined;
+  limit: number;
+  offset: number;
+  columns?: string | undefined;
+  backends?: string | undefined;
+}
+
+/** State names apply to rows of their kind only (DOWN and WARNING are both 1). */
+async function kindStates(filter: FilterNode | undefined, alertsOnly: boolean): Promise<FilterNode | undefined> {
+  return mapLeaves(filter, (l) => (alertsOnly ? stateByKind(l, '^HOST ALERT$', '^SERVICE ALERT$', false) : stateByKind(l, 'HOST', 'SERVICE', true)));
+}
+
+async function listRun(ctx: ToolContext, args: Common, o: { what: string; since: string | number; until: string | number | undefined; order: 'newest' | 'oldest'; alertsOnly: boolean }) {
+  const win = windowFromFilter(args.filter, o.since, o.until, ctx.now());
+  const cols = parseColumns(args.columns, DEFAULT_LOG_COLUMNS);
+  const filter = await kindStates(win.rest, o.alertsOnly);
+  const res = await runList(ctx, {
+    what: o.what, filter, ...(o.alertsOnly ? { extra: ALERT_EXTRA } : {}), since: win.since, until: win.until, order: o.order,
+    offset: args.offset, limit: args.limit, columns: cols.list, fetchColumns: withColumns(cols.list, cols.custom ? ['type', 'service_description', 'options'] : EVENT_COLUMNS),
+    custom: cols.custom, backends: parseBackends(args.backends), transform: repairHosts,
+  }, cols.custom && cols.list !== undefined ? customLine(cols.list, ctx.now()) : logLine(ctx.now()));
+  const header = cols.custom && cols.list !== undefined ? cols.list : LOG_LINE_HEADER;
+  return { data: res.data, text: renderResult(res, header) };
+}
+
+export const listLogs = defineTool({
+  name: 'thruk_list_logs',
+  title: 'List log events',
+  toolset: 'history',
+  access: 'read',
+  description:
+    'The core log (alerts, notifications, downtimes, flapping, commands, program messages) in a time window, newest first, one line per event with time, object, state and message. Filter by host, service, message regex, type, class, state, contact, hostgroup… For state changes only use thruk_list_alerts; for one object\'s story use thruk_incident_timeline.',
+  input: z
+    .object({
+      filter: filterSchema(LOG_FILTER_FIELDS).optional(),
+      since: sinceArg('-24h'),
+      until: untilArg,
+      limit: limitArg(100),
+      offset: offsetArg,
+      sort: logSortArg,
+      columns: columnsArg,
+      backends: backendsArg,
+    })
+    .strict(),
+  output: listOutput,
+  run: (ctx, args) => listRun(ctx, args, { what: 'log events', since: args.since, until: args.until, order: parseTimeSort(args.sort), alertsOnly: false }),
+});
+
+export const listAlerts = defineTool({
+  name: 'thruk_list_alerts',
+  title: 'List alerts',
+  toolset: 'history',
+  access: 'read',
+  description:
+    'Host and service state changes (HOST/SERVICE ALERT, SOFT and HARD) in a time window, newest first, with the state as a word and the check output. Filter by host, service, state (names are host- or service-specific), state_type, hostgroup… For who was told use thruk_list_notifications.',
+  input: z
+    .object({
+      filter: filterSchema(ALERT_FILTER_FIELDS).optional(),
+      since: sinceArg('-24h'),
+      until: untilArg,
+      limit: limitArg(100),
+      offset: offsetArg,
+      sort: logSortArg,
+      columns: columnsArg,
+      backends: backendsArg,
+    })
+    .strict(),
+  output: listOutput,
+  run: (ctx, args) => listRun(ctx, args, { what: 'alerts', since: args.since, until: args.until, order: parseTimeSort(args.sort), alertsOnly: true }),
+});
+
+export const recentEvents = defineTool({
+  name: 'thruk_recent_events',
+  title: 'Recent events',
+  toolset: 'history',
+  access: 'read',
+  description:
+    'What happened in the last hours (default 1): every log event, or only state changes with only_alerts, newest first. A quick "what just happened?"; for longer windows use thruk_list_logs or thruk_list_alerts.',
+  input: z
+    .object({
+      filter: filterSchema(LOG_FILTER_FIELDS).optional(),
+      hours: z.number().int().min(1).max(8760).default(1).describe('Look back this many hours (default 1); ignored when since is given'),
+      since: timeArg('Window start instead of hours: -30m, today, ISO-8601 or epoch').optional(),
+      only_alerts: z.boolean().default(false).describe('Only HOST/SERVICE ALERT rows (state changes)'),
+      limit: limitArg(100),
+      offset: offsetArg,
+      columns: columnsArg,
+      backends: backendsArg,
+    })
+    .strict(),
+  output: listOutput,
+  run: (ctx, args) =>
+    listRun(ctx, args, { what: args.only_alerts ? 'alerts' : 'events', since: args.since ?? `-${args.hours}h`, until: undefined, order: 'newest', alertsOnly: args.only_alerts }),
+});

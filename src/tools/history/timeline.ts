@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { filterSchema, type FilterNode } from '../../thruk/filter.js';
+import { defineTool, ToolInputError, type ToolContext } from '../define.js';
+import { cell, duration, iso, num } from '../format.js';
+import { aggregateLogs, windowFromFilter } from '../logquery.js';
+import { backendsArg, page, parseBackends } from '../state/common.js';
+import { EVENT_COLUMNS, label, plural, sinceArg, str, untilArg, windowText, type Row } from './common.js';
+import { ACK_COMMANDS, objectKey, toEvent, type LogEvent } from './events.js';
+import { fetchEdge } from './fetch.js';
+import { prepareScoped } from './filters.js';
+import { reduce, type Incident, type Prior, type TimelineEntry } from './incidents.js';
+import { SCOPE_FIELDS } from './objects.js';
+import { REPLAY_CAP } from './replay.js';
+
+const TIMELINE_TYPES = '^(HOST|SERVICE) (ALERT|DOWNTIME ALERT|FLAPPING ALERT|ACKNOWLEDGE ALERT)$';
+const PRIOR_LOOKBACK = 7 * 86400;
+
+const entrySchema = z.object({
+  time: z.string(), epoch: z.number(), host: z.string(), service: z.string().optional(),
+  type: z.enum(['state_change', 'notification', 'downtime', 'flapping', 'ack']),
+  from_state: z.string().optional(), to_state: z.string().optional(), state_type: z.enum(['HARD', 'SOFT']).optional(), attempt: z.number().optional(),
+  after: z.string().optional().describe('Time spent in the previous state'), after_s: z.number().optional(),
+  detail: z.string().optional(), contact: z.string().optional(), author: z.string().optional(), comment: z.string().optional(), output: z.string().optional(),
+});
+const incidentSchema = z.object({
+  host: z.string(), service: z.string().optional(), state: z.string(), start: z.string(), end: z.string().optional(), seconds: z.number(), duration: z.string(),
+  ongoing: z.boolean(), open_at_window_end: z.boolean().optional(), started_before_window: z.boolean().optional(), acknowledged_by: z.string().optional(),
+});
+const timelineOutput = z.object({
+  since: z.string(),
+  until: z.string(),
+  summary: z.object({
+    events: z.number().describe('Events in the window'), shown: z.number(), objects: z.number(), by_type: z.record(z.string(), z.number()),
+    incidents: z.number(), ongoing: z.number(), soft_only: z.number().describe('Problems that recovered before becoming HARD'),
+    problem_seconds: z.number(), problem_time: z.string(), longest_incident: incidentSchema.optional(),
+    mttr_seconds: z.number().optional(), mttr: z.string().optional(), scheduled_downtime_seconds: z.number(),
+    first_event: z.string().optional(), last_event: z.string().optional(),
+  }),
+  incidents: z.array(incidentSchema),
+  events: z.array(entrySchema),
+  truncated: z.boolean().optional(),
+  notes: z.array(z.string()).optional(),
+});
+
+export function describeFilter(n: FilterNode): string {
+  if ('conditions' in n) return `(${n.conditions.map(describeFilter).join(` ${n.operator} `)})`;
+  const v = typeof n.value === 'object' && !Array.isArray(n.value) ? `${n.value.var}=${String(n.value.val)}` : Array.isArray(n.value) ? `[${n.value.join(',')}]` : String(n.value);
+  return `${n.field}${n.op === undefined || n.op === 'eq' ? '=' : ` ${n.op} `}${v}`;
+}
+
+/** Each object's last known state before the window, from Thruk-side aggregates. */
+async function priorStates(ctx: ToolContext, filter: FilterNode | undefined, backends: string[] | undefined, since: number): Promise<Map<string, Prior>> {
+  const [alerts, snaps] = await Promise.all([
+    prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: '^(HOST|SERVICE) ALERT$' }] }),
+    // Icinga 2 writes CURRENT … STATE lines without output for objects not yet checked after a restart.
+    prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: '^(INITIAL|CURRENT) (HOST|SERVICE) STATE$' }, { field: 'plugin_output', op: 'neq', value: '' }] }),
+  ]);
+  const w = { since: since - PRIOR_LOOKBACK, until: since - 1, groupBy: ['type', 'host_name', 'service_description', 'state'], backends };
+  const [a, s] = await Promise.all([aggregateLogs(ctx, alerts, w), aggregateLogs(ctx, snaps, w)]);
+  const best = new Map<string, { prior: Prior; last: number }>();
+  for (const [rows, bonus] of [[a, 0.5], [s, 0]] as const) {
+    for (const r of rows) {
+      const host = str(r.host_name);
+      if (host === '') continue;
+      const kind = /SERVICE/.test(str(r.type)) ? 'service' : 'host';
+      const service = kind === 'service' ? str(r.service_description) : undefined;
+      const key = objectKey(host, service);
+      const last = num(r.last) + bonus;
+      const cur = best.get(key);
+      if (cur === undefined || last > cur.last) best.set(key, { prior: { state: num(r.state), kind, host, ...(service !== undefined ? { service } : {}) }, last });
+    }
+  }
+  // Icinga 2 leaves host_name null on host rows: those groups say nothing about which host.
+  if ([...a, ...s].some((r) => /^(HOST|(INITIAL|CURRENT) HOST)/.test(str(r.type)) && str(r.host_name) === '')) {
+    const hosts = await prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: '^(HOST ALERT|(INITIAL|CURRENT) HOST STATE)$' }] });
+    const rows = await fetchEdge(ctx, hosts, { since: w.since, until: w.until, columns: [...EVENT_COLUMNS], maxRows: REPLAY_CAP, order: 'newest', backends });
+    for (const r of [...rows.rows].reverse()) {
+      const e = toEvent(r);
+      if (e === undefined || e.state === undefined || (e.kind === 'snapshot' && (e.output ?? '') === '')) continue;
+      best.set(e.host, { prior: { state: e.state, kind: 'host', host: e.host }, last: e.time });
+    }
+  }
+  return new Map([...best].map(([k, v]) => [k, v.prior]));
+}
+
+function stateText(e: TimelineEntry): string {
+  const st = `${e.to_state ?? '?'} ${e.state_type ?? ''}${e.attempt !== undefined && e.state_type === 'SOFT' ? ` ${e.attempt}` : ''}`.trim();
+  if (e.from_state === undefined) return `→ ${st}`;
+  if (e.from_state === e.to_state) return st;
+  return `${e.from_state} → ${st}${e.after !== undefined ? ` (after ${e.after} ${e.from_state})` : ''}`;
+}
+
+function entryLine(e: TimelineEntry): string {
+  const obj = label(e.host, e.service);
+  switch (e.type) {
+    case 'state_change':
+      return [e.time, obj, stateText(e), cell(e.output ?? '', 160)].join(' | ');
+    case 'notification':
+      return [e.time, obj, `notified ${e.contact ?? '?'}: ${e.detail ?? ''}${e.to_state !== undefined ? ` (${e.to_state})` : ''}`, e.author !== undefined ? cell(`${e.author}: ${e.comment ?? ''}`, 160) : cell(e.output ?? '', 120)].join(' | ');
+    case 'ack':
+      return [e.time, obj, e.detail === 'SET' ? `acknowledged by ${e.author ?? '?'}` : `acknowledgement ${str(e.detail).toLowerCase()}`, cell(e.comment ?? '', 160)].join(' | ');
+    case 'downtime':
+    case 'flapping':
+      return [e.time, obj, `${e.type} ${str(e.detail).toLowerCase()}`, cell(e.output ?? '', 120)].join(' | ');
+  }
+}
+
+function incidentLine(i: Incident): string {
+  const end = i.end ?? (i.ongoing ? 'ongoing' : 'still open at window end');
+  return [label(i.host, i.service), i.state, `${i.start}${i.started_before_window === true ? ' (or earlier)' : ''} → ${end}`, i.duration, i.acknowledged_by !== undefined ? `acked by ${i.acknowledged_by}` : ''].join(' | ');
+}
+
+export const incidentTimeline = defineTool({
+  name: 'thruk_incident_timeline',
+  title: 'Incident timeline',
+  toolset: 'history',
+  access: 'read',
+  description:
+    'The story of the scoped hosts/services in a window, oldest first: state changes (from → to, SOFT/HARD, time in the previous state), notifications, downtimes, flapping, acknowledgements; plus incidents with durations, ongoing ones, MTTR and downtime totals. Answers "was db-02 down last night, for how long?". For the state at one instant use thruk_state_at.',
+  input: z
+    .object({
+      filter: filterSchema([...SCOPE_FIELDS, 'since', 'until']).describe('Which objects (required): host, service, hostgroup, custom_var (host variable); since/until here override the arguments. Example: {"field":"host","value":"db-02"}'),
+      since: sinceArg('-24h'),
+      until: untilArg,
+      limit: z.number().int().min(1).max(5000).default(500).describe('Events to show, newest kept when the window holds more (1-5000, default 500)'),
+      backends: backendsArg,
+    })
+    .strict(),
+  output: timelineOutput,
+  run: async (ctx, args) => {
+    const nowMs = ctx.now();
+    const now = Math.floor(nowMs / 1000);
+    const win = windowFromFilter(args.filter, args.since, args.until, nowMs);
+    const backends = parseBackends(args.backends);
+    const filter = win.rest;
+    if (filter === undefined) throw new ToolInputError('filter: name the objects (host, service, hostgroup or custom_var); since/until alone would make a timeline of the whole estate. For estate-wide events use thruk_list_alerts or thruk_list_logs.');
+    const [alerts, notifs, acks] = await Promise.all([
+      prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: TIMELINE_TYPES }] }),
+      prepareScoped(ctx, { filter, backends, line: 'notification', extra: [{ field: 'class', value: 3 }] }),
+      prepareScoped(ctx, { filter, backends, line: 'command', extra: [{ field: 'class', value: 5 }, { field: 'message', op: 'regex', value: ACK_COMMANDS }] }),
+    ]);
+    const get = (p: typeof alerts, maxRows: number) => fetchEdge(ctx, p, { since: win.since, until: win.until, columns: [...EVENT_COLUMNS], maxRows, order: 'newest', backends });
+    const [a, n, c, prior] = await Promise.all([get(alerts, Math.max(REPLAY_CAP, args.limit)), get(notifs, args.limit), get(acks, args.limit), priorStates(ctx, filter, backends, win.since)]);
+    const events = [...a.rows, ...n.rows, ...c.rows].map(toEvent).filter((e): e is LogEvent => e !== undefined).sort((x, y) => x.time - y.time);
+    const red = reduce(events, prior, a.truncated ? a.from : win.since, win.until, win.until >= now - 60);
+    const total = a.total + n.total + c.total;
+    const shown = red.entries.slice(-args.limit);
+    const by_type: Record<string, number> = {};
+    for (const e of red.entries) by_type[e.type] = (by_type[e.type] ?? 0) + 1;
+    const closed = red.incidents.filter((i) => i.end !== undefined);
+    const longest = [...red.incidents].sort((x, y) => y.seconds - x.seconds)[0];
+    const problemSeconds = red.incidents.reduce((s, i) => s + i.seconds, 0);
+    const summary: z.output<typeof timelineOutput>['summary'] = {
+      events: total, shown: shown.length, objects: new Set(events.map((e) => objectKey(e.host, e.service))).size, by_type,
+      incidents: red.incidents.length, ongoing: red.incidents.filter((i) => i.ongoing).length, soft_only: red.softOnly,
+      problem_seconds: problemSeconds, problem_time: duration(problemSeconds), scheduled_downtime_seconds: red.downtimeSeconds,
+    };
+    if (longest !== undefined) summary.longest_incident = longest;
+    if (closed.length > 0) {
+      summary.mttr_seconds = Math.round(closed.reduce((s, i) => s + i.seconds, 0) / closed.length);
+      summary.mttr = duration(summary.mttr_seconds);
+    }
+    const first = red.entries[0];
+    const last = red.entries.at(-1);
+    if (first) summary.first_event = first.time;
+    if (last) summary.last_event = last.time;
+    const notes = [...alerts.notes];
+    const cut = total > shown.length;
+    if (cut) notes.push(`window has ${total} events; showing the newest ${shown.length} from ${shown[0]?.time ?? iso(win.until)}; narrow the window or the filter, or raise limit (max 5000).`);
+    if (a.truncated) notes.push(`more than ${REPLAY_CAP} state events in the window: incidents are counted from ${iso(a.from)} only.`);
+    const pg = page(shown as unknown as Row[], (r) => entryLine(r as unknown as TimelineEntry), { offset: 0, limit: shown.length, budgetTokens: ctx.config.maxAnswerTokens - 1500, what: 'events' });
+    const kept = pg.rows as unknown as TimelineEntry[];
+    if (kept.length < shown.length) notes.push(`the answer budget fits ${kept.length} of these ${shown.length} events (the oldest ones); narrow the window or lower limit to see the rest.`);
+    const head = `Timeline of ${describeFilter(args.filter)} in ${windowText(win.since, win.until)}: ${plural(total, 'event')} on ${plural(summary.objects, 'object')}; ${plural(summary.incidents, 'incident')} (${summary.ongoing} ongoing)${red.softOnly > 0 ? `, ${red.softOnly} soft-only` : ''}, problem time ${summary.problem_time}${summary.mttr !== undefined ? `, MTTR ${summary.mttr}` : ''}${red.downtimeSeconds > 0 ? `, scheduled downtime ${duration(red.downtimeSeconds)}` : ''}.`;
+    const parts = [head];
+    if (longest !== undefined) parts.push(`Longest: ${incidentLine(longest)}`);
+    if (red.incidents.length > 0) parts.push('Incidents (object | state | start → end | duration | ack):', ...red.incidents.slice(0, 50).map(incidentLine));
+    if (red.incidents.length > 50) parts.push(`${red.incidents.length - 50} more incidents in data.incidents.`);
+    if (kept.length > 0) parts.push('Events, oldest first (time | object | what | output):', ...pg.lines);
+    for (const x of notes) parts.push(`Note: ${x}`);
+    const data: z.output<typeof timelineOutput> = { since: iso(win.since), until: iso(win.until), summary, incidents: red.incidents, events: kept };
+    if (cut || kept.length < shown.length) data.truncated = true;
+    if (notes.length > 0) data.notes = notes;
+    return { data, text: parts.join('\n') };
+  },
+});
