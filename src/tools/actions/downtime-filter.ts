@@ -1,0 +1,99 @@
+/** Deleting the downtimes that match a set of criteria, shown first, with a guard against matching everything. */
+import { z } from 'zod';
+import { parseTime } from '../../time.js';
+import { defineTool, ToolInputError } from '../define.js';
+import { iso, num } from '../format.js';
+import { backendsArg, parseBackends, type Row } from '../state/common.js';
+import { objectName } from '../state/hosts.js';
+import { writeArgs } from '../write/execute.js';
+import { resolveGroup, resolveHost, resolveMany, resolveService } from '../write/resolve.js';
+import { deleteOutput, fetchDowntimes, isHostRow, peerOf, textOf } from './downtime-common.js';
+import { deleteDowntimes } from './downtime-remover.js';
+import { count } from './downtime-run.js';
+
+const timeArg = (what: string) => z.string().min(1).max(100).optional().describe(what);
+
+export const deleteDowntimesByFilter = defineTool({
+  name: 'thruk_delete_downtimes_by_filter',
+  title: 'Delete downtimes matching criteria',
+  toolset: 'actions',
+  access: 'destructive',
+  description:
+    'Delete the downtimes that match all given criteria (host, hostgroup, service, author, comment text, times), e.g. "the maintenance I set this morning": author + entered_after="today". Lists the matches, then deletes exactly those ids after confirmation. Refuses criteria that match every downtime unless all_matching=true.',
+  input: z
+    .object({
+      host: objectName('Only downtimes of this host (host and its services)').optional(),
+      hostgroup: objectName('Only downtimes of hosts in this host group (and their services)').optional(),
+      service: objectName('Only downtimes of services with this description (with host: of that one service)').optional(),
+      author: z.string().min(1).max(200).optional().describe('Only downtimes set by this author (exact, case-insensitive)'),
+      comment: z.string().min(1).max(1000).optional().describe('Only downtimes whose comment contains this text (case-insensitive)'),
+      start_time: timeArg('Only downtimes starting at or after this time, e.g. today, -6h, 2026-11-21T08:00:00Z'),
+      end_time: timeArg('Only downtimes ending at or before this time, e.g. tomorrow, +4h'),
+      entered_after: timeArg('Only downtimes created at or after this time, e.g. today 06:00, -3h ("set this morning")'),
+      active_only: z.boolean().default(false).describe('Only downtimes whose window includes now (default false: also future ones)'),
+      all_matching: z.boolean().default(false).describe('Allow criteria that match every downtime in scope (default false: refused as probably too broad)'),
+      backends: backendsArg,
+      ...writeArgs,
+    })
+    .strict(),
+  output: deleteOutput,
+  run: async (ctx, args) => {
+    const narrowing = [args.host, args.hostgroup, args.service, args.author, args.comment, args.start_time, args.end_time, args.entered_after].filter((x) => x !== undefined);
+    if (narrowing.length === 0) {
+      throw new ToolInputError('Give at least one of host, hostgroup, service, author, comment, start_time, end_time or entered_after (active_only alone is not a selection). Nothing was sent.');
+    }
+    const backends = parseBackends(args.backends);
+    const nowMs = ctx.now();
+    const at = (v: string | undefined, what: string) => (v === undefined ? undefined : parseTime(v, nowMs, what));
+    const startMin = at(args.start_time, 'start_time');
+    const endMax = at(args.end_time, 'end_time');
+    const enteredMin = at(args.entered_after, 'entered_after');
+    if (args.host !== undefined) {
+      if (args.service !== undefined) await resolveService(ctx, args.host, args.service, backends);
+      else await resolveHost(ctx, args.host, backends);
+    }
+    let members: Set<string> | undefined;
+    if (args.hostgroup !== undefined) {
+      await resolveGroup(ctx, 'hostgroup', args.hostgroup, backends);
+      const hosts = await resolveMany(ctx, 'hosts', [['groups[gte]', args.hostgroup]], backends);
+      members = new Set(hosts.map((t) => `${t.backend ?? ''}\t${t.host ?? ''}`));
+    }
+
+    const all = await fetchDowntimes(ctx, [], backends);
+    const now = nowMs / 1000;
+    const comment = args.comment?.toLowerCase();
+    const author = args.author?.toLowerCase();
+    const matches = (r: Row): boolean =>
+      (args.host === undefined || r.host_name === args.host) &&
+      (members === undefined || members.has(`${peerOf(r) ?? ''}\t${String(r.host_name)}`)) &&
+      (args.service === undefined || (!isHostRow(r) && r.service_description === args.service)) &&
+      (author === undefined || textOf(r.author).toLowerCase() === author) &&
+      (comment === undefined || textOf(r.comment).toLowerCase().includes(comment)) &&
+      (startMin === undefined || num(r.start_time) >= startMin) &&
+      (endMax === undefined || num(r.end_time) <= endMax) &&
+      (enteredMin === undefined || num(r.entry_time) >= enteredMin) &&
+      (!args.active_only || (num(r.start_time) <= now && now <= num(r.end_time)));
+    const matched = all.filter(matches).sort((a, b) => num(a.id) - num(b.id));
+
+    const criteria = [
+      args.host !== undefined ? `host=${args.host}` : '',
+      args.hostgroup !== undefined ? `hostgroup=${args.hostgroup}` : '',
+      args.service !== undefined ? `service=${args.service}` : '',
+      args.author !== undefined ? `author=${args.author}` : '',
+      args.comment !== undefined ? `comment contains "${args.comment}"` : '',
+      startMin !== undefined ? `starts ≥ ${iso(startMin)}` : '',
+      endMax !== undefined ? `ends ≤ ${iso(endMax)}` : '',
+      enteredMin !== undefined ? `entered ≥ ${iso(enteredMin)}` : '',
+      args.active_only ? 'active now' : '',
+    ].filter((c) => c !== '').join(', ');
+    const scope = backends !== undefined ? `on ${backends.join(', ')}` : 'on all backends';
+    if (matched.length === 0) {
+      throw new ToolInputError(`No downtime matches ${criteria} (${count(all.length, 'downtime')} ${scope}): nothing to delete, nothing was sent. A downtime scheduled moments ago can take a few seconds to appear; thruk_list_downtimes with active_only=false shows them all.`);
+    }
+    // A filter that selects everything is far more often a mistake (a too-short comment, a wide time) than the intent.
+    if (matched.length === all.length && all.length > 1 && !args.all_matching) {
+      throw new ToolInputError(`${criteria} matches every one of the ${count(all.length, 'downtime')} ${scope}, which is probably broader than meant. Narrow the criteria, or pass all_matching: true if deleting all of them is really intended. Nothing was sent.`);
+    }
+    return deleteDowntimes(ctx, matched, args, `delete ${count(matched.length, 'downtime')} matching ${criteria}`, [`Matched ${matched.length} of ${count(all.length, 'downtime')} ${scope}.`], 'Narrow the criteria (host, author, comment, times) or delete in several calls.');
+  },
+});

@@ -1,0 +1,89 @@
+/** Downtimes for a host group or a service group: one group command per backend, the members counted first. */
+import { z } from 'zod';
+import { defineTool, type ToolAnswer, type ToolContext } from '../define.js';
+import { backendsArg, parseBackends } from '../state/common.js';
+import { objectName } from '../state/hosts.js';
+import { writeArgs } from '../write/execute.js';
+import { targetLabel } from '../write/plan.js';
+import { resolveGroup, resolveMany } from '../write/resolve.js';
+import { objectKey, scheduleOutput, windowArgs, type ScheduleOutput } from './downtime-common.js';
+import { count } from './downtime-run.js';
+import { nameList, schedule, type Coverage, type ScheduleArgs } from './downtime-scheduler.js';
+
+type GroupKind = 'hostgroup' | 'servicegroup';
+type Members = 'hosts' | 'services';
+
+/** The hosts or services the group command reaches on one backend, as the core expands it. */
+async function members(ctx: ToolContext, kind: GroupKind, group: string, what: Members, backend: string | undefined): Promise<string[]> {
+  const b = backend !== undefined ? [backend] : undefined;
+  if (kind === 'hostgroup') {
+    if (what === 'hosts') return (await resolveMany(ctx, 'hosts', [['groups[gte]', group]], b)).map((t) => t.host ?? '');
+    return (await resolveMany(ctx, 'services', [['host_groups[gte]', group]], b)).map((t) => objectKey(t.host ?? '', t.service));
+  }
+  const svcs = await resolveMany(ctx, 'services', [['groups[gte]', group]], b);
+  // schedule_servicegroup_host_downtime covers the hosts that have a service in the group.
+  return what === 'services' ? svcs.map((t) => objectKey(t.host ?? '', t.service)) : [...new Set(svcs.map((t) => t.host ?? ''))];
+}
+
+async function groupDowntime(ctx: ToolContext, kind: GroupKind, group: string, what: Members, args: ScheduleArgs & { backends?: string | undefined }): Promise<ToolAnswer<ScheduleOutput>> {
+  const targets = await resolveGroup(ctx, kind, group, parseBackends(args.backends));
+  const noun = what === 'hosts' ? 'host' : 'service';
+  const coverage: Coverage[] = [];
+  const notes: string[] = [];
+  for (const t of targets) {
+    const objects = await members(ctx, kind, group, what, t.backend);
+    coverage.push({ target: t, objects });
+    notes.push(objects.length === 0 ? `${targetLabel(t)} has no ${noun}s: nothing is sent there.` : `${targetLabel(t)}: ${count(objects.length, noun)}: ${nameList(objects)}.`);
+  }
+  const tag = kind === 'hostgroup' ? 'hostgroup' : 'servicegroup';
+  const other = what === 'hosts' ? 'services' : 'hosts';
+  notes.push(kind === 'hostgroup' && what === 'hosts' ? 'The member hosts only; their services get no downtime of their own (target="services" for those).' : `Only the ${what}; the ${other} get no downtime of their own (target="${other}" for those).`);
+  return schedule(ctx, args, {
+    command: `schedule_${tag}_${what === 'hosts' ? 'host' : 'svc'}_downtime`,
+    coverage,
+    noun,
+    what: `the ${what} of ${kind === 'hostgroup' ? 'host group' : 'service group'} ${group}`,
+    notes,
+    capHint: `Use a smaller group${what === 'services' ? ' or target="hosts"' : ''}, or ask the operator to raise the limit.`,
+  });
+}
+
+export const scheduleHostgroupDowntime = defineTool({
+  name: 'thruk_schedule_hostgroup_downtime',
+  title: 'Schedule a downtime for a host group',
+  toolset: 'actions',
+  access: 'write',
+  description:
+    'Put every host of a host group (target="hosts", default) or every service on those hosts (target="services") into downtime with one group command per backend. The preview counts and lists the members; it always asks for confirmation when it covers more than one object.',
+  input: z
+    .object({
+      hostgroup: objectName('Host group name, exactly as in Thruk (see thruk_list_hostgroups)'),
+      target: z.enum(['hosts', 'services']).default('hosts').describe('"hosts" (default): the member hosts; "services": all services of the member hosts'),
+      ...windowArgs,
+      backends: backendsArg,
+      ...writeArgs,
+    })
+    .strict(),
+  output: scheduleOutput,
+  run: (ctx, args) => groupDowntime(ctx, 'hostgroup', args.hostgroup, args.target, args),
+});
+
+export const scheduleServicegroupDowntime = defineTool({
+  name: 'thruk_schedule_servicegroup_downtime',
+  title: 'Schedule a downtime for a service group',
+  toolset: 'actions',
+  access: 'write',
+  description:
+    'Put every service of a service group (target="services", default) or the hosts those services run on (target="hosts") into downtime with one group command per backend. The preview counts and lists the members; it always asks for confirmation when it covers more than one object.',
+  input: z
+    .object({
+      servicegroup: objectName('Service group name, exactly as in Thruk (see thruk_list_servicegroups)'),
+      target: z.enum(['services', 'hosts']).default('services').describe('"services" (default): the member services; "hosts": the hosts that have a service in the group'),
+      ...windowArgs,
+      backends: backendsArg,
+      ...writeArgs,
+    })
+    .strict(),
+  output: scheduleOutput,
+  run: (ctx, args) => groupDowntime(ctx, 'servicegroup', args.servicegroup, args.target, args),
+});

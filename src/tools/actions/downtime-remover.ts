@@ -1,0 +1,98 @@
+/**
+ * Deleting downtimes that were looked up first: one del_host_downtime / del_svc_downtime per id,
+ * pinned to the backend the row came from (ids are per core, and the same id on another backend
+ * is another downtime). Nothing server-side like "delete all of this host" is ever sent.
+ */
+import type { ToolAnswer, ToolContext } from '../define.js';
+import { num } from '../format.js';
+import type { Row } from '../state/common.js';
+import type { PlannedCommand } from '../write/plan.js';
+import {
+  downtimeData, downtimeLine, fetchDowntimes, isHostRow, objectLabel, peerOf, rowKey, type DeleteOutput,
+} from './downtime-common.js';
+import { count, runGated, type Staged } from './downtime-run.js';
+
+const pinTo = (backend: string | undefined): string[] | undefined => (backend !== undefined ? [backend] : undefined);
+const idOf = (r: Row): string => `${peerOf(r) ?? ''}#${num(r.id)}`;
+/** Preview lines per downtime; the structured result always has them all. */
+const SHOWN = 100;
+
+/** Downtimes the core removes along with `rows` because they were triggered by one of them (transitively). */
+async function triggeredChildren(ctx: ToolContext, rows: readonly Row[]): Promise<Row[]> {
+  const out: Row[] = [];
+  const taken = new Set(rows.map(idOf));
+  for (const backend of new Set(rows.map(peerOf))) {
+    const candidates = (await fetchDowntimes(ctx, [['triggered_by[gt]', '0']], pinTo(backend))).filter((r) => num(r.triggered_by) > 0 && peerOf(r) === backend);
+    let parents = new Set(rows.filter((r) => peerOf(r) === backend).map((r) => num(r.id)));
+    while (parents.size > 0) {
+      const next = new Set<number>();
+      for (const r of candidates) {
+        if (!parents.has(num(r.triggered_by)) || taken.has(idOf(r))) continue;
+        taken.add(idOf(r));
+        out.push(r);
+        next.add(num(r.id));
+      }
+      parents = next;
+    }
+  }
+  return out;
+}
+
+export interface DeleteArgs {
+  readonly dry_run: boolean;
+  readonly confirm: boolean;
+}
+
+export async function deleteDowntimes(ctx: ToolContext, rows: readonly Row[], args: DeleteArgs, action: string, notes: readonly string[] = [], capHint?: string): Promise<ToolAnswer<DeleteOutput>> {
+  const also = await triggeredChildren(ctx, rows);
+  const rowOf = new Map<PlannedCommand, Row>();
+  const commands = rows.map((r): PlannedCommand => {
+    const backend = peerOf(r);
+    const c: PlannedCommand = { target: { kind: 'system', ...(backend !== undefined ? { backend } : {}) }, command: isHostRow(r) ? 'del_host_downtime' : 'del_svc_downtime', args: { downtime_id: num(r.id) } };
+    rowOf.set(c, r);
+    return c;
+  });
+  const staged: Staged = {
+    plan: {
+      action,
+      commands,
+      destructive: true,
+      notes: [
+        ...rows.slice(0, SHOWN).map((r) => `deletes ${downtimeLine(r)}`),
+        ...(rows.length > SHOWN ? [`… and ${rows.length - SHOWN} more (all listed in the structured result, field downtimes)`] : []),
+        ...(also.length > 0 ? [`The core also removes the ${count(also.length, 'downtime')} triggered by those: ${also.map(downtimeLine).join('; ')}`] : []),
+        ...notes,
+      ],
+    },
+    affected: rows.length + also.length,
+    noun: 'downtime',
+  };
+  ctx.audit({ downtimes: rows.map((r) => `#${num(r.id)} ${objectLabel(r)}`) });
+  // Gone = no downtime with that id on that object any more (after a reload the id may name another one).
+  const verify = async (c: ToolContext, cmd: PlannedCommand): Promise<boolean> => {
+    const r = rowOf.get(cmd);
+    if (r === undefined) return false;
+    const now = await fetchDowntimes(c, [['id', String(num(r.id))]], pinTo(cmd.target.backend));
+    return !now.some((x) => num(x.id) === num(r.id) && rowKey(x) === rowKey(r));
+  };
+  const { answer, sent } = await runGated(ctx, () => staged, { dry_run: args.dry_run, confirm: args.confirm, verify, ...(capHint !== undefined ? { capHint } : {}) });
+  const results = answer.data.results?.map((res, i) => {
+    const r = rows[i];
+    return r === undefined ? res : { ...res, target: `#${num(r.id)} ${objectLabel(r)}` };
+  });
+  const data: DeleteOutput = {
+    ...answer.data,
+    ...(results !== undefined ? { results } : {}),
+    downtimes: rows.map(downtimeData),
+    ...(also.length > 0 ? { also_removed: also.map(downtimeData) } : {}),
+  };
+  if (!sent || results === undefined) return { ...answer, data };
+  const lines = [answer.text.split('\n')[0] ?? ''];
+  for (const res of results) {
+    const v = res.verified === 'yes' ? ', verified gone' : res.verified === 'pending' ? ', still visible (the core applies commands asynchronously; check again shortly)' : '';
+    lines.push(`- ${res.target}: ${res.outcome}${v}${res.outcome !== 'ok' && res.message ? ` — ${res.message}` : ''}`);
+  }
+  if (also.length > 0) lines.push(`Also removed by the core (triggered by those): ${also.map((r) => `#${num(r.id)} ${objectLabel(r)}`).join(', ')}.`);
+  for (const n of notes) lines.push(`Note: ${n}`);
+  return { ...answer, data, text: lines.join('\n') };
+}

@@ -1,0 +1,125 @@
+/** Downtimes for one host or service, for a host's services, and for a host with its child hosts. */
+import { z } from 'zod';
+import { defineTool, type ToolContext } from '../define.js';
+import { backendsArg, getRows, parseBackends, type Row } from '../state/common.js';
+import { writeArgs } from '../write/execute.js';
+import { targetLabel, type CommandTarget } from '../write/plan.js';
+import { resolveHost, resolveService } from '../write/resolve.js';
+import { hostArg, serviceArg } from './common.js';
+import { objectKey, scheduleOutput, windowArgs } from './downtime-common.js';
+import { count } from './downtime-run.js';
+import { nameList, schedule, type Coverage } from './downtime-scheduler.js';
+
+const pin = (t: CommandTarget): string[] | undefined => (t.backend !== undefined ? [t.backend] : undefined);
+
+export const scheduleDowntime = defineTool({
+  name: 'thruk_schedule_downtime',
+  title: 'Schedule a downtime',
+  toolset: 'actions',
+  access: 'write',
+  description:
+    'Put a host or one service into scheduled downtime (maintenance): no notifications, and the time counts as planned. Fixed (default) or flexible, default now for 2h; shows the exact window, then reads the downtime back and returns its id. For all services of a host, child hosts or groups use the other thruk_schedule_*_downtime tools.',
+  input: z.object({ host: hostArg, service: serviceArg, ...windowArgs, backends: backendsArg, ...writeArgs }).strict(),
+  output: scheduleOutput,
+  run: async (ctx, args) => {
+    const backends = parseBackends(args.backends);
+    const targets = args.service === undefined ? await resolveHost(ctx, args.host, backends) : await resolveService(ctx, args.host, args.service, backends);
+    const noun = args.service === undefined ? 'host' : 'service';
+    return schedule(ctx, args, {
+      command: args.service === undefined ? 'schedule_host_downtime' : 'schedule_svc_downtime',
+      coverage: targets.map((t) => ({ target: t, objects: [objectKey(t.host ?? '', t.service)] })),
+      noun,
+      what: args.service === undefined ? args.host : `${args.host}/${args.service}`,
+      ...(targets.length > 1 ? { notes: [`The ${noun} exists on ${targets.length} backends; each gets its own downtime.`] } : {}),
+    });
+  },
+});
+
+export const scheduleHostServicesDowntime = defineTool({
+  name: 'thruk_schedule_host_services_downtime',
+  title: 'Schedule a downtime for all services of a host',
+  toolset: 'actions',
+  access: 'write',
+  description:
+    'Put every service of a host into downtime (schedule_host_svc_downtime) — the services only, not the host itself; the preview lists the services it covers. To include the host, also call thruk_schedule_downtime for it.',
+  input: z.object({ host: hostArg, ...windowArgs, backends: backendsArg, ...writeArgs }).strict(),
+  output: scheduleOutput,
+  run: async (ctx, args) => {
+    const targets = await resolveHost(ctx, args.host, parseBackends(args.backends));
+    const notes: string[] = [];
+    const coverage: Coverage[] = [];
+    for (const t of targets) {
+      const rows = await getRows(ctx, '/services', [['host_name', t.host ?? ''], ['columns', 'description']], pin(t));
+      const names = rows.map((r) => String(r.description));
+      coverage.push({ target: t, objects: names.map((s) => objectKey(t.host ?? '', s)) });
+      notes.push(names.length === 0 ? `${targetLabel(t)} has no services: nothing is sent there.` : `${targetLabel(t)}: ${count(names.length, 'service')}: ${nameList(names)}.`);
+    }
+    notes.push('The host itself is not put in downtime.');
+    return schedule(ctx, args, { command: 'schedule_host_svc_downtime', coverage, noun: 'service', what: `the services of ${args.host}`, notes, capHint: 'Schedule the host alone (thruk_schedule_downtime) or single services instead.' });
+  },
+});
+
+/** Every host below `host` (children, their children…), breadth-first; stops once `limit` are found. */
+async function descendants(ctx: ToolContext, t: CommandTarget, limit: number): Promise<string[]> {
+  const host = t.host ?? '';
+  const seen = new Set([host]);
+  const out: string[] = [];
+  let level = [host];
+  while (level.length > 0 && out.length < limit) {
+    const rows: Row[] = [];
+    // A few lookups at a time: a wide level must not open a request per host at once.
+    for (let i = 0; i < level.length; i += 8) {
+      rows.push(...(await Promise.all(level.slice(i, i + 8).map((h) => getRows(ctx, '/hosts', [['name', h], ['columns', 'name,childs']], pin(t))))).flat());
+    }
+    const next: string[] = [];
+    for (const r of rows) {
+      for (const c of Array.isArray(r.childs) ? (r.childs as unknown[]) : []) {
+        const name = String(c);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        out.push(name);
+        next.push(name);
+      }
+    }
+    level = next;
+  }
+  return out;
+}
+
+export const schedulePropagatedHostDowntime = defineTool({
+  name: 'thruk_schedule_propagated_host_downtime',
+  title: 'Schedule a downtime for a host and its child hosts',
+  toolset: 'actions',
+  access: 'write',
+  description:
+    'Put a host and all hosts below it (children, their children…) into downtime, e.g. a switch and what sits behind it; the preview lists the child hosts. triggered=true makes the children\'s downtimes start only when the host\'s starts. For one host use thruk_schedule_downtime.',
+  input: z
+    .object({
+      host: hostArg,
+      triggered: z.boolean().default(false).describe('Children get triggered downtimes that start when the parent\'s starts (schedule_and_propagate_triggered_host_downtime); default false: same window for all'),
+      ...windowArgs,
+      backends: backendsArg,
+      ...writeArgs,
+    })
+    .strict(),
+  output: scheduleOutput,
+  run: async (ctx, args) => {
+    const targets = await resolveHost(ctx, args.host, parseBackends(args.backends));
+    const notes: string[] = [];
+    const coverage: Coverage[] = [];
+    for (const t of targets) {
+      const children = await descendants(ctx, t, ctx.config.maxBulkTargets);
+      coverage.push({ target: t, objects: [t.host ?? '', ...children] });
+      notes.push(children.length === 0 ? `${targetLabel(t)} has no child hosts: only the host itself is covered.` : `${targetLabel(t)} and its ${count(children.length, 'child host')} (all levels): ${nameList(children)}.`);
+    }
+    if (args.triggered) notes.push(`The children's downtimes are triggered by ${args.host}'s: they start when it starts, and deleting it removes them too.`);
+    return schedule(ctx, args, {
+      command: args.triggered ? 'schedule_and_propagate_triggered_host_downtime' : 'schedule_and_propagate_host_downtime',
+      coverage,
+      noun: 'host',
+      what: `${args.host} and its child hosts`,
+      notes,
+      capHint: 'Child hosts are counted up to the limit. Schedule the host alone (thruk_schedule_downtime) or a host further down the tree.',
+    });
+  },
+});
