@@ -55,8 +55,8 @@ describe('tool registry', () => {
     const all = [...tools, fakeWrite];
     assert.ok(selectTools(all, cfg()).includes(fakeWrite));
     const ro = selectTools(all, cfg({ readOnly: true, enabledTools: ['*'] }));
-    assert.ok(ro.every((t) => t.access === 'read'));
-    assert.equal(ro.length, tools.filter((t) => t.access === 'read').length);
+    assert.ok(ro.every((t) => t.access === 'read' || t.readOnlyFallback === true));
+    assert.equal(ro.length, tools.filter((t) => t.access === 'read' || t.readOnlyFallback === true).length);
     assert.equal(exclusionOf(fakeWrite, cfg({ readOnly: true, enabledTools: ['thruk_fake_write'] })), 'read-only');
     assert.match(refusalText('thruk_fake_write', all, ro, cfg({ readOnly: true })), /read-only.*Nothing was done/);
   });

@@ -16,6 +16,7 @@ export const TOOLSETS = {
   downtimes: 'Read downtimes and comments.',
   discovery: 'What Thruk offers: endpoints and columns, for building correct queries.',
   actions: 'Writes: downtimes, acknowledgements, rechecks, comments, check and notification switches, passive results. Previews, confirmation, caps, audit.',
+  escape: 'Raw access: any Thruk REST read (and gated writes) with thruk_query, long paged reads with thruk_run_background_query.',
 } as const;
 export type Toolset = keyof typeof TOOLSETS;
 

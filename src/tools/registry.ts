@@ -4,6 +4,7 @@ import { actionsTools } from './actions/index.js';
 import { availabilityTools } from './availability/index.js';
 import { discoveryTools } from './discovery/index.js';
 import { downtimesTools } from './downtimes/index.js';
+import { escapeTools } from './escape/index.js';
 import { historyTools } from './history/index.js';
 import { perfdataTools } from './perfdata/index.js';
 import { stateTools } from './state/index.js';
@@ -15,7 +16,7 @@ export { closest, levenshtein } from './closest.js';
 
 /** Every tool, in the order tools/list shows them (stable, so clients can cache prompts). */
 export function allTools(): readonly ToolDef[] {
-  return [...stateTools, ...downtimesTools, ...historyTools, ...triageTools, ...trendsTools, ...availabilityTools, ...perfdataTools, ...discoveryTools, ...actionsTools];
+  return [...stateTools, ...downtimesTools, ...historyTools, ...triageTools, ...trendsTools, ...availabilityTools, ...perfdataTools, ...discoveryTools, ...actionsTools, ...escapeTools];
 }
 
 /** fnmatch-style pattern (`*`, `?`, `[abc]`) → anchored RegExp, as THRUK_ENABLED_TOOLS had in Python. */

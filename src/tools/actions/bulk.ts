@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { compileFilter, type FilterLeaf } from '../../thruk/filter.js';
+import { defineTool, ToolInputError, type ToolContext } from '../define.js';
+import { flag, hostStateName, serviceStateName } from '../format.js';
+import { backendsArg, getRows, parseBackends, query, type Row } from '../state/common.js';
+import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
+import { checkCommandName, checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
+import { resolveGroup } from '../write/resolve.js';
+import { defaultAuthor, readTarget, textArg } from './common.js';
+
+const HOST_STATES = { down: 1, unreachable: 2 } as const;
+const SERVICE_STATES = { warning: 1, critical: 2, unknown: 3 } as const;
+const STATE_NAMES = ['down', 'unreachable', 'critical', 'warning', 'unknown'] as const;
+type StateName = (typeof STATE_NAMES)[number];
+
+const stateEnum = z.enum(STATE_NAMES);
+const nameOrRegex = (what: string) =>
+  z.string().min(1).max(1024).regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain line breaks or control characters').optional()
+    .describe(`${what}: an exact name, or a regular expression when it contains one of ^ $ * + ? ( ) [ ] { } | \\ (e.g. "^db-")`);
+
+/** "db-01" is a name; "^db-" or "disk.*" is a pattern. A dot alone matches itself, so it does not count. */
+const isPattern = (v: string) => /[\^$*+?()[\]{}|\\]/.test(v);
+
+function nameLeaf(field: string, v: string): FilterLeaf {
+  return isPattern(v) ? { field, op: 'regex', value: v } : { field, op: 'eq', value: v };
+}
+
+function pinned(r: Row): { backend?: string } {
+  const p = typeof r.peer_name === 'string' ? r.peer_name : typeof r.peer_key === 'string' ? r.peer_key : undefined;
+  return p !== undefined ? { backend: p } : {};
+}
+
+interface Scope {
+  hostgroup?: string | undefined;
+  servicegroup?: string | undefined;
+  host?: string | undefined;
+  service?: string | undefined;
+  states: StateName[];
+  hosts: boolean;
+  services: boolean;
+}
+
+function scopeOf(args: { hostgroup?: string | undefined; servicegroup?: string | undefined; host?: string | undefined; service?: string | undefined; state?: StateName | StateName[] | undefined; hosts_only: boolean; services_only: boolean }): Scope {
+  if (args.hosts_only && args.services_only) throw new ToolInputError('hosts_only and services_only exclude each other; set at most one.');
+  const states = args.state === undefined ? [] : [...new Set(Array.isArray(args.state) ? args.state : [args.state])];
+  const hostStates = states.filter((s) => s in HOST_STATES);
+  const svcStates = states.filter((s) => s in SERVICE_STATES);
+  const serviceScoped = args.service !== undefined || args.servicegroup !== undefined;
+  if (args.hosts_only && serviceScoped) throw new ToolInputError('hosts_only cannot be combined with service or servicegroup (those select services).');
+  if (args.hosts_only && states.length > 0 && hostStates.length === 0) throw new ToolInputError('hosts_only with only service states (critical, warning, unknown) selects nothing; use down or unreachable.');
+  if (args.services_only && states.length > 0 && svcStates.length === 0) throw new ToolInputError('services_only with only host states (down, unreachable) selects nothing; use critical, warning or unknown.');
+  if (serviceScoped && states.length > 0 && svcStates.length === 0) throw new ToolInputError('service/servicegroup select services, but state lists only host states (down, unreachable); use critical, warning or unknown.');
+  return {
+    hostgroup: args.hostgroup, servicegroup: args.servicegroup, host: args.host, service: args.service, states,
+    hosts: !args.services_only && !serviceScoped && (states.length === 0 || hostStates.length > 0),
+    services: !args.hosts_only && (states.length === 0 || svcStates.length > 0),
+  };
+}
+
+/** Unacknowledged, checked, not in downtime: the problems an operator would still have to handle. */
+function hostLeaves(s: Scope): FilterLeaf[] {
+  const states = s.states.filter((x) => x in HOST_STATES);
+  const leaves: FilterLeaf[] = [
+    states.length === 0 ? { field: 'state', op: 'neq', value: 0 } : { field: 'state', op: 'in', value: states },
+    { field: 'acknowledged', value: 0 }, { field: 'scheduled_downtime_depth', value: 0 }, { field: 'has_been_checked', value: 1 },
+  ];
+  if (s.hostgroup !== undefined) leaves.push({ field: 'hostgroup', value: s.hostgroup });
+  if (s.host !== undefined) leaves.push(nameLeaf('name', s.host));
+  return leaves;
+}
+
+function serviceLeaves(s: Scope): FilterLeaf[] {
+  const states = s.states.filter((x) => x in SERVICE_STATES);
+  const leaves: FilterLeaf[] = [
+    states.length === 0 ? { field: 'state', op: 'neq', value: 0 } : { field: 'state', op: 'in', value: states },
+    { field: 'acknowledged', value: 0 }, { field: 'scheduled_downtime_depth', value: 0 },
+    { field: 'host_scheduled_downtime_depth', value: 0 }, { field: 'has_been_checked', value: 1 },
+  ];
+  if (s.hostgroup !== undefined) leaves.push({ field: 'hostgroup', value: s.hostgroup });
+  if (s.servicegroup !== undefined) leaves.push({ field: 'servicegroup', value: s.servicegroup });
+  if (s.host !== undefined) leaves.push(nameLeaf('host_name', s.host));
+  if (s.service !== undefined) leaves.push(nameLeaf('description', s.service));
+  return leaves;
+}
+
+interface Found {
+  readonly target: CommandTarget;
+  readonly state: string;
+}
+
+async function findTargets(ctx: ToolContext, s: Scope, backends: string[] | undefined): Promise<Found[]> {
+  const [hosts, services] = await Promise.all([
+    s.hosts ? getRows(ctx, '/hosts', query(compileFilter('hosts', undefined, hostLeaves(s)).params, { columns: 'name,state,peer_name,peer_key' }), backends) : Promise.resolve([] as Row[]),
+    s.services ? getRows(ctx, '/services', query(compileFilter('services', undefined, serviceLeaves(s)).params, { columns: 'host_name,description,state,peer_name,peer_key' }), backends) : Promise.resolve([] as Row[]),
+  ]);
+  const found: Found[] = [
+    ...hosts.map((r): Found => ({ target: { kind: 'host', host: String(r.name), ...pinned(r) }, state: hostStateName(r.state) })),
+    ...services.map((r): Found => ({ target: { kind: 'service', host: String(r.host_name), service: String(r.description), ...pinned(r) }, state: serviceStateName(r.state) })),
+  ];
+  // A stable order keeps the plan id the same between the preview and the confirmed call.
+  const key = (f: Found) => `${f.target.kind === 'host' ? 0 : 1}\u0000${f.target.host ?? ''}\u0000${f.target.service ?? ''}\u0000${f.target.backend ?? ''}`;
+  return found.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+function commandSafe(t: CommandTarget): boolean {
+  try {
+    checkCommandName('host', t.host ?? '');
+    if (t.service !== undefined) checkCommandName('service', t.service);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function scopeText(s: Scope): string {
+  const parts: string[] = [];
+  if (s.hostgroup !== undefined) parts.push(`hostgroup=${s.hostgroup}`);
+  if (s.servicegroup !== undefined) parts.push(`servicegroup=${s.servicegroup}`);
+  if (s.host !== undefined) parts.push(`host${isPattern(s.host) ? '~' : '='}${s.host}`);
+  if (s.service !== undefined) parts.push(`service${isPattern(s.service) ? '~' : '='}${s.service}`);
+  if (s.states.length > 0) parts.push(`state=${s.states.join('|')}`);
+  parts.push(s.hosts && s.services ? 'hosts and services' : s.hosts ? 'hosts only' : 'services only');
+  return parts.join(', ');
+}
+
+function tally(found: readonly Found[]): string {
+  const counts = new Map<string, number>();
+  for (const f of found) counts.set(f.state, (counts.get(f.state) ?? 0) + 1);
+  return [...counts].map(([k, v]) => `${v} ${k}`).join(', ');
+}
+
+export const bulkAcknowledge = defineTool({
+  name: 'thruk_bulk_acknowledge',
+  title: 'Acknowledge many problems',
+  toolset: 'actions',
+  access: 'write',
+  idempotent: true,
+  description: 'Acknowledge every current unacknowledged problem outside downtime that matches a scope (host group, service group, host/service name or pattern, states), each on its own backend; previews the targets and asks for confirmation. For one object use thruk_acknowledge.',
+  input: z
+    .object({
+      hostgroup: z.string().min(1).max(1024).optional().describe('Only problems of hosts in this host group'),
+      servicegroup: z.string().min(1).max(1024).optional().describe('Only services in this service group'),
+      host: nameOrRegex('Host'),
+      service: nameOrRegex('Service description'),
+      state: z.union([stateEnum, z.array(stateEnum).min(1).max(5)]).optional().describe('Problem states to include: down, unreachable (hosts), critical, warning, unknown (services); one or a list. Default: all problem states'),
+      hosts_only: z.boolean().default(false).describe('Acknowledge host problems only'),
+      services_only: z.boolean().default(false).describe('Acknowledge service problems only'),
+      comment: textArg('Why, e.g. a ticket number', 'bulk acknowledged via MCP'),
+      author: z.string().min(1).max(200).optional().describe('Author shown in Thruk (default: THRUK_AUTH_USER or thruk-mcp)'),
+      sticky: z.boolean().default(true).describe('Keep each ack until the object recovers, across state changes'),
+      notify: z.boolean().default(true).describe('Send acknowledgement notifications to contacts'),
+      persistent: z.boolean().default(false).describe('Keep the ack comments across core restarts'),
+      backends: backendsArg,
+      ...writeArgs,
+    })
+    .strict(),
+  output: writeOutput,
+  run: async (ctx, args) => {
+    const comment = checkCommandText('comment', args.comment);
+    const author = checkCommandText('author', defaultAuthor(ctx, args.author));
+    const scope = scopeOf(args);
+    const backends = parseBackends(args.backends);
+    if (args.hostgroup !== undefined) await resolveGroup(ctx, 'hostgroup', args.hostgroup, backends);
+    if (args.servicegroup !== undefined) await resolveGroup(ctx, 'servicegroup', args.servicegroup, backends);
+    const all = await findTargets(ctx, scope, backends);
+    if (all.length === 0) throw new ToolInputError(`No unacknowledged problem outside downtime matches (${scopeText(scope)}). Nothing was sent. thruk_problems shows what is open.`);
+    // A name the core would misread is left out and named, rather than failing the whole call.
+    const unsafe = all.filter((f) => !commandSafe(f.target));
+    const found = all.filter((f) => commandSafe(f.target));
+    if (found.length === 0) throw new ToolInputError(`Every match has a name Thruk cannot pass to the core safely (';' or control characters): ${unsafe.map((f) => targetLabel(f.target)).join(', ')}. Nothing was sent.`);
+    const base = { sticky_ack: args.sticky ? 2 : 1, send_notification: args.notify ? 1 : 0, persistent_comment: args.persistent ? 1 : 0 };
+    const commands = found.map(({ target }): PlannedCommand => ({
+      target,
+      command: target.kind === 'host' ? 'acknowledge_host_problem' : 'acknowledge_svc_problem',
+      args: { ...base, comment_author: author, comment_data: comment },
+    }));
+    const notes = [`Scope: ${scopeText(scope)}; acknowledged, in-downtime and pending objects are left out. Matched: ${tally(found)}.`];
+    if (unsafe.length > 0) notes.push(`Left out, because their names contain ';' or control characters that the core would misread: ${unsafe.map((f) => targetLabel(f.target)).join(', ')}.`);
+    const isAcked = async (c: ToolContext, cmd: PlannedCommand) => flag((await readTarget(c, cmd.target, ['acknowledged']))?.acknowledged);
+    return runPlan(ctx, { action: `acknowledge ${found.length} problem${found.length === 1 ? '' : 's'}: "${comment}"`, commands, destructive: false, alwaysConfirm: true, notes }, { ...args, verify: isAcked });
+  },
+});

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { defineTool, ToolInputError, type ToolContext } from '../define.js';
+import { cell, num } from '../format.js';
+import { backendsArg, getRows, parseBackends, type Row } from '../state/common.js';
+import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
+import { checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
+import { resolveHost, resolveService } from '../write/resolve.js';
+import { defaultAuthor, hostArg, serviceArg } from './common.js';
+
+const COMMENT_COLS = 'id,host_name,service_description,author,comment,entry_type,entry_time,peer_name,peer_key';
+
+/** Icinga 2 answers null for host comments, Naemon ''. */
+const isHostRow = (r: Row) => r.service_description === null || r.service_description === undefined || r.service_description === '';
+
+function peerOf(r: Row): string | undefined {
+  return typeof r.peer_name === 'string' ? r.peer_name : typeof r.peer_key === 'string' ? r.peer_key : undefined;
+}
+
+const pin = (t: CommandTarget) => (t.backend !== undefined ? [t.backend] : undefined);
+
+/** User comments on exactly this object with exactly this text (the ones a new comment could be confused with). */
+async function sameComments(ctx: ToolContext, t: CommandTarget, text: string): Promise<Row[]> {
+  const rows = await getRows(ctx, '/comments', [['host_name', t.host ?? ''], ['comment', text], ['entry_type', '1'], ['columns', COMMENT_COLS]], pin(t));
+  return rows.filter((r) => (t.kind === 'service' ? r.service_description === t.service : isHostRow(r)));
+}
+
+export const addCommentOutput = writeOutput.extend({
+  comment_ids: z.array(z.object({ target: z.string(), id: z.number() })).optional().describe('Ids of the new comments, per backend (ids change when the core reloads)'),
+});
+
+export const addComment = defineTool({
+  name: 'thruk_add_comment',
+  title: 'Add a comment',
+  toolset: 'actions',
+  access: 'write',
+  description: 'Add a comment to a host or service (shown in Thruk next to the object), then reads it back and returns its id. For "we are working on it" use thruk_acknowledge instead, which also stops notifications.',
+  input: z
+    .object({
+      host: hostArg,
+      comment: z.string().min(1).max(1000).describe('The comment text, one line'),
+      service: serviceArg,
+      author: z.string().min(1).max(200).optional().describe('Author shown in Thruk (default: THRUK_AUTH_USER or thruk-mcp)'),
+      persistent: z.boolean().default(true).describe('Keep the comment across core restarts'),
+      backends: backendsArg,
+      ...writeArgs,
+    })
+    .strict(),
+  output: addCommentOutput,
+  run: async (ctx, args) => {
+    const text = checkCommandText('comment', args.comment);
+    const author = checkCommandText('author', defaultAuthor(ctx, args.author));
+    const backends = parseBackends(args.backends);
+    const targets = args.service === undefined ? await resolveHost(ctx, args.host, backends) : await resolveService(ctx, args.host, args.service, backends);
+    const existing = new Map<string, Set<number>>();
+    for (const t of targets) existing.set(targetLabel(t), new Set((await sameComments(ctx, t, text)).map((r) => num(r.id))));
+    const found = new Map<string, number>();
+    const verify = async (c: ToolContext, cmd: PlannedCommand) => {
+      const label = targetLabel(cmd.target);
+      const fresh = (await sameComments(c, cmd.target, text)).map((r) => num(r.id)).filter((id) => !(existing.get(label)?.has(id) ?? false));
+      if (fresh.length === 0) return false;
+      found.set(label, Math.max(...fresh));
+      return true;
+    };
+    const kind = args.service === undefined ? 'host' : 'svc';
+    const commands = targets.map((target): PlannedCommand => ({
+      target,
+      command: `add_${kind}_comment`,
+      args: { persistent_comment: args.persistent ? 1 : 0, comment_author: author, comment_data: text },
+    }));
+    const answer = await runPlan(ctx, { action: `add the comment "${text}"`, commands, destructive: false }, { ...args, verify });
+    if (found.size === 0) return answer;
+    const ids = [...found].map(([target, id]) => ({ target, id }));
+    return { ...answer, data: { ...answer.data, comment_ids: ids }, text: `${answer.text}\n${ids.map((x) => `Comment id on ${x.target}: ${x.id}`).join('\n')}` };
+  },
+});
+
+async function findComment(ctx: ToolContext, id: number, host: string | undefined, service: string | undefined, backends: string[] | undefined): Promise<Row> {
+  const rows = await getRows(ctx, '/comments', [['id', String(id)], ['columns', COMMENT_COLS]], backends);
+  const renumbered = 'Comment ids are assigned by the core at runtime and change when it reloads: list the current ones with thruk_list_comments.';
+  if (rows.length === 0) throw new ToolInputError(`No comment with id ${id}${backends ? ` on ${backends.join(', ')}` : ''}. ${renumbered} Nothing was sent.`);
+  const matching = rows.filter((r) => (host === undefined || r.host_name === host) && (service === undefined || r.service_description === service));
+  if (matching.length === 0) {
+    const where = rows.map((r) => `${cell(r.host_name)}${isHostRow(r) ? '' : `/${cell(r.service_description)}`}@${peerOf(r) ?? '?'}`).join(', ');
+    throw new ToolInputError(`Comment ${id} belongs to ${where}, not to ${host ?? ''}${service !== undefined ? `/${service}` : ''}. ${renumbered} Nothing was sent.`);
+  }
+  if (matching.length > 1) {
+    const peers = matching.map((r) => `${peerOf(r) ?? '?'} (${cell(r.host_name)}${isHostRow(r) ? '' : `/${cell(r.service_description)}`})`).join(', ');
+    throw new ToolInputError(`Comment id ${id} exists on several backends: ${peers}. Each backend numbers its own comments; pass backends (or host/service) to say which one. Nothing was sent.`);
+  }
+  return matching[0] as Row;
+}
+
+const ENTRY_NOTE: Readonly<Record<number, string>> = {
+  2: 'This is a downtime comment: deleting it does not end the downtime (use thruk_delete_downtime for that).',
+  4: 'This is an acknowledgement comment: deleting it does not remove the acknowledgement (use thruk_remove_acknowledgement for that).',
+};
+
+export const deleteComment = defineTool({
+  name: 'thruk_delete_comment',
+  title: 'Delete a comment',
+  toolset: 'actions',
+  access: 'destructive',
+  idempotent: true,
+  description: 'Delete one comment by id: looks it up first (host or service, which backend), shows it and asks for confirmation, then checks it is gone. Ids change when the core reloads: take them from thruk_list_comments.',
+  input: z
+    .object({
+      comment_id: z.number().int().min(0).max(2 ** 53 - 1).describe('Comment id from thruk_list_comments'),
+      host: hostArg.optional().describe('Host the comment must belong to (a safety check)'),
+      service: serviceArg.describe('Service the comment must belong to (a safety check)'),
+      backends: backendsArg,
+      ...writeArgs,
+    })
+    .strict(),
+  output: writeOutput,
+  run: async (ctx, args) => {
+    if (args.service !== undefined && args.host === undefined) throw new ToolInputError('service needs host as well (a service description is only unique per host).');
+    const row = await findComment(ctx, args.comment_id, args.host, args.service, parseBackends(args.backends));
+    const backend = peerOf(row);
+    const isHost = isHostRow(row);
+    const target: CommandTarget = { kind: 'system', ...(backend !== undefined ? { backend } : {}) };
+    const object = `${cell(row.host_name)}${isHost ? '' : `/${cell(row.service_description)}`}`;
+    const commands: PlannedCommand[] = [{ target, command: isHost ? 'del_host_comment' : 'del_svc_comment', args: { comment_id: args.comment_id } }];
+    const notes = [`Comment ${args.comment_id} on ${object}${backend !== undefined ? `@${backend}` : ''} by ${cell(row.author)}: "${cell(row.comment, 200)}"`];
+    const extra = ENTRY_NOTE[num(row.entry_type)];
+    if (extra !== undefined) notes.push(extra);
+    const gone = async (c: ToolContext) => {
+      const rows = await getRows(c, '/comments', [['id', String(args.comment_id)], ['columns', 'id,host_name,service_description']], backend !== undefined ? [backend] : undefined);
+      return !rows.some((r) => r.host_name === row.host_name && r.service_description === row.service_description);
+    };
+    return runPlan(ctx, { action: `delete comment ${args.comment_id} on ${object}`, commands, destructive: true, notes }, { ...args, verify: gone });
+  },
+});

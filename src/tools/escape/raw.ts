@@ -1,0 +1,106 @@
+/**
+ * The write path of the escape hatch: a raw REST request gets the same rules as a planned write
+ * (preview, confirmation through elicitation or confirm: true bound to a keyed plan id, audit),
+ * but its "plan" is the exact HTTP request, since there are no known targets to resolve.
+ */
+import { z } from 'zod';
+import { backendsPrefix, encodeForm } from '../../thruk/client.js';
+import { isThrukError } from '../../thruk/errors.js';
+import type { ToolAnswer, ToolContext } from '../define.js';
+import { planId, type Plan } from '../write/plan.js';
+import { queryString } from './params.js';
+import { renderJson } from './render.js';
+
+export const queryOutput = z.object({
+  status: z.enum(['ok', 'preview', 'confirmation_required', 'declined', 'done', 'failed']),
+  request: z.object({
+    method: z.string(),
+    path: z.string().describe('Path as sent, with the /sites/… prefix when backends were given'),
+    query: z.string().optional(),
+    body: z.string().optional().describe('Form body (POST/PUT)'),
+  }),
+  plan_id: z.string().optional().describe('Keyed id of this exact request (writes)'),
+  result: z.unknown().optional().describe("Thruk's answer (rows cut to the answer budget)"),
+  result_text: z.string().optional().describe('A large non-list answer, as cut JSON text'),
+  total: z.number().optional().describe('Rows in the answer'),
+  returned: z.number().optional().describe('Rows included here'),
+  truncated: z.boolean().optional(),
+  error: z.string().optional(),
+  notes: z.array(z.string()).optional(),
+});
+export type QueryOutput = z.output<typeof queryOutput>;
+
+export interface RawRequest {
+  /** PUT goes out as POST, which Thruk treats the same; the client has no other write method. */
+  readonly method: 'POST';
+  readonly path: string;
+  readonly query: Array<[string, string]>;
+  readonly form: Record<string, string | number | boolean>;
+  /** undefined: Thruk's default backends; []: no /sites prefix (Thruk-internal paths). */
+  readonly backends: string[] | undefined;
+  readonly notes: readonly string[];
+}
+
+export function describeRequest(req: { method: string; path: string; query: Array<[string, string]>; backends: string[] | undefined; form?: Record<string, string | number | boolean> }): QueryOutput['request'] {
+  const qs = queryString(req.query);
+  const body = req.form === undefined ? '' : encodeForm(req.form);
+  return { method: req.method, path: `${backendsPrefix(req.backends)}${req.path}`, ...(qs !== '' ? { query: qs } : {}), ...(body !== '' ? { body } : {}) };
+}
+
+function requestLine(r: QueryOutput['request']): string {
+  return `${r.method} ${r.path}${r.query !== undefined ? `?${r.query}` : ''}${r.body !== undefined ? `\nBody: ${r.body}` : ''}`;
+}
+
+function previewText(head: string, r: QueryOutput['request'], notes: readonly string[]): string {
+  return [head, `Request: ${requestLine(r)}`, ...notes.map((n) => `Note: ${n}`)].join('\n');
+}
+
+/** Runs a non-GET request under the write rules. Confirmation is always needed: its effect is unknown. */
+export async function runRawWrite(ctx: ToolContext, req: RawRequest, opts: { dry_run: boolean; confirm: boolean }): Promise<ToolAnswer<QueryOutput>> {
+  const request = describeRequest(req);
+  const plan: Plan = {
+    action: `${req.method} ${request.path}`,
+    destructive: true,
+    commands: [{ target: { kind: 'system', ...(req.backends !== undefined ? { backend: req.backends.join(',') } : {}) }, command: `${req.method} ${request.path}`, args: { query: request.query ?? '', body: request.body ?? '' } }],
+  };
+  const id = planId(plan);
+  const notes = [...req.notes];
+  const base = { request, plan_id: id, ...(notes.length > 0 ? { notes } : {}) };
+  ctx.audit({ targets: [`${req.method} ${request.path}`], plan_id: id, method: req.method });
+
+  if (opts.dry_run) {
+    ctx.audit({ outcome: 'preview' });
+    return { data: { status: 'preview', ...base }, text: previewText('Preview only (dry_run): nothing was sent.', request, notes) };
+  }
+  if (ctx.interaction.refused('confirm')) {
+    ctx.audit({ outcome: 'declined' });
+    return { data: { status: 'declined', ...base }, text: previewText('The user declined; nothing was sent.', request, notes) };
+  }
+  const answered = ctx.interaction.accepted('confirm');
+  const elicited = answered?.confirm === true && ctx.interaction.requestState() === id;
+  if (!opts.confirm && !elicited) {
+    ctx.audit({ outcome: 'confirmation_required' });
+    const changed = answered?.confirm === true ? ' The request changed since the question was asked; please confirm again.' : '';
+    const head = `Confirmation needed: a raw ${req.method} can change anything the path allows, so it is always confirmed. Nothing was sent.${changed} Show this to the user and, if they agree, call again with the same arguments and confirm: true.`;
+    return { data: { status: 'confirmation_required', ...base }, text: previewText(head, request, notes), ask: { key: 'confirm', message: previewText(`Please confirm this raw Thruk request.${changed}`, request, notes), state: id } };
+  }
+
+  let answer: unknown;
+  try {
+    answer = await ctx.thruk.post<unknown>(req.path, req.form, { query: req.query, backends: req.backends, signal: ctx.signal });
+  } catch (err) {
+    if (!isThrukError(err)) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    ctx.audit({ outcome: 'failed' });
+    return { data: { status: 'failed', ...base, error: message }, text: previewText(`Failed: ${message}. Thruk may or may not have acted; check with a read.`, request, notes), isError: true };
+  }
+  ctx.audit({ outcome: 'done' });
+  const shown = renderJson(answer, { budgetTokens: ctx.config.maxAnswerTokens, secret: ctx.config.thruk.apiKey, more: 'Read the details back with a GET.' });
+  const allNotes = [...notes, ...shown.notes];
+  if (req.path.split('/').includes('cmd')) allNotes.push('Thruk reports a command as submitted, not applied: the core applies it asynchronously (and ignores unknown objects). Read the object back to see the effect.');
+  const { lines, notes: _n, ...rendered } = shown;
+  return {
+    data: { status: 'done', request, plan_id: id, ...rendered, ...(allNotes.length > 0 ? { notes: allNotes } : {}) },
+    text: [`Done: ${requestLine(request)}`, ...allNotes.map((n) => `Note: ${n}`), 'Answer:', ...lines].join('\n'),
+  };
+}
