@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ENV_SPEC, FLAG_SPEC } from '../src/config.js';
+import { HTTP_ENV_SPEC } from '../src/config-http.js';
 import { toMcpTool } from '../src/tools/adapter.js';
 import { TOOLSETS, type ToolDef } from '../src/tools/define.js';
 import { allTools } from '../src/tools/registry.js';
@@ -69,7 +70,7 @@ function readmeTools(tools: readonly ToolDef[]): string {
 }
 
 function readmeEnv(): string {
-  const rows = Object.entries(ENV_SPEC).map(([k, v]) => `| \`${k}\` | ${esc(v.doc)} |`);
+  const rows = [...Object.entries(ENV_SPEC), ...Object.entries(HTTP_ENV_SPEC)].map(([k, v]) => `| \`${k}\` | ${esc(v.doc)} |`);
   return ['| variable | meaning |', '|---|---|', ...rows].join('\n');
 }
 

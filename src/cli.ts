@@ -89,7 +89,8 @@ async function main(): Promise<void> {
   if (!config.thruk.verifySsl) log.warn('THRUK_VERIFY_SSL=false: Thruk\'s TLS certificate is not verified');
 
   const send = config.demo ? await demoSend(config, log) : undefined;
-  const runtime = createRuntime(config, log, send);
+  const metrics = config.mode === 'http' && inv.command === 'serve' ? (await import('./metrics.js')).createMetrics() : undefined;
+  const runtime = createRuntime(config, log, send, metrics !== undefined ? { onThrukRequest: (i) => metrics.thrukRequest(i) } : {});
   if (inv.command === 'doctor' || inv.command === 'call') {
     let code: number;
     if (inv.command === 'doctor') code = await doctorCommand({ config, thruk: runtime.thruk }, io);
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
     await runtime.close();
     process.exit(code);
   }
-  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: version() });
+  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: version(), ...(metrics !== undefined ? { onToolCall: (t: string) => metrics.startToolCall(t) } : {}) });
 
   const stops: Array<() => Promise<void>> = [];
   let stopping = false;
@@ -132,10 +133,22 @@ async function main(): Promise<void> {
       process.stderr.write('thruk-mcp is speaking MCP on stdin/stdout: connect an MCP client to it, or try --listen 8080 for HTTP. Ctrl-C stops it.\n');
     }
   } else {
-    const { createHttpApp, defaultAllowedHosts, startHttp } = await import('./transports/http.js');
-    const app = createHttpApp(factory, { token: config.http.token, allowedHosts: defaultAllowedHosts(config.http.host, config.http.allowedHosts) }, log);
+    const { createHttpApp, createOpsApp, defaultAllowedHosts, startHttp } = await import('./transports/http.js');
+    const { createAuthenticator } = await import('./transports/auth.js');
+    const { createReadiness } = await import('./readiness.js');
+    const readiness = createReadiness((signal) => runtime.thruk.get('/thruk', { cache: false, signal }));
+    const metricsPort = config.http.auth.metricsPort;
+    const auth = createAuthenticator(config.http.auth, log);
+    const ops = { metrics, readiness, serveMetrics: metricsPort === undefined };
+    const app = createHttpApp(factory, { token: undefined, allowedHosts: defaultAllowedHosts(config.http.host, config.http.allowedHosts), auth, ...ops }, log);
     const h = await startHttp(app, config, log);
     stops.push(() => h.close());
+    if (metricsPort !== undefined) {
+      const m = await startHttp(createOpsApp(ops), config, log, metricsPort, '/metrics');
+      stops.push(() => m.close());
+      process.stderr.write(`thruk-mcp metrics on ${m.url}\n`);
+    }
+    log.info({ staticTokens: config.http.auth.tokens.length, oauth: config.http.auth.oauth !== undefined }, 'HTTP authentication');
     process.stderr.write(`thruk-mcp listening on ${h.url}${config.demo ? ' (demo estate)' : ''}\n`);
   }
   stops.push(() => runtime.close());

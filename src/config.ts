@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { hasHttpAuth, parseHttpAuth, type HttpAuthSettings } from './config-http.js';
 
 /** Docker MCP Gateway fills unset secrets with this literal; it must read as "not set". */
 const UNSET_PLACEHOLDER = '<UNKNOWN>';
@@ -121,6 +122,8 @@ export interface Config {
     readonly allowUnauthenticated: boolean;
     readonly allowRemoteUnauthenticated: boolean;
     readonly allowedHosts: readonly string[];
+    /** Static tokens (MCP_HTTP_TOKEN included, with write scope), OAuth and the metrics port. */
+    readonly auth: HttpAuthSettings;
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -204,9 +207,10 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   const token = values.MCP_HTTP_TOKEN as string | undefined;
   const allowUnauthenticated = values.MCP_HTTP_ALLOW_UNAUTHENTICATED as boolean;
   const allowRemoteUnauthenticated = flags['allow-remote-unauthenticated'] === true;
-  if (mode === 'http' && token === undefined) {
+  const auth = parseHttpAuth(env, token, issues);
+  if (mode === 'http' && !hasHttpAuth(auth)) {
     if (!allowUnauthenticated) {
-      issues.push('MCP_HTTP_TOKEN: HTTP mode needs a bearer token. Set MCP_HTTP_TOKEN, or MCP_HTTP_ALLOW_UNAUTHENTICATED=true for a loopback-only test setup.');
+      issues.push('MCP_HTTP_TOKEN: HTTP mode needs authentication. Set MCP_HTTP_TOKEN (or MCP_HTTP_TOKENS, or MCP_OAUTH_JWKS_URL + MCP_OAUTH_ISSUER), or MCP_HTTP_ALLOW_UNAUTHENTICATED=true for a loopback-only test setup.');
     } else if (!isLoopback(host) && !allowRemoteUnauthenticated) {
       issues.push(`MCP_HTTP_ALLOW_UNAUTHENTICATED: refusing to serve without a token on non-loopback address ${host}. Set MCP_HTTP_TOKEN, bind 127.0.0.1, or pass --allow-remote-unauthenticated if you really mean it.`);
     }
@@ -251,6 +255,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       allowUnauthenticated,
       allowRemoteUnauthenticated,
       allowedHosts: values.MCP_HTTP_ALLOWED_HOSTS as string[],
+      auth,
     },
     logLevel,
   };

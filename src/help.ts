@@ -1,8 +1,9 @@
 import { ENV_SPEC, FLAG_SPEC } from './config.js';
+import { HTTP_ENV_SPEC } from './config-http.js';
 
 export function helpText(): string {
   const flags = Object.entries(FLAG_SPEC).map(([k, v]) => `  --${k}${v.type === 'string' ? ' VALUE' : ''}`.padEnd(38) + v.doc);
-  const env = Object.entries(ENV_SPEC).map(([k, v]) => `  ${k}`.padEnd(38) + v.doc);
+  const env = [...Object.entries(ENV_SPEC), ...Object.entries(HTTP_ENV_SPEC)].map(([k, v]) => `  ${k}`.padEnd(38) + v.doc);
   return [
     'thruk-mcp — MCP server for Thruk (Naemon, Nagios, Icinga, Shinken)',
     '',

@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import { ThrukClient, undiciSend, type HttpSend } from './thruk/client.js';
+import { ThrukClient, undiciSend, type HttpSend, type ThrukRequestInfo } from './thruk/client.js';
 
 export interface Runtime {
   readonly thruk: ThrukClient;
@@ -11,7 +11,7 @@ export interface Runtime {
  * One Thruk client per process: connection pool, cache and coalescing are shared by every MCP
  * request (the per-request server factory stays cheap). `send` replaces the network (demo, tests).
  */
-export function createRuntime(config: Config, log: Logger, send?: HttpSend): Runtime {
+export function createRuntime(config: Config, log: Logger, send?: HttpSend, hooks: { onThrukRequest?: (info: ThrukRequestInfo) => void } = {}): Runtime {
   let closeSend: () => Promise<void> = () => Promise.resolve();
   let transport = send;
   if (transport === undefined) {
@@ -33,7 +33,10 @@ export function createRuntime(config: Config, log: Logger, send?: HttpSend): Run
     maxConcurrent: config.thruk.maxConcurrent,
     cacheTtlMs: config.thruk.cacheTtlMs,
     defaultBackends: [...config.thruk.defaultBackends],
-    onRequest: (info) => log.debug({ thruk: info }, 'thruk request'),
+    onRequest: (info) => {
+      log.debug({ thruk: info }, 'thruk request');
+      hooks.onThrukRequest?.(info);
+    },
   });
   return { thruk, close: closeSend };
 }

@@ -8,7 +8,7 @@ import { registerResources } from './resources.js';
 import type { ThrukClient } from './thruk/client.js';
 import { callTool, errorResult, toMcpTool, type McpToolEntry } from './tools/adapter.js';
 import type { Interaction, ToolContext, ToolDef } from './tools/define.js';
-import { allTools, refusalText, selectTools } from './tools/registry.js';
+import { allTools, refusalText, scopeRefusalText, selectTools } from './tools/registry.js';
 
 export interface ServerDeps {
   readonly config: Config;
@@ -18,6 +18,30 @@ export interface ServerDeps {
   readonly now?: () => number;
   /** Overrides the registry (tests register extra tools, e.g. a write tool for audit checks). */
   readonly tools?: readonly ToolDef[];
+  /** Metrics seam: called as a tools/call starts; the returned function gets its outcome. */
+  readonly onToolCall?: (tool: string) => (outcome: 'ok' | 'error' | 'refused' | 'input_required' | 'exception') => void;
+}
+
+interface View {
+  readonly config: Config;
+  readonly offered: readonly ToolDef[];
+  readonly byName: ReadonlyMap<string, ToolDef>;
+  readonly listing: readonly McpToolEntry[];
+  readonly outputSchemas: ReadonlyMap<string, McpToolEntry['outputSchema']>;
+  readonly offeredNames: ReadonlySet<string>;
+}
+
+function viewOf(tools: readonly ToolDef[], config: Config): View {
+  const offered = selectTools(tools, config);
+  const listing = offered.map((t) => toMcpTool(t, config.readOnly));
+  return {
+    config,
+    offered,
+    byName: new Map(offered.map((t) => [t.name, t])),
+    listing,
+    outputSchemas: new Map(listing.map((t) => [t.name, t.outputSchema])),
+    offeredNames: new Set(offered.map((t) => t.name)),
+  };
 }
 
 const INSTRUCTIONS =
@@ -30,17 +54,16 @@ const INSTRUCTIONS =
  */
 export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext) => McpServer {
   const tools = deps.tools ?? allTools();
-  const offered = selectTools(tools, deps.config);
-  const byName = new Map(offered.map((t) => [t.name, t]));
-  const listing: McpToolEntry[] = offered.map((t) => toMcpTool(t, deps.config.readOnly));
-  const outputSchemas = new Map(listing.map((t) => [t.name, t.outputSchema]));
+  const full = viewOf(tools, deps.config);
+  // An HTTP caller without the write scope gets exactly the read-only mode's view of the tools.
+  const limited = deps.config.readOnly ? full : viewOf(tools, { ...deps.config, readOnly: true });
+  const writeScope = deps.config.http.auth.writeScope;
   const audit = createAuditSink(deps.config, deps.log);
   const now = deps.now ?? Date.now;
   const names = new NameCache(deps.thruk, now);
-  const offeredNames = new Set(offered.map((t) => t.name));
-  const toolCtx = (server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number, http?: Request): ToolContext => ({
+  const toolCtx = (config: Config, server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number, http?: Request): ToolContext => ({
     thruk: deps.thruk,
-    config: deps.config,
+    config,
     // A stateless 2025 HTTP client cancels by dropping the connection (its notifications/cancelled
     // reaches another instance), so the HTTP request's own signal must stop the call too.
     signal: http?.signal !== undefined ? AbortSignal.any([ctx.mcpReq.signal, http.signal]) : ctx.mcpReq.signal,
@@ -53,23 +76,41 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
 
   return (factoryCtx?: McpRequestContext) => {
     const httpRequest = factoryCtx?.requestInfo;
+    const authInfo = factoryCtx?.authInfo;
+    const view = authInfo === undefined || authInfo.scopes.includes(writeScope) ? full : limited;
     const server = new McpServer(
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
-      { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, completions: {} }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: 'public' } } },
+      // The tool list depends on the caller's scopes once callers authenticate: no shared caching.
+      { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, completions: {} }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: authInfo === undefined ? 'public' : 'private' } } },
     );
     const low = server.server;
-    low.setRequestHandler('tools/list', () => ({ tools: listing }));
+    low.setRequestHandler('tools/list', () => ({ tools: [...view.listing] }));
     low.setRequestHandler('tools/call', async (request, ctx: ServerContext) => {
       const name = request.params.name;
-      const def = byName.get(name);
-      if (def === undefined) return errorResult(refusalText(name, tools, offered, deps.config));
-      const details: Record<string, unknown> = {};
-      const result = await callTool(def, request.params.arguments, { ctx: toolCtx(server, ctx, details, request.params._meta?.progressToken, httpRequest), audit, details });
-      if (result.resultType === 'input_required') return result;
-      return low.projectCallToolResult(result, outputSchemas.get(name));
+      const def = view.byName.get(name);
+      if (def === undefined) {
+        deps.onToolCall?.(tools.some((t) => t.name === name) ? name : '(unknown)')('refused');
+        if (view !== full && full.byName.has(name)) return errorResult(scopeRefusalText(name, writeScope));
+        return errorResult(refusalText(name, tools, view.offered, view.config));
+      }
+      const done = deps.onToolCall?.(name);
+      // Who asked goes into the audit line of a write (a token label or the JWT's client, never the token).
+      const details: Record<string, unknown> = authInfo !== undefined ? { caller: authInfo.clientId } : {};
+      try {
+        const result = await callTool(def, request.params.arguments, { ctx: toolCtx(view.config, server, ctx, details, request.params._meta?.progressToken, httpRequest), audit, details });
+        if (result.resultType === 'input_required') {
+          done?.('input_required');
+          return result;
+        }
+        done?.(result.isError === true ? 'error' : 'ok');
+        return low.projectCallToolResult(result, view.outputSchemas.get(name));
+      } catch (err) {
+        done?.('exception');
+        throw err;
+      }
     });
-    registerResources(server, names, (ctx) => toolCtx(server, ctx, {}));
-    registerPrompts(server, { names, offered: offeredNames });
+    registerResources(server, names, (ctx) => toolCtx(view.config, server, ctx, {}));
+    registerPrompts(server, { names, offered: view.offeredNames });
     return server;
   };
 }

@@ -79,3 +79,8 @@ export function refusalText(name: string, tools: readonly ToolDef[], offered: re
   const near = closest(name, offered.map((t) => t.name), 3);
   return `Unknown tool '${name}'.${near.length > 0 ? ` Did you mean ${near.join(', ')}?` : ''} Call tools/list to see the available tools.`;
 }
+
+/** The isError text for a write tool called by an HTTP caller whose credentials lack the write scope. */
+export function scopeRefusalText(name: string, writeScope: string): string {
+  return `${name} changes monitoring state and needs the '${writeScope}' scope, which this caller's credentials do not carry. Nothing was done.`;
+}

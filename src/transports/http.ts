@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { toNodeHandler, type NodeIncomingMessageLike } from '@modelcontextprotocol/node';
-import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
+import { createMcpHandler, type AuthInfo, type McpRequestContext, type McpServer } from '@modelcontextprotocol/server';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { createAuthenticator, tokenMatches, type Authenticator } from './auth.js';
+import { opsResponse, type OpsOptions } from './ops.js';
+
+export { tokenMatches } from './auth.js';
 
 export interface HttpGateOptions {
   readonly token: string | undefined;
@@ -12,13 +15,6 @@ export interface HttpGateOptions {
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
-
-/** Equal-length digests make the comparison constant-time whatever the candidate's length. */
-export function tokenMatches(expected: string, presented: string): boolean {
-  const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(presented).digest();
-  return timingSafeEqual(a, b);
-}
 
 function hostnameOf(hostHeader: string): string {
   try {
@@ -74,26 +70,53 @@ export interface HttpApp {
   close(): Promise<void>;
 }
 
+export interface HttpAppOptions extends HttpGateOptions, OpsOptions {
+  /** Modes 1 and 2 (static tokens, OAuth); without it, `token` alone is one write-scoped token. */
+  readonly auth?: Authenticator;
+}
+
+const NO_WRITE_SCOPE_SETTINGS = { writeScope: 'thruk:write', readScope: 'thruk:read', resourceUrl: undefined, oauth: undefined, metricsPort: undefined };
+
 /** The whole HTTP surface as a web-standard fetch function (tests drive it without sockets). */
-export function createHttpApp(factory: () => McpServer, opts: HttpGateOptions, log: Logger): HttpApp {
+export function createHttpApp(factory: (ctx?: McpRequestContext) => McpServer, opts: HttpAppOptions, log: Logger): HttpApp {
   const handler = createMcpHandler(factory, { legacy: 'stateless', onerror: (err) => log.debug({ err }, 'mcp handler') });
+  const auth =
+    opts.auth ??
+    createAuthenticator({ ...NO_WRITE_SCOPE_SETTINGS, tokens: opts.token !== undefined ? [{ token: opts.token, write: true, label: 'MCP_HTTP_TOKEN' }] : [] }, log);
+  const hostOnly: HttpGateOptions = { token: undefined, allowedHosts: opts.allowedHosts };
   return {
     fetch: async (req) => {
       const url = new URL(req.url);
-      if (url.pathname === '/healthz' && req.method === 'GET') return json(200, { status: 'ok' });
+      const ops = await opsResponse(req, opts);
+      if (ops !== undefined) return ops;
+      const meta = auth.metadata(req);
+      if (meta !== undefined) return meta;
       if (url.pathname !== '/mcp') return json(404, { error: 'not_found', error_description: 'The MCP endpoint is /mcp.' });
-      const denied = gate(req, opts);
+      const denied = gate(req, hostOnly);
       if (denied !== undefined) {
         log.info({ status: denied.status, path: url.pathname }, 'http request refused');
         return denied;
       }
-      return handler.fetch(req);
+      const verified: AuthInfo | Response | undefined = await auth.authenticate(req);
+      if (verified instanceof Response) {
+        log.info({ status: verified.status, path: url.pathname }, 'http request refused');
+        return verified;
+      }
+      return verified === undefined ? handler.fetch(req) : handler.fetch(req, { authInfo: verified });
     },
     close: () => handler.close(),
   };
 }
 
-export async function startHttp(app: HttpApp, config: Config, log: Logger): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+/** A second listener with only /healthz, /readyz and /metrics (MCP_METRICS_PORT). */
+export function createOpsApp(opts: OpsOptions): HttpApp {
+  return {
+    fetch: async (req) => (await opsResponse(req, { ...opts, serveMetrics: true })) ?? json(404, { error: 'not_found' }),
+    close: () => Promise.resolve(),
+  };
+}
+
+export async function startHttp(app: HttpApp, config: Config, log: Logger, port = config.http.port, path = '/mcp'): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const node = toNodeHandler({ fetch: (req) => app.fetch(req) }, { onerror: (err) => log.warn({ err }, 'http error') });
   const server = createServer((req, res) => {
     node(req as unknown as NodeIncomingMessageLike, res).catch((err: unknown) => {
@@ -103,14 +126,14 @@ export async function startHttp(app: HttpApp, config: Config, log: Logger): Prom
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.http.port, config.http.host, () => resolve());
+    server.listen(port, config.http.host, () => resolve());
   });
   const addr = server.address();
-  const port = typeof addr === 'object' && addr !== null ? addr.port : config.http.port;
+  const bound = typeof addr === 'object' && addr !== null ? addr.port : port;
   const hostPart = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   return {
     server,
-    url: `http://${hostPart}:${port}/mcp`,
+    url: `http://${hostPart}:${bound}${path}`,
     close: async () => {
       await app.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,0 +1,159 @@
+/**
+ * HTTP auth and operations settings. Kept apart from ENV_SPEC because the README's env table is
+ * generated from ENV_SPEC (docs:check); merge the two once the docs are regenerated.
+ */
+
+export const HTTP_ENV_SPEC = {
+  MCP_HTTP_TOKENS: { doc: 'Several static bearer tokens for /mcp, each with a scope: TOKEN:read or TOKEN:write, comma-separated (e.g. alice-tok:read,ops-tok:write). Secret.', secret: true },
+  MCP_PUBLIC_URL: { doc: 'Public base URL of this server (e.g. https://mcp.example.com); the OAuth resource is this URL + /mcp.' },
+  MCP_OAUTH_JWKS_URL: { doc: 'OAuth resource-server mode: JWKS URL of the authorization server (https).' },
+  MCP_OAUTH_ISSUER: { doc: 'OAuth resource-server mode: the required JWT issuer (iss).' },
+  MCP_OAUTH_AUDIENCE: { doc: 'The required JWT audience (aud); default MCP_PUBLIC_URL + /mcp (RFC 8707).' },
+  MCP_OAUTH_REQUIRED_SCOPES: { doc: 'Comma-separated scopes every JWT must carry (403 insufficient_scope otherwise).' },
+  MCP_OAUTH_WRITE_SCOPE: { doc: 'Scope that unlocks write tools (default thruk:write); callers without it see only read tools.' },
+  MCP_OAUTH_ALLOWED_SUBJECTS: { doc: 'Optional comma-separated allowlist of JWT sub or email claims (403 otherwise).' },
+  MCP_AUTHORIZATION_SERVERS: { doc: 'Comma-separated authorization server URLs for the RFC 9728 metadata (default: the issuer).' },
+  MCP_METRICS_PORT: { doc: 'Serve /metrics (and /healthz, /readyz) on this port instead of the MCP port.' },
+} as const;
+
+export type HttpEnvName = keyof typeof HTTP_ENV_SPEC;
+
+export interface StaticToken {
+  readonly token: string;
+  readonly write: boolean;
+  /** What identifies the token in AuthInfo.clientId and logs (never the token itself). */
+  readonly label: string;
+}
+
+export interface OAuthSettings {
+  readonly jwksUrl: string;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly requiredScopes: readonly string[];
+  readonly allowedSubjects: readonly string[];
+  readonly authorizationServers: readonly string[];
+}
+
+export interface HttpAuthSettings {
+  readonly tokens: readonly StaticToken[];
+  readonly writeScope: string;
+  readonly readScope: string;
+  /** `${MCP_PUBLIC_URL}/mcp`, the RFC 8707 resource identifier, when the public URL is known. */
+  readonly resourceUrl: string | undefined;
+  readonly oauth: OAuthSettings | undefined;
+  readonly metricsPort: number | undefined;
+}
+
+const UNSET_PLACEHOLDER = '<UNKNOWN>';
+
+function text(env: Readonly<Record<string, string | undefined>>, name: HttpEnvName): string | undefined {
+  const v = env[name];
+  if (v === undefined || v === UNSET_PLACEHOLDER || v.trim() === '') return undefined;
+  return v.trim();
+}
+
+const list = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+function httpUrl(name: string, v: string, issues: string[], httpsOnly: boolean): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    issues.push(`${name}: not a URL: '${v}'`);
+    return undefined;
+  }
+  const loopback = u.hostname === 'localhost' || u.hostname === '[::1]' || u.hostname.startsWith('127.');
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && (!httpsOnly || loopback))) {
+    issues.push(`${name}: must be an ${httpsOnly ? 'https:// URL (http:// only on loopback)' : 'http(s):// URL'}, got '${v}'`);
+    return undefined;
+  }
+  return v.replace(/\/+$/, '');
+}
+
+/** `TOKEN:read,TOKEN:write` → tokens. Problems name the entry's position, never its token. */
+export function parseTokens(raw: string | undefined, issues: string[]): StaticToken[] {
+  const out: StaticToken[] = [];
+  const seen = new Set<string>();
+  list(raw).forEach((entry, i) => {
+    const n = i + 1;
+    const cut = entry.lastIndexOf(':');
+    const token = cut > 0 ? entry.slice(0, cut).trim() : '';
+    const scope = cut > 0 ? entry.slice(cut + 1).trim().toLowerCase() : '';
+    if (token === '' || scope === '') {
+      issues.push(`MCP_HTTP_TOKENS: entry ${n} must look like TOKEN:read or TOKEN:write`);
+      return;
+    }
+    if (!['read', 'write', 'read+write', 'rw'].includes(scope)) {
+      issues.push(`MCP_HTTP_TOKENS: entry ${n} has scope '${scope}'; use read or write`);
+      return;
+    }
+    if (/\s/.test(token)) {
+      issues.push(`MCP_HTTP_TOKENS: entry ${n} contains whitespace inside the token`);
+      return;
+    }
+    if (seen.has(token)) {
+      issues.push(`MCP_HTTP_TOKENS: entry ${n} repeats an earlier token`);
+      return;
+    }
+    seen.add(token);
+    out.push({ token, write: scope !== 'read', label: `token-${n}` });
+  });
+  return out;
+}
+
+/** Reads the HTTP auth/ops settings from `env`, appending every problem to `issues`. */
+export function parseHttpAuth(env: Readonly<Record<string, string | undefined>>, legacyToken: string | undefined, issues: string[]): HttpAuthSettings {
+  const tokens = parseTokens(text(env, 'MCP_HTTP_TOKENS'), issues);
+  // The single legacy token predates scopes; it keeps the full (write) access it always had.
+  if (legacyToken !== undefined) {
+    if (tokens.some((t) => t.token === legacyToken)) issues.push('MCP_HTTP_TOKENS: repeats MCP_HTTP_TOKEN');
+    else tokens.unshift({ token: legacyToken, write: true, label: 'MCP_HTTP_TOKEN' });
+  }
+  const writeScope = text(env, 'MCP_OAUTH_WRITE_SCOPE') ?? 'thruk:write';
+  if (/\s/.test(writeScope)) issues.push('MCP_OAUTH_WRITE_SCOPE: a scope cannot contain whitespace');
+
+  const publicRaw = text(env, 'MCP_PUBLIC_URL');
+  const publicUrl = publicRaw !== undefined ? httpUrl('MCP_PUBLIC_URL', publicRaw, issues, false) : undefined;
+  const resourceUrl = publicUrl === undefined ? undefined : publicUrl.endsWith('/mcp') ? publicUrl : `${publicUrl}/mcp`;
+
+  const jwksRaw = text(env, 'MCP_OAUTH_JWKS_URL');
+  const issuer = text(env, 'MCP_OAUTH_ISSUER');
+  let oauth: OAuthSettings | undefined;
+  if (jwksRaw !== undefined || issuer !== undefined) {
+    if (jwksRaw === undefined) issues.push('MCP_OAUTH_JWKS_URL: required with MCP_OAUTH_ISSUER (the authorization server\'s jwks_uri)');
+    if (issuer === undefined) issues.push('MCP_OAUTH_ISSUER: required with MCP_OAUTH_JWKS_URL (the iss every token must carry)');
+    const jwksUrl = jwksRaw !== undefined ? httpUrl('MCP_OAUTH_JWKS_URL', jwksRaw, issues, true) : undefined;
+    const audience = text(env, 'MCP_OAUTH_AUDIENCE') ?? resourceUrl;
+    if (audience === undefined) issues.push('MCP_OAUTH_AUDIENCE: not set and no MCP_PUBLIC_URL to derive it from; set MCP_PUBLIC_URL (the resource is its /mcp) or MCP_OAUTH_AUDIENCE');
+    const servers = list(text(env, 'MCP_AUTHORIZATION_SERVERS'));
+    for (const s of servers) httpUrl('MCP_AUTHORIZATION_SERVERS', s, issues, false);
+    if (jwksUrl !== undefined && issuer !== undefined && audience !== undefined) {
+      oauth = {
+        jwksUrl,
+        issuer,
+        audience,
+        requiredScopes: list(text(env, 'MCP_OAUTH_REQUIRED_SCOPES')),
+        allowedSubjects: list(text(env, 'MCP_OAUTH_ALLOWED_SUBJECTS')),
+        authorizationServers: servers.length > 0 ? servers : [issuer],
+      };
+    }
+  } else {
+    for (const n of ['MCP_OAUTH_AUDIENCE', 'MCP_OAUTH_REQUIRED_SCOPES', 'MCP_OAUTH_ALLOWED_SUBJECTS', 'MCP_AUTHORIZATION_SERVERS'] as const) {
+      if (text(env, n) !== undefined) issues.push(`${n}: has no effect without MCP_OAUTH_JWKS_URL and MCP_OAUTH_ISSUER`);
+    }
+  }
+
+  let metricsPort: number | undefined;
+  const mp = text(env, 'MCP_METRICS_PORT');
+  if (mp !== undefined) {
+    const n = Number(mp);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) issues.push(`MCP_METRICS_PORT: expected a port between 0 and 65535, got '${mp}'`);
+    else metricsPort = n;
+  }
+  return { tokens, writeScope, readScope: 'thruk:read', resourceUrl, oauth, metricsPort };
+}
+
+/** Whether /mcp has any authentication configured. */
+export function hasHttpAuth(a: HttpAuthSettings): boolean {
+  return a.tokens.length > 0 || a.oauth !== undefined;
+}
