@@ -84,6 +84,11 @@ async function main(): Promise<void> {
   const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) };
   if (inv.command === 'tools') process.exit(toolsCommand(config, inv.jsonOut, io));
   const log = createLogger(inv.command === 'serve' ? config.logLevel : 'warn');
+  // A call abandoned by its client can leave a rejected promise behind inside the SDK; one caller's
+  // hang-up must never take the server down for everyone else.
+  process.on('unhandledRejection', (reason) => {
+    log.warn({ err: reason instanceof Error ? { name: reason.name, message: reason.message } : String(reason) }, 'ignored an unhandled rejection');
+  });
   const badSets = unknownToolsets(config);
   if (badSets.length > 0) log.warn({ toolsets: badSets }, 'unknown toolsets ignored');
   if (!config.thruk.verifySsl) log.warn('THRUK_VERIFY_SSL=false: Thruk\'s TLS certificate is not verified');

@@ -1,0 +1,112 @@
+/**
+ * A harness like harness.ts's connect(), but with every seam open: a full Config (nested thruk
+ * settings), any HttpSend (a wrapped simulator, or the real network via undici), a bearer token on
+ * the HTTP gate. Used by the reliability and security suites.
+ */
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Config } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { createRuntime } from '../../src/runtime.js';
+import { createServerFactory } from '../../src/server.js';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
+import { fetchHandlerSend, type HttpSend } from '../../src/thruk/client.js';
+import type { ToolDef } from '../../src/tools/define.js';
+import { createHttpApp, type HttpApp } from '../../src/transports/http.js';
+import { demoConfig } from './config.js';
+import type { CallResult } from './harness.js';
+
+export interface Rig {
+  client: Client;
+  sim: Simulator;
+  config: Config;
+  logs: string[];
+  /** Every HTTP response body the MCP app sent (for secret scans). */
+  httpBodies: string[];
+  app: HttpApp;
+  call(name: string, args?: Record<string, unknown>, opts?: { signal?: AbortSignal; timeout?: number }): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+/** A Config with some `thruk` / `http` settings replaced (Config is a frozen nested object). */
+export function withSettings(base: Config, over: { thruk?: Partial<Config['thruk']>; http?: Partial<Config['http']> } & Partial<Omit<Config, 'thruk' | 'http'>>): Config {
+  const { thruk, http, ...rest } = over;
+  return { ...base, ...rest, thruk: { ...base.thruk, ...(thruk ?? {}) }, http: { ...base.http, ...(http ?? {}) } };
+}
+
+export interface RigOptions {
+  config?: Config;
+  sim?: SimulatorOptions;
+  simulator?: Simulator;
+  /** Wraps the simulator's fetch (e.g. to fail one backend); default: the simulator as is. */
+  wrap?: (inner: (req: Request) => Promise<Response>) => (req: Request) => Promise<Response>;
+  /** 'network' sends over undici to config.thruk.baseUrl (refused/blackholed tests). */
+  send?: HttpSend | 'network';
+  tools?: readonly ToolDef[];
+  /** Bearer token the HTTP gate requires; the client presents `clientToken` (default the same). */
+  token?: string;
+  clientToken?: string;
+  logLevel?: string;
+  /** Keep a copy of every HTTP response body (secret scans). */
+  recordBodies?: boolean;
+}
+
+export async function rig(opts: RigOptions = {}): Promise<Rig> {
+  const config = opts.config ?? demoConfig();
+  const logs: string[] = [];
+  const httpBodies: string[] = [];
+  const log = createLogger(opts.logLevel ?? 'debug', { write: (s: string) => logs.push(s) });
+  const sim = opts.simulator ?? createSimulator({ apiKey: config.thruk.apiKey, ...opts.sim });
+  const inner = (req: Request) => sim.fetch(req);
+  const handler = opts.wrap ? opts.wrap(inner) : inner;
+  const send = opts.send === 'network' ? undefined : (opts.send ?? fetchHandlerSend(handler));
+  const runtime = createRuntime(config, log, send);
+  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-test', now: () => Date.now(), ...(opts.tools ? { tools: opts.tools } : {}) });
+  const app = createHttpApp(factory, { token: opts.token, allowedHosts: ['localhost'] }, log);
+  const presented = opts.clientToken ?? opts.token;
+  const client = new Client({ name: 'rig', version: '1' }, { versionNegotiation: { mode: 'auto' as const } });
+  const fetchApp = async (u: string | URL, init?: RequestInit): Promise<Response> => {
+    const headers = new Headers(init?.headers);
+    if (presented !== undefined) headers.set('authorization', `Bearer ${presented}`);
+    const res = await app.fetch(new Request(u, { ...init, headers }));
+    // Keep a copy of every body for the secret scans (SSE bodies are read to the end).
+    if (opts.recordBodies !== true) return res;
+    const text = await res.text();
+    httpBodies.push(text);
+    return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+  await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: fetchApp }));
+  return {
+    client,
+    sim,
+    config,
+    logs,
+    httpBodies,
+    app,
+    call: async (name, args = {}, o = {}) => {
+      const raw: any = await client.callTool({ name, arguments: args }, { ...(o.signal ? { signal: o.signal } : {}), ...(o.timeout ? { timeout: o.timeout } : {}) });
+      const text = (raw.content ?? []).filter((c: any) => c.type === 'text').map((c: any) => c.text).join('\n');
+      return { isError: raw.isError, text, structured: raw.structuredContent, raw };
+    },
+    close: async () => {
+      await client.close();
+      await app.close();
+      await runtime.close();
+    },
+  };
+}
+
+/** Simulator responses with their status and body, recorded by a wrapper (requests alone do not say how Thruk answered). */
+export interface Answered { method: string; path: string; search: string; status: number; body: string }
+
+export function recordingWrap(into: Answered[]): NonNullable<RigOptions['wrap']> {
+  return (inner) => async (req) => {
+    const url = new URL(req.url);
+    const res = await inner(req);
+    if (res.status >= 400) {
+      const body = await res.clone().text();
+      into.push({ method: req.method, path: url.pathname, search: url.search, status: res.status, body });
+      if (into.length > 500) into.splice(0, into.length - 500);
+    }
+    return res;
+  };
+}
