@@ -107,8 +107,20 @@ export function normaliseBaseUrl(baseUrl: string): string {
 const MAX_DISPLAY = 200;
 
 /** Path for messages and logs: never the host; the query only as far as it fits in ~200 chars. */
+const SECRET_PARAM = /key|token|passw|secret|auth/i;
+
+/** A query or form string with the values of secret-looking keys replaced, for messages and logs. */
+export function redactParams(qs: string): string {
+  if (qs === '' || !SECRET_PARAM.test(qs)) return qs;
+  const p = new URLSearchParams(qs);
+  const out = new URLSearchParams();
+  for (const [k, v] of p) out.append(k, SECRET_PARAM.test(k) ? '***' : v);
+  return out.toString();
+}
+
 export function displayPath(path: string, qs: string): string {
-  const full = qs === '' ? path : `${path}?${qs}`;
+  const safe = redactParams(qs);
+  const full = safe === '' ? path : `${path}?${safe}`;
   return full.length <= MAX_DISPLAY ? full : `${full.slice(0, MAX_DISPLAY - 1)}…`;
 }
 

@@ -4,7 +4,7 @@
  * but its "plan" is the exact HTTP request, since there are no known targets to resolve.
  */
 import { z } from 'zod';
-import { backendsPrefix, encodeForm } from '../../thruk/client.js';
+import { backendsPrefix, encodeForm, redactParams } from '../../thruk/client.js';
 import { isThrukError } from '../../thruk/errors.js';
 import type { ToolAnswer, ToolContext } from '../define.js';
 import { planId, type Plan } from '../write/plan.js';
@@ -44,7 +44,8 @@ export interface RawRequest {
 export function describeRequest(req: { method: string; path: string; query: Array<[string, string]>; backends: string[] | undefined; form?: Record<string, string | number | boolean> }): QueryOutput['request'] {
   const qs = queryString(req.query);
   const body = req.form === undefined ? '' : encodeForm(req.form);
-  return { method: req.method, path: `${backendsPrefix(req.backends)}${req.path}`, ...(qs !== '' ? { query: qs } : {}), ...(body !== '' ? { body } : {}) };
+  // Shown to the model and written to the audit line: secret-looking values never are.
+  return { method: req.method, path: `${backendsPrefix(req.backends)}${req.path}`, ...(qs !== '' ? { query: redactParams(qs) } : {}), ...(body !== '' ? { body: redactParams(body) } : {}) };
 }
 
 function requestLine(r: QueryOutput['request']): string {
