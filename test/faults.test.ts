@@ -1,0 +1,253 @@
+/**
+ * Suite 2 (issue 8): fault injection. Thruk refused, blackholed, slow, 5xx, 429 + Retry-After,
+ * malformed JSON, truncated body, connection reset, one federated backend failing. Each faulted call
+ * must answer isError within the overall deadline (2 × THRUK_TIMEOUT) with the cause and a hint,
+ * reads must be retried at most 4 times, and a command POST must never be sent twice.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
+import { describe, it } from 'node:test';
+import type { FaultSpec } from '../src/sim/faults.js';
+import { demoConfig, rest } from './helpers/harness.js';
+import { rig, withSettings, type Rig } from './helpers/rig.js';
+
+const TIMEOUT_MS = 1500;
+/** The client's overall deadline is 2 × the per-attempt timeout; allow scheduling slack on top. */
+const BOUND_MS = 2 * TIMEOUT_MS + 1000;
+const MAX_ATTEMPTS = 4;
+const HINT = /retry|check|narrow|raise|try again|later/i;
+
+const fastConfig = (over: Parameters<typeof withSettings>[1] = {}) => withSettings(demoConfig(), { ...over, thruk: { timeoutMs: TIMEOUT_MS, ...(over.thruk ?? {}) } });
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = Date.now();
+  const value = await fn();
+  return { value, ms: Date.now() - t0 };
+}
+
+/** A DOWN (or UNREACHABLE) host with no acknowledgement, straight from the simulator. */
+async function unackedProblemHost(r: Pick<Rig, 'sim' | 'config'>, backend?: string): Promise<string> {
+  const rows: Array<{ name: string; peer_name?: string }> = await rest(r, '/hosts', { 'state[ne]': '0', acknowledged: '0', columns: 'name,peer_name' });
+  const row = rows.find((x) => backend === undefined || x.peer_name === backend);
+  assert.ok(row, `no unacknowledged problem host${backend !== undefined ? ` on ${backend}` : ''}`);
+  return row.name;
+}
+
+/** A loopback port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+  const addr = srv.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+  await new Promise<void>((res) => srv.close(() => res()));
+  return port;
+}
+
+/** A loopback server that accepts connections and never answers (a blackhole). */
+async function blackhole(): Promise<{ port: number; accepted: () => number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const srv: Server = createServer((s) => {
+    accepted++;
+    sockets.add(s);
+    s.on('error', () => undefined);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+  const addr = srv.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+  return {
+    port,
+    accepted: () => accepted,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((res) => srv.close(() => res()));
+    },
+  };
+}
+
+interface ReadCase { name: string; fault: FaultSpec; cause: RegExp }
+
+const READ_FAULTS: readonly ReadCase[] = [
+  { name: '500', fault: { status: 500 }, cause: /\b500\b/ },
+  { name: '502', fault: { status: 502 }, cause: /\b502\b/ },
+  { name: '503', fault: { status: 503 }, cause: /\b503\b/ },
+  { name: '504', fault: { status: 504 }, cause: /\b504\b/ },
+  { name: '429 with Retry-After', fault: { status: 429, retryAfter: 1 }, cause: /\b429\b/ },
+  { name: 'malformed JSON', fault: { malformedJson: true }, cause: /malformed JSON/i },
+  { name: 'truncated body', fault: { truncated: true }, cause: /malformed JSON|truncated/i },
+  { name: 'connection reset', fault: { reset: true }, cause: /ECONNRESET|reset/i },
+  { name: 'blackholed (latency beyond the timeout)', fault: { latencyMs: 60_000 }, cause: /timed out|timeout/i },
+];
+
+describe('faults: reads', { concurrency: true }, () => {
+  for (const c of READ_FAULTS) {
+    it(`${c.name}: isError with cause and hint, within the deadline, at most ${MAX_ATTEMPTS} attempts`, async () => {
+      const r = await rig({ config: fastConfig() });
+      try {
+        r.sim.injectFault({ match: '/hosts/totals', ...c.fault });
+        const { value: res, ms } = await timed(() => r.call('thruk_totals', {}));
+        assert.equal(res.isError, true, res.text);
+        assert.match(res.text, c.cause);
+        assert.match(res.text, HINT);
+        assert.doesNotMatch(res.text, /Internal error|\n\s+at /);
+        assert.ok(ms <= BOUND_MS, `answered after ${ms} ms (bound ${BOUND_MS})`);
+        const attempts = r.sim.requests.filter((q) => q.path === '/hosts/totals').length;
+        assert.ok(attempts >= 1 && attempts <= MAX_ATTEMPTS, `${attempts} attempts`);
+        // Thruk recovered: the next call succeeds on the same server.
+        r.sim.clearFaults();
+        const ok = await r.call('thruk_totals', {});
+        assert.notEqual(ok.isError, true, ok.text);
+      } finally {
+        await r.close();
+      }
+    });
+  }
+
+  it('slow (latency within the timeout) succeeds in one attempt', async () => {
+    const r = await rig({ config: fastConfig() });
+    try {
+      r.sim.injectFault({ match: '/hosts', latencyMs: 400 });
+      const { value: res, ms } = await timed(() => r.call('thruk_list_hosts', { limit: 5 }));
+      assert.notEqual(res.isError, true, res.text);
+      assert.ok(ms >= 350 && ms <= BOUND_MS, `${ms} ms`);
+      assert.equal(r.sim.requests.filter((q) => q.path === '/hosts').length, 1);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('a transient 503 (twice) is retried and the read succeeds', async () => {
+    const r = await rig({ config: fastConfig({ thruk: { timeoutMs: 5000 } }) });
+    try {
+      r.sim.injectFault({ match: '/hosts/totals', status: 503, times: 2 });
+      const res = await r.call('thruk_totals', {});
+      assert.notEqual(res.isError, true, res.text);
+      assert.equal(r.sim.requests.filter((q) => q.path === '/hosts/totals').length, 3);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('Thruk refused (closed loopback port): isError naming the refusal, within the deadline', async () => {
+    const port = await closedPort();
+    const config = fastConfig({ thruk: { baseUrl: `http://127.0.0.1:${port}/thruk` } });
+    const r = await rig({ config, send: 'network' });
+    try {
+      const { value: res, ms } = await timed(() => r.call('thruk_totals', {}));
+      assert.equal(res.isError, true, res.text);
+      assert.match(res.text, /ECONNREFUSED|refused/i);
+      assert.match(res.text, HINT);
+      assert.ok(ms <= BOUND_MS, `${ms} ms`);
+      const attempts = r.logs.filter((l) => l.includes('"thruk request"') && l.includes('/hosts/totals')).length;
+      assert.ok(attempts <= MAX_ATTEMPTS, `${attempts} attempts logged`);
+      // A write is refused before anything is sent.
+      const ack = await r.call('thruk_acknowledge', { host: 'web-01', comment: 'refused' });
+      assert.equal(ack.isError, true, ack.text);
+      assert.match(ack.text, /ECONNREFUSED|refused/i);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('Thruk blackholed over the network (accepts, never answers): timeout error within the deadline', async () => {
+    const hole = await blackhole();
+    const config = fastConfig({ thruk: { baseUrl: `http://127.0.0.1:${hole.port}/thruk`, timeoutMs: 800 } });
+    const r = await rig({ config, send: 'network' });
+    try {
+      const { value: res, ms } = await timed(() => r.call('thruk_totals', {}));
+      assert.equal(res.isError, true, res.text);
+      assert.match(res.text, /timed out|timeout/i);
+      assert.match(res.text, HINT);
+      assert.ok(ms <= 2 * 800 + 1000, `${ms} ms`);
+      assert.ok(hole.accepted() >= 1);
+    } finally {
+      await r.close();
+      await hole.close();
+    }
+  });
+});
+
+describe('faults: writes are never duplicated', { concurrency: true }, () => {
+  const WRITE_FAULTS: ReadonlyArray<{ name: string; fault: FaultSpec; cause: RegExp }> = [
+    { name: 'connection reset', fault: { reset: true }, cause: /ECONNRESET|reset/i },
+    { name: '503', fault: { status: 503 }, cause: /\b503\b|No backend/i },
+    { name: '500', fault: { status: 500 }, cause: /\b500\b|internal server error/i },
+    { name: 'timeout', fault: { latencyMs: 60_000 }, cause: /timed out|timeout/i },
+  ];
+  for (const c of WRITE_FAULTS) {
+    it(`${c.name} on /cmd: exactly one POST, result says failed with the reason`, async () => {
+      const r = await rig({ config: fastConfig() });
+      try {
+        const host = await unackedProblemHost(r);
+        r.sim.requests.length = 0;
+        r.sim.injectFault({ match: /\/cmd(\/|$)/, ...c.fault });
+        const { value: res, ms } = await timed(() => r.call('thruk_acknowledge', { host, comment: `fault ${c.name}` }));
+        const posts = r.sim.requests.filter((q) => q.method === 'POST' && /\/cmd(\/|$)/.test(q.path));
+        assert.equal(posts.length, 1, `POSTs: ${JSON.stringify(posts.map((p) => p.path))}`);
+        assert.equal(res.isError, true, res.text);
+        assert.match(res.text, /fail/i);
+        assert.match(res.text, c.cause);
+        assert.ok(ms <= BOUND_MS + TIMEOUT_MS, `${ms} ms`);
+        assert.doesNotMatch(res.text, /Internal error/);
+        // Nothing was acknowledged behind our back, and the next (healthy) call goes through once.
+        r.sim.clearFaults();
+        r.sim.requests.length = 0;
+        const again = await r.call('thruk_acknowledge', { host, comment: 'after the fault' });
+        assert.notEqual(again.isError, true, again.text);
+        assert.equal(r.sim.requests.filter((q) => q.method === 'POST').length, 1);
+      } finally {
+        await r.close();
+      }
+    });
+  }
+});
+
+describe('faults: one federated backend failing', () => {
+  /** Requests that reached the wrapper, failed or not (the simulator only records those it saw). */
+  const wire: Array<{ method: string; path: string }> = [];
+  const failB = (inner: (req: Request) => Promise<Response>) => async (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    wire.push({ method: req.method, path: url.pathname });
+    const sites = /\/sites\/([^/]+)\//.exec(url.pathname)?.[1]?.split(',') ?? [];
+    const backends = url.searchParams.getAll('backends').flatMap((v) => v.split(','));
+    if (sites.includes('b') || backends.includes('b')) {
+      return new Response(JSON.stringify({ code: 502, message: 'backend b: connection refused', failed: true }), { status: 502, headers: { 'content-type': 'application/json' } });
+    }
+    return inner(req);
+  };
+
+  it('reads on the healthy backend work; reads touching b answer isError naming the cause', async () => {
+    const r = await rig({ config: fastConfig(), sim: { sites: ['a', 'b'] }, wrap: failB });
+    try {
+      const a = await r.call('thruk_list_hosts', { backends: 'a', limit: 5 });
+      assert.notEqual(a.isError, true, a.text);
+      const { value: b, ms } = await timed(() => r.call('thruk_list_hosts', { backends: 'b', limit: 5 }));
+      assert.equal(b.isError, true, b.text);
+      assert.match(b.text, /502|backend b/i);
+      assert.match(b.text, HINT);
+      assert.ok(ms <= BOUND_MS, `${ms} ms`);
+      const both = await r.call('thruk_totals', { backends: 'a,b' });
+      // Either an error or a partial answer that says so.
+      if (both.isError !== true) assert.match(both.text, /partial|\bb\b.*(fail|down|unavailable)/i);
+      else assert.match(both.text, /502|backend b/i);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('an ack on a host of the failing backend is sent at most once and reported failed', async () => {
+    const r = await rig({ config: fastConfig(), sim: { sites: ['a', 'b'] }, wrap: failB });
+    try {
+      const host = await unackedProblemHost(r, 'b');
+      wire.length = 0;
+      const res = await r.call('thruk_acknowledge', { host, comment: 'b is down', backends: 'b' });
+      assert.equal(res.isError, true, res.text);
+      assert.match(res.text, /502|backend b/i);
+      assert.ok(wire.filter((q) => q.method === 'POST').length <= 1, JSON.stringify(wire));
+      assert.equal(r.sim.requests.filter((q) => q.method === 'POST').length, 0);
+    } finally {
+      await r.close();
+    }
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * Load driver shared by test/load.test.ts (short form) and scripts/soak.ts (full form): N MCP
+ * clients against one HTTP app, mixed reads (thruk_totals, thruk_list_hosts) and write previews
+ * (thruk_acknowledge dry_run), bounded in call count and wall time. Reports latency percentiles,
+ * errors, RSS and the open-fd count (/proc/self/fd) before and after.
+ */
+import { readdirSync } from 'node:fs';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { createLogger } from '../../src/log.js';
+import { createRuntime } from '../../src/runtime.js';
+import { createServerFactory } from '../../src/server.js';
+import { createSimulator } from '../../src/sim/index.js';
+import { fetchHandlerSend } from '../../src/thruk/client.js';
+import { createHttpApp, startHttp } from '../../src/transports/http.js';
+import { demoConfig } from './config.js';
+import { withSettings } from './rig.js';
+
+export interface LoadOptions {
+  clients: number;
+  durationMs: number;
+  /** Hard cap on calls across all clients. */
+  maxCalls: number;
+  /** 'inproc': clients call app.fetch; 'loopback': real sockets to 127.0.0.1 via startHttp. */
+  transport: 'inproc' | 'loopback';
+  /** Bearer token on the gate (the clients present it). */
+  token?: string;
+  /** Called about every `sampleEveryMs` with the current RSS (soak reporting). */
+  onSample?: (s: { tMs: number; rss: number; fds: number; calls: number }) => void;
+  sampleEveryMs?: number;
+}
+
+export interface LoadReport {
+  clients: number;
+  transport: 'inproc' | 'loopback';
+  calls: number;
+  errors: number;
+  errorSamples: string[];
+  byTool: Record<string, number>;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  wallMs: number;
+  /** Calls per second over the run. */
+  rate: number;
+  fdBefore: number;
+  fdAfter: number;
+  rssBefore: number;
+  /** RSS after warm-up (the first 10 % of the run or 2 s, whichever is shorter): the baseline for growth. */
+  rssWarm: number;
+  rssAfter: number;
+  rssPeak: number;
+  /** Heap in use after warm-up (after GC when --expose-gc). */
+  heapWarm: number;
+  /** Heap in use at the end (after GC when --expose-gc). */
+  heapAfter: number;
+  logLines: number;
+}
+
+export function openFds(): number {
+  try {
+    return readdirSync('/proc/self/fd').length;
+  } catch {
+    return -1;
+  }
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] ?? 0;
+}
+
+/** RSS after a full GC when the process runs with --expose-gc (otherwise as is). */
+function settledRss(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().rss;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
+
+export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
+  const fdBefore = openFds();
+  const rssBefore = process.memoryUsage().rss;
+  const config = withSettings(demoConfig(), { http: { host: '127.0.0.1', port: 0 } });
+  let logLines = 0;
+  const log = createLogger('warn', { write: () => { logLines++; return true; } });
+  const sim = createSimulator({ apiKey: config.thruk.apiKey });
+  const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
+  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-load', now: () => Date.now() });
+  const app = createHttpApp(factory, { token: opts.token, allowedHosts: ['localhost', '127.0.0.1'] }, log);
+  const agent = opts.transport === 'loopback' ? new Agent({ connections: opts.clients * 2 }) : undefined;
+  const listener = opts.transport === 'loopback' ? await startHttp(app, config, log, 0) : undefined;
+  const url = new URL(listener?.url ?? 'http://localhost/mcp');
+  const withToken = (init?: RequestInit): RequestInit => {
+    if (opts.token === undefined) return init ?? {};
+    const headers = new Headers(init?.headers);
+    headers.set('authorization', `Bearer ${opts.token}`);
+    return { ...init, headers };
+  };
+  const clientFetch = agent !== undefined
+    ? ((u: string | URL, init?: RequestInit) => undiciFetch(u, { ...(withToken(init) as object), dispatcher: agent }) as unknown as Promise<Response>)
+    : ((u: string | URL, init?: RequestInit) => app.fetch(new Request(u, withToken(init))));
+
+  // A DOWN host for the previews.
+  const downRes = await sim.fetch(new Request('http://sim.invalid/demo/thruk/r/hosts?state[ne]=0&columns=name', { headers: { 'X-Thruk-Auth-Key': config.thruk.apiKey } }));
+  const downRows = (await downRes.json()) as Array<{ name: string }>;
+  const previewHost = downRows[0]?.name ?? 'web-01';
+
+  const clients: Client[] = [];
+  const latencies: number[] = [];
+  const byTool: Record<string, number> = {};
+  const errorSamples: string[] = [];
+  let calls = 0;
+  let errors = 0;
+  let rssPeak = rssBefore;
+  let rssWarm = 0;
+  let heapWarm = 0;
+  const t0 = Date.now();
+  let wallMs = 0;
+  const deadline = t0 + opts.durationMs;
+  const warmAt = t0 + Math.min(2000, opts.durationMs / 10);
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    rssPeak = Math.max(rssPeak, rss);
+    if (rssWarm === 0 && Date.now() >= warmAt) {
+      rssWarm = settledRss();
+      heapWarm = process.memoryUsage().heapUsed;
+    }
+    opts.onSample?.({ tMs: Date.now() - t0, rss, fds: openFds(), calls });
+  }, opts.sampleEveryMs ?? 250);
+  try {
+    for (let i = 0; i < opts.clients; i++) {
+    const c = new Client({ name: `load-${i}`, version: '1' }, { versionNegotiation: { mode: 'auto' as const } });
+    await c.connect(new StreamableHTTPClientTransport(url, { fetch: clientFetch }));
+    clients.push(c);
+    }
+    const mix: ReadonlyArray<{ name: string; args: Record<string, unknown> }> = [
+    { name: 'thruk_totals', args: {} },
+    { name: 'thruk_list_hosts', args: { limit: 20 } },
+    { name: 'thruk_list_hosts', args: { filter: { field: 'state', op: 'eq', value: 'down' }, limit: 10 } },
+    { name: 'thruk_acknowledge', args: { host: previewHost, comment: 'load preview', dry_run: true } },
+    ];
+    const worker = async (c: Client, idx: number): Promise<void> => {
+    let k = idx;
+    while (Date.now() < deadline && calls < opts.maxCalls) {
+      calls++;
+      const op = mix[k++ % mix.length] ?? mix[0]!;
+      const started = performance.now();
+      try {
+        const res: any = await c.callTool({ name: op.name, arguments: op.args }, { timeout: 30_000 });
+        if (res.isError === true) {
+          errors++;
+          if (errorSamples.length < 5) errorSamples.push(`${op.name}: ${String(res.content?.[0]?.text ?? '').slice(0, 200)}`);
+        }
+      } catch (err) {
+        errors++;
+        if (errorSamples.length < 5) errorSamples.push(`${op.name}: ${String(err).slice(0, 200)}`);
+      }
+      latencies.push(performance.now() - started);
+      byTool[op.name] = (byTool[op.name] ?? 0) + 1;
+    }
+    };
+    await Promise.all(clients.map((c, i) => worker(c, i)));
+  } finally {
+    clearInterval(sampler);
+    wallMs = Date.now() - t0;
+    for (const c of clients) await c.close().catch(() => undefined);
+    if (listener !== undefined) await listener.close();
+    else await app.close();
+    await runtime.close();
+    await agent?.close();
+  }
+  latencies.sort((a, b) => a - b);
+  // Let closed sockets and timers settle before counting descriptors.
+  for (let i = 0; i < 20 && openFds() > fdBefore; i++) await sleep(50);
+  return {
+    clients: opts.clients,
+    transport: opts.transport,
+    calls: latencies.length,
+    errors,
+    errorSamples,
+    byTool,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? 0,
+    wallMs,
+    rate: latencies.length / Math.max(0.001, wallMs / 1000),
+    fdBefore,
+    fdAfter: openFds(),
+    rssBefore,
+    rssWarm: rssWarm === 0 ? rssBefore : rssWarm,
+    rssAfter: settledRss(),
+    heapWarm,
+    heapAfter: process.memoryUsage().heapUsed,
+    rssPeak,
+    logLines,
+  };
+}
