@@ -5,10 +5,11 @@ import { handle, restPathOf } from './handle.js';
 import { parseBody } from './params.js';
 import { seedJob, sha256 } from './thruk.js';
 import { SimState } from './state.js';
+import type { LogQuirks } from './types.js';
 
 export type { FaultSpec } from './faults.js';
 export type { ApiKeyRecord, JobRecord } from './state.js';
-export type { Comment, Downtime, HostRecord, LogEntry, ServiceRecord, SiteState } from './types.js';
+export type { Comment, Downtime, HostRecord, LogEntry, LogQuirks, ServiceRecord, SiteState } from './types.js';
 export { SimState } from './state.js';
 
 export interface SimulatorOptions {
@@ -22,6 +23,8 @@ export interface SimulatorOptions {
   apiKey?: string;
   /** clock in epoch milliseconds; default Date.now */
   now?: () => number;
+  /** How log rows are parsed; 'icinga2' reproduces the recorded Icinga 2 Livestatus quirks. Default 'naemon'. */
+  logQuirks?: LogQuirks;
 }
 
 export interface RecordedRequest {
@@ -59,6 +62,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const nowSec = Math.floor(clock() / 1000);
   const names = options.sites && options.sites.length > 0 ? options.sites : ['icinga2'];
   const sites = names.map((name, i) => buildSite(i, name, { seed, hosts: options.hosts ?? 25, nowSec }));
+  for (const site of sites) site.logQuirks = options.logQuirks ?? 'naemon';
   const state = new SimState(sites);
   state.apiKeys.push({
     hashedKey: sha256(apiKey), privateKey: apiKey, user: null, comment: 'simulator superuser key', created: nowSec - 3600,

@@ -1,4 +1,4 @@
-import { logMessage } from './loglines.js';
+import { LOG_NOTIFICATION, logMessage } from './loglines.js';
 import { hostsTable, servicesTable } from './rows-status.js';
 import type { Getter, TableDef } from './table-types.js';
 import { livestatusHelp, makeTable } from './table-types.js';
@@ -60,18 +60,23 @@ export function commentsTable(): TableDef<Comment> {
 
 export interface LogRow { readonly e: LogEntry; readonly site: SiteState }
 
+const icinga2 = (r: LogRow): boolean => r.site.logQuirks === 'icinga2';
+/** Icinga 2's Livestatus shifts the fields of notification lines by one (output as command, state name as state_type). */
+const misparsed = (r: LogRow): boolean => icinga2(r) && r.e.class === LOG_NOTIFICATION;
+
 const logGetters: Record<string, Getter<LogRow>> = {
   class: (r) => r.e.class,
-  command_name: (r) => r.e.commandName,
+  command_name: (r) => (misparsed(r) ? r.e.pluginOutput : r.e.commandName),
   contact_name: (r) => r.e.contactName,
-  host_name: (r) => r.e.hostName,
+  // Icinga 2 never fills host_name on host-level rows (the host is only on the line).
+  host_name: (r) => (icinga2(r) && r.e.serviceDescription === null ? null : r.e.hostName),
   message: (r) => logMessage(r.e),
   options: (r) => r.e.options,
   peer_key: (r) => r.site.key,
   peer_name: (r) => r.site.name,
-  plugin_output: (r) => r.e.pluginOutput,
+  plugin_output: (r) => (misparsed(r) ? '' : r.e.pluginOutput),
   service_description: (r) => r.e.serviceDescription,
-  state: (r) => r.e.state,
+  state: (r) => (misparsed(r) ? 3 : r.e.state),
   state_type: (r) => r.e.stateType,
   time: (r) => r.e.time,
   type: (r) => r.e.type,

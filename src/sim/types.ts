@@ -250,6 +250,9 @@ export interface ProgramStatus {
   lastCommandCheck: number;
 }
 
+/** 'icinga2': host_name null on host-level log rows, notification rows mis-parsed (Thruk 3.20.2 / Icinga 2.13). */
+export type LogQuirks = 'naemon' | 'icinga2';
+
 export class SiteState {
   readonly hosts: HostRecord[] = [];
   readonly services: ServiceRecord[] = [];
@@ -261,6 +264,8 @@ export class SiteState {
   readonly commentIndex = new Map<number, Comment>();
   readonly downtimeIndex = new Map<number, Downtime>();
   readonly logs: LogEntry[] = [];
+  /** How the core's Livestatus parses log lines (see SimulatorOptions.logQuirks). */
+  logQuirks: LogQuirks = 'naemon';
   readonly contacts: ContactRecord[] = [];
   /** how many downtimes wait for a trigger downtime (avoids scanning when there are none) */
   triggeredDowntimes = 0;

@@ -7,6 +7,8 @@ import { compileFilter, type FilterLeaf, type FilterNode } from '../thruk/filter
 import { parseTime } from '../time.js';
 import { ToolInputError, type ToolContext } from './define.js';
 import { anyOfRegex } from '../thruk/q.js';
+import { iso } from './format.js';
+import { HOST_ROW_TYPES, hostCondition, hostOfLogRow, mapLeaves, rawHostSet } from './loghost.js';
 
 export type Row = Record<string, unknown>;
 
@@ -133,12 +135,45 @@ export interface PreparedLogQuery {
   readonly notes: string[];
 }
 
-/** Compiles a log query once (scope expansion included) into Thruk parameters without the window. */
-export async function prepareLogQuery(ctx: ToolContext, q: LogQuery): Promise<PreparedLogQuery> {
+/** A tool's own rewrite of one filter leaf; undefined leaves the default handling. */
+export type LeafRewrite = (leaf: FilterLeaf) => Promise<FilterNode | undefined>;
+
+const NEGATIVE_OPS = new Set(['neq', 'not_in', 'nregex']);
+
+/** The host names a host leaf stands for: its values, or the configured hosts its regex matches. */
+async function hostLeafNames(ctx: ToolContext, leaf: FilterLeaf, backends: string[] | undefined): Promise<string[] | undefined> {
+  const op = leaf.op ?? 'eq';
+  const raw: unknown[] = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
+  if (raw.some((v) => typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) return undefined;
+  const values = raw.map((v) => String(v as string | number | boolean));
+  if (op === 'regex' || op === 'nregex') return hostNamesFor(ctx, { field: 'host', op: 'regex', value: values[0] ?? '' }, backends);
+  if (op !== 'eq' && op !== 'in' && op !== 'neq' && op !== 'not_in') return undefined;
+  return values;
+}
+
+/**
+ * Compiles a log query once (scope expansion included) into Thruk parameters without the window.
+ * Host conditions match the host_name column or the host on the line (Icinga 2 leaves the column
+ * null on host-level rows), so a host filter finds host alerts, states and notifications on both cores.
+ */
+export async function prepareLogQuery(ctx: ToolContext, q: LogQuery, rewrite?: LeafRewrite): Promise<PreparedLogQuery> {
   const scope = await expandHostScope(ctx, q.filter, q.backends);
+  const node = await mapLeaves(scope.node, async (l) => {
+    const own = rewrite ? await rewrite(l) : undefined;
+    if (own !== undefined || l.field !== 'host') return own ?? l;
+    const names = await hostLeafNames(ctx, l, q.backends);
+    return names === undefined ? l : hostCondition(l, names, NEGATIVE_OPS.has(l.op ?? 'eq'));
+  });
+  const raw = scope.raw.map((r) => rawHostSet(r) ?? r);
   const now = ctx.now();
-  const { params } = compileFilter('logs', scope.node, [...(q.extra ?? [])], { resolveTime: (v) => parseTime(v, now) });
-  return { params: [...params, ...scope.raw], empty: scope.empty, notes: scope.notes };
+  const { params } = compileFilter('logs', node, [...(q.extra ?? [])], { resolveTime: (v) => parseTime(v, now) });
+  return { params: [...params, ...raw], empty: scope.empty, notes: scope.notes };
+}
+
+/** Narrows a prepared query to a set of hosts, on the line (so host-level rows of Icinga 2 match too). */
+export function withHostSet(p: PreparedLogQuery, names: readonly string[]): PreparedLogQuery {
+  const set = rawHostSet(['host_name[~]', anyOfRegex(names)]);
+  return set === undefined ? p : { ...p, params: [...p.params, set] };
 }
 
 function windowParams(since: number, until: number): Array<[string, string]> {
@@ -180,7 +215,7 @@ export interface LogRows {
  * start is moved forward by bisection on Thruk-side counts until the rest fits, so the cut is exact
  * and reported, never silent.
  */
-export async function fetchNewestLogs(ctx: ToolContext, p: PreparedLogQuery, opts: { since: number; until: number; columns: readonly string[]; maxRows: number; backends?: string[] | undefined; order?: 'newest' | 'oldest' }): Promise<LogRows> {
+export async function fetchNewestLogs(ctx: ToolContext, p: PreparedLogQuery, opts: { since: number; until: number; columns: readonly string[]; maxRows: number; backends?: string[] | undefined; order?: 'newest' | 'oldest'; rawHosts?: boolean }): Promise<LogRows> {
   const total = await countLogs(ctx, p, opts.since, opts.until, opts.backends);
   if (total === 0) return { rows: [], total: 0, fetchedSince: opts.since, truncated: false };
   let from = opts.since;
@@ -196,26 +231,84 @@ export async function fetchNewestLogs(ctx: ToolContext, p: PreparedLogQuery, opt
     from = hi;
   }
   const sort = opts.order === 'oldest' ? 'time' : '-time';
+  // host_name is filled from the line where Icinga 2 leaves it null, so the line comes along.
+  const fill = opts.columns.includes('host_name') && opts.rawHosts !== true;
+  const columns = fill ? [...new Set([...opts.columns, 'options', 'type'])] : opts.columns;
   const rows = await ctx.thruk.get<Row[]>('/logs', {
-    query: [...p.params, ...windowParams(from, opts.until), ['columns', opts.columns.join(',')], ['sort', sort]],
+    query: [...p.params, ...windowParams(from, opts.until), ['columns', columns.join(',')], ['sort', sort]],
     ...backendOpts(ctx, opts.backends),
   });
   const list = Array.isArray(rows) ? rows : [];
+  if (fill) for (const r of list) if (!hasHost(r)) r.host_name = hostOfLogRow(r) || r.host_name;
   return { rows: list.slice(0, opts.maxRows), total, fetchedSince: from, truncated: from > opts.since || list.length > opts.maxRows };
 }
 
-/** Thruk-side aggregation: rows grouped by `groupBy` columns with count(*) and min/max(time). */
-export async function aggregateLogs(ctx: ToolContext, p: PreparedLogQuery, opts: { since: number; until: number; groupBy: readonly string[]; backends?: string[] | undefined }): Promise<Row[]> {
+/** Rows of a null host_name group read back at most to attribute them to hosts. */
+export const MAX_HOSTLESS_ROWS = 10_000;
+
+export interface AggregateOptions {
+  readonly since: number;
+  readonly until: number;
+  readonly groupBy: readonly string[];
+  readonly backends?: string[] | undefined;
+  /** Where a cut of the host attribution is reported. */
+  readonly notes?: string[];
+  readonly maxHostless?: number;
+  /** false: leave the null host group as Thruk answers it (the caller reads the lines itself). */
+  readonly attribute?: boolean;
+}
+
+/**
+ * Thruk-side aggregation: rows grouped by `groupBy` columns with count(*) and min/max(time).
+ * Grouped by host_name, the null group (Icinga 2's host-level rows) is read back and attributed
+ * to the hosts on its lines; Naemon has no such group, so it costs nothing there.
+ */
+export async function aggregateLogs(ctx: ToolContext, p: PreparedLogQuery, opts: AggregateOptions): Promise<Row[]> {
   if (p.empty) return [];
   const columns = [...opts.groupBy, 'count(*):count', 'min(time):first', 'max(time):last'];
   const res = await ctx.thruk.get<unknown>('/logs', {
     query: [...p.params, ...windowParams(opts.since, opts.until), ['columns', columns.join(',')]],
     ...backendOpts(ctx, opts.backends),
   });
-  if (Array.isArray(res)) return res as Row[];
-  return res !== null && typeof res === 'object' && countOfAgg(res as Row) > 0 ? [res as Row] : [];
+  const rows = Array.isArray(res) ? (res as Row[]) : res !== null && typeof res === 'object' && countOfAgg(res as Row) > 0 ? [res as Row] : [];
+  return opts.groupBy.includes('host_name') && opts.attribute !== false ? attributeHostless(ctx, p, rows, opts) : rows;
 }
 
 function countOfAgg(r: Row): number {
   return typeof r.count === 'number' ? r.count : 0;
+}
+
+function hasHost(r: Row): boolean {
+  return typeof r.host_name === 'string' && r.host_name !== '';
+}
+
+async function attributeHostless(ctx: ToolContext, p: PreparedLogQuery, rows: Row[], opts: AggregateOptions): Promise<Row[]> {
+  const hostless = rows.filter((r) => !hasHost(r) && countOfAgg(r) > 0);
+  if (hostless.length === 0) return rows;
+  const keyOf = (r: Row, host: string | null): string => JSON.stringify(opts.groupBy.map((c) => (c === 'host_name' ? host : (r[c] ?? null))));
+  const max = opts.maxHostless ?? MAX_HOSTLESS_ROWS;
+  const hostRows: PreparedLogQuery = { ...p, params: [...p.params, ['type[~]', HOST_ROW_TYPES]] };
+  const got = await fetchNewestLogs(ctx, hostRows, { since: opts.since, until: opts.until, columns: [...new Set([...opts.groupBy, 'host_name', 'options', 'type', 'time'])], maxRows: max, backends: opts.backends, rawHosts: true });
+  // What stays in each null group: its count minus the rows attributed out of it.
+  const left = new Map<string, Row>(hostless.map((r) => [keyOf(r, null), { ...r, host_name: null }]));
+  const found = new Map<string, Row>();
+  for (const r of got.rows) {
+    const host = hasHost(r) ? '' : hostOfLogRow(r);
+    const rest = host === '' ? undefined : left.get(keyOf(r, null));
+    if (rest === undefined || countOfAgg(rest) <= 0) continue;
+    rest.count = countOfAgg(rest) - 1;
+    const t = typeof r.time === 'number' ? r.time : 0;
+    const key = keyOf(r, host);
+    const g = found.get(key);
+    if (g === undefined) found.set(key, { ...Object.fromEntries(opts.groupBy.map((c) => [c, c === 'host_name' ? host : (r[c] ?? null)])), count: 1, first: t, last: t });
+    else {
+      g.count = countOfAgg(g) + 1;
+      g.first = Math.min(Number(g.first), t);
+      g.last = Math.max(Number(g.last), t);
+    }
+  }
+  if (got.truncated) {
+    opts.notes?.push(`Icinga 2 leaves host_name empty on host-level log rows; of ${got.total} such rows only the newest ${got.rows.length} (from ${iso(got.fetchedSince)}) were attributed to their hosts, the rest are counted without a host.`);
+  }
+  return [...rows.filter((r) => hasHost(r)), ...found.values(), ...[...left.values()].filter((r) => countOfAgg(r) > 0)];
 }

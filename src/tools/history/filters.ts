@@ -8,22 +8,17 @@
  * - notification state is read from the line (Icinga 2 logs it as 3), command services too.
  */
 import { compileFilter, FilterError, type FilterLeaf, type FilterNode } from '../../thruk/filter.js';
-import { anyOfRegex, escapeRegex } from '../../thruk/q.js';
-import { parseTime } from '../../time.js';
 import type { ToolContext } from '../define.js';
-import { expandHostScope, hostNamesFor, type PreparedLogQuery } from '../logquery.js';
+import { hostNamesFor, prepareLogQuery, type PreparedLogQuery } from '../logquery.js';
+import { hostCondition, LINE, lineLeaf } from '../loghost.js';
+
+export { mapLeaves } from '../loghost.js';
 
 const HOST_NAMES: Readonly<Record<string, number>> = { up: 0, down: 1, unreachable: 2 };
 const SERVICE_NAMES: Readonly<Record<string, number>> = { ok: 0, warning: 1, warn: 1, critical: 2, crit: 2, unknown: 3 };
 const HOST_WORDS = ['UP', 'DOWN', 'UNREACHABLE'];
 const SERVICE_WORDS = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];
 const NEGATIVE = new Set(['neq', 'not_in', 'nregex']);
-
-export async function mapLeaves(node: FilterNode | undefined, fn: (l: FilterLeaf) => FilterNode | Promise<FilterNode>): Promise<FilterNode | undefined> {
-  if (node === undefined) return undefined;
-  if ('conditions' in node) return { ...node, conditions: await Promise.all(node.conditions.map(async (c) => (await mapLeaves(c, fn)) as FilterNode)) };
-  return fn(node);
-}
 
 function scalars(leaf: FilterLeaf): Array<string | number> {
   const v = leaf.value;
@@ -88,22 +83,7 @@ export function stateByKind(leaf: FilterLeaf, hostRe: string, serviceRe: string,
   throw new FilterError(`Filter field "state" does not support op "${op}"; use eq, neq, in, not_in, gt, gte, lt or lte.`, 'state');
 }
 
-const LINE = '^\\[[0-9]+\\] ';
-/** Row types whose line starts with the host name ("HOST ALERT: web-01;…"). */
-const OBJECT_TYPES = '((HOST|SERVICE) (ALERT|DOWNTIME ALERT|FLAPPING ALERT|ACKNOWLEDGE ALERT|EVENT HANDLER)|(INITIAL|CURRENT) (HOST|SERVICE) STATE|PASSIVE (HOST|SERVICE) CHECK): ';
-/** Where the host name sits on any line about an object: after the type, after the contact, or after the command name. */
-const HOST_ON_LINE = `${LINE}(${OBJECT_TYPES}|(HOST|SERVICE) NOTIFICATION: [^;]*;|EXTERNAL COMMAND: [A-Z_]+;)`;
 const COMMAND_SERVICE = `${LINE}EXTERNAL COMMAND: [A-Z_]*SVC[A-Z_]*;[^;]*;`;
-
-/** q cannot quote a value holding both ' and "; in a regex '.' stands in for the '"'. */
-function bothQuotes(names: readonly string[]): boolean {
-  return names.some((n) => n.includes('"') && n.includes("'"));
-}
-
-function alternatives(names: readonly string[]): string {
-  const alts = names.map(escapeRegex);
-  return `(${(bothQuotes(names) ? alts.map((a) => a.replace(/"/g, '.')) : alts).join('|')})`;
-}
 
 /** Names a host/service leaf stands for: its values, or the live objects its regex matches. */
 async function leafNames(ctx: ToolContext, leaf: FilterLeaf, backends: string[] | undefined): Promise<string[]> {
@@ -116,35 +96,6 @@ async function leafNames(ctx: ToolContext, leaf: FilterLeaf, backends: string[] 
   }
   if (op !== 'eq' && op !== 'in' && op !== 'neq' && op !== 'not_in') throw new FilterError(`Filter field "${leaf.field}" does not support op "${op}" here; use eq, neq, in, not_in, regex or nregex.`, leaf.field);
   return scalars(leaf).map(String);
-}
-
-function lineLeaf(prefix: string, names: readonly string[], negative: boolean): FilterLeaf {
-  // No name: a positive condition matches nothing, a negative one everything.
-  if (names.length === 0) return { field: 'message', op: negative ? 'nregex' : 'regex', value: '^$' };
-  // A line may end right after the name ("REMOVE_HOST_ACKNOWLEDGEMENT;web-01").
-  return { field: 'message', op: negative ? 'nregex' : 'regex', value: `${prefix}${alternatives(names)}(;|$)` };
-}
-
-/**
- * A host condition on log rows: the host_name column, or the host on the line. Icinga 2 leaves
- * host_name null on every host-level row (alerts, states, notifications) and commands never
- * have it, so the column alone silently misses them.
- */
-function columnLeaf(leaf: FilterLeaf, names: readonly string[], negative: boolean): FilterLeaf {
-  // A regex keeps its own meaning on the column (hosts no longer configured still match there).
-  if (leaf.op === 'regex' || leaf.op === 'nregex') return leaf;
-  if (bothQuotes(names)) return { field: 'host', op: negative ? 'nregex' : 'regex', value: `^${alternatives(names)}$` };
-  if (names.length === 1) return { field: 'host', op: negative ? 'neq' : 'eq', value: names[0] ?? '' };
-  // Past a few names one regex atom keeps q short (an OR of equalities per name would not).
-  if (names.length <= 20) return { field: 'host', op: negative ? 'not_in' : 'in', value: [...names] };
-  return { field: 'host', op: negative ? 'nregex' : 'regex', value: anyOfRegex(names) };
-}
-
-function hostCondition(leaf: FilterLeaf, names: readonly string[], negative: boolean): FilterNode {
-  const line = lineLeaf(HOST_ON_LINE, names, negative);
-  if (names.length === 0 && leaf.op !== 'regex' && leaf.op !== 'nregex') return line;
-  const column = columnLeaf(leaf, names, negative);
-  return negative ? and([column, line]) : or([column, line]);
 }
 
 function stateAlternatives(words: readonly string[], ok: string): string {
@@ -168,22 +119,13 @@ export function notificationStateLeaf(leaf: FilterLeaf): FilterLeaf {
 export type LineKind = 'notification' | 'command';
 
 /** Host leaves become column-or-line conditions; for notifications state, for commands service too. */
-async function lineScope(ctx: ToolContext, node: FilterNode | undefined, kind: LineKind | undefined, backends: string[] | undefined): Promise<FilterNode | undefined> {
-  return mapLeaves(node, async (l) => {
+function lineRewrite(ctx: ToolContext, kind: LineKind | undefined, backends: string[] | undefined): (l: FilterLeaf) => Promise<FilterNode | undefined> {
+  return async (l) => {
     if (l.field === 'state' && kind === 'notification') return notificationStateLeaf(l);
     if (l.field === 'host') return hostCondition(l, await leafNames(ctx, l, backends), NEGATIVE.has(l.op ?? 'eq'));
     if (l.field === 'service' && kind === 'command') return lineLeaf(COMMAND_SERVICE, await leafNames(ctx, l, backends), NEGATIVE.has(l.op ?? 'eq'));
-    return l;
-  });
-}
-
-/** A large AND-level host set arrives as `host_name[~]=^(a|b)$`; it needs the line too. */
-function rawHostSet([k, v]: [string, string]): FilterNode | undefined {
-  if (k !== 'host_name[~]' && k !== 'host_name[!~]') return undefined;
-  const negative = k === 'host_name[!~]';
-  const line: FilterLeaf = { field: 'message', op: negative ? 'nregex' : 'regex', value: `${HOST_ON_LINE}${v.replace(/^\^/, '').replace(/\$$/, '')}(;|$)` };
-  const column: FilterLeaf = { field: 'host', op: negative ? 'nregex' : 'regex', value: v };
-  return negative ? and([column, line]) : or([column, line]);
+    return undefined;
+  };
 }
 
 export interface ScopedQuery {
@@ -194,14 +136,7 @@ export interface ScopedQuery {
   readonly line?: LineKind;
 }
 
-/** logquery's scope expansion and compilation, with host (and state / service) matched on the line as well. */
+/** logquery's preparation (host matched on the line as well), with state / service on the line for notifications and commands. */
 export async function prepareScoped(ctx: ToolContext, q: ScopedQuery): Promise<PreparedLogQuery> {
-  const scope = await expandHostScope(ctx, q.filter, q.backends);
-  const node = await lineScope(ctx, scope.node, q.line, q.backends);
-  const sets = scope.raw.map(rawHostSet);
-  const raw = scope.raw.filter((_, i) => sets[i] === undefined);
-  const parts = [...(node ? [node] : []), ...sets.filter((x): x is FilterNode => x !== undefined)];
-  const now = ctx.now();
-  const { params } = compileFilter('logs', parts.length === 0 ? undefined : and(parts), [...(q.extra ?? [])], { resolveTime: (v) => parseTime(v, now) });
-  return { params: [...params, ...raw], empty: scope.empty, notes: scope.notes };
+  return prepareLogQuery(ctx, { since: 0, until: 0, filter: q.filter, extra: q.extra ?? [], backends: q.backends }, lineRewrite(ctx, q.line, q.backends));
 }

@@ -25,7 +25,7 @@ export interface ObjectStats {
  */
 export async function statsByObject(ctx: ToolContext, p: PreparedLogQuery, w: LogWindow, perService: boolean, backends: string[] | undefined): Promise<ObjectStats[]> {
   const groupBy = perService ? ['host_name', 'service_description', 'state'] : ['host_name', 'state'];
-  const rows = await aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy, backends });
+  const rows = await aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy, backends, notes: w.notes });
   const byKey = new Map<string, ObjectStats>();
   for (const r of rows) {
     const count = num(r.count);

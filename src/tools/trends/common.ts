@@ -9,6 +9,7 @@ import type { ToolContext } from '../define.js';
 import { duration, hostStateName, iso, num, serviceStateName } from '../format.js';
 import { anyOfRegex } from '../../thruk/q.js';
 import { prepareLogQuery, windowFromFilter, type PreparedLogQuery, type Row } from '../logquery.js';
+import { hostOfLogRow } from '../loghost.js';
 
 /** Raw log rows one call may analyse by default (THRUK_NOISY_MAX_ALERTS of the Python server). */
 export const DEFAULT_MAX_EVENTS = 10_000;
@@ -115,9 +116,9 @@ export function serviceOf(r: Row): string {
   return typeof s === 'string' ? s : '';
 }
 
+/** host_name, or the host on the line where Icinga 2 leaves it null (when options/type were fetched). */
 export function hostOf(r: Row): string {
-  const h = r.host_name;
-  return typeof h === 'string' ? h : '';
+  return hostOfLogRow(r);
 }
 
 export function objectKey(host: string, service: string): string {

@@ -4,10 +4,9 @@
  * ordered rows of those candidates' hosts, as many as max_events allows, and says exactly which
  * candidates did not fit. FLAPPING ALERT rows (the core's own verdict) are counted alongside.
  */
-import { anyOfRegex } from '../../thruk/q.js';
 import type { ToolContext } from '../define.js';
 import { num } from '../format.js';
-import { aggregateLogs, type PreparedLogQuery, type Row } from '../logquery.js';
+import { aggregateLogs, withHostSet, type PreparedLogQuery, type Row } from '../logquery.js';
 import type { ObjectStats } from './aggregate.js';
 import { chunks, hostOf, NAME_CHUNK, objectKey, serviceOf, type LogWindow } from './common.js';
 
@@ -58,11 +57,10 @@ export async function readCandidates(ctx: ToolContext, p: PreparedLogQuery, w: L
   for (const chunk of chunks(hosts, NAME_CHUNK)) {
     const res = await ctx.thruk.get<unknown>('/logs', {
       query: [
-        ...p.params,
-        ['host_name[~]', anyOfRegex(chunk)],
+        ...withHostSet(p, chunk).params,
         ['time[gte]', String(w.since)],
         ['time[lte]', String(w.until)],
-        ['columns', 'host_name,service_description,state,time'],
+        ['columns', 'host_name,service_description,state,time,options,type'],
         // Sorted but never limited: Thruk would cut before sorting.
         ['sort', 'time'],
       ],
@@ -108,7 +106,7 @@ export interface FlapEvents {
 
 /** FLAPPING ALERT rows per object; the core writes STARTED/STOPPED into state_type. */
 export async function flapEvents(ctx: ToolContext, p: PreparedLogQuery, w: LogWindow, backends: string[] | undefined): Promise<FlapEvents[]> {
-  const rows = await aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'service_description', 'state_type'], backends });
+  const rows = await aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'service_description', 'state_type'], backends, notes: w.notes });
   const out = new Map<string, FlapEvents>();
   for (const r of rows) {
     const host = hostOf(r);

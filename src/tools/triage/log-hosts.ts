@@ -56,7 +56,7 @@ export async function affectedHosts(ctx: ToolContext, w: LogWindow, backends: st
   const live = includeCurrent && isLive(ctx, w);
   if (p.empty) return { hosts, live, events: 0, empty: true };
   let events = 0;
-  for (const r of await aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'state'], backends })) {
+  for (const r of await aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'state'], backends, notes: w.notes })) {
     const name = hostOf(r);
     const state = num(r.state);
     if (name === '' || (state !== 1 && state !== 2)) continue;

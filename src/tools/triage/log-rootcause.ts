@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
-import { anyOfRegex } from '../../thruk/q.js';
 import { defineTool, type ToolContext } from '../define.js';
 import { cell, hostStateName, iso, num, when } from '../format.js';
-import { aggregateLogs, prepareLogQuery } from '../logquery.js';
+import { aggregateLogs, prepareLogQuery, withHostSet } from '../logquery.js';
 import { backendsArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
 import {
   chunks, HOST_ALERTS, HOST_LOG_FIELDS, hostOf, NAME_CHUNK, noteLines, plural, resolveWindow, sinceArg, untilArg, windowData,
-  windowOutput, windowText, withNotes, withParams, type LogWindow,
+  windowOutput, windowText, withNotes, type LogWindow,
 } from '../trends/common.js';
 import { affectedHosts, downSince, wentDown, wentUnreachable, type HostHit } from './log-hosts.js';
 import { attribute, confidence, walkUp, type Topology } from './topology.js';
@@ -23,7 +22,7 @@ async function downAlertsOf(ctx: ToolContext, w: LogWindow, names: readonly stri
   if (names.length === 0) return out;
   const p = await prepareLogQuery(ctx, { since: w.since, until: w.until, extra: [...HOST_ALERTS, { field: 'state', value: 1 }], backends });
   for (const chunk of chunks(names, NAME_CHUNK)) {
-    for (const r of await aggregateLogs(ctx, withParams(p, [['host_name[~]', anyOfRegex(chunk)]]), { since: w.since, until: w.until, groupBy: ['host_name'], backends })) {
+    for (const r of await aggregateLogs(ctx, withHostSet(p, chunk), { since: w.since, until: w.until, groupBy: ['host_name'], backends, notes: w.notes })) {
       out.set(hostOf(r), num(r.first));
     }
   }
