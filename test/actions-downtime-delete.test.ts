@@ -53,7 +53,7 @@ for (const era of ERAS) {
       assert.deepEqual(r.structured.downtimes.map((d: any) => [d.id, d.host, d.service, d.backend]), [[svc.id, 'lb-01', 'http-vip', 'icinga2']]);
       const hr = await h.call('thruk_delete_downtime', { downtime_id: host.id, host: 'db-03', confirm: true });
       assert.equal(hr.structured.status, 'done', hr.text);
-      assert.deepEqual(cmdRequests(h).map((x) => [x.path, form(x).cmd, form(x).downtime_id]), [['/sites/icinga2/cmd', 'del_svc_downtime', String(svc.id)], ['/sites/icinga2/cmd', 'del_host_downtime', String(host.id)]]);
+      assert.deepEqual(cmdRequests(h).map((x) => [x.path, form(x).cmd, form(x).downtime_id, form(x).service]), [['/sites/icinga2/cmd', 'del_downtime', String(svc.id), svc.service_description], ['/sites/icinga2/cmd', 'del_downtime', String(host.id), undefined]]);
       assert.ok(!(await ids(h)).includes(svc.id) && !(await ids(h)).includes(host.id));
       assert.deepEqual(audits(h.logs).map((x) => x.outcome), ['preview', 'confirmation_required', 'done', 'done']);
       assert.deepEqual(audits(h.logs)[2].downtimes, [`#${svc.id} lb-01/http-vip@icinga2`]);

@@ -73,7 +73,7 @@ for (const era of ERAS) {
       assert.match(del.text, new RegExp(`#${rows[0].id} web-01@icinga2: ok, verified gone`));
       assert.equal((await byComment(h, 'patching OPS-1')).length, 0);
       const delSent = form(cmdRequests(h)[1]!);
-      assert.deepEqual([delSent.cmd, delSent.downtime_id, delSent.host], ['del_host_downtime', String(rows[0].id), undefined]);
+      assert.deepEqual([delSent.cmd, delSent.downtime_id, delSent.host, delSent.service], ['del_downtime', String(rows[0].id), 'web-01', undefined]);
       const a = audits(h.logs);
       assert.deepEqual(a.map((x) => [x.tool, x.outcome]), [['thruk_schedule_downtime', 'done'], ['thruk_delete_downtime', 'done']]);
       assert.deepEqual(a[0].targets, ['web-01@icinga2']);
@@ -91,7 +91,8 @@ for (const era of ERAS) {
       const id = r.structured.downtime_ids[0];
       const del = await h.call('thruk_delete_downtime', { downtime_id: id, host: 'web-01', confirm: true });
       assert.equal(del.structured.status, 'done', del.text);
-      assert.equal(form(cmdRequests(h)[1]!).cmd, 'del_svc_downtime');
+      assert.equal(form(cmdRequests(h)[1]!).cmd, 'del_downtime');
+      assert.ok(form(cmdRequests(h)[1]!).service, 'scoped to the service');
       assert.equal((await byComment(h, 'LB swap')).length, 0, 'really gone (the anchor sent a host command here: a silent no-op)');
       await h.close();
     });

@@ -1,7 +1,10 @@
 /**
- * Deleting downtimes that were looked up first: one del_host_downtime / del_svc_downtime per id,
- * pinned to the backend the row came from (ids are per core, and the same id on another backend
- * is another downtime). Nothing server-side like "delete all of this host" is ever sent.
+ * Deleting downtimes that were looked up first: one object-scoped del_downtime per id, pinned to
+ * the backend the row came from (ids are per core, and the same id on another backend is another
+ * downtime). The object-scoped command needs only rights on the object (del_host_downtime needs
+ * system-command rights) and Thruk checks that the id belongs to that object, which also guards
+ * against ids renumbered by a core reload between lookup and delete. Nothing like "delete all of
+ * this host" is ever sent.
  */
 import type { ToolAnswer, ToolContext } from '../define.js';
 import { num } from '../format.js';
@@ -48,7 +51,18 @@ export async function deleteDowntimes(ctx: ToolContext, rows: readonly Row[], ar
   const rowOf = new Map<PlannedCommand, Row>();
   const commands = rows.map((r): PlannedCommand => {
     const backend = peerOf(r);
-    const c: PlannedCommand = { target: { kind: 'system', ...(backend !== undefined ? { backend } : {}) }, command: isHostRow(r) ? 'del_host_downtime' : 'del_svc_downtime', args: { downtime_id: num(r.id) } };
+    const host = isHostRow(r);
+    const c: PlannedCommand = {
+      target: {
+        kind: host ? 'host' : 'service',
+        host: String(r.host_name),
+        ...(host ? {} : { service: String(r.service_description) }),
+        ...(backend !== undefined ? { backend } : {}),
+        label: `#${num(r.id)} ${objectLabel(r)}${backend !== undefined ? `@${backend}` : ''}`,
+      },
+      command: 'del_downtime',
+      args: { downtime_id: num(r.id) },
+    };
     rowOf.set(c, r);
     return c;
   });

@@ -60,6 +60,10 @@ export function targetLabel(t: CommandTarget): string {
 
 /** The external command line the core will receive (Thruk adds `COMMAND [time] ` in front). */
 export function commandLine(c: PlannedCommand): string {
+  // Thruk's own object-scoped deletes become the core's DEL_*_DOWNTIME/COMMENT;<id> lines.
+  const kind = c.target.kind === 'service' ? 'SVC' : 'HOST';
+  if (c.command === 'del_downtime') return `DEL_${kind}_DOWNTIME;${String(c.args.downtime_id)}`;
+  if (c.command === 'del_comment') return `DEL_${kind}_COMMENT;${String(c.args.comment_id)}`;
   const objectArgs = c.target.kind === 'service' ? [c.target.host, c.target.service] : c.target.kind === 'system' ? [] : [c.target.kind === 'host' ? c.target.host : c.target.group];
   return [c.command.toUpperCase(), ...objectArgs.map((x) => x ?? ''), ...Object.values(c.args).map(String)].join(';');
 }
