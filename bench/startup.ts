@@ -1,0 +1,89 @@
+/**
+ * Where start-up and per-request time go (levers, no targets): a fresh node process imports the
+ * pieces of dist/ one after another and times each step (cumulative: a step pays only for what the
+ * earlier ones did not load), then times the per-request McpServer factory of HTTP mode against
+ * the minimal server's. Medians over a few fresh processes.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { MinimalBuild } from './lib/minimal.js';
+import { childEnv, median, NODE, ROOT, spawnTracked, tail, withTimeout, type BenchOptions, type BenchRow } from './lib/util.js';
+
+function script(minimalFile: string): string {
+  const dist = (p: string) => JSON.stringify(pathToFileURL(join(ROOT, 'dist', p)).href);
+  return `
+const out = {};
+const rss = {};
+let t = performance.now();
+let m = process.memoryUsage().rss;
+const step = async (name, f) => { const r = await f(); const n = performance.now(); const mm = process.memoryUsage().rss; out[name] = n - t; rss[name] = (mm - m) / 1048576; t = n; m = mm; return r; };
+await step('zod', () => import('zod'));
+await step('@modelcontextprotocol/server', () => import('@modelcontextprotocol/server'));
+await step('@modelcontextprotocol/server/stdio', () => import('@modelcontextprotocol/server/stdio'));
+await step('pino', () => import('pino'));
+await step('undici', () => import('undici'));
+const cfg = await step('dist/config.js', () => import(${dist('config.js')}));
+await step('dist/tools/registry.js (every tool module)', () => import(${dist('tools/registry.js')}));
+const srv = await step('dist/server.js (rest of the server)', () => import(${dist('server.js')}));
+const rt = await step('dist/runtime.js + log.js', async () => [await import(${dist('runtime.js')}), await import(${dist('log.js')})]);
+const r = cfg.loadConfig([], { THRUK_BASE_URL: 'http://127.0.0.1:9/thruk', THRUK_API_KEY: 'bench', LOG_LEVEL: 'silent' });
+const log = rt[1].createLogger('silent');
+const runtime = rt[0].createRuntime(r.config, log);
+const factory = await step('createServerFactory (tool JSON Schemas)', () => srv.createServerFactory({ config: r.config, thruk: runtime.thruk, log, version: '0' }));
+await step('first McpServer from the factory', () => factory());
+const sim = await step('demo: import dist/sim/index.js', () => import(${dist('sim/index.js')}));
+await step('demo: createSimulator(25 hosts)', () => sim.createSimulator({ hosts: 25 }));
+const N = 300;
+let s = performance.now();
+for (let i = 0; i < N; i++) factory();
+out['per-request factory (HTTP mode), each'] = (performance.now() - s) / N;
+const { McpServer } = await import('@modelcontextprotocol/server');
+const promptsMod = await import(${dist('prompts.js')});
+const resourcesMod = await import(${dist('resources.js')});
+const namesMod = await import(${dist('names.js')});
+const nc = new namesMod.NameCache(runtime.thruk, Date.now);
+const bare = () => new McpServer({ name: 'x', version: '1' }, { capabilities: { resources: {}, prompts: {}, completions: {} } });
+const each = (f) => { for (let i = 0; i < 50; i++) f(); const s0 = performance.now(); for (let i = 0; i < N; i++) f(); return (performance.now() - s0) / N; };
+const bareMs = each(bare);
+out['  of which registerPrompts (8 prompts, zod schemas built per server), each'] = each(() => promptsMod.registerPrompts(bare(), { names: nc, offered: new Set() })) - bareMs;
+out['  of which registerResources, each'] = each(() => resourcesMod.registerResources(bare(), nc, () => ({}))) - bareMs;
+const mini = await import(${JSON.stringify(pathToFileURL(minimalFile).href)});
+mini.minimalServer();
+s = performance.now();
+for (let i = 0; i < N; i++) mini.minimalServer();
+out['minimal server factory, each'] = (performance.now() - s) / N;
+out['process uptime at the end'] = process.uptime() * 1000;
+out['RSS at the end (MB)'] = process.memoryUsage().rss / 1048576;
+process.stdout.write(JSON.stringify({ out, rss }));
+await runtime.close();
+process.exit(0);
+`;
+}
+
+export async function startup(o: BenchOptions, minimal: MinimalBuild): Promise<BenchRow[]> {
+  const runs = o.smoke ? 1 : 5;
+  const file = join(minimal.file, '..', 'startup-profile.mjs');
+  writeFileSync(file, script(minimal.file));
+  const samples: Array<Record<string, number>> = [];
+  const rss: Array<Record<string, number>> = [];
+  for (let i = 0; i < runs; i++) {
+    const child = spawnTracked(NODE, [file], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
+    const out = tail(child.stdout, 100_000);
+    const err = tail(child.stderr);
+    const code = await withTimeout(new Promise<number | null>((r) => child.once('exit', (c) => r(c))), 60_000, 'start-up profile');
+    if (code !== 0) throw new Error(`start-up profile failed (${code}): ${err()}`);
+    const got = JSON.parse(out()) as { out: Record<string, number>; rss: Record<string, number> };
+    samples.push(got.out);
+    rss.push(got.rss);
+  }
+  const keys = Object.keys(samples[0] ?? {});
+  return keys.map((k, i) => {
+    const grew = rss.map((s) => s[k]).filter((x): x is number => x !== undefined);
+    const mb = k.startsWith('RSS');
+    return {
+      id: `startup.${i}`, group: 'start-up breakdown (levers, no target)', metric: k, value: median(samples.map((s) => s[k] ?? Number.NaN)), unit: mb ? 'MB' : 'ms',
+      note: `median of ${runs} fresh processes${k.includes('each') || mb ? '' : '; cumulative, in this order'}${grew.length > 0 ? `; RSS +${median(grew).toFixed(1)} MB` : ''}`,
+    };
+  });
+}
