@@ -5,24 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSimulator, type LogQuirks } from '../src/sim/index.js';
-import { connect, demoConfig, ERAS, type Harness } from './helpers/harness.js';
+import { connect, demoConfig, ERAS, rest, post, type Harness } from './helpers/harness.js';
 
 const KEY = demoConfig().thruk.apiKey;
 
-async function rest(h: Harness, path: string, params: Record<string, string> = {}): Promise<any> {
-  const url = new URL(`http://sim.invalid/demo/thruk/r${path}`);
-  for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
-  const res = await h.sim.fetch(new Request(url, { headers: { 'X-Thruk-Auth-Key': KEY } }));
-  assert.equal(res.status, 200, `${path} → ${res.status}`);
-  return res.json();
-}
 
-async function post(h: Harness, path: string, body: Record<string, unknown>): Promise<void> {
-  const res = await h.sim.fetch(new Request(`http://sim.invalid/demo/thruk/r${path}`, {
-    method: 'POST', headers: { 'X-Thruk-Auth-Key': KEY, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  }));
-  assert.equal(res.status, 200, `${path} → ${res.status}`);
-}
 
 /** Same clock and commands on both simulators: web-04 flaps, dist-switch-02 goes DOWN and its children UNREACHABLE. */
 async function scenario(quirks: LogQuirks, era: 'modern' | 'legacy', t0: number): Promise<Harness> {

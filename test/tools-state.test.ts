@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { allTools } from '../src/tools/registry.js';
-import { connect, ERAS, type Harness } from './helpers/harness.js';
+import { connect, ERAS, rest, type Harness } from './helpers/harness.js';
 
-/** Ask the simulator directly (the ground truth our tools must agree with). */
-async function rest(h: Harness, path: string, params: Record<string, string> = {}): Promise<any> {
-  const url = new URL(`http://sim.invalid/demo/thruk/r${path}`);
-  for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
-  const res = await h.sim.fetch(new Request(url, { headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey } }));
-  assert.equal(res.status, 200, `${path} → ${res.status}`);
-  return res.json();
-}
 
 for (const era of ERAS) {
   describe(`state toolset over the ${era} protocol era`, () => {

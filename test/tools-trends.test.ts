@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
-import { connect, demoConfig, ERAS, type Harness } from './helpers/harness.js';
+import { connect, demoConfig, ERAS, rest, post, type Harness } from './helpers/harness.js';
 
 const KEY = demoConfig().thruk.apiKey;
 
-/** The simulator's own REST answer: the ground truth. */
-async function rest(h: Harness, path: string, params: Record<string, string> = {}): Promise<any> {
-  const url = new URL(`http://sim.invalid/demo/thruk/r${path}`);
-  for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
-  const res = await h.sim.fetch(new Request(url, { headers: { 'X-Thruk-Auth-Key': KEY } }));
-  assert.equal(res.status, 200, `${path} → ${res.status}`);
-  return res.json();
-}
 
-async function post(h: Harness, path: string, body: Record<string, unknown>): Promise<void> {
-  const res = await h.sim.fetch(new Request(`http://sim.invalid/demo/thruk/r${path}`, {
-    method: 'POST', headers: { 'X-Thruk-Auth-Key': KEY, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  }));
-  assert.equal(res.status, 200, `${path} → ${res.status}`);
-}
 
 /**
  * A simulator whose clock can be put back, so passive check results land at chosen times:

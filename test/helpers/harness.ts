@@ -77,3 +77,11 @@ export async function rest(h: Pick<Harness, 'sim' | 'config'>, path: string, par
   if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
   return res.json();
 }
+
+/** POSTs a command (JSON body) to the simulator directly, e.g. to stage events for a test. */
+export async function post(h: Pick<Harness, 'sim' | 'config'>, path: string, body: Record<string, unknown>): Promise<void> {
+  const res = await h.sim.fetch(new Request(`http://sim.invalid/demo/thruk/r${path}`, {
+    method: 'POST', headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  }));
+  if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quoteQ } from '../../thruk/q.js';
 import { defineTool, ToolInputError, type ToolDef } from '../define.js';
 import { cell, hostStateName, serviceStateName } from '../format.js';
 import {
@@ -58,7 +59,7 @@ function listGroups(kind: 'hostgroups' | 'servicegroups'): ToolDef {
         } catch {
           throw new ToolInputError(`name: '${args.name}' is not a valid regular expression.`);
         }
-        filterParams.push(['q', `(name ~~ ${quoteForQ(args.name)} or alias ~~ ${quoteForQ(args.name)})`]);
+        filterParams.push(['q', `(name ~~ ${quoteQ('name', args.name)} or alias ~~ ${quoteQ('name', args.name)})`]);
       }
       const all = await getRows(ctx, `/${kind}`, query(filterParams, { sort: args.sort, columns: cols.list?.join(',') }), parseBackends(args.backends));
       const now = ctx.now();
@@ -69,13 +70,6 @@ function listGroups(kind: 'hostgroups' | 'servicegroups'): ToolDef {
       return { data: { ...p.meta, rows: p.rows }, text: renderList(label, p.meta, header, p.lines) };
     },
   });
-}
-
-/** q has no escapes: a value is wrapped in whichever quote it does not contain. */
-function quoteForQ(v: string): string {
-  if (!v.includes('"')) return `"${v}"`;
-  if (!v.includes("'")) return `'${v}'`;
-  throw new ToolInputError(`name: a pattern containing both ' and " cannot be sent to Thruk; use . in place of one of them.`);
 }
 
 export const listHostgroups = listGroups('hostgroups');
