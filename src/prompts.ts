@@ -36,13 +36,25 @@ function withStep(text: string, c: string | undefined): Step {
 
 const str = (d: string) => z.string().describe(d);
 
-export function registerPrompts(server: McpServer, deps: PromptDeps): void {
+/** One prompt's registration, with its argument schemas already built. */
+type PromptDef = (server: McpServer) => void;
+
+function prompt<A extends z.ZodObject>(name: string, config: { title: string; description: string; argsSchema: A }, cb: (args: z.output<A>) => GetPromptResult): PromptDef {
+  return (server) => server.registerPrompt(name, config, cb as never);
+}
+
+/**
+ * Builds the prompts once per process (their zod schemas and completions are not cheap); each
+ * per-request server then only registers the ready definitions.
+ */
+export function promptDefinitions(deps: PromptDeps): readonly PromptDef[] {
+  const defs: PromptDef[] = [];
   const o = deps.offered;
   const host = (d: string) => completable(str(d), (v) => complete(deps.names, 'hosts', v));
   const hostgroup = (d: string) => completable(str(d), (v) => complete(deps.names, 'hostgroups', v));
   const service = (d: string) => completable(str(d), (v, c) => complete(deps.names, 'services', v, c?.arguments?.host));
 
-  server.registerPrompt('investigate_alert', {
+  defs.push(prompt('investigate_alert', {
     title: 'Investigate an alert',
     description: 'Step-by-step investigation of a host or service alert, read-only until the user decides.',
     argsSchema: z.object({ host: host('Host name'), service: service('Service description (optional)').optional() }),
@@ -58,9 +70,9 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
       withStep('Downtimes: {}.', call(o, 'thruk_list_downtimes', { filter: f, active_only: false })),
       'Give the most likely causes, ranked, with the evidence for each, and what to check next.',
     ], 'Do not acknowledge, recheck or schedule anything unless the user explicitly asks for it.');
-  });
+  }));
 
-  server.registerPrompt('schedule_maintenance', {
+  defs.push(prompt('schedule_maintenance', {
     title: 'Schedule maintenance',
     description: 'Plan a downtime: confirm the target, show what is impacted, ask, then schedule and verify.',
     argsSchema: z.object({
@@ -83,9 +95,9 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
       'Show the user exactly what will be put into downtime (objects, start and end in their time zone) and ask for confirmation.',
       canWrite ? `Only after a clear yes, call ${write} (use dry_run first if offered), then verify with thruk_list_downtimes.` : 'This server does not offer the downtime write tools (read-only or not enabled): give the user the exact plan to apply in Thruk instead.',
     ], 'Never schedule anything without the user\'s explicit confirmation.');
-  });
+  }));
 
-  server.registerPrompt('diagnose_flapping', {
+  defs.push(prompt('diagnose_flapping', {
     title: 'Diagnose flapping',
     description: 'Why does this service flap, and how to stop it.',
     argsSchema: z.object({ host: host('Host name'), service: service('Service description') }),
@@ -98,9 +110,9 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
       withStep('The measured values against the thresholds: {}.', call(o, 'thruk_get_perfdata', { host: h, service: s })),
       'Explain the likely cause (threshold too tight, unstable network, resource pressure…) and propose concrete tuning (thresholds, check/retry intervals, flap thresholds).',
     ], 'Read-only: suggest changes, do not make them.');
-  });
+  }));
 
-  server.registerPrompt('daily_health_report', {
+  defs.push(prompt('daily_health_report', {
     title: 'Daily health report',
     description: 'A short read-only health report of the estate or one host group.',
     argsSchema: z.object({ hostgroup: hostgroup('Host group to scope the report (optional)').optional() }),
@@ -111,9 +123,9 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
     withStep('The oldest open problems: {}.', call(o, 'thruk_oldest_problems', { limit: 10, ...scopeFilter(g) })),
     withStep('The noisiest hosts: {}.', call(o, 'thruk_top_noisy_hosts', { limit: 5, ...scopeFilter(g) })),
     withStep('The noisiest services: {}.', call(o, 'thruk_top_noisy_services', { limit: 5, ...scopeFilter(g) })),
-  ], 'Keep it to one screen: headline status, top risks, and what needs an owner today. Read-only.'));
+  ], 'Keep it to one screen: headline status, top risks, and what needs an owner today. Read-only.')));
 
-  server.registerPrompt('incident_triage', {
+  defs.push(prompt('incident_triage', {
     title: 'Incident triage',
     description: 'Is this one outage or many, what is the common cause, and what to do first.',
     argsSchema: z.object({ hostgroup: hostgroup('Host group to focus on (optional)').optional() }),
@@ -124,9 +136,9 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
     withStep('Common cause by topology: {}.', call(o, 'thruk_root_cause', scopeFilter(g))),
     withStep('Longest-standing problems: {}.', call(o, 'thruk_oldest_problems', scopeFilter(g))),
     withStep('Anything critical nobody has acknowledged: {}.', call(o, 'thruk_unacked_critical', { threshold_minutes: 0, ...scopeFilter(g) })),
-  ], 'Conclude with: severity, one outage or many (and the common cause), and an ordered action list.'));
+  ], 'Conclude with: severity, one outage or many (and the common cause), and an ordered action list.')));
 
-  server.registerPrompt('capacity_review', {
+  defs.push(prompt('capacity_review', {
     title: 'Capacity review',
     description: 'Which metrics are close to their thresholds (disks, memory, load…).',
     argsSchema: z.object({
@@ -140,9 +152,9 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
       withStep('Context for the affected services: {}.', call(o, 'thruk_perfdata_snapshot', scopeFilter(g))),
       'Rank the at-risk metrics by urgency, with value, threshold and unit, and say what to do about the top ones.',
     ], 'Read-only.');
-  });
+  }));
 
-  server.registerPrompt('sla_report', {
+  defs.push(prompt('sla_report', {
     title: 'SLA report',
     description: 'Availability of a host, service or host group against 99.9 %.',
     argsSchema: z.object({
@@ -159,9 +171,9 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
       withStep('Availability numbers: {}.', c),
       'Separate planned (scheduled downtime) from unplanned outage time, state the percentage, and give a pass/fail verdict against 99.9 %.',
     ], 'Read-only.');
-  });
+  }));
 
-  server.registerPrompt('noise_review', {
+  defs.push(prompt('noise_review', {
     title: 'Noise review',
     description: 'Which checks are noisy or flapping, and what to tune.',
     argsSchema: z.object({ since: str('Start of the window, e.g. -24h or -7d (default -24h)').optional() }),
@@ -172,5 +184,10 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
     withStep('Recurring problems: {}.', call(o, 'thruk_recurring_problems', { since })),
     withStep('When alerts happen: {}.', call(o, 'thruk_alert_heatmap', { since })),
     'Propose concrete tuning (thresholds, retries, dependencies, flap detection, notification delays), most impactful first.',
-  ], 'Read-only.'));
+  ], 'Read-only.')));
+  return defs;
+}
+
+export function registerPrompts(server: McpServer, defs: readonly PromptDef[]): void {
+  for (const d of defs) d(server);
 }

@@ -3,7 +3,7 @@ import { createAuditSink } from './audit.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { NameCache } from './names.js';
-import { registerPrompts } from './prompts.js';
+import { promptDefinitions, registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import type { ThrukClient } from './thruk/client.js';
 import { callTool, errorResult, toMcpTool, type McpToolEntry } from './tools/adapter.js';
@@ -28,10 +28,11 @@ interface View {
   readonly byName: ReadonlyMap<string, ToolDef>;
   readonly listing: readonly McpToolEntry[];
   readonly outputSchemas: ReadonlyMap<string, McpToolEntry['outputSchema']>;
-  readonly offeredNames: ReadonlySet<string>;
+  /** The prompts, built once: they only suggest tools of this view. */
+  readonly prompts: ReturnType<typeof promptDefinitions>;
 }
 
-function viewOf(tools: readonly ToolDef[], config: Config): View {
+function viewOf(tools: readonly ToolDef[], config: Config, names: NameCache): View {
   const offered = selectTools(tools, config);
   const listing = offered.map((t) => toMcpTool(t, config.readOnly));
   return {
@@ -40,7 +41,7 @@ function viewOf(tools: readonly ToolDef[], config: Config): View {
     byName: new Map(offered.map((t) => [t.name, t])),
     listing,
     outputSchemas: new Map(listing.map((t) => [t.name, t.outputSchema])),
-    offeredNames: new Set(offered.map((t) => t.name)),
+    prompts: promptDefinitions({ names, offered: new Set(offered.map((t) => t.name)) }),
   };
 }
 
@@ -54,13 +55,13 @@ const INSTRUCTIONS =
  */
 export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext) => McpServer {
   const tools = deps.tools ?? allTools();
-  const full = viewOf(tools, deps.config);
+  const names = new NameCache(deps.thruk, deps.now ?? Date.now);
+  const full = viewOf(tools, deps.config, names);
   // An HTTP caller without the write scope gets exactly the read-only mode's view of the tools.
-  const limited = deps.config.readOnly ? full : viewOf(tools, { ...deps.config, readOnly: true });
+  const limited = deps.config.readOnly ? full : viewOf(tools, { ...deps.config, readOnly: true }, names);
   const writeScope = deps.config.http.auth.writeScope;
   const audit = createAuditSink(deps.config, deps.log);
   const now = deps.now ?? Date.now;
-  const names = new NameCache(deps.thruk, now);
   const toolCtx = (config: Config, server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number, http?: Request): ToolContext => ({
     thruk: deps.thruk,
     config,
@@ -110,7 +111,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
       }
     });
     registerResources(server, names, (ctx) => toolCtx(view.config, server, ctx, {}));
-    registerPrompts(server, { names, offered: view.offeredNames });
+    registerPrompts(server, view.prompts);
     return server;
   };
 }
