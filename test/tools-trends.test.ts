@@ -13,11 +13,12 @@ const KEY = demoConfig().thruk.apiKey;
  */
 async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: number }> {
   const t0 = Math.floor(Date.now() / 1000);
-  let offset = 0;
-  const sim = createSimulator({ apiKey: KEY, now: () => Date.now() + offset * 1000 });
+  // The clock is pinned while events are staged: deriving it from Date.now() could slip a second.
+  let pinned: number | undefined;
+  const sim = createSimulator({ apiKey: KEY, now: () => (pinned !== undefined ? pinned * 1000 : Date.now()) });
   const h = await connect({ era, simulator: sim });
   const at = async (t: number, host: string, state: number): Promise<void> => {
-    offset = t - Math.floor(Date.now() / 1000);
+    pinned = t;
     await post(h, `/hosts/${host}/cmd/process_host_check_result`, { plugin_state: state, plugin_output: state === 0 ? 'UP' : 'DOWN' });
   };
   for (let i = 0; i < 220; i++) await at(t0 - 3600 + i * 2, 'web-04', i % 2 === 0 ? 1 : 0);
@@ -26,7 +27,7 @@ async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: num
   await at(t0 - 1200, 'web-03', 1);
   await at(t0 - 900, 'web-03', 0);
   await at(t0 - 300, 'web-03', 1);
-  offset = 0;
+  pinned = undefined;
   return { h, t0 };
 }
 

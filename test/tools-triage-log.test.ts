@@ -17,11 +17,12 @@ const epoch = (s: string): number => Date.parse(s) / 1000;
  */
 async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: number; children: string[] }> {
   const t0 = Math.floor(Date.now() / 1000);
-  let offset = 0;
-  const sim = createSimulator({ apiKey: KEY, now: () => Date.now() + offset * 1000 });
+  // The clock is pinned while events are staged: deriving it from Date.now() could slip a second.
+  let pinned: number | undefined;
+  const sim = createSimulator({ apiKey: KEY, now: () => (pinned !== undefined ? pinned * 1000 : Date.now()) });
   const h = await connect({ era, simulator: sim });
   const at = async (t: number, host: string, state: number): Promise<void> => {
-    offset = t - Math.floor(Date.now() / 1000);
+    pinned = t;
     await post(h, `/hosts/${host}/cmd/process_host_check_result`, { plugin_state: state, plugin_output: ['UP', 'DOWN', 'UNREACHABLE'][state] ?? '' });
   };
   for (let i = 0; i < 220; i++) await at(t0 - 3600 + i * 2, 'web-04', i % 2 === 0 ? 1 : 0);
@@ -30,7 +31,7 @@ async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: num
   await at(t0 - 2400, 'dist-switch-02', 1);
   let i = 0;
   for (const c of children) if (c !== 'win-app-01') await at(t0 - 2395 + 5 * i++, c, 2);
-  offset = 0;
+  pinned = undefined;
   return { h, t0, children };
 }
 
