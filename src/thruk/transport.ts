@@ -5,8 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, request } from 'undici';
+import type * as UndiciModule from 'undici';
 import type { Dispatcher } from 'undici';
 import { abortReason } from './semaphore.js';
 import { describeNetworkCode, errorCode, errorDetail, networkError, timeoutError } from './errors.js';
@@ -59,11 +58,13 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
   return out;
 }
 
-function buildDispatcher(opts: UndiciSendOptions): Dispatcher {
+type Undici = typeof UndiciModule;
+
+function buildDispatcher(undici: Undici, rootCertificates: readonly string[], opts: UndiciSendOptions, ca: string | undefined): Dispatcher {
   const tls = {
     // A CA file adds trust to Node's bundled roots instead of replacing them, so a public proxy
     // and an internally signed Thruk can be reached with one setting.
-    ...(opts.caFile !== undefined ? { ca: [...rootCertificates, readCa(opts.caFile)] } : {}),
+    ...(ca !== undefined ? { ca: [...rootCertificates, ca] } : {}),
     rejectUnauthorized: opts.insecure !== true,
   };
   const common = {
@@ -77,7 +78,7 @@ function buildDispatcher(opts: UndiciSendOptions): Dispatcher {
   if (p !== undefined && (nonEmpty(p.httpProxy) || nonEmpty(p.httpsProxy))) {
     // Empty strings (not undefined) keep EnvHttpProxyAgent from falling back to process.env.
     // The CA bundle also applies to an https:// proxy: corporate proxies share the internal CA.
-    return new EnvHttpProxyAgent({
+    return new undici.EnvHttpProxyAgent({
       ...common,
       requestTls: tls,
       proxyTls: tls,
@@ -86,7 +87,7 @@ function buildDispatcher(opts: UndiciSendOptions): Dispatcher {
       noProxy: p.noProxy ?? '',
     });
   }
-  return new Agent(common);
+  return new undici.Agent(common);
 }
 
 function readCa(file: string): string {
@@ -101,9 +102,21 @@ function nonEmpty(s: string | undefined): boolean {
   return s !== undefined && s.trim() !== '';
 }
 
+/**
+ * undici (and node:tls) cost ~70 ms and ~9 MB at start-up, so they load with the first request:
+ * a server that only answers tools/list never pays for them. The CA file is still read here, so a
+ * bad THRUK_CA_FILE fails at start-up rather than on the first call.
+ */
 export function undiciSend(opts: UndiciSendOptions): { send: HttpSend; close(): Promise<void> } {
-  const dispatcher = buildDispatcher(opts);
+  const ca = opts.caFile !== undefined ? readCa(opts.caFile) : undefined;
+  let loaded: Promise<{ request: Undici['request']; dispatcher: Dispatcher }> | undefined;
+  const load = () =>
+    (loaded ??= Promise.all([import('undici'), import('node:tls')]).then(([undici, tls]) => ({
+      request: undici.request,
+      dispatcher: buildDispatcher(undici, tls.rootCertificates, opts, ca),
+    })));
   const send: HttpSend = async (req) => {
+    const { request, dispatcher } = await load();
     try {
       const res = await request(req.url, {
         dispatcher,
@@ -123,7 +136,7 @@ export function undiciSend(opts: UndiciSendOptions): { send: HttpSend; close(): 
       throw networkError(init, code, describeNetworkCode(code, errorDetail(e)));
     }
   };
-  return { send, close: () => dispatcher.close() };
+  return { send, close: async () => (loaded !== undefined ? (await loaded).dispatcher.close() : undefined) };
 }
 
 function safePath(url: string): string {
