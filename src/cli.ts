@@ -6,8 +6,8 @@ import { createLogger, type Logger } from './log.js';
 import { createRuntime } from './runtime.js';
 import { createServerFactory } from './server.js';
 import { fetchHandlerSend, type HttpSend } from './thruk/client.js';
-import { callCommand, doctorCommand, parseKeyValues, toolsCommand } from './subcommands.js';
-import { unknownToolsets } from './tools/registry.js';
+import { defaultToolSource } from './tools/published.js';
+import { unknownToolsets } from './tools/selection.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -82,7 +82,8 @@ async function main(): Promise<void> {
   if (result.action !== 'serve') return;
   const { config } = result;
   const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) };
-  if (inv.command === 'tools') process.exit(toolsCommand(config, inv.jsonOut, io));
+  // The subcommands load every tool module up front; serving loads tool code on the first call.
+  if (inv.command === 'tools') process.exit((await import('./subcommands.js')).toolsCommand(config, inv.jsonOut, io));
   const log = createLogger(inv.command === 'serve' ? config.logLevel : 'warn');
   // A call abandoned by its client can leave a rejected promise behind inside the SDK; one caller's
   // hang-up must never take the server down for everyone else.
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
   const metrics = config.mode === 'http' && inv.command === 'serve' ? (await import('./metrics.js')).createMetrics() : undefined;
   const runtime = createRuntime(config, log, send, metrics !== undefined ? { onThrukRequest: (i) => metrics.thrukRequest(i) } : {});
   if (inv.command === 'doctor' || inv.command === 'call') {
+    const { callCommand, doctorCommand, parseKeyValues } = await import('./subcommands.js');
     let code: number;
     if (inv.command === 'doctor') code = await doctorCommand({ config, thruk: runtime.thruk }, io);
     else {
@@ -112,7 +114,8 @@ async function main(): Promise<void> {
     await runtime.close();
     process.exit(code);
   }
-  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: version(), ...(metrics !== undefined ? { onToolCall: (t: string) => metrics.startToolCall(t) } : {}) });
+  const tools = await defaultToolSource();
+  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: version(), tools, ...(metrics !== undefined ? { onToolCall: (t: string) => metrics.startToolCall(t) } : {}) });
 
   const stops: Array<() => Promise<void>> = [];
   let stopping = false;

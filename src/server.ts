@@ -6,9 +6,10 @@ import { NameCache } from './names.js';
 import { promptDefinitions, registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import type { ThrukClient } from './thruk/client.js';
-import { callTool, errorResult, toMcpTool, type McpToolEntry } from './tools/adapter.js';
+import { callTool, errorResult, type McpToolEntry } from './tools/adapter.js';
 import type { Interaction, ToolContext, ToolDef } from './tools/define.js';
-import { allTools, refusalText, scopeRefusalText, selectTools } from './tools/registry.js';
+import { toolSourceOf, type ToolSource } from './tools/published.js';
+import { refusalText, scopeRefusalText, selectTools, type ToolMeta } from './tools/selection.js';
 
 export interface ServerDeps {
   readonly config: Config;
@@ -16,32 +17,36 @@ export interface ServerDeps {
   readonly log: Logger;
   readonly version: string;
   readonly now?: () => number;
-  /** Overrides the registry (tests register extra tools, e.g. a write tool for audit checks). */
-  readonly tools?: readonly ToolDef[];
+  /**
+   * The tools: definitions in memory (tests: allTools(), plus extra tools), or a source that
+   * publishes a prebuilt tools/list and loads the tool code on the first call (the CLI).
+   */
+  readonly tools: readonly ToolDef[] | ToolSource;
   /** Metrics seam: called as a tools/call starts; the returned function gets its outcome. */
   readonly onToolCall?: (tool: string) => (outcome: 'ok' | 'error' | 'refused' | 'input_required' | 'exception') => void;
 }
 
 interface View {
   readonly config: Config;
-  readonly offered: readonly ToolDef[];
-  readonly byName: ReadonlyMap<string, ToolDef>;
+  readonly offered: readonly ToolMeta[];
+  readonly offeredNames: ReadonlySet<string>;
   readonly listing: readonly McpToolEntry[];
   readonly outputSchemas: ReadonlyMap<string, McpToolEntry['outputSchema']>;
   /** The prompts, built once: they only suggest tools of this view. */
   readonly prompts: ReturnType<typeof promptDefinitions>;
 }
 
-function viewOf(tools: readonly ToolDef[], config: Config, names: NameCache): View {
-  const offered = selectTools(tools, config);
-  const listing = offered.map((t) => toMcpTool(t, config.readOnly));
+function viewOf(source: ToolSource, config: Config, names: NameCache): View {
+  const offered = selectTools(source.metas, config);
+  const listing = offered.map((t) => source.entry(t.name, config.readOnly));
+  const offeredNames = new Set(offered.map((t) => t.name));
   return {
     config,
     offered,
-    byName: new Map(offered.map((t) => [t.name, t])),
+    offeredNames,
     listing,
     outputSchemas: new Map(listing.map((t) => [t.name, t.outputSchema])),
-    prompts: promptDefinitions({ names, offered: new Set(offered.map((t) => t.name)) }),
+    prompts: promptDefinitions({ names, offered: offeredNames }),
   };
 }
 
@@ -54,11 +59,12 @@ const INSTRUCTIONS =
  * itself only wires two handlers.
  */
 export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext) => McpServer {
-  const tools = deps.tools ?? allTools();
+  const source = 'defs' in deps.tools ? deps.tools : toolSourceOf(deps.tools);
+  const tools = source.metas;
   const names = new NameCache(deps.thruk, deps.now ?? Date.now);
-  const full = viewOf(tools, deps.config, names);
+  const full = viewOf(source, deps.config, names);
   // An HTTP caller without the write scope gets exactly the read-only mode's view of the tools.
-  const limited = deps.config.readOnly ? full : viewOf(tools, { ...deps.config, readOnly: true }, names);
+  const limited = deps.config.readOnly ? full : viewOf(source, { ...deps.config, readOnly: true }, names);
   const writeScope = deps.config.http.auth.writeScope;
   const audit = createAuditSink(deps.config, deps.log);
   const now = deps.now ?? Date.now;
@@ -88,16 +94,17 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
     low.setRequestHandler('tools/list', () => ({ tools: [...view.listing] }));
     low.setRequestHandler('tools/call', async (request, ctx: ServerContext) => {
       const name = request.params.name;
-      const def = view.byName.get(name);
-      if (def === undefined) {
+      if (!view.offeredNames.has(name)) {
         deps.onToolCall?.(tools.some((t) => t.name === name) ? name : '(unknown)')('refused');
-        if (view !== full && full.byName.has(name)) return errorResult(scopeRefusalText(name, writeScope));
+        if (view !== full && full.offeredNames.has(name)) return errorResult(scopeRefusalText(name, writeScope));
         return errorResult(refusalText(name, tools, view.offered, view.config));
       }
       const done = deps.onToolCall?.(name);
       // Who asked goes into the audit line of a write (a token label or the JWT's client, never the token).
       const details: Record<string, unknown> = authInfo !== undefined ? { caller: authInfo.clientId } : {};
       try {
+        // Offered names come from the same source, so the definition is there once the code is loaded.
+        const def = (await source.defs()).get(name) as ToolDef;
         const result = await callTool(def, request.params.arguments, { ctx: toolCtx(view.config, server, ctx, details, request.params._meta?.progressToken, httpRequest), audit, details });
         if (result.resultType === 'input_required') {
           done?.('input_required');

@@ -4,6 +4,7 @@ import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { createLogger } from '../src/log.js';
 import { createRuntime } from '../src/runtime.js';
 import { createServerFactory } from '../src/server.js';
+import { allTools } from '../src/tools/registry.js';
 import { createSimulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
 import { demoConfig } from './helpers/config.js';
@@ -138,7 +139,7 @@ describe('confirmation through the client (elicitation / input_required)', () =>
     const sim = createSimulator({ sites: ['north', 'south'] });
     const log = createLogger('silent');
     const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
-    const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't' });
+    const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools: allTools() });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await factory().connect(serverSide);
     const asked: string[] = [];

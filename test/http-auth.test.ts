@@ -8,6 +8,7 @@ import { parseTokens } from '../src/config-http.js';
 import { createLogger } from '../src/log.js';
 import { createRuntime } from '../src/runtime.js';
 import { createServerFactory } from '../src/server.js';
+import { allTools } from '../src/tools/registry.js';
 import { createSimulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
 import { createAuthenticator } from '../src/transports/auth.js';
@@ -62,7 +63,7 @@ describe('HTTP auth: static tokens and OAuth resource server', () => {
     const log = createLogger('debug', { write: (s: string) => logs.push(s) });
     const sim = createSimulator({ apiKey: config.thruk.apiKey });
     const runtime = createRuntime(config, log, fetchHandlerSend((r) => sim.fetch(r)));
-    const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't' });
+    const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools: allTools() });
     app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(config.http.auth, log) }, log);
     close = async () => {
       await app.close();

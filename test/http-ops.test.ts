@@ -8,6 +8,7 @@ import { createMetrics, type Metrics } from '../src/metrics.js';
 import { createReadiness } from '../src/readiness.js';
 import { createRuntime, type Runtime } from '../src/runtime.js';
 import { createServerFactory } from '../src/server.js';
+import { allTools } from '../src/tools/registry.js';
 import { createSimulator, type Simulator } from '../src/sim/index.js';
 import { fetchHandlerSend, ThrukClient } from '../src/thruk/client.js';
 import { createAuthenticator } from '../src/transports/auth.js';
@@ -35,7 +36,7 @@ describe('operational endpoints: /healthz, /readyz, /metrics', () => {
     // A probe client without retries keeps the 503 case fast; production uses the runtime's client.
     const probe = new ThrukClient({ baseUrl: config.thruk.baseUrl, apiKey: KEY, send: fetchHandlerSend((r) => sim.fetch(r)), retries: 0 });
     const readiness = createReadiness((signal) => probe.get('/thruk', { cache: false, signal }), { ttlMs: 0 });
-    const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't', onToolCall: (t) => metrics.startToolCall(t) });
+    const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools: allTools(), onToolCall: (t) => metrics.startToolCall(t) });
     app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(config.http.auth, log), metrics, readiness }, log);
   });
   after(async () => {

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createRuntime } from '../../src/runtime.js';
 import { createServerFactory } from '../../src/server.js';
+import { allTools } from '../../src/tools/registry.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { fetchHandlerSend, type HttpSend } from '../../src/thruk/client.js';
 import { createHttpApp, type HttpApp } from '../../src/transports/http.js';
@@ -41,7 +42,7 @@ export async function startInProc(opts: { config: Config; sim?: Simulator; send?
   const log = createLogger('silent');
   const send = opts.send ?? (opts.sim !== undefined ? fetchHandlerSend((req) => opts.sim!.fetch(req)) : undefined);
   const runtime = createRuntime(config, log, send);
-  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-bench' });
+  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-bench', tools: allTools() });
   const app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'] }, log);
   const client = new Client({ name: 'thruk-mcp-bench', version: '1' }, { versionNegotiation: { mode: 'auto' } });
   await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)) }));

@@ -6,9 +6,11 @@ export { demoConfig };
 import { createLogger } from '../../src/log.js';
 import { createRuntime } from '../../src/runtime.js';
 import { createServerFactory } from '../../src/server.js';
+import { allTools } from '../../src/tools/registry.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { fetchHandlerSend } from '../../src/thruk/client.js';
 import type { ToolDef } from '../../src/tools/define.js';
+import type { ToolSource } from '../../src/tools/published.js';
 import { createHttpApp } from '../../src/transports/http.js';
 
 export type Era = 'modern' | 'legacy';
@@ -34,13 +36,13 @@ export interface CallResult {
 /** How a test client answers an elicitation (its presence declares the capability). */
 export type Elicit = (params: { message: string; requestedSchema: unknown }) => { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> };
 
-export async function connect(opts: { era?: Era; config?: Partial<Config>; env?: Record<string, string>; sim?: SimulatorOptions; simulator?: Simulator; tools?: readonly ToolDef[]; elicit?: Elicit } = {}): Promise<Harness> {
+export async function connect(opts: { era?: Era; config?: Partial<Config>; env?: Record<string, string>; sim?: SimulatorOptions; simulator?: Simulator; tools?: readonly ToolDef[] | ToolSource; elicit?: Elicit } = {}): Promise<Harness> {
   const config = demoConfig(opts.config ?? {}, opts.env ?? {});
   const logs: string[] = [];
   const log = createLogger('info', { write: (s: string) => logs.push(s) });
   const sim = opts.simulator ?? createSimulator({ apiKey: config.thruk.apiKey, ...opts.sim });
   const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
-  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-test', now: () => Date.now(), ...(opts.tools ? { tools: opts.tools } : {}) });
+  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-test', now: () => Date.now(), tools: opts.tools ?? allTools() });
   const app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'] }, log);
   const client = new Client({ name: 'test', version: '1' }, {
     ...(opts.era === 'legacy' ? {} : { versionNegotiation: { mode: 'auto' as const } }),

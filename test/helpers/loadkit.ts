@@ -10,6 +10,7 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { createLogger } from '../../src/log.js';
 import { createRuntime } from '../../src/runtime.js';
 import { createServerFactory } from '../../src/server.js';
+import { allTools } from '../../src/tools/registry.js';
 import { createSimulator } from '../../src/sim/index.js';
 import { fetchHandlerSend } from '../../src/thruk/client.js';
 import { createHttpApp, startHttp } from '../../src/transports/http.js';
@@ -88,7 +89,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const log = createLogger('warn', { write: () => { logLines++; return true; } });
   const sim = createSimulator({ apiKey: config.thruk.apiKey });
   const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
-  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-load', now: () => Date.now() });
+  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-load', now: () => Date.now(), tools: allTools() });
   const app = createHttpApp(factory, { token: opts.token, allowedHosts: ['localhost', '127.0.0.1'] }, log);
   const agent = opts.transport === 'loopback' ? new Agent({ connections: opts.clients * 2 }) : undefined;
   const listener = opts.transport === 'loopback' ? await startHttp(app, config, log, 0) : undefined;

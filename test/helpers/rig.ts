@@ -8,6 +8,7 @@ import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createRuntime } from '../../src/runtime.js';
 import { createServerFactory } from '../../src/server.js';
+import { allTools } from '../../src/tools/registry.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { fetchHandlerSend, type HttpSend } from '../../src/thruk/client.js';
 import type { ToolDef } from '../../src/tools/define.js';
@@ -60,7 +61,7 @@ export async function rig(opts: RigOptions = {}): Promise<Rig> {
   const handler = opts.wrap ? opts.wrap(inner) : inner;
   const send = opts.send === 'network' ? undefined : (opts.send ?? fetchHandlerSend(handler));
   const runtime = createRuntime(config, log, send);
-  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-test', now: () => Date.now(), ...(opts.tools ? { tools: opts.tools } : {}) });
+  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-test', now: () => Date.now(), tools: opts.tools ?? allTools() });
   const app = createHttpApp(factory, { token: opts.token, allowedHosts: ['localhost'] }, log);
   const presented = opts.clientToken ?? opts.token;
   const client = new Client({ name: 'rig', version: '1' }, { versionNegotiation: { mode: 'auto' as const } });
