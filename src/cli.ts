@@ -14,12 +14,19 @@ function version(): string {
   return pkg.version;
 }
 
-/** The simulator is only loaded on the demo path (dynamic import keeps it out of normal start-up). */
-async function demoSend(config: Config, log: Logger): Promise<HttpSend> {
-  const { createSimulator } = await import('./sim/index.js');
-  const sim = createSimulator({ hosts: config.demoHosts, apiKey: config.thruk.apiKey });
+/**
+ * The simulator is only loaded on the demo path, and only with the first Thruk request (dynamic
+ * import): building the estate is not needed to answer initialize or tools/list.
+ */
+function demoSend(config: Config, log: Logger): HttpSend {
   log.warn({ hosts: config.demoHosts }, 'DEMO MODE: serving a simulated Thruk estate, not a real one');
-  return fetchHandlerSend((req) => sim.fetch(req));
+  let sim: Promise<HttpSend> | undefined;
+  const load = async () => {
+    const { createSimulator } = await import('./sim/index.js');
+    const s = createSimulator({ hosts: config.demoHosts, apiKey: config.thruk.apiKey });
+    return fetchHandlerSend((req) => s.fetch(req));
+  };
+  return async (req) => (await (sim ??= load()))(req);
 }
 
 const SUBCOMMANDS = new Set(['tools', 'call', 'doctor']);
@@ -94,7 +101,7 @@ async function main(): Promise<void> {
   if (badSets.length > 0) log.warn({ toolsets: badSets }, 'unknown toolsets ignored');
   if (!config.thruk.verifySsl) log.warn('THRUK_VERIFY_SSL=false: Thruk\'s TLS certificate is not verified');
 
-  const send = config.demo ? await demoSend(config, log) : undefined;
+  const send = config.demo ? demoSend(config, log) : undefined;
   const metrics = config.mode === 'http' && inv.command === 'serve' ? (await import('./metrics.js')).createMetrics() : undefined;
   const runtime = createRuntime(config, log, send, metrics !== undefined ? { onThrukRequest: (i) => metrics.thrukRequest(i) } : {});
   if (inv.command === 'doctor' || inv.command === 'call') {

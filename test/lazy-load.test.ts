@@ -107,11 +107,16 @@ void describe('lazy loading of the built binary', () => {
     assert.ok(loaded(called, /node_modules\/undici\//).length > 0, 'undici loads with the first Thruk request');
   });
 
-  void it('--demo loads the simulator, still no tool module before the first call', async () => {
-    const [, listed] = await session(dir, ['--demo'], {}, INIT);
-    assert.ok(listed !== undefined);
-    assert.ok(loaded(listed, /\/dist\/sim\//).length > 0);
+  void it('--demo builds the simulated estate with the first call, not at start-up, and never loads undici', async () => {
+    const [, listed, called] = await session(dir, ['--demo'], {}, [
+      ...INIT,
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'thruk_totals', arguments: {} } },
+    ]);
+    assert.ok(listed !== undefined && called !== undefined);
+    assert.deepEqual(loaded(listed, /\/dist\/sim\//), []);
     assert.deepEqual(loaded(listed, TOOL_MODULE), []);
-    assert.deepEqual(loaded(listed, /node_modules\/(?:undici|prom-client|jose)\//), []);
+    assert.ok(loaded(called, /\/dist\/sim\//).length > 0);
+    assert.ok(loaded(called, TOOL_MODULE).length > 0);
+    assert.deepEqual(loaded(called, /node_modules\/(?:undici|prom-client|jose)\//), []);
   });
 });
