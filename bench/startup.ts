@@ -1,7 +1,8 @@
 /**
  * Where start-up and per-request time go (levers, no targets): a fresh node process imports the
- * pieces of dist/ one after another and times each step (cumulative: a step pays only for what the
- * earlier ones did not load), then times the per-request McpServer factory of HTTP mode against
+ * pieces of dist/ one after another in the order the CLI does and times each step (cumulative: a step
+ * pays only for what the earlier ones did not load), then what loads later (undici, the tool modules)
+ * and what the prebuilt manifest spares, then times the per-request McpServer factory of HTTP mode against
  * the minimal server's. Medians over a few fresh processes.
  */
 import { writeFileSync } from 'node:fs';
@@ -22,16 +23,19 @@ await step('zod', () => import('zod'));
 await step('@modelcontextprotocol/server', () => import('@modelcontextprotocol/server'));
 await step('@modelcontextprotocol/server/stdio', () => import('@modelcontextprotocol/server/stdio'));
 await step('pino', () => import('pino'));
-await step('undici', () => import('undici'));
 const cfg = await step('dist/config.js', () => import(${dist('config.js')}));
-await step('dist/tools/registry.js (every tool module)', () => import(${dist('tools/registry.js')}));
-const srv = await step('dist/server.js (rest of the server)', () => import(${dist('server.js')}));
+const srv = await step('dist/server.js (server, prompts, resources, tool adapter)', () => import(${dist('server.js')}));
 const rt = await step('dist/runtime.js + log.js', async () => [await import(${dist('runtime.js')}), await import(${dist('log.js')})]);
 const r = cfg.loadConfig([], { THRUK_BASE_URL: 'http://127.0.0.1:9/thruk', THRUK_API_KEY: 'bench', LOG_LEVEL: 'silent' });
 const log = rt[1].createLogger('silent');
 const runtime = rt[0].createRuntime(r.config, log);
-const factory = await step('createServerFactory (tool JSON Schemas)', () => srv.createServerFactory({ config: r.config, thruk: runtime.thruk, log, version: '0' }));
+const published = await import(${dist('tools/published.js')});
+const tools = await step('tool source: the prebuilt tools/list manifest', () => published.defaultToolSource());
+const factory = await step('createServerFactory (from the manifest)', () => srv.createServerFactory({ config: r.config, thruk: runtime.thruk, log, version: '0', tools }));
 await step('first McpServer from the factory', () => factory());
+await step('on the first Thruk request: undici', () => import('undici'));
+const registry = await step('on the first tool call: dist/tools/registry.js (every tool module)', () => import(${dist('tools/registry.js')}));
+await step('without the manifest: zod → JSON Schema of every tool (both modes)', () => { const s = published.toolSourceOf(registry.allTools()); for (const m of s.metas) { s.entry(m.name, false); s.entry(m.name, true); } });
 const sim = await step('demo: import dist/sim/index.js', () => import(${dist('sim/index.js')}));
 await step('demo: createSimulator(25 hosts)', () => sim.createSimulator({ hosts: 25 }));
 const N = 300;
