@@ -79,7 +79,7 @@ function explanations(rows: readonly BenchRow[]): string[] {
       out.push(`${label} ${r.note ?? ''}`);
     } else if (r.id === 'scale.peak_rss') {
       const p = find(rows, 'scale.thruk_problems');
-      out.push(`${label} ${r.note ?? ''}. The peak comes from thruk_problems, which ${p?.note?.replace(/^[^;]*; /, '') ?? 'n/a'}: every problem row of the estate is fetched and parsed to list ${'≤'} 100 of them.`);
+      out.push(`${label} ${r.note ?? ''}. The peak comes from thruk_problems, which ${p?.note?.replace(/^[^;]*; /, '') ?? 'n/a'}: every problem is read (with the key columns only) to rank and count them, the full rows for the page alone.`);
     } else if (r.id.startsWith('scale.')) {
       out.push(`${label} ${r.note ?? ''}`);
     } else out.push(label);

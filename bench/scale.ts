@@ -23,7 +23,9 @@ interface CallFacts {
 function pulled(recs: readonly SimRecord[]): string {
   const rows = recs.reduce((s, r) => s + r.rows, 0);
   const mb = recs.reduce((s, r) => s + r.bytes, 0) / 1e6;
-  const what = recs.map((r) => `${r.path}${r.params.filter(([k]) => k !== 'columns').map(([k, v]) => ` ${k}=${v}`).join('')} → ${r.rows}`).join('; ');
+  // A page read names its rows in one long regex: clip it, the row count says enough.
+  const clip = (v: string) => (v.length > 60 ? `${v.slice(0, 57)}…` : v);
+  const what = recs.map((r) => `${r.path}${r.params.filter(([k]) => k !== 'columns').map(([k, v]) => ` ${k}=${clip(v)}`).join('')} → ${r.rows}`).join('; ');
   return `${recs.length} requests, ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(1)} MB (${what})`;
 }
 

@@ -88,7 +88,15 @@ export interface PageOptions {
  * until the text or the structured rows would pass the budget. Cuts are never silent.
  */
 export function page(all: readonly Row[], lines: (r: Row) => string, opts: PageOptions): { rows: Row[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
-  const slice = all.slice(opts.offset, opts.offset + opts.limit);
+  return pageSlice(all.slice(opts.offset, opts.offset + opts.limit), all.length, lines, opts);
+}
+
+/**
+ * page() for a caller that fetched only the rows of the page (`slice`, at most `limit` rows from
+ * `offset`) out of `total`: large result sets are ordered by their keys and only the page is read
+ * in full.
+ */
+export function pageSlice(slice: readonly Row[], total: number, lines: (r: Row) => string, opts: PageOptions): { rows: Row[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
   const rows: Row[] = [];
   const out: string[] = [];
   let textTokens = 200;
@@ -108,8 +116,8 @@ export function page(all: readonly Row[], lines: (r: Row) => string, opts: PageO
     out.push(line);
   }
   const end = opts.offset + rows.length;
-  const meta: Omit<ListOutput, 'rows'> = { total: all.length, offset: opts.offset, returned: rows.length };
-  if (end < all.length) meta.next_offset = end;
+  const meta: Omit<ListOutput, 'rows'> = { total, offset: opts.offset, returned: rows.length };
+  if (end < total) meta.next_offset = end;
   if (truncated) meta.truncated = true;
   return { rows, lines: out, meta };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { compileFilter, filterSchema, type FilterLeaf } from '../../thruk/filter.js';
 import { defineTool } from '../define.js';
 import { cell, duration, flag, hostStateName, iso, num, serviceStateName } from '../format.js';
-import { backendsArg, columnsArg, getRows, limitArg, offsetArg, page, pageFooter, parseBackends, parseColumns, query, type Row } from './common.js';
+import { backendsArg, columnsArg, getRows, limitArg, offsetArg, pageFooter, pageSlice, parseBackends, parseColumns, query, type Row } from './common.js';
 import { rewriteLeaves, stateScope } from './scope.js';
 
 const SERVICE_ONLY: ReadonlySet<string> = new Set(['description', 'servicegroup']);
@@ -10,6 +10,13 @@ const PROBLEM_FILTER_FIELDS = ['state', 'hostgroup', 'servicegroup', 'custom_var
 
 const HOST_COLS = ['name', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'peer_name'];
 const SVC_COLS = ['host_name', 'description', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'host_state', 'host_acknowledged', 'host_scheduled_downtime_depth', 'peer_name'];
+
+/**
+ * What ranking, counting and handling need. Every problem row of the estate is read with these
+ * only (a large estate has tens of thousands); the full columns are read for the page alone.
+ */
+const HOST_KEY_COLS = ['name', 'state', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'peer_name'];
+const SVC_KEY_COLS = ['host_name', 'description', 'state', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'host_state', 'host_acknowledged', 'host_scheduled_downtime_depth', 'peer_name'];
 
 /** Severity rank: DOWN and UNREACHABLE before services; CRITICAL and UNKNOWN before WARNING. */
 const HOST_RANK: Record<number, number> = { 1: 0, 2: 1 };
@@ -83,12 +90,41 @@ function toProblem(kind: 'host' | 'service', r: Row, nowMs: number, extraCols: r
   return p;
 }
 
+/** One problem as ranked and counted, before its full row is read. */
+interface ProblemKey {
+  readonly kind: 'host' | 'service';
+  readonly host: string;
+  readonly service?: string;
+  readonly peer: string;
+  readonly state: string;
+  readonly rank: number;
+  readonly lsc: number;
+  readonly handled?: string[];
+}
+
+function toKey(kind: 'host' | 'service', r: Row): ProblemKey {
+  const st = num(r.state);
+  const handled = kind === 'host' ? hostHandling(r) : serviceHandling(r);
+  return {
+    kind,
+    host: String(kind === 'host' ? r.name : r.host_name),
+    ...(kind === 'service' ? { service: String(r.description) } : {}),
+    peer: typeof r.peer_name === 'string' ? r.peer_name : '',
+    state: kind === 'host' ? hostStateName(st) : serviceStateName(st),
+    rank: kind === 'host' ? (HOST_RANK[st] ?? 1) : (SVC_RANK[st] ?? 4),
+    lsc: num(r.last_state_change),
+    ...(handled.length > 0 ? { handled } : {}),
+  };
+}
+
+const identity = (kind: string, host: string, service: string | undefined, peer: string) => `${kind}\u0000${peer}\u0000${host}\u0000${service ?? ''}`;
+
 function line(p: ProblemRow): string {
   const state = p.hard ? p.state : `${p.state} soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`;
   return [p.kind === 'host' ? 'host' : 'svc', p.host, p.service ?? '', state, p.duration_s !== undefined ? duration(p.duration_s) : '', (p.handled ?? []).join(','), cell(p.output, 160)].join(' | ');
 }
 
-function tally(rows: readonly ProblemRow[], kind: 'host' | 'service'): Record<string, number> {
+function tally(rows: ReadonlyArray<Pick<ProblemRow, 'kind' | 'state' | 'handled'>>, kind: 'host' | 'service'): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of rows) {
     if (r.kind !== kind) continue;
@@ -136,20 +172,28 @@ export const problems = defineTool({
       ? rewriteLeaves(args.filter, (l): FilterLeaf => (l.field === 'host' ? { ...l, field: 'name' } : l.field === 'host_custom_var' ? { ...l, field: 'custom_var' } : l), 'not a host field')
       : undefined;
     const base: Array<[string, string]> = [['state[ne]', '0'], ['has_been_checked', '1']];
-    const colList = (cols: string[]) => (extra === undefined ? cols.join(',') : [...new Set([...cols, ...extra])].join(','));
-    const [hostRows, svcRows] = await Promise.all([
+    // Ranking and counts need every problem, but only a few narrow columns of each.
+    const [hostKeys, svcKeys] = await Promise.all([
       hostsApply
-        ? getRows(ctx, '/hosts', query([...base, ...compileFilter('hosts', hostFilter).params], { columns: colList(HOST_COLS) }), backends)
+        ? getRows(ctx, '/hosts', query([...base, ...compileFilter('hosts', hostFilter).params], { columns: HOST_KEY_COLS.join(',') }), backends)
         : Promise.resolve([] as Row[]),
-      wantServices ? getRows(ctx, '/services', query([...base, ...compileFilter('services', args.filter).params], { columns: colList(SVC_COLS) }), backends) : Promise.resolve([] as Row[]),
+      wantServices ? getRows(ctx, '/services', query([...base, ...compileFilter('services', args.filter).params], { columns: SVC_KEY_COLS.join(',') }), backends) : Promise.resolve([] as Row[]),
     ]);
-    const now = ctx.now();
-    const all = [...hostRows.map((r) => toProblem('host', r, now, extra)), ...svcRows.map((r) => toProblem('service', r, now, extra))];
+    const all = [...hostKeys.map((r) => toKey('host', r)), ...svcKeys.map((r) => toKey('service', r))];
     all.sort((a, b) => a.rank - b.rank || b.lsc - a.lsc || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''));
-    const clean = all.map(({ rank: _r, lsc: _l, ...p }) => p);
-    const counts = { hosts: tally(clean, 'host'), services: tally(clean, 'service') };
-    const listed = args.include_handled ? [...clean.filter((p) => !p.handled), ...clean.filter((p) => p.handled)] : clean.filter((p) => !p.handled);
-    const pg = page(listed, (r) => line(r as unknown as ProblemRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
+    const counts = { hosts: tally(all, 'host'), services: tally(all, 'service') };
+    const listed = args.include_handled ? [...all.filter((p) => !p.handled), ...all.filter((p) => p.handled)] : all.filter((p) => !p.handled);
+    const slice = listed.slice(args.offset, args.offset + args.limit);
+    const full = await pageRows(ctx, slice, extra, backends);
+    const now = ctx.now();
+    const rows = slice.map((k) => {
+      const r = full.get(identity(k.kind, k.host, k.service, k.peer));
+      // Gone between the two reads (e.g. recovered): show what the first read saw.
+      const p = r !== undefined ? toProblem(k.kind, r, now, extra) : { ...toProblem(k.kind, keyRow(k), now, extra), ...(k.handled !== undefined ? { handled: k.handled } : {}) };
+      const { rank: _r, lsc: _l, ...clean } = p;
+      return clean;
+    });
+    const pg = pageSlice(rows, listed.length, (r) => line(r as unknown as ProblemRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
     const text: string[] = [
       countsText('Hosts', counts.hosts, ['down', 'unreachable']),
       countsText('Services', counts.services, ['critical', 'unknown', 'warning']),
@@ -166,6 +210,38 @@ export const problems = defineTool({
     return { data: { counts, ...pg.meta, rows: pg.rows as unknown as ProblemRow[] }, text: text.join('\n') };
   },
 });
+
+/** The full rows of one page, by identity: hosts by name, services by host and description. */
+async function pageRows(ctx: Parameters<typeof getRows>[0], slice: readonly ProblemKey[], extra: readonly string[] | undefined, backends: string[] | undefined): Promise<Map<string, Row>> {
+  const colList = (cols: string[]) => (extra === undefined ? cols.join(',') : [...new Set([...cols, ...extra])].join(','));
+  const hosts = [...new Set(slice.filter((k) => k.kind === 'host').map((k) => k.host))];
+  const svcs = slice.filter((k) => k.kind === 'service');
+  const svcHosts = [...new Set(svcs.map((k) => k.host))];
+  const svcNames = [...new Set(svcs.map((k) => k.service ?? ''))];
+  const base: Array<[string, string]> = [['state[ne]', '0']];
+  // host in (…) and description in (…) may match a few more services than the page: they are dropped below.
+  const [hostRows, svcRows] = await Promise.all([
+    hosts.length > 0
+      ? getRows(ctx, '/hosts', query([...base, ...compileFilter('hosts', undefined, [{ field: 'name', op: 'in', value: hosts }]).params], { columns: colList(HOST_COLS) }), backends)
+      : Promise.resolve([] as Row[]),
+    svcs.length > 0
+      ? getRows(ctx, '/services', query([...base, ...compileFilter('services', undefined, [{ field: 'host', op: 'in', value: svcHosts }, { field: 'description', op: 'in', value: svcNames }]).params], { columns: colList(SVC_COLS) }), backends)
+      : Promise.resolve([] as Row[]),
+  ]);
+  const peer = (r: Row) => (typeof r.peer_name === 'string' ? r.peer_name : '');
+  const out = new Map<string, Row>();
+  for (const r of hostRows) out.set(identity('host', String(r.name), undefined, peer(r)), r);
+  for (const r of svcRows) out.set(identity('service', String(r.host_name), String(r.description), peer(r)), r);
+  return out;
+}
+
+/** A row for toProblem from a key alone. */
+function keyRow(k: ProblemKey): Row {
+  return { ...(k.kind === 'host' ? { name: k.host } : { host_name: k.host, description: k.service }), state: k.kind === 'host' ? HOST_STATE_NUM[k.state] : SVC_STATE_NUM[k.state], last_state_change: k.lsc, plugin_output: '', state_type: 1, ...(k.peer !== '' ? { peer_name: k.peer } : {}) };
+}
+
+const HOST_STATE_NUM: Record<string, number> = { UP: 0, DOWN: 1, UNREACHABLE: 2 };
+const SVC_STATE_NUM: Record<string, number> = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 };
 
 function hasServiceOnlyLeaf(node: Parameters<typeof stateScope>[0], fields: ReadonlySet<string>): boolean {
   if (node === undefined) return false;
