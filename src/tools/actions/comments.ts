@@ -117,9 +117,18 @@ export const deleteComment = defineTool({
     const row = await findComment(ctx, args.comment_id, args.host, args.service, parseBackends(args.backends));
     const backend = peerOf(row);
     const isHost = isHostRow(row);
-    const target: CommandTarget = { kind: 'system', ...(backend !== undefined ? { backend } : {}) };
+    // Thruk's object-scoped del_comment (3.06+) needs only rights on the object, unlike the
+    // system-level del_host_comment/del_svc_comment, and deletes nothing if the id was renumbered
+    // onto another object in the meantime.
+    const target: CommandTarget = {
+      kind: isHost ? 'host' : 'service',
+      host: String(row.host_name),
+      ...(isHost ? {} : { service: String(row.service_description) }),
+      ...(backend !== undefined ? { backend } : {}),
+      label: `#${args.comment_id} ${cell(row.host_name)}${isHost ? '' : `/${cell(row.service_description)}`}${backend !== undefined ? `@${backend}` : ''}`,
+    };
     const object = `${cell(row.host_name)}${isHost ? '' : `/${cell(row.service_description)}`}`;
-    const commands: PlannedCommand[] = [{ target, command: isHost ? 'del_host_comment' : 'del_svc_comment', args: { comment_id: args.comment_id } }];
+    const commands: PlannedCommand[] = [{ target, command: 'del_comment', args: { comment_id: args.comment_id } }];
     const notes = [`Comment ${args.comment_id} on ${object}${backend !== undefined ? `@${backend}` : ''} by ${cell(row.author)}: "${cell(row.comment, 200)}"`];
     const extra = ENTRY_NOTE[num(row.entry_type)];
     if (extra !== undefined) notes.push(extra);
