@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { catalogTargets, MCPB_SETTINGS, readPackage, SERVER_SCHEMA, staleMessage, stdioEnv, syncCatalogs } from '../scripts/gen-catalog.js';
-import { ENV_SPEC } from '../src/config.js';
+import { ENV_SPEC, FLAG_SPEC } from '../src/config.js';
 import { HTTP_ENV_SPEC } from '../src/config-http.js';
 import { toMcpTool } from '../src/tools/adapter.js';
 import { annotationsFor } from '../src/tools/define.js';
@@ -182,5 +182,36 @@ describe('.mcpb manifest for Claude Desktop', () => {
   it('lists every tool by name', () => {
     assert.deepEqual(m.tools.map((t: any) => t.name), allTools().map((d) => d.name));
     assert.ok(m.tools.every((t: any) => typeof t.description === 'string' && t.description.length > 0));
+  });
+});
+
+describe('README client examples', () => {
+  const readme = read('README.md');
+  const blocks = (lang: string) => [...readme.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
+  const settings = new Set([...Object.keys(ENV_SPEC), ...Object.keys(HTTP_ENV_SPEC)]);
+
+  it('every JSON block parses, and every env block names real settings', () => {
+    const json = blocks('json');
+    assert.ok(json.length >= 3, 'Claude Desktop, VS Code, Cursor examples');
+    for (const text of json) {
+      const doc = JSON.parse(text);
+      const servers = doc.mcpServers ?? doc.servers;
+      assert.ok(servers !== undefined, text);
+      for (const s of Object.values<any>(servers)) {
+        for (const k of Object.keys(s.env ?? {})) assert.ok(settings.has(k), `${k} is a setting`);
+        if (s.command === 'npx') assert.deepEqual(s.args, ['-y', pkg.name]);
+      }
+    }
+  });
+
+  it('the YAML block parses and the shell examples use only flags the CLI knows', () => {
+    for (const text of blocks('yaml')) {
+      const doc = parse(text);
+      for (const s of Object.values<any>(doc.mcpServers)) for (const k of Object.keys(s.env ?? {})) assert.ok(settings.has(k), k);
+    }
+    const flags = [...blocks('sh').join('\n').matchAll(/ (--[a-z][a-z-]*)/g)].map((m) => m[1]!);
+    const known = new Set([...Object.keys(FLAG_SPEC).map((f) => `--${f}`), '--json', '--env', '--transport', '--header', '--scope', '--rm', '--omit', '--demo']);
+    for (const f of flags) assert.ok(known.has(f), `${f} in a README command is a known flag`);
+    assert.ok(flags.includes('--listen') && flags.includes('--demo'));
   });
 });
