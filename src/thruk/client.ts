@@ -270,6 +270,11 @@ export class ThrukClient {
     return new ThrukClient({ [SHARE]: true, core: this.#core, identity: identityOf(cred) });
   }
 
+  /** A digest naming this client's credential (equal digests, same Thruk identity); not a secret. */
+  get identityKey(): string {
+    return this.#id.namespace;
+  }
+
   async get<T = unknown>(path: string, opts: CallOptions = {}): Promise<T> {
     const p = this.#prepare('GET', path, opts);
     if (opts.signal?.aborted === true) throw abortReason(opts.signal);
