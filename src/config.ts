@@ -242,7 +242,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   };
   const instances: InstanceSettings[] = [];
   if (envInstance) instances.push(envSettings);
-  for (const inst of file?.instances ?? []) {
+  // Demo mode simulates every declared instance; one declared without a key gets the demo key.
+  for (const inst of (file?.instances ?? []).map((i) => (demo && i.apiKey === '' ? { ...i, apiKey: DEMO_API_KEY } : i))) {
     if (instances.some((i) => i.name === inst.name)) issues.push(`THRUK_MCP_CONFIG: instances.${inst.name}: the name is taken by the instance THRUK_BASE_URL describes; rename it`);
     else instances.push(inst);
   }

@@ -78,3 +78,21 @@ export function createRuntime(config: Config, log: Logger, send?: HttpSend, hook
     },
   };
 }
+
+/**
+ * The /readyz probe: the default instance answers GET /thruk with the configured key. Without a
+ * key (callers bring their own), any answer from Thruk, even "not authorized", shows it is up.
+ */
+export function readinessProbe(runtime: Runtime): (signal: AbortSignal) => Promise<unknown> {
+  const main = runtime.instances.get(runtime.defaultInstance);
+  const keyless = main !== undefined && main.settings.apiKey === '';
+  return async (signal) => {
+    try {
+      return await runtime.thruk.get('/thruk', { cache: false, signal });
+    } catch (err) {
+      const status = (err as { status?: unknown }).status;
+      if (keyless && (status === 401 || status === 403)) return undefined;
+      throw err;
+    }
+  };
+}

@@ -161,7 +161,7 @@ instances:
     const c = ok({ THRUK_MCP_CONFIG: path, MCP_THRUK_AUTH: 'caller' }, ['--listen', '0']);
     assert.deepEqual(c.instances.map((i) => [i.name, i.apiKey]), [['eu', ''], ['us', '']]);
     const d = ok({ THRUK_MCP_CONFIG: path }, ['--demo']);
-    assert.deepEqual(d.instances.map((i) => i.name), ['eu', 'us']);
+    assert.deepEqual(d.instances.map((i) => [i.name, i.apiKey]), [['eu', 'demo'], ['us', 'demo']]);
     assert.equal(d.defaultInstance, 'eu');
     assert.ok(problems({ THRUK_MCP_CONFIG: path }).every((i) => i.includes('needs a Thruk API key')));
   });
