@@ -54,7 +54,7 @@ const optionalText = z
  */
 export const ENV_SPEC = {
   THRUK_BASE_URL: { schema: optionalText, doc: 'Thruk root URL, e.g. https://mon.example.com/mysite/thruk (required unless --demo).' },
-  THRUK_API_KEY: { schema: optionalText, doc: 'Thruk API key, sent as X-Thruk-Auth-Key (required unless --demo). Secret.', secret: true },
+  THRUK_API_KEY: { schema: optionalText, doc: 'Thruk API key, sent as X-Thruk-Auth-Key (required unless --demo or MCP_THRUK_AUTH=caller). Secret.', secret: true },
   THRUK_AUTH_USER: { schema: optionalText, doc: 'Impersonate this Thruk user (X-Thruk-Auth-User; needs a superuser key).' },
   THRUK_VERIFY_SSL: { schema: bool(true), doc: 'Verify Thruk\'s TLS certificate (default true). false is logged as a warning.' },
   THRUK_CA_FILE: { schema: optionalText, doc: 'PEM file with extra CA certificates for Thruk\'s TLS certificate.' },

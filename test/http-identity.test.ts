@@ -5,7 +5,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { createRuntime, type Runtime } from '../src/runtime.js';
+import { createRuntime, readinessProbe, type Runtime } from '../src/runtime.js';
 import { createServerFactory } from '../src/server.js';
 import { createSimulator, type Simulator } from '../src/sim/index.js';
 import { fetchHandlerSend, ThrukClient } from '../src/thruk/client.js';
@@ -372,6 +372,21 @@ describe('fail closed and configuration of modes 3 and 4', () => {
     assert.equal(sim.requests.length, before);
     await c.close();
     await app.close();
+  });
+
+  it('/readyz without a configured key (callers bring theirs) counts Thruk\'s refusal as up, not an outage', async () => {
+    const sim = simWithUsers();
+    const send = fetchHandlerSend((q) => sim.fetch(q));
+    const keyless = loadConfig(['--listen', '0'], { MCP_THRUK_AUTH: 'caller', THRUK_BASE_URL: BASE });
+    assert.ok(keyless.ok && keyless.action === 'serve');
+    const up = createRuntime(keyless.config, createLogger('silent'), send);
+    await readinessProbe(up)(AbortSignal.timeout(5000));
+    // With a configured key, a refusal is a real problem (the key is wrong).
+    const wrong = loadConfig(['--listen', '0'], { MCP_THRUK_AUTH: 'caller', THRUK_BASE_URL: BASE, THRUK_API_KEY: 'wrong_key' });
+    assert.ok(wrong.ok && wrong.action === 'serve');
+    await assert.rejects(readinessProbe(createRuntime(wrong.config, createLogger('silent'), send))(AbortSignal.timeout(5000)), { status: 403 });
+    sim.injectFault({ match: '/thruk', status: 503, times: 10 });
+    await assert.rejects(readinessProbe(up)(AbortSignal.timeout(5000)));
   });
 
   it('reports every problem at once', () => {
