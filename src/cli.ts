@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { loadConfig, processEnv, type Config } from './config.js';
+import { loadConfig, processEnv, type Config, type InstanceSettings } from './config.js';
 import { helpText } from './help.js';
 import { createLogger, type Logger } from './log.js';
-import { createRuntime } from './runtime.js';
+import { createRuntime, readinessProbe } from './runtime.js';
 import { createServerFactory } from './server.js';
-import { fetchHandlerSend, type HttpSend } from './thruk/client.js';
-import { callCommand, doctorCommand, parseKeyValues, toolsCommand } from './subcommands.js';
+import { fetchHandlerSend, type HttpSend, type ThrukRequestInfo } from './thruk/client.js';
+import { callCommand, doctorInstances, parseKeyValues, toolsCommand } from './subcommands.js';
 import { unknownToolsets } from './tools/registry.js';
 
 function version(): string {
@@ -14,12 +14,18 @@ function version(): string {
   return pkg.version;
 }
 
-/** The simulator is only loaded on the demo path (dynamic import keeps it out of normal start-up). */
-async function demoSend(config: Config, log: Logger): Promise<HttpSend> {
+/**
+ * The simulator is only loaded on the demo path (dynamic import keeps it out of normal start-up).
+ * Each configured instance gets its own simulated estate (a different seed per instance).
+ */
+async function demoSend(config: Config, log: Logger): Promise<(instance: InstanceSettings) => HttpSend> {
   const { createSimulator } = await import('./sim/index.js');
-  const sim = createSimulator({ hosts: config.demoHosts, apiKey: config.thruk.apiKey });
-  log.warn({ hosts: config.demoHosts }, 'DEMO MODE: serving a simulated Thruk estate, not a real one');
-  return fetchHandlerSend((req) => sim.fetch(req));
+  log.warn({ hosts: config.demoHosts, instances: config.instances.length }, 'DEMO MODE: serving a simulated Thruk estate, not a real one');
+  return (instance) => {
+    const seed = config.instances.findIndex((i) => i.name === instance.name) + 1;
+    const sim = createSimulator({ hosts: config.demoHosts, apiKey: instance.apiKey, seed: Math.max(1, seed) });
+    return fetchHandlerSend((req) => sim.fetch(req));
+  };
 }
 
 const SUBCOMMANDS = new Set(['tools', 'call', 'doctor']);
@@ -93,12 +99,12 @@ async function main(): Promise<void> {
   if (badSets.length > 0) log.warn({ toolsets: badSets }, 'unknown toolsets ignored');
   if (!config.thruk.verifySsl) log.warn('THRUK_VERIFY_SSL=false: Thruk\'s TLS certificate is not verified');
 
-  const send = config.demo ? await demoSend(config, log) : undefined;
+  const sendFor = config.demo ? await demoSend(config, log) : undefined;
   const metrics = config.mode === 'http' && inv.command === 'serve' ? (await import('./metrics.js')).createMetrics() : undefined;
-  const runtime = createRuntime(config, log, send, metrics !== undefined ? { onThrukRequest: (i) => metrics.thrukRequest(i) } : {});
+  const runtime = createRuntime(config, log, undefined, { ...(sendFor !== undefined ? { sendFor } : {}), ...(metrics !== undefined ? { onThrukRequest: (i: ThrukRequestInfo) => metrics.thrukRequest(i) } : {}) });
   if (inv.command === 'doctor' || inv.command === 'call') {
     let code: number;
-    if (inv.command === 'doctor') code = await doctorCommand({ config, thruk: runtime.thruk }, io);
+    if (inv.command === 'doctor') code = await doctorInstances(config, runtime.instances, io);
     else {
       let args: Record<string, unknown>;
       try {
@@ -107,12 +113,19 @@ async function main(): Promise<void> {
         process.stderr.write(`thruk-mcp: bad arguments: ${err instanceof Error ? err.message : String(err)}\n`);
         process.exit(2);
       }
-      code = await callCommand({ config, thruk: runtime.thruk, log }, inv.tool ?? '', args, inv.jsonOut, io);
+      // The MCP tools' `instance` argument, here too: only a configured name picks the Thruk.
+      const { instance, ...rest } = args;
+      const picked = instance === undefined ? runtime.instances.get(runtime.defaultInstance) : typeof instance === 'string' ? runtime.instances.get(instance) : undefined;
+      if (picked === undefined) {
+        process.stderr.write(`thruk-mcp: unknown instance ${JSON.stringify(instance)}; configured: ${[...runtime.instances.keys()].join(', ')}\n`);
+        process.exit(2);
+      }
+      code = await callCommand({ config: { ...config, thruk: picked.settings }, thruk: picked.thruk, log }, inv.tool ?? '', rest, inv.jsonOut, io);
     }
     await runtime.close();
     process.exit(code);
   }
-  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: version(), ...(metrics !== undefined ? { onToolCall: (t: string) => metrics.startToolCall(t) } : {}) });
+  const factory = createServerFactory({ config, thruk: runtime.thruk, instances: runtime.instances, log, version: version(), ...(metrics !== undefined ? { onToolCall: (t: string) => metrics.startToolCall(t) } : {}) });
 
   const stops: Array<() => Promise<void>> = [];
   let stopping = false;
@@ -141,9 +154,9 @@ async function main(): Promise<void> {
     const { createHttpApp, createOpsApp, defaultAllowedHosts, startHttp } = await import('./transports/http.js');
     const { createAuthenticator } = await import('./transports/auth.js');
     const { createReadiness } = await import('./readiness.js');
-    const readiness = createReadiness((signal) => runtime.thruk.get('/thruk', { cache: false, signal }));
+    const readiness = createReadiness(readinessProbe(runtime));
     const metricsPort = config.http.auth.metricsPort;
-    const auth = createAuthenticator(config.http.auth, log);
+    const auth = createAuthenticator(config.http.auth, log, { thruk: runtime.thruk });
     const ops = { metrics, readiness, serveMetrics: metricsPort === undefined };
     const app = createHttpApp(factory, { token: undefined, allowedHosts: defaultAllowedHosts(config.http.host, config.http.allowedHosts), auth, ...ops }, log);
     const h = await startHttp(app, config, log);
@@ -153,7 +166,7 @@ async function main(): Promise<void> {
       stops.push(() => m.close());
       process.stderr.write(`thruk-mcp metrics on ${m.url}\n`);
     }
-    log.info({ staticTokens: config.http.auth.tokens.length, oauth: config.http.auth.oauth !== undefined }, 'HTTP authentication');
+    log.info({ staticTokens: config.http.auth.tokens.length, oauth: config.http.auth.oauth !== undefined, thrukAuth: config.http.auth.thrukAuth ?? 'service', instances: [...runtime.instances.keys()] }, 'HTTP authentication');
     process.stderr.write(`thruk-mcp listening on ${h.url}${config.demo ? ' (demo estate)' : ''}\n`);
   }
   stops.push(() => runtime.close());

@@ -13,6 +13,8 @@ export const HTTP_ENV_SPEC = {
   MCP_OAUTH_WRITE_SCOPE: { doc: 'Scope that unlocks write tools (default thruk:write); callers without it see only read tools.' },
   MCP_OAUTH_ALLOWED_SUBJECTS: { doc: 'Optional comma-separated allowlist of JWT sub or email claims (403 otherwise).' },
   MCP_AUTHORIZATION_SERVERS: { doc: 'Comma-separated authorization server URLs for the RFC 9728 metadata (default: the issuer).' },
+  MCP_THRUK_AUTH: { doc: 'As whom Thruk requests run: service (default; the configured key for everyone), caller (HTTP: each caller sends its own Thruk key in X-Thruk-Auth-Key, or Basic credentials, so Thruk\'s own permissions apply) or impersonate (the configured superuser key with X-Thruk-Auth-User set to the verified caller).' },
+  MCP_THRUK_USER_CLAIM: { doc: 'With MCP_THRUK_AUTH=impersonate: the JWT claim naming the Thruk user (default sub; e.g. preferred_username or email). Static tokens name theirs as TOKEN:scope@user.' },
   MCP_METRICS_PORT: { doc: 'Serve /metrics (and /healthz, /readyz) on this port instead of the MCP port.' },
 } as const;
 
@@ -23,7 +25,12 @@ export interface StaticToken {
   readonly write: boolean;
   /** What identifies the token in AuthInfo.clientId and logs (never the token itself). */
   readonly label: string;
+  /** The Thruk user this token impersonates (MCP_THRUK_AUTH=impersonate), from `TOKEN:scope@user`. */
+  readonly thrukUser?: string;
 }
+
+/** As whom Thruk requests run: see MCP_THRUK_AUTH. */
+export type ThrukAuthMode = 'service' | 'caller' | 'impersonate';
 
 export interface OAuthSettings {
   readonly jwksUrl: string;
@@ -42,6 +49,10 @@ export interface HttpAuthSettings {
   readonly resourceUrl: string | undefined;
   readonly oauth: OAuthSettings | undefined;
   readonly metricsPort: number | undefined;
+  /** Modes 3 and 4 of the HTTP issue; 'service' (also when absent) keeps the one configured identity. */
+  readonly thrukAuth?: ThrukAuthMode;
+  /** The verified JWT claim that names the impersonated Thruk user (default sub). */
+  readonly userClaim?: string;
 }
 
 const UNSET_PLACEHOLDER = '<UNKNOWN>';
@@ -70,7 +81,10 @@ function httpUrl(name: string, v: string, issues: string[], httpsOnly: boolean):
   return v.replace(/\/+$/, '');
 }
 
-/** `TOKEN:read,TOKEN:write` → tokens. Problems name the entry's position, never its token. */
+/**
+ * `TOKEN:read,TOKEN:write@alice` → tokens. Problems name the entry's position, never its token.
+ * The user comes after the first '@' of the scope part, so it may itself contain '@' (an email).
+ */
 export function parseTokens(raw: string | undefined, issues: string[]): StaticToken[] {
   const out: StaticToken[] = [];
   const seen = new Set<string>();
@@ -78,7 +92,10 @@ export function parseTokens(raw: string | undefined, issues: string[]): StaticTo
     const n = i + 1;
     const cut = entry.lastIndexOf(':');
     const token = cut > 0 ? entry.slice(0, cut).trim() : '';
-    const scope = cut > 0 ? entry.slice(cut + 1).trim().toLowerCase() : '';
+    const tail = cut > 0 ? entry.slice(cut + 1).trim() : '';
+    const at = tail.indexOf('@');
+    const scope = (at >= 0 ? tail.slice(0, at) : tail).trim().toLowerCase();
+    const thrukUser = at >= 0 ? tail.slice(at + 1).trim() : undefined;
     if (token === '' || scope === '') {
       issues.push(`MCP_HTTP_TOKENS: entry ${n} must look like TOKEN:read or TOKEN:write`);
       return;
@@ -95,14 +112,18 @@ export function parseTokens(raw: string | undefined, issues: string[]): StaticTo
       issues.push(`MCP_HTTP_TOKENS: entry ${n} repeats an earlier token`);
       return;
     }
+    if (thrukUser === '') {
+      issues.push(`MCP_HTTP_TOKENS: entry ${n} has an empty user after '@'`);
+      return;
+    }
     seen.add(token);
-    out.push({ token, write: scope !== 'read', label: `token-${n}` });
+    out.push({ token, write: scope !== 'read', label: `token-${n}`, ...(thrukUser !== undefined ? { thrukUser } : {}) });
   });
   return out;
 }
 
 /** Reads the HTTP auth/ops settings from `env`, appending every problem to `issues`. */
-export function parseHttpAuth(env: Readonly<Record<string, string | undefined>>, legacyToken: string | undefined, issues: string[]): HttpAuthSettings {
+export function parseHttpAuth(env: Readonly<Record<string, string | undefined>>, legacyToken: string | undefined, issues: string[], mode: 'stdio' | 'http' = 'http'): HttpAuthSettings {
   const tokens = parseTokens(text(env, 'MCP_HTTP_TOKENS'), issues);
   // The single legacy token predates scopes; it keeps the full (write) access it always had.
   if (legacyToken !== undefined) {
@@ -150,10 +171,29 @@ export function parseHttpAuth(env: Readonly<Record<string, string | undefined>>,
     if (!Number.isInteger(n) || n < 0 || n > 65535) issues.push(`MCP_METRICS_PORT: expected a port between 0 and 65535, got '${mp}'`);
     else metricsPort = n;
   }
-  return { tokens, writeScope, readScope: 'thruk:read', resourceUrl, oauth, metricsPort };
+  const { thrukAuth, userClaim } = parseThrukAuth(env, tokens, oauth !== undefined || jwksRaw !== undefined, mode, issues);
+  return { tokens, writeScope, readScope: 'thruk:read', resourceUrl, oauth, metricsPort, thrukAuth, userClaim };
 }
 
-/** Whether /mcp has any authentication configured. */
+const CLAIM_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$/;
+
+function parseThrukAuth(env: Readonly<Record<string, string | undefined>>, tokens: readonly StaticToken[], oauth: boolean, mode: 'stdio' | 'http', issues: string[]): { thrukAuth: ThrukAuthMode; userClaim: string } {
+  const raw = (text(env, 'MCP_THRUK_AUTH') ?? 'service').toLowerCase();
+  const thrukAuth: ThrukAuthMode = raw === 'caller' || raw === 'impersonate' || raw === 'service' ? raw : 'service';
+  if (thrukAuth !== raw) issues.push(`MCP_THRUK_AUTH: expected service, caller or impersonate, got '${raw}'`);
+  const claim = text(env, 'MCP_THRUK_USER_CLAIM');
+  if (claim !== undefined && !CLAIM_NAME.test(claim)) issues.push('MCP_THRUK_USER_CLAIM: expected a claim name such as sub, preferred_username or email');
+  if (claim !== undefined && thrukAuth !== 'impersonate') issues.push('MCP_THRUK_USER_CLAIM: has no effect without MCP_THRUK_AUTH=impersonate');
+  const withUser = tokens.findIndex((t) => t.thrukUser !== undefined);
+  if (withUser >= 0 && thrukAuth !== 'impersonate') issues.push(`MCP_HTTP_TOKENS: entry ${withUser + 1} names a Thruk user, which only takes effect with MCP_THRUK_AUTH=impersonate`);
+  // Impersonation maps a verified identity; with nobody verified there is no one to act as.
+  if (thrukAuth === 'impersonate' && mode === 'http' && tokens.length === 0 && !oauth) {
+    issues.push('MCP_THRUK_AUTH: impersonate needs verified callers: configure MCP_HTTP_TOKENS (TOKEN:scope@user) or OAuth (MCP_OAUTH_JWKS_URL + MCP_OAUTH_ISSUER)');
+  }
+  return { thrukAuth, userClaim: claim ?? 'sub' };
+}
+
+/** Whether /mcp has any authentication configured (a caller's own Thruk key, verified by Thruk, counts). */
 export function hasHttpAuth(a: HttpAuthSettings): boolean {
-  return a.tokens.length > 0 || a.oauth !== undefined;
+  return a.tokens.length > 0 || a.oauth !== undefined || a.thrukAuth === 'caller';
 }

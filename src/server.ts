@@ -2,11 +2,14 @@ import { acceptedContent, inputResponse, McpServer, type McpRequestContext, type
 import { createAuditSink } from './audit.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import { NameCache } from './names.js';
+import type { NameCache } from './names.js';
 import { promptDefinitions, registerPrompts } from './prompts.js';
-import { registerResources } from './resources.js';
+import { registerResources, type InstanceResources } from './resources.js';
+import type { Instance } from './runtime.js';
+import { Scopes, type CallScope } from './scope.js';
 import type { ThrukClient } from './thruk/client.js';
 import { callTool, errorResult, toMcpTool, type McpToolEntry } from './tools/adapter.js';
+import { thrukCallerOf, type ThrukCaller } from './transports/auth.js';
 import type { Interaction, ToolContext, ToolDef } from './tools/define.js';
 import { allTools, refusalText, scopeRefusalText, selectTools } from './tools/registry.js';
 
@@ -20,6 +23,8 @@ export interface ServerDeps {
   readonly tools?: readonly ToolDef[];
   /** Metrics seam: called as a tools/call starts; the returned function gets its outcome. */
   readonly onToolCall?: (tool: string) => (outcome: 'ok' | 'error' | 'refused' | 'input_required' | 'exception') => void;
+  /** Every configured Thruk instance (the runtime's); default: `thruk` as the only one. */
+  readonly instances?: ReadonlyMap<string, Instance>;
 }
 
 interface View {
@@ -32,9 +37,20 @@ interface View {
   readonly prompts: ReturnType<typeof promptDefinitions>;
 }
 
-function viewOf(tools: readonly ToolDef[], config: Config, names: NameCache): View {
+/**
+ * With several instances every tool takes an optional `instance`, added here once for all tools
+ * (their own schemas stay strict and never see it: the server strips it before the tool's parse).
+ */
+function withInstanceArg(entry: McpToolEntry, scopes: Scopes): McpToolEntry {
+  if (!scopes.multi) return entry;
+  const props = (entry.inputSchema['properties'] ?? {}) as Record<string, unknown>;
+  const instance = { type: 'string', enum: [...scopes.names], description: `Thruk instance to ask (default ${scopes.defaultInstance}).` };
+  return { ...entry, inputSchema: { ...entry.inputSchema, properties: { ...props, instance } } };
+}
+
+function viewOf(tools: readonly ToolDef[], config: Config, names: NameCache, scopes: Scopes): View {
   const offered = selectTools(tools, config);
-  const listing = offered.map((t) => toMcpTool(t, config.readOnly));
+  const listing = offered.map((t) => withInstanceArg(toMcpTool(t, config.readOnly), scopes));
   return {
     config,
     offered,
@@ -43,6 +59,25 @@ function viewOf(tools: readonly ToolDef[], config: Config, names: NameCache): Vi
     outputSchemas: new Map(listing.map((t) => [t.name, t.outputSchema])),
     prompts: promptDefinitions({ names, offered: new Set(offered.map((t) => t.name)) }),
   };
+}
+
+/** Splits the server-level `instance` off a call's arguments. */
+function splitInstance(raw: unknown): { instance: unknown; args: unknown } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !('instance' in raw)) return { instance: undefined, args: raw };
+  const { instance, ...args } = raw as Record<string, unknown>;
+  return { instance, args };
+}
+
+function unknownInstanceText(given: unknown, scopes: Scopes): string {
+  const shown = typeof given === 'string' ? `'${given.slice(0, 64)}'` : JSON.stringify(given)?.slice(0, 64) ?? String(given);
+  return `Unknown Thruk instance ${shown}. Use one of: ${scopes.names.join(', ')} (default ${scopes.defaultInstance}).`;
+}
+
+const NO_IDENTITY = 'This server acts on Thruk as each caller, and this request carries no verified Thruk identity; nothing was done.';
+
+function defaultInstances(deps: ServerDeps): ReadonlyMap<string, Instance> {
+  const name = deps.config.defaultInstance;
+  return new Map([[name, { name, settings: { ...deps.config.thruk, name }, thruk: deps.thruk }]]);
 }
 
 const INSTRUCTIONS =
@@ -55,16 +90,20 @@ const INSTRUCTIONS =
  */
 export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext) => McpServer {
   const tools = deps.tools ?? allTools();
-  const names = new NameCache(deps.thruk, deps.now ?? Date.now);
-  const full = viewOf(tools, deps.config, names);
+  const now = deps.now ?? Date.now;
+  const scopes = new Scopes(deps.instances ?? defaultInstances(deps), deps.config.defaultInstance, deps.config.http.auth.thrukAuth ?? 'service', now);
+  const serviceScope = scopes.resolve(undefined, undefined) as CallScope;
+  const names = serviceScope.names;
+  const full = viewOf(tools, deps.config, names, scopes);
   // An HTTP caller without the write scope gets exactly the read-only mode's view of the tools.
-  const limited = deps.config.readOnly ? full : viewOf(tools, { ...deps.config, readOnly: true }, names);
+  const limited = deps.config.readOnly ? full : viewOf(tools, { ...deps.config, readOnly: true }, names, scopes);
   const writeScope = deps.config.http.auth.writeScope;
   const audit = createAuditSink(deps.config, deps.log);
-  const now = deps.now ?? Date.now;
-  const toolCtx = (config: Config, server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number, http?: Request): ToolContext => ({
-    thruk: deps.thruk,
-    config,
+  const toolCtx = (config: Config, scope: CallScope, server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number, http?: Request): ToolContext => ({
+    thruk: scope.thruk,
+    // The tools read the instance's settings from config.thruk; with several instances or callers
+    // those are this call's (its instance, its Thruk user, its secret to keep out of answers).
+    config: config.thruk === scope.settings ? config : { ...config, thruk: scope.settings },
     // A stateless 2025 HTTP client cancels by dropping the connection (its notifications/cancelled
     // reaches another instance), so the HTTP request's own signal must stop the call too.
     signal: http?.signal !== undefined ? AbortSignal.any([ctx.mcpReq.signal, http.signal]) : ctx.mcpReq.signal,
@@ -78,7 +117,11 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
   return (factoryCtx?: McpRequestContext) => {
     const httpRequest = factoryCtx?.requestInfo;
     const authInfo = factoryCtx?.authInfo;
+    const caller: ThrukCaller | undefined = thrukCallerOf(authInfo);
+    // Fail closed: in modes 3 and 4 an HTTP request without a verified Thruk identity acts as nobody.
+    const unverified = scopes.needsCaller && httpRequest !== undefined && caller === undefined;
     const view = authInfo === undefined || authInfo.scopes.includes(writeScope) ? full : limited;
+    const home = unverified ? undefined : scopes.resolve(undefined, caller);
     const server = new McpServer(
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
       // The tool list depends on the caller's scopes once callers authenticate: no shared caching.
@@ -94,11 +137,20 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
         if (view !== full && full.byName.has(name)) return errorResult(scopeRefusalText(name, writeScope));
         return errorResult(refusalText(name, tools, view.offered, view.config));
       }
+      const { instance, args } = splitInstance(request.params.arguments);
+      const scope = unverified || (instance !== undefined && typeof instance !== 'string') ? undefined : scopes.resolve(instance, caller);
+      if (scope === undefined) {
+        deps.onToolCall?.(name)('refused');
+        return errorResult(unverified ? NO_IDENTITY : unknownInstanceText(instance, scopes));
+      }
       const done = deps.onToolCall?.(name);
       // Who asked goes into the audit line of a write (a token label or the JWT's client, never the token).
-      const details: Record<string, unknown> = authInfo !== undefined ? { caller: authInfo.clientId } : {};
+      const details: Record<string, unknown> = {
+        ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}),
+        ...(scopes.multi ? { instance: scope.instance } : {}),
+      };
       try {
-        const result = await callTool(def, request.params.arguments, { ctx: toolCtx(view.config, server, ctx, details, request.params._meta?.progressToken, httpRequest), audit, details });
+        const result = await callTool(def, args, { ctx: toolCtx(view.config, scope, server, ctx, details, request.params._meta?.progressToken, httpRequest), audit, details });
         if (result.resultType === 'input_required') {
           done?.('input_required');
           return result;
@@ -110,8 +162,20 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
         throw err;
       }
     });
-    registerResources(server, names, (ctx) => toolCtx(view.config, server, ctx, {}));
-    registerPrompts(server, view.prompts);
+    if (home !== undefined) {
+      const multi: InstanceResources | undefined = scopes.multi
+        ? {
+            names: scopes.names,
+            resolve: (n) => {
+              const s = scopes.resolve(n, caller);
+              return s === undefined ? undefined : { names: s.names, toolCtx: (ctx) => toolCtx(view.config, s, server, ctx, {}) };
+            },
+          }
+        : undefined;
+      registerResources(server, home.names, (ctx) => toolCtx(view.config, home, server, ctx, {}), multi);
+    }
+    // Completions in the prompts must list what this caller may see: per-caller prompts then.
+    registerPrompts(server, home === undefined || home.names === names ? view.prompts : promptDefinitions({ names: home.names, offered: new Set(view.offered.map((t) => t.name)) }));
     return server;
   };
 }

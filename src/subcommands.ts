@@ -151,6 +151,17 @@ export async function doctorCommand(deps: { config: Config; thruk: ThrukClient }
   return failed ? 1 : 0;
 }
 
+/** doctor for every configured instance, each under its name; fails when any instance fails. */
+export async function doctorInstances(config: Config, instances: ReadonlyMap<string, { readonly settings: Config['thruk']; readonly thruk: ThrukClient }>, io: Out): Promise<number> {
+  let code = 0;
+  let i = 0;
+  for (const [name, inst] of instances) {
+    if (instances.size > 1) io.out(`${i++ > 0 ? '\n' : ''}== instance ${name}${name === config.defaultInstance ? ' (default)' : ''} ==\n`);
+    code = Math.max(code, await doctorCommand({ config: { ...config, thruk: inst.settings }, thruk: inst.thruk }, io));
+  }
+  return code;
+}
+
 function safeUrl(u: string): string {
   try {
     const url = new URL(u);
