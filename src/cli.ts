@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     const metricsPort = config.http.auth.metricsPort;
     const auth = createAuthenticator(config.http.auth, log, { thruk: runtime.thruk });
     const ops = { metrics, readiness, serveMetrics: metricsPort === undefined };
-    const app = createHttpApp(factory, { token: undefined, allowedHosts: defaultAllowedHosts(config.http.host, config.http.allowedHosts), auth, ...ops }, log);
+    const app = createHttpApp(factory, { token: undefined, allowedHosts: defaultAllowedHosts(config.http.host, config.http.allowedHosts), auth, responseMode: config.http.responseMode, ...ops }, log);
     const h = await startHttp(app, config, log);
     stops.push(() => h.close());
     if (metricsPort !== undefined) {

@@ -1,3 +1,4 @@
+import { COMPAT_FLAG_SPEC, resolveCompatFlags } from './config-compat.js';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { INSTANCE_NAME, loadInstanceFile, type InstanceSettings, type ThrukSettings } from './config-file.js';
@@ -91,6 +92,7 @@ export const FLAG_SPEC = {
   toolsets: { type: 'string', doc: 'Same as THRUK_TOOLSETS.' },
   'allow-remote-unauthenticated': { type: 'boolean', doc: 'With MCP_HTTP_ALLOW_UNAUTHENTICATED=true, also allow a non-loopback bind.' },
   'log-level': { type: 'string', doc: 'Same as LOG_LEVEL.' },
+  ...COMPAT_FLAG_SPEC,
   help: { type: 'boolean', short: 'h', doc: 'Show help.' },
   version: { type: 'boolean', short: 'v', doc: 'Show the version.' },
 } as const;
@@ -120,6 +122,8 @@ export interface Config {
     readonly allowUnauthenticated: boolean;
     readonly allowRemoteUnauthenticated: boolean;
     readonly allowedHosts: readonly string[];
+    /** 'json' (--json-response): one JSON body per request instead of an SSE stream. */
+    readonly responseMode: 'auto' | 'json';
     /** Static tokens (MCP_HTTP_TOKEN included, with write scope), OAuth and the metrics port. */
     readonly auth: HttpAuthSettings;
   };
@@ -179,9 +183,10 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
 
   const demo = flags.demo === true;
   const demoHosts = parseIntFlag('--demo-hosts', flags['demo-hosts'], 25, 1, 50_000, issues);
-  const port = flags.listen === undefined ? 0 : parseIntFlag('--listen', flags.listen, 0, 0, 65535, issues);
+  const compat = resolveCompatFlags(flags, issues);
+  const port = compat.listen === undefined ? 0 : parseIntFlag('--listen', compat.listen, 0, 0, 65535, issues);
   const host = typeof flags.host === 'string' ? flags.host : '127.0.0.1';
-  const logLevelFlag = flags['log-level'];
+  const logLevelFlag = compat.logLevel;
   let logLevel = (values.LOG_LEVEL as Config['logLevel'] | undefined) ?? 'info';
   if (typeof logLevelFlag === 'string') {
     const r = ENV_SPEC.LOG_LEVEL.schema.safeParse(logLevelFlag);
@@ -189,7 +194,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     else issues.push(`--log-level: expected one of fatal, error, warn, info, debug, trace, silent, got '${logLevelFlag}'`);
   }
 
-  const mode = flags.listen === undefined ? 'stdio' : 'http';
+  const mode = compat.listen === undefined ? 'stdio' : 'http';
   const token = values.MCP_HTTP_TOKEN as string | undefined;
   const allowUnauthenticated = values.MCP_HTTP_ALLOW_UNAUTHENTICATED as boolean;
   const allowRemoteUnauthenticated = flags['allow-remote-unauthenticated'] === true;
@@ -284,6 +289,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       allowUnauthenticated,
       allowRemoteUnauthenticated,
       allowedHosts: values.MCP_HTTP_ALLOWED_HOSTS as string[],
+      responseMode: compat.responseMode,
       auth,
     },
     logLevel,

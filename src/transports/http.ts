@@ -73,13 +73,15 @@ export interface HttpApp {
 export interface HttpAppOptions extends HttpGateOptions, OpsOptions {
   /** Modes 1 and 2 (static tokens, OAuth); without it, `token` alone is one write-scoped token. */
   readonly auth?: Authenticator;
+  /** 'json' (--json-response): one JSON body per request, no SSE stream. */
+  readonly responseMode?: 'auto' | 'json';
 }
 
 const NO_WRITE_SCOPE_SETTINGS = { writeScope: 'thruk:write', readScope: 'thruk:read', resourceUrl: undefined, oauth: undefined, metricsPort: undefined };
 
 /** The whole HTTP surface as a web-standard fetch function (tests drive it without sockets). */
 export function createHttpApp(factory: (ctx?: McpRequestContext) => McpServer, opts: HttpAppOptions, log: Logger): HttpApp {
-  const handler = createMcpHandler(factory, { legacy: 'stateless', onerror: (err) => log.debug({ err }, 'mcp handler') });
+  const handler = createMcpHandler(factory, { legacy: 'stateless', ...(opts.responseMode !== undefined ? { responseMode: opts.responseMode } : {}), onerror: (err) => log.debug({ err }, 'mcp handler') });
   const auth =
     opts.auth ??
     createAuthenticator({ ...NO_WRITE_SCOPE_SETTINGS, tokens: opts.token !== undefined ? [{ token: opts.token, write: true, label: 'MCP_HTTP_TOKEN' }] : [] }, log);
