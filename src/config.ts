@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { hasHttpAuth, parseHttpAuth, type HttpAuthSettings } from './config-http.js';
+import { hasHttpAuth, parseHttpAuth, parseHttpOps, type HttpAuthSettings, type HttpOpsSettings } from './config-http.js';
 
 /** Docker MCP Gateway fills unset secrets with this literal; it must read as "not set". */
 const UNSET_PLACEHOLDER = '<UNKNOWN>';
@@ -124,6 +124,8 @@ export interface Config {
     readonly allowedHosts: readonly string[];
     /** Static tokens (MCP_HTTP_TOKEN included, with write scope), OAuth and the metrics port. */
     readonly auth: HttpAuthSettings;
+    /** Rate/size limits, TLS and proxy policy, shutdown deadline. */
+    readonly ops: HttpOpsSettings;
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -208,6 +210,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   const allowUnauthenticated = values.MCP_HTTP_ALLOW_UNAUTHENTICATED as boolean;
   const allowRemoteUnauthenticated = flags['allow-remote-unauthenticated'] === true;
   const auth = parseHttpAuth(env, token, issues);
+  const ops = parseHttpOps(env, { http: mode === 'http', host, loopback: isLoopback(host) }, issues);
   if (mode === 'http' && !hasHttpAuth(auth)) {
     if (!allowUnauthenticated) {
       issues.push('MCP_HTTP_TOKEN: HTTP mode needs authentication. Set MCP_HTTP_TOKEN (or MCP_HTTP_TOKENS, or MCP_OAUTH_JWKS_URL + MCP_OAUTH_ISSUER), or MCP_HTTP_ALLOW_UNAUTHENTICATED=true for a loopback-only test setup.');
@@ -256,6 +259,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       allowRemoteUnauthenticated,
       allowedHosts: values.MCP_HTTP_ALLOWED_HOSTS as string[],
       auth,
+      ops,
     },
     logLevel,
   };
