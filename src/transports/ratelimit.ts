@@ -20,7 +20,7 @@ export function takeToken(b: Bucket, now: number, limit: Pick<RateLimitSettings,
     b.tokens -= 1;
     return { ok: true };
   }
-  return { ok: false, retryAfterS: Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000)) };
+  return { ok: false, retryAfterS: Math.max(1, Math.ceil(((1 - b.tokens) * limit.periodMs) / limit.capacity / 1000 - 1e-9)) };
 }
 
 export interface RateLimiter {

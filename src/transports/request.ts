@@ -38,19 +38,19 @@ export async function readBodyLimited(req: Request, maxBytes: number): Promise<B
 }
 
 export interface RpcSummary {
-  readonly method?: string;
+  readonly rpc?: string;
   readonly tool?: string;
-  readonly id?: string | number | null;
+  readonly rpcId?: string | number;
 }
 
 /** What the log line names: the JSON-RPC method and, for tools/call, the tool (trimmed). */
 export function rpcSummary(body: unknown): RpcSummary {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
   const b = body as { method?: unknown; id?: unknown; params?: { name?: unknown } };
-  const out: { method?: string; tool?: string; id?: string | number | null } = {};
-  if (typeof b.method === 'string') out.method = b.method.slice(0, 100);
+  const out: { rpc?: string; tool?: string; rpcId?: string | number } = {};
+  if (typeof b.method === 'string') out.rpc = b.method.slice(0, 100);
   if (b.method === 'tools/call' && typeof b.params?.name === 'string') out.tool = b.params.name.slice(0, 100);
-  if (typeof b.id === 'string' || typeof b.id === 'number') out.id = b.id;
+  if (typeof b.id === 'number' || (typeof b.id === 'string' && b.id.length <= 100)) out.rpcId = b.id;
   return out;
 }
 
