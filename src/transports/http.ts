@@ -201,8 +201,10 @@ export function createHttpApp(factory: (ctx?: McpRequestContext) => McpServer, o
         if (res.status >= 400) log.info(fields, 'mcp request refused');
         else log.info(fields, 'mcp request');
       };
-      const out = withHeaders(res, extra);
-      return (out.headers.get('content-type') ?? '').startsWith('text/event-stream') ? onBodyEnd(out, line) : (line(), out);
+      const sse = (res.headers.get('content-type') ?? '').startsWith('text/event-stream');
+      // X-Accel-Buffering: nginx (and proxies that copy it) stream SSE even with buffering on.
+      const out = withHeaders(res, sse ? { ...extra, 'x-accel-buffering': 'no' } : extra);
+      return sse ? onBodyEnd(out, line) : (line(), out);
     },
     drain: () => {
       lifecycle.draining = true;
