@@ -14,6 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { parseAllDocuments } from 'yaml';
+import { ENV_SPEC } from '../src/config.js';
+import { HTTP_ENV_SPEC } from '../src/config-http.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../deploy/nginx/thruk-mcp.conf', import.meta.url));
@@ -216,5 +219,50 @@ describe('two replicas behind one nginx (deploy/nginx/thruk-mcp.conf)', () => {
       const res = (await undiciFetch(`${origin}${path}`, { dispatcher: agent })) as unknown as Response;
       assert.equal(res.status, 404, path);
     }
+  });
+});
+
+describe('deploy/k8s.yaml', () => {
+  const docs = parseAllDocuments(readFileSync(fileURLToPath(new URL('../deploy/k8s.yaml', import.meta.url)), 'utf8')).map((d) => {
+    assert.deepEqual(d.errors, []);
+    return d.toJS();
+  });
+  const of = (kind: string) => docs.filter((d) => d?.kind === kind);
+  const deployment = of('Deployment')[0];
+  const container = deployment?.spec.template.spec.containers[0];
+  const known = new Set([...Object.keys(ENV_SPEC), ...Object.keys(HTTP_ENV_SPEC)]);
+
+  it('runs at least two replicas with liveness on /healthz and readiness on /readyz', () => {
+    assert.ok(deployment.spec.replicas >= 2);
+    assert.equal(container.livenessProbe.httpGet.path, '/healthz');
+    assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+    assert.deepEqual(container.args, ['--listen', '8080', '--host', '0.0.0.0']);
+    assert.equal(of('Service')[0].spec.selector['app.kubernetes.io/name'], deployment.spec.selector.matchLabels['app.kubernetes.io/name']);
+  });
+
+  it('takes the Thruk key and the MCP tokens from the Secret, and sets only variables the server knows', () => {
+    const env = container.env as Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
+    for (const e of env) assert.ok(known.has(e.name), `unknown variable ${e.name}`);
+    const secret = of('Secret')[0];
+    for (const name of ['THRUK_API_KEY', 'MCP_HTTP_TOKENS']) {
+      const e = env.find((x) => x.name === name);
+      assert.deepEqual(e?.valueFrom?.secretKeyRef, { name: secret.metadata.name, key: name }, name);
+      assert.equal(e?.value, undefined);
+      assert.ok(name in secret.stringData);
+    }
+    // A non-loopback bind without TLS must name a trusted proxy, or the server refuses to start.
+    assert.ok(env.some((e) => e.name === 'MCP_TRUST_PROXY' && e.value !== undefined && e.value !== ''));
+  });
+
+  it('drains within the grace period, runs as non-root with requests and limits', () => {
+    const pod = deployment.spec.template.spec;
+    const timeout = Number((container.env as Array<{ name: string; value?: string }>).find((e) => e.name === 'MCP_SHUTDOWN_TIMEOUT')?.value);
+    assert.ok(pod.terminationGracePeriodSeconds > timeout + 5, 'grace period covers the preStop pause and MCP_SHUTDOWN_TIMEOUT');
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    assert.ok(pod.securityContext.runAsUser > 0);
+    assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+    assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+    assert.deepEqual(container.securityContext.capabilities.drop, ['ALL']);
+    assert.ok(container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory);
   });
 });
