@@ -328,7 +328,8 @@ describe('the /mcp limits and policies, in process', () => {
     assert.equal(reqLine[0].rpc, 'tools/call');
     assert.equal(reqLine[0].tool, 'thruk_acknowledge');
     assert.equal(reqLine[0].status, 200);
-    assert.equal(reqLine[0].caller, 'client:token-2');
+    assert.equal(reqLine[0].caller, 'token-2');
+    assert.equal(reqLine[0].client, 'unknown', 'in process: no peer address');
     assert.equal(typeof reqLine[0].ms, 'number');
     const toolLine = lines.filter((l) => l.msg === 'tool call' && l.requestId === id);
     assert.equal(toolLine.length, 1);

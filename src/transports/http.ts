@@ -147,11 +147,12 @@ export function createHttpApp(factory: (ctx?: McpRequestContext) => McpServer, o
     if (verified instanceof Response) return verified;
     const client = clientAddress(conn, req.headers.get('x-forwarded-for'), trust);
     const sub = verified !== undefined ? (verified.extra as { sub?: unknown } | undefined)?.sub : undefined;
-    const caller = verified === undefined ? undefined : typeof sub === 'string' ? `sub:${sub}` : `client:${verified.clientId}`;
-    if (caller !== undefined) note.caller = caller;
+    // The bucket: a JWT's subject (one person across clients), a static token's label, else the IP.
+    const bucket = verified === undefined ? `ip:${client}` : typeof sub === 'string' ? `sub:${sub}` : `client:${verified.clientId}`;
+    if (verified !== undefined) note.caller = verified.clientId;
     note.client = client;
     if (limiter !== undefined) {
-      const t = limiter.take(caller ?? `ip:${client}`);
+      const t = limiter.take(bucket);
       if (!t.ok) {
         refused('rate_limited');
         return rpcError(429, `Rate limit exceeded (${opts.rateLimit?.label ?? ''} per caller); retry after ${t.retryAfterS} s.`, { 'retry-after': String(t.retryAfterS) });
