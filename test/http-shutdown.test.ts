@@ -138,6 +138,7 @@ describe('graceful shutdown of the built binary (SIGTERM)', () => {
       const t0 = Date.now();
       const slow = problemCounts(client);
       await until('the slow call reached Thruk', () => thruk.received() > seen);
+      assert.match(await (await fetch(server.metricsUrl)).text(), /^thruk_mcp_http_requests_in_flight 1$/m);
       server.child.kill('SIGTERM');
       await until('readyz 503 on the ops port', async () => (await fetch(server.metricsUrl.replace('/metrics', '/readyz'))).status === 503, 1500);
       const ready = await fetch(server.metricsUrl.replace('/metrics', '/readyz'));

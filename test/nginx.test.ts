@@ -202,7 +202,10 @@ describe('two replicas behind one nginx (deploy/nginx/thruk-mcp.conf)', () => {
       for (let i = 1; i < order.length; i++) assert.notEqual(order[i], order[i - 1], `tool calls went ${order.join(' ')}`);
       const total = all.map(servedBy);
       assert.ok(total.includes('A') && total.includes('B'));
-      for (const r of replicas) assert.doesNotMatch(r.stderr(), /"level":50/, `${r.name} logged an error`);
+      for (const r of replicas) {
+        assert.doesNotMatch(r.stderr(), /"level":50/, `${r.name} logged an error`);
+        assert.ok(!r.stderr().includes(TOKEN), `${r.name} logged the bearer token`);
+      }
     });
   }
 
