@@ -46,6 +46,11 @@ function post(headers: Record<string, string> = {}, body: string = JSON.stringif
 
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 
+async function until0(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(check(), 'condition not reached within 2 s');
+}
+
 describe('HTTP ops configuration', () => {
   it('parses MCP_RATE_LIMIT as N per second/minute/hour, off or 0 disables, and names bad values', () => {
     const issues: string[] = [];
@@ -378,6 +383,24 @@ describe('over real sockets', () => {
       });
       assert.equal(status, 413);
       assert.equal(l.inFlight.count <= 1, true);
+    } finally {
+      await l.close();
+    }
+  });
+
+  it('refuses a big upload with a bad token cleanly and keeps serving the next request', async () => {
+    const l = await startHttp(app(), config, createLogger('silent'), 0);
+    try {
+      const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+      const big = JSON.stringify({ ...init, params: { ...init.params, pad: 'x'.repeat(200 * 1024) } });
+      const refusedRes = await fetch(l.url, { method: 'POST', headers: { ...headers, authorization: 'Bearer wrong' }, body: big });
+      assert.equal(refusedRes.status, 401);
+      assert.equal(refusedRes.headers.get('connection'), 'close');
+      await refusedRes.text();
+      const ok = await fetch(l.url, { method: 'POST', headers: { ...headers, authorization: `Bearer ${READ_TOK}` }, body: JSON.stringify(init) });
+      assert.equal(ok.status, 200);
+      assert.match(await ok.text(), /"serverInfo"/);
+      await until0(() => l.inFlight.count === 0);
     } finally {
       await l.close();
     }

@@ -80,11 +80,14 @@ export function toWebRequest(req: IncomingMessage, signal: AbortSignal, scheme: 
 }
 
 /** Writes a web Response to `res`, honouring backpressure for long SSE streams. */
-async function writeResponse(response: Response, res: ServerResponse, aborted: AbortSignal): Promise<void> {
+async function writeResponse(response: Response, req: IncomingMessage, res: ServerResponse, aborted: AbortSignal): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((v, k) => {
     headers[k] = v;
   });
+  // A refusal (401, 413, 429…) may leave the body unread: the connection cannot carry another
+  // request after it, so close it instead of stalling the client's next request behind it.
+  if (!req.complete) headers.connection = 'close';
   res.writeHead(response.status, headers);
   if (response.body === null) {
     res.end();
@@ -126,7 +129,7 @@ export function nodeListener(fetch: ConnFetch, log: Logger, inFlight: ReturnType
     const conn: ConnInfo = { remoteAddress: req.socket.remoteAddress, encrypted: scheme === 'https' };
     void (async () => {
       const response = await fetch(toWebRequest(req, abort.signal, scheme), conn);
-      await writeResponse(response, res, abort.signal);
+      await writeResponse(response, req, res, abort.signal);
     })().catch((err: unknown) => {
       log.error({ err }, 'http handler failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null }));
