@@ -3,9 +3,10 @@
 # thruk-mcp as a container. The default is MCP over stdio, as MCP clients and the Docker MCP
 # gateway run it:
 #   docker run -i --rm -e THRUK_BASE_URL -e THRUK_API_KEY ghcr.io/thruk-mcp/thruk-mcp
-# Streamable HTTP for a team (endpoint /mcp; a token is required, see compose.yml):
+# Streamable HTTP for a team (endpoint /mcp; a token is required, see compose.yml; plain HTTP off
+# loopback needs TLS, a trusted proxy or MCP_ALLOW_INSECURE_HTTP, see docs/deploy.md):
 #   docker run --rm -p 127.0.0.1:8080:8080 -e THRUK_BASE_URL -e THRUK_API_KEY -e MCP_HTTP_TOKEN \
-#     ghcr.io/thruk-mcp/thruk-mcp --listen 8080 --host 0.0.0.0
+#     -e MCP_ALLOW_INSECURE_HTTP=true ghcr.io/thruk-mcp/thruk-mcp --listen 8080 --host 0.0.0.0
 # Try it without a Thruk: docker run -i --rm ghcr.io/thruk-mcp/thruk-mcp --demo
 #
 # No HEALTHCHECK here: in the default stdio mode there is no port to probe. compose.yml adds one

@@ -133,7 +133,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    const deadline = setTimeout(() => process.exit(0), 10_000);
+    // A safety net behind the HTTP drain deadline: never hang on a stuck close.
+    const deadline = setTimeout(() => process.exit(0), config.http.ops.shutdownTimeoutMs + 5_000);
     deadline.unref();
     void (async () => {
       for (const s of stops) await s().catch(() => undefined);
@@ -157,15 +158,27 @@ async function main(): Promise<void> {
     const readiness = createReadiness(readinessProbe(runtime));
     const metricsPort = config.http.auth.metricsPort;
     const auth = createAuthenticator(config.http.auth, log, { thruk: runtime.thruk });
-    const ops = { metrics, readiness, serveMetrics: metricsPort === undefined };
-    const app = createHttpApp(factory, { token: undefined, allowedHosts: defaultAllowedHosts(config.http.host, config.http.allowedHosts), auth, responseMode: config.http.responseMode, ...ops }, log);
-    const h = await startHttp(app, config, log);
-    stops.push(() => h.close());
-    if (metricsPort !== undefined) {
-      const m = await startHttp(createOpsApp(ops), config, log, metricsPort, '/metrics');
-      stops.push(() => m.close());
-      process.stderr.write(`thruk-mcp metrics on ${m.url}\n`);
+    const { httpStartup } = await import('./transports/startup.js');
+    const start = httpStartup(config, log);
+    if (typeof start === 'string') {
+      process.stderr.write(`thruk-mcp: configuration problems:\n  - ${start}\n`);
+      process.exit(2);
     }
+    const ops = { metrics, readiness, serveMetrics: metricsPort === undefined };
+    const limits = { rateLimit: config.http.ops.rateLimit, maxBodyBytes: config.http.ops.maxBodyBytes, trustProxy: config.http.ops.trustProxy };
+    const app = createHttpApp(factory, { token: undefined, allowedHosts: defaultAllowedHosts(config.http.host, config.http.allowedHosts), auth, responseMode: config.http.responseMode, ...ops, ...limits }, log);
+    const h = await startHttp(app, config, log, config.http.port, '/mcp', { tls: start.tls, ...(metrics !== undefined ? { onInFlight: (n: number) => metrics.httpInFlight(n) } : {}) });
+    const opsApp = metricsPort !== undefined ? createOpsApp(ops) : undefined;
+    const m = opsApp !== undefined ? await startHttp(opsApp, config, log, metricsPort, '/metrics') : undefined;
+    // In-flight calls finish first (readyz 503 meanwhile, on the ops port too), then everything closes.
+    stops.push(async () => {
+      opsApp?.drain();
+      const cut = await h.shutdown(config.http.ops.shutdownTimeoutMs);
+      if (cut > 0) log.warn({ cut, timeoutS: config.http.ops.shutdownTimeoutMs / 1000 }, 'shutdown deadline reached: in-flight requests cut off');
+      else log.info('in-flight requests finished');
+      await m?.close();
+    });
+    if (m !== undefined) process.stderr.write(`thruk-mcp metrics on ${m.url}\n`);
     log.info({ staticTokens: config.http.auth.tokens.length, oauth: config.http.auth.oauth !== undefined, thrukAuth: config.http.auth.thrukAuth ?? 'service', instances: [...runtime.instances.keys()] }, 'HTTP authentication');
     process.stderr.write(`thruk-mcp listening on ${h.url}${config.demo ? ' (demo estate)' : ''}\n`);
   }

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * HTTP auth and operations settings. Kept apart from ENV_SPEC because the README's env table is
  * generated from ENV_SPEC (docs:check); merge the two once the docs are regenerated.
@@ -16,6 +18,13 @@ export const HTTP_ENV_SPEC = {
   MCP_THRUK_AUTH: { doc: 'As whom Thruk requests run: service (default; the configured key for everyone), caller (HTTP: each caller sends its own Thruk key in X-Thruk-Auth-Key, or Basic credentials, so Thruk\'s own permissions apply) or impersonate (the configured superuser key with X-Thruk-Auth-User set to the verified caller).' },
   MCP_THRUK_USER_CLAIM: { doc: 'With MCP_THRUK_AUTH=impersonate: the JWT claim naming the Thruk user (default sub; e.g. preferred_username or email). Static tokens name theirs as TOKEN:scope@user.' },
   MCP_METRICS_PORT: { doc: 'Serve /metrics (and /healthz, /readyz) on this port instead of the MCP port.' },
+  MCP_RATE_LIMIT: { doc: 'Per-caller limit on /mcp requests: N/sec, N/min or N/hour (token bucket, bursts up to N), keyed by static token or JWT subject, else by client IP; 0 or off disables (default 300/min). Over it: 429 with Retry-After.' },
+  MCP_MAX_BODY_BYTES: { doc: 'Largest accepted /mcp request body in bytes (default 1048576); larger bodies get 413 without being read to the end.' },
+  MCP_TRUST_PROXY: { doc: 'TLS-terminating proxies in front of this server: comma-separated IP addresses or CIDRs, or the words loopback / private. /mcp requests must then come from one of them with X-Forwarded-Proto: https (403 otherwise); the client IP is taken from X-Forwarded-For.' },
+  MCP_ALLOW_INSECURE_HTTP: { doc: 'Allow plain HTTP on a non-loopback --host without TLS or a trusted proxy (default false; logged as a warning). Without it such a start is refused.' },
+  MCP_TLS_CERT: { doc: 'PEM certificate (chain) file: serve HTTPS natively (with MCP_TLS_KEY).' },
+  MCP_TLS_KEY: { doc: 'PEM private key file for MCP_TLS_CERT.' },
+  MCP_SHUTDOWN_TIMEOUT: { doc: 'Seconds that in-flight requests get to finish after SIGTERM/SIGINT in HTTP mode (default 10); /readyz answers 503 and new connections are refused meanwhile.' },
 } as const;
 
 export type HttpEnvName = keyof typeof HTTP_ENV_SPEC;
@@ -196,4 +205,115 @@ function parseThrukAuth(env: Readonly<Record<string, string | undefined>>, token
 /** Whether /mcp has any authentication configured (a caller's own Thruk key, verified by Thruk, counts). */
 export function hasHttpAuth(a: HttpAuthSettings): boolean {
   return a.tokens.length > 0 || a.oauth !== undefined || a.thrukAuth === 'caller';
+}
+
+export interface RateLimitSettings {
+  /** Bucket size: the burst a caller may send at once. */
+  readonly capacity: number;
+  /** Time in which an empty bucket refills completely (capacity tokens per periodMs). */
+  readonly periodMs: number;
+  /** As configured, for messages ("120/min"). */
+  readonly label: string;
+}
+
+export interface HttpOpsSettings {
+  readonly rateLimit: RateLimitSettings | undefined;
+  readonly maxBodyBytes: number;
+  /** Trusted proxy addresses/CIDRs (and the words loopback/private); undefined = trust no proxy. */
+  readonly trustProxy: readonly string[] | undefined;
+  readonly allowInsecureHttp: boolean;
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  readonly shutdownTimeoutMs: number;
+}
+
+export const DEFAULT_RATE_LIMIT = '300/min';
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const PERIODS: Readonly<Record<string, number>> = { s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
+
+/** `120/min` → a bucket of 120 refilled per minute; `0`/`off` → undefined (no limit). */
+export function parseRateLimit(raw: string, issues: string[]): RateLimitSettings | undefined {
+  const v = raw.trim().toLowerCase();
+  if (v === '0' || v === 'off' || v === 'false' || v === 'none') return undefined;
+  const m = /^(\d+)\s*\/\s*([a-z]+)$/.exec(v);
+  const n = m !== null ? Number(m[1]) : NaN;
+  const periodMs = m !== null ? PERIODS[m[2] ?? ''] : undefined;
+  if (m === null || periodMs === undefined || !Number.isSafeInteger(n) || n < 1 || n > 1_000_000) {
+    issues.push(`MCP_RATE_LIMIT: expected N/sec, N/min or N/hour (N from 1 to 1000000), or off; got '${raw}'`);
+    return undefined;
+  }
+  return { capacity: n, periodMs, label: `${n}/${m[2]}` };
+}
+
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
+const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
+
+function flag(env: Readonly<Record<string, string | undefined>>, name: HttpEnvName, issues: string[]): boolean {
+  const v = text(env, name)?.toLowerCase();
+  if (v === undefined || FALSE_WORDS.has(v)) return false;
+  if (TRUE_WORDS.has(v)) return true;
+  issues.push(`${name}: expected true/false (or 1/0, yes/no, on/off), got '${v}'`);
+  return false;
+}
+
+/** Validates one MCP_TRUST_PROXY entry (an address, a CIDR, or loopback/private). */
+function proxyEntryProblem(entry: string): string | undefined {
+  if (entry === 'loopback' || entry === 'private') return undefined;
+  const [addr = '', bits, extra] = entry.split('/');
+  const family = isIP(addr);
+  if (family === 0 || extra !== undefined) return `'${entry}' is not an IP address or CIDR`;
+  if (bits === undefined) return undefined;
+  const n = Number(bits);
+  if (!/^\d+$/.test(bits) || n > (family === 4 ? 32 : 128)) return `'${entry}' has a bad prefix length`;
+  return undefined;
+}
+
+/**
+ * Limits, TLS/proxy policy and shutdown of the HTTP mode. `bind` says where --listen binds: plain
+ * HTTP off loopback is refused here (fail closed) unless TLS, a trusted proxy or an explicit
+ * opt-out is configured.
+ */
+export function parseHttpOps(env: Readonly<Record<string, string | undefined>>, bind: { readonly http: boolean; readonly host: string; readonly loopback: boolean }, issues: string[]): HttpOpsSettings {
+  const rawLimit = text(env, 'MCP_RATE_LIMIT');
+  const rateLimit = parseRateLimit(rawLimit ?? DEFAULT_RATE_LIMIT, issues);
+
+  let maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  const mb = text(env, 'MCP_MAX_BODY_BYTES');
+  if (mb !== undefined) {
+    const n = Number(mb);
+    if (!Number.isSafeInteger(n) || n < 1024 || n > 256 * 1024 * 1024) issues.push(`MCP_MAX_BODY_BYTES: expected a whole number of bytes between 1024 and 268435456, got '${mb}'`);
+    else maxBodyBytes = n;
+  }
+
+  let trustProxy: string[] | undefined;
+  const tp = text(env, 'MCP_TRUST_PROXY');
+  if (tp !== undefined) {
+    const entries = list(tp).map((e) => e.toLowerCase());
+    if (entries.some((e) => TRUE_WORDS.has(e) || e === '*')) {
+      issues.push('MCP_TRUST_PROXY: list the proxies\' addresses or CIDRs (or loopback / private), not true or *: trusting every peer would let any client claim X-Forwarded-Proto: https');
+    } else {
+      const bad = entries.map(proxyEntryProblem).filter((p): p is string => p !== undefined);
+      if (bad.length > 0) issues.push(`MCP_TRUST_PROXY: ${bad.join('; ')}`);
+      else if (entries.length === 0) issues.push('MCP_TRUST_PROXY: no proxy address given');
+      else trustProxy = entries;
+    }
+  }
+
+  const allowInsecureHttp = flag(env, 'MCP_ALLOW_INSECURE_HTTP', issues);
+  const certFile = text(env, 'MCP_TLS_CERT');
+  const keyFile = text(env, 'MCP_TLS_KEY');
+  if ((certFile === undefined) !== (keyFile === undefined)) issues.push(`${certFile === undefined ? 'MCP_TLS_CERT' : 'MCP_TLS_KEY'}: required with ${certFile === undefined ? 'MCP_TLS_KEY' : 'MCP_TLS_CERT'} (native HTTPS needs both)`);
+  const tls = certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined;
+
+  let shutdownTimeoutMs = 10_000;
+  const st = text(env, 'MCP_SHUTDOWN_TIMEOUT');
+  if (st !== undefined) {
+    const n = Number(st);
+    if (!Number.isFinite(n) || n < 0 || n > 3600) issues.push(`MCP_SHUTDOWN_TIMEOUT: expected seconds between 0 and 3600, got '${st}'`);
+    else shutdownTimeoutMs = Math.round(n * 1000);
+  }
+
+  if (bind.http && !bind.loopback && tls === undefined && trustProxy === undefined && !allowInsecureHttp) {
+    issues.push(`--host: refusing plain HTTP on the non-loopback address ${bind.host}: bearer tokens would cross the network in clear text. Set MCP_TLS_CERT and MCP_TLS_KEY (native HTTPS), or MCP_TRUST_PROXY to the TLS-terminating proxy's addresses, or MCP_ALLOW_INSECURE_HTTP=true if you really mean it.`);
+  }
+  return { rateLimit, maxBodyBytes, trustProxy, allowInsecureHttp, tls, shutdownTimeoutMs };
 }

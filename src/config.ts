@@ -2,7 +2,7 @@ import { COMPAT_FLAG_SPEC, resolveCompatFlags } from './config-compat.js';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { INSTANCE_NAME, loadInstanceFile, type InstanceSettings, type ThrukSettings } from './config-file.js';
-import { hasHttpAuth, parseHttpAuth, type HttpAuthSettings } from './config-http.js';
+import { hasHttpAuth, parseHttpAuth, parseHttpOps, type HttpAuthSettings, type HttpOpsSettings } from './config-http.js';
 
 export type { InstanceSettings, ThrukSettings } from './config-file.js';
 
@@ -126,6 +126,8 @@ export interface Config {
     readonly responseMode: 'auto' | 'json';
     /** Static tokens (MCP_HTTP_TOKEN included, with write scope), OAuth and the metrics port. */
     readonly auth: HttpAuthSettings;
+    /** Rate/size limits, TLS and proxy policy, shutdown deadline. */
+    readonly ops: HttpOpsSettings;
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -199,6 +201,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   const allowUnauthenticated = values.MCP_HTTP_ALLOW_UNAUTHENTICATED as boolean;
   const allowRemoteUnauthenticated = flags['allow-remote-unauthenticated'] === true;
   const auth = parseHttpAuth(env, token, issues, mode);
+  const ops = parseHttpOps(env, { http: mode === 'http', host, loopback: isLoopback(host) }, issues);
   if (mode === 'http' && !hasHttpAuth(auth)) {
     if (!allowUnauthenticated) {
       issues.push('MCP_HTTP_TOKEN: HTTP mode needs authentication. Set MCP_HTTP_TOKEN (or MCP_HTTP_TOKENS, or MCP_OAUTH_JWKS_URL + MCP_OAUTH_ISSUER, or MCP_THRUK_AUTH=caller), or MCP_HTTP_ALLOW_UNAUTHENTICATED=true for a loopback-only test setup.');
@@ -291,6 +294,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       allowedHosts: values.MCP_HTTP_ALLOWED_HOSTS as string[],
       responseMode: compat.responseMode,
       auth,
+      ops,
     },
     logLevel,
   };

@@ -132,33 +132,42 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
     low.setRequestHandler('tools/call', async (request, ctx: ServerContext) => {
       const name = request.params.name;
       const def = view.byName.get(name);
+      const requestId = httpRequest?.headers.get('x-request-id') ?? undefined;
       if (def === undefined) {
         deps.onToolCall?.(tools.some((t) => t.name === name) ? name : '(unknown)')('refused');
+        deps.log.info({ requestId, rpcId: ctx.mcpReq.id, tool: name.slice(0, 100), outcome: 'refused', ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}) }, 'tool call');
         if (view !== full && full.byName.has(name)) return errorResult(scopeRefusalText(name, writeScope));
         return errorResult(refusalText(name, tools, view.offered, view.config));
       }
       const { instance, args } = splitInstance(request.params.arguments);
       const scope = unverified || (instance !== undefined && typeof instance !== 'string') ? undefined : scopes.resolve(instance, caller);
+      const metric = deps.onToolCall?.(name);
+      const started = Date.now();
+      // One line per tool call, joined to the HTTP request line (and the audit line) by requestId.
+      const done = (outcome: Parameters<NonNullable<typeof metric>>[0]) => {
+        metric?.(outcome);
+        deps.log.info({ requestId, rpcId: ctx.mcpReq.id, tool: name, outcome, ms: Date.now() - started, ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}) }, 'tool call');
+      };
       if (scope === undefined) {
-        deps.onToolCall?.(name)('refused');
+        done('refused');
         return errorResult(unverified ? NO_IDENTITY : unknownInstanceText(instance, scopes));
       }
-      const done = deps.onToolCall?.(name);
       // Who asked goes into the audit line of a write (a token label or the JWT's client, never the token).
       const details: Record<string, unknown> = {
         ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}),
         ...(scopes.multi ? { instance: scope.instance } : {}),
+        ...(requestId !== undefined ? { request_id: requestId } : {}),
       };
       try {
         const result = await callTool(def, args, { ctx: toolCtx(view.config, scope, server, ctx, details, request.params._meta?.progressToken, httpRequest), audit, details });
         if (result.resultType === 'input_required') {
-          done?.('input_required');
+          done('input_required');
           return result;
         }
-        done?.(result.isError === true ? 'error' : 'ok');
+        done(result.isError === true ? 'error' : 'ok');
         return low.projectCallToolResult(result, view.outputSchemas.get(name));
       } catch (err) {
-        done?.('exception');
+        done('exception');
         throw err;
       }
     });

@@ -124,7 +124,9 @@ describe('compose.yml', () => {
     const probe = svc.healthcheck.test.join(' ');
     assert.match(probe, new RegExp(`http://127\\.0\\.0\\.1:${port}/healthz`));
     assert.ok(svc.read_only === true && svc.cap_drop.includes('ALL'));
-    const cfg = loadConfig(cmd, { THRUK_BASE_URL: 'https://mon.example.com/thruk', THRUK_API_KEY: 'k', MCP_HTTP_TOKEN: 't' });
+    // The environment block's own defaults (${VAR:-default}) as compose resolves them with nothing set.
+    const defaults = Object.fromEntries(Object.entries<string>(svc.environment).map(([k, v]) => [k, String(v).replace(/^\$\{[A-Z_]+:-([^}]*)\}$/, '$1')]));
+    const cfg = loadConfig(cmd, { ...defaults, THRUK_BASE_URL: 'https://mon.example.com/thruk', THRUK_API_KEY: 'k', MCP_HTTP_TOKEN: 't' });
     assert.ok(cfg.ok && cfg.action === 'serve' && cfg.config.mode === 'http', JSON.stringify(cfg));
   });
 
