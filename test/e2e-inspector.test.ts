@@ -115,7 +115,7 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
     assertBuilt();
     await e2eTools();
     truth = await demoTruth();
-  }, { timeout: 330_000 });
+  }, { timeout: 600_000 });
 
   describe('over stdio', { concurrency: 3 }, () => {
     for (const era of ['legacy', 'modern'] as const) {

@@ -35,12 +35,11 @@ export interface E2eTools {
 
 let resolving: Promise<E2eTools> | undefined;
 
-/** Installs (first run) or finds (later runs) the tools through npx and returns absolute paths. */
-export function e2eTools(): Promise<E2eTools> {
-  resolving ??= new Promise((resolve, reject) => {
+function npxOnce(): Promise<E2eTools> {
+  return new Promise((resolve, reject) => {
     const args = ['--yes', ...Object.values(E2E_PACKAGES).flatMap((p) => ['-p', p]), '-c', 'command -v node; command -v mcp-inspector; command -v conformance'];
     // Spawning the bins directly afterwards saves npx's own start-up (~1.5 s) on every call.
-    execFile('npx', args, { cwd: root, timeout: 300_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+    execFile('npx', args, { cwd: root, timeout: 180_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       const [node, inspector, conformance] = stdout.trim().split('\n').map((l) => l.trim());
       if (err !== null || node === undefined || inspector === undefined || conformance === undefined) {
         reject(new Error(`npx could not provide ${Object.values(E2E_PACKAGES).join(', ')} (needs the npm registry; set ${SKIP_ENV}=1 to skip offline): ${err?.message ?? ''}\n${stderr.slice(-2000)}`));
@@ -49,6 +48,25 @@ export function e2eTools(): Promise<E2eTools> {
       resolve({ node, inspector, conformance });
     });
   });
+}
+
+/**
+ * Installs (first run, ~100 MB, mostly the Node binary) or finds (later runs: npx's cache) the
+ * tools and returns absolute paths. A registry hiccup gets two more tries before the tests fail.
+ */
+export function e2eTools(): Promise<E2eTools> {
+  resolving ??= (async () => {
+    let last: unknown;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 5_000 * attempt));
+      try {
+        return await npxOnce();
+      } catch (err) {
+        last = err;
+      }
+    }
+    throw last;
+  })();
   return resolving;
 }
 
