@@ -25,6 +25,7 @@ interface Truth {
   unreachable: HostRow[];
   /** A DOWN host nobody handles yet: the natural target of an acknowledgement. */
   target: HostRow;
+  /** The tools of `--toolsets all` (the journeys pin it: the default toolsets may shrink). */
   offered: string[];
 }
 
@@ -36,7 +37,7 @@ async function demoTruth(): Promise<Truth> {
   const unreachable = hosts.filter((h) => h.state === 2);
   const target = down.find((h) => !h.acknowledged && h.scheduled_downtime_depth === 0);
   assert.ok(target !== undefined && down.length > 0 && unreachable.length > 0, 'the demo estate has unhandled DOWN hosts and UNREACHABLE ones');
-  return { hosts, down, unreachable, target, offered: selectTools(allTools(), config).map((t) => t.name) };
+  return { hosts, down, unreachable, target, offered: selectTools(allTools(), { ...config, toolsets: ['all'] }).map((t) => t.name) };
 }
 
 const ok = (a: InspectorAnswer, what: string) => {
@@ -108,6 +109,7 @@ function clientJourney(label: string, call: (args: string[]) => Promise<Inspecto
 }
 
 const skip = e2eSkipped();
+const ALL = ['--toolsets', 'all'];
 
 describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 }, () => {
   let truth: Truth;
@@ -119,7 +121,7 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
 
   describe('over stdio', { concurrency: 3 }, () => {
     for (const era of ['legacy', 'modern'] as const) {
-      clientJourney(`stdio ${era}`, (args) => inspector(['--protocol-era', era, ...args], stdioTarget()), () => truth);
+      clientJourney(`stdio ${era}`, (args) => inspector(['--protocol-era', era, ...args], stdioTarget(...ALL)), () => truth);
     }
 
     it('negotiates 2025-11-25 by default and 2026-07-28 when asked', async () => {
@@ -131,16 +133,21 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
     });
 
     it('tool schemas pass the Inspector\'s portability check without errors (--strict)', async () => {
-      const a = await inspector(['--strict', '--method', 'tools/list'], stdioTarget());
+      const a = await inspector(['--strict', '--method', 'tools/list'], stdioTarget(...ALL));
       assert.equal(a.code, 0, `--strict found error-severity schema problems (exit 6 means errors): ${a.stderr.slice(-3000)}`);
     });
 
+    it('the default configuration offers exactly the registry\'s default selection', async () => {
+      const r = ok(await inspector(['--method', 'tools/list'], stdioTarget()), 'tools/list (defaults)');
+      assert.deepEqual((r.tools as Array<{ name: string }>).map((t) => t.name), selectTools(allTools(), demoConfig()).map((t) => t.name));
+    });
+
     it('read-only mode hides every write tool from the client', async () => {
-      const r = ok(await inspector(['--method', 'tools/list'], stdioTarget('--read-only')), 'tools/list --read-only');
+      const r = ok(await inspector(['--method', 'tools/list'], stdioTarget('--read-only', ...ALL)), 'tools/list --read-only');
       const names = (r.tools as Array<{ name: string }>).map((t) => t.name);
       assert.ok(names.includes('thruk_problems'));
       assert.ok(!names.includes('thruk_acknowledge'));
-      assert.deepEqual(names, selectTools(allTools(), demoConfig({ readOnly: true })).map((t) => t.name));
+      assert.deepEqual(names, selectTools(allTools(), demoConfig({ readOnly: true, toolsets: ['all'] })).map((t) => t.name));
     });
   });
 
@@ -149,7 +156,7 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
     const reader = randomBytes(18).toString('base64url');
     let server: RunningServer;
     before(async () => {
-      server = await startHttpServer({ MCP_HTTP_TOKEN: token, MCP_HTTP_TOKENS: `${reader}:read` });
+      server = await startHttpServer({ MCP_HTTP_TOKEN: token, MCP_HTTP_TOKENS: `${reader}:read` }, ALL);
     });
     after(async () => {
       const code = await server.stop();
