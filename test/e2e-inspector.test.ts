@@ -154,17 +154,20 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
   describe('over Streamable HTTP with a bearer token', { concurrency: 3 }, () => {
     const token = randomBytes(18).toString('base64url');
     const reader = randomBytes(18).toString('base64url');
-    let server: RunningServer;
+    let server: RunningServer | undefined;
     before(async () => {
       server = await startHttpServer({ MCP_HTTP_TOKEN: token, MCP_HTTP_TOKENS: `${reader}:read` }, ALL);
     });
     after(async () => {
+      if (server === undefined) return;
       const code = await server.stop();
       assert.equal(code, 0, 'graceful exit on SIGTERM');
       assert.ok(!server.stderr().includes(token) && !server.stderr().includes(reader), 'tokens never reach the logs');
     });
-    const http = (tok: string | undefined, args: readonly string[]) =>
-      inspector(['--stored-auth-only', ...(tok !== undefined ? ['--header', `Authorization: Bearer ${tok}`] : []), ...args], ['--transport', 'http', '--server-url', server.url]);
+    const http = (tok: string | undefined, args: readonly string[]) => {
+      assert.ok(server !== undefined, 'the HTTP server did not start');
+      return inspector(['--stored-auth-only', ...(tok !== undefined ? ['--header', `Authorization: Bearer ${tok}`] : []), ...args], ['--transport', 'http', '--server-url', server.url]);
+    };
 
     for (const era of ['legacy', 'modern'] as const) {
       clientJourney(`http ${era}`, (args) => http(token, ['--protocol-era', era, ...args]), () => truth);

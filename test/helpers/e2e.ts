@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,7 +119,11 @@ function lastJsonLine(text: string): any {
  */
 export async function inspector(args: readonly string[], target: readonly string[]): Promise<InspectorAnswer> {
   const tools = await e2eTools();
-  inspectorHome ??= mkdtempSync(join(tmpdir(), 'thruk-mcp-inspector-'));
+  if (inspectorHome === undefined) {
+    const home = mkdtempSync(join(tmpdir(), 'thruk-mcp-inspector-'));
+    process.once('exit', () => rmSync(home, { recursive: true, force: true }));
+    inspectorHome = home;
+  }
   // NODE_COMPILE_CACHE (Node 22) trims the Inspector's start-up, paid once per call.
   const env = { ...process.env, HOME: inspectorHome, MCP_AUTO_OPEN_ENABLED: 'false', NODE_COMPILE_CACHE: join(tmpdir(), 'thruk-mcp-e2e-compile-cache') };
   const r = await run(tools.node, [tools.inspector, '--cli', '--format', 'json', '-q', ...args, ...target], { env });
@@ -216,6 +220,10 @@ export async function runConformance(url: string): Promise<ConformanceRun> {
   const cwd = mkdtempSync(join(tmpdir(), 'thruk-mcp-conformance-'));
   const list = await run(tools.node, [tools.conformance, 'list', '--server'], { cwd });
   const out = join(cwd, 'results');
-  const r = await run(tools.node, [tools.conformance, 'server', '--url', url, '--suite', 'all', '-o', out], { cwd, timeoutMs: 300_000 });
-  return { code: r.code, outcomes: existsSync(out) ? readOutcomes(out) : new Map(), listed: parseScenarioList(list.stdout), stdout: r.stdout, stderr: r.stderr };
+  try {
+    const r = await run(tools.node, [tools.conformance, 'server', '--url', url, '--suite', 'all', '-o', out], { cwd, timeoutMs: 300_000 });
+    return { code: r.code, outcomes: existsSync(out) ? readOutcomes(out) : new Map(), listed: parseScenarioList(list.stdout), stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
 }
