@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -47,6 +47,7 @@ describe('the baseline file', () => {
     assert.deepEqual(o.get('tools-call-with-progress'), { scenario: 'tools-call-with-progress', passed: false, failures: [{ id: 'tools-call-with-progress', message: 'No progress notifications received' }], warnings: [] });
     assert.equal(o.get('server-sse-polling')?.passed, true);
     assert.deepEqual(o.get('server-sse-polling')?.warnings, ['a']);
+    rmSync(out, { recursive: true, force: true });
   });
 });
 
