@@ -9,13 +9,13 @@ export const backendsArg = z
   .string()
   .max(2000)
   .optional()
-  .describe('Comma-separated Thruk backends (sites) to ask; default: THRUK_DEFAULT_BACKENDS or all. See thruk_sites.');
+  .describe('Sites, comma-separated (default all)');
 
 export const columnsArg = z
   .string()
   .max(4000)
   .optional()
-  .describe('Comma-separated columns to return instead of the default set; "" returns every column (costly).');
+  .describe('Comma-separated; "" = all (costly)');
 
 export const sortArg = (dflt: string) =>
   z
@@ -23,10 +23,10 @@ export const sortArg = (dflt: string) =>
     .max(500)
     .regex(/^[+-]?[A-Za-z0-9_]+(,[+-]?[A-Za-z0-9_]+)*$/, 'a comma-separated list of column names, each optionally prefixed with - for descending')
     .default(dflt)
-    .describe(`Sort columns, comma-separated, "-" prefix for descending (default ${dflt}).`);
+    .describe('Columns, "-" = descending');
 
-export const limitArg = (dflt: number) => z.number().int().min(1).max(1000).default(dflt).describe(`Rows per page, 1-1000 (default ${dflt}).`);
-export const offsetArg = z.number().int().min(0).max(10_000_000).default(0).describe('Rows to skip, for paging.');
+export const limitArg = (dflt: number) => z.number().int().min(1).max(1000).default(dflt);
+export const offsetArg = z.number().int().min(0).max(10_000_000).default(0);
 
 /** Shared output shape of every list tool: exact rows plus paging facts. */
 export const listOutput = z.object({

@@ -35,7 +35,7 @@ const HOST_FILTER_FIELDS = ['name', 'address', 'state', 'hostgroup', 'custom_var
 export const objectName = (what: string) =>
   z.string().min(1).max(1024).regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain line breaks or control characters').describe(what);
 
-export const hostNameArg = objectName('Host name, exactly as in Thruk');
+export const hostNameArg = objectName('Host name');
 
 /** Already in the one-line summary at the top of a detail view. */
 export const SHOWN_IN_LINE: ReadonlySet<string> = new Set(['name', 'host_name', 'description', 'state', 'state_type', 'current_attempt', 'max_check_attempts', 'plugin_output']);
