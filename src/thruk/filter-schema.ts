@@ -87,7 +87,7 @@ export function filterLimitProblem(node: FilterNode): string | undefined {
 const DESCRIPTION = 'Filter on the fields below.';
 
 /** The grammar in the fewest words a model needs to write a correct filter (published once per tool). */
-const GRAMMAR = '{field,op?,value} or {operator:and|or,conditions:[…]}; op eq|neq|regex|nregex|gt|gte|lt|lte|in|not_in (list).';
+const GRAMMAR = '{field,op?,value}|{operator:and|or,conditions:[…]}; op eq,neq,regex,nregex,gt,gte,lt,lte,in,not_in.';
 
 /**
  * The published (tools/list) form of the filter argument: one shared, compact definition instead
@@ -96,7 +96,7 @@ const GRAMMAR = '{field,op?,value} or {operator:and|or,conditions:[…]}; op eq|
  */
 export function compactFilterSchema(fields: readonly string[], description?: string): { type: 'object'; description: string } {
   const lead = description === undefined || description === DESCRIPTION ? '' : `${description.replace(/\.?$/, '')}. `;
-  const custom = fields.some((f) => f.endsWith('custom_var')) ? ' custom_var value {var,val}.' : '';
+  const custom = fields.some((f) => f.endsWith('custom_var')) ? ' custom_var: {var,val}.' : '';
   return { type: 'object', description: `${lead}${GRAMMAR}${custom} Fields: ${fields.join(', ')}` };
 }
 

@@ -10,10 +10,10 @@ import { compactFilterSchema } from '../thruk/filter-schema.js';
 
 export type JsonSchema = { [key: string]: unknown };
 
-/** Checks that constrain strings but teach a model nothing it does not get from the description. */
-const STRING_CHECKS = ['minLength', 'maxLength', 'pattern', 'format'] as const;
+/** Checks on lengths and key names: sanity limits that teach a model nothing about a correct call. */
+const STRING_CHECKS = ['minLength', 'maxLength', 'pattern', 'format', 'propertyNames', 'minItems', 'maxItems'] as const;
 /** Bounds beyond this are sanity limits against abuse, not advice: they are not published. */
-const SANITY_BOUND = 100_000;
+const SANITY_BOUND = 1000;
 
 const isObject = (v: unknown): v is JsonSchema => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -43,12 +43,14 @@ function leanProperty(root: JsonSchema, prop: JsonSchema): JsonSchema {
   const out: JsonSchema = {};
   for (const [k, v] of Object.entries(prop)) {
     if ((STRING_CHECKS as readonly string[]).includes(k)) continue;
-    if ((k === 'maximum' || k === 'minimum') && typeof v === 'number' && Math.abs(v) >= SANITY_BOUND) continue;
+    if ((k === 'maximum' || k === 'minimum') && typeof v === 'number' && Math.abs(v) > SANITY_BOUND) continue;
     // A count or size below 0 (or 1) is obviously wrong; the validation error says so if asked.
     if (k === 'minimum' && (v === 0 || v === 1)) continue;
     // An omitted flag is off and an omitted offset is 0 without being told.
     if (k === 'default' && (v === false || v === 0)) continue;
-    if (k === 'items' && isObject(v)) out.items = leanProperty(root, v);
+    // An enum already says its type.
+    if (k === 'type' && Array.isArray(prop.enum)) continue;
+    if ((k === 'items' || k === 'additionalProperties') && isObject(v)) out[k] = leanProperty(root, v);
     else if (k === 'anyOf' && Array.isArray(v)) Object.assign(out, leanUnion((v as unknown[]).map((b): unknown => (isObject(b) ? leanProperty(root, b) : b))));
     else if (k === 'properties' && isObject(v)) out.properties = mapValues(v, (p) => leanProperty(root, p));
     else if (k === 'additionalProperties' && v === false) continue;
@@ -61,7 +63,7 @@ function leanProperty(root: JsonSchema, prop: JsonSchema): JsonSchema {
 function leanUnion(branches: unknown[]): JsonSchema {
   const types: string[] = [];
   for (const b of branches) {
-    if (!isObject(b) || Object.keys(b).some((k) => k !== 'type')) return { anyOf: branches };
+    if (!isObject(b) || Object.keys(b).some((k) => k !== 'type')) return { anyOf: branches.flatMap((x) => (isObject(x) && Array.isArray(x.anyOf) && Object.keys(x).length === 1 ? x.anyOf as unknown[] : [x])) };
     if (typeof b.type === 'string') types.push(b.type);
     else if (Array.isArray(b.type)) types.push(...b.type.filter((t): t is string => typeof t === 'string'));
     else return { anyOf: branches };
@@ -74,15 +76,18 @@ function mapValues(o: JsonSchema, f: (v: JsonSchema) => JsonSchema): JsonSchema 
 }
 
 /**
- * The published inputSchema: still strict at the top (a model must not invent arguments), nested
- * objects are not; `$defs` go once the filter is inlined in its compact form.
+ * The published inputSchema. Deprecated arguments are still accepted but not offered any more.
+ * `additionalProperties: false` is left out (the record stays strict:
+ * an unknown argument is refused with the list of valid ones); `$defs` go once the filter is
+ * inlined in its compact form.
  */
 export function leanInputSchema(full: JsonSchema): JsonSchema & { type: 'object' } {
   const out: JsonSchema & { type: 'object' } = { type: 'object' };
   const props = isObject(full.properties) ? full.properties : {};
-  out.properties = mapValues(props, (p) => leanProperty(full, p));
-  if (Array.isArray(full.required) && full.required.length > 0) out.required = full.required;
-  if (full.additionalProperties === false) out.additionalProperties = false;
+  const published = Object.fromEntries(Object.entries(props).filter(([, p]) => !(isObject(p) && p.deprecated === true)));
+  out.properties = mapValues(published, (p) => leanProperty(full, p));
+  const required = Array.isArray(full.required) ? full.required.filter((r) => typeof r === 'string' && r in published) : [];
+  if (required.length > 0) out.required = required;
   return out;
 }
 
@@ -106,11 +111,12 @@ export interface PublishedAnnotations {
 }
 
 /**
- * The annotations as published: the title is the tool's own top-level `title`, and for a read
- * tool destructiveHint/idempotentHint are left out, as the spec gives them meaning only when
- * readOnlyHint is false. openWorldHint is always stated (its default is true).
+ * The annotations as published: the title is the tool's own top-level `title`; for a read tool
+ * destructiveHint/idempotentHint are left out, as the spec gives them meaning only when
+ * readOnlyHint is false, and idempotentHint is stated only when true (its default is false).
+ * destructiveHint and openWorldHint are always stated on a write (their defaults are true).
  */
 export function leanAnnotations(full: { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean }): PublishedAnnotations {
   if (full.readOnlyHint) return { readOnlyHint: true, openWorldHint: false };
-  return { readOnlyHint: false, destructiveHint: full.destructiveHint, idempotentHint: full.idempotentHint, openWorldHint: false };
+  return { readOnlyHint: false, destructiveHint: full.destructiveHint, ...(full.idempotentHint ? { idempotentHint: true } : {}), openWorldHint: false };
 }

@@ -18,7 +18,7 @@ export const windowArgs = {
     .string()
     .max(100)
     .optional()
-    .describe('Start (default -7d): -24h, today, 2026-11-01, ISO-8601 or epoch'),
+    .describe('Start, e.g. -30d, 2026-11-01, ISO-8601 (default -7d)'),
   until: z.string().max(100).optional().describe('End (default now)'),
   timeperiod: z
     .enum(TIMEPERIODS)

@@ -20,7 +20,7 @@ const LOG_CLASS_NAMES: Record<number, string> = { 0: 'info', 1: 'alert', 2: 'pro
 export const timeArg = (what: string) => z.union([z.string().min(1).max(100), z.number()]).describe(what);
 
 export const sinceArg = (dflt: string) =>
-  timeArg('Start: -24h, -7d, today, yesterday 06:00, ISO-8601 or epoch').default(dflt);
+  timeArg('Start, e.g. -7d, today 06:00, ISO-8601').default(dflt);
 
 export const untilArg = timeArg('End (default now)').optional();
 

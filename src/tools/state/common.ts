@@ -8,14 +8,13 @@ const COLUMN_NAME = /^[A-Za-z0-9_]+$/;
 export const backendsArg = z
   .string()
   .max(2000)
-  .optional()
-  .describe('Sites, comma-separated (default all)');
+  .optional();
 
 export const columnsArg = z
   .string()
   .max(4000)
   .optional()
-  .describe('Comma-separated; "" = all (costly)');
+  .describe('Comma-separated; "" = all');
 
 export const sortArg = (dflt: string) =>
   z

@@ -45,8 +45,7 @@ export const listHosts = defineTool({
   title: 'List hosts',
   toolset: 'state',
   access: 'read',
-  description:
-    'List hosts with state, age of the state, handling (acked/downtime) and check output, one line each. Filter by name, state, hostgroup, custom variable… For only what is broken use thruk_problems; for one host in depth use thruk_get_host.',
+  description: 'List hosts, one line each: state, since when, acked/downtime, output. For problems only use thruk_problems.',
   input: z
     .object({
       filter: filterSchema(HOST_FILTER_FIELDS).optional(),
@@ -99,12 +98,11 @@ export const getHost = defineTool({
   title: 'Get host',
   toolset: 'state',
   access: 'read',
-  description:
-    'One host in depth: state, output, timing, handling, groups and custom variables, plus its services and the state of its parents (is the problem upstream?). Use thruk_list_hosts to find names.',
+  description: 'One host in depth: state, output, handling, groups, custom variables, its services and its parents\' state.',
   input: z
     .object({
       host: hostNameArg,
-      include_services: z.boolean().default(true).describe('Also list the host\'s services (default true)'),
+      include_services: z.boolean().default(true).describe('Also list its services'),
       columns: columnsArg,
       backends: backendsArg,
     })

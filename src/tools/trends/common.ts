@@ -20,7 +20,7 @@ export const NAME_CHUNK = 500;
 const timeValue = z.union([z.string().min(1).max(100), z.number().min(0)]);
 
 export const sinceArg = (dflt: string) =>
-  timeValue.optional().describe(`Start (default ${dflt}): -24h, -7d, today, yesterday 06:00, ISO-8601 or epoch`);
+  timeValue.optional().describe(`Start, e.g. -7d, today 06:00, ISO-8601 (default ${dflt})`);
 export const untilArg = timeValue.optional().describe('End (default now)');
 export const hoursArg = z
   .number()
@@ -28,7 +28,9 @@ export const hoursArg = z
   .min(1)
   .max(8760)
   .optional()
-  .describe('Deprecated: use since');
+  .describe('Deprecated: use since')
+  // Still accepted (the Python server had it), no longer published: a model should use since.
+  .meta({ deprecated: true });
 export const maxEventsArg = z
   .number()
   .int()
@@ -45,7 +47,7 @@ export function maxEvents(ctx: { config: { noisyMaxAlerts: number } }, given: nu
 export const stateTypeArg = z
   .enum(['any', 'hard', 'soft'])
   .default('any')
-  .describe('Count all alerts (default), HARD ones only, or SOFT ones only (check retries: flaky checks)');
+  .describe('SOFT only shows flaky checks');
 
 /** The log condition for a stateTypeArg value. */
 export function stateTypeLeaves(v: 'any' | 'hard' | 'soft'): FilterLeaf[] {
