@@ -59,7 +59,7 @@ export const ENV_SPEC = {
   THRUK_DEFAULT_BACKENDS: { schema: csv, doc: 'Comma-separated Thruk backends (sites) used when a call names none (default: all).' },
   THRUK_READ_ONLY: { schema: bool(false), doc: 'Remove every write tool and refuse them by name (default false).' },
   THRUK_ENABLED_TOOLS: { schema: csv, doc: 'Comma-separated allowlist of tool names; shell wildcards allowed (thruk_list_*). Default: all.' },
-  THRUK_TOOLSETS: { schema: csv, doc: 'Comma-separated toolsets to expose (default: all). See docs/tools.md.' },
+  THRUK_TOOLSETS: { schema: csv, doc: 'Comma-separated toolsets to expose: default (the everyday tools; used when unset and THRUK_ENABLED_TOOLS is unset), all, or toolset names from docs/tools.md; combine, e.g. default,trends.' },
   THRUK_AUDIT_LOG: { schema: bool(true), doc: 'One JSON audit line on stderr per write call and preview (default true).' },
   THRUK_AUDIT_FILE: { schema: optionalText, doc: 'Also append the audit lines to this file (JSON lines).' },
   THRUK_MAX_BULK_TARGETS: { schema: num(50, 1, 10000, 'a count'), doc: 'Most objects one write call may touch; larger calls are refused with the count (default 50).' },
@@ -90,6 +90,14 @@ export const FLAG_SPEC = {
   help: { type: 'boolean', short: 'h', doc: 'Show help.' },
   version: { type: 'boolean', short: 'v', doc: 'Show the version.' },
 } as const;
+
+/**
+ * Neither THRUK_TOOLSETS nor THRUK_ENABLED_TOOLS set: the default selection, so that tools/list
+ * stays small. An allowlist alone keeps choosing among all tools, as it did in the Python server.
+ */
+function defaultToolsets(toolsets: string[], enabledTools: readonly string[]): string[] {
+  return toolsets.length === 0 && enabledTools.length === 0 ? ['default'] : toolsets;
+}
 
 export interface Config {
   readonly mode: 'stdio' | 'http';
@@ -242,7 +250,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     proxy,
     readOnly: flags['read-only'] === true || (values.THRUK_READ_ONLY as boolean),
     enabledTools: values.THRUK_ENABLED_TOOLS as string[],
-    toolsets: toolsetsFlag ?? (values.THRUK_TOOLSETS as string[]),
+    toolsets: defaultToolsets(toolsetsFlag ?? (values.THRUK_TOOLSETS as string[]), values.THRUK_ENABLED_TOOLS as string[]),
     auditLog: values.THRUK_AUDIT_LOG as boolean,
     auditFile: values.THRUK_AUDIT_FILE as string | undefined,
     maxBulkTargets: values.THRUK_MAX_BULK_TARGETS as number,

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { parseKeyValues } from '../src/subcommands.js';
-import { allTools } from '../src/tools/registry.js';
+import { allTools, DEFAULT_TOOLS } from '../src/tools/registry.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -16,11 +16,19 @@ describe('operator command line', () => {
   });
 
   it('tools --json lists every tool with toolset, access and whether it is offered, without a Thruk', () => {
-    const r = run(['tools', '--json'], { THRUK_READ_ONLY: 'true' });
+    const r = run(['tools', '--json'], { THRUK_READ_ONLY: 'true', THRUK_TOOLSETS: 'all' });
     assert.equal(r.status, 0, r.stderr);
     const rows = JSON.parse(r.stdout) as Array<{ name: string; access: string; offered: string }>;
     assert.equal(rows.length, allTools().length);
     for (const row of rows) assert.equal(row.offered === 'yes', row.access === 'read' || allTools().find((t) => t.name === row.name)?.readOnlyFallback === true, row.name);
+  });
+
+  it('tools --json without THRUK_TOOLSETS offers exactly the default selection and names the toolset of the rest', () => {
+    const r = run(['tools', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as Array<{ name: string; offered: string }>;
+    assert.equal(rows.length, allTools().length);
+    for (const row of rows) assert.equal(row.offered, DEFAULT_TOOLS.has(row.name) ? 'yes' : 'toolset', row.name);
   });
 
   it('call runs a tool through the same path as MCP: text, JSON in and out, errors exit 1', () => {
