@@ -54,7 +54,7 @@ describe('the published (tools/list) form of a record', () => {
       }).strict(),
       output: z.object({ n: z.number() }),
       run: () => Promise.resolve({ data: { n: 1 }, text: '' }),
-    }) as unknown as ToolDef).input);
+    })).input);
     const p = lean.properties as Props;
     assert.deepEqual(p.limit, { default: 50, type: 'integer', maximum: 1000 });
     assert.deepEqual(p.offset, { type: 'integer' });
