@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { filterSchema } from '../src/thruk/filter-schema.js';
 import { fullSchemas, toMcpTool } from '../src/tools/adapter.js';
-import { defineTool, type ToolDef } from '../src/tools/define.js';
+import { defineTool } from '../src/tools/define.js';
 import { leanAnnotations, leanInputSchema } from '../src/tools/publish.js';
 import { allTools } from '../src/tools/registry.js';
 
