@@ -84,7 +84,7 @@ export const FLAG_SPEC = {
   demo: { type: 'boolean', doc: 'Run against the built-in simulated Thruk estate (no Thruk needed).' },
   'demo-hosts': { type: 'string', doc: 'Size of the simulated estate for --demo (default 25 hosts).' },
   'read-only': { type: 'boolean', doc: 'Same as THRUK_READ_ONLY=true.' },
-  toolsets: { type: 'string', doc: 'Same as THRUK_TOOLSETS.' },
+  toolsets: { type: 'string', doc: 'Toolsets to offer (same as THRUK_TOOLSETS): default when unset, all for every tool, or names, e.g. default,trends.' },
   'allow-remote-unauthenticated': { type: 'boolean', doc: 'With MCP_HTTP_ALLOW_UNAUTHENTICATED=true, also allow a non-loopback bind.' },
   'log-level': { type: 'string', doc: 'Same as LOG_LEVEL.' },
   help: { type: 'boolean', short: 'h', doc: 'Show help.' },
