@@ -97,7 +97,11 @@ export function page(all: readonly Row[], lines: (r: Row) => string, opts: PageO
     const line = lines(r);
     const t = estimateTokens(line) + 1;
     const j = estimateTokens(JSON.stringify(r));
-    if (rows.length > 0 && (textTokens + t > opts.budgetTokens || jsonTokens + j > opts.budgetTokens)) {
+    // The budget is what the model reads: the text. structuredContent (exact rows, for programs)
+    // is only kept from growing without bound, at three times the budget: JSON rows cost about
+    // twice the tokens of their compact line and chars/3 overestimates JSON, so a full default
+    // page of 100 log rows fits.
+    if (rows.length > 0 && (textTokens + t > opts.budgetTokens || jsonTokens + j > 3 * opts.budgetTokens)) {
       truncated = true;
       break;
     }
