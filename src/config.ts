@@ -64,7 +64,7 @@ export const ENV_SPEC = {
   THRUK_MCP_CONFIG: { schema: optionalText, doc: 'JSON or YAML file declaring several named Thruk instances (docs/configuration.md); tools then take an instance argument. THRUK_BASE_URL, if set, adds the instance "default".' },
   THRUK_READ_ONLY: { schema: bool(false), doc: 'Remove every write tool and refuse them by name (default false).' },
   THRUK_ENABLED_TOOLS: { schema: csv, doc: 'Comma-separated allowlist of tool names; shell wildcards allowed (thruk_list_*). Default: all.' },
-  THRUK_TOOLSETS: { schema: csv, doc: 'Comma-separated toolsets to expose (default: all). See docs/tools.md.' },
+  THRUK_TOOLSETS: { schema: csv, doc: 'Comma-separated toolsets to expose: default (the everyday tools; used when unset and THRUK_ENABLED_TOOLS is unset), all, or toolset names from docs/tools.md; combine, e.g. default,trends.' },
   THRUK_AUDIT_LOG: { schema: bool(true), doc: 'One JSON audit line on stderr per write call and preview (default true).' },
   THRUK_AUDIT_FILE: { schema: optionalText, doc: 'Also append the audit lines to this file (JSON lines).' },
   THRUK_MAX_BULK_TARGETS: { schema: num(50, 1, 10000, 'a count'), doc: 'Most objects one write call may touch; larger calls are refused with the count (default 50).' },
@@ -89,13 +89,21 @@ export const FLAG_SPEC = {
   demo: { type: 'boolean', doc: 'Run against the built-in simulated Thruk estate (no Thruk needed).' },
   'demo-hosts': { type: 'string', doc: 'Size of the simulated estate for --demo (default 25 hosts).' },
   'read-only': { type: 'boolean', doc: 'Same as THRUK_READ_ONLY=true.' },
-  toolsets: { type: 'string', doc: 'Same as THRUK_TOOLSETS.' },
+  toolsets: { type: 'string', doc: 'Toolsets to offer (same as THRUK_TOOLSETS): default when unset, all for every tool, or names, e.g. default,trends.' },
   'allow-remote-unauthenticated': { type: 'boolean', doc: 'With MCP_HTTP_ALLOW_UNAUTHENTICATED=true, also allow a non-loopback bind.' },
   'log-level': { type: 'string', doc: 'Same as LOG_LEVEL.' },
   ...COMPAT_FLAG_SPEC,
   help: { type: 'boolean', short: 'h', doc: 'Show help.' },
   version: { type: 'boolean', short: 'v', doc: 'Show the version.' },
 } as const;
+
+/**
+ * Neither THRUK_TOOLSETS nor THRUK_ENABLED_TOOLS set: the default selection, so that tools/list
+ * stays small. An allowlist alone keeps choosing among all tools, as it did in the Python server.
+ */
+function defaultToolsets(toolsets: string[], enabledTools: readonly string[]): string[] {
+  return toolsets.length === 0 && enabledTools.length === 0 ? ['default'] : toolsets;
+}
 
 export interface Config {
   readonly mode: 'stdio' | 'http';
@@ -279,7 +287,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     proxy,
     readOnly: flags['read-only'] === true || (values.THRUK_READ_ONLY as boolean),
     enabledTools: values.THRUK_ENABLED_TOOLS as string[],
-    toolsets: toolsetsFlag ?? (values.THRUK_TOOLSETS as string[]),
+    toolsets: defaultToolsets(toolsetsFlag ?? (values.THRUK_TOOLSETS as string[]), values.THRUK_ENABLED_TOOLS as string[]),
     auditLog: values.THRUK_AUDIT_LOG as boolean,
     auditFile: values.THRUK_AUDIT_FILE as string | undefined,
     maxBulkTargets: values.THRUK_MAX_BULK_TARGETS as number,

@@ -11,7 +11,7 @@ import type { ThrukClient } from './thruk/client.js';
 import { callTool, errorResult, toMcpTool, type McpToolEntry } from './tools/adapter.js';
 import { thrukCallerOf, type ThrukCaller } from './transports/auth.js';
 import type { Interaction, ToolContext, ToolDef } from './tools/define.js';
-import { allTools, refusalText, scopeRefusalText, selectTools } from './tools/registry.js';
+import { allTools, exclusionOf, refusalText, scopeRefusalText, selectTools } from './tools/registry.js';
 
 export interface ServerDeps {
   readonly config: Config;
@@ -35,6 +35,7 @@ interface View {
   readonly outputSchemas: ReadonlyMap<string, McpToolEntry['outputSchema']>;
   /** The prompts, built once: they only suggest tools of this view. */
   readonly prompts: ReturnType<typeof promptDefinitions>;
+  readonly instructions: string;
 }
 
 /**
@@ -58,6 +59,7 @@ function viewOf(tools: readonly ToolDef[], config: Config, names: NameCache, sco
     listing,
     outputSchemas: new Map(listing.map((t) => [t.name, t.outputSchema])),
     prompts: promptDefinitions({ names, offered: new Set(offered.map((t) => t.name)) }),
+    instructions: instructionsFor(offered, tools, config),
   };
 }
 
@@ -81,7 +83,22 @@ function defaultInstances(deps: ServerDeps): ReadonlyMap<string, Instance> {
 }
 
 const INSTRUCTIONS =
-  'Thruk monitoring (Naemon/Nagios/Icinga). Start with thruk_problems for what is broken, thruk_totals for the overall picture, thruk_get_host for one host in depth. List answers are compact tables; page with offset. Times are UTC.';
+  'Thruk monitoring (Naemon/Nagios/Icinga). Start with thruk_problems for what is broken, thruk_totals for the overall picture, thruk_get_host for one host in depth. ' +
+  'List answers are compact tables; page with offset. Times are UTC; time arguments take -24h, today 06:00, ISO-8601 or epoch seconds. ' +
+  '`backends` (any tool) limits a call to comma-separated site names from thruk_sites. ' +
+  'Write tools preview with dry_run=true and ask before touching several objects or deleting; set confirm=true only after the user agreed.';
+
+/**
+ * The server instructions, plus — when this server offers only part of the catalog — which tools
+ * are left out and how the operator adds them (tools/list cannot say what it does not list).
+ */
+export function instructionsFor(offered: readonly ToolDef[], all: readonly ToolDef[], config: Pick<Config, 'readOnly' | 'enabledTools' | 'toolsets'>): string {
+  // Only what the toolset choice leaves out: read-only and the allowlist are deliberate limits.
+  const missing = all.filter((t) => exclusionOf(t, config) === 'toolset');
+  if (missing.length === 0) return INSTRUCTIONS;
+  const sets = [...new Set(missing.map((t) => t.toolset))].join(', ');
+  return `${INSTRUCTIONS} This server offers ${offered.length} of ${all.length} tools; ${missing.length} more (toolsets ${sets}) are enabled by the operator with THRUK_TOOLSETS (e.g. default,trends or all).`;
+}
 
 /**
  * Builds the per-request (HTTP) / per-connection (stdio) McpServer factory. Everything costly —
@@ -125,7 +142,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
     const server = new McpServer(
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
       // The tool list depends on the caller's scopes once callers authenticate: no shared caching.
-      { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, completions: {} }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: authInfo === undefined ? 'public' : 'private' } } },
+      { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, completions: {} }, instructions: view.instructions, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: authInfo === undefined ? 'public' : 'private' } } },
     );
     const low = server.server;
     low.setRequestHandler('tools/list', () => ({ tools: [...view.listing] }));

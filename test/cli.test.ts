@@ -8,7 +8,7 @@ import { createRuntime } from '../src/runtime.js';
 import { createSimulator } from '../src/sim/index.js';
 import { callCommand, parseKeyValues, progressLine, type Out } from '../src/subcommands.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
-import { allTools } from '../src/tools/registry.js';
+import { allTools, DEFAULT_TOOLS } from '../src/tools/registry.js';
 import { demoConfig } from './helpers/config.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -21,11 +21,19 @@ describe('operator command line', () => {
   });
 
   it('tools --json lists every tool with toolset, access and whether it is offered, without a Thruk', () => {
-    const r = run(['tools', '--json'], { THRUK_READ_ONLY: 'true' });
+    const r = run(['tools', '--json'], { THRUK_READ_ONLY: 'true', THRUK_TOOLSETS: 'all' });
     assert.equal(r.status, 0, r.stderr);
     const rows = JSON.parse(r.stdout) as Array<{ name: string; access: string; offered: string }>;
     assert.equal(rows.length, allTools().length);
     for (const row of rows) assert.equal(row.offered === 'yes', row.access === 'read' || allTools().find((t) => t.name === row.name)?.readOnlyFallback === true, row.name);
+  });
+
+  it('tools --json without THRUK_TOOLSETS offers exactly the default selection and names the toolset of the rest', () => {
+    const r = run(['tools', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as Array<{ name: string; offered: string }>;
+    assert.equal(rows.length, allTools().length);
+    for (const row of rows) assert.equal(row.offered, DEFAULT_TOOLS.has(row.name) ? 'yes' : 'toolset', row.name);
   });
 
   it('call runs a tool through the same path as MCP: text, JSON in and out, errors exit 1', () => {
