@@ -21,7 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { ENV_SPEC, loadConfig } from '../src/config.js';
 import { toMcpTool } from '../src/tools/adapter.js';
-import { TOOLSETS, type ToolDef } from '../src/tools/define.js';
+import { annotationsFor, TOOLSETS, type ToolDef } from '../src/tools/define.js';
 import { allTools } from '../src/tools/registry.js';
 
 const root = new URL('../', import.meta.url);
@@ -185,7 +185,9 @@ export function dockerTools(tools: readonly ToolDef[]): Array<Record<string, unk
       const optional = !required.has(name) || p.default !== undefined;
       return { name, ...catalogType(p), desc: `${text}${enumText}`.trim(), ...(optional ? { optional: true } : {}) };
     });
-    return { name: def.name, description: def.description, arguments: args, annotations: mcp.annotations };
+    // The catalog spells every hint out for people reading a directory; tools/list publishes the
+    // lean form (hints that follow from readOnlyHint are left to the spec's defaults).
+    return { name: def.name, description: def.description, arguments: args, annotations: annotationsFor(def) };
   });
 }
 
