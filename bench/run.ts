@@ -90,7 +90,7 @@ function explanations(rows: readonly BenchRow[]): string[] {
 async function levers(rows: readonly BenchRow[], sections: ReadonlySet<Section>): Promise<string[]> {
   const out: string[] = [];
   if (sections.has('catalog')) {
-    const all = await listTools();
+    const all = await listTools(['all']);
     const parts = catalogParts(all);
     out.push(`tools/list: where the tokens go: ${Object.entries(parts).map(([k, v]) => `${k} ${v}`).join('; ')}.`);
     out.push(`tools/list: the biggest tools: ${(await biggestTools(6)).map((t) => `${t.name} ${t.tokens} (input ${t.input}, output ${t.output})`).join('; ')}.`);

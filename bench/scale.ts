@@ -33,7 +33,7 @@ export async function scale(o: BenchOptions): Promise<BenchRow[]> {
   const hosts = o.smoke ? 2000 : 50_000;
   const sim = await startSim(hosts, 300_000);
   o.progress(`scale: simulator with ${sim.estate.hosts} hosts / ${sim.estate.services} services built in ${(sim.buildMs / 1000).toFixed(1)} s`);
-  const server = startOursStdio(sim.url, sim.key, { LOG_LEVEL: 'warn' });
+  const server = startOursStdio(sim.url, sim.key, { LOG_LEVEL: 'warn', THRUK_TOOLSETS: 'all' });
   const rows: BenchRow[] = [];
   try {
     await server.handshake();

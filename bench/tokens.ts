@@ -36,7 +36,7 @@ interface Measured {
 
 async function withServer<T>(hosts: number, f: (h: InProc, sim: Simulator) => Promise<T>): Promise<T> {
   const sim = createSimulator({ hosts, apiKey: KEY });
-  const h = await startInProc({ config: benchConfig({ apiKey: KEY }), sim });
+  const h = await startInProc({ config: benchConfig({ apiKey: KEY, toolsets: ['all'] }), sim });
   try {
     return await f(h, sim);
   } finally {

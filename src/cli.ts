@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { loadConfig, processEnv, type Config } from './config.js';
+import { loadConfig, processEnv, type Config, type InstanceSettings } from './config.js';
 import { helpText } from './help.js';
 import { createLogger, type Logger } from './log.js';
-import { createRuntime } from './runtime.js';
+import { createRuntime, readinessProbe } from './runtime.js';
 import { createServerFactory } from './server.js';
-import { fetchHandlerSend, type HttpSend } from './thruk/client.js';
+import { fetchHandlerSend, type HttpSend, type ThrukRequestInfo } from './thruk/client.js';
 import { defaultToolSource } from './tools/published.js';
 import { unknownToolsets } from './tools/selection.js';
 
@@ -16,17 +16,21 @@ function version(): string {
 
 /**
  * The simulator is only loaded on the demo path, and only with the first Thruk request (dynamic
- * import): building the estate is not needed to answer initialize or tools/list.
+ * import): building an estate is not needed to answer initialize or tools/list. Each configured
+ * instance gets its own simulated estate (a different seed per instance), built on its first request.
  */
-function demoSend(config: Config, log: Logger): HttpSend {
-  log.warn({ hosts: config.demoHosts }, 'DEMO MODE: serving a simulated Thruk estate, not a real one');
-  let sim: Promise<HttpSend> | undefined;
-  const load = async () => {
-    const { createSimulator } = await import('./sim/index.js');
-    const s = createSimulator({ hosts: config.demoHosts, apiKey: config.thruk.apiKey });
-    return fetchHandlerSend((req) => s.fetch(req));
+function demoSend(config: Config, log: Logger): (instance: InstanceSettings) => HttpSend {
+  log.warn({ hosts: config.demoHosts, instances: config.instances.length }, 'DEMO MODE: serving a simulated Thruk estate, not a real one');
+  return (instance) => {
+    let sim: Promise<HttpSend> | undefined;
+    const load = async () => {
+      const { createSimulator } = await import('./sim/index.js');
+      const seed = config.instances.findIndex((i) => i.name === instance.name) + 1;
+      const s = createSimulator({ hosts: config.demoHosts, apiKey: instance.apiKey, seed: Math.max(1, seed) });
+      return fetchHandlerSend((req) => s.fetch(req));
+    };
+    return async (req) => (await (sim ??= load()))(req);
   };
-  return async (req) => (await (sim ??= load()))(req);
 }
 
 const SUBCOMMANDS = new Set(['tools', 'call', 'doctor']);
@@ -101,13 +105,13 @@ async function main(): Promise<void> {
   if (badSets.length > 0) log.warn({ toolsets: badSets }, 'unknown toolsets ignored');
   if (!config.thruk.verifySsl) log.warn('THRUK_VERIFY_SSL=false: Thruk\'s TLS certificate is not verified');
 
-  const send = config.demo ? demoSend(config, log) : undefined;
+  const sendFor = config.demo ? demoSend(config, log) : undefined;
   const metrics = config.mode === 'http' && inv.command === 'serve' ? (await import('./metrics.js')).createMetrics() : undefined;
-  const runtime = createRuntime(config, log, send, metrics !== undefined ? { onThrukRequest: (i) => metrics.thrukRequest(i) } : {});
+  const runtime = createRuntime(config, log, undefined, { ...(sendFor !== undefined ? { sendFor } : {}), ...(metrics !== undefined ? { onThrukRequest: (i: ThrukRequestInfo) => metrics.thrukRequest(i) } : {}) });
   if (inv.command === 'doctor' || inv.command === 'call') {
-    const { callCommand, doctorCommand, parseKeyValues } = await import('./subcommands.js');
+    const { callCommand, doctorInstances, parseKeyValues } = await import('./subcommands.js');
     let code: number;
-    if (inv.command === 'doctor') code = await doctorCommand({ config, thruk: runtime.thruk }, io);
+    if (inv.command === 'doctor') code = await doctorInstances(config, runtime.instances, io);
     else {
       let args: Record<string, unknown>;
       try {
@@ -116,13 +120,20 @@ async function main(): Promise<void> {
         process.stderr.write(`thruk-mcp: bad arguments: ${err instanceof Error ? err.message : String(err)}\n`);
         process.exit(2);
       }
-      code = await callCommand({ config, thruk: runtime.thruk, log }, inv.tool ?? '', args, inv.jsonOut, io);
+      // The MCP tools' `instance` argument, here too: only a configured name picks the Thruk.
+      const { instance, ...rest } = args;
+      const picked = instance === undefined ? runtime.instances.get(runtime.defaultInstance) : typeof instance === 'string' ? runtime.instances.get(instance) : undefined;
+      if (picked === undefined) {
+        process.stderr.write(`thruk-mcp: unknown instance ${JSON.stringify(instance)}; configured: ${[...runtime.instances.keys()].join(', ')}\n`);
+        process.exit(2);
+      }
+      code = await callCommand({ config: { ...config, thruk: picked.settings }, thruk: picked.thruk, log }, inv.tool ?? '', rest, inv.jsonOut, io);
     }
     await runtime.close();
     process.exit(code);
   }
   const tools = await defaultToolSource();
-  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: version(), tools, ...(metrics !== undefined ? { onToolCall: (t: string) => metrics.startToolCall(t) } : {}) });
+  const factory = createServerFactory({ config, thruk: runtime.thruk, instances: runtime.instances, log, version: version(), tools, ...(metrics !== undefined ? { onToolCall: (t: string) => metrics.startToolCall(t) } : {}) });
 
   const stops: Array<() => Promise<void>> = [];
   let stopping = false;
@@ -130,7 +141,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    const deadline = setTimeout(() => process.exit(0), 10_000);
+    // A safety net behind the HTTP drain deadline: never hang on a stuck close.
+    const deadline = setTimeout(() => process.exit(0), config.http.ops.shutdownTimeoutMs + 5_000);
     deadline.unref();
     void (async () => {
       for (const s of stops) await s().catch(() => undefined);
@@ -151,19 +163,31 @@ async function main(): Promise<void> {
     const { createHttpApp, createOpsApp, defaultAllowedHosts, startHttp } = await import('./transports/http.js');
     const { createAuthenticator } = await import('./transports/auth.js');
     const { createReadiness } = await import('./readiness.js');
-    const readiness = createReadiness((signal) => runtime.thruk.get('/thruk', { cache: false, signal }));
+    const readiness = createReadiness(readinessProbe(runtime));
     const metricsPort = config.http.auth.metricsPort;
-    const auth = createAuthenticator(config.http.auth, log);
-    const ops = { metrics, readiness, serveMetrics: metricsPort === undefined };
-    const app = createHttpApp(factory, { token: undefined, allowedHosts: defaultAllowedHosts(config.http.host, config.http.allowedHosts), auth, ...ops }, log);
-    const h = await startHttp(app, config, log);
-    stops.push(() => h.close());
-    if (metricsPort !== undefined) {
-      const m = await startHttp(createOpsApp(ops), config, log, metricsPort, '/metrics');
-      stops.push(() => m.close());
-      process.stderr.write(`thruk-mcp metrics on ${m.url}\n`);
+    const auth = createAuthenticator(config.http.auth, log, { thruk: runtime.thruk });
+    const { httpStartup } = await import('./transports/startup.js');
+    const start = httpStartup(config, log);
+    if (typeof start === 'string') {
+      process.stderr.write(`thruk-mcp: configuration problems:\n  - ${start}\n`);
+      process.exit(2);
     }
-    log.info({ staticTokens: config.http.auth.tokens.length, oauth: config.http.auth.oauth !== undefined }, 'HTTP authentication');
+    const ops = { metrics, readiness, serveMetrics: metricsPort === undefined };
+    const limits = { rateLimit: config.http.ops.rateLimit, maxBodyBytes: config.http.ops.maxBodyBytes, trustProxy: config.http.ops.trustProxy };
+    const app = createHttpApp(factory, { token: undefined, allowedHosts: defaultAllowedHosts(config.http.host, config.http.allowedHosts), auth, responseMode: config.http.responseMode, ...ops, ...limits }, log);
+    const h = await startHttp(app, config, log, config.http.port, '/mcp', { tls: start.tls, ...(metrics !== undefined ? { onInFlight: (n: number) => metrics.httpInFlight(n) } : {}) });
+    const opsApp = metricsPort !== undefined ? createOpsApp(ops) : undefined;
+    const m = opsApp !== undefined ? await startHttp(opsApp, config, log, metricsPort, '/metrics') : undefined;
+    // In-flight calls finish first (readyz 503 meanwhile, on the ops port too), then everything closes.
+    stops.push(async () => {
+      opsApp?.drain();
+      const cut = await h.shutdown(config.http.ops.shutdownTimeoutMs);
+      if (cut > 0) log.warn({ cut, timeoutS: config.http.ops.shutdownTimeoutMs / 1000 }, 'shutdown deadline reached: in-flight requests cut off');
+      else log.info('in-flight requests finished');
+      await m?.close();
+    });
+    if (m !== undefined) process.stderr.write(`thruk-mcp metrics on ${m.url}\n`);
+    log.info({ staticTokens: config.http.auth.tokens.length, oauth: config.http.auth.oauth !== undefined, thrukAuth: config.http.auth.thrukAuth ?? 'service', instances: [...runtime.instances.keys()] }, 'HTTP authentication');
     process.stderr.write(`thruk-mcp listening on ${h.url}${config.demo ? ' (demo estate)' : ''}\n`);
   }
   stops.push(() => runtime.close());

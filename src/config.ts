@@ -1,6 +1,10 @@
+import { COMPAT_FLAG_SPEC, resolveCompatFlags } from './config-compat.js';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { hasHttpAuth, parseHttpAuth, type HttpAuthSettings } from './config-http.js';
+import { INSTANCE_NAME, loadInstanceFile, type InstanceSettings, type ThrukSettings } from './config-file.js';
+import { hasHttpAuth, parseHttpAuth, parseHttpOps, type HttpAuthSettings, type HttpOpsSettings } from './config-http.js';
+
+export type { InstanceSettings, ThrukSettings } from './config-file.js';
 
 /** Docker MCP Gateway fills unset secrets with this literal; it must read as "not set". */
 const UNSET_PLACEHOLDER = '<UNKNOWN>';
@@ -51,15 +55,16 @@ const optionalText = z
  */
 export const ENV_SPEC = {
   THRUK_BASE_URL: { schema: optionalText, doc: 'Thruk root URL, e.g. https://mon.example.com/mysite/thruk (required unless --demo).' },
-  THRUK_API_KEY: { schema: optionalText, doc: 'Thruk API key, sent as X-Thruk-Auth-Key (required unless --demo). Secret.', secret: true },
+  THRUK_API_KEY: { schema: optionalText, doc: 'Thruk API key, sent as X-Thruk-Auth-Key (required unless --demo or MCP_THRUK_AUTH=caller). Secret.', secret: true },
   THRUK_AUTH_USER: { schema: optionalText, doc: 'Impersonate this Thruk user (X-Thruk-Auth-User; needs a superuser key).' },
   THRUK_VERIFY_SSL: { schema: bool(true), doc: 'Verify Thruk\'s TLS certificate (default true). false is logged as a warning.' },
   THRUK_CA_FILE: { schema: optionalText, doc: 'PEM file with extra CA certificates for Thruk\'s TLS certificate.' },
   THRUK_TIMEOUT: { schema: num(30, 1, 600, 'seconds'), doc: 'Timeout of one Thruk request in seconds (default 30).' },
   THRUK_DEFAULT_BACKENDS: { schema: csv, doc: 'Comma-separated Thruk backends (sites) used when a call names none (default: all).' },
+  THRUK_MCP_CONFIG: { schema: optionalText, doc: 'JSON or YAML file declaring several named Thruk instances (docs/configuration.md); tools then take an instance argument. THRUK_BASE_URL, if set, adds the instance "default".' },
   THRUK_READ_ONLY: { schema: bool(false), doc: 'Remove every write tool and refuse them by name (default false).' },
   THRUK_ENABLED_TOOLS: { schema: csv, doc: 'Comma-separated allowlist of tool names; shell wildcards allowed (thruk_list_*). Default: all.' },
-  THRUK_TOOLSETS: { schema: csv, doc: 'Comma-separated toolsets to expose (default: all). See docs/tools.md.' },
+  THRUK_TOOLSETS: { schema: csv, doc: 'Comma-separated toolsets to expose: default (the everyday tools; used when unset and THRUK_ENABLED_TOOLS is unset), all, or toolset names from docs/tools.md; combine, e.g. default,trends.' },
   THRUK_AUDIT_LOG: { schema: bool(true), doc: 'One JSON audit line on stderr per write call and preview (default true).' },
   THRUK_AUDIT_FILE: { schema: optionalText, doc: 'Also append the audit lines to this file (JSON lines).' },
   THRUK_MAX_BULK_TARGETS: { schema: num(50, 1, 10000, 'a count'), doc: 'Most objects one write call may touch; larger calls are refused with the count (default 50).' },
@@ -84,28 +89,31 @@ export const FLAG_SPEC = {
   demo: { type: 'boolean', doc: 'Run against the built-in simulated Thruk estate (no Thruk needed).' },
   'demo-hosts': { type: 'string', doc: 'Size of the simulated estate for --demo (default 25 hosts).' },
   'read-only': { type: 'boolean', doc: 'Same as THRUK_READ_ONLY=true.' },
-  toolsets: { type: 'string', doc: 'Same as THRUK_TOOLSETS.' },
+  toolsets: { type: 'string', doc: 'Toolsets to offer (same as THRUK_TOOLSETS): default when unset, all for every tool, or names, e.g. default,trends.' },
   'allow-remote-unauthenticated': { type: 'boolean', doc: 'With MCP_HTTP_ALLOW_UNAUTHENTICATED=true, also allow a non-loopback bind.' },
   'log-level': { type: 'string', doc: 'Same as LOG_LEVEL.' },
+  ...COMPAT_FLAG_SPEC,
   help: { type: 'boolean', short: 'h', doc: 'Show help.' },
   version: { type: 'boolean', short: 'v', doc: 'Show the version.' },
 } as const;
+
+/**
+ * Neither THRUK_TOOLSETS nor THRUK_ENABLED_TOOLS set: the default selection, so that tools/list
+ * stays small. An allowlist alone keeps choosing among all tools, as it did in the Python server.
+ */
+function defaultToolsets(toolsets: string[], enabledTools: readonly string[]): string[] {
+  return toolsets.length === 0 && enabledTools.length === 0 ? ['default'] : toolsets;
+}
 
 export interface Config {
   readonly mode: 'stdio' | 'http';
   readonly demo: boolean;
   readonly demoHosts: number;
-  readonly thruk: {
-    readonly baseUrl: string;
-    readonly apiKey: string;
-    readonly authUser: string | undefined;
-    readonly verifySsl: boolean;
-    readonly caFile: string | undefined;
-    readonly timeoutMs: number;
-    readonly defaultBackends: readonly string[];
-    readonly maxConcurrent: number;
-    readonly cacheTtlMs: number;
-  };
+  /** The default instance's settings (what a call without an `instance` argument uses). */
+  readonly thruk: ThrukSettings;
+  /** Every configured Thruk instance, in declaration order; one ("default") without THRUK_MCP_CONFIG. */
+  readonly instances: readonly InstanceSettings[];
+  readonly defaultInstance: string;
   readonly proxy: { readonly httpProxy?: string; readonly httpsProxy?: string; readonly noProxy?: string };
   readonly readOnly: boolean;
   readonly enabledTools: readonly string[];
@@ -122,8 +130,12 @@ export interface Config {
     readonly allowUnauthenticated: boolean;
     readonly allowRemoteUnauthenticated: boolean;
     readonly allowedHosts: readonly string[];
+    /** 'json' (--json-response): one JSON body per request instead of an SSE stream. */
+    readonly responseMode: 'auto' | 'json';
     /** Static tokens (MCP_HTTP_TOKEN included, with write scope), OAuth and the metrics port. */
     readonly auth: HttpAuthSettings;
+    /** Rate/size limits, TLS and proxy policy, shutdown deadline. */
+    readonly ops: HttpOpsSettings;
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -135,6 +147,8 @@ export type ConfigResult =
 
 export const DEMO_BASE_URL = 'http://thruk-simulator.invalid/demo/thruk';
 export const DEMO_API_KEY = 'demo';
+/** The instance the THRUK_* variables describe. */
+export const ENV_INSTANCE = 'default';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -179,9 +193,10 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
 
   const demo = flags.demo === true;
   const demoHosts = parseIntFlag('--demo-hosts', flags['demo-hosts'], 25, 1, 50_000, issues);
-  const port = flags.listen === undefined ? 0 : parseIntFlag('--listen', flags.listen, 0, 0, 65535, issues);
+  const compat = resolveCompatFlags(flags, issues);
+  const port = compat.listen === undefined ? 0 : parseIntFlag('--listen', compat.listen, 0, 0, 65535, issues);
   const host = typeof flags.host === 'string' ? flags.host : '127.0.0.1';
-  const logLevelFlag = flags['log-level'];
+  const logLevelFlag = compat.logLevel;
   let logLevel = (values.LOG_LEVEL as Config['logLevel'] | undefined) ?? 'info';
   if (typeof logLevelFlag === 'string') {
     const r = ENV_SPEC.LOG_LEVEL.schema.safeParse(logLevelFlag);
@@ -189,31 +204,69 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     else issues.push(`--log-level: expected one of fatal, error, warn, info, debug, trace, silent, got '${logLevelFlag}'`);
   }
 
-  let baseUrl = (values.THRUK_BASE_URL as string | undefined) ?? '';
-  let apiKey = (values.THRUK_API_KEY as string | undefined) ?? '';
-  if (demo) {
-    baseUrl = DEMO_BASE_URL;
-    apiKey = DEMO_API_KEY;
-  } else if (opts.requireThruk !== false) {
-    if (baseUrl === '') issues.push('THRUK_BASE_URL: not set. Set it to your Thruk root, e.g. https://mon.example.com/mysite/thruk (or run with --demo).');
-    else if (!/^https?:\/\/[^/]/i.test(baseUrl)) issues.push(`THRUK_BASE_URL: must start with http:// or https://, got '${baseUrl}'`);
-    if (apiKey === '') issues.push('THRUK_API_KEY: not set. Create one in Thruk (user profile → API keys) and pass it in THRUK_API_KEY (or run with --demo).');
-    else if (!/^[A-Za-z0-9_]+$/.test(apiKey)) issues.push('THRUK_API_KEY: Thruk keys contain only letters, digits and _; check for quotes or spaces around the value.');
-  }
-  baseUrl = baseUrl.replace(/\/+$/, '');
-  if (baseUrl.endsWith('/r')) baseUrl = baseUrl.slice(0, -2);
-
-  const mode = flags.listen === undefined ? 'stdio' : 'http';
+  const mode = compat.listen === undefined ? 'stdio' : 'http';
   const token = values.MCP_HTTP_TOKEN as string | undefined;
   const allowUnauthenticated = values.MCP_HTTP_ALLOW_UNAUTHENTICATED as boolean;
   const allowRemoteUnauthenticated = flags['allow-remote-unauthenticated'] === true;
-  const auth = parseHttpAuth(env, token, issues);
+  const auth = parseHttpAuth(env, token, issues, mode);
+  const ops = parseHttpOps(env, { http: mode === 'http', host, loopback: isLoopback(host) }, issues);
   if (mode === 'http' && !hasHttpAuth(auth)) {
     if (!allowUnauthenticated) {
-      issues.push('MCP_HTTP_TOKEN: HTTP mode needs authentication. Set MCP_HTTP_TOKEN (or MCP_HTTP_TOKENS, or MCP_OAUTH_JWKS_URL + MCP_OAUTH_ISSUER), or MCP_HTTP_ALLOW_UNAUTHENTICATED=true for a loopback-only test setup.');
+      issues.push('MCP_HTTP_TOKEN: HTTP mode needs authentication. Set MCP_HTTP_TOKEN (or MCP_HTTP_TOKENS, or MCP_OAUTH_JWKS_URL + MCP_OAUTH_ISSUER, or MCP_THRUK_AUTH=caller), or MCP_HTTP_ALLOW_UNAUTHENTICATED=true for a loopback-only test setup.');
     } else if (!isLoopback(host) && !allowRemoteUnauthenticated) {
       issues.push(`MCP_HTTP_ALLOW_UNAUTHENTICATED: refusing to serve without a token on non-loopback address ${host}. Set MCP_HTTP_TOKEN, bind 127.0.0.1, or pass --allow-remote-unauthenticated if you really mean it.`);
     }
+  }
+  // Callers that bring their own Thruk key need none configured (one still serves /readyz and doctor;
+  // over stdio, where no caller brings one, Thruk then refuses every call with a clear message).
+  const keyOptional = auth.thrukAuth === 'caller';
+
+  const defaults = {
+    verifySsl: values.THRUK_VERIFY_SSL as boolean,
+    caFile: values.THRUK_CA_FILE as string | undefined,
+    timeoutMs: (values.THRUK_TIMEOUT as number) * 1000,
+    defaultBackends: values.THRUK_DEFAULT_BACKENDS as string[],
+    maxConcurrent: values.THRUK_MAX_CONCURRENT as number,
+    cacheTtlMs: (values.THRUK_CACHE_TTL as number) * 1000,
+  };
+  const filePath = values.THRUK_MCP_CONFIG as string | undefined;
+  const file = filePath !== undefined ? loadInstanceFile(filePath, { defaults, env, keyOptional: keyOptional || demo }, issues) : undefined;
+
+  let baseUrl = (values.THRUK_BASE_URL as string | undefined) ?? '';
+  let apiKey = (values.THRUK_API_KEY as string | undefined) ?? '';
+  // With a config file, the THRUK_* variables only add an instance when they name a Thruk.
+  const envInstance = file === undefined || (baseUrl !== '' && !demo);
+  if (demo) {
+    baseUrl = DEMO_BASE_URL;
+    apiKey = DEMO_API_KEY;
+  } else if (opts.requireThruk !== false && envInstance) {
+    if (baseUrl === '') issues.push('THRUK_BASE_URL: not set. Set it to your Thruk root, e.g. https://mon.example.com/mysite/thruk (or run with --demo).');
+    else if (!/^https?:\/\/[^/]/i.test(baseUrl)) issues.push(`THRUK_BASE_URL: must start with http:// or https://, got '${baseUrl}'`);
+    if (apiKey === '' && !keyOptional) issues.push('THRUK_API_KEY: not set. Create one in Thruk (user profile → API keys) and pass it in THRUK_API_KEY (or run with --demo).');
+  }
+  if (!demo && apiKey !== '' && !/^[A-Za-z0-9_]+$/.test(apiKey)) issues.push('THRUK_API_KEY: Thruk keys contain only letters, digits and _; check for quotes or spaces around the value.');
+  if (file !== undefined && !envInstance && !demo && apiKey !== '') issues.push('THRUK_API_KEY: has no effect without THRUK_BASE_URL when THRUK_MCP_CONFIG declares the instances; set both to add the instance "default", or neither.');
+  baseUrl = baseUrl.replace(/\/+$/, '');
+  if (baseUrl.endsWith('/r')) baseUrl = baseUrl.slice(0, -2);
+
+  const envSettings: InstanceSettings = {
+    name: ENV_INSTANCE,
+    baseUrl,
+    apiKey,
+    authUser: values.THRUK_AUTH_USER as string | undefined,
+    ...defaults,
+  };
+  const instances: InstanceSettings[] = [];
+  if (envInstance) instances.push(envSettings);
+  // Demo mode simulates every declared instance; one declared without a key gets the demo key.
+  for (const inst of (file?.instances ?? []).map((i) => (demo && i.apiKey === '' ? { ...i, apiKey: DEMO_API_KEY } : i))) {
+    if (instances.some((i) => i.name === inst.name)) issues.push(`THRUK_MCP_CONFIG: instances.${inst.name}: the name is taken by the instance THRUK_BASE_URL describes; rename it`);
+    else instances.push(inst);
+  }
+  const wanted = file?.defaultName ?? instances[0]?.name ?? ENV_INSTANCE;
+  const defaultSettings = instances.find((i) => i.name === wanted);
+  if (file?.defaultName !== undefined && defaultSettings === undefined && instances.length > 0) {
+    issues.push(`THRUK_MCP_CONFIG: default: '${INSTANCE_NAME.test(wanted) ? wanted : '…'}' is not a declared instance; use one of ${instances.map((i) => i.name).join(', ')}`);
   }
 
   const toolsetsFlag = typeof flags.toolsets === 'string' ? flags.toolsets.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
@@ -228,21 +281,13 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     mode,
     demo,
     demoHosts,
-    thruk: {
-      baseUrl,
-      apiKey,
-      authUser: values.THRUK_AUTH_USER as string | undefined,
-      verifySsl: values.THRUK_VERIFY_SSL as boolean,
-      caFile: values.THRUK_CA_FILE as string | undefined,
-      timeoutMs: (values.THRUK_TIMEOUT as number) * 1000,
-      defaultBackends: values.THRUK_DEFAULT_BACKENDS as string[],
-      maxConcurrent: values.THRUK_MAX_CONCURRENT as number,
-      cacheTtlMs: (values.THRUK_CACHE_TTL as number) * 1000,
-    },
+    thruk: settingsOf(defaultSettings ?? envSettings),
+    instances,
+    defaultInstance: defaultSettings?.name ?? ENV_INSTANCE,
     proxy,
     readOnly: flags['read-only'] === true || (values.THRUK_READ_ONLY as boolean),
     enabledTools: values.THRUK_ENABLED_TOOLS as string[],
-    toolsets: toolsetsFlag ?? (values.THRUK_TOOLSETS as string[]),
+    toolsets: defaultToolsets(toolsetsFlag ?? (values.THRUK_TOOLSETS as string[]), values.THRUK_ENABLED_TOOLS as string[]),
     auditLog: values.THRUK_AUDIT_LOG as boolean,
     auditFile: values.THRUK_AUDIT_FILE as string | undefined,
     maxBulkTargets: values.THRUK_MAX_BULK_TARGETS as number,
@@ -255,11 +300,18 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       allowUnauthenticated,
       allowRemoteUnauthenticated,
       allowedHosts: values.MCP_HTTP_ALLOWED_HOSTS as string[],
+      responseMode: compat.responseMode,
       auth,
+      ops,
     },
     logLevel,
   };
   return { ok: true, action: 'serve', config: deepFreeze(config) };
+}
+
+function settingsOf(i: InstanceSettings): ThrukSettings {
+  const { name: _name, ...rest } = i;
+  return rest;
 }
 
 function parseIntFlag(name: string, v: string | boolean | undefined, fallback: number, min: number, max: number, issues: string[]): number {

@@ -2,14 +2,18 @@ import { acceptedContent, inputResponse, McpServer, type McpRequestContext, type
 import { createAuditSink } from './audit.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import { NameCache } from './names.js';
+import type { NameCache } from './names.js';
 import { promptDefinitions, registerPrompts } from './prompts.js';
-import { registerResources } from './resources.js';
+import { registerResources, type InstanceResources } from './resources.js';
+import type { Instance } from './runtime.js';
+import { Scopes, type CallScope } from './scope.js';
 import type { ThrukClient } from './thruk/client.js';
 import { callTool, errorResult, type McpToolEntry } from './tools/adapter.js';
+import { thrukCallerOf, type ThrukCaller } from './transports/auth.js';
 import type { Interaction, ToolContext, ToolDef } from './tools/define.js';
 import { toolSourceOf, type ToolSource } from './tools/published.js';
-import { refusalText, scopeRefusalText, selectTools, type ToolMeta } from './tools/selection.js';
+// Never registry.js here: it imports every tool module, which a start-up must not pay for.
+import { exclusionOf, refusalText, scopeRefusalText, selectTools, type ToolMeta } from './tools/selection.js';
 
 export interface ServerDeps {
   readonly config: Config;
@@ -24,6 +28,8 @@ export interface ServerDeps {
   readonly tools: readonly ToolDef[] | ToolSource;
   /** Metrics seam: called as a tools/call starts; the returned function gets its outcome. */
   readonly onToolCall?: (tool: string) => (outcome: 'ok' | 'error' | 'refused' | 'input_required' | 'exception') => void;
+  /** Every configured Thruk instance (the runtime's); default: `thruk` as the only one. */
+  readonly instances?: ReadonlyMap<string, Instance>;
 }
 
 interface View {
@@ -34,11 +40,24 @@ interface View {
   readonly outputSchemas: ReadonlyMap<string, McpToolEntry['outputSchema']>;
   /** The prompts, built once: they only suggest tools of this view. */
   readonly prompts: ReturnType<typeof promptDefinitions>;
+  readonly instructions: string;
 }
 
-function viewOf(source: ToolSource, config: Config, names: NameCache): View {
+/**
+ * With several instances every tool takes an optional `instance`, added here once for all tools
+ * (their own schemas stay strict and never see it: the server strips it before the tool's parse).
+ * The entry is copied, never changed: a source shares its entries between the views.
+ */
+function withInstanceArg(entry: McpToolEntry, scopes: Scopes): McpToolEntry {
+  if (!scopes.multi) return entry;
+  const props = (entry.inputSchema['properties'] ?? {}) as Record<string, unknown>;
+  const instance = { type: 'string', enum: [...scopes.names], description: `Thruk instance to ask (default ${scopes.defaultInstance}).` };
+  return { ...entry, inputSchema: { ...entry.inputSchema, properties: { ...props, instance } } };
+}
+
+function viewOf(source: ToolSource, config: Config, names: NameCache, scopes: Scopes): View {
   const offered = selectTools(source.metas, config);
-  const listing = offered.map((t) => source.entry(t.name, config.readOnly));
+  const listing = offered.map((t) => withInstanceArg(source.entry(t.name, config.readOnly), scopes));
   const offeredNames = new Set(offered.map((t) => t.name));
   return {
     config,
@@ -47,11 +66,46 @@ function viewOf(source: ToolSource, config: Config, names: NameCache): View {
     listing,
     outputSchemas: new Map(listing.map((t) => [t.name, t.outputSchema])),
     prompts: promptDefinitions({ names, offered: offeredNames }),
+    instructions: instructionsFor(offered, source.metas, config),
   };
 }
 
+/** Splits the server-level `instance` off a call's arguments. */
+function splitInstance(raw: unknown): { instance: unknown; args: unknown } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !('instance' in raw)) return { instance: undefined, args: raw };
+  const { instance, ...args } = raw as Record<string, unknown>;
+  return { instance, args };
+}
+
+function unknownInstanceText(given: unknown, scopes: Scopes): string {
+  const shown = typeof given === 'string' ? `'${given.slice(0, 64)}'` : JSON.stringify(given)?.slice(0, 64) ?? String(given);
+  return `Unknown Thruk instance ${shown}. Use one of: ${scopes.names.join(', ')} (default ${scopes.defaultInstance}).`;
+}
+
+const NO_IDENTITY = 'This server acts on Thruk as each caller, and this request carries no verified Thruk identity; nothing was done.';
+
+function defaultInstances(deps: ServerDeps): ReadonlyMap<string, Instance> {
+  const name = deps.config.defaultInstance;
+  return new Map([[name, { name, settings: { ...deps.config.thruk, name }, thruk: deps.thruk }]]);
+}
+
 const INSTRUCTIONS =
-  'Thruk monitoring (Naemon/Nagios/Icinga). Start with thruk_problems for what is broken, thruk_totals for the overall picture, thruk_get_host for one host in depth. List answers are compact tables; page with offset. Times are UTC.';
+  'Thruk monitoring (Naemon/Nagios/Icinga). Start with thruk_problems for what is broken, thruk_totals for the overall picture, thruk_get_host for one host in depth. ' +
+  'List answers are compact tables; page with offset. Times are UTC; time arguments take -24h, today 06:00, ISO-8601 or epoch seconds. ' +
+  '`backends` (any tool) limits a call to comma-separated site names from thruk_sites. ' +
+  'Write tools preview with dry_run=true and ask before touching several objects or deleting; set confirm=true only after the user agreed.';
+
+/**
+ * The server instructions, plus — when this server offers only part of the catalog — which tools
+ * are left out and how the operator adds them (tools/list cannot say what it does not list).
+ */
+export function instructionsFor(offered: readonly ToolMeta[], all: readonly ToolMeta[], config: Pick<Config, 'readOnly' | 'enabledTools' | 'toolsets'>): string {
+  // Only what the toolset choice leaves out: read-only and the allowlist are deliberate limits.
+  const missing = all.filter((t) => exclusionOf(t, config) === 'toolset');
+  if (missing.length === 0) return INSTRUCTIONS;
+  const sets = [...new Set(missing.map((t) => t.toolset))].join(', ');
+  return `${INSTRUCTIONS} This server offers ${offered.length} of ${all.length} tools; ${missing.length} more (toolsets ${sets}) are enabled by the operator with THRUK_TOOLSETS (e.g. default,trends or all).`;
+}
 
 /**
  * Builds the per-request (HTTP) / per-connection (stdio) McpServer factory. Everything costly —
@@ -61,16 +115,20 @@ const INSTRUCTIONS =
 export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext) => McpServer {
   const source = 'defs' in deps.tools ? deps.tools : toolSourceOf(deps.tools);
   const tools = source.metas;
-  const names = new NameCache(deps.thruk, deps.now ?? Date.now);
-  const full = viewOf(source, deps.config, names);
+  const now = deps.now ?? Date.now;
+  const scopes = new Scopes(deps.instances ?? defaultInstances(deps), deps.config.defaultInstance, deps.config.http.auth.thrukAuth ?? 'service', now);
+  const serviceScope = scopes.resolve(undefined, undefined) as CallScope;
+  const names = serviceScope.names;
+  const full = viewOf(source, deps.config, names, scopes);
   // An HTTP caller without the write scope gets exactly the read-only mode's view of the tools.
-  const limited = deps.config.readOnly ? full : viewOf(source, { ...deps.config, readOnly: true }, names);
+  const limited = deps.config.readOnly ? full : viewOf(source, { ...deps.config, readOnly: true }, names, scopes);
   const writeScope = deps.config.http.auth.writeScope;
   const audit = createAuditSink(deps.config, deps.log);
-  const now = deps.now ?? Date.now;
-  const toolCtx = (config: Config, server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number, http?: Request): ToolContext => ({
-    thruk: deps.thruk,
-    config,
+  const toolCtx = (config: Config, scope: CallScope, server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number, http?: Request): ToolContext => ({
+    thruk: scope.thruk,
+    // The tools read the instance's settings from config.thruk; with several instances or callers
+    // those are this call's (its instance, its Thruk user, its secret to keep out of answers).
+    config: config.thruk === scope.settings ? config : { ...config, thruk: scope.settings },
     // A stateless 2025 HTTP client cancels by dropping the connection (its notifications/cancelled
     // reaches another instance), so the HTTP request's own signal must stop the call too.
     signal: http?.signal !== undefined ? AbortSignal.any([ctx.mcpReq.signal, http.signal]) : ctx.mcpReq.signal,
@@ -84,41 +142,75 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
   return (factoryCtx?: McpRequestContext) => {
     const httpRequest = factoryCtx?.requestInfo;
     const authInfo = factoryCtx?.authInfo;
+    const caller: ThrukCaller | undefined = thrukCallerOf(authInfo);
+    // Fail closed: in modes 3 and 4 an HTTP request without a verified Thruk identity acts as nobody.
+    const unverified = scopes.needsCaller && httpRequest !== undefined && caller === undefined;
     const view = authInfo === undefined || authInfo.scopes.includes(writeScope) ? full : limited;
+    const home = unverified ? undefined : scopes.resolve(undefined, caller);
     const server = new McpServer(
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
       // The tool list depends on the caller's scopes once callers authenticate: no shared caching.
-      { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, completions: {} }, instructions: INSTRUCTIONS, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: authInfo === undefined ? 'public' : 'private' } } },
+      { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, completions: {} }, instructions: view.instructions, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: authInfo === undefined ? 'public' : 'private' } } },
     );
     const low = server.server;
     low.setRequestHandler('tools/list', () => ({ tools: [...view.listing] }));
     low.setRequestHandler('tools/call', async (request, ctx: ServerContext) => {
       const name = request.params.name;
+      const requestId = httpRequest?.headers.get('x-request-id') ?? undefined;
       if (!view.offeredNames.has(name)) {
         deps.onToolCall?.(tools.some((t) => t.name === name) ? name : '(unknown)')('refused');
+        deps.log.info({ requestId, rpcId: ctx.mcpReq.id, tool: name.slice(0, 100), outcome: 'refused', ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}) }, 'tool call');
         if (view !== full && full.offeredNames.has(name)) return errorResult(scopeRefusalText(name, writeScope));
         return errorResult(refusalText(name, tools, view.offered, view.config));
       }
-      const done = deps.onToolCall?.(name);
+      const { instance, args } = splitInstance(request.params.arguments);
+      const scope = unverified || (instance !== undefined && typeof instance !== 'string') ? undefined : scopes.resolve(instance, caller);
+      const metric = deps.onToolCall?.(name);
+      const started = Date.now();
+      // One line per tool call, joined to the HTTP request line (and the audit line) by requestId.
+      const done = (outcome: Parameters<NonNullable<typeof metric>>[0]) => {
+        metric?.(outcome);
+        deps.log.info({ requestId, rpcId: ctx.mcpReq.id, tool: name, outcome, ms: Date.now() - started, ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}) }, 'tool call');
+      };
+      if (scope === undefined) {
+        done('refused');
+        return errorResult(unverified ? NO_IDENTITY : unknownInstanceText(instance, scopes));
+      }
       // Who asked goes into the audit line of a write (a token label or the JWT's client, never the token).
-      const details: Record<string, unknown> = authInfo !== undefined ? { caller: authInfo.clientId } : {};
+      const details: Record<string, unknown> = {
+        ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}),
+        ...(scopes.multi ? { instance: scope.instance } : {}),
+        ...(requestId !== undefined ? { request_id: requestId } : {}),
+      };
       try {
         // Offered names come from the same source, so the definition is there once the code is loaded.
         const def = (await source.defs()).get(name) as ToolDef;
-        const result = await callTool(def, request.params.arguments, { ctx: toolCtx(view.config, server, ctx, details, request.params._meta?.progressToken, httpRequest), audit, details });
+        const result = await callTool(def, args, { ctx: toolCtx(view.config, scope, server, ctx, details, request.params._meta?.progressToken, httpRequest), audit, details });
         if (result.resultType === 'input_required') {
-          done?.('input_required');
+          done('input_required');
           return result;
         }
-        done?.(result.isError === true ? 'error' : 'ok');
+        done(result.isError === true ? 'error' : 'ok');
         return low.projectCallToolResult(result, view.outputSchemas.get(name));
       } catch (err) {
-        done?.('exception');
+        done('exception');
         throw err;
       }
     });
-    registerResources(server, names, (ctx) => toolCtx(view.config, server, ctx, {}));
-    registerPrompts(server, view.prompts);
+    if (home !== undefined) {
+      const multi: InstanceResources | undefined = scopes.multi
+        ? {
+            names: scopes.names,
+            resolve: (n) => {
+              const s = scopes.resolve(n, caller);
+              return s === undefined ? undefined : { names: s.names, toolCtx: (ctx) => toolCtx(view.config, s, server, ctx, {}) };
+            },
+          }
+        : undefined;
+      registerResources(server, home.names, (ctx) => toolCtx(view.config, home, server, ctx, {}), multi);
+    }
+    // Completions in the prompts must list what this caller may see: per-caller prompts then.
+    registerPrompts(server, home === undefined || home.names === names ? view.prompts : promptDefinitions({ names: home.names, offered: view.offeredNames }));
     return server;
   };
 }

@@ -13,6 +13,36 @@ import { allTools, exclusionOf } from './tools/registry.js';
 export interface Out {
   out(s: string): void;
   err(s: string): void;
+  /** stderr is a terminal, so progress lines may be redrawn there (default: process.stderr.isTTY). */
+  readonly errIsTTY?: boolean;
+  /** Width of that terminal (default: process.stderr.columns, else 80). */
+  readonly columns?: number;
+}
+
+/** ANSI: carriage return + erase the whole line, so each update replaces the previous one. */
+const CLEAR_LINE = '\r\x1b[2K';
+
+/**
+ * Progress of a long call as one redrawn status line on stderr, only when stderr is a terminal:
+ * piped or logged stderr stays clean, and stdout (the answer) is never touched.
+ */
+export function progressLine(tool: string, io: Out): { report: (done: number, total?: number, message?: string) => void; finish: () => void } {
+  const tty = io.errIsTTY ?? process.stderr.isTTY === true;
+  const width = Math.max(20, (io.columns ?? process.stderr.columns ?? 80) - 1);
+  let shown = false;
+  return {
+    report: (done, total, message) => {
+      if (!tty) return;
+      const text = `${tool}: ${message ?? `${done}${total !== undefined ? `/${total}` : ''}`}`;
+      // A line longer than the terminal would wrap, and \r could then no longer erase it.
+      io.err(`${CLEAR_LINE}${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
+      shown = true;
+    },
+    finish: () => {
+      if (shown) io.err(CLEAR_LINE);
+      shown = false;
+    },
+  };
 }
 
 export function toolsCommand(config: Config, json: boolean, io: Out): number {
@@ -55,6 +85,7 @@ export async function callCommand(deps: { config: Config; thruk: ThrukClient; lo
     return 2;
   }
   const controller = new AbortController();
+  const progress = progressLine(name, io);
   const ctx: ToolContext = {
     thruk: deps.thruk,
     config: deps.config,
@@ -62,13 +93,13 @@ export async function callCommand(deps: { config: Config; thruk: ThrukClient; lo
     log: deps.log,
     now: Date.now,
     progress: (done, total, message) => {
-      if (process.stderr.isTTY) io.err(`\r${message ?? `${done}${total !== undefined ? `/${total}` : ''}`}   `);
+      progress.report(done, total, message);
       return Promise.resolve();
     },
     interaction: NO_INTERACTION,
     audit: () => undefined,
   };
-  const res = await callTool(def, args, { ctx, audit: deps.config.auditLog ? (r) => deps.log.info(r, 'audit') : undefined });
+  const res = await callTool(def, args, { ctx, audit: deps.config.auditLog ? (r) => deps.log.info(r, 'audit') : undefined }).finally(() => progress.finish());
   if (json) io.out(`${JSON.stringify(res.isError === true ? { isError: true, text: res.content[0]?.text } : res.structuredContent)}\n`);
   else io.out(`${res.content.map((c) => c.text).join('\n')}\n`);
   return res.isError === true ? 1 : 0;
@@ -83,7 +114,9 @@ export async function doctorCommand(deps: { config: Config; thruk: ThrukClient }
   const fake = allTools()[0]!;
   checks.push(['configuration', 'ok', config.demo ? 'demo mode (simulated Thruk)' : `Thruk at ${safeUrl(config.thruk.baseUrl)}`]);
   const tls = config.thruk.baseUrl.startsWith('https:');
-  checks.push(['TLS', !tls ? 'warn' : config.thruk.verifySsl ? 'ok' : 'warn', !tls ? 'plain http: the API key travels unencrypted' : config.thruk.verifySsl ? `verified${config.thruk.caFile ? ` with CA file ${config.thruk.caFile}` : ''}` : 'certificate NOT verified (THRUK_VERIFY_SSL=false)']);
+  // The demo estate lives in this process: no connection, so no transport security to judge.
+  if (config.demo) checks.push(['TLS', 'ok', 'not used (simulated Thruk inside this process)']);
+  else checks.push(['TLS', !tls ? 'warn' : config.thruk.verifySsl ? 'ok' : 'warn', !tls ? 'plain http: the API key travels unencrypted' : config.thruk.verifySsl ? `verified${config.thruk.caFile ? ` with CA file ${config.thruk.caFile}` : ''}` : 'certificate NOT verified (THRUK_VERIFY_SSL=false)']);
   const proxy = config.proxy.httpsProxy ?? config.proxy.httpProxy;
   checks.push(['proxy', 'ok', proxy !== undefined ? `via ${safeUrl(proxy)}${config.proxy.noProxy ? ` (NO_PROXY ${config.proxy.noProxy})` : ''}` : 'none']);
   let reachable = false;
@@ -116,6 +149,17 @@ export async function doctorCommand(deps: { config: Config; thruk: ThrukClient }
   const failed = checks.some((c) => c[1] === 'fail');
   io.out(failed ? '\nSome checks failed.\n' : '\nAll good.\n');
   return failed ? 1 : 0;
+}
+
+/** doctor for every configured instance, each under its name; fails when any instance fails. */
+export async function doctorInstances(config: Config, instances: ReadonlyMap<string, { readonly settings: Config['thruk']; readonly thruk: ThrukClient }>, io: Out): Promise<number> {
+  let code = 0;
+  let i = 0;
+  for (const [name, inst] of instances) {
+    if (instances.size > 1) io.out(`${i++ > 0 ? '\n' : ''}== instance ${name}${name === config.defaultInstance ? ' (default)' : ''} ==\n`);
+    code = Math.max(code, await doctorCommand({ config: { ...config, thruk: inst.settings }, thruk: inst.thruk }, io));
+  }
+  return code;
 }
 
 function safeUrl(u: string): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
-import { toMcpTool } from '../src/tools/adapter.js';
+import { fullSchemas, toMcpTool } from '../src/tools/adapter.js';
 import { downtimeActionTools } from '../src/tools/actions/downtime-index.js';
 import { allTools } from '../src/tools/registry.js';
 import { connect, ERAS, type Era, type Harness } from './helpers/harness.js';
@@ -26,8 +26,8 @@ describe('downtime tool records', () => {
     for (const t of downtimeActionTools) {
       assert.ok(t.description.length > 20 && t.description.length <= 420, `${t.name} description length ${t.description.length}`);
       const mcp = toMcpTool(t);
-      assert.equal(mcp.inputSchema.additionalProperties, false, `${t.name} strict`);
-      for (const [k, v] of Object.entries(mcp.inputSchema.properties as Record<string, { description?: string }>)) assert.ok((v.description ?? '').length > 0, `${t.name}.${k} described`);
+      assert.equal(fullSchemas(t).input.additionalProperties, false, `${t.name} strict`);
+      for (const [k, v] of Object.entries(mcp.inputSchema.properties as Record<string, { description?: string }>)) assert.ok((v.description ?? '').length > 0 || k === 'backends', `${t.name}.${k} described`);
       const destructive = t.name.startsWith('thruk_delete_');
       assert.equal(t.access, destructive ? 'destructive' : 'write', t.name);
       assert.equal(mcp.annotations?.destructiveHint, destructive);

@@ -30,9 +30,13 @@ for (const era of ERAS) {
       const ask = await h.call('thruk_delete_comment', { comment_id: id });
       assert.equal(ask.structured.status, 'confirmation_required');
       assert.match(ask.text, /Comment \d+ on db-01\/disk \/@icinga2 by alice: "OPS-7 grows 1 GB\/day"/);
+      const sentBefore = cmdRequests(h).length;
       const del = await h.call('thruk_delete_comment', { comment_id: id, host: 'db-01', service: 'disk /', confirm: true });
       assert.equal(del.structured.status, 'done', del.text);
       assert.equal(del.structured.commands[0].line, `DEL_SVC_COMMENT;${id}`);
+      // Object-scoped del_comment: needs rights on db-01/disk / only, not system-command rights.
+      assert.equal(del.structured.commands[0].command, 'del_comment');
+      assert.equal(cmdRequests(h).length, sentBefore + 1);
       assert.equal(del.structured.results[0].verified, 'yes');
       assert.deepEqual(await simGet(h, `/comments?id=${id}`), []);
       await h.close();

@@ -68,9 +68,10 @@ describe('configuration', () => {
     const ok = loadConfig(['--listen', '8080'], { ...good, MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true' });
     assert.ok(ok.ok && ok.action === 'serve' && ok.config.mode === 'http' && ok.config.http.host === '127.0.0.1');
     assert.ok(issues(['--listen', '8080', '--host', '0.0.0.0'], { ...good, MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true' }).some((i) => i.startsWith('MCP_HTTP_ALLOW_UNAUTHENTICATED')));
-    const insist = loadConfig(['--listen', '8080', '--host', '0.0.0.0', '--allow-remote-unauthenticated'], { ...good, MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true' });
+    // Plain HTTP off loopback also needs the TLS opt-out (test/http-limits.test.ts covers that policy).
+    const insist = loadConfig(['--listen', '8080', '--host', '0.0.0.0', '--allow-remote-unauthenticated'], { ...good, MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true', MCP_ALLOW_INSECURE_HTTP: 'true' });
     assert.ok(insist.ok);
-    const withToken = loadConfig(['--listen', '8080', '--host', '0.0.0.0'], { ...good, MCP_HTTP_TOKEN: 's3cret' });
+    const withToken = loadConfig(['--listen', '8080', '--host', '0.0.0.0'], { ...good, MCP_HTTP_TOKEN: 's3cret', MCP_ALLOW_INSECURE_HTTP: 'true' });
     assert.ok(withToken.ok && withToken.action === 'serve' && withToken.config.http.token === 's3cret');
   });
 

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { capText, describeInputIssues, redactArgs, toMcpTool } from '../src/tools/adapter.js';
+import { loadConfig } from '../src/config.js';
+import { instructionsFor } from '../src/server.js';
+import { capText, describeInputIssues, fullSchemas, redactArgs, toMcpTool } from '../src/tools/adapter.js';
 import { annotationsFor, defineTool, TOOLSETS, type ToolDef } from '../src/tools/define.js';
 import { cell, duration, estimateTokens, hostStateName, iso, serviceStateName, when } from '../src/tools/format.js';
-import { allTools, closest, exclusionOf, globToRegExp, refusalText, selectTools } from '../src/tools/registry.js';
+import { allTools, closest, DEFAULT_TOOLS, exclusionOf, globToRegExp, refusalText, selectTools, unknownToolsets } from '../src/tools/registry.js';
 
 const cfg = (o: { readOnly?: boolean; enabledTools?: string[]; toolsets?: string[] } = {}) => ({ readOnly: false, enabledTools: [], toolsets: [], ...o });
 
@@ -20,12 +22,16 @@ describe('tool registry', () => {
       assert.ok(t.title.length > 0 && t.description.length > 20 && t.description.length <= 420, `${t.name} description length ${t.description.length}`);
       assert.ok(t.toolset in TOOLSETS);
       const mcp = toMcpTool(t);
+      const full = fullSchemas(t);
       assert.equal(mcp.inputSchema.type, 'object');
-      assert.equal(mcp.inputSchema.additionalProperties, false, `${t.name} input must be strict`);
+      assert.equal(full.input.additionalProperties, false, `${t.name} input must be strict`);
       assert.ok(!('anyOf' in mcp.inputSchema) && !('oneOf' in mcp.inputSchema), `${t.name}: no top-level combinators`);
-      assert.equal(mcp.outputSchema.type, 'object');
+      assert.ok(!JSON.stringify(mcp.inputSchema).includes('$ref'), `${t.name}: the published schema is self-contained`);
+      assert.deepEqual(mcp.outputSchema, { type: 'object' });
+      assert.equal(full.output.type, 'object');
+      // limit, offset and backends mean the same everywhere (server instructions, docs/tools.md).
       for (const [k, v] of Object.entries(mcp.inputSchema.properties as Record<string, { description?: string }>)) {
-        assert.ok((v.description ?? '').length > 0 || ['limit', 'offset'].includes(k), `${t.name}.${k} needs a description`);
+        assert.ok((v.description ?? '').length > 0 || ['limit', 'offset', 'backends'].includes(k), `${t.name}.${k} needs a description`);
       }
     }
   });
@@ -68,6 +74,44 @@ describe('tool registry', () => {
     assert.equal(selectTools(tools, cfg({ toolsets: ['nope'] })).length, 0);
     assert.equal(selectTools(tools, cfg({ toolsets: ['all'] })).length, tools.length);
     assert.match(refusalText('thruk_list_host', tools, tools, cfg()), /Did you mean thruk_list_hosts, /);
+  });
+
+  it('offers the default selection when neither THRUK_TOOLSETS nor THRUK_ENABLED_TOOLS is set', () => {
+    const env = { THRUK_BASE_URL: 'https://mon.example.com/thruk', THRUK_API_KEY: 'k' };
+    const load = (e: Record<string, string>) => {
+      const r = loadConfig([], { ...env, ...e });
+      assert.ok(r.ok && r.action === 'serve');
+      return r.config;
+    };
+    assert.deepEqual(load({}).toolsets, ['default']);
+    assert.deepEqual(load({ THRUK_TOOLSETS: 'state,trends' }).toolsets, ['state', 'trends']);
+    // An allowlist alone still chooses among all tools, as in the Python server.
+    assert.deepEqual(load({ THRUK_ENABLED_TOOLS: 'thruk_list_*' }).toolsets, []);
+    const viaAllowlist = selectTools(tools, load({ THRUK_ENABLED_TOOLS: 'thruk_list_*' })).map((t) => t.name);
+    assert.ok(viaAllowlist.includes('thruk_list_contacts') && !DEFAULT_TOOLS.has('thruk_list_contacts'));
+
+    for (const name of DEFAULT_TOOLS) assert.ok(tools.some((t) => t.name === name), `${name} in DEFAULT_TOOLS is a registered tool`);
+    const dflt = selectTools(tools, load({}));
+    assert.deepEqual(dflt.map((t) => t.name).sort(), [...DEFAULT_TOOLS].sort());
+    // default combines with toolsets; all keeps offering everything.
+    const plus = selectTools(tools, cfg({ toolsets: ['default', 'trends'] })).map((t) => t.name);
+    assert.equal(plus.length, DEFAULT_TOOLS.size + tools.filter((t) => t.toolset === 'trends').length);
+    assert.equal(selectTools(tools, cfg({ toolsets: ['all', 'default'] })).length, tools.length);
+    assert.deepEqual(unknownToolsets(cfg({ toolsets: ['default', 'all', 'state', 'nope'] })), ['nope']);
+  });
+
+  it('explains a tool outside the enabled toolsets and how to add it, in the refusal and the instructions', () => {
+    const c = cfg({ toolsets: ['default'] });
+    const offered = selectTools(tools, c);
+    assert.equal(exclusionOf(tools.find((t) => t.name === 'thruk_flap_summary') as ToolDef, c), 'toolset');
+    assert.match(refusalText('thruk_flap_summary', tools, offered, c), /belongs to the 'trends' toolset.*THRUK_TOOLSETS=default,trends/);
+    const text = instructionsFor(offered, tools, c);
+    assert.match(text, new RegExp(`offers ${offered.length} of ${tools.length} tools; ${tools.length - offered.length} more`));
+    assert.match(text, /THRUK_TOOLSETS/);
+    assert.doesNotMatch(instructionsFor(tools, tools, cfg({ toolsets: ['all'] })), /THRUK_TOOLSETS/);
+    // Read-only is a deliberate limit, not something to advertise.
+    const ro = cfg({ toolsets: ['all'], readOnly: true });
+    assert.doesNotMatch(instructionsFor(selectTools(tools, ro), tools, ro), /THRUK_TOOLSETS/);
   });
 
   it('suggests near names', () => {

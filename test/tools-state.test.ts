@@ -23,7 +23,8 @@ for (const era of ERAS) {
       const access = new Map(allTools().map((t) => [t.name, t.access]));
       for (const t of tools) {
         assert.equal(t.annotations?.readOnlyHint, access.get(t.name) === 'read', t.name);
-        assert.equal(t.annotations?.destructiveHint, access.get(t.name) === 'destructive', t.name);
+        // Per spec destructiveHint means something only on a write; reads leave it out.
+        assert.equal(t.annotations?.destructiveHint, access.get(t.name) === 'read' ? undefined : access.get(t.name) === 'destructive', t.name);
         assert.ok(t.outputSchema, `${t.name} has an output schema`);
       }
     });

@@ -36,7 +36,8 @@ export function thrukEnv(simUrl: string, key: string, extra: Record<string, stri
 }
 
 export function startOursHttp(simUrl: string, key: string): Promise<HttpChild> {
-  return startHttpChild([CLI, '--listen', '0'], thrukEnv(simUrl, key, { MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true' }), /thruk-mcp listening on (\S+)/);
+  // 32 closed-loop clients from one IP would hit the default per-caller rate limit within a second.
+  return startHttpChild([CLI, '--listen', '0'], thrukEnv(simUrl, key, { MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true', MCP_RATE_LIMIT: 'off' }), /thruk-mcp listening on (\S+)/);
 }
 
 export function startMinimalHttp(file: string): Promise<HttpChild> {

@@ -6,8 +6,8 @@ import { metaColumns } from './query.js';
 import { dispatch } from './routes.js';
 import type { Result } from './handlers.js';
 import { sha256 } from './thruk.js';
-import type { SimState } from './state.js';
-import type { JsonValue, SiteState } from './types.js';
+import type { SimState, SimUser } from './state.js';
+import type { HostRecord, JsonValue, SiteState } from './types.js';
 
 export interface HandleInput {
   method: string;
@@ -39,10 +39,26 @@ function errorControllerResponse(err: ThrukError, nowMs: number): Response {
   return new Response(perlJson(err.body()), { status: err.code, headers });
 }
 
-interface Auth { user: string; superuser: boolean }
+interface Auth { user: string; superuser: boolean; restricted?: SimUser }
+
+/** Basic auth as the web server in front of Thruk does it: a wrong password never reaches Thruk. */
+function basicAuth(state: SimState, header: string): Auth | ThrukError {
+  let decoded = '';
+  try {
+    decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
+  } catch {
+    decoded = '';
+  }
+  const cut = decoded.indexOf(':');
+  const u = cut > 0 ? state.users.find((x) => x.password !== undefined && x.name === decoded.slice(0, cut) && x.password === decoded.slice(cut + 1)) : undefined;
+  if (u === undefined) return new ThrukError(401, 'login required', { description: 'no or invalid credentials used.' });
+  return { user: u.name, superuser: false, restricted: u };
+}
 
 function authenticate(state: SimState, headers: Headers, apiKey: string, now: number): Auth | ThrukError {
   const raw = headers.get('x-thruk-auth-key');
+  const authz = headers.get('authorization');
+  if (raw === null && authz !== null && /^Basic\s/i.test(authz)) return basicAuth(state, authz);
   if (raw === null) return new ThrukError(403, 'You are not authorized.', { description: 'It seems like you are not authorized.' });
   const key = raw.trim();
   if (!/^[a-zA-Z0-9_]+$/.test(key)) return new ThrukError(403, 'wrong authentication key');
@@ -53,7 +69,17 @@ function authenticate(state: SimState, headers: Headers, apiKey: string, now: nu
     // Only the secret/superuser key may impersonate via X-Thruk-Auth-User.
     return { user: headers.get('x-thruk-auth-user')?.trim() || '(api)', superuser: true };
   }
-  return { user: record?.user ?? '(api)', superuser: false };
+  const user = record?.user ?? '(api)';
+  const restricted = state.users.find((u) => u.name === user);
+  return restricted !== undefined ? { user, superuser: false, restricted } : { user, superuser: false };
+}
+
+/** Contact authorization of a restricted user: unauthorized objects are simply absent. */
+function visibility(auth: Auth): ((h: HostRecord) => boolean) | undefined {
+  const groups = auth.restricted?.hostgroups;
+  if (groups === undefined) return undefined;
+  const allowed = new Set(groups);
+  return (h) => h.groups.some((g) => allowed.has(g));
 }
 
 function selectSites(all: readonly SiteState[], requested: string | undefined): SiteState[] {
@@ -104,6 +130,7 @@ export function handle(input: HandleInput): Response {
     const result: Result = dispatch({
       method, path, segs, params, sites, allSites: input.state.sites, state: input.state, now, nowMs: input.nowMs,
       user: auth.user, superuser: auth.superuser, jsonWithWrongType: body.jsonWithWrongType, seed: input.seed,
+      canSee: visibility(auth), canSubmitCommands: auth.restricted?.canSubmitCommands ?? true,
     });
     if (!wrapped) return json(200, result.data);
     const columns = result.columns ?? (result.data !== null && typeof result.data === 'object' && !Array.isArray(result.data) ? Object.keys(result.data) : []);

@@ -21,6 +21,8 @@ export interface HandlerCtx {
   readonly params: Params;
   readonly sites: readonly SiteState[];
   readonly now: number;
+  /** The caller's contact authorization; absent = sees everything. */
+  readonly canSee?: ((h: HostRecord) => boolean) | undefined;
 }
 
 const eqLeaf = (key: string, value: string): FilterNode => ({ kind: 'cmp', key, op: '=', value });
@@ -32,9 +34,19 @@ function list<R>(c: HandlerCtx, table: TableDef<R>, rows: readonly R[] | ((from:
 const flat = <T>(sites: readonly SiteState[], pick: (s: SiteState) => readonly T[]): readonly T[] =>
   sites.length === 1 && sites[0] ? pick(sites[0]) : sites.flatMap((s) => [...pick(s)]);
 
+function visibleHosts(c: HandlerCtx, rows: readonly HostRecord[]): readonly HostRecord[] {
+  const see = c.canSee;
+  return see === undefined ? rows : rows.filter((h) => see(h));
+}
+
+function visibleServices(c: HandlerCtx, rows: readonly ServiceRecord[]): readonly ServiceRecord[] {
+  const see = c.canSee;
+  return see === undefined ? rows : rows.filter((s) => see(s.host));
+}
+
 export function hosts(c: HandlerCtx, name?: string): Result {
   const rows = name === undefined ? flat(c.sites, (s) => s.hosts) : c.sites.flatMap((s) => s.hostByName.get(name) ?? []);
-  return list(c, hostsTable(), rows);
+  return list(c, hostsTable(), visibleHosts(c, rows));
 }
 
 export function services(c: HandlerCtx, host?: string, description?: string): Result {
@@ -42,7 +54,7 @@ export function services(c: HandlerCtx, host?: string, description?: string): Re
   if (host === undefined) rows = flat(c.sites, (s) => s.services);
   else if (description === undefined) rows = c.sites.flatMap((s) => s.hostByName.get(host)?.services ?? []);
   else rows = c.sites.flatMap((s) => s.findService(host, description) ?? []);
-  return list(c, servicesTable(), rows);
+  return list(c, servicesTable(), visibleServices(c, rows));
 }
 
 /** `columns=` on an object result only selects and renames keys. */
@@ -57,14 +69,14 @@ const STATS_OPTS = new Set(['timeperiod', 'start', 'end']);
 export function hostStatsResult(c: HandlerCtx, keys: readonly string[] | undefined, group?: string): Result {
   const base = group === undefined ? [] : [{ kind: 'cmp', key: 'groups', op: '>=', value: group } as FilterNode];
   const { filter } = buildFilter(c.params, { base, skipParams: STATS_OPTS }, c.now);
-  const { rows } = filterRows(hostsTable(), flat(c.sites, (s) => s.hosts), filter, { now: c.now });
+  const { rows } = filterRows(hostsTable(), visibleHosts(c, flat(c.sites, (s) => s.hosts)), filter, { now: c.now });
   return selectKeys(hostStats(rows, keys), c.params);
 }
 
 export function serviceStatsResult(c: HandlerCtx, keys: readonly string[] | undefined, group?: string): Result {
   const base = group === undefined ? [] : [{ kind: 'cmp', key: 'groups', op: '>=', value: group } as FilterNode];
   const { filter } = buildFilter(c.params, { base, skipParams: STATS_OPTS }, c.now);
-  const { rows } = filterRows(servicesTable(), flat(c.sites, (s) => s.services), filter, { now: c.now });
+  const { rows } = filterRows(servicesTable(), visibleServices(c, flat(c.sites, (s) => s.services)), filter, { now: c.now });
   return selectKeys(serviceStats(rows, keys), c.params);
 }
 

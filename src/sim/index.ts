@@ -4,11 +4,11 @@ import { delay, FaultRegistry, malformedResponse, resetError, statusResponse } f
 import { handle, restPathOf } from './handle.js';
 import { parseBody } from './params.js';
 import { seedJob, sha256 } from './thruk.js';
-import { SimState } from './state.js';
+import { SimState, type SimUser } from './state.js';
 import type { LogQuirks } from './types.js';
 
 export type { FaultSpec } from './faults.js';
-export type { ApiKeyRecord, JobRecord } from './state.js';
+export type { ApiKeyRecord, JobRecord, SimUser } from './state.js';
 export type { Comment, Downtime, HostRecord, LogEntry, LogQuirks, ServiceRecord, SiteState } from './types.js';
 export { SimState } from './state.js';
 
@@ -23,6 +23,8 @@ export interface SimulatorOptions {
   apiKey?: string;
   /** clock in epoch milliseconds; default Date.now */
   now?: () => number;
+  /** More Thruk users with their own keys or passwords and, optionally, restricted visibility. */
+  users?: readonly SimUser[];
   /** How log rows are parsed; 'icinga2' reproduces the recorded Icinga 2 Livestatus quirks. Default 'naemon'. */
   logQuirks?: LogQuirks;
 }
@@ -68,6 +70,12 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     hashedKey: sha256(apiKey), privateKey: apiKey, user: null, comment: 'simulator superuser key', created: nowSec - 3600,
     superuser: true, lastUsed: 0, lastFrom: '',
   });
+  for (const u of options.users ?? []) {
+    state.users.push(u);
+    if (u.key !== undefined) {
+      state.apiKeys.push({ hashedKey: sha256(u.key), privateKey: u.key, user: u.name, comment: `key of ${u.name}`, created: nowSec - 3600, superuser: false, lastUsed: 0, lastFrom: '' });
+    }
+  }
   seedJob(state, nowSec);
   const requests: RecordedRequest[] = [];
   const faults = new FaultRegistry();

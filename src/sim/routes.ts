@@ -20,6 +20,7 @@ export interface RouteCtx extends HandlerCtx {
   readonly nowMs: number;
   readonly user: string;
   readonly superuser: boolean;
+  readonly canSubmitCommands: boolean;
   readonly jsonWithWrongType: boolean;
   readonly seed: number;
 }
@@ -41,6 +42,11 @@ function get(c: RouteCtx, fn: () => Result): Result {
   return fn();
 }
 
+/** A user without can_submit_commands is refused before anything runs (not recorded; message as for role checks). */
+function refuseCommands(c: RouteCtx): void {
+  if (!c.canSubmitCommands) throw new ThrukError(403, 'not authorized', { description: 'you are not allowed to submit commands' });
+}
+
 function cmd(c: RouteCtx, type: CmdType, name: string, target: CmdTarget): Result {
   const def = findCommand(type, name);
   if (c.method !== 'POST') {
@@ -48,6 +54,7 @@ function cmd(c: RouteCtx, type: CmdType, name: string, target: CmdTarget): Resul
     throw methodError(c, 'POST', help);
   }
   if (!def) throw new ThrukError(404, 'no such command', { description: `there is no command ${name} for type ${type}` });
+  refuseCommands(c);
   if (c.jsonWithWrongType) throw new ThrukError(400, 'got json request data but content type is not application/json', { help: commandHelp(def) });
   const commands = runCommand(def, target, c.params, c.sites, c.now, c.user);
   return { data: { commands, message: 'Command successfully submitted' } };
@@ -55,6 +62,7 @@ function cmd(c: RouteCtx, type: CmdType, name: string, target: CmdTarget): Resul
 
 function genericCmd(c: RouteCtx): Result {
   if (c.method !== 'POST') throw methodError(c, 'POST', { POST: GENERIC_HELP.split('\n') });
+  refuseCommands(c);
   const name = c.params.get('cmd');
   if (!name) throw new ThrukError(400, 'missing argument: cmd', { description: 'cmd is a required argument', help: GENERIC_HELP });
   const p = (k: string): string | undefined => c.params.get(k);
@@ -131,7 +139,7 @@ function groupRoutes(c: RouteCtx, res: 'hostgroups' | 'servicegroups', rest: rea
 function thrukRoutes(c: RouteCtx, rest: readonly string[]): Result {
   const [a, b] = rest;
   if (a === undefined) return get(c, () => ({ data: t.thrukInfo(c.nowMs) }));
-  if (a === 'whoami' && !b) return get(c, () => ({ data: t.whoami(c.user) }));
+  if (a === 'whoami' && !b) return get(c, () => ({ data: t.whoami(c.user, c.superuser || c.canSee === undefined, c.canSubmitCommands) }));
   if ((a === 'stats' || a === 'metrics') && !b) return get(c, () => ({ data: t.thrukStats(c.state) }));
   if (a === 'api_keys' && b === undefined) {
     if (c.method === 'POST') return { data: t.createApiKey(c.state, c.params, c.user, c.superuser, c.now, c.seed) };

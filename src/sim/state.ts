@@ -11,6 +11,22 @@ export interface ApiKeyRecord {
   lastFrom: string;
 }
 
+/** A Thruk user other than the simulator's superuser: a normal API key and/or a Basic password. */
+export interface SimUser {
+  readonly name: string;
+  /** A normal (non-superuser) API key owned by this user. */
+  readonly key?: string;
+  /** Basic-auth password, as a web server in front of Thruk would check it. */
+  readonly password?: string;
+  /**
+   * Contact authorization: the user sees only hosts in these host groups (and their services), as
+   * a contact assigned through groups would. Absent: authorized for all hosts and services.
+   */
+  readonly hostgroups?: readonly string[];
+  /** can_submit_commands (default true). */
+  readonly canSubmitCommands?: boolean;
+}
+
 export interface JobRecord {
   id: string;
   user: string;
@@ -25,6 +41,7 @@ export interface JobRecord {
 export class SimState {
   readonly apiKeys: ApiKeyRecord[] = [];
   readonly jobs: JobRecord[] = [];
+  readonly users: SimUser[] = [];
 
   constructor(readonly sites: readonly SiteState[]) {}
 

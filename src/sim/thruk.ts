@@ -25,10 +25,10 @@ export function thrukInfo(nowMs: number): JsonObject {
   };
 }
 
-export function whoami(user: string): JsonObject {
+export function whoami(user: string, admin = true, canSubmitCommands = true): JsonObject {
   return {
-    alias: null, auth_src: 'api_key', can_submit_commands: 1, email: null, groups: [], has_thruk_profile: false, id: user,
-    locked: false, original_username: user, roles: [...ADMIN_ROLES], tz: null,
+    alias: null, auth_src: 'api_key', can_submit_commands: canSubmitCommands ? 1 : 0, email: null, groups: [], has_thruk_profile: false, id: user,
+    locked: false, original_username: user, roles: admin ? [...ADMIN_ROLES] : [], tz: null,
   };
 }
 

@@ -4,6 +4,7 @@
  * endpoints. I/O goes through the `HttpSend` seam (undici in production, a fetch handler in tests).
  */
 
+import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ResponseCache, deepFreeze, isCacheablePath } from './cache.js';
 import { Coalescer } from './coalesce.js';
@@ -57,6 +58,40 @@ export interface CallOptions {
 }
 
 export type FormValue = string | number | boolean;
+
+/**
+ * Who a Thruk request runs as. A key is sent as X-Thruk-Auth-Key (with X-Thruk-Auth-User when
+ * impersonating: Thruk honours that header only for a superuser or secret key); Basic credentials
+ * go out as `Authorization: Basic`, which Thruk accepts through its web server (REMOTE_USER).
+ */
+export type ThrukCredential =
+  | { readonly kind: 'key'; readonly key: string; readonly authUser?: string | undefined }
+  | { readonly kind: 'basic'; readonly user: string; readonly password: string };
+
+interface Identity {
+  readonly headers: Readonly<Record<string, string>>;
+  /** Digest of the credential: the cache and coalescing namespace, never the secret itself. */
+  readonly namespace: string;
+  /** What error messages and logs must never show. */
+  readonly secret: string;
+}
+
+function identityOf(cred: ThrukCredential): Identity {
+  if (cred.kind === 'basic') {
+    const token = Buffer.from(`${cred.user}:${cred.password}`, 'utf8').toString('base64');
+    return {
+      headers: { Authorization: `Basic ${token}` },
+      namespace: createHash('sha256').update(`basic\0${cred.user}\0${cred.password}`).digest('base64url'),
+      secret: cred.password,
+    };
+  }
+  const authUser = cred.authUser === '' ? undefined : cred.authUser;
+  return {
+    headers: { 'X-Thruk-Auth-Key': cred.key, ...(authUser !== undefined ? { 'X-Thruk-Auth-User': authUser } : {}) },
+    namespace: createHash('sha256').update(`key\0${cred.key}\0${authUser ?? ''}`).digest('base64url'),
+    secret: cred.key,
+  };
+}
 
 // ---------------------------------------------------------------- pure URL helpers
 
@@ -159,7 +194,7 @@ interface Prepared {
   url: string;
   body?: string;
   headers: Record<string, string>;
-  /** Logical URL incl. query and auth user: the coalescing/cache identity. */
+  /** Credential digest and logical URL incl. query: the coalescing/cache identity. */
   key: string;
   display: string;
 }
@@ -172,53 +207,87 @@ const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => 
   await delay(ms, undefined, signal !== undefined ? { signal } : {});
 };
 
-export class ThrukClient {
-  readonly #base: string;
-  readonly #apiKey: string;
-  readonly #authUser: string | undefined;
-  readonly #send: HttpSend;
-  readonly #timeoutMs: number;
-  readonly #retries: number;
-  readonly #defaultBackends: string[] | undefined;
-  readonly #postThreshold: number;
-  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  readonly #random: () => number;
-  readonly #now: () => number;
-  readonly #onRequest: ((info: ThrukRequestInfo) => void) | undefined;
-  readonly #sem: Semaphore;
-  readonly #cache: ResponseCache;
-  readonly #inflight = new Coalescer<Loaded>();
+/** What every identity of one Thruk instance shares: connection pool, cap, cache, coalescing. */
+interface Core {
+  readonly base: string;
+  readonly send: HttpSend;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly defaultBackends: string[] | undefined;
+  readonly postThreshold: number;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random: () => number;
+  readonly now: () => number;
+  readonly onRequest: ((info: ThrukRequestInfo) => void) | undefined;
+  readonly sem: Semaphore;
+  readonly cache: ResponseCache;
+  readonly inflight: Coalescer<Loaded>;
+}
 
-  constructor(opts: ThrukClientOptions) {
-    this.#base = normaliseBaseUrl(opts.baseUrl);
-    this.#apiKey = opts.apiKey;
-    this.#authUser = opts.authUser === '' ? undefined : opts.authUser;
-    this.#send = opts.send;
-    this.#timeoutMs = opts.timeoutMs ?? 30_000;
-    this.#retries = Math.max(0, opts.retries ?? 3);
-    this.#defaultBackends = opts.defaultBackends;
-    this.#postThreshold = opts.postThreshold ?? 4000;
-    this.#sleep = opts.sleep ?? defaultSleep;
-    this.#random = opts.random ?? Math.random;
-    this.#now = opts.now ?? Date.now;
-    this.#onRequest = opts.onRequest;
-    this.#sem = new Semaphore(opts.maxConcurrent ?? 0);
-    this.#cache = new ResponseCache({ ttlMs: opts.cacheTtlMs ?? 15_000, max: opts.cacheMax ?? 500, now: this.#now });
+/** Only this module can build a view that shares another client's core. */
+const SHARE = Symbol('share');
+interface ShareInit {
+  readonly [SHARE]: true;
+  readonly core: Core;
+  readonly identity: Identity;
+}
+
+export class ThrukClient {
+  readonly #core: Core;
+  readonly #id: Identity;
+
+  constructor(opts: ThrukClientOptions | ShareInit) {
+    if (SHARE in opts) {
+      this.#core = opts.core;
+      this.#id = opts.identity;
+      return;
+    }
+    const now = opts.now ?? Date.now;
+    this.#core = {
+      base: normaliseBaseUrl(opts.baseUrl),
+      send: opts.send,
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      retries: Math.max(0, opts.retries ?? 3),
+      defaultBackends: opts.defaultBackends,
+      postThreshold: opts.postThreshold ?? 4000,
+      sleep: opts.sleep ?? defaultSleep,
+      random: opts.random ?? Math.random,
+      now,
+      onRequest: opts.onRequest,
+      sem: new Semaphore(opts.maxConcurrent ?? 0),
+      cache: new ResponseCache({ ttlMs: opts.cacheTtlMs ?? 15_000, max: opts.cacheMax ?? 500, now }),
+      inflight: new Coalescer<Loaded>(),
+    };
+    this.#id = identityOf({ kind: 'key', key: opts.apiKey, authUser: opts.authUser });
+  }
+
+  /**
+   * The same Thruk instance, acting as someone else: requests carry `cred` instead of the
+   * configured key, and cached or in-flight answers are only ever shared between callers
+   * presenting the very same credential (Thruk filters what each user may see).
+   */
+  withCredential(cred: ThrukCredential): ThrukClient {
+    return new ThrukClient({ [SHARE]: true, core: this.#core, identity: identityOf(cred) });
+  }
+
+  /** A digest naming this client's credential (equal digests, same Thruk identity); not a secret. */
+  get identityKey(): string {
+    return this.#id.namespace;
   }
 
   async get<T = unknown>(path: string, opts: CallOptions = {}): Promise<T> {
     const p = this.#prepare('GET', path, opts);
     if (opts.signal?.aborted === true) throw abortReason(opts.signal);
-    const useCache = this.#cache.enabled && (opts.cache ?? isCacheablePath(path));
+    const useCache = this.#core.cache.enabled && (opts.cache ?? isCacheablePath(path));
     if (useCache) {
-      const hit = this.#cache.get(p.key);
+      const hit = this.#core.cache.get(p.key);
       if (hit !== undefined) {
         this.#report({ method: 'GET', path: p.display, ms: 0, attempt: 0, cached: true });
         return hit.value as T;
       }
     }
     const mode = useCache ? 'cache' : 'plain';
-    const loaded = await this.#inflight.run(`${mode}\n${p.key}`, (s) => this.#load(p, useCache, s), opts.signal);
+    const loaded = await this.#core.inflight.run(`${mode}\n${p.key}`, (s) => this.#load(p, useCache, s), opts.signal);
     // Coalesced callers parse their own copy, so one caller's mutation never shows up in another's.
     return (loaded.kind === 'value' ? loaded.value : this.#parse(loaded.res, p)) as T;
   }
@@ -238,32 +307,31 @@ export class ThrukClient {
   }
 
   invalidate(): void {
-    this.#cache.clear();
-    this.#inflight.clear();
+    this.#core.cache.clear();
+    this.#core.inflight.clear();
   }
 
   #prepare(logical: 'GET' | 'POST', path: string, opts: CallOptions, form?: string): Prepared {
     if (!path.startsWith('/') || path.includes('?') || path.includes('#')) {
       throw new TypeError(`Thruk path must start with "/" and carry no query (use opts.query): ${JSON.stringify(path.slice(0, 80))}`);
     }
-    const prefixed = `${backendsPrefix(opts.backends ?? this.#defaultBackends)}${path}`;
+    const prefixed = `${backendsPrefix(opts.backends ?? this.#core.defaultBackends)}${path}`;
     const qs = buildQuery(opts.query);
-    const root = `${this.#base}/r${prefixed}`;
+    const root = `${this.#core.base}/r${prefixed}`;
     const logicalUrl = qs === '' ? root : `${root}?${qs}`;
-    const headers: Record<string, string> = { 'X-Thruk-Auth-Key': this.#apiKey, Accept: 'application/json' };
-    if (this.#authUser !== undefined) headers['X-Thruk-Auth-User'] = this.#authUser;
+    const headers: Record<string, string> = { ...this.#id.headers, Accept: 'application/json' };
     const base = {
       logical,
       read: logical === 'GET',
       headers,
-      key: `${this.#authUser ?? ''}\n${logicalUrl}`,
-      display: displayPath(redact(prefixed, this.#apiKey), redact(qs, this.#apiKey)),
+      key: `${this.#id.namespace}\n${logicalUrl}`,
+      display: displayPath(redact(prefixed, this.#id.secret), redact(qs, this.#id.secret)),
     };
     if (logical === 'POST') {
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
       return { ...base, method: 'POST', url: logicalUrl, body: form ?? '' };
     }
-    if (qs.length > this.#postThreshold && canSendReadAsPost(path)) {
+    if (qs.length > this.#core.postThreshold && canSendReadAsPost(path)) {
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
       return { ...base, method: 'POST', url: root, body: qs };
     }
@@ -271,11 +339,11 @@ export class ThrukClient {
   }
 
   async #load(p: Prepared, useCache: boolean, signal: AbortSignal): Promise<Loaded> {
-    const generation = this.#cache.generation;
+    const generation = this.#core.cache.generation;
     const res = await this.#execute(p, signal);
     if (!useCache) return { kind: 'body', res };
     const value = deepFreeze(this.#parse(res, p));
-    this.#cache.set(p.key, value, generation);
+    this.#core.cache.set(p.key, value, generation);
     return { kind: 'value', value };
   }
 
@@ -297,27 +365,27 @@ export class ThrukClient {
   /** Attempts with retries; resolves with a 2xx response, rejects with a ThrukError or the caller's abort. */
   async #execute(p: Prepared, signal: AbortSignal | undefined): Promise<HttpResponse> {
     // Retries must not stretch a call far beyond what a single slow attempt would take.
-    const deadline = this.#now() + 2 * this.#timeoutMs;
-    const minAttemptMs = Math.min(1000, this.#timeoutMs);
-    const maxAttempts = p.read ? this.#retries + 1 : Math.min(2, this.#retries + 1);
+    const deadline = this.#core.now() + 2 * this.#core.timeoutMs;
+    const minAttemptMs = Math.min(1000, this.#core.timeoutMs);
+    const maxAttempts = p.read ? this.#core.retries + 1 : Math.min(2, this.#core.retries + 1);
     for (let attempt = 1; ; attempt++) {
-      const budget = Math.max(1, Math.min(this.#timeoutMs, deadline - this.#now()));
+      const budget = Math.max(1, Math.min(this.#core.timeoutMs, deadline - this.#core.now()));
       const outcome = await this.#attempt(p, attempt, budget, signal);
       if (outcome.ok) return outcome.res;
       const { failure } = outcome;
       if (attempt >= maxAttempts || !isRetryableFailure(failure, p.read, attempt)) throw this.#toError(failure, p, attempt);
       const retryAfter =
-        failure.kind === 'status' ? parseRetryAfter(headerValue(failure.res.headers, 'retry-after'), this.#now()) : undefined;
+        failure.kind === 'status' ? parseRetryAfter(headerValue(failure.res.headers, 'retry-after'), this.#core.now()) : undefined;
       const wait = retryDelay({
         retryIndex: attempt - 1,
         retryAfterMs: retryAfter,
-        random: this.#random,
-        remainingMs: deadline - this.#now(),
+        random: this.#core.random,
+        remainingMs: deadline - this.#core.now(),
         minAttemptMs,
       });
       if (wait === undefined) throw this.#toError(failure, p, attempt);
       try {
-        await this.#sleep(wait, signal);
+        await this.#core.sleep(wait, signal);
       } catch (e) {
         if (signal?.aborted === true) throw abortReason(signal);
         throw e;
@@ -327,18 +395,18 @@ export class ThrukClient {
   }
 
   #toError(f: Failure, p: Prepared, attempts: number): ThrukError {
-    return failureToError(f, this.#init(p, attempts), this.#apiKey);
+    return failureToError(f, this.#init(p, attempts), this.#id.secret);
   }
 
   /** One attempt under the concurrency cap (held only while sending, never during backoff). */
   async #attempt(p: Prepared, attempt: number, budgetMs: number, signal: AbortSignal | undefined): Promise<Outcome> {
-    const release = await this.#sem.acquire(signal);
+    const release = await this.#core.sem.acquire(signal);
     const started = performance.now();
     const req: Omit<HttpRequest, 'signal'> = { method: p.method, url: p.url, headers: { ...p.headers } };
     if (p.body !== undefined) req.body = p.body;
     let result: TimedResult;
     try {
-      result = await timedSend(this.#send, req, budgetMs, signal);
+      result = await timedSend(this.#core.send, req, budgetMs, signal);
     } finally {
       release();
     }
@@ -349,16 +417,16 @@ export class ThrukClient {
       return res.status >= 200 && res.status < 300 ? { ok: true, res } : { ok: false, failure: { kind: 'status', res } };
     }
     if (result.kind === 'aborted') throw result.reason;
-    const failure = failureOfException(result, this.#apiKey);
+    const failure = failureOfException(result, this.#id.secret);
     const error = failure.kind === 'timeout' ? `timeout after ${failure.timeoutMs} ms` : failure.reason;
     this.#report({ method: p.method, path: p.display, ms, attempt, error });
     return { ok: false, failure };
   }
 
   #report(info: ThrukRequestInfo): void {
-    if (this.#onRequest === undefined) return;
+    if (this.#core.onRequest === undefined) return;
     try {
-      this.#onRequest(info);
+      this.#core.onRequest(info);
     } catch {
       // A faulty log/metrics hook must never fail a request.
     }

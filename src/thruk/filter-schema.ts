@@ -84,10 +84,21 @@ export function filterLimitProblem(node: FilterNode): string | undefined {
   return undefined;
 }
 
-const DESCRIPTION =
-  'Filter: condition {field, op?, value} (op default eq; in/not_in take a list; custom_var value {var, val}) ' +
-  'or group {operator: and|or, conditions: [...]}, nested ≤4. ' +
-  'Ex: {"operator":"or","conditions":[{"field":"state","value":"down"},{"field":"hostgroup","op":"in","value":["db","web"]}]}';
+const DESCRIPTION = 'Filter on the fields below.';
+
+/** The grammar in the fewest words a model needs to write a correct filter (published once per tool). */
+const GRAMMAR = '{field,op?,value}|{operator:and|or,conditions:[…]}; op eq,neq,regex,nregex,gt,gte,lt,lte,in,not_in.';
+
+/**
+ * The published (tools/list) form of the filter argument: one shared, compact definition instead
+ * of the recursive JSON Schema (the zod schema still validates every call and names what is wrong).
+ * `description` is the tool's own wording of the argument, when it has one.
+ */
+export function compactFilterSchema(fields: readonly string[], description?: string): { type: 'object'; description: string } {
+  const lead = description === undefined || description === DESCRIPTION ? '' : `${description.replace(/\.?$/, '')}. `;
+  const custom = fields.some((f) => f.endsWith('custom_var')) ? ' custom_var: {var,val}.' : '';
+  return { type: 'object', description: `${lead}${GRAMMAR}${custom} Fields: ${fields.join(', ')}` };
+}
 
 /** Zod reports a failed union as a bare "Invalid input"; name the branch's real problem instead. */
 function unionMessage(issue: { input?: unknown; errors?: unknown }): string {

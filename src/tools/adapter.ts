@@ -5,6 +5,7 @@ import { FilterError } from '../thruk/filter.js';
 import { TimeParseError } from '../time.js';
 import { annotationsFor, ToolInputError, type ToolContext, type ToolDef } from './define.js';
 import { estimateTokens } from './format.js';
+import { leanAnnotations, leanInputSchema, leanOutputSchema, type PublishedAnnotations } from './publish.js';
 
 export interface McpToolEntry {
   name: string;
@@ -12,7 +13,7 @@ export interface McpToolEntry {
   description: string;
   inputSchema: { type: 'object'; [key: string]: unknown };
   outputSchema: { type: 'object'; [key: string]: unknown };
-  annotations: ReturnType<typeof annotationsFor>;
+  annotations: PublishedAnnotations;
 }
 
 export interface CallResult {
@@ -29,15 +30,20 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): { type: 'object'
   return js;
 }
 
-/** The tools/list entry, derived entirely from the record. Computed once per process. */
+/** The full JSON Schemas of a record (docs and tests); tools/list publishes their lean form. */
+export function fullSchemas(def: ToolDef): { input: { type: 'object'; [key: string]: unknown }; output: { type: 'object'; [key: string]: unknown } } {
+  return { input: jsonSchema(def.input, 'input'), output: jsonSchema(def.output, 'output') };
+}
+
+/** The tools/list entry, derived entirely from the record (lean form, see publish.ts). Computed once per process. */
 export function toMcpTool(def: ToolDef, readOnly = false): McpToolEntry {
   return {
     name: def.name,
     title: def.title,
     description: def.description,
-    inputSchema: jsonSchema(def.input, 'input'),
-    outputSchema: jsonSchema(def.output, 'output'),
-    annotations: annotationsFor(def, readOnly),
+    inputSchema: leanInputSchema(jsonSchema(def.input, 'input')),
+    outputSchema: leanOutputSchema(jsonSchema(def.output, 'output')),
+    annotations: leanAnnotations(annotationsFor(def, readOnly)),
   };
 }
 

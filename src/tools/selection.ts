@@ -9,6 +9,22 @@ import { TOOLSETS, type ToolDef, type Toolset } from './define.js';
  */
 export type ToolMeta = Pick<ToolDef, 'name' | 'title' | 'toolset' | 'access' | 'idempotent' | 'readOnlyFallback'>;
 
+/**
+ * The default selection (THRUK_TOOLSETS unset, or the pseudo-toolset `default`): the everyday
+ * tools of the user stories — what is broken, one host or service in depth, its history, one
+ * outage or many, maintenance downtimes, acknowledgements, rechecks — within a 5 000-token
+ * tools/list. Everything else is one THRUK_TOOLSETS entry away, and calling it says so.
+ */
+export const DEFAULT_TOOLS: ReadonlySet<string> = new Set([
+  'thruk_problems', 'thruk_totals', 'thruk_problem_counts', 'thruk_list_hosts', 'thruk_get_host', 'thruk_list_services', 'thruk_get_service', 'thruk_sites',
+  'thruk_list_logs', 'thruk_incident_timeline', 'thruk_root_cause',
+  'thruk_list_downtimes', 'thruk_schedule_downtime', 'thruk_delete_downtime', 'thruk_delete_downtimes_by_filter',
+  'thruk_acknowledge', 'thruk_bulk_acknowledge', 'thruk_recheck',
+]);
+
+/** THRUK_TOOLSETS names that are not toolsets: everything, and the default selection. */
+export const PSEUDO_TOOLSETS = ['all', 'default'] as const;
+
 /** fnmatch-style pattern (`*`, `?`, `[abc]`) → anchored RegExp, as THRUK_ENABLED_TOOLS had in Python. */
 export function globToRegExp(pattern: string): RegExp {
   let re = '';
@@ -34,9 +50,15 @@ export type Exclusion = 'read-only' | 'not-enabled' | 'toolset';
 /** Why a known tool is not offered, or undefined when it is. Read-only always wins. */
 export function exclusionOf(def: ToolMeta, config: Pick<Config, 'readOnly' | 'enabledTools' | 'toolsets'>): Exclusion | undefined {
   if (config.readOnly && def.access !== 'read' && def.readOnlyFallback !== true) return 'read-only';
-  if (config.toolsets.length > 0 && !config.toolsets.includes('all') && !config.toolsets.includes(def.toolset)) return 'toolset';
+  if (!inToolsets(def, config.toolsets)) return 'toolset';
   if (config.enabledTools.length > 0 && !config.enabledTools.some((p) => globToRegExp(p).test(def.name))) return 'not-enabled';
   return undefined;
+}
+
+/** An empty list puts no toolset restriction (THRUK_ENABLED_TOOLS alone decides then). */
+function inToolsets(def: ToolMeta, toolsets: readonly string[]): boolean {
+  if (toolsets.length === 0 || toolsets.includes('all') || toolsets.includes(def.toolset)) return true;
+  return toolsets.includes('default') && DEFAULT_TOOLS.has(def.name);
 }
 
 export function selectTools<T extends ToolMeta>(tools: readonly T[], config: Pick<Config, 'readOnly' | 'enabledTools' | 'toolsets'>): T[] {
@@ -44,7 +66,7 @@ export function selectTools<T extends ToolMeta>(tools: readonly T[], config: Pic
 }
 
 export function unknownToolsets(config: Pick<Config, 'toolsets'>): string[] {
-  return config.toolsets.filter((t) => t !== 'all' && !(t in TOOLSETS));
+  return config.toolsets.filter((t) => !(PSEUDO_TOOLSETS as readonly string[]).includes(t) && !(t in TOOLSETS));
 }
 
 export function isToolset(name: string): name is Toolset {
@@ -59,7 +81,7 @@ export function refusalText(name: string, tools: readonly ToolMeta[], offered: r
       case 'read-only':
         return `${name} changes monitoring state, and this server runs read-only (THRUK_READ_ONLY / --read-only). Nothing was done.`;
       case 'toolset':
-        return `${name} belongs to the '${def.toolset}' toolset, which is not enabled (THRUK_TOOLSETS / --toolsets).`;
+        return `${name} belongs to the '${def.toolset}' toolset, which is not enabled on this server (THRUK_TOOLSETS=${config.toolsets.join(',')}). Nothing was done. The operator can add it: THRUK_TOOLSETS=${[...config.toolsets, def.toolset].join(',')} (or all).`;
       case 'not-enabled':
         return `${name} is not in THRUK_ENABLED_TOOLS on this server.`;
       case undefined:

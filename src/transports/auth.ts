@@ -1,4 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { inspect } from 'node:util';
+import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import {
   bearerAuthChallengeResponse,
@@ -11,6 +13,8 @@ import {
 } from '@modelcontextprotocol/server';
 import type { HttpAuthSettings, OAuthSettings, StaticToken } from '../config-http.js';
 import type { Logger } from '../log.js';
+import type { ThrukClient, ThrukCredential } from '../thruk/client.js';
+import { ThrukHttpError } from '../thruk/errors.js';
 
 /** Symmetric (HS*) algorithms would let anyone holding the verification key mint tokens. */
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -35,6 +39,44 @@ export interface AuthenticatorOptions {
   /** Replaces the remote JWKS (tests, or a pre-fetched key set). */
   readonly jwks?: JWTVerifyGetKey;
   readonly now?: () => number;
+  /** MCP_THRUK_AUTH=caller: the (default instance's) client that checks a caller's own credentials. */
+  readonly thruk?: ThrukClient;
+}
+
+/**
+ * A secret that stays one when an object holding it is logged or serialised by accident: pino,
+ * JSON.stringify and util.inspect all see '[redacted]'.
+ */
+export class Sealed<T> {
+  readonly #value: T;
+  constructor(value: T) {
+    this.#value = value;
+  }
+  open(): T {
+    return this.#value;
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  [inspect.custom](): string {
+    return '[redacted]';
+  }
+}
+
+/** As whom this caller's Thruk requests run (modes 3 and 4), as verified at the gate. */
+export interface ThrukCaller {
+  /** Mode 3: the caller's own Thruk credential. */
+  readonly credential?: Sealed<ThrukCredential>;
+  /** The Thruk user the calls act as: Thruk's whoami (mode 3) or the verified claim (mode 4). */
+  readonly user: string;
+}
+
+const CALLER = 'thrukCaller';
+
+/** The Thruk identity the gate put on this request, if any. */
+export function thrukCallerOf(info: AuthInfo | undefined): ThrukCaller | undefined {
+  const c = info?.extra?.[CALLER];
+  return c !== null && typeof c === 'object' && typeof (c as ThrukCaller).user === 'string' ? (c as ThrukCaller) : undefined;
 }
 
 export interface Authenticator {
@@ -73,7 +115,7 @@ function mapJoseError(err: unknown): Error {
   return invalid('Token is invalid');
 }
 
-export function jwtVerifier(oauth: OAuthSettings, opts: AuthenticatorOptions = {}): OAuthTokenVerifier {
+export function jwtVerifier(oauth: OAuthSettings, opts: AuthenticatorOptions = {}, userClaim?: string): OAuthTokenVerifier {
   const keys = opts.jwks ?? createRemoteJWKSet(new URL(oauth.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 });
   const allowed = new Set(oauth.allowedSubjects.map((s) => (s.includes('@') ? s.toLowerCase() : s)));
   return {
@@ -104,7 +146,7 @@ export function jwtVerifier(oauth: OAuthSettings, opts: AuthenticatorOptions = {
         scopes,
         expiresAt: payload.exp as number,
         resource: new URL(oauth.audience),
-        extra: { sub: payload.sub, email },
+        extra: { sub: payload.sub, email, ...(userClaim !== undefined ? { thrukUser: payload[userClaim] } : {}) },
       };
     },
   };
@@ -121,6 +163,7 @@ function staticVerifier(tokens: readonly StaticToken[], settings: HttpAuthSettin
       clientId: hit.label,
       scopes: hit.write ? [settings.readScope, settings.writeScope] : [settings.readScope],
       expiresAt: Math.floor(now() / 1000) + STATIC_TOKEN_LIFETIME_S,
+      ...(hit.thrukUser !== undefined ? { extra: { thrukUser: hit.thrukUser } } : {}),
     };
   };
 }
@@ -147,7 +190,8 @@ export function createAuthenticator(settings: HttpAuthSettings, log: Logger, opt
   const resourceMetadataUrl = oauth !== undefined ? getOAuthProtectedResourceMetadataUrl(new URL(settings.resourceUrl ?? oauth.audience)) : undefined;
   const requiredScopes = oauth !== undefined ? [...oauth.requiredScopes] : [];
   const matchStatic = staticVerifier(settings.tokens, settings, now);
-  const jwt = oauth !== undefined ? jwtVerifier(oauth, opts) : undefined;
+  const mode = settings.thrukAuth ?? 'service';
+  const jwt = oauth !== undefined ? jwtVerifier(oauth, opts, mode === 'impersonate' ? (settings.userClaim ?? 'sub') : undefined) : undefined;
   const verifier: OAuthTokenVerifier = {
     verifyAccessToken: async (token) => {
       const hit = matchStatic(token);
@@ -159,24 +203,34 @@ export function createAuthenticator(settings: HttpAuthSettings, log: Logger, opt
   const challenge = { requiredScopes, ...(resourceMetadataUrl !== undefined ? { resourceMetadataUrl } : {}) };
   const doc = oauth !== undefined ? JSON.stringify(metadataDocument(settings, oauth)) : undefined;
   const cors = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, OPTIONS' };
-  const enabled = settings.tokens.length > 0 || oauth !== undefined;
+  const bearer = settings.tokens.length > 0 || oauth !== undefined;
+  const enabled = bearer || mode === 'caller';
+  const callerGate = mode === 'caller' ? thrukKeyGate(settings, bearer, log, opts) : undefined;
+
+  const verifyBearer = async (req: Request): Promise<AuthInfo | Response> => {
+    const header = (req.headers.get('authorization') ?? '').split(',')[0]?.trim();
+    try {
+      return await verifyBearerToken(header === '' ? undefined : header, { verifier, ...challenge });
+    } catch (err) {
+      if (err instanceof SubjectNotAllowed) {
+        return new Response(JSON.stringify({ error: 'access_denied', error_description: 'This identity is not allowed to use this server.' }), {
+          status: 403,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      if (err instanceof OAuthError && String(err.code) === 'server_error') log.warn({ reason: err.message }, 'token verification failed on the server side');
+      return bearerAuthChallengeResponse(err, challenge);
+    }
+  };
 
   return {
     authenticate: async (req) => {
       if (!enabled) return undefined;
-      const header = (req.headers.get('authorization') ?? '').split(',')[0]?.trim();
-      try {
-        return await verifyBearerToken(header === '' ? undefined : header, { verifier, ...challenge });
-      } catch (err) {
-        if (err instanceof SubjectNotAllowed) {
-          return new Response(JSON.stringify({ error: 'access_denied', error_description: 'This identity is not allowed to use this server.' }), {
-            status: 403,
-            headers: { 'content-type': 'application/json' },
-          });
-        }
-        if (err instanceof OAuthError && String(err.code) === 'server_error') log.warn({ reason: err.message }, 'token verification failed on the server side');
-        return bearerAuthChallengeResponse(err, challenge);
-      }
+      const verified = bearer ? await verifyBearer(req) : undefined;
+      if (verified instanceof Response) return verified;
+      if (callerGate !== undefined) return callerGate(req, verified);
+      if (mode === 'impersonate' && verified !== undefined) return impersonation(verified, settings.userClaim ?? 'sub');
+      return verified;
     },
     metadata: (req) => {
       const path = new URL(req.url).pathname;
@@ -188,3 +242,99 @@ export function createAuthenticator(settings: HttpAuthSettings, log: Logger, opt
   };
 }
 
+
+/** How long a caller's Thruk credentials, once accepted by Thruk, are trusted without asking again. */
+const VERIFIED_TTL_MS = 60_000;
+const THRUK_KEY = /^[A-Za-z0-9_]+$/;
+
+function refusal(status: number, error: string, description: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ error, error_description: description }), { status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+/**
+ * The challenge of mode 3. "ThrukKey" names the header to send; Basic is offered only when the
+ * Authorization header is not already taken by a bearer token.
+ */
+function thrukChallenge(basic: boolean, error: string): string {
+  const key = `ThrukKey realm="thruk-mcp", header="X-Thruk-Auth-Key", error="${error}"`;
+  return basic ? `${key}, Basic realm="thruk-mcp", charset="UTF-8"` : key;
+}
+
+function credentialOf(req: Request, basicAllowed: boolean): ThrukCredential | 'malformed' | undefined {
+  const key = req.headers.get('x-thruk-auth-key');
+  if (key !== null) {
+    const k = key.trim();
+    return THRUK_KEY.test(k) ? { kind: 'key', key: k } : 'malformed';
+  }
+  const authz = req.headers.get('authorization');
+  if (!basicAllowed || authz === null || !/^Basic\s+/i.test(authz)) return undefined;
+  const decoded = Buffer.from(authz.replace(/^Basic\s+/i, '').trim(), 'base64').toString('utf8');
+  const cut = decoded.indexOf(':');
+  if (cut <= 0 || /[\x00-\x1f\x7f]/.test(decoded)) return 'malformed';
+  return { kind: 'basic', user: decoded.slice(0, cut), password: decoded.slice(cut + 1) };
+}
+
+function credentialDigest(c: ThrukCredential): string {
+  return createHash('sha256').update(c.kind === 'key' ? `key\0${c.key}` : `basic\0${c.user}\0${c.password}`).digest('base64url');
+}
+
+/**
+ * Mode 3: the caller brings its own Thruk key (X-Thruk-Auth-Key) or, when no bearer token takes the
+ * Authorization header, Basic credentials. Thruk is the judge: GET /thruk/whoami with them must
+ * succeed, which also tells who the caller is. Accepted credentials are remembered by digest only.
+ */
+function thrukKeyGate(settings: HttpAuthSettings, bearer: boolean, log: Logger, opts: AuthenticatorOptions): (req: Request, verified: AuthInfo | undefined) => Promise<AuthInfo | Response> {
+  const thruk = opts.thruk;
+  if (thruk === undefined) throw new Error('MCP_THRUK_AUTH=caller needs a Thruk client to check credentials with');
+  const now = opts.now ?? Date.now;
+  const accepted = new LRUCache<string, { user: string; canSubmit: boolean; at: number }>({ max: 1000 });
+  const basic = !bearer;
+  const hint = `Send your own Thruk API key in the X-Thruk-Auth-Key header${basic ? ' (or your Thruk user and password as Basic credentials)' : ''}: this server acts on Thruk as you.`;
+  return async (req, verified) => {
+    const cred = credentialOf(req, basic);
+    if (cred === undefined) return refusal(401, 'invalid_request', hint, { 'www-authenticate': thrukChallenge(basic, 'invalid_request') });
+    if (cred === 'malformed') {
+      return refusal(401, 'invalid_token', 'The Thruk credentials are malformed: a Thruk API key has only letters, digits and _.', { 'www-authenticate': thrukChallenge(basic, 'invalid_token') });
+    }
+    const digest = credentialDigest(cred);
+    let who = accepted.get(digest);
+    if (who !== undefined && now() - who.at > VERIFIED_TTL_MS) who = undefined;
+    if (who === undefined) {
+      try {
+        const me = await thruk.withCredential(cred).get<Record<string, unknown>>('/thruk/whoami', { cache: false, signal: AbortSignal.any([req.signal, AbortSignal.timeout(10_000)]) });
+        const id = typeof me.id === 'string' && me.id !== '' ? me.id : '(unknown)';
+        who = { user: id, canSubmit: me.can_submit_commands === true || me.can_submit_commands === 1, at: now() };
+        accepted.set(digest, who);
+      } catch (err) {
+        if (err instanceof ThrukHttpError && (err.status === 401 || err.status === 403)) {
+          return refusal(401, 'invalid_token', 'Thruk did not accept these credentials.', { 'www-authenticate': thrukChallenge(basic, 'invalid_token') });
+        }
+        log.warn({ reason: err instanceof Error ? err.name : 'unknown' }, 'could not check a caller\'s Thruk credentials');
+        return refusal(503, 'temporarily_unavailable', 'Thruk could not be reached to check your credentials; retry shortly.', { 'retry-after': '5' });
+      }
+    }
+    const caller: ThrukCaller = { credential: new Sealed(cred), user: who.user };
+    if (verified !== undefined) return { ...verified, extra: { ...verified.extra, [CALLER]: caller } };
+    // Without a bearer token, Thruk's own answer decides whether the write tools are offered.
+    return {
+      token: '',
+      clientId: `thruk:${who.user}`,
+      scopes: who.canSubmit ? [settings.readScope, settings.writeScope] : [settings.readScope],
+      expiresAt: Math.floor(now() / 1000) + STATIC_TOKEN_LIFETIME_S,
+      extra: { [CALLER]: caller },
+    };
+  };
+}
+
+/**
+ * Mode 4: the verified identity names the Thruk user (a static token's `@user`, or the configured
+ * JWT claim). Only what a verifier put into AuthInfo is read: no request header can choose the user.
+ */
+function impersonation(verified: AuthInfo, claim: string): AuthInfo | Response {
+  const u = verified.extra?.['thrukUser'];
+  if (typeof u !== 'string' || u.trim() === '' || u.length > 256 || /[\x00-\x1f\x7f]/.test(u)) {
+    return refusal(403, 'access_denied', `This identity names no Thruk user to act as (the '${claim}' claim of an OAuth token, or TOKEN:scope@user for a static token).`);
+  }
+  const caller: ThrukCaller = { user: u.trim() };
+  return { ...verified, extra: { ...verified.extra, [CALLER]: caller } };
+}

@@ -6,6 +6,8 @@ export interface OpsOptions {
   readonly readiness?: Readiness | undefined;
   /** false when /metrics lives on its own port (MCP_METRICS_PORT). */
   readonly serveMetrics?: boolean;
+  /** Set once a graceful shutdown begins: /readyz then answers 503 so balancers stop sending. */
+  readonly lifecycle?: { readonly draining: boolean } | undefined;
 }
 
 const noStore = { 'content-type': 'application/json', 'cache-control': 'no-store' };
@@ -19,6 +21,7 @@ export async function opsResponse(req: Request, opts: OpsOptions): Promise<Respo
   const path = new URL(req.url).pathname;
   if (path === '/healthz') return new Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: noStore });
   if (path === '/readyz') {
+    if (opts.lifecycle?.draining === true) return new Response(JSON.stringify({ status: 'not ready', reason: 'shutting down' }), { status: 503, headers: noStore });
     if (opts.readiness === undefined) return new Response(JSON.stringify({ status: 'ready' }), { status: 200, headers: noStore });
     const state = await opts.readiness.check();
     const body = state.ready ? { status: 'ready' } : { status: 'not ready', reason: state.reason ?? 'unknown' };

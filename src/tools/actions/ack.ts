@@ -20,17 +20,17 @@ export const acknowledge = defineTool({
   toolset: 'actions',
   access: 'write',
   idempotent: true,
-  description: 'Acknowledge a host or service problem ("we are on it"): stops repeat notifications and marks it handled. Sticky by default; optional expiry. Refuses objects that are not in a problem state.',
+  description: 'Acknowledge a host or service problem: marks it handled and stops repeat notifications.',
   input: z
     .object({
       host: hostArg,
       service: serviceArg,
-      comment: textArg('Why, e.g. a ticket number', 'acknowledged via MCP'),
-      author: z.string().min(1).max(200).optional().describe('Author shown in Thruk (default: THRUK_AUTH_USER or thruk-mcp)'),
-      sticky: z.boolean().default(true).describe('Keep the ack until the object recovers, across state changes'),
-      notify: z.boolean().default(true).describe('Send an acknowledgement notification to contacts'),
-      persistent: z.boolean().default(false).describe('Keep the ack comment across core restarts'),
-      expire: z.string().max(100).optional().describe('Remove the ack automatically at this time, e.g. +4h or 2026-11-22T08:00:00Z'),
+      comment: textArg('Why, e.g. a ticket', 'acknowledged via MCP'),
+      author: z.string().min(1).max(200).optional().describe('Default: THRUK_AUTH_USER'),
+      sticky: z.boolean().default(true).describe('Keep until recovery'),
+      notify: z.boolean().default(true).describe('Notify contacts'),
+      persistent: z.boolean().default(false).describe('Survive core restarts'),
+      expire: z.string().max(100).optional().describe('Expiry, e.g. +4h'),
       backends: backendsArg,
       ...writeArgs,
     })
@@ -67,7 +67,7 @@ export const removeAcknowledgement = defineTool({
   toolset: 'actions',
   access: 'write',
   idempotent: true,
-  description: 'Remove the acknowledgement of a host or service problem, so it counts as unhandled and notifies again.',
+  description: 'Remove a host or service acknowledgement.',
   input: z.object({ host: hostArg, service: serviceArg, backends: backendsArg, ...writeArgs }).strict(),
   output: writeOutput,
   run: async (ctx, args) => {

@@ -16,7 +16,7 @@ type StateName = (typeof STATE_NAMES)[number];
 const stateEnum = z.enum(STATE_NAMES);
 const nameOrRegex = (what: string) =>
   z.string().min(1).max(1024).regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain line breaks or control characters').optional()
-    .describe(`${what}: an exact name, or a regular expression when it contains one of ^ $ * + ? ( ) [ ] { } | \\ (e.g. "^db-")`);
+    .describe(`${what} name or regex, e.g. "^db-"`);
 
 /** "db-01" is a name; "^db-" or "disk.*" is a pattern. A dot alone matches itself, so it does not count. */
 const isPattern = (v: string) => /[\^$*+?()[\]{}|\\]/.test(v);
@@ -135,21 +135,21 @@ export const bulkAcknowledge = defineTool({
   toolset: 'actions',
   access: 'write',
   idempotent: true,
-  description: 'Acknowledge every current unacknowledged problem outside downtime that matches a scope (host group, service group, host/service name or pattern, states), each on its own backend; previews the targets and asks for confirmation. For one object use thruk_acknowledge.',
+  description: 'Acknowledge every unhandled problem matching a scope (groups, names, states).',
   input: z
     .object({
-      hostgroup: z.string().min(1).max(1024).optional().describe('Only problems of hosts in this host group'),
-      servicegroup: z.string().min(1).max(1024).optional().describe('Only services in this service group'),
+      hostgroup: z.string().min(1).max(1024).optional().describe('Host group'),
+      servicegroup: z.string().min(1).max(1024).optional().describe('Service group'),
       host: nameOrRegex('Host'),
-      service: nameOrRegex('Service description'),
-      state: z.union([stateEnum, z.array(stateEnum).min(1).max(5)]).optional().describe('Problem states to include: down, unreachable (hosts), critical, warning, unknown (services); one or a list. Default: all problem states'),
-      hosts_only: z.boolean().default(false).describe('Acknowledge host problems only'),
-      services_only: z.boolean().default(false).describe('Acknowledge service problems only'),
-      comment: textArg('Why, e.g. a ticket number', 'bulk acknowledged via MCP'),
-      author: z.string().min(1).max(200).optional().describe('Author shown in Thruk (default: THRUK_AUTH_USER or thruk-mcp)'),
-      sticky: z.boolean().default(true).describe('Keep each ack until the object recovers, across state changes'),
-      notify: z.boolean().default(true).describe('Send acknowledgement notifications to contacts'),
-      persistent: z.boolean().default(false).describe('Keep the ack comments across core restarts'),
+      service: nameOrRegex('Service'),
+      state: z.union([stateEnum, z.array(stateEnum).min(1).max(5)]).optional().describe('One or a list (default all)'),
+      hosts_only: z.boolean().default(false).describe('Hosts only'),
+      services_only: z.boolean().default(false).describe('Services only'),
+      comment: textArg('Why, e.g. a ticket', 'bulk acknowledged via MCP'),
+      author: z.string().min(1).max(200).optional().describe('Default: THRUK_AUTH_USER'),
+      sticky: z.boolean().default(true).describe('Keep until recovery'),
+      notify: z.boolean().default(true).describe('Notify contacts'),
+      persistent: z.boolean().default(false).describe('Survive core restarts'),
       backends: backendsArg,
       ...writeArgs,
     })

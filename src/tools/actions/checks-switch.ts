@@ -23,7 +23,7 @@ const SWITCHES: Readonly<Record<'checks' | 'notifications', Switch>> = {
   checks: {
     name: 'thruk_checks',
     title: 'Enable or disable active checks',
-    description: 'Enable or disable active checks of a host or service (cascade: also every service of the host), each on its own backend, then reads the switch back. Disabling makes monitoring blind for those objects, so it always asks for confirmation; prefer a downtime for planned work.',
+    description: 'Enable or disable active checks of a host or service.',
     what: 'active checks',
     column: 'active_checks_enabled',
     hostCommand: (on) => `${on ? 'enable' : 'disable'}_host_check`,
@@ -33,7 +33,7 @@ const SWITCHES: Readonly<Record<'checks' | 'notifications', Switch>> = {
   notifications: {
     name: 'thruk_notifications',
     title: 'Enable or disable notifications',
-    description: 'Enable or disable notifications of a host or service (cascade: also every service of the host), each on its own backend, then reads the switch back. Disabling silences alerts for those objects, so it always asks for confirmation; for planned work prefer a downtime, for a known problem an acknowledgement.',
+    description: 'Enable or disable notifications of a host or service.',
     what: 'notifications',
     column: 'notifications_enabled',
     hostCommand: (on) => `${on ? 'enable' : 'disable'}_host_notifications`,
@@ -85,9 +85,9 @@ function makeSwitch(sw: Switch) {
     input: z
       .object({
         host: hostArg,
-        enabled: z.boolean().describe(`true to enable ${sw.what}, false to disable them`),
+        enabled: z.boolean().describe('true = on, false = off'),
         service: serviceArg,
-        cascade: z.boolean().default(false).describe(`Also switch ${sw.what} of every service of the host (host only, not with service)`),
+        cascade: z.boolean().default(false).describe('Also every service of the host'),
         backends: backendsArg,
         ...writeArgs,
       })

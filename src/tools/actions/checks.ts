@@ -25,13 +25,13 @@ export const recheck = defineTool({
   title: 'Re-check now',
   toolset: 'actions',
   access: 'write',
-  description: 'Schedule an immediate check of a host or service (forced by default, so it runs even outside the check period or with active checks off), or of all services of a host; then reads last_check back to confirm it ran.',
+  description: 'Run a host or service check now (or all services of a host).',
   input: z
     .object({
       host: hostArg,
       service: serviceArg,
-      forced: z.boolean().default(true).describe('Force the check even if active checks are disabled or outside the check period'),
-      all_services: z.boolean().default(false).describe('Re-check every service of the host instead of the host itself'),
+      forced: z.boolean().default(true).describe('Even outside the check period or with checks off'),
+      all_services: z.boolean().default(false).describe('All services of the host instead'),
       backends: backendsArg,
       ...writeArgs,
     })

@@ -33,14 +33,14 @@ export const addComment = defineTool({
   title: 'Add a comment',
   toolset: 'actions',
   access: 'write',
-  description: 'Add a comment to a host or service (shown in Thruk next to the object), then reads it back and returns its id. For "we are working on it" use thruk_acknowledge instead, which also stops notifications.',
+  description: 'Add a comment to a host or service.',
   input: z
     .object({
       host: hostArg,
-      comment: z.string().min(1).max(1000).describe('The comment text, one line'),
+      comment: z.string().min(1).max(1000).describe('One line'),
       service: serviceArg,
-      author: z.string().min(1).max(200).optional().describe('Author shown in Thruk (default: THRUK_AUTH_USER or thruk-mcp)'),
-      persistent: z.boolean().default(true).describe('Keep the comment across core restarts'),
+      author: z.string().min(1).max(200).optional().describe('Default: THRUK_AUTH_USER'),
+      persistent: z.boolean().default(true).describe('Survive core restarts'),
       backends: backendsArg,
       ...writeArgs,
     })
@@ -101,12 +101,12 @@ export const deleteComment = defineTool({
   toolset: 'actions',
   access: 'destructive',
   idempotent: true,
-  description: 'Delete one comment by id: looks it up first (host or service, which backend), shows it and asks for confirmation, then checks it is gone. Ids change when the core reloads: take them from thruk_list_comments.',
+  description: 'Delete one comment by id (from thruk_list_comments).',
   input: z
     .object({
-      comment_id: z.number().int().min(0).max(2 ** 53 - 1).describe('Comment id from thruk_list_comments'),
-      host: hostArg.optional().describe('Host the comment must belong to (a safety check)'),
-      service: serviceArg.describe('Service the comment must belong to (a safety check)'),
+      comment_id: z.number().int().min(0).max(2 ** 53 - 1).describe('From thruk_list_comments'),
+      host: hostArg.optional().describe('Must match the comment'),
+      service: serviceArg.describe('Must match the comment'),
       backends: backendsArg,
       ...writeArgs,
     })
@@ -117,9 +117,18 @@ export const deleteComment = defineTool({
     const row = await findComment(ctx, args.comment_id, args.host, args.service, parseBackends(args.backends));
     const backend = peerOf(row);
     const isHost = isHostRow(row);
-    const target: CommandTarget = { kind: 'system', ...(backend !== undefined ? { backend } : {}) };
+    // Thruk's object-scoped del_comment (3.06+) needs only rights on the object, unlike the
+    // system-level del_host_comment/del_svc_comment, and deletes nothing if the id was renumbered
+    // onto another object in the meantime.
+    const target: CommandTarget = {
+      kind: isHost ? 'host' : 'service',
+      host: String(row.host_name),
+      ...(isHost ? {} : { service: String(row.service_description) }),
+      ...(backend !== undefined ? { backend } : {}),
+      label: `#${args.comment_id} ${cell(row.host_name)}${isHost ? '' : `/${cell(row.service_description)}`}${backend !== undefined ? `@${backend}` : ''}`,
+    };
     const object = `${cell(row.host_name)}${isHost ? '' : `/${cell(row.service_description)}`}`;
-    const commands: PlannedCommand[] = [{ target, command: isHost ? 'del_host_comment' : 'del_svc_comment', args: { comment_id: args.comment_id } }];
+    const commands: PlannedCommand[] = [{ target, command: 'del_comment', args: { comment_id: args.comment_id } }];
     const notes = [`Comment ${args.comment_id} on ${object}${backend !== undefined ? `@${backend}` : ''} by ${cell(row.author)}: "${cell(row.comment, 200)}"`];
     const extra = ENTRY_NOTE[num(row.entry_type)];
     if (extra !== undefined) notes.push(extra);

@@ -4,8 +4,8 @@ import { objectName } from '../state/hosts.js';
 import { getRows, type Row } from '../state/common.js';
 import type { CommandTarget } from '../write/plan.js';
 
-export const hostArg = objectName('Host name, exactly as in Thruk');
-export const serviceArg = objectName('Service description; omit to act on the host itself').optional();
+export const hostArg = objectName('Host name');
+export const serviceArg = objectName('Service; omit for the host').optional();
 
 export const textArg = (what: string, dflt: string) => z.string().min(1).max(1000).default(dflt).describe(what);
 

@@ -11,14 +11,14 @@ const YEAR = 365 * 86400;
 
 /** The DT argument set of every schedule_*_downtime command, as tool arguments. */
 export const windowArgs = {
-  comment: textArg('Why, e.g. "patching, CHG-1234"; shown in Thruk and used to find the downtime later', 'requested via MCP'),
-  author: z.string().min(1).max(200).optional().describe('Author shown in Thruk (default: THRUK_AUTH_USER or thruk-mcp)'),
-  start_time: z.string().min(1).max(100).default('now').describe('Start: now, +30m, today 22:00, tomorrow, ISO-8601 such as 2026-11-21T22:00:00+01:00 (default now)'),
-  end_time: z.string().min(1).max(100).optional().describe('End: +2h (from now), tomorrow 06:00, ISO-8601 (default: 2h after start_time). A bare "2h" means 2h ago: write +2h'),
-  duration_minutes: z.number().int().min(1).max(527040).optional().describe('Window length in minutes from start_time, instead of end_time'),
-  fixed: z.boolean().default(true).describe('true (default): in effect for the whole window. false (flexible): starts when a problem begins inside the window and lasts `duration`'),
-  duration: z.string().min(1).max(50).optional().describe('Flexible downtimes only (fixed=false, then required): how long it lasts once started, e.g. 30m, 2h'),
-  triggered_by: z.number().int().min(1).max(2147483647).optional().describe('Id of a downtime whose start starts this one (see thruk_list_downtimes; ids change when the core reloads)'),
+  comment: textArg('Why, e.g. a ticket', 'requested via MCP'),
+  author: z.string().min(1).max(200).optional().describe('Default: THRUK_AUTH_USER'),
+  start_time: z.string().min(1).max(100).default('now').describe('now, +30m, today 22:00 or ISO-8601'),
+  end_time: z.string().min(1).max(100).optional().describe('+2h or ISO-8601 (default start + 2h)'),
+  duration_minutes: z.number().int().min(1).max(527040).optional().describe('Instead of end_time'),
+  fixed: z.boolean().default(true).describe('false: starts with a problem, lasts `duration`'),
+  duration: z.string().min(1).max(50).optional().describe('Flexible length, e.g. 2h'),
+  triggered_by: z.number().int().min(1).max(2147483647).optional().describe('Downtime id that starts this one'),
 };
 
 export interface WindowInput {

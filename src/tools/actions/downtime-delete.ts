@@ -22,13 +22,12 @@ export const deleteDowntime = defineTool({
   title: 'Delete a downtime',
   toolset: 'actions',
   access: 'destructive',
-  description:
-    'Delete one downtime by id. Looks it up first (host or service downtime, which backend) and refuses unknown ids; host/service, when given, must match it. Asks for confirmation, then reads back that it is gone. Ids change when the core reloads: take them fresh from thruk_list_downtimes.',
+  description: 'Delete one downtime by id (from thruk_list_downtimes).',
   input: z
     .object({
-      downtime_id: z.number().int().min(1).max(2147483647).describe('Downtime id, from thruk_list_downtimes'),
-      host: objectName('Safety check: only delete if the downtime belongs to this host').optional(),
-      service: objectName('Safety check: only delete if it is a downtime of this service (not needed to delete a service downtime)').optional(),
+      downtime_id: z.number().int().min(1).max(2147483647).describe('From thruk_list_downtimes'),
+      host: objectName('Must match the downtime').optional(),
+      service: objectName('Must match the downtime').optional(),
       backends: backendsArg,
       ...writeArgs,
     })
@@ -60,13 +59,12 @@ export const deleteActiveDowntimes = defineTool({
   title: 'End the active downtimes of a host or service',
   toolset: 'actions',
   access: 'destructive',
-  description:
-    'End maintenance now: delete the downtimes of a host (and by default its services) or of one service whose window includes now. Lists them first and deletes exactly those ids; downtimes scheduled for later are kept. Asks for confirmation. For other selections use thruk_delete_downtimes_by_filter.',
+  description: 'End maintenance now: delete the active downtimes of a host (and its services) or one service.',
   input: z
     .object({
       host: hostArg,
       service: serviceArg,
-      include_services: z.boolean().default(true).describe('Without service: also the downtimes of the host\'s services (default true); false = only the host\'s own'),
+      include_services: z.boolean().default(true).describe('Also the host\'s services\' downtimes'),
       backends: backendsArg,
       ...writeArgs,
     })

@@ -53,12 +53,11 @@ export const scheduleHostgroupDowntime = defineTool({
   title: 'Schedule a downtime for a host group',
   toolset: 'actions',
   access: 'write',
-  description:
-    'Put every host of a host group (target="hosts", default) or every service on those hosts (target="services") into downtime with one group command per backend. The preview counts and lists the members; it always asks for confirmation when it covers more than one object.',
+  description: 'Downtime for every host (or service) of a host group.',
   input: z
     .object({
-      hostgroup: objectName('Host group name, exactly as in Thruk (see thruk_list_hostgroups)'),
-      target: z.enum(['hosts', 'services']).default('hosts').describe('"hosts" (default): the member hosts; "services": all services of the member hosts'),
+      hostgroup: objectName('Host group name'),
+      target: z.enum(['hosts', 'services']).default('hosts').describe('Member hosts, or all their services'),
       ...windowArgs,
       backends: backendsArg,
       ...writeArgs,
@@ -73,12 +72,11 @@ export const scheduleServicegroupDowntime = defineTool({
   title: 'Schedule a downtime for a service group',
   toolset: 'actions',
   access: 'write',
-  description:
-    'Put every service of a service group (target="services", default) or the hosts those services run on (target="hosts") into downtime with one group command per backend. The preview counts and lists the members; it always asks for confirmation when it covers more than one object.',
+  description: 'Downtime for every service (or host) of a service group.',
   input: z
     .object({
-      servicegroup: objectName('Service group name, exactly as in Thruk (see thruk_list_servicegroups)'),
-      target: z.enum(['services', 'hosts']).default('services').describe('"services" (default): the member services; "hosts": the hosts that have a service in the group'),
+      servicegroup: objectName('Service group name'),
+      target: z.enum(['services', 'hosts']).default('services').describe('Member services, or their hosts'),
       ...windowArgs,
       backends: backendsArg,
       ...writeArgs,

@@ -17,8 +17,7 @@ export const scheduleDowntime = defineTool({
   title: 'Schedule a downtime',
   toolset: 'actions',
   access: 'write',
-  description:
-    'Put a host or one service into scheduled downtime (maintenance): no notifications, and the time counts as planned. Fixed (default) or flexible, default now for 2h; shows the exact window, then reads the downtime back and returns its id. For all services of a host, child hosts or groups use the other thruk_schedule_*_downtime tools.',
+  description: 'Schedule a downtime (maintenance) for a host or one service; default now for 2h. Returns the new id.',
   input: z.object({ host: hostArg, service: serviceArg, ...windowArgs, backends: backendsArg, ...writeArgs }).strict(),
   output: scheduleOutput,
   run: async (ctx, args) => {
@@ -40,8 +39,7 @@ export const scheduleHostServicesDowntime = defineTool({
   title: 'Schedule a downtime for all services of a host',
   toolset: 'actions',
   access: 'write',
-  description:
-    'Put every service of a host into downtime (schedule_host_svc_downtime) — the services only, not the host itself; the preview lists the services it covers. To include the host, also call thruk_schedule_downtime for it.',
+  description: 'Downtime for every service of a host (not the host itself).',
   input: z.object({ host: hostArg, ...windowArgs, backends: backendsArg, ...writeArgs }).strict(),
   output: scheduleOutput,
   run: async (ctx, args) => {
@@ -91,12 +89,11 @@ export const schedulePropagatedHostDowntime = defineTool({
   title: 'Schedule a downtime for a host and its child hosts',
   toolset: 'actions',
   access: 'write',
-  description:
-    'Put a host and all hosts below it (children, their children…) into downtime, e.g. a switch and what sits behind it; the preview lists the child hosts. triggered=true makes the children\'s downtimes start only when the host\'s starts. For one host use thruk_schedule_downtime.',
+  description: 'Downtime for a host and every host below it (children, their children…).',
   input: z
     .object({
       host: hostArg,
-      triggered: z.boolean().default(false).describe('Children get triggered downtimes that start when the parent\'s starts (schedule_and_propagate_triggered_host_downtime); default false: same window for all'),
+      triggered: z.boolean().default(false).describe('Children\'s downtimes start when the parent\'s starts'),
       ...windowArgs,
       backends: backendsArg,
       ...writeArgs,

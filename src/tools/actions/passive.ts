@@ -41,15 +41,15 @@ export const submitPassiveResult = defineTool({
   title: 'Submit a passive check result',
   toolset: 'actions',
   access: 'write',
-  description: 'Submit a passive check result for a host or service (state, one-line output, optional performance data), as if a check had run; refuses objects that do not accept passive results, then reads the state back. For re-running the real check use thruk_recheck.',
+  description: 'Submit a passive check result (state, output, perf data) for a host or service.',
   input: z
     .object({
       host: hostArg,
       service: serviceArg,
       state: z.union([z.enum(['up', 'down', 'unreachable', 'ok', 'warning', 'critical', 'unknown']), z.number().int().min(0).max(3)])
-        .describe('Host: up, down, unreachable (0-2); service: ok, warning, critical, unknown (0-3)'),
-      output: z.string().min(1).max(4000).describe('Plugin output, one line, without "|"'),
-      perfdata: z.string().min(1).max(4000).optional().describe("Nagios performance data, e.g. \"time=0.12s;1;2;0 'disk /'=80%;90;95\""),
+        .describe('up/down/unreachable or ok/warning/critical/unknown'),
+      output: z.string().min(1).max(4000).describe('One line, no "|"'),
+      perfdata: z.string().min(1).max(4000).optional().describe('e.g. "time=0.12s;1;2"'),
       backends: backendsArg,
       ...writeArgs,
     })

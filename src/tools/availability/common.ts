@@ -18,17 +18,17 @@ export const windowArgs = {
     .string()
     .max(100)
     .optional()
-    .describe('Window start: -7d, -24h, today, yesterday 06:00, 2026-11-01, ISO-8601 or epoch seconds (default -7d). Not together with timeperiod.'),
-  until: z.string().max(100).optional().describe('Window end, same forms (default now; an end in the future is cut at now). Not together with timeperiod.'),
+    .describe('Start, e.g. -30d, 2026-11-01, ISO-8601 (default -7d)'),
+  until: z.string().max(100).optional().describe('End (default now)'),
   timeperiod: z
     .enum(TIMEPERIODS)
     .optional()
-    .describe('Instead of since/until: a period as Thruk resolves it in its own time zone, e.g. lastmonth, lastweek, yesterday, thismonth, last7days'),
+    .describe('Instead of since/until, in Thruk\'s time zone'),
   with_downtimes: z
     .boolean()
     .default(false)
-    .describe('Count problem time during scheduled downtime against availability too (default false: planned downtime is not an outage)'),
-  include_soft_states: z.boolean().default(false).describe('Count SOFT problem states as well (default: HARD states only, as Thruk does)'),
+    .describe('Count downtime as outage'),
+  include_soft_states: z.boolean().default(false).describe('Count SOFT states too'),
   backends: backendsArg,
 };
 

@@ -10,7 +10,7 @@ import {
   type AvailRow, type Kind, type Summary,
 } from './summary.js';
 
-const hostgroupArg = objectName('Host group name, exactly as in Thruk (see thruk_list_hostgroups)');
+const hostgroupArg = objectName('Host group name');
 
 interface GroupReport {
   readonly hosts: Summary[];
@@ -83,12 +83,11 @@ export const hostgroupAvailability = defineTool({
   title: 'Host group availability',
   toolset: 'availability',
   access: 'read',
-  description:
-    'Availability of every host (and/or service) in a host group over a window, worst first, one line each: availability %, unplanned vs planned outage, problem states, time without data. For the SLA roll-up (mean, worst, count below target) use thruk_hostgroup_availability_summary.',
+  description: 'Availability of every host (and/or service) of a host group, worst first.',
   input: z
     .object({
       hostgroup: hostgroupArg,
-      type: z.enum(['hosts', 'services', 'both']).default('hosts').describe('Report the hosts, the services on them, or both (default hosts)'),
+      type: z.enum(['hosts', 'services', 'both']).default('hosts').describe('Hosts, their services, or both'),
       ...windowArgs,
       limit: limitArg(100),
       offset: offsetArg,
@@ -143,14 +142,13 @@ export const hostgroupAvailabilitySummary = defineTool({
   title: 'Host group SLA summary',
   toolset: 'availability',
   access: 'read',
-  description:
-    'SLA roll-up for a host group over a window (e.g. timeperiod=lastmonth): time-weighted mean availability, worst host, how many are below target_percent, planned (scheduled downtime) vs unplanned outage, plus per-host lines worst first; optionally the services too. Answers "what was our availability last month?".',
+  description: 'SLA roll-up of a host group: mean, worst host, count below target_percent, planned vs unplanned.',
   input: z
     .object({
       hostgroup: hostgroupArg,
       ...windowArgs,
-      target_percent: z.number().min(0).max(100).default(99.9).describe('SLA target in % (default 99.9)'),
-      include_services: z.boolean().default(false).describe('Also roll up the services on the group\'s hosts and list those below target'),
+      target_percent: z.number().min(0).max(100).default(99.9).describe('SLA target in %'),
+      include_services: z.boolean().default(false).describe('Also roll up the services'),
       limit: limitArg(50),
       offset: offsetArg,
     })

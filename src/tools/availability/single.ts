@@ -59,8 +59,7 @@ export const hostAvailability = defineTool({
   title: 'Host availability',
   toolset: 'availability',
   access: 'read',
-  description:
-    'SLA availability of one host over a window (since/until or a Thruk timeperiod like lastmonth), from Thruk\'s availability report: availability %, unplanned vs planned (scheduled downtime) outage, time per state, and how much of the window has no data. For a whole group use thruk_hostgroup_availability_summary.',
+  description: 'SLA availability of one host over a window: %, unplanned vs planned outage, time per state.',
   input: z.object({ host: hostNameArg, ...windowArgs }).strict(),
   output: singleOutput,
   run: (ctx, args) => run(ctx, 'host', args.host, undefined, args),
@@ -71,12 +70,11 @@ export const serviceAvailability = defineTool({
   title: 'Service availability',
   toolset: 'availability',
   access: 'read',
-  description:
-    'SLA availability of one service over a window (since/until or a Thruk timeperiod): availability % (CRITICAL and UNKNOWN are outage, WARNING is not), unplanned vs planned (scheduled downtime) outage, time per state, and how much of the window has no data. For the host itself use thruk_host_availability.',
+  description: 'SLA availability of one service over a window (CRITICAL and UNKNOWN are outage).',
   input: z
     .object({
       host: hostNameArg,
-      service: objectName('Service description, exactly as in Thruk (may contain spaces and /)'),
+      service: objectName('Service name'),
       ...windowArgs,
     })
     .strict(),

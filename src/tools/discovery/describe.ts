@@ -149,8 +149,7 @@ export const describeTool = defineTool({
   title: 'Describe Thruk endpoints and columns',
   toolset: 'discovery',
   access: 'read',
-  description:
-    'What Thruk offers, so queries need no guessing: without arguments the read endpoints and the filter language; with a table (hosts, services, downtimes, logs…) its columns with JSON type, an example and what the values mean. Use before building a custom columns or filter argument.',
+  description: 'Thruk\'s read endpoints and filter language, or one table\'s columns with types and meaning.',
   input: z
     .object({
       what: z
@@ -158,7 +157,7 @@ export const describeTool = defineTool({
         .max(200)
         .regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain line breaks or control characters')
         .optional()
-        .describe('A table or endpoint path, e.g. "hosts", "/services", "downtimes", "/hosts/stats"; omit for the endpoint list'),
+        .describe('Table or path, e.g. hosts, /hosts/stats; omit for the list'),
       backends: backendsArg,
     })
     .strict(),

@@ -38,8 +38,7 @@ export const listComments = defineTool({
   title: 'List comments',
   toolset: 'downtimes',
   access: 'read',
-  description:
-    'List comments on hosts and services: user notes, acknowledgement texts, downtime and flapping notices, with author and age. Filter by host, hostgroup, author, entry_type (user/downtime/flapping/acknowledgement)… For forgotten acknowledgements use thruk_stale_acks.',
+  description: 'Comments on hosts and services (user, acknowledgement, downtime, flapping) with author and age.',
   input: z
     .object({
       filter: filterSchema(COMMENT_FILTER_FIELDS).optional(),

@@ -65,12 +65,11 @@ export const listDowntimes = defineTool({
   title: 'List downtimes',
   toolset: 'downtimes',
   access: 'read',
-  description:
-    'List scheduled downtimes: host or service, fixed or flexible, window in ISO and relative time, who set it and why. Default: only those whose window includes now. Filter by host, hostgroup, author, comment, times. To change or delete one, use its id with the downtime write tools.',
+  description: 'Downtimes (default: active now) with id, object, window, author and comment. Ids feed the delete tools.',
   input: z
     .object({
       filter: filterSchema(DOWNTIME_FILTER_FIELDS).optional(),
-      active_only: z.boolean().default(true).describe('Only downtimes whose window includes now (start ≤ now ≤ end); false also lists future and ended ones (default true)'),
+      active_only: z.boolean().default(true).describe('false: also future and ended ones'),
       kind: kindArg,
       limit: limitArg(100),
       offset: offsetArg,
@@ -113,11 +112,10 @@ export const getDowntime = defineTool({
   title: 'Get downtime',
   toolset: 'downtimes',
   access: 'read',
-  description:
-    'One downtime by id: host or service, fixed or flexible, window, trigger, author and comment. Ids change when Icinga 2 reloads, so take them from a fresh thruk_list_downtimes.',
+  description: 'One downtime by id: object, fixed or flexible, window, trigger, author, comment.',
   input: z
     .object({
-      downtime_id: z.number().int().min(0).max(2_147_483_647).describe('Downtime id, as shown by thruk_list_downtimes'),
+      downtime_id: z.number().int().min(0).max(2_147_483_647).describe('From thruk_list_downtimes'),
       backends: backendsArg,
     })
     .strict(),

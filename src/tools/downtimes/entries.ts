@@ -15,7 +15,7 @@ export function isHostEntry(r: Row): boolean {
 export const kindArg = z
   .enum(['all', 'host', 'service'])
   .default('all')
-  .describe('Only host entries, only service entries, or both (default all)');
+  .describe('Host or service entries');
 
 /** "name" or "name@peer" when rows come from several backends. */
 export function hostCell(r: Row, showPeer: boolean): string {

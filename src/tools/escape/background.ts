@@ -127,14 +127,14 @@ async function pollJob(ctx: ToolContext, id: string, run: Run, started: number):
 
 const input = z
   .object({
-    path: z.string().min(1).max(2000).optional().describe('REST path to read, e.g. /logs or /services (same allowlist as thruk_query); not with job_id'),
+    path: z.string().min(1).max(2000).optional().describe('Path to read, e.g. /logs'),
     params: paramsArg,
-    job_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').optional().describe('Id of a job Thruk created (see /thruk/jobs): poll it until done or the deadline'),
+    job_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').optional().describe('A Thruk job to follow'),
     backends: backendsArg,
-    timeout_s: z.number().int().min(1).max(900).default(120).describe('Deadline in seconds (default 120); what was fetched by then is returned, marked incomplete'),
-    page_size: z.number().int().min(10).max(10_000).default(1000).describe('Rows per request (default 1000)'),
-    max_rows: z.number().int().min(1).max(1_000_000).default(100_000).describe('Stop after this many rows (default 100000)'),
-    sort: z.string().max(500).regex(SORT, 'comma-separated column names, "-" prefix for descending').optional().describe('Sort the reassembled rows here, e.g. "-time"'),
+    timeout_s: z.number().int().min(1).max(900).default(120).describe('Deadline; partial rows are returned'),
+    page_size: z.number().int().min(10).max(10_000).default(1000).describe('Rows per request'),
+    max_rows: z.number().int().min(1).max(1_000_000).default(100_000).describe('Stop after this many rows'),
+    sort: z.string().max(500).regex(SORT, 'comma-separated column names, "-" prefix for descending').optional().describe('e.g. "-time"'),
     limit: limitArg(100),
     offset: offsetArg,
   })
@@ -146,7 +146,7 @@ export const runBackgroundQuery = defineTool({
   title: 'Long read query with progress',
   toolset: 'escape',
   access: 'read',
-  description: "Run a long read (e.g. months of /logs or /alerts): pages through an allowlisted row endpoint under a deadline with progress per page, stops on cancellation, reassembles and optionally sorts the rows; or follows a Thruk job with job_id. Thruk's REST API has no background mode; the answer says which path it took. Reads only.",
+  description: 'A long read (months of /logs…) paged under a deadline with progress, or a Thruk job by job_id.',
   input,
   output: backgroundOutput,
   run: async (ctx, args) => {

@@ -9,12 +9,12 @@ const SCALAR = z.union([z.string().max(20_000), z.number()]);
 export const paramsArg = z
   .record(KEY, z.union([SCALAR, z.array(SCALAR).min(1).max(200)]))
   .optional()
-  .describe('Query parameters, e.g. {"columns":"name,state","state[ne]":0,"sort":"-last_check"}; a list repeats the parameter');
+  .describe('e.g. {"columns":"name,state","state[ne]":0}');
 
 export const dataArg = z
   .record(KEY, z.union([SCALAR, z.boolean()]))
   .optional()
-  .describe('Form body fields for POST/PUT, e.g. {"comment_data":"text"}');
+  .describe('Body fields for POST/PUT');
 
 export type ParamsIn = z.output<typeof paramsArg>;
 export type DataIn = z.output<typeof dataArg>;

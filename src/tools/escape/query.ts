@@ -16,11 +16,11 @@ export const thrukQuery = defineTool({
   toolset: 'escape',
   access: 'write',
   readOnlyFallback: true,
-  description: 'Send one request to an allowlisted Thruk REST path (/hosts, /services, /logs, /comments, /thruk/jobs…) when no dedicated tool fits. GET is a read; POST/PUT is a write that always shows the exact request and needs confirmation. Prefer the dedicated tools; see thruk_describe for columns.',
+  description: 'Any allowlisted Thruk REST request when no tool fits. POST/PUT are gated writes.',
   input: z
     .object({
-      path: z.string().min(1).max(2000).describe('REST path below /thruk/r, e.g. /hosts or /services/web-01/http (percent-encode "/" in names as %2F)'),
-      method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET').describe('HTTP method; anything but GET is a write'),
+      path: z.string().min(1).max(2000).describe('Path below /thruk/r, e.g. /hosts'),
+      method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET').describe('Not GET = write'),
       params: paramsArg,
       data: dataArg,
       backends: backendsArg,

@@ -20,9 +20,9 @@ const LOG_CLASS_NAMES: Record<number, string> = { 0: 'info', 1: 'alert', 2: 'pro
 export const timeArg = (what: string) => z.union([z.string().min(1).max(100), z.number()]).describe(what);
 
 export const sinceArg = (dflt: string) =>
-  timeArg(`Window start: -24h, -7d, today, yesterday 06:00, ISO-8601 (2026-11-21T08:00:00Z) or epoch seconds (default ${dflt})`).default(dflt);
+  timeArg('Start, e.g. -7d, today 06:00, ISO-8601').default(dflt);
 
-export const untilArg = timeArg('Window end, same forms as since (default now)').optional();
+export const untilArg = timeArg('End (default now)').optional();
 
 /** `time`/`-time` only: the log table is ordered by time and nothing else is worth its cost. */
 export function parseTimeSort(sort: string): 'newest' | 'oldest' {
@@ -35,7 +35,7 @@ export function parseTimeSort(sort: string): 'newest' | 'oldest' {
 export const logSortArg = z
   .enum(['-time', 'time', '+time'], { error: 'logs sort by time only: "-time" (newest first) or "time" (oldest first)' })
   .default('-time')
-  .describe('"-time" newest first (default) or "time" oldest first; logs sort by time only');
+  .describe('Newest or oldest first');
 
 /** The part of a log message after "[epoch] TYPE: " (Thruk's `options`), from whichever column is there. */
 export function optionsOf(r: Row): string {

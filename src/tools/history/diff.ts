@@ -75,12 +75,11 @@ export const stateDiff = defineTool({
   title: 'State changes between two times',
   toolset: 'history',
   access: 'read',
-  description:
-    'What changed for the scoped hosts/services between two instants: new problems, recoveries, other state changes, downtime or acknowledgement changes, and objects that changed and came back. Use for "what is different since this morning?"; for one instant use thruk_state_at, for the events themselves thruk_incident_timeline.',
+  description: 'What changed for the scoped hosts/services between two instants: new problems, recoveries, downtime and ack changes.',
   input: z
     .object({
-      t1: timeArg('First instant: ISO-8601, today 08:00, -6h or epoch seconds'),
-      t2: timeArg('Second instant (now, -1h, ISO-8601…); the two are swapped if given in reverse'),
+      t1: timeArg('ISO-8601, today 08:00, -6h or epoch'),
+      t2: timeArg('Second instant'),
       filter: scopeFilterArg,
       lookback: lookbackArg,
       limit: limitArg(200),

@@ -46,12 +46,13 @@ export function rowState(r: Row): string {
   return typeof r.state_type === 'string' ? r.state_type : '';
 }
 
-function rowText(r: Row): string {
+/** The event's text; `seen` is the output last shown for the same object (repeated as "(same)"). */
+function rowText(r: Row, seen?: string): string {
   const type = str(r.type);
   if (/NOTIFICATION$/.test(type)) {
     const n = readNotification(r);
     const ack = n.author !== undefined ? ` (${n.author}: ${n.comment ?? ''})` : '';
-    return `to ${n.contact} via ${n.command}: ${n.output}${ack}`;
+    return `to ${n.contact} via ${n.command}: ${seen !== undefined && n.output === seen ? '(same)' : n.output}${ack}`;
   }
   if (hasCheckState(type) && typeof r.plugin_output === 'string' && r.plugin_output !== '') return r.plugin_output;
   const opts = optionsOf(r);
@@ -69,8 +70,36 @@ function rowObject(r: Row): string {
   return s !== '' ? `${h}/${s}` : h;
 }
 
+/**
+ * One line per event, compact: the date once per day (a line of its own), then the time of day
+ * with its age; HOST/SERVICE left out of the type (the object says which); an output repeated
+ * for the same object (the notifications of an alert) as "(same)". Stateful: one per answer.
+ */
+/** " (3h ago)": the age in its largest unit; the exact time stands next to it. */
+function age(epochSec: unknown, nowMs: number): string {
+  const t = typeof epochSec === 'number' ? epochSec : Number(epochSec);
+  if (!Number.isFinite(t) || t <= 0) return '';
+  const d = Math.abs(nowMs / 1000 - t);
+  const [n, u] = d >= 86400 ? [d / 86400, 'd'] : d >= 3600 ? [d / 3600, 'h'] : d >= 60 ? [d / 60, 'm'] : [d, 's'];
+  return nowMs / 1000 >= t ? ` (${Math.floor(n)}${u} ago)` : ` (in ${Math.floor(n)}${u})`;
+}
+
 export function logLine(nowMs: number) {
-  return (r: Row): string => [stamp(r.time, nowMs), str(r.type), rowObject(r), rowState(r), cell(rowText(r), 200)].join(' | ');
+  let day = '';
+  const lastText = new Map<string, string>();
+  return (r: Row): string => {
+    const at = stamp(r.time, nowMs);
+    const d = at.slice(0, 10);
+    const lead = d !== day && d !== '' ? `${d}:\n` : '';
+    day = d === '' ? day : d;
+    const object = rowObject(r);
+    const seen = lastText.get(object);
+    const full = rowText(r);
+    const output = /NOTIFICATION$/.test(str(r.type)) ? readNotification(r).output : full;
+    const text = output !== '' && output === seen ? (full === output ? '(same)' : rowText(r, seen)) : full;
+    if (output !== '') lastText.set(object, output);
+    return `${lead}${[at.slice(11, 19) + age(r.time, nowMs), str(r.type).replace(/^(HOST|SERVICE) /, ''), object, rowState(r), cell(text, 200)].join(' | ')}`;
+  };
 }
 
 /** User-chosen columns, with states as words and times as ISO. */

@@ -44,8 +44,7 @@ export const listLogs = defineTool({
   title: 'List log events',
   toolset: 'history',
   access: 'read',
-  description:
-    'The core log (alerts, notifications, downtimes, flapping, commands, program messages) in a time window, newest first, one line per event with time, object, state and message. Filter by host, service, message regex, type, class, state, contact, hostgroup… For state changes only use thruk_list_alerts; for one object\'s story use thruk_incident_timeline.',
+  description: 'The monitoring log in a window, newest first: alerts, notifications, downtimes, flapping, commands. One line per event.',
   input: z
     .object({
       filter: filterSchema(LOG_FILTER_FIELDS).optional(),
@@ -67,8 +66,7 @@ export const listAlerts = defineTool({
   title: 'List alerts',
   toolset: 'history',
   access: 'read',
-  description:
-    'Host and service state changes (HOST/SERVICE ALERT, SOFT and HARD) in a time window, newest first, with the state as a word and the check output. Filter by host, service, state (names are host- or service-specific), state_type, hostgroup… For who was told use thruk_list_notifications.',
+  description: 'Host and service state changes (SOFT and HARD) in a window, newest first, with output.',
   input: z
     .object({
       filter: filterSchema(ALERT_FILTER_FIELDS).optional(),
@@ -90,14 +88,13 @@ export const recentEvents = defineTool({
   title: 'Recent events',
   toolset: 'history',
   access: 'read',
-  description:
-    'What happened in the last hours (default 1): every log event, or only state changes with only_alerts, newest first. A quick "what just happened?"; for longer windows use thruk_list_logs or thruk_list_alerts.',
+  description: 'What just happened: log events of the last hours (default 1), newest first.',
   input: z
     .object({
       filter: filterSchema(LOG_FILTER_FIELDS).optional(),
-      hours: z.number().int().min(1).max(8760).default(1).describe('Look back this many hours (default 1); ignored when since is given'),
-      since: timeArg('Window start instead of hours: -30m, today, ISO-8601 or epoch').optional(),
-      only_alerts: z.boolean().default(false).describe('Only HOST/SERVICE ALERT rows (state changes)'),
+      hours: z.number().int().min(1).max(8760).default(1).describe('Look back this many hours'),
+      since: timeArg('Instead of hours: -30m, today, ISO-8601').optional(),
+      only_alerts: z.boolean().default(false).describe('State changes only'),
       limit: limitArg(100),
       offset: offsetArg,
       columns: columnsArg,

@@ -40,8 +40,7 @@ export const listNotifications = defineTool({
   title: 'List notifications',
   toolset: 'history',
   access: 'read',
-  description:
-    'Who was notified about what, newest first: time, object, type (problem, recovery, acknowledgement, downtime, flapping) with state, contact, command, output. Read from the log line, so Icinga 2\'s broken notification columns lose nothing. For counts per contact/host use thruk_notification_summary.',
+  description: 'Who was notified about what in a window, newest first: type, state, contact, command, output.',
   input: z
     .object({
       filter: filterSchema(NOTIFICATION_FILTER_FIELDS).optional(),

@@ -10,14 +10,14 @@ import { currentObjects, SCOPE_FIELDS, type CurrentObject } from './objects.js';
 import { loadHistory, snapshotAt, type History, type Snapshot } from './replay.js';
 
 export const scopeFilterArg = filterSchema(SCOPE_FIELDS).describe(
-  'Which objects (required): host, service, hostgroup, custom_var (host variable). A service condition limits the scope to services. Example: {"field":"host","value":"db-02"}',
+  'Which objects, e.g. {"field":"host","value":"db-02"}',
 );
 
 export const lookbackArg = z
   .string()
   .max(50)
   .default('7d')
-  .describe('How far before the (earlier) instant to search the log for the state then, e.g. 2d, 7d, 30d (default 7d)');
+  .describe('How far back to search the log, e.g. 30d');
 
 const snapRow = z.object({
   host: z.string(),
@@ -115,13 +115,12 @@ export const stateAt = defineTool({
   title: 'State at a time',
   toolset: 'history',
   access: 'read',
-  description:
-    'Each scoped host/service\'s state at a past instant: state, SOFT/HARD, since when (measured at that instant), downtime, acknowledgement, flapping, output. Rebuilt from the current state and the log; objects the log cannot place are listed as unknown, never dropped. For what changed between two instants use thruk_state_diff.',
+  description: 'State of the scoped hosts/services at a past instant, rebuilt from the log.',
   input: z
     .object({
-      timestamp: timeArg('The instant: ISO-8601 (2026-11-21T02:00:00Z), yesterday 02:00, -6h or epoch seconds'),
+      timestamp: timeArg('ISO-8601, yesterday 02:00, -6h or epoch'),
       filter: scopeFilterArg,
-      problems_only: z.boolean().default(false).describe('Only objects that were in a problem state then'),
+      problems_only: z.boolean().default(false).describe('Only those in a problem state then'),
       lookback: lookbackArg,
       limit: limitArg(200),
       offset: offsetArg,

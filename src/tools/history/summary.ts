@@ -118,11 +118,10 @@ export const notificationSummary = defineTool({
   title: 'Notification summary',
   toolset: 'history',
   access: 'read',
-  description:
-    'Notification counts per contact, host, service, state, command, host group or service group in a window, with last time, hosts and services affected and the mix of types (problem, recovery, ack…). Answers "who got paged most, about what?"; for the notifications themselves use thruk_list_notifications.',
+  description: 'Notification counts per contact, host, service, state, command or group in a window: who got paged most.',
   input: z
     .object({
-      group_by: z.enum(GROUPS).default('contact').describe('Dimension to count by (default contact); a host in several host groups counts in each'),
+      group_by: z.enum(GROUPS).default('contact').describe('Count by'),
       since: sinceArg('-24h'),
       until: untilArg,
       filter: filterSchema(NOTIFICATION_FILTER_FIELDS).optional(),

@@ -115,14 +115,13 @@ export const incidentTimeline = defineTool({
   title: 'Incident timeline',
   toolset: 'history',
   access: 'read',
-  description:
-    'The story of the scoped hosts/services in a window, oldest first: state changes (from → to, SOFT/HARD, time in the previous state), notifications, downtimes, flapping, acknowledgements; plus incidents with durations, ongoing ones, MTTR and downtime totals. Answers "was db-02 down last night, for how long?". For the state at one instant use thruk_state_at.',
+  description: 'One object\'s story in a window, oldest first: state changes, notifications, downtimes, acks; incidents with durations and MTTR. "Was db-02 down last night?"',
   input: z
     .object({
-      filter: filterSchema([...SCOPE_FIELDS, 'since', 'until']).describe('Which objects (required): host, service, hostgroup, custom_var (host variable); since/until here override the arguments. Example: {"field":"host","value":"db-02"}'),
+      filter: filterSchema([...SCOPE_FIELDS, 'since', 'until']).describe('Which objects, e.g. {"field":"host","value":"db-02"}'),
       since: sinceArg('-24h'),
       until: untilArg,
-      limit: z.number().int().min(1).max(5000).default(500).describe('Events to show, newest kept when the window holds more (1-5000, default 500)'),
+      limit: z.number().int().min(1).max(5000).default(500).describe('Events shown, newest kept'),
       backends: backendsArg,
     })
     .strict(),

@@ -36,12 +36,11 @@ export const getPerfdata = defineTool({
   title: 'Get performance data',
   toolset: 'perfdata',
   access: 'read',
-  description:
-    'Parsed performance data of one service (or of the host check when service is omitted): each metric with value, unit, warning/critical thresholds (raw and as ranges), min/max and which threshold it breaches. For many services use thruk_perfdata_snapshot; for what is close to alerting use thruk_perfdata_near_threshold.',
+  description: 'Parsed perf data of one service (or the host check): value, unit, thresholds, breach per metric.',
   input: z
     .object({
       host: hostNameArg,
-      service: objectName('Service description, exactly as in Thruk; omit for the host check\'s own perf data').optional(),
+      service: objectName('Service; omit for the host check').optional(),
       backends: backendsArg,
     })
     .strict(),

@@ -49,12 +49,11 @@ export const perfdataNearThreshold = defineTool({
   title: 'Metrics near their thresholds',
   toolset: 'perfdata',
   access: 'read',
-  description:
-    'Metrics whose headroom to the warning threshold (critical if no warning) is within within_percent, already-breached first, then least headroom; handles inverted (@10:20) and lower-bound (10:) ranges. Answers "which disks fill up soonest?" (filter description ~ disk). For all values use thruk_perfdata_snapshot.',
+  description: 'Metrics closest to (or past) their threshold: "which disks fill up soonest?"',
   input: z
     .object({
       filter: filterSchema(SERVICE_FILTER_FIELDS).optional(),
-      within_percent: z.number().min(0).max(1000).default(10).describe('Keep metrics whose headroom is at most this many percent of their OK band (e.g. 0..warning); default 10'),
+      within_percent: z.number().min(0).max(1000).default(10).describe('Max headroom in % of the OK band'),
       limit: limitArg(200),
       offset: offsetArg,
       backends: backendsArg,

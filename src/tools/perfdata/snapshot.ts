@@ -30,8 +30,7 @@ export const perfdataSnapshot = defineTool({
   title: 'Performance data snapshot',
   toolset: 'perfdata',
   access: 'read',
-  description:
-    'Current parsed performance data of many services at once (filter by host, hostgroup, description…): one line per service with each metric\'s value, unit, thresholds and breach. Services without perf data are left out. To find what is about to alert use thruk_perfdata_near_threshold.',
+  description: 'Parsed perf data of many services, one line each.',
   input: z
     .object({
       filter: filterSchema(SERVICE_FILTER_FIELDS).optional(),

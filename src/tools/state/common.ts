@@ -8,14 +8,13 @@ const COLUMN_NAME = /^[A-Za-z0-9_]+$/;
 export const backendsArg = z
   .string()
   .max(2000)
-  .optional()
-  .describe('Comma-separated Thruk backends (sites) to ask; default: THRUK_DEFAULT_BACKENDS or all. See thruk_sites.');
+  .optional();
 
 export const columnsArg = z
   .string()
   .max(4000)
   .optional()
-  .describe('Comma-separated columns to return instead of the default set; "" returns every column (costly).');
+  .describe('Comma-separated; "" = all');
 
 export const sortArg = (dflt: string) =>
   z
@@ -23,10 +22,10 @@ export const sortArg = (dflt: string) =>
     .max(500)
     .regex(/^[+-]?[A-Za-z0-9_]+(,[+-]?[A-Za-z0-9_]+)*$/, 'a comma-separated list of column names, each optionally prefixed with - for descending')
     .default(dflt)
-    .describe(`Sort columns, comma-separated, "-" prefix for descending (default ${dflt}).`);
+    .describe('Columns, "-" = descending');
 
-export const limitArg = (dflt: number) => z.number().int().min(1).max(1000).default(dflt).describe(`Rows per page, 1-1000 (default ${dflt}).`);
-export const offsetArg = z.number().int().min(0).max(10_000_000).default(0).describe('Rows to skip, for paging.');
+export const limitArg = (dflt: number) => z.number().int().min(1).max(1000).default(dflt);
+export const offsetArg = z.number().int().min(0).max(10_000_000).default(0);
 
 /** Shared output shape of every list tool: exact rows plus paging facts. */
 export const listOutput = z.object({
@@ -106,7 +105,11 @@ export function pageSlice(slice: readonly Row[], total: number, lines: (r: Row) 
     const line = lines(r);
     const t = estimateTokens(line) + 1;
     const j = estimateTokens(JSON.stringify(r));
-    if (rows.length > 0 && (textTokens + t > opts.budgetTokens || jsonTokens + j > opts.budgetTokens)) {
+    // The budget is what the model reads: the text. structuredContent (exact rows, for programs)
+    // is only kept from growing without bound, at three times the budget: JSON rows cost about
+    // twice the tokens of their compact line and chars/3 overestimates JSON, so a full default
+    // page of 100 log rows fits.
+    if (rows.length > 0 && (textTokens + t > opts.budgetTokens || jsonTokens + j > 3 * opts.budgetTokens)) {
       truncated = true;
       break;
     }

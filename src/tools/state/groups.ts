@@ -17,7 +17,7 @@ const nameMatchArg = z
   .max(500)
   .regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain line breaks or control characters')
   .optional()
-  .describe('Case-insensitive regular expression on the group name or alias, e.g. "^prod"');
+  .describe('Regex on name or alias');
 
 function groupLine(kind: 'hostgroups' | 'servicegroups') {
   return (r: Row): string => {
@@ -38,7 +38,7 @@ function listGroups(kind: 'hostgroups' | 'servicegroups'): ToolDef {
     title: kind === 'hostgroups' ? 'List host groups' : 'List service groups',
     toolset: 'state',
     access: 'read',
-    description: `List ${label} with member counts and the worst state inside each. Use the group name in the hostgroup/servicegroup filters of the other tools.`,
+    description: `${kind === 'hostgroups' ? 'Host' : 'Service'} groups with member counts and worst state.`,
     input: z
       .object({
         name: nameMatchArg,
@@ -82,7 +82,7 @@ export const listContacts = defineTool({
   title: 'List contacts',
   toolset: 'state',
   access: 'read',
-  description: 'List contacts (who gets notified) with e-mail, pager and whether host/service notifications are on.',
+  description: 'Contacts with e-mail, pager and whether notifications are on.',
   input: z
     .object({ limit: limitArg(100), offset: offsetArg, sort: sortArg('name'), columns: columnsArg, backends: backendsArg })
     .strict(),
@@ -103,8 +103,8 @@ export const getContact = defineTool({
   title: 'Get contact',
   toolset: 'state',
   access: 'read',
-  description: 'One contact in full: addresses, notification periods and commands, groups, and whether it may submit commands.',
-  input: z.object({ contact: objectName('Contact name, exactly as in Thruk'), backends: backendsArg }).strict(),
+  description: 'One contact: addresses, notification periods and commands, groups.',
+  input: z.object({ contact: objectName('Contact name'), backends: backendsArg }).strict(),
   output: contactOutput,
   run: async (ctx, args) => {
     const backends = parseBackends(args.backends);

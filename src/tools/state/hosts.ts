@@ -35,7 +35,7 @@ const HOST_FILTER_FIELDS = ['name', 'address', 'state', 'hostgroup', 'custom_var
 export const objectName = (what: string) =>
   z.string().min(1).max(1024).regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain line breaks or control characters').describe(what);
 
-export const hostNameArg = objectName('Host name, exactly as in Thruk');
+export const hostNameArg = objectName('Host name');
 
 /** Already in the one-line summary at the top of a detail view. */
 export const SHOWN_IN_LINE: ReadonlySet<string> = new Set(['name', 'host_name', 'description', 'state', 'state_type', 'current_attempt', 'max_check_attempts', 'plugin_output']);
@@ -45,8 +45,7 @@ export const listHosts = defineTool({
   title: 'List hosts',
   toolset: 'state',
   access: 'read',
-  description:
-    'List hosts with state, age of the state, handling (acked/downtime) and check output, one line each. Filter by name, state, hostgroup, custom variable… For only what is broken use thruk_problems; for one host in depth use thruk_get_host.',
+  description: 'List hosts, one line each: state, since when, acked/downtime, output. For problems only use thruk_problems.',
   input: z
     .object({
       filter: filterSchema(HOST_FILTER_FIELDS).optional(),
@@ -99,12 +98,11 @@ export const getHost = defineTool({
   title: 'Get host',
   toolset: 'state',
   access: 'read',
-  description:
-    'One host in depth: state, output, timing, handling, groups and custom variables, plus its services and the state of its parents (is the problem upstream?). Use thruk_list_hosts to find names.',
+  description: 'One host in depth: state, output, handling, groups, custom variables, its services and its parents\' state.',
   input: z
     .object({
       host: hostNameArg,
-      include_services: z.boolean().default(true).describe('Also list the host\'s services (default true)'),
+      include_services: z.boolean().default(true).describe('Also list its services'),
       columns: columnsArg,
       backends: backendsArg,
     })

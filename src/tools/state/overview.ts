@@ -8,7 +8,7 @@ import { rewriteLeaves } from './scope.js';
 const COUNT_FILTER_FIELDS = ['hostgroup', 'servicegroup', 'custom_var', 'host', 'peer_name'] as const;
 const countFilter = filterSchema(COUNT_FILTER_FIELDS)
   .optional()
-  .describe('Scope the counts. custom_var means the host\'s custom variable; servicegroup narrows only the service counts.');
+  .describe('Scope; servicegroup narrows services only');
 
 /**
  * Aggregates are computed by Thruk (Livestatus Stats), never from fetched rows. The host side
@@ -67,8 +67,7 @@ export const stats = defineTool({
   title: 'Detailed state counters',
   toolset: 'state',
   access: 'read',
-  description:
-    'Detailed host and service counters computed by Thruk: per state, acknowledged, in downtime, unhandled, flapping, disabled checks/notifications, passive, outages. For the short version use thruk_totals.',
+  description: 'Detailed counters: per state, acked, in downtime, unhandled, flapping, checks/notifications off, passive.',
   input: z.object({ filter: countFilter, backends: backendsArg }).strict(),
   output: countsOutput,
   run: async (ctx, args) => {
@@ -86,7 +85,7 @@ export const totals = defineTool({
   title: 'State totals',
   toolset: 'state',
   access: 'read',
-  description: 'Host and service totals per state and how many problems are unhandled, computed by Thruk. Cheapest overview of estate health.',
+  description: 'Host and service totals per state, and how many problems are unhandled. Cheapest overview.',
   input: z.object({ filter: countFilter, backends: backendsArg }).strict(),
   output: countsOutput,
   run: async (ctx, args) => {
@@ -104,7 +103,7 @@ export const problemCounts = defineTool({
   title: 'Problem counts',
   toolset: 'state',
   access: 'read',
-  description: 'Only the problem numbers: hosts down/unreachable and services warning/critical/unknown, each with how many are unhandled. Use thruk_problems to list them.',
+  description: 'Problem counts only (hosts down/unreachable, services warning/critical/unknown), each with unhandled.',
   input: z.object({ filter: countFilter, backends: backendsArg }).strict(),
   output: countsOutput,
   run: async (ctx, args) => {
@@ -128,7 +127,7 @@ export const sites = defineTool({
   title: 'Backends (sites)',
   toolset: 'state',
   access: 'read',
-  description: 'The monitoring backends (sites) behind Thruk with their connection state and last error. Names go into the backends argument of other tools.',
+  description: 'The backends (sites) with connection state and last error; their names go into `backends`.',
   input: z.object({ backends: backendsArg }).strict(),
   output: sitesOutput,
   run: async (ctx, args) => {

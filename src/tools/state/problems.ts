@@ -146,13 +146,12 @@ export const problems = defineTool({
   title: 'Current problems',
   toolset: 'state',
   access: 'read',
-  description:
-    'What is broken right now: hosts DOWN/UNREACHABLE and services CRITICAL/UNKNOWN/WARNING, most severe first, newest first, with how long and the output, plus counts of handled (acked, in downtime, host down) vs unhandled. Start here for "what is broken?".',
+  description: 'What is broken now: unhandled host and service problems, worst and newest first, with age and output; handled ones counted. Start here.',
   input: z
     .object({
       filter: filterSchema(PROBLEM_FILTER_FIELDS).optional(),
-      type: z.enum(['both', 'hosts', 'services']).default('both').describe('Which problems to list (default both)'),
-      include_handled: z.boolean().default(false).describe('Also list acknowledged, in-downtime and host-caused problems (default: counted only)'),
+      type: z.enum(['both', 'hosts', 'services']).default('both').describe('Which problems'),
+      include_handled: z.boolean().default(false).describe('Also list acked, in-downtime and host-caused ones'),
       limit: limitArg(100),
       offset: offsetArg,
       columns: columnsArg,

@@ -34,8 +34,7 @@ export const listServices = defineTool({
   title: 'List services',
   toolset: 'state',
   access: 'read',
-  description:
-    'List services with state, age of the state, handling and check output, one line each. Filter by host, description, state, host/service group, custom variables… For only what is broken use thruk_problems; for one service in depth use thruk_get_service.',
+  description: 'List services, one line each: state, since when, acked/downtime, output. For problems only use thruk_problems.',
   input: z
     .object({
       filter: filterSchema(SERVICE_FILTER_FIELDS).optional(),
@@ -78,12 +77,11 @@ export const getService = defineTool({
   title: 'Get service',
   toolset: 'state',
   access: 'read',
-  description:
-    'One service in depth: state, full output, perf data, timing, handling, groups, custom variables and its host\'s state. Use thruk_list_services to find names.',
+  description: 'One service in depth: state, full output, perf data, handling, groups, custom variables, host state.',
   input: z
     .object({
       host: hostNameArg,
-      service: objectName('Service description, exactly as in Thruk (may contain spaces and /)'),
+      service: objectName('Service name'),
       columns: columnsArg,
       backends: backendsArg,
     })

@@ -20,22 +20,24 @@ export const NAME_CHUNK = 500;
 const timeValue = z.union([z.string().min(1).max(100), z.number().min(0)]);
 
 export const sinceArg = (dflt: string) =>
-  timeValue.optional().describe(`Window start (default ${dflt}): -24h, -7d, today, yesterday 06:00, an epoch or ISO-8601.`);
-export const untilArg = timeValue.optional().describe('Window end (default now); same formats as since.');
+  timeValue.optional().describe(`Start, e.g. -7d, today 06:00, ISO-8601 (default ${dflt})`);
+export const untilArg = timeValue.optional().describe('End (default now)');
 export const hoursArg = z
   .number()
   .int()
   .min(1)
   .max(8760)
   .optional()
-  .describe('Deprecated: use since="-Nh". The last N hours; ignored when since is given.');
+  .describe('Deprecated: use since')
+  // Still accepted (the Python server had it), no longer published: a model should use since.
+  .meta({ deprecated: true });
 export const maxEventsArg = z
   .number()
   .int()
   .min(100)
   .max(MAX_MAX_EVENTS)
   .optional()
-  .describe(`Most raw log rows analysed (default THRUK_NOISY_MAX_ALERTS, ${DEFAULT_MAX_EVENTS}); when the window holds more, the newest are used and the answer says so.`);
+  .describe(`Most log rows analysed, newest kept (default ${DEFAULT_MAX_EVENTS})`);
 
 /** The per-call cap, defaulting to the server's THRUK_NOISY_MAX_ALERTS (the anchor's setting). */
 export function maxEvents(ctx: { config: { noisyMaxAlerts: number } }, given: number | undefined): number {
@@ -45,7 +47,7 @@ export function maxEvents(ctx: { config: { noisyMaxAlerts: number } }, given: nu
 export const stateTypeArg = z
   .enum(['any', 'hard', 'soft'])
   .default('any')
-  .describe('Count all alerts (default), HARD ones only, or SOFT ones only (check retries: flaky checks)');
+  .describe('SOFT only shows flaky checks');
 
 /** The log condition for a stateTypeArg value. */
 export function stateTypeLeaves(v: 'any' | 'hard' | 'soft'): FilterLeaf[] {

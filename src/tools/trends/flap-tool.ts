@@ -30,15 +30,14 @@ export const flapSummary = defineTool({
   title: 'Flapping summary',
   toolset: 'trends',
   access: 'read',
-  description:
-    'Hosts and services with at least min_transitions state changes in a window (exact order from the log), with states seen and last state, plus the core\'s FLAPPING ALERT start/stop events. Use for "what is flapping?"; for plain alert volume use thruk_top_noisy_*.',
+  description: 'Hosts and services with at least min_transitions state changes in a window, plus FLAPPING events.',
   input: z
     .object({
       since: sinceArg('-24h'),
       until: untilArg,
       limit: limitArg(10),
       offset: offsetArg,
-      min_transitions: z.number().int().min(1).max(100_000).default(3).describe('Least state changes to be listed (default 3)'),
+      min_transitions: z.number().int().min(1).max(100_000).default(3).describe('Minimum state changes'),
       filter: filterSchema(OBJECT_LOG_FIELDS).optional(),
       max_events: maxEventsArg,
       backends: backendsArg,

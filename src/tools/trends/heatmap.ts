@@ -99,10 +99,7 @@ function heatmapTool(kind: 'alert' | 'notification'): ToolDef {
     title: kind === 'alert' ? 'Alert heatmap' : 'Notification heatmap',
     toolset: 'trends',
     access: 'read',
-    description:
-      kind === 'alert'
-        ? 'Host and service alert counts per time bucket (15m to 1d, empty buckets included) over a window: spot alert storms, quiet periods and daily patterns. Counts are exact. For notifications use thruk_notification_heatmap; for who alerted, thruk_top_noisy_hosts/services.'
-        : 'Notification counts per time bucket (15m to 1d, empty buckets included) over a window: spot paging storms and patterns. Counts are exact. For alerts use thruk_alert_heatmap; for the notifications themselves the history tools.',
+    description: kind === 'alert' ? 'Alert counts per time bucket over a window: storms and daily patterns.' : 'Notification counts per time bucket over a window.',
     input: z
       .object({
         since: sinceArg('-24h'),

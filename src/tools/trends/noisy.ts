@@ -61,15 +61,14 @@ export const topNoisyHosts = defineTool({
   title: 'Noisiest hosts',
   toolset: 'trends',
   access: 'read',
-  description:
-    'Hosts (or host groups) ranked by non-OK HOST ALERT count in a window, counted exactly on the Thruk side, with last state and last alert. Use to find what to tune; for services use thruk_top_noisy_services, for state flips thruk_flap_summary.',
+  description: 'Hosts (or host groups) ranked by non-OK alert count in a window.',
   input: z
     .object({
       since: sinceArg('-24h'),
       until: untilArg,
       limit: limitArg(10),
       offset: offsetArg,
-      group_by: z.enum(['host', 'hostgroup']).default('host').describe('Rank hosts, or host groups (a host counts in each of its groups; hosts without one in "(none)")'),
+      group_by: z.enum(['host', 'hostgroup']).default('host').describe('Rank hosts or host groups'),
       state_type: stateTypeArg,
       filter: filterSchema(HOST_LOG_FIELDS).optional(),
       backends: backendsArg,
@@ -96,15 +95,14 @@ export const topNoisyServices = defineTool({
   title: 'Noisiest services',
   toolset: 'trends',
   access: 'read',
-  description:
-    'Services ranked by non-OK SERVICE ALERT count in a window (exact, aggregated on the Thruk side), or rolled up per host, host group or service group. Use to find checks to tune; for host alerts use thruk_top_noisy_hosts, for state flips thruk_flap_summary.',
+  description: 'Services ranked by non-OK alert count in a window, or rolled up per host or group.',
   input: z
     .object({
       since: sinceArg('-24h'),
       until: untilArg,
       limit: limitArg(10),
       offset: offsetArg,
-      group_by: z.enum(['service', 'host', 'hostgroup', 'servicegroup']).default('service').describe('Rank services, or roll up per host, host group or service group (an object counts in each of its groups)'),
+      group_by: z.enum(['service', 'host', 'hostgroup', 'servicegroup']).default('service').describe('Rank services or roll up per host or group'),
       state_type: stateTypeArg,
       filter: filterSchema(OBJECT_LOG_FIELDS).optional(),
       backends: backendsArg,

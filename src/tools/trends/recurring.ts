@@ -25,13 +25,12 @@ export const recurringProblems = defineTool({
   title: 'Recurring problems',
   toolset: 'trends',
   access: 'read',
-  description:
-    'Hosts and services that went non-OK at least min_alerts times in a window (recoveries excluded): chronic problems with first/last seen and last state, counted exactly on the Thruk side. For raw noise ranking use thruk_top_noisy_*; for state flips thruk_flap_summary.',
+  description: 'Hosts and services that went non-OK at least min_alerts times in a window: chronic problems.',
   input: z
     .object({
       since: sinceArg('-24h'),
       until: untilArg,
-      min_alerts: z.number().int().min(1).max(1_000_000).default(5).describe('Least non-OK alerts an object needs to be listed (default 5)'),
+      min_alerts: z.number().int().min(1).max(1_000_000).default(5).describe('Minimum non-OK alerts'),
       state_type: stateTypeArg,
       limit: limitArg(10),
       offset: offsetArg,

@@ -33,8 +33,7 @@ export const reliabilityReport = defineTool({
   title: 'Reliability report (MTTR/MTBF)',
   toolset: 'trends',
   access: 'read',
-  description:
-    'Per host/service incident metrics from HARD state changes in the log: incidents, MTTR, MTBF, total and longest downtime, ongoing; worst downtime first. Tells 14 short crashes from one long outage. For SLA percentages use the availability tools; for one object\'s story the history timeline.',
+  description: 'Per host/service: incidents, MTTR, MTBF, total and longest downtime, from HARD state changes.',
   input: z
     .object({
       since: sinceArg('-30d'),

@@ -117,12 +117,11 @@ export const backendHealth = defineTool({
   title: 'Backend health',
   toolset: 'triage',
   access: 'read',
-  description:
-    'Per monitoring backend: ok, degraded or disconnected, and why: connection and last error, LMD latency and data age, core version and uptime, whether checks and notifications are globally on. Use it when data looks stale or a site seems silent; thruk_sites only lists the backends.',
+  description: 'Per backend: ok, degraded or disconnected and why (error, latency, data age, core version).',
   input: z
     .object({
-      latency_warn_seconds: z.number().min(0).max(3600).default(5).describe('LMD response time above this marks a backend degraded (default 5)'),
-      lag_warn_seconds: z.number().int().min(0).max(86_400).default(120).describe('Data older than this marks a backend degraded (default 120)'),
+      latency_warn_seconds: z.number().min(0).max(3600).default(5).describe('Slower = degraded'),
+      lag_warn_seconds: z.number().int().min(0).max(86_400).default(120).describe('Older data = degraded'),
       backends: backendsArg,
     })
     .strict(),

@@ -8,8 +8,7 @@ import { rewriteLeaves } from '../state/scope.js';
 export const SCOPE_FIELDS = ['hostgroup', 'custom_var'] as const;
 
 export const scopeFilterArg = filterSchema(SCOPE_FIELDS)
-  .optional()
-  .describe('Scope by hostgroup and/or the host\'s custom variable ({var, val}); AND/OR groups allowed. Applies to hosts and to the services of those hosts.');
+  .optional();
 
 /** The same scope compiled for /hosts and for /services (where the custom variable is the host's). */
 export function scopeParams(filter: FilterNode | undefined, extra: { hosts?: FilterLeaf[]; services?: FilterLeaf[] } = {}): { hosts: Array<[string, string]>; services: Array<[string, string]> } {
@@ -77,7 +76,7 @@ export function onHandledHost(r: Row): boolean {
 export const includeOnProblemHostsArg = z
   .boolean()
   .default(false)
-  .describe('Also list services whose host is down/unreachable, acknowledged or in downtime (default false: the host covers them; they are counted in a note)');
+  .describe('Also services of hosts that are down, acked or in downtime');
 
 export function multiplePeers(rows: readonly { peer_name?: string | undefined }[]): boolean {
   const first = rows[0]?.peer_name;

@@ -68,16 +68,15 @@ export const concurrentFailures = defineTool({
   title: 'Concurrent host failures',
   toolset: 'triage',
   access: 'read',
-  description:
-    'Time windows in which at least min_hosts hosts went DOWN or UNREACHABLE within window_minutes of each other (overlapping windows merged): is it one event or many? Use thruk_root_cause to attribute the hosts to a failed parent.',
+  description: 'Time windows in which at least min_hosts hosts failed together: one event or many?',
   input: z
     .object({
       since: sinceArg('-1h'),
       until: untilArg,
-      window_minutes: z.number().int().min(1).max(1440).default(5).describe('Width of the sliding window in minutes (default 5)'),
-      min_hosts: z.number().int().min(2).max(100_000).default(3).describe('Least distinct failing hosts in one window (default 3)'),
+      window_minutes: z.number().int().min(1).max(1440).default(5).describe('Sliding window width'),
+      min_hosts: z.number().int().min(2).max(100_000).default(3).describe('Minimum failing hosts per window'),
       filter: filterSchema(HOST_LOG_FIELDS).optional(),
-      sample_limit: z.number().int().min(1).max(1000).default(100).describe('Most host names listed per window (default 100); count is always exact'),
+      sample_limit: z.number().int().min(1).max(1000).default(100).describe('Host names listed per window'),
       max_events: maxEventsArg,
       backends: backendsArg,
     })

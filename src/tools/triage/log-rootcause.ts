@@ -14,7 +14,7 @@ import { attribute, confidence, walkUp, type Topology } from './topology.js';
 export const includeCurrentArg = z
   .boolean()
   .default(true)
-  .describe('When the window ends now, also count hosts DOWN/UNREACHABLE right now whose alerts are older than the window (default true)');
+  .describe('Also hosts failing now whose alert is older than the window');
 
 /** First DOWN alert in the window of hosts outside the caller's scope (the cause may sit elsewhere). */
 async function downAlertsOf(ctx: ToolContext, w: LogWindow, names: readonly string[], backends: string[] | undefined): Promise<Map<string, number>> {
@@ -49,15 +49,14 @@ export const rootCause = defineTool({
   title: 'Root cause by topology',
   toolset: 'triage',
   access: 'read',
-  description:
-    'Is this one outage or many? Attributes every host that went DOWN/UNREACHABLE (in the window, and still now) to the topmost DOWN parent on its parent chain: "14 hosts behind dist-switch-02, DOWN since 09:12". Use thruk_concurrent_failures for when; thruk_unreachable_vs_down for a quick split.',
+  description: 'One outage or many? Attributes failed hosts to their topmost DOWN parent: "14 hosts behind dist-switch-02".',
   input: z
     .object({
       since: sinceArg('-1h'),
       until: untilArg,
       filter: filterSchema(HOST_LOG_FIELDS).optional(),
-      limit: z.number().int().min(1).max(200_000).default(5000).describe('Most hosts read while walking up the parent chains (default 5000)'),
-      sample_limit: z.number().int().min(1).max(1000).default(50).describe('Most impacted host names per root cause (default 50)'),
+      limit: z.number().int().min(1).max(200_000).default(5000).describe('Most hosts read'),
+      sample_limit: z.number().int().min(1).max(1000).default(50).describe('Host names per root cause'),
       include_current: includeCurrentArg,
       offset: offsetArg,
       backends: backendsArg,

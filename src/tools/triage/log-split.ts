@@ -17,14 +17,13 @@ export const unreachableVsDown = defineTool({
   title: 'UNREACHABLE vs DOWN hosts',
   toolset: 'triage',
   access: 'read',
-  description:
-    'Splits the hosts that failed in a window (and, when it ends now, those still failing) into DOWN (real failures) and UNREACHABLE (cut off behind a failed parent), with counts and names. Quick and cheap; thruk_root_cause attributes the UNREACHABLE ones to their DOWN parent.',
+  description: 'Splits failed hosts in a window into DOWN and UNREACHABLE (behind a failed parent).',
   input: z
     .object({
       since: sinceArg('-1h'),
       until: untilArg,
       filter: filterSchema(HOST_LOG_FIELDS).optional(),
-      sample_limit: z.number().int().min(1).max(5000).default(100).describe('Most host names per list (default 100); counts are always exact'),
+      sample_limit: z.number().int().min(1).max(5000).default(100).describe('Host names per list'),
       include_current: includeCurrentArg,
       backends: backendsArg,
     })

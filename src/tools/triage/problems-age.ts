@@ -67,8 +67,7 @@ export const oldestProblems = defineTool({
   title: 'Oldest unhandled problems',
   toolset: 'triage',
   access: 'read',
-  description:
-    'The longest-standing unhandled problems (hosts not UP, services not OK; not acknowledged, not in downtime), oldest first, with since when and for how long. For what broke most recently use thruk_problems.',
+  description: 'Longest-standing unhandled problems, oldest first.',
   input: z
     .object({
       limit: limitArg(20),
@@ -101,11 +100,10 @@ export const unackedCritical = defineTool({
   title: 'Unacknowledged critical problems',
   toolset: 'triage',
   access: 'read',
-  description:
-    'Hosts DOWN/UNREACHABLE and services CRITICAL/UNKNOWN that nobody acknowledged, not in downtime, in that state for at least threshold_minutes; longest first, with counts. Use it to find what is being ignored. All matches are counted; the list pages.',
+  description: 'Hosts DOWN/UNREACHABLE and services CRITICAL/UNKNOWN, unacknowledged and not in downtime, for at least threshold_minutes.',
   input: z
     .object({
-      threshold_minutes: z.number().int().min(0).max(525_600).default(60).describe('Minimum minutes in the current state (default 60; 0 = all)'),
+      threshold_minutes: z.number().int().min(0).max(525_600).default(60).describe('Minimum minutes in the state'),
       filter: scopeFilterArg,
       include_on_problem_hosts: includeOnProblemHostsArg,
       limit: limitArg(100),

@@ -40,11 +40,10 @@ export const staleAcks = defineTool({
   title: 'Stale acknowledgements',
   toolset: 'triage',
   access: 'read',
-  description:
-    'Acknowledgements older than min_days on hosts and services that are still in a problem state: silenced and possibly forgotten. Oldest first, with who acknowledged, why and when. The scope filter is applied before paging, so nothing in scope is missed.',
+  description: 'Acknowledgements older than min_days on objects still in a problem state: possibly forgotten.',
   input: z
     .object({
-      min_days: z.number().min(0).max(3650).default(7).describe('Minimum age of the acknowledgement in days, fractions allowed (default 7)'),
+      min_days: z.number().min(0).max(3650).default(7).describe('Minimum ack age in days'),
       limit: limitArg(100),
       offset: offsetArg,
       filter: scopeFilterArg,

@@ -100,18 +100,17 @@ export const staleChecks = defineTool({
   title: 'Stale checks',
   toolset: 'triage',
   access: 'read',
-  description:
-    'Checks that stopped running, the dangerous "false green": never checked, overdue (age > interval × staleness_factor + grace), passive results older than passive_max_age_s, active checks disabled, scheduler latency. Counts per reason and a paged list, stalest first. For backends that lag use thruk_backend_health.',
+  description: 'Checks that stopped running ("false green"): never checked, overdue, old passive results, disabled, high latency.',
   input: z
     .object({
       filter: scopeFilterArg,
-      staleness_factor: z.number().min(0).max(1000).default(2).describe('An active check is stale when its last check is older than check_interval × this + grace_seconds (default 2)'),
-      latency_threshold_s: z.number().min(0).max(86_400).default(30).describe('Latency above this many seconds is reported as high_latency (default 30)'),
-      grace_seconds: z.number().int().min(0).max(604_800).default(60).describe('Seconds added to every staleness threshold against boundary flapping (default 60)'),
-      passive_max_age_s: z.number().int().min(0).max(31_536_000).default(3600).describe('A passive check is stale when its last result is older than this (+ grace) (default 3600)'),
-      include_hosts: z.boolean().default(true).describe('Also examine host checks (default true)'),
-      include_disabled: z.boolean().default(true).describe('Report active checks that are switched off as reason disabled (default true)'),
-      limit: z.number().int().min(1).max(5000).default(500).describe('Rows per page, 1-5000 (default 500); every check is examined, this only pages the list'),
+      staleness_factor: z.number().min(0).max(1000).default(2).describe('Stale when older than check_interval × this + grace_seconds'),
+      latency_threshold_s: z.number().min(0).max(86_400).default(30).describe('Higher latency is reported'),
+      grace_seconds: z.number().int().min(0).max(604_800).default(60).describe('Added to every threshold'),
+      passive_max_age_s: z.number().int().min(0).max(31_536_000).default(3600).describe('Max age of a passive result'),
+      include_hosts: z.boolean().default(true).describe('Also host checks'),
+      include_disabled: z.boolean().default(true).describe('Report disabled active checks'),
+      limit: z.number().int().min(1).max(5000).default(500).describe('Rows per page (all checks are examined)'),
       offset: offsetArg,
       backends: backendsArg,
     })

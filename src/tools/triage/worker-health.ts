@@ -84,14 +84,13 @@ export const workerHealth = defineTool({
   title: 'mod-gearman worker health',
   toolset: 'triage',
   access: 'read',
-  description:
-    'Tells a real outage from a mod-gearman blind spot: finds checks whose output shows worker failures (orphaned, "Timed Out On Worker", "Invalid hostname/address - undef"), counted by signature, queue and backend, with samples and an assessment. Queue depth itself needs gearman_top on the server.',
+  description: 'mod-gearman blind spots: checks failing on workers (orphaned, timed out), by signature, queue and backend.',
   input: z
     .object({
-      include_hosts: z.boolean().default(true).describe('Scan host checks (default true)'),
-      include_services: z.boolean().default(true).describe('Scan service checks (default true)'),
-      limit: z.number().int().min(1).max(5000).default(500).describe('Matching rows read per object type for the signature and queue breakdown, 1-5000 (default 500); totals are always exact'),
-      sample_limit: z.number().int().min(0).max(100).default(20).describe('Example rows returned, 0-100 (default 20)'),
+      include_hosts: z.boolean().default(true).describe('Scan host checks'),
+      include_services: z.boolean().default(true).describe('Scan service checks'),
+      limit: z.number().int().min(1).max(5000).default(500).describe('Rows read per object type (totals stay exact)'),
+      sample_limit: z.number().int().min(0).max(100).default(20).describe('Example rows returned'),
       backends: backendsArg,
     })
     .strict(),

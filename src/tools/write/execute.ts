@@ -4,8 +4,8 @@ import { commandLine, planId, targetLabel, type Plan, type PlannedCommand } from
 
 /** Every write tool takes these two. */
 export const writeArgs = {
-  dry_run: z.boolean().default(false).describe('Only show the exact targets and commands; change nothing'),
-  confirm: z.boolean().default(false).describe('Carry out a call that needs confirmation (several objects or destructive), after the user agreed to the preview'),
+  dry_run: z.boolean().default(false).describe('Preview only'),
+  confirm: z.boolean().default(false).describe('The user approved the preview'),
 };
 
 const commandOut = z.object({ target: z.string(), command: z.string(), line: z.string() });

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { before, describe, it } from 'node:test';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+/** Packed size bounds: today ~0.28 MB packed / ~1 MB unpacked; room for growth, not for bloat. */
+const MAX_PACKED = 450_000;
+const MAX_UNPACKED = 1_600_000;
+
+interface PackResult {
+  size: number;
+  unpackedSize: number;
+  files: Array<{ path: string; size: number }>;
+}
+
+let packed: PackResult;
+let paths: Set<string>;
+
+describe('npm package', () => {
+  before(() => {
+    if (!existsSync(new URL('../dist/cli.js', import.meta.url))) {
+      assert.equal(spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root }).status, 0, 'build failed');
+    }
+    // --ignore-scripts: measure what is on disk, never rebuild or run lifecycle scripts here.
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    packed = (JSON.parse(r.stdout) as PackResult[])[0]!;
+    paths = new Set(packed.files.map((f) => f.path));
+  });
+
+  it('is publishable: bin, engines, ESM, mcpName, repository, files', () => {
+    assert.equal(pkg.type, 'module');
+    assert.equal(pkg.bin['thruk-mcp'], 'dist/cli.js');
+    assert.match(pkg.engines.node, /^>=\d+/);
+    assert.match(pkg.mcpName, /^io\.github\.[^/]+\/[^/]+$/);
+    assert.match(pkg.repository.url, /github\.com\//);
+    assert.ok(Array.isArray(pkg.files) && pkg.files.includes('dist'));
+    assert.ok(readFileSync(new URL('../dist/cli.js', import.meta.url), 'utf8').startsWith('#!/usr/bin/env node\n'), 'the bin has a node shebang');
+  });
+
+  it('contains the CLI, the simulator (--demo needs it) and the user docs', () => {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.js', 'dist/server.js', 'dist/sim/index.js', 'dist/tools/registry.js']) {
+      assert.ok(paths.has(f), `${f} is in the package`);
+    }
+    for (const f of ['SECURITY.md', 'UPGRADING.md']) if (existsSync(new URL(`../${f}`, import.meta.url))) assert.ok(paths.has(f), `${f} is in the package`);
+  });
+
+  it('carries no tests, fixtures, sources, source maps, benchmarks, scripts or secrets', () => {
+    const bad = [...paths].filter(
+      (p) =>
+        /^(test|src|bench|scripts|catalog|docs|node_modules|\.ci|coverage)\//.test(p) ||
+        /fixtures?\//.test(p) ||
+        /\.(map|tsbuildinfo)$/.test(p) ||
+        (p.endsWith('.ts') && !p.endsWith('.d.ts')) ||
+        /(^|\/)\.env/.test(p) ||
+        /\.(tgz|pem|key)$/.test(p),
+    );
+    assert.deepEqual(bad, []);
+    assert.ok([...paths].every((p) => p.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'SECURITY.md', 'UPGRADING.md'].includes(p)), [...paths].filter((p) => !p.startsWith('dist/')).join(', '));
+  });
+
+  it(`stays small: ≤ ${MAX_PACKED} bytes packed, ≤ ${MAX_UNPACKED} unpacked`, () => {
+    assert.ok(packed.size <= MAX_PACKED, `packed ${packed.size} bytes`);
+    assert.ok(packed.unpackedSize <= MAX_UNPACKED, `unpacked ${packed.unpackedSize} bytes`);
+  });
+
+  it('every import in the packed code resolves: relative ones to a packed file, bare ones to a runtime dependency', () => {
+    const deps = new Set(Object.keys(pkg.dependencies ?? {}));
+    const builtins = new Set(builtinModules);
+    const problems: string[] = [];
+    let relative = 0;
+    for (const file of paths) {
+      if (!file.endsWith('.js')) continue;
+      const code = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+      const specs = [...code.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+      for (const spec of specs) {
+        if (spec.startsWith('.')) {
+          relative++;
+          const target = posix.normalize(posix.join(posix.dirname(file), spec));
+          if (!paths.has(target)) problems.push(`${file} imports ${spec}, which is not packed`);
+        } else if (!spec.startsWith('node:') && !builtins.has(spec)) {
+          const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+          if (!deps.has(name)) problems.push(`${file} imports ${spec}, which is not a runtime dependency`);
+        }
+      }
+    }
+    assert.ok(relative > 100, `the scan saw the imports (${relative})`);
+    assert.deepEqual(problems, []);
+  });
+});
