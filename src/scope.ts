@@ -8,7 +8,7 @@ import type { ThrukAuthMode } from './config-http.js';
 import { NameCache } from './names.js';
 import type { Instance } from './runtime.js';
 import type { ThrukClient, ThrukCredential } from './thruk/client.js';
-import type { ThrukCaller } from './transports/auth.js';
+import type { ThrukCaller } from './transports/caller.js';
 
 export interface CallScope {
   readonly instance: string;

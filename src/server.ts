@@ -9,7 +9,7 @@ import type { Instance } from './runtime.js';
 import { Scopes, type CallScope } from './scope.js';
 import type { ThrukClient } from './thruk/client.js';
 import { callTool, errorResult, type McpToolEntry } from './tools/adapter.js';
-import { thrukCallerOf, type ThrukCaller } from './transports/auth.js';
+import { thrukCallerOf, type ThrukCaller } from './transports/caller.js';
 import type { Interaction, ToolContext, ToolDef } from './tools/define.js';
 import { toolSourceOf, type ToolSource } from './tools/published.js';
 // Never registry.js here: it imports every tool module, which a start-up must not pay for.

@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { inspect } from 'node:util';
 import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import {
@@ -15,6 +14,10 @@ import type { HttpAuthSettings, OAuthSettings, StaticToken } from '../config-htt
 import type { Logger } from '../log.js';
 import type { ThrukClient, ThrukCredential } from '../thruk/client.js';
 import { ThrukHttpError } from '../thruk/errors.js';
+import { CALLER, Sealed, type ThrukCaller } from './caller.js';
+
+// The caller's Thruk identity lives in caller.ts, which the server loads without jose.
+export { Sealed, thrukCallerOf, type ThrukCaller } from './caller.js';
 
 /** Symmetric (HS*) algorithms would let anyone holding the verification key mint tokens. */
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -41,42 +44,6 @@ export interface AuthenticatorOptions {
   readonly now?: () => number;
   /** MCP_THRUK_AUTH=caller: the (default instance's) client that checks a caller's own credentials. */
   readonly thruk?: ThrukClient;
-}
-
-/**
- * A secret that stays one when an object holding it is logged or serialised by accident: pino,
- * JSON.stringify and util.inspect all see '[redacted]'.
- */
-export class Sealed<T> {
-  readonly #value: T;
-  constructor(value: T) {
-    this.#value = value;
-  }
-  open(): T {
-    return this.#value;
-  }
-  toJSON(): string {
-    return '[redacted]';
-  }
-  [inspect.custom](): string {
-    return '[redacted]';
-  }
-}
-
-/** As whom this caller's Thruk requests run (modes 3 and 4), as verified at the gate. */
-export interface ThrukCaller {
-  /** Mode 3: the caller's own Thruk credential. */
-  readonly credential?: Sealed<ThrukCredential>;
-  /** The Thruk user the calls act as: Thruk's whoami (mode 3) or the verified claim (mode 4). */
-  readonly user: string;
-}
-
-const CALLER = 'thrukCaller';
-
-/** The Thruk identity the gate put on this request, if any. */
-export function thrukCallerOf(info: AuthInfo | undefined): ThrukCaller | undefined {
-  const c = info?.extra?.[CALLER];
-  return c !== null && typeof c === 'object' && typeof (c as ThrukCaller).user === 'string' ? (c as ThrukCaller) : undefined;
 }
 
 export interface Authenticator {
