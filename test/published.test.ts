@@ -4,14 +4,38 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createLogger } from '../src/log.js';
+import type { Instance } from '../src/runtime.js';
+import { createServerFactory } from '../src/server.js';
+import type { ThrukClient } from '../src/thruk/client.js';
 import { toMcpTool } from '../src/tools/adapter.js';
 import type { ToolDef } from '../src/tools/define.js';
 import { buildManifest, manifestSource, readManifest, toolSourceOf, type Manifest } from '../src/tools/published.js';
 import { allTools } from '../src/tools/registry.js';
+import { createHttpApp } from '../src/transports/http.js';
+import { demoConfig } from './helpers/config.js';
 import { connect } from './helpers/harness.js';
 
 /** What a build writes and a start-up reads back: the manifest after a JSON round trip. */
 const roundTrip = (tools: readonly ToolDef[]): Manifest => JSON.parse(JSON.stringify(buildManifest(tools))) as Manifest;
+
+/** tools/list of a server on `source` with the named Thruk instances (no Thruk is asked). */
+async function listed(source: ReturnType<typeof manifestSource>, instanceNames: readonly string[]) {
+  const config = demoConfig();
+  const log = createLogger('silent');
+  const thruk = {} as ThrukClient;
+  const instances = new Map<string, Instance>(instanceNames.map((name) => [name, { name, settings: { ...config.thruk, name }, thruk }]));
+  const app = createHttpApp(createServerFactory({ config, thruk, log, version: 't', tools: source, instances }), { token: undefined, allowedHosts: ['localhost'] }, log);
+  const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
+  try {
+    await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)) }));
+    return (await client.listTools()).tools;
+  } finally {
+    await client.close();
+    await app.close();
+  }
+}
 
 void describe('prebuilt tools manifest', () => {
   const tools = allTools();
@@ -88,5 +112,18 @@ void describe('prebuilt tools manifest', () => {
       await prebuilt.close();
       await live.close();
     }
+  });
+
+  void it('adds the instance argument to copies: the entries a manifest shares between views and servers stay as built', async () => {
+    const manifest = roundTrip(tools);
+    const built = JSON.stringify(manifest);
+    const source = manifestSource(manifest, () => Promise.resolve(tools));
+    const multi = await listed(source, ['prod', 'lab']);
+    assert.ok(multi.length > 10);
+    for (const t of multi) assert.deepEqual((t.inputSchema.properties as Record<string, { enum?: string[] }>)['instance']?.enum, ['prod', 'lab'], t.name);
+    assert.equal(JSON.stringify(manifest), built, 'the manifest entries are unchanged');
+    const single = await listed(source, ['prod']);
+    assert.equal(single.length, multi.length);
+    for (const t of single) assert.equal((t.inputSchema.properties ?? {})['instance'], undefined, t.name);
   });
 });
