@@ -57,7 +57,7 @@ describe("the Python thruk-mcp's command-line flags", () => {
 
   it('--json-response answers 2026-07-28 exchanges with one JSON body, even when progress would stream', async () => {
     const types = async (argv: string[]): Promise<string[]> => {
-      const config = serve(['--demo', '--listen', '0', ...argv], { MCP_HTTP_TOKEN: 'tok-compat-1' });
+      const config = serve(['--demo', '--listen', '0', ...argv], { MCP_HTTP_TOKEN: 'tok-compat-1', THRUK_TOOLSETS: 'all' });
       const log = createLogger('silent');
       const sim = createSimulator({ apiKey: config.thruk.apiKey });
       const runtime = createRuntime(config, log, fetchHandlerSend((r) => sim.fetch(r)));

@@ -139,7 +139,7 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
 
     it('the default configuration offers exactly the registry\'s default selection', async () => {
       const r = ok(await inspector(['--method', 'tools/list'], stdioTarget()), 'tools/list (defaults)');
-      assert.deepEqual((r.tools as Array<{ name: string }>).map((t) => t.name), selectTools(allTools(), demoConfig()).map((t) => t.name));
+      assert.deepEqual((r.tools as Array<{ name: string }>).map((t) => t.name), selectTools(allTools(), demoConfig({ toolsets: ['default'] })).map((t) => t.name));
     });
 
     it('read-only mode hides every write tool from the client', async () => {

@@ -117,7 +117,8 @@ function mcpPost(headers: Record<string, string> = {}, url = 'http://localhost/m
 const basic = (user: string, pw: string) => `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`;
 
 function httpConfig(env: Record<string, string>): Config {
-  const r = loadConfig(['--demo', '--listen', '0'], env);
+  // Every tool, not the default selection: the matrix also drives comments and thruk_query.
+  const r = loadConfig(['--demo', '--listen', '0'], { THRUK_TOOLSETS: 'all', ...env });
   if (!r.ok || r.action !== 'serve') throw new Error(`bad config: ${JSON.stringify(r)}`);
   return r.config;
 }
