@@ -4,6 +4,8 @@
  * must answer isError within the overall deadline (2 × THRUK_TIMEOUT) with the cause and a hint,
  * reads must be retried at most 4 times, and a command POST must never be sent twice.
  */
+// First, so the suite-wide secret guard is in place before any logger exists.
+import './helpers/secret-guard.js';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { FaultSpec } from '../src/sim/faults.js';

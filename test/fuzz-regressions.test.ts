@@ -7,6 +7,8 @@
  * filter; when that compile refused the filter, the started request was orphaned, and the abort
  * after the answer rejected it with nobody listening.
  */
+// First, so the suite-wide secret guard is in place before any logger exists.
+import './helpers/secret-guard.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';

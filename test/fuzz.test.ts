@@ -5,6 +5,8 @@
  * service filters. FUZZ_SEED fixes the seed (default fixed, so the test command is reproducible;
  * scripts/fuzz.ts runs ≥ 10 000 with random seeds). A failure names the shrunk minimal case.
  */
+// First, so the suite-wide secret guard is in place before any logger exists.
+import './helpers/secret-guard.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MAX_FILTER_DEPTH } from '../src/thruk/filter.js';
