@@ -156,12 +156,19 @@ export const SERVICES_SPEC: FilterTableSpec = {
   },
 };
 
-/** Trees up to the maximum depth (4 nested group levels) and ≤ 50 leaves. */
+/**
+ * Trees up to the maximum depth (4 nested group levels) and ≤ 50 leaves. fast-check cannot shrink
+ * a group into one of its children, so a one-child group is generated as a flag that unwraps it
+ * when it shrinks to false: a failing tree then shrinks down to the leaf at fault. One-child groups
+ * (a legal, odd shape) are still generated with the flag set.
+ */
 export function filterTree(spec: FilterTableSpec, p: Pools): fc.Arbitrary<Node> {
   const leaf = spec.leaf(p);
   const { tree } = fc.letrec<{ tree: Node; group: Node }>((tie) => ({
     tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('group')),
-    group: fc.record({ operator: fc.constantFrom<'and' | 'or'>('and', 'or'), conditions: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }) }),
+    group: fc
+      .record({ operator: fc.constantFrom<'and' | 'or'>('and', 'or'), conditions: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }), keepSingle: fc.boolean() })
+      .map(({ operator, conditions, keepSingle }): Node => (conditions.length === 1 && !keepSingle ? (conditions[0] as Node) : { operator, conditions })),
   }));
   return tree.filter((n) => depthOf(n) <= 4);
 }
