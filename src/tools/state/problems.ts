@@ -136,11 +136,12 @@ export const problems = defineTool({
       : undefined;
     const base: Array<[string, string]> = [['state[ne]', '0'], ['has_been_checked', '1']];
     const colList = (cols: string[]) => (extra === undefined ? cols.join(',') : [...new Set([...cols, ...extra])].join(','));
+    // Compiled before any request starts, so a refused filter never orphans a started request.
+    const hostQuery = hostsApply ? query([...base, ...compileFilter('hosts', hostFilter).params], { columns: colList(HOST_COLS) }) : undefined;
+    const svcQuery = wantServices ? query([...base, ...compileFilter('services', args.filter).params], { columns: colList(SVC_COLS) }) : undefined;
     const [hostRows, svcRows] = await Promise.all([
-      hostsApply
-        ? getRows(ctx, '/hosts', query([...base, ...compileFilter('hosts', hostFilter).params], { columns: colList(HOST_COLS) }), backends)
-        : Promise.resolve([] as Row[]),
-      wantServices ? getRows(ctx, '/services', query([...base, ...compileFilter('services', args.filter).params], { columns: colList(SVC_COLS) }), backends) : Promise.resolve([] as Row[]),
+      hostQuery !== undefined ? getRows(ctx, '/hosts', hostQuery, backends) : Promise.resolve([] as Row[]),
+      svcQuery !== undefined ? getRows(ctx, '/services', svcQuery, backends) : Promise.resolve([] as Row[]),
     ]);
     const now = ctx.now();
     const all = [...hostRows.map((r) => toProblem('host', r, now, extra)), ...svcRows.map((r) => toProblem('service', r, now, extra))];
