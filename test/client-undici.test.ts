@@ -1,20 +1,19 @@
 /** Real sockets, loopback only: undiciSend against node:http / node:https servers started here. */
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect as netConnect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { ThrukClient, undiciSend } from '../src/thruk/client.js';
 import type { HttpSend } from '../src/thruk/client.js';
 import { ThrukNetworkError, ThrukTimeoutError } from '../src/thruk/errors.js';
+import { selfSignedCert } from './helpers/netfaults.js';
 
 const KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90_1';
 
@@ -185,23 +184,10 @@ void describe('undiciSend over loopback HTTP', () => {
   });
 });
 
-function makeCert(dir: string): boolean {
-  try {
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
-      { stdio: 'ignore', timeout: 20_000 },
-    );
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 void describe('undiciSend over loopback HTTPS', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'thruk-tls-'));
-  const haveCert = makeCert(dir);
+  const cert = selfSignedCert();
+  const haveCert = cert !== undefined;
+  const dir = cert === undefined ? '' : dirname(cert.certFile);
   const { handle } = handler();
   let server: Server | undefined;
   let base = '';
@@ -213,7 +199,7 @@ void describe('undiciSend over loopback HTTPS', () => {
   });
   after(async () => {
     if (server !== undefined) await closeServer(server);
-    rmSync(dir, { recursive: true, force: true });
+    cert?.remove();
   });
 
   void it('refuses a self-signed certificate without a CA, and does not retry', { skip: !haveCert && 'openssl not available' }, async () => {

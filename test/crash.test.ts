@@ -3,6 +3,8 @@
  * aborted; a client that cancels or drops its connection mid-call. After each, the same server
  * answers a normal call, and the error results say "Internal error … logged" with no stack trace.
  */
+// First, so the suite-wide secret guard is in place before any logger exists.
+import './helpers/secret-guard.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';

@@ -1,14 +1,17 @@
 /**
  * Suite 2 (issue 8): fault injection. Thruk refused, blackholed, slow, 5xx, 429 + Retry-After,
- * malformed JSON, truncated body, connection reset, one federated backend failing. Each faulted call
+ * malformed JSON, truncated body, connection reset, TLS failure, one federated backend failing. Each faulted call
  * must answer isError within the overall deadline (2 × THRUK_TIMEOUT) with the cause and a hint,
  * reads must be retried at most 4 times, and a command POST must never be sent twice.
  */
+// First, so the suite-wide secret guard is in place before any logger exists.
+import './helpers/secret-guard.js';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import type { FaultSpec } from '../src/sim/faults.js';
+import { createSimulator } from '../src/sim/index.js';
 import { demoConfig, rest } from './helpers/harness.js';
+import { blackhole, closedPort, selfSignedCert, tlsSimulator } from './helpers/netfaults.js';
 import { rig, withSettings, type Rig } from './helpers/rig.js';
 
 const TIMEOUT_MS = 1500;
@@ -31,39 +34,6 @@ async function unackedProblemHost(r: Pick<Rig, 'sim' | 'config'>, backend?: stri
   const row = rows.find((x) => backend === undefined || x.peer_name === backend);
   assert.ok(row, `no unacknowledged problem host${backend !== undefined ? ` on ${backend}` : ''}`);
   return row.name;
-}
-
-/** A loopback port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
-  const addr = srv.address();
-  const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-  await new Promise<void>((res) => srv.close(() => res()));
-  return port;
-}
-
-/** A loopback server that accepts connections and never answers (a blackhole). */
-async function blackhole(): Promise<{ port: number; accepted: () => number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let accepted = 0;
-  const srv: Server = createServer((s) => {
-    accepted++;
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
-  const addr = srv.address();
-  const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-  return {
-    port,
-    accepted: () => accepted,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((res) => srv.close(() => res()));
-    },
-  };
 }
 
 interface ReadCase { name: string; fault: FaultSpec; cause: RegExp }
@@ -112,6 +82,24 @@ describe('faults: reads', { concurrency: true }, () => {
       assert.notEqual(res.isError, true, res.text);
       assert.ok(ms >= 350 && ms <= BOUND_MS, `${ms} ms`);
       assert.equal(r.sim.requests.filter((q) => q.path === '/hosts').length, 1);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('429 with Retry-After: 1 (twice) waits as told between attempts, then the read succeeds', async () => {
+    const at: number[] = [];
+    const stamp = (inner: (req: Request) => Promise<Response>) => (req: Request): Promise<Response> => {
+      if (new URL(req.url).pathname.endsWith('/hosts/totals')) at.push(Date.now());
+      return inner(req);
+    };
+    const r = await rig({ config: fastConfig({ thruk: { timeoutMs: 5000 } }), wrap: stamp });
+    try {
+      r.sim.injectFault({ match: '/hosts/totals', status: 429, retryAfter: 1, times: 2 });
+      const res = await r.call('thruk_totals', {});
+      assert.notEqual(res.isError, true, res.text);
+      assert.equal(at.length, 3, `${at.length} attempts`);
+      for (let i = 1; i < at.length; i++) assert.ok((at[i] ?? 0) - (at[i - 1] ?? 0) >= 950, `attempt ${i + 1} came ${(at[i] ?? 0) - (at[i - 1] ?? 0)} ms after the previous one`);
     } finally {
       await r.close();
     }
@@ -169,11 +157,17 @@ describe('faults: reads', { concurrency: true }, () => {
 });
 
 describe('faults: writes are never duplicated', { concurrency: true }, () => {
-  const WRITE_FAULTS: ReadonlyArray<{ name: string; fault: FaultSpec; cause: RegExp }> = [
-    { name: 'connection reset', fault: { reset: true }, cause: /ECONNRESET|reset/i },
-    { name: '503', fault: { status: 503 }, cause: /\b503\b|No backend/i },
-    { name: '500', fault: { status: 500 }, cause: /\b500\b|internal server error/i },
-    { name: 'timeout', fault: { latencyMs: 60_000 }, cause: /timed out|timeout/i },
+  // Every fault of the read list: none may make a command go out twice.
+  const WRITE_FAULTS: ReadonlyArray<{ name: string; fault: FaultSpec; cause: RegExp; mayHaveRun: boolean }> = [
+    { name: 'connection reset', fault: { reset: true }, cause: /ECONNRESET|reset/i, mayHaveRun: true },
+    { name: '500', fault: { status: 500 }, cause: /\b500\b|internal server error/i, mayHaveRun: false },
+    { name: '502', fault: { status: 502 }, cause: /\b502\b|bad gateway/i, mayHaveRun: true },
+    { name: '503', fault: { status: 503 }, cause: /\b503\b|No backend/i, mayHaveRun: false },
+    { name: '504', fault: { status: 504 }, cause: /\b504\b|gateway timeout/i, mayHaveRun: true },
+    { name: '429 with Retry-After', fault: { status: 429, retryAfter: 1 }, cause: /\b429\b|too many/i, mayHaveRun: false },
+    { name: 'timeout', fault: { latencyMs: 60_000 }, cause: /timed out|timeout/i, mayHaveRun: true },
+    { name: 'malformed JSON', fault: { malformedJson: true }, cause: /malformed JSON|unreadable/i, mayHaveRun: true },
+    { name: 'truncated body', fault: { truncated: true }, cause: /malformed JSON|truncated|unreadable/i, mayHaveRun: true },
   ];
   for (const c of WRITE_FAULTS) {
     it(`${c.name} on /cmd: exactly one POST, result says failed with the reason`, async () => {
@@ -188,6 +182,10 @@ describe('faults: writes are never duplicated', { concurrency: true }, () => {
         assert.equal(res.isError, true, res.text);
         assert.match(res.text, /fail/i);
         assert.match(res.text, c.cause);
+        // Exactly what was and was not done: after a reset, timeout, unreadable answer or gateway
+        // error nobody knows whether the core ran it, and the answer must say so.
+        if (c.mayHaveRun) assert.match(res.text, /may still have reached Thruk and run/);
+        else assert.doesNotMatch(res.text, /may still have/);
         assert.ok(ms <= BOUND_MS + TIMEOUT_MS, `${ms} ms`);
         assert.doesNotMatch(res.text, /Internal error/);
         // Nothing was acknowledged behind our back, and the next (healthy) call goes through once.
@@ -250,4 +248,62 @@ describe('faults: one federated backend failing', () => {
       await r.close();
     }
   });
+});
+
+describe('faults: TLS failure (Thruk over HTTPS with a self-signed certificate)', () => {
+  const cert = selfSignedCert();
+  const skip = cert === undefined ? 'openssl not available' : false;
+  const apiKey = demoConfig().thruk.apiKey;
+
+  async function withTls(over: Parameters<typeof withSettings>[1]['thruk'], host: string, fn: (r: Rig, tls: Awaited<ReturnType<typeof tlsSimulator>>) => Promise<void>): Promise<void> {
+    if (cert === undefined) return;
+    const simulator = createSimulator({ apiKey });
+    const tls = await tlsSimulator(simulator, cert);
+    const r = await rig({ config: fastConfig({ thruk: { baseUrl: `https://${host}:${tls.port}/thruk`, verifySsl: true, ...over } }), simulator, send: 'network' });
+    try {
+      await fn(r, tls);
+    } finally {
+      await r.close();
+      await tls.close();
+    }
+  }
+
+  it('an untrusted certificate: isError naming the TLS cause and THRUK_CA_FILE / THRUK_VERIFY_SSL, not retried, nothing sent', { skip }, async () => {
+    await withTls({}, '127.0.0.1', async (r, tls) => {
+      const { value: res, ms } = await timed(() => r.call('thruk_totals', {}));
+      assert.equal(res.isError, true, res.text);
+      assert.match(res.text, /TLS certificate not trusted \((DEPTH_ZERO_)?SELF_SIGNED_CERT[A-Z_]*\)/);
+      assert.match(res.text, /THRUK_CA_FILE/);
+      assert.match(res.text, /THRUK_VERIFY_SSL/);
+      // A trust problem does not heal within seconds: one attempt, no "(N attempts)".
+      assert.doesNotMatch(res.text, /attempts\)/);
+      assert.ok(ms <= BOUND_MS, `${ms} ms`);
+      const ack = await r.call('thruk_acknowledge', { host: 'web-01', comment: 'tls' });
+      assert.equal(ack.isError, true, ack.text);
+      assert.match(ack.text, /TLS/);
+      assert.equal(tls.handshakes(), 0);
+      assert.equal(tls.requests(), 0);
+    });
+  });
+
+  it('a certificate for another name (localhost vs 127.0.0.1, CA trusted): isError naming the mismatch', { skip }, async () => {
+    await withTls({ caFile: cert?.certFile }, 'localhost', async (r, tls) => {
+      const res = await r.call('thruk_totals', {});
+      assert.equal(res.isError, true, res.text);
+      assert.match(res.text, /does not match the host name|ERR_TLS_CERT_ALTNAME_INVALID/);
+      assert.match(res.text, /THRUK_CA_FILE|THRUK_BASE_URL/);
+      assert.equal(tls.requests(), 0);
+    });
+  });
+
+  it('control: with THRUK_CA_FILE naming the certificate the same server answers', { skip }, async () => {
+    await withTls({ caFile: cert?.certFile }, '127.0.0.1', async (r, tls) => {
+      const res = await r.call('thruk_totals', {});
+      assert.notEqual(res.isError, true, res.text);
+      assert.match(res.text, /Hosts total/);
+      assert.ok(tls.requests() >= 1);
+    });
+  });
+
+  after(() => cert?.remove());
 });

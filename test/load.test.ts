@@ -4,6 +4,8 @@
  * write previews. Zero errors, open-fd count stable; p99 is reported, not asserted. The full form
  * (64 clients, RSS growth) is `node --import tsx scripts/soak.ts`.
  */
+// First, so the suite-wide secret guard is in place before any logger exists.
+import './helpers/secret-guard.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openFds, runLoad, type LoadReport } from './helpers/loadkit.js';

@@ -1,18 +1,18 @@
 /**
  * Property-based fuzzing kit: arguments for every registered tool derived from its JSON Schema,
- * hostile strings and numbers mixed in, structured filters over the simulator's estate, and a
- * reference evaluator that says which objects a structured filter means.
+ * hostile strings and numbers mixed in, the invariants of one call, and the property runner
+ * (shrinking, replay, report). Structured filters and their reference are in fuzz-filters.ts.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { z } from 'zod';
 import type { Simulator } from '../../src/sim/index.js';
-import type { HostRecord, ServiceRecord } from '../../src/sim/index.js';
 import type { ToolDef } from '../../src/tools/define.js';
 import { allTools } from '../../src/tools/registry.js';
 import type { CallResult } from './harness.js';
-import { recordingWrap, rig, type Answered, type Rig } from './rig.js';
 import { demoConfig } from './config.js';
+import { trackRejections, type RejectionTracker } from './rejections.js';
+import { recordingWrap, rig, type Answered, type Rig } from './rig.js';
 
 // ------------------------------------------------------------------ hostile values
 
@@ -211,250 +211,109 @@ export function short(v: unknown): string {
   return s.length > 400 ? `${s.slice(0, 400)}…` : s;
 }
 
-// ------------------------------------------------------------------ structured filters + reference
+// ------------------------------------------------------------------ running a property: shrinking, replay, report
 
-export type Op = 'eq' | 'neq' | 'regex' | 'in' | 'not_in';
-export interface Leaf { field: string; op: Op; value: unknown }
-export interface Group { operator: 'and' | 'or'; conditions: Node[] }
-export type Node = Leaf | Group;
-
-export interface FilterTableSpec {
-  tool: 'thruk_list_hosts' | 'thruk_list_services';
-  columns: string;
-  key(row: Record<string, unknown>): string;
-  objects(sim: Simulator): Array<{ key: string; obj: HostRecord | ServiceRecord }>;
-  leaf(p: Pools): fc.Arbitrary<Leaf>;
-  evalLeaf(leaf: Leaf, obj: HostRecord | ServiceRecord): boolean;
+export interface RunOptions {
+  numRuns: number;
+  /** Short name of the property in replay instructions (FUZZ_ONLY). */
+  key?: string | undefined;
+  seed?: number | undefined;
+  /** fast-check's replay path of a failure (printed in the report; FUZZ_PATH in the test and script). */
+  path?: string | undefined;
 }
 
-/** Literals hostile to any quoting, which never equal an estate name (even ignoring case). */
-const HOSTILE_LITERALS = HOSTILE_STRINGS.filter((s) => s !== '' && s.length < 3000 && !/^web-01$/i.test(s) && !/^[\w-]+$/.test(s));
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+export interface FailureDetails {
+  numRuns: number;
+  numShrinks: number;
+  seed: number;
+  counterexample: readonly unknown[] | null;
+  counterexamplePath: string | null;
+  errorInstance: unknown;
 }
 
-const literal = (names: string[]) => fc.oneof({ arbitrary: fc.constantFrom(...names), weight: 4 }, { arbitrary: fc.constantFrom(...HOSTILE_LITERALS), weight: 1 });
-
-function regexPattern(names: string[]): fc.Arbitrary<string> {
-  return fc.oneof(
-    fc.constantFrom(...names).chain((n) => fc.tuple(fc.nat(n.length), fc.nat(n.length)).map(([a, b]) => escapeRe(n.slice(Math.min(a, b), Math.max(a, b) + 1)))),
-    fc.constantFrom(...names).map((n) => `^${escapeRe(n)}$`),
-    fc.constantFrom('^web', '-0[12]$', 'db|web', '^(?:core|dist)-', 'SWITCH', '\\d$', '^$', '.'),
-    fc.constantFrom(...HOSTILE_LITERALS).map(escapeRe),
-  );
-}
-
-function textLeaf(field: string, names: string[]): fc.Arbitrary<Leaf> {
-  return fc.oneof(
-    fc.record({ field: fc.constant(field), op: fc.constantFrom<Op>('eq', 'neq'), value: literal(names) }),
-    fc.record({ field: fc.constant(field), op: fc.constant<Op>('regex'), value: regexPattern(names) }),
-    fc.record({ field: fc.constant(field), op: fc.constantFrom<Op>('in', 'not_in'), value: fc.array(literal(names), { minLength: 1, maxLength: 4 }) }),
-  );
-}
-
-function memberLeaf(field: string, names: string[]): fc.Arbitrary<Leaf> {
-  return fc.oneof(
-    fc.record({ field: fc.constant(field), op: fc.constantFrom<Op>('eq', 'neq'), value: literal(names) }),
-    fc.record({ field: fc.constant(field), op: fc.constantFrom<Op>('in', 'not_in'), value: fc.array(literal(names), { minLength: 1, maxLength: 4 }) }),
-  );
-}
-
-function enumLeaf(field: string, names: readonly (string | number)[]): fc.Arbitrary<Leaf> {
-  return fc.oneof(
-    fc.record({ field: fc.constant(field), op: fc.constantFrom<Op>('eq', 'neq'), value: fc.constantFrom(...names) }),
-    fc.record({ field: fc.constant(field), op: fc.constantFrom<Op>('in', 'not_in'), value: fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 3 }) }),
-  );
-}
-
-const HOST_STATES: Record<string, number> = { up: 0, down: 1, unreachable: 2 };
-const SERVICE_STATES: Record<string, number> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
-
-function stateMatches(obj: HostRecord | ServiceRecord, v: unknown, names: Record<string, number>): boolean {
-  if (v === 'pending') return !obj.hasBeenChecked;
-  const n = typeof v === 'number' ? v : names[String(v)];
-  return obj.state === n;
-}
-
-function evalGeneric(leaf: Leaf, test: (v: unknown) => boolean, regexTarget: () => string[]): boolean {
-  const vals = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
-  switch (leaf.op) {
-    case 'eq': return test(leaf.value);
-    case 'neq': return !test(leaf.value);
-    case 'in': return vals.some(test);
-    case 'not_in': return !vals.some(test);
-    case 'regex': { const re = new RegExp(String(leaf.value), 'i'); return regexTarget().some((s) => re.test(s)); }
+/** What a failed property says: the minimal case after shrinking, the cause, and how to replay it. */
+export class FuzzFailure extends Error {
+  constructor(
+    readonly property: string,
+    readonly details: FailureDetails,
+    key = '',
+  ) {
+    const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    const minimal = JSON.stringify(details.counterexample?.[0] ?? null);
+    super([
+      `fuzz property "${property}" failed at run ${details.numRuns}, shrunk ${details.numShrinks} time(s) to this minimal case:`,
+      `  ${minimal}`,
+      `cause: ${cause}`,
+      `replay: FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath ?? ''}${key === '' ? '' : ` FUZZ_ONLY=${key}`} node --import tsx scripts/fuzz.ts`,
+    ].join('\n'));
+    this.name = 'FuzzFailure';
   }
 }
 
-function varOf(vars: Readonly<Record<string, string | number>>, name: string): string {
-  const want = name.replace(/^_/, '').toUpperCase();
-  for (const [k, v] of Object.entries(vars)) if (k.toUpperCase() === want) return String(v);
-  return '';
+/**
+ * Runs an async property with shrinking on; a failure throws FuzzFailure naming the shrunk case.
+ * Replaying a path runs only that case (fast-check's own mechanism).
+ */
+export async function runProperty<T>(property: string, arb: fc.Arbitrary<T>, body: (v: T) => Promise<void>, o: RunOptions): Promise<number> {
+  const details = await fc.check(fc.asyncProperty(arb, body), {
+    numRuns: o.numRuns,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.path !== undefined && o.path !== '' ? { path: o.path } : {}),
+    endOnFailure: false,
+  });
+  if (details.failed) throw new FuzzFailure(property, details, o.key);
+  return details.numRuns;
 }
 
-export const HOSTS_SPEC: FilterTableSpec = {
-  tool: 'thruk_list_hosts',
-  columns: 'name',
-  key: (r) => String(r.name),
-  objects: (sim) => sim.state.hosts.map((h) => ({ key: h.name, obj: h })),
-  leaf: (p) => {
-    const oses = ['linux', 'windows', 'ios', 'LINUX'.toLowerCase()];
-    const cv = fc.record({
-      field: fc.constant('custom_var'),
-      op: fc.constantFrom<Op>('eq', 'neq', 'regex', 'in', 'not_in'),
-      v: fc.constantFrom('OS', 'os', '_OS', 'PARENT', 'parent'),
-      val: fc.oneof(literal([...oses, ...p.hosts.slice(0, 8)]), fc.constantFrom('^li', 'dows$', '^$')),
-      list: fc.array(literal([...oses, ...p.hosts.slice(0, 8)]), { minLength: 1, maxLength: 3 }),
-    }).map(({ field, op, v, val, list }): Leaf => ({ field, op, value: { var: v, val: op === 'in' || op === 'not_in' ? list : op === 'regex' ? escapeRe(String(val)) : val } }));
-    return fc.oneof(
-      textLeaf('name', p.hosts),
-      enumLeaf('state', ['up', 'down', 'unreachable', 'pending', 0, 1, 2]),
-      memberLeaf('hostgroup', p.hostgroups),
-      cv,
-    );
-  },
-  evalLeaf: (leaf, o) => {
-    const h = o as HostRecord;
-    switch (leaf.field) {
-      case 'name': return evalGeneric(leaf, (v) => h.name === v, () => [h.name]);
-      case 'state': return evalGeneric(leaf, (v) => stateMatches(h, v, HOST_STATES), () => []);
-      case 'hostgroup': return evalGeneric(leaf, (v) => h.groups.includes(String(v)), () => []);
-      case 'custom_var': {
-        const { var: name, val } = leaf.value as { var: string; val: unknown };
-        const actual = varOf(h.cfg.vars, name);
-        return evalGeneric({ ...leaf, value: val }, (v) => actual.toLowerCase() === String(v).toLowerCase(), () => [actual]);
-      }
-      default: throw new Error(`no reference for ${leaf.field}`);
-    }
-  },
-};
+// ------------------------------------------------------------------ the tool property, shared by the test and scripts/fuzz.ts
 
-export const SERVICES_SPEC: FilterTableSpec = {
-  tool: 'thruk_list_services',
-  columns: 'host_name,description',
-  key: (r) => `${String(r.host_name)};${String(r.description)}`,
-  objects: (sim) => sim.state.services.map((s) => ({ key: `${s.host.name};${s.description}`, obj: s })),
-  leaf: (p) => fc.oneof(
-    textLeaf('host', p.hosts),
-    textLeaf('description', p.services),
-    enumLeaf('state', ['ok', 'warning', 'critical', 'unknown', 'pending', 0, 1, 2, 3]),
-    memberLeaf('hostgroup', p.hostgroups),
-    memberLeaf('servicegroup', p.servicegroups),
-  ),
-  evalLeaf: (leaf, o) => {
-    const s = o as ServiceRecord;
-    switch (leaf.field) {
-      case 'host': return evalGeneric(leaf, (v) => s.host.name === v, () => [s.host.name]);
-      case 'description': return evalGeneric(leaf, (v) => s.description === v, () => [s.description]);
-      case 'state': return evalGeneric(leaf, (v) => stateMatches(s, v, SERVICE_STATES), () => []);
-      case 'hostgroup': return evalGeneric(leaf, (v) => s.host.groups.includes(String(v)), () => []);
-      case 'servicegroup': return evalGeneric(leaf, (v) => s.groups.includes(String(v)), () => []);
-      default: throw new Error(`no reference for ${leaf.field}`);
-    }
-  },
-};
-
-/** Trees up to the maximum depth (4 nested group levels) and ≤ 50 leaves. */
-export function filterTree(spec: FilterTableSpec, p: Pools): fc.Arbitrary<Node> {
-  const leaf = spec.leaf(p);
-  const { tree } = fc.letrec<{ tree: Node; group: Node }>((tie) => ({
-    tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('group')),
-    group: fc.record({ operator: fc.constantFrom<'and' | 'or'>('and', 'or'), conditions: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }) }),
-  }));
-  return tree.filter((n) => depthOf(n) <= 4);
-}
-
-export function depthOf(n: Node, level = 1): number {
-  if (!('conditions' in n)) return 0;
-  return Math.max(level, ...n.conditions.map((c) => depthOf(c, level + 1)));
-}
-
-export function evalNode(spec: FilterTableSpec, n: Node, obj: HostRecord | ServiceRecord): boolean {
-  if ('conditions' in n) return n.operator === 'and' ? n.conditions.every((c) => evalNode(spec, c, obj)) : n.conditions.some((c) => evalNode(spec, c, obj));
-  return spec.evalLeaf(n, obj);
-}
-
-/** A filter tree nested exactly to `levels` group levels (max is 4; 5 must be refused). */
-export function nestedTree(levels: number, inner: Node): Node {
-  let n: Node = inner;
-  for (let i = 0; i < levels; i++) n = { operator: i % 2 === 0 ? 'or' : 'and', conditions: [n, { field: 'name', op: 'neq', value: `x${i}` }] };
-  return n;
-}
-
-/** All rows of a list tool for one filter, paged; undefined when the tool refused the filter. */
-export async function listAll(h: Rig, spec: FilterTableSpec, filter: Node): Promise<{ keys: string[] } | { refused: string }> {
-  const keys: string[] = [];
-  let offset = 0;
-  for (let page = 0; page < 20; page++) {
-    const r = await h.call(spec.tool, { filter, limit: 1000, offset, columns: spec.columns });
-    if (r.isError === true) return { refused: r.text };
-    for (const row of r.structured.rows as Array<Record<string, unknown>>) keys.push(spec.key(row));
-    if (r.structured.next_offset === undefined) return { keys };
-    offset = r.structured.next_offset as number;
-  }
-  throw new Error('more than 20 pages');
-}
-
-// ------------------------------------------------------------------ the properties, shared by the test and scripts/fuzz.ts
-
-export interface FuzzStats { cases: number; invalid: number; error: number; ok: number; perTool: Map<string, number>; filterCases: number; filterRefused: number; filterMatched: number }
+export interface FuzzStats { cases: number; invalid: number; error: number; ok: number; perTool: Map<string, number>; filterCases: number; filterRefused: number; filterMatched: number; wireChecked: number }
 
 export function newStats(): FuzzStats {
-  return { cases: 0, invalid: 0, error: 0, ok: 0, perTool: new Map(), filterCases: 0, filterRefused: 0, filterMatched: 0 };
+  return { cases: 0, invalid: 0, error: 0, ok: 0, perTool: new Map(), filterCases: 0, filterRefused: 0, filterMatched: 0, wireChecked: 0 };
 }
 
-export async function fuzzRig(): Promise<{ h: Rig; answered: Answered[] }> {
+export interface FuzzRig { h: Rig; answered: Answered[]; rejections: RejectionTracker; close(): Promise<void> }
+
+/** The server under fuzz (in process, simulator behind it, writes allowed but forced to dry_run) and a rejection tracker. */
+export async function fuzzRig(): Promise<FuzzRig> {
   const answered: Answered[] = [];
+  const rejections = trackRejections();
   const h = await rig({ config: { ...demoConfig(), readOnly: false, auditLog: false }, wrap: recordingWrap(answered), logLevel: 'silent' });
-  return { h, answered };
+  return { h, answered, rejections, close: async () => { await h.close(); rejections.stop(); } };
 }
 
-/** Property 1: every tool, schema-derived + hostile arguments, through a real MCP client. */
-export async function fuzzTools(h: Rig, answered: Answered[], numRuns: number, stats: FuzzStats, seed?: number, only?: readonly string[]): Promise<void> {
-  const tools = allTools().filter((d) => only === undefined || only.includes(d.name));
-  const pools = poolsOf(h.sim);
-  const byName = new Map(tools.map((d) => [d.name, d]));
+/** One generated tool call: which tool and its arguments. */
+export function toolCalls(tools: readonly ToolDef[], pools: Pools): fc.Arbitrary<[string, Record<string, unknown>]> {
   const perTool = tools.map((def) => fc.tuple(fc.constant(def.name), fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.integer({ min: 1, max: 6 }), weight: 2 }).chain((hostility) => argsFor(def, { pools, hostility }))));
-  await fc.assert(
-    fc.asyncProperty(fc.oneof(...perTool), async ([name, args]) => {
-      const def = byName.get(name) as ToolDef;
-      answered.length = 0;
-      const before = h.sim.requests.length;
-      let result: CallResult;
-      try {
-        result = await h.call(def.name, args, { timeout: 20_000 });
-      } catch (err) {
-        throw new Error(`${def.name}: callTool threw (protocol error) for ${short(args)}: ${String(err)}`);
-      }
-      const outcome = checkCall({ def, args, result, answered: [...answered], requests: h.sim.requests.slice(Math.min(before, h.sim.requests.length)) });
-      stats.cases++;
-      stats[outcome]++;
-      stats.perTool.set(def.name, (stats.perTool.get(def.name) ?? 0) + 1);
-    }),
-    { numRuns, ...(seed !== undefined ? { seed } : {}), endOnFailure: false, interruptAfterTimeLimit: 10 * 60_000 },
-  );
+  return fc.oneof(...perTool);
 }
 
-/** Property 2: what a structured filter selects equals the reference evaluation over the simulator's state. */
-export async function fuzzFilters(h: Rig, answered: Answered[], spec: FilterTableSpec, numRuns: number, stats: FuzzStats, seed?: number): Promise<void> {
-  const pools = poolsOf(h.sim);
-  await fc.assert(
-    fc.asyncProperty(filterTree(spec, pools), async (tree) => {
-      answered.length = 0;
-      const got = await listAll(h, spec, tree);
-      stats.filterCases++;
-      for (const a of answered) assert.ok(a.status < 500, `simulator answered ${a.status} to ${a.path}${a.search.slice(0, 500)}: ${a.body.slice(0, 300)} for filter ${short(tree)}`);
-      if ('refused' in got) {
-        stats.filterRefused++;
-        // Refused only for a reason we can name: a value no filter may carry, or an over-limit tree.
-        assert.match(got.refused, /Filter (value|field)|control characters|line break|Invalid filter|non-empty|invalid|Invalid arguments/i, `refused without a reason: ${got.refused.slice(0, 300)} filter=${short(tree)}`);
-        return;
-      }
-      const expected = spec.objects(h.sim).filter(({ obj }) => evalNode(spec, tree, obj)).map((o) => o.key).sort();
-      assert.deepEqual([...got.keys].sort(), expected, `filter ${short(tree)} selected the wrong objects`);
-      if (expected.length > 0) stats.filterMatched++;
-    }),
-    { numRuns, ...(seed !== undefined ? { seed } : {}), interruptAfterTimeLimit: 10 * 60_000 },
-  );
+/**
+ * Property 1: every tool, schema-derived + hostile arguments, through a real MCP client. Beyond
+ * checkCall, no call may leave an unhandled rejection behind (it would surface only later, e.g.
+ * when the SDK aborts the call's signal after the answer).
+ */
+export async function fuzzTools(f: FuzzRig, numRuns: number, stats: FuzzStats, run: Omit<RunOptions, 'numRuns'> = {}, only?: readonly string[]): Promise<number> {
+  const { h, answered, rejections } = f;
+  const tools = allTools().filter((d) => only === undefined || only.includes(d.name));
+  const byName = new Map(tools.map((d) => [d.name, d]));
+  return runProperty('every tool, hostile arguments', toolCalls(tools, poolsOf(h.sim)), async ([name, args]) => {
+    const def = byName.get(name) as ToolDef;
+    answered.length = 0;
+    h.sim.requests.length = 0;
+    const rejectedBefore = rejections.seen.length;
+    let result: CallResult;
+    try {
+      result = await h.call(def.name, args, { timeout: 20_000 });
+    } catch (err) {
+      throw new Error(`${def.name}: callTool threw (protocol error) for ${short(args)}: ${String(err)}`);
+    }
+    await rejections.settle();
+    assert.deepEqual(rejections.seen.slice(rejectedBefore), [], `${def.name} left an unhandled rejection behind for ${short(args)}`);
+    const outcome = checkCall({ def, args, result, answered: [...answered], requests: [...h.sim.requests] });
+    stats.cases++;
+    stats[outcome]++;
+    stats.perTool.set(def.name, (stats.perTool.get(def.name) ?? 0) + 1);
+  }, { key: 'tools', numRuns, ...run });
 }

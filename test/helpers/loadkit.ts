@@ -15,6 +15,7 @@ import { createSimulator } from '../../src/sim/index.js';
 import { fetchHandlerSend } from '../../src/thruk/client.js';
 import { createHttpApp, startHttp } from '../../src/transports/http.js';
 import { demoConfig } from './config.js';
+import { registerSecret } from './secret-registry.js';
 import { withSettings } from './rig.js';
 
 export interface LoadOptions {
@@ -26,8 +27,14 @@ export interface LoadOptions {
   transport: 'inproc' | 'loopback';
   /** Bearer token on the gate (the clients present it). */
   token?: string;
+  /**
+   * Load before the baseline is taken. Under 64 clients the connection pool, V8's heap and the
+   * allocator keep growing for tens of seconds before they level off; a baseline taken earlier
+   * measures that warm-up, not a leak. Default: 10 % of the run, at most 2 s (short forms).
+   */
+  warmupMs?: number;
   /** Called about every `sampleEveryMs` with the current RSS (soak reporting). */
-  onSample?: (s: { tMs: number; rss: number; fds: number; calls: number }) => void;
+  onSample?: (s: { tMs: number; rss: number; heapUsed: number; fds: number; calls: number }) => void;
   sampleEveryMs?: number;
 }
 
@@ -47,15 +54,31 @@ export interface LoadReport {
   rate: number;
   fdBefore: number;
   fdAfter: number;
+  /** Open fds when the warm-up ended, and the lowest / highest count sampled under load after it. */
+  fdWarm: number;
+  fdMinLoaded: number;
+  fdMaxLoaded: number;
+  /** Open fds when the load stopped, clients still connected (steady state). */
+  fdEnd: number;
   rssBefore: number;
-  /** RSS after warm-up (the first 10 % of the run or 2 s, whichever is shorter): the baseline for growth. */
+  /** RSS when the warm-up ended (after GC with --expose-gc): the baseline for growth. */
   rssWarm: number;
+  /** RSS when the load stopped, clients still connected (after GC with --expose-gc). */
+  rssEnd: number;
+  /** RSS after everything was closed. */
   rssAfter: number;
   rssPeak: number;
-  /** Heap in use after warm-up (after GC when --expose-gc). */
+  /** Heap in use when the warm-up ended / the load stopped / after closing (after GC with --expose-gc). */
   heapWarm: number;
-  /** Heap in use at the end (after GC when --expose-gc). */
+  heapEnd: number;
   heapAfter: number;
+  /** Memory when the warm-up ended and when the load stopped (after GC with --expose-gc). */
+  memWarm: MemorySnapshot | undefined;
+  memEnd: MemorySnapshot;
+  /** Trend of the RSS samples taken under load after the warm-up, bytes per minute. */
+  rssSlopePerMin: number;
+  /** Calls made during the warm-up (included in `calls`). */
+  warmupCalls: number;
   logLines: number;
 }
 
@@ -73,15 +96,34 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[i] ?? 0;
 }
 
-/** RSS after a full GC when the process runs with --expose-gc (otherwise as is). */
-function settledRss(): number {
+export interface MemorySnapshot { rss: number; heapUsed: number; heapTotal: number; external: number }
+
+/** Memory after a full GC when the process runs with --expose-gc (otherwise as it is). */
+function settled(): MemorySnapshot {
   (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().rss;
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
+}
+
+/** Least-squares slope of RSS over time, in bytes per minute (0 with fewer than 3 samples). */
+export function rssSlopePerMinute(samples: ReadonlyArray<{ tMs: number; rss: number }>): number {
+  if (samples.length < 3) return 0;
+  const n = samples.length;
+  const mt = samples.reduce((a, s) => a + s.tMs, 0) / n;
+  const mr = samples.reduce((a, s) => a + s.rss, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const s of samples) {
+    num += (s.tMs - mt) * (s.rss - mr);
+    den += (s.tMs - mt) ** 2;
+  }
+  return den === 0 ? 0 : (num / den) * 60_000;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
 
 export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
+  registerSecret(opts.token);
   const fdBefore = openFds();
   const rssBefore = process.memoryUsage().rss;
   const config = withSettings(demoConfig(), { http: { host: '127.0.0.1', port: 0 } });
@@ -116,21 +158,27 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   let calls = 0;
   let errors = 0;
   let rssPeak = rssBefore;
-  let rssWarm = 0;
-  let heapWarm = 0;
+  let warm: (MemorySnapshot & { fds: number; calls: number }) | undefined;
+  const loadedRss: Array<{ tMs: number; rss: number }> = [];
+  let fdMinLoaded = Infinity;
+  let fdMaxLoaded = 0;
   const t0 = Date.now();
   let wallMs = 0;
   const deadline = t0 + opts.durationMs;
-  const warmAt = t0 + Math.min(2000, opts.durationMs / 10);
+  const warmAt = t0 + (opts.warmupMs ?? Math.min(2000, opts.durationMs / 10));
   const sampler = setInterval(() => {
-    const rss = process.memoryUsage().rss;
-    rssPeak = Math.max(rssPeak, rss);
-    if (rssWarm === 0 && Date.now() >= warmAt) {
-      rssWarm = settledRss();
-      heapWarm = process.memoryUsage().heapUsed;
+    const m = process.memoryUsage();
+    const fds = openFds();
+    rssPeak = Math.max(rssPeak, m.rss);
+    if (warm === undefined && Date.now() >= warmAt) warm = { ...settled(), fds, calls };
+    else if (warm !== undefined) {
+      loadedRss.push({ tMs: Date.now() - t0, rss: m.rss });
+      fdMinLoaded = Math.min(fdMinLoaded, fds);
+      fdMaxLoaded = Math.max(fdMaxLoaded, fds);
     }
-    opts.onSample?.({ tMs: Date.now() - t0, rss, fds: openFds(), calls });
+    opts.onSample?.({ tMs: Date.now() - t0, rss: m.rss, heapUsed: m.heapUsed, fds, calls });
   }, opts.sampleEveryMs ?? 250);
+  let end: MemorySnapshot & { fds: number } = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, fds: 0 };
   try {
     for (let i = 0; i < opts.clients; i++) {
     const c = new Client({ name: `load-${i}`, version: '1' }, { versionNegotiation: { mode: 'auto' as const } });
@@ -164,6 +212,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     }
     };
     await Promise.all(clients.map((c, i) => worker(c, i)));
+    // The steady state, measured before anything is closed.
+    end = { ...settled(), fds: openFds() };
   } finally {
     clearInterval(sampler);
     wallMs = Date.now() - t0;
@@ -176,6 +226,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   latencies.sort((a, b) => a - b);
   // Let closed sockets and timers settle before counting descriptors.
   for (let i = 0; i < 20 && openFds() > fdBefore; i++) await sleep(50);
+  const closed = settled();
   return {
     clients: opts.clients,
     transport: opts.transport,
@@ -191,12 +242,22 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     rate: latencies.length / Math.max(0.001, wallMs / 1000),
     fdBefore,
     fdAfter: openFds(),
+    fdWarm: warm?.fds ?? fdBefore,
+    fdMinLoaded: Number.isFinite(fdMinLoaded) ? fdMinLoaded : end.fds,
+    fdMaxLoaded: Math.max(fdMaxLoaded, end.fds),
+    fdEnd: end.fds,
     rssBefore,
-    rssWarm: rssWarm === 0 ? rssBefore : rssWarm,
-    rssAfter: settledRss(),
-    heapWarm,
-    heapAfter: process.memoryUsage().heapUsed,
+    rssWarm: warm?.rss ?? rssBefore,
+    rssEnd: end.rss,
+    rssAfter: closed.rss,
     rssPeak,
+    heapWarm: warm?.heapUsed ?? 0,
+    heapEnd: end.heapUsed,
+    heapAfter: closed.heapUsed,
+    memWarm: warm,
+    memEnd: end,
+    rssSlopePerMin: rssSlopePerMinute(loadedRss),
+    warmupCalls: warm?.calls ?? 0,
     logLines,
   };
 }

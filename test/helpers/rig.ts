@@ -5,16 +5,19 @@
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Config } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
+import type { Metrics } from '../../src/metrics.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { createRuntime } from '../../src/runtime.js';
 import { createServerFactory } from '../../src/server.js';
 import { allTools } from '../../src/tools/registry.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { fetchHandlerSend, type HttpSend } from '../../src/thruk/client.js';
 import type { ToolDef } from '../../src/tools/define.js';
+import type { Authenticator } from '../../src/transports/auth.js';
 import { createHttpApp, type HttpApp } from '../../src/transports/http.js';
 import { demoConfig } from './config.js';
 import type { CallResult } from './harness.js';
+import { registerSecret } from './secret-registry.js';
 
 export interface Rig {
   client: Client;
@@ -49,10 +52,16 @@ export interface RigOptions {
   logLevel?: string;
   /** Keep a copy of every HTTP response body (secret scans). */
   recordBodies?: boolean;
+  /** Wire prom-client metrics into the runtime, the tools and /metrics (as the CLI does in HTTP mode). */
+  metrics?: Metrics;
+  /** Static-token / OAuth authenticator for /mcp (replaces `token`), built with the rig's logger. */
+  auth?: (log: Logger) => Authenticator;
 }
 
 export async function rig(opts: RigOptions = {}): Promise<Rig> {
   const config = opts.config ?? demoConfig();
+  // What this rig configures is what the suite-wide secret guard looks for in every output.
+  for (const secret of [config.thruk.apiKey, opts.token, opts.clientToken]) registerSecret(secret);
   const logs: string[] = [];
   const httpBodies: string[] = [];
   const log = createLogger(opts.logLevel ?? 'debug', { write: (s: string) => logs.push(s) });
@@ -60,9 +69,13 @@ export async function rig(opts: RigOptions = {}): Promise<Rig> {
   const inner = (req: Request) => sim.fetch(req);
   const handler = opts.wrap ? opts.wrap(inner) : inner;
   const send = opts.send === 'network' ? undefined : (opts.send ?? fetchHandlerSend(handler));
-  const runtime = createRuntime(config, log, send);
-  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-test', now: () => Date.now(), tools: opts.tools ?? allTools() });
-  const app = createHttpApp(factory, { token: opts.token, allowedHosts: ['localhost'] }, log);
+  const m = opts.metrics;
+  const runtime = createRuntime(config, log, send, m !== undefined ? { onThrukRequest: (i) => m.thrukRequest(i) } : {});
+  const factory = createServerFactory({
+    config, thruk: runtime.thruk, log, version: '0.0.0-test', now: () => Date.now(),
+    tools: opts.tools ?? allTools(), ...(m !== undefined ? { onToolCall: (t: string) => m.startToolCall(t) } : {}),
+  });
+  const app = createHttpApp(factory, { token: opts.token, allowedHosts: ['localhost'], ...(m !== undefined ? { metrics: m } : {}), ...(opts.auth !== undefined ? { auth: opts.auth(log) } : {}) }, log);
   const presented = opts.clientToken ?? opts.token;
   const client = new Client({ name: 'rig', version: '1' }, { versionNegotiation: { mode: 'auto' as const } });
   const fetchApp = async (u: string | URL, init?: RequestInit): Promise<Response> => {

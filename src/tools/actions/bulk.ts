@@ -89,9 +89,12 @@ interface Found {
 }
 
 async function findTargets(ctx: ToolContext, s: Scope, backends: string[] | undefined): Promise<Found[]> {
+  // Compiled before any request starts, so a refused value never orphans a started request.
+  const hostQuery = s.hosts ? query(compileFilter('hosts', undefined, hostLeaves(s)).params, { columns: 'name,state,peer_name,peer_key' }) : undefined;
+  const svcQuery = s.services ? query(compileFilter('services', undefined, serviceLeaves(s)).params, { columns: 'host_name,description,state,peer_name,peer_key' }) : undefined;
   const [hosts, services] = await Promise.all([
-    s.hosts ? getRows(ctx, '/hosts', query(compileFilter('hosts', undefined, hostLeaves(s)).params, { columns: 'name,state,peer_name,peer_key' }), backends) : Promise.resolve([] as Row[]),
-    s.services ? getRows(ctx, '/services', query(compileFilter('services', undefined, serviceLeaves(s)).params, { columns: 'host_name,description,state,peer_name,peer_key' }), backends) : Promise.resolve([] as Row[]),
+    hostQuery !== undefined ? getRows(ctx, '/hosts', hostQuery, backends) : Promise.resolve([] as Row[]),
+    svcQuery !== undefined ? getRows(ctx, '/services', svcQuery, backends) : Promise.resolve([] as Row[]),
   ]);
   const found: Found[] = [
     ...hosts.map((r): Found => ({ target: { kind: 'host', host: String(r.name), ...pinned(r) }, state: hostStateName(r.state) })),

@@ -32,9 +32,14 @@ function sideFilters(filter: FilterNode | undefined): { hosts: FilterNode | unde
 async function aggregate(ctx: ToolContext, kind: 'stats' | 'totals', filter: FilterNode | undefined, backends: string[] | undefined) {
   const f = sideFilters(filter);
   const opts = backends ? { backends } : {};
+  // Both filters compile before either request starts: a throw between two started requests would
+  // orphan the first, whose rejection (at the latest when the SDK aborts the call's signal after the
+  // answer) nobody observes.
+  const hostQuery = compileFilter('hosts', f.hosts).params;
+  const serviceQuery = compileFilter('services', f.services).params;
   const [hosts, services] = await Promise.all([
-    ctx.thruk.get<Row>(`/hosts/${kind}`, { query: compileFilter('hosts', f.hosts).params, ...opts, signal: ctx.signal }),
-    ctx.thruk.get<Row>(`/services/${kind}`, { query: compileFilter('services', f.services).params, ...opts, signal: ctx.signal }),
+    ctx.thruk.get<Row>(`/hosts/${kind}`, { query: hostQuery, ...opts, signal: ctx.signal }),
+    ctx.thruk.get<Row>(`/services/${kind}`, { query: serviceQuery, ...opts, signal: ctx.signal }),
   ]);
   return { hosts: asCounts(hosts), services: asCounts(services), notes: f.notes };
 }

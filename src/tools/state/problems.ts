@@ -171,12 +171,13 @@ export const problems = defineTool({
       ? rewriteLeaves(args.filter, (l): FilterLeaf => (l.field === 'host' ? { ...l, field: 'name' } : l.field === 'host_custom_var' ? { ...l, field: 'custom_var' } : l), 'not a host field')
       : undefined;
     const base: Array<[string, string]> = [['state[ne]', '0'], ['has_been_checked', '1']];
-    // Ranking and counts need every problem, but only a few narrow columns of each.
+    // Ranking and counts need every problem, but only a few narrow columns of each. Compiled
+    // before any request starts, so a refused filter never orphans a started request.
+    const hostQuery = hostsApply ? query([...base, ...compileFilter('hosts', hostFilter).params], { columns: HOST_KEY_COLS.join(',') }) : undefined;
+    const svcQuery = wantServices ? query([...base, ...compileFilter('services', args.filter).params], { columns: SVC_KEY_COLS.join(',') }) : undefined;
     const [hostKeys, svcKeys] = await Promise.all([
-      hostsApply
-        ? getRows(ctx, '/hosts', query([...base, ...compileFilter('hosts', hostFilter).params], { columns: HOST_KEY_COLS.join(',') }), backends)
-        : Promise.resolve([] as Row[]),
-      wantServices ? getRows(ctx, '/services', query([...base, ...compileFilter('services', args.filter).params], { columns: SVC_KEY_COLS.join(',') }), backends) : Promise.resolve([] as Row[]),
+      hostQuery !== undefined ? getRows(ctx, '/hosts', hostQuery, backends) : Promise.resolve([] as Row[]),
+      svcQuery !== undefined ? getRows(ctx, '/services', svcQuery, backends) : Promise.resolve([] as Row[]),
     ]);
     const all = [...hostKeys.map((r) => toKey('host', r)), ...svcKeys.map((r) => toKey('service', r))];
     all.sort((a, b) => a.rank - b.rank || b.lsc - a.lsc || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''));
@@ -219,13 +220,14 @@ async function pageRows(ctx: Parameters<typeof getRows>[0], slice: readonly Prob
   const svcNames = [...new Set(svcs.map((k) => k.service ?? ''))];
   const base: Array<[string, string]> = [['state[ne]', '0']];
   // host in (…) and description in (…) may match a few more services than the page: they are dropped below.
+  // Both compile before either request starts (a throw between two started requests orphans one).
+  const hostQuery = hosts.length > 0 ? query([...base, ...compileFilter('hosts', undefined, [{ field: 'name', op: 'in', value: hosts }]).params], { columns: colList(HOST_COLS) }) : undefined;
+  const svcQuery = svcs.length > 0
+    ? query([...base, ...compileFilter('services', undefined, [{ field: 'host', op: 'in', value: svcHosts }, { field: 'description', op: 'in', value: svcNames }]).params], { columns: colList(SVC_COLS) })
+    : undefined;
   const [hostRows, svcRows] = await Promise.all([
-    hosts.length > 0
-      ? getRows(ctx, '/hosts', query([...base, ...compileFilter('hosts', undefined, [{ field: 'name', op: 'in', value: hosts }]).params], { columns: colList(HOST_COLS) }), backends)
-      : Promise.resolve([] as Row[]),
-    svcs.length > 0
-      ? getRows(ctx, '/services', query([...base, ...compileFilter('services', undefined, [{ field: 'host', op: 'in', value: svcHosts }, { field: 'description', op: 'in', value: svcNames }]).params], { columns: colList(SVC_COLS) }), backends)
-      : Promise.resolve([] as Row[]),
+    hostQuery !== undefined ? getRows(ctx, '/hosts', hostQuery, backends) : Promise.resolve([] as Row[]),
+    svcQuery !== undefined ? getRows(ctx, '/services', svcQuery, backends) : Promise.resolve([] as Row[]),
   ]);
   const peer = (r: Row) => (typeof r.peer_name === 'string' ? r.peer_name : '');
   const out = new Map<string, Row>();

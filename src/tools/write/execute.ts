@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ThrukHttpError, ThrukNetworkError, ThrukResponseError, ThrukTimeoutError } from '../../thruk/errors.js';
 import { ToolInputError, type ToolAnswer, type ToolContext } from '../define.js';
 import { commandLine, planId, targetLabel, type Plan, type PlannedCommand } from './plan.js';
 
@@ -73,8 +74,21 @@ async function send(ctx: ToolContext, c: PlannedCommand): Promise<Result> {
     });
     return { target, outcome: 'ok', message: typeof res?.commands === 'string' && res.commands !== '' ? res.commands : (res?.message ?? 'submitted') };
   } catch (err) {
-    return { target, outcome: 'failed', message: err instanceof Error ? err.message : String(err) };
+    const message = err instanceof Error ? err.message : String(err);
+    return { target, outcome: 'failed', message: mayHaveRun(err) ? `${message}; the command may still have reached Thruk and run: check before sending it again` : message };
   }
+}
+
+/**
+ * Failures after which nobody knows whether the core got the command: the request may have been
+ * received (a reset or timeout after sending, an unreadable 200, a gateway that forwarded it). A
+ * refused connection, DNS or TLS failure, or Thruk's own refusal means it did not run.
+ */
+function mayHaveRun(err: unknown): boolean {
+  if (err instanceof ThrukTimeoutError || err instanceof ThrukResponseError) return true;
+  if (err instanceof ThrukHttpError) return err.status === 502 || err.status === 504;
+  if (err instanceof ThrukNetworkError) return !/^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT)$|CERT|TLS|SSL/.test(err.code ?? 'ECONNREFUSED');
+  return false;
 }
 
 async function sendAll(ctx: ToolContext, commands: readonly PlannedCommand[]): Promise<Result[]> {
