@@ -207,6 +207,8 @@ describe('secret hygiene', { concurrency: true }, () => {
     const loaded = loadConfig(['--demo', '--listen', '0'], {
       MCP_HTTP_TOKENS: `${READ_TOKEN}:read,${WRITE_TOKEN}:write`, MCP_PUBLIC_URL: 'https://mcp.example.com',
       MCP_OAUTH_JWKS_URL: 'https://issuer.example.com/jwks', MCP_OAUTH_ISSUER: ISSUER, MCP_OAUTH_REQUIRED_SCOPES: 'thruk:read',
+      // The write tool is outside the default selection: offered, so the read scope is what refuses it.
+      THRUK_TOOLSETS: 'all',
     });
     assert.ok(loaded.ok && loaded.action === 'serve', JSON.stringify(loaded));
     const config = withSettings(loaded.config, { thruk: { apiKey: KEY, timeoutMs: 800 } });
