@@ -7,7 +7,7 @@ import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   page, parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
 } from './common.js';
-import { HOST_LINE_HEADER, hostLine, multiplePeers, SERVICE_LINE_HEADER, serviceLine } from './rows.js';
+import { DETAIL_HEAD_KEYS, detailHead, HOST_LINE_HEADER, hostLine, hostServiceLines, multiplePeers, parentCell } from './rows.js';
 
 /** The Python thruk-mcp's default host columns (parity), plus what our compact rendering reads. */
 export const DEFAULT_HOST_COLUMNS = [
@@ -36,9 +36,6 @@ export const objectName = (what: string) =>
   z.string().min(1).max(1024).regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain line breaks or control characters').describe(what);
 
 export const hostNameArg = objectName('Host name');
-
-/** Already in the one-line summary at the top of a detail view. */
-export const SHOWN_IN_LINE: ReadonlySet<string> = new Set(['name', 'host_name', 'description', 'state', 'state_type', 'current_attempt', 'max_check_attempts', 'plugin_output']);
 
 export const listHosts = defineTool({
   name: 'thruk_list_hosts',
@@ -124,14 +121,11 @@ export const getHost = defineTool({
       parentRows(ctx, host, backends),
     ]);
 
-    const lines = [`host ${cell(host.name)}`, HOST_LINE_HEADER.join(' | '), hostLine(now, false)(host), ...detailLines(host, 'hosts', now, SHOWN_IN_LINE)];
-    if (parents !== undefined && parents.length > 0) {
-      lines.push(`parents (${parents.length}):`, ...parents.map(hostLine(now, false)));
-    }
-    if (services !== undefined) {
-      lines.push(services.length > 0 ? `services (${services.length}):` : 'services: none', ...services.map(serviceLine(now, false)));
-      if (services.length > 0) lines.splice(lines.length - services.length, 0, SERVICE_LINE_HEADER.join(' | '));
-    }
+    // The parents' rows say more than the bare names of the `parents` column: show them once.
+    const skip = parents !== undefined && parents.length > 0 ? new Set([...DETAIL_HEAD_KEYS, 'parents']) : DETAIL_HEAD_KEYS;
+    const lines = [...detailHead(host, 'hosts', now), ...detailLines(host, 'hosts', now, skip)];
+    if (parents !== undefined && parents.length > 0) lines.push(`parents (${parents.length}): ${parents.map(parentCell(now)).join('; ')}`);
+    if (services !== undefined) lines.push(...hostServiceLines(services, now));
     for (const n of notes) lines.push(`Note: ${n}`);
     const data: z.output<typeof hostDetailOutput> = { host };
     if (rows.length > 1) data.others = rows.slice(1);

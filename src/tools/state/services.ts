@@ -7,8 +7,8 @@ import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   page, parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
 } from './common.js';
-import { hostNameArg, hostSuggestions, notFound, objectName, SHOWN_IN_LINE } from './hosts.js';
-import { multiplePeers, SERVICE_LINE_HEADER, serviceLine } from './rows.js';
+import { hostNameArg, hostSuggestions, notFound, objectName } from './hosts.js';
+import { DETAIL_HEAD_KEYS, detailHead, multiplePeers, SERVICE_LINE_HEADER, serviceLine } from './rows.js';
 
 export const DEFAULT_SERVICE_COLUMNS = [
   'host_name', 'description', 'state', 'plugin_output', 'last_check', 'last_state_change', 'acknowledged',
@@ -100,8 +100,7 @@ export const getService = defineTool({
     }
     const svc = rows[0] as Row;
     const now = ctx.now();
-    const lines = [`service ${cell(svc.host_name)} / ${cell(svc.description)}`, SERVICE_LINE_HEADER.join(' | '), serviceLine(now, multiplePeers(rows))(svc)];
-    lines.push(...detailLines(svc, 'services', now, SHOWN_IN_LINE));
+    const lines = [...detailHead(svc, 'services', now), ...detailLines(svc, 'services', now, DETAIL_HEAD_KEYS)];
     const data: z.output<typeof serviceDetailOutput> = { service: svc };
     if (rows.length > 1) {
       data.others = rows.slice(1);
