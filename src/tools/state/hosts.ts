@@ -5,8 +5,9 @@ import { cell } from '../format.js';
 import { closest } from '../closest.js';
 import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
-  page, parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
+  parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
 } from './common.js';
+import { HOST_KEYS, pageOf, readPage } from './paging.js';
 import { DETAIL_HEAD_KEYS, detailHead, HOST_LINE_HEADER, hostLine, hostServiceLines, multiplePeers, parentCell } from './rows.js';
 
 /** The Python thruk-mcp's default host columns (parity), plus what our compact rendering reads. */
@@ -59,13 +60,12 @@ export const listHosts = defineTool({
     const fetchCols = withColumns(cols.list, cols.custom ? [] : HOST_RENDER_NEEDS);
     const { params } = compileFilter('hosts', args.filter);
     // Thruk pushes `limit` to Livestatus before sorting (not a global top-N), so we never send
-    // limit/offset with a sort: fetch the sorted set and page here.
-    const q = query(params, { sort: args.sort, columns: fetchCols?.join(',') });
-    const all = await getRows(ctx, '/hosts', q, parseBackends(args.backends));
+    // limit/offset with a sort: readPage sorts the whole set and pages here.
+    const kp = await readPage(ctx, HOST_KEYS, params, { sort: args.sort, columns: fetchCols, offset: args.offset, limit: args.limit, backends: parseBackends(args.backends) });
     const now = ctx.now();
-    const shownCols = columnsOf(all, cols.list);
-    const render = cols.custom ? genericLine('hosts', shownCols, now) : hostLine(now, multiplePeers(all));
-    const p = page(all.map((r) => pick(r, cols.list)), render, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
+    const shownCols = columnsOf(kp.rows, cols.list);
+    const render = cols.custom ? genericLine('hosts', shownCols, now) : hostLine(now, multiplePeers(kp.all));
+    const p = pageOf({ ...kp, rows: kp.rows.map((r) => pick(r, cols.list)) }, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
     const text = renderList('hosts', p.meta, cols.custom ? shownCols : HOST_LINE_HEADER, p.lines);
     return { data: { ...p.meta, rows: p.rows }, text };
   },
