@@ -70,35 +70,59 @@ function rowObject(r: Row): string {
   return s !== '' ? `${h}/${s}` : h;
 }
 
-/**
- * One line per event, compact: the date once per day (a line of its own), then the time of day
- * with its age; HOST/SERVICE left out of the type (the object says which); an output repeated
- * for the same object (the notifications of an alert) as "(same)". Stateful: one per answer.
- */
-/** " (3h ago)": the age in its largest unit; the exact time stands next to it. */
+/** "3h ago": the age in its largest unit; the exact time stands next to it. */
 function age(epochSec: unknown, nowMs: number): string {
   const t = typeof epochSec === 'number' ? epochSec : Number(epochSec);
   if (!Number.isFinite(t) || t <= 0) return '';
   const d = Math.abs(nowMs / 1000 - t);
   const [n, u] = d >= 86400 ? [d / 86400, 'd'] : d >= 3600 ? [d / 3600, 'h'] : d >= 60 ? [d / 60, 'm'] : [d, 's'];
-  return nowMs / 1000 >= t ? ` (${Math.floor(n)}${u} ago)` : ` (in ${Math.floor(n)}${u})`;
+  return nowMs / 1000 >= t ? `${Math.floor(n)}${u} ago` : `in ${Math.floor(n)}${u}`;
 }
 
+/** "lb-01;http-vip;STARTED; Service has entered…" → "Service has entered…": object and state have their own cells. */
+function withoutEcho(text: string, object: string, state: string): string {
+  const echo = `${object.replace('/', ';')};${state};`;
+  return state !== '' && text.startsWith(echo) ? text.slice(echo.length).trim() : text;
+}
+
+/**
+ * One line per event, compact: the date once per day (a line of its own), then the time of day,
+ * with its age only when the age changed since the line above; HOST/SERVICE left out of the type
+ * (the object says which); an output repeated for the same object (the notifications of an
+ * alert) as "(same)", and the same notification to a further contact as "also to <contact>".
+ * Stateful: one per answer.
+ */
 export function logLine(nowMs: number) {
   let day = '';
+  let lastAge = '';
+  let lastNote = '';
   const lastText = new Map<string, string>();
   return (r: Row): string => {
     const at = stamp(r.time, nowMs);
     const d = at.slice(0, 10);
     const lead = d !== day && d !== '' ? `${d}:\n` : '';
+    if (lead !== '') lastAge = '';
     day = d === '' ? day : d;
+    const a = age(r.time, nowMs);
+    const time = a !== lastAge && a !== '' ? `${at.slice(11, 19)} (${a})` : at.slice(11, 19);
+    lastAge = a === '' ? lastAge : a;
     const object = rowObject(r);
+    const state = rowState(r);
+    const type = str(r.type);
+    if (/NOTIFICATION$/.test(type)) {
+      // The same notification fanned out to several contacts: say only who else got it.
+      const n = readNotification(r);
+      const key = [r.time, object, state, n.command, n.output, n.author ?? '', n.comment ?? ''].join('\u0000');
+      const same = key === lastNote;
+      lastNote = key;
+      if (same) return `${lead}${time} | also to ${n.contact}`;
+    } else lastNote = '';
     const seen = lastText.get(object);
     const full = rowText(r);
-    const output = /NOTIFICATION$/.test(str(r.type)) ? readNotification(r).output : full;
-    const text = output !== '' && output === seen ? (full === output ? '(same)' : rowText(r, seen)) : full;
+    const output = /NOTIFICATION$/.test(type) ? readNotification(r).output : full;
+    const text = output !== '' && output === seen ? (full === output ? '(same)' : rowText(r, seen)) : withoutEcho(full, object, state);
     if (output !== '') lastText.set(object, output);
-    return `${lead}${[at.slice(11, 19) + age(r.time, nowMs), str(r.type).replace(/^(HOST|SERVICE) /, ''), object, rowState(r), cell(text, 200)].join(' | ')}`;
+    return `${lead}${[time, type.replace(/^(HOST|SERVICE) /, ''), object, state, cell(text, 200)].join(' | ')}`;
   };
 }
 

@@ -174,7 +174,11 @@ const NORMAL: Record<string, (v: unknown) => boolean> = {
 
 function renderDetailValue(kind: 'hosts' | 'services' | 'other', k: string, v: unknown, row: Row, nowMs: number): string {
   if (k === 'custom_variables' && v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    return Object.entries(v).map(([n, x]) => `${n}=${cell(x, 120)}`).join(', ');
+    // Icinga 2 dummy checks keep their output in a variable (dummy_text): it would repeat the output.
+    const out = typeof row.plugin_output === 'string' && row.plugin_output.length >= 8 ? row.plugin_output : undefined;
+    return Object.entries(v)
+      .map(([n, x]) => `${n}=${out !== undefined && typeof x === 'string' && x.startsWith(out) ? `(output${x.length > out.length ? '+…' : ''})` : cell(x, 40)}`)
+      .join(', ');
   }
   if ((k === 'latency' || k === 'execution_time') && typeof v === 'number') return `${v.toFixed(3)}s`;
   return formatValue(kind, k, v, row, nowMs) || cell(v);

@@ -5,9 +5,10 @@ import { cell } from '../format.js';
 import { closest } from '../closest.js';
 import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
-  page, parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
+  parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
 } from './common.js';
-import { HOST_LINE_HEADER, hostLine, multiplePeers, SERVICE_LINE_HEADER, serviceLine } from './rows.js';
+import { HOST_KEYS, pageOf, readPage } from './paging.js';
+import { DETAIL_HEAD_KEYS, detailHead, HOST_LINE_HEADER, hostLine, hostServiceLines, multiplePeers, parentCell } from './rows.js';
 
 /** The Python thruk-mcp's default host columns (parity), plus what our compact rendering reads. */
 export const DEFAULT_HOST_COLUMNS = [
@@ -37,9 +38,6 @@ export const objectName = (what: string) =>
 
 export const hostNameArg = objectName('Host name');
 
-/** Already in the one-line summary at the top of a detail view. */
-export const SHOWN_IN_LINE: ReadonlySet<string> = new Set(['name', 'host_name', 'description', 'state', 'state_type', 'current_attempt', 'max_check_attempts', 'plugin_output']);
-
 export const listHosts = defineTool({
   name: 'thruk_list_hosts',
   title: 'List hosts',
@@ -62,13 +60,12 @@ export const listHosts = defineTool({
     const fetchCols = withColumns(cols.list, cols.custom ? [] : HOST_RENDER_NEEDS);
     const { params } = compileFilter('hosts', args.filter);
     // Thruk pushes `limit` to Livestatus before sorting (not a global top-N), so we never send
-    // limit/offset with a sort: fetch the sorted set and page here.
-    const q = query(params, { sort: args.sort, columns: fetchCols?.join(',') });
-    const all = await getRows(ctx, '/hosts', q, parseBackends(args.backends));
+    // limit/offset with a sort: readPage sorts the whole set and pages here.
+    const kp = await readPage(ctx, HOST_KEYS, params, { sort: args.sort, columns: fetchCols, offset: args.offset, limit: args.limit, backends: parseBackends(args.backends) });
     const now = ctx.now();
-    const shownCols = columnsOf(all, cols.list);
-    const render = cols.custom ? genericLine('hosts', shownCols, now) : hostLine(now, multiplePeers(all));
-    const p = page(all.map((r) => pick(r, cols.list)), render, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
+    const shownCols = columnsOf(kp.rows, cols.list);
+    const render = cols.custom ? genericLine('hosts', shownCols, now) : hostLine(now, multiplePeers(kp.all));
+    const p = pageOf({ ...kp, rows: kp.rows.map((r) => pick(r, cols.list)) }, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
     const text = renderList('hosts', p.meta, cols.custom ? shownCols : HOST_LINE_HEADER, p.lines);
     return { data: { ...p.meta, rows: p.rows }, text };
   },
@@ -124,14 +121,11 @@ export const getHost = defineTool({
       parentRows(ctx, host, backends),
     ]);
 
-    const lines = [`host ${cell(host.name)}`, HOST_LINE_HEADER.join(' | '), hostLine(now, false)(host), ...detailLines(host, 'hosts', now, SHOWN_IN_LINE)];
-    if (parents !== undefined && parents.length > 0) {
-      lines.push(`parents (${parents.length}):`, ...parents.map(hostLine(now, false)));
-    }
-    if (services !== undefined) {
-      lines.push(services.length > 0 ? `services (${services.length}):` : 'services: none', ...services.map(serviceLine(now, false)));
-      if (services.length > 0) lines.splice(lines.length - services.length, 0, SERVICE_LINE_HEADER.join(' | '));
-    }
+    // The parents' rows say more than the bare names of the `parents` column: show them once.
+    const skip = parents !== undefined && parents.length > 0 ? new Set([...DETAIL_HEAD_KEYS, 'parents']) : DETAIL_HEAD_KEYS;
+    const lines = [...detailHead(host, 'hosts', now), ...detailLines(host, 'hosts', now, skip)];
+    if (parents !== undefined && parents.length > 0) lines.push(`parents (${parents.length}): ${parents.map(parentCell(now)).join('; ')}`);
+    if (services !== undefined) lines.push(...hostServiceLines(services, now));
     for (const n of notes) lines.push(`Note: ${n}`);
     const data: z.output<typeof hostDetailOutput> = { host };
     if (rows.length > 1) data.others = rows.slice(1);

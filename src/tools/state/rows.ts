@@ -1,4 +1,4 @@
-import { cell, duration, flag, hostStateName, num, serviceStateName } from '../format.js';
+import { cell, duration, flag, hostStateName, iso, num, serviceStateName } from '../format.js';
 import type { Row } from './common.js';
 
 /** Handling marks in the order an operator reads them. */
@@ -22,31 +22,134 @@ function softNote(r: Row, stateName: string): string {
   return stateName;
 }
 
-export function since(r: Row, nowMs: number): string {
-  const t = num(r.last_state_change);
-  return t > 0 ? duration(nowMs / 1000 - t) : '';
+/**
+ * The state cell: the state word, soft attempts and the handling flags in one cell ("DOWN acked",
+ * "UP downtime"). A separate flags column was empty on almost every row and cost a separator each.
+ */
+function stateCell(r: Row, stateName: string): string {
+  return [softNote(r, stateName), ...handlingFlags(r)].join(' ');
 }
 
-export const HOST_LINE_HEADER = ['host', 'state', 'for', 'flags', 'output'];
-export const SERVICE_LINE_HEADER = ['host', 'service', 'state', 'for', 'flags', 'output'];
+/** "19d", "5h", "22m": the largest unit only; a list row needs the order of magnitude, not the minute. */
+export function shortDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s >= 86400) return `${Math.floor(s / 86400)}d`;
+  if (s >= 3600) return `${Math.floor(s / 3600)}h`;
+  if (s >= 60) return `${Math.floor(s / 60)}m`;
+  return `${s}s`;
+}
+
+export function since(r: Row, nowMs: number): string {
+  const t = num(r.last_state_change);
+  return t > 0 ? shortDuration(nowMs / 1000 - t) : '';
+}
+
+export const HOST_LINE_HEADER = ['host', 'state', 'for', 'output'];
+export const SERVICE_LINE_HEADER = ['host', 'service', 'state', 'for', 'output'];
 
 export function hostLine(nowMs: number, showPeer: boolean) {
   return (r: Row): string => {
-    const st = softNote(r, hostStateName(r.state, r.has_been_checked));
     const name = showPeer && r.peer_name !== undefined ? `${cell(r.name)}@${cell(r.peer_name)}` : cell(r.name);
-    return [name, st, since(r, nowMs), handlingFlags(r).join(','), cell(r.plugin_output, 160)].join(' | ');
+    return [name, stateCell(r, hostStateName(r.state, r.has_been_checked)), since(r, nowMs), cell(r.plugin_output, 160)].join(' | ');
   };
 }
 
 export function serviceLine(nowMs: number, showPeer: boolean) {
   return (r: Row): string => {
-    const st = softNote(r, serviceStateName(r.state, r.has_been_checked));
     const host = showPeer && r.peer_name !== undefined ? `${cell(r.host_name)}@${cell(r.peer_name)}` : cell(r.host_name);
-    return [host, cell(r.description), st, since(r, nowMs), handlingFlags(r).join(','), cell(r.plugin_output, 160)].join(' | ');
+    return [host, cell(r.description), stateCell(r, serviceStateName(r.state, r.has_been_checked)), since(r, nowMs), cell(r.plugin_output, 160)].join(' | ');
+  };
+}
+
+/** "DISK OK - free…" → "free…": on an OK row the leading "<CHECK> OK -" repeats the state cell. */
+export function okOutput(output: unknown, max: number): string {
+  const s = cell(output);
+  const rest = s.replace(/^(?:[A-Z][A-Za-z0-9_/.-]*\s){0,2}OK\s*(?:-|:)\s*/, '');
+  return cell(rest === '' ? s : rest, max);
+}
+
+/**
+ * The services of one host (thruk_get_host): no host column (it is the host of the answer), the
+ * problems with their full output first, then the OK ones with a shortened output — their state
+ * is the news, the output detail stays in structuredContent and thruk_get_service.
+ */
+export function hostServiceLines(services: readonly Row[], nowMs: number): string[] {
+  if (services.length === 0) return ['services: none'];
+  const states = services.map((r) => serviceStateName(r.state, r.has_been_checked));
+  const allOk = states.every((s) => s === 'OK');
+  const rank = (s: string) => ['CRITICAL', 'UNKNOWN', 'WARNING', 'PENDING'].indexOf(s);
+  const order = services.map((r, i) => ({ r, st: states[i] ?? 'OK', i }))
+    .sort((a, b) => (a.st === 'OK' ? 1 : 0) - (b.st === 'OK' ? 1 : 0) || (a.st === 'OK' ? 0 : rank(a.st) - rank(b.st)) || a.i - b.i);
+  const lines = [allOk ? `services (${services.length}, all OK): service | for | output` : `services (${services.length}): service | state | for | output`];
+  for (const { r, st } of order) {
+    const output = st === 'OK' ? okOutput(r.plugin_output, 48) : cell(r.plugin_output, 160);
+    lines.push((allOk ? [cell(r.description), since(r, nowMs), output] : [cell(r.description), stateCell(r, st), since(r, nowMs), output]).join(' | '));
+  }
+  return lines;
+}
+
+/** A parent in one short cell: its state and age, its output only when it is not UP. */
+export function parentCell(nowMs: number) {
+  return (r: Row): string => {
+    const st = hostStateName(r.state, r.has_been_checked);
+    const head = [cell(r.name), stateCell(r, st), since(r, nowMs)].filter((x) => x !== '').join(' ');
+    return st === 'UP' || st === 'PENDING' ? head : `${head} (${cell(r.plugin_output, 120)})`;
   };
 }
 
 export function multiplePeers(rows: readonly Row[]): boolean {
   const first = rows[0]?.peer_name;
   return rows.some((r) => r.peer_name !== first);
+}
+
+/** Keys the head of a detail view (detailHead) already says; the generic key: value lines skip them. */
+export const DETAIL_HEAD_KEYS: ReadonlySet<string> = new Set([
+  'name', 'host_name', 'description', 'display_name', 'alias', 'address', 'peer_name', 'state', 'state_type', 'has_been_checked',
+  'current_attempt', 'max_check_attempts', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth',
+  'notifications_enabled', 'active_checks_enabled', 'is_flapping', 'check_command', 'check_interval', 'last_check', 'next_check',
+  'execution_time', 'latency',
+]);
+
+function relative(epochSec: unknown, nowMs: number): string {
+  const t = num(epochSec);
+  if (t <= 0) return '';
+  const d = nowMs / 1000 - t;
+  return d >= 0 ? `${duration(d)} ago` : `in ${duration(-d)}`;
+}
+
+/**
+ * The head of a host or service detail view, in three short lines instead of a dozen key: value
+ * lines: who ("host web-01 (alias, address) on backend"), the state with its age and the one
+ * absolute time that matters (the state change), then the check facts with relative times only.
+ */
+export function detailHead(r: Row, kind: 'hosts' | 'services', nowMs: number): string[] {
+  const who = kind === 'hosts' ? `host ${cell(r.name)}` : `service ${cell(r.host_name)} / ${cell(r.description)}`;
+  const aka = [kind === 'services' && r.display_name !== r.description ? r.display_name : undefined, r.alias !== r.name ? r.alias : undefined, r.address]
+    .filter((x) => x !== undefined && x !== null && x !== '').map((x) => cell(x));
+  const head = `${who}${aka.length > 0 ? ` (${aka.join(', ')})` : ''}${r.peer_name !== undefined && r.peer_name !== '' ? ` on ${cell(r.peer_name)}` : ''}`;
+  const out = [head];
+  if (r.state !== undefined) {
+    const st = kind === 'hosts' ? hostStateName(r.state, r.has_been_checked) : serviceStateName(r.state, r.has_been_checked);
+    const changed = num(r.last_state_change);
+    const age = changed > 0 ? ` for ${duration(nowMs / 1000 - changed)} (since ${iso(changed)})` : '';
+    const output = r.plugin_output !== undefined && r.plugin_output !== '' ? `: ${cell(r.plugin_output)}` : '';
+    out.push(`${stateCell(r, st)}${age}${output}`);
+  } else {
+    const flags = handlingFlags(r);
+    if (flags.length > 0) out.push(`handling: ${flags.join(' ')}`);
+    if (r.plugin_output !== undefined && r.plugin_output !== '') out.push(`output: ${cell(r.plugin_output)}`);
+  }
+  const check: string[] = [];
+  if (r.check_command !== undefined && r.check_command !== '') check.push(cell(r.check_command, 120));
+  if (r.check_interval !== undefined) check.push(`interval ${cell(r.check_interval)}`);
+  const last = relative(r.last_check, nowMs);
+  if (r.last_check !== undefined) check.push(`last ${last === '' ? 'never' : last}`);
+  // The next check is only news when it is overdue (a stale check); otherwise interval says it.
+  const next = num(r.next_check);
+  if (next > 0 && next < nowMs / 1000 - 60) check.push(`next overdue by ${duration(nowMs / 1000 - next)}`);
+  if (typeof r.execution_time === 'number') check.push(`took ${r.execution_time.toFixed(3)}s`);
+  // Scheduling latency below a second is the normal case and says nothing.
+  if (typeof r.latency === 'number' && r.latency >= 1) check.push(`latency ${r.latency.toFixed(3)}s`);
+  if (check.length > 0) out.push(`check: ${check.join(', ')}`);
+  return out;
 }

@@ -5,10 +5,11 @@ import { cell } from '../format.js';
 import { closest } from '../closest.js';
 import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
-  page, parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
+  parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
 } from './common.js';
-import { hostNameArg, hostSuggestions, notFound, objectName, SHOWN_IN_LINE } from './hosts.js';
-import { multiplePeers, SERVICE_LINE_HEADER, serviceLine } from './rows.js';
+import { hostNameArg, hostSuggestions, notFound, objectName } from './hosts.js';
+import { pageOf, readPage, SERVICE_KEYS } from './paging.js';
+import { DETAIL_HEAD_KEYS, detailHead, multiplePeers, SERVICE_LINE_HEADER, serviceLine } from './rows.js';
 
 export const DEFAULT_SERVICE_COLUMNS = [
   'host_name', 'description', 'state', 'plugin_output', 'last_check', 'last_state_change', 'acknowledged',
@@ -50,12 +51,11 @@ export const listServices = defineTool({
     const cols = parseColumns(args.columns, DEFAULT_SERVICE_COLUMNS);
     const fetchCols = withColumns(cols.list, cols.custom ? [] : SERVICE_RENDER_NEEDS);
     const { params } = compileFilter('services', args.filter);
-    const q = query(params, { sort: args.sort, columns: fetchCols?.join(',') });
-    const all = await getRows(ctx, '/services', q, parseBackends(args.backends));
+    const kp = await readPage(ctx, SERVICE_KEYS, params, { sort: args.sort, columns: fetchCols, offset: args.offset, limit: args.limit, backends: parseBackends(args.backends) });
     const now = ctx.now();
-    const shownCols = columnsOf(all, cols.list);
-    const render = cols.custom ? genericLine('services', shownCols, now) : serviceLine(now, multiplePeers(all));
-    const p = page(all.map((r) => pick(r, cols.list)), render, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'services' });
+    const shownCols = columnsOf(kp.rows, cols.list);
+    const render = cols.custom ? genericLine('services', shownCols, now) : serviceLine(now, multiplePeers(kp.all));
+    const p = pageOf({ ...kp, rows: kp.rows.map((r) => pick(r, cols.list)) }, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'services' });
     return { data: { ...p.meta, rows: p.rows }, text: renderList('services', p.meta, cols.custom ? shownCols : SERVICE_LINE_HEADER, p.lines) };
   },
 });
@@ -100,8 +100,7 @@ export const getService = defineTool({
     }
     const svc = rows[0] as Row;
     const now = ctx.now();
-    const lines = [`service ${cell(svc.host_name)} / ${cell(svc.description)}`, SERVICE_LINE_HEADER.join(' | '), serviceLine(now, multiplePeers(rows))(svc)];
-    lines.push(...detailLines(svc, 'services', now, SHOWN_IN_LINE));
+    const lines = [...detailHead(svc, 'services', now), ...detailLines(svc, 'services', now, DETAIL_HEAD_KEYS)];
     const data: z.output<typeof serviceDetailOutput> = { service: svc };
     if (rows.length > 1) {
       data.others = rows.slice(1);

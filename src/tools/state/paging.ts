@@ -1,0 +1,133 @@
+/**
+ * Paging a list on a large estate without reading the whole table. Thruk applies `limit` before
+ * `sort` (thruk-rest-reference §2.3), so the list tools sort the full filtered set and page here.
+ * On a small estate that stays one request. On a large one (the cached /hosts/totals or
+ * /services/totals says so) the full set is read with the identity and sort columns only, the
+ * page is cut here, and only the page's rows are read with every wanted column, by name.
+ */
+import { compileFilter, type FilterNode } from '../../thruk/filter.js';
+import type { QueryParams } from '../../thruk/client.js';
+import type { ToolContext } from '../define.js';
+import { num } from '../format.js';
+import { getRows, page, query, type ListOutput, type Row } from './common.js';
+
+/** Above this many objects in the table a full-column read is what the two-step read avoids. */
+export const LARGE_ESTATE = 2000;
+/** Names per by-name request: the regex goes into the URL, which proxies cap at ~8 KB. */
+const NAME_CHARS_PER_REQUEST = 3000;
+
+export interface KeyedTable {
+  readonly table: 'hosts' | 'services';
+  /** Columns that identify one row across backends. */
+  readonly key: readonly string[];
+  /** The by-name filter for a set of key rows (an "in" on each name column). */
+  readonly byName: (rows: readonly Row[]) => FilterNode;
+}
+
+const uniq = (xs: readonly unknown[]): string[] => [...new Set(xs.map((x) => (typeof x === 'string' ? x : JSON.stringify(x ?? ''))))];
+
+export const HOST_KEYS: KeyedTable = {
+  table: 'hosts',
+  key: ['name', 'peer_name'],
+  byName: (rows) => ({ field: 'name', op: 'in', value: uniq(rows.map((r) => r.name)) }),
+};
+
+export const SERVICE_KEYS: KeyedTable = {
+  table: 'services',
+  key: ['host_name', 'description', 'peer_name'],
+  // host in (…) and description in (…) may match a few more rows than the page; the key picks.
+  byName: (rows) => ({
+    type: 'group', operator: 'and', conditions: [
+      { type: 'leaf', field: 'host', op: 'in', value: uniq(rows.map((r) => r.host_name)) },
+      { type: 'leaf', field: 'description', op: 'in', value: uniq(rows.map((r) => r.description)) },
+    ],
+  }),
+};
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v ?? ''));
+const keyOf = (t: KeyedTable, r: Row): string => t.key.map((k) => text(r[k])).join('\u0000');
+
+/** The table's size from the cached totals; unknown (older Thruk, error) counts as small. */
+export async function tableSize(ctx: ToolContext, table: 'hosts' | 'services', backends: string[] | undefined): Promise<number> {
+  try {
+    const t = await ctx.thruk.get<unknown>(`/${table}/totals`, { ...(backends ? { backends } : {}), signal: ctx.signal });
+    return t !== null && typeof t === 'object' && !Array.isArray(t) ? num((t as Row).total) : 0;
+  } catch (e) {
+    if (ctx.signal?.aborted === true) throw e;
+    return 0;
+  }
+}
+
+function chunks(t: KeyedTable, rows: readonly Row[]): Row[][] {
+  const out: Row[][] = [];
+  let cur: Row[] = [];
+  let chars = 0;
+  for (const r of rows) {
+    const c = t.key.reduce((s, k) => s + text(r[k]).length + 1, 0);
+    if (cur.length > 0 && chars + c > NAME_CHARS_PER_REQUEST) {
+      out.push(cur);
+      cur = [];
+      chars = 0;
+    }
+    cur.push(r);
+    chars += c;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+export interface KeyedPage {
+  /** Every row of the filtered, sorted set: full rows (small estate) or key rows (large). */
+  readonly all: Row[];
+  /** Full rows from `offset` on, at most `limit`, in the sorted order. */
+  readonly rows: Row[];
+  /** For each of `rows`, its position in `all` (rows that vanished between the reads leave gaps). */
+  readonly positions: number[];
+  /** Position after the page in `all`. */
+  readonly end: number;
+}
+
+/**
+ * The rows of one page. `columns` undefined = every column. On a large estate the page's rows
+ * are read by name in a second step; a row deleted in between is left out, never invented.
+ */
+export async function readPage(
+  ctx: ToolContext, t: KeyedTable, params: QueryParams, o: { sort: string; columns: string[] | undefined; offset: number; limit: number; backends: string[] | undefined },
+): Promise<KeyedPage> {
+  const path = `/${t.table}`;
+  if ((await tableSize(ctx, t.table, o.backends)) <= LARGE_ESTATE) {
+    const all = await getRows(ctx, path, query(params, { sort: o.sort, columns: o.columns?.join(',') }), o.backends);
+    const rows = all.slice(o.offset, o.offset + o.limit);
+    return { all, rows, positions: rows.map((_, i) => o.offset + i), end: o.offset + rows.length };
+  }
+  const sortCols = o.sort.split(',').map((c) => c.replace(/^[+-]/, '')).filter((c) => c !== '');
+  const all = await getRows(ctx, path, query(params, { sort: o.sort, columns: uniq([...t.key, ...sortCols]).join(',') }), o.backends);
+  const slice = all.slice(o.offset, o.offset + o.limit);
+  const found = new Map<string, Row>();
+  const columns = o.columns === undefined ? undefined : uniq([...o.columns, ...t.key]).join(',');
+  for (const part of chunks(t, slice)) {
+    const { params: byName } = compileFilter(t.table, t.byName(part));
+    for (const r of await getRows(ctx, path, query(byName, { columns }), o.backends)) found.set(keyOf(t, r), r);
+  }
+  const rows: Row[] = [];
+  const positions: number[] = [];
+  slice.forEach((k, i) => {
+    const r = found.get(keyOf(t, k));
+    if (r === undefined) return;
+    rows.push(r);
+    positions.push(o.offset + i);
+  });
+  return { all, rows, positions, end: o.offset + slice.length };
+}
+
+/** page() over an already cut page: the budget applies as usual, paging facts are about `all`. */
+export function pageOf(kp: KeyedPage, lines: (r: Row) => string, o: { offset: number; budgetTokens: number; what: string }): { rows: Row[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
+  const p = page(kp.rows, lines, { offset: 0, limit: kp.rows.length, budgetTokens: o.budgetTokens, what: o.what });
+  const total = kp.all.length;
+  // Cut by the budget: the next page starts after the last row shown, else after the whole slice.
+  const end = p.rows.length < kp.rows.length ? (kp.positions[p.rows.length - 1] ?? o.offset) + 1 : kp.end;
+  const meta: Omit<ListOutput, 'rows'> = { total, offset: o.offset, returned: p.rows.length };
+  if (end < total) meta.next_offset = end;
+  if (p.meta.truncated === true) meta.truncated = true;
+  return { rows: p.rows, lines: p.lines, meta };
+}
