@@ -45,7 +45,8 @@ export const SERVICE_KEYS: KeyedTable = {
 };
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v ?? ''));
-const keyOf = (t: KeyedTable, r: Row): string => t.key.map((k) => text(r[k])).join('\u0000');
+/** A row's identity in its table (its key columns), the same for a key row and its full row. */
+export const keyOf = (t: KeyedTable, r: Row): string => t.key.map((k) => text(r[k])).join('\u0000');
 
 /** The table's size from the cached totals; unknown (older Thruk, error) counts as small. */
 export async function tableSize(ctx: ToolContext, table: 'hosts' | 'services', backends: string[] | undefined): Promise<number> {
@@ -103,12 +104,7 @@ export async function readPage(
   const sortCols = o.sort.split(',').map((c) => c.replace(/^[+-]/, '')).filter((c) => c !== '');
   const all = await getRows(ctx, path, query(params, { sort: o.sort, columns: uniq([...t.key, ...sortCols]).join(',') }), o.backends);
   const slice = all.slice(o.offset, o.offset + o.limit);
-  const found = new Map<string, Row>();
-  const columns = o.columns === undefined ? undefined : uniq([...o.columns, ...t.key]).join(',');
-  for (const part of chunks(t, slice)) {
-    const { params: byName } = compileFilter(t.table, t.byName(part));
-    for (const r of await getRows(ctx, path, query(byName, { columns }), o.backends)) found.set(keyOf(t, r), r);
-  }
+  const found = await readByKey(ctx, t, slice, { columns: o.columns, backends: o.backends });
   const rows: Row[] = [];
   const positions: number[] = [];
   slice.forEach((k, i) => {
@@ -118,6 +114,23 @@ export async function readPage(
     positions.push(o.offset + i);
   });
   return { all, rows, positions, end: o.offset + slice.length };
+}
+
+/**
+ * The full rows of `keys` (rows carrying at least the key columns), by name, in requests whose
+ * URLs stay under proxy limits; `params` narrow each read (e.g. still a problem). Keyed by keyOf;
+ * a row gone since its key was read is simply absent.
+ */
+export async function readByKey(
+  ctx: ToolContext, t: KeyedTable, keys: readonly Row[], o: { columns: readonly string[] | undefined; backends: string[] | undefined; params?: QueryParams },
+): Promise<Map<string, Row>> {
+  const found = new Map<string, Row>();
+  const columns = o.columns === undefined ? undefined : uniq([...o.columns, ...t.key]).join(',');
+  for (const part of chunks(t, keys)) {
+    const { params: byName } = compileFilter(t.table, t.byName(part));
+    for (const r of await getRows(ctx, `/${t.table}`, query([...(o.params ?? []), ...byName], { columns }), o.backends)) found.set(keyOf(t, r), r);
+  }
+  return found;
 }
 
 /** page() over an already cut page: the budget applies as usual, paging facts are about `all`. */

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { compileFilter, filterSchema, type FilterLeaf } from '../../thruk/filter.js';
-import { defineTool } from '../define.js';
+import { defineTool, type ToolContext } from '../define.js';
 import { cell, duration, flag, hostStateName, iso, num, serviceStateName } from '../format.js';
 import { backendsArg, columnsArg, getRows, limitArg, offsetArg, pageFooter, pageSlice, parseBackends, parseColumns, query, type Row } from './common.js';
+import { HOST_KEYS, keyOf, readByKey, SERVICE_KEYS } from './paging.js';
 import { rewriteLeaves, stateScope } from './scope.js';
 
 const SERVICE_ONLY: ReadonlySet<string> = new Set(['description', 'servicegroup']);
@@ -100,6 +101,8 @@ interface ProblemKey {
   readonly rank: number;
   readonly lsc: number;
   readonly handled?: string[];
+  /** The key-column row it was read as: the identity for the page's read, the fallback after it. */
+  readonly row: Row;
 }
 
 function toKey(kind: 'host' | 'service', r: Row): ProblemKey {
@@ -114,10 +117,9 @@ function toKey(kind: 'host' | 'service', r: Row): ProblemKey {
     rank: kind === 'host' ? (HOST_RANK[st] ?? 1) : (SVC_RANK[st] ?? 4),
     lsc: num(r.last_state_change),
     ...(handled.length > 0 ? { handled } : {}),
+    row: r,
   };
 }
-
-const identity = (kind: string, host: string, service: string | undefined, peer: string) => `${kind}\u0000${peer}\u0000${host}\u0000${service ?? ''}`;
 
 function line(p: ProblemRow): string {
   const state = p.hard ? p.state : `${p.state} soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`;
@@ -187,9 +189,9 @@ export const problems = defineTool({
     const full = await pageRows(ctx, slice, extra, backends);
     const now = ctx.now();
     const rows = slice.map((k) => {
-      const r = full.get(identity(k.kind, k.host, k.service, k.peer));
-      // Gone between the two reads (e.g. recovered): show what the first read saw.
-      const p = r !== undefined ? toProblem(k.kind, r, now, extra) : { ...toProblem(k.kind, keyRow(k), now, extra), ...(k.handled !== undefined ? { handled: k.handled } : {}) };
+      const r = full.get(keyOf(k.kind === 'host' ? HOST_KEYS : SERVICE_KEYS, k.row));
+      // Gone between the two reads (e.g. recovered): show what the first read saw (it has no output).
+      const p = toProblem(k.kind, r ?? { plugin_output: '', state_type: 1, ...k.row }, now, extra);
       const { rank: _r, lsc: _l, ...clean } = p;
       return clean;
     });
@@ -211,38 +213,20 @@ export const problems = defineTool({
   },
 });
 
-/** The full rows of one page, by identity: hosts by name, services by host and description. */
-async function pageRows(ctx: Parameters<typeof getRows>[0], slice: readonly ProblemKey[], extra: readonly string[] | undefined, backends: string[] | undefined): Promise<Map<string, Row>> {
-  const colList = (cols: string[]) => (extra === undefined ? cols.join(',') : [...new Set([...cols, ...extra])].join(','));
-  const hosts = [...new Set(slice.filter((k) => k.kind === 'host').map((k) => k.host))];
-  const svcs = slice.filter((k) => k.kind === 'service');
-  const svcHosts = [...new Set(svcs.map((k) => k.host))];
-  const svcNames = [...new Set(svcs.map((k) => k.service ?? ''))];
-  const base: Array<[string, string]> = [['state[ne]', '0']];
-  // host in (…) and description in (…) may match a few more services than the page: they are dropped below.
-  // Both compile before either request starts (a throw between two started requests orphans one).
-  const hostQuery = hosts.length > 0 ? query([...base, ...compileFilter('hosts', undefined, [{ field: 'name', op: 'in', value: hosts }]).params], { columns: colList(HOST_COLS) }) : undefined;
-  const svcQuery = svcs.length > 0
-    ? query([...base, ...compileFilter('services', undefined, [{ field: 'host', op: 'in', value: svcHosts }, { field: 'description', op: 'in', value: svcNames }]).params], { columns: colList(SVC_COLS) })
-    : undefined;
-  const [hostRows, svcRows] = await Promise.all([
-    hostQuery !== undefined ? getRows(ctx, '/hosts', hostQuery, backends) : Promise.resolve([] as Row[]),
-    svcQuery !== undefined ? getRows(ctx, '/services', svcQuery, backends) : Promise.resolve([] as Row[]),
+/**
+ * The full rows of one page, read by name (hosts by name, services by host and description, in
+ * URL-sized requests) and still problems; keyed by keyOf.
+ */
+async function pageRows(ctx: ToolContext, slice: readonly ProblemKey[], extra: readonly string[] | undefined, backends: string[] | undefined): Promise<Map<string, Row>> {
+  const cols = (c: string[]) => (extra === undefined ? c : [...new Set([...c, ...extra])]);
+  const stillProblems: Array<[string, string]> = [['state[ne]', '0']];
+  const rowsOf = (kind: 'host' | 'service') => slice.filter((k) => k.kind === kind).map((k) => k.row);
+  const [hosts, svcs] = await Promise.all([
+    readByKey(ctx, HOST_KEYS, rowsOf('host'), { columns: cols(HOST_COLS), backends, params: stillProblems }),
+    readByKey(ctx, SERVICE_KEYS, rowsOf('service'), { columns: cols(SVC_COLS), backends, params: stillProblems }),
   ]);
-  const peer = (r: Row) => (typeof r.peer_name === 'string' ? r.peer_name : '');
-  const out = new Map<string, Row>();
-  for (const r of hostRows) out.set(identity('host', String(r.name), undefined, peer(r)), r);
-  for (const r of svcRows) out.set(identity('service', String(r.host_name), String(r.description), peer(r)), r);
-  return out;
+  return new Map([...hosts, ...svcs]);
 }
-
-/** A row for toProblem from a key alone. */
-function keyRow(k: ProblemKey): Row {
-  return { ...(k.kind === 'host' ? { name: k.host } : { host_name: k.host, description: k.service }), state: k.kind === 'host' ? HOST_STATE_NUM[k.state] : SVC_STATE_NUM[k.state], last_state_change: k.lsc, plugin_output: '', state_type: 1, ...(k.peer !== '' ? { peer_name: k.peer } : {}) };
-}
-
-const HOST_STATE_NUM: Record<string, number> = { UP: 0, DOWN: 1, UNREACHABLE: 2 };
-const SVC_STATE_NUM: Record<string, number> = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 };
 
 function hasServiceOnlyLeaf(node: Parameters<typeof stateScope>[0], fields: ReadonlySet<string>): boolean {
   if (node === undefined) return false;
