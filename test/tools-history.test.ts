@@ -54,8 +54,13 @@ for (const era of ERAS) {
 
     it('states are words, told host from service by the row type', async () => {
       const r = await h.call('thruk_list_logs', { ...week, limit: 1000, filter: { field: 'class', value: 'alert' } });
-      for (const line of r.text.split('\n').filter((l) => / \| HOST ALERT \| /.test(l))) assert.match(line, / \| (UP|DOWN|UNREACHABLE) (HARD|SOFT) \| /);
-      for (const line of r.text.split('\n').filter((l) => / \| SERVICE ALERT \| /.test(l))) assert.match(line, / \| (OK|WARNING|CRITICAL|UNKNOWN) (HARD|SOFT) \| /);
+      // Rows read `time | ALERT | host[/service] | STATE TYPE | output`; the object cell tells the kind.
+      const alerts = r.text.split('\n').map((l) => / \| ALERT \| ([^|]+) \| ([^|]+) \| /.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+      const host = alerts.filter((m) => !(m[1] as string).includes('/'));
+      const service = alerts.filter((m) => (m[1] as string).includes('/'));
+      assert.ok(host.length > 0 && service.length > 0, `both kinds of alert rows expected:\n${r.text}`);
+      for (const m of host) assert.match(m[2] as string, /^(UP|DOWN|UNREACHABLE) (HARD|SOFT)$/, m[0]);
+      for (const m of service) assert.match(m[2] as string, /^(OK|WARNING|CRITICAL|UNKNOWN) (HARD|SOFT)$/, m[0]);
     });
 
     it('thruk_list_alerts: only state changes, state names mapped per kind (DOWN=1 is not WARNING)', async () => {
