@@ -77,14 +77,18 @@ describe('operator command line', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^Hosts: \d+ DOWN, \d+ UNREACHABLE \(\d+ unhandled, \d+ handled\)\n/);
     assert.match(r.stdout, /\nServices: \d+ CRITICAL, \d+ UNKNOWN, \d+ WARNING/);
-    assert.match(r.stdout, /\nkind \| host \| service \| state \| for \| handled \| output\n/);
-    assert.match(r.stdout, /\nhost \| [\w-]+ \|  \| DOWN \|/);
-    assert.match(r.stdout, /\nsvc \| [\w-]+ \| [^|]+ \| CRITICAL \|/);
+    assert.match(r.stdout, /\nhost \| service \| state \| for \| output\n/);
+    // A host problem has an empty service cell; unhandled rows carry no handling flags.
+    assert.match(r.stdout, /\n[\w-]+ \|  \| DOWN \|/);
+    assert.match(r.stdout, /\n[\w-]+ \| [^|]+ \| CRITICAL \|/);
     assert.ok(!r.stdout.includes('\x1b'), 'no terminal control codes in the answer');
     const json = JSON.parse(run(['call', 'thruk_problems', '--demo', '--json']).stdout);
     assert.equal(json.returned, json.rows.length);
     assert.ok(json.rows.length > 0 && json.rows.every((r: any) => ['host', 'service'].includes(r.kind) && typeof r.state === 'string'), JSON.stringify(json).slice(0, 300));
     assert.ok(json.counts.hosts.down > 0 && json.counts.services.critical > 0);
+    // Handled problems, when asked for, say how in the state cell.
+    const all = run(['call', 'thruk_problems', '--demo', 'include_handled=true', 'limit=100']);
+    assert.match(all.stdout, /\n[\w-]+ \| [^|]* \| (DOWN|UNREACHABLE|CRITICAL|WARNING|UNKNOWN)( soft[^|]*)? (acked|downtime|host down|host handled)\b[^|]* \|/);
   });
 
   it('parses key=value arguments as JSON when they are JSON', () => {

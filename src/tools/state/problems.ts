@@ -122,8 +122,10 @@ function toKey(kind: 'host' | 'service', r: Row): ProblemKey {
 }
 
 function line(p: ProblemRow): string {
-  const state = p.hard ? p.state : `${p.state} soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`;
-  return [p.kind === 'host' ? 'host' : 'svc', p.host, p.service ?? '', state, p.duration_s !== undefined ? duration(p.duration_s) : '', (p.handled ?? []).join(','), cell(p.output, 160)].join(' | ');
+  // An empty service cell marks a host problem, and handling (rare in the default, unhandled-only
+  // listing) rides in the state cell as the list tools do: no column that is blank on most rows.
+  const state = [p.state, ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]), ...(p.handled ?? [])].join(' ');
+  return [p.host, p.service ?? '', state, p.duration_s !== undefined ? duration(p.duration_s) : '', cell(p.output, 160)].join(' | ');
 }
 
 function tally(rows: ReadonlyArray<Pick<ProblemRow, 'kind' | 'state' | 'handled'>>, kind: 'host' | 'service'): Record<string, number> {
@@ -203,7 +205,7 @@ export const problems = defineTool({
     if (pg.meta.total === 0) text.push(args.include_handled ? 'Nothing to list.' : 'No unhandled problems.');
     else {
       text.push(`${args.include_handled ? 'Problems' : 'Unhandled problems'} ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`);
-      text.push('kind | host | service | state | for | handled | output', ...pg.lines);
+      text.push('host | service | state | for | output', ...pg.lines);
     }
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
