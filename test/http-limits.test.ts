@@ -214,7 +214,7 @@ describe('the /mcp limits and policies, in process', () => {
   let config: Config;
   const metrics = createMetrics({ defaultMetrics: false });
   const make = (over: Partial<HttpAppOptions>): HttpApp => {
-    const log = createLogger('info', { write: (s: string) => logs.push(s) });
+    const log = createLogger('debug', { write: (s: string) => logs.push(s) });
     const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools: allTools() });
     return createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(config.http.auth, log), metrics, ...over }, log);
   };
@@ -339,6 +339,9 @@ describe('the /mcp limits and policies, in process', () => {
     assert.equal(typeof reqLine[0].ms, 'number');
     const toolLine = lines.filter((l) => l.msg === 'tool call' && l.requestId === id);
     assert.equal(toolLine.length, 1);
+    // At the default level (info) a served call logs exactly one line: the tool call's.
+    const info = lines.filter((l) => l.requestId === id && l.level >= 30 && l.audit !== true);
+    assert.deepEqual(info.map((l) => l.msg), ['tool call']);
     assert.deepEqual({ tool: toolLine[0].tool, outcome: toolLine[0].outcome, caller: toolLine[0].caller }, { tool: 'thruk_acknowledge', outcome: 'ok', caller: 'token-2' });
     const audit = lines.filter((l) => l.audit === true);
     assert.equal(audit.length, 1);
