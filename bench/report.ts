@@ -69,7 +69,7 @@ export function markdown(rows: readonly BenchRow[], m: Machine, opts: { smoke: b
   out.push(`- Commit: ${m.commit}`);
   out.push(`- CPU: ${m.cpu}, ${m.cores} cores; memory ${m.memoryGb.toFixed(1)} GB; ${m.os}; Node ${m.node}`);
   out.push(`- Load average (1/5/15 min) at start ${m.loadStart.map((x) => x.toFixed(2)).join(' / ')}, at end ${m.loadEnd.map((x) => x.toFixed(2)).join(' / ')}; run took ${opts.durationS.toFixed(0)} s`);
-  out.push('- This is a shared 2-core machine: other engineers ran tests and type checks during the run, so absolute times are inflated and noisy. The variants that are compared (ours vs. baseline) run interleaved or back to back in the same run, so the ratios are more trustworthy than the absolute figures. Memory and token figures do not depend on load.');
+  out.push('- This is a shared 2-core machine: other work may run during the run (see the load average above), so absolute times can be inflated and noisy. The variants that are compared (ours vs. baseline) run interleaved or back to back in the same run, so the ratios are more trustworthy than the absolute figures. Memory and token figures do not depend on load.');
   out.push('- Servers under test run as child processes from `dist/` (built before the run); the in-process figures (answer tokens, tools/list, per-call in process) use `src/` through tsx. The simulator runs in its own child process, so its memory never counts as ours. Loopback only.');
   for (const w of opts.warnings) out.push(`- **Warning:** ${w}`);
   out.push('');

@@ -185,12 +185,13 @@ async function main(): Promise<void> {
   }
   m.loadEnd = loadavg();
   const durationS = (performance.now() - started) / 1000;
-  const count = (id: string) => Number(/\((\d+) tools\)/.exec(find(rows, id)?.metric ?? '')?.[1] ?? Number.NaN);
+  const count = (id: string) => Number(/\((?:[^()]*, )?(\d+) tools\)/.exec(find(rows, id)?.metric ?? '')?.[1] ?? Number.NaN);
+  // Both sides with THRUK_TOOLSETS unset: the spawned --demo server and the in-process default selection.
   const distTools = count('cold.demo');
-  const srcTools = count('catalog.total');
+  const srcTools = count('catalog.default');
   const warnings: string[] = [];
   if (Number.isFinite(distTools) && Number.isFinite(srcTools) && distTools !== srcTools) {
-    warnings.push(`dist/ (the child-process servers) offered ${distTools} tools while src/ (the in-process figures) offers ${srcTools}: dist was built from an older tree; rerun with --build.`);
+    warnings.push(`dist/ (the child-process servers) offered ${distTools} tools while src/ (the in-process figures) offers ${srcTools} by default: dist was built from an older tree; rerun with --build.`);
   }
   for (const w of warnings) progress(`WARNING: ${w}`);
 
