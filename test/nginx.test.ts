@@ -55,7 +55,8 @@ interface Replica {
 }
 
 function startReplica(name: string): Promise<Replica> {
-  const env = { PATH: process.env.PATH ?? '', MCP_HTTP_TOKEN: TOKEN, MCP_TRUST_PROXY: 'loopback', LOG_LEVEL: 'info' };
+  // debug: the per-request line (which names the request id each replica served) is a debug line.
+  const env = { PATH: process.env.PATH ?? '', MCP_HTTP_TOKEN: TOKEN, MCP_TRUST_PROXY: 'loopback', LOG_LEVEL: 'debug' };
   const child = spawn(process.execPath, [cli, '--demo', '--listen', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.setEncoding('utf8');
