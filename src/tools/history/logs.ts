@@ -7,6 +7,22 @@ import { DEFAULT_LOG_COLUMNS, EVENT_COLUMNS, logSortArg, parseTimeSort, repairHo
 import { mapLeaves, stateByKind } from './filters.js';
 import { customLine, LOG_LINE_HEADER, logLine, renderResult, runList } from './list.js';
 
+/** The arguments thruk_list_logs and thruk_list_alerts share; only the filterable fields differ. */
+function windowListInput(fields: Parameters<typeof filterSchema>[0]) {
+  return z
+    .object({
+      filter: filterSchema(fields).optional(),
+      since: sinceArg('-24h'),
+      until: untilArg,
+      limit: limitArg(100),
+      offset: offsetArg,
+      sort: logSortArg,
+      columns: columnsArg,
+      backends: backendsArg,
+    })
+    .strict();
+}
+
 export const LOG_FILTER_FIELDS = ['host', 'service', 'message', 'hostgroup', 'custom_var', 'since', 'until', 'type', 'class', 'state', 'contact'] as const;
 const ALERT_FILTER_FIELDS = ['host', 'service', 'state', 'state_type', 'hostgroup', 'custom_var', 'since', 'until'] as const;
 
@@ -45,18 +61,7 @@ export const listLogs = defineTool({
   toolset: 'history',
   access: 'read',
   description: 'The monitoring log in a window, newest first: alerts, notifications, downtimes, flapping, commands. One line per event.',
-  input: z
-    .object({
-      filter: filterSchema(LOG_FILTER_FIELDS).optional(),
-      since: sinceArg('-24h'),
-      until: untilArg,
-      limit: limitArg(100),
-      offset: offsetArg,
-      sort: logSortArg,
-      columns: columnsArg,
-      backends: backendsArg,
-    })
-    .strict(),
+  input: windowListInput(LOG_FILTER_FIELDS),
   output: listOutput,
   run: (ctx, args) => listRun(ctx, args, { what: 'log events', since: args.since, until: args.until, order: parseTimeSort(args.sort), alertsOnly: false }),
 });
@@ -67,18 +72,7 @@ export const listAlerts = defineTool({
   toolset: 'history',
   access: 'read',
   description: 'Host and service state changes (SOFT and HARD) in a window, newest first, with output.',
-  input: z
-    .object({
-      filter: filterSchema(ALERT_FILTER_FIELDS).optional(),
-      since: sinceArg('-24h'),
-      until: untilArg,
-      limit: limitArg(100),
-      offset: offsetArg,
-      sort: logSortArg,
-      columns: columnsArg,
-      backends: backendsArg,
-    })
-    .strict(),
+  input: windowListInput(ALERT_FILTER_FIELDS),
   output: listOutput,
   run: (ctx, args) => listRun(ctx, args, { what: 'alerts', since: args.since, until: args.until, order: parseTimeSort(args.sort), alertsOnly: true }),
 });
