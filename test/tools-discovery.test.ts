@@ -2,15 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { estimateTokens } from '../src/tools/format.js';
 import { normalisePath } from '../src/tools/discovery/describe.js';
-import { connect, ERAS, type Harness } from './helpers/harness.js';
-
-async function rest(h: Harness, path: string, params: Record<string, string> = {}): Promise<any> {
-  const url = new URL(`http://sim.invalid/demo/thruk/r${path}`);
-  for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
-  const res = await h.sim.fetch(new Request(url, { headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey } }));
-  assert.equal(res.status, 200, `${path} → ${res.status}`);
-  return res.json();
-}
+import { connect, ERAS, type Harness, rest } from './helpers/harness.js';
 
 const noNulls = (text: string) => assert.ok(!/\bundefined\b|NaN/.test(text), `no undefined in:\n${text}`);
 

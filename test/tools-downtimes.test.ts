@@ -1,22 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, ERAS, type Harness } from './helpers/harness.js';
-
-/** Ask the simulator directly (the ground truth our tools must agree with). */
-async function rest(h: Harness, path: string, params: Record<string, string> = {}): Promise<any> {
-  const url = new URL(`http://sim.invalid/demo/thruk/r${path}`);
-  for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
-  const res = await h.sim.fetch(new Request(url, { headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey } }));
-  assert.equal(res.status, 200, `${path} → ${res.status}`);
-  return res.json();
-}
-
-async function post(h: Harness, path: string, body: Record<string, unknown>): Promise<void> {
-  const res = await h.sim.fetch(new Request(`http://sim.invalid/demo/thruk/r${path}`, {
-    method: 'POST', headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  }));
-  assert.equal(res.status, 200, `${path} → ${res.status}: ${await res.text()}`);
-}
+import { connect, ERAS, type Harness, rest, post } from './helpers/harness.js';
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 const ids = (rows: any[]) => rows.map((r) => r.id).sort((a, b) => a - b);

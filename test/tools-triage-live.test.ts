@@ -1,22 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSimulator, type Simulator } from '../src/sim/index.js';
-import { connect, ERAS, type Harness } from './helpers/harness.js';
-
-async function rest(h: { sim: Simulator; config: Harness['config'] }, path: string, params: Record<string, string> = {}): Promise<any> {
-  const url = new URL(`http://sim.invalid/demo/thruk/r${path}`);
-  for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
-  const res = await h.sim.fetch(new Request(url, { headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey } }));
-  assert.equal(res.status, 200, `${path} → ${res.status}`);
-  return res.json();
-}
-
-async function post(h: Harness, path: string, body: Record<string, unknown>): Promise<void> {
-  const res = await h.sim.fetch(new Request(`http://sim.invalid/demo/thruk/r${path}`, {
-    method: 'POST', headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  }));
-  assert.equal(res.status, 200, `${path} → ${res.status}`);
-}
+import { connect, ERAS, type Harness, rest, post } from './helpers/harness.js';
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 const noNulls = (text: string) => assert.ok(!/\bnull\b|undefined|NaN/.test(text), `no nulls in:\n${text}`);

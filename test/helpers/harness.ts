@@ -25,6 +25,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export type CallOptions = { signal?: AbortSignal; timeout?: number };
+
+/** tools/call through a real client, with the text blocks joined and structuredContent at hand. */
+export function toolCaller(client: Client): (name: string, args?: Record<string, unknown>, o?: CallOptions) => Promise<CallResult> {
+  return async (name, args = {}, o = {}) => {
+    const raw: any = await client.callTool({ name, arguments: args }, { ...(o.signal ? { signal: o.signal } : {}), ...(o.timeout ? { timeout: o.timeout } : {}) });
+    const text = (raw.content ?? []).filter((c: any) => c.type === 'text').map((c: any) => c.text).join('\n');
+    return { isError: raw.isError, text, structured: raw.structuredContent, raw };
+  };
+}
+
 export interface CallResult {
   isError?: boolean;
   text: string;
@@ -58,11 +69,7 @@ export async function connect(opts: { era?: Era; config?: Partial<Config>; env?:
     sim,
     config,
     logs,
-    call: async (name, args = {}) => {
-      const raw: any = await client.callTool({ name, arguments: args });
-      const text = (raw.content ?? []).filter((c: any) => c.type === 'text').map((c: any) => c.text).join('\n');
-      return { isError: raw.isError, text, structured: raw.structuredContent, raw };
-    },
+    call: toolCaller(client),
     close: async () => {
       await client.close();
       await app.close();

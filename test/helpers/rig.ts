@@ -16,7 +16,7 @@ import type { ToolDef } from '../../src/tools/define.js';
 import type { Authenticator } from '../../src/transports/auth.js';
 import { createHttpApp, type HttpApp } from '../../src/transports/http.js';
 import { demoConfig } from './config.js';
-import type { CallResult } from './harness.js';
+import { toolCaller, type CallOptions, type CallResult } from './harness.js';
 import { registerSecret } from './secret-registry.js';
 
 export interface Rig {
@@ -27,7 +27,7 @@ export interface Rig {
   /** Every HTTP response body the MCP app sent (for secret scans). */
   httpBodies: string[];
   app: HttpApp;
-  call(name: string, args?: Record<string, unknown>, opts?: { signal?: AbortSignal; timeout?: number }): Promise<CallResult>;
+  call(name: string, args?: Record<string, unknown>, opts?: CallOptions): Promise<CallResult>;
   close(): Promise<void>;
 }
 
@@ -96,11 +96,7 @@ export async function rig(opts: RigOptions = {}): Promise<Rig> {
     logs,
     httpBodies,
     app,
-    call: async (name, args = {}, o = {}) => {
-      const raw: any = await client.callTool({ name, arguments: args }, { ...(o.signal ? { signal: o.signal } : {}), ...(o.timeout ? { timeout: o.timeout } : {}) });
-      const text = (raw.content ?? []).filter((c: any) => c.type === 'text').map((c: any) => c.text).join('\n');
-      return { isError: raw.isError, text, structured: raw.structuredContent, raw };
-    },
+    call: toolCaller(client),
     close: async () => {
       await client.close();
       await app.close();
