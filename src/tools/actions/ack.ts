@@ -6,7 +6,7 @@ import { backendsArg, parseBackends } from '../state/common.js';
 import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
 import { checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';
-import { defaultAuthor, hostArg, readTarget, serviceArg, textArg } from './common.js';
+import { ackFlagArgs, defaultAuthor, hostArg, readTarget, serviceArg, textArg } from './common.js';
 
 async function targetsOf(ctx: ToolContext, host: string, service: string | undefined, backends: string[] | undefined): Promise<CommandTarget[]> {
   return service === undefined ? resolveHost(ctx, host, backends) : resolveService(ctx, host, service, backends);
@@ -27,9 +27,7 @@ export const acknowledge = defineTool({
       service: serviceArg,
       comment: textArg('Why, e.g. a ticket', 'acknowledged via MCP'),
       author: z.string().min(1).max(200).optional().describe('Default: THRUK_AUTH_USER'),
-      sticky: z.boolean().default(true).describe('Keep until recovery'),
-      notify: z.boolean().default(true).describe('Notify contacts'),
-      persistent: z.boolean().default(false).describe('Survive core restarts'),
+      ...ackFlagArgs,
       expire: z.string().max(100).optional().describe('Expiry, e.g. +4h'),
       backends: backendsArg,
       ...writeArgs,

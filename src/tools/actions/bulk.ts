@@ -6,7 +6,7 @@ import { backendsArg, getRows, parseBackends, query, type Row } from '../state/c
 import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
 import { checkCommandName, checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveGroup } from '../write/resolve.js';
-import { defaultAuthor, readTarget, textArg } from './common.js';
+import { ackFlagArgs, defaultAuthor, readTarget, textArg } from './common.js';
 
 const HOST_STATES = { down: 1, unreachable: 2 } as const;
 const SERVICE_STATES = { warning: 1, critical: 2, unknown: 3 } as const;
@@ -150,9 +150,7 @@ export const bulkAcknowledge = defineTool({
       services_only: z.boolean().default(false).describe('Services only'),
       comment: textArg('Why, e.g. a ticket', 'bulk acknowledged via MCP'),
       author: z.string().min(1).max(200).optional().describe('Default: THRUK_AUTH_USER'),
-      sticky: z.boolean().default(true).describe('Keep until recovery'),
-      notify: z.boolean().default(true).describe('Notify contacts'),
-      persistent: z.boolean().default(false).describe('Survive core restarts'),
+      ...ackFlagArgs,
       backends: backendsArg,
       ...writeArgs,
     })

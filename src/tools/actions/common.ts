@@ -9,6 +9,13 @@ export const serviceArg = objectName('Service; omit for the host').optional();
 
 export const textArg = (what: string, dflt: string) => z.string().min(1).max(1000).default(dflt).describe(what);
 
+/** The acknowledgement options of ACKNOWLEDGE_*_PROBLEM, shared by the single and the bulk tool. */
+export const ackFlagArgs = {
+  sticky: z.boolean().default(true).describe('Keep until recovery'),
+  notify: z.boolean().default(true).describe('Notify contacts'),
+  persistent: z.boolean().default(false).describe('Survive core restarts'),
+};
+
 /** The author recorded with comments, acks and downtimes: the impersonated user when there is one. */
 export function defaultAuthor(ctx: ToolContext, given: string | undefined): string {
   return given ?? ctx.config.thruk.authUser ?? 'thruk-mcp';
