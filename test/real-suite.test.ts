@@ -8,7 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { mentions } from './real/checks.js';
+import { labelFindings, mentions } from './real/checks.js';
+import type { Estate } from './real/estate.js';
+import type { CallOutcome } from './real/rig.js';
 import { restTruth } from './real/estate.js';
 import { isWrite, openRig, restPath, type Rig } from './real/rig.js';
 import { parseTarget } from './real/roundtrips.js';
@@ -45,6 +47,27 @@ describe('real suite: operator arguments and names', () => {
     assert.equal(mentions('web-010 up', 'web-01'), false);
     assert.equal(mentions('"host":"web-01"', 'web-01'), true);
     assert.equal(mentions('web-01.example.com', 'web-01'), false);
+  });
+});
+
+describe('real suite: rows from two cores must be told apart in the text', () => {
+  const estate = { cores: ['icinga', 'naemon'], shared: ['web-01'] } as unknown as Estate;
+  const scope = { name: 'all', e: {} } as never;
+  const answer = (text: string): CallOutcome => ({
+    isError: false, wire: [], ms: 1, text,
+    structured: { rows: [{ host: 'web-01', service: 'http', peer_name: 'icinga' }, { host: 'web-01', service: 'http', peer_name: 'naemon' }] },
+  });
+  it('flags two web-01 rows that the text does not label', () => {
+    const f = labelFindings(answer('web-01 | http | WARNING\nweb-01 | http | CRITICAL'), scope, estate);
+    assert.equal(f.length, 1);
+    assert.match(f[0]!.detail, /web-01@icinga, web-01@naemon/);
+  });
+  it('accepts an @core suffix or a core column', () => {
+    assert.deepEqual(labelFindings(answer('web-01@icinga | http\nweb-01@naemon | http'), scope, estate), []);
+    assert.deepEqual(labelFindings(answer('host | service | core\nweb-01 | http | icinga\nweb-01 | http | naemon'), scope, estate), []);
+  });
+  it('does not ask for labels on a core-scoped call', () => {
+    assert.deepEqual(labelFindings(answer('web-01 | http'), { name: 'icinga', core: 'icinga', e: {} } as never, estate), []);
   });
 });
 

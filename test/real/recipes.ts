@@ -79,6 +79,11 @@ export function objectsOf(s: Scope, estate: Estate): Objects | undefined {
   };
 }
 
+/** Two host names with services in this scope, for the `in` filter (truthFindings counts their services). */
+export function twoHosts(s: Scope): string[] {
+  return [...new Set(s.e.services.map((x) => x.host_name))].sort().slice(0, 2);
+}
+
 const need = <T>(v: T | undefined, what: string): T => {
   if (v === undefined) throw new NoObject(what);
   return v;
@@ -101,7 +106,8 @@ export const RECIPES: Record<string, Recipe> = {
   thruk_problems: () => ({ include_handled: true }),
   thruk_list_hosts: () => ({}),
   thruk_get_host: (_s, o) => ({ host: o.host }),
-  thruk_list_services: () => ({}),
+  // An `in` filter on a text field: the filter compiler's bracket form must be one Thruk applies.
+  thruk_list_services: (s) => ({ filter: { field: 'host', op: 'in', value: twoHosts(s) } }),
   thruk_get_service: (_s, o) => svcArgs(o),
   thruk_list_hostgroups: () => ({}),
   thruk_list_servicegroups: () => ({}),

@@ -14,7 +14,7 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { genericFindings, truthFindings, worst, type Finding } from './checks.js';
+import { genericFindings, labelFindings, liveFindings, truthFindings, worst, type Finding } from './checks.js';
 import { discover, restTruth } from './estate.js';
 import { expectedError, isWriteTool, NoObject, objectsOf, recipeFor, scopesOf } from './recipes.js';
 import { findingsList, stepTable, toolTable, type CallRow } from './report.js';
@@ -86,7 +86,7 @@ async function main(): Promise<number> {
       const res = await rig.call(tool.name, args);
       // Every answer, for reading by a person (JSON lines; the key is masked).
       if (values.answers !== undefined) appendFileSync(values.answers, `${JSON.stringify({ tool: tool.name, scope: scope.name, args, isError: res.isError, text: res.thrown ?? res.text, structured: res.structured }).split(key).join('***')}\n`);
-      let findings: Finding[] = [...genericFindings(tool, args, res, scope, estate, key), ...truthFindings(tool.name, res, scope, estate)];
+      let findings: Finding[] = [...genericFindings(tool, args, res, scope, estate, key), ...truthFindings(tool.name, res, scope, estate), ...labelFindings(res, scope, estate), ...(await liveFindings(tool.name, res, scope, truth))];
       const expected = scope.core === undefined && objects !== undefined ? expectedError(tool.name, objects) : undefined;
       if (expected !== undefined) {
         // The right answer is a refusal that names the ambiguity; a success would be the failure.
