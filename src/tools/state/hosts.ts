@@ -57,7 +57,8 @@ export const listHosts = defineTool({
   output: listOutput,
   run: async (ctx, args) => {
     const cols = parseColumns(args.columns, DEFAULT_HOST_COLUMNS);
-    const fetchCols = withColumns(cols.list, cols.custom ? [] : HOST_RENDER_NEEDS);
+    // A chosen `state` column still needs has_been_checked: state 0 of a never-checked object is PENDING, not UP.
+    const fetchCols = withColumns(cols.list, cols.custom ? (cols.list?.includes('state') === true ? ['has_been_checked'] : []) : HOST_RENDER_NEEDS);
     const { params } = compileFilter('hosts', args.filter);
     // Thruk pushes `limit` to Livestatus before sorting (not a global top-N), so we never send
     // limit/offset with a sort: readPage sorts the whole set and pages here.
@@ -65,7 +66,7 @@ export const listHosts = defineTool({
     const now = ctx.now();
     const shownCols = columnsOf(kp.rows, cols.list);
     const render = cols.custom ? genericLine('hosts', shownCols, now) : hostLine(now, multiplePeers(kp.all));
-    const p = pageOf({ ...kp, rows: kp.rows.map((r) => pick(r, cols.list)) }, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
+    const p = pageOf(kp, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts', shape: (r) => pick(r, cols.list) });
     const text = renderList('hosts', p.meta, cols.custom ? shownCols : HOST_LINE_HEADER, p.lines);
     return { data: { ...p.meta, rows: p.rows }, text };
   },

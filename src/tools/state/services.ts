@@ -49,13 +49,14 @@ export const listServices = defineTool({
   output: listOutput,
   run: async (ctx, args) => {
     const cols = parseColumns(args.columns, DEFAULT_SERVICE_COLUMNS);
-    const fetchCols = withColumns(cols.list, cols.custom ? [] : SERVICE_RENDER_NEEDS);
+    // A chosen `state` column still needs has_been_checked: state 0 of a never-checked object is PENDING, not OK.
+    const fetchCols = withColumns(cols.list, cols.custom ? (cols.list?.includes('state') === true ? ['has_been_checked'] : []) : SERVICE_RENDER_NEEDS);
     const { params } = compileFilter('services', args.filter);
     const kp = await readPage(ctx, SERVICE_KEYS, params, { sort: args.sort, columns: fetchCols, offset: args.offset, limit: args.limit, backends: parseBackends(args.backends) });
     const now = ctx.now();
     const shownCols = columnsOf(kp.rows, cols.list);
     const render = cols.custom ? genericLine('services', shownCols, now) : serviceLine(now, multiplePeers(kp.all));
-    const p = pageOf({ ...kp, rows: kp.rows.map((r) => pick(r, cols.list)) }, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'services' });
+    const p = pageOf(kp, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'services', shape: (r) => pick(r, cols.list) });
     return { data: { ...p.meta, rows: p.rows }, text: renderList('services', p.meta, cols.custom ? shownCols : SERVICE_LINE_HEADER, p.lines) };
   },
 });
