@@ -181,7 +181,15 @@ function renderDetailValue(kind: 'hosts' | 'services' | 'other', k: string, v: u
       .join(', ');
   }
   if ((k === 'latency' || k === 'execution_time') && typeof v === 'number') return `${v.toFixed(3)}s`;
+  // [[id, author, text], …]: one readable entry each instead of a JSON array.
+  if (/(^|_)(comments|downtimes)_with_info$/.test(k) && Array.isArray(v)) return withInfo(v);
   return formatValue(kind, k, v, row, nowMs) || cell(v);
+}
+
+function withInfo(v: readonly unknown[]): string {
+  return v
+    .map((e) => (Array.isArray(e) ? `#${cell(e[0])} by ${cell(e[1])}: ${cell(e.slice(2).join(' '), 160)}` : cell(e)))
+    .join('; ');
 }
 
 /** "key: value" lines for one object, skipping empty and all-is-normal values. */
