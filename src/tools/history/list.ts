@@ -64,6 +64,9 @@ function rowObject(r: Row): string {
     const n = readNotification(r);
     return n.service !== undefined ? `${n.host}/${n.service}` : n.host;
   }
+  // Naemon's Livestatus fills host_name (and service_description) of a command row from the line's
+  // first fields, which for DEL_HOST_DOWNTIME;3 is the id: the line decides for commands.
+  if (str(r.type) === 'EXTERNAL COMMAND') return commandObject(r);
   const h = rowHost(r);
   if (h === '') return commandObject(r);
   const s = str(r.service_description);
