@@ -25,8 +25,8 @@ const entrySchema = z.object({
 const incidentSchema = z.object({
   host: z.string(), service: z.string().optional(), state: z.string(), start: z.string(), end: z.string().optional(), seconds: z.number(), duration: z.string(),
   ongoing: z.boolean(), open_at_window_end: z.boolean().optional(), started_before_window: z.boolean().optional(), acknowledged_by: z.string().optional(),
-  acknowledgement_removed: z.boolean().optional().describe('Acknowledged, then the acknowledgement was removed or expired'),
-  during_host_outage: z.boolean().optional().describe('A service problem that began while its host was down: counted as part of the host outage'),
+  acknowledgement_removed: z.boolean().optional(),
+  during_host_outage: z.boolean().optional().describe('Began during its host\'s outage'),
 });
 const timelineOutput = z.object({
   since: z.string(),
@@ -34,7 +34,7 @@ const timelineOutput = z.object({
   summary: z.object({
     events: z.number().describe('Events in the window'), shown: z.number(), objects: z.number(), by_type: z.record(z.string(), z.number()),
     incidents: z.number(), ongoing: z.number(), soft_only: z.number().describe('Problems that recovered before becoming HARD'),
-    problem_seconds: z.number().describe('Seconds in which at least one object had a problem (overlaps counted once)'), problem_time: z.string(), longest_incident: incidentSchema.optional(),
+    problem_seconds: z.number().describe('Overlaps counted once'), problem_time: z.string(), longest_incident: incidentSchema.optional(),
     mttr_seconds: z.number().optional(), mttr: z.string().optional(), scheduled_downtime_seconds: z.number(),
     first_event: z.string().optional(), last_event: z.string().optional(),
   }),
@@ -177,7 +177,7 @@ export const incidentTimeline = defineTool({
     if (a.truncated) notes.push(`more than ${REPLAY_CAP} state events in the window: incidents are counted from ${iso(a.from)} only.`);
     const pg = page(shown as unknown as Row[], (r) => entryLine(r as unknown as TimelineEntry), { offset: 0, limit: shown.length, budgetTokens: ctx.config.maxAnswerTokens - 1500, what: 'events' });
     const kept = pg.rows as unknown as TimelineEntry[];
-    if (kept.length < shown.length) notes.push(`the answer budget fits ${kept.length} of these ${shown.length} events (the oldest ones); narrow the window or lower limit to see the rest.`);
+    if (kept.length < shown.length) notes.push(`the answer budget fits ${kept.length} of these ${shown.length} events (the oldest ones); pass limit=${kept.length} to see the newest ${kept.length}, or narrow the window.`);
     const head = `Timeline of ${describeFilter(args.filter)} in ${windowText(win.since, win.until)}: ${plural(total, 'event')} on ${plural(summary.objects, 'object')}; ${plural(summary.incidents, 'incident')} (${summary.ongoing} ongoing)${underHost > 0 ? ` plus ${underHost} service problem${underHost === 1 ? '' : 's'} during host outages` : ''}${red.softOnly > 0 ? `, ${red.softOnly} soft-only` : ''}, problem time ${summary.problem_time} (overlaps counted once)${summary.mttr !== undefined ? `, MTTR ${summary.mttr}` : ''}${red.downtimeSeconds > 0 ? `, scheduled downtime ${duration(red.downtimeSeconds)}` : ''}.`;
     const parts = [head];
     if (longest !== undefined) parts.push(`Longest: ${incidentLine(longest)}`);

@@ -135,7 +135,8 @@ export function pageHeader(what: string, meta: Omit<ListOutput, 'rows'>): string
 export function pageFooter(meta: Omit<ListOutput, 'rows'>): string | undefined {
   if (meta.next_offset === undefined) return undefined;
   const left = meta.total - meta.next_offset;
-  const why = meta.truncated === true ? ' (cut to fit the answer budget; ask for fewer columns or a smaller limit to see more per page)' : '';
+  // A smaller limit would show fewer rows, not more: the budget cut is lifted by fewer columns.
+  const why = meta.truncated === true ? ' (cut to fit the answer budget; fewer columns fit more rows per page)' : '';
   return `${left} more not shown${why}. Next page: offset=${meta.next_offset}.`;
 }
 
