@@ -16,7 +16,7 @@ type StateName = (typeof STATE_NAMES)[number];
 const stateEnum = z.enum(STATE_NAMES);
 const nameOrRegex = (what: string) =>
   z.string().min(1).max(1024).regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain line breaks or control characters').optional()
-    .describe(`${what}: an exact name, a wildcard pattern or a regex, as \`match\` says`);
+    .describe(`${what} name or pattern (see match)`);
 
 const MATCH_MODES = ['auto', 'exact', 'wildcard', 'regex'] as const;
 type MatchMode = (typeof MATCH_MODES)[number];
@@ -242,7 +242,7 @@ export const bulkAcknowledge = defineTool({
       servicegroup: z.string().min(1).max(1024).optional().describe('Service group'),
       host: nameOrRegex('Host'),
       service: nameOrRegex('Service'),
-      match: z.enum(MATCH_MODES).default('auto').describe('How host and service match: exact name, wildcard (* ?, whole name), regex (anywhere, case-insensitive); auto = regex when the value has regex characters, else exact'),
+      match: z.enum(MATCH_MODES).default('auto').describe('exact, wildcard (* ?) or regex; auto: regex if it has regex characters'),
       state: z.union([stateEnum, z.array(stateEnum).min(1).max(5)]).optional().describe('One or a list (default all)'),
       hosts_only: z.boolean().default(false).describe('Hosts only'),
       services_only: z.boolean().default(false).describe('Services only'),

@@ -114,7 +114,7 @@ export const rollupOutput = z.object({
   with_data: z.number(),
   no_data: z.number().describe('Objects without any data in the window (not counted as available)'),
   availability_percent: z.number().optional().describe('Time-weighted mean: total available time / total time with data, floored to 4 decimals'),
-  data_percent: z.number().describe('Share of all objects\' window time that has data; availability_percent is over this share only'),
+  data_percent: z.number().describe('Share of the time with data'),
   worst: z.object({ host: z.string(), service: z.string().optional(), availability_percent: z.number() }).optional(),
   below_target: z.number().describe('Objects with data whose availability is below target_percent'),
   below_target_names: z.array(z.string()).describe('Their names (host or host/service), worst first, at most 50'),

@@ -13,7 +13,7 @@ import { flapEvents, planHosts, readCandidates } from './flap.js';
 const flapRow = z.object({
   host: z.string(),
   service: z.string().optional().describe('Absent for the host itself'),
-  transition_count: z.number().describe('State changes in the window: alerts whose state differs from the previous alert (the first alert counts when it is attempt 1)'),
+  transition_count: z.number().describe('State changes between consecutive alerts in the window'),
   alert_count: z.number(),
   states_seen: z.array(z.string()),
   last_state: z.string(),
