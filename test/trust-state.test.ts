@@ -104,6 +104,13 @@ describe('state tools say what the raw rows say', () => {
       assert.match(g.text, /^DOWN for ≥ \S+( \S+)? \(since the core started at \S+Z\)/m, g.text);
       const l = await h.call('thruk_list_hosts', { filter: { field: 'name', value: 'branch-router-01' } });
       assert.match(l.text, /^branch-router-01 \| DOWN \| ≥\d/m, l.text);
+      // Oldest problems: at least as old as the core, so ranked by that, not "unknown, listed last".
+      const o = await h.call('thruk_oldest_problems', { limit: 100 });
+      const mine = o.structured.rows.find((x: any) => x.host === 'branch-router-01' && x.service === null);
+      assert.equal(mine.duration_at_least, true, o.text);
+      assert.ok(Math.abs(mine.duration_s - ageS) <= 2);
+      const older = o.structured.rows.filter((x: any) => (x.duration_s ?? -1) > mine.duration_s).length;
+      assert.equal(o.structured.rows.indexOf(mine), older, 'ranked by its lower bound');
     } finally {
       host.lastStateChange = saved;
     }
