@@ -64,7 +64,8 @@ describe('state rows, pure', () => {
     const skip = new Set(['name', 'alias', 'address', 'peer_name', 'state', 'has_been_checked', 'plugin_output', 'last_state_change', 'last_check', 'next_check', 'check_command', 'check_interval', 'latency', 'execution_time']);
     assert.deepEqual(detailLines(host, 'hosts', NOW, skip), ['perf_data: rta=1ms', 'custom_variables: dummy_text=(output+…), os=linux']);
     const handledOnly = detailHead({ name: 'x', acknowledged: 1 }, 'hosts', NOW);
-    assert.deepEqual(handledOnly, ['host x', 'handling: acked'], 'flags survive a custom column choice without state');
+    assert.deepEqual(handledOnly, ['host x', 'handling: acknowledged (sticky or not: Thruk does not say)'], 'flags survive a custom column choice without state');
+    assert.deepEqual(detailHead({ name: 'x', acknowledged: 1, acknowledgement_type: 2, scheduled_downtime_depth: 1 }, 'hosts', NOW), ['host x', 'handling: acknowledged (sticky), in downtime']);
   });
 });
 

@@ -36,7 +36,7 @@ for (const era of ERAS) {
       for (const u of ['/hosts', '/services', '/downtimes', '/comments', '/logs', '/hosts/<name>/services', '/sites', '/processinfo']) assert.ok(urls.includes(u), u);
       assert.ok(urls.every((u: string) => index.some((x) => x.url === u && x.protocol === 'GET')), 'only GET endpoints Thruk lists');
       assert.ok(!urls.some((u: string) => u.includes('/cmd') || u.includes('config') || u === '/' || u === '/index' || u.startsWith('/thruk/api_keys')));
-      assert.match(r.text, /^Thruk REST read endpoints \(GET, relative to \/thruk\/r\), \d+:\n\/alerts — /);
+      assert.match(r.text, /^Thruk REST read endpoints \(GET, relative to \/thruk\/r\), \d+:\n(Note: .*\n)*\/alerts — /, 'notes stand under the headline');
       assert.match(r.text, /Note: q=… expression: .*parenthesise/);
       assert.match(r.text, /Do not send limit with sort/);
       noNulls(r.text);
@@ -60,7 +60,7 @@ for (const era of ERAS) {
       assert.equal(r.structured.columns.find((c: any) => c.name === 'check_command').example, '(not shown)');
       assert.deepEqual(r.structured.custom_variables, Object.keys(row).filter((k) => k.startsWith('_')));
       assert.deepEqual(r.structured.perf_labels, perf);
-      assert.match(r.text, /^\/hosts: \d+ columns in a sampled row\ncolumn \| type \| example \| note\n/);
+      assert.match(r.text, /^\/hosts: \d+ columns in a sampled row\n(Note: .*\n)*column \| type \| example \| note\n/);
       assert.match(r.text, /Note: Real Livestatus columns Thruk does not fetch, so they come back null: acknowledgement_type, hard_state/);
       assert.match(r.text, /Note: Custom variables on this row: _[A-Z_]+/);
       assert.ok(estimateTokens(r.text) <= h.config.maxAnswerTokens);

@@ -120,7 +120,9 @@ describe('history replay on the demo estate', () => {
     assert.deepEqual([down.state, down.duration, down.acknowledged_by, down.ongoing], ['DOWN', '1h 25m', 'oncall', false]);
     assert.match(r.text, /db-02 \| DOWN \| \d{4}-\d\d-\d\dT01:10:00Z → \d{4}-\d\d-\d\dT02:35:00Z \| 1h 25m \| acked by oncall/);
     const inFilter = await h.call('thruk_incident_timeline', { filter: { operator: 'and', conditions: [{ field: 'host', value: 'db-02' }, { field: 'since', value: '-2d' }] } });
-    assert.deepEqual(inFilter.structured.incidents, r.structured.incidents, 'since inside the filter is read like the argument');
+    // An ongoing incident grows with the clock between the two calls: compare everything else.
+    const stable = (xs: any[]) => xs.map((i) => (i.ongoing ? { ...i, seconds: 0, duration: '' } : i));
+    assert.deepEqual(stable(inFilter.structured.incidents), stable(r.structured.incidents), 'since inside the filter is read like the argument');
     const mid = Date.parse(down.start) / 1000 + 3000;
     const s = await h.call('thruk_state_at', { timestamp: new Date(mid * 1000).toISOString(), filter: { field: 'host', value: 'db-02' } });
     const host = s.structured.rows.find((x: any) => x.service === undefined);
@@ -140,7 +142,9 @@ describe('history replay on the demo estate', () => {
     assert.equal(cut.structured.events.length, 3);
     assert.equal(cut.structured.truncated, true);
     assert.match(cut.text, /window has \d+ events; showing the newest 3 from \S+Z; narrow the window/);
-    assert.equal(cut.structured.summary.incidents, 3, 'incidents still counted over the whole window');
+    // db-02's ping went down with its host: part of the host outage, not an incident of its own.
+    assert.equal(cut.structured.incidents.length, 3, 'incidents still counted over the whole window');
+    assert.equal(cut.structured.summary.incidents, 2);
   });
 
   it('never drops an object: unknown when the log does not reach back, unchanged when it did not change', async () => {

@@ -57,6 +57,9 @@ describe('flap helpers', () => {
     assert.equal(countTransitions([]), 0);
     assert.equal(countTransitions([2, 2, 2]), 0);
     assert.equal(countTransitions([0, 2, 2, 0, 1, 2]), 4);
+    // The window's first alert is a change when it is attempt 1, a further attempt when not.
+    assert.equal(countTransitions([1, 0, 1, 0], 1), 4);
+    assert.equal(countTransitions([2, 2, 0], 2), 1);
   });
 
   const stat = (host: string, service: string, count: number): ObjectStats => ({ host, service, count, first: 0, last: 0, lastState: 0, byState: new Map() });

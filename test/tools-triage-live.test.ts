@@ -53,7 +53,7 @@ for (const era of ERAS) {
       const p = await h.call('thruk_oldest_problems', { limit: 3, offset: 2 });
       assert.deepEqual(p.structured.rows.map(key), r.structured.rows.slice(2, 5).map(key));
       assert.equal(p.structured.next_offset, 5);
-      assert.match(p.text, /^Oldest unhandled problems 3-5 of \d+:\nhost \| service \| state \| since \| for \| output\n/);
+      assert.match(p.text, /^Oldest unhandled problems 3-5 of \d+:\n(Note: .*\n)*host \| service \| state \| since \| for \| output\n/);
       assert.match(p.text, /more not shown\. Next page: offset=5\./);
     });
 

@@ -88,7 +88,15 @@ export function filterRows<R>(table: TableDef<R>, source: readonly R[], filter: 
   const perlKeys = perlOnlyKeys(filterKeys(filter), table);
   const typoKeys = perlKeys.filter((k) => !k.startsWith('_'));
   const full = compileFilter(filter, table, ctx);
-  if (typoKeys.length === 0) return { rows: filter ? source.filter(full) : [...source], perlOnly: perlKeys.length > 0 };
+  if (typoKeys.length === 0) {
+    const rows = filter ? source.filter(full) : [...source];
+    const absent = table.absent;
+    if (absent !== undefined && rows.length > 0) {
+      const missing = [...filterKeys(filter)].filter((k) => table.columns.has(k) && rows.every((r) => absent(r, k)));
+      if (missing.length > 0) throw typoError(missing, table.help);
+    }
+    return { rows, perlOnly: perlKeys.length > 0 };
+  }
   const pre = source.filter(compileFilter(filter, table, ctx, true));
   if (pre.length > 0) {
     const missing = typoKeys.filter((k) => !pre.some((r) => table.extra?.(r, k, ctx) !== undefined));

@@ -163,7 +163,7 @@ export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): 
     }
     auditLine(typeof deps.details?.outcome === 'string' ? deps.details.outcome : 'ok');
     return {
-      content: [{ type: 'text', text: capText(answer.text, ctx.config.maxAnswerTokens) }],
+      content: [{ type: 'text', text: capText(leadWithNotes(answer.text), ctx.config.maxAnswerTokens) }],
       structuredContent: answer.data as Record<string, unknown>,
       ...(answer.isError === true ? { isError: true } : {}),
     };
@@ -177,11 +177,36 @@ export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): 
   }
 }
 
-/** Safety net behind the per-tool row budgets: text beyond the budget is cut, and says so. */
+const NOTE = /^Note: /;
+
+/**
+ * What changes the meaning of an answer (incomplete, cut, skipped, estimated, no data) is said in
+ * a "Note: …" line; a reader who stops after the headline must still see it, so every note moves
+ * right under the first line, in its order. Tools keep writing notes where they compute them.
+ */
+export function leadWithNotes(text: string): string {
+  const lines = text.split('\n');
+  const notes = lines.slice(1).filter((l) => NOTE.test(l));
+  if (notes.length === 0) return text;
+  const head = lines.slice(1, 1 + notes.length);
+  if (head.every((l, i) => l === notes[i])) return text;
+  return [lines[0] ?? '', ...notes, ...lines.slice(1).filter((l) => !NOTE.test(l))].join('\n');
+}
+
+/**
+ * Safety net behind the per-tool row budgets: text beyond the budget is cut, and says so in its
+ * second line. The headline and the notes under it (see leadWithNotes) are never cut.
+ */
 export function capText(text: string, maxTokens: number): string {
   if (estimateTokens(text) <= maxTokens) return text;
-  const keep = maxTokens * 3 - 200;
-  const cut = text.lastIndexOf('\n', keep);
-  const head = text.slice(0, cut > 0 ? cut : keep);
-  return `${head}\n[answer cut at the ${maxTokens}-token budget: ${text.length - head.length} characters not shown; narrow the query, choose fewer columns or page with offset]`;
+  const lines = text.split('\n');
+  let lead = 1;
+  while (lead < lines.length && NOTE.test(lines[lead] ?? '')) lead++;
+  const kept = lines.slice(0, lead).join('\n');
+  const body = lines.slice(lead).join('\n');
+  const room = Math.max(0, maxTokens * 3 - 300 - kept.length);
+  const cut = body.lastIndexOf('\n', room);
+  const shown = body.slice(0, cut > 0 ? cut : room);
+  const marker = `Note: answer cut at the ${maxTokens}-token budget: ${body.length - shown.length} characters at the end not shown; narrow the query or choose fewer columns, or page with offset where the tool has it.`;
+  return [lines[0] ?? '', marker, ...lines.slice(1, lead), ...(shown === '' ? [] : [shown])].join('\n');
 }

@@ -104,3 +104,30 @@ export function formatValue(table: 'hosts' | 'services' | 'other', col: string, 
   if (isTimeColumn(col) && typeof v === 'number') return v > 100_000_000 ? when(v, nowMs) : v === 0 ? 'never' : String(v);
   return cell(v);
 }
+
+/**
+ * How long an object has been in its state. Icinga 2 reports last_state_change 0 for an object
+ * still in its first state since the core started (thruk-rest-reference, two cores): then all
+ * that is known is "at least since the core started" (`coreStart`, /processinfo program_start).
+ * undefined when neither is known (never checked, or no core start at hand).
+ */
+export interface StateAge {
+  readonly seconds: number;
+  /** The state began at `since` or earlier (the core's start). */
+  readonly atLeast: boolean;
+  readonly since: number;
+}
+
+export function stateAge(lastStateChange: unknown, nowMs: number, coreStart?: number): StateAge | undefined {
+  const t = num(lastStateChange);
+  const now = nowMs / 1000;
+  if (t > 0) return { seconds: Math.max(0, now - t), atLeast: false, since: t };
+  if (coreStart !== undefined && coreStart > 0) return { seconds: Math.max(0, now - coreStart), atLeast: true, since: coreStart };
+  return undefined;
+}
+
+/** "for 7h (since 2026-…)" or "for ≥ 21m (since the core started at 2026-…)"; the state's age, never the handling's. */
+export function stateAgeText(a: StateAge | undefined): string {
+  if (a === undefined) return '';
+  return a.atLeast ? `for ≥ ${duration(a.seconds)} (since the core started at ${iso(a.since)})` : `for ${duration(a.seconds)} (since ${iso(a.since)})`;
+}

@@ -56,10 +56,16 @@ function columnLeaf(leaf: FilterLeaf, names: readonly string[], negative: boolea
   return { field: 'host', op: negative ? 'nregex' : 'regex', value: anyOfRegex(names) };
 }
 
-/** A host condition on log rows: the host_name column, or the host on the line. */
+/**
+ * A host condition on log rows: the host on the line, which every object row carries. The
+ * host_name column is only added for a regex (it still matches hosts no longer configured): on
+ * Icinga 2 host-level, notification and command rows leave it null, and Thruk answers 400
+ * "no datarow has attribute(s) named: host_name" when no returned row has it (seen on the
+ * acknowledgement-command query of a real Thruk 3.20.2).
+ */
 export function hostCondition(leaf: FilterLeaf, names: readonly string[], negative: boolean): FilterNode {
   const line = lineLeaf(HOST_ON_LINE, names, negative);
-  if (names.length === 0 && leaf.op !== 'regex' && leaf.op !== 'nregex') return line;
+  if (leaf.op !== 'regex' && leaf.op !== 'nregex') return line;
   const column = columnLeaf(leaf, names, negative);
   return negative ? and([column, line]) : or([column, line]);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compileFilter, type FilterLeaf } from '../../thruk/filter.js';
 import { defineTool, ToolInputError, type ToolContext } from '../define.js';
-import { flag, hostStateName, serviceStateName } from '../format.js';
+import { flag, hostStateName, num, serviceStateName } from '../format.js';
 import { backendsArg, getRows, parseBackends, query, type Row } from '../state/common.js';
 import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
 import { checkCommandName, checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
@@ -16,13 +16,35 @@ type StateName = (typeof STATE_NAMES)[number];
 const stateEnum = z.enum(STATE_NAMES);
 const nameOrRegex = (what: string) =>
   z.string().min(1).max(1024).regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain line breaks or control characters').optional()
-    .describe(`${what} name or regex, e.g. "^db-"`);
+    .describe(`${what} name or pattern (see match)`);
+
+const MATCH_MODES = ['auto', 'exact', 'wildcard', 'regex'] as const;
+type MatchMode = (typeof MATCH_MODES)[number];
+type Resolved = 'exact' | 'wildcard' | 'regex';
 
 /** "db-01" is a name; "^db-" or "disk.*" is a pattern. A dot alone matches itself, so it does not count. */
 const isPattern = (v: string) => /[\^$*+?()[\]{}|\\]/.test(v);
 
-function nameLeaf(field: string, v: string): FilterLeaf {
-  return isPattern(v) ? { field, op: 'regex', value: v } : { field, op: 'eq', value: v };
+/** How `host`/`service` are matched: said in the argument, or (auto) read from the value and then said in the preview. */
+function resolveMatch(mode: MatchMode, v: string): Resolved {
+  return mode === 'auto' ? (isPattern(v) ? 'regex' : 'exact') : mode;
+}
+
+/** `*` any text, `?` one character, the rest literal; the whole name must match. */
+function wildcardRegex(v: string): string {
+  return `^${v.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`;
+}
+
+function nameLeaf(field: string, v: string, how: Resolved): FilterLeaf {
+  if (how === 'regex') return { field, op: 'regex', value: v };
+  if (how === 'wildcard') return { field, op: 'regex', value: wildcardRegex(v) };
+  return { field, op: 'eq', value: v };
+}
+
+function matchText(what: string, v: string, how: Resolved): string {
+  if (how === 'exact') return `${what} named exactly '${v}'`;
+  if (how === 'wildcard') return `${what} matching the wildcard '${v}' (whole name, * and ?)`;
+  return `${what} matching the regex '${v}' (anywhere in the name, case-insensitive)`;
 }
 
 function pinned(r: Row): { backend?: string } {
@@ -35,12 +57,14 @@ interface Scope {
   servicegroup?: string | undefined;
   host?: string | undefined;
   service?: string | undefined;
+  hostMatch: Resolved;
+  serviceMatch: Resolved;
   states: StateName[];
   hosts: boolean;
   services: boolean;
 }
 
-function scopeOf(args: { hostgroup?: string | undefined; servicegroup?: string | undefined; host?: string | undefined; service?: string | undefined; state?: StateName | StateName[] | undefined; hosts_only: boolean; services_only: boolean }): Scope {
+function scopeOf(args: { hostgroup?: string | undefined; servicegroup?: string | undefined; host?: string | undefined; service?: string | undefined; match: MatchMode; state?: StateName | StateName[] | undefined; hosts_only: boolean; services_only: boolean }): Scope {
   if (args.hosts_only && args.services_only) throw new ToolInputError('hosts_only and services_only exclude each other; set at most one.');
   const states = args.state === undefined ? [] : [...new Set(Array.isArray(args.state) ? args.state : [args.state])];
   const hostStates = states.filter((s) => s in HOST_STATES);
@@ -52,35 +76,94 @@ function scopeOf(args: { hostgroup?: string | undefined; servicegroup?: string |
   if (serviceScoped && states.length > 0 && svcStates.length === 0) throw new ToolInputError('service/servicegroup select services, but state lists only host states (down, unreachable); use critical, warning or unknown.');
   return {
     hostgroup: args.hostgroup, servicegroup: args.servicegroup, host: args.host, service: args.service, states,
+    hostMatch: resolveMatch(args.match, args.host ?? ''), serviceMatch: resolveMatch(args.match, args.service ?? ''),
     hosts: !args.services_only && !serviceScoped && (states.length === 0 || hostStates.length > 0),
     services: !args.hosts_only && (states.length === 0 || svcStates.length > 0),
   };
 }
 
+/** The objects the scope names (groups and names), whatever their state. */
+function hostScopeLeaves(s: Scope): FilterLeaf[] {
+  const leaves: FilterLeaf[] = [];
+  if (s.hostgroup !== undefined) leaves.push({ field: 'hostgroup', value: s.hostgroup });
+  if (s.host !== undefined) leaves.push(nameLeaf('name', s.host, s.hostMatch));
+  return leaves;
+}
+
+function serviceScopeLeaves(s: Scope): FilterLeaf[] {
+  const leaves: FilterLeaf[] = [];
+  if (s.hostgroup !== undefined) leaves.push({ field: 'hostgroup', value: s.hostgroup });
+  if (s.servicegroup !== undefined) leaves.push({ field: 'servicegroup', value: s.servicegroup });
+  if (s.host !== undefined) leaves.push(nameLeaf('host_name', s.host, s.hostMatch));
+  if (s.service !== undefined) leaves.push(nameLeaf('description', s.service, s.serviceMatch));
+  return leaves;
+}
+
 /** Unacknowledged, checked, not in downtime: the problems an operator would still have to handle. */
 function hostLeaves(s: Scope): FilterLeaf[] {
   const states = s.states.filter((x) => x in HOST_STATES);
-  const leaves: FilterLeaf[] = [
+  return [
     states.length === 0 ? { field: 'state', op: 'neq', value: 0 } : { field: 'state', op: 'in', value: states },
     { field: 'acknowledged', value: 0 }, { field: 'scheduled_downtime_depth', value: 0 }, { field: 'has_been_checked', value: 1 },
+    ...hostScopeLeaves(s),
   ];
-  if (s.hostgroup !== undefined) leaves.push({ field: 'hostgroup', value: s.hostgroup });
-  if (s.host !== undefined) leaves.push(nameLeaf('name', s.host));
-  return leaves;
 }
 
 function serviceLeaves(s: Scope): FilterLeaf[] {
   const states = s.states.filter((x) => x in SERVICE_STATES);
-  const leaves: FilterLeaf[] = [
+  return [
     states.length === 0 ? { field: 'state', op: 'neq', value: 0 } : { field: 'state', op: 'in', value: states },
     { field: 'acknowledged', value: 0 }, { field: 'scheduled_downtime_depth', value: 0 },
     { field: 'host_scheduled_downtime_depth', value: 0 }, { field: 'has_been_checked', value: 1 },
+    ...serviceScopeLeaves(s),
   ];
-  if (s.hostgroup !== undefined) leaves.push({ field: 'hostgroup', value: s.hostgroup });
-  if (s.servicegroup !== undefined) leaves.push({ field: 'servicegroup', value: s.servicegroup });
-  if (s.host !== undefined) leaves.push(nameLeaf('host_name', s.host));
-  if (s.service !== undefined) leaves.push(nameLeaf('description', s.service));
-  return leaves;
+}
+
+export type SkipReason = 'OK' | 'not yet checked' | 'other state' | 'already acknowledged' | 'in downtime' | 'host in downtime';
+const REASON_ORDER: readonly SkipReason[] = ['already acknowledged', 'in downtime', 'host in downtime', 'OK', 'not yet checked', 'other state'];
+
+/** Why an object of the scope is not a target, in the order an operator asks: handled first, then not a problem. */
+export function skipReason(kind: 'host' | 'service', r: Row, states: readonly number[]): SkipReason | undefined {
+  if (!flag(r.has_been_checked)) return 'not yet checked';
+  const st = num(r.state);
+  if (st === 0) return 'OK';
+  if (states.length > 0 && !states.includes(st)) return 'other state';
+  if (flag(r.acknowledged)) return 'already acknowledged';
+  if (num(r.scheduled_downtime_depth) > 0) return 'in downtime';
+  if (kind === 'service' && num(r.host_scheduled_downtime_depth) > 0) return 'host in downtime';
+  return undefined;
+}
+
+/**
+ * Every object the scope names, counted by why it is not a target: a Thruk-side count grouped by
+ * the deciding columns, so a large scope costs one small answer.
+ */
+async function notTargeted(ctx: ToolContext, s: Scope, backends: string[] | undefined): Promise<{ matched: number; skipped: Map<string, number> }> {
+  const group = 'state,has_been_checked,acknowledged,scheduled_downtime_depth';
+  const codes = (m: Record<string, number>) => s.states.filter((x) => x in m).map((x) => m[x] ?? 0);
+  const reads: Array<Promise<Array<[Row, 'host' | 'service']>>> = [];
+  if (s.hosts) {
+    const q = query(compileFilter('hosts', undefined, hostScopeLeaves(s)).params, { columns: `${group},count(*):n` });
+    reads.push(getRows(ctx, '/hosts', q, backends).then((rows) => rows.map((r) => [r, 'host'] as [Row, 'host'])));
+  }
+  if (s.services) {
+    const q = query(compileFilter('services', undefined, serviceScopeLeaves(s)).params, { columns: `${group},host_scheduled_downtime_depth,count(*):n` });
+    reads.push(getRows(ctx, '/services', q, backends).then((rows) => rows.map((r) => [r, 'service'] as [Row, 'service'])));
+  }
+  const skipped = new Map<string, number>();
+  let matched = 0;
+  for (const [r, kind] of (await Promise.all(reads)).flat()) {
+    const n = num(r.n);
+    matched += n;
+    const why = skipReason(kind, r, kind === 'host' ? codes(HOST_STATES) : codes(SERVICE_STATES));
+    if (why !== undefined) skipped.set(why, (skipped.get(why) ?? 0) + n);
+  }
+  return { matched, skipped };
+}
+
+function skippedText(skipped: ReadonlyMap<string, number>): string {
+  const parts = [...REASON_ORDER, 'name unsafe for a command'].filter((k) => (skipped.get(k) ?? 0) > 0).map((k) => `${skipped.get(k) ?? 0} ${k}`);
+  return parts.length === 0 ? 'none' : parts.join(', ');
 }
 
 interface Found {
@@ -119,11 +202,25 @@ function scopeText(s: Scope): string {
   const parts: string[] = [];
   if (s.hostgroup !== undefined) parts.push(`hostgroup=${s.hostgroup}`);
   if (s.servicegroup !== undefined) parts.push(`servicegroup=${s.servicegroup}`);
-  if (s.host !== undefined) parts.push(`host${isPattern(s.host) ? '~' : '='}${s.host}`);
-  if (s.service !== undefined) parts.push(`service${isPattern(s.service) ? '~' : '='}${s.service}`);
+  if (s.host !== undefined) parts.push(matchText('host', s.host, s.hostMatch));
+  if (s.service !== undefined) parts.push(matchText('service', s.service, s.serviceMatch));
   if (s.states.length > 0) parts.push(`state=${s.states.join('|')}`);
   parts.push(s.hosts && s.services ? 'hosts and services' : s.hosts ? 'hosts only' : 'services only');
   return parts.join(', ');
+}
+
+/**
+ * When an exact name matched nothing: what the same value as a regex would target. The advice is
+ * only given when it helps (it is tried here first).
+ */
+async function nameHint(ctx: ToolContext, s: Scope, matched: number, backends: string[] | undefined): Promise<string> {
+  if (matched > 0) return '';
+  const exact = [s.host !== undefined && s.hostMatch === 'exact' ? 'host' : undefined, s.service !== undefined && s.serviceMatch === 'exact' ? 'service' : undefined].filter((x) => x !== undefined);
+  if (exact.length === 0) return '';
+  const wider: Scope = { ...s, hostMatch: s.host !== undefined ? 'regex' : s.hostMatch, serviceMatch: s.service !== undefined ? 'regex' : s.serviceMatch };
+  const n = (await findTargets(ctx, wider, backends)).length;
+  const said = ` ${exact.join(' and ')} matched as an exact name`;
+  return n > 0 ? `${said}; match="regex" (names containing it) would target ${n}.` : `${said}; as a regex it would target nothing either.`;
 }
 
 function tally(found: readonly Found[]): string {
@@ -145,6 +242,7 @@ export const bulkAcknowledge = defineTool({
       servicegroup: z.string().min(1).max(1024).optional().describe('Service group'),
       host: nameOrRegex('Host'),
       service: nameOrRegex('Service'),
+      match: z.enum(MATCH_MODES).default('auto').describe('exact, wildcard (* ?) or regex; auto: regex if it has regex characters'),
       state: z.union([stateEnum, z.array(stateEnum).min(1).max(5)]).optional().describe('One or a list (default all)'),
       hosts_only: z.boolean().default(false).describe('Hosts only'),
       services_only: z.boolean().default(false).describe('Services only'),
@@ -163,8 +261,13 @@ export const bulkAcknowledge = defineTool({
     const backends = parseBackends(args.backends);
     if (args.hostgroup !== undefined) await resolveGroup(ctx, 'hostgroup', args.hostgroup, backends);
     if (args.servicegroup !== undefined) await resolveGroup(ctx, 'servicegroup', args.servicegroup, backends);
-    const all = await findTargets(ctx, scope, backends);
-    if (all.length === 0) throw new ToolInputError(`No unacknowledged problem outside downtime matches (${scopeText(scope)}). Nothing was sent. thruk_problems shows what is open.`);
+    const [all, rest] = await Promise.all([findTargets(ctx, scope, backends), notTargeted(ctx, scope, backends)]);
+    if (all.length === 0) {
+      // "No unacknowledged problem matches" must not read as "there are none": say what the scope
+      // did match and why none of it is a target, and how a name was matched.
+      const widen = await nameHint(ctx, scope, rest.matched, backends);
+      throw new ToolInputError(`No unacknowledged problem outside downtime matches (${scopeText(scope)}). ${rest.matched === 0 ? 'No object matches these names and groups at all.' : `The scope matches ${rest.matched} object${rest.matched === 1 ? '' : 's'}, none a target: ${skippedText(rest.skipped)}.`}${widen} Nothing was sent.`);
+    }
     // A name the core would misread is left out and named, rather than failing the whole call.
     const unsafe = all.filter((f) => !commandSafe(f.target));
     const found = all.filter((f) => commandSafe(f.target));
@@ -175,7 +278,11 @@ export const bulkAcknowledge = defineTool({
       command: target.kind === 'host' ? 'acknowledge_host_problem' : 'acknowledge_svc_problem',
       args: { ...base, comment_author: author, comment_data: comment },
     }));
-    const notes = [`Scope: ${scopeText(scope)}; acknowledged, in-downtime and pending objects are left out. Matched: ${tally(found)}.`];
+    const skipped = new Map(rest.skipped);
+    if (unsafe.length > 0) skipped.set('name unsafe for a command', unsafe.length);
+    const notes = [
+      `Scope: ${scopeText(scope)}. Targets: ${tally(found)}. Not targeted of the ${rest.matched} matching objects: ${skippedText(skipped)}.`,
+    ];
     if (unsafe.length > 0) notes.push(`Left out, because their names contain ';' or control characters that the core would misread: ${unsafe.map((f) => targetLabel(f.target)).join(', ')}.`);
     const isAcked = async (c: ToolContext, cmd: PlannedCommand) => flag((await readTarget(c, cmd.target, ['acknowledged']))?.acknowledged);
     return runPlan(ctx, { action: `acknowledge ${found.length} problem${found.length === 1 ? '' : 's'}: "${comment}"`, commands, destructive: false, alwaysConfirm: true, notes }, { ...args, verify: isAcked });

@@ -5,7 +5,7 @@ import { parseBackends } from '../state/common.js';
 import { hostNameArg, objectName } from '../state/hosts.js';
 import { optionsText, resolveWindow, windowArgs, windowOf, windowOutput, windowText, type WindowArgs } from './common.js';
 import { asRows, availabilityPath, fetchAvailability, hostExists, objectMissing, serviceExists, unaddressable } from './lookup.js';
-import { availRowOutput, LINE_HEADER, line, pct, summarize, thrukTotal, type Kind, type Summary } from './summary.js';
+import { availRowOutput, LINE_HEADER, line, pct, shareText, summarize, thrukTotal, type Kind, type Summary } from './summary.js';
 
 const singleOutput = availRowOutput.extend({
   window: windowOutput,
@@ -45,7 +45,7 @@ async function run(ctx: ToolContext, kind: Kind, host: string, service: string |
   if (notes.length > 0) data.notes = notes;
   const name = service === undefined ? `host ${cell(host)}` : `service ${cell(host)} / ${cell(service)}`;
   const text = [
-    `Availability of ${name}, ${windowText(window)}: ${pct(s.row.availability_percent)}`,
+    `Availability of ${name}, ${windowText(window)}: ${pct(s.row.availability_percent)}${s.row.status === 'partial_data' ? ` over the ${shareText(s.row.data_percent)} of the window with data (no data for ${shareText(100 - s.row.data_percent)})` : ''}`,
     `${optionsText(args)}; ${kind === 'host' ? 'DOWN and UNREACHABLE' : 'CRITICAL and UNKNOWN'} count as outage`,
     LINE_HEADER,
     line(s),

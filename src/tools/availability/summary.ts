@@ -114,6 +114,7 @@ export const rollupOutput = z.object({
   with_data: z.number(),
   no_data: z.number().describe('Objects without any data in the window (not counted as available)'),
   availability_percent: z.number().optional().describe('Time-weighted mean: total available time / total time with data, floored to 4 decimals'),
+  data_percent: z.number().describe('Share of the time with data'),
   worst: z.object({ host: z.string(), service: z.string().optional(), availability_percent: z.number() }).optional(),
   below_target: z.number().describe('Objects with data whose availability is below target_percent'),
   below_target_names: z.array(z.string()).describe('Their names (host or host/service), worst first, at most 50'),
@@ -135,6 +136,7 @@ export function rollup(all: readonly Summary[], target: number): Rollup {
     objects: all.length,
     with_data: withData.length,
     no_data: all.length - withData.length,
+    data_percent: 0,
     below_target: below.length,
     below_target_names: below.slice(0, MAX_BELOW_NAMES).map((s) => (s.row.service !== undefined ? `${s.row.host}/${s.row.service}` : s.row.host)),
     unplanned_s: all.reduce((x, s) => x + s.row.unplanned_s, 0),
@@ -142,6 +144,8 @@ export function rollup(all: readonly Summary[], target: number): Rollup {
     downtime_s: all.reduce((x, s) => x + s.row.downtime_s, 0),
   };
   if (known > 0) out.availability_percent = floor4(((known - lost) / known) * 100);
+  const total = all.reduce((x, s) => x + s.total, 0);
+  out.data_percent = total > 0 ? round4((known / total) * 100) : 0;
   const w = withData[0];
   if (w !== undefined && w.row.availability_percent !== undefined) {
     out.worst = { host: w.row.host, ...(w.row.service !== undefined ? { service: w.row.service } : {}), availability_percent: w.row.availability_percent };
@@ -154,5 +158,14 @@ export function rollupText(what: string, r: Rollup, target: number): string {
   if (r.with_data === 0) return `${what}: ${r.objects}, no data for any of them in this window`;
   const worst = r.worst !== undefined ? `, worst ${r.worst.service !== undefined ? `${r.worst.host} / ${r.worst.service}` : r.worst.host} ${pct(r.worst.availability_percent)}` : '';
   const noData = r.no_data > 0 ? `, ${r.no_data} without data` : '';
-  return `${what}: ${r.objects}, availability ${pct(r.availability_percent)} (time-weighted)${worst}, ${r.below_target} below ${target}%, unplanned ${duration(r.unplanned_s)}, planned ${duration(r.planned_s)}${noData}`;
+  // "100 %" over a quarter of the window is not "100 %": the no-data share goes into the headline.
+  const basis = r.data_percent < 100 ? `time-weighted over the ${shareText(r.data_percent)} of the time with data; no data for ${shareText(100 - r.data_percent)}` : 'time-weighted';
+  return `${what}: ${r.objects}, availability ${pct(r.availability_percent)} (${basis})${worst}, ${r.below_target} below ${target}%, unplanned ${duration(r.unplanned_s)}, planned ${duration(r.planned_s)}${noData}`;
+}
+
+/** "77%", "0.4%", "<0.1%": a share of time for a headline, never shown as 0 or 100 when it is not. */
+export function shareText(p: number): string {
+  if (p > 0 && p < 0.1) return '<0.1%';
+  if (p < 100 && p > 99.9) return '>99.9%';
+  return `${Math.round(p * 10) / 10}%`;
 }

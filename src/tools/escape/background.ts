@@ -11,6 +11,7 @@ import { defineTool, ToolInputError, type ToolContext } from '../define.js';
 import { flag, num } from '../format.js';
 import { backendsArg, limitArg, offsetArg, page, parseBackends, type Row } from '../state/common.js';
 import { paramsArg, toQuery } from './params.js';
+import { rewriteListEquality } from './listcols.js';
 import { checkPath, isRowPath } from './paths.js';
 import { describeRequest } from './raw.js';
 import { renderJson, withoutSecret } from './render.js';
@@ -163,12 +164,13 @@ export const runBackgroundQuery = defineTool({
 async function pagedRead(ctx: ToolContext, args: Args, run: Run): Promise<{ data: BackgroundOutput; text: string }> {
   const started = Date.now();
   const checked = checkPath(args.path ?? '');
-  const query = toQuery(args.params, REFUSED_PARAMS);
+  const lists = rewriteListEquality(checked.segments, toQuery(args.params, REFUSED_PARAMS));
+  const query = lists.query;
   const backends = checked.thrukInternal ? [] : parseBackends(args.backends);
   const columns = query.filter(([k]) => k === 'columns').map(([, v]) => v).join(',');
   const aggregate = columns.includes('(');
   const paged = isRowPath(checked) && !aggregate;
-  const notes: string[] = [];
+  const notes: string[] = [...lists.notes];
   if (!paged) notes.push(aggregate ? 'An aggregate query runs as one request (a limit would change the aggregate).' : `${checked.path} is not a row endpoint, so it ran as one request.`);
   const request = describeRequest({ method: 'GET', path: checked.path, query, backends });
   const rows: Row[] = [];

@@ -4,6 +4,7 @@ import { defineTool, ToolInputError } from '../define.js';
 import { backendsArg, parseBackends } from '../state/common.js';
 import { writeArgs } from '../write/execute.js';
 import { dataArg, paramsArg, toForm, toQuery } from './params.js';
+import { rewriteListEquality } from './listcols.js';
 import { checkPath } from './paths.js';
 import { describeRequest, queryOutput, runRawWrite } from './raw.js';
 import { renderJson } from './render.js';
@@ -37,10 +38,13 @@ export const thrukQuery = defineTool({
     const backends = checked.thrukInternal ? [] : given;
     if (args.method === 'GET') {
       if (args.data !== undefined) throw new ToolInputError('data is a form body and only goes with POST or PUT; use params for a GET. Nothing was sent.');
+      const lists = rewriteListEquality(checked.segments, query);
+      query.splice(0, query.length, ...lists.query);
+      notes.push(...lists.notes);
       const request = describeRequest({ method: 'GET', path: checked.path, query, backends });
       if (args.dry_run) {
         ctx.audit({ method: 'GET', targets: [`GET ${request.path}`], outcome: 'preview' });
-        return { data: { status: 'preview' as const, request }, text: `Preview only (dry_run): nothing was sent.\nRequest: GET ${request.path}${request.query !== undefined ? `?${request.query}` : ''}` };
+        return { data: { status: 'preview' as const, request }, text: [`Preview only (dry_run): nothing was sent.`, `Request: GET ${request.path}${request.query !== undefined ? `?${request.query}` : ''}`, ...notes.map((n) => `Note: ${n}`)].join('\n') };
       }
       // A GET through a write tool still lands in the audit line; say plainly that it only read.
       ctx.audit({ method: 'GET', targets: [`GET ${request.path}`], outcome: 'read' });

@@ -62,7 +62,10 @@ export function commandObject(r: Row): string {
   if (str(r.type) !== 'EXTERNAL COMMAND') return '';
   const m = /^([A-Z_]+);([^;]*);?([^;]*)/.exec(optionsOf(r));
   const name = m?.[1] ?? '';
-  // DEL_* take ids; group and contact commands name no single object.
+  // DEL_*_DOWNTIME / DEL_*_COMMENT take an id, not a name ("DEL_HOST_DOWNTIME;3" is downtime 3).
+  const del = /^DEL_(HOST|SVC)_(DOWNTIME|COMMENT)$/.exec(name);
+  if (m !== null && del !== null) return `${del[1] === 'SVC' ? 'service' : 'host'} ${del[2] === 'DOWNTIME' ? 'downtime' : 'comment'} #${m[2] ?? ''}`;
+  // Other DEL_* take ids too; group and contact commands name no single object.
   if (m === null || /^DEL_|GROUP|CONTACT/.test(name) || !/HOST|SVC/.test(name)) return '';
   return /SVC/.test(name) && !/HOST_SVC/.test(name) ? `${m[2] ?? ''}/${m[3] ?? ''}` : m[2] ?? '';
 }

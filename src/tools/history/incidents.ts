@@ -36,6 +36,10 @@ export interface Incident {
   open_at_window_end?: boolean;
   started_before_window?: boolean;
   acknowledged_by?: string;
+  /** The acknowledgement was removed (or expired) later in the incident: it did not stay acked. */
+  acknowledgement_removed?: boolean;
+  /** A service problem that began while its host was DOWN/UNREACHABLE: the host outage is the incident. */
+  during_host_outage?: boolean;
 }
 
 export interface Reduced {
@@ -47,7 +51,7 @@ export interface Reduced {
 
 const SEVERITY: Record<string, number> = { DOWN: 3, UNREACHABLE: 2, CRITICAL: 3, UNKNOWN: 2, WARNING: 1 };
 
-interface Open { start: number; state: string; hard: boolean; before: boolean; ackBy?: string }
+interface Open { start: number; state: string; hard: boolean; before: boolean; ackBy?: string; ackRemoved?: boolean }
 
 export interface Prior {
   readonly state: number;
@@ -84,6 +88,7 @@ export function reduce(events: readonly LogEvent[], prior: ReadonlyMap<string, P
     else if (!ongoing) inc.open_at_window_end = true;
     if (o.before) inc.started_before_window = true;
     if (o.ackBy !== undefined) inc.acknowledged_by = o.ackBy;
+    if (o.ackBy !== undefined && o.ackRemoved === true) inc.acknowledgement_removed = true;
     incidents.push(inc);
   };
   const objects = new Map<string, Pick<LogEvent, 'host' | 'service'>>();
@@ -133,7 +138,10 @@ export function reduce(events: readonly LogEvent[], prior: ReadonlyMap<string, P
     } else if (e.kind === 'ack') {
       entries.push({ ...base, type: 'ack', detail: e.what ?? '', ...(e.author ? { author: e.author } : {}), ...(e.comment ? { comment: e.comment } : {}) });
       const o = open.get(key);
-      if (o && e.what === 'SET') o.ackBy = e.author !== undefined && e.author !== '' ? e.author : 'someone';
+      if (o && e.what === 'SET') {
+        o.ackBy = e.author !== undefined && e.author !== '' ? e.author : 'someone';
+        o.ackRemoved = false;
+      } else if (o && o.ackBy !== undefined) o.ackRemoved = true;
     }
   }
   for (const s of dtOpen.values()) downtimeSeconds += until - s;
@@ -146,4 +154,40 @@ export function reduce(events: readonly LogEvent[], prior: ReadonlyMap<string, P
   for (const [key, e] of objects) close(key, e, until, true);
   incidents.sort((a, b) => a.start.localeCompare(b.start));
   return { entries, incidents, softOnly, downtimeSeconds };
+}
+
+const span = (i: Incident): [number, number] => {
+  const from = Date.parse(i.start) / 1000;
+  return [from, from + i.seconds];
+};
+
+/**
+ * Marks service incidents that began inside an outage of their own host: they are the host's
+ * outage seen from its services, not problems of their own (db-02 DOWN 1h 25m is one incident,
+ * not also "db-02/ping CRITICAL 1h 25m").
+ */
+export function attributeToHosts(incidents: readonly Incident[]): Incident[] {
+  const outages = new Map<string, Array<[number, number]>>();
+  for (const i of incidents) if (i.service === undefined) outages.set(i.host, [...(outages.get(i.host) ?? []), span(i)]);
+  return incidents.map((i) => {
+    if (i.service === undefined) return i;
+    const [from] = span(i);
+    return (outages.get(i.host) ?? []).some(([a, b]) => from >= a && from <= b) ? { ...i, during_host_outage: true } : i;
+  });
+}
+
+/** Seconds in which at least one incident was open: overlapping problems count once. */
+export function unionSeconds(incidents: readonly Incident[]): number {
+  const spans = incidents.map(span).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let cur: [number, number] | undefined;
+  for (const [a, b] of spans) {
+    if (cur !== undefined && a <= cur[1]) cur[1] = Math.max(cur[1], b);
+    else {
+      if (cur !== undefined) total += cur[1] - cur[0];
+      cur = [a, b];
+    }
+  }
+  if (cur !== undefined) total += cur[1] - cur[0];
+  return Math.round(total);
 }

@@ -64,6 +64,9 @@ function rowObject(r: Row): string {
     const n = readNotification(r);
     return n.service !== undefined ? `${n.host}/${n.service}` : n.host;
   }
+  // Naemon's Livestatus fills host_name (and service_description) of a command row from the line's
+  // first fields, which for DEL_HOST_DOWNTIME;3 is the id: the line decides for commands.
+  if (str(r.type) === 'EXTERNAL COMMAND') return commandObject(r);
   const h = rowHost(r);
   if (h === '') return commandObject(r);
   const s = str(r.service_description);
@@ -184,7 +187,7 @@ export async function runList(ctx: ToolContext, req: ListRequest, render: (r: Ro
   const range = total === 0 ? `No ${req.what} in ${windowText(req.since, req.until)}.` : p.meta.returned === 0 ? `${req.what}: none at offset ${req.offset} of ${total} in ${windowText(req.since, req.until)}.` : `${req.what} ${req.offset + 1}-${end} of ${total}, ${order}, ${windowText(req.since, req.until)}`;
   const footer: string[] = [];
   if (meta.next_offset !== undefined) {
-    const why = meta.truncated === true ? ' (cut to fit the answer budget; fewer columns or a smaller limit show more per page)' : '';
+    const why = meta.truncated === true ? ' (cut to fit the answer budget; fewer columns fit more rows per page)' : '';
     footer.push(`${reachable - meta.next_offset} more${total > reachable ? ` reachable (${total - reachable} beyond the cap)` : ''} not shown${why}. Next page: offset=${meta.next_offset}.`);
   }
   for (const n of notes) footer.push(`Note: ${n}`);

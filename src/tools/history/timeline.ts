@@ -8,7 +8,7 @@ import { EVENT_COLUMNS, label, plural, sinceArg, str, untilArg, windowText, type
 import { ACK_COMMANDS, objectKey, toEvent, type LogEvent } from './events.js';
 import { fetchEdge } from './fetch.js';
 import { prepareScoped } from './filters.js';
-import { reduce, type Incident, type Prior, type TimelineEntry } from './incidents.js';
+import { attributeToHosts, reduce, unionSeconds, type Incident, type Prior, type TimelineEntry } from './incidents.js';
 import { SCOPE_FIELDS } from './objects.js';
 import { REPLAY_CAP } from './replay.js';
 
@@ -25,6 +25,8 @@ const entrySchema = z.object({
 const incidentSchema = z.object({
   host: z.string(), service: z.string().optional(), state: z.string(), start: z.string(), end: z.string().optional(), seconds: z.number(), duration: z.string(),
   ongoing: z.boolean(), open_at_window_end: z.boolean().optional(), started_before_window: z.boolean().optional(), acknowledged_by: z.string().optional(),
+  acknowledgement_removed: z.boolean().optional(),
+  during_host_outage: z.boolean().optional().describe('Began during its host\'s outage'),
 });
 const timelineOutput = z.object({
   since: z.string(),
@@ -32,7 +34,7 @@ const timelineOutput = z.object({
   summary: z.object({
     events: z.number().describe('Events in the window'), shown: z.number(), objects: z.number(), by_type: z.record(z.string(), z.number()),
     incidents: z.number(), ongoing: z.number(), soft_only: z.number().describe('Problems that recovered before becoming HARD'),
-    problem_seconds: z.number(), problem_time: z.string(), longest_incident: incidentSchema.optional(),
+    problem_seconds: z.number().describe('Overlaps counted once'), problem_time: z.string(), longest_incident: incidentSchema.optional(),
     mttr_seconds: z.number().optional(), mttr: z.string().optional(), scheduled_downtime_seconds: z.number(),
     first_event: z.string().optional(), last_event: z.string().optional(),
   }),
@@ -107,7 +109,8 @@ function entryLine(e: TimelineEntry): string {
 
 function incidentLine(i: Incident): string {
   const end = i.end ?? (i.ongoing ? 'ongoing' : 'still open at window end');
-  return [label(i.host, i.service), i.state, `${i.start}${i.started_before_window === true ? ' (or earlier)' : ''} → ${end}`, i.duration, i.acknowledged_by !== undefined ? `acked by ${i.acknowledged_by}` : ''].join(' | ');
+  const ack = i.acknowledged_by === undefined ? '' : `acked by ${i.acknowledged_by}${i.acknowledgement_removed === true ? ', ack removed later' : ''}`;
+  return [label(i.host, i.service), i.state, `${i.start}${i.started_before_window === true ? ' (or earlier)' : ''} → ${end}`, i.duration, [ack, i.during_host_outage === true ? 'during host outage' : ''].filter((x) => x !== '').join(', ')].join(' | ');
 }
 
 export const incidentTimeline = defineTool({
@@ -146,12 +149,17 @@ export const incidentTimeline = defineTool({
     const shown = red.entries.slice(-args.limit);
     const by_type: Record<string, number> = {};
     for (const e of red.entries) by_type[e.type] = (by_type[e.type] ?? 0) + 1;
-    const closed = red.incidents.filter((i) => i.end !== undefined);
-    const longest = [...red.incidents].sort((x, y) => y.seconds - x.seconds)[0];
-    const problemSeconds = red.incidents.reduce((s, i) => s + i.seconds, 0);
+    const incidents = attributeToHosts(red.incidents);
+    // A service problem inside its host's outage is that outage: it neither makes an incident of its
+    // own for the longest/MTTR, nor adds time (problem time is the union of the problem intervals).
+    const own = incidents.filter((i) => i.during_host_outage !== true);
+    const underHost = incidents.length - own.length;
+    const closed = own.filter((i) => i.end !== undefined);
+    const longest = [...own].sort((x, y) => y.seconds - x.seconds)[0];
+    const problemSeconds = unionSeconds(incidents);
     const summary: z.output<typeof timelineOutput>['summary'] = {
       events: total, shown: shown.length, objects: new Set(events.map((e) => objectKey(e.host, e.service))).size, by_type,
-      incidents: red.incidents.length, ongoing: red.incidents.filter((i) => i.ongoing).length, soft_only: red.softOnly,
+      incidents: own.length, ongoing: own.filter((i) => i.ongoing).length, soft_only: red.softOnly,
       problem_seconds: problemSeconds, problem_time: duration(problemSeconds), scheduled_downtime_seconds: red.downtimeSeconds,
     };
     if (longest !== undefined) summary.longest_incident = longest;
@@ -169,15 +177,15 @@ export const incidentTimeline = defineTool({
     if (a.truncated) notes.push(`more than ${REPLAY_CAP} state events in the window: incidents are counted from ${iso(a.from)} only.`);
     const pg = page(shown as unknown as Row[], (r) => entryLine(r as unknown as TimelineEntry), { offset: 0, limit: shown.length, budgetTokens: ctx.config.maxAnswerTokens - 1500, what: 'events' });
     const kept = pg.rows as unknown as TimelineEntry[];
-    if (kept.length < shown.length) notes.push(`the answer budget fits ${kept.length} of these ${shown.length} events (the oldest ones); narrow the window or lower limit to see the rest.`);
-    const head = `Timeline of ${describeFilter(args.filter)} in ${windowText(win.since, win.until)}: ${plural(total, 'event')} on ${plural(summary.objects, 'object')}; ${plural(summary.incidents, 'incident')} (${summary.ongoing} ongoing)${red.softOnly > 0 ? `, ${red.softOnly} soft-only` : ''}, problem time ${summary.problem_time}${summary.mttr !== undefined ? `, MTTR ${summary.mttr}` : ''}${red.downtimeSeconds > 0 ? `, scheduled downtime ${duration(red.downtimeSeconds)}` : ''}.`;
+    if (kept.length < shown.length) notes.push(`the answer budget fits ${kept.length} of these ${shown.length} events (the oldest ones); pass limit=${kept.length} to see the newest ${kept.length}, or narrow the window.`);
+    const head = `Timeline of ${describeFilter(args.filter)} in ${windowText(win.since, win.until)}: ${plural(total, 'event')} on ${plural(summary.objects, 'object')}; ${plural(summary.incidents, 'incident')} (${summary.ongoing} ongoing)${underHost > 0 ? ` plus ${underHost} service problem${underHost === 1 ? '' : 's'} during host outages` : ''}${red.softOnly > 0 ? `, ${red.softOnly} soft-only` : ''}, problem time ${summary.problem_time} (overlaps counted once)${summary.mttr !== undefined ? `, MTTR ${summary.mttr}` : ''}${red.downtimeSeconds > 0 ? `, scheduled downtime ${duration(red.downtimeSeconds)}` : ''}.`;
     const parts = [head];
     if (longest !== undefined) parts.push(`Longest: ${incidentLine(longest)}`);
-    if (red.incidents.length > 0) parts.push('Incidents (object | state | start → end | duration | ack):', ...red.incidents.slice(0, 50).map(incidentLine));
-    if (red.incidents.length > 50) parts.push(`${red.incidents.length - 50} more incidents in data.incidents.`);
+    if (incidents.length > 0) parts.push('Incidents (object | state | start → end | duration | ack):', ...incidents.slice(0, 50).map(incidentLine));
+    if (incidents.length > 50) parts.push(`${incidents.length - 50} more incidents in data.incidents.`);
     if (kept.length > 0) parts.push('Events, oldest first (time | object | what | output):', ...pg.lines);
     for (const x of notes) parts.push(`Note: ${x}`);
-    const data: z.output<typeof timelineOutput> = { since: iso(win.since), until: iso(win.until), summary, incidents: red.incidents, events: kept };
+    const data: z.output<typeof timelineOutput> = { since: iso(win.since), until: iso(win.until), summary, incidents, events: kept };
     if (cut || kept.length < shown.length) data.truncated = true;
     if (notes.length > 0) data.notes = notes;
     return { data, text: parts.join('\n') };

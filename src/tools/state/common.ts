@@ -135,7 +135,8 @@ export function pageHeader(what: string, meta: Omit<ListOutput, 'rows'>): string
 export function pageFooter(meta: Omit<ListOutput, 'rows'>): string | undefined {
   if (meta.next_offset === undefined) return undefined;
   const left = meta.total - meta.next_offset;
-  const why = meta.truncated === true ? ' (cut to fit the answer budget; ask for fewer columns or a smaller limit to see more per page)' : '';
+  // A smaller limit would show fewer rows, not more: the budget cut is lifted by fewer columns.
+  const why = meta.truncated === true ? ' (cut to fit the answer budget; fewer columns fit more rows per page)' : '';
   return `${left} more not shown${why}. Next page: offset=${meta.next_offset}.`;
 }
 
@@ -181,7 +182,15 @@ function renderDetailValue(kind: 'hosts' | 'services' | 'other', k: string, v: u
       .join(', ');
   }
   if ((k === 'latency' || k === 'execution_time') && typeof v === 'number') return `${v.toFixed(3)}s`;
+  // [[id, author, text], …]: one readable entry each instead of a JSON array.
+  if (/(^|_)(comments|downtimes)_with_info$/.test(k) && Array.isArray(v)) return withInfo(v);
   return formatValue(kind, k, v, row, nowMs) || cell(v);
+}
+
+function withInfo(v: readonly unknown[]): string {
+  return v
+    .map((e) => (Array.isArray(e) ? `#${cell(e[0])} by ${cell(e[1])}: ${cell(e.slice(2).join(' '), 160)}` : cell(e)))
+    .join('; ');
 }
 
 /** "key: value" lines for one object, skipping empty and all-is-normal values. */

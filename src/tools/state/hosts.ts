@@ -7,6 +7,7 @@ import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
 } from './common.js';
+import { coreStarts } from './corestart.js';
 import { HOST_KEYS, pageOf, readPage } from './paging.js';
 import { DETAIL_HEAD_KEYS, detailHead, HOST_LINE_HEADER, hostLine, hostServiceLines, multiplePeers, parentCell } from './rows.js';
 
@@ -19,7 +20,7 @@ const HOST_RENDER_NEEDS = ['has_been_checked', 'state_type', 'is_flapping'];
 
 export const HOST_DETAIL_COLUMNS = [
   'name', 'alias', 'address', 'state', 'state_type', 'has_been_checked', 'plugin_output', 'long_plugin_output', 'perf_data',
-  'last_check', 'next_check', 'last_state_change', 'current_attempt', 'max_check_attempts', 'acknowledged',
+  'last_check', 'next_check', 'last_state_change', 'current_attempt', 'max_check_attempts', 'acknowledged', 'acknowledgement_type',
   'scheduled_downtime_depth', 'downtimes_with_info', 'comments_with_info', 'notifications_enabled', 'active_checks_enabled',
   'is_flapping', 'groups', 'parents', 'childs', 'check_command', 'check_interval', 'latency', 'execution_time',
   'custom_variables', 'notes_url', 'peer_name',
@@ -57,15 +58,17 @@ export const listHosts = defineTool({
   output: listOutput,
   run: async (ctx, args) => {
     const cols = parseColumns(args.columns, DEFAULT_HOST_COLUMNS);
-    const fetchCols = withColumns(cols.list, cols.custom ? [] : HOST_RENDER_NEEDS);
+    // A chosen `state` column still needs has_been_checked: state 0 of a never-checked object is PENDING, not UP.
+    const fetchCols = withColumns(cols.list, cols.custom ? (cols.list?.includes('state') === true ? ['has_been_checked'] : []) : HOST_RENDER_NEEDS);
     const { params } = compileFilter('hosts', args.filter);
     // Thruk pushes `limit` to Livestatus before sorting (not a global top-N), so we never send
     // limit/offset with a sort: readPage sorts the whole set and pages here.
     const kp = await readPage(ctx, HOST_KEYS, params, { sort: args.sort, columns: fetchCols, offset: args.offset, limit: args.limit, backends: parseBackends(args.backends) });
     const now = ctx.now();
     const shownCols = columnsOf(kp.rows, cols.list);
-    const render = cols.custom ? genericLine('hosts', shownCols, now) : hostLine(now, multiplePeers(kp.all));
-    const p = pageOf({ ...kp, rows: kp.rows.map((r) => pick(r, cols.list)) }, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
+    const starts = cols.custom ? undefined : await coreStarts(ctx, kp.rows, parseBackends(args.backends));
+    const render = cols.custom ? genericLine('hosts', shownCols, now) : hostLine(now, multiplePeers(kp.all), starts);
+    const p = pageOf(kp, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts', shape: (r) => pick(r, cols.list) });
     const text = renderList('hosts', p.meta, cols.custom ? shownCols : HOST_LINE_HEADER, p.lines);
     return { data: { ...p.meta, rows: p.rows }, text };
   },
@@ -123,9 +126,10 @@ export const getHost = defineTool({
 
     // The parents' rows say more than the bare names of the `parents` column: show them once.
     const skip = parents !== undefined && parents.length > 0 ? new Set([...DETAIL_HEAD_KEYS, 'parents']) : DETAIL_HEAD_KEYS;
-    const lines = [...detailHead(host, 'hosts', now), ...detailLines(host, 'hosts', now, skip)];
-    if (parents !== undefined && parents.length > 0) lines.push(`parents (${parents.length}): ${parents.map(parentCell(now)).join('; ')}`);
-    if (services !== undefined) lines.push(...hostServiceLines(services, now));
+    const starts = await coreStarts(ctx, [host, ...(services ?? []), ...(parents ?? [])], backends);
+    const lines = [...detailHead(host, 'hosts', now, starts), ...detailLines(host, 'hosts', now, skip)];
+    if (parents !== undefined && parents.length > 0) lines.push(`parents (${parents.length}): ${parents.map(parentCell(now, starts)).join('; ')}`);
+    if (services !== undefined) lines.push(...hostServiceLines(services, now, starts));
     for (const n of notes) lines.push(`Note: ${n}`);
     const data: z.output<typeof hostDetailOutput> = { host };
     if (rows.length > 1) data.others = rows.slice(1);

@@ -134,8 +134,13 @@ export async function readByKey(
 }
 
 /** page() over an already cut page: the budget applies as usual, paging facts are about `all`. */
-export function pageOf(kp: KeyedPage, lines: (r: Row) => string, o: { offset: number; budgetTokens: number; what: string }): { rows: Row[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
+export function pageOf(
+  kp: KeyedPage, lines: (r: Row) => string, o: { offset: number; budgetTokens: number; what: string; shape?: (r: Row) => Row },
+): { rows: Row[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
+  // Lines are rendered from the full rows (has_been_checked, state_type… decide the state word);
+  // `shape` then cuts each row to the columns the caller asked for, for structuredContent.
   const p = page(kp.rows, lines, { offset: 0, limit: kp.rows.length, budgetTokens: o.budgetTokens, what: o.what });
+  if (o.shape !== undefined) p.rows = p.rows.map(o.shape);
   const total = kp.all.length;
   // Cut by the budget: the next page starts after the last row shown, else after the whole slice.
   const end = p.rows.length < kp.rows.length ? (kp.positions[p.rows.length - 1] ?? o.offset) + 1 : kp.end;

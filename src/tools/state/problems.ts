@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { compileFilter, filterSchema, type FilterLeaf } from '../../thruk/filter.js';
 import { defineTool, type ToolContext } from '../define.js';
-import { cell, duration, flag, hostStateName, iso, num, serviceStateName } from '../format.js';
+import { cell, duration, flag, formatValue, hostStateName, iso, num, serviceStateName, stateAge } from '../format.js';
 import { backendsArg, columnsArg, getRows, limitArg, offsetArg, pageFooter, pageSlice, parseBackends, parseColumns, query, type Row } from './common.js';
+import { coreStartOf, coreStarts, type CoreStarts } from './corestart.js';
 import { HOST_KEYS, keyOf, readByKey, SERVICE_KEYS } from './paging.js';
 import { rewriteLeaves, stateScope } from './scope.js';
 
@@ -32,6 +33,7 @@ const problemRow = z.object({
   attempt: z.string().optional(),
   since: z.string().optional().describe('ISO-8601 time of the last state change'),
   duration_s: z.number().optional(),
+  duration_at_least: z.boolean().optional().describe('At least this old (since the core start)'),
   output: z.string(),
   handled: z.array(z.string()).optional().describe('Why it is handled: acked, downtime, host problem'),
   peer_name: z.string().optional(),
@@ -62,11 +64,13 @@ function hostHandling(r: Row): string[] {
 function serviceHandling(r: Row): string[] {
   const h = hostHandling(r);
   if (num(r.host_state) !== 0) h.push(`host ${hostStateName(r.host_state).toLowerCase()}`);
-  else if (flag(r.host_acknowledged) || num(r.host_scheduled_downtime_depth) > 0) h.push('host handled');
+  // Say which handling: "host handled" hid a host in downtime (its services are expected to fail).
+  else if (num(r.host_scheduled_downtime_depth) > 0) h.push('host in downtime');
+  else if (flag(r.host_acknowledged)) h.push('host acked');
   return h;
 }
 
-function toProblem(kind: 'host' | 'service', r: Row, nowMs: number, extraCols: readonly string[] | undefined): ProblemRow & { rank: number; lsc: number } {
+function toProblem(kind: 'host' | 'service', r: Row, nowMs: number, extraCols: readonly string[] | undefined, starts: CoreStarts = new Map()): ProblemRow & { rank: number; lsc: number } {
   const st = num(r.state);
   const lsc = num(r.last_state_change);
   const handled = kind === 'host' ? hostHandling(r) : serviceHandling(r);
@@ -81,9 +85,11 @@ function toProblem(kind: 'host' | 'service', r: Row, nowMs: number, extraCols: r
   };
   if (kind === 'service') p.service = String(r.description);
   if (!p.hard && r.current_attempt !== undefined) p.attempt = `${cell(r.current_attempt)}/${cell(r.max_check_attempts)}`;
-  if (lsc > 0) {
-    p.since = iso(lsc);
-    p.duration_s = Math.max(0, Math.round(nowMs / 1000 - lsc));
+  const age = stateAge(lsc, nowMs, coreStartOf(starts, r));
+  if (age !== undefined) {
+    p.since = iso(age.since);
+    p.duration_s = Math.round(age.seconds);
+    if (age.atLeast) p.duration_at_least = true;
   }
   if (handled.length > 0) p.handled = handled;
   if (typeof r.peer_name === 'string') p.peer_name = r.peer_name;
@@ -121,12 +127,20 @@ function toKey(kind: 'host' | 'service', r: Row): ProblemKey {
   };
 }
 
-function line(p: ProblemRow): string {
-  // An empty service cell marks a host problem, and handling (rare in the default, unhandled-only
-  // listing) rides in the state cell as the list tools do: no column that is blank on most rows.
-  const state = [p.state, ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]), ...(p.handled ?? [])].join(' ');
-  return [p.host, p.service ?? '', state, p.duration_s !== undefined ? duration(p.duration_s) : '', cell(p.output, 160)].join(' | ');
+function line(extraCols: readonly string[], nowMs: number) {
+  return (p: ProblemRow): string => {
+    // An empty service cell marks a host problem, and handling (rare in the default, unhandled-only
+    // listing) rides in the state cell as the list tools do: no column that is blank on most rows.
+    const state = [p.state, ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]), ...(p.handled ?? [])].join(' ');
+    const age = p.duration_s !== undefined ? `${p.duration_at_least === true ? '≥' : ''}${duration(p.duration_s)}` : '';
+    // Columns asked for are shown, not only put in structuredContent.
+    const extra = extraCols.map((c) => formatValue('other', c, p.extra?.[c], p.extra ?? {}, nowMs));
+    return [p.host, p.service ?? '', state, age, cell(p.output, 160), ...extra].join(' | ');
+  };
 }
+
+/** Requested columns the line does not already show. */
+const SHOWN = new Set(['name', 'host_name', 'description', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts']);
 
 function tally(rows: ReadonlyArray<Pick<ProblemRow, 'kind' | 'state' | 'handled'>>, kind: 'host' | 'service'): Record<string, number> {
   const out: Record<string, number> = {};
@@ -190,14 +204,17 @@ export const problems = defineTool({
     const slice = listed.slice(args.offset, args.offset + args.limit);
     const full = await pageRows(ctx, slice, extra, backends);
     const now = ctx.now();
+    const starts = await coreStarts(ctx, [...full.values()], backends);
     const rows = slice.map((k) => {
       const r = full.get(keyOf(k.kind === 'host' ? HOST_KEYS : SERVICE_KEYS, k.row));
       // Gone between the two reads (e.g. recovered): show what the first read saw (it has no output).
-      const p = toProblem(k.kind, r ?? { plugin_output: '', state_type: 1, ...k.row }, now, extra);
+      const p = toProblem(k.kind, r ?? { plugin_output: '', state_type: 1, ...k.row }, now, extra, starts);
       const { rank: _r, lsc: _l, ...clean } = p;
       return clean;
     });
-    const pg = pageSlice(rows, listed.length, (r) => line(r as unknown as ProblemRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
+    const extraShown = (extra ?? []).filter((c) => !SHOWN.has(c));
+    const render = line(extraShown, now);
+    const pg = pageSlice(rows, listed.length, (r) => render(r as unknown as ProblemRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
     const text: string[] = [
       countsText('Hosts', counts.hosts, ['down', 'unreachable']),
       countsText('Services', counts.services, ['critical', 'unknown', 'warning']),
@@ -205,7 +222,7 @@ export const problems = defineTool({
     if (pg.meta.total === 0) text.push(args.include_handled ? 'Nothing to list.' : 'No unhandled problems.');
     else {
       text.push(`${args.include_handled ? 'Problems' : 'Unhandled problems'} ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`);
-      text.push('host | service | state | for | output', ...pg.lines);
+      text.push(['host', 'service', 'state', 'for', 'output', ...extraShown].join(' | '), ...pg.lines);
     }
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);

@@ -1,4 +1,5 @@
-import { cell, duration, flag, hostStateName, iso, num, serviceStateName } from '../format.js';
+import { cell, duration, flag, hostStateName, num, serviceStateName, stateAge, stateAgeText } from '../format.js';
+import { coreStartOf, type CoreStarts } from './corestart.js';
 import type { Row } from './common.js';
 
 /** Handling marks in the order an operator reads them. */
@@ -39,25 +40,28 @@ export function shortDuration(seconds: number): string {
   return `${s}s`;
 }
 
-export function since(r: Row, nowMs: number): string {
-  const t = num(r.last_state_change);
-  return t > 0 ? shortDuration(nowMs / 1000 - t) : '';
+/** The "for" cell: the state's age, "≥21m" when only the core's start bounds it (Icinga 2 reports 0). */
+export function since(r: Row, nowMs: number, starts?: CoreStarts): string {
+  const checked = r.has_been_checked === undefined || flag(r.has_been_checked);
+  const a = stateAge(r.last_state_change, nowMs, checked && starts !== undefined ? coreStartOf(starts, r) : undefined);
+  if (a === undefined) return '';
+  return a.atLeast ? `≥${shortDuration(a.seconds)}` : shortDuration(a.seconds);
 }
 
 export const HOST_LINE_HEADER = ['host', 'state', 'for', 'output'];
 export const SERVICE_LINE_HEADER = ['host', 'service', 'state', 'for', 'output'];
 
-export function hostLine(nowMs: number, showPeer: boolean) {
+export function hostLine(nowMs: number, showPeer: boolean, starts?: CoreStarts) {
   return (r: Row): string => {
     const name = showPeer && r.peer_name !== undefined ? `${cell(r.name)}@${cell(r.peer_name)}` : cell(r.name);
-    return [name, stateCell(r, hostStateName(r.state, r.has_been_checked)), since(r, nowMs), cell(r.plugin_output, 160)].join(' | ');
+    return [name, stateCell(r, hostStateName(r.state, r.has_been_checked)), since(r, nowMs, starts), cell(r.plugin_output, 160)].join(' | ');
   };
 }
 
-export function serviceLine(nowMs: number, showPeer: boolean) {
+export function serviceLine(nowMs: number, showPeer: boolean, starts?: CoreStarts) {
   return (r: Row): string => {
     const host = showPeer && r.peer_name !== undefined ? `${cell(r.host_name)}@${cell(r.peer_name)}` : cell(r.host_name);
-    return [host, cell(r.description), stateCell(r, serviceStateName(r.state, r.has_been_checked)), since(r, nowMs), cell(r.plugin_output, 160)].join(' | ');
+    return [host, cell(r.description), stateCell(r, serviceStateName(r.state, r.has_been_checked)), since(r, nowMs, starts), cell(r.plugin_output, 160)].join(' | ');
   };
 }
 
@@ -73,7 +77,7 @@ export function okOutput(output: unknown, max: number): string {
  * problems with their full output first, then the OK ones with a shortened output — their state
  * is the news, the output detail stays in structuredContent and thruk_get_service.
  */
-export function hostServiceLines(services: readonly Row[], nowMs: number): string[] {
+export function hostServiceLines(services: readonly Row[], nowMs: number, starts?: CoreStarts): string[] {
   if (services.length === 0) return ['services: none'];
   const states = services.map((r) => serviceStateName(r.state, r.has_been_checked));
   const allOk = states.every((s) => s === 'OK');
@@ -83,16 +87,16 @@ export function hostServiceLines(services: readonly Row[], nowMs: number): strin
   const lines = [allOk ? `services (${services.length}, all OK): service | for | output` : `services (${services.length}): service | state | for | output`];
   for (const { r, st } of order) {
     const output = st === 'OK' ? okOutput(r.plugin_output, 48) : cell(r.plugin_output, 160);
-    lines.push((allOk ? [cell(r.description), since(r, nowMs), output] : [cell(r.description), stateCell(r, st), since(r, nowMs), output]).join(' | '));
+    lines.push((allOk ? [cell(r.description), since(r, nowMs, starts), output] : [cell(r.description), stateCell(r, st), since(r, nowMs, starts), output]).join(' | '));
   }
   return lines;
 }
 
 /** A parent in one short cell: its state and age, its output only when it is not UP. */
-export function parentCell(nowMs: number) {
+export function parentCell(nowMs: number, starts?: CoreStarts) {
   return (r: Row): string => {
     const st = hostStateName(r.state, r.has_been_checked);
-    const head = [cell(r.name), stateCell(r, st), since(r, nowMs)].filter((x) => x !== '').join(' ');
+    const head = [cell(r.name), stateCell(r, st), since(r, nowMs, starts)].filter((x) => x !== '').join(' ');
     return st === 'UP' || st === 'PENDING' ? head : `${head} (${cell(r.plugin_output, 120)})`;
   };
 }
@@ -107,8 +111,26 @@ export const DETAIL_HEAD_KEYS: ReadonlySet<string> = new Set([
   'name', 'host_name', 'description', 'display_name', 'alias', 'address', 'peer_name', 'state', 'state_type', 'has_been_checked',
   'current_attempt', 'max_check_attempts', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth',
   'notifications_enabled', 'active_checks_enabled', 'is_flapping', 'check_command', 'check_interval', 'last_check', 'next_check',
-  'execution_time', 'latency',
+  'execution_time', 'latency', 'acknowledgement_type',
 ]);
+
+/**
+ * Handling in words for a detail view. Whether an acknowledgement is sticky comes from
+ * acknowledgement_type (2 sticky, 1 normal); Thruk 3.20 answers it as null on Icinga 2 and
+ * Naemon alike, and then it is said to be unknown rather than guessed.
+ */
+export function detailHandling(r: Row): string[] {
+  const out: string[] = [];
+  if (flag(r.acknowledged)) {
+    const t = r.acknowledgement_type;
+    out.push(t === 2 || t === '2' ? 'acknowledged (sticky)' : t === 1 || t === '1' ? 'acknowledged (not sticky)' : 'acknowledged (sticky or not: Thruk does not say)');
+  }
+  if (num(r.scheduled_downtime_depth) > 0) out.push('in downtime');
+  if (r.notifications_enabled !== undefined && !flag(r.notifications_enabled)) out.push('notifications off');
+  if (r.active_checks_enabled !== undefined && !flag(r.active_checks_enabled)) out.push('active checks off');
+  if (flag(r.is_flapping)) out.push('flapping');
+  return out;
+}
 
 function relative(epochSec: unknown, nowMs: number): string {
   const t = num(epochSec);
@@ -122,21 +144,24 @@ function relative(epochSec: unknown, nowMs: number): string {
  * lines: who ("host web-01 (alias, address) on backend"), the state with its age and the one
  * absolute time that matters (the state change), then the check facts with relative times only.
  */
-export function detailHead(r: Row, kind: 'hosts' | 'services', nowMs: number): string[] {
+export function detailHead(r: Row, kind: 'hosts' | 'services', nowMs: number, starts?: CoreStarts): string[] {
   const who = kind === 'hosts' ? `host ${cell(r.name)}` : `service ${cell(r.host_name)} / ${cell(r.description)}`;
   const aka = [kind === 'services' && r.display_name !== r.description ? r.display_name : undefined, r.alias !== r.name ? r.alias : undefined, r.address]
     .filter((x) => x !== undefined && x !== null && x !== '').map((x) => cell(x));
   const head = `${who}${aka.length > 0 ? ` (${aka.join(', ')})` : ''}${r.peer_name !== undefined && r.peer_name !== '' ? ` on ${cell(r.peer_name)}` : ''}`;
   const out = [head];
+  // The age belongs to the state, so it follows the state word; the handling (ack, downtime) gets
+  // its own line: "UP downtime for 19d" read as a downtime lasting 19 days.
+  const handling = detailHandling(r);
   if (r.state !== undefined) {
     const st = kind === 'hosts' ? hostStateName(r.state, r.has_been_checked) : serviceStateName(r.state, r.has_been_checked);
-    const changed = num(r.last_state_change);
-    const age = changed > 0 ? ` for ${duration(nowMs / 1000 - changed)} (since ${iso(changed)})` : '';
+    const checked = r.has_been_checked === undefined || flag(r.has_been_checked);
+    const age = stateAgeText(stateAge(r.last_state_change, nowMs, checked && starts !== undefined ? coreStartOf(starts, r) : undefined));
     const output = r.plugin_output !== undefined && r.plugin_output !== '' ? `: ${cell(r.plugin_output)}` : '';
-    out.push(`${stateCell(r, st)}${age}${output}`);
+    out.push(`${softNote(r, st)}${age !== '' ? ` ${age}` : ''}${output}`);
+    if (handling.length > 0) out.push(`handling: ${handling.join(', ')}`);
   } else {
-    const flags = handlingFlags(r);
-    if (flags.length > 0) out.push(`handling: ${flags.join(' ')}`);
+    if (handling.length > 0) out.push(`handling: ${handling.join(', ')}`);
     if (r.plugin_output !== undefined && r.plugin_output !== '') out.push(`output: ${cell(r.plugin_output)}`);
   }
   const check: string[] = [];

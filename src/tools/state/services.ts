@@ -8,6 +8,7 @@ import {
   parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
 } from './common.js';
 import { hostNameArg, hostSuggestions, notFound, objectName } from './hosts.js';
+import { coreStarts } from './corestart.js';
 import { pageOf, readPage, SERVICE_KEYS } from './paging.js';
 import { DETAIL_HEAD_KEYS, detailHead, multiplePeers, SERVICE_LINE_HEADER, serviceLine } from './rows.js';
 
@@ -19,7 +20,7 @@ const SERVICE_RENDER_NEEDS = ['has_been_checked', 'state_type', 'is_flapping'];
 
 const SERVICE_DETAIL_COLUMNS = [
   'host_name', 'description', 'display_name', 'state', 'state_type', 'has_been_checked', 'plugin_output', 'long_plugin_output',
-  'perf_data', 'last_check', 'next_check', 'last_state_change', 'current_attempt', 'max_check_attempts', 'acknowledged',
+  'perf_data', 'last_check', 'next_check', 'last_state_change', 'current_attempt', 'max_check_attempts', 'acknowledged', 'acknowledgement_type',
   'scheduled_downtime_depth', 'downtimes_with_info', 'comments_with_info', 'notifications_enabled', 'active_checks_enabled',
   'is_flapping', 'groups', 'check_command', 'check_interval', 'latency', 'execution_time', 'custom_variables',
   'host_state', 'host_has_been_checked', 'host_acknowledged', 'host_scheduled_downtime_depth', 'host_plugin_output', 'peer_name',
@@ -49,13 +50,15 @@ export const listServices = defineTool({
   output: listOutput,
   run: async (ctx, args) => {
     const cols = parseColumns(args.columns, DEFAULT_SERVICE_COLUMNS);
-    const fetchCols = withColumns(cols.list, cols.custom ? [] : SERVICE_RENDER_NEEDS);
+    // A chosen `state` column still needs has_been_checked: state 0 of a never-checked object is PENDING, not OK.
+    const fetchCols = withColumns(cols.list, cols.custom ? (cols.list?.includes('state') === true ? ['has_been_checked'] : []) : SERVICE_RENDER_NEEDS);
     const { params } = compileFilter('services', args.filter);
     const kp = await readPage(ctx, SERVICE_KEYS, params, { sort: args.sort, columns: fetchCols, offset: args.offset, limit: args.limit, backends: parseBackends(args.backends) });
     const now = ctx.now();
     const shownCols = columnsOf(kp.rows, cols.list);
-    const render = cols.custom ? genericLine('services', shownCols, now) : serviceLine(now, multiplePeers(kp.all));
-    const p = pageOf({ ...kp, rows: kp.rows.map((r) => pick(r, cols.list)) }, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'services' });
+    const starts = cols.custom ? undefined : await coreStarts(ctx, kp.rows, parseBackends(args.backends));
+    const render = cols.custom ? genericLine('services', shownCols, now) : serviceLine(now, multiplePeers(kp.all), starts);
+    const p = pageOf(kp, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'services', shape: (r) => pick(r, cols.list) });
     return { data: { ...p.meta, rows: p.rows }, text: renderList('services', p.meta, cols.custom ? shownCols : SERVICE_LINE_HEADER, p.lines) };
   },
 });
@@ -100,7 +103,7 @@ export const getService = defineTool({
     }
     const svc = rows[0] as Row;
     const now = ctx.now();
-    const lines = [...detailHead(svc, 'services', now), ...detailLines(svc, 'services', now, DETAIL_HEAD_KEYS)];
+    const lines = [...detailHead(svc, 'services', now, await coreStarts(ctx, [svc], backends)), ...detailLines(svc, 'services', now, DETAIL_HEAD_KEYS)];
     const data: z.output<typeof serviceDetailOutput> = { service: svc };
     if (rows.length > 1) {
       data.others = rows.slice(1);

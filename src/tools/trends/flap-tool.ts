@@ -61,7 +61,8 @@ export const flapSummary = defineTool({
     const base = await prepare(ctx, w, [{ field: 'class', value: 1 }], backends);
     const alerts = withParams(base, [typeParam('HOST ALERT', 'SERVICE ALERT')]);
     const all = await statsByObject(ctx, alerts, w, true, backends);
-    const candidates = all.filter((s) => s.count > args.min_transitions && s.byState.size > 1);
+    // An object can have at most as many changes as alerts (the first alert may be a change too).
+    const candidates = all.filter((s) => s.count >= args.min_transitions && (s.byState.size > 1 || s.count > 1));
     const plan = planHosts(all, candidates, maxEvents(ctx, args.max_events));
     const wanted = new Set(candidates.map((c) => objectKey(c.host, c.service)));
     const read = plan.hosts.length > 0 ? await readCandidates(ctx, alerts, w, plan.hosts, wanted, backends) : { objects: [], rowsRead: 0 };
@@ -90,12 +91,13 @@ export const flapSummary = defineTool({
     const now = ctx.now();
     const line = (x: Row): string => {
       const r = x as unknown as FlapRow;
-      const flap = r.flapping_started !== undefined ? ` | flapping alerts: ${r.flapping_started} started, ${r.flapping_stopped ?? 0} stopped` : '';
-      return `${cell(objectLabel(r.host, r.service))} | ${r.transition_count} | ${r.states_seen.join(',')} | ${r.last_state} | ${when(Date.parse(r.last_alert_time) / 1000, now)}${flap}`;
+      // One cell per header column on every row, empty when the core reported no flapping.
+      const flap = r.flapping_started !== undefined ? `${r.flapping_started} started, ${r.flapping_stopped ?? 0} stopped` : '';
+      return `${cell(objectLabel(r.host, r.service))} | ${r.transition_count} | ${r.alert_count} | ${r.states_seen.join(',')} | ${r.last_state} | ${when(Date.parse(r.last_alert_time) / 1000, now)} | ${flap}`;
     };
     const pg = page(rows, line, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
     const text = [`Flapping ${windowText(w)}: ${plural(rows.length, 'object')} with ${args.min_transitions}+ state changes (of ${plural(candidates.length, 'candidate')}); ${plural(flaps.length, 'object')} with FLAPPING ALERT events.`];
-    if (pg.rows.length > 0) text.push(`objects ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`, 'object | changes | states seen | last state | last alert', ...pg.lines);
+    if (pg.rows.length > 0) text.push(`objects ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`, 'object | changes | alerts | states seen | last state | last alert | core FLAPPING ALERTs', ...pg.lines);
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
     const shownFlaps = flaps.slice(0, args.limit);

@@ -20,11 +20,23 @@ export interface Transitions {
   readonly last: number;
 }
 
-/** Consecutive rows of one object with different states; rows must be in time order. */
-export function countTransitions(states: readonly number[]): number {
-  let n = 0;
+/**
+ * State changes among one object's alerts, in time order: each alert whose state differs from the
+ * previous alert's. The first alert of the window is a change too when it is attempt 1 (an alert
+ * is only logged for a change or a further attempt of the same state), so ten UP/DOWN alerts are
+ * ten changes, not nine; `firstAttempt` undefined keeps the old reading (first row not counted).
+ */
+export function countTransitions(states: readonly number[], firstAttempt?: number): number {
+  let n = firstAttempt !== undefined && firstAttempt <= 1 && states.length > 0 ? 1 : 0;
   for (let i = 1; i < states.length; i++) if (states[i] !== states[i - 1]) n++;
   return n;
+}
+
+/** The attempt of an alert row (`host[;service];STATE;HARD|SOFT;attempt;output`). */
+function attemptOf(r: Row, service: string): number | undefined {
+  if (typeof r.options !== 'string') return undefined;
+  const a = Number(r.options.split(';')[service === '' ? 3 : 4]);
+  return Number.isFinite(a) && a > 0 ? a : undefined;
 }
 
 /** Hosts to read, busiest candidate first, while their rows fit in `maxRows`. */
@@ -52,7 +64,7 @@ export function planHosts(all: readonly ObjectStats[], candidates: readonly Obje
 }
 
 export async function readCandidates(ctx: ToolContext, p: PreparedLogQuery, w: LogWindow, hosts: readonly string[], wanted: ReadonlySet<string>, backends: string[] | undefined): Promise<{ objects: Transitions[]; rowsRead: number }> {
-  const seq = new Map<string, { host: string; service: string; states: number[]; last: number }>();
+  const seq = new Map<string, { host: string; service: string; states: number[]; last: number; firstAttempt: number | undefined }>();
   let rowsRead = 0;
   for (const chunk of chunks(hosts, NAME_CHUNK)) {
     const res = await ctx.thruk.get<unknown>('/logs', {
@@ -76,7 +88,7 @@ export async function readCandidates(ctx: ToolContext, p: PreparedLogQuery, w: L
       if (!wanted.has(key)) continue;
       let s = seq.get(key);
       if (s === undefined) {
-        s = { host, service, states: [], last: 0 };
+        s = { host, service, states: [], last: 0, firstAttempt: attemptOf(r, service) };
         seq.set(key, s);
       }
       s.states.push(num(r.state));
@@ -86,7 +98,7 @@ export async function readCandidates(ctx: ToolContext, p: PreparedLogQuery, w: L
   const objects = [...seq.values()].map((s) => ({
     host: s.host,
     service: s.service,
-    transitions: countTransitions(s.states),
+    transitions: countTransitions(s.states, s.firstAttempt ?? 1),
     alerts: s.states.length,
     states: [...new Set(s.states)].sort((a, b) => a - b),
     lastState: s.states.at(-1) ?? 0,
@@ -104,11 +116,21 @@ export interface FlapEvents {
   lastEvent: string;
 }
 
-/** FLAPPING ALERT rows per object; the core writes STARTED/STOPPED into state_type. */
+const FLAPPING_TYPE = /^(HOST|SERVICE) FLAPPING ALERT$/i;
+const FLAP_WHAT = new Set(['STARTED', 'STOPPED', 'DISABLED']);
+
+/**
+ * FLAPPING ALERT rows per object; the core writes STARTED/STOPPED into state_type. Only rows that
+ * are FLAPPING ALERTs with such a marker count, whatever else the query returned: downtime alerts
+ * also say STARTED/STOPPED and state alerts HARD, and a real Thruk answered those too (125
+ * "flapping" objects for one FLAPPING ALERT line).
+ */
 export async function flapEvents(ctx: ToolContext, p: PreparedLogQuery, w: LogWindow, backends: string[] | undefined): Promise<FlapEvents[]> {
-  const rows = await aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'service_description', 'state_type'], backends, notes: w.notes });
+  const rows = await aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'service_description', 'type', 'state_type'], backends, notes: w.notes });
   const out = new Map<string, FlapEvents>();
   for (const r of rows) {
+    const what = typeof r.state_type === 'string' ? r.state_type.trim().toUpperCase() : '';
+    if (typeof r.type !== 'string' || !FLAPPING_TYPE.test(r.type) || !FLAP_WHAT.has(what) || num(r.count) <= 0) continue;
     const host = hostOf(r);
     const service = serviceOf(r);
     const key = objectKey(host, service);
@@ -117,12 +139,11 @@ export async function flapEvents(ctx: ToolContext, p: PreparedLogQuery, w: LogWi
       e = { host, service, started: 0, stopped: 0, last: 0, lastEvent: '' };
       out.set(key, e);
     }
-    const what = typeof r.state_type === 'string' ? r.state_type.toUpperCase() : '';
     if (what === 'STARTED') e.started += num(r.count);
     else if (what === 'STOPPED' || what === 'DISABLED') e.stopped += num(r.count);
     if (num(r.last) >= e.last) {
       e.last = num(r.last);
-      e.lastEvent = what || 'UNKNOWN';
+      e.lastEvent = what;
     }
   }
   return [...out.values()].sort((a, b) => b.last - a.last || a.host.localeCompare(b.host) || a.service.localeCompare(b.service));

@@ -64,7 +64,10 @@ export const recurringProblems = defineTool({
       return [cell(objectLabel(r.host, r.service)), String(r.alert_count), r.last_state, mix, when(Date.parse(r.first_seen) / 1000, now), when(Date.parse(r.last_seen) / 1000, now)].join(' | ');
     };
     const pg = page(rows, line, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
-    const text = [`Recurring problems ${windowText(w)}: ${stats.length === 0 ? `no object went non-OK ${args.min_alerts} times or more.` : `${plural(stats.length, 'object')} went non-OK at least ${args.min_alerts} times.`}`];
+    // Alerts, not problems: one problem logs a SOFT alert per retry and a HARD one, so "went non-OK
+    // 10 times" overstated an object with 5 problems of 2 alerts each.
+    const kind = args.state_type === 'any' ? 'non-OK alerts (SOFT retries and HARD, recoveries excluded)' : `${args.state_type.toUpperCase()} non-OK alerts`;
+    const text = [`Recurring problems ${windowText(w)}: ${stats.length === 0 ? `no object had ${args.min_alerts} or more ${kind}.` : `${plural(stats.length, 'object')} had at least ${args.min_alerts} ${kind}.`}`];
     if (pg.rows.length > 0) text.push(`objects ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`, 'object | alerts | last state | by state | first | last', ...pg.lines);
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);

@@ -101,7 +101,7 @@ export const reliabilityReport = defineTool({
     };
     const pg = page(rows, line, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
     const text = [`Reliability ${windowText(w)}: ${plural(rows.length, 'object')} had HARD incidents (${plural(got.total, 'HARD alert')}${got.truncated ? `, newest ${got.rows.length} analysed` : ''}).`];
-    if (pg.rows.length > 0) text.push(`objects ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}, most downtime first:`, 'object | incidents | downtime | % of window | longest | MTTR | MTBF | ongoing', ...pg.lines);
+    if (pg.rows.length > 0) text.push(`objects ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}, most problem time first (HARD non-OK time, not scheduled downtime):`, 'object | incidents | problem time | % of window | longest | MTTR | MTBF | ongoing', ...pg.lines);
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
     text.push(...noteLines(notes));

@@ -1,7 +1,7 @@
 /** Shared by the live-state triage tools: the host scope filter and the problem row shape. */
 import { z } from 'zod';
 import { compileFilter, filterSchema, type FilterLeaf, type FilterNode } from '../../thruk/filter.js';
-import { cell, duration, hostStateName, iso, num, serviceStateName } from '../format.js';
+import { cell, duration, hostStateName, iso, num, serviceStateName, stateAge } from '../format.js';
 import type { Row } from '../state/common.js';
 import { rewriteLeaves } from '../state/scope.js';
 
@@ -28,13 +28,13 @@ export const problemRow = z.object({
   since: z.string().optional().describe('ISO-8601 time of the last state change; absent when Thruk does not know it'),
   duration_s: z.number().optional(),
   duration_human: z.string().optional(),
+  duration_at_least: z.boolean().optional().describe('At least this old (since the core start)'),
   output: z.string(),
   peer_name: z.string().optional(),
 });
 export type ProblemRow = z.output<typeof problemRow>;
 
-export function toProblemRow(kind: 'host' | 'service', r: Row, nowMs: number): ProblemRow {
-  const lsc = num(r.last_state_change);
+export function toProblemRow(kind: 'host' | 'service', r: Row, nowMs: number, coreStart?: number): ProblemRow {
   const p: ProblemRow = {
     kind,
     host: String(kind === 'host' ? r.name : r.host_name),
@@ -43,10 +43,14 @@ export function toProblemRow(kind: 'host' | 'service', r: Row, nowMs: number): P
     hard: r.state_type === 1 || r.state_type === 'HARD' || r.state_type === undefined,
     output: typeof r.plugin_output === 'string' ? r.plugin_output : cell(r.plugin_output),
   };
-  if (lsc > 0) {
-    p.since = iso(lsc);
-    p.duration_s = Math.max(0, Math.round(nowMs / 1000 - lsc));
+  // Icinga 2 reports 0 for a state held since the core started: then it is at least that old
+  // (and among the oldest, not "unknown, listed last").
+  const age = stateAge(r.last_state_change, nowMs, coreStart);
+  if (age !== undefined) {
+    p.since = iso(age.since);
+    p.duration_s = Math.round(age.seconds);
     p.duration_human = duration(p.duration_s);
+    if (age.atLeast) p.duration_at_least = true;
   }
   if (typeof r.peer_name === 'string') p.peer_name = r.peer_name;
   return p;
@@ -63,7 +67,8 @@ export function problemLine(showPeer: boolean) {
   return (p: ProblemRow): string => {
     const host = showPeer && p.peer_name !== undefined ? `${p.host}@${p.peer_name}` : p.host;
     const state = p.hard ? p.state : `${p.state} soft`;
-    return [host, p.service ?? '', state, p.since ?? '', p.duration_human ?? '', cell(p.output, 160)].join(' | ');
+    const at = p.duration_at_least === true ? '≥' : '';
+    return [host, p.service ?? '', state, p.since !== undefined ? `${at}${p.since}` : '', p.duration_human !== undefined ? `${at}${p.duration_human}` : '', cell(p.output, 160)].join(' | ');
   };
 }
 export const PROBLEM_HEADER = ['host', 'service', 'state', 'since', 'for', 'output'];

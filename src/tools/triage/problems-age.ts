@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FilterLeaf, FilterNode } from '../../thruk/filter.js';
+import { coreStartOf, coreStarts } from '../state/corestart.js';
 import { defineTool, type ToolContext } from '../define.js';
 import { iso } from '../format.js';
 import { backendsArg, getRows, limitArg, offsetArg, page, pageFooter, parseBackends, query } from '../state/common.js';
@@ -44,7 +45,8 @@ async function fetchUnhandled(
   ]);
   const now = ctx.now();
   const kept = opts.includeOnProblemHosts ? services : services.filter((r) => !onHandledHost(r));
-  const problems = [...hosts.map((r) => toProblemRow('host', r, now)), ...kept.map((r) => toProblemRow('service', r, now))];
+  const starts = await coreStarts(ctx, [...hosts, ...kept], backends);
+  const problems = [...hosts.map((r) => toProblemRow('host', r, now, coreStartOf(starts, r))), ...kept.map((r) => toProblemRow('service', r, now, coreStartOf(starts, r)))];
   problems.sort(byAge);
   return { problems, coveredByHost: services.length - kept.length };
 }
