@@ -1,0 +1,222 @@
+/**
+ * The oracle's properties: each builds the generated scenario, asks the tools through a real MCP
+ * client and compares their numbers with the reference of oracle.ts. Shared by test/oracle.test.ts
+ * (few runs, fixed seed) and scripts/oracle.ts (`npm run oracle -- --runs N`).
+ */
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { connect, type CallResult, type Harness } from './harness.js';
+import { demoConfig } from './config.js';
+import {
+  buildScenario, refAlertCounts, refCounts, refFlapping, refHostStates, refRootCause, refServiceStates, refTotals, scenarioArb, type Scenario,
+} from './oracle.js';
+
+export interface OracleRun { numRuns: number; seed?: number | undefined; path?: string | undefined }
+
+/** What a failed oracle property says: the shrunk scenario, the cause, and the replay line. */
+export class OracleFailure extends Error {
+  constructor(readonly property: string, readonly details: fc.RunDetails<[Scenario]>) {
+    const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    super([
+      `oracle property "${property}" failed at run ${details.numRuns}, shrunk ${details.numShrinks} time(s) to this minimal scenario:`,
+      `  ${JSON.stringify(details.counterexample?.[0] ?? null)}`,
+      `cause: ${cause}`,
+      `replay: npm run oracle -- --only ${property} --seed ${details.seed} --path ${details.counterexamplePath ?? ''}`,
+    ].join('\n'));
+    this.name = 'OracleFailure';
+  }
+}
+
+const epoch = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+
+async function withScenario<T>(s: Scenario, body: (h: Harness) => Promise<T>): Promise<T> {
+  const config = demoConfig();
+  const sim = buildScenario(s, Date.now(), config.thruk.apiKey);
+  const h = await connect({ simulator: sim });
+  try {
+    return await body(h);
+  } finally {
+    await h.close();
+  }
+}
+
+async function ok(h: Harness, name: string, args: Record<string, unknown> = {}): Promise<CallResult> {
+  const r = await h.call(name, args);
+  assert.notEqual(r.isError, true, `${name} ${JSON.stringify(args)} failed: ${r.text.slice(0, 300)}`);
+  return r;
+}
+
+/** Table rows of a text answer: lines after the header line that starts with `first`, split at ' | '. */
+function tableRows(text: string, first: string): string[][] {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`${first} | `));
+  if (at < 0) return [];
+  const out: string[][] = [];
+  for (const l of lines.slice(at + 1)) {
+    if (!l.includes(' | ')) break;
+    out.push(l.split(' | '));
+  }
+  return out;
+}
+
+/** Every page of a paged tool: the table rows of each page's text, and the first page's data. */
+async function allPages(h: Harness, name: string, args: Record<string, unknown>, first: string): Promise<{ rows: string[][]; total: number }> {
+  const rows: string[][] = [];
+  let offset = 0;
+  let total = 0;
+  for (let i = 0; i < 50; i++) {
+    const r = await ok(h, name, { ...args, offset });
+    total = r.structured.total;
+    rows.push(...tableRows(r.text, first));
+    if (r.structured.next_offset === undefined) break;
+    offset = r.structured.next_offset;
+  }
+  return { rows, total };
+}
+
+function sub(obj: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, obj[k] ?? 0]));
+}
+
+// ------------------------------------------------------------------ the properties
+
+type Property = (h: Harness) => Promise<void>;
+
+/** Counters: thruk_totals, thruk_problem_counts, thruk_problems' counts. */
+const counters: Property = async (h) => {
+  const ref = refTotals(h.sim);
+  const t = await ok(h, 'thruk_totals');
+  assert.deepEqual(sub(t.structured.hosts, Object.keys(ref.hosts)), ref.hosts, 'thruk_totals hosts');
+  assert.deepEqual(sub(t.structured.services, Object.keys(ref.services)), ref.services, 'thruk_totals services');
+  const pc = await ok(h, 'thruk_problem_counts');
+  for (const k of ['down', 'unreachable', 'down_and_unhandled', 'unreachable_and_unhandled']) assert.equal(pc.structured.hosts[k] ?? 0, ref.hosts[k], `thruk_problem_counts hosts.${k}`);
+  for (const k of ['warning', 'critical', 'unknown', 'warning_and_unhandled', 'critical_and_unhandled', 'unknown_and_unhandled']) assert.equal(pc.structured.services[k] ?? 0, ref.services[k], `thruk_problem_counts services.${k}`);
+  const p = await ok(h, 'thruk_problems', { limit: 1000 });
+  for (const k of ['down', 'unreachable']) assert.equal(p.structured.counts.hosts[k] ?? 0, ref.hosts[k], `thruk_problems counts.hosts.${k}`);
+  for (const k of ['warning', 'critical', 'unknown']) assert.equal(p.structured.counts.services[k] ?? 0, ref.services[k], `thruk_problems counts.services.${k}`);
+  const hostUnhandled = (ref.hosts.down_and_unhandled ?? 0) + (ref.hosts.unreachable_and_unhandled ?? 0);
+  assert.equal(p.structured.counts.hosts.unhandled ?? 0, hostUnhandled, 'thruk_problems counts.hosts.unhandled');
+  assert.equal(p.structured.counts.hosts.handled ?? 0, (ref.hosts.down ?? 0) + (ref.hosts.unreachable ?? 0) - hostUnhandled, 'thruk_problems counts.hosts.handled');
+  const svcUnhandled = (ref.services.warning_and_unhandled ?? 0) + (ref.services.critical_and_unhandled ?? 0) + (ref.services.unknown_and_unhandled ?? 0);
+  assert.equal(p.structured.counts.services.unhandled ?? 0, svcUnhandled, 'thruk_problems counts.services.unhandled');
+  // The headline says the same numbers as the data.
+  assert.match(p.text, new RegExp(`\\(${hostUnhandled} unhandled, ${(ref.hosts.down ?? 0) + (ref.hosts.unreachable ?? 0) - hostUnhandled} handled\\)`), 'thruk_problems host headline');
+};
+
+/** thruk_list_hosts / thruk_list_services: totals and the state word of every row. */
+const lists = (pending: boolean): Property => async (h) => {
+  const hostRef = refHostStates(h.sim);
+  const lh = await allPages(h, 'thruk_list_hosts', { limit: 1000 }, 'host');
+  assert.equal(lh.total, hostRef.size, 'thruk_list_hosts total');
+  const hostRows = new Map(lh.rows.map((r) => [r[0] as string, (r[1] as string).split(' ')[0] as string]));
+  for (const [k, want] of hostRef) {
+    if ((want === 'PENDING') !== pending) continue;
+    assert.equal(hostRows.get(k), want, `thruk_list_hosts state of ${k}`);
+  }
+  const svcRef = refServiceStates(h.sim);
+  const ls = await allPages(h, 'thruk_list_services', { limit: 1000 }, 'host');
+  assert.equal(ls.total, svcRef.size, 'thruk_list_services total');
+  const got = new Map(ls.rows.map((r) => {
+    const [host, at] = (r[0] as string).split('@');
+    return [`${host};${r[1] as string}${at !== undefined ? `@${at}` : ''}`, (r[2] as string).split(' ')[0] as string];
+  }));
+  for (const [k, want] of svcRef) {
+    if ((want === 'PENDING') !== pending) continue;
+    assert.equal(got.get(k), want, `thruk_list_services state of ${k}`);
+  }
+};
+
+/** Downtime and comment counts. */
+const handling: Property = async (h) => {
+  const ref = refCounts(h.sim, Math.floor(Date.now() / 1000));
+  const d = await ok(h, 'thruk_list_downtimes', { limit: 1000 });
+  assert.equal(d.structured.total, ref.activeDowntimes, 'thruk_list_downtimes total (active_only by default)');
+  const all = await ok(h, 'thruk_list_downtimes', { limit: 1000, active_only: false });
+  assert.equal(all.structured.total, ref.downtimes, 'thruk_list_downtimes active_only=false total');
+  const c = await ok(h, 'thruk_list_comments', { limit: 1000 });
+  assert.equal(c.structured.total, ref.comments, 'thruk_list_comments total');
+};
+
+/** Alert rankings: every object's non-OK alert count, the order, the total. */
+const noisy: Property = async (h) => {
+  for (const [tool, kind] of [['thruk_top_noisy_hosts', 'HOST'], ['thruk_top_noisy_services', 'SERVICE']] as const) {
+    const r = await ok(h, tool, { since: '-3d', limit: 1000 });
+    const ref = refAlertCounts(h.sim, epoch(r.structured.since), epoch(r.structured.until), kind);
+    const multi = h.sim.state.sites.length > 1;
+    const got = new Map<string, number>();
+    for (const x of r.structured.results as Array<Record<string, any>>) {
+      const key = `${x.host}${kind === 'SERVICE' ? `;${x.service}` : ''}`;
+      got.set(key, (got.get(key) ?? 0) + Number(x.alert_count));
+    }
+    const want = new Map<string, number>();
+    // Across cores the tools merge an object name (issue 13 is another helper's); compare per name.
+    for (const [k, n] of ref) {
+      const key = multi ? k.replace(/@[^@]*$/, '') : k;
+      want.set(key, (want.get(key) ?? 0) + n);
+    }
+    assert.deepEqual(new Map([...got].sort()), new Map([...want].sort()), `${tool}: alert count per object`);
+    const counts = (r.structured.results as Array<{ alert_count: number }>).map((x) => x.alert_count);
+    assert.deepEqual(counts, [...counts].sort((a, b) => b - a), `${tool}: ranked by alert count`);
+    assert.equal(r.structured.total_alerts_in_window, [...want.values()].reduce((a, b) => a + b, 0), `${tool}: total_alerts_in_window`);
+  }
+};
+
+/** Root causes: counts, roots, impacted counts, unattributed; text and data agree. */
+const rootCause: Property = async (h) => {
+  const r = await ok(h, 'thruk_root_cause', { limit: 1000, sample_limit: 1000 });
+  const ref = refRootCause(h.sim, epoch(r.structured.since), epoch(r.structured.until));
+  const s = r.structured;
+  assert.equal(s.total_affected_hosts, ref.affected, 'thruk_root_cause total_affected_hosts');
+  assert.equal(s.down_count, ref.down, 'thruk_root_cause down_count');
+  assert.equal(s.unreachable_count, ref.unreachable, 'thruk_root_cause unreachable_count');
+  assert.equal(s.unattributed_count, ref.unattributed, 'thruk_root_cause unattributed_count');
+  const got = new Map((s.root_causes as Array<Record<string, any>>).map((x) => [x.core !== undefined ? `${x.root_cause_host}@${x.core}` : x.root_cause_host, x.impacted_count]));
+  assert.deepEqual(new Map([...got].sort()), new Map([...ref.roots].sort()), 'thruk_root_cause roots and impacted counts');
+  assert.match(r.text.split('\n')[0] ?? '', new RegExp(`: ${ref.affected} affected hosts? \\(${ref.down} DOWN, ${ref.unreachable} UNREACHABLE\\) → ${ref.roots.size} root causes?, ${ref.unattributed} UNREACHABLE unattributed`), 'thruk_root_cause headline');
+};
+
+/** FLAPPING ALERT objects of thruk_flap_summary: only FLAPPING ALERT rows count. */
+const flapping: Property = async (h) => {
+  const r = await ok(h, 'thruk_flap_summary', { since: '-3d', limit: 1000 });
+  const ref = refFlapping(h.sim, epoch(r.structured.since), epoch(r.structured.until));
+  const got = new Map((r.structured.flapping_alerts as Array<Record<string, any>>).map((x) => [`${x.host};${x.service ?? ''}`, { started: x.started, stopped: x.stopped }]));
+  assert.deepEqual(new Map([...got].sort()), new Map([...ref].sort()), 'thruk_flap_summary FLAPPING ALERT objects');
+  assert.equal(r.structured.total_flapping_alert_objects, ref.size, 'thruk_flap_summary total_flapping_alert_objects');
+};
+
+/**
+ * A deliberately wrong claim (no host is ever pending), to show that shrinking and replay work.
+ * It reads the simulator directly (no MCP round trip): shrinking runs it many times.
+ */
+const wrongOnPurpose = (s: Scenario): void => {
+  const sim = buildScenario(s, Date.now(), 'x');
+  assert.equal(refTotals(sim).hosts.pending, 0, 'hosts.pending (deliberately wrong claim)');
+};
+
+/** Not run by scripts/oracle.ts: the self-test of the runner. */
+export const SELF_TEST: Readonly<Record<string, (s: Scenario) => void>> = { 'wrong-on-purpose': wrongOnPurpose };
+
+export const PROPERTIES: Readonly<Record<string, Property>> = {
+  counters,
+  lists: lists(false),
+  handling,
+  noisy,
+  'root-cause': rootCause,
+  pending: lists(true),
+  flapping,
+};
+
+export async function runOracle(name: string, o: OracleRun): Promise<number> {
+  const prop = PROPERTIES[name];
+  const self = SELF_TEST[name];
+  if (prop === undefined && self === undefined) throw new Error(`no oracle property ${name}`);
+  const body = prop !== undefined ? (s: Scenario) => withScenario(s, prop) : (s: Scenario) => Promise.resolve(self?.(s));
+  const details = await fc.check(fc.asyncProperty(scenarioArb, body), {
+    numRuns: o.numRuns,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.path !== undefined && o.path !== '' ? { path: o.path } : {}),
+    endOnFailure: false,
+  });
+  if (details.failed) throw new OracleFailure(name, details);
+  return details.numRuns;
+}

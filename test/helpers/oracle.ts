@@ -1,0 +1,321 @@
+/**
+ * The oracle (issue 12 point 2): generated estates and histories, applied to a fresh simulator,
+ * and the expected answer of each tool computed independently from the simulator's raw state
+ * (its records and log rows), never through the tools' helpers. Definitions follow Thruk's
+ * (thruk-rest-reference.md §5.8 for the counters).
+ *
+ * A scenario perturbs the demo estate (one or two cores): object states, never-checked objects,
+ * acknowledgements, downtimes (active, future, crossing the window's edges), flapping flags,
+ * check ages, and a history of outages (host and service, overlapping), flapping episodes and
+ * objects that never change. The reference reads the state after the scenario is applied, so it
+ * also covers the parts of the demo estate the scenario leaves alone.
+ */
+import fc from 'fast-check';
+import { createSimulator, type Simulator } from '../../src/sim/index.js';
+import { alertEntry, appendLog, downtimeEntry, flappingEntry } from '../../src/sim/loglines.js';
+import { addComment, addDowntime, setAck } from '../../src/sim/mutate.js';
+import { ServiceRecord, type Checkable, type HostRecord, type SiteState } from '../../src/sim/types.js';
+
+export interface ObjMut {
+  site: number;
+  /** index into the site's hosts (or services) modulo its length */
+  idx: number;
+  state: number;
+  pending: boolean;
+  ack: 0 | 1 | 2;
+  downtime: boolean;
+  flapping: boolean;
+  checkAgeMin: number;
+}
+
+export interface Outage {
+  site: number;
+  host: number;
+  /** index into the host's services, or null: the host itself */
+  svc: number | null;
+  /** minutes before now */
+  startMin: number;
+  durMin: number;
+  state: number;
+}
+
+export interface Flap { site: number; host: number; svc: number | null; startMin: number; stopMin: number | null }
+export interface DowntimeSpec { site: number; host: number; svc: number | null; startMin: number; endMin: number }
+
+export interface Scenario {
+  sites: 1 | 2;
+  hosts: ObjMut[];
+  services: ObjMut[];
+  outages: Outage[];
+  flaps: Flap[];
+  downtimes: DowntimeSpec[];
+}
+
+const mut = (maxState: number) => fc.record({
+  site: fc.integer({ min: 0, max: 1 }),
+  idx: fc.nat(400),
+  state: fc.integer({ min: 0, max: maxState }),
+  pending: fc.constantFrom(false, false, false, true),
+  ack: fc.constantFrom(0 as const, 0 as const, 1 as const, 2 as const),
+  downtime: fc.boolean(),
+  flapping: fc.boolean(),
+  checkAgeMin: fc.constantFrom(0, 0, 1, 3, 30, 600),
+});
+
+export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
+  sites: fc.constantFrom(1 as const, 1 as const, 2 as const),
+  hosts: fc.array(mut(2), { maxLength: 8 }),
+  services: fc.array(mut(3), { maxLength: 14 }),
+  outages: fc.array(fc.record({
+    site: fc.integer({ min: 0, max: 1 }), host: fc.nat(400), svc: fc.option(fc.nat(20), { freq: 2 }),
+    startMin: fc.integer({ min: 1, max: 3 * 1440 }), durMin: fc.integer({ min: 1, max: 600 }), state: fc.integer({ min: 1, max: 3 }),
+  }), { maxLength: 12 }),
+  flaps: fc.array(fc.record({
+    site: fc.integer({ min: 0, max: 1 }), host: fc.nat(400), svc: fc.option(fc.nat(20), { freq: 3 }),
+    startMin: fc.integer({ min: 1, max: 2 * 1440 }), stopMin: fc.option(fc.integer({ min: 0, max: 1440 })),
+  }), { maxLength: 4 }),
+  downtimes: fc.array(fc.record({
+    site: fc.integer({ min: 0, max: 1 }), host: fc.nat(400), svc: fc.option(fc.nat(20), { freq: 2 }),
+    startMin: fc.integer({ min: -600, max: 3 * 1440 }), endMin: fc.integer({ min: -1440, max: 1440 }),
+  }), { maxLength: 4 }),
+});
+
+export const SITE_NAMES = ['icinga', 'naemon'] as const;
+
+function siteOf(sim: Simulator, i: number): SiteState {
+  const sites = sim.state.sites;
+  return sites[i % sites.length] as SiteState;
+}
+
+function objectOf(site: SiteState, host: number, svc: number | null): Checkable {
+  const h = site.hosts[host % site.hosts.length] as HostRecord;
+  if (svc === null || h.services.length === 0) return h;
+  return h.services[svc % h.services.length] as ServiceRecord;
+}
+
+/** A fresh simulator with the scenario applied; `nowSec` is its clock. */
+export function buildScenario(s: Scenario, nowMs: number, apiKey: string): Simulator {
+  const sim = createSimulator({ apiKey, now: () => nowMs, sites: s.sites === 2 ? [...SITE_NAMES] : ['icinga'] });
+  const now = Math.floor(nowMs / 1000);
+  const apply = (o: Checkable, m: ObjMut, site: SiteState): void => {
+    o.lastCheck = now - m.checkAgeMin * 60;
+    if (m.pending) {
+      o.hasBeenChecked = false;
+      o.state = 0;
+      o.stateType = 0;
+      o.lastCheck = 0;
+      o.lastStateChange = 0;
+      return;
+    }
+    o.hasBeenChecked = true;
+    if (o.state !== m.state) o.lastStateChange = now - 60 * (1 + m.idx);
+    o.state = m.state;
+    o.stateType = 1;
+    o.isFlapping = m.flapping;
+    if (m.ack > 0 && m.state !== 0) {
+      setAck(o, m.ack, 0);
+      const svc = o instanceof ServiceRecord ? o : null;
+      const host = svc ? svc.host : (o as HostRecord);
+      addComment(site, { host, service: svc, author: 'oracle', comment: 'ack', entryTime: now - 60, entryType: 4, persistent: 0, source: 1, expires: false, expireTime: 0 });
+    }
+    if (m.downtime) {
+      const svc = o instanceof ServiceRecord ? o : null;
+      const host = svc ? svc.host : (o as HostRecord);
+      addDowntime(site, { host, service: svc, author: 'oracle', comment: 'oracle', entryTime: now - 3600, startTime: now - 1800, endTime: now + 3600, fixed: true, duration: 0, triggeredBy: 0 }, now);
+    }
+  };
+  for (const m of s.hosts) {
+    const site = siteOf(sim, m.site);
+    apply(site.hosts[m.idx % site.hosts.length] as HostRecord, m, site);
+  }
+  for (const m of s.services) {
+    const site = siteOf(sim, m.site);
+    apply(site.services[m.idx % site.services.length] as ServiceRecord, { ...m }, site);
+  }
+  for (const o of s.outages) {
+    const site = siteOf(sim, o.site);
+    const obj = objectOf(site, o.host, o.svc);
+    if (!obj.hasBeenChecked) continue;
+    const state = obj instanceof ServiceRecord ? o.state : Math.min(o.state, 2);
+    const start = now - o.startMin * 60;
+    const end = start + o.durMin * 60;
+    appendLog(site, alertEntry(start, obj, state, true, 1, 'oracle problem'));
+    if (end <= now) appendLog(site, alertEntry(end, obj, 0, true, 1, 'oracle ok'));
+  }
+  for (const f of s.flaps) {
+    const site = siteOf(sim, f.site);
+    const obj = objectOf(site, f.host, f.svc);
+    appendLog(site, flappingEntry(now - f.startMin * 60, obj, true, 30));
+    if (f.stopMin !== null && f.stopMin < f.startMin) appendLog(site, flappingEntry(now - f.stopMin * 60, obj, false, 3));
+  }
+  for (const d of s.downtimes) {
+    const site = siteOf(sim, d.site);
+    const obj = objectOf(site, d.host, d.svc);
+    const start = now - d.startMin * 60;
+    const end = Math.max(start + 60, now + d.endMin * 60);
+    const svc = obj instanceof ServiceRecord ? obj : null;
+    addDowntime(site, { host: svc ? svc.host : (obj as HostRecord), service: svc, author: 'oracle', comment: 'edge', entryTime: start - 60, startTime: start, endTime: end, fixed: true, duration: 0, triggeredBy: 0 }, now);
+    if (start <= now) appendLog(site, downtimeEntry(start, obj, 'STARTED'));
+    if (end <= now) appendLog(site, downtimeEntry(end, obj, 'STOPPED'));
+  }
+  return sim;
+}
+
+// ------------------------------------------------------------------ the reference, from raw state
+
+export interface RefTotals {
+  hosts: Record<string, number>;
+  services: Record<string, number>;
+}
+
+/** Thruk's /hosts/totals and /services/totals, from the records (thruk-rest-reference §5.8). */
+export function refTotals(sim: Simulator): RefTotals {
+  const hosts: Record<string, number> = { total: 0, pending: 0, up: 0, down: 0, unreachable: 0, down_and_unhandled: 0, unreachable_and_unhandled: 0 };
+  const services: Record<string, number> = { total: 0, pending: 0, ok: 0, warning: 0, critical: 0, unknown: 0, warning_and_unhandled: 0, critical_and_unhandled: 0, unknown_and_unhandled: 0 };
+  const hostWord = ['up', 'down', 'unreachable'];
+  const svcWord = ['ok', 'warning', 'critical', 'unknown'];
+  for (const site of sim.state.sites) {
+    for (const h of site.hosts) {
+      hosts.total!++;
+      if (!h.hasBeenChecked) { hosts.pending!++; continue; }
+      const w = hostWord[h.state] as string;
+      hosts[w]!++;
+      if (h.state !== 0 && h.activeChecksEnabled && h.ackType === 0 && h.scheduledDowntimeDepth === 0) hosts[`${w}_and_unhandled`]!++;
+    }
+    for (const s of site.services) {
+      services.total!++;
+      if (!s.hasBeenChecked) { services.pending!++; continue; }
+      const w = svcWord[s.state] as string;
+      services[w]!++;
+      const host = s.host;
+      if (s.state !== 0 && s.ackType === 0 && s.scheduledDowntimeDepth === 0 && host.state === 0 && host.ackType === 0 && host.scheduledDowntimeDepth === 0) services[`${w}_and_unhandled`]!++;
+    }
+  }
+  return { hosts, services };
+}
+
+/** name(@core when several) → state word, PENDING for never-checked objects. */
+export function refHostStates(sim: Simulator): Map<string, string> {
+  const out = new Map<string, string>();
+  const multi = sim.state.sites.length > 1;
+  for (const site of sim.state.sites) {
+    for (const h of site.hosts) out.set(multi ? `${h.name}@${site.name}` : h.name, h.hasBeenChecked ? (['UP', 'DOWN', 'UNREACHABLE'][h.state] as string) : 'PENDING');
+  }
+  return out;
+}
+
+export function refServiceStates(sim: Simulator): Map<string, string> {
+  const out = new Map<string, string>();
+  const multi = sim.state.sites.length > 1;
+  for (const site of sim.state.sites) {
+    for (const s of site.services) {
+      const key = `${s.host.name};${s.description}${multi ? `@${site.name}` : ''}`;
+      out.set(key, s.hasBeenChecked ? (['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'][s.state] as string) : 'PENDING');
+    }
+  }
+  return out;
+}
+
+/** Downtimes (all, and in effect at `now`: fixed ones by their window) and comments. */
+export function refCounts(sim: Simulator, now: number): { downtimes: number; activeDowntimes: number; comments: number } {
+  let downtimes = 0;
+  let activeDowntimes = 0;
+  let comments = 0;
+  for (const site of sim.state.sites) {
+    // A core deletes a downtime when it ends.
+    downtimes += site.downtimes.filter((d) => !(d.fixed && d.endTime <= now)).length;
+    activeDowntimes += site.downtimes.filter((d) => (d.fixed ? d.startTime <= now && now < d.endTime : d.triggerTime > 0 && now < d.triggerTime + d.duration)).length;
+    // ... and the comment it added with it.
+    const gone = new Set(site.downtimes.filter((d) => d.fixed && d.endTime <= now).map((d) => d.commentId));
+    comments += site.comments.filter((c) => !gone.has(c.id)).length;
+  }
+  return { downtimes, activeDowntimes, comments };
+}
+
+/** Non-OK HOST ALERT / SERVICE ALERT rows per object in [since, until] (what "noisy" ranks). */
+export function refAlertCounts(sim: Simulator, since: number, until: number, kind: 'HOST' | 'SERVICE'): Map<string, number> {
+  const out = new Map<string, number>();
+  const multi = sim.state.sites.length > 1;
+  for (const site of sim.state.sites) {
+    for (const e of site.logs) {
+      if (e.time < since || e.time > until || e.type !== `${kind} ALERT` || e.state === 0) continue;
+      const key = `${e.hostName ?? ''}${kind === 'SERVICE' ? `;${e.serviceDescription ?? ''}` : ''}${multi ? `@${site.name}` : ''}`;
+      out.set(key, (out.get(key) ?? 0) + 1);
+    }
+  }
+  return out;
+}
+
+/** Objects with FLAPPING ALERT rows in the window: key → started/stopped. */
+export function refFlapping(sim: Simulator, since: number, until: number): Map<string, { started: number; stopped: number }> {
+  const out = new Map<string, { started: number; stopped: number }>();
+  for (const site of sim.state.sites) {
+    for (const e of site.logs) {
+      if (e.time < since || e.time > until || !/ FLAPPING ALERT$/.test(e.type)) continue;
+      const key = `${e.hostName ?? ''};${e.serviceDescription ?? ''}`;
+      const v = out.get(key) ?? { started: 0, stopped: 0 };
+      if (e.stateType === 'STARTED') v.started++; else if (e.stateType === 'STOPPED') v.stopped++;
+      out.set(key, v);
+    }
+  }
+  return out;
+}
+
+export interface RefRootCause {
+  affected: number;
+  down: number;
+  unreachable: number;
+  /** root key (name@site) → impacted count */
+  roots: Map<string, number>;
+  unattributed: number;
+}
+
+/**
+ * Root causes over [since, now] with the current state (include_current, no filter): affected =
+ * failing now or a non-OK HOST ALERT in the window; class = state now when failing, else DOWN
+ * if a DOWN alert, else UNREACHABLE; root = topmost DOWN host on the parent chain (same core).
+ */
+export function refRootCause(sim: Simulator, since: number, until: number): RefRootCause {
+  const roots = new Map<string, number>();
+  let affected = 0;
+  let down = 0;
+  let unattributed = 0;
+  for (const site of sim.state.sites) {
+    const alerts = new Map<string, Set<number>>();
+    for (const e of site.logs) {
+      if (e.time < since || e.time > until || e.type !== 'HOST ALERT' || (e.state !== 1 && e.state !== 2) || e.hostName === null) continue;
+      const set = alerts.get(e.hostName) ?? new Set<number>();
+      set.add(e.state);
+      alerts.set(e.hostName, set);
+    }
+    const cls = new Map<HostRecord, number>();
+    for (const h of site.hosts) {
+      if (h.hasBeenChecked && (h.state === 1 || h.state === 2)) cls.set(h, h.state);
+      else if (alerts.has(h.name)) cls.set(h, alerts.get(h.name)?.has(1) === true ? 1 : 2);
+    }
+    const isDown = (h: HostRecord): boolean => (cls.has(h) ? cls.get(h) === 1 : false);
+    const downAbove = (h: HostRecord): HostRecord[] => {
+      const out: HostRecord[] = [];
+      const seen = new Set<HostRecord>();
+      const stack = [h];
+      while (stack.length > 0) {
+        const n = stack.pop() as HostRecord;
+        if (seen.has(n)) continue;
+        seen.add(n);
+        if (isDown(n)) out.push(n);
+        stack.push(...n.parents);
+      }
+      return out;
+    };
+    for (const [h, c] of cls) {
+      affected++;
+      if (c === 1) down++;
+      const downs = downAbove(h).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const top = downs.find((d) => downAbove(d).every((x) => x === d)) ?? downs[0];
+      if (top === undefined) { unattributed++; continue; }
+      const key = sim.state.sites.length > 1 ? `${top.name}@${site.name}` : top.name;
+      roots.set(key, (roots.get(key) ?? 0) + 1);
+    }
+  }
+  return { affected, down, unreachable: affected - down, roots, unattributed };
+}
