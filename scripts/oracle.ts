@@ -4,12 +4,12 @@
  * and its replay line; the exit code is 1.
  */
 import { parseArgs } from 'node:util';
-import { PROPERTIES, runOracle } from '../test/helpers/oracle-props.js';
+import { ALL_PROPERTIES, runOracle } from '../test/helpers/oracle-props.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, only: { type: 'string' }, seed: { type: 'string' }, path: { type: 'string' } } });
 const runs = Number(values.runs ?? 100);
 const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
-const names = values.only !== undefined ? values.only.split(',') : Object.keys(PROPERTIES);
+const names = values.only !== undefined ? values.only.split(',') : [...ALL_PROPERTIES];
 const results: Record<string, string> = {};
 for (const name of names) {
   const t0 = Date.now();

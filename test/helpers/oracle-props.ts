@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { connect, type CallResult, type Harness } from './harness.js';
 import { demoConfig } from './config.js';
 import {
-  buildScenario, refAlertCounts, refCounts, refFlapping, refHostStates, refRootCause, refServiceStates, refTotals, scenarioArb, type Scenario,
+  buildScenario, refAlertCounts, refAvailabilityPercent, refHostAvailability, refProblemTimeBounds, refStale, refCounts, refFlapping, refHostStates, refRootCause, refServiceStates, refTotals, scenarioArb, type Scenario,
 } from './oracle.js';
 
 export interface OracleRun { numRuns: number; seed?: number | undefined; path?: string | undefined }
@@ -94,13 +94,28 @@ const counters: Property = async (h) => {
   const p = await ok(h, 'thruk_problems', { limit: 1000 });
   for (const k of ['down', 'unreachable']) assert.equal(p.structured.counts.hosts[k] ?? 0, ref.hosts[k], `thruk_problems counts.hosts.${k}`);
   for (const k of ['warning', 'critical', 'unknown']) assert.equal(p.structured.counts.services[k] ?? 0, ref.services[k], `thruk_problems counts.services.${k}`);
-  const hostUnhandled = (ref.hosts.down_and_unhandled ?? 0) + (ref.hosts.unreachable_and_unhandled ?? 0);
+  // thruk_problems' own rule: a host problem is handled when acknowledged or in downtime (Thruk's
+  // down_and_unhandled also needs active checks enabled); a service problem also when its host is.
+  let hostUnhandled = 0;
+  let hostProblems = 0;
+  let svcUnhandled = 0;
+  for (const site of h.sim.state.sites) {
+    for (const x of site.hosts) {
+      if (!x.hasBeenChecked || x.state === 0) continue;
+      hostProblems++;
+      if (x.ackType === 0 && x.scheduledDowntimeDepth === 0) hostUnhandled++;
+    }
+    for (const x of site.services) {
+      if (!x.hasBeenChecked || x.state === 0) continue;
+      if (x.ackType === 0 && x.scheduledDowntimeDepth === 0 && x.host.state === 0 && x.host.ackType === 0 && x.host.scheduledDowntimeDepth === 0) svcUnhandled++;
+    }
+  }
   assert.equal(p.structured.counts.hosts.unhandled ?? 0, hostUnhandled, 'thruk_problems counts.hosts.unhandled');
-  assert.equal(p.structured.counts.hosts.handled ?? 0, (ref.hosts.down ?? 0) + (ref.hosts.unreachable ?? 0) - hostUnhandled, 'thruk_problems counts.hosts.handled');
-  const svcUnhandled = (ref.services.warning_and_unhandled ?? 0) + (ref.services.critical_and_unhandled ?? 0) + (ref.services.unknown_and_unhandled ?? 0);
+  assert.equal(p.structured.counts.hosts.handled ?? 0, hostProblems - hostUnhandled, 'thruk_problems counts.hosts.handled');
   assert.equal(p.structured.counts.services.unhandled ?? 0, svcUnhandled, 'thruk_problems counts.services.unhandled');
+  assert.equal(p.structured.total, hostUnhandled + svcUnhandled, 'thruk_problems total (unhandled listed)');
   // The headline says the same numbers as the data.
-  assert.match(p.text, new RegExp(`\\(${hostUnhandled} unhandled, ${(ref.hosts.down ?? 0) + (ref.hosts.unreachable ?? 0) - hostUnhandled} handled\\)`), 'thruk_problems host headline');
+  assert.match(p.text, new RegExp(`\\(${hostUnhandled} unhandled, ${hostProblems - hostUnhandled} handled\\)`), 'thruk_problems host headline');
 };
 
 /** thruk_list_hosts / thruk_list_services: totals and the state word of every row. */
@@ -184,6 +199,80 @@ const flapping: Property = async (h) => {
   assert.equal(r.structured.total_flapping_alert_objects, ref.size, 'thruk_flap_summary total_flapping_alert_objects');
 };
 
+/** Hosts of the first core whose availability a scenario touches (outages, downtimes), plus two. */
+function availabilityHosts(h: Harness, s: Scenario): string[] {
+  const site = h.sim.state.sites[0];
+  if (site === undefined) return [];
+  const pick = (i: number): string => site.hosts[i % site.hosts.length]?.name ?? '';
+  const touched = [...s.outages, ...s.downtimes].filter((o) => o.site % h.sim.state.sites.length === 0 && o.svc === null).map((o) => pick(o.host));
+  return [...new Set([...touched, pick(3), 'db-02'])].slice(0, 6);
+}
+
+/** thruk_host_availability: seconds per state, no data, availability % against the log rows. */
+const availability = (s: Scenario): Property => async (h) => {
+  const site = h.sim.state.sites[0];
+  assert.ok(site);
+  const backends = h.sim.state.sites.length > 1 ? { backends: site.name } : {};
+  for (const host of availabilityHosts(h, s)) {
+    const r = await ok(h, 'thruk_host_availability', { host, since: '-2d', ...backends });
+    const w = r.structured.window;
+    const ref = refHostAvailability(site, host, epoch(w.since), epoch(w.until));
+    const sec = r.structured.seconds as Record<string, number>;
+    const got = { up: sec.up ?? 0, down: sec.down ?? 0, unreachable: sec.unreachable ?? 0, nodata: sec.indeterminate_nodata ?? 0 };
+    assert.deepEqual(got, { up: ref.up, down: ref.down, unreachable: ref.unreachable, nodata: ref.nodata }, `thruk_host_availability ${host}: seconds per state`);
+    assert.equal(r.structured.availability_percent, refAvailabilityPercent(ref), `thruk_host_availability ${host}: availability_percent`);
+    assert.equal(r.structured.no_data_s, ref.nodata, `thruk_host_availability ${host}: no_data_s`);
+  }
+};
+
+/** thruk_hostgroup_availability_summary: the time-weighted group figure, and (todo) its no-data share in the headline. */
+const groupAvailability = (since: string, headline: boolean): Property => async (h) => {
+  const site = h.sim.state.sites[0];
+  assert.ok(site);
+  const backends = h.sim.state.sites.length > 1 ? { backends: site.name } : {};
+  const r = await ok(h, 'thruk_hostgroup_availability_summary', { hostgroup: 'database-servers', since, limit: 1000, ...backends });
+  const w = r.structured.window;
+  let known = 0;
+  let lost = 0;
+  let nodata = 0;
+  for (const host of site.hosts.filter((x) => x.groups.includes('database-servers'))) {
+    const a = refHostAvailability(site, host.name, epoch(w.since), epoch(w.until));
+    const k = a.up + a.down + a.unreachable;
+    known += k;
+    lost += a.down + a.unreachable - Math.min(a.down + a.unreachable, a.scheduledBad);
+    nodata += a.nodata;
+  }
+  const want = known > 0 ? Math.floor(((known - lost) / known) * 100 * 10_000) / 10_000 : undefined;
+  assert.equal(r.structured.hosts.availability_percent, want, 'thruk_hostgroup_availability_summary hosts.availability_percent (time-weighted)');
+  if (!headline) return;
+  const share = nodata / (known + nodata);
+  const line = r.text.split('\n').find((l) => l.startsWith('Hosts: ')) ?? '';
+  if (share > 0) assert.match(line, /no data/i, `the headline "${line}" hides that ${(share * 100).toFixed(1)} % of the window has no data`);
+};
+
+/** thruk_incident_timeline of a host: problem time between the bounds of refProblemTimeBounds (no double count). */
+const timeline = (s: Scenario): Property => async (h) => {
+  const site = h.sim.state.sites[0];
+  assert.ok(site);
+  const backends = h.sim.state.sites.length > 1 ? { backends: site.name } : {};
+  const hosts = [...new Set([...s.outages.filter((o) => o.site % h.sim.state.sites.length === 0).map((o) => site.hosts[o.host % site.hosts.length]?.name ?? ''), 'db-02'])].slice(0, 4);
+  for (const host of hosts) {
+    const r = await ok(h, 'thruk_incident_timeline', { filter: { field: 'host', value: host }, since: '-4d', ...backends });
+    const b = refProblemTimeBounds(site, host, epoch(r.structured.since), epoch(r.structured.until));
+    const got = r.structured.summary.problem_seconds as number;
+    assert.ok(got >= b.lower && got <= b.upper, `thruk_incident_timeline ${host}: problem time ${got} s outside [${b.lower}, ${b.upper}] (a host outage and its services' problems counted twice?)`);
+  }
+};
+
+/** thruk_stale_checks: flagged checks per reason (latency left out: its threshold set out of reach). */
+const stale: Property = async (h) => {
+  const o = { factor: 2, grace: 60, passiveMax: 3600 };
+  const r = await ok(h, 'thruk_stale_checks', { staleness_factor: o.factor, grace_seconds: o.grace, passive_max_age_s: o.passiveMax, latency_threshold_s: 86_400, limit: 5000 });
+  const want = refStale(h.sim, epoch(r.structured.now), o);
+  assert.deepEqual(r.structured.counts, want, 'thruk_stale_checks counts per reason');
+  assert.equal(r.structured.total, Object.values(want).reduce((a, b) => a + b, 0), 'thruk_stale_checks total');
+};
+
 /**
  * A deliberately wrong claim (no host is ever pending), to show that shrinking and replay work.
  * It reads the simulator directly (no MCP round trip): shrinking runs it many times.
@@ -204,13 +293,26 @@ export const PROPERTIES: Readonly<Record<string, Property>> = {
   'root-cause': rootCause,
   pending: lists(true),
   flapping,
+  stale,
 };
 
+/** Properties that look at the scenario itself too (which objects it touched). */
+const SCENARIO_PROPERTIES: Readonly<Record<string, (s: Scenario) => Property>> = {
+  availability,
+  'group-availability': () => groupAvailability('-2d', false),
+  'no-data-headline': () => groupAvailability('-10d', true),
+  timeline,
+};
+
+export const ALL_PROPERTIES: readonly string[] = [...Object.keys(PROPERTIES), ...Object.keys(SCENARIO_PROPERTIES)];
+
 export async function runOracle(name: string, o: OracleRun): Promise<number> {
-  const prop = PROPERTIES[name];
+  const scenarioProp = SCENARIO_PROPERTIES[name];
+  const prop = PROPERTIES[name] ?? (scenarioProp !== undefined ? 'scenario' : undefined);
   const self = SELF_TEST[name];
   if (prop === undefined && self === undefined) throw new Error(`no oracle property ${name}`);
-  const body = prop !== undefined ? (s: Scenario) => withScenario(s, prop) : (s: Scenario) => Promise.resolve(self?.(s));
+  const body = scenarioProp !== undefined ? (s: Scenario) => withScenario(s, scenarioProp(s))
+    : typeof prop === 'function' ? (s: Scenario) => withScenario(s, prop) : (s: Scenario) => Promise.resolve(self?.(s));
   const details = await fc.check(fc.asyncProperty(scenarioArb, body), {
     numRuns: o.numRuns,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),

@@ -26,6 +26,8 @@ export interface ObjMut {
   downtime: boolean;
   flapping: boolean;
   checkAgeMin: number;
+  /** active (the default), passive (results only) or active checks disabled */
+  mode: 'active' | 'passive' | 'disabled';
 }
 
 export interface Outage {
@@ -59,7 +61,8 @@ const mut = (maxState: number) => fc.record({
   ack: fc.constantFrom(0 as const, 0 as const, 1 as const, 2 as const),
   downtime: fc.boolean(),
   flapping: fc.boolean(),
-  checkAgeMin: fc.constantFrom(0, 0, 1, 3, 30, 600),
+  checkAgeMin: fc.constantFrom(0, 0, 1, 3, 30, 90, 600),
+  mode: fc.constantFrom('active' as const, 'active' as const, 'active' as const, 'passive' as const, 'disabled' as const),
 });
 
 export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
@@ -99,6 +102,10 @@ export function buildScenario(s: Scenario, nowMs: number, apiKey: string): Simul
   const now = Math.floor(nowMs / 1000);
   const apply = (o: Checkable, m: ObjMut, site: SiteState): void => {
     o.lastCheck = now - m.checkAgeMin * 60;
+    if (m.mode !== 'active') {
+      o.activeChecksEnabled = false;
+      o.checkType = m.mode === 'passive' ? 1 : 0;
+    }
     if (m.pending) {
       o.hasBeenChecked = false;
       o.state = 0;
@@ -318,4 +325,129 @@ export function refRootCause(sim: Simulator, since: number, until: number): RefR
     }
   }
   return { affected, down, unreachable: affected - down, roots, unattributed };
+}
+
+export interface RefAvail { up: number; down: number; unreachable: number; nodata: number; scheduledBad: number }
+
+/**
+ * A host's time per state in [since, until] from its log rows: HARD HOST ALERTs and the
+ * INITIAL/CURRENT HOST STATE lines set the state, HOST DOWNTIME ALERT STARTED/STOPPED the
+ * downtime; before the first known state there is no data.
+ */
+export function refHostAvailability(site: SiteState, host: string, since: number, until: number): RefAvail {
+  const out: RefAvail = { up: 0, down: 0, unreachable: 0, nodata: 0, scheduledBad: 0 };
+  const rows = site.logs.filter((e) => e.hostName === host && e.serviceDescription === null && (
+    (e.type === 'HOST ALERT' && e.stateType === 'HARD') || e.type === 'INITIAL HOST STATE' || e.type === 'CURRENT HOST STATE' || e.type === 'HOST DOWNTIME ALERT'));
+  let state: number | undefined;
+  let inDowntime = false;
+  let t = since;
+  const account = (to: number): void => {
+    const len = Math.max(0, Math.min(to, until) - t);
+    if (len === 0) return;
+    if (state === undefined) out.nodata += len;
+    else if (state === 0) out.up += len;
+    else {
+      if (state === 1) out.down += len; else out.unreachable += len;
+      if (inDowntime) out.scheduledBad += len;
+    }
+    t = Math.min(to, until);
+  };
+  for (const e of rows) {
+    if (e.time > until) break;
+    if (e.time > t) account(e.time);
+    if (e.type === 'HOST DOWNTIME ALERT') inDowntime = e.stateType === 'STARTED';
+    else state = e.state;
+  }
+  account(until);
+  return out;
+}
+
+/** Available share of the time with data, planned downtime not counted as outage, floored to 4 decimals. */
+export function refAvailabilityPercent(a: RefAvail): number | undefined {
+  const known = a.up + a.down + a.unreachable;
+  if (known <= 0) return undefined;
+  const unplanned = a.down + a.unreachable - Math.min(a.down + a.unreachable, a.scheduledBad);
+  return Math.floor(((known - unplanned) / known) * 100 * 10_000) / 10_000;
+}
+
+type Interval = [number, number];
+
+function unionLength(list: readonly Interval[]): number {
+  const sorted = [...list].sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let cur: Interval | undefined;
+  for (const [s, e] of sorted) {
+    if (cur === undefined || s > cur[1]) {
+      if (cur !== undefined) total += cur[1] - cur[0];
+      cur = [s, e];
+    } else cur[1] = Math.max(cur[1], e);
+  }
+  return total + (cur !== undefined ? cur[1] - cur[0] : 0);
+}
+
+/** Problem intervals of one object in [since, until] from its alert rows; `carry`: a problem open at `since` counts from there. */
+function problemIntervals(site: SiteState, host: string, service: string | null, since: number, until: number, carry: boolean, hardOnly: boolean): Interval[] {
+  const type = service === null ? 'HOST ALERT' : 'SERVICE ALERT';
+  const rows = site.logs.filter((e) => e.type === type && e.hostName === host && e.serviceDescription === service && e.time <= until);
+  const out: Interval[] = [];
+  let open: number | undefined;
+  let hard = false;
+  for (const e of rows) {
+    if (e.time < since) {
+      open = carry && e.state !== 0 ? since : undefined;
+      hard = e.stateType === 'HARD';
+      continue;
+    }
+    if (e.state !== 0) {
+      if (open === undefined) { open = e.time; hard = false; }
+      if (e.stateType === 'HARD') hard = true;
+    } else if (open !== undefined) {
+      if (!hardOnly || hard) out.push([open, e.time]);
+      open = undefined;
+    }
+  }
+  if (open !== undefined && (!hardOnly || hard)) out.push([open, until]);
+  return out;
+}
+
+/**
+ * Bounds for the problem time of a host and its services in a window, whatever the exact rule
+ * for soft-only incidents and problems open at the window's start: at least the time anything
+ * was in a HARD problem (overlaps once), at most the host's problem time plus its services'
+ * problem time outside the host's problems. Counting a service's problem during its host's
+ * outage a second time exceeds the upper bound.
+ */
+export function refProblemTimeBounds(site: SiteState, host: string, since: number, until: number): { lower: number; upper: number } {
+  const h = site.hostByName.get(host);
+  if (h === undefined) return { lower: 0, upper: 0 };
+  const strict = [...problemIntervals(site, host, null, since, until, false, true), ...h.services.flatMap((s) => problemIntervals(site, host, s.description, since, until, false, true))];
+  const hostLoose = problemIntervals(site, host, null, since, until, true, false);
+  let upper = unionLength(hostLoose);
+  for (const s of h.services) {
+    const svc = problemIntervals(site, host, s.description, since, until, true, false);
+    upper += unionLength([...hostLoose, ...svc]) - unionLength(hostLoose);
+  }
+  return { lower: unionLength(strict), upper };
+}
+
+/**
+ * Stale checks at `now` (latency not judged): never checked; passive results older than
+ * passiveMax + grace; disabled active checks. The simulated scheduler runs every enabled active
+ * check on time (its last_check advances with the clock), so none of those is stale.
+ */
+export function refStale(sim: Simulator, now: number, o: { grace: number; passiveMax: number }): Record<string, number> {
+  const out: Record<string, number> = {};
+  const bump = (k: string): void => { out[k] = (out[k] ?? 0) + 1; };
+  for (const site of sim.state.sites) {
+    for (const c of [...site.hosts, ...site.services] as Checkable[]) {
+      if (!c.hasBeenChecked) { bump('never_checked'); continue; }
+      const age = c.lastCheck > 0 ? now - c.lastCheck : null;
+      if (c.checkType === 1) {
+        if (age !== null && age > o.passiveMax + o.grace) bump('stale_passive');
+        continue;
+      }
+      if (!c.activeChecksEnabled) bump('disabled');
+    }
+  }
+  return out;
 }
