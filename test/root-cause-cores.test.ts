@@ -76,4 +76,38 @@ describe('thruk_root_cause per core', () => {
       await big.close();
     }
   });
+
+  it('a page cut by the answer budget keeps headline and notes, and its advice helps when followed', async () => {
+    const small = await connect({ sim: { hosts: 500 }, config: { maxAnswerTokens: 1200 } });
+    try {
+      // One big outage per copy of the estate: dist-switch-02 DOWN, the hosts behind it UNREACHABLE.
+      for (const x of small.sim.state.hosts) {
+        if (/^dist-switch-02/.test(x.name)) x.state = 1;
+        else if (x.parents.some((p) => /^dist-switch-02/.test(p.name))) x.state = 2;
+        if (x.state !== 0) x.lastStateChange = Math.floor(Date.now() / 1000) - 600;
+      }
+      const all = await small.call('thruk_root_cause', { filter: { field: 'hostgroup', value: 'nohostgroup-zz' } });
+      assert.match(all.text.split('\n')[1] ?? '', /^Note: .*matches no host/, 'notes come right after the headline');
+      assert.equal(all.text.match(/matches no host/g)?.length, 1, 'said once');
+      const r = await small.call('thruk_root_cause', {});
+      assert.equal(r.isError, undefined, r.text);
+      const lines = r.text.split('\n');
+      assert.match(lines[0] ?? '', /affected hosts \(\d+ DOWN, \d+ UNREACHABLE\)/);
+      assert.equal(r.structured.truncated, true, 'the budget cut this page');
+      const foot = lines.find((l) => /more root causes? not shown/.test(l)) ?? '';
+      const next = /Next page: offset=(\d+)\./.exec(foot);
+      assert.ok(next, r.text);
+      assert.match(foot, /a smaller sample_limit fits more root causes per page/);
+      // Following the advice: the next page starts where this one ended ...
+      const page2 = await small.call('thruk_root_cause', { offset: Number(next[1]) });
+      const full = await small.call('thruk_root_cause', { limit: 1000, sample_limit: 1 });
+      const key = (x: any) => `${x.root_cause_host}`;
+      assert.equal(key(page2.structured.root_causes[0]), key(full.structured.root_causes[Number(next[1])]));
+      // ... and a smaller sample_limit shows more root causes in the same budget.
+      const fewer = await small.call('thruk_root_cause', { sample_limit: 2 });
+      assert.ok(fewer.structured.returned > r.structured.returned, `${fewer.structured.returned} vs ${r.structured.returned}`);
+    } finally {
+      await small.close();
+    }
+  });
 });

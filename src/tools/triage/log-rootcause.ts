@@ -179,7 +179,7 @@ export const rootCause = defineTool({
       const more = r.impacted_hosts_truncated ? ` … (+${r.impacted_count - r.impacted_hosts.length}; raise sample_limit)` : '';
       return [rootCell(r), r.root_cause_state, since, r.behind_count === 0 ? '0 (isolated)' : `${r.behind_count} (${r.unreachable_count} UNREACHABLE)`, r.confidence, r.impacted_hostgroups.join(','), cell(`${r.impacted_hosts.join(', ')}${more}`, 100_000)].join(' | ');
     };
-    if (parts.every((x) => x.a.empty)) notes.push('The filter matches no host.');
+    if (parts.every((x) => x.a.empty) && !notes.some((n) => /matches no host/.test(n))) notes.push('The filter matches no host.');
     const scope = `${windowText(w)}${live ? ' plus hosts still DOWN/UNREACHABLE now' : ''}${perCore ? ` on ${cores.length} cores (${cores.map((c) => coreName.get(c.id)).join(', ')}), each its own topology` : ''}`;
     const head = [`Root causes ${scope}: ${plural(hits.length, 'affected host')} (${downCount} DOWN, ${hits.length - downCount} UNREACHABLE) → ${plural(rows.length, 'root cause')}, ${unattributed.length} UNREACHABLE unattributed.`, ...noteLines(notes)];
     const top = rows[0];
