@@ -25,6 +25,8 @@ const RUNS: ReadonlyArray<[string, number, string]> = [
   ['stale', 2, 'thruk_stale_checks flags never-checked, old passive and disabled checks, counted per reason'],
   ['availability', 2, 'thruk_host_availability: seconds per state, no data and availability % from the log rows'],
   ['group-availability', 2, 'thruk_hostgroup_availability_summary: the time-weighted group availability'],
+  ['unhandled', 2, 'thruk_unacked_critical and thruk_oldest_problems: unhandled problems counted by state, oldest first'],
+  ['recurring', 2, 'thruk_recurring_problems: objects with at least min_alerts non-OK alerts and their counts'],
 ];
 
 describe('oracle: tool answers against an independent reference over generated estates', () => {

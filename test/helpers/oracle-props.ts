@@ -273,6 +273,60 @@ const stale: Property = async (h) => {
   assert.equal(r.structured.total, Object.values(want).reduce((a, b) => a + b, 0), 'thruk_stale_checks total');
 };
 
+/** Unhandled problems as thruk_unacked_critical and thruk_oldest_problems define them, from the records. */
+function refUnhandled(h: Harness, minServiceState: number, changedBefore: number | undefined): { counts: Record<string, number>; total: number } {
+  const counts: Record<string, number> = {};
+  const bump = (k: string): void => { counts[k] = (counts[k] ?? 0) + 1; };
+  const old = (lsc: number): boolean => changedBefore === undefined || lsc <= changedBefore;
+  for (const site of h.sim.state.sites) {
+    for (const x of site.hosts) {
+      if (x.hasBeenChecked && x.state !== 0 && x.ackType === 0 && x.scheduledDowntimeDepth === 0 && old(x.lastStateChange)) bump(x.state === 1 ? 'hosts_down' : 'hosts_unreachable');
+    }
+    for (const x of site.services) {
+      const hostOk = x.host.state === 0 && x.host.ackType === 0 && x.host.scheduledDowntimeDepth === 0;
+      if (x.hasBeenChecked && x.state >= minServiceState && x.ackType === 0 && x.scheduledDowntimeDepth === 0 && hostOk && old(x.lastStateChange)) {
+        bump(`services_${['ok', 'warning', 'critical', 'unknown'][x.state] as string}`);
+      }
+    }
+  }
+  return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+}
+
+/** thruk_unacked_critical and thruk_oldest_problems: who is unhandled, how many, oldest first. */
+const unhandled: Property = async (h) => {
+  const u = await ok(h, 'thruk_unacked_critical', { limit: 1000 });
+  const ref = refUnhandled(h, 2, epoch(u.structured.changed_before));
+  assert.deepEqual(u.structured.counts, ref.counts, 'thruk_unacked_critical counts');
+  assert.equal(u.structured.total, ref.total, 'thruk_unacked_critical total');
+  const o = await ok(h, 'thruk_oldest_problems', { limit: 1000 });
+  assert.equal(o.structured.total, refUnhandled(h, 1, undefined).total, 'thruk_oldest_problems total');
+  const since = (o.structured.rows as Array<{ since?: string }>).map((r) => r.since).filter((x): x is string => x !== undefined);
+  assert.deepEqual(since, [...since].sort(), 'thruk_oldest_problems: oldest first');
+};
+
+/** thruk_recurring_problems: objects with at least min_alerts non-OK alerts, and their counts. */
+const recurring: Property = async (h) => {
+  const r = await ok(h, 'thruk_recurring_problems', { since: '-3d', min_alerts: 2, limit: 1000 });
+  const since = epoch(r.structured.since);
+  const until = epoch(r.structured.until);
+  const multi = h.sim.state.sites.length > 1;
+  const want = new Map<string, number>();
+  for (const kind of ['HOST', 'SERVICE'] as const) {
+    for (const [k, n] of refAlertCounts(h.sim, since, until, kind)) {
+      const key = `${multi ? k.replace(/@[^@]*$/, '') : k}${kind === 'HOST' ? ';' : ''}`;
+      want.set(key, (want.get(key) ?? 0) + n);
+    }
+  }
+  for (const [k, n] of want) if (n < 2) want.delete(k);
+  const got = new Map<string, number>();
+  for (const x of r.structured.results as Array<Record<string, any>>) {
+    const key = `${x.host};${x.service ?? ''}`;
+    got.set(key, (got.get(key) ?? 0) + Number(x.alert_count));
+  }
+  assert.deepEqual(new Map([...got].sort()), new Map([...want].sort()), 'thruk_recurring_problems objects and alert counts');
+  assert.equal(r.structured.total_objects_above_threshold, want.size, 'thruk_recurring_problems total_objects_above_threshold');
+};
+
 /**
  * A deliberately wrong claim (no host is ever pending), to show that shrinking and replay work.
  * It reads the simulator directly (no MCP round trip): shrinking runs it many times.
@@ -294,6 +348,8 @@ export const PROPERTIES: Readonly<Record<string, Property>> = {
   pending: lists(true),
   flapping,
   stale,
+  unhandled,
+  recurring,
 };
 
 /** Properties that look at the scenario itself too (which objects it touched). */
