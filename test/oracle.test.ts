@@ -21,6 +21,7 @@ const RUNS: ReadonlyArray<[string, number, string]> = [
   ['handling', 3, 'thruk_list_downtimes (active and all) and thruk_list_comments count what the cores hold'],
   ['noisy', 2, 'thruk_top_noisy_hosts/services count every non-OK alert per object and rank by it'],
   ['root-cause', 3, 'thruk_root_cause: affected, DOWN/UNREACHABLE, roots and impacted counts per core'],
+  ['root-cause-scoped', 2, 'thruk_root_cause with a host group scope: roots outside the scope found through the parent chain'],
   ['flapping', 2, 'thruk_flap_summary lists exactly the objects with FLAPPING ALERT rows'],
   ['stale', 2, 'thruk_stale_checks flags never-checked, old passive and disabled checks, counted per reason'],
   ['availability', 2, 'thruk_host_availability: seconds per state, no data and availability % from the log rows'],

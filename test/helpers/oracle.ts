@@ -282,7 +282,7 @@ export interface RefRootCause {
  * failing now or a non-OK HOST ALERT in the window; class = state now when failing, else DOWN
  * if a DOWN alert, else UNREACHABLE; root = topmost DOWN host on the parent chain (same core).
  */
-export function refRootCause(sim: Simulator, since: number, until: number): RefRootCause {
+export function refRootCause(sim: Simulator, since: number, until: number, inScope: (h: HostRecord) => boolean = () => true): RefRootCause {
   const roots = new Map<string, number>();
   let affected = 0;
   let down = 0;
@@ -297,10 +297,12 @@ export function refRootCause(sim: Simulator, since: number, until: number): RefR
     }
     const cls = new Map<HostRecord, number>();
     for (const h of site.hosts) {
+      if (!inScope(h)) continue;
       if (h.hasBeenChecked && (h.state === 1 || h.state === 2)) cls.set(h, h.state);
       else if (alerts.has(h.name)) cls.set(h, alerts.get(h.name)?.has(1) === true ? 1 : 2);
     }
-    const isDown = (h: HostRecord): boolean => (cls.has(h) ? cls.get(h) === 1 : false);
+    // Outside the scope a host counts as DOWN when it is DOWN now or had a DOWN alert in the window.
+    const isDown = (h: HostRecord): boolean => (cls.has(h) ? cls.get(h) === 1 : (h.hasBeenChecked && h.state === 1) || alerts.get(h.name)?.has(1) === true);
     const downAbove = (h: HostRecord): HostRecord[] => {
       const out: HostRecord[] = [];
       const seen = new Set<HostRecord>();
