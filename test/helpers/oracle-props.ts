@@ -8,10 +8,16 @@ import fc from 'fast-check';
 import { connect, type CallResult, type Harness } from './harness.js';
 import { demoConfig } from './config.js';
 import {
-  buildScenario, refAlertCounts, refAvailabilityPercent, refHostAvailability, refProblemTimeBounds, refStale, refCounts, refFlapping, refHostStates, refRootCause, refServiceStates, refTotals, scenarioArb, type Scenario,
+  buildScenario, refAlertCounts, refAvailabilityPercent, refHostAvailability, refProblemTimeBounds, refStale, refEpisodes, refServiceAvailability, refCounts, refFlapping, refHostStates, refRootCause, refServiceStates, refTotals, scenarioArb, type Scenario,
 } from './oracle.js';
 
-export interface OracleRun { numRuns: number; seed?: number | undefined; path?: string | undefined }
+export interface OracleRun {
+  numRuns: number;
+  seed?: number | undefined;
+  path?: string | undefined;
+  /** false: stop at the first failure unshrunk (cheap, for known failures) */
+  shrink?: boolean;
+}
 
 /** What a failed oracle property says: the shrunk scenario, the cause, and the replay line. */
 export class OracleFailure extends Error {
@@ -225,6 +231,50 @@ const availability = (s: Scenario): Property => async (h) => {
   }
 };
 
+/** thruk_service_availability: seconds per state and availability % (CRITICAL/UNKNOWN are outage). */
+const serviceAvailability = (s: Scenario): Property => async (h) => {
+  const site = h.sim.state.sites[0];
+  assert.ok(site);
+  const backends = h.sim.state.sites.length > 1 ? { backends: site.name } : {};
+  const picks = s.outages.filter((o) => o.site % h.sim.state.sites.length === 0 && o.svc !== null).map((o) => {
+    const host = site.hosts[o.host % site.hosts.length];
+    const svc = host?.services[(o.svc ?? 0) % Math.max(1, host.services.length)];
+    return host !== undefined && svc !== undefined ? [host.name, svc.description] as const : undefined;
+  }).filter((x): x is readonly [string, string] => x !== undefined);
+  for (const [host, service] of [...picks, ['db-02', 'ping'] as const].slice(0, 5)) {
+    const r = await ok(h, 'thruk_service_availability', { host, service, since: '-2d', ...backends });
+    const w = r.structured.window;
+    const ref = refServiceAvailability(site, host, service, epoch(w.since), epoch(w.until));
+    const sec = r.structured.seconds as Record<string, number>;
+    assert.deepEqual([sec.ok ?? 0, sec.warning ?? 0, sec.critical ?? 0, sec.unknown ?? 0, sec.indeterminate_nodata ?? 0], [...ref.seconds, ref.nodata], `thruk_service_availability ${host}/${service}: seconds per state`);
+    const known = ref.seconds.reduce((a, b) => a + b, 0);
+    const bad = (ref.seconds[2] ?? 0) + (ref.seconds[3] ?? 0);
+    const want = known > 0 ? Math.floor(((known - (bad - Math.min(bad, ref.scheduledBad))) / known) * 100 * 10_000) / 10_000 : undefined;
+    assert.equal(r.structured.availability_percent, want, `thruk_service_availability ${host}/${service}: availability_percent`);
+  }
+};
+
+/**
+ * thruk_reliability_report: HARD incidents, their time and ongoing ones per object. `allCores`
+ * false: with two cores, the first one only (backends); true: both, an object name's episodes
+ * summed over the cores.
+ */
+const reliability = (allCores: boolean): Property => async (h) => {
+  const first = h.sim.state.sites[0];
+  assert.ok(first);
+  const scoped = !allCores && h.sim.state.sites.length > 1;
+  const r = await ok(h, 'thruk_reliability_report', { since: '-3d', limit: 1000, ...(scoped ? { backends: first.name } : {}) });
+  const { objects, carried } = refEpisodes(h.sim, epoch(r.structured.since), epoch(r.structured.until), scoped ? first.index : undefined);
+  const got = new Map<string, { incidents: number; seconds: number; ongoing: boolean }>();
+  for (const x of r.structured.results as Array<Record<string, any>>) {
+    const key = `${x.host};${x.service ?? ''}`;
+    if (carried.has(key)) continue;
+    const prev = got.get(key);
+    got.set(key, { incidents: (prev?.incidents ?? 0) + x.incidents, seconds: (prev?.seconds ?? 0) + x.total_downtime_seconds, ongoing: (prev?.ongoing ?? false) || x.ongoing });
+  }
+  assert.deepEqual(new Map([...got].sort()), new Map([...objects].sort()), 'thruk_reliability_report incidents, downtime seconds and ongoing per object');
+};
+
 /** thruk_hostgroup_availability_summary: the time-weighted group figure, and (todo) its no-data share in the headline. */
 const groupAvailability = (since: string, headline: boolean): Property => async (h) => {
   const site = h.sim.state.sites[0];
@@ -351,6 +401,8 @@ export const PROPERTIES: Readonly<Record<string, Property>> = {
   stale,
   unhandled,
   recurring,
+  reliability: reliability(false),
+  'reliability-cores': reliability(true),
 };
 
 /** Properties that look at the scenario itself too (which objects it touched). */
@@ -359,6 +411,7 @@ const SCENARIO_PROPERTIES: Readonly<Record<string, (s: Scenario) => Property>> =
   'group-availability': () => groupAvailability('-2d', false),
   'no-data-headline': () => groupAvailability('-10d', true),
   timeline,
+  'service-availability': serviceAvailability,
 };
 
 export const ALL_PROPERTIES: readonly string[] = [...Object.keys(PROPERTIES), ...Object.keys(SCENARIO_PROPERTIES)];
@@ -374,7 +427,7 @@ export async function runOracle(name: string, o: OracleRun): Promise<number> {
     numRuns: o.numRuns,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.path !== undefined && o.path !== '' ? { path: o.path } : {}),
-    endOnFailure: false,
+    endOnFailure: o.shrink === false,
   });
   if (details.failed) throw new OracleFailure(name, details);
   return details.numRuns;

@@ -453,3 +453,73 @@ export function refStale(sim: Simulator, now: number, o: { grace: number; passiv
   }
   return out;
 }
+
+/** A service's time per state in [since, until] (ok, warning, critical, unknown, no data; scheduled CRITICAL/UNKNOWN). */
+export function refServiceAvailability(site: SiteState, host: string, service: string, since: number, until: number): { seconds: number[]; nodata: number; scheduledBad: number } {
+  const seconds = [0, 0, 0, 0];
+  let nodata = 0;
+  let scheduledBad = 0;
+  const rows = site.logs.filter((e) => e.hostName === host && e.serviceDescription === service && (
+    (e.type === 'SERVICE ALERT' && e.stateType === 'HARD') || e.type === 'INITIAL SERVICE STATE' || e.type === 'CURRENT SERVICE STATE' || e.type === 'SERVICE DOWNTIME ALERT'));
+  let state: number | undefined;
+  let inDowntime = false;
+  let t = since;
+  const account = (to: number): void => {
+    const len = Math.max(0, Math.min(to, until) - t);
+    if (len === 0) return;
+    if (state === undefined) nodata += len;
+    else {
+      seconds[state] = (seconds[state] ?? 0) + len;
+      if (inDowntime && state >= 2) scheduledBad += len;
+    }
+    t = Math.min(to, until);
+  };
+  for (const e of rows) {
+    if (e.time > until) break;
+    if (e.time > t) account(e.time);
+    if (e.type === 'SERVICE DOWNTIME ALERT') inDowntime = e.stateType === 'STARTED';
+    else state = e.state;
+  }
+  account(until);
+  return { seconds, nodata, scheduledBad };
+}
+
+export interface RefEpisodes { incidents: number; seconds: number; ongoing: boolean }
+
+/**
+ * HARD problem episodes per object that start inside [since, until]: from a HARD non-OK alert
+ * to the next HARD OK alert (or until, ongoing). Objects with a HARD problem already open at
+ * `since` are left out (`carried`), as where such an episode starts is a matter of definition.
+ */
+export function refEpisodes(sim: Simulator, since: number, until: number, onlySite?: number): { objects: Map<string, RefEpisodes>; carried: Set<string> } {
+  const objects = new Map<string, RefEpisodes>();
+  const carried = new Set<string>();
+  for (const site of sim.state.sites) {
+    if (onlySite !== undefined && site.index !== onlySite) continue;
+    const open = new Map<string, number>();
+    for (const e of site.logs) {
+      if ((e.type !== 'HOST ALERT' && e.type !== 'SERVICE ALERT') || e.stateType !== 'HARD' || e.time > until || e.hostName === null) continue;
+      const key = `${e.hostName};${e.serviceDescription ?? ''}`;
+      if (e.time < since) {
+        if (e.state !== 0) carried.add(key); else carried.delete(key);
+        continue;
+      }
+      if (carried.has(key)) continue;
+      const o = objects.get(key) ?? { incidents: 0, seconds: 0, ongoing: false };
+      if (e.state !== 0 && !open.has(key)) {
+        open.set(key, e.time);
+        o.incidents++;
+        objects.set(key, o);
+      } else if (e.state === 0 && open.has(key)) {
+        o.seconds += e.time - (open.get(key) as number);
+        open.delete(key);
+      }
+    }
+    for (const [key, start] of open) {
+      const o = objects.get(key) as RefEpisodes;
+      o.seconds += until - start;
+      o.ongoing = true;
+    }
+  }
+  return { objects, carried };
+}
