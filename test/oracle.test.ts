@@ -3,7 +3,7 @@
  * overlapping host and service outages, flapping, downtimes across the window's edges, pending
  * objects, acknowledgements, objects that never changed), every number, ranking and verdict of
  * the covered tools equals what a reference computes from the simulator's raw state
- * (test/helpers/oracle.ts, independent of the tools' code). Few runs with a fixed seed here
+ * (test/helpers/oracle-ref*.ts, independent of the tools' code). Few runs with a fixed seed here
  * (ORACLE_SEED changes it); `npm run oracle -- --runs N` runs longer. A failure shrinks to a
  * minimal scenario and prints its replay line (the known failures marked todo stop unshrunk).
  */
