@@ -95,7 +95,7 @@ export function markdown(rows: readonly BenchRow[], m: Machine, opts: { smoke: b
   out.push('npm ci && npm run build         # the servers under test run from dist/');
   out.push('npm run bench                   # full run (~5 min on 2 cores); prints the table, writes BENCHMARKS.md');
   out.push('npm run bench:smoke             # tiny sizes, < 1 min, writes nothing (the tests run it)');
-  out.push('npm run bench -- --only tokens,catalog   # some sections: tokens, catalog, coldstart, overhead, throughput, memory, scale, startup');
+  out.push('npm run bench -- --only tokens,catalog   # some sections: tokens, catalog, coldstart, overhead, throughput, memory, scale, rootcause, startup');
   out.push('npm run bench -- --update-baseline       # accept the current tools/list token numbers into bench/tools-baseline.json');
   out.push('```', '');
   out.push('Definitions: cold start = spawn until the tools/list answer over stdio (initialize, notifications/initialized, tools/list as raw JSON lines), median of 15; per-call overhead = median of 300 interleaved calls against the simulator on loopback, baseline the very GET our server sent, replayed with undici; throughput = 32 closed-loop clients, 4 alternating rounds of 2.5 s per server after a 2 s warm-up, stateless 2026-07-28 POST /mcp; memory from /proc/PID/status (VmRSS, VmHWM) of the server process; tokens = o200k_base (gpt-tokenizer); Python baseline = json.dumps(indent=2) of the Python thruk-mcp\'s default columns (../shared/parity/anchor-inventory.md §7) on the same simulator data.');

@@ -3,7 +3,7 @@
  * `npm run bench:smoke` (tiny and fast, writes nothing unless --out is given).
  *
  *   --smoke                 tiny sizes, < ~1 min
- *   --only a,b              sections: tokens, catalog, coldstart, overhead, throughput, memory, scale, startup
+ *   --only a,b              sections: tokens, catalog, coldstart, overhead, throughput, memory, scale, rootcause, startup
  *   --out FILE              where to write the Markdown report (default: BENCHMARKS.md, only on a full run of every section)
  *   --json FILE             also write the rows as JSON (the smoke test reads them)
  *   --update-baseline       only recompute the tools/list token numbers into bench/tools-baseline.json
@@ -22,12 +22,13 @@ import { cleanUpEverything, ensureDist, killAllChildren, ROOT, sleep, type Bench
 import { memory } from './memory.js';
 import { overhead } from './overhead.js';
 import { machine, markdown, textTable } from './report.js';
+import { rootCauseScale } from './rootcause.js';
 import { scale } from './scale.js';
 import { startup } from './startup.js';
 import { throughput } from './throughput.js';
 import { answerTokens } from './tokens.js';
 
-export const SECTIONS = ['tokens', 'catalog', 'coldstart', 'overhead', 'throughput', 'memory', 'scale', 'startup'] as const;
+export const SECTIONS = ['tokens', 'catalog', 'coldstart', 'overhead', 'throughput', 'memory', 'scale', 'rootcause', 'startup'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const write = (s: string) => void process.stdout.write(s);
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
       sim = undefined;
     }
     await run('scale', () => scale(o));
+    await run('rootcause', () => rootCauseScale(o));
     await run('startup', () => startup(o, mini));
   } finally {
     await sim?.stop();

@@ -31,6 +31,8 @@ const EXPECTED: ReadonlyArray<{ id: string; baseline?: boolean; target?: boolean
   { id: 'scale.thruk_stats', baseline: true, target: true },
   { id: 'scale.thruk_totals', baseline: true, target: true },
   { id: 'scale.peak_rss', target: true },
+  { id: 'scale.thruk_root_cause', target: true },
+  { id: 'scale.thruk_root_cause_rss', target: true },
 ];
 
 interface Row {

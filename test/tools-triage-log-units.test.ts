@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { ThrukClient } from '../src/thruk/client.js';
 import type { ToolContext } from '../src/tools/define.js';
 import { bursts } from '../src/tools/triage/log-concurrent.js';
-import { attribute, confidence, walkUp } from '../src/tools/triage/topology.js';
+import { attribute, confidence, hostKey, readTopology } from '../src/tools/triage/topology.js';
 
 describe('concurrent failure windows', () => {
   const ev = (time: number, host: string) => ({ time, host });
@@ -58,27 +58,40 @@ describe('root cause attribution', () => {
     assert.deepEqual([confidence(1), confidence(2), confidence(3), confidence(40)], ['low', 'medium', 'high', 'high']);
   });
 
-  it('walks the parent graph level by level with narrow columns, guarding loops and the limit', async () => {
-    const hosts: Record<string, string[]> = { a: ['b'], b: ['c'], c: ['a'], d: ['b'] };
-    const asked: string[][] = [];
+  it('reads the parent graph with two filtered requests, then the rest by name; loops end; per core keys', async () => {
+    // x (DOWN) under b, b under c, c under a, a under b (a loop); d is UP now, had an alert, no children.
+    type H = { parents: string[]; childs: string[]; state: number; peer: string };
+    const hosts: Record<string, H> = {
+      'p1 a': { parents: ['b'], childs: ['c'], state: 0, peer: 'p1' },
+      'p1 b': { parents: ['c'], childs: ['a', 'x', 'd'], state: 0, peer: 'p1' },
+      'p1 c': { parents: ['a'], childs: ['b'], state: 0, peer: 'p1' },
+      'p1 x': { parents: ['b'], childs: [], state: 1, peer: 'p1' },
+      'p1 d': { parents: ['b'], childs: [], state: 0, peer: 'p1' },
+      'p2 x': { parents: [], childs: [], state: 2, peer: 'p2' },
+    };
+    const asked: string[] = [];
     const thruk = {
       get: (path: string, opts: { query: Array<[string, string]> }) => {
         assert.equal(path, '/hosts');
-        const cols = opts.query.find(([k]) => k === 'columns')?.[1];
-        assert.equal(cols, 'name,parents,groups,state,has_been_checked,last_state_change');
-        const re = new RegExp(opts.query.find(([k]) => k === 'name[~]')![1]);
-        const names = Object.keys(hosts).filter((n) => re.test(n));
-        asked.push(names);
-        return Promise.resolve(names.map((name) => ({ name, parents: hosts[name], groups: [], state: 0, has_been_checked: 1, last_state_change: 0 })));
+        const q = new Map(opts.query);
+        assert.equal(q.get('columns'), 'name,parents,groups,state,has_been_checked,last_state_change,peer_key,peer_name');
+        const keep = (h: H, name: string): boolean => {
+          if (q.has('state[>=]')) return h.state >= Number(q.get('state[>=]'));
+          if (q.has('childs[!=]')) return h.childs.length > 0;
+          return new RegExp(q.get('name[~]')!).test(name);
+        };
+        asked.push([...q.keys()].filter((k) => k !== 'columns').join(','));
+        return Promise.resolve(Object.entries(hosts).filter(([k, h]) => keep(h, k.split(' ')[1]!)).map(([k, h]) => ({ name: k.split(' ')[1], parents: h.parents, groups: [], state: h.state, has_been_checked: 1, last_state_change: 0, peer_key: h.peer, peer_name: h.peer.toUpperCase() })));
       },
     } as unknown as ThrukClient;
     const ctx = { thruk, signal: new AbortController().signal } as unknown as ToolContext;
-    const t = await walkUp(ctx, ['d'], 100, undefined);
-    assert.deepEqual([...t.hosts.keys()].sort(), ['a', 'b', 'c', 'd']);
-    assert.equal(t.capped, false);
-    assert.deepEqual(asked, [['d'], ['b'], ['c'], ['a']]);
-    const capped = await walkUp(ctx, ['d'], 2, undefined);
-    assert.equal(capped.capped, true);
-    assert.equal(capped.hosts.size, 2);
+    const t = await readTopology(ctx, [hostKey('p1', 'x'), hostKey('p1', 'd'), hostKey('p2', 'x')], true, undefined);
+    assert.deepEqual([...t.hosts.keys()].sort(), ['p1 a', 'p1 b', 'p1 c', 'p1 d', 'p1 x', 'p2 x'].map((k) => hostKey(k.split(' ')[0]!, k.split(' ')[1]!)).sort());
+    assert.deepEqual(asked, ['state[>=]', 'childs[!=]', 'name[~]'], 'only d (UP, childless) is read by name');
+    assert.equal(t.hosts.get(hostKey('p2', 'x'))?.state, 2, 'the same name on another core is another host');
+    assert.equal(t.hosts.get(hostKey('p1', 'x'))?.peerName, 'P1');
+    // One core: rows are keyed without their peer.
+    const one = await readTopology(ctx, [hostKey('', 'd')], false, undefined);
+    assert.equal(one.hosts.get(hostKey('', 'x'))?.state, 2, 'single-core mode merges by name, worse state wins');
   });
 });

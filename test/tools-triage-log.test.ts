@@ -132,16 +132,22 @@ for (const era of ERAS) {
       assert.match(none.text, /0 affected hosts/);
     });
 
-    it('thruk_root_cause samples impacted hosts and reports a capped parent walk', async () => {
+    it('thruk_root_cause samples impacted hosts and pages root causes with limit/offset', async () => {
       const r = await h.call('thruk_root_cause', { sample_limit: 3 });
       const top = r.structured.root_causes[0];
       assert.equal(top.impacted_hosts.length, 3);
       assert.equal(top.impacted_hosts_truncated, true);
       assert.equal(top.impacted_count, children.length + 1);
       assert.match(r.text, /… \(\+\d+; raise sample_limit\)/);
-      const capped = await h.call('thruk_root_cause', { limit: 3 });
-      assert.match(capped.text, /Note: The parent walk stopped at limit=3 hosts; .*Raise limit\./);
-      assert.ok(capped.structured.topology_hosts <= 3);
+      // limit pages the root causes; the parent graph is read completely whatever it is.
+      const all = await h.call('thruk_root_cause', {});
+      const first = await h.call('thruk_root_cause', { limit: 2 });
+      assert.equal(first.structured.returned, 2);
+      assert.equal(first.structured.next_offset, 2);
+      assert.equal(first.structured.topology_hosts, all.structured.topology_hosts);
+      assert.match(first.text, new RegExp(`\\n${all.structured.total_root_causes - 2} more root causes? not shown\\. Next page: offset=2\\.`));
+      const rest2 = await h.call('thruk_root_cause', { limit: 2, offset: 2 });
+      assert.deepEqual([...first.structured.root_causes, ...rest2.structured.root_causes].slice(0, all.structured.root_causes.length), all.structured.root_causes.slice(0, 4));
     });
 
     it('thruk_concurrent_failures finds the burst behind dist-switch-02 and nothing for one flapping host', async () => {

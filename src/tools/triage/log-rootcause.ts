@@ -1,20 +1,44 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
 import { defineTool, type ToolContext } from '../define.js';
-import { cell, hostStateName, iso, num, when } from '../format.js';
+import { cell, estimateTokens, hostStateName, iso, num, when } from '../format.js';
 import { aggregateLogs, prepareLogQuery, withHostSet } from '../logquery.js';
-import { backendsArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
+import { backendsArg, getRows, offsetArg, page, parseBackends, type Row } from '../state/common.js';
 import {
   chunks, HOST_ALERTS, HOST_LOG_FIELDS, hostOf, NAME_CHUNK, noteLines, plural, resolveWindow, sinceArg, untilArg, windowData,
   windowOutput, windowText, withNotes, type LogWindow,
 } from '../trends/common.js';
-import { affectedHosts, downSince, wentDown, wentUnreachable, type HostHit } from './log-hosts.js';
-import { attribute, confidence, walkUp, type Topology } from './topology.js';
+import { affectedHosts, downSince, type AffectedHosts, type HostHit } from './log-hosts.js';
+import { attribute, confidence, hostKey, nameOfKey, peerOfKey, readTopology, type TopoHost } from './topology.js';
 
 export const includeCurrentArg = z
   .boolean()
   .default(true)
   .describe('Also hosts failing now whose alert is older than the window');
+
+/**
+ * What a host counts as: its state now when it is failing now, else DOWN when it had a DOWN alert
+ * in the window, else UNREACHABLE. One class per host, so the counts add up (a host with DOWN
+ * and UNREACHABLE alerts, common on Icinga 2, is not counted twice or under two names).
+ */
+export function hitClass(h: HostHit): 1 | 2 {
+  if (h.current !== undefined) return h.current.state === 1 ? 1 : 2;
+  return h.down !== undefined ? 1 : 2;
+}
+
+interface Core { id: string; name: string }
+
+/** The cores in the caller's scope (several: the topology and the counts are per core). */
+async function coresInScope(ctx: ToolContext, backends: string[] | undefined): Promise<Core[]> {
+  let rows: Row[];
+  try {
+    rows = await getRows(ctx, '/sites', [], backends);
+  } catch {
+    return [];
+  }
+  const cores = rows.map((r) => ({ id: typeof r.id === 'string' ? r.id : typeof r.peer_key === 'string' ? r.peer_key : '', name: typeof r.name === 'string' ? r.name : '' })).filter((c) => c.id !== '');
+  return backends === undefined ? cores : cores.filter((c) => backends.includes(c.id) || backends.includes(c.name));
+}
 
 /** First DOWN alert in the window of hosts outside the caller's scope (the cause may sit elsewhere). */
 async function downAlertsOf(ctx: ToolContext, w: LogWindow, names: readonly string[], backends: string[] | undefined): Promise<Map<string, number>> {
@@ -31,18 +55,21 @@ async function downAlertsOf(ctx: ToolContext, w: LogWindow, names: readonly stri
 
 const rootRow = z.object({
   root_cause_host: z.string(),
+  core: z.string().optional().describe('The core (backend) of the root and its hosts, when several are in scope'),
   root_cause_state: z.string().describe('Its state now'),
   down_since: z.string().optional().describe('Start of its DOWN state (now DOWN) or its first DOWN alert in the window'),
   in_scope: z.boolean().describe('false when the root lies outside the filter (found through the parent chain)'),
   impacted_count: z.number().describe('Affected hosts attributed to this root, the root included when affected'),
   behind_count: z.number().describe('Affected hosts below the root'),
-  unreachable_count: z.number(),
+  unreachable_count: z.number().describe('Of the impacted hosts, those counted UNREACHABLE'),
   impacted_hosts: z.array(z.string()).describe('Sample, at most sample_limit'),
   impacted_hosts_truncated: z.boolean(),
   impacted_hostgroups: z.array(z.string()),
   confidence: z.enum(['high', 'medium', 'low']).describe('high: 3+ impacted, medium: 2, low: 1 (isolated)'),
 });
 type RootRow = z.output<typeof rootRow>;
+
+const DEFAULT_ROWS = 100;
 
 export const rootCause = defineTool({
   name: 'thruk_root_cause',
@@ -55,7 +82,9 @@ export const rootCause = defineTool({
       since: sinceArg('-1h'),
       until: untilArg,
       filter: filterSchema(HOST_LOG_FIELDS).optional(),
-      limit: z.number().int().min(1).max(200_000).default(5000).describe('Most hosts read'),
+      // Was "most hosts read" (the Python server's topology scan cap); the topology is now always
+      // read completely, so limit pages the answer like everywhere else. Old values stay valid.
+      limit: z.number().int().min(1).max(200_000).default(DEFAULT_ROWS).describe(`Most root causes listed per page (default ${DEFAULT_ROWS}); the parent graph is always read completely`),
       sample_limit: z.number().int().min(1).max(1000).default(50).describe('Host names per root cause'),
       include_current: includeCurrentArg,
       offset: offsetArg,
@@ -66,95 +95,127 @@ export const rootCause = defineTool({
     ...windowOutput,
     live: z.boolean().describe('Current DOWN/UNREACHABLE hosts were included'),
     total_affected_hosts: z.number(),
-    down_count: z.number(),
-    unreachable_count: z.number(),
+    down_count: z.number().describe('Affected hosts counted DOWN: DOWN now, or (not failing now) a DOWN alert in the window'),
+    unreachable_count: z.number().describe('Affected hosts counted UNREACHABLE (the rest); down_count + unreachable_count = total_affected_hosts'),
     total_root_causes: z.number(),
+    cores: z.array(z.string()).optional().describe('The cores in scope, when several: each has its own topology'),
     offset: z.number(),
     returned: z.number(),
     next_offset: z.number().optional(),
     truncated: z.boolean().optional(),
     root_causes: z.array(rootRow),
-    unattributed_unreachable: z.array(z.string()).describe('UNREACHABLE hosts with no DOWN host above them (sample)'),
+    unattributed_unreachable: z.array(z.string()).describe('UNREACHABLE hosts with no DOWN host above them (sample; name@core when several cores)'),
     unattributed_count: z.number(),
-    topology_hosts: z.number().describe('Hosts read on the parent chains'),
+    topology_hosts: z.number().describe('Hosts read for the parent graph'),
     notes: z.array(z.string()).optional(),
   }),
   run: async (ctx, args) => {
     const backends = parseBackends(args.backends);
     const w = resolveWindow(ctx, args, '-1h');
-    const a = await affectedHosts(ctx, w, backends, args.include_current);
+    const cores = await coresInScope(ctx, backends);
+    const perCore = cores.length > 1;
+    const coreName = new Map(cores.map((c) => [c.id, c.name !== '' ? c.name : c.id]));
+    // Several cores: the log and the current state are read per core, so a host name on two cores
+    // is two hosts (Thruk's grouped log stats merge the cores' rows by name).
+    const parts: Array<{ peer: string; a: AffectedHosts }> = perCore
+      ? await Promise.all(cores.map(async (c) => ({ peer: c.id, a: await affectedHosts(ctx, w, [c.id], args.include_current) })))
+      : [{ peer: '', a: await affectedHosts(ctx, w, backends, args.include_current) }];
+    const affected = new Map<string, HostHit>();
+    for (const { peer, a } of parts) for (const [name, h] of a.hosts) affected.set(hostKey(peer, name), h);
+    const live = parts.some((x) => x.a.live);
     const notes = [...w.notes];
-    const topo: Topology = a.hosts.size > 0 ? await walkUp(ctx, [...a.hosts.keys()], args.limit, backends) : { hosts: new Map(), capped: false };
-    if (topo.capped) notes.push(`The parent walk stopped at limit=${args.limit} hosts; some ancestors are unknown and their victims may be unattributed. Raise limit.`);
-    const outside = [...topo.hosts.keys()].filter((n) => !a.hosts.has(n));
-    // Without a filter every DOWN host of the window is in the affected set already.
-    const outsideDown = w.filter !== undefined ? await downAlertsOf(ctx, w, outside, backends) : new Map<string, number>();
-    const isDown = (n: string): boolean => {
-      const h = a.hosts.get(n);
-      if (h !== undefined) return wentDown(h);
-      const t = topo.hosts.get(n);
-      return outsideDown.has(n) || (a.live && t !== undefined && t.checked && t.state === 1);
+    const topo = affected.size > 0 ? await readTopology(ctx, affected.keys(), perCore, backends) : { hosts: new Map<string, TopoHost>(), requests: 0 };
+    const parentKeys = (k: string): string[] => {
+      const t = topo.hosts.get(k);
+      return t === undefined ? [] : t.parents.map((p) => hostKey(t.peer, p));
     };
-    // A DOWN host is its own root, so only hosts that were never DOWN stay unattributed.
-    const { clusters, unattributed: unreachableOnly } = attribute(a.hosts.keys(), isDown, (n) => topo.hosts.get(n)?.parents ?? []);
+    // Without a filter every DOWN host of the window is in the affected set already.
+    const outsideDown = new Map<string, number>();
+    if (w.filter !== undefined) {
+      const outside = [...topo.hosts.values()].filter((t) => !affected.has(t.key));
+      for (const peer of perCore ? cores.map((c) => c.id) : ['']) {
+        const names = outside.filter((t) => t.peer === peer).map((t) => t.name);
+        for (const [name, first] of await downAlertsOf(ctx, w, names, perCore ? [peer] : backends)) outsideDown.set(hostKey(peer, name), first);
+      }
+    }
+    const isDown = (k: string): boolean => {
+      const h = affected.get(k);
+      if (h !== undefined) return hitClass(h) === 1;
+      const t = topo.hosts.get(k);
+      return outsideDown.has(k) || (live && t !== undefined && t.checked && t.state === 1);
+    };
+    const { clusters, unattributed } = attribute(affected.keys(), isDown, parentKeys);
+    const label = (k: string): string => (perCore ? `${nameOfKey(k)}@${coreName.get(peerOfKey(k)) ?? '?'}` : nameOfKey(k));
     const rows: RootRow[] = [...clusters.entries()].map(([root, members]) => {
       const t = topo.hosts.get(root);
-      const h: HostHit | undefined = a.hosts.get(root);
-      const since = h !== undefined ? downSince(h) : t !== undefined && t.state === 1 && a.live ? t.lastStateChange : outsideDown.get(root);
-      const impacted = [...members].sort();
-      const groups = [...new Set(impacted.flatMap((m) => topo.hosts.get(m)?.groups ?? []))].sort();
+      const h = affected.get(root);
+      const since = h !== undefined ? downSince(h) : t !== undefined && t.state === 1 && live ? t.lastStateChange : outsideDown.get(root);
+      const impacted = [...members].map(nameOfKey).sort();
+      const groups = [...new Set([...members].flatMap((m) => topo.hosts.get(m)?.groups ?? []))].sort();
       const r: RootRow = {
-        root_cause_host: root,
+        root_cause_host: nameOfKey(root),
         root_cause_state: t !== undefined ? hostStateName(t.state, t.checked) : 'DOWN',
-        in_scope: a.hosts.has(root),
+        in_scope: affected.has(root),
         impacted_count: members.size,
         behind_count: members.size - (members.has(root) ? 1 : 0),
-        unreachable_count: impacted.filter((m) => { const x = a.hosts.get(m); return x !== undefined && wentUnreachable(x) && !wentDown(x); }).length,
+        unreachable_count: [...members].filter((m) => { const x = affected.get(m); return x !== undefined && hitClass(x) === 2; }).length,
         impacted_hosts: impacted.slice(0, args.sample_limit),
         impacted_hosts_truncated: impacted.length > args.sample_limit,
         impacted_hostgroups: groups,
         confidence: confidence(members.size),
       };
+      if (perCore) r.core = coreName.get(peerOfKey(root)) ?? '';
       if (since !== undefined && since > 0) r.down_since = iso(since);
       return r;
     });
-    rows.sort((x, y) => y.impacted_count - x.impacted_count || x.root_cause_host.localeCompare(y.root_cause_host));
-    const hits = [...a.hosts.values()];
+    rows.sort((x, y) => y.impacted_count - x.impacted_count || x.root_cause_host.localeCompare(y.root_cause_host) || (x.core ?? '').localeCompare(y.core ?? ''));
+    const hits = [...affected.values()];
+    const downCount = hits.filter((x) => hitClass(x) === 1).length;
     const now = ctx.now();
+    const rootCell = (r: RootRow): string => `${r.root_cause_host}${r.core !== undefined ? `@${r.core}` : ''}${r.in_scope ? '' : ' (outside filter)'}`;
     const line = (x: Row): string => {
       const r = x as unknown as RootRow;
       const since = r.down_since !== undefined ? when(Date.parse(r.down_since) / 1000, now) : '';
       const more = r.impacted_hosts_truncated ? ` … (+${r.impacted_count - r.impacted_hosts.length}; raise sample_limit)` : '';
-      return [`${r.root_cause_host}${r.in_scope ? '' : ' (outside filter)'}`, r.root_cause_state, since, r.behind_count === 0 ? '0 (isolated)' : `${r.behind_count} (${r.unreachable_count} UNREACHABLE)`, r.confidence, r.impacted_hostgroups.join(','), cell(`${r.impacted_hosts.join(', ')}${more}`, 100_000)].join(' | ');
+      return [rootCell(r), r.root_cause_state, since, r.behind_count === 0 ? '0 (isolated)' : `${r.behind_count} (${r.unreachable_count} UNREACHABLE)`, r.confidence, r.impacted_hostgroups.join(','), cell(`${r.impacted_hosts.join(', ')}${more}`, 100_000)].join(' | ');
     };
-    const pg = page(rows, line, { offset: args.offset, limit: 1000, budgetTokens: ctx.config.maxAnswerTokens, what: 'root causes' });
-    const scope = `${windowText(w)}${a.live ? ' plus hosts still DOWN/UNREACHABLE now' : ''}`;
-    const text = [`Root causes ${scope}: ${plural(hits.length, 'affected host')} (${hits.filter(wentDown).length} DOWN, ${hits.filter((x) => wentUnreachable(x) && !wentDown(x)).length} UNREACHABLE only) → ${plural(rows.length, 'root cause')}, ${unreachableOnly.length} UNREACHABLE unattributed.`];
+    if (parts.every((x) => x.a.empty) && !notes.some((n) => /matches no host/.test(n))) notes.push('The filter matches no host.');
+    const scope = `${windowText(w)}${live ? ' plus hosts still DOWN/UNREACHABLE now' : ''}${perCore ? ` on ${cores.length} cores (${cores.map((c) => coreName.get(c.id)).join(', ')}), each its own topology` : ''}`;
+    const head = [`Root causes ${scope}: ${plural(hits.length, 'affected host')} (${downCount} DOWN, ${hits.length - downCount} UNREACHABLE) → ${plural(rows.length, 'root cause')}, ${unattributed.length} UNREACHABLE unattributed.`, ...noteLines(notes)];
     const top = rows[0];
     if (top !== undefined && top.behind_count > 0) {
       const since = top.down_since !== undefined ? ` since ${top.down_since}, ${when(Date.parse(top.down_since) / 1000, now).replace(/ \(.*\)$/, '')}` : '';
-      text.push(`Largest: ${plural(top.behind_count, 'host')} behind ${top.root_cause_host} (${top.root_cause_state}${since}).`);
+      head.push(`Largest: ${plural(top.behind_count, 'host')} behind ${rootCell(top)} (${top.root_cause_state}${since}).`);
     }
+    const tail: string[] = [];
+    if (unattributed.length > 0) tail.push(`Unattributed UNREACHABLE (no DOWN parent known): ${unattributed.slice(0, args.sample_limit).map(label).join(', ')}${unattributed.length > args.sample_limit ? ` … (+${unattributed.length - args.sample_limit})` : ''}`);
+    // The headline, the notes and the unattributed list are never cut: the rows get what is left.
+    const fixed = estimateTokens([...head, ...tail].join('\n')) + 100;
+    const pg = page(rows, line, { offset: args.offset, limit: args.limit, budgetTokens: Math.max(200, ctx.config.maxAnswerTokens - fixed), what: 'root causes' });
+    const text = [...head];
     if (pg.rows.length > 0) text.push('root | state now | down since | hosts behind it | confidence | hostgroups | impacted hosts', ...pg.lines);
-    const foot = pageFooter(pg.meta);
-    if (foot !== undefined) text.push(foot);
-    if (unreachableOnly.length > 0) text.push(`Unattributed UNREACHABLE (no DOWN parent known): ${unreachableOnly.slice(0, args.sample_limit).join(', ')}${unreachableOnly.length > args.sample_limit ? ` … (+${unreachableOnly.length - args.sample_limit})` : ''}`);
-    if (a.empty) notes.push('The filter matches no host.');
-    text.push(...noteLines(notes));
+    if (pg.meta.next_offset !== undefined) {
+      const left = pg.meta.total - pg.meta.next_offset;
+      const sampled = (pg.rows as unknown as RootRow[]).some((r) => r.impacted_hosts.length > 5);
+      const why = pg.meta.truncated === true ? ` (cut to fit the answer budget${sampled ? '; a smaller sample_limit fits more root causes per page' : ''})` : '';
+      text.push(`${plural(left, 'more root cause')} not shown${why}. Next page: offset=${pg.meta.next_offset}.`);
+    }
+    text.push(...tail);
     const data = withNotes({
       ...windowData(w),
-      live: a.live,
+      live,
       total_affected_hosts: hits.length,
-      down_count: hits.filter(wentDown).length,
-      unreachable_count: hits.filter(wentUnreachable).length,
+      down_count: downCount,
+      unreachable_count: hits.length - downCount,
       total_root_causes: rows.length,
+      ...(perCore ? { cores: cores.map((c) => coreName.get(c.id) ?? c.id) } : {}),
       offset: pg.meta.offset,
       returned: pg.meta.returned,
       ...(pg.meta.next_offset !== undefined ? { next_offset: pg.meta.next_offset } : {}),
       ...(pg.meta.truncated === true ? { truncated: true } : {}),
       root_causes: pg.rows as unknown as RootRow[],
-      unattributed_unreachable: unreachableOnly.slice(0, args.sample_limit),
-      unattributed_count: unreachableOnly.length,
+      unattributed_unreachable: unattributed.slice(0, args.sample_limit).map(label),
+      unattributed_count: unattributed.length,
       topology_hosts: topo.hosts.size,
     }, notes);
     return { data, text: text.join('\n') };
