@@ -39,16 +39,16 @@ describe('oracle: tool answers against an independent reference over generated e
     });
   }
 
-  // Known wrong answers that helper `trust` fixes (issue 12); the lead enables these after the merge.
-  it('never-checked hosts and services are listed as PENDING, not UP/OK', { todo: 'issue 12: never-checked services shown OK in list_services (list_hosts shows UP too)' }, async () => {
+  // Wrong answers of issue 12, fixed: each failed before its fix.
+  it('never-checked hosts and services are listed as PENDING, not UP/OK', async () => {
     await runOracle('pending', { numRuns: 2, seed: SEED, shrink: false });
   });
 
-  it('thruk_incident_timeline counts a host outage and its own services\' problems once', { todo: 'issue 12: incident_timeline counting a host outage and its own services\' problems twice' }, async () => {
+  it('thruk_incident_timeline counts a host outage and its own services\' problems once', async () => {
     await runOracle('timeline', { numRuns: 2, seed: SEED, shrink: false });
   });
 
-  it('an availability headline says how much of the window has no data', { todo: 'issue 12: availability headline ignoring no-data share' }, async () => {
+  it('an availability headline says how much of the window has no data', async () => {
     await runOracle('no-data-headline', { numRuns: 1, seed: SEED, shrink: false });
   });
 
