@@ -19,6 +19,8 @@ export interface TableDef<R> {
   extra?(row: R, key: string, ctx: QueryCtx): JsonValue | undefined;
   /** adds the expansion keys to a full default row */
   expand?(row: R, out: Record<string, JsonValue>, ctx: QueryCtx): void;
+  /** a default column this row's core does not have (left out of a full row) */
+  omit?(row: R, key: string): boolean;
 }
 
 export function livestatusHelp(table: string, what = table): string {
@@ -29,9 +31,9 @@ export function makeTable<R>(
   name: string,
   help: string,
   getters: Record<string, Getter<R>>,
-  rest: Partial<Pick<TableDef<R>, 'extra' | 'expand'>> & { defaults?: readonly string[] } = {},
+  rest: Partial<Pick<TableDef<R>, 'extra' | 'expand' | 'omit'>> & { defaults?: readonly string[] } = {},
 ): TableDef<R> {
   const columns = new Map(Object.entries(getters));
   const def: TableDef<R> = { name, help, columns, defaults: rest.defaults ?? [...columns.keys()].sort() };
-  return Object.assign(def, rest.extra ? { extra: rest.extra } : {}, rest.expand ? { expand: rest.expand } : {});
+  return Object.assign(def, rest.extra ? { extra: rest.extra } : {}, rest.expand ? { expand: rest.expand } : {}, rest.omit ? { omit: rest.omit } : {});
 }
