@@ -9,8 +9,9 @@ import { buildHistory } from './history.js';
 import { kindOutput } from './estate-kind.js';
 import type { HostSpec } from './estate-data.js';
 import { addComment, addDowntime, setAck } from './mutate.js';
+import { LOG_INFO, programEntry } from './loglines.js';
 import { HostRecord, ServiceRecord, SiteState } from './types.js';
-import type { CoreFlavour, ObjConfig, ServiceTemplate } from './types.js';
+import type { CoreFlavour, LogEntry, ObjConfig, ServiceTemplate } from './types.js';
 import { createRng } from './util.js';
 
 interface NaeHost { name: string; alias: string; address: string; groups: string[]; parents: string[]; state: number; services: Array<[string, number]> }
@@ -98,7 +99,34 @@ export function buildNaemonSite(index: number, key: string, opts: NaemonEstateOp
   }
   seed(site, now);
   buildHistory(site, now, rng);
+  suppressedRows(site, now);
   return site;
+}
+
+/**
+ * Naemon's sample configuration logs a NOTIFICATION SUPPRESSED row on every check of a handled
+ * problem (enable_notification_suppression_reason_logging): such rows crowd its log.
+ */
+function suppressedRows(site: SiteState, now: number): void {
+  const rows: LogEntry[] = [];
+  for (const o of [...site.hosts, ...site.services]) {
+    const why = o.acknowledged ? 'Notification for problem blocked because it has already been acknowledged.'
+      : o.scheduledDowntimeDepth > 0 ? 'Notification for problem blocked because the object is in a scheduled downtime.' : undefined;
+    if (o.state === 0 || why === undefined) continue;
+    const isSvc = o instanceof ServiceRecord;
+    const host = isSvc ? o.host.name : (o).name;
+    const svc = isSvc ? o.description : null;
+    for (let t = Math.max(o.lastStateChange, site.program.programStart) + 60; t <= now; t += 60) {
+      const e = programEntry(t, LOG_INFO, `${isSvc ? 'SERVICE' : 'HOST'} NOTIFICATION SUPPRESSED`, `${host};${svc !== null ? `${svc};` : ''}${why}`);
+      e.hostName = host;
+      e.serviceDescription = svc;
+      rows.push(e);
+    }
+  }
+  const merged = [...site.logs, ...rows].map((e, i) => ({ e, i }));
+  merged.sort((a, b) => a.e.time - b.e.time || a.i - b.i);
+  site.logs.length = 0;
+  for (const { e } of merged) site.logs.push(e);
 }
 
 /** The problem handling recorded on the Naemon core (same ids: comments 1-4, downtime 1). */
