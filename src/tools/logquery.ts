@@ -191,6 +191,23 @@ export async function countLogs(ctx: ToolContext, p: PreparedLogQuery, since: nu
   return countOf(res);
 }
 
+/** How far before a window hiddenLogRows starts its second count: past any daily or hourly log file start. */
+export const HIDDEN_PROBE_S = 86_400;
+
+/**
+ * The rows a core really holds in [since, until]. Icinga 2's Livestatus reads only the log files
+ * that began inside a window, so the file that began before `since` (holding the window's first
+ * part, often all of it) is skipped and a plain count comes out short. Counted from a day earlier
+ * that file is read: the count from there minus the count before `since` is what the window holds.
+ * Compare it with countLogs for the window to see what a core hid (two more counts).
+ */
+export async function heldLogRows(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends?: string[]): Promise<number> {
+  if (p.empty) return 0;
+  const from = since - HIDDEN_PROBE_S;
+  const [wide, before] = await Promise.all([countLogs(ctx, p, from, until, backends), countLogs(ctx, p, from, since - 1, backends)]);
+  return Math.max(0, wide - before);
+}
+
 /** count(*) answers an object without group-by, but be tolerant of a one-row array. */
 export function countOf(res: unknown): number {
   const obj: unknown = Array.isArray(res) ? (res as unknown[])[0] : res;

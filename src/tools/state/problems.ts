@@ -5,6 +5,8 @@ import { cell, duration, flag, hostStateName, iso, num, serviceStateName } from 
 import { backendsArg, columnsArg, getRows, limitArg, offsetArg, pageFooter, pageSlice, parseBackends, parseColumns, query, type Row } from './common.js';
 import { HOST_KEYS, keyOf, readByKey, SERVICE_KEYS } from './paging.js';
 import { rewriteLeaves, stateScope } from './scope.js';
+import { minAge, type CoreStart } from './rows.js';
+import { coreStarts, readCores, withCore } from '../cores.js';
 
 const SERVICE_ONLY: ReadonlySet<string> = new Set(['description', 'servicegroup']);
 const PROBLEM_FILTER_FIELDS = ['state', 'hostgroup', 'servicegroup', 'custom_var', 'host_custom_var', 'host', 'description', 'state_type', 'peer_name'] as const;
@@ -32,6 +34,7 @@ const problemRow = z.object({
   attempt: z.string().optional(),
   since: z.string().optional().describe('ISO-8601 time of the last state change'),
   duration_s: z.number().optional(),
+  min_duration_s: z.number().optional().describe('The core reports no state change time (Icinga 2: state held since the core started): the state is at least this old'),
   output: z.string(),
   handled: z.array(z.string()).optional().describe('Why it is handled: acked, downtime, host problem'),
   peer_name: z.string().optional(),
@@ -66,7 +69,7 @@ function serviceHandling(r: Row): string[] {
   return h;
 }
 
-function toProblem(kind: 'host' | 'service', r: Row, nowMs: number, extraCols: readonly string[] | undefined): ProblemRow & { rank: number; lsc: number } {
+function toProblem(kind: 'host' | 'service', r: Row, nowMs: number, extraCols: readonly string[] | undefined, starts?: CoreStart): ProblemRow & { rank: number; lsc: number } {
   const st = num(r.state);
   const lsc = num(r.last_state_change);
   const handled = kind === 'host' ? hostHandling(r) : serviceHandling(r);
@@ -84,6 +87,9 @@ function toProblem(kind: 'host' | 'service', r: Row, nowMs: number, extraCols: r
   if (lsc > 0) {
     p.since = iso(lsc);
     p.duration_s = Math.max(0, Math.round(nowMs / 1000 - lsc));
+  } else {
+    const min = minAge({ ...r, has_been_checked: 1 }, nowMs, starts);
+    if (min !== undefined) p.min_duration_s = min;
   }
   if (handled.length > 0) p.handled = handled;
   if (typeof r.peer_name === 'string') p.peer_name = r.peer_name;
@@ -121,11 +127,14 @@ function toKey(kind: 'host' | 'service', r: Row): ProblemKey {
   };
 }
 
-function line(p: ProblemRow): string {
-  // An empty service cell marks a host problem, and handling (rare in the default, unhandled-only
-  // listing) rides in the state cell as the list tools do: no column that is blank on most rows.
-  const state = [p.state, ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]), ...(p.handled ?? [])].join(' ');
-  return [p.host, p.service ?? '', state, p.duration_s !== undefined ? duration(p.duration_s) : '', cell(p.output, 160)].join(' | ');
+function line(several: boolean) {
+  return (p: ProblemRow): string => {
+    // An empty service cell marks a host problem, and handling (rare in the default, unhandled-only
+    // listing) rides in the state cell as the list tools do: no column that is blank on most rows.
+    const state = [p.state, ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]), ...(p.handled ?? [])].join(' ');
+    const age = p.duration_s !== undefined ? duration(p.duration_s) : p.min_duration_s !== undefined ? `≥ ${duration(p.min_duration_s)}` : '';
+    return [withCore(p.host, p.peer_name, several), p.service ?? '', state, age, cell(p.output, 160)].join(' | ');
+  };
 }
 
 function tally(rows: ReadonlyArray<Pick<ProblemRow, 'kind' | 'state' | 'handled'>>, kind: 'host' | 'service'): Record<string, number> {
@@ -179,9 +188,10 @@ export const problems = defineTool({
     // before any request starts, so a refused filter never orphans a started request.
     const hostQuery = hostsApply ? query([...base, ...compileFilter('hosts', hostFilter).params], { columns: HOST_KEY_COLS.join(',') }) : undefined;
     const svcQuery = wantServices ? query([...base, ...compileFilter('services', args.filter).params], { columns: SVC_KEY_COLS.join(',') }) : undefined;
-    const [hostKeys, svcKeys] = await Promise.all([
+    const [hostKeys, svcKeys, cores] = await Promise.all([
       hostQuery !== undefined ? getRows(ctx, '/hosts', hostQuery, backends) : Promise.resolve([] as Row[]),
       svcQuery !== undefined ? getRows(ctx, '/services', svcQuery, backends) : Promise.resolve([] as Row[]),
+      readCores(ctx, backends),
     ]);
     const all = [...hostKeys.map((r) => toKey('host', r)), ...svcKeys.map((r) => toKey('service', r))];
     all.sort((a, b) => a.rank - b.rank || b.lsc - a.lsc || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''));
@@ -193,11 +203,14 @@ export const problems = defineTool({
     const rows = slice.map((k) => {
       const r = full.get(keyOf(k.kind === 'host' ? HOST_KEYS : SERVICE_KEYS, k.row));
       // Gone between the two reads (e.g. recovered): show what the first read saw (it has no output).
-      const p = toProblem(k.kind, r ?? { plugin_output: '', state_type: 1, ...k.row }, now, extra);
+      const p = toProblem(k.kind, r ?? { plugin_output: '', state_type: 1, ...k.row }, now, extra, coreStarts(cores));
       const { rank: _r, lsc: _l, ...clean } = p;
       return clean;
     });
-    const pg = pageSlice(rows, listed.length, (r) => line(r as unknown as ProblemRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
+    // With several cores every row names its core ("web-01@naemon"); peer_name carries it in the data.
+    const several = cores.several || new Set(all.map((k) => k.peer)).size > 1;
+    const render = line(several);
+    const pg = pageSlice(rows, listed.length, (r) => render(r as unknown as ProblemRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
     const text: string[] = [
       countsText('Hosts', counts.hosts, ['down', 'unreachable']),
       countsText('Services', counts.services, ['critical', 'unknown', 'warning']),

@@ -39,25 +39,40 @@ export function shortDuration(seconds: number): string {
   return `${s}s`;
 }
 
-export function since(r: Row, nowMs: number): string {
+/** The program start of a row's core (by peer name or key), 0 when unknown. */
+export type CoreStart = (peer: unknown) => number;
+
+/**
+ * A checked object whose core reports last_state_change 0 (Icinga 2: in its first state since
+ * the core started) has been in its state at least since the core started.
+ */
+export function minAge(r: Row, nowMs: number, starts: CoreStart | undefined): number | undefined {
+  if (num(r.last_state_change) > 0 || starts === undefined || (r.has_been_checked !== undefined && !flag(r.has_been_checked))) return undefined;
+  const start = starts(r.peer_name ?? r.peer_key);
+  return start > 0 && start * 1000 <= nowMs ? Math.round(nowMs / 1000 - start) : undefined;
+}
+
+export function since(r: Row, nowMs: number, starts?: CoreStart): string {
   const t = num(r.last_state_change);
-  return t > 0 ? shortDuration(nowMs / 1000 - t) : '';
+  if (t > 0) return shortDuration(nowMs / 1000 - t);
+  const min = minAge(r, nowMs, starts);
+  return min === undefined ? '' : `≥${shortDuration(min)}`;
 }
 
 export const HOST_LINE_HEADER = ['host', 'state', 'for', 'output'];
 export const SERVICE_LINE_HEADER = ['host', 'service', 'state', 'for', 'output'];
 
-export function hostLine(nowMs: number, showPeer: boolean) {
+export function hostLine(nowMs: number, showPeer: boolean, starts?: CoreStart) {
   return (r: Row): string => {
     const name = showPeer && r.peer_name !== undefined ? `${cell(r.name)}@${cell(r.peer_name)}` : cell(r.name);
-    return [name, stateCell(r, hostStateName(r.state, r.has_been_checked)), since(r, nowMs), cell(r.plugin_output, 160)].join(' | ');
+    return [name, stateCell(r, hostStateName(r.state, r.has_been_checked)), since(r, nowMs, starts), cell(r.plugin_output, 160)].join(' | ');
   };
 }
 
-export function serviceLine(nowMs: number, showPeer: boolean) {
+export function serviceLine(nowMs: number, showPeer: boolean, starts?: CoreStart) {
   return (r: Row): string => {
     const host = showPeer && r.peer_name !== undefined ? `${cell(r.host_name)}@${cell(r.peer_name)}` : cell(r.host_name);
-    return [host, cell(r.description), stateCell(r, serviceStateName(r.state, r.has_been_checked)), since(r, nowMs), cell(r.plugin_output, 160)].join(' | ');
+    return [host, cell(r.description), stateCell(r, serviceStateName(r.state, r.has_been_checked)), since(r, nowMs, starts), cell(r.plugin_output, 160)].join(' | ');
   };
 }
 
@@ -73,7 +88,7 @@ export function okOutput(output: unknown, max: number): string {
  * problems with their full output first, then the OK ones with a shortened output — their state
  * is the news, the output detail stays in structuredContent and thruk_get_service.
  */
-export function hostServiceLines(services: readonly Row[], nowMs: number): string[] {
+export function hostServiceLines(services: readonly Row[], nowMs: number, opts: { showPeer?: boolean; starts?: CoreStart } = {}): string[] {
   if (services.length === 0) return ['services: none'];
   const states = services.map((r) => serviceStateName(r.state, r.has_been_checked));
   const allOk = states.every((s) => s === 'OK');
@@ -83,7 +98,10 @@ export function hostServiceLines(services: readonly Row[], nowMs: number): strin
   const lines = [allOk ? `services (${services.length}, all OK): service | for | output` : `services (${services.length}): service | state | for | output`];
   for (const { r, st } of order) {
     const output = st === 'OK' ? okOutput(r.plugin_output, 48) : cell(r.plugin_output, 160);
-    lines.push((allOk ? [cell(r.description), since(r, nowMs), output] : [cell(r.description), stateCell(r, st), since(r, nowMs), output]).join(' | '));
+    // The same host name on two cores: each service names its core (two `ping` rows otherwise).
+    const name = opts.showPeer === true && r.peer_name !== undefined ? `${cell(r.description)}@${cell(r.peer_name)}` : cell(r.description);
+    const age = since(r, nowMs, opts.starts);
+    lines.push((allOk ? [name, age, output] : [name, stateCell(r, st), age, output]).join(' | '));
   }
   return lines;
 }
@@ -122,7 +140,7 @@ function relative(epochSec: unknown, nowMs: number): string {
  * lines: who ("host web-01 (alias, address) on backend"), the state with its age and the one
  * absolute time that matters (the state change), then the check facts with relative times only.
  */
-export function detailHead(r: Row, kind: 'hosts' | 'services', nowMs: number): string[] {
+export function detailHead(r: Row, kind: 'hosts' | 'services', nowMs: number, starts?: CoreStart): string[] {
   const who = kind === 'hosts' ? `host ${cell(r.name)}` : `service ${cell(r.host_name)} / ${cell(r.description)}`;
   const aka = [kind === 'services' && r.display_name !== r.description ? r.display_name : undefined, r.alias !== r.name ? r.alias : undefined, r.address]
     .filter((x) => x !== undefined && x !== null && x !== '').map((x) => cell(x));
@@ -131,7 +149,10 @@ export function detailHead(r: Row, kind: 'hosts' | 'services', nowMs: number): s
   if (r.state !== undefined) {
     const st = kind === 'hosts' ? hostStateName(r.state, r.has_been_checked) : serviceStateName(r.state, r.has_been_checked);
     const changed = num(r.last_state_change);
-    const age = changed > 0 ? ` for ${duration(nowMs / 1000 - changed)} (since ${iso(changed)})` : '';
+    const min = minAge(r, nowMs, starts);
+    // Icinga 2 reports 0 for a state held since the core started: say what is known, not "for 56 years".
+    const age = changed > 0 ? ` for ${duration(nowMs / 1000 - changed)} (since ${iso(changed)})`
+      : min !== undefined && starts !== undefined ? ` for ≥ ${duration(min)}, since the core started at ${iso(starts(r.peer_name ?? r.peer_key))} (the core reports no state change time)` : '';
     const output = r.plugin_output !== undefined && r.plugin_output !== '' ? `: ${cell(r.plugin_output)}` : '';
     out.push(`${stateCell(r, st)}${age}${output}`);
   } else {

@@ -3,6 +3,7 @@ import { compileFilter, filterSchema } from '../../thruk/filter.js';
 import { defineTool, type ToolContext } from '../define.js';
 import { cell } from '../format.js';
 import { closest } from '../closest.js';
+import { coreStarts, readCores } from '../cores.js';
 import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
@@ -51,11 +52,18 @@ export const listServices = defineTool({
     const cols = parseColumns(args.columns, DEFAULT_SERVICE_COLUMNS);
     const fetchCols = withColumns(cols.list, cols.custom ? [] : SERVICE_RENDER_NEEDS);
     const { params } = compileFilter('services', args.filter);
-    const kp = await readPage(ctx, SERVICE_KEYS, params, { sort: args.sort, columns: fetchCols, offset: args.offset, limit: args.limit, backends: parseBackends(args.backends) });
+    const backends = parseBackends(args.backends);
+    const [kp, cores] = await Promise.all([
+      readPage(ctx, SERVICE_KEYS, params, { sort: args.sort, columns: withColumns(fetchCols, ['peer_name']), offset: args.offset, limit: args.limit, backends }),
+      readCores(ctx, backends),
+    ]);
     const now = ctx.now();
-    const shownCols = columnsOf(kp.rows, cols.list);
-    const render = cols.custom ? genericLine('services', shownCols, now) : serviceLine(now, multiplePeers(kp.all));
-    const p = pageOf({ ...kp, rows: kp.rows.map((r) => pick(r, cols.list)) }, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'services' });
+    // With several cores every row names its core, in the text and in structuredContent.
+    const several = cores.several || multiplePeers(kp.all);
+    const listCols = several && cols.list !== undefined && !cols.list.includes('peer_name') ? [...cols.list, 'peer_name'] : cols.list;
+    const shownCols = columnsOf(kp.rows, listCols);
+    const render = cols.custom ? genericLine('services', shownCols, now) : serviceLine(now, several, coreStarts(cores));
+    const p = pageOf({ ...kp, rows: kp.rows.map((r) => pick(r, listCols)) }, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'services' });
     return { data: { ...p.meta, rows: p.rows }, text: renderList('services', p.meta, cols.custom ? shownCols : SERVICE_LINE_HEADER, p.lines) };
   },
 });
@@ -91,7 +99,7 @@ export const getService = defineTool({
     const backends = parseBackends(args.backends);
     const cols = parseColumns(args.columns, SERVICE_DETAIL_COLUMNS);
     const q = query([['host_name', args.host], ['description', args.service]], { columns: cols.list?.join(',') });
-    const rows = await getRows(ctx, '/services', q, backends);
+    const [rows, cores] = await Promise.all([getRows(ctx, '/services', q, backends), readCores(ctx, backends)]);
     if (rows.length === 0) {
       const s = await serviceSuggestions(ctx, args.host, args.service, backends);
       throw s.kind === 'service'
@@ -100,7 +108,7 @@ export const getService = defineTool({
     }
     const svc = rows[0] as Row;
     const now = ctx.now();
-    const lines = [...detailHead(svc, 'services', now), ...detailLines(svc, 'services', now, DETAIL_HEAD_KEYS)];
+    const lines = [...detailHead(svc, 'services', now, coreStarts(cores)), ...detailLines(svc, 'services', now, DETAIL_HEAD_KEYS)];
     const data: z.output<typeof serviceDetailOutput> = { service: svc };
     if (rows.length > 1) {
       data.others = rows.slice(1);
