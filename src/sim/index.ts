@@ -50,6 +50,15 @@ export interface SiteSpec {
 /** The two-core estate of `--demo`: the default estate on Icinga 2 and the Naemon estate. */
 export const TWO_CORES: readonly SiteSpec[] = [{ key: 'icinga', core: 'icinga2' }, { key: 'naemon', core: 'naemon' }];
 
+/**
+ * What `--demo` serves: two cores behind one Thruk (Icinga 2 with the default estate, Naemon with
+ * its own, both holding a host web-01), so every user meets the differences between cores. The
+ * end-to-end tests build their ground truth with the same options.
+ */
+export function demoSimulatorOptions(o: { hosts: number; apiKey: string; seed: number }): SimulatorOptions {
+  return { hosts: o.hosts, apiKey: o.apiKey, seed: o.seed, sites: TWO_CORES };
+}
+
 export interface RecordedRequest {
   method: string;
   /** the path after `/thruk/r` (and `/v1`), e.g. `/hosts/web-01` */
