@@ -1,14 +1,22 @@
+import { z } from 'zod';
 /** The paged log list every list tool of this toolset shares: count, exact cut, page, render. */
 import type { FilterLeaf, FilterNode } from '../../thruk/filter.js';
 import { ToolInputError, type ToolContext } from '../define.js';
 import { cell, formatValue, iso } from '../format.js';
 import { readCores, type CoreInfo } from '../cores.js';
 import { countLogs, heldLogRows, HIDDEN_PROBE_S } from '../logquery.js';
-import { page, pick, withColumns, type ListOutput } from '../state/common.js';
+import { listOutput, page, pick, withColumns } from '../state/common.js';
 import { className, commandObject, hasCheckState, LOG_CAP, optionsOf, rowHost, rowKind, stamp, stateWord, str, windowText, type Row } from './common.js';
 import { fetchEdge } from './fetch.js';
 import { prepareScoped, type LineKind } from './filters.js';
 import { readNotification } from './notify.js';
+
+/** A log list's answer: a list, plus the rows per core when several cores answered. */
+export const logListOutput = listOutput.extend({
+  cores: z.array(z.object({ core: z.string(), total: z.number(), hidden: z.number().optional().describe('Rows the core holds in the window but did not return for it') }))
+    .optional().describe('Several cores: the window\'s rows per core'),
+});
+export type LogListOutput = z.output<typeof logListOutput>;
 
 export interface ListRequest {
   readonly what: string;
@@ -143,7 +151,7 @@ export function customLine(cols: readonly string[], nowMs: number) {
 }
 
 export interface ListResult {
-  readonly data: ListOutput;
+  readonly data: LogListOutput;
   readonly lines: string[];
   readonly header: string;
   readonly footer: string[];
@@ -210,7 +218,7 @@ export async function runList(ctx: ToolContext, req: ListRequest, render: (r: Ro
   const p = page(rows, shownRender, { offset: req.offset, limit: req.limit, budgetTokens: ctx.config.maxAnswerTokens, what: req.what });
   const columns = cores.several && req.columns !== undefined && !req.columns.includes('peer_name') ? [...req.columns, 'peer_name'] : req.columns;
   // page() saw only the fetched rows; paging facts are about the whole window.
-  const meta: ListOutput = { total, offset: req.offset, returned: p.meta.returned, rows: p.rows.map((r) => pick(r, columns)) };
+  const meta: LogListOutput = { total, offset: req.offset, returned: p.meta.returned, rows: p.rows.map((r) => pick(r, columns)) };
   const end = req.offset + p.meta.returned;
   if (end < reachable && p.meta.returned > 0) meta.next_offset = end;
   if (p.meta.truncated === true) meta.truncated = true;

@@ -36,8 +36,6 @@ export const listOutput = z.object({
   truncated: z.boolean().optional().describe('true when the answer budget cut this page short'),
   rows: z.array(z.record(z.string(), z.unknown())),
   notes: z.array(z.string()).optional(),
-  cores: z.array(z.object({ core: z.string(), total: z.number(), hidden: z.number().optional().describe('Rows the core holds in the window but did not return for it') }))
-    .optional().describe('Several cores: the window\'s rows per core'),
 });
 export type ListOutput = z.output<typeof listOutput>;
 export type Row = Record<string, unknown>;
