@@ -310,4 +310,32 @@ describe('two cores in one answer', () => {
       await h.close();
     }
   });
+
+  it('deletes by id carry the core: an id on both cores is refused without one, and removed on that core only', async () => {
+    const h = await connect({ sim: { sites: TWO_CORES } });
+    try {
+      const [icinga, naemon] = h.sim.state.sites;
+      const id = naemon!.comments.find((c) => c.entryType !== 2 && icinga!.commentIndex.has(c.id))?.id;
+      assert.ok(id !== undefined, 'a comment id that both cores use');
+      const ambiguous = await h.call('thruk_delete_comment', { comment_id: id, confirm: true });
+      assert.equal(ambiguous.isError, true);
+      assert.match(ambiguous.text, /exists on several backends: (icinga|naemon) .*(naemon|icinga)/);
+      assert.ok(icinga!.commentIndex.has(id) && naemon!.commentIndex.has(id), 'nothing was deleted');
+      const r = await h.call('thruk_delete_comment', { comment_id: id, backends: 'naemon', confirm: true });
+      assert.equal(r.structured.status, 'done', r.text);
+      assert.equal(naemon!.commentIndex.has(id), false);
+      assert.equal(icinga!.commentIndex.has(id), true, "the other core's comment with the same id stays");
+      const dt = naemon!.downtimes.find((d) => icinga!.downtimeIndex.has(d.id))!;
+      assert.ok(dt, 'a downtime id that both cores use');
+      const autoComment = dt.commentId;
+      assert.ok(naemon!.commentIndex.get(autoComment)?.entryType === 2, 'Naemon keeps an automatic downtime comment');
+      const d = await h.call('thruk_delete_downtime', { downtime_id: dt.id, backends: 'naemon', confirm: true });
+      assert.equal(d.structured.status, 'done', d.text);
+      assert.equal(naemon!.downtimeIndex.has(dt.id), false);
+      assert.equal(icinga!.downtimeIndex.has(dt.id), true);
+      assert.equal(naemon!.commentIndex.has(autoComment), false, 'the automatic comment goes with its downtime');
+    } finally {
+      await h.close();
+    }
+  });
 });
