@@ -338,4 +338,25 @@ describe('two cores in one answer', () => {
       await h.close();
     }
   });
+
+  it('trend and triage tools over the log say which core hid rows of their window', async () => {
+    const h = await connect({ sim: { sites: TWO_CORES } });
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const icinga = h.sim.state.sites[0]!;
+      const row = [...icinga.logs].reverse().find((e) => e.type === 'SERVICE ALERT' && e.state !== 0 && e.time < now - 600 && e.time % 3600 > 120 && e.time % 3600 < 3000);
+      assert.ok(row, 'an Icinga 2 service problem alert inside an hour');
+      const since = row.time - 60;
+      const r = await h.call('thruk_top_noisy_services', { since: new Date(since * 1000).toISOString(), state_type: 'any' });
+      assert.equal(r.isError, undefined, r.text);
+      assert.match(r.text, /core icinga answered .* missing from this answer/);
+      assert.doesNotMatch(r.text, /core naemon answered/);
+      // A window that starts where a log file starts hides nothing.
+      const hour = now - (now % 3600) - 3600;
+      const clean = await h.call('thruk_top_noisy_services', { since: new Date(hour * 1000).toISOString(), state_type: 'any' });
+      assert.doesNotMatch(clean.text, /missing from this answer/);
+    } finally {
+      await h.close();
+    }
+  });
 });

@@ -4,7 +4,7 @@ import type { FilterLeaf, FilterNode } from '../../thruk/filter.js';
 import { ToolInputError, type ToolContext } from '../define.js';
 import { cell, formatValue, iso } from '../format.js';
 import { readCores, type CoreInfo } from '../cores.js';
-import { countLogs, heldLogRows, HIDDEN_PROBE_S } from '../logquery.js';
+import { countLogs, heldLogRows, hiddenRowsNote } from '../logquery.js';
 import { listOutput, page, pick, withColumns } from '../state/common.js';
 import { className, commandObject, hasCheckState, LOG_CAP, optionsOf, rowHost, rowKind, stamp, stateWord, str, windowText, type Row } from './common.js';
 import { fetchEdge } from './fetch.js';
@@ -168,10 +168,7 @@ interface CorePart {
 
 /** Rows the core holds in the window but did not return for it (see heldLogRows). */
 function silentNote(what: string, part: CorePart, since: number): string {
-  const who = part.core !== undefined ? `core ${part.core.name}` : 'the core';
-  const answered = part.total === 0 ? `answered no ${what} for this window` : `answered ${part.total} ${what} for this window`;
-  const probe = iso(since - HIDDEN_PROBE_S);
-  return `${who} ${answered} although it holds ${part.total + part.hidden} in it (counted from ${probe}): its log index skips the log file that began before the window start (Icinga 2 does), so ${part.hidden} ${part.hidden === 1 ? 'is' : 'are'} missing from this answer; move since earlier (before that file began, e.g. since=${probe}) to read them.`;
+  return hiddenRowsNote(what, part.core?.name, part.total, part.hidden, since);
 }
 
 export async function runList(ctx: ToolContext, req: ListRequest, render: (r: Row) => string): Promise<ListResult> {
