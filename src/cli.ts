@@ -17,16 +17,17 @@ function version(): string {
 /**
  * The simulator is only loaded on the demo path, and only with the first Thruk request (dynamic
  * import): building an estate is not needed to answer initialize or tools/list. Each configured
- * instance gets its own simulated estate (a different seed per instance), built on its first request.
+ * instance gets its own simulated estate (a different seed per instance), built on its first request:
+ * two cores behind one Thruk, an Icinga 2 and a Naemon one (demoSimulatorOptions).
  */
 function demoSend(config: Config, log: Logger): (instance: InstanceSettings) => HttpSend {
   log.warn({ hosts: config.demoHosts, instances: config.instances.length }, 'DEMO MODE: serving a simulated Thruk estate, not a real one');
   return (instance) => {
     let sim: Promise<HttpSend> | undefined;
     const load = async () => {
-      const { createSimulator } = await import('./sim/index.js');
+      const { createSimulator, demoSimulatorOptions } = await import('./sim/index.js');
       const seed = config.instances.findIndex((i) => i.name === instance.name) + 1;
-      const s = createSimulator({ hosts: config.demoHosts, apiKey: instance.apiKey, seed: Math.max(1, seed) });
+      const s = createSimulator(demoSimulatorOptions({ hosts: config.demoHosts, apiKey: instance.apiKey, seed: Math.max(1, seed) }));
       return fetchHandlerSend((req) => s.fetch(req));
     };
     return async (req) => (await (sim ??= load()))(req);

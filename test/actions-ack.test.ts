@@ -52,7 +52,7 @@ for (const era of ERAS) {
       const h = await connect({ era });
       const r = await h.call('thruk_acknowledge', { host: 'db-03', service: 'disk /', comment: 'disk cleanup', sticky: false, notify: false, dry_run: true });
       assert.equal(r.structured.status, 'preview');
-      assert.equal(r.structured.commands[0].line, 'ACKNOWLEDGE_SVC_PROBLEM;db-03;disk /;1;0;0;thruk-mcp;disk cleanup');
+      assert.equal(r.structured.commands[0].line, 'ACKNOWLEDGE_SVC_PROBLEM;db-03;disk /;0;0;0;thruk-mcp;disk cleanup');
       assert.match(r.text, /nothing was sent/);
       assert.equal(cmdRequests(h).length, 0);
       assert.equal(audits(h.logs)[0].outcome, 'preview');

@@ -1,12 +1,14 @@
 /**
- * Contract test: every recorded Thruk 3.20.2 / Icinga 2.13 response in test/fixtures/thruk is replayed
- * against the simulator, in index order and against one simulator (so commands take effect), and the
- * simulator must answer with the same status and the same JSON shape.
+ * Contract test: every recorded Thruk 3.20.2 response is replayed against the simulator, in index
+ * order and against one simulator per set (so commands take effect), and the simulator must answer
+ * with the same status and the same JSON shape. Two sets: test/fixtures/thruk (one Icinga 2.13
+ * core, replayed against the historic single site) and test/fixtures/thruk/two-cores (Icinga 2
+ * and Naemon 1.5 behind one Thruk, replayed against a two-site simulator with those flavours).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { createSimulator } from '../src/sim/index.js';
+import { createSimulator, TWO_CORES, type SimulatorOptions } from '../src/sim/index.js';
 
 interface Entry {
   file: string | null;
@@ -22,8 +24,22 @@ interface Entry {
 
 interface Index { captured_at: number; files: Entry[] }
 
-const INDEX_URL = new URL('./fixtures/thruk/index.json', import.meta.url);
-const index = JSON.parse(readFileSync(INDEX_URL, 'utf8')) as Index;
+interface FixtureSet {
+  readonly name: string;
+  /** folder under test/fixtures/ */
+  readonly dir: string;
+  readonly minEntries: number;
+  readonly sim: Omit<SimulatorOptions, 'apiKey' | 'now'>;
+  /** folders whose recordings widen the allowed JSON types of a key (rows of both cores) */
+  readonly unionDirs: readonly string[];
+}
+
+const SETS: readonly FixtureSet[] = [
+  { name: 'one Icinga 2 core', dir: 'thruk', minEntries: 129, sim: {}, unionDirs: ['thruk'] },
+  { name: 'Icinga 2 and Naemon behind one Thruk', dir: 'thruk/two-cores', minEntries: 47, sim: { sites: TWO_CORES }, unionDirs: ['thruk', 'thruk/two-cores'] },
+];
+
+const readIndex = (dir: string): Index => JSON.parse(readFileSync(new URL(`./fixtures/${dir}/index.json`, import.meta.url), 'utf8')) as Index;
 const PLACEHOLDER = '<superuser api key>';
 const KEY = 'contractKey';
 
@@ -66,13 +82,22 @@ function estateKeys(row: { [k: string]: Json }): Set<string> {
   return out;
 }
 
+/** A row's identity; the core is part of it (the same host name and the same ids exist on two cores). */
 function identity(row: { [k: string]: Json }): string | undefined {
-  if (typeof row['description'] === 'string' && typeof row['host_name'] === 'string') return `${row['host_name']};${row['description']}`;
-  for (const k of ['name', 'hashed_key', 'id']) if (typeof row[k] === 'string' || typeof row[k] === 'number') return `${k}=${String(row[k])}`;
+  const peer = typeof row['peer_key'] === 'string' ? `@${row['peer_key']}` : '';
+  if (typeof row['description'] === 'string' && typeof row['host_name'] === 'string') return `${row['host_name']};${row['description']}${peer}`;
+  for (const k of ['name', 'hashed_key', 'id']) if (typeof row[k] === 'string' || typeof row[k] === 'number') return `${k}=${String(row[k])}${peer}`;
   return undefined;
 }
 
-interface Ctx { file: string; quirks: Set<string>; out: string[]; family?: Map<string, Set<string>> }
+interface Ctx {
+  file: string;
+  quirks: Set<string>;
+  out: string[];
+  family?: Map<string, Set<string>>;
+  /** per-core family unions (two-core set): each row is checked against its own core's types */
+  coreFamily?: (core: string) => Map<string, Set<string>> | undefined;
+}
 
 /**
  * Rows of one Livestatus table legitimately differ (a host downtime has service_description null,
@@ -89,18 +114,33 @@ function familyOf(path: string): string {
   return first;
 }
 
-const familyUnions = new Map<string, Map<string, Set<string>>>();
-for (const e of index.files) {
-  if (!e.file || e.status !== 200) continue;
-  const data = JSON.parse(readFileSync(new URL(`./fixtures/thruk/${e.file}`, import.meta.url), 'utf8')) as Json;
-  if (!Array.isArray(data)) continue;
-  const fam = familyOf(e.path);
-  const unions = familyUnions.get(fam) ?? new Map<string, Set<string>>();
-  familyUnions.set(fam, unions);
-  for (const row of data) {
-    if (row === null || typeof row !== 'object' || Array.isArray(row)) continue;
-    for (const [k, v] of Object.entries(row)) (unions.get(k) ?? unions.set(k, new Set()).get(k))?.add(typeOf(v));
+/** The core of a row: the parent set's single peer `icinga2` is the two-core set's `icinga`. */
+function coreOf(row: { [k: string]: Json }): string {
+  const p = row['peer_key'];
+  return p === 'icinga2' ? 'icinga' : typeof p === 'string' ? p : '';
+}
+
+/**
+ * Allowed JSON types per family and key. With `perCore` the unions are kept per core
+ * (`family@core`), so a Naemon row must have Naemon's types (0/1, "") and an Icinga 2 row Icinga's.
+ */
+function familyUnionsOf(dirs: readonly string[], perCore = false): Map<string, Map<string, Set<string>>> {
+  const out = new Map<string, Map<string, Set<string>>>();
+  for (const dir of dirs) {
+    for (const e of readIndex(dir).files) {
+      if (!e.file || e.status !== 200) continue;
+      const data = JSON.parse(readFileSync(new URL(`./fixtures/${dir}/${e.file}`, import.meta.url), 'utf8')) as Json;
+      if (!Array.isArray(data)) continue;
+      for (const row of data) {
+        if (row === null || typeof row !== 'object' || Array.isArray(row)) continue;
+        const fam = perCore ? `${familyOf(e.path)}@${coreOf(row)}` : familyOf(e.path);
+        const unions = out.get(fam) ?? new Map<string, Set<string>>();
+        out.set(fam, unions);
+        for (const [k, v] of Object.entries(row)) (unions.get(k) ?? unions.set(k, new Set()).get(k))?.add(typeOf(v));
+      }
+    }
   }
+  return out;
 }
 
 function compareObject(real: { [k: string]: Json }, ours: { [k: string]: Json }, path: string, c: Ctx, unions: Map<string, Set<string>> | undefined, strict: boolean): void {
@@ -134,17 +174,30 @@ function compareArray(real: Json[], ours: Json[], path: string, c: Ctx, top: boo
     if (Array.isArray(real[0]) && Array.isArray(ours[0])) compareValue(real[0], ours[0], `${path}[0]`, c, false);
     return;
   }
-  const unions = new Map<string, Set<string>>();
-  for (const r of realObjs) for (const [k, v] of Object.entries(r)) (unions.get(k) ?? unions.set(k, new Set()).get(k))?.add(typeOf(v));
-  if (top && c.family) for (const [k, types] of c.family) if (unions.has(k)) for (const t of types) unions.get(k)?.add(t);
+  const unionsOf = (rows: ReadonlyArray<{ [k: string]: Json }>, family: Map<string, Set<string>> | undefined): Map<string, Set<string>> => {
+    const unions = new Map<string, Set<string>>();
+    for (const r of rows) for (const [k, v] of Object.entries(r)) (unions.get(k) ?? unions.set(k, new Set()).get(k))?.add(typeOf(v));
+    if (top && family) for (const [k, types] of family) if (unions.has(k)) for (const t of types) unions.get(k)?.add(t);
+    return unions;
+  };
+  const all = unionsOf(realObjs, c.family);
+  const byCore = new Map<string, { unions: Map<string, Set<string>>; rows: Array<{ [k: string]: Json }> }>();
+  if (c.coreFamily) {
+    for (const core of new Set(realObjs.map(coreOf))) {
+      const rows = realObjs.filter((r) => coreOf(r) === core);
+      byCore.set(core, { rows, unions: unionsOf(rows, c.coreFamily(core)) });
+    }
+  }
   const byId = new Map(realObjs.map((r) => [identity(r), r] as const));
-  const byKeys = new Map(realObjs.map((r) => [Object.keys(r).sort().join(','), r] as const));
   ours.forEach((o, i) => {
     if (!isObj(o)) { c.out.push(`${path}[${i}]: not an object`); return; }
+    const mine = byCore.get(coreOf(o));
+    const pool = mine?.rows ?? realObjs;
+    const byKeys = new Map(pool.map((r) => [Object.keys(r).sort().join(','), r] as const));
     const id = identity(o);
     const same = id !== undefined ? byId.get(id) : undefined;
-    const counterpart = same ?? byKeys.get(Object.keys(o).sort().join(',')) ?? realObjs[0];
-    if (counterpart) compareObject(counterpart, o, `${path}[${i}]`, c, unions, same !== undefined);
+    const counterpart = same ?? byKeys.get(Object.keys(o).sort().join(',')) ?? pool[0];
+    if (counterpart) compareObject(counterpart, o, `${path}[${i}]`, c, mine?.unions ?? all, same !== undefined);
   });
 }
 
@@ -169,34 +222,44 @@ function buildRequest(e: Entry): Request {
   return new Request(url, { method: e.method, headers, ...(body !== undefined ? { body } : {}) });
 }
 
-describe('contract: simulator vs recorded Thruk 3.20.2 responses', () => {
-  let tick = 0;
-  const sim = createSimulator({ apiKey: KEY, now: () => index.captured_at * 1000 + 500 * tick++ });
-  const quirkKeys = (file: string): Set<string> => new Set(CORE_QUIRKS.filter((q) => q.file === file).map((q) => q.key));
+for (const set of SETS) {
+  const index = readIndex(set.dir);
+  const familyUnions = familyUnionsOf(set.unionDirs);
+  const coreUnions = set.dir === 'thruk' ? undefined : familyUnionsOf(set.unionDirs, true);
+  describe(`contract: simulator vs recorded Thruk 3.20.2 responses (${set.name})`, () => {
+    let tick = 0;
+    const sim = createSimulator({ ...set.sim, apiKey: KEY, now: () => index.captured_at * 1000 + 500 * tick++ });
+    const quirkKeys = (file: string): Set<string> => new Set(CORE_QUIRKS.filter((q) => q.file === file).map((q) => q.key));
 
-  it('index.json lists the vendored fixtures', () => {
-    assert.ok(index.files.length >= 129, `only ${index.files.length} entries`);
-    for (const e of index.files) {
-      if (!e.path.includes('/thruk/r/')) assert.ok(NOT_REST.some((x) => x.path === e.path), `unexpected non-REST entry ${e.path}`);
-    }
-    for (const q of CORE_QUIRKS) assert.ok(q.reason.length > 0 && index.files.some((e) => e.file === q.file), `quirk ${q.file}`);
-  });
+    it('index.json lists the vendored fixtures, each with a note', () => {
+      assert.ok(index.files.length >= set.minEntries, `only ${index.files.length} entries`);
+      for (const e of index.files) {
+        if (!e.path.includes('/thruk/r/')) assert.ok(NOT_REST.some((x) => x.path === e.path), `unexpected non-REST entry ${e.path}`);
+      }
+      if (set.dir !== 'thruk') for (const e of index.files) assert.ok(typeof e.note === 'string' && e.note.length > 0, `${e.file ?? e.path} has no note`);
+      for (const q of CORE_QUIRKS) assert.ok(q.reason.length > 0, `quirk ${q.file}`);
+    });
 
-  index.files.forEach((e, n) => {
-    const label = `${String(n).padStart(3, '0')} ${e.method} ${e.path}${e.raw_query_string ? `?${e.raw_query_string}` : ''} (${e.file ?? 'no file'})`;
-    const skip = NOT_REST.find((x) => x.path === e.path);
-    it(label, { skip: skip?.reason ?? false }, async () => {
-      const res = await sim.fetch(buildRequest(e));
-      const text = await res.text();
-      assert.equal(res.status, e.status, `status for ${label}: ${text.slice(0, 300)}`);
-      assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
-      if (!e.file) return;
-      const real = JSON.parse(readFileSync(new URL(`./fixtures/thruk/${e.file}`, import.meta.url), 'utf8')) as Json;
-      const ours = JSON.parse(text) as Json;
-      const family = familyUnions.get(familyOf(e.path));
-      const c: Ctx = { file: e.file, quirks: quirkKeys(e.file), out: [], ...(family ? { family } : {}) };
-      compareValue(real, ours, '$', c, true);
-      assert.deepEqual(c.out.slice(0, 25), [], `shape differences in ${e.file}`);
+    index.files.forEach((e, n) => {
+      const label = `${String(n).padStart(3, '0')} ${e.method} ${e.path}${e.raw_query_string ? `?${e.raw_query_string}` : ''} (${e.file ?? 'no file'})`;
+      const skip = NOT_REST.find((x) => x.path === e.path);
+      it(label, { skip: skip?.reason ?? false }, async () => {
+        const res = await sim.fetch(buildRequest(e));
+        const text = await res.text();
+        assert.equal(res.status, e.status, `status for ${label}: ${text.slice(0, 300)}`);
+        assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+        if (!e.file) return;
+        const real = JSON.parse(readFileSync(new URL(`./fixtures/${set.dir}/${e.file}`, import.meta.url), 'utf8')) as Json;
+        const ours = JSON.parse(text) as Json;
+        const family = familyUnions.get(familyOf(e.path));
+        const fam = familyOf(e.path);
+        const c: Ctx = {
+          file: e.file, quirks: quirkKeys(e.file), out: [], ...(family ? { family } : {}),
+          ...(coreUnions ? { coreFamily: (core: string) => coreUnions.get(`${fam}@${core}`) } : {}),
+        };
+        compareValue(real, ours, '$', c, true);
+        assert.deepEqual(c.out.slice(0, 25), [], `shape differences in ${e.file}`);
+      });
     });
   });
-});
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createSimulator } from '../src/sim/index.js';
+import { createSimulator, demoSimulatorOptions } from '../src/sim/index.js';
 import { allTools, selectTools } from '../src/tools/registry.js';
 import { assertBuilt, e2eSkipped, e2eTools, inspector, startHttpServer, stdioTarget, type InspectorAnswer, type RunningServer } from './helpers/e2e.js';
 import { demoConfig, rest } from './helpers/harness.js';
@@ -31,7 +31,7 @@ interface Truth {
 
 async function demoTruth(): Promise<Truth> {
   const config = demoConfig();
-  const sim = createSimulator({ apiKey: config.thruk.apiKey, hosts: config.demoHosts });
+  const sim = createSimulator(demoSimulatorOptions({ apiKey: config.thruk.apiKey, hosts: config.demoHosts, seed: 1 }));
   const hosts = (await rest({ sim, config }, '/hosts', { columns: 'name,state,acknowledged,scheduled_downtime_depth' })) as HostRow[];
   const down = hosts.filter((h) => h.state === 1);
   const unreachable = hosts.filter((h) => h.state === 2);

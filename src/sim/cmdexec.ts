@@ -1,4 +1,5 @@
 import { kindOutput } from './estate-kind.js';
+import { ackTypeFor } from './flavour.js';
 import { appendLog, LOG_INFO, notificationEntries, programEntry } from './loglines.js';
 import { addComment, addDowntime, clearAck, deleteComment, deleteDowntime, processCheckResult, setAck } from './mutate.js';
 import type { Checkable, HostRecord, ProgramStatus, SiteState } from './types.js';
@@ -71,7 +72,7 @@ function ack(site: SiteState, obj: Checkable | undefined, f: string[], now: numb
   const [sticky, notify, persistent] = f;
   const end = expire ? Number(f[3]) : 0;
   const [author = '', ...text] = f.slice(expire ? 4 : 3);
-  setAck(obj, Number(sticky) >= 2 ? 2 : 1, end);
+  setAck(obj, ackTypeFor(site.core, sticky ?? ''), end);
   if (end > 0) site.nextEvent = Math.min(site.nextEvent, end);
   const isSvc = obj instanceof ServiceRecord;
   const host = isSvc ? (obj).host : (obj as HostRecord);

@@ -128,7 +128,7 @@ export function runCommand(def: CmdDef, t: CmdTarget, params: Params, sites: rea
     targets = sites.filter((s) => targetExists(def, t, s));
     if (targets.length === 0) {
       const filter = def.type === 'service' ? `host=${t.host ?? ''};service=${t.service ?? ''}` : def.type === 'host' ? `host=${t.host ?? ''}` : `${def.type}=${t.group ?? t.contact ?? ''}`;
-      throw new ThrukError(400, 'cannot send command, affected backend list is empty. no object found by filter: ' + filter, { failed: true });
+      throw new ThrukError(400, 'cannot send command, affected backend list is empty. no object found by filter: ' + filter, { help: commandHelp(def) });
     }
   }
   const testOnly = ['1', 'true', 'yes'].includes((params.get('test_only') ?? '').toLowerCase());

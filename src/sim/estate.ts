@@ -4,13 +4,15 @@ import type { HostSpec } from './estate-data.js';
 import { addComment, addDowntime, setAck } from './mutate.js';
 import { buildHistory } from './history.js';
 import { HostRecord, ServiceRecord, SiteState } from './types.js';
-import type { ObjConfig, ServiceTemplate } from './types.js';
+import type { CoreFlavour, ObjConfig, ServiceTemplate } from './types.js';
 import { createRng, hashUnit } from './util.js';
 
 export interface EstateOptions {
   seed: number;
   hosts: number;
   nowSec: number;
+  /** The core flavour of the site; absent = the historic simulator behaviour. */
+  core?: CoreFlavour;
 }
 
 interface ServiceSpec {
@@ -65,8 +67,14 @@ const CONTACTS = ['icingaadmin', 'oncall'] as const;
 export function buildSite(index: number, key: string, opts: EstateOptions): SiteState {
   const rng = createRng(opts.seed * 7919 + index * 104729 + 17);
   const now = opts.nowSec;
-  const programStart = now - 2 * 86400 - 7 * 3600 - Math.floor(rng() * 3600);
+  const startJitter = Math.floor(rng() * 3600);
+  // An Icinga 2 site restarted two days ago: the oldest problems are in their first state since then.
+  const programStart = opts.core === 'icinga2' ? now - 2 * 86400 + 3600 - startJitter : now - 2 * 86400 - 7 * 3600 - startJitter;
   const site = new SiteState(index, key, key, 'Default', programStart, 10000 + Math.floor(rng() * 50000));
+  if (opts.core !== undefined) {
+    site.core = opts.core;
+    site.logQuirks = opts.core === 'icinga2' ? 'icinga2' : 'naemon';
+  }
   for (const [name, alias] of HOSTGROUPS) site.hostgroups.push({ name, alias });
   for (const [name, alias] of SERVICEGROUPS) site.servicegroups.push({ name, alias });
   site.contacts.push(
@@ -125,6 +133,11 @@ export function buildSite(index: number, key: string, opts: EstateOptions): Site
   site.nextDowntimeId = Math.max(site.nextDowntimeId, 6);
   site.nextCommentId = Math.max(site.nextCommentId, 6);
   buildHistory(site, now, rng);
+  if (opts.core === 'icinga2') {
+    for (const o of [...site.hosts, ...site.services]) {
+      if (o.hasBeenChecked && o.state !== 0 && o.lastStateChange <= programStart) o.firstState = true;
+    }
+  }
   return site;
 }
 

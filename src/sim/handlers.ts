@@ -2,6 +2,7 @@ import { availability, indexLogs, outages, reportPeriod } from './availability.j
 import { evalExpr, parseColumns, sortedObject } from './columns.js';
 import { ThrukError } from './errors.js';
 import type { Params } from './params.js';
+import { icinga2FirstReadFile, logNewestFirst } from './flavour.js';
 import { buildFilter, filterRows, runQuery } from './query.js';
 import type { QueryOptions } from './query.js';
 import type { FilterNode } from './qlang.js';
@@ -27,7 +28,7 @@ export interface HandlerCtx {
 
 const eqLeaf = (key: string, value: string): FilterNode => ({ kind: 'cmp', key, op: '=', value });
 
-function list<R>(c: HandlerCtx, table: TableDef<R>, rows: readonly R[] | ((from: number, to: number) => readonly R[]), opts: QueryOptions = {}): Result {
+function list<R>(c: HandlerCtx, table: TableDef<R>, rows: readonly R[] | ((from: number, to: number) => readonly R[]), opts: QueryOptions<R> = {}): Result {
   return runQuery(table, rows, c.params, { now: c.now }, opts);
 }
 
@@ -103,9 +104,11 @@ function logSource(sites: readonly SiteState[]): (from: number, to: number) => L
     const out: LogRow[] = [];
     for (const site of sites) {
       const logs = site.logs;
+      // Icinga 2 skips the log file that began before the window (its rows never come back).
+      const start = Math.max(from, icinga2FirstReadFile(site, from) ?? from);
       let lo = 0;
       let hi = logs.length;
-      while (lo < hi) { const mid = (lo + hi) >> 1; if ((logs[mid]?.time ?? 0) < from) lo = mid + 1; else hi = mid; }
+      while (lo < hi) { const mid = (lo + hi) >> 1; if ((logs[mid]?.time ?? 0) < start) lo = mid + 1; else hi = mid; }
       for (let i = lo; i < logs.length; i++) {
         const e = logs[i] as LogEntry;
         if (e.time > to) break;
@@ -121,7 +124,19 @@ export function logs(c: HandlerCtx, kind: 'logs' | 'alerts' | 'notifications', h
   if (kind === 'alerts') base.push({ kind: 'cmp', key: 'type', op: '~', value: '^(HOST|SERVICE) ALERT$' });
   if (kind === 'notifications') base.push(eqLeaf('class', '3'));
   if (host !== undefined) base.push(eqLeaf('host_name', host));
-  return list(c, logsTable(kind), logSource(c.sites), { base, logWindow: true });
+  return list(c, logsTable(kind), logSource(c.sites), { base, logWindow: true, limitSlice: limitPerCore });
+}
+
+/** Thruk sends `Limit:` to every core: Naemon answers its newest rows, Icinga 2 its oldest. */
+function limitPerCore(rows: LogRow[], n: number): LogRow[] {
+  const bySite = new Map<SiteState, LogRow[]>();
+  for (const r of rows) {
+    const list = bySite.get(r.site);
+    if (list) list.push(r); else bySite.set(r.site, [r]);
+  }
+  const out: LogRow[] = [];
+  for (const [site, list] of bySite) out.push(...(logNewestFirst(site) ? list.slice(Math.max(0, list.length - n)).reverse() : list.slice(0, n)));
+  return out;
 }
 
 export function downtimes(c: HandlerCtx, id?: string): Result {
@@ -137,7 +152,7 @@ export function groupRows(sites: readonly SiteState[], kind: 'hostgroups' | 'ser
   for (const site of sites) {
     for (const def of site[kind]) {
       let row = rows.get(def.name);
-      if (!row) { row = { def, sites: [], hosts: [], services: [] }; rows.set(def.name, row); }
+      if (!row) { row = { def, kind, sites: [], hosts: [], services: [] }; rows.set(def.name, row); }
       row.sites.push(site);
       if (kind === 'hostgroups') {
         for (const h of site.hosts) {

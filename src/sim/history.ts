@@ -138,7 +138,9 @@ export function buildHistory(site: SiteState, now: number, rng: () => number): v
   scriptedStories(out, site, now, incidents);
 
   const start = site.program.programStart;
-  out.push(programEntry(start, LOG_PROGRAM, '', `Icinga 2 has been started (PID=${site.program.pid})`));
+  const pid = site.program.pid;
+  const started = site.core === 'naemon' ? `Naemon 1.5.2 starting... (PID=${pid})` : site.core === 'nagios4' ? `Nagios 4.4.14 starting... (PID=${pid})` : `Icinga 2 has been started (PID=${pid})`;
+  out.push(programEntry(start, LOG_PROGRAM, '', started));
   out.push(programEntry(start, LOG_PROGRAM, 'LOG VERSION', '2.0'));
   stateLines(out, objs, start, true, incidents);
   for (let t = from - (from % DAY) + DAY; t <= now; t += DAY) {

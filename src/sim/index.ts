@@ -1,15 +1,16 @@
 import { buildSite } from './estate.js';
+import { buildNaemonSite } from './estate-naemon.js';
 import type { FaultSpec } from './faults.js';
 import { delay, FaultRegistry, malformedResponse, resetError, statusResponse } from './faults.js';
 import { handle, restPathOf } from './handle.js';
 import { parseBody } from './params.js';
 import { seedJob, sha256 } from './thruk.js';
 import { SimState, type SimUser } from './state.js';
-import type { LogQuirks } from './types.js';
+import type { CoreFlavour, LogQuirks } from './types.js';
 
 export type { FaultSpec } from './faults.js';
 export type { ApiKeyRecord, JobRecord, SimUser } from './state.js';
-export type { Comment, Downtime, HostRecord, LogEntry, LogQuirks, ServiceRecord, SiteState } from './types.js';
+export type { Comment, CoreFlavour, Downtime, HostRecord, LogEntry, LogQuirks, ServiceRecord, SiteState } from './types.js';
 export { SimState } from './state.js';
 
 export interface SimulatorOptions {
@@ -17,8 +18,11 @@ export interface SimulatorOptions {
   seed?: number;
   /** estate size per site; default 25 hosts (~150 services); scales by repeating the pattern */
   hosts?: number;
-  /** backend names; default ['icinga2'] */
-  sites?: string[];
+  /**
+   * Backends: a name (historic Icinga 2 shaped site with the default estate) or a SiteSpec with
+   * its core flavour; default ['icinga2']. Several sites may hold the same host name.
+   */
+  sites?: ReadonlyArray<string | SiteSpec>;
   /** accepted X-Thruk-Auth-Key; default 'demo' */
   apiKey?: string;
   /** clock in epoch milliseconds; default Date.now */
@@ -27,6 +31,32 @@ export interface SimulatorOptions {
   users?: readonly SimUser[];
   /** How log rows are parsed; 'icinga2' reproduces the recorded Icinga 2 Livestatus quirks. Default 'naemon'. */
   logQuirks?: LogQuirks;
+}
+
+/** One Livestatus peer with its core flavour. */
+export interface SiteSpec {
+  /** peer key and name, e.g. 'icinga' */
+  readonly key: string;
+  readonly core: CoreFlavour;
+  /**
+   * 'default': the default estate (scaled by `hosts`); 'naemon': the nine-host Naemon estate of
+   * the recorded two-core Thruk. Default: 'naemon' for a Naemon/Nagios core, else 'default'.
+   */
+  readonly estate?: 'default' | 'naemon';
+  /** Icinga 2 compat log rotation in seconds (default 3600, its `rotation_method` HOURLY). */
+  readonly logRotation?: number;
+}
+
+/** The two-core estate of `--demo`: the default estate on Icinga 2 and the Naemon estate. */
+export const TWO_CORES: readonly SiteSpec[] = [{ key: 'icinga', core: 'icinga2' }, { key: 'naemon', core: 'naemon' }];
+
+/**
+ * What `--demo` serves: two cores behind one Thruk (Icinga 2 with the default estate, Naemon with
+ * its own, both holding a host web-01), so every user meets the differences between cores. The
+ * end-to-end tests build their ground truth with the same options.
+ */
+export function demoSimulatorOptions(o: { hosts: number; apiKey: string; seed: number }): SimulatorOptions {
+  return { hosts: o.hosts, apiKey: o.apiKey, seed: o.seed, sites: TWO_CORES };
 }
 
 export interface RecordedRequest {
@@ -62,9 +92,20 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const apiKey = options.apiKey ?? 'demo';
   const clock = options.now ?? Date.now;
   const nowSec = Math.floor(clock() / 1000);
-  const names = options.sites && options.sites.length > 0 ? options.sites : ['icinga2'];
-  const sites = names.map((name, i) => buildSite(i, name, { seed, hosts: options.hosts ?? 25, nowSec }));
-  for (const site of sites) site.logQuirks = options.logQuirks ?? 'naemon';
+  const specs = options.sites && options.sites.length > 0 ? options.sites : ['icinga2'];
+  const sites = specs.map((spec, i) => {
+    if (typeof spec === 'string') {
+      const site = buildSite(i, spec, { seed, hosts: options.hosts ?? 25, nowSec });
+      site.logQuirks = options.logQuirks ?? 'naemon';
+      return site;
+    }
+    const estate = spec.estate ?? (spec.core === 'icinga2' ? 'default' : 'naemon');
+    const site = estate === 'naemon'
+      ? buildNaemonSite(i, spec.key, { seed, nowSec, core: spec.core })
+      : buildSite(i, spec.key, { seed, hosts: options.hosts ?? 25, nowSec, core: spec.core });
+    if (spec.logRotation !== undefined) site.logRotation = spec.logRotation;
+    return site;
+  });
   const state = new SimState(sites);
   state.apiKeys.push({
     hashedKey: sha256(apiKey), privateKey: apiKey, user: null, comment: 'simulator superuser key', created: nowSec - 3600,

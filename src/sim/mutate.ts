@@ -3,6 +3,7 @@ import {
 } from './loglines.js';
 import type { Checkable, Comment, Downtime, SiteState , HostRecord} from './types.js';
 import { ServiceRecord } from './types.js';
+import { nagiosLike } from './flavour.js';
 import { formatLocalTime, hostStateName, serviceStateName } from './util.js';
 
 export type NewDowntime = Omit<Downtime, 'id' | 'active' | 'commentId' | 'hostName' | 'serviceDescription' | 'triggerTime'>;
@@ -45,13 +46,16 @@ function downtimeCommentText(d: NewDowntime): string {
 
 /** Schedules a downtime (Naemon adds a downtime comment right away) and starts it if due. */
 export function addDowntime(site: SiteState, d: NewDowntime, now: number, log = false): Downtime {
-  const comment = addComment(site, {
+  // Icinga 2 keeps no downtime comment; Naemon (and the historic simulator) add one.
+  const comment = site.core === 'icinga2' ? undefined : addComment(site, {
     host: d.host, service: d.service, author: d.author, comment: downtimeCommentText(d), entryTime: d.entryTime,
     entryType: 2, persistent: 0, source: 0, expires: false, expireTime: 0,
   });
+  // Naemon stores end - start as the duration of a fixed downtime; Icinga 2 the given value (0).
+  const duration = d.fixed && nagiosLike(site.core) ? d.endTime - d.startTime : d.duration;
   const dt: Downtime = {
-    ...d, id: site.nextDowntimeId++, hostName: d.host.name, serviceDescription: d.service?.description ?? null,
-    active: false, triggerTime: 0, commentId: comment.id,
+    ...d, duration, id: site.nextDowntimeId++, hostName: d.host.name, serviceDescription: d.service?.description ?? null,
+    active: false, triggerTime: 0, commentId: comment?.id ?? 0,
   };
   site.downtimes.push(dt);
   site.downtimeIndex.set(dt.id, dt);
@@ -107,7 +111,7 @@ export function deleteDowntime(site: SiteState, id: number, now: number, how: 'C
     obj.downtimeIds = obj.downtimeIds.filter((x) => x !== id);
     if (obj.downtimeIds.length === 0) obj.downtimeIds = null;
   }
-  deleteComment(site, dt.commentId);
+  if (dt.commentId !== 0) deleteComment(site, dt.commentId);
   if (dt.triggeredBy !== 0) site.triggeredDowntimes--;
   if (site.triggeredDowntimes > 0) {
     for (const child of site.downtimes.filter((d) => d.triggeredBy === id)) deleteDowntime(site, child.id, now, how, log);
@@ -194,6 +198,7 @@ export function processCheckResult(site: SiteState, obj: Checkable, state: numbe
     obj.currentAttempt = 1;
     obj.lastStateChange = now;
     obj.lastHardStateChange = now;
+    obj.firstState = false;
     appendLog(site, alertEntry(now, obj, state, true, 1, text));
     if (obj.ackType === 1 || (obj.ackType === 2 && state === 0)) clearAck(site, obj);
     const suppressed = !obj.notificationsEnabled || !site.program.enableNotifications || obj.scheduledDowntimeDepth > 0 || obj.acknowledged;

@@ -10,13 +10,15 @@ import { expandRelativeTime } from './timeparse.js';
 import type { JsonObject, JsonValue } from './types.js';
 import { numify } from './util.js';
 
-export interface QueryOptions {
+export interface QueryOptions<R = unknown> {
   /** implicit filters from the path, e.g. name=<host> for /hosts/<host> */
   base?: FilterNode[];
   /** endpoint options that are not filters */
   skipParams?: ReadonlySet<string>;
   /** /logs, /alerts, /notifications: last 24 h unless a time filter is present */
   logWindow?: boolean;
+  /** How `Limit:` cuts the rows (per core, in each core's own order); default the first n. */
+  limitSlice?: (rows: R[], n: number) => R[];
 }
 
 export interface QueryResult {
@@ -40,7 +42,7 @@ export function fullRow<R>(table: TableDef<R>, row: R, ctx: QueryCtx): JsonObjec
   for (const name of table.defaults) {
     while (i < extraKeys.length && (extraKeys[i] as string) < name) { const k = extraKeys[i++] as string; out[k] = extra[k] ?? null; }
     const g = table.columns.get(name);
-    if (g) out[name] = g(row, ctx);
+    if (g && table.omit?.(row, name) !== true) out[name] = g(row, ctx);
   }
   while (i < extraKeys.length) { const k = extraKeys[i++] as string; out[k] = extra[k] ?? null; }
   return out;
@@ -63,7 +65,7 @@ function timeBounds(node: FilterNode | null, now: number): [number, number] {
   return [lo, hi];
 }
 
-export function buildFilter(params: Params, opts: QueryOptions, now: number): { filter: FilterNode | null; aggFilters: FilterLeaf[] } {
+export function buildFilter(params: Params, opts: Pick<QueryOptions, 'base' | 'skipParams' | 'logWindow'>, now: number): { filter: FilterNode | null; aggFilters: FilterLeaf[] } {
   const nodes: FilterNode[] = [...(opts.base ?? [])];
   const aggFilters: FilterLeaf[] = [];
   let timeFilter = false;
@@ -134,7 +136,7 @@ function aggregateRows<R>(table: TableDef<R>, rows: readonly R[], specs: ColumnS
   return sorted.map((g) => build(g.vals, g.rows));
 }
 
-export function runQuery<R>(table: TableDef<R>, source: readonly R[] | ((from: number, to: number) => readonly R[]), params: Params, ctx: QueryCtx, opts: QueryOptions = {}): QueryResult {
+export function runQuery<R>(table: TableDef<R>, source: readonly R[] | ((from: number, to: number) => readonly R[]), params: Params, ctx: QueryCtx, opts: QueryOptions<R> = {}): QueryResult {
   const { filter, aggFilters } = buildFilter(params, opts, ctx.now);
   const input = typeof source === 'function' ? source(...timeBounds(filter, ctx.now)) : source;
   const filtered = filterRows(table, input, filter, ctx);
@@ -147,7 +149,7 @@ export function runQuery<R>(table: TableDef<R>, source: readonly R[] | ((from: n
   const offset = Math.max(0, Math.trunc(numify(params.get('offset') ?? 0)));
   // Thruk pushes `Limit: limit+offset` down to Livestatus without the sort, unless a filter
   // could only be evaluated in Perl: sort+limit is therefore not a global top-N.
-  if (hasLimit && !perlOnly) rows = rows.slice(0, limit + offset);
+  if (hasLimit && !perlOnly) rows = opts.limitSlice ? opts.limitSlice(rows, limit + offset) : rows.slice(0, limit + offset);
 
   const specs = params.has('columns') ? parseColumns(params.all('columns')) : null;
   const sortKeys = parseSort(params.all('sort'));

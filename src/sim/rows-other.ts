@@ -2,6 +2,7 @@ import { LOG_NOTIFICATION, logMessage } from './loglines.js';
 import { hostsTable, servicesTable } from './rows-status.js';
 import type { Getter, TableDef } from './table-types.js';
 import { livestatusHelp, makeTable } from './table-types.js';
+import { boolOut, emptyOut, nagiosLike } from './flavour.js';
 import type { Comment, ContactRecord, Downtime, GroupDef, HostRecord, JsonValue, LogEntry, ServiceRecord, SiteState } from './types.js';
 
 /** Downtime and comment rows can be asked for `host_*` and `service_*` columns (Thruk 3.12+). */
@@ -27,15 +28,16 @@ export function downtimesTable(): TableDef<Downtime> {
     duration: (d) => d.duration,
     end_time: (d) => d.endTime,
     entry_time: (d) => d.entryTime,
-    // Icinga 2 returns `fixed` as a JSON boolean and `triggered_by` as null when not triggered.
-    fixed: (d) => d.fixed,
+    // Icinga 2 returns `fixed` as a JSON boolean and `triggered_by` as null when not triggered;
+    // Naemon 1/0 and 0.
+    fixed: (d) => boolOut(d.host.site, d.fixed),
     host_name: (d) => d.hostName,
     id: (d) => d.id,
     peer_key: (d) => d.host.site.key,
     peer_name: (d) => d.host.site.name,
-    service_description: (d) => d.serviceDescription,
+    service_description: (d) => emptyOut(d.host.site, d.serviceDescription),
     start_time: (d) => d.startTime,
-    triggered_by: (d) => (d.triggeredBy === 0 ? null : d.triggeredBy),
+    triggered_by: (d) => (d.triggeredBy === 0 && !nagiosLike(d.host.site.core) ? null : d.triggeredBy),
   }, { extra: embedded }));
 }
 
@@ -46,13 +48,13 @@ export function commentsTable(): TableDef<Comment> {
     entry_time: (c) => c.entryTime,
     entry_type: (c) => c.entryType,
     expire_time: (c) => c.expireTime,
-    expires: (c) => c.expires,
+    expires: (c) => boolOut(c.host.site, c.expires),
     host_name: (c) => c.hostName,
     id: (c) => c.id,
     peer_key: (c) => c.host.site.key,
     peer_name: (c) => c.host.site.name,
     persistent: (c) => c.persistent,
-    service_description: (c) => c.serviceDescription,
+    service_description: (c) => emptyOut(c.host.site, c.serviceDescription),
     source: (c) => c.source,
     type: (c) => (c.service ? 2 : 1),
   }, { extra: embedded }));
@@ -60,24 +62,36 @@ export function commentsTable(): TableDef<Comment> {
 
 export interface LogRow { readonly e: LogEntry; readonly site: SiteState }
 
-const icinga2 = (r: LogRow): boolean => r.site.logQuirks === 'icinga2';
+const icinga2 = (r: LogRow): boolean => (r.site.core === null ? r.site.logQuirks === 'icinga2' : r.site.core === 'icinga2');
 /** Icinga 2's Livestatus shifts the fields of notification lines by one (output as command, state name as state_type). */
 const misparsed = (r: LogRow): boolean => icinga2(r) && r.e.class === LOG_NOTIFICATION;
 
+/** Naemon answers "" where Icinga 2 answers null in a log row's text columns. */
+const text = (r: LogRow, v: string | null): JsonValue => (v === null && nagiosLike(r.site.core) ? '' : v);
+
+/** Naemon's log table names the object of an EXTERNAL COMMAND row (the fields after the command name). */
+function commandObject(r: LogRow): [string | null, string | null] {
+  if (r.e.type !== 'EXTERNAL COMMAND' || !nagiosLike(r.site.core)) return [r.e.hostName, r.e.serviceDescription];
+  const [, host, svc] = r.e.options.split(';');
+  const h = host === undefined ? undefined : r.site.hostByName.get(host);
+  if (!h) return [null, null];
+  return [h.name, svc !== undefined && h.services.some((x) => x.description === svc) ? svc : null];
+}
+
 const logGetters: Record<string, Getter<LogRow>> = {
   class: (r) => r.e.class,
-  command_name: (r) => (misparsed(r) ? r.e.pluginOutput : r.e.commandName),
-  contact_name: (r) => r.e.contactName,
+  command_name: (r) => text(r, misparsed(r) ? r.e.pluginOutput : r.e.commandName),
+  contact_name: (r) => text(r, r.e.contactName),
   // Icinga 2 never fills host_name on host-level rows (the host is only on the line).
-  host_name: (r) => (icinga2(r) && r.e.serviceDescription === null ? null : r.e.hostName),
+  host_name: (r) => text(r, icinga2(r) && r.e.serviceDescription === null ? null : commandObject(r)[0]),
   message: (r) => logMessage(r.e),
   options: (r) => r.e.options,
   peer_key: (r) => r.site.key,
   peer_name: (r) => r.site.name,
   plugin_output: (r) => (misparsed(r) ? '' : r.e.pluginOutput),
-  service_description: (r) => r.e.serviceDescription,
+  service_description: (r) => text(r, commandObject(r)[1]),
   state: (r) => (misparsed(r) ? 3 : r.e.state),
-  state_type: (r) => r.e.stateType,
+  state_type: (r) => text(r, r.e.stateType),
   time: (r) => r.e.time,
   type: (r) => r.e.type,
 };
@@ -97,13 +111,15 @@ export function logsTable(kind: 'logs' | 'alerts' | 'notifications'): TableDef<L
 /** One row per group name, merged over the selected sites (Thruk lists peer_key/peer_name). */
 export interface GroupRow {
   readonly def: GroupDef;
+  /** hostgroups rows get Naemon's zero hard-state counters; servicegroups do not */
+  readonly kind?: 'hostgroups' | 'servicegroups';
   readonly sites: SiteState[];
   readonly hosts: HostRecord[];
   readonly services: ServiceRecord[];
   counts?: Record<string, number>;
 }
 
-function svcCounts(services: readonly ServiceRecord[], out: Record<string, number>): void {
+function svcCounts(services: readonly ServiceRecord[], out: Record<string, number>, group = false): void {
   out['num_services'] = services.length;
   for (const k of ['ok', 'warn', 'crit', 'unknown', 'pending', 'hard_ok', 'hard_warn', 'hard_crit', 'hard_unknown']) out[`num_services_${k}`] = 0;
   let worst = 0;
@@ -113,10 +129,12 @@ function svcCounts(services: readonly ServiceRecord[], out: Record<string, numbe
     if (!s.hasBeenChecked) { out['num_services_pending'] = (out['num_services_pending'] ?? 0) + 1; continue; }
     const n = names[s.state] ?? 'unknown';
     out[`num_services_${n}`] = (out[`num_services_${n}`] ?? 0) + 1;
-    if (s.stateType === 1) out[`num_services_hard_${n}`] = (out[`num_services_hard_${n}`] ?? 0) + 1;
+    // naemon-livestatus leaves a host group's hard-state counters at 0 (a bug in the module).
+    const hardCounted = s.stateType === 1 && !(group && nagiosLike(s.host.site.core));
+    if (hardCounted) out[`num_services_hard_${n}`] = (out[`num_services_hard_${n}`] ?? 0) + 1;
     // Icinga 2 ranks by the plain number: UNKNOWN (3) counts as worse than CRITICAL (2).
     if (s.state > worst) worst = s.state;
-    if (s.stateType === 1 && s.state > worstHard) worstHard = s.state;
+    if (hardCounted && s.state > worstHard) worstHard = s.state;
   }
   out['worst_service_state'] = worst;
   out['worst_service_hard_state'] = worstHard;
@@ -132,7 +150,7 @@ function counts(g: GroupRow): Record<string, number> {
     if (h.hasBeenChecked && h.state > worstHost) worstHost = h.state;
   }
   out['worst_host_state'] = worstHost;
-  svcCounts(g.services, out);
+  svcCounts(g.services, out, g.kind === 'hostgroups');
   g.counts = out;
   return out;
 }
@@ -167,14 +185,29 @@ export function servicegroupsTable(): TableDef<GroupRow> {
 
 export interface SiteRow<T> { readonly v: T; readonly site: SiteState }
 
+const NAEMON_CONTACT: ReadonlySet<string> = new Set(['address1', 'address2', 'address3', 'address4', 'address5', 'custom_variable_names',
+  'custom_variable_values', 'custom_variables', 'groups', 'host_notification_commands', 'id', 'last_update', 'service_notification_commands']);
+
 export function contactsTable(): TableDef<SiteRow<ContactRecord>> {
+  const nae = (r: SiteRow<ContactRecord>): boolean => nagiosLike(r.site.core);
+  // Naemon sets the notification periods where Icinga 2 gives null, and has 13 more columns.
+  const period = (r: SiteRow<ContactRecord>): JsonValue => (nae(r) ? '24x7' : null);
+  const inPeriod = (r: SiteRow<ContactRecord>): JsonValue => (nae(r) ? 1 : null);
   return cached('contacts', () => makeTable<SiteRow<ContactRecord>>('contacts', livestatusHelp('contacts'), {
-    alias: (r) => r.v.alias, can_submit_commands: () => 1, email: (r) => r.v.email, host_notification_period: () => null,
-    host_notifications_enabled: (r) => (r.v.hostNotificationsEnabled ? 1 : 0), in_host_notification_period: () => null,
-    in_service_notification_period: () => null, modified_attributes_list: () => 0, name: (r) => r.v.name, pager: (r) => r.v.pager,
+    address1: () => '', address2: () => '', address3: () => '', address4: () => '', address5: () => '',
+    alias: (r) => r.v.alias, can_submit_commands: () => 1,
+    custom_variable_names: (r) => Object.keys(r.v.vars), custom_variable_values: (r) => Object.values(r.v.vars), custom_variables: (r) => ({ ...r.v.vars }),
+    email: (r) => r.v.email, groups: (r) => [...(r.v.groups ?? [])],
+    host_notification_commands: () => ['notify-host-by-log'], host_notification_period: period,
+    host_notifications_enabled: (r) => (r.v.hostNotificationsEnabled ? 1 : 0), id: (r) => r.site.contacts.indexOf(r.v), in_host_notification_period: inPeriod,
+    in_service_notification_period: inPeriod, last_update: () => '', modified_attributes_list: (r) => (nae(r) ? [] : 0), name: (r) => r.v.name, pager: (r) => r.v.pager,
     peer_key: (r) => r.site.key, peer_name: (r) => r.site.name, peer_section: (r) => r.site.section,
-    service_notification_period: () => null, service_notifications_enabled: (r) => (r.v.serviceNotificationsEnabled ? 1 : 0),
-  }, { extra: (r, key) => (key.startsWith('_') ? r.v.vars[key.slice(1).toLowerCase()] : undefined) }));
+    service_notification_commands: () => ['notify-service-by-log'],
+    service_notification_period: period, service_notifications_enabled: (r) => (r.v.serviceNotificationsEnabled ? 1 : 0),
+  }, {
+    extra: (r, key) => (key.startsWith('_') ? r.v.vars[key.slice(1).toLowerCase()] : undefined),
+    omit: (r, key) => NAEMON_CONTACT.has(key) && !nae(r),
+  }));
 }
 
 export type NamedRow = SiteRow<{ name: string; alias?: string; members?: string[]; line?: string }>;

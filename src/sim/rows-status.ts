@@ -4,9 +4,12 @@ import { livestatusHelp, makeTable } from './table-types.js';
 import type { Checkable, JsonValue, ServiceRecord, SiteState } from './types.js';
 import { F_EVENTHANDLER, F_FLAPDETECT, F_FRESHNESS, F_OBSESS, F_PERFDATA, HostRecord } from './types.js';
 import { hashUnit } from './util.js';
+import { boolOut, emptyOut, nagiosLike, reportedStateChange } from './flavour.js';
 
 const bit = (o: Checkable, b: number): number => ((o.flags & b) !== 0 ? 1 : 0);
-const orNull = (s: string): JsonValue => (s === '' ? null : s);
+/** Empty text is null on Icinga 2 and "" on Naemon. */
+const orNull = (o: Checkable, s: string): JsonValue => emptyOut(siteOf(o), s);
+const naemon = (o: Checkable): boolean => nagiosLike(siteOf(o).core);
 
 function checkIntervalSec(o: Checkable): number {
   return (o.state !== 0 && o.stateType === 0 ? o.cfg.retryInterval : o.cfg.checkInterval) * 60;
@@ -49,20 +52,24 @@ function info(o: Checkable, kind: 'comments' | 'downtimes'): string {
   return withInfo(o, kind).map(([id, author, text]) => `id:${id} author:${author} text:${text}`).join(', ');
 }
 
+/** Columns only Naemon's Livestatus has: a full Icinga 2 row leaves them out. */
+const NAEMON_ONLY: ReadonlySet<string> = new Set(['depends_exec', 'depends_notify', 'last_update']);
+const omitFor = (o: Checkable, key: string): boolean => NAEMON_ONLY.has(key) && !naemon(o);
+
 function varNames(o: Checkable): string[] { return Object.keys(o.cfg.vars); }
 
 /** Columns both hosts and services have (Thruk's fetched set, JSON types as Icinga 2 returns them). */
 function common(): Record<string, Getter<Checkable>> {
   return {
     accept_passive_checks: (o) => (o.acceptPassiveChecks ? 1 : 0),
-    acknowledged: (o) => o.acknowledged,
+    acknowledged: (o) => boolOut(siteOf(o), o.acknowledged),
     action_url: (o) => o.cfg.actionUrl,
-    action_url_expanded: (o) => orNull(o.cfg.actionUrl),
+    action_url_expanded: (o) => orNull(o, o.cfg.actionUrl),
     active_checks_enabled: (o) => (o.activeChecksEnabled ? 1 : 0),
     check_command: (o) => o.cfg.checkCommand,
     check_interval: (o) => o.cfg.checkInterval,
-    check_options: () => '',
-    check_period: (o) => orNull(o.cfg.checkPeriod),
+    check_options: (o) => (naemon(o) ? 0 : ''),
+    check_period: (o) => orNull(o, o.cfg.checkPeriod),
     check_type: (o) => o.checkType,
     checks_enabled: (o) => (o.activeChecksEnabled ? 1 : 0),
     comments: (o) => [...(o.commentIds ?? [])],
@@ -72,39 +79,43 @@ function common(): Record<string, Getter<Checkable>> {
     contacts: (o) => [...o.cfg.contacts],
     current_attempt: (o) => o.currentAttempt,
     current_notification_number: (o) => o.currentNotificationNumber,
+    // Naemon-only columns (omitted from Icinga 2 rows, see NAEMON_ONLY).
+    depends_exec: () => [],
+    depends_notify: () => [],
+    last_update: (o, c) => (naemon(o) ? c.now : null),
     custom_variable_names: (o) => varNames(o),
     custom_variable_values: (o) => Object.values(o.cfg.vars),
     custom_variables: (o) => ({ ...o.cfg.vars }),
     downtimes_info: (o) => info(o, 'downtimes'),
     downtimes_with_info: (o) => withInfo(o, 'downtimes'),
-    event_handler: () => null,
+    event_handler: (o) => orNull(o, ''),
     event_handler_enabled: (o) => bit(o, F_EVENTHANDLER),
     execution_time: executionTimeOf,
-    first_notification_delay: () => '',
+    first_notification_delay: (o) => (naemon(o) ? 0 : ''),
     flap_detection_enabled: (o) => bit(o, F_FLAPDETECT),
     has_been_checked: (o) => (o.hasBeenChecked ? 1 : 0),
     high_flap_threshold: () => 30,
     icon_image: () => '',
     icon_image_alt: () => '',
-    icon_image_expanded: () => null,
+    icon_image_expanded: (o) => orNull(o, ''),
     in_check_period: () => 1,
     in_notification_period: () => 1,
     is_executing: () => 0,
-    is_flapping: (o) => o.isFlapping,
+    is_flapping: (o) => boolOut(siteOf(o), o.isFlapping),
     last_check: (o, c) => effectiveLastCheck(o, c.now),
     last_notification: (o) => o.lastNotification,
-    last_state_change: (o) => o.lastStateChange,
+    last_state_change: (o) => reportedStateChange(o),
     last_state_change_order: (o) => o.lastStateChange || siteOf(o).program.programStart,
     latency: latencyOf,
     long_plugin_output: (o) => o.longPluginOutput,
     low_flap_threshold: () => 25,
     max_check_attempts: (o) => o.cfg.maxCheckAttempts,
-    modified_attributes_list: () => 0,
+    modified_attributes_list: (o) => (naemon(o) ? [] : 0),
     next_check: (o, c) => nextCheck(o, c.now),
     notes: (o) => o.cfg.notes,
-    notes_expanded: (o) => orNull(o.cfg.notes),
+    notes_expanded: (o) => orNull(o, o.cfg.notes),
     notes_url: (o) => o.cfg.notesUrl,
-    notes_url_expanded: (o) => orNull(o.cfg.notesUrl),
+    notes_url_expanded: (o) => orNull(o, o.cfg.notesUrl),
     notification_interval: (o) => o.cfg.notificationInterval,
     notification_period: (o) => o.cfg.notificationPeriod,
     notifications_enabled: (o) => (o.notificationsEnabled ? 1 : 0),
@@ -223,6 +234,7 @@ export function hostsTable(): TableDef<HostRecord> {
   hostTable = makeTable('hosts', livestatusHelp('hosts'), getters, {
     extra: (h, key) => (key.startsWith('_') ? varValue(h.cfg.vars, key.slice(1)) : perfValue(h.perfData, key)),
     expand: (h, out) => { addPerfKeys(out, h.perfData, '', known); addVars(out, h.cfg.vars, ''); },
+    omit: omitFor,
   });
   return hostTable;
 }
@@ -248,6 +260,7 @@ export function servicesTable(): TableDef<ServiceRecord> {
       addVars(out, s.cfg.vars, '');
       addVars(out, s.host.cfg.vars, 'HOST');
     },
+    omit: omitFor,
   });
   return serviceTable;
 }

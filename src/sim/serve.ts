@@ -1,18 +1,29 @@
 /**
  * Serves the simulator on loopback: `npm run sim -- --port N [--host 127.0.0.1] [--hosts N] [--seed N] [--key K] [--sites a,b]`.
+ * A site may carry its core flavour: `--sites icinga:icinga2,naemon:naemon` (icinga2, naemon, nagios4).
  * The key may also come from THRUK_SIM_KEY. Prints the base URL (`http://127.0.0.1:PORT/thruk`) to stderr on one line.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { createSimulator } from './index.js';
-import type { Simulator } from './index.js';
+import type { CoreFlavour, Simulator, SiteSpec } from './index.js';
 
 function intArg(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
   return n;
+}
+
+const CORES: readonly CoreFlavour[] = ['icinga2', 'naemon', 'nagios4'];
+
+/** `name` (historic site) or `name:core`. */
+function siteArg(s: string): string | SiteSpec {
+  const [key = '', core] = s.split(':');
+  if (core === undefined) return key;
+  if (!CORES.includes(core as CoreFlavour)) throw new Error(`--sites: core of ${key} must be one of ${CORES.join(', ')}, got ${core}`);
+  return { key, core: core as CoreFlavour };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -72,7 +83,7 @@ function main(): void {
     hosts: intArg(values.hosts, 'hosts', 25),
     seed: intArg(values.seed, 'seed', 1),
     apiKey: values.key ?? process.env['THRUK_SIM_KEY'] ?? 'demo',
-    ...(values.sites ? { sites: values.sites.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    ...(values.sites ? { sites: values.sites.split(',').map((s) => s.trim()).filter(Boolean).map(siteArg) } : {}),
   });
   const server = createServer((req, res) => {
     const base = `http://${req.headers.host ?? `${host}:${port}`}`;

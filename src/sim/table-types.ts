@@ -24,6 +24,8 @@ export interface TableDef<R> {
    * null, and a filter on host_name over rows that all lack it is a 400 "possible typo".
    */
   absent?: (row: R, key: string) => boolean;
+  /** a default column this row's core does not have (left out of a full row) */
+  omit?(row: R, key: string): boolean;
 }
 
 export function livestatusHelp(table: string, what = table): string {
@@ -34,9 +36,17 @@ export function makeTable<R>(
   name: string,
   help: string,
   getters: Record<string, Getter<R>>,
-  rest: Partial<Pick<TableDef<R>, 'extra' | 'expand' | 'absent'>> & { defaults?: readonly string[] } = {},
+  rest: Partial<Pick<TableDef<R>, 'extra' | 'expand' | 'absent' | 'omit'>> & { defaults?: readonly string[] } = {},
 ): TableDef<R> {
   const columns = new Map(Object.entries(getters));
-  const def: TableDef<R> = { name, help, columns, defaults: rest.defaults ?? [...columns.keys()].sort() };
-  return Object.assign(def, rest.extra ? { extra: rest.extra } : {}, rest.expand ? { expand: rest.expand } : {}, rest.absent ? { absent: rest.absent } : {});
+  return {
+    name,
+    help,
+    columns,
+    defaults: rest.defaults ?? [...columns.keys()].sort(),
+    ...(rest.extra ? { extra: rest.extra } : {}),
+    ...(rest.expand ? { expand: rest.expand } : {}),
+    ...(rest.absent ? { absent: rest.absent } : {}),
+    ...(rest.omit ? { omit: rest.omit } : {}),
+  };
 }

@@ -1,3 +1,4 @@
+import { nagiosLike } from './flavour.js';
 import { createHash } from 'node:crypto';
 import { allCommands } from './catalog.js';
 import { ThrukError } from './errors.js';
@@ -110,12 +111,12 @@ export function processInfoRow(s: SiteState, index: number): JsonObject {
   return {
     accept_passive_host_checks: b(p.acceptPassiveHostChecks), accept_passive_service_checks: b(p.acceptPassiveServiceChecks),
     check_external_commands: 1, check_host_freshness: b(p.checkHostFreshness), check_service_freshness: b(p.checkServiceFreshness),
-    data_source_version: 'Livestatus r2.13.6-1', enable_event_handlers: b(p.enableEventHandlers), enable_flap_detection: b(p.enableFlapDetection),
+    data_source_version: nagiosLike(s.core) ? 'Livestatus 1.5.1.source-naemon' : 'Livestatus r2.13.6-1', enable_event_handlers: b(p.enableEventHandlers), enable_flap_detection: b(p.enableFlapDetection),
     enable_notifications: b(p.enableNotifications), execute_host_checks: b(p.executeHostChecks), execute_service_checks: b(p.executeServiceChecks),
     interval_length: 60, last_command_check: p.lastCommandCheck, last_log_rotation: 0, nagios_pid: p.pid,
     obsess_over_hosts: b(p.obsessOverHosts), obsess_over_services: b(p.obsessOverServices), peer_addr: `127.0.0.1:${6558 + index}`,
     peer_key: s.key, peer_name: s.name, peer_section: s.section, process_performance_data: b(p.processPerformanceData),
-    program_start: p.programStart, program_version: 'r2.13.6-1-icinga2',
+    program_start: p.programStart, program_version: s.core === 'nagios4' ? '4.4.14' : s.core === 'naemon' ? '1.5.2' : 'r2.13.6-1-icinga2',
   };
 }
 

@@ -30,6 +30,11 @@ export const F_FLAPPING = 64;
 export const F_CHECKED = 128;
 export const F_FRESHNESS = 256;
 export const F_PERFDATA = 512;
+/**
+ * In the state it had when the core started, never changed since (Icinga 2 then reports
+ * last_state_change 0; Naemon the time of its first check).
+ */
+export const F_FIRSTSTATE = 1024;
 export const F_DEFAULT = F_ACTIVE | F_PASSIVE | F_NOTIF | F_EVENTHANDLER | F_FLAPDETECT | F_CHECKED | F_FRESHNESS | F_PERFDATA;
 
 interface CheckableExt {
@@ -59,6 +64,7 @@ export abstract class Checkable {
   currentNotificationNumber = 0;
   /** 0 none, 1 normal, 2 sticky */
   ackType = 0;
+
   scheduledDowntimeDepth = 0;
   private psc10 = 0;
   private ext: CheckableExt | null = null;
@@ -97,6 +103,8 @@ export abstract class Checkable {
   get obsess(): boolean { return (this.flags & F_OBSESS) !== 0; }
   set obsess(v: boolean) { this.setFlag(F_OBSESS, v); }
   get isFlapping(): boolean { return (this.flags & F_FLAPPING) !== 0; }
+  get firstState(): boolean { return (this.flags & F_FIRSTSTATE) !== 0; }
+  set firstState(v: boolean) { this.setFlag(F_FIRSTSTATE, v); }
   set isFlapping(v: boolean) { this.setFlag(F_FLAPPING, v); }
 
   setFlag(bit: number, on: boolean): void {
@@ -222,6 +230,8 @@ export interface ContactRecord {
   readonly alias: string;
   readonly email: string;
   readonly pager: string;
+  /** contact groups (listed by Naemon's contacts table) */
+  readonly groups?: readonly string[];
   hostNotificationsEnabled: boolean;
   serviceNotificationsEnabled: boolean;
   vars: Record<string, string>;
@@ -253,6 +263,13 @@ export interface ProgramStatus {
 /** 'icinga2': host_name null on host-level log rows, notification rows mis-parsed (Thruk 3.20.2 / Icinga 2.13). */
 export type LogQuirks = 'naemon' | 'icinga2';
 
+/**
+ * The monitoring core behind one Livestatus peer (see the reference's "two cores" section).
+ * A site built without one (`core: null`) keeps the simulator's historic behaviour: Icinga 2
+ * shaped columns without the core-specific semantics, so estates the tests rely on stay stable.
+ */
+export type CoreFlavour = 'icinga2' | 'naemon' | 'nagios4';
+
 export class SiteState {
   readonly hosts: HostRecord[] = [];
   readonly services: ServiceRecord[] = [];
@@ -266,6 +283,10 @@ export class SiteState {
   readonly logs: LogEntry[] = [];
   /** How the core's Livestatus parses log lines (see SimulatorOptions.logQuirks). */
   logQuirks: LogQuirks = 'naemon';
+  /** The core flavour; null = historic behaviour (see CoreFlavour). */
+  core: CoreFlavour | null = null;
+  /** Icinga 2's compat log rotation (seconds): its Livestatus skips the file that began before a window. */
+  logRotation = 3600;
   readonly contacts: ContactRecord[] = [];
   /** how many downtimes wait for a trigger downtime (avoids scanning when there are none) */
   triggeredDowntimes = 0;

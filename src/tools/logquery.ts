@@ -8,6 +8,7 @@ import { parseTime } from '../time.js';
 import { ToolInputError, type ToolContext } from './define.js';
 import { anyOfRegex } from '../thruk/q.js';
 import { iso } from './format.js';
+import { readCores } from './cores.js';
 import { HOST_ROW_TYPES, hostCondition, hostOfLogRow, mapLeaves, rawHostSet } from './loghost.js';
 
 export type Row = Record<string, unknown>;
@@ -191,6 +192,55 @@ export async function countLogs(ctx: ToolContext, p: PreparedLogQuery, since: nu
   return countOf(res);
 }
 
+/** How far before a window hiddenLogRows starts its second count: past any daily or hourly log file start. */
+export const HIDDEN_PROBE_S = 86_400;
+
+/**
+ * The rows a core really holds in [since, until]. Icinga 2's Livestatus reads only the log files
+ * that began inside a window, so the file that began before `since` (holding the window's first
+ * part, often all of it) is skipped and a plain count comes out short. Counted from a day earlier
+ * that file is read: the count from there minus the count before `since` is what the window holds.
+ * Compare it with countLogs for the window to see what a core hid (two more counts).
+ */
+export async function heldLogRows(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends?: string[]): Promise<number> {
+  if (p.empty) return 0;
+  const from = since - HIDDEN_PROBE_S;
+  const [wide, before] = await Promise.all([countLogs(ctx, p, from, until, backends), countLogs(ctx, p, from, since - 1, backends)]);
+  return Math.max(0, wide - before);
+}
+
+/** What a core that hid rows of a window is told as (first lines of an answer). */
+export function hiddenRowsNote(what: string, core: string | undefined, answered: number, hidden: number, since: number): string {
+  const who = core !== undefined ? `core ${core}` : 'the core';
+  const said = answered === 0 ? `answered no ${what} for this window` : `answered ${answered} ${what} for this window`;
+  const probe = iso(since - HIDDEN_PROBE_S);
+  return `${who} ${said} although it holds ${answered + hidden} in it (counted from ${probe}): its log index skips the log file that began before the window start (Icinga 2 does), so ${hidden} ${hidden === 1 ? 'is' : 'are'} missing from this answer; move since earlier (before that file began, e.g. since=${probe}) to read them.`;
+}
+
+/** Windows already checked per notes list: one check per answer, however many chunks it reads. */
+const checkedWindows = new WeakMap<string[], Set<string>>();
+
+/**
+ * Puts first into `notes` every core that holds rows of [since, until] its Livestatus did not
+ * return for the window (heldLogRows), so an answer built from the window is never silently
+ * one-sided. Per core when several are configured.
+ */
+export async function noteHiddenRows(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends: string[] | undefined, notes: string[], what = 'log rows'): Promise<void> {
+  if (p.empty) return;
+  const key = `${since}|${until}|${backends?.join(',') ?? ''}`;
+  const seen = checkedWindows.get(notes) ?? new Set<string>();
+  if (seen.has(key)) return;
+  seen.add(key);
+  checkedWindows.set(notes, seen);
+  const cores = await readCores(ctx, backends);
+  const parts: Array<{ name: string | undefined; backends: string[] | undefined }> = cores.several ? cores.all.map((c) => ({ name: c.name, backends: [c.key] })) : [{ name: undefined, backends }];
+  const found = await Promise.all(parts.map(async (c) => {
+    const [n, held] = await Promise.all([countLogs(ctx, p, since, until, c.backends), heldLogRows(ctx, p, since, until, c.backends)]);
+    return { name: c.name, n, hidden: Math.max(0, held - n) };
+  }));
+  notes.unshift(...found.filter((f) => f.hidden > 0).map((f) => hiddenRowsNote(what, f.name, f.n, f.hidden, since)));
+}
+
 /** count(*) answers an object without group-by, but be tolerant of a one-row array. */
 export function countOf(res: unknown): number {
   const obj: unknown = Array.isArray(res) ? (res as unknown[])[0] : res;
@@ -215,7 +265,8 @@ export interface LogRows {
  * start is moved forward by bisection on Thruk-side counts until the rest fits, so the cut is exact
  * and reported, never silent.
  */
-export async function fetchNewestLogs(ctx: ToolContext, p: PreparedLogQuery, opts: { since: number; until: number; columns: readonly string[]; maxRows: number; backends?: string[] | undefined; order?: 'newest' | 'oldest'; rawHosts?: boolean }): Promise<LogRows> {
+export async function fetchNewestLogs(ctx: ToolContext, p: PreparedLogQuery, opts: { since: number; until: number; columns: readonly string[]; maxRows: number; backends?: string[] | undefined; order?: 'newest' | 'oldest'; rawHosts?: boolean; notes?: string[] }): Promise<LogRows> {
+  if (opts.notes !== undefined) await noteHiddenRows(ctx, p, opts.since, opts.until, opts.backends, opts.notes);
   const total = await countLogs(ctx, p, opts.since, opts.until, opts.backends);
   if (total === 0) return { rows: [], total: 0, fetchedSince: opts.since, truncated: false };
   let from = opts.since;
@@ -265,6 +316,7 @@ export interface AggregateOptions {
  */
 export async function aggregateLogs(ctx: ToolContext, p: PreparedLogQuery, opts: AggregateOptions): Promise<Row[]> {
   if (p.empty) return [];
+  if (opts.notes !== undefined) await noteHiddenRows(ctx, p, opts.since, opts.until, opts.backends, opts.notes);
   const columns = [...opts.groupBy, 'count(*):count', 'min(time):first', 'max(time):last'];
   const res = await ctx.thruk.get<unknown>('/logs', {
     query: [...p.params, ...windowParams(opts.since, opts.until), ['columns', columns.join(',')]],

@@ -6,7 +6,7 @@ import { backendsArg, parseBackends } from '../state/common.js';
 import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
 import { checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';
-import { ackFlagArgs, defaultAuthor, hostArg, readTarget, serviceArg, textArg } from './common.js';
+import { ackFlagArgs, defaultAuthor, hostArg, readTarget, serviceArg, stickyAck, textArg } from './common.js';
 
 async function targetsOf(ctx: ToolContext, host: string, service: string | undefined, backends: string[] | undefined): Promise<CommandTarget[]> {
   return service === undefined ? resolveHost(ctx, host, backends) : resolveService(ctx, host, service, backends);
@@ -49,7 +49,7 @@ export const acknowledge = defineTool({
       }
     }
     const kind = args.service === undefined ? 'host' : 'svc';
-    const base = { sticky_ack: args.sticky ? 2 : 1, send_notification: args.notify ? 1 : 0, persistent_comment: args.persistent ? 1 : 0 };
+    const base = { sticky_ack: stickyAck(args.sticky), send_notification: args.notify ? 1 : 0, persistent_comment: args.persistent ? 1 : 0 };
     const commands = targets.map((target): PlannedCommand => ({
       target,
       command: expire === undefined ? `acknowledge_${kind}_problem` : `acknowledge_${kind}_problem_expire`,

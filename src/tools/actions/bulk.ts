@@ -6,7 +6,7 @@ import { backendsArg, getRows, parseBackends, query, type Row } from '../state/c
 import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
 import { checkCommandName, checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveGroup } from '../write/resolve.js';
-import { ackFlagArgs, defaultAuthor, readTarget, textArg } from './common.js';
+import { ackFlagArgs, defaultAuthor, readTarget, stickyAck, textArg } from './common.js';
 
 const HOST_STATES = { down: 1, unreachable: 2 } as const;
 const SERVICE_STATES = { warning: 1, critical: 2, unknown: 3 } as const;
@@ -272,7 +272,7 @@ export const bulkAcknowledge = defineTool({
     const unsafe = all.filter((f) => !commandSafe(f.target));
     const found = all.filter((f) => commandSafe(f.target));
     if (found.length === 0) throw new ToolInputError(`Every match has a name Thruk cannot pass to the core safely (';' or control characters): ${unsafe.map((f) => targetLabel(f.target)).join(', ')}. Nothing was sent.`);
-    const base = { sticky_ack: args.sticky ? 2 : 1, send_notification: args.notify ? 1 : 0, persistent_comment: args.persistent ? 1 : 0 };
+    const base = { sticky_ack: stickyAck(args.sticky), send_notification: args.notify ? 1 : 0, persistent_comment: args.persistent ? 1 : 0 };
     const commands = found.map(({ target }): PlannedCommand => ({
       target,
       command: target.kind === 'host' ? 'acknowledge_host_problem' : 'acknowledge_svc_problem',

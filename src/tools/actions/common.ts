@@ -16,6 +16,14 @@ export const ackFlagArgs = {
   persistent: z.boolean().default(false).describe('Survive core restarts'),
 };
 
+/**
+ * sticky_ack as the core reads it: Thruk passes it verbatim, Naemon (and Nagios) make ANY non-zero
+ * value sticky and Icinga 2 only 2, so "not sticky" is 0 and "sticky" 2 on every core.
+ */
+export function stickyAck(sticky: boolean): 0 | 2 {
+  return sticky ? 2 : 0;
+}
+
 /** The author recorded with comments, acks and downtimes: the impersonated user when there is one. */
 export function defaultAuthor(ctx: ToolContext, given: string | undefined): string {
   return given ?? ctx.config.thruk.authUser ?? 'thruk-mcp';

@@ -1,13 +1,22 @@
+import { z } from 'zod';
 /** The paged log list every list tool of this toolset shares: count, exact cut, page, render. */
 import type { FilterLeaf, FilterNode } from '../../thruk/filter.js';
 import { ToolInputError, type ToolContext } from '../define.js';
 import { cell, formatValue, iso } from '../format.js';
-import { countLogs } from '../logquery.js';
-import { page, pick, type ListOutput } from '../state/common.js';
+import { readCores, type CoreInfo } from '../cores.js';
+import { countLogs, heldLogRows, hiddenRowsNote } from '../logquery.js';
+import { listOutput, page, pick, withColumns } from '../state/common.js';
 import { className, commandObject, hasCheckState, LOG_CAP, optionsOf, rowHost, rowKind, stamp, stateWord, str, windowText, type Row } from './common.js';
 import { fetchEdge } from './fetch.js';
 import { prepareScoped, type LineKind } from './filters.js';
 import { readNotification } from './notify.js';
+
+/** A log list's answer: a list, plus the rows per core when several cores answered. */
+export const logListOutput = listOutput.extend({
+  cores: z.array(z.object({ core: z.string(), total: z.number(), hidden: z.number().optional().describe('Rows the core holds in the window but did not return for it') }))
+    .optional().describe('Several cores: the window\'s rows per core'),
+});
+export type LogListOutput = z.output<typeof logListOutput>;
 
 export interface ListRequest {
   readonly what: string;
@@ -145,16 +154,43 @@ export function customLine(cols: readonly string[], nowMs: number) {
 }
 
 export interface ListResult {
-  readonly data: ListOutput;
+  readonly data: LogListOutput;
   readonly lines: string[];
   readonly header: string;
   readonly footer: string[];
+  /** Several cores: each line ends with its core, the header gets a `core` column. */
+  readonly coreColumn?: boolean;
+}
+
+/** One core's part of a window: its count, and rows its Livestatus did not return for the window. */
+interface CorePart {
+  readonly core: CoreInfo | undefined;
+  readonly total: number;
+  readonly hidden: number;
+}
+
+/** Rows the core holds in the window but did not return for it (see heldLogRows). */
+function silentNote(what: string, part: CorePart, since: number): string {
+  return hiddenRowsNote(what, part.core?.name, part.total, part.hidden, since);
 }
 
 export async function runList(ctx: ToolContext, req: ListRequest, render: (r: Row) => string): Promise<ListResult> {
-  const prepared = await prepareScoped(ctx, { filter: req.filter, extra: req.extra ?? [], backends: req.backends, ...(req.line ? { line: req.line } : {}) });
-  const total = prepared.empty ? 0 : await countLogs(ctx, prepared, req.since, req.until, req.backends);
+  const [prepared, cores] = await Promise.all([
+    prepareScoped(ctx, { filter: req.filter, extra: req.extra ?? [], backends: req.backends, ...(req.line ? { line: req.line } : {}) }),
+    readCores(ctx, req.backends),
+  ]);
+  // Newest (or oldest) N is built per core and merged: Thruk passes a window to every core and
+  // merges what comes back, and a core whose Livestatus hides part of the window must be named.
+  const perCore: ReadonlyArray<CoreInfo | undefined> = cores.several ? cores.all : [undefined];
+  const parts: CorePart[] = prepared.empty ? [] : await Promise.all(perCore.map(async (core): Promise<CorePart> => {
+    const backends = core !== undefined ? [core.key] : req.backends;
+    const [n, held] = await Promise.all([countLogs(ctx, prepared, req.since, req.until, backends), heldLogRows(ctx, prepared, req.since, req.until, backends)]);
+    const hidden = Math.max(0, held - n);
+    return { core, total: n, hidden };
+  }));
+  const total = parts.reduce((a, p) => a + p.total, 0);
   const notes = [...prepared.notes];
+  const silent = parts.filter((p) => p.hidden > 0);
   const reachable = Math.min(total, LOG_CAP);
   if (req.offset > 0 && req.offset >= reachable && total > 0) {
     if (req.offset >= LOG_CAP && total > LOG_CAP) {
@@ -162,41 +198,64 @@ export async function runList(ctx: ToolContext, req: ListRequest, render: (r: Ro
     }
   }
   const need = Math.min(req.offset + req.limit, LOG_CAP);
-  const edge = total === 0 || req.offset >= reachable
-    ? { rows: [] as Row[], from: req.since, to: req.until, truncated: false }
-    : await fetchEdge(ctx, prepared, { since: req.since, until: req.until, columns: req.fetchColumns ?? req.columns ?? [], maxRows: need, order: req.order, total, backends: req.backends });
-  let rows = edge.rows;
+  const fetchColumns = cores.several ? withColumns(req.fetchColumns ?? req.columns, ['time', 'peer_name']) ?? [] : req.fetchColumns ?? req.columns ?? [];
+  const edges = total === 0 || req.offset >= reachable
+    ? []
+    : await Promise.all(parts.filter((p) => p.total > 0).map((p) => fetchEdge(ctx, prepared, {
+      since: req.since, until: req.until, columns: fetchColumns, maxRows: need, order: req.order, total: p.total,
+      backends: p.core !== undefined ? [p.core.key] : req.backends,
+    })));
+  let rows = mergeByTime(edges.map((e) => e.rows), req.order).slice(0, need);
+  // Where the merged page was cut: the latest per-core cut (newest first) or the earliest (oldest first).
+  const edgeFrom = edges.length === 0 ? req.since : Math.max(...edges.map((e) => e.from));
+  const edgeTo = edges.length === 0 ? req.until : Math.min(...edges.map((e) => e.to));
   if (req.transform) {
     const t = req.transform(rows);
     rows = t.rows;
     notes.push(...t.notes);
   }
-  const p = page(rows, render, { offset: req.offset, limit: req.limit, budgetTokens: ctx.config.maxAnswerTokens, what: req.what });
+  const shownRender = cores.several ? (r: Row): string => `${render(r)} | ${cell(r.peer_name)}` : render;
+  const p = page(rows, shownRender, { offset: req.offset, limit: req.limit, budgetTokens: ctx.config.maxAnswerTokens, what: req.what });
+  const columns = cores.several && req.columns !== undefined && !req.columns.includes('peer_name') ? [...req.columns, 'peer_name'] : req.columns;
   // page() saw only the fetched rows; paging facts are about the whole window.
-  const meta: ListOutput = { total, offset: req.offset, returned: p.meta.returned, rows: p.rows.map((r) => pick(r, req.columns)) };
+  const meta: LogListOutput = { total, offset: req.offset, returned: p.meta.returned, rows: p.rows.map((r) => pick(r, columns)) };
   const end = req.offset + p.meta.returned;
   if (end < reachable && p.meta.returned > 0) meta.next_offset = end;
   if (p.meta.truncated === true) meta.truncated = true;
   const order = req.order === 'newest' ? 'newest first' : 'oldest first';
   if (total > LOG_CAP) {
-    const edgeTime = req.order === 'newest' ? `from ${iso(edge.from)}` : `up to ${iso(edge.to)}`;
+    const edgeTime = req.order === 'newest' ? `from ${iso(edgeFrom)}` : `up to ${iso(edgeTo)}`;
     notes.push(`window has ${total} events; paging reaches the ${req.order === 'newest' ? 'newest' : 'oldest'} ${LOG_CAP} (this page was cut ${edgeTime}); narrow the window or add a filter to see the rest.`);
   }
   if (total > 0 && p.meta.returned === 0 && req.offset < reachable) notes.push('more events share one second than this page can hold; raise limit.');
-  if (notes.length > 0) meta.notes = notes;
-  const range = total === 0 ? `No ${req.what} in ${windowText(req.since, req.until)}.` : p.meta.returned === 0 ? `${req.what}: none at offset ${req.offset} of ${total} in ${windowText(req.since, req.until)}.` : `${req.what} ${req.offset + 1}-${end} of ${total}, ${order}, ${windowText(req.since, req.until)}`;
+  // A core that hid rows is said first: the answer is one-sided without it.
+  const warnings = silent.map((s) => silentNote(req.what, s, req.since));
+  if (warnings.length > 0 || notes.length > 0) meta.notes = [...warnings, ...notes];
+  if (cores.several && parts.length > 0) meta.cores = parts.map((x) => ({ core: x.core?.name ?? '', total: x.total, ...(x.hidden > 0 ? { hidden: x.hidden } : {}) }));
+  const byCore = cores.several && total > 0 ? ` (${parts.map((x) => `${x.core?.name ?? '?'} ${x.total}`).join(', ')})` : '';
+  const range = total === 0 ? `No ${req.what} in ${windowText(req.since, req.until)}.` : p.meta.returned === 0 ? `${req.what}: none at offset ${req.offset} of ${total}${byCore} in ${windowText(req.since, req.until)}.` : `${req.what} ${req.offset + 1}-${end} of ${total}${byCore}, ${order}, ${windowText(req.since, req.until)}`;
+  const header = warnings.length > 0 ? [range, ...warnings.map((w) => `Warning: ${w}`)].join('\n') : range;
   const footer: string[] = [];
   if (meta.next_offset !== undefined) {
     const why = meta.truncated === true ? ' (cut to fit the answer budget; fewer columns fit more rows per page)' : '';
     footer.push(`${reachable - meta.next_offset} more${total > reachable ? ` reachable (${total - reachable} beyond the cap)` : ''} not shown${why}. Next page: offset=${meta.next_offset}.`);
   }
   for (const n of notes) footer.push(`Note: ${n}`);
-  return { data: meta, lines: p.lines, header: range, footer };
+  return { data: meta, lines: p.lines, header, footer, coreColumn: cores.several };
+}
+
+/** Merges per-core lists that are each in `order` by time (stable: the earlier list first on ties). */
+export function mergeByTime(lists: readonly Row[][], order: 'newest' | 'oldest'): Row[] {
+  if (lists.length === 1) return [...(lists[0] ?? [])];
+  const t = (r: Row): number => (typeof r.time === 'number' ? r.time : Number(r.time) || 0);
+  const all = lists.flatMap((l, li) => l.map((r, i) => ({ r, li, i })));
+  all.sort((a, b) => (order === 'newest' ? t(b.r) - t(a.r) : t(a.r) - t(b.r)) || a.li - b.li || a.i - b.i);
+  return all.map((x) => x.r);
 }
 
 export function renderResult(r: ListResult, columnsHeader: readonly string[]): string {
   const parts = [r.header];
-  if (r.lines.length > 0) parts.push(columnsHeader.join(' | '), ...r.lines);
+  if (r.lines.length > 0) parts.push([...columnsHeader, ...(r.coreColumn === true ? ['core'] : [])].join(' | '), ...r.lines);
   parts.push(...r.footer);
   return parts.join('\n');
 }

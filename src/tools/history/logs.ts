@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { filterSchema, type FilterLeaf, type FilterNode } from '../../thruk/filter.js';
 import { defineTool, type ToolContext } from '../define.js';
 import { windowFromFilter } from '../logquery.js';
-import { backendsArg, columnsArg, limitArg, listOutput, offsetArg, parseBackends, parseColumns, withColumns } from '../state/common.js';
+import { backendsArg, columnsArg, limitArg, offsetArg, parseBackends, parseColumns, withColumns } from '../state/common.js';
 import { DEFAULT_LOG_COLUMNS, EVENT_COLUMNS, logSortArg, parseTimeSort, repairHosts, sinceArg, timeArg, untilArg } from './common.js';
 import { mapLeaves, stateByKind } from './filters.js';
-import { customLine, LOG_LINE_HEADER, logLine, renderResult, runList } from './list.js';
+import { customLine, LOG_LINE_HEADER, logLine, logListOutput, renderResult, runList } from './list.js';
 
 /** The arguments thruk_list_logs and thruk_list_alerts share; only the filterable fields differ. */
 function windowListInput(fields: Parameters<typeof filterSchema>[0]) {
@@ -62,7 +62,7 @@ export const listLogs = defineTool({
   access: 'read',
   description: 'The monitoring log in a window, newest first: alerts, notifications, downtimes, flapping, commands. One line per event.',
   input: windowListInput(LOG_FILTER_FIELDS),
-  output: listOutput,
+  output: logListOutput,
   run: (ctx, args) => listRun(ctx, args, { what: 'log events', since: args.since, until: args.until, order: parseTimeSort(args.sort), alertsOnly: false }),
 });
 
@@ -73,7 +73,7 @@ export const listAlerts = defineTool({
   access: 'read',
   description: 'Host and service state changes (SOFT and HARD) in a window, newest first, with output.',
   input: windowListInput(ALERT_FILTER_FIELDS),
-  output: listOutput,
+  output: logListOutput,
   run: (ctx, args) => listRun(ctx, args, { what: 'alerts', since: args.since, until: args.until, order: parseTimeSort(args.sort), alertsOnly: true }),
 });
 
@@ -95,7 +95,7 @@ export const recentEvents = defineTool({
       backends: backendsArg,
     })
     .strict(),
-  output: listOutput,
+  output: logListOutput,
   run: (ctx, args) =>
     listRun(ctx, args, { what: args.only_alerts ? 'alerts' : 'events', since: args.since ?? `-${args.hours}h`, until: undefined, order: 'newest', alertsOnly: args.only_alerts }),
 });

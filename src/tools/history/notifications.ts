@@ -3,9 +3,9 @@ import { filterSchema } from '../../thruk/filter.js';
 import { defineTool } from '../define.js';
 import { cell } from '../format.js';
 import { windowFromFilter } from '../logquery.js';
-import { backendsArg, columnsArg, limitArg, listOutput, offsetArg, parseBackends, parseColumns, withColumns } from '../state/common.js';
+import { backendsArg, columnsArg, limitArg, offsetArg, parseBackends, parseColumns, withColumns } from '../state/common.js';
 import { DEFAULT_NOTIFICATION_COLUMNS, logSortArg, parseTimeSort, sinceArg, stamp, untilArg, type Row } from './common.js';
-import { customLine, renderResult, runList } from './list.js';
+import { customLine, logListOutput, renderResult, runList } from './list.js';
 import { readNotification, repairedRow } from './notify.js';
 
 export const NOTIFICATION_FILTER_FIELDS = ['host', 'service', 'state', 'contact', 'hostgroup', 'custom_var', 'since', 'until'] as const;
@@ -53,7 +53,7 @@ export const listNotifications = defineTool({
       backends: backendsArg,
     })
     .strict(),
-  output: listOutput,
+  output: logListOutput,
   run: async (ctx, args) => {
     const now = ctx.now();
     const win = windowFromFilter(args.filter, args.since, args.until, now);

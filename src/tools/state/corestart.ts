@@ -2,6 +2,7 @@
  * When each core started (/processinfo program_start, per backend): the lower bound of a state's
  * age where Icinga 2 reports last_state_change 0. Read only when a row needs it.
  */
+import type { Cores } from '../cores.js';
 import type { ToolContext } from '../define.js';
 import { flag, num } from '../format.js';
 import { getRows, type Row } from './common.js';
@@ -30,4 +31,9 @@ export function coreStartOf(starts: CoreStarts, r: Row): number | undefined {
   const own = starts.get((typeof r.peer_name === 'string' ? r.peer_name : ''));
   if (own !== undefined) return own;
   return starts.size === 1 ? [...starts.values()][0] : undefined;
+}
+
+/** The starts of the cores already read with readCores (/sites and /processinfo): no extra request. */
+export function startsOf(c: Cores): CoreStarts {
+  return new Map(c.all.filter((x) => x.programStart > 0).map((x) => [x.name, x.programStart]));
 }

@@ -3,11 +3,12 @@ import { compileFilter, filterSchema } from '../../thruk/filter.js';
 import { defineTool, ToolInputError, type ToolContext } from '../define.js';
 import { cell } from '../format.js';
 import { closest } from '../closest.js';
+import { readCores } from '../cores.js';
 import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
 } from './common.js';
-import { coreStarts } from './corestart.js';
+import { startsOf } from './corestart.js';
 import { HOST_KEYS, pageOf, readPage } from './paging.js';
 import { DETAIL_HEAD_KEYS, detailHead, HOST_LINE_HEADER, hostLine, hostServiceLines, multiplePeers, parentCell } from './rows.js';
 
@@ -63,12 +64,19 @@ export const listHosts = defineTool({
     const { params } = compileFilter('hosts', args.filter);
     // Thruk pushes `limit` to Livestatus before sorting (not a global top-N), so we never send
     // limit/offset with a sort: readPage sorts the whole set and pages here.
-    const kp = await readPage(ctx, HOST_KEYS, params, { sort: args.sort, columns: fetchCols, offset: args.offset, limit: args.limit, backends: parseBackends(args.backends) });
+    const backends = parseBackends(args.backends);
+    const [kp, cores] = await Promise.all([
+      readPage(ctx, HOST_KEYS, params, { sort: args.sort, columns: withColumns(fetchCols, ['peer_name']), offset: args.offset, limit: args.limit, backends }),
+      readCores(ctx, backends),
+    ]);
     const now = ctx.now();
-    const shownCols = columnsOf(kp.rows, cols.list);
-    const starts = cols.custom ? undefined : await coreStarts(ctx, kp.rows, parseBackends(args.backends));
-    const render = cols.custom ? genericLine('hosts', shownCols, now) : hostLine(now, multiplePeers(kp.all), starts);
-    const p = pageOf(kp, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts', shape: (r) => pick(r, cols.list) });
+    // With several cores every row names its core, in the text and in structuredContent.
+    const several = cores.several || multiplePeers(kp.all);
+    const listCols = several && cols.list !== undefined && !cols.list.includes('peer_name') ? [...cols.list, 'peer_name'] : cols.list;
+    const shownCols = columnsOf(kp.rows, listCols);
+    const render = cols.custom ? genericLine('hosts', shownCols, now) : hostLine(now, several, startsOf(cores));
+    // The render sees the whole row (has_been_checked decides PENDING); the data keeps the asked columns.
+    const p = pageOf(kp, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts', shape: (r) => pick(r, listCols) });
     const text = renderList('hosts', p.meta, cols.custom ? shownCols : HOST_LINE_HEADER, p.lines);
     return { data: { ...p.meta, rows: p.rows }, text };
   },
@@ -112,7 +120,7 @@ export const getHost = defineTool({
     const backends = parseBackends(args.backends);
     const cols = parseColumns(args.columns, HOST_DETAIL_COLUMNS);
     const q = query([['name', args.host]], { columns: cols.list?.join(',') });
-    const rows = await getRows(ctx, '/hosts', q, backends);
+    const [rows, cores] = await Promise.all([getRows(ctx, '/hosts', q, backends), readCores(ctx, backends)]);
     if (rows.length === 0) throw notFound('host', args.host, await hostSuggestions(ctx, args.host, backends), 'thruk_list_hosts');
     const host = rows[0] as Row;
     const now = ctx.now();
@@ -126,10 +134,11 @@ export const getHost = defineTool({
 
     // The parents' rows say more than the bare names of the `parents` column: show them once.
     const skip = parents !== undefined && parents.length > 0 ? new Set([...DETAIL_HEAD_KEYS, 'parents']) : DETAIL_HEAD_KEYS;
-    const starts = await coreStarts(ctx, [host, ...(services ?? []), ...(parents ?? [])], backends);
+    const starts = startsOf(cores);
     const lines = [...detailHead(host, 'hosts', now, starts), ...detailLines(host, 'hosts', now, skip)];
     if (parents !== undefined && parents.length > 0) lines.push(`parents (${parents.length}): ${parents.map(parentCell(now, starts)).join('; ')}`);
-    if (services !== undefined) lines.push(...hostServiceLines(services, now, starts));
+    // Services of a name held by several cores come from all of them: each names its core.
+    if (services !== undefined) lines.push(...hostServiceLines(services, now, { showPeer: cores.several || rows.length > 1, starts }));
     for (const n of notes) lines.push(`Note: ${n}`);
     const data: z.output<typeof hostDetailOutput> = { host };
     if (rows.length > 1) data.others = rows.slice(1);

@@ -3,9 +3,10 @@ import { compileFilter, filterSchema, type FilterLeaf } from '../../thruk/filter
 import { defineTool, type ToolContext } from '../define.js';
 import { cell, duration, flag, formatValue, hostStateName, iso, num, serviceStateName, stateAge } from '../format.js';
 import { backendsArg, columnsArg, getRows, limitArg, offsetArg, pageFooter, pageSlice, parseBackends, parseColumns, query, type Row } from './common.js';
-import { coreStartOf, coreStarts, type CoreStarts } from './corestart.js';
+import { coreStartOf, startsOf, type CoreStarts } from './corestart.js';
 import { HOST_KEYS, keyOf, readByKey, SERVICE_KEYS } from './paging.js';
 import { rewriteLeaves, stateScope } from './scope.js';
+import { readCores, withCore } from '../cores.js';
 
 const SERVICE_ONLY: ReadonlySet<string> = new Set(['description', 'servicegroup']);
 const PROBLEM_FILTER_FIELDS = ['state', 'hostgroup', 'servicegroup', 'custom_var', 'host_custom_var', 'host', 'description', 'state_type', 'peer_name'] as const;
@@ -127,7 +128,7 @@ function toKey(kind: 'host' | 'service', r: Row): ProblemKey {
   };
 }
 
-function line(extraCols: readonly string[], nowMs: number) {
+function line(extraCols: readonly string[], nowMs: number, several: boolean) {
   return (p: ProblemRow): string => {
     // An empty service cell marks a host problem, and handling (rare in the default, unhandled-only
     // listing) rides in the state cell as the list tools do: no column that is blank on most rows.
@@ -135,7 +136,7 @@ function line(extraCols: readonly string[], nowMs: number) {
     const age = p.duration_s !== undefined ? `${p.duration_at_least === true ? '≥' : ''}${duration(p.duration_s)}` : '';
     // Columns asked for are shown, not only put in structuredContent.
     const extra = extraCols.map((c) => formatValue('other', c, p.extra?.[c], p.extra ?? {}, nowMs));
-    return [p.host, p.service ?? '', state, age, cell(p.output, 160), ...extra].join(' | ');
+    return [withCore(p.host, p.peer_name, several), p.service ?? '', state, age, cell(p.output, 160), ...extra].join(' | ');
   };
 }
 
@@ -193,9 +194,10 @@ export const problems = defineTool({
     // before any request starts, so a refused filter never orphans a started request.
     const hostQuery = hostsApply ? query([...base, ...compileFilter('hosts', hostFilter).params], { columns: HOST_KEY_COLS.join(',') }) : undefined;
     const svcQuery = wantServices ? query([...base, ...compileFilter('services', args.filter).params], { columns: SVC_KEY_COLS.join(',') }) : undefined;
-    const [hostKeys, svcKeys] = await Promise.all([
+    const [hostKeys, svcKeys, cores] = await Promise.all([
       hostQuery !== undefined ? getRows(ctx, '/hosts', hostQuery, backends) : Promise.resolve([] as Row[]),
       svcQuery !== undefined ? getRows(ctx, '/services', svcQuery, backends) : Promise.resolve([] as Row[]),
+      readCores(ctx, backends),
     ]);
     const all = [...hostKeys.map((r) => toKey('host', r)), ...svcKeys.map((r) => toKey('service', r))];
     all.sort((a, b) => a.rank - b.rank || b.lsc - a.lsc || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''));
@@ -204,7 +206,7 @@ export const problems = defineTool({
     const slice = listed.slice(args.offset, args.offset + args.limit);
     const full = await pageRows(ctx, slice, extra, backends);
     const now = ctx.now();
-    const starts = await coreStarts(ctx, [...full.values()], backends);
+    const starts = startsOf(cores);
     const rows = slice.map((k) => {
       const r = full.get(keyOf(k.kind === 'host' ? HOST_KEYS : SERVICE_KEYS, k.row));
       // Gone between the two reads (e.g. recovered): show what the first read saw (it has no output).
@@ -212,8 +214,10 @@ export const problems = defineTool({
       const { rank: _r, lsc: _l, ...clean } = p;
       return clean;
     });
+    // With several cores every row names its core ("web-01@naemon"); peer_name carries it in the data.
+    const several = cores.several || new Set(all.map((k) => k.peer)).size > 1;
     const extraShown = (extra ?? []).filter((c) => !SHOWN.has(c));
-    const render = line(extraShown, now);
+    const render = line(extraShown, now, several);
     const pg = pageSlice(rows, listed.length, (r) => render(r as unknown as ProblemRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
     const text: string[] = [
       countsText('Hosts', counts.hosts, ['down', 'unreachable']),

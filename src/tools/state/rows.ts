@@ -77,7 +77,7 @@ export function okOutput(output: unknown, max: number): string {
  * problems with their full output first, then the OK ones with a shortened output — their state
  * is the news, the output detail stays in structuredContent and thruk_get_service.
  */
-export function hostServiceLines(services: readonly Row[], nowMs: number, starts?: CoreStarts): string[] {
+export function hostServiceLines(services: readonly Row[], nowMs: number, opts: { showPeer?: boolean; starts?: CoreStarts } = {}): string[] {
   if (services.length === 0) return ['services: none'];
   const states = services.map((r) => serviceStateName(r.state, r.has_been_checked));
   const allOk = states.every((s) => s === 'OK');
@@ -87,7 +87,10 @@ export function hostServiceLines(services: readonly Row[], nowMs: number, starts
   const lines = [allOk ? `services (${services.length}, all OK): service | for | output` : `services (${services.length}): service | state | for | output`];
   for (const { r, st } of order) {
     const output = st === 'OK' ? okOutput(r.plugin_output, 48) : cell(r.plugin_output, 160);
-    lines.push((allOk ? [cell(r.description), since(r, nowMs, starts), output] : [cell(r.description), stateCell(r, st), since(r, nowMs, starts), output]).join(' | '));
+    // The same host name on two cores: each service names its core (two `ping` rows otherwise).
+    const name = opts.showPeer === true && r.peer_name !== undefined ? `${cell(r.description)}@${cell(r.peer_name)}` : cell(r.description);
+    const age = since(r, nowMs, opts.starts);
+    lines.push((allOk ? [name, age, output] : [name, stateCell(r, st), age, output]).join(' | '));
   }
   return lines;
 }

@@ -3,12 +3,13 @@ import { compileFilter, filterSchema } from '../../thruk/filter.js';
 import { defineTool, type ToolContext } from '../define.js';
 import { cell } from '../format.js';
 import { closest } from '../closest.js';
+import { readCores } from '../cores.js';
 import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
 } from './common.js';
 import { hostNameArg, hostSuggestions, notFound, objectName } from './hosts.js';
-import { coreStarts } from './corestart.js';
+import { startsOf } from './corestart.js';
 import { pageOf, readPage, SERVICE_KEYS } from './paging.js';
 import { DETAIL_HEAD_KEYS, detailHead, multiplePeers, SERVICE_LINE_HEADER, serviceLine } from './rows.js';
 
@@ -53,12 +54,19 @@ export const listServices = defineTool({
     // A chosen `state` column still needs has_been_checked: state 0 of a never-checked object is PENDING, not OK.
     const fetchCols = withColumns(cols.list, cols.custom ? (cols.list?.includes('state') === true ? ['has_been_checked'] : []) : SERVICE_RENDER_NEEDS);
     const { params } = compileFilter('services', args.filter);
-    const kp = await readPage(ctx, SERVICE_KEYS, params, { sort: args.sort, columns: fetchCols, offset: args.offset, limit: args.limit, backends: parseBackends(args.backends) });
+    const backends = parseBackends(args.backends);
+    const [kp, cores] = await Promise.all([
+      readPage(ctx, SERVICE_KEYS, params, { sort: args.sort, columns: withColumns(fetchCols, ['peer_name']), offset: args.offset, limit: args.limit, backends }),
+      readCores(ctx, backends),
+    ]);
     const now = ctx.now();
-    const shownCols = columnsOf(kp.rows, cols.list);
-    const starts = cols.custom ? undefined : await coreStarts(ctx, kp.rows, parseBackends(args.backends));
-    const render = cols.custom ? genericLine('services', shownCols, now) : serviceLine(now, multiplePeers(kp.all), starts);
-    const p = pageOf(kp, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'services', shape: (r) => pick(r, cols.list) });
+    // With several cores every row names its core, in the text and in structuredContent.
+    const several = cores.several || multiplePeers(kp.all);
+    const listCols = several && cols.list !== undefined && !cols.list.includes('peer_name') ? [...cols.list, 'peer_name'] : cols.list;
+    const shownCols = columnsOf(kp.rows, listCols);
+    const render = cols.custom ? genericLine('services', shownCols, now) : serviceLine(now, several, startsOf(cores));
+    // The render sees the whole row (has_been_checked decides PENDING); the data keeps the asked columns.
+    const p = pageOf(kp, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'services', shape: (r) => pick(r, listCols) });
     return { data: { ...p.meta, rows: p.rows }, text: renderList('services', p.meta, cols.custom ? shownCols : SERVICE_LINE_HEADER, p.lines) };
   },
 });
@@ -94,7 +102,7 @@ export const getService = defineTool({
     const backends = parseBackends(args.backends);
     const cols = parseColumns(args.columns, SERVICE_DETAIL_COLUMNS);
     const q = query([['host_name', args.host], ['description', args.service]], { columns: cols.list?.join(',') });
-    const rows = await getRows(ctx, '/services', q, backends);
+    const [rows, cores] = await Promise.all([getRows(ctx, '/services', q, backends), readCores(ctx, backends)]);
     if (rows.length === 0) {
       const s = await serviceSuggestions(ctx, args.host, args.service, backends);
       throw s.kind === 'service'
@@ -103,7 +111,7 @@ export const getService = defineTool({
     }
     const svc = rows[0] as Row;
     const now = ctx.now();
-    const lines = [...detailHead(svc, 'services', now, await coreStarts(ctx, [svc], backends)), ...detailLines(svc, 'services', now, DETAIL_HEAD_KEYS)];
+    const lines = [...detailHead(svc, 'services', now, startsOf(cores)), ...detailLines(svc, 'services', now, DETAIL_HEAD_KEYS)];
     const data: z.output<typeof serviceDetailOutput> = { service: svc };
     if (rows.length > 1) {
       data.others = rows.slice(1);

@@ -58,7 +58,7 @@ export const reliabilityReport = defineTool({
     const backends = parseBackends(args.backends);
     const w = resolveWindow(ctx, args, '-30d');
     const p = await prepare(ctx, w, [...ALL_ALERTS, { field: 'state_type', value: 'HARD' }], backends);
-    const got = await fetchNewestLogs(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'service_description', 'state', 'time'], maxRows: maxEvents(ctx, args.max_events), backends, order: 'oldest' });
+    const got = await fetchNewestLogs(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'service_description', 'state', 'time'], maxRows: maxEvents(ctx, args.max_events), backends, order: 'oldest', notes: w.notes });
     const from = got.truncated ? got.fetchedSince : w.since;
     const perObject = new Map<string, { host: string; service: string; events: HardEvent[] }>();
     for (const r of got.rows) {

@@ -95,7 +95,7 @@ export const concurrentFailures = defineTool({
     const backends = parseBackends(args.backends);
     const w = resolveWindow(ctx, args, '-1h');
     const p = await prepare(ctx, w, [...HOST_ALERTS, { field: 'state', op: 'gte', value: 1 }], backends);
-    const got = await fetchNewestLogs(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'time'], maxRows: maxEvents(ctx, args.max_events), backends, order: 'oldest' });
+    const got = await fetchNewestLogs(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'time'], maxRows: maxEvents(ctx, args.max_events), backends, order: 'oldest', notes: w.notes });
     const events = got.rows.map((r) => ({ time: num(r.time), host: hostOf(r) })).filter((e) => e.host !== '').sort((a, b) => a.time - b.time);
     const found = bursts(events, args.window_minutes * 60, args.min_hosts);
     const results = found.map((b) => {
