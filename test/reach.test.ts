@@ -118,7 +118,7 @@ function httpServer(env: Record<string, string> = {}) {
 for (const era of ERAS) {
   describe(`reach over stateless HTTP (${era} era)`, () => {
     let s: ReturnType<typeof httpServer>;
-    before(async () => {
+    before(() => {
       s = httpServer();
     });
     after(async () => {
