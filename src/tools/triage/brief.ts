@@ -104,7 +104,11 @@ async function gather(ctx: ToolContext, args: { limit: number; hours_ahead: numb
     countedRows(f, '/services', [['has_been_checked', '0']], 'host_name,description', 'description'),
     countedRows(f, '/hosts', overdue, 'name,last_check,check_interval'),
     countedRows(f, '/services', overdue, 'host_name,description,last_check,check_interval'),
-    backendHealth.run(ctx, { latency_warn_seconds: 5, lag_warn_seconds: 120, ...(args.backends !== undefined ? { backends: args.backends } : {}) }),
+    // A brief without backend health is still worth having: a failure here becomes a note.
+    backendHealth.run(ctx, { latency_warn_seconds: 5, lag_warn_seconds: 120, ...(args.backends !== undefined ? { backends: args.backends } : {}) }).catch((err: unknown) => {
+      if (ctx.signal.aborted) throw err;
+      return err instanceof Error ? err : new Error(String(err));
+    }),
   ]);
   const notes: string[] = [];
 
@@ -147,7 +151,8 @@ async function gather(ctx: ToolContext, args: { limit: number; hours_ahead: numb
   const groups = allGroups.slice(0, args.limit);
   const flapRows = [...(flapH.rows ?? []).map((r) => ({ host: String(r.name) })), ...(flapS.rows ?? []).map((r) => ({ host: String(r.host_name), service: String(r.description) }))];
   const flapShown = flapRows.slice(0, args.limit);
-  const h = health.data;
+  const h = health instanceof Error ? undefined : health.data;
+  if (health instanceof Error) notes.push(`Backend health unknown: /sites did not answer (${cell(health.message, 120)}).`);
   const peers = new Set(shown.map((p) => p.peer_name));
   if (peers.size <= 1) for (const p of shown) delete p.peer_name;
   return {
@@ -167,8 +172,8 @@ async function gather(ctx: ToolContext, args: { limit: number; hours_ahead: numb
     flapping: { total: flapH.total + flapS.total, shown: flapShown.length, rows: flapShown, ...(flapGroups !== undefined ? { groups: flapGroups } : {}) },
     stale: { never_checked: neverH.total + neverS.total, overdue: overdueTotal, shown: staleShown.length, rows: staleShown, ...(byBackend !== undefined ? { by_backend: byBackend } : {}), ...(neverGroups !== undefined ? { groups: neverGroups } : {}) },
     backends: {
-      ...h.summary,
-      unhealthy: h.sites.filter((s) => s.health !== 'ok').slice(0, args.limit).map((s) => ({ name: s.name, health: s.health, reasons: s.reasons.slice(0, 3) })),
+      ...(h?.summary ?? { total: 0, ok: 0, degraded: 0, disconnected: 0 }),
+      unhealthy: (h?.sites ?? []).filter((s) => s.health !== 'ok').slice(0, args.limit).map((s) => ({ name: s.name, health: s.health, reasons: s.reasons.slice(0, 3) })),
     },
     ...(notes.length > 0 ? { notes } : {}),
   };
@@ -219,7 +224,7 @@ export function renderBrief(b: Brief, nowMs: number): string {
   }
   const be = b.backends;
   if (be.total > 0 && be.ok === be.total) out.push(`Backends: all ${be.total} connected and healthy.`);
-  else {
+  else if (be.total > 0) {
     out.push(`Backends: ${be.total - be.ok} of ${be.total} unhealthy (${be.disconnected} disconnected, ${be.degraded} degraded); answers about their hosts may be incomplete.`);
     for (const s of be.unhealthy) out.push(`- ${s.name}: ${s.health}${s.reasons.length > 0 ? `, ${s.reasons.join('; ')}` : ''}`);
   }
