@@ -55,7 +55,7 @@ export const enableToolset = defineTool({
   title: 'More tools: list or enable toolsets',
   toolset: 'discovery',
   access: 'read',
-  description: 'Find more tools: lists the toolsets (SLA/availability, noisy/flapping trends, disk and perf data, stale checks, history, raw queries…) with what each answers; toolset=NAME adds its tools to your list.',
+  description: 'More tools: lists the toolsets (SLA/availability, noisy/flapping, disks/perf data, stale checks, history, raw queries) and what each answers; toolset=NAME adds them.',
   input: z
     .object({
       toolset: z.string().max(200).optional().describe('Toolset(s) to turn on, comma-separated, or all; omit to list them'),

@@ -237,7 +237,7 @@ export const brief = defineTool({
   title: 'Shift brief',
   toolset: 'triage',
   access: 'read',
-  description: 'Shift brief, "what should I know right now?": unhandled problems newest first with age, downtimes now and starting soon, flapping, stale checks, lagging or down backends. One call.',
+  description: 'Shift brief, "what should I know right now?": unhandled problems newest first with age, downtimes now and soon, flapping, stale checks, backends down or lagging.',
   input: z
     .object({
       limit: z.number().int().min(1).max(50).default(10).describe('Lines per section'),
