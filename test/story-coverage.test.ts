@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { listTokens, listTools } from '../bench/catalog.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { viewSelection } from '../src/reach.js';
+import { instructionsFor } from '../src/server.js';
 import { allTools } from '../src/tools/registry.js';
 
 /**
@@ -78,5 +79,14 @@ describe('every user story is within reach of the default selection (issue 15)',
     assert.deepEqual(listed.map((t) => t.name), viewSelection(tools, config()).listed.map((t) => t.name));
     const n = listTokens(listed);
     assert.ok(n <= 5000, `default tools/list is ${n} tokens`);
+    // Descriptions and argument texts of the default list name only tools in that list (issue 15, point 3).
+    const names = new Set(listed.map((t) => t.name));
+    for (const t of listed) {
+      const named = [...new Set(JSON.stringify(t).match(/\bthruk_[a-z_]+/g) ?? [])];
+      assert.deepEqual(named.filter((x) => !names.has(x)), [], `${t.name} names tools the default list does not have`);
+    }
+    const c = config();
+    const named = [...new Set(instructionsFor(viewSelection(tools, c).listed, tools, c).match(/\bthruk_[a-z_]+/g) ?? [])];
+    assert.deepEqual(named.filter((x) => !names.has(x)), [], 'the server instructions name only listed tools');
   });
 });
