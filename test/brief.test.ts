@@ -219,6 +219,16 @@ describe('thruk-mcp brief (command line)', () => {
     }
   });
 
+  it('call runs a tool one enable away (the operator needs no enable step); THRUK_DYNAMIC_TOOLSETS=false refuses it', () => {
+    const env = { PATH: process.env.PATH ?? '' };
+    const r = spawnSync(process.execPath, [cli, 'call', 'thruk_host_availability', 'host=web-01', '--demo'], { cwd: root, env, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /web-01/);
+    const fixed = spawnSync(process.execPath, [cli, 'call', 'thruk_host_availability', 'host=web-01', '--demo'], { cwd: root, env: { ...env, THRUK_DYNAMIC_TOOLSETS: 'false' }, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(fixed.status, 2);
+    assert.match(fixed.stderr, /not available with this configuration \(toolset\)/);
+  });
+
   it('the binary: exit 1 on the demo, 2 on a configuration error', () => {
     const env = { PATH: process.env.PATH ?? '' };
     const ok = spawnSync(process.execPath, [cli, 'brief', '--demo', 'limit=3'], { cwd: root, env, encoding: 'utf8', timeout: 30_000 });
