@@ -8,6 +8,7 @@ import { createRuntime } from '../src/runtime.js';
 import { createSimulator, type Simulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
 import { tokens } from '../bench/lib/util.js';
+import { estimateTokens } from '../src/tools/format.js';
 import { connect, demoConfig, post, rest, type Harness } from './helpers/harness.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -112,6 +113,23 @@ describe('thruk_brief on the 25-host demo', () => {
       assert.match(r.text, /Note: Backend health unknown: \/sites did not answer/);
     } finally {
       undo();
+    }
+  });
+
+  it('fits a small answer budget by listing fewer lines, still saying what it left out', async () => {
+    const small = await connect({ config: { maxAnswerTokens: 500 } });
+    try {
+      const wide = await h.call('thruk_brief', { limit: 50 });
+      assert.ok(estimateTokens(wide.text) > 500, 'the unbounded brief would not fit');
+      const r = await small.call('thruk_brief', { limit: 50 });
+      assert.equal(r.isError, undefined, r.text);
+      assert.ok(estimateTokens(r.text) <= 500, `${estimateTokens(r.text)} estimated tokens`);
+      const d = r.structured;
+      assert.ok(d.unhandled.shown < d.unhandled.total);
+      assert.equal(d.unhandled.older, d.unhandled.total - d.unhandled.shown);
+      assert.match(r.text, new RegExp(`showing ${d.unhandled.shown} of ${d.unhandled.total} problems`));
+    } finally {
+      await small.close();
     }
   });
 

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { defineTool, type ToolContext } from '../define.js';
-import { cell, duration, hostStateName, iso, num, serviceStateName } from '../format.js';
+import { cell, duration, estimateTokens, hostStateName, iso, num, serviceStateName } from '../format.js';
 import { backendsArg, parseBackends, type Row } from '../state/common.js';
 import { backendHealth } from './backend-health.js';
 import { countByPeer, countedRows, countOf, downtimeGroups, FETCH_CAP, unhandled, type DowntimeGroup, type Fetch } from './brief-data.js';
@@ -179,6 +179,21 @@ async function gather(ctx: ToolContext, args: { limit: number; hours_ahead: numb
   };
 }
 
+/** The brief with at most `keep` lines per section (counts unchanged, shown/older updated). */
+function trimmed(b: Brief, keep: number): Brief {
+  const u = b.unhandled;
+  const rows = u.rows.slice(0, keep);
+  const section = <T extends { total: number; shown: number; rows: readonly unknown[] }>(x: T): T => ({ ...x, rows: x.rows.slice(0, keep), shown: Math.min(x.shown, keep) });
+  return {
+    ...b,
+    unhandled: { ...u, rows, shown: rows.length, older: u.total - rows.length, ...(u.groups !== undefined ? { groups: u.groups.slice(0, keep) } : {}) },
+    downtimes: { ...b.downtimes, now: section(b.downtimes.now), upcoming: section(b.downtimes.upcoming) },
+    flapping: section(b.flapping),
+    stale: { ...b.stale, rows: b.stale.rows.slice(0, keep), shown: Math.min(b.stale.shown, keep) },
+    backends: { ...b.backends, unhealthy: b.backends.unhealthy.slice(0, keep) },
+  };
+}
+
 const of = (shown: number, total: number, what: string) => (shown < total ? `showing ${shown} of ${total} ${what}` : `${total} ${what}`);
 
 function groupLine(g: z.output<typeof groupOut>, nowMs: number, upcoming: boolean): string {
@@ -247,7 +262,14 @@ export const brief = defineTool({
     .strict(),
   output: briefOutput,
   run: async (ctx, args) => {
-    const data = await gather(ctx, args);
-    return { data, text: renderBrief(data, ctx.now()) };
+    const full = await gather(ctx, args);
+    // Within the answer budget: fewer lines per section until it fits; every cut still says "showing N of TOTAL".
+    let data = full;
+    let text = renderBrief(data, ctx.now());
+    for (let keep = args.limit - 1; keep >= 1 && estimateTokens(text) > ctx.config.maxAnswerTokens; keep = Math.min(keep - 1, Math.floor(keep / 2))) {
+      data = trimmed(full, keep);
+      text = renderBrief(data, ctx.now());
+    }
+    return { data, text };
   },
 });
