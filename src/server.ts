@@ -261,7 +261,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
       registerResources(server, home.names, (ctx) => toolCtx(view.config, home, server, ctx, {}), multi);
     }
     // Completions in the prompts must list what this caller may see: per-caller prompts then.
-    registerPrompts(server, home === undefined || home.names === names ? view.prompts : promptDefinitions({ names: home.names, offered: view.offeredNames }));
+    registerPrompts(server, home === undefined || home.names === names ? view.prompts : promptDefinitions({ names: home.names, offered: view.offeredNames, reachable: view.reachable }));
     return server;
   };
 }
