@@ -13,7 +13,7 @@ import { thrukCallerOf, type ThrukCaller } from './transports/caller.js';
 import type { Interaction, ToolContext, ToolDef, Toolset } from './tools/define.js';
 import { toolSourceOf, type ToolSource } from './tools/published.js';
 // Never registry.js here: it imports every tool module, which a start-up must not pay for.
-import { exclusionOf, refusalText, scopeRefusalText, type ToolMeta } from './tools/selection.js';
+import { ENABLE_TOOL, exclusionOf, refusalText, scopeRefusalText, type ToolMeta } from './tools/selection.js';
 import { reachNote, requestedToolsets, sessionControl, viewSelection } from './reach.js';
 
 export interface ServerDeps {
@@ -242,7 +242,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
         }
         done(result.isError === true ? 'error' : 'ok');
         // Hints name only tools the caller has, or say how to get them (the enable step).
-        return low.projectCallToolResult(withReachNote(result, callView, knownNames), callView.outputSchemas.get(name));
+        return low.projectCallToolResult(name === ENABLE_TOOL ? result : withReachNote(result, callView, knownNames), callView.outputSchemas.get(name));
       } catch (err) {
         done('exception');
         throw err;
