@@ -5,8 +5,11 @@
  */
 import type { Config } from './config.js';
 import { TOOLSETS, type Toolset, type ToolsetControl, type ToolsetState } from './tools/define.js';
-import { TOOLSETS_HEADER, TOOLSETS_QUERY } from './tools/discovery/toolsets.js';
 import { ENABLE_TOOL, exclusionOf, HIDDEN_ALIASES, listedTools, reachableTools, selectTools, type SelectionConfig, type ToolMeta } from './tools/selection.js';
+
+/** The URL parameter and header a stateless HTTP client sets to choose its toolsets. */
+export const TOOLSETS_QUERY = 'toolsets';
+export const TOOLSETS_HEADER = 'X-MCP-Toolsets';
 
 export interface ViewSelection {
   /** What tools/list shows. */

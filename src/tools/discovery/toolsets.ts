@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineTool, TOOLSETS, ToolInputError, type Toolset, type ToolsetControl, type ToolsetState } from '../define.js';
 import { closest } from '../closest.js';
+// The URL/header names live in reach.ts, which the server loads at start-up (tool modules load on the first call).
+import { TOOLSETS_HEADER, TOOLSETS_QUERY } from '../../reach.js';
 
 /** The questions each toolset answers, in the words a person asks them (what the model matches on). */
 export const TOOLSET_ANSWERS: Readonly<Record<Toolset, string>> = {
@@ -16,9 +18,6 @@ export const TOOLSET_ANSWERS: Readonly<Record<Toolset, string>> = {
   escape: '"run this Thruk query": any REST read (writes gated), long paged reads in the background',
 };
 
-/** The URL parameter and header a stateless HTTP client sets to choose its toolsets. */
-export const TOOLSETS_QUERY = 'toolsets';
-export const TOOLSETS_HEADER = 'X-MCP-Toolsets';
 
 const stateRow = z.object({ name: z.string(), answers: z.string(), tools: z.array(z.string()), on: z.boolean() });
 
