@@ -201,6 +201,20 @@ describe('an operator can fix the selection', () => {
     }
   });
 
+  it('without the discovery tool in the allowlist, a refusal names the operator setting instead', async () => {
+    const s = httpServer({ THRUK_ENABLED_TOOLS: 'thruk_problems,thruk_host_*' });
+    try {
+      const c = await s.client('modern');
+      assert.deepEqual((await c.listTools()).tools.map((t) => t.name), ['thruk_problems']);
+      const r = await toolCaller(c)('thruk_host_availability', { host: 'web-01' });
+      assert.equal(r.isError, true);
+      assert.match(r.text, /THRUK_TOOLSETS=default,availability/);
+      assert.doesNotMatch(r.text, /thruk_enable_toolset/);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('the allowlist caps what enabling can add', async () => {
     const s = httpServer({ THRUK_ENABLED_TOOLS: 'thruk_problems,thruk_enable_toolset,thruk_host_*' });
     try {

@@ -165,7 +165,8 @@ export function refusalText(name: string, tools: readonly ToolMeta[], offered: r
  * selection) the operator's setting. Only ever names a tool the caller has.
  */
 export function enableHint(toolset: string, config: SelectionConfig): string {
-  if (config.dynamicToolsets !== false && config.toolsets.length > 0) return `Call ${ENABLE_TOOL} {"toolset":"${toolset}"} first, then retry.`;
+  const allowed = config.enabledTools.length === 0 || config.enabledTools.some((p) => globToRegExp(p).test(ENABLE_TOOL));
+  if (config.dynamicToolsets !== false && config.toolsets.length > 0 && allowed) return `Call ${ENABLE_TOOL} {"toolset":"${toolset}"} first, then retry.`;
   return `The operator can add it: THRUK_TOOLSETS=${[...config.toolsets.filter((t) => t !== 'all'), toolset].join(',')} (or all).`;
 }
 
