@@ -3,7 +3,7 @@
  * `npm run bench:smoke` (tiny and fast, writes nothing unless --out is given).
  *
  *   --smoke                 tiny sizes, < ~1 min
- *   --only a,b              sections: tokens, catalog, coldstart, overhead, throughput, memory, scale, rootcause, startup
+ *   --only a,b              sections: tokens, catalog, brief, coldstart, overhead, throughput, memory, scale, rootcause, startup
  *   --out FILE              where to write the Markdown report (default: BENCHMARKS.md, only on a full run of every section)
  *   --json FILE             also write the rows as JSON (the smoke test reads them)
  *   --update-baseline       only recompute the tools/list token numbers into bench/tools-baseline.json
@@ -15,6 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { biggestTools, catalog, catalogNumbers, catalogParts, describeNumbers, listTools, writeBaseline } from './catalog.js';
+import { briefBench } from './brief.js';
 import { coldStart } from './coldstart.js';
 import { buildMinimal, type MinimalBuild } from './lib/minimal.js';
 import { startSim, type SimChild } from './lib/sim.js';
@@ -28,7 +29,7 @@ import { startup } from './startup.js';
 import { throughput } from './throughput.js';
 import { answerTokens } from './tokens.js';
 
-export const SECTIONS = ['tokens', 'catalog', 'coldstart', 'overhead', 'throughput', 'memory', 'scale', 'rootcause', 'startup'] as const;
+export const SECTIONS = ['tokens', 'catalog', 'brief', 'coldstart', 'overhead', 'throughput', 'memory', 'scale', 'rootcause', 'startup'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const write = (s: string) => void process.stdout.write(s);
@@ -169,6 +170,7 @@ async function main(): Promise<void> {
     const sharedSim = async () => (sim ??= await startSim(50));
     await run('tokens', () => answerTokens(o));
     await run('catalog', () => catalog(o));
+    await run('brief', () => briefBench(o));
     await run('coldstart', () => coldStart(o, mini));
     await run('overhead', () => overhead(o));
     await run('throughput', async () => throughput(o, await sharedSim(), mini));

@@ -7,7 +7,7 @@ import { ENV_SPEC, FLAG_SPEC } from '../src/config.js';
 import { HTTP_ENV_SPEC } from '../src/config-http.js';
 import { fullSchemas, toMcpTool } from '../src/tools/adapter.js';
 import { TOOLSETS, type ToolDef } from '../src/tools/define.js';
-import { allTools, DEFAULT_TOOLS } from '../src/tools/registry.js';
+import { allTools, DEFAULT_TOOLS, HIDDEN_ALIASES } from '../src/tools/registry.js';
 
 const root = new URL('../', import.meta.url);
 
@@ -34,8 +34,10 @@ export function toolsMarkdown(tools: readonly ToolDef[]): string {
   out.push(`${tools.length} tools. Read tools never change anything; write tools are removed by THRUK_READ_ONLY=true.`, '');
   out.push(
     `By default (THRUK_TOOLSETS unset) the server offers the ${tools.filter((t) => DEFAULT_TOOLS.has(t.name)).length} everyday tools marked **default** below, to keep every conversation's tool list small. ` +
-      'THRUK_TOOLSETS=all offers everything; toolset names add groups to the default, e.g. THRUK_TOOLSETS=default,trends,availability. ' +
-      'A call to a tool that is not offered is refused with the toolset to add.',
+      'The model gets any other toolset with one call of `thruk_enable_toolset` (stdio sessions; over stateless HTTP the client sets `?toolsets=` in the URL or the `X-MCP-Toolsets` header, see docs/configuration.md). ' +
+      'THRUK_TOOLSETS=all offers everything; toolset names add groups to the default, e.g. THRUK_TOOLSETS=default,trends,availability; THRUK_DYNAMIC_TOOLSETS=false fixes the set. ' +
+      'A call to a tool that is not offered is refused with the toolset to enable. ' +
+      `${[...HIDDEN_ALIASES].map(([a, t]) => `\`${a}\` is not listed (\`${t}\` answers the same question) but stays callable by its name`).join('; ')}.`,
     '',
     'Every tool takes `backends` (comma-separated site names from thruk_sites; default all); list tools page with `limit` and `offset`. ' +
       'Time arguments accept -24h, today 06:00, ISO-8601 or epoch seconds. Write tools preview with `dry_run` and need `confirm` after the user agreed when they touch several objects or delete.',
@@ -48,7 +50,8 @@ export function toolsMarkdown(tools: readonly ToolDef[]): string {
     for (const def of inSet) {
       const mcp = toMcpTool(def);
       const schema = mcp.inputSchema as JsonSchema;
-      out.push(`### ${def.name}`, '', `**${def.title}** · access: ${access(def)}${DEFAULT_TOOLS.has(def.name) ? ' · **default**' : ''}`, '', def.description, '');
+      const alias = HIDDEN_ALIASES.get(def.name);
+      out.push(`### ${def.name}`, '', `**${def.title}** · access: ${access(def)}${DEFAULT_TOOLS.has(def.name) ? ' · **default**' : ''}${alias !== undefined ? ` · not listed, callable wherever \`${alias}\` is` : ''}`, '', def.description, '');
       const props = Object.entries(schema.properties ?? {});
       if (props.length === 0) out.push('No arguments.', '');
       else {
@@ -70,7 +73,7 @@ export function toolsMarkdown(tools: readonly ToolDef[]): string {
 function readmeTools(tools: readonly ToolDef[]): string {
   const rows = tools.map((t) => `| \`${t.name}\` | ${t.toolset}${DEFAULT_TOOLS.has(t.name) ? ' (default)' : ''} | ${t.access} | ${esc(t.title)} |`);
   return [
-    `Tools marked (default) are offered when THRUK_TOOLSETS is unset; THRUK_TOOLSETS=all (or e.g. default,trends) offers the others. Details: [docs/tools.md](docs/tools.md).`,
+    `Tools marked (default) are offered when THRUK_TOOLSETS is unset; the model turns on the others with one \`thruk_enable_toolset\` call, or THRUK_TOOLSETS=all (or e.g. default,trends) offers them from the start. Details: [docs/tools.md](docs/tools.md).`,
     '',
     '| tool | toolset | access | what |',
     '|---|---|---|---|',

@@ -7,7 +7,7 @@ import { createRuntime, readinessProbe } from './runtime.js';
 import { createServerFactory } from './server.js';
 import { fetchHandlerSend, type HttpSend, type ThrukRequestInfo } from './thruk/client.js';
 import { defaultToolSource } from './tools/published.js';
-import { unknownToolsets } from './tools/selection.js';
+import { selectionIssues } from './tools/selection.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -34,10 +34,10 @@ function demoSend(config: Config, log: Logger): (instance: InstanceSettings) => 
   };
 }
 
-const SUBCOMMANDS = new Set(['tools', 'call', 'doctor']);
+const SUBCOMMANDS = new Set(['tools', 'call', 'doctor', 'brief']);
 
 interface Invocation {
-  readonly command: 'serve' | 'tools' | 'call' | 'doctor';
+  readonly command: 'serve' | 'tools' | 'call' | 'doctor' | 'brief';
   readonly argv: string[];
   readonly tool?: string;
   readonly pairs: string[];
@@ -49,7 +49,7 @@ interface Invocation {
 function parseInvocation(all: readonly string[]): Invocation | string {
   const first = all[0];
   if (first === undefined || !SUBCOMMANDS.has(first)) return { command: 'serve', argv: [...all], pairs: [], jsonOut: false };
-  const command = first as 'tools' | 'call' | 'doctor';
+  const command = first as 'tools' | 'call' | 'doctor' | 'brief';
   const argv: string[] = [];
   const pairs: string[] = [];
   let tool: string | undefined;
@@ -65,7 +65,7 @@ function parseInvocation(all: readonly string[]): Invocation | string {
       }
       jsonOut = true;
     } else if (command === 'call' && !a.startsWith('-') && tool === undefined) tool = a;
-    else if (command === 'call' && !a.startsWith('-') && a.includes('=')) pairs.push(a);
+    else if ((command === 'call' || command === 'brief') && !a.startsWith('-') && a.includes('=')) pairs.push(a);
     else argv.push(a);
   }
   if (command === 'call' && tool === undefined) return 'usage: thruk-mcp call TOOL [key=value …] [--json \'{…}\']';
@@ -93,6 +93,13 @@ async function main(): Promise<void> {
   }
   if (result.action !== 'serve') return;
   const { config } = result;
+  // A selection that offers nothing, an unknown toolset, a pattern matching no tool: a
+  // configuration error like any other, every problem listed (doctor included).
+  const selection = selectionIssues((await defaultToolSource()).metas, config);
+  if (selection.length > 0) {
+    process.stderr.write(`thruk-mcp: configuration problems:\n${selection.map((i) => `  - ${i}`).join('\n')}\n`);
+    process.exit(2);
+  }
   const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) };
   // The subcommands load every tool module up front; serving loads tool code on the first call.
   if (inv.command === 'tools') process.exit((await import('./subcommands.js')).toolsCommand(config, inv.jsonOut, io));
@@ -102,13 +109,30 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     log.warn({ err: reason instanceof Error ? { name: reason.name, message: reason.message } : String(reason) }, 'ignored an unhandled rejection');
   });
-  const badSets = unknownToolsets(config);
-  if (badSets.length > 0) log.warn({ toolsets: badSets }, 'unknown toolsets ignored');
   if (!config.thruk.verifySsl) log.warn('THRUK_VERIFY_SSL=false: Thruk\'s TLS certificate is not verified');
 
   const sendFor = config.demo ? demoSend(config, log) : undefined;
   const metrics = config.mode === 'http' && inv.command === 'serve' ? (await import('./metrics.js')).createMetrics() : undefined;
   const runtime = createRuntime(config, log, undefined, { ...(sendFor !== undefined ? { sendFor } : {}), ...(metrics !== undefined ? { onThrukRequest: (i: ThrukRequestInfo) => metrics.thrukRequest(i) } : {}) });
+  if (inv.command === 'brief') {
+    const { parseKeyValues } = await import('./subcommands.js');
+    let args: Record<string, unknown>;
+    try {
+      args = parseKeyValues(inv.pairs);
+    } catch (err) {
+      process.stderr.write(`thruk-mcp: bad arguments: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(2);
+    }
+    const { instance, ...rest } = args;
+    const picked = instance === undefined ? runtime.instances.get(runtime.defaultInstance) : typeof instance === 'string' ? runtime.instances.get(instance) : undefined;
+    if (picked === undefined) {
+      process.stderr.write(`thruk-mcp: unknown instance ${JSON.stringify(instance)}; configured: ${[...runtime.instances.keys()].join(', ')}\n`);
+      process.exit(2);
+    }
+    const code = await (await import('./brief-cli.js')).briefCommand({ config: { ...config, thruk: picked.settings }, thruk: picked.thruk, log }, rest, inv.jsonOut, io);
+    await runtime.close();
+    process.exit(code);
+  }
   if (inv.command === 'doctor' || inv.command === 'call') {
     const { callCommand, doctorInstances, parseKeyValues } = await import('./subcommands.js');
     let code: number;

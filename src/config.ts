@@ -65,6 +65,7 @@ export const ENV_SPEC = {
   THRUK_READ_ONLY: { schema: bool(false), doc: 'Remove every write tool and refuse them by name (default false).' },
   THRUK_ENABLED_TOOLS: { schema: csv, doc: 'Comma-separated allowlist of tool names; shell wildcards allowed (thruk_list_*). Default: all.' },
   THRUK_TOOLSETS: { schema: csv, doc: 'Comma-separated toolsets to expose: default (the everyday tools; used when unset and THRUK_ENABLED_TOOLS is unset), all, or toolset names from docs/tools.md; combine, e.g. default,trends.' },
+  THRUK_DYNAMIC_TOOLSETS: { schema: bool(true), doc: 'Let the model turn on more toolsets with thruk_enable_toolset (stdio sessions; over HTTP the ?toolsets= URL parameter or X-MCP-Toolsets header). false fixes the set to THRUK_TOOLSETS (default true).' },
   THRUK_AUDIT_LOG: { schema: bool(true), doc: 'One JSON audit line on stderr per write call and preview (default true).' },
   THRUK_AUDIT_FILE: { schema: optionalText, doc: 'Also append the audit lines to this file (JSON lines).' },
   THRUK_MAX_BULK_TARGETS: { schema: num(50, 1, 10000, 'a count'), doc: 'Most objects one write call may touch; larger calls are refused with the count (default 50).' },
@@ -118,6 +119,8 @@ export interface Config {
   readonly readOnly: boolean;
   readonly enabledTools: readonly string[];
   readonly toolsets: readonly string[];
+  /** The model may turn on more toolsets (per stdio session, per HTTP request URL/header); false pins THRUK_TOOLSETS. */
+  readonly dynamicToolsets: boolean;
   readonly auditLog: boolean;
   readonly auditFile: string | undefined;
   readonly maxBulkTargets: number;
@@ -288,6 +291,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     readOnly: flags['read-only'] === true || (values.THRUK_READ_ONLY as boolean),
     enabledTools: values.THRUK_ENABLED_TOOLS as string[],
     toolsets: defaultToolsets(toolsetsFlag ?? (values.THRUK_TOOLSETS as string[]), values.THRUK_ENABLED_TOOLS as string[]),
+    dynamicToolsets: values.THRUK_DYNAMIC_TOOLSETS as boolean,
     auditLog: values.THRUK_AUDIT_LOG as boolean,
     auditFile: values.THRUK_AUDIT_FILE as string | undefined,
     maxBulkTargets: values.THRUK_MAX_BULK_TARGETS as number,

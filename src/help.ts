@@ -14,6 +14,7 @@ export function helpText(): string {
     '  thruk-mcp doctor               check the configuration, Thruk, the key and the backends',
     '  thruk-mcp tools [--json]       list the tools (toolset, access, whether offered)',
     '  thruk-mcp call TOOL k=v …      run one tool and print its answer (--json \'{…}\' for JSON in and out)',
+    '  thruk-mcp brief [k=v …]        the shift brief; exit 0 when nothing is unhandled, 1 otherwise, 2 on a config error',
     '',
     'Options:',
     ...flags,

@@ -62,13 +62,13 @@ export function registerResources(server: McpServer, names: NameCache, toolCtx: 
 }
 
 function registerDefaultResources(server: McpServer, names: NameCache, toolCtx: (ctx: ServerContext) => ToolContext): void {
-  server.registerResource('problems', 'thruk://problems', { title: 'Current problems', description: 'Unhandled and handled problems with counts (as thruk_problems with include_handled).', mimeType: JSON_TYPE },
+  server.registerResource('problems', 'thruk://problems', { title: 'Current problems', description: 'Unhandled and handled problems with counts, worst and newest first.', mimeType: JSON_TYPE },
     async (uri, ctx) => json(uri, await runTool((await stateTools()).problems, toolCtx(ctx), { include_handled: true, limit: 500 }, uri)));
-  server.registerResource('stats', 'thruk://stats', { title: 'State counters', description: 'Host and service counters computed by Thruk (as thruk_stats).', mimeType: JSON_TYPE },
+  server.registerResource('stats', 'thruk://stats', { title: 'State counters', description: 'Host and service counters computed by Thruk: per state, acknowledged, in downtime, unhandled, flapping.', mimeType: JSON_TYPE },
     async (uri, ctx) => json(uri, await runTool((await stateTools()).stats, toolCtx(ctx), {}, uri)));
 
   server.registerResource('host', new ResourceTemplate('thruk://hosts/{name}', { list: undefined, complete: { name: (v) => complete(names, 'hosts', v) } }),
-    { title: 'Host', description: 'One host in depth with its services and parents (as thruk_get_host).', mimeType: JSON_TYPE },
+    { title: 'Host', description: 'One host in depth with its services and parents.', mimeType: JSON_TYPE },
     async (uri, vars, ctx) => json(uri, await runTool((await stateTools()).getHost, toolCtx(ctx), { host: decodeVar(vars.name) }, uri)));
 
   server.registerResource('service', new ResourceTemplate('thruk://services/{host}/{service}', {
@@ -77,7 +77,7 @@ function registerDefaultResources(server: McpServer, names: NameCache, toolCtx: 
       host: (v) => complete(names, 'hosts', v),
       service: (v, c) => complete(names, 'services', v, c?.arguments?.host),
     },
-  }), { title: 'Service', description: 'One service in depth (as thruk_get_service); percent-encode a / in the service name as %2F.', mimeType: JSON_TYPE },
+  }), { title: 'Service', description: 'One service in depth; percent-encode a / in the service name as %2F.', mimeType: JSON_TYPE },
   async (uri, vars, ctx) => json(uri, await runTool((await stateTools()).getService, toolCtx(ctx), { host: decodeVar(vars.host), service: decodeVar(vars.service) }, uri)));
 
   server.registerResource('hostgroup', new ResourceTemplate('thruk://hostgroups/{name}', { list: undefined, complete: { name: (v) => complete(names, 'hostgroups', v) } }),
@@ -87,7 +87,7 @@ function registerDefaultResources(server: McpServer, names: NameCache, toolCtx: 
 
 async function hostgroup(uri: URL, ctx: ToolContext, name: string): Promise<ReadResourceResult> {
   const rows = await (await stateTools()).getRows(ctx, '/hostgroups', [['name', name]], undefined);
-  if (rows.length === 0) throw new ResourceNotFoundError(uri.href, `No host group named '${name}'. Use thruk_list_hostgroups to see the names.`);
+  if (rows.length === 0) throw new ResourceNotFoundError(uri.href, `No host group named '${name}'. Names complete on thruk://hostgroups/{name} (completion/complete).`);
   return json(uri, rows.length === 1 ? rows[0] : rows);
 }
 

@@ -8,12 +8,13 @@ import { registerResources, type InstanceResources } from './resources.js';
 import type { Instance } from './runtime.js';
 import { Scopes, type CallScope } from './scope.js';
 import type { ThrukClient } from './thruk/client.js';
-import { callTool, errorResult, type McpToolEntry } from './tools/adapter.js';
+import { callTool, errorResult, type CallResult, type McpToolEntry } from './tools/adapter.js';
 import { thrukCallerOf, type ThrukCaller } from './transports/caller.js';
-import type { Interaction, ToolContext, ToolDef } from './tools/define.js';
+import type { Interaction, ToolContext, ToolDef, Toolset } from './tools/define.js';
 import { toolSourceOf, type ToolSource } from './tools/published.js';
 // Never registry.js here: it imports every tool module, which a start-up must not pay for.
-import { exclusionOf, refusalText, scopeRefusalText, selectTools, type ToolMeta } from './tools/selection.js';
+import { ENABLE_TOOL, exclusionOf, refusalText, scopeRefusalText, type ToolMeta } from './tools/selection.js';
+import { reachNote, requestedToolsets, sessionControl, viewSelection } from './reach.js';
 
 export interface ServerDeps {
   readonly config: Config;
@@ -35,12 +36,15 @@ export interface ServerDeps {
 interface View {
   readonly config: Config;
   readonly offered: readonly ToolMeta[];
+  /** Everything callable in this view: the listed tools and their hidden aliases. */
   readonly offeredNames: ReadonlySet<string>;
   readonly listing: readonly McpToolEntry[];
   readonly outputSchemas: ReadonlyMap<string, McpToolEntry['outputSchema']>;
   /** The prompts, built once: they only suggest tools of this view. */
   readonly prompts: ReturnType<typeof promptDefinitions>;
   readonly instructions: string;
+  /** Tools one enable call adds, with their toolset (for hints that name them). */
+  readonly reachable: ReadonlyMap<string, Toolset>;
 }
 
 /**
@@ -56,18 +60,28 @@ function withInstanceArg(entry: McpToolEntry, scopes: Scopes): McpToolEntry {
 }
 
 function viewOf(source: ToolSource, config: Config, names: NameCache, scopes: Scopes): View {
-  const offered = selectTools(source.metas, config);
-  const listing = offered.map((t) => withInstanceArg(source.entry(t.name, config.readOnly), scopes));
-  const offeredNames = new Set(offered.map((t) => t.name));
+  const sel = viewSelection(source.metas, config);
+  const listing = sel.listed.map((t) => withInstanceArg(source.entry(t.name, config.readOnly), scopes));
+  const offeredNames = new Set(sel.callable.map((t) => t.name));
   return {
     config,
-    offered,
+    offered: sel.listed,
     offeredNames,
     listing,
-    outputSchemas: new Map(listing.map((t) => [t.name, t.outputSchema])),
-    prompts: promptDefinitions({ names, offered: offeredNames }),
-    instructions: instructionsFor(offered, source.metas, config),
+    outputSchemas: new Map(sel.callable.map((t) => [t.name, source.entry(t.name, config.readOnly).outputSchema])),
+    prompts: promptDefinitions({ names, offered: offeredNames, reachable: sel.reachable }),
+    instructions: instructionsFor(sel.listed, source.metas, config),
+    reachable: sel.reachable,
   };
+}
+
+/** Appends the reach note to a result whose text names tools this caller does not have. */
+function withReachNote(result: CallResult, view: View, known: ReadonlySet<string>): CallResult {
+  const first = result.content[0];
+  if (first === undefined) return result;
+  const note = reachNote(result.content.map((c) => c.text).join('\n'), view.offeredNames, view.reachable, known);
+  if (note === undefined) return result;
+  return { ...result, content: [{ ...first, text: `${first.text}\n${note}` }, ...result.content.slice(1)] };
 }
 
 /** Splits the server-level `instance` off a call's arguments. */
@@ -99,11 +113,14 @@ const INSTRUCTIONS =
  * The server instructions, plus — when this server offers only part of the catalog — which tools
  * are left out and how the operator adds them (tools/list cannot say what it does not list).
  */
-export function instructionsFor(offered: readonly ToolMeta[], all: readonly ToolMeta[], config: Pick<Config, 'readOnly' | 'enabledTools' | 'toolsets'>): string {
+export function instructionsFor(offered: readonly ToolMeta[], all: readonly ToolMeta[], config: Pick<Config, 'readOnly' | 'enabledTools' | 'toolsets'> & { readonly dynamicToolsets?: boolean }): string {
   // Only what the toolset choice leaves out: read-only and the allowlist are deliberate limits.
   const missing = all.filter((t) => exclusionOf(t, config) === 'toolset');
   if (missing.length === 0) return INSTRUCTIONS;
   const sets = [...new Set(missing.map((t) => t.toolset))].join(', ');
+  if (config.dynamicToolsets !== false) {
+    return `${INSTRUCTIONS} This server lists ${offered.length} of ${all.length} tools; ${missing.length} more (toolsets ${sets}: SLA/availability, trends, perf data, stale checks, history, raw queries) are one thruk_enable_toolset call away.`;
+  }
   return `${INSTRUCTIONS} This server offers ${offered.length} of ${all.length} tools; ${missing.length} more (toolsets ${sets}) are enabled by the operator with THRUK_TOOLSETS (e.g. default,trends or all).`;
 }
 
@@ -119,9 +136,19 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
   const scopes = new Scopes(deps.instances ?? defaultInstances(deps), deps.config.defaultInstance, deps.config.http.auth.thrukAuth ?? 'service', now);
   const serviceScope = scopes.resolve(undefined, undefined) as CallScope;
   const names = serviceScope.names;
-  const full = viewOf(source, deps.config, names, scopes);
-  // An HTTP caller without the write scope gets exactly the read-only mode's view of the tools.
-  const limited = deps.config.readOnly ? full : viewOf(source, { ...deps.config, readOnly: true }, names, scopes);
+  // Views per (read-only, extra toolsets): computed once each, shared by every request and session.
+  const views = new Map<string, View>();
+  const viewFor = (readOnly: boolean, extra: readonly string[]): View => {
+    const key = `${readOnly ? 'ro' : 'rw'}:${extra.join(',')}`;
+    let v = views.get(key);
+    if (v === undefined) {
+      const config = extra.length === 0 ? deps.config : { ...deps.config, toolsets: [...deps.config.toolsets, ...extra] };
+      v = viewOf(source, readOnly === deps.config.readOnly ? config : { ...config, readOnly }, names, scopes);
+      views.set(key, v);
+    }
+    return v;
+  };
+  const knownNames = new Set(tools.map((t) => t.name));
   const writeScope = deps.config.http.auth.writeScope;
   const audit = createAuditSink(deps.config, deps.log);
   const toolCtx = (config: Config, scope: CallScope, server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number, http?: Request): ToolContext => ({
@@ -145,14 +172,36 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
     const caller: ThrukCaller | undefined = thrukCallerOf(authInfo);
     // Fail closed: in modes 3 and 4 an HTTP request without a verified Thruk identity acts as nobody.
     const unverified = scopes.needsCaller && httpRequest !== undefined && caller === undefined;
-    const view = authInfo === undefined || authInfo.scopes.includes(writeScope) ? full : limited;
+    // An HTTP caller without the write scope gets exactly the read-only mode's view of the tools.
+    const writer = authInfo === undefined || authInfo.scopes.includes(writeScope);
+    // stdio pins one instance per connection: its toolsets live as long as the session. An HTTP
+    // request carries its own selection (URL or header) and nothing outlives the request.
+    const sessionful = httpRequest === undefined && deps.config.dynamicToolsets;
+    let extra: readonly string[] = httpRequest !== undefined && deps.config.dynamicToolsets ? requestedToolsets(httpRequest) : [];
+    let view = viewFor(writer ? deps.config.readOnly : true, extra);
     const home = unverified ? undefined : scopes.resolve(undefined, caller);
     const server = new McpServer(
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
-      // The tool list depends on the caller's scopes once callers authenticate: no shared caching.
-      { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, completions: {} }, instructions: view.instructions, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: authInfo === undefined ? 'public' : 'private' } } },
+      // The tool list depends on the caller's scopes once callers authenticate, and on a selection
+      // the request chose: no shared caching then.
+      { capabilities: { tools: { listChanged: sessionful }, resources: {}, prompts: {}, completions: {} }, instructions: view.instructions, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: authInfo === undefined && extra.length === 0 ? 'public' : 'private' } } },
     );
     const low = server.server;
+    const control = sessionControl({
+      mode: !deps.config.dynamicToolsets ? 'fixed' : sessionful ? 'session' : 'request',
+      metas: tools,
+      base: deps.config,
+      current: () => ({ extra, view }),
+      enable: async (more) => {
+        const next = [...new Set([...extra, ...more])].sort();
+        const was = view.offeredNames;
+        extra = next;
+        view = viewFor(writer ? deps.config.readOnly : true, extra);
+        const added = view.offered.map((t) => t.name).filter((n) => !was.has(n));
+        if (added.length > 0) await low.sendToolListChanged().catch((err: unknown) => deps.log.warn({ err }, 'tools/list_changed not sent'));
+        return added;
+      },
+    });
     low.setRequestHandler('tools/list', () => ({ tools: [...view.listing] }));
     low.setRequestHandler('tools/call', async (request, ctx: ServerContext) => {
       const name = request.params.name;
@@ -160,7 +209,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
       if (!view.offeredNames.has(name)) {
         deps.onToolCall?.(tools.some((t) => t.name === name) ? name : '(unknown)')('refused');
         deps.log.info({ requestId, rpcId: ctx.mcpReq.id, tool: name.slice(0, 100), outcome: 'refused', ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}) }, 'tool call');
-        if (view !== full && full.offeredNames.has(name)) return errorResult(scopeRefusalText(name, writeScope));
+        if (!writer && viewFor(deps.config.readOnly, extra).offeredNames.has(name)) return errorResult(scopeRefusalText(name, writeScope));
         return errorResult(refusalText(name, tools, view.offered, view.config));
       }
       const { instance, args } = splitInstance(request.params.arguments);
@@ -185,13 +234,15 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
       try {
         // Offered names come from the same source, so the definition is there once the code is loaded.
         const def = (await source.defs()).get(name) as ToolDef;
-        const result = await callTool(def, args, { ctx: toolCtx(view.config, scope, server, ctx, details, request.params._meta?.progressToken, httpRequest), audit, details });
+        const callView = view;
+        const result = await callTool(def, args, { ctx: { ...toolCtx(callView.config, scope, server, ctx, details, request.params._meta?.progressToken, httpRequest), toolsets: control }, audit, details });
         if (result.resultType === 'input_required') {
           done('input_required');
           return result;
         }
         done(result.isError === true ? 'error' : 'ok');
-        return low.projectCallToolResult(result, view.outputSchemas.get(name));
+        // Hints name only tools the caller has, or say how to get them (the enable step).
+        return low.projectCallToolResult(name === ENABLE_TOOL ? result : withReachNote(result, callView, knownNames), callView.outputSchemas.get(name));
       } catch (err) {
         done('exception');
         throw err;
@@ -210,7 +261,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
       registerResources(server, home.names, (ctx) => toolCtx(view.config, home, server, ctx, {}), multi);
     }
     // Completions in the prompts must list what this caller may see: per-caller prompts then.
-    registerPrompts(server, home === undefined || home.names === names ? view.prompts : promptDefinitions({ names: home.names, offered: view.offeredNames }));
+    registerPrompts(server, home === undefined || home.names === names ? view.prompts : promptDefinitions({ names: home.names, offered: view.offeredNames, reachable: view.reachable }));
     return server;
   };
 }

@@ -80,7 +80,9 @@ export async function callCommand(deps: { config: Config; thruk: ThrukClient; lo
     return 2;
   }
   const why = exclusionOf(def, deps.config);
-  if (why !== undefined && !(why === 'read-only' && def.readOnlyFallback === true)) {
+  // A tool one enable call away is the operator's to run here (the model would enable it first).
+  const enableable = why === 'toolset' && deps.config.dynamicToolsets;
+  if (why !== undefined && !enableable && !(why === 'read-only' && def.readOnlyFallback === true)) {
     io.err(`${name} is not available with this configuration (${why})\n`);
     return 2;
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createSimulator, demoSimulatorOptions } from '../src/sim/index.js';
-import { allTools, selectTools } from '../src/tools/registry.js';
+import { allTools, listedTools, selectTools } from '../src/tools/registry.js';
 import { assertBuilt, e2eSkipped, e2eTools, inspector, startHttpServer, stdioTarget, type InspectorAnswer, type RunningServer } from './helpers/e2e.js';
 import { demoConfig, rest } from './helpers/harness.js';
 
@@ -37,7 +37,7 @@ async function demoTruth(): Promise<Truth> {
   const unreachable = hosts.filter((h) => h.state === 2);
   const target = down.find((h) => !h.acknowledged && h.scheduled_downtime_depth === 0);
   assert.ok(target !== undefined && down.length > 0 && unreachable.length > 0, 'the demo estate has unhandled DOWN hosts and UNREACHABLE ones');
-  return { hosts, down, unreachable, target, offered: selectTools(allTools(), { ...config, toolsets: ['all'] }).map((t) => t.name) };
+  return { hosts, down, unreachable, target, offered: listedTools(selectTools(allTools(), { ...config, toolsets: ['all'] })).map((t) => t.name) };
 }
 
 const ok = (a: InspectorAnswer, what: string) => {
@@ -132,14 +132,19 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
       assert.equal(modern.protocolVersion, '2026-07-28');
     });
 
-    it('tool schemas pass the Inspector\'s portability check without errors (--strict)', async () => {
-      const a = await inspector(['--strict', '--method', 'tools/list'], stdioTarget(...ALL));
-      assert.equal(a.code, 0, `--strict found error-severity schema problems (exit 6 means errors): ${a.stderr.slice(-3000)}`);
+    it('tool schemas pass the Inspector\'s portability check without errors or warnings (--strict)', async () => {
+      for (const target of [stdioTarget(...ALL), stdioTarget()]) {
+        const a = await inspector(['--strict', '--method', 'tools/list'], target);
+        assert.equal(a.code, 0, `--strict found error-severity schema problems (exit 6 means errors): ${a.stderr.slice(-3000)}`);
+        // Warnings too (issue 15): e.g. a `type` list, which some clients reject.
+        assert.equal(a.schemaFindings, undefined, `--strict findings: ${JSON.stringify(a.schemaFindings)?.slice(0, 3000)}`);
+        assert.ok(Array.isArray(a.result?.tools) && a.result.tools.length > 0);
+      }
     });
 
     it('the default configuration offers exactly the registry\'s default selection', async () => {
       const r = ok(await inspector(['--method', 'tools/list'], stdioTarget()), 'tools/list (defaults)');
-      assert.deepEqual((r.tools as Array<{ name: string }>).map((t) => t.name), selectTools(allTools(), demoConfig({ toolsets: ['default'] })).map((t) => t.name));
+      assert.deepEqual((r.tools as Array<{ name: string }>).map((t) => t.name), listedTools(selectTools(allTools(), demoConfig({ toolsets: ['default'] }))).map((t) => t.name));
     });
 
     it('read-only mode hides every write tool from the client', async () => {
@@ -147,7 +152,7 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
       const names = (r.tools as Array<{ name: string }>).map((t) => t.name);
       assert.ok(names.includes('thruk_problems'));
       assert.ok(!names.includes('thruk_acknowledge'));
-      assert.deepEqual(names, selectTools(allTools(), demoConfig({ readOnly: true, toolsets: ['all'] })).map((t) => t.name));
+      assert.deepEqual(names, listedTools(selectTools(allTools(), demoConfig({ readOnly: true, toolsets: ['all'] }))).map((t) => t.name));
     });
   });
 

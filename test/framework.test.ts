@@ -8,7 +8,7 @@ import { annotationsFor, defineTool, TOOLSETS, type ToolDef } from '../src/tools
 import { cell, duration, estimateTokens, hostStateName, iso, serviceStateName, when } from '../src/tools/format.js';
 import { allTools, closest, DEFAULT_TOOLS, exclusionOf, globToRegExp, refusalText, selectTools, unknownToolsets } from '../src/tools/registry.js';
 
-const cfg = (o: { readOnly?: boolean; enabledTools?: string[]; toolsets?: string[] } = {}) => ({ readOnly: false, enabledTools: [], toolsets: [], ...o });
+const cfg = (o: { readOnly?: boolean; enabledTools?: string[]; toolsets?: string[]; dynamicToolsets?: boolean } = {}) => ({ readOnly: false, enabledTools: [], toolsets: [], ...o });
 
 describe('tool registry', () => {
   const tools = allTools();
@@ -62,7 +62,8 @@ describe('tool registry', () => {
     assert.ok(selectTools(all, cfg()).includes(fakeWrite));
     const ro = selectTools(all, cfg({ readOnly: true, enabledTools: ['*'] }));
     assert.ok(ro.every((t) => t.access === 'read' || t.readOnlyFallback === true));
-    assert.equal(ro.length, tools.filter((t) => t.access === 'read' || t.readOnlyFallback === true).length);
+    // With every toolset on there is nothing to enable: the discovery tool is not offered.
+    assert.equal(ro.length, tools.filter((t) => (t.access === 'read' || t.readOnlyFallback === true) && t.name !== 'thruk_enable_toolset').length);
     assert.equal(exclusionOf(fakeWrite, cfg({ readOnly: true, enabledTools: ['thruk_fake_write'] })), 'read-only');
     assert.match(refusalText('thruk_fake_write', all, ro, cfg({ readOnly: true })), /read-only.*Nothing was done/);
   });
@@ -71,8 +72,10 @@ describe('tool registry', () => {
     const only = selectTools(tools, cfg({ enabledTools: ['thruk_get_*'] }));
     assert.deepEqual(only.map((t) => t.name).sort(), tools.filter((t) => t.name.startsWith('thruk_get_')).map((t) => t.name).sort());
     assert.match(refusalText('thruk_list_hosts', tools, only, cfg({ enabledTools: ['thruk_get_*'] })), /THRUK_ENABLED_TOOLS/);
-    assert.equal(selectTools(tools, cfg({ toolsets: ['nope'] })).length, 0);
-    assert.equal(selectTools(tools, cfg({ toolsets: ['all'] })).length, tools.length);
+    // An unknown toolset selects nothing but the discovery tool (and is a configuration error, see selectionIssues).
+    assert.deepEqual(selectTools(tools, cfg({ toolsets: ['nope'] })).map((t) => t.name), ['thruk_enable_toolset']);
+    assert.deepEqual(selectTools(tools, cfg({ toolsets: ['nope'], dynamicToolsets: false })), []);
+    assert.equal(selectTools(tools, cfg({ toolsets: ['all'] })).length, tools.length - 1);
     assert.match(refusalText('thruk_list_host', tools, tools, cfg()), /Did you mean thruk_list_hosts, /);
   });
 
@@ -96,7 +99,7 @@ describe('tool registry', () => {
     // default combines with toolsets; all keeps offering everything.
     const plus = selectTools(tools, cfg({ toolsets: ['default', 'trends'] })).map((t) => t.name);
     assert.equal(plus.length, DEFAULT_TOOLS.size + tools.filter((t) => t.toolset === 'trends').length);
-    assert.equal(selectTools(tools, cfg({ toolsets: ['all', 'default'] })).length, tools.length);
+    assert.equal(selectTools(tools, cfg({ toolsets: ['all', 'default'] })).length, tools.length - 1);
     assert.deepEqual(unknownToolsets(cfg({ toolsets: ['default', 'all', 'state', 'nope'] })), ['nope']);
   });
 
@@ -104,9 +107,16 @@ describe('tool registry', () => {
     const c = cfg({ toolsets: ['default'] });
     const offered = selectTools(tools, c);
     assert.equal(exclusionOf(tools.find((t) => t.name === 'thruk_flap_summary') as ToolDef, c), 'toolset');
-    assert.match(refusalText('thruk_flap_summary', tools, offered, c), /belongs to the 'trends' toolset.*THRUK_TOOLSETS=default,trends/);
-    const text = instructionsFor(offered, tools, c);
-    assert.match(text, new RegExp(`offers ${offered.length} of ${tools.length} tools; ${tools.length - offered.length} more`));
+    // The model can turn the toolset on itself: the refusal and the instructions name the one call.
+    assert.match(refusalText('thruk_flap_summary', tools, offered, c), /belongs to the 'trends' toolset.*Call thruk_enable_toolset \{"toolset":"trends"\} first/);
+    assert.match(instructionsFor(offered, tools, c), new RegExp(`lists ${offered.length} of ${tools.length} tools; ${tools.length - offered.length} more .* one thruk_enable_toolset call away`));
+    // When the operator fixed the selection, only the operator can add it.
+    const fixed = cfg({ toolsets: ['default'], dynamicToolsets: false });
+    const offeredFixed = selectTools(tools, fixed);
+    assert.ok(!offeredFixed.some((t) => t.name === 'thruk_enable_toolset'));
+    assert.match(refusalText('thruk_flap_summary', tools, offeredFixed, fixed), /belongs to the 'trends' toolset.*THRUK_TOOLSETS=default,trends/);
+    const text = instructionsFor(offeredFixed, tools, fixed);
+    assert.match(text, new RegExp(`offers ${offeredFixed.length} of ${tools.length} tools; ${tools.length - offeredFixed.length - 1} more`));
     assert.match(text, /THRUK_TOOLSETS/);
     assert.doesNotMatch(instructionsFor(tools, tools, cfg({ toolsets: ['all'] })), /THRUK_TOOLSETS/);
     // Read-only is a deliberate limit, not something to advertise.

@@ -15,9 +15,21 @@ const PROMPT_ARGS: Record<string, Array<Record<string, string>>> = {
   noise_review: [{}, { since: '-7d' }],
 };
 
-/** Every `tool {json}` a prompt suggests must name an offered tool with arguments its schema accepts. */
+/**
+ * Every `tool {json}` a prompt suggests must name an offered tool with arguments its schema
+ * accepts. A prompt may begin with the enable step: then the tools of the toolsets it turns on
+ * count as offered for the steps after it (and the step must come first).
+ */
 function checkCalls(text: string, offered: Set<string>): number {
   const defs = new Map(allTools().map((t) => [t.name, t]));
+  const enable = /`thruk_enable_toolset (\{[^`]*\})`/.exec(text);
+  offered = new Set(offered);
+  if (enable !== null) {
+    assert.ok(offered.has('thruk_enable_toolset'), 'the enable step names the offered discovery tool');
+    assert.equal(text.indexOf(enable[0]), text.indexOf('`'), 'the enable step is the first call of the prompt');
+    const sets = String(JSON.parse(enable[1]!).toolset).split(',');
+    for (const t of allTools()) if (sets.includes(t.toolset)) offered.add(t.name);
+  }
   let n = 0;
   for (const m of text.matchAll(/`(thruk_[a-z_]+)( \{[^`]*\})?`/g)) {
     const [, name, json] = m;
@@ -102,11 +114,20 @@ describe('completion matching', () => {
 });
 
 describe('prompts in read-only mode', () => {
-  it('never suggests a tool the server does not offer', async () => {
+  it('never suggests a tool the server does not offer, and offers no prompt without a tool behind it', async () => {
     const h = await connect({ config: { readOnly: true, enabledTools: ['thruk_get_*', 'thruk_totals'] } });
     const { tools } = await h.client.listTools();
     const offered = new Set(tools.map((t) => t.name));
+    const { prompts } = await h.client.listPrompts();
+    const listed = new Set(prompts.map((p) => p.name));
+    // No availability, perf data or trend tool can be had here: those prompts would invite invented figures.
+    for (const gone of ['sla_report', 'capacity_review', 'noise_review', 'diagnose_flapping']) assert.ok(!listed.has(gone), `${gone} is not offered`);
+    assert.ok(listed.has('investigate_alert') && listed.has('daily_health_report'));
     for (const [name, variants] of Object.entries(PROMPT_ARGS)) {
+      if (!listed.has(name)) {
+        await assert.rejects(h.client.getPrompt({ name, arguments: variants[0]! }), `${name} cannot be fetched either`);
+        continue;
+      }
       for (const args of variants) {
         const r = await h.client.getPrompt({ name, arguments: args });
         checkCalls((r.messages[0]!.content as { text: string }).text, offered);
@@ -114,4 +135,37 @@ describe('prompts in read-only mode', () => {
     }
     await h.close();
   });
+});
+
+describe('prompts with the default selection (THRUK_TOOLSETS unset)', () => {
+  for (const era of ERAS) {
+    it(`offers every prompt; those needing more tools begin with the enable step, whose calls then work (${era})`, async () => {
+      const h = await connect({ era, env: { THRUK_TOOLSETS: 'default' } });
+      try {
+        const { tools } = await h.client.listTools();
+        const offered = new Set(tools.map((t) => t.name));
+        assert.ok(offered.has('thruk_enable_toolset') && !offered.has('thruk_host_availability'));
+        const { prompts } = await h.client.listPrompts();
+        assert.deepEqual(prompts.map((p) => p.name).sort(), Object.keys(PROMPT_ARGS).sort());
+        const steps: string[] = [];
+        for (const [name, variants] of Object.entries(PROMPT_ARGS)) {
+          for (const args of variants) {
+            const text = ((await h.client.getPrompt({ name, arguments: args })).messages[0]!.content as { text: string }).text;
+            checkCalls(text, offered);
+            const m = /`thruk_enable_toolset (\{[^`]*\})`/.exec(text);
+            if (m !== null) steps.push(m[1]!);
+          }
+        }
+        const sla = ((await h.client.getPrompt({ name: 'sla_report', arguments: { target: 'web-01' } })).messages[0]!.content as { text: string }).text;
+        assert.match(sla, /^First turn on the tools this needs: `thruk_enable_toolset \{"toolset":"availability"\}`/);
+        // The enable steps are real calls: over this stateless HTTP connection each answers how to get the tools.
+        for (const json of new Set(steps)) {
+          const r = await h.call('thruk_enable_toolset', JSON.parse(json));
+          assert.match(r.text, /keeps no session.*toolsets=default,/s, json);
+        }
+      } finally {
+        await h.close();
+      }
+    });
+  }
 });

@@ -17,9 +17,11 @@ for (const era of ERAS) {
     it('lists the state tools with derived read-only annotations', async () => {
       const { tools } = await h.client.listTools();
       const names = tools.map((t) => t.name);
-      for (const n of ['thruk_problems', 'thruk_list_hosts', 'thruk_get_host', 'thruk_list_services', 'thruk_get_service', 'thruk_list_hostgroups', 'thruk_list_servicegroups', 'thruk_stats', 'thruk_totals', 'thruk_problem_counts', 'thruk_sites', 'thruk_list_contacts', 'thruk_get_contact']) {
+      for (const n of ['thruk_problems', 'thruk_list_hosts', 'thruk_get_host', 'thruk_list_services', 'thruk_get_service', 'thruk_list_hostgroups', 'thruk_list_servicegroups', 'thruk_stats', 'thruk_totals', 'thruk_sites', 'thruk_list_contacts', 'thruk_get_contact']) {
         assert.ok(names.includes(n), `missing ${n}`);
       }
+      // thruk_totals answers it: the alias is callable (see below) but not listed.
+      assert.ok(!names.includes('thruk_problem_counts'));
       const access = new Map(allTools().map((t) => [t.name, t.access]));
       for (const t of tools) {
         assert.equal(t.annotations?.readOnlyHint, access.get(t.name) === 'read', t.name);

@@ -33,6 +33,31 @@ export interface ToolContext {
   readonly interaction: Interaction;
   /** Adds facts (targets, outcome per target…) to this call's audit line. */
   readonly audit: (details: Record<string, unknown>) => void;
+  /** This connection's toolsets (MCP only; the CLI has none): what is on, and turning more on. */
+  readonly toolsets?: ToolsetControl;
+}
+
+/** One toolset as the discovery tool shows it. */
+export interface ToolsetState {
+  readonly name: string;
+  /** Tools of the toolset the caller may get (read-only mode and the allowlist permit). */
+  readonly tools: readonly string[];
+  /** How many of them are in the caller's tool list now. */
+  readonly offered: number;
+}
+
+/**
+ * The toolsets of one connection. `session`: enabling adds tools to this connection and the client
+ * is told (notifications/tools/list_changed); `request`: nothing persists between requests
+ * (stateless HTTP), the selection travels in the URL or a header; `fixed`: the operator forbids it.
+ */
+export interface ToolsetControl {
+  readonly mode: 'session' | 'request' | 'fixed';
+  /** The selection in force, as THRUK_TOOLSETS names (for the URL/header advice). */
+  readonly selection: readonly string[];
+  readonly toolsets: () => readonly ToolsetState[];
+  /** Turns the toolsets on (session mode only); resolves to the tool names added. */
+  readonly enable: (toolsets: readonly string[]) => Promise<readonly string[]>;
 }
 
 export interface Interaction {

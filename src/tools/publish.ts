@@ -59,7 +59,10 @@ function leanProperty(root: JsonSchema, prop: JsonSchema): JsonSchema {
   return out;
 }
 
-/** A union of bare types (`string | number`) is one `type` list; anything richer stays a union. */
+/**
+ * A union of bare types (`string | number`) becomes one anyOf branch per type, flattened: never a
+ * `type` list, which the Inspector's strict mode warns about and some clients reject (issue 15).
+ */
 function leanUnion(branches: unknown[]): JsonSchema {
   const types: string[] = [];
   for (const b of branches) {
@@ -68,7 +71,7 @@ function leanUnion(branches: unknown[]): JsonSchema {
     else if (Array.isArray(b.type)) types.push(...b.type.filter((t): t is string => typeof t === 'string'));
     else return { anyOf: branches };
   }
-  return { type: [...new Set(types)] };
+  return { anyOf: [...new Set(types)].map((type) => ({ type })) };
 }
 
 function mapValues(o: JsonSchema, f: (v: JsonSchema) => JsonSchema): JsonSchema {

@@ -11,7 +11,7 @@ import { trendsTools } from './trends/index.js';
 import { triageTools } from './triage/index.js';
 
 export { closest, levenshtein } from './closest.js';
-export { DEFAULT_TOOLS, exclusionOf, globToRegExp, isToolset, PSEUDO_TOOLSETS, refusalText, scopeRefusalText, selectTools, unknownToolsets, type Exclusion, type ToolMeta } from './selection.js';
+export { DEFAULT_TOOLS, ENABLE_TOOL, exclusionOf, HIDDEN_ALIASES, listedTools, reachableTools, selectionIssues, globToRegExp, isToolset, PSEUDO_TOOLSETS, refusalText, scopeRefusalText, selectTools, unknownToolsets, type Exclusion, type ToolMeta } from './selection.js';
 
 /** Every tool, in the order tools/list shows them (stable, so clients can cache prompts). */
 export function allTools(): readonly ToolDef[] {

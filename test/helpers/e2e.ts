@@ -96,6 +96,8 @@ export interface InspectorAnswer {
   readonly code: number | null;
   /** The `result` of the `--format json` envelope on stdout (also printed for isError tool results). */
   readonly result: any;
+  /** With --strict on tools/list: the schema portability findings (errors and warnings), absent when there are none. */
+  readonly schemaFindings?: unknown;
   /** The `error` envelope (stderr with -q), e.g. {code: 'auth_required', message}. */
   readonly error: { code: string; message: string } | undefined;
   readonly stderr: string;
@@ -129,7 +131,7 @@ export async function inspector(args: readonly string[], target: readonly string
   const r = await run(tools.node, [tools.inspector, '--cli', '--format', 'json', '-q', ...args, ...target], { env });
   const out = lastJsonLine(r.stdout);
   const err = lastJsonLine(r.stderr);
-  return { code: r.code, result: out?.result, error: out?.error ?? err?.error, stderr: r.stderr };
+  return { code: r.code, result: out?.result, error: out?.error ?? err?.error, stderr: r.stderr, ...(out?.schemaFindings !== undefined ? { schemaFindings: out.schemaFindings } : {}) };
 }
 
 /** The stdio target: the built server in demo mode on the project's Node. */

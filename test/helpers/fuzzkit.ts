@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Simulator } from '../../src/sim/index.js';
 import type { ToolDef } from '../../src/tools/define.js';
 import { allTools } from '../../src/tools/registry.js';
+import { TOOLSETS } from '../../src/tools/define.js';
 import type { CallResult } from './harness.js';
 import { demoConfig } from './config.js';
 import { trackRejections, type RejectionTracker } from './rejections.js';
@@ -279,7 +280,8 @@ export interface FuzzRig { h: Rig; answered: Answered[]; rejections: RejectionTr
 export async function fuzzRig(): Promise<FuzzRig> {
   const answered: Answered[] = [];
   const rejections = trackRejections();
-  const h = await rig({ config: { ...demoConfig(), readOnly: false, auditLog: false }, wrap: recordingWrap(answered), logLevel: 'silent' });
+  // Every toolset by name (not `all`), so the discovery tool is offered and fuzzed too.
+  const h = await rig({ config: { ...demoConfig(), toolsets: Object.keys(TOOLSETS), readOnly: false, auditLog: false }, wrap: recordingWrap(answered), logLevel: 'silent' });
   return { h, answered, rejections, close: async () => { await h.close(); rejections.stop(); } };
 }
 

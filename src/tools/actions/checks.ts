@@ -25,7 +25,7 @@ export const recheck = defineTool({
   title: 'Re-check now',
   toolset: 'actions',
   access: 'write',
-  description: 'Run a host or service check now (or all services of a host).',
+  description: 'Recheck: run a host or service check now (or all services of a host).',
   input: z
     .object({
       host: hostArg,

@@ -83,7 +83,7 @@ export const hostgroupAvailability = defineTool({
   title: 'Host group availability',
   toolset: 'availability',
   access: 'read',
-  description: 'Availability of every host (and/or service) of a host group, worst first.',
+  description: 'Host group availability (SLA) of every host (and/or service), worst first.',
   input: z
     .object({
       hostgroup: hostgroupArg,
@@ -142,7 +142,7 @@ export const hostgroupAvailabilitySummary = defineTool({
   title: 'Host group SLA summary',
   toolset: 'availability',
   access: 'read',
-  description: 'SLA roll-up of a host group: mean, worst host, count below target_percent, planned vs unplanned.',
+  description: 'Host group SLA roll-up: mean, worst host, count below target_percent, planned vs unplanned.',
   input: z
     .object({
       hostgroup: hostgroupArg,

@@ -59,7 +59,7 @@ export const hostAvailability = defineTool({
   title: 'Host availability',
   toolset: 'availability',
   access: 'read',
-  description: 'SLA availability of one host over a window: %, unplanned vs planned outage, time per state.',
+  description: 'Host availability (SLA, uptime %) over a window: unplanned vs planned outage, time per state.',
   input: z.object({ host: hostNameArg, ...windowArgs }).strict(),
   output: singleOutput,
   run: (ctx, args) => run(ctx, 'host', args.host, undefined, args),
@@ -70,7 +70,7 @@ export const serviceAvailability = defineTool({
   title: 'Service availability',
   toolset: 'availability',
   access: 'read',
-  description: 'SLA availability of one service over a window (CRITICAL and UNKNOWN are outage).',
+  description: 'Service availability (SLA, uptime %) over a window; CRITICAL and UNKNOWN are outage.',
   input: z
     .object({
       host: hostNameArg,

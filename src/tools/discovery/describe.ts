@@ -149,7 +149,7 @@ export const describeTool = defineTool({
   title: 'Describe Thruk endpoints and columns',
   toolset: 'discovery',
   access: 'read',
-  description: 'Thruk\'s read endpoints and filter language, or one table\'s columns with types and meaning.',
+  description: 'Columns and endpoints: Thruk\'s read endpoints and filter language, or one table\'s columns with types.',
   input: z
     .object({
       what: z

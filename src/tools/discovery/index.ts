@@ -1,4 +1,5 @@
 import type { ToolDef } from '../define.js';
 import { describeTool } from './describe.js';
+import { enableToolset } from './toolsets.js';
 
-export const discoveryTools: readonly ToolDef[] = [describeTool];
+export const discoveryTools: readonly ToolDef[] = [enableToolset, describeTool];

@@ -17,7 +17,7 @@ export const thrukQuery = defineTool({
   toolset: 'escape',
   access: 'write',
   readOnlyFallback: true,
-  description: 'Any allowlisted Thruk REST request when no tool fits. POST/PUT are gated writes.',
+  description: 'Raw Thruk REST query when no tool fits (allowlisted paths). POST/PUT are gated writes.',
   input: z
     .object({
       path: z.string().min(1).max(2000).describe('Path below /thruk/r, e.g. /hosts'),

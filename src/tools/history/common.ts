@@ -1,5 +1,6 @@
 /** Arguments, row helpers and rendering shared by the history tools. */
 import { z } from 'zod';
+import { timeString } from '../time-arg.js';
 import { cell, duration, hostStateName, iso, num, serviceStateName } from '../format.js';
 import type { Row } from '../logquery.js';
 
@@ -17,7 +18,7 @@ export const LOG_CAP = 10_000;
 
 const LOG_CLASS_NAMES: Record<number, string> = { 0: 'info', 1: 'alert', 2: 'program', 3: 'notification', 4: 'passive', 5: 'command', 6: 'state' };
 
-export const timeArg = (what: string) => z.union([z.string().min(1).max(100), z.number()]).describe(what);
+export const timeArg = (what: string) => timeString().describe(what);
 
 export const sinceArg = (dflt: string) =>
   timeArg('Start, e.g. -7d, today 06:00, ISO-8601').default(dflt);

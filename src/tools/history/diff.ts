@@ -75,7 +75,7 @@ export const stateDiff = defineTool({
   title: 'State changes between two times',
   toolset: 'history',
   access: 'read',
-  description: 'What changed for the scoped hosts/services between two instants: new problems, recoveries, downtime and ack changes.',
+  description: 'What changed between two times for the scoped hosts/services: new problems, recoveries, downtime and ack changes.',
   input: z
     .object({
       t1: timeArg('ISO-8601, today 08:00, -6h or epoch'),

@@ -71,7 +71,7 @@ export const listAlerts = defineTool({
   title: 'List alerts',
   toolset: 'history',
   access: 'read',
-  description: 'Host and service state changes (SOFT and HARD) in a window, newest first, with output.',
+  description: 'Alerts: host and service state changes (SOFT and HARD) in a window, newest first, with output.',
   input: windowListInput(ALERT_FILTER_FIELDS),
   output: logListOutput,
   run: (ctx, args) => listRun(ctx, args, { what: 'alerts', since: args.since, until: args.until, order: parseTimeSort(args.sort), alertsOnly: true }),

@@ -40,7 +40,7 @@ export const listNotifications = defineTool({
   title: 'List notifications',
   toolset: 'history',
   access: 'read',
-  description: 'Who was notified about what in a window, newest first: type, state, contact, command, output.',
+  description: 'Notifications sent: who was notified about what in a window, newest first, with contact and command.',
   input: z
     .object({
       filter: filterSchema(NOTIFICATION_FILTER_FIELDS).optional(),

@@ -115,7 +115,7 @@ export const stateAt = defineTool({
   title: 'State at a time',
   toolset: 'history',
   access: 'read',
-  description: 'State of the scoped hosts/services at a past instant, rebuilt from the log.',
+  description: 'State at a past time of the scoped hosts/services, rebuilt from the log.',
   input: z
     .object({
       timestamp: timeArg('ISO-8601, yesterday 02:00, -6h or epoch'),

@@ -36,7 +36,7 @@ export const getPerfdata = defineTool({
   title: 'Get performance data',
   toolset: 'perfdata',
   access: 'read',
-  description: 'Parsed perf data of one service (or the host check): value, unit, thresholds, breach per metric.',
+  description: 'Perf data (metrics) of one service or host check: value, unit, thresholds, breach per metric.',
   input: z
     .object({
       host: hostNameArg,

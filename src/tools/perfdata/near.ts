@@ -49,7 +49,7 @@ export const perfdataNearThreshold = defineTool({
   title: 'Metrics near their thresholds',
   toolset: 'perfdata',
   access: 'read',
-  description: 'Metrics closest to (or past) their threshold: "which disks fill up soonest?"',
+  description: 'Disks, memory and other metrics closest to (or past) their threshold: "which disks fill up soonest?"',
   input: z
     .object({
       filter: filterSchema(SERVICE_FILTER_FIELDS).optional(),

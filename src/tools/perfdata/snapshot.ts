@@ -30,7 +30,7 @@ export const perfdataSnapshot = defineTool({
   title: 'Performance data snapshot',
   toolset: 'perfdata',
   access: 'read',
-  description: 'Parsed perf data of many services, one line each.',
+  description: 'Perf data (metrics) of many services, parsed, one line each.',
   input: z
     .object({
       filter: filterSchema(SERVICE_FILTER_FIELDS).optional(),

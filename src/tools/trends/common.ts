@@ -4,6 +4,7 @@
  * named caps, and the common header of their answers.
  */
 import { z } from 'zod';
+import { timeString } from '../time-arg.js';
 import type { FilterLeaf, FilterNode } from '../../thruk/filter.js';
 import type { ToolContext } from '../define.js';
 import { duration, hostStateName, iso, num, serviceStateName } from '../format.js';
@@ -17,7 +18,7 @@ export const MAX_MAX_EVENTS = 200_000;
 /** Names per /hosts or /logs request when we look objects up by name (one regex, sent by POST). */
 export const NAME_CHUNK = 500;
 
-const timeValue = z.union([z.string().min(1).max(100), z.number().min(0)]);
+const timeValue = timeString();
 
 export const sinceArg = (dflt: string) =>
   timeValue.optional().describe(`Start, e.g. -7d, today 06:00, ISO-8601 (default ${dflt})`);

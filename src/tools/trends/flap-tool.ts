@@ -30,7 +30,7 @@ export const flapSummary = defineTool({
   title: 'Flapping summary',
   toolset: 'trends',
   access: 'read',
-  description: 'Hosts and services with at least min_transitions state changes in a window, plus FLAPPING events.',
+  description: 'Flapping hosts and services: at least min_transitions state changes in a window, plus FLAPPING events.',
   input: z
     .object({
       since: sinceArg('-24h'),

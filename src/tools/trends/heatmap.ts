@@ -99,7 +99,7 @@ function heatmapTool(kind: 'alert' | 'notification'): ToolDef {
     title: kind === 'alert' ? 'Alert heatmap' : 'Notification heatmap',
     toolset: 'trends',
     access: 'read',
-    description: kind === 'alert' ? 'Alert counts per time bucket over a window: storms and daily patterns.' : 'Notification counts per time bucket over a window.',
+    description: kind === 'alert' ? 'Alert heatmap: alert counts per time bucket: storms and daily patterns.' : 'Notification heatmap: counts per time bucket over a window.',
     input: z
       .object({
         since: sinceArg('-24h'),

@@ -61,7 +61,7 @@ export const topNoisyHosts = defineTool({
   title: 'Noisiest hosts',
   toolset: 'trends',
   access: 'read',
-  description: 'Hosts (or host groups) ranked by non-OK alert count in a window.',
+  description: 'Noisy hosts: hosts (or host groups) ranked by non-OK alert count in a window.',
   input: z
     .object({
       since: sinceArg('-24h'),
@@ -95,7 +95,7 @@ export const topNoisyServices = defineTool({
   title: 'Noisiest services',
   toolset: 'trends',
   access: 'read',
-  description: 'Services ranked by non-OK alert count in a window, or rolled up per host or group.',
+  description: 'Noisy services: ranked by non-OK alert count in a window, or rolled up per host or group.',
   input: z
     .object({
       since: sinceArg('-24h'),

@@ -25,7 +25,7 @@ export const recurringProblems = defineTool({
   title: 'Recurring problems',
   toolset: 'trends',
   access: 'read',
-  description: 'Hosts and services that went non-OK at least min_alerts times in a window: chronic problems.',
+  description: 'Recurring (chronic) problems: hosts and services non-OK at least min_alerts times in a window.',
   input: z
     .object({
       since: sinceArg('-24h'),

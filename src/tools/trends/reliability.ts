@@ -33,7 +33,7 @@ export const reliabilityReport = defineTool({
   title: 'Reliability report (MTTR/MTBF)',
   toolset: 'trends',
   access: 'read',
-  description: 'Per host/service: incidents, MTTR, MTBF, total and longest downtime, from HARD state changes.',
+  description: 'Reliability, MTTR and MTBF per host/service: incidents, total and longest outage, from HARD state changes.',
   input: z
     .object({
       since: sinceArg('-30d'),

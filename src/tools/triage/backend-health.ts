@@ -117,7 +117,7 @@ export const backendHealth = defineTool({
   title: 'Backend health',
   toolset: 'triage',
   access: 'read',
-  description: 'Per backend: ok, degraded or disconnected and why (error, latency, data age, core version).',
+  description: 'Backend health, lag and down sites: ok, degraded or disconnected and why (error, latency, data age, core version).',
   input: z
     .object({
       latency_warn_seconds: z.number().min(0).max(3600).default(5).describe('Slower = degraded'),

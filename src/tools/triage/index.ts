@@ -1,5 +1,6 @@
 import type { ToolDef } from '../define.js';
+import { brief } from './brief.js';
 import { logTriageTools } from './logbased.js';
 import { liveTriageTools } from './live.js';
 
-export const triageTools: readonly ToolDef[] = [...liveTriageTools, ...logTriageTools];
+export const triageTools: readonly ToolDef[] = [brief, ...liveTriageTools, ...logTriageTools];

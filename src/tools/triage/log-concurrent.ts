@@ -68,7 +68,7 @@ export const concurrentFailures = defineTool({
   title: 'Concurrent host failures',
   toolset: 'triage',
   access: 'read',
-  description: 'Time windows in which at least min_hosts hosts failed together: one event or many?',
+  description: 'Concurrent failures: windows in which at least min_hosts hosts failed together. One event or many?',
   input: z
     .object({
       since: sinceArg('-1h'),

@@ -69,7 +69,7 @@ export const oldestProblems = defineTool({
   title: 'Oldest unhandled problems',
   toolset: 'triage',
   access: 'read',
-  description: 'Longest-standing unhandled problems, oldest first.',
+  description: 'Oldest problems: longest-standing unhandled ones, oldest first.',
   input: z
     .object({
       limit: limitArg(20),

@@ -40,7 +40,7 @@ export const staleAcks = defineTool({
   title: 'Stale acknowledgements',
   toolset: 'triage',
   access: 'read',
-  description: 'Acknowledgements older than min_days on objects still in a problem state: possibly forgotten.',
+  description: 'Stale (forgotten) acknowledgements older than min_days on objects still in a problem state.',
   input: z
     .object({
       min_days: z.number().min(0).max(3650).default(7).describe('Minimum ack age in days'),

@@ -100,7 +100,7 @@ export const staleChecks = defineTool({
   title: 'Stale checks',
   toolset: 'triage',
   access: 'read',
-  description: 'Checks that stopped running ("false green"): never checked, overdue, old passive results, disabled, high latency.',
+  description: 'Stale checks that stopped running ("false green"): never checked, overdue, old passive results, disabled, high latency.',
   input: z
     .object({
       filter: scopeFilterArg,
