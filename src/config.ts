@@ -2,6 +2,7 @@ import { COMPAT_FLAG_SPEC, resolveCompatFlags } from './config-compat.js';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { INSTANCE_NAME, loadInstanceFile, type InstanceSettings, type ThrukSettings } from './config-file.js';
+import { thrukUserProblem } from './thruk/auth-user.js';
 import { hasHttpAuth, parseHttpAuth, parseHttpOps, type HttpAuthSettings, type HttpOpsSettings } from './config-http.js';
 
 export type { InstanceSettings, ThrukSettings } from './config-file.js';
@@ -262,6 +263,16 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   for (const inst of (file?.instances ?? []).map((i) => (demo && i.apiKey === '' ? { ...i, apiKey: DEMO_API_KEY } : i))) {
     if (instances.some((i) => i.name === inst.name)) issues.push(`THRUK_MCP_CONFIG: instances.${inst.name}: the name is taken by the instance THRUK_BASE_URL describes; rename it`);
     else instances.push(inst);
+  }
+  // A user Thruk would read as "nobody" turns impersonation into its superuser: refuse it here.
+  const rawUser = raw.THRUK_AUTH_USER;
+  if (envSettings.authUser !== undefined && typeof rawUser === 'string') {
+    const problem = thrukUserProblem(rawUser);
+    if (problem !== undefined) issues.push(`THRUK_AUTH_USER: the Thruk user name ${problem}. Set the exact user name, or leave it unset to act as the API key's own user.`);
+  }
+  for (const inst of file?.instances ?? []) {
+    const problem = inst.authUser !== undefined ? thrukUserProblem(inst.authUser) : undefined;
+    if (problem !== undefined) issues.push(`THRUK_MCP_CONFIG: instances.${inst.name}.auth_user: the Thruk user name ${problem}`);
   }
   const wanted = file?.defaultName ?? instances[0]?.name ?? ENV_INSTANCE;
   const defaultSettings = instances.find((i) => i.name === wanted);

@@ -71,7 +71,9 @@ describe('ThrukClient.withCredential: one pool, a cache per credential', () => {
       base.withCredential({ kind: 'key', key: SUPER, authUser: 'dave' }).get<{ id: string }>('/thruk/whoami'),
     ]);
     assert.deepEqual([a.id, b.id], ['carol', 'dave']);
-    assert.deepEqual(sim.requests.map((r) => r.headers['x-thruk-auth-user']).sort(), ['carol', 'dave']);
+    // Each impersonated identity is first checked with its own whoami, then the request goes out.
+    assert.deepEqual(sim.requests.map((r) => r.headers['x-thruk-auth-user']).sort(), ['carol', 'carol', 'dave', 'dave']);
+    assert.ok(sim.requests.every((r) => r.path === '/thruk/whoami'));
   });
 
   it('Basic credentials go out as Authorization: Basic, and a wrong password is Thruk\'s 401 without the password', async () => {

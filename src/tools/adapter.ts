@@ -1,5 +1,6 @@
 import { inputRequired } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { ThrukIdentityError } from '../thruk/auth-user.js';
 import { isThrukError, ThrukHttpError, ThrukNetworkError, ThrukResponseError, ThrukTimeoutError } from '../thruk/errors.js';
 import { FilterError } from '../thruk/filter.js';
 import { TimeParseError } from '../time.js';
@@ -70,6 +71,14 @@ export function describeInputIssues(def: ToolDef, error: z.ZodError): string {
  */
 export function describeError(def: ToolDef, err: unknown, ctx: Pick<ToolContext, 'config'>): string {
   if (err instanceof ToolInputError || err instanceof FilterError || err instanceof TimeParseError) return err.message;
+  if (err instanceof ThrukIdentityError) {
+    // Not "cannot reach Thruk": Thruk answered, as somebody else.
+    const mode = ctx.config.http.auth.thrukAuth ?? 'service';
+    const fix = mode === 'service'
+      ? 'THRUK_AUTH_USER needs a superuser API key (Thruk ignores X-Thruk-Auth-User for other keys) and the exact user name as Thruk spells it (make_auth_user_lowercase changes it).'
+      : 'The Thruk identity this call was accepted with no longer holds here; reconnect, and ask the operator to check the service key and Thruk\'s user name settings.';
+    return `${err.message}. ${fix}`;
+  }
   if (err instanceof ThrukHttpError) {
     const m = `${(err.thrukMessage ?? '').toLowerCase()} ${(err.thrukDescription ?? '').toLowerCase()}`;
     if (err.status === 401 || err.status === 403) {
@@ -169,7 +178,7 @@ export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): 
     };
   } catch (err) {
     const text = describeError(def, err, ctx);
-    if (!(err instanceof ToolInputError || err instanceof FilterError || err instanceof TimeParseError || isThrukError(err))) {
+    if (!(err instanceof ToolInputError || err instanceof FilterError || err instanceof TimeParseError || isThrukError(err) || err instanceof ThrukIdentityError)) {
       ctx.log.error({ err, tool: def.name }, 'tool failed unexpectedly');
     }
     auditLine('error', text);
