@@ -1,5 +1,4 @@
-import { acceptedContent, inputResponse, McpServer, type McpRequestContext, type ServerContext } from '@modelcontextprotocol/server';
-import { createAuditSink } from './audit.js';
+import { acceptedContent, inputResponse, McpServer, type AuthInfo, type McpRequestContext, type ServerContext } from '@modelcontextprotocol/server';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { NameCache } from './names.js';
@@ -8,9 +7,10 @@ import { registerResources, type InstanceResources } from './resources.js';
 import type { Instance } from './runtime.js';
 import { Scopes, type CallScope } from './scope.js';
 import type { ThrukClient } from './thruk/client.js';
-import { callTool, errorResult, type McpToolEntry } from './tools/adapter.js';
+import { createInvoker, toolContextOf } from './invoke.js';
+import { errorResult, type McpToolEntry } from './tools/adapter.js';
 import { thrukCallerOf, type ThrukCaller } from './transports/caller.js';
-import type { Interaction, ToolContext, ToolDef } from './tools/define.js';
+import type { CallerIdentity, Interaction, ToolContext, ToolDef } from './tools/define.js';
 import { toolSourceOf, type ToolSource } from './tools/published.js';
 // Never registry.js here: it imports every tool module, which a start-up must not pay for.
 import { exclusionOf, refusalText, scopeRefusalText, selectTools, type ToolMeta } from './tools/selection.js';
@@ -121,23 +121,15 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
   const names = serviceScope.names;
   const full = viewOf(source, deps.config, names, scopes);
   // An HTTP caller without the write scope gets exactly the read-only mode's view of the tools.
-  const limited = deps.config.readOnly ? full : viewOf(source, { ...deps.config, readOnly: true }, names, scopes);
+  const limited = deps.config.readOnly ? full : viewOf(source, { ...deps.config, readOnly: true, readOnlyReason: 'scope' }, names, scopes);
   const writeScope = deps.config.http.auth.writeScope;
-  const audit = createAuditSink(deps.config, deps.log);
-  const toolCtx = (config: Config, scope: CallScope, server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number, http?: Request): ToolContext => ({
-    thruk: scope.thruk,
-    // The tools read the instance's settings from config.thruk; with several instances or callers
-    // those are this call's (its instance, its Thruk user, its secret to keep out of answers).
-    config: config.thruk === scope.settings ? config : { ...config, thruk: scope.settings },
+  const invoker = createInvoker({ config: deps.config, log: deps.log, now });
+  const signalOf = (ctx: ServerContext, http?: Request): AbortSignal =>
     // A stateless 2025 HTTP client cancels by dropping the connection (its notifications/cancelled
     // reaches another instance), so the HTTP request's own signal must stop the call too.
-    signal: http?.signal !== undefined ? AbortSignal.any([ctx.mcpReq.signal, http.signal]) : ctx.mcpReq.signal,
-    log: deps.log,
-    now,
-    progress: progressReporter(ctx, progressToken),
-    interaction: interactionOf(server, ctx),
-    audit: (d) => Object.assign(details, d),
-  });
+    http?.signal !== undefined ? AbortSignal.any([ctx.mcpReq.signal, http.signal]) : ctx.mcpReq.signal;
+  const toolCtx = (config: Config, scope: CallScope, server: McpServer, ctx: ServerContext, identity: CallerIdentity, http?: Request): ToolContext =>
+    toolContextOf({ config, scope, identity, signal: signalOf(ctx, http), progress: progressReporter(ctx, undefined), interaction: interactionOf(server, ctx) }, { log: deps.log, now }, {});
 
   return (factoryCtx?: McpRequestContext) => {
     const httpRequest = factoryCtx?.requestInfo;
@@ -147,6 +139,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
     const unverified = scopes.needsCaller && httpRequest !== undefined && caller === undefined;
     const view = authInfo === undefined || authInfo.scopes.includes(writeScope) ? full : limited;
     const home = unverified ? undefined : scopes.resolve(undefined, caller);
+    const identity = identityOf(httpRequest !== undefined, authInfo, caller);
     const server = new McpServer(
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
       // The tool list depends on the caller's scopes once callers authenticate: no shared caching.
@@ -176,16 +169,21 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
         done('refused');
         return errorResult(unverified ? NO_IDENTITY : unknownInstanceText(instance, scopes));
       }
-      // Who asked goes into the audit line of a write (a token label or the JWT's client, never the token).
-      const details: Record<string, unknown> = {
-        ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}),
-        ...(scopes.multi ? { instance: scope.instance } : {}),
-        ...(requestId !== undefined ? { request_id: requestId } : {}),
-      };
       try {
         // Offered names come from the same source, so the definition is there once the code is loaded.
         const def = (await source.defs()).get(name) as ToolDef;
-        const result = await callTool(def, args, { ctx: toolCtx(view.config, scope, server, ctx, details, request.params._meta?.progressToken, httpRequest), audit, details });
+        const result = await invoker.run({
+          def,
+          args,
+          scope,
+          config: view.config,
+          identity,
+          signal: signalOf(ctx, httpRequest),
+          progress: progressReporter(ctx, request.params._meta?.progressToken),
+          interaction: interactionOf(server, ctx),
+          multiInstance: scopes.multi,
+          requestId,
+        });
         if (result.resultType === 'input_required') {
           done('input_required');
           return result;
@@ -203,15 +201,28 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
             names: scopes.names,
             resolve: (n) => {
               const s = scopes.resolve(n, caller);
-              return s === undefined ? undefined : { names: s.names, toolCtx: (ctx) => toolCtx(view.config, s, server, ctx, {}) };
+              return s === undefined ? undefined : { names: s.names, toolCtx: (ctx) => toolCtx(view.config, s, server, ctx, identity) };
             },
           }
         : undefined;
-      registerResources(server, home.names, (ctx) => toolCtx(view.config, home, server, ctx, {}), multi);
+      registerResources(server, home.names, (ctx) => toolCtx(view.config, home, server, ctx, identity), multi);
     }
     // Completions in the prompts must list what this caller may see: per-caller prompts then.
     registerPrompts(server, home === undefined || home.names === names ? view.prompts : promptDefinitions({ names: home.names, offered: view.offeredNames }));
     return server;
+  };
+}
+
+/** Who is calling, as the transport and the HTTP gate verified it. */
+function identityOf(http: boolean, authInfo: AuthInfo | undefined, caller: ThrukCaller | undefined): CallerIdentity {
+  const extra = authInfo?.extra ?? {};
+  const claimed = [extra['email'], extra['sub']].find((v): v is string => typeof v === 'string' && v !== '');
+  const person = caller?.user ?? claimed;
+  return {
+    via: http ? 'http' : 'stdio',
+    ...(authInfo !== undefined ? { client: authInfo.clientId } : {}),
+    ...(person !== undefined ? { person } : {}),
+    ...(caller !== undefined ? { actsAsThrukUser: true } : {}),
   };
 }
 

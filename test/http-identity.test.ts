@@ -256,7 +256,7 @@ describe('mode 3: every caller brings its own Thruk credentials (MCP_THRUK_AUTH=
     const cmd = r.sim.requests.filter((q) => q.path.includes('/cmd')).at(-1);
     assert.ok(cmd?.params.some(([k, v]) => k === 'comment_author' && v === 'alice'), JSON.stringify(cmd?.params));
     assert.equal(cmd?.headers['x-thruk-auth-key'], ALICE_KEY);
-    const audit = r.logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true).at(-1);
+    const audit = r.logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent').at(-1);
     assert.equal(audit.user, 'alice');
     assert.equal(audit.caller, 'thruk:alice');
   });

@@ -158,7 +158,8 @@ export function normaliseBaseUrl(baseUrl: string): string {
 const MAX_DISPLAY = 200;
 
 /** Path for messages and logs: never the host; the query only as far as it fits in ~200 chars. */
-const SECRET_PARAM = /key|token|passw|secret|auth/i;
+// "auth" but not "author": a comment author is no secret and must show in previews.
+const SECRET_PARAM = /key|token|passw|secret|auth(?!or)/i;
 
 /** A query or form string with the values of secret-looking keys replaced, for messages and logs. */
 export function redactParams(qs: string): string {

@@ -12,7 +12,7 @@ const YEAR = 365 * 86400;
 /** The DT argument set of every schedule_*_downtime command, as tool arguments. */
 export const windowArgs = {
   comment: textArg('Why, e.g. a ticket', 'requested via MCP'),
-  author: z.string().min(1).max(200).optional().describe('Default: THRUK_AUTH_USER'),
+  author: z.string().min(1).max(200).optional().describe('Honoured only where the operator allows it (THRUK_ALLOW_AUTHOR_ARG); default: the acting user'),
   start_time: z.string().min(1).max(100).default('now').describe('now, +30m, today 22:00 or ISO-8601'),
   end_time: z.string().min(1).max(100).optional().describe('+2h or ISO-8601 (default start + 2h)'),
   duration_minutes: z.number().int().min(1).max(527040).optional().describe('Instead of end_time'),

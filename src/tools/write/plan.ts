@@ -90,18 +90,28 @@ export function checkCommandText(what: string, value: string, opts: { allowSemic
 /** A per-process key, so a plan id echoed back by a client cannot be forged or replayed across restarts. */
 const KEY = randomBytes(32);
 
-/**
- * Times derived from "now" move between the preview and the confirmed call; the confirmation is
- * about which objects get which command, so these values are left out of the plan's identity.
- */
-const MOVING_ARGS: ReadonlySet<string> = new Set(['start_time', 'end_time', 'notification_time']);
+/** How long a preview can be confirmed by its plan id. */
+export const PLAN_MAX_AGE_MS = 3_600_000;
 
-/** A short, keyed digest of what will be sent: a confirmation only applies to this plan. */
-export function planId(plan: Plan): string {
+/**
+ * A short, keyed digest of exactly what will be sent (targets, commands and every argument,
+ * times included) and the clock the plan was built with: `<digest>.<clock in base 36>`. A
+ * confirmation carrying it runs this plan and no other; the clock lets the server rebuild the
+ * plan the user saw (times such as "now" or "+2h" are computed from it).
+ */
+export function planId(plan: Plan, baseMs: number): string {
   const canonical = JSON.stringify(plan.commands.map((c) => [
     c.command,
     c.target,
-    Object.entries(c.args).filter(([k]) => !MOVING_ARGS.has(k)).sort(([a], [b]) => a.localeCompare(b)),
+    Object.entries(c.args).sort(([a], [b]) => a.localeCompare(b)),
   ]));
-  return createHmac('sha256', KEY).update(canonical).digest('base64url').slice(0, 22);
+  return `${createHmac('sha256', KEY).update(canonical).digest('base64url').slice(0, 16)}.${Math.max(0, Math.floor(baseMs)).toString(36)}`;
+}
+
+const PLAN_ID = /^[A-Za-z0-9_-]{16}\.([0-9a-z]{1,11})$/;
+
+/** The clock a plan id was built with, or undefined for something that is not a plan id. */
+export function planClock(id: string | undefined): number | undefined {
+  const m = PLAN_ID.exec(id ?? '');
+  return m === null ? undefined : parseInt(m[1] ?? '', 36);
 }
