@@ -28,7 +28,7 @@ export const queryOutput = z.object({
   returned: z.number().optional().describe('Rows included here'),
   truncated: z.boolean().optional(),
   error: z.string().optional(),
-  difference: differenceOut.optional().describe('Why a plan_id was refused'),
+  difference: differenceOut.optional(),
   notes: z.array(z.string()).optional(),
 });
 export type QueryOutput = z.output<typeof queryOutput>;

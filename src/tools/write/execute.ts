@@ -7,8 +7,8 @@ import { commandLine, targetLabel, type Plan, type PlannedCommand } from './plan
 /** Every write tool takes these (the confirmation rule is in gate.ts). */
 export const writeArgs = {
   dry_run: z.boolean().default(false).describe('Preview only'),
-  confirm: z.boolean().default(false).describe('The user approved a single-object write'),
-  plan_id: z.string().max(40).optional().describe('plan_id of the preview the user approved: runs exactly that plan'),
+  confirm: z.boolean().default(false).describe('The user approved the preview'),
+  plan_id: z.string().max(40).optional().describe('From the approved preview'),
 };
 
 const commandOut = z.object({ target: z.string(), command: z.string(), line: z.string() });
@@ -19,11 +19,8 @@ const resultOut = z.object({
   message: z.string().optional(),
 });
 
-export const differenceOut = z.object({
-  removed: z.array(z.string()).describe('Commands of the preview no longer in the plan'),
-  added: z.array(z.string()).describe('Commands in the plan now that the preview did not have'),
-  known: z.boolean().describe('False when this server has no record of the preview'),
-});
+/** Why a plan_id was refused: removed/added command lines; known=false when this process never showed that preview. */
+export const differenceOut = z.object({ removed: z.array(z.string()), added: z.array(z.string()), known: z.boolean() });
 
 export const writeOutput = z.object({
   status: z.enum(['preview', 'confirmation_required', 'plan_changed', 'declined', 'done', 'partial', 'failed']),
@@ -32,7 +29,7 @@ export const writeOutput = z.object({
   targets: z.number(),
   commands: z.array(commandOut),
   results: z.array(resultOut).optional(),
-  difference: differenceOut.optional().describe('Why a plan_id was refused'),
+  difference: differenceOut.optional(),
   notes: z.array(z.string()).optional(),
 });
 export type WriteOutput = z.output<typeof writeOutput>;
