@@ -93,7 +93,7 @@ const INSTRUCTIONS =
   'Thruk monitoring (Naemon/Nagios/Icinga). Start with thruk_problems for what is broken, thruk_totals for the overall picture, thruk_get_host for one host in depth. ' +
   'List answers are compact tables; page with offset. Times are UTC; time arguments take -24h, today 06:00, ISO-8601 or epoch seconds. ' +
   '`backends` (any tool) limits a call to comma-separated site names from thruk_sites. ' +
-  'Write tools preview with dry_run=true and ask before touching several objects or deleting; set confirm=true only after the user agreed.';
+  'Write tools preview with dry_run=true and ask before touching several objects or deleting. A preview carries a plan_id: after the user agreed, call again with the same arguments and that plan_id, which runs exactly the previewed plan (confirm=true alone only runs single-object writes).';
 
 /**
  * The server instructions, plus — when this server offers only part of the catalog — which tools

@@ -27,7 +27,7 @@ describe('downtime tool records', () => {
       assert.ok(t.description.length > 20 && t.description.length <= 420, `${t.name} description length ${t.description.length}`);
       const mcp = toMcpTool(t);
       assert.equal(fullSchemas(t).input.additionalProperties, false, `${t.name} strict`);
-      for (const [k, v] of Object.entries(mcp.inputSchema.properties as Record<string, { description?: string }>)) assert.ok((v.description ?? '').length > 0 || k === 'backends', `${t.name}.${k} described`);
+      for (const [k, v] of Object.entries(mcp.inputSchema.properties as Record<string, { description?: string }>)) assert.ok((v.description ?? '').length > 0 || k === 'backends' || k === 'plan_id', `${t.name}.${k} described`);
       const destructive = t.name.startsWith('thruk_delete_');
       assert.equal(t.access, destructive ? 'destructive' : 'write', t.name);
       assert.equal(mcp.annotations?.destructiveHint, destructive);

@@ -26,7 +26,7 @@ export const acknowledge = defineTool({
       host: hostArg,
       service: serviceArg,
       comment: textArg('Why, e.g. a ticket', 'acknowledged via MCP'),
-      author: z.string().min(1).max(200).optional().describe('Honoured only where the operator allows it (THRUK_ALLOW_AUTHOR_ARG); default: the acting user'),
+      author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
       ...ackFlagArgs,
       expire: z.string().max(100).optional().describe('Expiry, e.g. +4h'),
       backends: backendsArg,

@@ -149,7 +149,7 @@ export const bulkAcknowledge = defineTool({
       hosts_only: z.boolean().default(false).describe('Hosts only'),
       services_only: z.boolean().default(false).describe('Services only'),
       comment: textArg('Why, e.g. a ticket', 'bulk acknowledged via MCP'),
-      author: z.string().min(1).max(200).optional().describe('Honoured only where the operator allows it (THRUK_ALLOW_AUTHOR_ARG); default: the acting user'),
+      author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
       ...ackFlagArgs,
       backends: backendsArg,
       ...writeArgs,

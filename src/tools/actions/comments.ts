@@ -39,7 +39,7 @@ export const addComment = defineTool({
       host: hostArg,
       comment: z.string().min(1).max(1000).describe('One line'),
       service: serviceArg,
-      author: z.string().min(1).max(200).optional().describe('Honoured only where the operator allows it (THRUK_ALLOW_AUTHOR_ARG); default: the acting user'),
+      author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
       persistent: z.boolean().default(true).describe('Survive core restarts'),
       backends: backendsArg,
       ...writeArgs,

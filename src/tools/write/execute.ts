@@ -7,8 +7,9 @@ import { commandLine, targetLabel, type Plan, type PlannedCommand } from './plan
 /** Every write tool takes these (the confirmation rule is in gate.ts). */
 export const writeArgs = {
   dry_run: z.boolean().default(false).describe('Preview only'),
-  confirm: z.boolean().default(false).describe('The user approved the preview'),
-  plan_id: z.string().max(40).optional().describe('From the approved preview'),
+  confirm: z.boolean().default(false).describe('User agreed'),
+  // Described once, in the server instructions (like backends): it is on every write tool.
+  plan_id: z.string().optional(),
 };
 
 const commandOut = z.object({ target: z.string(), command: z.string(), line: z.string() });
