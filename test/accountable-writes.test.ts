@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { createRuntime } from '../src/runtime.js';
@@ -199,5 +200,88 @@ describe('point 3: authors on the wire', () => {
     assert.match(r.text, /author cannot be chosen on this server \(THRUK_ALLOW_AUTHOR_ARG is off/);
     assert.equal(cmds(h.sim).length, 0);
     await h.close();
+  });
+});
+
+describe('point 1: the real stdio transport', () => {
+  it('a write over stdio writes one final record to THRUK_AUDIT_FILE and one to stderr', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'audit-')), 'a.jsonl');
+    const transport = new StdioClientTransport({ command: process.execPath, args: ['--import', 'tsx', 'src/cli.ts', '--demo'], cwd: process.cwd(), env: { ...(process.env as Record<string, string>), THRUK_AUDIT_FILE: file, LOG_LEVEL: 'warn' }, stderr: 'pipe' });
+    let err = '';
+    transport.stderr?.on('data', (d: Buffer) => {
+      err += d.toString('utf8');
+    });
+    const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(transport);
+    const r: any = await client.callTool({ name: 'thruk_recheck', arguments: { host: 'web-01' } });
+    assert.equal(r.structuredContent.status, 'done');
+    await client.close();
+    const final = records(file).filter((x) => x.phase !== 'intent');
+    assert.equal(final.length, 1);
+    assert.equal(final[0].via, 'stdio');
+    assert.equal(final[0].plan_id, r.structuredContent.plan_id);
+    const onStderr = err.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent');
+    assert.equal(onStderr.length, 1, 'the audit record reaches stderr even with LOG_LEVEL=warn');
+    assert.equal(onStderr[0].plan_id, r.structuredContent.plan_id);
+  });
+});
+
+describe('points 3 and 5 over HTTP with impersonation', () => {
+  const USERS = [{ name: 'alice', key: 'alice_key_1', hostgroups: ['web-servers'] }];
+  async function rigged() {
+    const c = loadConfig(['--demo', '--listen', '0'], { MCP_THRUK_AUTH: 'impersonate', MCP_HTTP_TOKENS: 'w-tok-1:write@alice,r-tok-1:read@alice', THRUK_TOOLSETS: 'all' });
+    assert.ok(c.ok && c.action === 'serve');
+    const log = createLogger('silent');
+    const sim = createSimulator({ apiKey: c.config.thruk.apiKey, users: USERS });
+    const runtime = createRuntime(c.config, log, fetchHandlerSend((q) => sim.fetch(q)));
+    const app = createHttpApp(createServerFactory({ config: c.config, thruk: runtime.thruk, instances: runtime.instances, log, version: 't', tools: allTools() }), { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(c.config.http.auth, log, { thruk: runtime.thruk }) }, log);
+    const clients: Client[] = [];
+    const as = async (token: string) => {
+      const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
+      await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)), requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+      clients.push(client);
+      return client;
+    };
+    const close = async () => {
+      for (const x of clients) await x.close();
+      await app.close();
+      await runtime.close();
+    };
+    const res = await sim.fetch(new Request('http://sim.invalid/demo/thruk/r/hosts?columns=name', { headers: { 'X-Thruk-Auth-Key': 'alice_key_1' } }));
+    const host = ((await res.json()) as Array<{ name: string }>)[0]?.name ?? '';
+    return { sim, as, close, host };
+  }
+
+  it('the author is the impersonated caller on the wire; an author argument is refused', async () => {
+    const r = await rigged();
+    try {
+      const w = await r.as('w-tok-1');
+      const ok: any = await w.callTool({ name: 'thruk_add_comment', arguments: { host: r.host, comment: 'seen' } });
+      assert.equal(ok.structuredContent.status, 'done', JSON.stringify(ok.content));
+      const sent = cmds(r.sim).at(-1);
+      assert.equal(field(sent, 'comment_author'), 'alice');
+      assert.equal((sent as any).headers['x-thruk-auth-user'], 'alice');
+      const before = cmds(r.sim).length;
+      const spoof: any = await w.callTool({ name: 'thruk_acknowledge', arguments: { host: r.host, author: 'icingaadmin' } });
+      assert.equal(spoof.isError, true);
+      assert.match(spoof.content[0].text, /author cannot be chosen here: this server acts on Thruk as each caller, so the author is you \('alice'\)/);
+      assert.equal(cmds(r.sim).length, before, 'nothing sent');
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('a read-scope token\'s raw write is refused for its scope, not as "this server runs read-only"', async () => {
+    const r = await rigged();
+    try {
+      const ro = await r.as('r-tok-1');
+      const res: any = await ro.callTool({ name: 'thruk_query', arguments: { path: `/hosts/${r.host}/cmd/schedule_forced_host_check`, method: 'POST' } });
+      assert.equal(res.isError, true);
+      assert.match(res.content[0].text, /Your token lacks the write scope \(thruk:write\)/);
+      assert.doesNotMatch(res.content[0].text, /runs read-only/);
+      assert.equal(cmds(r.sim).length, 0);
+    } finally {
+      await r.close();
+    }
   });
 });
