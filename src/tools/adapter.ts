@@ -6,7 +6,7 @@ import { FilterError } from '../thruk/filter.js';
 import { TimeParseError } from '../time.js';
 import { annotationsFor, ToolInputError, type ToolContext, type ToolDef } from './define.js';
 import { estimateTokens } from './format.js';
-import { PLAN_MAX_AGE_MS, planClock } from './write/plan.js';
+import { PLAN_MAX_AGE_MS, planClock } from './plan-id.js';
 import { leanAnnotations, leanInputSchema, leanOutputSchema, type PublishedAnnotations } from './publish.js';
 
 export interface McpToolEntry {

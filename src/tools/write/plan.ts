@@ -2,7 +2,6 @@
  * What a write tool is about to do, as data: the targets (each pinned to its backend) and the
  * Thruk commands for them. Previews, confirmation, caps, execution and audit all read this.
  */
-import { createHmac, randomBytes } from 'node:crypto';
 import { ToolInputError } from '../define.js';
 
 export type TargetKind = 'host' | 'service' | 'hostgroup' | 'servicegroup' | 'system';
@@ -87,31 +86,6 @@ export function checkCommandText(what: string, value: string, opts: { allowSemic
   return value;
 }
 
-/** A per-process key, so a plan id echoed back by a client cannot be forged or replayed across restarts. */
-const KEY = randomBytes(32);
-
-/** How long a preview can be confirmed by its plan id. */
-export const PLAN_MAX_AGE_MS = 3_600_000;
-
-/**
- * A short, keyed digest of exactly what will be sent (targets, commands and every argument,
- * times included) and the clock the plan was built with: `<digest>.<clock in base 36>`. A
- * confirmation carrying it runs this plan and no other; the clock lets the server rebuild the
- * plan the user saw (times such as "now" or "+2h" are computed from it).
- */
-export function planId(plan: Plan, baseMs: number): string {
-  const canonical = JSON.stringify(plan.commands.map((c) => [
-    c.command,
-    c.target,
-    Object.entries(c.args).sort(([a], [b]) => a.localeCompare(b)),
-  ]));
-  return `${createHmac('sha256', KEY).update(canonical).digest('base64url').slice(0, 16)}.${Math.max(0, Math.floor(baseMs)).toString(36)}`;
-}
-
-const PLAN_ID = /^[A-Za-z0-9_-]{16}\.([0-9a-z]{1,11})$/;
-
-/** The clock a plan id was built with, or undefined for something that is not a plan id. */
-export function planClock(id: string | undefined): number | undefined {
-  const m = PLAN_ID.exec(id ?? '');
-  return m === null ? undefined : parseInt(m[1] ?? '', 36);
-}
+// The plan id lives apart (../plan-id.ts): the adapter reads a confirmation's clock on every write
+// call and must not load the write modules at start-up.
+export { PLAN_MAX_AGE_MS, planClock, planId } from '../plan-id.js';
