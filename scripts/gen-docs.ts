@@ -40,7 +40,17 @@ export function toolsMarkdown(tools: readonly ToolDef[]): string {
       `${[...HIDDEN_ALIASES].map(([a, t]) => `\`${a}\` is not listed (\`${t}\` answers the same question) but stays callable by its name`).join('; ')}.`,
     '',
     'Every tool takes `backends` (comma-separated site names from thruk_sites; default all); list tools page with `limit` and `offset`. ' +
-      'Time arguments accept -24h, today 06:00, ISO-8601 or epoch seconds. Write tools preview with `dry_run` and need `confirm` after the user agreed when they touch several objects or delete.',
+      'Time arguments accept -24h, today 06:00, ISO-8601 or epoch seconds.',
+    '',
+    '**Writes.** Every write goes through one gate (src/tools/write/gate.ts). `dry_run: true` returns the preview and its `plan_id` (`<digest>.<clock>`: the exact targets, commands and times; valid one hour, in this server process) and sends nothing. ' +
+      'A call with `plan_id` runs exactly that plan, rebuilt with the preview\'s clock; if its targets, commands or times differ now it is refused (`plan_changed`) with the difference and nothing is sent. ' +
+      'A write touching one object (no bulk, no raw request) runs without a plan id, as in the Python thruk-mcp; if destructive it needs `confirm: true`. ' +
+      'Anything else (several objects, a group, bulk, a raw `thruk_query` write) first answers `confirmation_required` with the preview: by MCP elicitation when the client supports it (the yes carries the plan id), else the same call repeated with `plan_id`; `confirm: true` alone does not run it.',
+    '',
+    '**Authors** of comments, acknowledgements and downtimes (also raw ones through thruk_query): in MCP_THRUK_AUTH=caller or impersonate mode the verified Thruk user (the `author` argument is refused); over HTTP otherwise the OAuth email/sub when there is one; then THRUK_COMMENT_AUTHOR (or the instance\'s `comment_author`); then the key\'s Thruk user from /thruk/whoami; then `thruk-mcp`. ' +
+      'The `author` argument counts only where THRUK_ALLOW_AUTHOR_ARG allows it (default: yes over stdio, no over HTTP).',
+    '',
+    '**Audit:** a record before sending (`phase: intent`; if it cannot be written the write is refused, nothing sent) and a final record before the answer returns, on stderr and in THRUK_AUDIT_FILE, on every entry point (stdio, HTTP, `thruk-mcp call`): caller, verified user, Thruk user, plan id, every target with its result and read-back.',
     '',
   );
   for (const [set, doc] of Object.entries(TOOLSETS)) {

@@ -17,6 +17,8 @@ export interface ThrukSettings {
   readonly defaultBackends: readonly string[];
   readonly maxConcurrent: number;
   readonly cacheTtlMs: number;
+  /** THRUK_COMMENT_AUTHOR / comment_author: who comments, acks and downtimes name over stdio. */
+  readonly commentAuthor?: string | undefined;
 }
 
 export interface InstanceSettings extends ThrukSettings {
@@ -43,7 +45,7 @@ export const INSTANCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const API_KEY = /^[A-Za-z0-9_]+$/;
 const UNSET_PLACEHOLDER = '<UNKNOWN>';
 
-const INSTANCE_KEYS = ['url', 'api_key', 'api_key_file', 'api_key_env', 'auth_user', 'verify_ssl', 'ca_file', 'timeout', 'default_backends', 'max_concurrent', 'cache_ttl'] as const;
+const INSTANCE_KEYS = ['url', 'api_key', 'api_key_file', 'api_key_env', 'auth_user', 'verify_ssl', 'ca_file', 'timeout', 'default_backends', 'max_concurrent', 'cache_ttl', 'comment_author'] as const;
 const TOP_KEYS = ['instances', 'default'] as const;
 
 function errnoOf(e: unknown): string {
@@ -112,6 +114,7 @@ function parseInstance(name: string, raw: unknown, at: string, opts: InstanceFil
   const baseUrl = urlOf(o['url'], `${at}.url`, issues);
   const apiKey = keyOf(o, at, opts, issues);
   const authUser = textOf(o['auth_user'], `${at}.auth_user`, issues);
+  const commentAuthor = textOf(o['comment_author'], `${at}.comment_author`, issues);
   const verifySsl = boolOf(o['verify_ssl'], `${at}.verify_ssl`, issues) ?? opts.defaults.verifySsl;
   const caFile = textOf(o['ca_file'], `${at}.ca_file`, issues) ?? opts.defaults.caFile;
   const timeout = numOf(o['timeout'], `${at}.timeout`, 1, 600, 'seconds', issues);
@@ -130,6 +133,7 @@ function parseInstance(name: string, raw: unknown, at: string, opts: InstanceFil
     defaultBackends: backends ?? opts.defaults.defaultBackends,
     maxConcurrent: maxConcurrent ?? opts.defaults.maxConcurrent,
     cacheTtlMs: cacheTtl !== undefined ? cacheTtl * 1000 : opts.defaults.cacheTtlMs,
+    ...(commentAuthor !== undefined ? { commentAuthor } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { thrukUserProblem } from './thruk/auth-user.js';
 
 /**
  * HTTP auth and operations settings. Kept apart from ENV_SPEC because the README's env table is
@@ -104,7 +105,8 @@ export function parseTokens(raw: string | undefined, issues: string[]): StaticTo
     const tail = cut > 0 ? entry.slice(cut + 1).trim() : '';
     const at = tail.indexOf('@');
     const scope = (at >= 0 ? tail.slice(0, at) : tail).trim().toLowerCase();
-    const thrukUser = at >= 0 ? tail.slice(at + 1).trim() : undefined;
+    const rawUser = at >= 0 ? tail.slice(at + 1) : undefined;
+    const thrukUser = rawUser?.trim();
     if (token === '' || scope === '') {
       issues.push(`MCP_HTTP_TOKENS: entry ${n} must look like TOKEN:read or TOKEN:write`);
       return;
@@ -123,6 +125,12 @@ export function parseTokens(raw: string | undefined, issues: string[]): StaticTo
     }
     if (thrukUser === '') {
       issues.push(`MCP_HTTP_TOKENS: entry ${n} has an empty user after '@'`);
+      return;
+    }
+    // "0" (Perl false) would make Thruk act as its superuser; whitespace would be stripped on the way.
+    const problem = rawUser !== undefined ? thrukUserProblem(rawUser) : undefined;
+    if (problem !== undefined) {
+      issues.push(`MCP_HTTP_TOKENS: entry ${n}: the Thruk user after '@' ${problem}`);
       return;
     }
     seen.add(token);

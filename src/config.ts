@@ -2,6 +2,7 @@ import { COMPAT_FLAG_SPEC, resolveCompatFlags } from './config-compat.js';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { INSTANCE_NAME, loadInstanceFile, type InstanceSettings, type ThrukSettings } from './config-file.js';
+import { thrukUserProblem } from './thruk/auth-user.js';
 import { hasHttpAuth, parseHttpAuth, parseHttpOps, type HttpAuthSettings, type HttpOpsSettings } from './config-http.js';
 
 export type { InstanceSettings, ThrukSettings } from './config-file.js';
@@ -67,7 +68,9 @@ export const ENV_SPEC = {
   THRUK_TOOLSETS: { schema: csv, doc: 'Comma-separated toolsets to expose: default (the everyday tools; used when unset and THRUK_ENABLED_TOOLS is unset), all, or toolset names from docs/tools.md; combine, e.g. default,trends.' },
   THRUK_DYNAMIC_TOOLSETS: { schema: bool(true), doc: 'Let the model turn on more toolsets with thruk_enable_toolset (stdio sessions; over HTTP the ?toolsets= URL parameter or X-MCP-Toolsets header). false fixes the set to THRUK_TOOLSETS (default true).' },
   THRUK_AUDIT_LOG: { schema: bool(true), doc: 'One JSON audit line on stderr per write call and preview (default true).' },
-  THRUK_AUDIT_FILE: { schema: optionalText, doc: 'Also append the audit lines to this file (JSON lines).' },
+  THRUK_AUDIT_FILE: { schema: optionalText, doc: 'Also append the audit records to this file (JSON lines). A write whose record cannot be written is not sent.' },
+  THRUK_COMMENT_AUTHOR: { schema: optionalText, doc: 'Author of comments, acknowledgements and downtimes over stdio and the call command (default: the Thruk user of the API key, from /thruk/whoami). Over HTTP the verified caller is the author.' },
+  THRUK_ALLOW_AUTHOR_ARG: { schema: z.string().optional(), doc: 'Whether the write tools\' `author` argument is honoured: default true over stdio, false over HTTP; never in MCP_THRUK_AUTH=caller or impersonate mode, where the author is the caller.' },
   THRUK_MAX_BULK_TARGETS: { schema: num(50, 1, 10000, 'a count'), doc: 'Most objects one write call may touch; larger calls are refused with the count (default 50).' },
   THRUK_MAX_CONCURRENT: { schema: num(0, 0, 1000, 'a count'), doc: 'Cap on concurrent Thruk requests; 0 = unlimited (default 0).' },
   THRUK_CACHE_TTL: { schema: num(15, 0, 3600, 'seconds'), doc: 'Cache lifetime in seconds for slow-moving endpoints (stats, totals, sites…); 0 disables (default 15).' },
@@ -117,12 +120,16 @@ export interface Config {
   readonly defaultInstance: string;
   readonly proxy: { readonly httpProxy?: string; readonly httpsProxy?: string; readonly noProxy?: string };
   readonly readOnly: boolean;
+  /** Why readOnly holds for this view: 'scope' when an HTTP caller's token lacks the write scope. */
+  readonly readOnlyReason?: 'config' | 'scope';
   readonly enabledTools: readonly string[];
   readonly toolsets: readonly string[];
   /** The model may turn on more toolsets (per stdio session, per HTTP request URL/header); false pins THRUK_TOOLSETS. */
   readonly dynamicToolsets: boolean;
   readonly auditLog: boolean;
   readonly auditFile: string | undefined;
+  /** THRUK_ALLOW_AUTHOR_ARG; undefined: true over stdio, false over HTTP. */
+  readonly allowAuthorArg?: boolean | undefined;
   readonly maxBulkTargets: number;
   readonly maxAnswerTokens: number;
   readonly noisyMaxAlerts: number;
@@ -257,6 +264,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     baseUrl,
     apiKey,
     authUser: values.THRUK_AUTH_USER as string | undefined,
+    ...(values.THRUK_COMMENT_AUTHOR !== undefined ? { commentAuthor: values.THRUK_COMMENT_AUTHOR as string } : {}),
     ...defaults,
   };
   const instances: InstanceSettings[] = [];
@@ -266,12 +274,25 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     if (instances.some((i) => i.name === inst.name)) issues.push(`THRUK_MCP_CONFIG: instances.${inst.name}: the name is taken by the instance THRUK_BASE_URL describes; rename it`);
     else instances.push(inst);
   }
+  // A user Thruk would read as "nobody" turns impersonation into its superuser: refuse it here.
+  const rawUser = raw.THRUK_AUTH_USER;
+  if (envSettings.authUser !== undefined && typeof rawUser === 'string') {
+    const problem = thrukUserProblem(rawUser);
+    if (problem !== undefined) issues.push(`THRUK_AUTH_USER: the Thruk user name ${problem}. Set the exact user name, or leave it unset to act as the API key's own user.`);
+  }
+  for (const inst of file?.instances ?? []) {
+    const problem = inst.authUser !== undefined ? thrukUserProblem(inst.authUser) : undefined;
+    if (problem !== undefined) issues.push(`THRUK_MCP_CONFIG: instances.${inst.name}.auth_user: the Thruk user name ${problem}`);
+  }
   const wanted = file?.defaultName ?? instances[0]?.name ?? ENV_INSTANCE;
   const defaultSettings = instances.find((i) => i.name === wanted);
   if (file?.defaultName !== undefined && defaultSettings === undefined && instances.length > 0) {
     issues.push(`THRUK_MCP_CONFIG: default: '${INSTANCE_NAME.test(wanted) ? wanted : '…'}' is not a declared instance; use one of ${instances.map((i) => i.name).join(', ')}`);
   }
 
+  const authorArgRaw = (values.THRUK_ALLOW_AUTHOR_ARG as string | undefined)?.trim().toLowerCase() ?? '';
+  const authorArg = TRUE_WORDS.has(authorArgRaw) ? true : FALSE_WORDS.has(authorArgRaw) ? false : undefined;
+  if (authorArgRaw !== '' && authorArg === undefined) issues.push(`THRUK_ALLOW_AUTHOR_ARG: expected true/false (or 1/0, yes/no, on/off), got '${authorArgRaw}'`);
   const toolsetsFlag = typeof flags.toolsets === 'string' ? flags.toolsets.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   if (issues.length > 0) return { ok: false, issues };
 
@@ -294,6 +315,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     dynamicToolsets: values.THRUK_DYNAMIC_TOOLSETS as boolean,
     auditLog: values.THRUK_AUDIT_LOG as boolean,
     auditFile: values.THRUK_AUDIT_FILE as string | undefined,
+    allowAuthorArg: authorArg,
     maxBulkTargets: values.THRUK_MAX_BULK_TARGETS as number,
     maxAnswerTokens: values.THRUK_MAX_ANSWER_TOKENS as number,
     noisyMaxAlerts: values.THRUK_NOISY_MAX_ALERTS as number,

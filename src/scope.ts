@@ -66,7 +66,9 @@ export class Scopes {
       cred = { kind: 'key', key: base.apiKey, authUser: caller.user };
       settings = { ...base, authUser: caller.user };
     }
-    const thruk = inst.thruk.withCredential(cred);
+    // Pinned to the user the gate verified: every request first checks that Thruk still applies it
+    // (a caller's key may belong to another user on this instance; impersonation may be ignored).
+    const thruk = inst.thruk.withCredential(cred, { expectUser: caller.user });
     return { instance, thruk, settings, names: this.#callerNames(instance, thruk) };
   }
 

@@ -1,5 +1,4 @@
-import { acceptedContent, inputResponse, McpServer, type McpRequestContext, type ServerContext } from '@modelcontextprotocol/server';
-import { createAuditSink } from './audit.js';
+import { acceptedContent, inputResponse, McpServer, type AuthInfo, type McpRequestContext, type ServerContext } from '@modelcontextprotocol/server';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { NameCache } from './names.js';
@@ -8,9 +7,10 @@ import { registerResources, type InstanceResources } from './resources.js';
 import type { Instance } from './runtime.js';
 import { Scopes, type CallScope } from './scope.js';
 import type { ThrukClient } from './thruk/client.js';
-import { callTool, errorResult, type CallResult, type McpToolEntry } from './tools/adapter.js';
+import { createInvoker, toolContextOf } from './invoke.js';
+import { errorResult, type CallResult, type McpToolEntry } from './tools/adapter.js';
 import { thrukCallerOf, type ThrukCaller } from './transports/caller.js';
-import type { Interaction, ToolContext, ToolDef, Toolset } from './tools/define.js';
+import type { CallerIdentity, Interaction, ToolContext, ToolDef, Toolset } from './tools/define.js';
 import { toolSourceOf, type ToolSource } from './tools/published.js';
 // Never registry.js here: it imports every tool module, which a start-up must not pay for.
 import { ENABLE_TOOL, exclusionOf, refusalText, scopeRefusalText, type ToolMeta } from './tools/selection.js';
@@ -107,7 +107,7 @@ const INSTRUCTIONS =
   'Thruk monitoring (Naemon/Nagios/Icinga). Start with thruk_problems for what is broken, thruk_totals for the overall picture, thruk_get_host for one host in depth. ' +
   'List answers are compact tables; page with offset. Times are UTC; time arguments take -24h, today 06:00, ISO-8601 or epoch seconds. ' +
   '`backends` (any tool) limits a call to comma-separated site names from thruk_sites. ' +
-  'Write tools preview with dry_run=true and ask before touching several objects or deleting; set confirm=true only after the user agreed.';
+  'Write tools preview with dry_run=true and ask before touching several objects or deleting. A preview carries a plan_id: after the user agreed, call again with the same arguments and that plan_id, which runs exactly the previewed plan (confirm=true alone only runs single-object writes).';
 
 /**
  * The server instructions, plus — when this server offers only part of the catalog — which tools
@@ -143,28 +143,21 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
     let v = views.get(key);
     if (v === undefined) {
       const config = extra.length === 0 ? deps.config : { ...deps.config, toolsets: [...deps.config.toolsets, ...extra] };
-      v = viewOf(source, readOnly === deps.config.readOnly ? config : { ...config, readOnly }, names, scopes);
+      // Read-only forced by a token without the write scope: refusals say so, not "this server is read-only".
+      v = viewOf(source, readOnly === deps.config.readOnly ? config : { ...config, readOnly, readOnlyReason: 'scope' }, names, scopes);
       views.set(key, v);
     }
     return v;
   };
   const knownNames = new Set(tools.map((t) => t.name));
   const writeScope = deps.config.http.auth.writeScope;
-  const audit = createAuditSink(deps.config, deps.log);
-  const toolCtx = (config: Config, scope: CallScope, server: McpServer, ctx: ServerContext, details: Record<string, unknown>, progressToken?: string | number, http?: Request): ToolContext => ({
-    thruk: scope.thruk,
-    // The tools read the instance's settings from config.thruk; with several instances or callers
-    // those are this call's (its instance, its Thruk user, its secret to keep out of answers).
-    config: config.thruk === scope.settings ? config : { ...config, thruk: scope.settings },
+  const invoker = createInvoker({ config: deps.config, log: deps.log, now });
+  const signalOf = (ctx: ServerContext, http?: Request): AbortSignal =>
     // A stateless 2025 HTTP client cancels by dropping the connection (its notifications/cancelled
     // reaches another instance), so the HTTP request's own signal must stop the call too.
-    signal: http?.signal !== undefined ? AbortSignal.any([ctx.mcpReq.signal, http.signal]) : ctx.mcpReq.signal,
-    log: deps.log,
-    now,
-    progress: progressReporter(ctx, progressToken),
-    interaction: interactionOf(server, ctx),
-    audit: (d) => Object.assign(details, d),
-  });
+    http?.signal !== undefined ? AbortSignal.any([ctx.mcpReq.signal, http.signal]) : ctx.mcpReq.signal;
+  const toolCtx = (config: Config, scope: CallScope, server: McpServer, ctx: ServerContext, identity: CallerIdentity, http?: Request): ToolContext =>
+    toolContextOf({ config, scope, identity, signal: signalOf(ctx, http), progress: progressReporter(ctx, undefined), interaction: interactionOf(server, ctx) }, { log: deps.log, now }, {});
 
   return (factoryCtx?: McpRequestContext) => {
     const httpRequest = factoryCtx?.requestInfo;
@@ -180,6 +173,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
     let extra: readonly string[] = httpRequest !== undefined && deps.config.dynamicToolsets ? requestedToolsets(httpRequest) : [];
     let view = viewFor(writer ? deps.config.readOnly : true, extra);
     const home = unverified ? undefined : scopes.resolve(undefined, caller);
+    const identity = identityOf(httpRequest !== undefined, authInfo, caller);
     const server = new McpServer(
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
       // The tool list depends on the caller's scopes once callers authenticate, and on a selection
@@ -225,17 +219,24 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
         done('refused');
         return errorResult(unverified ? NO_IDENTITY : unknownInstanceText(instance, scopes));
       }
-      // Who asked goes into the audit line of a write (a token label or the JWT's client, never the token).
-      const details: Record<string, unknown> = {
-        ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}),
-        ...(scopes.multi ? { instance: scope.instance } : {}),
-        ...(requestId !== undefined ? { request_id: requestId } : {}),
-      };
       try {
         // Offered names come from the same source, so the definition is there once the code is loaded.
         const def = (await source.defs()).get(name) as ToolDef;
+        // The view this call was made under (enabling a toolset during the call changes `view`).
         const callView = view;
-        const result = await callTool(def, args, { ctx: { ...toolCtx(callView.config, scope, server, ctx, details, request.params._meta?.progressToken, httpRequest), toolsets: control }, audit, details });
+        const result = await invoker.run({
+          def,
+          args,
+          scope,
+          config: callView.config,
+          identity,
+          signal: signalOf(ctx, httpRequest),
+          progress: progressReporter(ctx, request.params._meta?.progressToken),
+          interaction: interactionOf(server, ctx),
+          multiInstance: scopes.multi,
+          requestId,
+          toolsets: control,
+        });
         if (result.resultType === 'input_required') {
           done('input_required');
           return result;
@@ -254,15 +255,28 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
             names: scopes.names,
             resolve: (n) => {
               const s = scopes.resolve(n, caller);
-              return s === undefined ? undefined : { names: s.names, toolCtx: (ctx) => toolCtx(view.config, s, server, ctx, {}) };
+              return s === undefined ? undefined : { names: s.names, toolCtx: (ctx) => toolCtx(view.config, s, server, ctx, identity) };
             },
           }
         : undefined;
-      registerResources(server, home.names, (ctx) => toolCtx(view.config, home, server, ctx, {}), multi);
+      registerResources(server, home.names, (ctx) => toolCtx(view.config, home, server, ctx, identity), multi);
     }
     // Completions in the prompts must list what this caller may see: per-caller prompts then.
     registerPrompts(server, home === undefined || home.names === names ? view.prompts : promptDefinitions({ names: home.names, offered: view.offeredNames, reachable: view.reachable }));
     return server;
+  };
+}
+
+/** Who is calling, as the transport and the HTTP gate verified it. */
+function identityOf(http: boolean, authInfo: AuthInfo | undefined, caller: ThrukCaller | undefined): CallerIdentity {
+  const extra = authInfo?.extra ?? {};
+  const claimed = [extra['email'], extra['sub']].find((v): v is string => typeof v === 'string' && v !== '');
+  const person = caller?.user ?? claimed;
+  return {
+    via: http ? 'http' : 'stdio',
+    ...(authInfo !== undefined ? { client: authInfo.clientId } : {}),
+    ...(person !== undefined ? { person } : {}),
+    ...(caller !== undefined ? { actsAsThrukUser: true } : {}),
   };
 }
 

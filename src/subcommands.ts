@@ -5,7 +5,9 @@
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { ThrukClient } from './thruk/client.js';
-import { callTool, describeError } from './tools/adapter.js';
+import { createInvoker } from './invoke.js';
+import { Scopes } from './scope.js';
+import { describeError } from './tools/adapter.js';
 import { NO_INTERACTION, type ToolContext } from './tools/define.js';
 import { cell } from './tools/format.js';
 import { allTools, exclusionOf } from './tools/registry.js';
@@ -88,20 +90,23 @@ export async function callCommand(deps: { config: Config; thruk: ThrukClient; lo
   }
   const controller = new AbortController();
   const progress = progressLine(name, io);
-  const ctx: ToolContext = {
-    thruk: deps.thruk,
+  // The same path as a tools/call over MCP (invoke.ts): context, audit sinks, write gate.
+  const instance = deps.config.defaultInstance;
+  const scope = new Scopes(new Map([[instance, { name: instance, settings: { ...deps.config.thruk, name: instance }, thruk: deps.thruk }]]), instance, 'service', Date.now).resolve(undefined, undefined);
+  if (scope === undefined) throw new Error('no Thruk instance to call');
+  const res = await createInvoker({ config: deps.config, log: deps.log }).run({
+    def,
+    args,
+    scope,
     config: deps.config,
+    identity: { via: 'cli' },
     signal: controller.signal,
-    log: deps.log,
-    now: Date.now,
     progress: (done, total, message) => {
       progress.report(done, total, message);
       return Promise.resolve();
     },
     interaction: NO_INTERACTION,
-    audit: () => undefined,
-  };
-  const res = await callTool(def, args, { ctx, audit: deps.config.auditLog ? (r) => deps.log.info(r, 'audit') : undefined }).finally(() => progress.finish());
+  }).finally(() => progress.finish());
   if (json) io.out(`${JSON.stringify(res.isError === true ? { isError: true, text: res.content[0]?.text } : res.structuredContent)}\n`);
   else io.out(`${res.content.map((c) => c.text).join('\n')}\n`);
   return res.isError === true ? 1 : 0;

@@ -11,7 +11,7 @@ import { demoConfig } from './helpers/config.js';
 import { connect, ERAS } from './helpers/harness.js';
 
 const cmdRequests = (h: { sim: { requests: Array<{ path: string }> } }) => h.sim.requests.filter((r) => /(^|\/)cmd(\/|$)/.test(r.path));
-const audits = (logs: string[]) => logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true);
+const audits = (logs: string[]) => logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent');
 
 /** A problem host that is not acknowledged yet, read from the simulator. */
 async function unackedProblemHost(h: { sim: { fetch(r: Request): Promise<Response> } }): Promise<string> {
@@ -80,7 +80,7 @@ for (const era of ERAS) {
       await h.close();
     });
 
-    it('asks for confirmation when a call touches several objects: confirm: true fallback without elicitation', async () => {
+    it('asks for confirmation when a call touches several objects: plan_id fallback without elicitation (confirm: true alone is not enough)', async () => {
       const sim = createSimulator({ sites: ['north', 'south'] });
       const h = await connect({ era, simulator: sim });
       const host = await unackedProblemHost(h);
@@ -88,9 +88,13 @@ for (const era of ERAS) {
       assert.equal(first.isError, undefined);
       assert.equal(first.structured.status, 'confirmation_required');
       assert.equal(first.structured.targets, 2);
-      assert.match(first.text, /call again with the same arguments and confirm: true/);
+      assert.match(first.text, new RegExp(`call again with the same arguments and plan_id: "${first.structured.plan_id}"`));
       assert.equal(cmdRequests(h).length, 0);
-      const second = await h.call('thruk_acknowledge', { host, comment: 'both sites', confirm: true });
+      // Two objects: confirm: true without the plan id only asks again.
+      const bare = await h.call('thruk_acknowledge', { host, comment: 'both sites', confirm: true });
+      assert.equal(bare.structured.status, 'confirmation_required');
+      assert.equal(cmdRequests(h).length, 0);
+      const second = await h.call('thruk_acknowledge', { host, comment: 'both sites', plan_id: first.structured.plan_id });
       assert.equal(second.structured.status, 'done', second.text);
       assert.deepEqual(second.structured.results.map((x: any) => x.target).sort(), [`${host}@north`, `${host}@south`]);
       const sent = cmdRequests(h);

@@ -9,13 +9,13 @@ import { fetchHandlerSend } from '../src/thruk/client.js';
 import { demoConfig } from './helpers/config.js';
 import { downtimeActionTools } from '../src/tools/actions/downtime-index.js';
 import { allTools } from '../src/tools/registry.js';
-import { connect, ERAS, type Era, type Harness } from './helpers/harness.js';
+import { connect, ERAS, type Era, type Harness, confirmCall } from './helpers/harness.js';
 
 // Until the lead wires downtimeActionTools into the registry; de-duplicated so this keeps working afterwards.
 const tools = [...new Map([...allTools(), ...downtimeActionTools].map((t) => [t.name, t])).values()];
 const open = (era: Era, more: Parameters<typeof connect>[0] = {}) => connect({ era, tools, ...more });
 const cmdRequests = (h: Harness) => h.sim.requests.filter((r) => /(^|\/)cmd(\/|$)/.test(r.path));
-const audits = (logs: string[]) => logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true);
+const audits = (logs: string[]) => logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent');
 const form = (r: { params: Array<[string, string]> }) => Object.fromEntries(r.params);
 
 async function rest(h: Harness, path: string, q: Record<string, string> = {}): Promise<any[]> {
@@ -99,7 +99,7 @@ for (const era of ERAS) {
       assert.equal(ask.structured.status, 'confirmation_required');
       assert.deepEqual(ask.structured.downtimes.map((d: any) => d.id), [host.id]);
       assert.match(ask.text, new RegExp(`1 downtime scheduled for later is kept: #${later.id} db-03@icinga2`));
-      const r = await h.call('thruk_delete_active_downtimes', { host: 'db-03', confirm: true });
+      const r = await confirmCall(h, 'thruk_delete_active_downtimes', { host: 'db-03' });
       assert.equal(r.structured.status, 'done', r.text);
       assert.deepEqual(cmdRequests(h).map((x) => form(x).downtime_id), [String(host.id)], 'per id, never a server-side delete-all');
       assert.ok((await ids(h)).includes(later.id));
@@ -119,7 +119,7 @@ for (const era of ERAS) {
       assert.deepEqual(only.structured.downtimes.map((d: any) => d.comment), ['host dt']);
       const svc = await h.call('thruk_delete_active_downtimes', { host: 'web-02', service: 'http', dry_run: true });
       assert.deepEqual(svc.structured.downtimes.map((d: any) => d.comment), ['svc dt']);
-      const both = await h.call('thruk_delete_active_downtimes', { host: 'web-02', confirm: true });
+      const both = await confirmCall(h, 'thruk_delete_active_downtimes', { host: 'web-02' });
       assert.equal(both.structured.status, 'done', both.text);
       assert.deepEqual(both.structured.downtimes.map((d: any) => d.comment).sort(), ['host dt', 'svc dt']);
       assert.equal((await rest(h, '/downtimes', { host_name: 'web-02' })).length, 0);
@@ -140,7 +140,7 @@ for (const era of ERAS) {
       assert.deepEqual(ask.structured.downtimes.map((d: any) => d.host).sort(), ['web-01', 'web-02']);
       assert.match(ask.text, /Matched 2 of 6 downtimes on all backends/);
       assert.match(ask.text, /deletes #\d+ web-01@icinga2 .* by alice: "Patch night CHG-7"/);
-      const r = await h.call('thruk_delete_downtimes_by_filter', { author: 'Alice', comment: 'PATCH NIGHT', entered_after: '-10m', confirm: true });
+      const r = await confirmCall(h, 'thruk_delete_downtimes_by_filter', { author: 'Alice', comment: 'PATCH NIGHT', entered_after: '-10m' });
       assert.equal(r.structured.status, 'done', r.text);
       assert.ok(r.structured.results.every((x: any) => x.verified === 'yes'));
       const left = await rest(h, '/downtimes');
@@ -164,13 +164,16 @@ for (const era of ERAS) {
 
     it('deleting a downtime that triggers others shows that the core removes those too', async () => {
       const h = await open(era);
-      await h.call('thruk_schedule_propagated_host_downtime', { host: 'fw-01', triggered: true, comment: 'chain', confirm: true });
+      await confirmCall(h, 'thruk_schedule_propagated_host_downtime', { host: 'fw-01', triggered: true, comment: 'chain' });
       const parent = (await rest(h, '/downtimes')).find((x) => x.comment === 'chain' && x.host_name === 'fw-01');
       const ask = await h.call('thruk_delete_downtime', { downtime_id: parent.id });
       assert.equal(ask.structured.targets, 3);
       assert.deepEqual(ask.structured.also_removed.map((d: any) => d.host).sort(), ['branch-ap-01', 'branch-router-01']);
       assert.match(ask.text, /The core also removes the 2 downtimes triggered by those/);
-      const r = await h.call('thruk_delete_downtime', { downtime_id: parent.id, confirm: true });
+      // It covers three downtimes: confirm: true alone is not enough, the plan id is.
+      const bare = await h.call('thruk_delete_downtime', { downtime_id: parent.id, confirm: true });
+      assert.equal(bare.structured.status, 'confirmation_required');
+      const r = await h.call('thruk_delete_downtime', { downtime_id: parent.id, plan_id: ask.structured.plan_id });
       assert.equal(r.structured.status, 'done', r.text);
       assert.equal((await rest(h, '/downtimes')).filter((x) => x.comment === 'chain').length, 0);
       await h.close();
@@ -178,7 +181,7 @@ for (const era of ERAS) {
 
     it('caps how many downtimes one call may delete', async () => {
       const h = await open(era, { config: { maxBulkTargets: 1 } });
-      const r = await h.call('thruk_delete_downtimes_by_filter', { host: 'db-03', confirm: true });
+      const r = await confirmCall(h, 'thruk_delete_downtimes_by_filter', { host: 'db-03' });
       assert.equal(r.isError, true);
       assert.match(r.text, /touch 2 downtimes, more than the limit of 1 \(THRUK_MAX_BULK_TARGETS\)\. Narrow the criteria/);
       assert.equal(cmdRequests(h).length, 0);

@@ -4,13 +4,13 @@ import { createSimulator } from '../src/sim/index.js';
 import { fullSchemas, toMcpTool } from '../src/tools/adapter.js';
 import { downtimeActionTools } from '../src/tools/actions/downtime-index.js';
 import { allTools } from '../src/tools/registry.js';
-import { connect, ERAS, type Era, type Harness } from './helpers/harness.js';
+import { connect, ERAS, type Era, type Harness, confirmCall } from './helpers/harness.js';
 
 // Until the lead wires downtimeActionTools into the registry; de-duplicated so this keeps working afterwards.
 const tools = [...new Map([...allTools(), ...downtimeActionTools].map((t) => [t.name, t])).values()];
 const open = (era: Era, more: Parameters<typeof connect>[0] = {}) => connect({ era, tools, ...more });
 const cmdRequests = (h: Harness) => h.sim.requests.filter((r) => /(^|\/)cmd(\/|$)/.test(r.path));
-const audits = (logs: string[]) => logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true);
+const audits = (logs: string[]) => logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent');
 const form = (r: { params: Array<[string, string]> }) => Object.fromEntries(r.params);
 const nowSec = () => Math.floor(Date.now() / 1000);
 
@@ -27,7 +27,7 @@ describe('downtime tool records', () => {
       assert.ok(t.description.length > 20 && t.description.length <= 420, `${t.name} description length ${t.description.length}`);
       const mcp = toMcpTool(t);
       assert.equal(fullSchemas(t).input.additionalProperties, false, `${t.name} strict`);
-      for (const [k, v] of Object.entries(mcp.inputSchema.properties as Record<string, { description?: string }>)) assert.ok((v.description ?? '').length > 0 || k === 'backends', `${t.name}.${k} described`);
+      for (const [k, v] of Object.entries(mcp.inputSchema.properties as Record<string, { description?: string }>)) assert.ok((v.description ?? '').length > 0 || k === 'backends' || k === 'plan_id', `${t.name}.${k} described`);
       const destructive = t.name.startsWith('thruk_delete_');
       assert.equal(t.access, destructive ? 'destructive' : 'write', t.name);
       assert.equal(mcp.annotations?.destructiveHint, destructive);
@@ -180,7 +180,7 @@ for (const era of ERAS) {
       assert.match(first.text, new RegExp(`web-03@icinga2: ${names.length} services: ${names[0]}`));
       assert.match(first.text, /The host itself is not put in downtime/);
       assert.equal(cmdRequests(h).length, 0);
-      const r = await h.call('thruk_schedule_host_services_downtime', { host: 'web-03', comment: 'kernel', confirm: true });
+      const r = await confirmCall(h, 'thruk_schedule_host_services_downtime', { host: 'web-03', comment: 'kernel' });
       assert.equal(r.structured.status, 'done', r.text);
       assert.match(r.structured.commands[0].line, /^SCHEDULE_HOST_SVC_DOWNTIME;web-03;/);
       const rows = await byComment(h, 'kernel');
@@ -197,7 +197,7 @@ for (const era of ERAS) {
       const ask = await h.call('thruk_schedule_propagated_host_downtime', { host: 'fw-01', triggered: true, comment: 'fw swap' });
       assert.equal(ask.structured.status, 'confirmation_required');
       assert.match(ask.text, /this covers 3 hosts/);
-      const r = await h.call('thruk_schedule_propagated_host_downtime', { host: 'fw-01', triggered: true, comment: 'fw swap', confirm: true });
+      const r = await confirmCall(h, 'thruk_schedule_propagated_host_downtime', { host: 'fw-01', triggered: true, comment: 'fw swap' });
       assert.equal(r.structured.status, 'done', r.text);
       assert.match(r.structured.commands[0].line, /^SCHEDULE_AND_PROPAGATE_TRIGGERED_HOST_DOWNTIME;fw-01;/);
       const rows = await byComment(h, 'fw swap');
@@ -217,21 +217,21 @@ for (const era of ERAS) {
       assert.equal(ask.structured.status, 'confirmation_required');
       assert.equal(ask.structured.targets, 4);
       assert.match(ask.text, /Covers 4 hosts, 1 command/);
-      const hosts = await h.call('thruk_schedule_hostgroup_downtime', { hostgroup: 'web-servers', comment: 'web patch', confirm: true });
+      const hosts = await confirmCall(h, 'thruk_schedule_hostgroup_downtime', { hostgroup: 'web-servers', comment: 'web patch' });
       assert.equal(hosts.structured.status, 'done', hosts.text);
       assert.deepEqual((await byComment(h, 'web patch')).map((x) => x.host_name).sort(), ['web-01', 'web-02', 'web-03', 'web-04']);
       assert.equal(hosts.structured.downtime_ids.length, 4);
-      const svcs = await h.call('thruk_schedule_hostgroup_downtime', { hostgroup: 'database-servers', target: 'services', comment: 'db patch', confirm: true });
+      const svcs = await confirmCall(h, 'thruk_schedule_hostgroup_downtime', { hostgroup: 'database-servers', target: 'services', comment: 'db patch' });
       assert.equal(svcs.structured.status, 'done', svcs.text);
       assert.match(svcs.structured.commands[0].line, /^SCHEDULE_HOSTGROUP_SVC_DOWNTIME;database-servers;/);
       assert.equal((await byComment(h, 'db patch')).length, 24);
-      const sg = await h.call('thruk_schedule_servicegroup_downtime', { servicegroup: 'database-services', comment: 'sg svc', confirm: true });
+      const sg = await confirmCall(h, 'thruk_schedule_servicegroup_downtime', { servicegroup: 'database-services', comment: 'sg svc' });
       assert.equal(sg.structured.objects, 6);
       assert.equal((await byComment(h, 'sg svc')).length, 6);
-      const sgHosts = await h.call('thruk_schedule_servicegroup_downtime', { servicegroup: 'database-services', target: 'hosts', comment: 'sg host', confirm: true });
+      const sgHosts = await confirmCall(h, 'thruk_schedule_servicegroup_downtime', { servicegroup: 'database-services', target: 'hosts', comment: 'sg host' });
       assert.match(sgHosts.structured.commands[0].line, /^SCHEDULE_SERVICEGROUP_HOST_DOWNTIME;database-services;/);
       assert.deepEqual((await byComment(h, 'sg host')).map((x) => x.host_name).sort(), ['db-01', 'db-02', 'db-03']);
-      const big = await h.call('thruk_schedule_hostgroup_downtime', { hostgroup: 'linux-servers', target: 'services', confirm: true });
+      const big = await confirmCall(h, 'thruk_schedule_hostgroup_downtime', { hostgroup: 'linux-servers', target: 'services' });
       assert.equal(big.isError, true);
       assert.match(big.text, /touch 92 services, more than the limit of 50 \(THRUK_MAX_BULK_TARGETS\)\. Use a smaller group or target="hosts"/);
       await h.close();
@@ -239,10 +239,10 @@ for (const era of ERAS) {
 
     it('caps what one call may touch, counting the members a group command reaches', async () => {
       const h = await open(era, { config: { maxBulkTargets: 3 } });
-      const r = await h.call('thruk_schedule_hostgroup_downtime', { hostgroup: 'web-servers', confirm: true });
+      const r = await confirmCall(h, 'thruk_schedule_hostgroup_downtime', { hostgroup: 'web-servers' });
       assert.equal(r.isError, true);
       assert.match(r.text, /touch 4 hosts, more than the limit of 3 \(THRUK_MAX_BULK_TARGETS\)/);
-      const p = await h.call('thruk_schedule_propagated_host_downtime', { host: 'core-switch-01', confirm: true });
+      const p = await confirmCall(h, 'thruk_schedule_propagated_host_downtime', { host: 'core-switch-01' });
       assert.match(p.text, /more than the limit of 3/);
       assert.equal(cmdRequests(h).length, 0);
       await h.close();
@@ -252,7 +252,7 @@ for (const era of ERAS) {
       const h = await open(era, { simulator: createSimulator({ sites: ['north', 'south'] }) });
       const ask = await h.call('thruk_schedule_downtime', { host: 'web-01', comment: 'both' });
       assert.equal(ask.structured.status, 'confirmation_required');
-      const r = await h.call('thruk_schedule_downtime', { host: 'web-01', comment: 'both', confirm: true });
+      const r = await confirmCall(h, 'thruk_schedule_downtime', { host: 'web-01', comment: 'both' });
       assert.equal(r.structured.status, 'done', r.text);
       assert.deepEqual(cmdRequests(h).map((x) => x.path).sort(), ['/sites/north/cmd', '/sites/south/cmd']);
       assert.deepEqual(r.structured.new_downtimes.map((d: any) => d.backend).sort(), ['north', 'south']);

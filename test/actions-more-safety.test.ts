@@ -4,12 +4,12 @@ import { createSimulator } from '../src/sim/index.js';
 import { moreActionTools } from '../src/tools/actions/more-index.js';
 import { escapeTools } from '../src/tools/escape/index.js';
 import { allTools } from '../src/tools/registry.js';
-import { connect, ERAS, type Harness } from './helpers/harness.js';
+import { connect, ERAS, type Harness, confirmCall } from './helpers/harness.js';
 
 const tools = [...allTools(), ...moreActionTools, ...escapeTools];
 const writes = tools.filter((t) => t.access !== 'read');
 const cmdRequests = (h: Harness) => h.sim.requests.filter((r) => /(^|\/)cmd(\/|$)/.test(r.path));
-const audits = (h: Harness) => h.logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true);
+const audits = (h: Harness) => h.logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent');
 
 /** Valid arguments per write tool of this change; a new write tool without an entry fails the test. */
 const SAMPLES: Readonly<Record<string, Record<string, unknown>>> = {
@@ -41,7 +41,7 @@ for (const era of ERAS) {
         assert.equal(r.isError, true);
         assert.match(r.text, /read-only/, w.name);
       }
-      const post = await h.call('thruk_query', { path: '/hosts/web-01/cmd/disable_host_check', method: 'POST', confirm: true });
+      const post = await confirmCall(h, 'thruk_query', { path: '/hosts/web-01/cmd/disable_host_check', method: 'POST' });
       assert.equal(post.isError, true);
       assert.match(post.text, /read-only.*only sends GET/);
       const get = await h.call('thruk_query', { path: '/hosts', params: { columns: 'name', name: 'web-01' } });

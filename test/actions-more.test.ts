@@ -4,11 +4,11 @@ import { createSimulator } from '../src/sim/index.js';
 import { moreActionTools } from '../src/tools/actions/more-index.js';
 import { escapeTools } from '../src/tools/escape/index.js';
 import { allTools } from '../src/tools/registry.js';
-import { connect, ERAS, type Era, type Harness } from './helpers/harness.js';
+import { connect, ERAS, type Era, type Harness, confirmCall } from './helpers/harness.js';
 
 const tools = [...allTools(), ...moreActionTools, ...escapeTools];
 const cmdRequests = (h: Harness) => h.sim.requests.filter((r) => /(^|\/)cmd(\/|$)/.test(r.path));
-const audits = (h: Harness) => h.logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true);
+const audits = (h: Harness) => h.logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent');
 const open = (era: Era, extra: Parameters<typeof connect>[0] = {}) => connect({ era, tools, ...extra });
 
 async function simGet(h: Harness, path: string): Promise<any> {
@@ -31,9 +31,9 @@ for (const era of ERAS) {
       assert.equal(cmdRequests(h).length, 0);
       const ask = await h.call('thruk_bulk_acknowledge', args);
       assert.equal(ask.structured.status, 'confirmation_required');
-      assert.equal(ask.structured.plan_id, preview.structured.plan_id, 'same targets, same plan id');
+      assert.equal(ask.structured.plan_id.split(".")[0], preview.structured.plan_id.split(".")[0], 'same targets, same plan id');
       assert.equal(cmdRequests(h).length, 0);
-      const done = await h.call('thruk_bulk_acknowledge', { ...args, confirm: true });
+      const done = await h.call('thruk_bulk_acknowledge', { ...args, plan_id: ask.structured.plan_id });
       assert.equal(done.structured.status, 'done', done.text);
       assert.ok(done.structured.results.every((r: any) => r.outcome === 'ok' && r.verified === 'yes'));
       for (const s of expected) assert.equal(h.sim.state.service(s.host_name, s.description)?.acknowledged, true);
@@ -41,7 +41,7 @@ for (const era of ERAS) {
       assert.equal(sent.length, expected.length);
       assert.ok(sent.every((r) => r.path === '/sites/icinga2/cmd'), 'each command pinned to its backend');
       assert.deepEqual(audits(h).map((a) => a.outcome), ['preview', 'confirmation_required', 'done']);
-      const again = await h.call('thruk_bulk_acknowledge', { ...args, confirm: true });
+      const again = await confirmCall(h, 'thruk_bulk_acknowledge', { ...args });
       assert.equal(again.isError, true);
       assert.match(again.text, /No unacknowledged problem outside downtime matches/);
       await h.close();
@@ -49,11 +49,11 @@ for (const era of ERAS) {
 
     it('refuses beyond the cap with the count, sending nothing', async () => {
       const h = await open(era, { config: { maxBulkTargets: 2 } });
-      const r = await h.call('thruk_bulk_acknowledge', { hostgroup: 'windows-servers', state: 'unknown', confirm: true });
+      const r = await confirmCall(h, 'thruk_bulk_acknowledge', { hostgroup: 'windows-servers', state: 'unknown' });
       assert.equal(r.isError, true);
       assert.match(r.text, /touch 4 objects, more than the limit of 2 \(THRUK_MAX_BULK_TARGETS\)/);
       assert.equal(cmdRequests(h).length, 0);
-      const hosts = await h.call('thruk_bulk_acknowledge', { hosts_only: true, confirm: true });
+      const hosts = await confirmCall(h, 'thruk_bulk_acknowledge', { hosts_only: true });
       assert.match(hosts.text, /touch 3 objects/, 'DOWN and UNREACHABLE hosts, the acked one left out');
       await h.close();
     });
@@ -126,7 +126,7 @@ for (const era of ERAS) {
         assert.equal(ask.structured.status, 'confirmation_required');
         assert.match(ask.text, /this is destructive/);
         assert.equal(cmdRequests(h).length, 0);
-        const off = await h.call(tool, { ...args, confirm: true });
+        const off = await confirmCall(h, tool, { ...args });
         assert.equal(off.structured.status, 'done', off.text);
         assert.equal(off.structured.results[0].verified, 'yes');
         assert.equal(h.sim.state.service('web-02', 'http')![prop], false);
@@ -139,15 +139,15 @@ for (const era of ERAS) {
       it(`${tool}: cascade covers the host and each of its services, within the cap`, async () => {
         const h = await open(era);
         const count = h.sim.state.host('web-03')!.services.length;
-        const r = await h.call(tool, { host: 'web-03', enabled: false, cascade: true, confirm: true });
+        const r = await confirmCall(h, tool, { host: 'web-03', enabled: false, cascade: true });
         assert.equal(r.structured.status, 'done', r.text);
         assert.equal(r.structured.targets, count + 1);
         assert.equal(h.sim.state.host('web-03')![prop], false);
         assert.ok(h.sim.state.host('web-03')!.services.every((s) => s[prop] === false));
-        const again = await h.call(tool, { host: 'web-03', enabled: false, confirm: true });
+        const again = await confirmCall(h, tool, { host: 'web-03', enabled: false });
         assert.match(again.text, /Already disabled/);
         const capped = await connect({ era, tools, config: { maxBulkTargets: 2 } });
-        const c = await capped.call(tool, { host: 'web-03', enabled: true, cascade: true, confirm: true });
+        const c = await confirmCall(capped, tool, { host: 'web-03', enabled: true, cascade: true });
         assert.match(c.text, new RegExp(`touch ${count + 1} objects`));
         await capped.close();
         await h.close();

@@ -33,6 +33,12 @@ function handler(): { handle: Handler; hits: Map<string, number> } {
       case '/thruk/r/thruk':
         send(200, { thruk_version: '3.20.2', key_ok: req.headers['x-thruk-auth-key'] === KEY, user: req.headers['x-thruk-auth-user'] ?? null });
         return;
+      case '/thruk/r/thruk/whoami': {
+        // As Thruk: the impersonated user when the header is Perl-true, else its internal user.
+        const u = req.headers['x-thruk-auth-user'];
+        send(200, { id: typeof u === 'string' && u !== '' && u !== '0' ? u : '(api)' });
+        return;
+      }
       case '/thruk/r/hosts':
         send(200, [{ name: 'web-01', query: req.url?.split('?')[1] ?? '' }]);
         return;

@@ -239,9 +239,13 @@ void describe('ThrukClient URL and headers', () => {
     const a = harness();
     await a.client.get('/hosts');
     assert.deepEqual(a.requests[0]!.headers, { 'X-Thruk-Auth-Key': KEY, Accept: 'application/json' });
-    const b = harness([], { authUser: 'alice' });
+    const b = harness([json(200, { id: 'alice' })], { authUser: 'alice' });
     await b.client.get('/hosts');
-    assert.equal(b.requests[0]!.headers['X-Thruk-Auth-User'], 'alice');
+    // The impersonated user is first verified with whoami, then the request itself goes out.
+    assert.deepEqual(b.requests.map((r) => [r.url.replace(/^.*\/r/, ''), r.headers['X-Thruk-Auth-User']]), [['/thruk/whoami', 'alice'], ['/hosts', 'alice']]);
+    const c = harness([json(200, { id: '(api)' })], { authUser: 'alice' });
+    await assert.rejects(c.client.get('/hosts'), { name: 'ThrukIdentityError', message: /acts as '\(api\)', not as the requested user 'alice'/ });
+    assert.equal(c.requests.length, 1, 'only the check went out');
   });
 
   void it('posts commands as a form with query appended and booleans as 1/0', async () => {
@@ -645,10 +649,12 @@ void describe('coalescing', () => {
   });
 
   void it('does not share between different users', async () => {
-    const { send, requests } = scripted();
-    const mk = (authUser: string) => new ThrukClient({ baseUrl: BASE, apiKey: KEY, send, authUser });
+    // whoami answers with the impersonated user (the identity check), /hosts with rows.
+    const { send, requests } = scripted([], json(200, []));
+    const echo: HttpSend = async (req) => (req.url.endsWith('/thruk/whoami') ? (requests.push(req), json(200, { id: req.headers['X-Thruk-Auth-User'] })) : send(req));
+    const mk = (authUser: string) => new ThrukClient({ baseUrl: BASE, apiKey: KEY, send: echo, authUser });
     await Promise.all([mk('alice').get('/hosts'), mk('bob').get('/hosts')]);
-    assert.equal(requests.length, 2);
+    assert.equal(requests.filter((r) => r.url.endsWith('/hosts')).length, 2);
   });
 
   void it('a caller abort does not cancel the shared request; the last one out does', async () => {
@@ -785,9 +791,10 @@ void describe('cache', () => {
 void describe('onRequest and fetchHandlerSend', () => {
   void it('reports every attempt without secrets, and survives a throwing hook', async () => {
     const infos: ThrukRequestInfo[] = [];
-    const h = harness([json(503, {}), json(200, [])], { authUser: 'alice', onRequest: (i) => infos.push(i) });
+    const h = harness([json(200, { id: 'alice' }), json(503, {}), json(200, [])], { authUser: 'alice', onRequest: (i) => infos.push(i) });
     await h.client.get('/hosts', { query: [['name', 'a']] });
     assert.deepEqual(infos.map((i) => [i.method, i.path, i.status, i.attempt]), [
+      ['GET', '/thruk/whoami', 200, 1],
       ['GET', '/hosts?name=a', 503, 1],
       ['GET', '/hosts?name=a', 200, 2],
     ]);

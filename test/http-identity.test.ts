@@ -71,7 +71,9 @@ describe('ThrukClient.withCredential: one pool, a cache per credential', () => {
       base.withCredential({ kind: 'key', key: SUPER, authUser: 'dave' }).get<{ id: string }>('/thruk/whoami'),
     ]);
     assert.deepEqual([a.id, b.id], ['carol', 'dave']);
-    assert.deepEqual(sim.requests.map((r) => r.headers['x-thruk-auth-user']).sort(), ['carol', 'dave']);
+    // Each impersonated identity is first checked with its own whoami, then the request goes out.
+    assert.deepEqual(sim.requests.map((r) => r.headers['x-thruk-auth-user']).sort(), ['carol', 'carol', 'dave', 'dave']);
+    assert.ok(sim.requests.every((r) => r.path === '/thruk/whoami'));
   });
 
   it('Basic credentials go out as Authorization: Basic, and a wrong password is Thruk\'s 401 without the password', async () => {
@@ -254,7 +256,7 @@ describe('mode 3: every caller brings its own Thruk credentials (MCP_THRUK_AUTH=
     const cmd = r.sim.requests.filter((q) => q.path.includes('/cmd')).at(-1);
     assert.ok(cmd?.params.some(([k, v]) => k === 'comment_author' && v === 'alice'), JSON.stringify(cmd?.params));
     assert.equal(cmd?.headers['x-thruk-auth-key'], ALICE_KEY);
-    const audit = r.logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true).at(-1);
+    const audit = r.logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent').at(-1);
     assert.equal(audit.user, 'alice');
     assert.equal(audit.caller, 'thruk:alice');
   });

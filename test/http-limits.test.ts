@@ -343,7 +343,7 @@ describe('the /mcp limits and policies, in process', () => {
     const info = lines.filter((l) => l.requestId === id && l.level >= 30 && l.audit !== true);
     assert.deepEqual(info.map((l) => l.msg), ['tool call']);
     assert.deepEqual({ tool: toolLine[0].tool, outcome: toolLine[0].outcome, caller: toolLine[0].caller }, { tool: 'thruk_acknowledge', outcome: 'ok', caller: 'token-2' });
-    const audit = lines.filter((l) => l.audit === true);
+    const audit = lines.filter((l) => l.audit === true && l.phase !== 'intent');
     assert.equal(audit.length, 1);
     assert.equal(audit[0].request_id, id);
     const text = logs.join('\n');

@@ -67,8 +67,10 @@ describe('audit file sink', () => {
     await h.call('thruk_acknowledge', { host: 'branch-router-01', comment: 'ticket 42' });
     await h.call('thruk_list_hosts', { limit: 1 });
     await new Promise((r) => setTimeout(r, 100));
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => [l.tool, l.outcome]), [['thruk_acknowledge', 'preview'], ['thruk_acknowledge', 'done']]);
+    const all = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // The record before sending (phase intent), then the final record of each call.
+    assert.deepEqual(all.map((l) => [l.tool, l.outcome]), [['thruk_acknowledge', 'preview'], ['thruk_acknowledge', 'sending'], ['thruk_acknowledge', 'done']]);
+    const lines = all.filter((l) => l.phase !== 'intent');
     assert.ok(lines.every((l) => typeof l.time === 'string' && Array.isArray(l.targets)));
     assert.equal(h.logs.filter((l) => l.includes('"audit":true')).length, 0, 'stderr audit off when THRUK_AUDIT_LOG=false');
     assert.ok(!readFileSync(file, 'utf8').includes(h.config.thruk.apiKey === 'demo' ? 'X-Thruk-Auth-Key' : h.config.thruk.apiKey));

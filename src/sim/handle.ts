@@ -66,8 +66,15 @@ function authenticate(state: SimState, headers: Headers, apiKey: string, now: nu
   if (!record && key !== apiKey) return new ThrukError(403, 'wrong authentication key');
   if (record) { record.lastUsed = now; record.lastFrom = '127.0.0.1'; }
   if (key === apiKey || record?.superuser) {
-    // Only the secret/superuser key may impersonate via X-Thruk-Auth-User.
-    return { user: headers.get('x-thruk-auth-user')?.trim() || '(api)', superuser: true };
+    // Only the secret/superuser key may impersonate via X-Thruk-Auth-User, and Thruk reads it with
+    // Perl truthiness: "0" and "" fall back to default_user_name, else to the internal (api).
+    const asked = headers.get('x-thruk-auth-user') ?? '';
+    const named = asked !== '' && asked !== '0' ? asked : state.defaultUserName;
+    if (named === undefined || named === '') return { user: '(api)', superuser: true };
+    const user = state.lowercaseUsers ? named.toLowerCase() : named;
+    // An impersonated user with a profile gets that user's permissions, as in Thruk.
+    const restricted = state.users.find((u) => u.name === user);
+    return restricted !== undefined ? { user, superuser: false, restricted } : { user, superuser: true };
   }
   const user = record?.user ?? '(api)';
   const restricted = state.users.find((u) => u.name === user);

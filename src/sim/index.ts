@@ -29,6 +29,10 @@ export interface SimulatorOptions {
   now?: () => number;
   /** More Thruk users with their own keys or passwords and, optionally, restricted visibility. */
   users?: readonly SimUser[];
+  /** Thruk's default_user_name (what an impersonation header Perl reads as false falls back to). */
+  defaultUserName?: string;
+  /** Thruk's make_auth_user_lowercase. */
+  makeAuthUserLowercase?: boolean;
   /** How log rows are parsed; 'icinga2' reproduces the recorded Icinga 2 Livestatus quirks. Default 'naemon'. */
   logQuirks?: LogQuirks;
 }
@@ -107,6 +111,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     return site;
   });
   const state = new SimState(sites);
+  state.defaultUserName = options.defaultUserName;
+  state.lowercaseUsers = options.makeAuthUserLowercase === true;
   state.apiKeys.push({
     hashedKey: sha256(apiKey), privateKey: apiKey, user: null, comment: 'simulator superuser key', created: nowSec - 3600,
     superuser: true, lastUsed: 0, lastFrom: '',

@@ -42,6 +42,10 @@ export class SimState {
   readonly apiKeys: ApiKeyRecord[] = [];
   readonly jobs: JobRecord[] = [];
   readonly users: SimUser[] = [];
+  /** Thruk's default_user_name: who a request without a (truthy) user becomes. */
+  defaultUserName: string | undefined;
+  /** Thruk's make_auth_user_lowercase: every authenticated name is lower-cased. */
+  lowercaseUsers = false;
 
   constructor(readonly sites: readonly SiteState[]) {}
 

@@ -6,6 +6,8 @@
 
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import { LRUCache } from 'lru-cache';
+import { thrukUserProblem, ThrukIdentityError } from './auth-user.js';
 import { ResponseCache, deepFreeze, isCacheablePath } from './cache.js';
 import { Coalescer } from './coalesce.js';
 import { failureOfException, failureToError, redact, responseError } from './errors.js';
@@ -69,6 +71,12 @@ export type ThrukCredential =
   | { readonly kind: 'basic'; readonly user: string; readonly password: string };
 
 interface Identity {
+  readonly cred: ThrukCredential;
+  /**
+   * The Thruk user this identity must act as (an X-Thruk-Auth-User, or the user a caller's key
+   * was accepted as): every request first checks /thruk/whoami against it.
+   */
+  readonly expectUser: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
   /** Digest of the credential: the cache and coalescing namespace, never the secret itself. */
   readonly namespace: string;
@@ -76,17 +84,25 @@ interface Identity {
   readonly secret: string;
 }
 
-function identityOf(cred: ThrukCredential): Identity {
+function identityOf(cred: ThrukCredential, expectUser?: string): Identity {
   if (cred.kind === 'basic') {
     const token = Buffer.from(`${cred.user}:${cred.password}`, 'utf8').toString('base64');
     return {
+      cred,
+      expectUser,
       headers: { Authorization: `Basic ${token}` },
       namespace: createHash('sha256').update(`basic\0${cred.user}\0${cred.password}`).digest('base64url'),
       secret: cred.password,
     };
   }
   const authUser = cred.authUser === '' ? undefined : cred.authUser;
+  // Last line of defence behind the configuration and the HTTP gate: never send a name Thruk
+  // would read as "no user" (and so as its superuser).
+  const problem = authUser !== undefined ? thrukUserProblem(authUser) : undefined;
+  if (problem !== undefined) throw new TypeError(`Refusing to send X-Thruk-Auth-User: the user name ${problem}`);
   return {
+    cred,
+    expectUser: authUser ?? expectUser,
     headers: { 'X-Thruk-Auth-Key': cred.key, ...(authUser !== undefined ? { 'X-Thruk-Auth-User': authUser } : {}) },
     namespace: createHash('sha256').update(`key\0${cred.key}\0${authUser ?? ''}`).digest('base64url'),
     secret: cred.key,
@@ -142,7 +158,8 @@ export function normaliseBaseUrl(baseUrl: string): string {
 const MAX_DISPLAY = 200;
 
 /** Path for messages and logs: never the host; the query only as far as it fits in ~200 chars. */
-const SECRET_PARAM = /key|token|passw|secret|auth/i;
+// "auth" but not "author": a comment author is no secret and must show in previews.
+const SECRET_PARAM = /key|token|passw|secret|auth(?!or)/i;
 
 /** A query or form string with the values of secret-looking keys replaced, for messages and logs. */
 export function redactParams(qs: string): string {
@@ -222,6 +239,38 @@ interface Core {
   readonly sem: Semaphore;
   readonly cache: ResponseCache;
   readonly inflight: Coalescer<Loaded>;
+  /** Who Thruk says each identity is (/thruk/whoami), by identity digest, for a short while. */
+  readonly identities: LRUCache<string, { readonly at: number; readonly value: Promise<ThrukWhoami> }>;
+}
+
+/** The part of /thruk/whoami the server relies on. */
+export interface ThrukWhoami {
+  /** The user Thruk applies to requests of this identity. */
+  readonly id: string;
+  readonly canSubmitCommands: boolean;
+}
+
+/** How long Thruk's answer to "who am I" is trusted before it is asked again. */
+export const IDENTITY_TTL_MS = 30_000;
+
+function whoamiOf(raw: unknown): ThrukWhoami {
+  const me = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  return { id: typeof me.id === 'string' ? me.id : '', canSubmitCommands: me.can_submit_commands === true || me.can_submit_commands === 1 };
+}
+
+async function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return p;
+  if (signal.aborted) throw abortReason(signal);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([p, aborted]);
+  } finally {
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  }
 }
 
 /** Only this module can build a view that shares another client's core. */
@@ -257,6 +306,7 @@ export class ThrukClient {
       sem: new Semaphore(opts.maxConcurrent ?? 0),
       cache: new ResponseCache({ ttlMs: opts.cacheTtlMs ?? 15_000, max: opts.cacheMax ?? 500, now }),
       inflight: new Coalescer<Loaded>(),
+      identities: new LRUCache({ max: 1000 }),
     };
     this.#id = identityOf({ kind: 'key', key: opts.apiKey, authUser: opts.authUser });
   }
@@ -266,8 +316,48 @@ export class ThrukClient {
    * configured key, and cached or in-flight answers are only ever shared between callers
    * presenting the very same credential (Thruk filters what each user may see).
    */
-  withCredential(cred: ThrukCredential): ThrukClient {
-    return new ThrukClient({ [SHARE]: true, core: this.#core, identity: identityOf(cred) });
+  withCredential(cred: ThrukCredential, opts: { readonly expectUser?: string } = {}): ThrukClient {
+    return new ThrukClient({ [SHARE]: true, core: this.#core, identity: identityOf(cred, opts.expectUser) });
+  }
+
+  /** This client's key, acting as `user` through X-Thruk-Auth-User (verified before every request). */
+  actingAs(user: string): ThrukClient {
+    const { cred } = this.#id;
+    if (cred.kind !== 'key') throw new TypeError('Only a Thruk API key can act as another user');
+    return this.withCredential({ kind: 'key', key: cred.key, authUser: user });
+  }
+
+  /** The Thruk user this client must act as, when it is pinned to one. */
+  get expectedUser(): string | undefined {
+    return this.#id.expectUser;
+  }
+
+  /**
+   * Who Thruk says this identity is, asked once per IDENTITY_TTL_MS (concurrent askers share one
+   * request); a failed answer is not remembered.
+   */
+  async whoami(signal?: AbortSignal): Promise<ThrukWhoami> {
+    const key = this.#id.namespace;
+    const now = this.#core.now();
+    const hit = this.#core.identities.get(key);
+    if (hit !== undefined && now - hit.at < IDENTITY_TTL_MS) return raceAbort(hit.value, signal);
+    const p = this.#prepare('GET', '/thruk/whoami', { backends: [] });
+    // Not tied to the first asker's signal: others may be waiting on the same answer.
+    const value = this.#execute(p, undefined).then((res) => whoamiOf(this.#parse(res, p)));
+    const entry = { at: now, value };
+    this.#core.identities.set(key, entry);
+    value.catch(() => {
+      if (this.#core.identities.get(key) === entry) this.#core.identities.delete(key);
+    });
+    return raceAbort(value, signal);
+  }
+
+  /** Refuses (nothing sent) when Thruk would apply another user than the one this client is pinned to. */
+  async #guard(signal: AbortSignal | undefined): Promise<void> {
+    const want = this.#id.expectUser;
+    if (want === undefined) return;
+    const me = await this.whoami(signal);
+    if (me.id !== want) throw new ThrukIdentityError(want, me.id === '' ? '(unknown)' : me.id);
   }
 
   /** A digest naming this client's credential (equal digests, same Thruk identity); not a secret. */
@@ -278,6 +368,7 @@ export class ThrukClient {
   async get<T = unknown>(path: string, opts: CallOptions = {}): Promise<T> {
     const p = this.#prepare('GET', path, opts);
     if (opts.signal?.aborted === true) throw abortReason(opts.signal);
+    await this.#guard(opts.signal);
     const useCache = this.#core.cache.enabled && (opts.cache ?? isCacheablePath(path));
     if (useCache) {
       const hit = this.#core.cache.get(p.key);
@@ -298,6 +389,7 @@ export class ThrukClient {
     opts: Omit<CallOptions, 'cache'> = {},
   ): Promise<T> {
     const p = this.#prepare('POST', path, opts, encodeForm(form));
+    await this.#guard(opts.signal);
     try {
       return this.#parse(await this.#execute(p, opts.signal), p) as T;
     } finally {

@@ -1,10 +1,12 @@
 import { inputRequired } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { ThrukIdentityError } from '../thruk/auth-user.js';
 import { isThrukError, ThrukHttpError, ThrukNetworkError, ThrukResponseError, ThrukTimeoutError } from '../thruk/errors.js';
 import { FilterError } from '../thruk/filter.js';
 import { TimeParseError } from '../time.js';
 import { annotationsFor, ToolInputError, type ToolContext, type ToolDef } from './define.js';
 import { estimateTokens } from './format.js';
+import { PLAN_MAX_AGE_MS, planClock } from './plan-id.js';
 import { leanAnnotations, leanInputSchema, leanOutputSchema, type PublishedAnnotations } from './publish.js';
 
 export interface McpToolEntry {
@@ -70,6 +72,14 @@ export function describeInputIssues(def: ToolDef, error: z.ZodError): string {
  */
 export function describeError(def: ToolDef, err: unknown, ctx: Pick<ToolContext, 'config'>): string {
   if (err instanceof ToolInputError || err instanceof FilterError || err instanceof TimeParseError) return err.message;
+  if (err instanceof ThrukIdentityError) {
+    // Not "cannot reach Thruk": Thruk answered, as somebody else.
+    const mode = ctx.config.http.auth.thrukAuth ?? 'service';
+    const fix = mode === 'service'
+      ? 'THRUK_AUTH_USER needs a superuser API key (Thruk ignores X-Thruk-Auth-User for other keys) and the exact user name as Thruk spells it (make_auth_user_lowercase changes it).'
+      : 'The Thruk identity this call was accepted with no longer holds here; reconnect, and ask the operator to check the service key and Thruk\'s user name settings.';
+    return `${err.message}. ${fix}`;
+  }
   if (err instanceof ThrukHttpError) {
     const m = `${(err.thrukMessage ?? '').toLowerCase()} ${(err.thrukDescription ?? '').toLowerCase()}`;
     if (err.status === 401 || err.status === 403) {
@@ -127,25 +137,60 @@ export interface CallDeps {
 /** The MCP form we ask when a write needs the user's yes (a single boolean, as spec'd for form mode). */
 export const CONFIRM_SCHEMA = z.object({ confirm: z.boolean().describe('Yes to carry out exactly what is described.') });
 
+/**
+ * The clock of a write call: the preview's, when the call confirms one (a plan_id argument or the
+ * elicitation state that carries it), so the plan is rebuilt exactly as the user saw it; else now.
+ * One instant for the whole call either way.
+ */
+function writeClock(ctx: ToolContext, rawArgs: unknown): number {
+  const wall = ctx.now();
+  const given = rawArgs !== null && typeof rawArgs === 'object' ? (rawArgs as Record<string, unknown>)['plan_id'] : undefined;
+  const presented = typeof given === 'string' ? given : ctx.interaction.accepted('confirm')?.confirm === true ? ctx.interaction.requestState() : undefined;
+  const clock = planClock(presented);
+  return clock !== undefined && clock <= wall && wall - clock <= PLAN_MAX_AGE_MS ? clock : wall;
+}
+
 /** Validates, runs, shapes. Never throws: the model always gets a result it can read. */
 export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): Promise<CallResult> {
-  const { ctx, audit } = deps;
+  const { audit } = deps;
   const started = Date.now();
   const parsed = def.input.safeParse(rawArgs ?? {});
-  const writeCall = def.access !== 'read' && !(ctx.config.readOnly && def.readOnlyFallback === true);
-  const auditLine = (outcome: string, error?: string) => {
-    if (!writeCall || audit === undefined) return;
-    audit({
-      audit: true,
-      tool: def.name,
-      access: def.access,
-      user: ctx.config.thruk.authUser ?? null,
-      args: redactArgs(rawArgs),
-      ...(deps.details ?? {}),
-      outcome,
-      ...(error !== undefined ? { error } : {}),
-      ms: Date.now() - started,
-    });
+  const writeCall = def.access !== 'read' && !(deps.ctx.config.readOnly && def.readOnlyFallback === true);
+  const details = deps.details ?? {};
+  const record = (outcome: string, extra: Record<string, unknown> = {}) => ({
+    audit: true,
+    tool: def.name,
+    access: def.access,
+    user: details['thruk_user'] ?? deps.ctx.config.thruk.authUser ?? null,
+    args: redactArgs(rawArgs),
+    ...details,
+    ...extra,
+    outcome,
+    ms: Date.now() - started,
+  });
+  let ctx = deps.ctx;
+  if (writeCall) {
+    const pinned = writeClock(ctx, rawArgs);
+    const facts = ctx.audit;
+    ctx = {
+      ...ctx,
+      now: () => pinned,
+      wallNow: deps.ctx.now,
+      // The record before sending carries everything known so far; a failing sink throws (fail closed).
+      ...(audit !== undefined ? { auditNow: (f: Record<string, unknown>) => audit(record('sending', { phase: 'intent', ...f })) } : {}),
+      audit: facts,
+    };
+  }
+  /** The final record, written before the answer goes out; returns a warning when it could not be. */
+  const auditLine = (outcome: string, error?: string): string | undefined => {
+    if (!writeCall || audit === undefined) return undefined;
+    try {
+      audit(record(outcome, error !== undefined ? { error } : {}));
+      return undefined;
+    } catch (err) {
+      ctx.log.error({ tool: def.name, outcome, reason: err instanceof Error ? err.message : String(err) }, 'the audit record of a write could not be written');
+      return `Warning: the audit record of this call could not be written (${err instanceof Error ? err.message : String(err)}).`;
+    }
   };
   if (!parsed.success) {
     const text = describeInputIssues(def, parsed.error);
@@ -161,15 +206,16 @@ export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): 
         requestState: answer.ask.state,
       }) as unknown as CallResult;
     }
-    auditLine(typeof deps.details?.outcome === 'string' ? deps.details.outcome : 'ok');
+    const warning = auditLine(typeof details['outcome'] === 'string' ? details['outcome'] : 'ok');
+    const text = warning === undefined ? answer.text : `${answer.text}\n${warning}`;
     return {
-      content: [{ type: 'text', text: capText(leadWithNotes(answer.text), ctx.config.maxAnswerTokens) }],
+      content: [{ type: 'text', text: capText(leadWithNotes(text), ctx.config.maxAnswerTokens) }],
       structuredContent: answer.data as Record<string, unknown>,
       ...(answer.isError === true ? { isError: true } : {}),
     };
   } catch (err) {
     const text = describeError(def, err, ctx);
-    if (!(err instanceof ToolInputError || err instanceof FilterError || err instanceof TimeParseError || isThrukError(err))) {
+    if (!(err instanceof ToolInputError || err instanceof FilterError || err instanceof TimeParseError || isThrukError(err) || err instanceof ThrukIdentityError)) {
       ctx.log.error({ err, tool: def.name }, 'tool failed unexpectedly');
     }
     auditLine('error', text);

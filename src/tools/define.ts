@@ -33,8 +33,29 @@ export interface ToolContext {
   readonly interaction: Interaction;
   /** Adds facts (targets, outcome per target…) to this call's audit line. */
   readonly audit: (details: Record<string, unknown>) => void;
+  /**
+   * Writes an audit record at once, synchronously (the write gate calls it right before sending);
+   * throws when the audit sink fails, so a write that cannot be accounted for is not sent.
+   */
+  readonly auditNow?: (facts: Record<string, unknown>) => void;
+  /** The wall clock, when `now` is pinned to the clock of the preview being confirmed. */
+  readonly wallNow?: () => number;
+  /** Who is asking, as far as the entry point verified it (authors and audit records). */
+  readonly identity?: CallerIdentity;
   /** This connection's toolsets (MCP only; the CLI has none): what is on, and turning more on. */
   readonly toolsets?: ToolsetControl;
+}
+
+/** The caller of one tool call, as the entry point knows it. */
+export interface CallerIdentity {
+  /** stdio, HTTP or the `thruk-mcp call` command. */
+  readonly via: 'stdio' | 'http' | 'cli';
+  /** What identifies the caller in logs: a token label, the OAuth client, `thruk:<user>`. */
+  readonly client?: string;
+  /** The verified person: the Thruk user of `caller`/`impersonate` mode, or the OAuth token's email/sub. */
+  readonly person?: string;
+  /** The person is the Thruk user every request acts as (modes caller and impersonate). */
+  readonly actsAsThrukUser?: boolean;
 }
 
 /** One toolset as the discovery tool shows it. */

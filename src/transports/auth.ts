@@ -13,6 +13,7 @@ import {
 import type { HttpAuthSettings, OAuthSettings, StaticToken } from '../config-http.js';
 import type { Logger } from '../log.js';
 import type { ThrukClient, ThrukCredential } from '../thruk/client.js';
+import { thrukUserProblem } from '../thruk/auth-user.js';
 import { ThrukHttpError } from '../thruk/errors.js';
 import { CALLER, Sealed, type ThrukCaller } from './caller.js';
 
@@ -196,7 +197,7 @@ export function createAuthenticator(settings: HttpAuthSettings, log: Logger, opt
       const verified = bearer ? await verifyBearer(req) : undefined;
       if (verified instanceof Response) return verified;
       if (callerGate !== undefined) return callerGate(req, verified);
-      if (mode === 'impersonate' && verified !== undefined) return impersonation(verified, settings.userClaim ?? 'sub');
+      if (mode === 'impersonate' && verified !== undefined) return impersonation(verified, settings.userClaim ?? 'sub', log, opts.thruk, req.signal);
       return verified;
     },
     metadata: (req) => {
@@ -296,12 +297,35 @@ function thrukKeyGate(settings: HttpAuthSettings, bearer: boolean, log: Logger, 
 /**
  * Mode 4: the verified identity names the Thruk user (a static token's `@user`, or the configured
  * JWT claim). Only what a verifier put into AuthInfo is read: no request header can choose the user.
+ * A name Thruk would read as "nobody" ("0", empty, whitespace: Perl truthiness) is refused, and
+ * Thruk's own /thruk/whoami must confirm that it applies exactly this user before anything is sent.
  */
-function impersonation(verified: AuthInfo, claim: string): AuthInfo | Response {
+async function impersonation(verified: AuthInfo, claim: string, log: Logger, thruk: ThrukClient | undefined, signal: AbortSignal): Promise<AuthInfo | Response> {
   const u = verified.extra?.['thrukUser'];
-  if (typeof u !== 'string' || u.trim() === '' || u.length > 256 || /[\x00-\x1f\x7f]/.test(u)) {
+  if (typeof u !== 'string' || u === '') {
     return refusal(403, 'access_denied', `This identity names no Thruk user to act as (the '${claim}' claim of an OAuth token, or TOKEN:scope@user for a static token).`);
   }
-  const caller: ThrukCaller = { user: u.trim() };
+  const problem = thrukUserProblem(u);
+  if (problem !== undefined) {
+    log.warn({ caller: verified.clientId, reason: problem }, 'refused an impersonation Thruk cannot carry safely');
+    return refusal(403, 'access_denied', `The Thruk user this identity names ${problem}; nothing was sent to Thruk.`);
+  }
+  if (thruk !== undefined) {
+    try {
+      const me = await thruk.actingAs(u).whoami(AbortSignal.any([signal, AbortSignal.timeout(10_000)]));
+      if (me.id !== u) {
+        log.warn({ caller: verified.clientId, requested: u, applied: me.id }, 'refused an impersonation: Thruk applies another user');
+        return refusal(403, 'access_denied', `Thruk would act as '${me.id || '(unknown)'}', not as the Thruk user '${u}' this identity names; nothing was sent. Ask the operator to check the service key (a superuser key is needed) and Thruk's user name settings.`);
+      }
+    } catch (err) {
+      if (err instanceof ThrukHttpError && (err.status === 401 || err.status === 403 || err.status === 400)) {
+        log.warn({ caller: verified.clientId, status: err.status }, 'refused an impersonation: Thruk refused the identity');
+        return refusal(403, 'access_denied', `Thruk refused to act as '${u}' (HTTP ${err.status}); nothing was sent.`);
+      }
+      log.warn({ reason: err instanceof Error ? err.name : 'unknown' }, 'could not check an impersonated user with Thruk');
+      return refusal(503, 'temporarily_unavailable', 'Thruk could not be reached to check the user this identity acts as; retry shortly.', { 'retry-after': '5' });
+    }
+  }
+  const caller: ThrukCaller = { user: u };
   return { ...verified, extra: { ...verified.extra, [CALLER]: caller } };
 }

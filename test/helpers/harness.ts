@@ -94,3 +94,13 @@ export async function post(h: Pick<Harness, 'sim' | 'config'>, path: string, bod
   }));
   if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
 }
+
+/**
+ * A write as a user approves it: the call as given; when the server asks for confirmation, the
+ * same call again with the preview's plan_id (the binding confirmation of gate.ts).
+ */
+export async function confirmCall(h: { call: Harness['call'] }, name: string, args: Record<string, unknown>): Promise<CallResult> {
+  const first = await h.call(name, args);
+  if (first.structured?.status !== 'confirmation_required') return first;
+  return h.call(name, { ...args, plan_id: first.structured.plan_id });
+}

@@ -6,7 +6,7 @@ import { backendsArg, parseBackends } from '../state/common.js';
 import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
 import { checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';
-import { ackFlagArgs, defaultAuthor, hostArg, readTarget, serviceArg, stickyAck, textArg } from './common.js';
+import { ackFlagArgs, resolveAuthor, hostArg, readTarget, serviceArg, stickyAck, textArg } from './common.js';
 
 async function targetsOf(ctx: ToolContext, host: string, service: string | undefined, backends: string[] | undefined): Promise<CommandTarget[]> {
   return service === undefined ? resolveHost(ctx, host, backends) : resolveService(ctx, host, service, backends);
@@ -26,7 +26,7 @@ export const acknowledge = defineTool({
       host: hostArg,
       service: serviceArg,
       comment: textArg('Why, e.g. a ticket', 'acknowledged via MCP'),
-      author: z.string().min(1).max(200).optional().describe('Default: THRUK_AUTH_USER'),
+      author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
       ...ackFlagArgs,
       expire: z.string().max(100).optional().describe('Expiry, e.g. +4h'),
       backends: backendsArg,
@@ -36,7 +36,7 @@ export const acknowledge = defineTool({
   output: writeOutput,
   run: async (ctx, args) => {
     const comment = checkCommandText('comment', args.comment);
-    const author = checkCommandText('author', defaultAuthor(ctx, args.author));
+    const author = checkCommandText('author', await resolveAuthor(ctx, args.author));
     const targets = await targetsOf(ctx, args.host, args.service, parseBackends(args.backends));
     const now = ctx.now();
     const expire = args.expire === undefined ? undefined : parseTime(args.expire, now, 'expire');

@@ -6,7 +6,7 @@ import { backendsArg, getRows, parseBackends, query, type Row } from '../state/c
 import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
 import { checkCommandName, checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveGroup } from '../write/resolve.js';
-import { ackFlagArgs, defaultAuthor, readTarget, stickyAck, textArg } from './common.js';
+import { ackFlagArgs, resolveAuthor, readTarget, stickyAck, textArg } from './common.js';
 
 const HOST_STATES = { down: 1, unreachable: 2 } as const;
 const SERVICE_STATES = { warning: 1, critical: 2, unknown: 3 } as const;
@@ -247,7 +247,7 @@ export const bulkAcknowledge = defineTool({
       hosts_only: z.boolean().default(false).describe('Hosts only'),
       services_only: z.boolean().default(false).describe('Services only'),
       comment: textArg('Why, e.g. a ticket', 'bulk acknowledged via MCP'),
-      author: z.string().min(1).max(200).optional().describe('Default: THRUK_AUTH_USER'),
+      author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
       ...ackFlagArgs,
       backends: backendsArg,
       ...writeArgs,
@@ -256,7 +256,7 @@ export const bulkAcknowledge = defineTool({
   output: writeOutput,
   run: async (ctx, args) => {
     const comment = checkCommandText('comment', args.comment);
-    const author = checkCommandText('author', defaultAuthor(ctx, args.author));
+    const author = checkCommandText('author', await resolveAuthor(ctx, args.author));
     const scope = scopeOf(args);
     const backends = parseBackends(args.backends);
     if (args.hostgroup !== undefined) await resolveGroup(ctx, 'hostgroup', args.hostgroup, backends);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineTool, ToolInputError, type ToolContext } from '../define.js';
+import { ToolInputError, type ToolContext } from '../define.js';
 import { flag } from '../format.js';
 import { backendsArg, getRows, parseBackends, type Row } from '../state/common.js';
-import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
+import { defineWriteTool } from '../write/define-write.js';
 import { checkCommandName, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';
 import { hostArg, readTarget, serviceArg } from './common.js';
@@ -75,25 +75,22 @@ function unsafeName(t: CommandTarget): boolean {
 }
 
 function makeSwitch(sw: Switch) {
-  return defineTool({
+  return defineWriteTool({
     name: sw.name,
     title: sw.title,
-    toolset: 'actions',
     access: 'destructive',
     idempotent: true,
     description: sw.description,
-    input: z
-      .object({
-        host: hostArg,
-        enabled: z.boolean().describe('true = on, false = off'),
-        service: serviceArg,
-        cascade: z.boolean().default(false).describe('Also every service of the host'),
-        backends: backendsArg,
-        ...writeArgs,
-      })
-      .strict(),
-    output: writeOutput,
-    run: async (ctx, args) => {
+    args: {
+      host: hostArg,
+      enabled: z.boolean().describe('true = on, false = off'),
+      service: serviceArg,
+      cascade: z.boolean().default(false).describe('Also every service of the host'),
+      backends: backendsArg,
+    },
+    // The switch reads the same column back on every target.
+    verify: async (c, cmd, args) => flag((await readTarget(c, cmd.target, [sw.column]))?.[sw.column]) === args.enabled,
+    plan: async (ctx, args) => {
       if (args.cascade && args.service !== undefined) throw new ToolInputError('cascade applies to all services of a host; leave service out, or set cascade to false.');
       const all = await targetsOf(ctx, sw, args.host, args.service, args.cascade, parseBackends(args.backends));
       // With cascade a service name the core would misread is left out and named, not sent.
@@ -109,9 +106,8 @@ function makeSwitch(sw: Switch) {
       if (already.length > 0) notes.push(`Already ${args.enabled ? 'enabled' : 'disabled'} (sent anyway, no change): ${already.slice(0, 20).join(', ')}${already.length > 20 ? ` and ${already.length - 20} more` : ''}.`);
       if (skipped.length > 0) notes.push(`Left out, because their names contain ';' or control characters that the core would misread: ${skipped.map((t) => targetLabel(t.target)).join(', ')}.`);
       if (!args.enabled) notes.push(`While disabled, ${sw.blind}.`);
-      const verify = async (c: ToolContext, cmd: PlannedCommand) => flag((await readTarget(c, cmd.target, [sw.column]))?.[sw.column]) === args.enabled;
       const action = `${args.enabled ? 'enable' : 'disable'} ${sw.what}${args.cascade ? ' of the host and all its services' : ''}`;
-      return runPlan(ctx, { action, commands, destructive: !args.enabled, notes }, { ...args, verify });
+      return { action, commands, destructive: !args.enabled, notes };
     },
   });
 }

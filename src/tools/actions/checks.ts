@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineTool, ToolInputError, type ToolContext } from '../define.js';
+import { ToolInputError, type ToolContext } from '../define.js';
 import { flag, num } from '../format.js';
 import { backendsArg, getRows, parseBackends } from '../state/common.js';
-import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
+import { defineWriteTool } from '../write/define-write.js';
 import { targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';
 import { hostArg, readTarget, serviceArg } from './common.js';
@@ -20,24 +20,19 @@ async function lastChecks(ctx: ToolContext, t: CommandTarget, allServices: boole
   return out;
 }
 
-export const recheck = defineTool({
+export const recheck = defineWriteTool({
   name: 'thruk_recheck',
   title: 'Re-check now',
-  toolset: 'actions',
   access: 'write',
   description: 'Recheck: run a host or service check now (or all services of a host).',
-  input: z
-    .object({
-      host: hostArg,
-      service: serviceArg,
-      forced: z.boolean().default(true).describe('Even outside the check period or with checks off'),
-      all_services: z.boolean().default(false).describe('All services of the host instead'),
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
-  output: writeOutput,
-  run: async (ctx, args) => {
+  args: {
+    host: hostArg,
+    service: serviceArg,
+    forced: z.boolean().default(true).describe('Even outside the check period or with checks off'),
+    all_services: z.boolean().default(false).describe('All services of the host instead'),
+    backends: backendsArg,
+  },
+  plan: async (ctx, args) => {
     if (args.all_services && args.service !== undefined) throw new ToolInputError('all_services re-checks every service of the host; leave service out, or set all_services to false.');
     const backends = parseBackends(args.backends);
     const targets = args.service === undefined ? await resolveHost(ctx, args.host, backends) : await resolveService(ctx, args.host, args.service, backends);
@@ -61,6 +56,6 @@ export const recheck = defineTool({
       return [...now].every(([k, v]) => v.last > (was.get(k)?.last ?? 0) || v.last >= start);
     };
     const what = args.all_services ? 'all services of the host' : args.service === undefined ? 'the host' : 'the service';
-    return runPlan(ctx, { action: `${args.forced ? 'force a' : 'schedule a'} check of ${what} now`, commands, destructive: false, ...(notes.length > 0 ? { notes } : {}) }, { ...args, verify });
+    return { plan: { action: `${args.forced ? 'force a' : 'schedule a'} check of ${what} now`, commands, destructive: false, ...(notes.length > 0 ? { notes } : {}) }, verify };
   },
 });

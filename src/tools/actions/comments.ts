@@ -5,7 +5,7 @@ import { backendsArg, getRows, parseBackends, type Row } from '../state/common.j
 import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
 import { checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';
-import { defaultAuthor, hostArg, serviceArg } from './common.js';
+import { resolveAuthor, hostArg, serviceArg } from './common.js';
 
 const COMMENT_COLS = 'id,host_name,service_description,author,comment,entry_type,entry_time,peer_name,peer_key';
 
@@ -39,7 +39,7 @@ export const addComment = defineTool({
       host: hostArg,
       comment: z.string().min(1).max(1000).describe('One line'),
       service: serviceArg,
-      author: z.string().min(1).max(200).optional().describe('Default: THRUK_AUTH_USER'),
+      author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
       persistent: z.boolean().default(true).describe('Survive core restarts'),
       backends: backendsArg,
       ...writeArgs,
@@ -48,7 +48,7 @@ export const addComment = defineTool({
   output: addCommentOutput,
   run: async (ctx, args) => {
     const text = checkCommandText('comment', args.comment);
-    const author = checkCommandText('author', defaultAuthor(ctx, args.author));
+    const author = checkCommandText('author', await resolveAuthor(ctx, args.author));
     const backends = parseBackends(args.backends);
     const targets = args.service === undefined ? await resolveHost(ctx, args.host, backends) : await resolveService(ctx, args.host, args.service, backends);
     const existing = new Map<string, Set<number>>();

@@ -12,13 +12,13 @@ const YEAR = 365 * 86400;
 /** The DT argument set of every schedule_*_downtime command, as tool arguments. */
 export const windowArgs = {
   comment: textArg('Why, e.g. a ticket', 'requested via MCP'),
-  author: z.string().min(1).max(200).optional().describe('Default: THRUK_AUTH_USER'),
+  author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
   start_time: z.string().min(1).max(100).default('now').describe('now, +30m, today 22:00 or ISO-8601'),
-  end_time: z.string().min(1).max(100).optional().describe('+2h or ISO-8601 (default start + 2h)'),
+  end_time: z.string().min(1).max(100).optional().describe('+2h or ISO-8601; default start + 2h'),
   duration_minutes: z.number().int().min(1).max(527040).optional().describe('Instead of end_time'),
-  fixed: z.boolean().default(true).describe('false: starts with a problem, lasts `duration`'),
+  fixed: z.boolean().default(true).describe('false = flexible, lasts duration'),
   duration: z.string().min(1).max(50).optional().describe('Flexible length, e.g. 2h'),
-  triggered_by: z.number().int().min(1).max(2147483647).optional().describe('Downtime id that starts this one'),
+  triggered_by: z.number().int().min(1).max(2147483647).optional().describe('Triggering downtime id'),
 };
 
 export interface WindowInput {

@@ -44,6 +44,7 @@ async function triggeredChildren(ctx: ToolContext, rows: readonly Row[]): Promis
 export interface DeleteArgs {
   readonly dry_run: boolean;
   readonly confirm: boolean;
+  readonly plan_id?: string | undefined;
 }
 
 export async function deleteDowntimes(ctx: ToolContext, rows: readonly Row[], args: DeleteArgs, action: string, notes: readonly string[] = [], capHint?: string): Promise<ToolAnswer<DeleteOutput>> {
@@ -89,7 +90,7 @@ export async function deleteDowntimes(ctx: ToolContext, rows: readonly Row[], ar
     const now = await fetchDowntimes(c, [['id', String(num(r.id))]], pinTo(cmd.target.backend));
     return !now.some((x) => num(x.id) === num(r.id) && rowKey(x) === rowKey(r));
   };
-  const { answer, sent } = await runGated(ctx, () => staged, { dry_run: args.dry_run, confirm: args.confirm, verify, ...(capHint !== undefined ? { capHint } : {}) });
+  const { answer, sent } = await runGated(ctx, () => staged, { dry_run: args.dry_run, confirm: args.confirm, plan_id: args.plan_id, verify, ...(capHint !== undefined ? { capHint } : {}) });
   const results = answer.data.results?.map((res, i) => {
     const r = rows[i];
     return r === undefined ? res : { ...res, target: `#${num(r.id)} ${objectLabel(r)}` };

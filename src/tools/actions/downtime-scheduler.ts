@@ -3,7 +3,7 @@ import { ToolInputError, type ToolAnswer, type ToolContext } from '../define.js'
 import { iso, num } from '../format.js';
 import type { Row } from '../state/common.js';
 import { checkCommandText, type CommandTarget, type PlannedCommand } from '../write/plan.js';
-import { defaultAuthor } from './common.js';
+import { resolveAuthor } from './common.js';
 import {
   downtimeData, dtArgs, fetchDowntimes, objectLabel, peerOf, resolveWindow, rowKey, windowNotes, type ScheduleOutput, type WindowInput,
 } from './downtime-common.js';
@@ -14,6 +14,7 @@ export interface ScheduleArgs extends WindowInput {
   readonly author?: string | undefined;
   readonly dry_run: boolean;
   readonly confirm: boolean;
+  readonly plan_id?: string | undefined;
 }
 
 /** One command and the objects it puts in downtime on its backend (objectKey form). */
@@ -54,7 +55,7 @@ async function checkTrigger(ctx: ToolContext, id: number, coverage: readonly Cov
 
 export async function schedule(ctx: ToolContext, args: ScheduleArgs, scope: Scope): Promise<ToolAnswer<ScheduleOutput>> {
   const comment = checkCommandText('comment', args.comment);
-  const author = checkCommandText('author', defaultAuthor(ctx, args.author));
+  const author = checkCommandText('author', await resolveAuthor(ctx, args.author));
   const first = resolveWindow(args, ctx.now(), ctx.now());
   const coverage = scope.coverage.filter((c) => c.objects.length > 0);
   const affected = coverage.reduce((n, c) => n + c.objects.length, 0);
@@ -99,7 +100,7 @@ export async function schedule(ctx: ToolContext, args: ScheduleArgs, scope: Scop
     return [...want].every((k) => seen.has(k));
   };
 
-  const { answer, staged, sent } = await runGated(ctx, build, { dry_run: args.dry_run, confirm: args.confirm, verify, beforeSend, ...(scope.capHint !== undefined ? { capHint: scope.capHint } : {}) });
+  const { answer, staged, sent } = await runGated(ctx, build, { dry_run: args.dry_run, confirm: args.confirm, plan_id: args.plan_id, verify, beforeSend, ...(scope.capHint !== undefined ? { capHint: scope.capHint } : {}) });
   const a = staged.plan.commands[0]?.args ?? {};
   const made = [...found.values()].flat().sort((x, y) => num(x.id) - num(y.id));
   const ids = made.map((r) => num(r.id));

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineTool, ToolInputError, type ToolContext } from '../define.js';
+import { ToolInputError, type ToolContext } from '../define.js';
 import { cell, flag, num } from '../format.js';
 import { backendsArg, getRows, parseBackends } from '../state/common.js';
-import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
+import { defineWriteTool } from '../write/define-write.js';
 import { checkCommandText, targetLabel, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';
 import { hostArg, readTarget, serviceArg } from './common.js';
@@ -36,26 +36,21 @@ function checkPerfdata(perf: string): string {
   return perf.trim();
 }
 
-export const submitPassiveResult = defineTool({
+export const submitPassiveResult = defineWriteTool({
   name: 'thruk_submit_passive_result',
   title: 'Submit a passive check result',
-  toolset: 'actions',
   access: 'write',
   description: 'Submit a passive check result (state, output, perf data) for a host or service.',
-  input: z
-    .object({
-      host: hostArg,
-      service: serviceArg,
-      state: z.union([z.enum(['up', 'down', 'unreachable', 'ok', 'warning', 'critical', 'unknown']), z.number().int().min(0).max(3)])
-        .describe('up/down/unreachable or ok/warning/critical/unknown'),
-      output: z.string().min(1).max(4000).describe('One line, no "|"'),
-      perfdata: z.string().min(1).max(4000).optional().describe('e.g. "time=0.12s;1;2"'),
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
-  output: writeOutput,
-  run: async (ctx, args) => {
+  args: {
+    host: hostArg,
+    service: serviceArg,
+    state: z.union([z.enum(['up', 'down', 'unreachable', 'ok', 'warning', 'critical', 'unknown']), z.number().int().min(0).max(3)])
+      .describe('up/down/unreachable or ok/warning/critical/unknown'),
+    output: z.string().min(1).max(4000).describe('One line, no "|"'),
+    perfdata: z.string().min(1).max(4000).optional().describe('e.g. "time=0.12s;1;2"'),
+    backends: backendsArg,
+  },
+  plan: async (ctx, args) => {
     const isService = args.service !== undefined;
     const code = stateCode(args.state, isService);
     // The output is the last field of the command, so a ';' survives; '|' would start perf data.
@@ -85,6 +80,6 @@ export const submitPassiveResult = defineTool({
       return r !== undefined && num(r.state) === code && typeof r.plugin_output === 'string' && r.plugin_output.trim() === output;
     };
     const stateName = Object.entries(isService ? SERVICE_STATES : HOST_STATES).find(([, v]) => v === code)?.[0] ?? String(code);
-    return runPlan(ctx, { action: `submit a passive ${stateName.toUpperCase()} result: "${cell(output, 120)}"`, commands, destructive: false, ...(notes.length > 0 ? { notes } : {}) }, { ...args, verify });
+    return { plan: { action: `submit a passive ${stateName.toUpperCase()} result: "${cell(output, 120)}"`, commands, destructive: false, ...(notes.length > 0 ? { notes } : {}) }, verify };
   },
 });

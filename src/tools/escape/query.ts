@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ThrukHttpError } from '../../thruk/errors.js';
 import { defineTool, ToolInputError } from '../define.js';
+import { resolveAuthor } from '../actions/common.js';
 import { backendsArg, parseBackends } from '../state/common.js';
 import { writeArgs } from '../write/execute.js';
 import { dataArg, paramsArg, toForm, toQuery } from './params.js';
@@ -60,7 +61,13 @@ export const thrukQuery = defineTool({
       const head = rendered.total !== undefined ? `GET ${request.path}: ${rendered.returned ?? 0} of ${rendered.total} rows` : `GET ${request.path}:`;
       return { data: { status: 'ok' as const, request, ...rendered, ...(allNotes.length > 0 ? { notes: allNotes } : {}) }, text: [head, ...allNotes.map((n) => `Note: ${n}`), ...lines].join('\n') };
     }
-    if (ctx.config.readOnly) throw new ToolInputError(`This server runs read-only (THRUK_READ_ONLY / --read-only): thruk_query only sends GET requests here, and ${args.method} was refused. Nothing was sent.`);
+    if (ctx.config.readOnly) {
+      // Say the real reason: a caller whose token lacks the write scope is not a read-only server.
+      const why = ctx.config.readOnlyReason === 'scope'
+        ? `Your token lacks the write scope (${ctx.config.http.auth.writeScope}), so thruk_query only sends GET requests for you`
+        : 'This server runs read-only (THRUK_READ_ONLY / --read-only): thruk_query only sends GET requests here';
+      throw new ToolInputError(`${why}, and ${args.method} was refused. Nothing was sent.`);
+    }
     if (args.method === 'PATCH' || args.method === 'DELETE') {
       throw new ToolInputError(`${args.method} is not supported: on the allowlisted paths Thruk has no ${args.method} routes (it uses them only for configuration and user-management endpoints, which are refused). Nothing was sent.`);
     }
@@ -68,6 +75,12 @@ export const thrukQuery = defineTool({
     if (backends === undefined) notes.push(NO_BACKENDS_NOTE);
     const isCommand = checked.segments.includes('cmd');
     const form = toForm(args.data, { command: isCommand });
+    // The author rule of the write tools holds for raw commands too (else Thruk writes "(api)").
+    const command = isCommand ? (checked.segments.at(-1) ?? '') : '';
+    if (/acknowledge|comment|downtime/.test(command) && !/^(del|delete|remove)_/.test(command)) {
+      const given = form['comment_author'];
+      form['comment_author'] = await resolveAuthor(ctx, given === undefined ? undefined : String(given));
+    }
     return runRawWrite(ctx, { method: 'POST', path: checked.path, query, form, backends, notes }, args);
   },
 });

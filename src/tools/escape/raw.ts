@@ -7,12 +7,14 @@ import { z } from 'zod';
 import { backendsPrefix, encodeForm, redactParams } from '../../thruk/client.js';
 import { isThrukError } from '../../thruk/errors.js';
 import type { ToolAnswer, ToolContext } from '../define.js';
-import { planId, type Plan } from '../write/plan.js';
+import { decideWrite, differenceText, recordBeforeSend, thrukUserOf, type Staged } from '../write/gate.js';
+import { differenceOut } from '../write/execute.js';
+import type { Plan } from '../write/plan.js';
 import { queryString } from './params.js';
 import { renderJson } from './render.js';
 
 export const queryOutput = z.object({
-  status: z.enum(['ok', 'preview', 'confirmation_required', 'declined', 'done', 'failed']),
+  status: z.enum(['ok', 'preview', 'confirmation_required', 'plan_changed', 'declined', 'done', 'failed']),
   request: z.object({
     method: z.string(),
     path: z.string().describe('Path as sent, with the /sites/… prefix when backends were given'),
@@ -26,6 +28,7 @@ export const queryOutput = z.object({
   returned: z.number().optional().describe('Rows included here'),
   truncated: z.boolean().optional(),
   error: z.string().optional(),
+  difference: differenceOut.optional(),
   notes: z.array(z.string()).optional(),
 });
 export type QueryOutput = z.output<typeof queryOutput>;
@@ -56,46 +59,57 @@ function previewText(head: string, r: QueryOutput['request'], notes: readonly st
   return [head, `Request: ${requestLine(r)}`, ...notes.map((n) => `Note: ${n}`)].join('\n');
 }
 
-/** Runs a non-GET request under the write rules. Confirmation is always needed: its effect is unknown. */
-export async function runRawWrite(ctx: ToolContext, req: RawRequest, opts: { dry_run: boolean; confirm: boolean }): Promise<ToolAnswer<QueryOutput>> {
+/** Runs a non-GET request through the write gate: it always needs a plan id, its effect is unknown. */
+export async function runRawWrite(ctx: ToolContext, req: RawRequest, opts: { dry_run: boolean; confirm: boolean; plan_id?: string | undefined }): Promise<ToolAnswer<QueryOutput>> {
   const request = describeRequest(req);
   const plan: Plan = {
     action: `${req.method} ${request.path}`,
     destructive: true,
-    commands: [{ target: { kind: 'system', ...(req.backends !== undefined ? { backend: req.backends.join(',') } : {}) }, command: `${req.method} ${request.path}`, args: { query: request.query ?? '', body: request.body ?? '' } }],
+    commands: [{ target: { kind: 'system', label: `${req.method} ${request.path}`, ...(req.backends !== undefined ? { backend: req.backends.join(',') } : {}) }, command: `${req.method} ${request.path}`, args: { query: request.query ?? '', body: request.body ?? '' } }],
   };
-  const id = planId(plan);
+  const staged: Staged = { plan, affected: 1, noun: 'request', raw: true };
+  const d = decideWrite(ctx, staged, opts);
+  const id = d.id;
   const notes = [...req.notes];
   const base = { request, plan_id: id, ...(notes.length > 0 ? { notes } : {}) };
-  ctx.audit({ targets: [`${req.method} ${request.path}`], plan_id: id, method: req.method });
+  ctx.audit({ method: req.method });
 
-  if (opts.dry_run) {
+  if (d.kind === 'preview') {
     ctx.audit({ outcome: 'preview' });
-    return { data: { status: 'preview', ...base }, text: previewText('Preview only (dry_run): nothing was sent.', request, notes) };
+    return { data: { status: 'preview', ...base }, text: `${previewText('Preview only (dry_run): nothing was sent.', request, notes)}\nTo run it, call again with the same arguments and plan_id: "${id}" once the user agreed.` };
   }
-  if (ctx.interaction.refused('confirm')) {
+  if (d.kind === 'declined') {
     ctx.audit({ outcome: 'declined' });
     return { data: { status: 'declined', ...base }, text: previewText('The user declined; nothing was sent.', request, notes) };
   }
-  const answered = ctx.interaction.accepted('confirm');
-  const elicited = answered?.confirm === true && ctx.interaction.requestState() === id;
-  if (!opts.confirm && !elicited) {
+  if (d.kind === 'changed') {
+    ctx.audit({ outcome: 'plan_changed' });
+    return { data: { status: 'plan_changed', ...base, difference: d.difference }, text: `${previewText('Refused: this is not the request that was previewed. Nothing was sent.', request, notes)}\n${differenceText(d.difference)}\nIf the user agrees with this request, call again with plan_id: "${id}".`, isError: true };
+  }
+  if (d.kind === 'expired') {
     ctx.audit({ outcome: 'confirmation_required' });
-    const changed = answered?.confirm === true ? ' The request changed since the question was asked; please confirm again.' : '';
-    const head = `Confirmation needed: a raw ${req.method} can change anything the path allows, so it is always confirmed. Nothing was sent.${changed} Show this to the user and, if they agree, call again with the same arguments and confirm: true.`;
+    return { data: { status: 'confirmation_required', ...base }, text: previewText('That preview is older than one hour. Nothing was sent. Preview it again with dry_run: true.', request, notes), isError: true };
+  }
+  if (d.kind === 'confirm') {
+    ctx.audit({ outcome: 'confirmation_required' });
+    const changed = d.again ? ' The request changed since the question was asked; please confirm again.' : '';
+    const head = `Confirmation needed: a raw ${req.method} can change anything the path allows, so it is always confirmed. Nothing was sent.${changed} Show this to the user and, if they agree, call again with the same arguments and plan_id: "${id}".`;
     return { data: { status: 'confirmation_required', ...base }, text: previewText(head, request, notes), ask: { key: 'confirm', message: previewText(`Please confirm this raw Thruk request.${changed}`, request, notes), state: id } };
   }
 
+  const thrukUser = await thrukUserOf(ctx);
+  if (thrukUser !== undefined) ctx.audit({ thruk_user: thrukUser });
+  recordBeforeSend(ctx, { plan_id: id, commands: [requestLine(request)] });
   let answer: unknown;
   try {
     answer = await ctx.thruk.post<unknown>(req.path, req.form, { query: req.query, backends: req.backends, signal: ctx.signal });
   } catch (err) {
     if (!isThrukError(err)) throw err;
     const message = err instanceof Error ? err.message : String(err);
-    ctx.audit({ outcome: 'failed' });
+    ctx.audit({ outcome: 'failed', results: [{ target: `${req.method} ${request.path}`, outcome: 'failed', message }] });
     return { data: { status: 'failed', ...base, error: message }, text: previewText(`Failed: ${message}. Thruk may or may not have acted; check with a read.`, request, notes), isError: true };
   }
-  ctx.audit({ outcome: 'done' });
+  ctx.audit({ outcome: 'done', results: [{ target: `${req.method} ${request.path}`, outcome: 'ok', read_back: 'none (raw request)' }] });
   const shown = renderJson(answer, { budgetTokens: ctx.config.maxAnswerTokens, secret: ctx.config.thruk.apiKey, more: 'Read the details back with a GET.' });
   const allNotes = [...notes, ...shown.notes];
   if (req.path.split('/').includes('cmd')) allNotes.push('Thruk reports a command as submitted, not applied: the core applies it asynchronously (and ignores unknown objects). Read the object back to see the effect.');

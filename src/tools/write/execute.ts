@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { ThrukHttpError, ThrukNetworkError, ThrukResponseError, ThrukTimeoutError } from '../../thruk/errors.js';
-import { ToolInputError, type ToolAnswer, type ToolContext } from '../define.js';
-import { commandLine, planId, targetLabel, type Plan, type PlannedCommand } from './plan.js';
+import type { ToolAnswer, ToolContext } from '../define.js';
+import { count, decideWrite, differenceText, nextStep, recordBeforeSend, thrukUserOf, type Decision, type Staged } from './gate.js';
+import { commandLine, targetLabel, type Plan, type PlannedCommand } from './plan.js';
 
-/** Every write tool takes these two. */
+/** Every write tool takes these (the confirmation rule is in gate.ts). */
 export const writeArgs = {
   dry_run: z.boolean().default(false).describe('Preview only'),
-  confirm: z.boolean().default(false).describe('The user approved the preview'),
+  confirm: z.boolean().default(false).describe('User agreed'),
+  // Described once, in the server instructions (like backends): it is on every write tool.
+  plan_id: z.string().optional(),
 };
 
 const commandOut = z.object({ target: z.string(), command: z.string(), line: z.string() });
@@ -17,13 +20,17 @@ const resultOut = z.object({
   message: z.string().optional(),
 });
 
+/** Why a plan_id was refused: removed/added command lines; known=false when this process never showed that preview. */
+export const differenceOut = z.object({ removed: z.array(z.string()), added: z.array(z.string()), known: z.boolean() });
+
 export const writeOutput = z.object({
-  status: z.enum(['preview', 'confirmation_required', 'declined', 'done', 'partial', 'failed']),
+  status: z.enum(['preview', 'confirmation_required', 'plan_changed', 'declined', 'done', 'partial', 'failed']),
   action: z.string(),
   plan_id: z.string(),
   targets: z.number(),
   commands: z.array(commandOut),
   results: z.array(resultOut).optional(),
+  difference: differenceOut.optional(),
   notes: z.array(z.string()).optional(),
 });
 export type WriteOutput = z.output<typeof writeOutput>;
@@ -32,8 +39,16 @@ type Result = z.output<typeof resultOut>;
 export interface RunOptions {
   readonly dry_run: boolean;
   readonly confirm: boolean;
+  readonly plan_id?: string | undefined;
   /** Reads the object back: true when the command visibly took effect. */
   readonly verify?: (ctx: ToolContext, c: PlannedCommand) => Promise<boolean>;
+  /** What the plan really covers when that is not one object per target (group commands, ids). */
+  readonly affected?: number;
+  readonly noun?: string;
+  /** How to narrow the call when the cap refuses it. */
+  readonly capHint?: string;
+  /** Runs right before the commands are handed to Thruk (e.g. to note which downtimes already exist). */
+  readonly beforeSend?: () => Promise<void>;
 }
 
 const CONCURRENCY = 4;
@@ -47,8 +62,8 @@ export function preview(plan: Plan): Array<z.output<typeof commandOut>> {
   return plan.commands.map((c) => ({ target: targetLabel(c.target), command: c.command, line: commandLine(c) }));
 }
 
-export function previewText(plan: Plan, head: string): string {
-  const lines = [head, `Action: ${plan.action}`, `Targets (${distinctTargets(plan)}):`];
+export function previewText(plan: Plan, head: string, covers?: string): string {
+  const lines = [head, `Action: ${plan.action}`, covers ?? `Targets (${distinctTargets(plan)}):`];
   for (const c of plan.commands.slice(0, 100)) lines.push(`- ${targetLabel(c.target)}: ${commandLine(c)}`);
   if (plan.commands.length > 100) lines.push(`… and ${plan.commands.length - 100} more commands`);
   for (const n of plan.notes ?? []) lines.push(`Note: ${n}`);
@@ -122,45 +137,59 @@ async function verifyAll(ctx: ToolContext, commands: readonly PlannedCommand[], 
   for (const i of open) results[i] = { ...(results[i] as Result), verified: 'pending' };
 }
 
+function stagedOf(plan: Plan, opts: RunOptions): Staged {
+  return { plan, affected: opts.affected ?? distinctTargets(plan), noun: opts.noun ?? 'object' };
+}
+
+function coversLine(s: Staged): string | undefined {
+  if (s.noun === 'object') return undefined;
+  return `Covers ${count(s.affected, s.noun)}, ${count(s.plan.commands.length, 'command')}:`;
+}
+
+/** The answer of every decision that sends nothing. */
+function unsent(d: Exclude<Decision, { kind: 'go' }>, s: Staged, base: Omit<WriteOutput, 'status'>): ToolAnswer<WriteOutput> {
+  const covers = coversLine(s);
+  const plan = s.plan;
+  switch (d.kind) {
+    case 'preview':
+      return { data: { status: 'preview', ...base }, text: `${previewText(plan, 'Preview only (dry_run): nothing was sent.', covers)}\n${nextStep(d, s)}` };
+    case 'declined':
+      return { data: { status: 'declined', ...base }, text: previewText(plan, 'The user declined; nothing was sent.', covers) };
+    case 'expired':
+      return { data: { status: 'confirmation_required', ...base }, text: previewText(plan, 'That preview is too old to run (plan ids live one hour, and a window that has ended is not scheduled). Nothing was sent. Preview it again with dry_run: true.', covers), isError: true };
+    case 'changed': {
+      const text = `${previewText(plan, 'Refused: this is not the plan that was previewed (its targets, commands or times differ now). Nothing was sent.', covers)}\n${differenceText(d.difference)}\nIf the user agrees with the plan as it is now, call again with plan_id: "${d.id}".`;
+      return { data: { status: 'plan_changed', ...base, difference: d.difference }, text, isError: true };
+    }
+    case 'confirm': {
+      const again = d.again ? ' What it covers changed since the question was asked; please confirm again.' : '';
+      const text = `${previewText(plan, `Confirmation needed: ${d.why}. Nothing was sent.${again}`, covers)}\n${nextStep(d, s)}`;
+      return { data: { status: 'confirmation_required', ...base }, text, ask: { key: 'confirm', message: previewText(plan, `Please confirm.${again}`, covers), state: d.id } };
+    }
+  }
+}
+
 /**
- * Runs a plan with the safety rules every write shares: cap, preview, confirmation (elicitation
- * where the client can answer, otherwise confirm: true on a second call), per-target results,
- * read-back, audit facts.
+ * Runs a plan through the write gate (gate.ts: cap, preview, binding confirmation, audit record
+ * before sending), then sends it with per-target results and read-back.
  */
 export async function runPlan(ctx: ToolContext, plan: Plan, opts: RunOptions): Promise<ToolAnswer<WriteOutput>> {
-  const targets = distinctTargets(plan);
-  if (plan.commands.length === 0) throw new ToolInputError(`Nothing to do: no object matched for "${plan.action}". Nothing was sent.`);
-  if (targets > ctx.config.maxBulkTargets) {
-    throw new ToolInputError(`This would touch ${targets} objects, more than the limit of ${ctx.config.maxBulkTargets} (THRUK_MAX_BULK_TARGETS). Narrow it (a host group, a state, a host name pattern) or split it. Nothing was sent.`);
+  const staged = stagedOf(plan, opts);
+  const d = decideWrite(ctx, staged, { dry_run: opts.dry_run, confirm: opts.confirm, plan_id: opts.plan_id }, opts.capHint);
+  const base = { action: plan.action, plan_id: d.id, targets: staged.affected, commands: preview(plan), ...(plan.notes?.length ? { notes: [...plan.notes] } : {}) };
+  if (d.kind !== 'go') {
+    ctx.audit({ outcome: d.kind === 'confirm' || d.kind === 'expired' ? 'confirmation_required' : d.kind === 'changed' ? 'plan_changed' : d.kind });
+    return unsent(d, staged, base);
   }
-  const id = planId(plan);
-  const base = { action: plan.action, plan_id: id, targets, commands: preview(plan), ...(plan.notes?.length ? { notes: [...plan.notes] } : {}) };
-  ctx.audit({ targets: base.commands.map((c) => c.target), plan_id: id });
-
-  if (opts.dry_run) {
-    ctx.audit({ outcome: 'preview' });
-    return { data: { status: 'preview', ...base }, text: previewText(plan, 'Preview only (dry_run): nothing was sent.') };
-  }
-  if (ctx.interaction.refused('confirm')) {
-    ctx.audit({ outcome: 'declined' });
-    return { data: { status: 'declined', ...base }, text: previewText(plan, 'The user declined; nothing was sent.') };
-  }
-  const answered = ctx.interaction.accepted('confirm');
-  const elicited = answered?.confirm === true && ctx.interaction.requestState() === id;
-  const needsConfirm = plan.destructive || plan.alwaysConfirm === true || targets > 1;
-  if (needsConfirm && !opts.confirm && !elicited) {
-    ctx.audit({ outcome: 'confirmation_required' });
-    const changed = answered?.confirm === true ? ' The targets changed since the question was asked; please confirm again.' : '';
-    const why = plan.destructive ? 'this is destructive' : targets > 1 ? `this touches ${targets} objects` : 'this is a bulk operation';
-    const text = previewText(plan, `Confirmation needed: ${why}. Nothing was sent.${changed} Show this to the user and, if they agree, call again with the same arguments and confirm: true.`);
-    return { data: { status: 'confirmation_required', ...base }, text, ask: { key: 'confirm', message: previewText(plan, `Please confirm.${changed}`), state: id } };
-  }
-
+  await opts.beforeSend?.();
+  const thrukUser = await thrukUserOf(ctx);
+  if (thrukUser !== undefined) ctx.audit({ thruk_user: thrukUser });
+  recordBeforeSend(ctx, { plan_id: d.id, commands: base.commands.map((c) => `${c.target}: ${c.line}`) });
   const results = await sendAll(ctx, plan.commands);
   if (opts.verify !== undefined) await verifyAll(ctx, plan.commands, results, opts.verify);
   const ok = results.filter((r) => r.outcome === 'ok').length;
   const status = ok === results.length ? 'done' : ok === 0 ? 'failed' : 'partial';
-  ctx.audit({ outcome: status, results: results.map((r) => ({ target: r.target, outcome: r.outcome, verified: r.verified })) });
+  ctx.audit({ outcome: status, results: results.map((r) => ({ target: r.target, outcome: r.outcome, ...(r.verified !== undefined ? { read_back: r.verified } : {}), ...(r.outcome !== 'ok' && r.message !== undefined ? { message: r.message } : {}) })) });
   const lines = [`${status === 'done' ? 'Done' : status === 'partial' ? 'Partly done' : 'Failed'}: ${plan.action} — ${ok} of ${results.length} commands accepted by Thruk.`];
   for (const r of results) {
     const v = r.verified === 'yes' ? ', verified' : r.verified === 'pending' ? ', not visible yet (the core applies commands asynchronously; check again shortly)' : '';

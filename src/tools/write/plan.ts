@@ -2,7 +2,6 @@
  * What a write tool is about to do, as data: the targets (each pinned to its backend) and the
  * Thruk commands for them. Previews, confirmation, caps, execution and audit all read this.
  */
-import { createHmac, randomBytes } from 'node:crypto';
 import { ToolInputError } from '../define.js';
 
 export type TargetKind = 'host' | 'service' | 'hostgroup' | 'servicegroup' | 'system';
@@ -87,21 +86,6 @@ export function checkCommandText(what: string, value: string, opts: { allowSemic
   return value;
 }
 
-/** A per-process key, so a plan id echoed back by a client cannot be forged or replayed across restarts. */
-const KEY = randomBytes(32);
-
-/**
- * Times derived from "now" move between the preview and the confirmed call; the confirmation is
- * about which objects get which command, so these values are left out of the plan's identity.
- */
-const MOVING_ARGS: ReadonlySet<string> = new Set(['start_time', 'end_time', 'notification_time']);
-
-/** A short, keyed digest of what will be sent: a confirmation only applies to this plan. */
-export function planId(plan: Plan): string {
-  const canonical = JSON.stringify(plan.commands.map((c) => [
-    c.command,
-    c.target,
-    Object.entries(c.args).filter(([k]) => !MOVING_ARGS.has(k)).sort(([a], [b]) => a.localeCompare(b)),
-  ]));
-  return createHmac('sha256', KEY).update(canonical).digest('base64url').slice(0, 22);
-}
+// The plan id lives apart (../plan-id.ts): the adapter reads a confirmation's clock on every write
+// call and must not load the write modules at start-up.
+export { PLAN_MAX_AGE_MS, planClock, planId } from '../plan-id.js';
