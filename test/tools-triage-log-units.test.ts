@@ -66,7 +66,7 @@ describe('root cause attribution', () => {
         assert.equal(path, '/hosts');
         const cols = opts.query.find(([k]) => k === 'columns')?.[1];
         assert.equal(cols, 'name,parents,groups,state,has_been_checked,last_state_change');
-        const re = new RegExp(opts.query.find(([k]) => k === 'name[~]')![1]);
+        const re = new RegExp(opts.query.find(([k]) => k === 'name[regex]')![1], 'i');
         const names = Object.keys(hosts).filter((n) => re.test(n));
         asked.push(names);
         return Promise.resolve(names.map((name) => ({ name, parents: hosts[name], groups: [], state: 0, has_been_checked: 1, last_state_change: 0 })));

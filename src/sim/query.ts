@@ -83,8 +83,20 @@ export function buildFilter(params: Params, opts: QueryOptions, now: number): { 
   return { filter: andAll(nodes), aggFilters };
 }
 
+/** alias → column of the requested columns (`col`, `col:alias`, `count(*):n`), as get_aliased_columns. */
+function requestAliases(columns: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of (columns ?? '').split(',')) {
+    const spec = c.trim();
+    if (spec === '') continue;
+    const i = spec.lastIndexOf(':');
+    out.set(i < 0 ? spec : spec.slice(i + 1), i < 0 ? spec : spec.slice(0, i));
+  }
+  return out;
+}
+
 /** Filters rows the way Thruk does: Livestatus first, then the Perl post-filter with its typo check. */
-export function filterRows<R>(table: TableDef<R>, source: readonly R[], filter: FilterNode | null, ctx: QueryCtx): { rows: R[]; perlOnly: boolean } {
+export function filterRows<R>(table: TableDef<R>, source: readonly R[], filter: FilterNode | null, ctx: QueryCtx, aliases?: ReadonlyMap<string, string>): { rows: R[]; perlOnly: boolean } {
   const perlKeys = perlOnlyKeys(filterKeys(filter), table);
   const typoKeys = perlKeys.filter((k) => !k.startsWith('_'));
   const full = compileFilter(filter, table, ctx);
@@ -93,14 +105,14 @@ export function filterRows<R>(table: TableDef<R>, source: readonly R[], filter: 
     const absent = table.absent;
     if (absent !== undefined && rows.length > 0) {
       const missing = [...filterKeys(filter)].filter((k) => table.columns.has(k) && rows.every((r) => absent(r, k)));
-      if (missing.length > 0) throw typoError(missing, table.help);
+      if (missing.length > 0) throw typoError(missing, table.help, aliases);
     }
     return { rows, perlOnly: perlKeys.length > 0 };
   }
   const pre = source.filter(compileFilter(filter, table, ctx, true));
   if (pre.length > 0) {
     const missing = typoKeys.filter((k) => !pre.some((r) => table.extra?.(r, k, ctx) !== undefined));
-    if (missing.length > 0) throw typoError(missing, table.help);
+    if (missing.length > 0) throw typoError(missing, table.help, aliases);
   }
   return { rows: pre.filter(full), perlOnly: true };
 }
@@ -137,7 +149,7 @@ function aggregateRows<R>(table: TableDef<R>, rows: readonly R[], specs: ColumnS
 export function runQuery<R>(table: TableDef<R>, source: readonly R[] | ((from: number, to: number) => readonly R[]), params: Params, ctx: QueryCtx, opts: QueryOptions = {}): QueryResult {
   const { filter, aggFilters } = buildFilter(params, opts, ctx.now);
   const input = typeof source === 'function' ? source(...timeBounds(filter, ctx.now)) : source;
-  const filtered = filterRows(table, input, filter, ctx);
+  const filtered = filterRows(table, input, filter, ctx, requestAliases(params.get('columns')));
   const perlOnly = filtered.perlOnly;
   let rows = filtered.rows;
 

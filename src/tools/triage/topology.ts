@@ -45,8 +45,11 @@ export async function walkUp(ctx: ToolContext, start: readonly string[], limit: 
     const take = frontier.slice(0, room);
     for (const n of take) asked.add(n);
     for (const chunk of chunks(take, NAME_CHUNK)) {
-      for (const r of await getRows(ctx, '/hosts', [['name[~]', anyOfRegex(chunk)], ['columns', COLUMNS]], backends)) {
+      // [regex] is case-insensitive (Thruk 3.20 drops a [~] parameter unseen and answers every
+      // host: real fixture hosts_name_tilde_filter_ignored.json), so keep exact names only.
+      for (const r of await getRows(ctx, '/hosts', [['name[regex]', anyOfRegex(chunk)], ['columns', COLUMNS]], backends)) {
         const name = String(r.name);
+        if (!chunk.includes(name)) continue;
         const prev = hosts.get(name);
         if (prev === undefined) {
           hosts.set(name, { name, parents: strings(r.parents), groups: strings(r.groups), state: num(r.state), checked: flag(r.has_been_checked), lastStateChange: num(r.last_state_change) });
