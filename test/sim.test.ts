@@ -113,6 +113,10 @@ describe('filters', () => {
     const post = await call(s, '/hosts?columns=name', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name%5B~%5D=%5Eweb&name%5Bregex%5D=01%24' });
     assert.equal(post.status, 200, post.text);
     assert.deepEqual(names(post.body), all.filter((n) => n.endsWith('01')));
+    // A repeated q is a parse error in Thruk (probed on the real stack: 500 "unknown operator (").
+    const twoQ = await call(s, `/hosts?columns=name&q=${q('state = 0')}&q=${q('name = "web-01"')}`);
+    assert.equal(twoQ.status, 500);
+    assert.match(twoQ.body.description, /^unknown operator \(/);
     // The word operators do filter.
     assert.deepEqual(names((await call(s, '/hosts?columns=name&name[regex]=^web')).body), ['web-01', 'web-02', 'web-03', 'web-04']);
     assert.deepEqual(names((await call(s, '/hosts?columns=name&name[nregex]=^web')).body).length, all.length - 4);

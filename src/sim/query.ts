@@ -1,6 +1,6 @@
 import { aggregate, evalExpr, isAggregate, parseColumns, parseSort, sortedObject, sortRows } from './columns.js';
 import type { ColumnSpec } from './columns.js';
-import { typoError } from './errors.js';
+import { perlDie, typoError } from './errors.js';
 import { compare, compileFilter, paramFilter, perlOnlyKeys, RESERVED } from './filters.js';
 import type { Params } from './params.js';
 import { andAll, filterKeys, parseQuery } from './qlang.js';
@@ -74,7 +74,11 @@ export function buildFilter(params: Params, opts: QueryOptions, now: number): { 
     if (leaf.key === 'time') timeFilter = true;
     nodes.push(leaf);
   }
-  for (const q of params.all('q')) {
+  const qs = params.all('q');
+  // A repeated q reaches parse_lexical_filter as an array reference, read as "ARRAY(0x…)" (seen on
+  // a real Thruk 3.20.2: 500 "unknown operator (").
+  if (qs.length > 1) throw perlDie('unknown operator (', 'lib/Thruk/Utils/Status.pm line 2774');
+  for (const q of qs) {
     const n = parseQuery(q);
     if (n) nodes.push(n);
     if (q.includes('time')) timeFilter = true;
