@@ -168,6 +168,13 @@ void describe('pure URL helpers', () => {
     assert.equal(buildQuery([]), '');
   });
 
+  void it('sends one q: several are AND-ed, as Thruk reads a repeated q as the text ARRAY(0x…)', () => {
+    const sp = new URLSearchParams(buildQuery([['q', '***state != 0***'], ['columns', 'name'], ['q', '(name = "a" or name = "b")']]));
+    assert.deepEqual(sp.getAll('q'), ['(state != 0) and ((name = "a" or name = "b"))']);
+    assert.deepEqual([...sp.keys()], ['q', 'columns']);
+    assert.equal(new URLSearchParams(buildQuery([['q', '***state != 0***']])).get('q'), '***state != 0***');
+  });
+
   void it('truncates long display paths', () => {
     assert.equal(displayPath('/hosts', 'a=1'), '/hosts?a=1');
     const long = displayPath('/hosts', 'q=' + 'x'.repeat(500));

@@ -62,7 +62,7 @@ describe('log queries', () => {
     const { ctx, sim } = context(12_000);
     const scope = await expandHostScope(ctx, { field: 'custom_var', value: { var: 'OS', val: 'linux' } }, undefined);
     assert.equal(scope.node, undefined);
-    assert.equal(scope.raw[0]?.[0], 'host_name[~]');
+    assert.equal(scope.raw[0]?.[0], 'host_name[regex]');
     const pages = sim.requests.filter((r) => r.path === '/hosts' && r.params.some(([k]) => k === 'offset'));
     assert.ok(pages.length >= 2, 'the host lookup is paged');
     const p = await prepareLogQuery(ctx, { since: now - 86400, until: now, filter: { field: 'custom_var', value: { var: 'OS', val: 'linux' } } });

@@ -178,7 +178,7 @@ for (const era of ERAS) {
       assert.equal(r.isError, undefined, r.text);
       const web04 = r.structured.results.find((x: any) => x.host === 'web-04' && x.service === undefined);
       // 220 UP/DOWN alerts, the first of them a fresh change (attempt 1): 220 changes.
-      const web04Rows = await rest(h, '/logs', { class: '1', type: 'HOST ALERT', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'options', sort: 'time', 'message[~]': 'HOST ALERT: web-04;' });
+      const web04Rows = await rest(h, '/logs', { class: '1', type: 'HOST ALERT', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'options', sort: 'time', 'message[regex]': 'HOST ALERT: web-04;' });
       assert.equal(web04Rows.length, 220);
       assert.equal(web04Rows[0].options.split(';')[3], '1');
       assert.equal(web04.transition_count, 220);
@@ -186,7 +186,7 @@ for (const era of ERAS) {
       assert.deepEqual(web04.states_seen, ['UP', 'DOWN']);
       assert.equal(web04.last_state, 'UP');
       const web03 = r.structured.results.find((x: any) => x.host === 'web-03');
-      const truth = await alertRows('HOST ALERT', since, t0, { 'message[~]': 'HOST ALERT: web-03;', sort: 'time', columns: 'options,state' });
+      const truth = await alertRows('HOST ALERT', since, t0, { 'message[regex]': 'HOST ALERT: web-03;', sort: 'time', columns: 'options,state' });
       assert.equal(truth.length, 5);
       const firstAttempt = Number(String((truth[0] as any).options).split(';')[3]);
       let n = firstAttempt === 1 ? 1 : 0;
@@ -195,7 +195,7 @@ for (const era of ERAS) {
       const strict = await h.call('thruk_flap_summary', { since, until: t0, min_transitions: n + 1 });
       assert.ok(!strict.structured.results.some((x: any) => x.host === 'web-03'), 'min_transitions is honoured');
       const week = await h.call('thruk_flap_summary', { since: '-7d' });
-      const flapTruth = await rest(h, '/logs', { class: '1', 'type[~]': 'FLAPPING ALERT$', 'time[gte]': '-7d', columns: 'host_name,service_description,state_type' });
+      const flapTruth = await rest(h, '/logs', { class: '1', 'type[regex]': 'FLAPPING ALERT$', 'time[gte]': '-7d', columns: 'host_name,service_description,state_type' });
       assert.equal(week.structured.total_flapping_alert_objects, new Set(flapTruth.map((x: any) => `${x.host_name}|${x.service_description}`)).size);
       assert.ok(flapTruth.length > 0, 'the demo history has FLAPPING ALERT rows');
       assert.match(week.text, /FLAPPING ALERT events \(\d+ of \d+, newest first\)/);
@@ -211,7 +211,7 @@ for (const era of ERAS) {
 
     it('thruk_recurring_problems lists objects at or above min_alerts, recoveries excluded', async () => {
       const since = t0 - 7 * 86400;
-      const truth = (await rest(h, '/logs', { class: '1', 'type[~]': '^(HOST|SERVICE) ALERT$', 'state[ne]': '0', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'host_name,service_description' })) as LogRow[];
+      const truth = (await rest(h, '/logs', { class: '1', 'type[regex]': '^(HOST|SERVICE) ALERT$', 'state[ne]': '0', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'host_name,service_description' })) as LogRow[];
       const per = new Map<string, number>();
       for (const x of truth) per.set(`${x.host_name}|${x.service_description ?? ''}`, (per.get(`${x.host_name}|${x.service_description ?? ''}`) ?? 0) + 1);
       const r = await h.call('thruk_recurring_problems', { since, until: t0, min_alerts: 3, limit: 1000 });
@@ -249,7 +249,7 @@ for (const era of ERAS) {
 
     it('thruk_reliability_report says exactly how much of the window max_events let it analyse', async () => {
       const since = t0 - 30 * 86400;
-      const total = (await rest(h, '/logs', { class: '1', 'type[~]': '^(HOST|SERVICE) ALERT$', state_type: 'HARD', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'count(*)' }))['count(*)'];
+      const total = (await rest(h, '/logs', { class: '1', 'type[regex]': '^(HOST|SERVICE) ALERT$', state_type: 'HARD', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'count(*)' }))['count(*)'];
       const r = await h.call('thruk_reliability_report', { since, until: t0, max_events: 100 });
       assert.equal(r.structured.total_events, total);
       assert.ok(total > 100);
@@ -262,7 +262,7 @@ for (const era of ERAS) {
 
     it('thruk_alert_heatmap buckets exactly what the log holds, empty buckets included', async () => {
       const since = t0 - 6 * 3600;
-      const truth = (await rest(h, '/logs', { class: '1', 'type[~]': '^(HOST|SERVICE) ALERT$', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'time' })) as Array<{ time: number }>;
+      const truth = (await rest(h, '/logs', { class: '1', 'type[regex]': '^(HOST|SERVICE) ALERT$', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'time' })) as Array<{ time: number }>;
       const r = await h.call('thruk_alert_heatmap', { since, until: t0, bucket: '15m' });
       assert.equal(r.isError, undefined, r.text);
       assert.equal(r.structured.total_alerts, truth.length);
@@ -312,7 +312,7 @@ describe('trends over two backends', () => {
   it('folds the backends together, or asks only the ones named', async () => {
     const t0 = Math.floor(Date.now() / 1000);
     const since = t0 - 7 * 86400;
-    const q = { class: '1', 'type[~]': '^(HOST|SERVICE) ALERT$', 'state[ne]': '0', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'count(*)' };
+    const q = { class: '1', 'type[regex]': '^(HOST|SERVICE) ALERT$', 'state[ne]': '0', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'count(*)' };
     const north = (await rest(h, '/sites/north/logs', q))['count(*)'];
     const south = (await rest(h, '/sites/south/logs', q))['count(*)'];
     assert.ok(north > 0 && south > 0);

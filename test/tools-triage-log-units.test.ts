@@ -76,9 +76,9 @@ describe('root cause attribution', () => {
         const q = new Map(opts.query);
         assert.equal(q.get('columns'), 'name,parents,groups,state,has_been_checked,last_state_change,peer_key,peer_name');
         const keep = (h: H, name: string): boolean => {
-          if (q.has('state[>=]')) return h.state >= Number(q.get('state[>=]'));
-          if (q.has('childs[!=]')) return h.childs.length > 0;
-          return new RegExp(q.get('name[~]')!).test(name);
+          if (q.has('state[gte]')) return h.state >= Number(q.get('state[gte]'));
+          if (q.has('childs[ne]')) return h.childs.length > 0;
+          return new RegExp(q.get('name[regex]')!, 'i').test(name);
         };
         asked.push([...q.keys()].filter((k) => k !== 'columns').join(','));
         return Promise.resolve(Object.entries(hosts).filter(([k, h]) => keep(h, k.split(' ')[1]!)).map(([k, h]) => ({ name: k.split(' ')[1], parents: h.parents, groups: [], state: h.state, has_been_checked: 1, last_state_change: 0, peer_key: h.peer, peer_name: h.peer.toUpperCase() })));

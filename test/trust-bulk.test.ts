@@ -35,7 +35,7 @@ describe('thruk_bulk_acknowledge matching and reporting', () => {
     assert.equal(r.isError, true);
     assert.match(r.text, /service named exactly 'disk'/);
     assert.match(r.text, /No object matches these names and groups at all/);
-    const raw = (await rest(h, '/services', { columns: svcCols, 'description[~~]': 'disk' })) as Obj[];
+    const raw = (await rest(h, '/services', { columns: svcCols, 'description[regex]': 'disk' })) as Obj[];
     const expected = raw.filter((o) => reason(o, 'service') === undefined).length;
     assert.ok(expected > 0);
     assert.match(r.text, new RegExp(`match="regex" \\(names containing it\\) would target ${expected}\\.`));
@@ -47,8 +47,8 @@ describe('thruk_bulk_acknowledge matching and reporting', () => {
   it('the preview counts every object of the scope that is not targeted, with its reason', async () => {
     const r = await h.call('thruk_bulk_acknowledge', { hostgroup: 'linux-servers', dry_run: true });
     assert.equal(r.structured.status, 'preview', r.text);
-    const hosts = (await rest(h, '/hosts', { columns: 'name,state,has_been_checked,acknowledged,scheduled_downtime_depth', 'groups[>=]': 'linux-servers' })) as Obj[];
-    const svcs = (await rest(h, '/services', { columns: svcCols, 'host_groups[>=]': 'linux-servers' })) as Obj[];
+    const hosts = (await rest(h, '/hosts', { columns: 'name,state,has_been_checked,acknowledged,scheduled_downtime_depth', 'groups[gte]': 'linux-servers' })) as Obj[];
+    const svcs = (await rest(h, '/services', { columns: svcCols, 'host_groups[gte]': 'linux-servers' })) as Obj[];
     const counts = new Map<string, number>();
     let targets = 0;
     for (const [o, k] of [...hosts.map((x) => [x, 'host'] as const), ...svcs.map((x) => [x, 'service'] as const)]) {
@@ -64,7 +64,7 @@ describe('thruk_bulk_acknowledge matching and reporting', () => {
   });
 
   it('wildcard matches the whole name; the preview says which matching was used', async () => {
-    const raw = (await rest(h, '/services', { columns: svcCols, 'description[~]': '^disk.*$' })) as Obj[];
+    const raw = (await rest(h, '/services', { columns: svcCols, 'description[regex]': '^disk.*$' })) as Obj[];
     const expected = raw.filter((o) => reason(o, 'service') === undefined).length;
     const r = await h.call('thruk_bulk_acknowledge', { service: 'disk*', match: 'wildcard', dry_run: true });
     assert.equal(r.structured.targets, expected, r.text);

@@ -37,8 +37,8 @@ describe('thruk_flap_summary', () => {
     inner = sim.fetch.bind(sim);
     sim.fetch = (req: Request) => {
       const u = new URL(req.url);
-      if (u.pathname.endsWith('/logs') && (u.searchParams.get('type[~]') ?? '').includes('FLAPPING')) {
-        u.searchParams.delete('type[~]');
+      if (u.pathname.endsWith('/logs') && (u.searchParams.get('type[regex]') ?? '').includes('FLAPPING')) {
+        u.searchParams.delete('type[regex]');
         return inner(new Request(u, req));
       }
       return inner(req);
@@ -62,15 +62,15 @@ describe('thruk_flap_summary', () => {
     const until = Math.floor(Date.parse(r.structured.until) / 1000);
     for (const row of r.structured.results) {
       const raw = await rest(h, '/logs', {
-        class: '1', 'type[~]': '^(HOST|SERVICE) ALERT$', 'time[gte]': String(since), 'time[lte]': String(until), sort: 'time',
-        columns: 'options,service_description,host_name', 'message[~]': `: ${row.host};${row.service ? `${row.service};` : ''}`,
+        class: '1', 'type[regex]': '^(HOST|SERVICE) ALERT$', 'time[gte]': String(since), 'time[lte]': String(until), sort: 'time',
+        columns: 'options,service_description,host_name', 'message[regex]': `: ${row.host};${row.service ? `${row.service};` : ''}`,
       });
       const mine = raw.filter((x: any) => x.options.split(';')[0] === row.host && (row.service ? x.options.split(';')[1] === row.service : x.service_description === null || x.service_description === ''));
       assert.equal(row.alert_count, mine.length, `${row.host}/${row.service ?? ''} alerts`);
       assert.equal(row.transition_count, changes(mine), `${row.host}/${row.service ?? ''} changes`);
     }
 
-    const flapRows = await rest(h, '/logs', { class: '1', 'type[~]': '^(HOST|SERVICE) FLAPPING ALERT$', 'time[gte]': String(since), 'time[lte]': String(until), columns: 'options,type' });
+    const flapRows = await rest(h, '/logs', { class: '1', 'type[regex]': '^(HOST|SERVICE) FLAPPING ALERT$', 'time[gte]': String(since), 'time[lte]': String(until), columns: 'options,type' });
     const objects = new Set(flapRows.map((x: any) => (/SERVICE/.test(x.type) ? x.options.split(';').slice(0, 2).join('/') : x.options.split(';')[0])));
     assert.ok(objects.size > 0, 'the demo has FLAPPING ALERT rows');
     assert.equal(r.structured.total_flapping_alert_objects, objects.size);

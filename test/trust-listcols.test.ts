@@ -42,10 +42,10 @@ describe('list columns compared with = in the raw query tools', () => {
       for (const col of cols) {
         const r = await h.call('thruk_query', { path: `/${table}`, params: { [col]: 'x', columns: 'name' }, dry_run: true });
         assert.equal(r.isError, undefined, `${col}: ${r.text}`);
-        assert.ok(r.structured.request.query.includes(new URLSearchParams([[`${col}[>=]`, 'x']]).toString()), `${col}: ${r.structured.request.query}`);
-        assert.match(r.text, new RegExp(`Note: Rewritten ${col}=x → ${col}\\[>=\\]=x`), r.text);
+        assert.ok(r.structured.request.query.includes(new URLSearchParams([[`${col}[gte]`, 'x']]).toString()), `${col}: ${r.structured.request.query}`);
+        assert.match(r.text, new RegExp(`Note: Rewritten ${col}=x → ${col}\\[gte\\]=x`), r.text);
         const ne = await h.call('thruk_query', { path: `/${table}`, params: { [`${col}[ne]`]: 'x' }, dry_run: true });
-        assert.ok(ne.structured.request.query.includes(new URLSearchParams([[`${col}[!>=]`, 'x']]).toString()), `${col}[ne]: ${ne.structured.request.query}`);
+        assert.ok(ne.structured.request.query.includes(new URLSearchParams([[`${col}[notin]`, 'x']]).toString()), `${col}[ne]: ${ne.structured.request.query}`);
       }
     });
   }
@@ -75,6 +75,24 @@ describe('list columns compared with = in the raw query tools', () => {
     const bg = await h.call('thruk_run_background_query', { path: '/hosts', params: { groups: 'linux-servers', columns: 'name' } });
     assert.equal(bg.isError, undefined, bg.text);
     assert.equal(bg.structured.fetched, members.length);
-    assert.match(bg.text, /Note: Rewritten groups=linux-servers → groups\[>=\]=linux-servers/);
+    assert.match(bg.text, /Note: Rewritten groups=linux-servers → groups\[gte\]=linux-servers/);
+  });
+
+  it('symbolic bracket operators, which Thruk ignores unseen, are sent as their word form and say so', async () => {
+    // Real Thruk 3.20.2 answers name[~]=^web with every host (fixture real-stack/hosts_name_tilde_filter_ignored.json).
+    const hosts = (await rest(h, '/hosts', { columns: 'name,state' })) as Array<{ name: string; state: number }>;
+    const web = hosts.filter((x) => /^web/i.test(x.name)).map((x) => x.name).sort();
+    const notUp = hosts.filter((x) => x.state !== 0).map((x) => x.name).sort();
+    assert.ok(web.length > 0 && web.length < hosts.length && notUp.length > 0 && notUp.length < hosts.length);
+    const r = await h.call('thruk_query', { path: '/hosts', params: { 'name[~]': '^web', columns: 'name' } });
+    assert.equal(r.isError, undefined, r.text);
+    assert.deepEqual(r.structured.result.map((x: any) => x.name).sort(), web);
+    assert.match(r.text, /Rewritten name\[~\] → name\[regex\].*no case-sensitive regex/);
+    const ne = await h.call('thruk_query', { path: '/hosts', params: { 'state[!=]': '0', columns: 'name' } });
+    assert.deepEqual(ne.structured.result.map((x: any) => x.name).sort(), notUp);
+    const bg = await h.call('thruk_run_background_query', { path: '/hosts', params: { 'state[>=]': '1', columns: 'name' } });
+    assert.equal(bg.isError, undefined, bg.text);
+    assert.equal(bg.structured.fetched, notUp.length);
+    assert.match(bg.text, /Rewritten state\[>=\] → state\[gte\]/);
   });
 });

@@ -16,7 +16,7 @@ describe('trend headlines name what they count', () => {
     const r = await h.call('thruk_recurring_problems', { since: '-7d' });
     const since = Math.floor(Date.parse(r.structured.since) / 1000);
     const until = Math.floor(Date.parse(r.structured.until) / 1000);
-    const raw = (await rest(h, '/logs', { class: '1', 'type[~]': '^(HOST|SERVICE) ALERT$', 'time[gte]': String(since), 'time[lte]': String(until), columns: 'type,options' })) as Array<{ type: string; options: string }>;
+    const raw = (await rest(h, '/logs', { class: '1', 'type[regex]': '^(HOST|SERVICE) ALERT$', 'time[gte]': String(since), 'time[lte]': String(until), columns: 'type,options' })) as Array<{ type: string; options: string }>;
     const perObject = new Map<string, number>();
     for (const x of raw) {
       const f = x.options.split(';');

@@ -32,7 +32,16 @@ export function badRequest(message: string, description?: string, help?: JsonVal
   });
 }
 
-export function typoError(keys: readonly string[], help: string): ThrukError {
+export function typoError(keys: readonly string[], help: string, aliases?: ReadonlyMap<string, string>): ThrukError {
+  // rest_v1.pm _apply_filter: a missing key that is also a requested column's name (its alias; a
+  // plain column is its own alias) answers this instead (real Thruk 3.20.2 on Icinga 2, fixture
+  // logs_host_alert_stats_q_host_name_icinga_400.json: "use 'host_name' instead of 'host_name'").
+  const alias = [...keys].find((k) => aliases?.has(k) === true);
+  if (alias !== undefined) {
+    return new ThrukError(400, 'alias column name used in filter', {
+      description: `alias column names cannot be used in filter, use '${aliases?.get(alias) ?? alias}' instead of '${alias}'`, failed: true, help,
+    });
+  }
   return new ThrukError(400, 'possible typo in filter', {
     description: `no datarow has attribute(s) named: ${[...keys].sort().join(', ')}`, failed: true, help,
   });

@@ -1,7 +1,7 @@
 import { ThrukError } from './errors.js';
 import { perlJson } from './json.js';
 import { tick } from './mutate.js';
-import { Params, parseBody } from './params.js';
+import { Params, parseBody, thrukKeepsParam } from './params.js';
 import { metaColumns } from './query.js';
 import { dispatch } from './routes.js';
 import type { Result } from './handlers.js';
@@ -128,7 +128,7 @@ export function handle(input: HandleInput): Response {
   const { segs, sitePrefix, path } = splitPath(rest);
   let wrapped = input.headers.get('x-thruk-outputformat') === 'wrapped_json';
   try {
-    const query: Array<[string, string]> = [...new URLSearchParams(input.search)];
+    const query: Array<[string, string]> = [...new URLSearchParams(input.search)].filter(thrukKeepsParam);
     const body = method === 'GET' ? { params: [], jsonWithWrongType: false } : parseBody(input.body, input.headers.get('content-type') ?? '');
     const params = new Params([...query, ...body.params]);
     wrapped ||= params.get('headers') === 'wrapped_json';

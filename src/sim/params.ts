@@ -1,6 +1,18 @@
 import { ThrukError } from './errors.js';
 import type { JsonValue } from './types.js';
 
+/**
+ * Thruk::Request::_decode_parameters skips every query/form parameter whose name holds another
+ * character, silently: `name[~]=^web`, `name[!=]=x` or `groups[>=]=x` filter nothing and the
+ * answer is unfiltered (real Thruk 3.20.2: fixtures hosts_name_tilde_filter_ignored.json,
+ * logs_type_tilde_filter_ignored.json). Only the word operators (ne, regex, gte, notin…) get through.
+ */
+const THRUK_PARAM_NAME = /^[a-zA-Z0-9/.:,;+\-_[\](){}]+$/;
+
+export function thrukKeepsParam([name]: readonly [string, string]): boolean {
+  return THRUK_PARAM_NAME.test(name);
+}
+
 /** Request parameters: query string and form/JSON body merged into one multimap, in order. */
 export class Params {
   constructor(readonly list: Array<[string, string]>) {}
@@ -56,6 +68,6 @@ export function parseBody(body: string, contentType: string): ParsedBody {
     return { params: out, jsonWithWrongType: false };
   }
   if (trimmed.startsWith('{')) return { params: out, jsonWithWrongType: true };
-  for (const [k, v] of new URLSearchParams(body)) out.push([k, v]);
+  for (const [k, v] of new URLSearchParams(body)) if (thrukKeepsParam([k, v])) out.push([k, v]);
   return { params: out, jsonWithWrongType: false };
 }

@@ -1,6 +1,6 @@
 import { aggregate, evalExpr, isAggregate, parseColumns, parseSort, sortedObject, sortRows } from './columns.js';
 import type { ColumnSpec } from './columns.js';
-import { typoError } from './errors.js';
+import { perlDie, typoError } from './errors.js';
 import { compare, compileFilter, paramFilter, perlOnlyKeys, RESERVED } from './filters.js';
 import type { Params } from './params.js';
 import { andAll, filterKeys, parseQuery } from './qlang.js';
@@ -76,7 +76,11 @@ export function buildFilter(params: Params, opts: Pick<QueryOptions, 'base' | 's
     if (leaf.key === 'time') timeFilter = true;
     nodes.push(leaf);
   }
-  for (const q of params.all('q')) {
+  const qs = params.all('q');
+  // A repeated q reaches parse_lexical_filter as an array reference, read as "ARRAY(0x…)" (seen on
+  // a real Thruk 3.20.2: 500 "unknown operator (").
+  if (qs.length > 1) throw perlDie('unknown operator (', 'lib/Thruk/Utils/Status.pm line 2774');
+  for (const q of qs) {
     const n = parseQuery(q);
     if (n) nodes.push(n);
     if (q.includes('time')) timeFilter = true;
@@ -85,8 +89,20 @@ export function buildFilter(params: Params, opts: Pick<QueryOptions, 'base' | 's
   return { filter: andAll(nodes), aggFilters };
 }
 
+/** alias → column of the requested columns (`col`, `col:alias`, `count(*):n`), as get_aliased_columns. */
+function requestAliases(columns: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of (columns ?? '').split(',')) {
+    const spec = c.trim();
+    if (spec === '') continue;
+    const i = spec.lastIndexOf(':');
+    out.set(i < 0 ? spec : spec.slice(i + 1), i < 0 ? spec : spec.slice(0, i));
+  }
+  return out;
+}
+
 /** Filters rows the way Thruk does: Livestatus first, then the Perl post-filter with its typo check. */
-export function filterRows<R>(table: TableDef<R>, source: readonly R[], filter: FilterNode | null, ctx: QueryCtx): { rows: R[]; perlOnly: boolean } {
+export function filterRows<R>(table: TableDef<R>, source: readonly R[], filter: FilterNode | null, ctx: QueryCtx, aliases?: ReadonlyMap<string, string>): { rows: R[]; perlOnly: boolean } {
   const perlKeys = perlOnlyKeys(filterKeys(filter), table);
   const typoKeys = perlKeys.filter((k) => !k.startsWith('_'));
   const full = compileFilter(filter, table, ctx);
@@ -95,14 +111,14 @@ export function filterRows<R>(table: TableDef<R>, source: readonly R[], filter: 
     const absent = table.absent;
     if (absent !== undefined && rows.length > 0) {
       const missing = [...filterKeys(filter)].filter((k) => table.columns.has(k) && rows.every((r) => absent(r, k)));
-      if (missing.length > 0) throw typoError(missing, table.help);
+      if (missing.length > 0) throw typoError(missing, table.help, aliases);
     }
     return { rows, perlOnly: perlKeys.length > 0 };
   }
   const pre = source.filter(compileFilter(filter, table, ctx, true));
   if (pre.length > 0) {
     const missing = typoKeys.filter((k) => !pre.some((r) => table.extra?.(r, k, ctx) !== undefined));
-    if (missing.length > 0) throw typoError(missing, table.help);
+    if (missing.length > 0) throw typoError(missing, table.help, aliases);
   }
   return { rows: pre.filter(full), perlOnly: true };
 }
@@ -139,7 +155,7 @@ function aggregateRows<R>(table: TableDef<R>, rows: readonly R[], specs: ColumnS
 export function runQuery<R>(table: TableDef<R>, source: readonly R[] | ((from: number, to: number) => readonly R[]), params: Params, ctx: QueryCtx, opts: QueryOptions<R> = {}): QueryResult {
   const { filter, aggFilters } = buildFilter(params, opts, ctx.now);
   const input = typeof source === 'function' ? source(...timeBounds(filter, ctx.now)) : source;
-  const filtered = filterRows(table, input, filter, ctx);
+  const filtered = filterRows(table, input, filter, ctx, requestAliases(params.get('columns')));
   const perlOnly = filtered.perlOnly;
   let rows = filtered.rows;
 

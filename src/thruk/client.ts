@@ -137,7 +137,18 @@ export function backendsPrefix(backends: readonly string[] | undefined): string 
 export function buildQuery(query: QueryParams | undefined): string {
   if (query === undefined || query.length === 0) return '';
   const sp = new URLSearchParams();
-  for (const [k, v] of query) sp.append(k, v);
+  const qs = query.filter(([k]) => k === 'q').map(([, v]) => v);
+  let qSent = false;
+  for (const [k, v] of query) {
+    if (k !== 'q') sp.append(k, v);
+    else if (!qSent) {
+      // Thruk reads only one q: a repeated q reaches its parser as an array reference (the text
+      // "ARRAY(0x…)"), so several q's (say a tool's own and an `in` filter's) are AND-ed into one.
+      // A `***…***` wrapper (Thruk strips it) only works around the whole text, so it is unwrapped.
+      sp.append('q', qs.length === 1 ? v : qs.map((x) => `(${x.trim().replace(/^([^\w\s("'])\1\1([\s\S]*)\1\1\1$/, '$2')})`).join(' and '));
+      qSent = true;
+    }
+  }
   return sp.toString();
 }
 

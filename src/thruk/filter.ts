@@ -3,8 +3,10 @@
  *
  * AND-only parts become bracket parameters (`col=v`, `col[ne]=v`, …), which are AND-ed by Thruk,
  * may repeat, and carry any character once URL-encoded. Only OR subtrees (and leaves that need an
- * OR, like `in` on a list column) go into one `q` expression, fully parenthesised, with every value
- * quoted. Values no filter can carry (line breaks, control characters) are refused, never sent.
+ * OR, like `in` on any column) go into one `q` expression, fully parenthesised, with every value
+ * quoted. Bracket keys only ever use Thruk's word operators (`ne`, `regex`, `gte`, …): Thruk 3.20's
+ * request parser silently drops a parameter whose key holds `~ ! = < >` (Thruk::Request
+ * `_decode_parameters`), so `col[~]`, `col[!=]`, `col[>=]` … would filter nothing. Values no filter can carry (line breaks, control characters) are refused, never sent.
  */
 import { fieldDef, fieldsOf, type FilterTable } from './filter-fields.js';
 import {
@@ -28,7 +30,6 @@ import {
   type ValueEnv,
 } from './filter-values.js';
 import {
-  anyOfRegex,
   assertNotTimeLike,
   assertRegex,
   assertSafeValue,
@@ -57,8 +58,6 @@ export interface CompiledFilter {
   readonly params: Array<[string, string]>;
 }
 
-type Ctx = 'bracket' | 'q';
-
 const NEGATED: Partial<Record<FilterOp, true>> = { neq: true, nregex: true, not_in: true };
 const NUMERIC_OPS: Readonly<Record<'gt' | 'gte' | 'lt' | 'lte', CompareOp>> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
@@ -71,8 +70,8 @@ function opError(env: ValueEnv, allowed: string, hint: string): FilterError {
   return new FilterError(`Filter field "${env.field}" does not support op "${env.op}"; use ${allowed}.${hint === '' ? '' : ` ${hint}`}`, env.field);
 }
 
-/** One leaf → a formula of atoms. `ctx` decides whether `in` on text may use a regex (bracket form only). */
-function compileLeaf(table: FilterTable, leaf: FilterLeaf, ctx: Ctx, opts: CompileOptions, restricted: boolean): Formula {
+/** One leaf → a formula of atoms. */
+function compileLeaf(table: FilterTable, leaf: FilterLeaf, opts: CompileOptions, restricted: boolean): Formula {
   const allowed = (restricted ? opts.fields : undefined) ?? fieldsOf(table);
   const def = allowed.includes(leaf.field) ? fieldDef(table, leaf.field) : undefined;
   if (def === undefined) {
@@ -103,11 +102,11 @@ function compileLeaf(table: FilterTable, leaf: FilterLeaf, ctx: Ctx, opts: Compi
       leaf.field,
     );
   }
-  if (isVarValue) return compileCustomVar(env, value.var, value.val, ctx);
-  return compileColumn(env, def.column, valueList(env, value), ctx);
+  if (isVarValue) return compileCustomVar(env, value.var, value.val);
+  return compileColumn(env, def.column, valueList(env, value));
 }
 
-function compileCustomVar(env: ValueEnv, name: string, val: unknown, ctx: Ctx): Formula {
+function compileCustomVar(env: ValueEnv, name: string, val: unknown): Formula {
   const t = env.def.type;
   if (t.kind !== 'custom_var') throw new Error('compileCustomVar on a non custom_var field');
   if (typeof name !== 'string' || !/^_?[A-Za-z0-9_]+$/.test(name)) {
@@ -123,10 +122,10 @@ function compileCustomVar(env: ValueEnv, name: string, val: unknown, ctx: Ctx): 
     );
   }
   const column = `_${t.prefix}${upper}`;
-  return compileColumn({ ...env, def: { column, type: { kind: 'text' } } }, column, valueList(env, val), ctx, true);
+  return compileColumn({ ...env, def: { column, type: { kind: 'text' } } }, column, valueList(env, val), true);
 }
 
-function compileColumn(env: ValueEnv, column: string, values: Array<FilterScalar | boolean>, ctx: Ctx, customVar = false): Formula {
+function compileColumn(env: ValueEnv, column: string, values: Array<FilterScalar | boolean>, customVar = false): Formula {
   const { op } = env;
   const kind = env.def.type.kind;
   const negate = NEGATED[op] === true;
@@ -150,12 +149,10 @@ function compileColumn(env: ValueEnv, column: string, values: Array<FilterScalar
     if (kind === 'enum' && enumValue(env, v) === 'pending') throw opError(env, 'eq, neq, in or not_in with "pending"', '');
     return atom(env, column, NUMERIC_OPS[op], scalarText(env, v));
   }
-  // eq, neq, in, not_in
-  if (kind === 'text' && ctx === 'bracket' && values.length > 1) {
-    const literals = values.map(plainText);
-    literals.forEach((l) => assertSafeValue(env.field, l));
-    return atom(env, column, negate ? '!~' : '~', anyOfRegex(literals));
-  }
+  // eq, neq, in, not_in. `in` on text is an OR of equalities, so it goes to q: Thruk 3.20 drops a
+  // `col[~]=^(a|b)$` parameter unseen (its request parser skips keys with `~`; real fixture
+  // hosts_name_in_filter_ignored.json) and `col[regex]` is case-insensitive, which would let
+  // `in [web-01]` match a host WEB-01. `not_in` is an AND of `col[ne]` parameters.
   return join(values.map((v) => equality(env, column, v, negate)));
 }
 
@@ -191,7 +188,7 @@ function scalarText(env: ValueEnv, v: FilterScalar | boolean): string {
 }
 
 function compileNode(table: FilterTable, node: FilterNode, opts: CompileOptions): Formula {
-  if (!isGroup(node)) return compileLeaf(table, node, 'q', opts, true);
+  if (!isGroup(node)) return compileLeaf(table, node, opts, true);
   return combine(node.operator, node.conditions.map((c) => compileNode(table, c, opts)));
 }
 
@@ -228,8 +225,8 @@ export function compileFilter(
       qParts.push(compileNode(table, part, opts));
       continue;
     }
-    const f = compileLeaf(table, part, 'bracket', opts, restricted);
-    if (hasOr(f)) qParts.push(compileLeaf(table, part, 'q', opts, restricted));
+    const f = compileLeaf(table, part, opts, restricted);
+    if (hasOr(f)) qParts.push(f);
     else params.push(...atomsOf(f).map(bracketParam));
   }
   if (qParts.length > 0) params.push(['q', qParts.map(renderQ).join(' and ')]);

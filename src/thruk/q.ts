@@ -8,7 +8,7 @@
 import { FilterError } from './filter-schema.js';
 
 /** Livestatus-level operators, as written in q and (via BRACKET_OP) in `col[op]=` parameters. */
-export type CompareOp = '=' | '!=' | '~~' | '!~~' | '~' | '!~' | '>' | '>=' | '<' | '<=' | '!>=';
+export type CompareOp = '=' | '!=' | '~~' | '!~~' | '>' | '>=' | '<' | '<=' | '!>=';
 
 export interface Atom {
   readonly column: string;
@@ -20,14 +20,18 @@ export interface Atom {
 
 export type Formula = { readonly t: 'atom'; readonly atom: Atom } | { readonly t: 'and' | 'or'; readonly xs: readonly Formula[] };
 
-/** Bracket spelling of each operator; `undefined` = plain `col=value`. */
+/**
+ * Bracket spelling of each operator; `undefined` = plain `col=value`. Only
+ * word operators survive Thruk 3.20's request parser, which silently drops any parameter whose
+ * key holds a character outside [A-Za-z0-9/.:,;+-_[](){}] (Thruk::Request::_decode_parameters):
+ * `name[~]=^web` answers every host (real fixture hosts_name_tilde_filter_ignored.json). A
+ * case-sensitive regex has no word and no q form either (q rewrites `~` to `~~`).
+ */
 const BRACKET_OP: Readonly<Record<CompareOp, string | undefined>> = {
   '=': undefined,
   '!=': 'ne',
   '~~': 'regex',
   '!~~': 'nregex',
-  '~': '~',
-  '!~': '!~',
   '>': 'gt',
   '>=': 'gte',
   '<': 'lt',
@@ -112,7 +116,11 @@ export function escapeRegex(literal: string): string {
   return literal.replace(/[\\^$.|?*+()[{]/g, '\\$&');
 }
 
-/** `^(a|b)$` for an exact, case-sensitive match of any of the literals. */
+/**
+ * `^(a|b)$` for an exact match of any of the literals. Thruk's REST filters only offer it
+ * case-insensitively (`col[regex]`, q `~`/`~~` all become Livestatus `~~`); callers that need
+ * case-sensitive identity send equalities or compare the returned names themselves.
+ */
 export function anyOfRegex(literals: readonly string[]): string {
   const alternatives = literals.filter((l) => l !== '').map(escapeRegex);
   if (alternatives.length === 0) return '^$';

@@ -71,12 +71,14 @@ export function hostCondition(leaf: FilterLeaf, names: readonly string[], negati
 }
 
 /**
- * A large AND-level host set arrives as `host_name[~]=^(a|b)$`. Too long for q, it stays a bracket
+ * A large AND-level host set arrives as `host_name[regex]=^(a|b)$`. Too long for q, it stays a bracket
  * parameter but on the line: every row that has host_name names the host on its line as well.
+ * `[regex]`/`[nregex]` (case-insensitive, like lineLeaf): Thruk 3.20 silently drops `[~]`/`[!~]`
+ * parameters (real fixture hosts_name_tilde_filter_ignored.json) and has no case-sensitive form.
  */
 export function rawHostSet([k, v]: [string, string]): [string, string] | undefined {
-  if (k !== 'host_name[~]' && k !== 'host_name[!~]') return undefined;
-  return [k === 'host_name[~]' ? 'message[~]' : 'message[!~]', `${HOST_ON_LINE}${v.replace(/^\^/, '').replace(/\$$/, '')}(;|$)`];
+  if (k !== 'host_name[regex]' && k !== 'host_name[nregex]') return undefined;
+  return [k === 'host_name[regex]' ? 'message[regex]' : 'message[nregex]', `${HOST_ON_LINE}${v.replace(/^\^/, '').replace(/\$$/, '')}(;|$)`];
 }
 
 /**

@@ -85,7 +85,7 @@ export async function expandHostScope(ctx: ToolContext, node: FilterNode | undef
       return null;
     }
     if (!underOr && names.length > OR_SCOPE_MAX) {
-      raw.push([neg ? 'host_name[!~]' : 'host_name[~]', anyOfRegex(names)]);
+      raw.push([neg ? 'host_name[nregex]' : 'host_name[regex]', anyOfRegex(names)]);
       return null;
     }
     if (underOr && names.length > OR_SCOPE_MAX) {
@@ -173,7 +173,7 @@ export async function prepareLogQuery(ctx: ToolContext, q: LogQuery, rewrite?: L
 
 /** Narrows a prepared query to a set of hosts, on the line (so host-level rows of Icinga 2 match too). */
 export function withHostSet(p: PreparedLogQuery, names: readonly string[]): PreparedLogQuery {
-  const set = rawHostSet(['host_name[~]', anyOfRegex(names)]);
+  const set = rawHostSet(['host_name[regex]', anyOfRegex(names)]);
   return set === undefined ? p : { ...p, params: [...p.params, set] };
 }
 
@@ -339,7 +339,7 @@ async function attributeHostless(ctx: ToolContext, p: PreparedLogQuery, rows: Ro
   if (hostless.length === 0) return rows;
   const keyOf = (r: Row, host: string | null): string => JSON.stringify(opts.groupBy.map((c) => (c === 'host_name' ? host : (r[c] ?? null))));
   const max = opts.maxHostless ?? MAX_HOSTLESS_ROWS;
-  const hostRows: PreparedLogQuery = { ...p, params: [...p.params, ['type[~]', HOST_ROW_TYPES]] };
+  const hostRows: PreparedLogQuery = { ...p, params: [...p.params, ['type[regex]', HOST_ROW_TYPES]] };
   const got = await fetchNewestLogs(ctx, hostRows, { since: opts.since, until: opts.until, columns: [...new Set([...opts.groupBy, 'host_name', 'options', 'type', 'time'])], maxRows: max, backends: opts.backends, rawHosts: true });
   // What stays in each null group: its count minus the rows attributed out of it.
   const left = new Map<string, Row>(hostless.map((r) => [keyOf(r, null), { ...r, host_name: null }]));

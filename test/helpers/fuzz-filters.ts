@@ -207,6 +207,19 @@ export async function listAll(h: Rig, spec: FilterTableSpec, filter: Node): Prom
 /** Parameters that page, sort or pick columns: everything else in a request is its filter. */
 const NOT_FILTER: ReadonlySet<string> = new Set(['columns', 'sort', 'limit', 'offset']);
 
+/**
+ * The parameter names a real Thruk 3.20 reads at all: Thruk::Request::_decode_parameters skips any
+ * other name without a word, so `name[~]=…` filters nothing (fixture hosts_name_tilde_filter_ignored).
+ * Written out here rather than taken from the simulator, so a simulator that accepted such a name
+ * could not hide a tool that sends it.
+ */
+const THRUK_READS_NAME = /^[a-zA-Z0-9/.:,;+\-_[\](){}]+$/;
+
+/** Every parameter the tool sent is one Thruk reads (an ignored filter means unfiltered rows). */
+export function assertThrukReadsParams(req: RecordedRequest): void {
+  for (const [k] of req.params) assert.match(k, THRUK_READS_NAME, `parameter ${JSON.stringify(k)} is silently ignored by Thruk 3.20 (sent ${short(req.params)})`);
+}
+
 /** The objects the filter part of a received request selects on its own, asked of the simulator directly. */
 export async function wireKeys(h: Pick<Rig, 'sim' | 'config'>, spec: FilterTableSpec, req: RecordedRequest): Promise<string[]> {
   const url = new URL(`http://sim.invalid/demo/thruk/r${req.path}`);
@@ -239,6 +252,7 @@ export async function fuzzFilters(f: FuzzRig, spec: FilterTableSpec, numRuns: nu
     assert.deepEqual([...got.keys].sort(), expected, `filter ${short(tree)} selected the wrong objects`);
     assert.ok(received.length > 0, `no ${spec.path} request reached the simulator for ${short(tree)}`);
     for (const req of received) {
+      assertThrukReadsParams(req);
       const wire = await wireKeys(h, spec, req);
       assert.deepEqual(wire.sort(), expected, `the filter sent on the wire (${short(req.params)}) selects other objects than ${short(tree)} means`);
       stats.wireChecked++;

@@ -120,7 +120,7 @@ export const TABLE_NOTES: Readonly<Record<string, readonly string[]>> = {
 };
 
 export const FILTER_NOTE = [
-  'Filters: any column as a query parameter: col=v, col[ne]=v, col[regex]=v (case-insensitive; [~] is case-sensitive), col[gt|gte|lt|lte]=v; on list columns col[gte]=v means "contains" and col[notin]=v "does not contain"; several parameters are AND-ed.',
+  'Filters: any column as a query parameter: col=v, col[ne]=v, col[regex]=v (case-insensitive; Thruk 3.20 silently ignores a parameter named with ~ ! = < >, e.g. col[~] or col[!=], and answers unfiltered rows, so use the word operators only), col[gt|gte|lt|lte]=v; on list columns col[gte]=v means "contains" and col[notin]=v "does not contain"; several parameters are AND-ed.',
   'q=… expression: col OP value with = != ~~ !~~ > >= < <= !>=, joined by and/or; no precedence, so parenthesise; quote values with \' or " (no escapes; a value cannot hold both).',
   'Reserved: columns (comma list; count(*), sum(c), avg(c), min(c), max(c) aggregate, other columns group), sort (-col descending), limit, offset, backends. Do not send limit with sort: Thruk applies the limit before sorting.',
   'Times are epoch seconds; relative values like -2h work with the comparison operators. Unknown columns come back as null; an unknown filter column is a 400 "possible typo".',

@@ -38,6 +38,36 @@ export function tableOfPath(segments: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** Word form of each symbolic bracket operator (Thruk's own op_translation_words, reversed). */
+const WORD_OP: Readonly<Record<string, string>> = {
+  '=': 'eq', '!=': 'ne', '~~': 'regex', '!~~': 'nregex', '~': 'regex', '!~': 'nregex',
+  '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte', '!>=': 'notin',
+};
+
+/**
+ * `col[~~]=x` → `col[regex]=x` and so on. Thruk 3.20's request parser silently drops a parameter
+ * whose key holds `~ ! = < >` (Thruk::Request::_decode_parameters), so `name[~]=^web` answers every
+ * row (real fixture hosts_name_tilde_filter_ignored.json). `~`/`!~` have no case-sensitive word
+ * form; they become the case-insensitive regex/nregex, and the note says so.
+ */
+export function wordOperators(query: ReadonlyArray<readonly [string, string]>): ListRewrite {
+  const changed: string[] = [];
+  let caseNote = false;
+  const out = query.map(([k, v]): [string, string] => {
+    const m = /^(.+)\[([^\]]*)\]$/.exec(k);
+    const word = m === null ? undefined : WORD_OP[m[2] ?? ''];
+    if (m === null || word === undefined) return [k, v];
+    const key = `${m[1] ?? ''}[${word}]`;
+    changed.push(`${k} → ${key}`);
+    if (m[2] === '~' || m[2] === '!~') caseNote = true;
+    return [key, v];
+  });
+  if (changed.length === 0) return { query: out, notes: [] };
+  const why = 'Thruk ignores a filter parameter whose key holds ~ ! = < > and would have answered unfiltered rows';
+  const ci = caseNote ? ' Thruk has no case-sensitive regex filter: [regex] matches regardless of case.' : '';
+  return { query: out, notes: [`Rewritten ${changed.join('; ')}: ${why}.${ci}`] };
+}
+
 const EQ = new Set(['', '=', 'eq']);
 const NE = new Set(['!=', 'ne']);
 
@@ -46,11 +76,17 @@ export interface ListRewrite {
   readonly notes: string[];
 }
 
-/** `groups=x` / `groups[eq]=x` → `groups[>=]=x`; `groups[ne]=x` → `groups[!>=]=x`; the same inside `q`. */
-export function rewriteListEquality(segments: readonly string[], query: ReadonlyArray<readonly [string, string]>): ListRewrite {
+/**
+ * `groups=x` / `groups[eq]=x` → `groups[gte]=x`; `groups[ne]=x` → `groups[notin]=x`; the same inside
+ * `q` (as `>=`/`!>=`). Brackets get the word forms: Thruk 3.20 silently drops a parameter whose key
+ * holds `>`, `=` or `!` (Thruk::Request::_decode_parameters), so `groups[>=]` would filter nothing.
+ */
+export function rewriteListEquality(segments: readonly string[], given: ReadonlyArray<readonly [string, string]>): ListRewrite {
+  const words = wordOperators(given);
+  const query = words.query;
   const table = tableOfPath(segments);
   const lists = table === undefined ? undefined : LIST_COLUMNS[table];
-  if (lists === undefined) return { query: query.map(([k, v]) => [k, v]), notes: [] };
+  if (lists === undefined) return words;
   const changed: string[] = [];
   const out = query.map(([k, v]): [string, string] => {
     if (k === 'q') {
@@ -64,16 +100,17 @@ export function rewriteListEquality(segments: readonly string[], query: Readonly
     // `groups=` (empty) asks for an empty list, which `=` answers right.
     if (!lists.has(col) || v === '') return [k, v];
     if (EQ.has(op)) {
-      changed.push(`${k}=${v} → ${col}[>=]=${v}`);
-      return [`${col}[>=]`, v];
+      changed.push(`${k}=${v} → ${col}[gte]=${v}`);
+      return [`${col}[gte]`, v];
     }
     if (NE.has(op)) {
-      changed.push(`${k}=${v} → ${col}[!>=]=${v}`);
-      return [`${col}[!>=]`, v];
+      changed.push(`${k}=${v} → ${col}[notin]=${v}`);
+      return [`${col}[notin]`, v];
     }
     return [k, v];
   });
-  const notes = changed.length === 0 ? [] : [
+  const notes = changed.length === 0 ? [...words.notes] : [
+    ...words.notes,
     `Rewritten ${changed.join('; ')}: on a list column Thruk's = matches only a list with exactly that one element, so membership (>=; not a member: !>=) was asked instead.`,
   ];
   return { query: out, notes };

@@ -102,9 +102,13 @@ export function withParams(p: PreparedLogQuery, extra: ReadonlyArray<[string, st
   return { ...p, params: [...p.params, ...extra] };
 }
 
-/** Exact `type` values as one case-sensitive regex condition. */
+/**
+ * Exact `type` values as one anchored regex. `[regex]` (Livestatus `~~`, case-insensitive) because
+ * Thruk 3.20 silently drops a `type[~]` parameter and then counts every log row (real fixture
+ * logs_type_tilde_filter_ignored.json); log types are fixed upper-case words, so case cannot widen it.
+ */
 export function typeParam(...types: string[]): [string, string] {
-  return ['type[~]', anyOfRegex(types)];
+  return ['type[regex]', anyOfRegex(types)];
 }
 
 export async function prepare(ctx: ToolContext, w: LogWindow, extra: readonly FilterLeaf[], backends: string[] | undefined): Promise<PreparedLogQuery> {

@@ -21,7 +21,9 @@ async function lookup(ctx: ToolContext, path: '/hosts' | '/services', nameColumn
   const out: Row[] = [];
   if (names.length <= SCAN_ABOVE) {
     for (const chunk of chunks(names, NAME_CHUNK)) {
-      out.push(...(await getRows(ctx, path, [[`${nameColumn}[~]`, anyOfRegex(chunk)], ['columns', columns]], backends)));
+      // [regex] is case-insensitive (Thruk drops a [~] parameter unseen and answers every row);
+      // callers look rows up by the exact asked name, so a WEB-01 row for web-01 is never used.
+      out.push(...(await getRows(ctx, path, [[`${nameColumn}[regex]`, anyOfRegex(chunk)], ['columns', columns]], backends)));
     }
     return out;
   }
