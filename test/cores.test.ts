@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSimulator, TWO_CORES, type CoreFlavour, type Simulator, type SiteSpec } from '../src/sim/index.js';
-import { connect, type Harness } from './helpers/harness.js';
+import { confirmCall, connect, type Harness } from './helpers/harness.js';
 
 const KEY = 'demo';
 const FLAVOURS: readonly CoreFlavour[] = ['icinga2', 'naemon', 'nagios4'];
@@ -182,7 +182,7 @@ describe('tools on each core flavour, one vs several sites', () => {
           assert.equal(cmdParams(h).at(-1)?.sticky_ack, '2');
           assert.equal(svc.ackType, 2, 'sticky acknowledgement on the core');
           assert.equal((await h.call('thruk_remove_acknowledgement', p)).structured.status, 'done');
-          const bulk = await h.call('thruk_bulk_acknowledge', { host: p.host, service: p.service, comment: 'bulk', sticky: false, confirm: true });
+          const bulk = await confirmCall(h, 'thruk_bulk_acknowledge', { host: p.host, service: p.service, comment: 'bulk', sticky: false });
           assert.equal(bulk.structured.status, 'done', bulk.text);
           const sent = cmdParams(h).filter((x) => x.cmd?.startsWith('acknowledge_') || x.comment_data === 'bulk');
           assert.equal(sent.at(-1)?.sticky_ack, '0');
