@@ -51,8 +51,21 @@ export function toolsCommand(config: Config, json: boolean, io: Out): number {
   else {
     const w = Math.max(...rows.map((r) => r.name.length));
     for (const r of rows) io.out(`${r.name.padEnd(w)}  ${r.toolset.padEnd(12)} ${r.access.padEnd(11)} ${r.offered === 'yes' ? '' : `[${r.offered}] `}${r.title}\n`);
+    io.out(toolsLegend(rows.filter((r) => r.offered === 'yes').length, rows.length, config));
   }
   return 0;
+}
+
+/** What the columns and brackets of `tools` mean, and how many of the tools a client is offered. */
+export function toolsLegend(offered: number, total: number, config: Pick<Config, 'toolsets' | 'readOnly' | 'enabledTools'>): string {
+  const sel = config.toolsets.length > 0 ? `THRUK_TOOLSETS=${config.toolsets.join(',')}` : 'no THRUK_TOOLSETS';
+  return [
+    '',
+    `${offered} of ${total} tools offered (${sel}${config.enabledTools.length > 0 ? `, THRUK_ENABLED_TOOLS=${config.enabledTools.join(',')}` : ''}${config.readOnly ? ', read-only' : ''}); THRUK_TOOLSETS=all offers every tool.`,
+    'Columns: name, toolset, access (read: only looks; write: changes monitoring state, previews first; destructive: removes or overrides), title.',
+    'Not offered: [toolset] outside THRUK_TOOLSETS/--toolsets, [read-only] a change hidden by THRUK_READ_ONLY, [not-enabled] not matched by THRUK_ENABLED_TOOLS.',
+    '',
+  ].join('\n');
 }
 
 /** key=value pairs → arguments; values are JSON when they parse (numbers, booleans, objects), strings otherwise. */
