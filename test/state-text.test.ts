@@ -2,15 +2,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { detailLines } from '../src/tools/state/common.js';
-import { detailHead, hostLine, hostServiceLines, okOutput, parentCell, serviceLine, shortDuration } from '../src/tools/state/rows.js';
+import { logLine } from '../src/tools/history/list.js';
+import { duration, when } from '../src/tools/format.js';
+import { detailHead, hostLine, hostServiceLines, okOutput, parentCell, serviceLine } from '../src/tools/state/rows.js';
 import { connect, rest, type Harness } from './helpers/harness.js';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const ago = (s: number) => NOW / 1000 - s;
 
 describe('state rows, pure', () => {
-  it('durations keep the largest unit only', () => {
-    assert.deepEqual([shortDuration(5), shortDuration(125), shortDuration(3 * 3600 + 59 * 60), shortDuration(19 * 86400 + 15 * 3600)], ['5s', '2m', '3h', '19d']);
+  it('one age format everywhere: a list row, a detail time and a log line say the same for the same age', () => {
+    assert.deepEqual([duration(5), duration(125), duration(90 * 60), duration(3 * 3600 + 59 * 60), duration(19 * 86400 + 15 * 3600)], ['5s', '2m', '1h 30m', '3h 59m', '19d 15h']);
+    const t = ago(90 * 60);
+    const list = hostLine(NOW, false)({ name: 'db-02', state: 1, state_type: 1, last_state_change: t, plugin_output: 'x' }).split(' | ')[2];
+    const detail = /^(.*) ago/.exec(when(t, NOW))?.[1];
+    const log = /\((.*) ago\)/.exec(logLine(NOW)({ time: t, type: 'HOST ALERT', class: 1, host_name: 'db-02', state: 1, state_type: 'HARD', plugin_output: 'x' }))?.[1];
+    assert.deepEqual([list, detail, log], ['1h 30m', '1h 30m', '1h 30m']);
   });
 
   it('the state cell carries soft attempts and handling flags; no separate flags column', () => {

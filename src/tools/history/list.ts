@@ -1,7 +1,7 @@
 /** The paged log list every list tool of this toolset shares: count, exact cut, page, render. */
 import type { FilterLeaf, FilterNode } from '../../thruk/filter.js';
 import { ToolInputError, type ToolContext } from '../define.js';
-import { cell, formatValue, iso } from '../format.js';
+import { cell, duration, formatValue, iso } from '../format.js';
 import { countLogs } from '../logquery.js';
 import { page, pick, type ListOutput } from '../state/common.js';
 import { className, commandObject, hasCheckState, LOG_CAP, optionsOf, rowHost, rowKind, stamp, stateWord, str, windowText, type Row } from './common.js';
@@ -70,13 +70,12 @@ function rowObject(r: Row): string {
   return s !== '' ? `${h}/${s}` : h;
 }
 
-/** "3h ago": the age in its largest unit; the exact time stands next to it. */
+/** "3h 5m ago": the age in the one format every tool uses (format.ts duration); the exact time stands next to it. */
 function age(epochSec: unknown, nowMs: number): string {
   const t = typeof epochSec === 'number' ? epochSec : Number(epochSec);
   if (!Number.isFinite(t) || t <= 0) return '';
-  const d = Math.abs(nowMs / 1000 - t);
-  const [n, u] = d >= 86400 ? [d / 86400, 'd'] : d >= 3600 ? [d / 3600, 'h'] : d >= 60 ? [d / 60, 'm'] : [d, 's'];
-  return nowMs / 1000 >= t ? `${Math.floor(n)}${u} ago` : `in ${Math.floor(n)}${u}`;
+  const d = nowMs / 1000 - t;
+  return d >= 0 ? `${duration(d)} ago` : `in ${duration(-d)}`;
 }
 
 /** "lb-01;http-vip;STARTED; Service has entered…" → "Service has entered…": object and state have their own cells. */

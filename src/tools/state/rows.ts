@@ -30,18 +30,11 @@ function stateCell(r: Row, stateName: string): string {
   return [softNote(r, stateName), ...handlingFlags(r)].join(' ');
 }
 
-/** "19d", "5h", "22m": the largest unit only; a list row needs the order of magnitude, not the minute. */
-export function shortDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s >= 86400) return `${Math.floor(s / 86400)}d`;
-  if (s >= 3600) return `${Math.floor(s / 3600)}h`;
-  if (s >= 60) return `${Math.floor(s / 60)}m`;
-  return `${s}s`;
-}
-
 export function since(r: Row, nowMs: number): string {
   const t = num(r.last_state_change);
-  return t > 0 ? shortDuration(nowMs / 1000 - t) : '';
+  // The one age format (format.ts duration), so a list row and thruk_problems or a detail view
+  // show the same age the same way.
+  return t > 0 ? duration(nowMs / 1000 - t) : '';
 }
 
 export const HOST_LINE_HEADER = ['host', 'state', 'for', 'output'];
