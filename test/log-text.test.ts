@@ -20,7 +20,7 @@ describe('log lines', () => {
       '2026-11-21:\n09:00:00 (3h ago) | ALERT | web-02/load | WARNING HARD | WARNING - load 6',
       '09:00:00 | NOTIFICATION | web-02/load | WARNING | to icingaadmin via notify-by-email: (same)',
       '09:00:00 | also to oncall',
-      '08:59:00 (3h 1m ago) | ALERT | web-02/load | WARNING SOFT | (same)',
+      '08:59:00 | ALERT | web-02/load | WARNING SOFT | (same)',
       '08:00:00 (4h ago) | DOWNTIME ALERT | lb-01/vip | STARTED | Service has entered a period of scheduled downtime',
     ]);
   });

@@ -1,7 +1,7 @@
 /** The paged log list every list tool of this toolset shares: count, exact cut, page, render. */
 import type { FilterLeaf, FilterNode } from '../../thruk/filter.js';
 import { ToolInputError, type ToolContext } from '../define.js';
-import { cell, duration, formatValue, iso } from '../format.js';
+import { ago, cell, formatValue, iso } from '../format.js';
 import { countLogs } from '../logquery.js';
 import { page, pick, type ListOutput } from '../state/common.js';
 import { className, commandObject, hasCheckState, LOG_CAP, optionsOf, rowHost, rowKind, stamp, stateWord, str, windowText, type Row } from './common.js';
@@ -70,12 +70,11 @@ function rowObject(r: Row): string {
   return s !== '' ? `${h}/${s}` : h;
 }
 
-/** "3h 5m ago": the age in the one format every tool uses (format.ts duration); the exact time stands next to it. */
-function age(epochSec: unknown, nowMs: number): string {
+/** "3h ago": the one age format of every tool (format.ts); the exact time stands next to it. */
+function ageOf(epochSec: unknown, nowMs: number): string {
   const t = typeof epochSec === 'number' ? epochSec : Number(epochSec);
   if (!Number.isFinite(t) || t <= 0) return '';
-  const d = nowMs / 1000 - t;
-  return d >= 0 ? `${duration(d)} ago` : `in ${duration(-d)}`;
+  return ago(nowMs / 1000 - t);
 }
 
 /** "lb-01;http-vip;STARTED; Service has entered…" → "Service has entered…": object and state have their own cells. */
@@ -102,7 +101,7 @@ export function logLine(nowMs: number) {
     const lead = d !== day && d !== '' ? `${d}:\n` : '';
     if (lead !== '') lastAge = '';
     day = d === '' ? day : d;
-    const a = age(r.time, nowMs);
+    const a = ageOf(r.time, nowMs);
     const time = a !== lastAge && a !== '' ? `${at.slice(11, 19)} (${a})` : at.slice(11, 19);
     lastAge = a === '' ? lastAge : a;
     const object = rowObject(r);

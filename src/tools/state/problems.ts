@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compileFilter, filterSchema, type FilterLeaf } from '../../thruk/filter.js';
 import { defineTool, type ToolContext } from '../define.js';
-import { cell, duration, flag, hostStateName, iso, num, serviceStateName } from '../format.js';
+import { age, cell, flag, hostStateName, iso, num, serviceStateName } from '../format.js';
 import { backendsArg, columnsArg, getRows, limitArg, offsetArg, pageFooter, pageSlice, parseBackends, parseColumns, query, type Row } from './common.js';
 import { HOST_KEYS, keyOf, readByKey, SERVICE_KEYS } from './paging.js';
 import { rewriteLeaves, stateScope } from './scope.js';
@@ -125,7 +125,7 @@ function line(p: ProblemRow): string {
   // An empty service cell marks a host problem, and handling (rare in the default, unhandled-only
   // listing) rides in the state cell as the list tools do: no column that is blank on most rows.
   const state = [p.state, ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]), ...(p.handled ?? [])].join(' ');
-  return [p.host, p.service ?? '', state, p.duration_s !== undefined ? duration(p.duration_s) : '', cell(p.output, 160)].join(' | ');
+  return [p.host, p.service ?? '', state, p.duration_s !== undefined ? age(p.duration_s) : '', cell(p.output, 160)].join(' | ');
 }
 
 function tally(rows: ReadonlyArray<Pick<ProblemRow, 'kind' | 'state' | 'handled'>>, kind: 'host' | 'service'): Record<string, number> {

@@ -1,4 +1,4 @@
-import { cell, duration, flag, hostStateName, iso, num, serviceStateName } from '../format.js';
+import { age, ago, cell, duration, flag, hostStateName, iso, num, serviceStateName } from '../format.js';
 import type { Row } from './common.js';
 
 /** Handling marks in the order an operator reads them. */
@@ -32,9 +32,8 @@ function stateCell(r: Row, stateName: string): string {
 
 export function since(r: Row, nowMs: number): string {
   const t = num(r.last_state_change);
-  // The one age format (format.ts duration), so a list row and thruk_problems or a detail view
-  // show the same age the same way.
-  return t > 0 ? duration(nowMs / 1000 - t) : '';
+  // The one age format (format.ts age), like thruk_problems and the detail views.
+  return t > 0 ? age(nowMs / 1000 - t) : '';
 }
 
 export const HOST_LINE_HEADER = ['host', 'state', 'for', 'output'];
@@ -107,7 +106,7 @@ function relative(epochSec: unknown, nowMs: number): string {
   const t = num(epochSec);
   if (t <= 0) return '';
   const d = nowMs / 1000 - t;
-  return d >= 0 ? `${duration(d)} ago` : `in ${duration(-d)}`;
+  return ago(d);
 }
 
 /**
@@ -124,9 +123,9 @@ export function detailHead(r: Row, kind: 'hosts' | 'services', nowMs: number): s
   if (r.state !== undefined) {
     const st = kind === 'hosts' ? hostStateName(r.state, r.has_been_checked) : serviceStateName(r.state, r.has_been_checked);
     const changed = num(r.last_state_change);
-    const age = changed > 0 ? ` for ${duration(nowMs / 1000 - changed)} (since ${iso(changed)})` : '';
+    const held = changed > 0 ? ` for ${age(nowMs / 1000 - changed)} (since ${iso(changed)})` : '';
     const output = r.plugin_output !== undefined && r.plugin_output !== '' ? `: ${cell(r.plugin_output)}` : '';
-    out.push(`${stateCell(r, st)}${age}${output}`);
+    out.push(`${stateCell(r, st)}${held}${output}`);
   } else {
     const flags = handlingFlags(r);
     if (flags.length > 0) out.push(`handling: ${flags.join(' ')}`);

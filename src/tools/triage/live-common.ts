@@ -1,7 +1,7 @@
 /** Shared by the live-state triage tools: the host scope filter and the problem row shape. */
 import { z } from 'zod';
 import { compileFilter, filterSchema, type FilterLeaf, type FilterNode } from '../../thruk/filter.js';
-import { cell, duration, hostStateName, iso, num, serviceStateName } from '../format.js';
+import { age, cell, hostStateName, iso, num, serviceStateName } from '../format.js';
 import type { Row } from '../state/common.js';
 import { rewriteLeaves } from '../state/scope.js';
 
@@ -46,7 +46,7 @@ export function toProblemRow(kind: 'host' | 'service', r: Row, nowMs: number): P
   if (lsc > 0) {
     p.since = iso(lsc);
     p.duration_s = Math.max(0, Math.round(nowMs / 1000 - lsc));
-    p.duration_human = duration(p.duration_s);
+    p.duration_human = age(p.duration_s);
   }
   if (typeof r.peer_name === 'string') p.peer_name = r.peer_name;
   return p;
