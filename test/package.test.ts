@@ -110,10 +110,11 @@ describe('the packed package, from a clean tree into an empty folder', () => {
   let work = '';
   let bin = '';
   let tarball = '';
+  let tree = '';
 
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'thruk-mcp-pack-'));
-    const tree = join(work, 'tree');
+    tree = join(work, 'tree');
     const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' });
     assert.equal(files.status, 0, files.stderr);
     for (const f of files.stdout.split('\0').filter((f) => f !== '' && existsSync(join(root, f)))) {
@@ -158,6 +159,19 @@ describe('the packed package, from a clean tree into an empty folder', () => {
     const msgs = lines.map((l) => JSON.parse(l) as { id?: number; result?: { tools?: unknown[]; serverInfo?: { name: string } } });
     assert.equal(msgs.find((m) => m.id === 1)?.result?.serverInfo?.name, 'thruk-mcp');
     assert.ok((msgs.find((m) => m.id === 2)?.result?.tools?.length ?? 0) > 10, 'tools/list answered');
+  });
+
+  it('the README starts the server only in ways that keep stdout for MCP JSON, and npm start --silent does', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const starts = [...readme.matchAll(/^.*\bnpm start\b.*$/gm)].map((m) => m[0]);
+    assert.ok(starts.length > 0, 'the README shows npm start');
+    // Bare `npm start` prints "> thruk-mcp@… start" on stdout, the MCP channel.
+    for (const l of starts) assert.match(l, /npm start --silent\b/, l);
+    // Run it where a build cannot disturb other tests: the packed clean tree.
+    const r = spawnSync('npm', ['start', '--silent', '--', '--demo'], { cwd: tree, encoding: 'utf8', timeout: 120_000, input: `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'readme', version: '1' } } })}\n` });
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    assert.ok(lines.length > 0, r.stderr);
+    for (const l of lines) assert.equal((JSON.parse(l) as { jsonrpc?: string }).jsonrpc, '2.0', l);
   });
 
   it('doctor passes against the demo estate', () => {
