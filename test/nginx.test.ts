@@ -17,6 +17,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { Agent, fetch as undiciFetch } from 'undici';
 import { parseAllDocuments } from 'yaml';
 import { ENV_SPEC } from '../src/config.js';
+import { manifestMemory } from '../bench/lib/k8s.js';
 import { missingMessage, systemBinary } from './helpers/system-binary.js';
 import { HTTP_ENV_SPEC } from '../src/config-http.js';
 
@@ -225,7 +226,8 @@ describe('deploy/k8s.yaml', () => {
   const of = (kind: string) => docs.filter((d) => d?.kind === kind);
   const deployment = of('Deployment')[0];
   const container = deployment?.spec.template.spec.containers[0];
-  const known = new Set([...Object.keys(ENV_SPEC), ...Object.keys(HTTP_ENV_SPEC)]);
+  // NODE_OPTIONS is Node's own (the heap cap); every other variable must be one the server reads.
+  const known = new Set([...Object.keys(ENV_SPEC), ...Object.keys(HTTP_ENV_SPEC), 'NODE_OPTIONS']);
 
   it('runs at least two replicas with liveness on /healthz and readiness on /readyz', () => {
     assert.ok(deployment.spec.replicas >= 2);
@@ -259,5 +261,14 @@ describe('deploy/k8s.yaml', () => {
     assert.equal(container.securityContext.readOnlyRootFilesystem, true);
     assert.deepEqual(container.securityContext.capabilities.drop, ['ALL']);
     assert.ok(container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory);
+  });
+
+  it('caps the Node heap well under the memory limit, at the pair bench/k8s-memory.ts proved', () => {
+    const { limitMib, heapMib } = manifestMemory(readFileSync(new URL('../deploy/k8s.yaml', import.meta.url), 'utf8'));
+    assert.ok(limitMib !== undefined && heapMib !== undefined, 'limits.memory in Mi/Gi and NODE_OPTIONS=--max-old-space-size=N');
+    // Heap + code, buffers and sockets must fit: at most half the limit for the old space.
+    assert.ok(heapMib <= limitMib / 2, `heap cap ${heapMib} MiB vs limit ${limitMib} MiB`);
+    // The figures recorded in RELIABILITY.md are for this pair; change both together.
+    assert.match(readFileSync(new URL('../RELIABILITY.md', import.meta.url), 'utf8'), new RegExp(`cgroup v\\d limit ${limitMib} MiB, heap cap ${heapMib} MiB.*\\n(?:.*\\n)*?.*total \\d+ calls, 0 errors;.*OOM kills 0; server alive\\n\\s*PASS`));
   });
 });
