@@ -9,5 +9,3 @@ export interface TestEvent {
   };
 }
 export declare function summaryCollector(cwd?: string): { see(ev: TestEvent): void; lines(): string[] };
-declare function summaryReporter(source: AsyncIterable<TestEvent>): AsyncGenerator<string>;
-export default summaryReporter;
