@@ -163,7 +163,8 @@ describe('the packed package, from a clean tree into an empty folder', () => {
 
   it('the README starts the server only in ways that keep stdout for MCP JSON, and npm start --silent does', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const starts = [...readme.matchAll(/^.*\bnpm start\b.*$/gm)].map((m) => m[0]);
+    const sh = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).join('\n');
+    const starts = [...sh.matchAll(/^.*\bnpm start\b.*$/gm)].map((m) => m[0]);
     assert.ok(starts.length > 0, 'the README shows npm start');
     // Bare `npm start` prints "> thruk-mcp@… start" on stdout, the MCP channel.
     for (const l of starts) assert.match(l, /npm start --silent\b/, l);
