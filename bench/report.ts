@@ -63,7 +63,7 @@ export function markdown(rows: readonly BenchRow[], m: Machine, opts: { smoke: b
   const met = targets.filter((r) => r.met === true).length;
   const out: string[] = [];
   out.push('# Benchmarks', '');
-  out.push('Written by `npm run bench` (bench/run.ts); do not edit by hand. The targets are those of issue 7.', '');
+  out.push('Written by `npm run bench` (bench/run.ts); do not edit by hand. Each target is stated in its row; the figures are from the run described below.', '');
   out.push('## Machine and run', '');
   out.push(`- Date: ${m.date}${opts.smoke ? ' (SMOKE run: tiny sizes, not representative)' : ''}`);
   out.push(`- Commit: ${m.commit}`);

@@ -1,5 +1,5 @@
 /**
- * The benchmark suite of issue 7: `npm run bench` (full, writes BENCHMARKS.md) or
+ * The benchmark suite: `npm run bench` (full, writes BENCHMARKS.md) or
  * `npm run bench:smoke` (tiny and fast, writes nothing unless --out is given).
  *
  *   --smoke                 tiny sizes, < ~1 min

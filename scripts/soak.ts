@@ -1,5 +1,5 @@
 /**
- * Full load/soak run of the HTTP mode (issue 8, suite 3): 64 MCP clients over a real loopback
+ * Full load/soak run of the HTTP mode (RELIABILITY.md, suite 3): 64 MCP clients over a real loopback
  * listener (bearer token on), mixed reads and write previews, bounded in calls and time.
  * Usage: node --expose-gc --import tsx scripts/soak.ts [seconds=180] [clients=64] [maxCalls=2000000] [inproc|loopback] [warmupSeconds]
  *

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig, processEnv, type Config, type InstanceSettings } from './config.js';
 import { helpText } from './help.js';
+import { parseInvocation } from './invocation.js';
 import { createLogger, type Logger } from './log.js';
 import { createRuntime, readinessProbe } from './runtime.js';
 import { createServerFactory } from './server.js';
@@ -34,49 +35,22 @@ function demoSend(config: Config, log: Logger): (instance: InstanceSettings) => 
   };
 }
 
-const SUBCOMMANDS = new Set(['tools', 'call', 'doctor', 'brief']);
-
-interface Invocation {
-  readonly command: 'serve' | 'tools' | 'call' | 'doctor' | 'brief';
-  readonly argv: string[];
-  readonly tool?: string;
-  readonly pairs: string[];
-  readonly jsonArgs?: string;
-  readonly jsonOut: boolean;
-}
-
-/** Splits `thruk-mcp [tools|call TOOL k=v…|doctor] [--json …] [server flags]`. */
-function parseInvocation(all: readonly string[]): Invocation | string {
-  const first = all[0];
-  if (first === undefined || !SUBCOMMANDS.has(first)) return { command: 'serve', argv: [...all], pairs: [], jsonOut: false };
-  const command = first as 'tools' | 'call' | 'doctor' | 'brief';
-  const argv: string[] = [];
-  const pairs: string[] = [];
-  let tool: string | undefined;
-  let jsonArgs: string | undefined;
-  let jsonOut = false;
-  for (let i = 1; i < all.length; i++) {
-    const a = all[i] as string;
-    if (a === '--json') {
-      const next = all[i + 1];
-      if (command === 'call' && next !== undefined && next.trim().startsWith('{')) {
-        jsonArgs = next;
-        i++;
-      }
-      jsonOut = true;
-    } else if (command === 'call' && !a.startsWith('-') && tool === undefined) tool = a;
-    else if ((command === 'call' || command === 'brief') && !a.startsWith('-') && a.includes('=')) pairs.push(a);
-    else argv.push(a);
-  }
-  if (command === 'call' && tool === undefined) return 'usage: thruk-mcp call TOOL [key=value …] [--json \'{…}\']';
-  return { command, argv, pairs, jsonOut, ...(tool !== undefined ? { tool } : {}), ...(jsonArgs !== undefined ? { jsonArgs } : {}) };
-}
-
 async function main(): Promise<void> {
-  const inv = parseInvocation(process.argv.slice(2));
+  const inv = parseInvocation(process.argv.slice(2), processEnv());
   if (typeof inv === 'string') {
     process.stderr.write(`thruk-mcp: ${inv}\n`);
     process.exit(2);
+  }
+  // The tool name and `call TOOL --help` need no configuration: answer them before checking it.
+  const callArgs = inv.command === 'call' && inv.tool !== undefined ? await import('./call-args.js') : undefined;
+  const callDef = callArgs !== undefined ? (await import('./tools/registry.js')).allTools().find((t) => t.name === inv.tool) : undefined;
+  if (callArgs !== undefined && callDef === undefined) {
+    process.stderr.write(`thruk-mcp: ${callArgs.unknownToolMessage(inv.tool ?? '', (await import('./tools/registry.js')).allTools().map((t) => t.name))}\n`);
+    process.exit(2);
+  }
+  if (inv.help && callArgs !== undefined && callDef !== undefined) {
+    process.stdout.write(callArgs.toolHelp(callDef));
+    return;
   }
   const result = loadConfig(inv.argv, processEnv(), { requireThruk: inv.command !== 'tools' });
   if (!result.ok) {
@@ -103,7 +77,10 @@ async function main(): Promise<void> {
   const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) };
   // The subcommands load every tool module up front; serving loads tool code on the first call.
   if (inv.command === 'tools') process.exit((await import('./subcommands.js')).toolsCommand(config, inv.jsonOut, io));
-  const log = createLogger(inv.command === 'serve' ? config.logLevel : 'warn');
+  // The subcommands print for a person: JSON log lines only when LOG_LEVEL or --log-level asks.
+  const quiet = inv.command !== 'serve' && !inv.logLevelGiven;
+  const log = createLogger(quiet ? 'error' : config.logLevel);
+  if (quiet && config.demo) process.stderr.write('thruk-mcp: DEMO MODE: answers come from a simulated Thruk estate, not a real one\n');
   // A call abandoned by its client can leave a rejected promise behind inside the SDK; one caller's
   // hang-up must never take the server down for everyone else.
   process.on('unhandledRejection', (reason) => {
@@ -140,7 +117,7 @@ async function main(): Promise<void> {
     else {
       let args: Record<string, unknown>;
       try {
-        args = { ...(inv.jsonArgs !== undefined ? (JSON.parse(inv.jsonArgs) as Record<string, unknown>) : {}), ...parseKeyValues(inv.pairs) };
+        args = { ...(inv.jsonArgs !== undefined ? (JSON.parse(inv.jsonArgs) as Record<string, unknown>) : {}), ...(callDef !== undefined && callArgs !== undefined ? callArgs.typedArgs(inv.pairs, callDef) : parseKeyValues(inv.pairs)) };
       } catch (err) {
         process.stderr.write(`thruk-mcp: bad arguments: ${err instanceof Error ? err.message : String(err)}\n`);
         process.exit(2);

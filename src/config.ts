@@ -175,6 +175,21 @@ function readEnv(env: Readonly<Record<string, string | undefined>>): Record<EnvN
   return out;
 }
 
+/** user:password@ in a URL (the WHATWG parser finds it even where a regex would not). */
+function hasUrlCredentials(u: string): boolean {
+  try {
+    const url = new URL(u);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return /^[a-z]+:\/\/[^/]*@/i.test(u);
+  }
+}
+
+/** A URL for an error message: never with its credentials. */
+function safeBaseUrl(u: string): string {
+  return u.replace(/^([a-z]+:\/\/)[^/@]*@/i, '$1***@');
+}
+
 /**
  * Parses flags and environment once into a frozen Config. Returns every problem at once, each
  * naming the variable or flag, so a user fixes a broken setup in one round.
@@ -251,7 +266,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     apiKey = DEMO_API_KEY;
   } else if (opts.requireThruk !== false && envInstance) {
     if (baseUrl === '') issues.push('THRUK_BASE_URL: not set. Set it to your Thruk root, e.g. https://mon.example.com/mysite/thruk (or run with --demo).');
-    else if (!/^https?:\/\/[^/]/i.test(baseUrl)) issues.push(`THRUK_BASE_URL: must start with http:// or https://, got '${baseUrl}'`);
+    else if (!/^https?:\/\/[^/]/i.test(baseUrl)) issues.push(`THRUK_BASE_URL: must start with http:// or https://, got '${safeBaseUrl(baseUrl)}'`);
+    else if (hasUrlCredentials(baseUrl)) issues.push('THRUK_BASE_URL: must not carry credentials (user:password@…); they would be dropped, not used. thruk-mcp signs in with a Thruk API key: put it in THRUK_API_KEY (and THRUK_AUTH_USER to act as another Thruk user), and remove user:password@ from the URL.');
     if (apiKey === '' && !keyOptional) issues.push('THRUK_API_KEY: not set. Create one in Thruk (user profile → API keys) and pass it in THRUK_API_KEY (or run with --demo).');
   }
   if (!demo && apiKey !== '' && !/^[A-Za-z0-9_]+$/.test(apiKey)) issues.push('THRUK_API_KEY: Thruk keys contain only letters, digits and _; check for quotes or spaces around the value.');

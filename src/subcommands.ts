@@ -9,6 +9,7 @@ import { createInvoker } from './invoke.js';
 import { Scopes } from './scope.js';
 import { describeError } from './tools/adapter.js';
 import { NO_INTERACTION, type ToolContext } from './tools/define.js';
+import { describeNetworkCode, isTlsCode, ThrukHttpError, ThrukNetworkError } from './thruk/errors.js';
 import { cell } from './tools/format.js';
 import { allTools, exclusionOf } from './tools/registry.js';
 
@@ -53,8 +54,21 @@ export function toolsCommand(config: Config, json: boolean, io: Out): number {
   else {
     const w = Math.max(...rows.map((r) => r.name.length));
     for (const r of rows) io.out(`${r.name.padEnd(w)}  ${r.toolset.padEnd(12)} ${r.access.padEnd(11)} ${r.offered === 'yes' ? '' : `[${r.offered}] `}${r.title}\n`);
+    io.out(toolsLegend(rows.filter((r) => r.offered === 'yes').length, rows.length, config));
   }
   return 0;
+}
+
+/** What the columns and brackets of `tools` mean, and how many of the tools a client is offered. */
+export function toolsLegend(offered: number, total: number, config: Pick<Config, 'toolsets' | 'readOnly' | 'enabledTools'>): string {
+  const sel = config.toolsets.length > 0 ? `THRUK_TOOLSETS=${config.toolsets.join(',')}` : 'no THRUK_TOOLSETS';
+  return [
+    '',
+    `${offered} of ${total} tools offered (${sel}${config.enabledTools.length > 0 ? `, THRUK_ENABLED_TOOLS=${config.enabledTools.join(',')}` : ''}${config.readOnly ? ', read-only' : ''}); THRUK_TOOLSETS=all offers every tool.`,
+    'Columns: name, toolset, access (read: only looks; write: changes monitoring state, previews first; destructive: removes or overrides), title.',
+    'Not offered: [toolset] outside THRUK_TOOLSETS/--toolsets, [read-only] a change hidden by THRUK_READ_ONLY, [not-enabled] not matched by THRUK_ENABLED_TOOLS.',
+    '',
+  ].join('\n');
 }
 
 /** key=value pairs → arguments; values are JSON when they parse (numbers, booleans, objects), strings otherwise. */
@@ -114,41 +128,73 @@ export async function callCommand(deps: { config: Config; thruk: ThrukClient; lo
 
 type Verdict = 'ok' | 'warn' | 'fail';
 
+type Check = [string, Verdict, string];
+
+/** What the first request to Thruk showed: an answer (any HTTP status means TLS and TCP worked) or why none came. */
+export type Probe = { readonly kind: 'answer'; readonly info: Record<string, unknown> } | { readonly kind: 'refused'; readonly status: number; readonly error: unknown } | { readonly kind: 'none'; readonly error: unknown };
+
+export function probeOf(result: { ok: true; info: Record<string, unknown> } | { ok: false; error: unknown }): Probe {
+  if (result.ok) return { kind: 'answer', info: result.info };
+  const e = result.error;
+  if (e instanceof ThrukHttpError) return { kind: 'refused', status: e.status, error: e };
+  return { kind: 'none', error: e };
+}
+
+/**
+ * TLS is judged by what happened, not by the settings: "verified" only once a handshake with
+ * certificate verification completed (Thruk answered over https). No connection (DNS, refused,
+ * timeout) verifies nothing; a certificate error is a TLS failure.
+ */
+export function tlsCheck(config: Pick<Config, 'demo' | 'thruk'>, probe: Probe): Check {
+  // The demo estate lives in this process: no connection, so no transport security to judge.
+  if (config.demo) return ['TLS', 'ok', 'not used (simulated Thruk inside this process)'];
+  if (!config.thruk.baseUrl.startsWith('https:')) return ['TLS', 'warn', 'plain http: the API key travels unencrypted'];
+  if (!config.thruk.verifySsl) return ['TLS', 'warn', 'certificate NOT verified (THRUK_VERIFY_SSL=false)'];
+  if (probe.kind !== 'none') return ['TLS', 'ok', `verified: handshake with certificate check completed${config.thruk.caFile ? ` (CA file ${config.thruk.caFile})` : ''}`];
+  const code = probe.error instanceof ThrukNetworkError ? probe.error.code : undefined;
+  if (isTlsCode(code) || code === 'CERT_HAS_EXPIRED' || code === 'ERR_TLS_CERT_ALTNAME_INVALID') return ['TLS', 'fail', describeNetworkCode(code, 'TLS handshake failed')];
+  return ['TLS', 'warn', 'not checked: no connection to Thruk was made (see Thruk reachable)'];
+}
+
+/** Reachability and the key, each under its own heading: a 401/403 means Thruk answered and refused the key. */
+export function reachAndAuthChecks(probe: Probe, describe: (err: unknown) => string): Check[] {
+  if (probe.kind === 'answer') return [['Thruk reachable', 'ok', `Thruk ${cell(probe.info.thruk_version) || '?'} (REST v${cell(probe.info.rest_version) || '?'})`]];
+  if (probe.kind === 'refused' && (probe.status === 401 || probe.status === 403)) {
+    return [
+      ['Thruk reachable', 'ok', `Thruk answered (HTTP ${probe.status})`],
+      ['API key', 'fail', `refused (HTTP ${probe.status}): check THRUK_API_KEY (a valid key of an existing Thruk user${probe.status === 403 ? ' with the rights to use the REST API' : ''}). ${describe(probe.error)}`],
+    ];
+  }
+  return [['Thruk reachable', 'fail', describe(probe.error)]];
+}
+
 export async function doctorCommand(deps: { config: Config; thruk: ThrukClient }, io: Out): Promise<number> {
   const { config, thruk } = deps;
-  const checks: Array<[string, Verdict, string]> = [];
+  const checks: Check[] = [];
   const ctx = { config } as Pick<ToolContext, 'config'>;
   const fake = allTools()[0]!;
+  const describe = (err: unknown) => describeError(fake, err, ctx);
   checks.push(['configuration', 'ok', config.demo ? 'demo mode (simulated Thruk)' : `Thruk at ${safeUrl(config.thruk.baseUrl)}`]);
-  const tls = config.thruk.baseUrl.startsWith('https:');
-  // The demo estate lives in this process: no connection, so no transport security to judge.
-  if (config.demo) checks.push(['TLS', 'ok', 'not used (simulated Thruk inside this process)']);
-  else checks.push(['TLS', !tls ? 'warn' : config.thruk.verifySsl ? 'ok' : 'warn', !tls ? 'plain http: the API key travels unencrypted' : config.thruk.verifySsl ? `verified${config.thruk.caFile ? ` with CA file ${config.thruk.caFile}` : ''}` : 'certificate NOT verified (THRUK_VERIFY_SSL=false)']);
+  const probe = probeOf(await thruk.get<Record<string, unknown>>('/thruk').then((info) => ({ ok: true as const, info }), (error: unknown) => ({ ok: false as const, error })));
+  checks.push(tlsCheck(config, probe));
   const proxy = config.proxy.httpsProxy ?? config.proxy.httpProxy;
   checks.push(['proxy', 'ok', proxy !== undefined ? `via ${safeUrl(proxy)}${config.proxy.noProxy ? ` (NO_PROXY ${config.proxy.noProxy})` : ''}` : 'none']);
-  let reachable = false;
-  try {
-    const info = await thruk.get<Record<string, unknown>>('/thruk');
-    reachable = true;
-    checks.push(['Thruk reachable', 'ok', `Thruk ${cell(info.thruk_version) || '?'} (REST v${cell(info.rest_version) || '?'})`]);
-  } catch (err) {
-    checks.push(['Thruk reachable', 'fail', describeError(fake, err, ctx)]);
-  }
-  if (reachable) {
+  checks.push(...reachAndAuthChecks(probe, describe));
+  if (probe.kind === 'answer') {
     try {
       const who = await thruk.get<Record<string, unknown>>('/thruk/whoami');
       checks.push(['API key', 'ok', `accepted; acting as '${cell(who.id) || '?'}'`]);
       const canWrite = who.can_submit_commands === true || who.can_submit_commands === 1;
       checks.push(['writes', config.readOnly ? 'ok' : canWrite ? 'ok' : 'warn', config.readOnly ? 'disabled here (read-only mode)' : canWrite ? `permitted (caps: ${config.maxBulkTargets} objects per call)` : 'this Thruk user may not submit commands: write tools will fail']);
     } catch (err) {
-      checks.push(['API key', 'fail', describeError(fake, err, ctx)]);
+      checks.push(['API key', 'fail', describe(err)]);
     }
     try {
       const sites = await thruk.get<Array<Record<string, unknown>>>('/sites');
       const down = sites.filter((s) => Number(s.status) !== 0);
       checks.push(['backends', down.length === 0 ? 'ok' : down.length === sites.length ? 'fail' : 'warn', `${sites.length} backend(s)${down.length > 0 ? `; down: ${down.map((s) => `${cell(s.name)} (${cell(s.last_error)})`).join(', ')}` : ': all connected'}`]);
     } catch (err) {
-      checks.push(['backends', 'fail', describeError(fake, err, ctx)]);
+      checks.push(['backends', 'fail', describe(err)]);
     }
   }
   const w = Math.max(...checks.map((c) => c[0].length));

@@ -44,6 +44,9 @@ for (const era of ERAS) {
       assert.equal(dry.structured.commands[0].line, `DEL_SVC_DOWNTIME;${svc.id}`);
       assert.match(dry.text, new RegExp(`deletes #${svc.id} lb-01/http-vip@icinga2 .* by icingaadmin: "Firmware upgrade on VIP pool"`));
       assert.match(dry.text, /A real call asks for confirmation first \(destructive\)/);
+      // The backend is named once per target (the label carried it twice: @icinga2@icinga2).
+      assert.ok(dry.text.split('\n').includes(`- #${svc.id} lb-01/http-vip@icinga2: DEL_SVC_DOWNTIME;${svc.id}`), dry.text);
+      assert.doesNotMatch(dry.text, /@(\w+)@\1/);
       const ask = await h.call('thruk_delete_downtime', { downtime_id: svc.id });
       assert.equal(ask.structured.status, 'confirmation_required');
       assert.match(ask.text, /this is destructive/);

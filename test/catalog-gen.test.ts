@@ -210,7 +210,7 @@ describe('README client examples', () => {
       for (const s of Object.values<any>(doc.mcpServers)) for (const k of Object.keys(s.env ?? {})) assert.ok(settings.has(k), k);
     }
     const flags = [...blocks('sh').join('\n').matchAll(/ (--[a-z][a-z-]*)/g)].map((m) => m[1]!);
-    const known = new Set([...Object.keys(FLAG_SPEC).map((f) => `--${f}`), '--json', '--env', '--transport', '--header', '--scope', '--rm', '--omit', '--demo']);
+    const known = new Set([...Object.keys(FLAG_SPEC).map((f) => `--${f}`), '--json', '--env', '--transport', '--header', '--scope', '--rm', '--omit', '--silent', '--demo']);
     for (const f of flags) assert.ok(known.has(f), `${f} in a README command is a known flag`);
     assert.ok(flags.includes('--listen') && flags.includes('--demo'));
   });

@@ -2,11 +2,12 @@
  * Scale-out: two replicas of the built binary (--demo, HTTP) behind one local nginx that runs the
  * shipped example config (deploy/nginx/thruk-mcp.conf) with TLS termination. A client of each
  * protocol era is answered alternately by both replicas, with no error. nginx comes from the
- * Debian package (`apt-get install -y nginx`; .ci/run installs it): without it this test fails.
+ * Debian package (`apt-get install -y nginx`): without it on PATH this suite skips with that hint,
+ * unless THRUK_MCP_REQUIRE_SYSTEM_TESTS=1 (set by .ci/run, which installs it) makes that a failure.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { Agent, fetch as undiciFetch } from 'undici';
 import { parseAllDocuments } from 'yaml';
 import { ENV_SPEC } from '../src/config.js';
+import { manifestMemory } from '../bench/lib/k8s.js';
+import { missingMessage, systemBinary } from './helpers/system-binary.js';
 import { HTTP_ENV_SPEC } from '../src/config-http.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -23,19 +26,8 @@ const EXAMPLE = fileURLToPath(new URL('../deploy/nginx/thruk-mcp.conf', import.m
 const CERT = fileURLToPath(new URL('./fixtures/tls/cert.pem', import.meta.url));
 const KEY = fileURLToPath(new URL('./fixtures/tls/key.pem', import.meta.url));
 const TOKEN = 'nginx-scaleout-tok';
-
-function findNginx(): string | undefined {
-  const dirs = ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin', ...(process.env.PATH ?? '').split(':')];
-  for (const d of dirs) {
-    try {
-      accessSync(join(d, 'nginx'), constants.X_OK);
-      return join(d, 'nginx');
-    } catch {
-      // next
-    }
-  }
-  return undefined;
-}
+const INSTALL = 'install it (Debian/Ubuntu: apt-get install -y nginx)';
+const NGINX = systemBinary('nginx', INSTALL);
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -128,8 +120,8 @@ async function waitForPort(port: number, ms: number, died: () => string | undefi
   assert.fail(`nginx did not listen on ${port}`);
 }
 
-describe('two replicas behind one nginx (deploy/nginx/thruk-mcp.conf)', () => {
-  const nginx = findNginx();
+describe('two replicas behind one nginx (deploy/nginx/thruk-mcp.conf)', { skip: NGINX.skip }, () => {
+  const nginx = NGINX.path;
   let replicas: Replica[] = [];
   let proxy: ChildProcess | undefined;
   let proxyErr = '';
@@ -138,7 +130,7 @@ describe('two replicas behind one nginx (deploy/nginx/thruk-mcp.conf)', () => {
   const agent = new Agent({ connect: { ca: readFileSync(CERT) } });
 
   before(async () => {
-    assert.ok(nginx !== undefined, 'nginx not found: install the Debian package (apt-get install -y nginx); CI installs it in .ci/run');
+    assert.ok(nginx !== undefined, missingMessage('nginx', INSTALL));
     replicas = await Promise.all([startReplica('A'), startReplica('B')]);
     const port = await freePort();
     prefix = mkdtempSync(join(tmpdir(), 'thruk-mcp-nginx-'));
@@ -234,7 +226,8 @@ describe('deploy/k8s.yaml', () => {
   const of = (kind: string) => docs.filter((d) => d?.kind === kind);
   const deployment = of('Deployment')[0];
   const container = deployment?.spec.template.spec.containers[0];
-  const known = new Set([...Object.keys(ENV_SPEC), ...Object.keys(HTTP_ENV_SPEC)]);
+  // NODE_OPTIONS is Node's own (the heap cap); every other variable must be one the server reads.
+  const known = new Set([...Object.keys(ENV_SPEC), ...Object.keys(HTTP_ENV_SPEC), 'NODE_OPTIONS']);
 
   it('runs at least two replicas with liveness on /healthz and readiness on /readyz', () => {
     assert.ok(deployment.spec.replicas >= 2);
@@ -268,5 +261,14 @@ describe('deploy/k8s.yaml', () => {
     assert.equal(container.securityContext.readOnlyRootFilesystem, true);
     assert.deepEqual(container.securityContext.capabilities.drop, ['ALL']);
     assert.ok(container.resources.requests.cpu && container.resources.requests.memory && container.resources.limits.memory);
+  });
+
+  it('caps the Node heap well under the memory limit, at the pair bench/k8s-memory.ts proved', () => {
+    const { limitMib, heapMib } = manifestMemory(readFileSync(new URL('../deploy/k8s.yaml', import.meta.url), 'utf8'));
+    assert.ok(limitMib !== undefined && heapMib !== undefined, 'limits.memory in Mi/Gi and NODE_OPTIONS=--max-old-space-size=N');
+    // Heap + code, buffers and sockets must fit: at most half the limit for the old space.
+    assert.ok(heapMib <= limitMib / 2, `heap cap ${heapMib} MiB vs limit ${limitMib} MiB`);
+    // The figures recorded in RELIABILITY.md are for this pair; change both together.
+    assert.match(readFileSync(new URL('../RELIABILITY.md', import.meta.url), 'utf8'), new RegExp(`cgroup v\\d limit ${limitMib} MiB, heap cap ${heapMib} MiB.*\\n(?:.*\\n)*?.*total \\d+ calls, 0 errors;.*OOM kills 0; server alive\\n\\s*PASS`));
   });
 });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { posix } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -96,5 +97,94 @@ describe('npm package', () => {
     }
     assert.ok(relative > 100, `the scan saw the imports (${relative})`);
     assert.deepEqual(problems, []);
+  });
+});
+
+/**
+ * What `npm publish` would ship, run as a user would: a tree with only the tracked files (no dist/,
+ * no node_modules) is packed with its lifecycle scripts (prepack builds), the tarball is
+ * installed into an empty folder from the npm cache, and its bin must serve MCP over stdio with
+ * nothing but JSON on stdout, pass doctor and answer a call.
+ */
+describe('the packed package, from a clean tree into an empty folder', () => {
+  let work = '';
+  let bin = '';
+  let tarball = '';
+  let tree = '';
+
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'thruk-mcp-pack-'));
+    tree = join(work, 'tree');
+    const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' });
+    assert.equal(files.status, 0, files.stderr);
+    for (const f of files.stdout.split('\0').filter((f) => f !== '' && existsSync(join(root, f)))) {
+      mkdirSync(dirname(join(tree, f)), { recursive: true });
+      copyFileSync(join(root, f), join(tree, f));
+    }
+    assert.ok(!existsSync(join(tree, 'dist')), 'the clean tree has no build output');
+    // The compiler comes from the checkout's dev dependencies; the packed package gets none of them.
+    symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'), 'dir');
+    const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: tree, encoding: 'utf8', timeout: 180_000 });
+    assert.equal(pack.status, 0, `npm pack failed: ${pack.stderr}`);
+    const name = /"filename":\s*"([^"]+)"/.exec(pack.stdout)?.[1];
+    assert.ok(name !== undefined, `npm pack named no tarball: ${pack.stdout.slice(-500)}`);
+    tarball = join(work, name);
+    const app = join(work, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), '{"name":"empty","version":"1.0.0","private":true}\n');
+    const inst = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: app, encoding: 'utf8', timeout: 180_000 });
+    assert.equal(inst.status, 0, `npm install of the tarball failed: ${inst.stderr}`);
+    bin = join(app, 'node_modules', '.bin', 'thruk-mcp');
+  });
+
+  after(() => {
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+  });
+
+  const run = (args: string[], input?: string) =>
+    spawnSync(bin, args, { cwd: dirname(dirname(dirname(bin))), encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' }, ...(input !== undefined ? { input } : {}) });
+
+  it('prepack built it: the tarball holds the CLI and the tools manifest', () => {
+    const list = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
+    assert.equal(list.status, 0, list.stderr);
+    for (const f of ['package/dist/cli.js', 'package/dist/tools/tools-manifest.json', 'package/dist/sim/index.js']) assert.ok(list.stdout.split('\n').includes(f), `${f} is packed`);
+  });
+
+  it('serves MCP over stdio with only JSON-RPC on stdout', () => {
+    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pack-test', version: '1' } } };
+    const list = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
+    const r = run(['--demo'], [init, { jsonrpc: '2.0', method: 'notifications/initialized' }, list].map((m) => JSON.stringify(m)).join('\n') + '\n');
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    const msgs = lines.map((l) => JSON.parse(l) as { id?: number; result?: { tools?: unknown[]; serverInfo?: { name: string } } });
+    assert.equal(msgs.find((m) => m.id === 1)?.result?.serverInfo?.name, 'thruk-mcp');
+    assert.ok((msgs.find((m) => m.id === 2)?.result?.tools?.length ?? 0) > 10, 'tools/list answered');
+  });
+
+  it('the README starts the server only in ways that keep stdout for MCP JSON, and npm start --silent does', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const sh = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).join('\n');
+    const starts = [...sh.matchAll(/^.*\bnpm start\b.*$/gm)].map((m) => m[0]);
+    assert.ok(starts.length > 0, 'the README shows npm start');
+    // Bare `npm start` prints "> thruk-mcp@… start" on stdout, the MCP channel.
+    for (const l of starts) assert.match(l, /npm start --silent\b/, l);
+    // Run it where a build cannot disturb other tests: the packed clean tree.
+    const r = spawnSync('npm', ['start', '--silent', '--', '--demo'], { cwd: tree, encoding: 'utf8', timeout: 120_000, input: `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'readme', version: '1' } } })}\n` });
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    assert.ok(lines.length > 0, r.stderr);
+    for (const l of lines) assert.equal((JSON.parse(l) as { jsonrpc?: string }).jsonrpc, '2.0', l);
+  });
+
+  it('doctor passes against the demo estate', () => {
+    const r = run(['doctor', '--demo']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /All good\./);
+  });
+
+  it('call answers a tool', () => {
+    const r = run(['call', 'thruk_totals', '--demo', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const data = JSON.parse(r.stdout) as { hosts?: unknown };
+    assert.ok(data.hosts !== undefined, r.stdout);
   });
 });

@@ -2,15 +2,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { detailLines } from '../src/tools/state/common.js';
-import { detailHead, hostLine, hostServiceLines, okOutput, parentCell, serviceLine, shortDuration } from '../src/tools/state/rows.js';
+import { logLine } from '../src/tools/history/list.js';
+import { age, when } from '../src/tools/format.js';
+import { detailHead, hostLine, hostServiceLines, okOutput, parentCell, serviceLine } from '../src/tools/state/rows.js';
 import { connect, rest, type Harness } from './helpers/harness.js';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const ago = (s: number) => NOW / 1000 - s;
 
 describe('state rows, pure', () => {
-  it('durations keep the largest unit only', () => {
-    assert.deepEqual([shortDuration(5), shortDuration(125), shortDuration(3 * 3600 + 59 * 60), shortDuration(19 * 86400 + 15 * 3600)], ['5s', '2m', '3h', '19d']);
+  it('one age format everywhere: a list row, a detail time and a log line say the same for the same age', () => {
+    assert.deepEqual([age(5), age(125), age(90 * 60), age(3 * 3600 + 59 * 60), age(19 * 86400 + 15 * 3600)], ['5s', '2m', '1h', '3h', '19d']);
+    const t = ago(90 * 60);
+    const list = hostLine(NOW, false)({ name: 'db-02', state: 1, state_type: 1, last_state_change: t, plugin_output: 'x' }).split(' | ')[2];
+    const detail = /^(.*) ago/.exec(when(t, NOW))?.[1];
+    const log = /\((.*) ago\)/.exec(logLine(NOW)({ time: t, type: 'HOST ALERT', class: 1, host_name: 'db-02', state: 1, state_type: 'HARD', plugin_output: 'x' }))?.[1];
+    const head = detailHead({ name: 'db-02', state: 1, state_type: 1, last_state_change: t, plugin_output: 'x' }, 'hosts', NOW).join('\n');
+    assert.deepEqual([list, detail, log, /for (\S+) \(since/.exec(head)?.[1]], ['1h', '1h', '1h', '1h']);
   });
 
   it('the state cell carries soft attempts and handling flags; no separate flags column', () => {
@@ -56,7 +64,7 @@ describe('state rows, pure', () => {
     const head = detailHead(host, 'hosts', NOW);
     assert.deepEqual(head, [
       'host web-01 (Web 01, 10.0.0.1) on b1',
-      'UP for 1d 1h (since 2026-11-20T11:00:00Z): PING OK - 0% loss',
+      'UP for 1d (since 2026-11-20T11:00:00Z): PING OK - 0% loss',
       'check: hostalive, interval 1, last 30s ago, took 0.400s',
     ]);
     const overdue = detailHead({ ...host, next_check: ago(900), latency: 2.5 }, 'hosts', NOW);

@@ -117,7 +117,7 @@ for (const era of ERAS) {
       assert.deepEqual(r1.structured.rows.map(key), expect1);
       assert.equal(r1.structured.rows[0].ack_author, 'icingaadmin');
       assert.ok(r1.structured.rows[0].ack_since_days >= 1);
-      assert.match(r1.text, /mail-01 \|  \| DOWN \| 1d \d+h ago \(\d{4}-.*\| icingaadmin \| Hardware failure/);
+      assert.match(r1.text, /mail-01 \|  \| DOWN \| 1d ago \(\d{4}-.*\| icingaadmin \| Hardware failure/);
       const r0 = await h.call('thruk_stale_acks', { min_days: 0 });
       assert.equal(r0.structured.total, acks.length);
       const ages = r0.structured.rows.map((x: any) => x.ack_since_days);

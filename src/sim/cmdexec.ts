@@ -237,7 +237,7 @@ function scheduleCheck(o: Checkable, at: number, now: number, forced: boolean): 
     o.lastCheck = now;
     o.nextCheckAt = 0;
     if (!o.hasBeenChecked && o instanceof ServiceRecord) {
-      [o.pluginOutput, o.perfData] = kindOutput(o.kind, 0);
+      [o.pluginOutput, o.perfData] = kindOutput(o.kind, 0, now);
       o.lastStateChange = now;
       o.stateType = 1;
       o.currentAttempt = 1;

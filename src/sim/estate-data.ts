@@ -74,9 +74,9 @@ export const KINDS: Readonly<Record<string, KindOutputs>> = {
     3: NODATA,
   },
   'https-cert': {
-    0: ["OK - Certificate 'www.example.invalid' will expire on 2027-08-14 12:00 +0000.", ''],
-    1: ["WARNING - Certificate 'www.example.invalid' expires in 12 day(s) (2026-12-03 12:00 +0000).", ''],
-    2: ["CRITICAL - Certificate 'www.example.invalid' expired on 2026-11-01 12:00 +0000.", ''],
+    0: ["OK - Certificate 'www.example.invalid' will expire on {date+250d}.", ''],
+    1: ["WARNING - Certificate 'www.example.invalid' expires in 12 day(s) ({date+12d}).", ''],
+    2: ["CRITICAL - Certificate 'www.example.invalid' expired on {date-36d}.", ''],
   },
   'mysql-replication': {
     0: ['OK - Slave is 0 seconds behind master', 'lag=0s;300;900;0;'],

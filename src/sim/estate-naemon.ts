@@ -57,7 +57,7 @@ export function buildNaemonSite(index: number, key: string, opts: NaemonEstateOp
   for (const h of NAE_HOSTS) {
     const spec: HostSpec = { name: h.name, alias: h.alias, address: h.address, groups: h.groups, parents: h.parents, os: 'linux', state: h.state };
     const host = new HostRecord(site, site.hosts.length, h.name, spec, h.alias, h.address, config('check-host-alive'));
-    const [out, perf] = kindOutput('host-ping', h.state);
+    const [out, perf] = kindOutput('host-ping', h.state, now);
     host.state = h.state;
     host.pluginOutput = out;
     host.perfData = perf;
@@ -77,7 +77,7 @@ export function buildNaemonSite(index: number, key: string, opts: NaemonEstateOp
       const tpl = templates.get(description) ?? { description, kind, groups: [] };
       templates.set(description, tpl);
       const svc = new ServiceRecord(site.services.length, host, tpl, config(COMMAND[description] ?? 'check_dummy'));
-      const [o, p, long] = kindOutput(kind, state);
+      const [o, p, long] = kindOutput(kind, state, now);
       svc.state = state;
       svc.pluginOutput = o;
       svc.perfData = p;

@@ -111,7 +111,7 @@ export function buildSite(index: number, key: string, opts: EstateOptions): Site
     for (const s of specs) {
       const host = inCopy.get(s.host);
       if (!host) continue;
-      const cfg = serviceConfig(svcCfgCache, s);
+      const cfg = serviceConfig(svcCfgCache, s, now);
       const svc = new ServiceRecord(site.services.length, host, template(s.description, s.kind), cfg);
       initService(svc, s, now, rng, jitter(copy));
       host.services.push(svc);
@@ -121,7 +121,7 @@ export function buildSite(index: number, key: string, opts: EstateOptions): Site
       for (const host of inCopy.values()) {
         for (const kind of COPY_EXTRAS) {
           const s: ServiceSpec = { host: host.spec.name, description: kind, kind, state: 0, age: 0, flags: '' };
-          const svc = new ServiceRecord(site.services.length, host, template(kind, kind), serviceConfig(svcCfgCache, s));
+          const svc = new ServiceRecord(site.services.length, host, template(kind, kind), serviceConfig(svcCfgCache, s, now));
           initService(svc, s, now, rng, 1);
           host.services.push(svc);
           site.services.push(svc);
@@ -141,11 +141,11 @@ export function buildSite(index: number, key: string, opts: EstateOptions): Site
   return site;
 }
 
-function serviceConfig(cache: Map<string, ObjConfig>, s: ServiceSpec): ObjConfig {
+function serviceConfig(cache: Map<string, ObjConfig>, s: ServiceSpec, now: number): ObjConfig {
   const key = `${s.kind}|${s.state}|${s.flags}`;
   let cfg = cache.get(key);
   if (!cfg) {
-    const [out, perf] = kindOutput(s.kind, s.state);
+    const [out, perf] = kindOutput(s.kind, s.state, now);
     const vars = s.flags.includes('p') ? { dummy_text: 'passive backup result' } : { dummy_state: s.state, dummy_text: perf ? `${out}|${perf}` : out };
     cfg = baseConfig(ITL_COMMAND[s.kind] ?? s.kind, CONTACTS, vars);
     cache.set(key, cfg);
@@ -156,7 +156,7 @@ function serviceConfig(cache: Map<string, ObjConfig>, s: ServiceSpec): ObjConfig
 function createHost(site: SiteState, spec: HostSpec, copy: number, now: number, rng: () => number, jitter: number): HostRecord {
   const name = copyName(spec.name, copy);
   const state = spec.state ?? 0;
-  const [out, perf] = kindOutput('host-ping', state);
+  const [out, perf] = kindOutput('host-ping', state, now);
   const parentName = spec.parents[0] !== undefined ? copyName(spec.parents[0], copy) : '';
   const vars = { dummy_state: state === 0 ? 0 : 2, dummy_text: `${out}|${perf}`, os: spec.os, parent: parentName };
   const cfg = baseConfig('hostalive', CONTACTS, vars, {
@@ -189,7 +189,7 @@ function createHost(site: SiteState, spec: HostSpec, copy: number, now: number, 
 }
 
 function initService(svc: ServiceRecord, s: ServiceSpec, now: number, rng: () => number, jitter: number): void {
-  const [out, perf, long] = kindOutput(s.kind, s.state);
+  const [out, perf, long] = kindOutput(s.kind, s.state, now);
   svc.state = s.state;
   svc.pluginOutput = out;
   svc.perfData = perf;

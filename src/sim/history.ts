@@ -21,12 +21,12 @@ function stateWord(o: Checkable, state: number): string {
   return isService(o) ? serviceStateName(state) : hostStateName(state);
 }
 
-function okOutput(o: Checkable): string {
-  return isService(o) ? kindOutput(o.kind, 0)[0] : kindOutput('host-ping', 0)[0];
+function okOutput(o: Checkable, at: number): string {
+  return isService(o) ? kindOutput(o.kind, 0, at)[0] : kindOutput('host-ping', 0, at)[0];
 }
 
-function problemOutput(o: Checkable, state: number): string {
-  return isService(o) ? kindOutput(o.kind, state)[0] : kindOutput('host-ping', state)[0];
+function problemOutput(o: Checkable, state: number, at: number): string {
+  return isService(o) ? kindOutput(o.kind, state, at)[0] : kindOutput('host-ping', state, at)[0];
 }
 
 function hostDownAt(o: Checkable, t: number): boolean {
@@ -34,7 +34,7 @@ function hostDownAt(o: Checkable, t: number): boolean {
 }
 
 function emitIncident(out: LogEntry[], o: Checkable, inc: Incident, now: number, soft: boolean): void {
-  const text = problemOutput(o, inc.state);
+  const text = problemOutput(o, inc.state, inc.start);
   out.push(alertEntry(inc.start, o, inc.state, false, 1, text));
   if (soft) return;
   const hardAt = inc.start + 30;
@@ -43,8 +43,8 @@ function emitIncident(out: LogEntry[], o: Checkable, inc: Incident, now: number,
   const notify = o.notificationsEnabled && !hostDownAt(o, inc.start);
   if (notify) out.push(...notificationEntries(hardAt, o, o.cfg.contacts, stateWord(o, inc.state), inc.state, text));
   if (inc.end < now) {
-    out.push(alertEntry(inc.end, o, 0, true, 1, okOutput(o)));
-    if (notify) out.push(...notificationEntries(inc.end, o, o.cfg.contacts, stateWord(o, 0), 0, okOutput(o)));
+    out.push(alertEntry(inc.end, o, 0, true, 1, okOutput(o, inc.end)));
+    if (notify) out.push(...notificationEntries(inc.end, o, o.cfg.contacts, stateWord(o, 0), 0, okOutput(o, inc.end)));
   }
 }
 
@@ -53,7 +53,7 @@ function flapping(out: LogEntry[], o: Checkable, now: number): void {
   let state = 0;
   for (let t = since - 7200; t < since; t += 600) {
     state = state === 0 ? o.state : 0;
-    const text = state === 0 ? okOutput(o) : problemOutput(o, state);
+    const text = state === 0 ? okOutput(o, t) : problemOutput(o, state, t);
     out.push(alertEntry(t, o, state, true, 1, text));
     if (t === since - 5400) {
       out.push(flappingEntry(t, o, true, 24.3));
@@ -72,7 +72,7 @@ function stateLines(out: LogEntry[], objs: readonly Checkable[], t: number, init
       out.push(stateEntry(t, o, initial));
     } else {
       const state = inc ? inc.state : 0;
-      out.push(stateEntry(t, o, initial, state, inc ? problemOutput(o, state) : okOutput(o), true, 1));
+      out.push(stateEntry(t, o, initial, state, inc ? problemOutput(o, state, t) : okOutput(o, t), true, 1));
     }
   }
 }
@@ -109,7 +109,7 @@ export function buildHistory(site: SiteState, now: number, rng: () => number): v
     if (o.checkType === 1) {
       for (let t = o.lastCheck; t > from; t -= DAY) {
         const state = t === o.lastCheck ? o.state : 0;
-        out.push(passiveEntry(t, o, state, state === 0 ? okOutput(o) : o.pluginOutput));
+        out.push(passiveEntry(t, o, state, state === 0 ? okOutput(o, t) : o.pluginOutput));
       }
     }
     if (o.state !== 0 && o.lastStateChange > from) {
@@ -205,19 +205,19 @@ function scriptedStories(out: LogEntry[], site: SiteState, now: number, incident
     let s = startOfDay(now - 3 * HOUR) + HOUR + 600;
     if (s + 85 * 60 + HOUR > now) s -= DAY;
     const e = s + 85 * 60;
-    const down = problemOutput(db02, 1);
+    const down = problemOutput(db02, 1, s);
     out.push(alertEntry(s, db02, 1, false, 1, down), alertEntry(s + 60, db02, 1, true, 2, down));
     out.push(...notificationEntries(s + 60, db02, contacts(db02), 'DOWN', 1, down));
     const text = 'Investigating, disk controller reset';
     out.push(commandEntry(s + 1200, `ACKNOWLEDGE_HOST_PROBLEM;db-02;1;1;0;oncall;${text}`));
     out.push(...notificationEntries(s + 1200, db02, contacts(db02), 'ACKNOWLEDGEMENT (DOWN)', 1, down, `;oncall;${text}`));
-    out.push(alertEntry(e, db02, 0, true, 1, okOutput(db02)));
-    out.push(...notificationEntries(e, db02, contacts(db02), 'UP', 0, okOutput(db02)));
+    out.push(alertEntry(e, db02, 0, true, 1, okOutput(db02, e)));
+    out.push(...notificationEntries(e, db02, contacts(db02), 'UP', 0, okOutput(db02, e)));
     recovered(db02, [{ start: s, end: e, state: 1 }], incidents);
     const ping = get('db-02', 'ping');
     if (ping) {
-      const crit = problemOutput(ping, 2);
-      out.push(alertEntry(s + 20, ping, 2, false, 1, crit), alertEntry(s + 80, ping, 2, true, 2, crit), alertEntry(e + 40, ping, 0, true, 1, okOutput(ping)));
+      const crit = problemOutput(ping, 2, now);
+      out.push(alertEntry(s + 20, ping, 2, false, 1, crit), alertEntry(s + 80, ping, 2, true, 2, crit), alertEntry(e + 40, ping, 0, true, 1, okOutput(ping, now)));
       recovered(ping, [{ start: s + 20, end: e + 40, state: 2 }], incidents);
     }
   }
@@ -225,39 +225,39 @@ function scriptedStories(out: LogEntry[], site: SiteState, now: number, incident
   if (web03) {
     const d = startOfDay(now - 3 * DAY) + 22 * HOUR;
     out.push(commandEntry(d - 600, `SCHEDULE_HOST_DOWNTIME;web-03;${d};${d + 7200};1;0;7200;icingaadmin;Kernel update`));
-    out.push(downtimeEntry(d, web03, 'STARTED'), ...notificationEntries(d, web03, contacts(web03), 'DOWNTIMESTART (UP)', 0, okOutput(web03)));
-    const down = problemOutput(web03, 1);
-    out.push(alertEntry(d + 900, web03, 1, false, 1, down), alertEntry(d + 960, web03, 1, true, 2, down), alertEntry(d + 1500, web03, 0, true, 1, okOutput(web03)));
-    out.push(downtimeEntry(d + 7200, web03, 'STOPPED'), ...notificationEntries(d + 7200, web03, contacts(web03), 'DOWNTIMEEND (UP)', 0, okOutput(web03)));
+    out.push(downtimeEntry(d, web03, 'STARTED'), ...notificationEntries(d, web03, contacts(web03), 'DOWNTIMESTART (UP)', 0, okOutput(web03, now)));
+    const down = problemOutput(web03, 1, now);
+    out.push(alertEntry(d + 900, web03, 1, false, 1, down), alertEntry(d + 960, web03, 1, true, 2, down), alertEntry(d + 1500, web03, 0, true, 1, okOutput(web03, now)));
+    out.push(downtimeEntry(d + 7200, web03, 'STOPPED'), ...notificationEntries(d + 7200, web03, contacts(web03), 'DOWNTIMEEND (UP)', 0, okOutput(web03, now)));
     recovered(web03, [{ start: d + 900, end: d + 1500, state: 1 }], incidents);
   }
   const http = get('web-01', 'http');
   if (http) {
     const c = startOfDay(now - 4 * DAY) + 14 * HOUR;
     out.push(commandEntry(c - 60, `SCHEDULE_SVC_DOWNTIME;web-01;http;${c};${c + 3600};1;0;3600;icingaadmin;Certificate rollout`));
-    out.push(downtimeEntry(c, http, 'STARTED'), ...notificationEntries(c, http, contacts(http), 'DOWNTIMESTART (OK)', 0, okOutput(http)));
+    out.push(downtimeEntry(c, http, 'STARTED'), ...notificationEntries(c, http, contacts(http), 'DOWNTIMESTART (OK)', 0, okOutput(http, now)));
     out.push(commandEntry(c + 1200, 'DEL_SVC_DOWNTIME;41'));
-    out.push(downtimeEntry(c + 1200, http, 'CANCELLED'), ...notificationEntries(c + 1200, http, contacts(http), 'DOWNTIMECANCELLED (OK)', 0, okOutput(http)));
+    out.push(downtimeEntry(c + 1200, http, 'CANCELLED'), ...notificationEntries(c + 1200, http, contacts(http), 'DOWNTIMECANCELLED (OK)', 0, okOutput(http, now)));
   }
   const load = get('app-02', 'load');
   if (load) {
     const f = startOfDay(now - 5 * DAY) + 9 * HOUR;
-    const warn = problemOutput(load, 1);
+    const warn = problemOutput(load, 1, now);
     const incs: Incident[] = [];
     for (let i = 0; i < 5; i++) {
       const t = f + i * 600;
-      out.push(alertEntry(t, load, 1, false, 1, warn), alertEntry(t + 30, load, 1, true, 2, warn), alertEntry(t + 300, load, 0, true, 1, okOutput(load)));
-      if (i === 0) out.push(...notificationEntries(t + 30, load, contacts(load), 'WARNING', 1, warn), ...notificationEntries(t + 300, load, contacts(load), 'OK', 0, okOutput(load)));
+      out.push(alertEntry(t, load, 1, false, 1, warn), alertEntry(t + 30, load, 1, true, 2, warn), alertEntry(t + 300, load, 0, true, 1, okOutput(load, now)));
+      if (i === 0) out.push(...notificationEntries(t + 30, load, contacts(load), 'WARNING', 1, warn), ...notificationEntries(t + 300, load, contacts(load), 'OK', 0, okOutput(load, now)));
       incs.push({ start: t, end: t + 300, state: 1 });
     }
     out.push(flappingEntry(f + 1830, load, true, 31.4), ...notificationEntries(f + 1830, load, contacts(load), 'FLAPPINGSTART (WARNING)', 1, warn));
-    out.push(flappingEntry(f + 2400 + 1800, load, false, 3.9), ...notificationEntries(f + 4200, load, contacts(load), 'FLAPPINGSTOP (OK)', 0, okOutput(load)));
+    out.push(flappingEntry(f + 2400 + 1800, load, false, 3.9), ...notificationEntries(f + 4200, load, contacts(load), 'FLAPPINGSTOP (OK)', 0, okOutput(load, now)));
     recovered(load, incs, incidents);
   }
   const blip = get('db-01', 'load');
   if (blip) {
     const b = startOfDay(now - 2 * DAY) + 15 * HOUR;
-    out.push(alertEntry(b, blip, 1, false, 1, problemOutput(blip, 1)), alertEntry(b + 60, blip, 0, false, 2, okOutput(blip)));
+    out.push(alertEntry(b, blip, 1, false, 1, problemOutput(blip, 1, now)), alertEntry(b + 60, blip, 0, false, 2, okOutput(blip, now)));
     recovered(blip, [{ start: b, end: b + 60, state: 1 }], incidents);
   }
 }

@@ -50,12 +50,30 @@ export function duration(seconds: number): string {
   return `${m}m`;
 }
 
-/** "3h 5m ago (2026-11-21T02:00:00Z)" — relative for the reader, absolute for the record. */
+/**
+ * An age: how long ago something happened or until it will, in its largest unit ("3h", "19d").
+ * Every tool renders ages with this one helper, so the same age reads the same in a list, a
+ * detail view, thruk_problems and the logs; where the minute matters the exact time stands next
+ * to it. Lengths of intervals (a window, an outage) keep duration()'s two units.
+ */
+export function age(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s >= 86400) return `${Math.floor(s / 86400)}d`;
+  if (s >= 3600) return `${Math.floor(s / 3600)}h`;
+  if (s >= 60) return `${Math.floor(s / 60)}m`;
+  return `${s}s`;
+}
+
+/** "3h ago" or "in 2h", from the seconds between now and then (positive: in the past). */
+export function ago(deltaSec: number): string {
+  return deltaSec >= 0 ? `${age(deltaSec)} ago` : `in ${age(-deltaSec)}`;
+}
+
+/** "3h ago (2026-11-21T02:00:00Z)" — relative for the reader, absolute for the record. */
 export function when(epochSec: unknown, nowMs: number): string {
   const s = num(epochSec);
   if (s <= 0) return 'never';
-  const delta = nowMs / 1000 - s;
-  const rel = delta >= 0 ? `${duration(delta)} ago` : `in ${duration(-delta)}`;
+  const rel = ago(nowMs / 1000 - s);
   return `${rel} (${iso(s)})`;
 }
 
@@ -129,5 +147,5 @@ export function stateAge(lastStateChange: unknown, nowMs: number, coreStart?: nu
 /** "for 7h (since 2026-…)" or "for ≥ 21m (since the core started at 2026-…)"; the state's age, never the handling's. */
 export function stateAgeText(a: StateAge | undefined): string {
   if (a === undefined) return '';
-  return a.atLeast ? `for ≥ ${duration(a.seconds)} (since the core started at ${iso(a.since)})` : `for ${duration(a.seconds)} (since ${iso(a.since)})`;
+  return a.atLeast ? `for ≥ ${age(a.seconds)} (since the core started at ${iso(a.since)})` : `for ${age(a.seconds)} (since ${iso(a.since)})`;
 }

@@ -261,6 +261,12 @@ export async function startHttp(app: HttpApp, config: Config, log: Logger, port 
   const scheme = lopts.tls !== undefined ? 'https' : 'http';
   const listener = nodeListener((req, conn) => app.fetch(req, conn), log, inFlight, scheme);
   const server: Server = lopts.tls !== undefined ? createHttpsServer({ cert: lopts.tls.cert, key: lopts.tls.key }, listener) : createServer(listener);
+  // Node closes a kept-alive connection after 5 s idle by default. A proxy or client that reuses it
+  // at that moment, or an event loop busy for longer than that (a big answer on a starved CPU:
+  // the idle timer fires before the waiting request is read), gets ECONNRESET on a POST nobody
+  // retries. Outlast the usual proxy idle timeouts (nginx upstream keepalive_timeout: 60 s).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, config.http.host, () => resolve());

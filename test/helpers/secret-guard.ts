@@ -1,5 +1,5 @@
 /**
- * Suite-wide secret scan (issue 5's last "done when", issue 8 suite 4). Preloaded into every test
+ * Suite-wide secret scan (RELIABILITY.md, suite 4): every log line and error of the suite. Preloaded into every test
  * process:  node --import tsx --import ./test/helpers/secret-guard.ts --test test/*.test.ts
  *
  * It watches, for the whole life of each test file's process:

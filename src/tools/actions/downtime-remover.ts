@@ -59,7 +59,7 @@ export async function deleteDowntimes(ctx: ToolContext, rows: readonly Row[], ar
         host: String(r.host_name),
         ...(host ? {} : { service: String(r.service_description) }),
         ...(backend !== undefined ? { backend } : {}),
-        label: `#${num(r.id)} ${objectLabel(r)}${backend !== undefined ? `@${backend}` : ''}`,
+        label: `#${num(r.id)} ${objectLabel(r)}`,
       },
       command: 'del_downtime',
       args: { downtime_id: num(r.id) },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { filterSchema, type FilterLeaf } from '../../thruk/filter.js';
 import { pathOf } from '../../thruk/client.js';
 import { defineTool, ToolInputError } from '../define.js';
-import { cell, duration, flag, iso, num } from '../format.js';
+import { age, cell, duration, flag, iso, num } from '../format.js';
 import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   page, parseBackends, parseColumns, pick, renderList, sortArg, withColumns, type Row,
@@ -41,9 +41,9 @@ function windowText(r: Row, nowMs: number): string {
   const end = num(r.end_time);
   const status = downtimeStatus(r, nowMs);
   const rel =
-    status === 'future' ? `starts in ${duration(start - now)}`
-      : status === 'past' ? `ended ${duration(now - end)} ago`
-        : `${status === 'active' ? 'active' : 'window open, starts on a problem'}, ends in ${duration(end - now)}`;
+    status === 'future' ? `starts in ${age(start - now)}`
+      : status === 'past' ? `ended ${age(now - end)} ago`
+        : `${status === 'active' ? 'active' : 'window open, starts on a problem'}, ends in ${age(end - now)}`;
   return `${iso(start)} → ${iso(end)} (${rel})`;
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { compileFilter, type FilterNode, type FilterTable } from '../../thruk/filter.js';
 import { parseTime } from '../../time.js';
 import type { ToolContext } from '../define.js';
-import { cell, duration, iso } from '../format.js';
+import { ago, cell, iso } from '../format.js';
 import { getRows, query, type Row } from '../state/common.js';
 import { emptyScopeNote, inHostScope, resolveHostScope, splitHostScope } from './hostscope.js';
 
@@ -31,7 +31,7 @@ export function serviceCell(r: Row): string {
 export function relIso(epoch: number, nowMs: number): string {
   if (epoch <= 0) return 'never';
   const d = epoch - nowMs / 1000;
-  return `${d >= 0 ? `in ${duration(d)}` : `${duration(-d)} ago`} (${iso(epoch)})`;
+  return `${ago(-d)} (${iso(epoch)})`;
 }
 
 export interface ScopedFetch {

@@ -1,7 +1,7 @@
 /** Arguments, row helpers and rendering shared by the history tools. */
 import { z } from 'zod';
 import { timeString } from '../time-arg.js';
-import { cell, duration, hostStateName, iso, num, serviceStateName } from '../format.js';
+import { ago, cell, duration, hostStateName, iso, num, serviceStateName } from '../format.js';
 import type { Row } from '../logquery.js';
 
 export type { Row };
@@ -106,12 +106,12 @@ export function className(v: unknown): string {
   return LOG_CLASS_NAMES[num(v)] ?? String(v);
 }
 
-/** "2026-11-21T02:00:00Z (3h 5m ago)": absolute for the record, relative for the reader. */
+/** "2026-11-21T02:00:00Z (3h ago)": absolute for the record, relative for the reader. */
 export function stamp(epochSec: unknown, nowMs: number): string {
   const t = num(epochSec);
   if (t <= 0) return '';
   const d = nowMs / 1000 - t;
-  return `${iso(t)} (${d >= 0 ? `${duration(d)} ago` : `in ${duration(-d)}`})`;
+  return `${iso(t)} (${ago(d)})`;
 }
 
 /** Object label "host" or "host/service". */

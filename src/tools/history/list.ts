@@ -2,7 +2,7 @@ import { z } from 'zod';
 /** The paged log list every list tool of this toolset shares: count, exact cut, page, render. */
 import type { FilterLeaf, FilterNode } from '../../thruk/filter.js';
 import { ToolInputError, type ToolContext } from '../define.js';
-import { cell, formatValue, iso } from '../format.js';
+import { ago, cell, formatValue, iso } from '../format.js';
 import { readCores, type CoreInfo } from '../cores.js';
 import { countLogs, heldLogRows, hiddenRowsNote } from '../logquery.js';
 import { listOutput, page, pick, withColumns } from '../state/common.js';
@@ -82,13 +82,11 @@ function rowObject(r: Row): string {
   return s !== '' ? `${h}/${s}` : h;
 }
 
-/** "3h ago": the age in its largest unit; the exact time stands next to it. */
-function age(epochSec: unknown, nowMs: number): string {
+/** "3h ago": the one age format of every tool (format.ts); the exact time stands next to it. */
+function ageOf(epochSec: unknown, nowMs: number): string {
   const t = typeof epochSec === 'number' ? epochSec : Number(epochSec);
   if (!Number.isFinite(t) || t <= 0) return '';
-  const d = Math.abs(nowMs / 1000 - t);
-  const [n, u] = d >= 86400 ? [d / 86400, 'd'] : d >= 3600 ? [d / 3600, 'h'] : d >= 60 ? [d / 60, 'm'] : [d, 's'];
-  return nowMs / 1000 >= t ? `${Math.floor(n)}${u} ago` : `in ${Math.floor(n)}${u}`;
+  return ago(nowMs / 1000 - t);
 }
 
 /** "lb-01;http-vip;STARTED; Service has entered…" → "Service has entered…": object and state have their own cells. */
@@ -115,7 +113,7 @@ export function logLine(nowMs: number) {
     const lead = d !== day && d !== '' ? `${d}:\n` : '';
     if (lead !== '') lastAge = '';
     day = d === '' ? day : d;
-    const a = age(r.time, nowMs);
+    const a = ageOf(r.time, nowMs);
     const time = a !== lastAge && a !== '' ? `${at.slice(11, 19)} (${a})` : at.slice(11, 19);
     lastAge = a === '' ? lastAge : a;
     const object = rowObject(r);

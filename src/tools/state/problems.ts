@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compileFilter, filterSchema, type FilterLeaf } from '../../thruk/filter.js';
 import { defineTool, type ToolContext } from '../define.js';
-import { cell, duration, flag, formatValue, hostStateName, iso, num, serviceStateName, stateAge } from '../format.js';
+import { age, cell, flag, formatValue, hostStateName, iso, num, serviceStateName, stateAge } from '../format.js';
 import { backendsArg, columnsArg, getRows, limitArg, offsetArg, pageFooter, pageSlice, parseBackends, parseColumns, query, type Row } from './common.js';
 import { coreStartOf, startsOf, type CoreStarts } from './corestart.js';
 import { HOST_KEYS, keyOf, readByKey, SERVICE_KEYS } from './paging.js';
@@ -133,10 +133,11 @@ function line(extraCols: readonly string[], nowMs: number, several: boolean) {
     // An empty service cell marks a host problem, and handling (rare in the default, unhandled-only
     // listing) rides in the state cell as the list tools do: no column that is blank on most rows.
     const state = [p.state, ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]), ...(p.handled ?? [])].join(' ');
-    const age = p.duration_s !== undefined ? `${p.duration_at_least === true ? '≥' : ''}${duration(p.duration_s)}` : '';
+    // The one age format (format.ts age), like the list tools and the detail views.
+    const held = p.duration_s !== undefined ? `${p.duration_at_least === true ? '≥' : ''}${age(p.duration_s)}` : '';
     // Columns asked for are shown, not only put in structuredContent.
     const extra = extraCols.map((c) => formatValue('other', c, p.extra?.[c], p.extra ?? {}, nowMs));
-    return [withCore(p.host, p.peer_name, several), p.service ?? '', state, age, cell(p.output, 160), ...extra].join(' | ');
+    return [withCore(p.host, p.peer_name, several), p.service ?? '', state, held, cell(p.output, 160), ...extra].join(' | ');
   };
 }
 

@@ -1,4 +1,4 @@
-import { cell, duration, flag, hostStateName, num, serviceStateName, stateAge, stateAgeText } from '../format.js';
+import { age, ago, cell, duration, flag, hostStateName, num, serviceStateName, stateAge, stateAgeText } from '../format.js';
 import { coreStartOf, type CoreStarts } from './corestart.js';
 import type { Row } from './common.js';
 
@@ -31,21 +31,13 @@ function stateCell(r: Row, stateName: string): string {
   return [softNote(r, stateName), ...handlingFlags(r)].join(' ');
 }
 
-/** "19d", "5h", "22m": the largest unit only; a list row needs the order of magnitude, not the minute. */
-export function shortDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s >= 86400) return `${Math.floor(s / 86400)}d`;
-  if (s >= 3600) return `${Math.floor(s / 3600)}h`;
-  if (s >= 60) return `${Math.floor(s / 60)}m`;
-  return `${s}s`;
-}
-
 /** The "for" cell: the state's age, "≥21m" when only the core's start bounds it (Icinga 2 reports 0). */
 export function since(r: Row, nowMs: number, starts?: CoreStarts): string {
   const checked = r.has_been_checked === undefined || flag(r.has_been_checked);
   const a = stateAge(r.last_state_change, nowMs, checked && starts !== undefined ? coreStartOf(starts, r) : undefined);
   if (a === undefined) return '';
-  return a.atLeast ? `≥${shortDuration(a.seconds)}` : shortDuration(a.seconds);
+  // The one age format (format.ts age), like thruk_problems and the detail views.
+  return a.atLeast ? `≥${age(a.seconds)}` : age(a.seconds);
 }
 
 export const HOST_LINE_HEADER = ['host', 'state', 'for', 'output'];
@@ -139,7 +131,7 @@ function relative(epochSec: unknown, nowMs: number): string {
   const t = num(epochSec);
   if (t <= 0) return '';
   const d = nowMs / 1000 - t;
-  return d >= 0 ? `${duration(d)} ago` : `in ${duration(-d)}`;
+  return ago(d);
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Shared by the live-state triage tools: the host scope filter and the problem row shape. */
 import { z } from 'zod';
 import { compileFilter, filterSchema, type FilterLeaf, type FilterNode } from '../../thruk/filter.js';
-import { cell, duration, hostStateName, iso, num, serviceStateName, stateAge } from '../format.js';
+import { age, cell, hostStateName, iso, num, serviceStateName, stateAge } from '../format.js';
 import type { Row } from '../state/common.js';
 import { rewriteLeaves } from '../state/scope.js';
 
@@ -45,12 +45,12 @@ export function toProblemRow(kind: 'host' | 'service', r: Row, nowMs: number, co
   };
   // Icinga 2 reports 0 for a state held since the core started: then it is at least that old
   // (and among the oldest, not "unknown, listed last").
-  const age = stateAge(r.last_state_change, nowMs, coreStart);
-  if (age !== undefined) {
-    p.since = iso(age.since);
-    p.duration_s = Math.round(age.seconds);
-    p.duration_human = duration(p.duration_s);
-    if (age.atLeast) p.duration_at_least = true;
+  const held = stateAge(r.last_state_change, nowMs, coreStart);
+  if (held !== undefined) {
+    p.since = iso(held.since);
+    p.duration_s = Math.round(held.seconds);
+    p.duration_human = age(p.duration_s);
+    if (held.atLeast) p.duration_at_least = true;
   }
   if (typeof r.peer_name === 'string') p.peer_name = r.peer_name;
   return p;
