@@ -26,12 +26,12 @@ export const hygiene = defineTool({
   title: 'Downtime and acknowledgement hygiene',
   toolset: 'hygiene',
   access: 'read',
-  description: 'Forgotten planned work: downtimes starting soon, downtimes ending/ended on objects still failing, stale acks, never-OK services, orphaned downtime comments; each row names the write call to fix it.',
+  description: 'Forgotten planned work: downtimes starting soon or ending on failing objects, stale acks, never-OK services, orphaned downtime comments; rows name the write call that fixes each.',
   input: z
     .object({
       check: z.enum(['all', ...CHECKS]).default('all').describe('all: every check'),
-      window: z.string().min(1).max(20).default('24h').describe('How far ahead (upcoming, ending) and back (ended)'),
-      min_days: z.number().min(0).max(3650).default(7).describe('stale_acks: minimum ack age'),
+      window: z.string().min(1).max(20).default('24h').describe('Ahead and back, e.g. 24h'),
+      min_days: z.number().min(0).max(3650).default(7).describe('stale_acks: min age'),
       limit: limitArg(50),
       offset: offsetArg,
       filter: scopeFilterArg,

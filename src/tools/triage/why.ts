@@ -53,7 +53,7 @@ export const whyAlerting = defineTool({
   title: 'Why is it alerting?',
   toolset: 'triage',
   access: 'read',
-  description: 'Why a host or service alerts: its check command and thresholds, each metric against them (over, near, far; how much change flips it) and its recent state changes, in one call.',
+  description: 'Why a host or service alerts: check command, thresholds, each metric over/near/far and the change that flips it, recent alerts.',
   input: z
     .object({
       host: hostNameArg,
