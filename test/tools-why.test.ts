@@ -79,6 +79,9 @@ for (const era of ERAS) {
           assert.ok(Math.abs(m.to_worse.delta - (p.crit - p.value)) < 1e-9);
         }
         assert.match(d.verdict, /^WARNING because load1 is over warning/);
+        // Escalates first: the smallest move to critical relative to that threshold, by the raw numbers.
+        const [firstLabel, firstPerf] = [...perf].sort(([, a], [, b]) => (a.crit - a.value) / a.crit - (b.crit - b.value) / b.crit)[0]!;
+        assert.ok(d.verdict.endsWith(`CRITICAL first if ${firstLabel} > ${firstPerf.crit} (+${Math.round((firstPerf.crit - firstPerf.value) * 1000) / 1000}).`), d.verdict);
         assert.match(r.text, /load1=6\.12 \(w 5, c 10\): over warning; OK when <= 5 \(−1\.12\), CRITICAL when > 10 \(\+3\.88\)/);
         if (cmd.command_line === '<internal>') {
           assert.equal(d.command.hidden, true);

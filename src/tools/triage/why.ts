@@ -131,7 +131,7 @@ export const whyAlerting = defineTool({
       ...(thresholds.length > 0 ? [`Command thresholds: ${thresholds.map((t) => `${t.option} ${t.value}`).join(' ')}`] : []),
       ...(metrics.length > 0 ? ['Metrics:', ...metrics.map(verdictLine)] : ['Metrics: none (no perf data).']),
       `Verdict: ${verdict}`,
-      `History (${args.hours}h): ${mine.length} alerts, ${changes} hard state changes${recent.length > 0 ? '; newest first:' : '.'}`,
+      `History (${args.hours}h): ${mine.length} alerts, ${changes} hard state change${changes === 1 ? '' : 's'}${recent.length > 0 ? '; newest first:' : '.'}`,
       ...recent.map((r) => `${r.time} ${r.state}${r.hard ? '' : ' (soft)'}: ${r.output}`),
       ...notes.map((n) => `Note: ${n}`),
       ...parsed.warnings.slice(0, 3).map((w) => `Perf data: ${w}`),
@@ -156,7 +156,10 @@ export function verdictText(state: string, metrics: readonly MetricVerdict[]): s
       ? `${state} with every metric inside its thresholds: the plugin decided on something else (see the output).`
       : `${state} from the plugin's own logic (no perf-data thresholds): the output says why.`;
   }
-  const back = over.map((m) => move(m, m.to_ok)).join('; ');
-  const worse = over.filter((m) => m.position === 'over_warning' && m.to_worse !== undefined).map((m) => move(m, m.to_worse));
-  return `${state} because ${over.map((m) => `${m.label} is ${m.position === 'over_critical' ? 'over critical' : 'over warning'}`).join(', ')}. Back to OK needs ${back}.${worse.length > 0 ? ` CRITICAL if ${worse.join('; ')}.` : ''}`;
+  const back = over.map((m) => move(m, m.to_ok)).join(', ');
+  // The warning metric closest to its critical threshold, relative to that threshold, escalates first.
+  const rel = (m: MetricVerdict): number => Math.abs(m.to_worse?.delta ?? Infinity) / Math.max(Math.abs(m.to_worse?.bound ?? 1), 1e-9);
+  const first = over.filter((m) => m.position === 'over_warning' && m.to_worse !== undefined).sort((a, b) => rel(a) - rel(b))[0];
+  const why = (p: MetricVerdict['position']): string => (p === 'over_critical' ? 'over critical' : 'over warning');
+  return `${state} because ${over.map((m) => `${m.label} is ${why(m.position)}`).join(', ')}. Back to OK needs ${over.length > 1 ? 'all of ' : ''}${back}.${first !== undefined ? ` CRITICAL first if ${move(first, first.to_worse)}.` : ''}`;
 }
