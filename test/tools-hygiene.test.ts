@@ -8,11 +8,13 @@ import { connect, ERAS, rest, type Harness } from './helpers/harness.js';
 /**
  * thruk_hygiene against the simulator's own REST rows. Core flavours are a parameter: the log
  * parsing quirk of Icinga 2 (host_name empty on host rows) matters for ended downtimes. Add a
- * flavour here once the simulator offers more (e.g. a Naemon/Icinga 2 switch).
+ * flavour here once the simulator offers core flavours, e.g.
+ * `{ name: 'icinga2 core', sim: { sites: [{ key: 'icinga', core: 'icinga2', estate: 'default' }] }, downtimeComments: false }`
+ * (Icinga 2 writes no downtime comments; Naemon does).
  */
-const FLAVOURS: ReadonlyArray<{ name: string; sim: SimulatorOptions }> = [
-  { name: 'naemon log rows', sim: { logQuirks: 'naemon' } },
-  { name: 'icinga2 log rows', sim: { logQuirks: 'icinga2' } },
+const FLAVOURS: ReadonlyArray<{ name: string; sim: SimulatorOptions; downtimeComments: boolean }> = [
+  { name: 'naemon log rows', sim: { logQuirks: 'naemon' }, downtimeComments: true },
+  { name: 'icinga2 log rows', sim: { logQuirks: 'icinga2' }, downtimeComments: true },
 ];
 
 const nowSec = () => Math.floor(Date.now() / 1000);
@@ -152,7 +154,9 @@ for (const era of ERAS) {
         const withDowntime = new Set(rawDowntimes.map((d: any) => objKey(d.host_name, d.service_description)));
         const want = rawComments.filter((x: any) => !withDowntime.has(objKey(x.host_name, x.service_description))).map((x: any) => x.id);
         assert.deepEqual(want, [c.id]);
-        assert.ok(rawComments.length > want.length, 'the estate\'s real downtime comments are matched to their downtimes');
+        // Naemon writes a comment with every downtime (matched above, so not listed); Icinga 2 writes none.
+        const coreWritesThem = rawDowntimes.length > 0 && rawComments.length > 1;
+        if (flavour.downtimeComments) assert.ok(coreWritesThem, 'the estate\'s real downtime comments are matched to their downtimes');
         const r = await h.call('thruk_hygiene', { check: 'orphan_comments' });
         assert.deepEqual(r.structured.rows.map((x: any) => x.next.args.comment_id), want);
         const next = r.structured.rows[0].next;

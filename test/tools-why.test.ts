@@ -10,14 +10,21 @@ import { connect, demoConfig, ERAS, rest, type Harness } from './helpers/harness
  * answers (a full command line without thresholds); the other two rewrite only that endpoint's
  * answer into the form each core gives: Icinga 2 hides it ('<internal>', as recorded in
  * host_web-01_commandline.json), Naemon expands $ARGn$ into the plugin's options. Add a flavour
- * here once the simulator has its own.
+ * here once the simulator has its own, e.g.
+ * `{ name: 'naemon core', sim: { sites: [{ key: 'naemon', core: 'naemon', estate: 'default' }] } }`.
  */
-type Flavour = { name: string; sim: SimulatorOptions; commandline?: (row: Record<string, unknown>) => Record<string, unknown> };
+type Flavour = {
+  name: string;
+  sim: SimulatorOptions;
+  commandline?: (row: Record<string, unknown>) => Record<string, unknown>;
+  /** The load check's command line carries its thresholds (-w/-c, $ARGn$). */
+  thresholdsOnCommand?: boolean;
+};
 const FLAVOURS: readonly Flavour[] = [
   { name: 'simulator as is', sim: {} },
   { name: 'icinga2 hides the command', sim: { logQuirks: 'icinga2' }, commandline: (r) => ({ ...r, command_line: '<internal>' }) },
   {
-    name: 'naemon shows it with thresholds', sim: { logQuirks: 'naemon' },
+    name: 'naemon shows it with thresholds', sim: { logQuirks: 'naemon' }, thresholdsOnCommand: true,
     commandline: (r) => (r.check_command === 'load' ? { ...r, check_command: 'check_load!5,4,3!10,8,6', command_line: '/usr/lib/nagios/plugins/check_load -w 5,4,3 -c 10,8,6' } : r),
   },
 ];
@@ -92,7 +99,7 @@ for (const era of ERAS) {
           assert.equal(d.command.command_line, cmd.command_line);
           assert.equal(d.command.check_command, cmd.check_command);
         }
-        if (f.name.startsWith('naemon')) {
+        if (f.thresholdsOnCommand === true) {
           assert.deepEqual(d.command_thresholds, [
             { option: 'ARG1', value: '5,4,3' }, { option: 'ARG2', value: '10,8,6' }, { option: '-w', value: '5,4,3' }, { option: '-c', value: '10,8,6' },
           ]);
