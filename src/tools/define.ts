@@ -14,6 +14,7 @@ export const TOOLSETS = {
   perfdata: 'Performance data parsed from check output: values, units, thresholds, metrics near their thresholds.',
   triage: 'Incident helpers: oldest and unacknowledged problems, stale acks and checks, root cause by topology, backend health.',
   downtimes: 'Read downtimes and comments.',
+  hygiene: 'Forgotten planned work: downtimes starting or ending, stale acks, never-OK services, orphaned comments.',
   discovery: 'What Thruk offers: endpoints and columns, for building correct queries.',
   actions: 'Writes: downtimes, acknowledgements, rechecks, comments, check and notification switches, passive results. Previews, confirmation, caps, audit.',
   escape: 'Raw access: any Thruk REST read (and gated writes) with thruk_query, long paged reads with thruk_run_background_query.',

@@ -5,6 +5,7 @@ import { discoveryTools } from './discovery/index.js';
 import { downtimesTools } from './downtimes/index.js';
 import { escapeTools } from './escape/index.js';
 import { historyTools } from './history/index.js';
+import { hygieneTools } from './hygiene/index.js';
 import { perfdataTools } from './perfdata/index.js';
 import { stateTools } from './state/index.js';
 import { trendsTools } from './trends/index.js';
@@ -15,5 +16,5 @@ export { DEFAULT_TOOLS, ENABLE_TOOL, exclusionOf, HIDDEN_ALIASES, listedTools, r
 
 /** Every tool, in the order tools/list shows them (stable, so clients can cache prompts). */
 export function allTools(): readonly ToolDef[] {
-  return [...stateTools, ...downtimesTools, ...historyTools, ...triageTools, ...trendsTools, ...availabilityTools, ...perfdataTools, ...discoveryTools, ...actionsTools, ...escapeTools];
+  return [...stateTools, ...downtimesTools, ...hygieneTools, ...historyTools, ...triageTools, ...trendsTools, ...availabilityTools, ...perfdataTools, ...discoveryTools, ...actionsTools, ...escapeTools];
 }
