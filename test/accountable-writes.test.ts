@@ -30,7 +30,7 @@ describe('point 1: one write, three entry points, one audit record each (file an
   it('the call command audits to THRUK_AUDIT_FILE and stderr, like MCP', () => {
     const dir = mkdtempSync(join(tmpdir(), 'audit-'));
     const file = join(dir, 'audit.jsonl');
-    const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'call', 'thruk_recheck', 'host=web-01', '--demo'], { env: { ...process.env, THRUK_AUDIT_FILE: file, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 60_000 });
+    const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'call', 'thruk_recheck', 'host=app-01', '--demo'], { env: { ...process.env, THRUK_AUDIT_FILE: file, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 60_000 });
     assert.equal(out.status, 0, out.stderr);
     const recs = records(file);
     const final = recs.filter((r) => r.phase !== 'intent');
@@ -39,7 +39,8 @@ describe('point 1: one write, three entry points, one audit record each (file an
     assert.equal(final[0].via, 'cli');
     assert.equal(final[0].outcome, 'done');
     assert.match(final[0].plan_id, /^[\w-]{16}\.[0-9a-z]+$/);
-    assert.deepEqual(final[0].results.map((r: any) => r.target), ['web-01@icinga2']);
+    // The two-core demo: app-01 lives on the Icinga 2 core only (web-01 is on both, a multi-object write).
+    assert.deepEqual(final[0].results.map((r: any) => r.target), ['app-01@icinga']);
     assert.equal(recs.filter((r) => r.phase === 'intent').length, 1, 'the record before sending');
     const stderr = out.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent');
     assert.equal(stderr.length, 1, out.stderr);
@@ -213,7 +214,7 @@ describe('point 1: the real stdio transport', () => {
     });
     const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
     await client.connect(transport);
-    const r: any = await client.callTool({ name: 'thruk_recheck', arguments: { host: 'web-01' } });
+    const r: any = await client.callTool({ name: 'thruk_recheck', arguments: { host: 'app-01' } });
     assert.equal(r.structuredContent.status, 'done');
     await client.close();
     const final = records(file).filter((x) => x.phase !== 'intent');
