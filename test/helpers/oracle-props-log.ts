@@ -89,18 +89,22 @@ export const serviceAvailability = (s: Scenario): Property => async (h) => {
 
 /**
  * thruk_reliability_report: HARD incidents, their time and ongoing ones per object. `allCores`
- * false: with two cores, the first one only (backends); true: both, an object name's episodes
- * summed over the cores.
+ * false: with two cores, the first one only (backends); true: both, each core's object on its own
+ * (`name;service@core`).
  */
 export const reliability = (allCores: boolean): Property => async (h) => {
   const first = h.sim.state.sites[0];
   assert.ok(first);
   const scoped = !allCores && h.sim.state.sites.length > 1;
   const r = await ok(h, 'thruk_reliability_report', { since: '-3d', limit: 1000, ...(scoped ? { backends: first.name } : {}) });
-  const { objects, carried } = refEpisodes(h.sim, epoch(r.structured.since), epoch(r.structured.until), scoped ? first.index : undefined);
+  const { objects, carried } = refEpisodes(h.sim, epoch(r.structured.since), epoch(r.structured.until), scoped ? first.index : undefined, !scoped && h.sim.state.sites.length > 1);
   const got = new Map<string, { incidents: number; seconds: number; ongoing: boolean }>();
+  const multi = !scoped && h.sim.state.sites.length > 1;
   for (const x of r.structured.results as Array<Record<string, any>>) {
-    const key = `${x.host};${x.service ?? ''}`;
+    // Several cores in scope: each row names its core, and a shared name is two objects.
+    if (multi) assert.equal(typeof x.peer_name, 'string', `thruk_reliability_report: ${x.host} names its core`);
+    else assert.equal(x.peer_name, undefined, `thruk_reliability_report: one core, ${x.host} is not labelled`);
+    const key = `${x.host};${x.service ?? ''}${multi ? `@${x.peer_name}` : ''}`;
     if (carried.has(key)) continue;
     const prev = got.get(key);
     got.set(key, { incidents: (prev?.incidents ?? 0) + x.incidents, seconds: (prev?.seconds ?? 0) + x.total_downtime_seconds, ongoing: (prev?.ongoing ?? false) || x.ongoing });
