@@ -422,3 +422,9 @@ export async function aggregateLogsPerCore(ctx: ToolContext, p: PreparedLogQuery
   const parts = await perCore(ctx, p, opts, async (backends) => ({ rows: await aggregateLogs(ctx, p, { ...opts, backends }) }));
   return parts.flatMap((x) => x.rows);
 }
+
+/** The backends to query one at a time: one part per core when several are in scope (core = its name), else one part as given (core ''). */
+export async function coreParts(ctx: ToolContext, backends: string[] | undefined): Promise<Array<{ core: string; backends: string[] | undefined }>> {
+  const cores = await readCores(ctx, backends);
+  return cores.several ? cores.all.map((c) => ({ core: c.name, backends: [c.key] })) : [{ core: '', backends }];
+}

@@ -19,13 +19,14 @@ export function refAlertCounts(sim: Simulator, since: number, until: number, kin
   return out;
 }
 
-/** Objects with FLAPPING ALERT rows in the window: key → started/stopped. */
+/** Objects with FLAPPING ALERT rows in the window: key (host;service, @core with several cores) → started/stopped. */
 export function refFlapping(sim: Simulator, since: number, until: number): Map<string, { started: number; stopped: number }> {
   const out = new Map<string, { started: number; stopped: number }>();
+  const multi = sim.state.sites.length > 1;
   for (const site of sim.state.sites) {
     for (const e of site.logs) {
       if (e.time < since || e.time > until || !/ FLAPPING ALERT$/.test(e.type)) continue;
-      const key = `${e.hostName ?? ''};${e.serviceDescription ?? ''}`;
+      const key = `${e.hostName ?? ''};${e.serviceDescription ?? ''}${multi ? `@${site.name}` : ''}`;
       const v = out.get(key) ?? { started: 0, stopped: 0 };
       if (e.stateType === 'STARTED') v.started++; else if (e.stateType === 'STOPPED') v.stopped++;
       out.set(key, v);
