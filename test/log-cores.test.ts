@@ -101,6 +101,19 @@ describe('log tools with two cores', () => {
     assert.deepEqual(new Map([...got].sort()), new Map([...want].sort()));
   });
 
+  it('thruk_notification_summary group_by=host counts each core\'s host on its own', async () => {
+    const r = await h.call('thruk_notification_summary', { group_by: 'host', since: w.since, until: w.until, limit: 1000 });
+    assert.notEqual(r.isError, true, r.text);
+    const notified = raw(h.sim, w, (e) => e.class === 3);
+    assert.ok(notified.length > 0, 'notifications in the window');
+    const want = new Map<string, number>();
+    for (const { e, core } of notified) want.set(`${e.hostName ?? ''}@${core}`, (want.get(`${e.hostName ?? ''}@${core}`) ?? 0) + 1);
+    const rows = r.structured.results as Array<Record<string, any>>;
+    for (const x of rows) assert.equal(x.group, `${String(x.group).replace(/@[^@]*$/, '')}@${x.peer_name}`, 'group is name@core and peer_name its core');
+    assert.deepEqual(new Map(rows.map((x) => [x.group, x.count]).sort()), new Map([...want].sort()));
+    assert.equal(r.structured.total, notified.length);
+  });
+
   it('thruk_unreachable_vs_down lists name@core per core', async () => {
     const r = await h.call('thruk_unreachable_vs_down', { since: w.since, until: w.until, include_current: false, sample_limit: 5000 });
     assert.notEqual(r.isError, true, r.text);
