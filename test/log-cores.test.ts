@@ -110,8 +110,22 @@ describe('log tools with two cores', () => {
     for (const { e, core } of notified) want.set(`${e.hostName ?? ''}@${core}`, (want.get(`${e.hostName ?? ''}@${core}`) ?? 0) + 1);
     const rows = r.structured.results as Array<Record<string, any>>;
     for (const x of rows) assert.equal(x.group, `${String(x.group).replace(/@[^@]*$/, '')}@${x.peer_name}`, 'group is name@core and peer_name its core');
-    assert.deepEqual(new Map(rows.map((x) => [x.group, x.count]).sort()), new Map([...want].sort()));
+    assert.deepEqual(new Map(rows.map((x) => [String(x.group), Number(x.count)] as [string, number]).sort()), new Map([...want].sort()));
     assert.equal(r.structured.total, notified.length);
+  });
+
+  it('thruk_state_at replays each core\'s web-01 from its own log', async () => {
+    // 4 h in: the first core's web-01 recovered at 3 h, the second's is DOWN from 2.5 h to 5 h.
+    const t = w.since + 4 * 3600;
+    const r = await h.call('thruk_state_at', { filter: { field: 'host', value: SHARED }, timestamp: t, limit: 1000 });
+    assert.notEqual(r.isError, true, r.text);
+    const hosts = (r.structured.rows as Array<Record<string, any>>).filter((x) => x.service === undefined);
+    const want = h.sim.state.sites.map((s) => {
+      const last = [...s.logs].reverse().find((e) => e.time <= t && e.type === 'HOST ALERT' && e.hostName === SHARED);
+      return [s.name, last?.state === 0 ? 'UP' : last?.state === 1 ? 'DOWN' : 'UNREACHABLE'];
+    });
+    assert.deepEqual(hosts.map((x) => [x.peer_name, x.state]).sort(), want.sort());
+    for (const [core, state] of want) assert.match(r.text, new RegExp(`${SHARED}@${core} \\| ${state}`));
   });
 
   it('thruk_unreachable_vs_down lists name@core per core', async () => {
