@@ -52,8 +52,8 @@ describe('oracle: tool answers against an independent reference over generated e
     await runOracle('no-data-headline', { numRuns: 1, seed: SEED, shrink: false });
   });
 
-  // Found by this suite; history across cores is helper `cores`' part of issue 13.
-  it('thruk_reliability_report with two cores counts each core\'s incidents of a shared name', { todo: 'issue 13: history tools merge two cores\' log rows of one name into one object' }, async () => {
+  // Found by this suite (issue 13): two cores' log rows of one name were merged into one object.
+  it('thruk_reliability_report with two cores counts each core\'s incidents of a shared name', async () => {
     await runOracle('reliability-cores', { numRuns: 3, seed: SEED, shrink: false });
   });
 

@@ -62,7 +62,7 @@ describe('flap helpers', () => {
     assert.equal(countTransitions([2, 2, 0], 2), 1);
   });
 
-  const stat = (host: string, service: string, count: number): ObjectStats => ({ host, service, count, first: 0, last: 0, lastState: 0, byState: new Map() });
+  const stat = (host: string, service: string, count: number): ObjectStats => ({ host, service, core: '', count, first: 0, last: 0, lastState: 0, byState: new Map() });
 
   it('plans the hosts to read busiest first, within the row cap, and counts what is left out', () => {
     const all = [stat('a', 'x', 50), stat('a', 'y', 10), stat('b', '', 30), stat('c', 'z', 20)];

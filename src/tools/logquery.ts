@@ -227,11 +227,7 @@ const checkedWindows = new WeakMap<string[], Set<string>>();
  */
 export async function noteHiddenRows(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends: string[] | undefined, notes: string[], what = 'log rows'): Promise<void> {
   if (p.empty) return;
-  const key = `${since}|${until}|${backends?.join(',') ?? ''}`;
-  const seen = checkedWindows.get(notes) ?? new Set<string>();
-  if (seen.has(key)) return;
-  seen.add(key);
-  checkedWindows.set(notes, seen);
+  if (!markChecked(notes, since, until, backends)) return;
   const cores = await readCores(ctx, backends);
   const parts: Array<{ name: string | undefined; backends: string[] | undefined }> = cores.several ? cores.all.map((c) => ({ name: c.name, backends: [c.key] })) : [{ name: undefined, backends }];
   const found = await Promise.all(parts.map(async (c) => {
@@ -239,6 +235,16 @@ export async function noteHiddenRows(ctx: ToolContext, p: PreparedLogQuery, sinc
     return { name: c.name, n, hidden: Math.max(0, held - n) };
   }));
   notes.unshift(...found.filter((f) => f.hidden > 0).map((f) => hiddenRowsNote(what, f.name, f.n, f.hidden, since)));
+}
+
+/** Records that [since, until] on `backends` was checked for `notes`; false when it already was. */
+function markChecked(notes: string[], since: number, until: number, backends: string[] | undefined): boolean {
+  const key = `${since}|${until}|${backends?.join(',') ?? ''}`;
+  const seen = checkedWindows.get(notes) ?? new Set<string>();
+  if (seen.has(key)) return false;
+  seen.add(key);
+  checkedWindows.set(notes, seen);
+  return true;
 }
 
 /** count(*) answers an object without group-by, but be tolerant of a one-row array. */
@@ -363,4 +369,62 @@ async function attributeHostless(ctx: ToolContext, p: PreparedLogQuery, rows: Ro
     opts.notes?.push(`Icinga 2 leaves host_name empty on host-level log rows; of ${got.total} such rows only the newest ${got.rows.length} (from ${iso(got.fetchedSince)}) were attributed to their hosts, the rest are counted without a host.`);
   }
   return [...rows.filter((r) => hasHost(r)), ...found.values(), ...[...left.values()].filter((r) => countOfAgg(r) > 0)];
+}
+
+/**
+ * Runs `fn` once per core when several are in scope (each on its own backend, the hidden-rows
+ * check done once for all and naming each core), else once as given. Each core's rows get its
+ * peer_name: the same host name on two cores is two objects, and a core's log must be cut on its
+ * own (a merged cut lets one busy core crowd out the other).
+ */
+async function perCore<T extends { rows: Row[] }>(ctx: ToolContext, p: PreparedLogQuery, w: { since: number; until: number; backends?: string[] | undefined; notes?: string[] | undefined }, fn: (backends: string[] | undefined) => Promise<T>): Promise<Array<T & { core?: string }>> {
+  const cores = await readCores(ctx, w.backends);
+  if (!cores.several) return [await fn(w.backends)];
+  if (w.notes !== undefined) {
+    await noteHiddenRows(ctx, p, w.since, w.until, w.backends, w.notes);
+    for (const c of cores.all) markChecked(w.notes, w.since, w.until, [c.key]);
+  }
+  return Promise.all(cores.all.map(async (c) => {
+    const got = await fn([c.key]);
+    for (const r of got.rows) r.peer_name = c.name;
+    return { ...got, core: c.name };
+  }));
+}
+
+export interface CoreLogRows extends LogRows {
+  /** Several cores: each core's part (its own newest-N cut), by core name. */
+  readonly parts?: ReadonlyArray<LogRows & { core: string }>;
+}
+
+/**
+ * fetchNewestLogs, the cut made per core when several are in scope (each core's newest maxRows),
+ * rows merged in time order and tagged with their core's peer_name. One core: fetchNewestLogs.
+ */
+export async function fetchNewestLogsPerCore(ctx: ToolContext, p: PreparedLogQuery, opts: Parameters<typeof fetchNewestLogs>[2]): Promise<CoreLogRows> {
+  const parts = await perCore(ctx, p, opts, (backends) => fetchNewestLogs(ctx, p, { ...opts, backends }));
+  if (parts.length === 1 && parts[0]?.core === undefined) return parts[0] as LogRows;
+  const rows = parts.flatMap((x) => x.rows);
+  const sign = opts.order === 'oldest' ? 1 : -1;
+  rows.sort((a, b) => sign * (Number(a.time) - Number(b.time)));
+  const cut = parts.filter((x) => x.truncated);
+  return {
+    rows,
+    total: parts.reduce((a, x) => a + x.total, 0),
+    fetchedSince: cut.length > 0 ? Math.max(...cut.map((x) => x.fetchedSince)) : opts.since,
+    truncated: cut.length > 0,
+    parts: parts.map((x) => ({ ...x, core: x.core ?? '' })),
+  };
+}
+
+/** aggregateLogs per core when several are in scope, each group tagged with its core's peer_name. */
+export async function aggregateLogsPerCore(ctx: ToolContext, p: PreparedLogQuery, opts: AggregateOptions): Promise<Row[]> {
+  if (p.empty) return [];
+  const parts = await perCore(ctx, p, opts, async (backends) => ({ rows: await aggregateLogs(ctx, p, { ...opts, backends }) }));
+  return parts.flatMap((x) => x.rows);
+}
+
+/** The backends to query one at a time: one part per core when several are in scope (core = its name), else one part as given (core ''). */
+export async function coreParts(ctx: ToolContext, backends: string[] | undefined): Promise<Array<{ core: string; backends: string[] | undefined }>> {
+  const cores = await readCores(ctx, backends);
+  return cores.several ? cores.all.map((c) => ({ core: c.name, backends: [c.key] })) : [{ core: '', backends }];
 }

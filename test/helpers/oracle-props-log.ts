@@ -13,15 +13,13 @@ export const noisy: Property = async (h) => {
     const multi = h.sim.state.sites.length > 1;
     const got = new Map<string, number>();
     for (const x of r.structured.results as Array<Record<string, any>>) {
-      const key = `${x.host}${kind === 'SERVICE' ? `;${x.service}` : ''}`;
-      got.set(key, (got.get(key) ?? 0) + Number(x.alert_count));
+      // Several cores: each row names its core, and one name on two cores is two rows (issue 13).
+      assert.equal(typeof x.peer_name === 'string', multi, `${tool}: ${x.host} names its core iff several cores are in scope`);
+      const key = `${x.host}${kind === 'SERVICE' ? `;${x.service}` : ''}${multi ? `@${x.peer_name}` : ''}`;
+      assert.ok(!got.has(key), `${tool}: ${key} is one row`);
+      got.set(key, Number(x.alert_count));
     }
-    const want = new Map<string, number>();
-    // Across cores the tools merge an object name (issue 13 is another helper's); compare per name.
-    for (const [k, n] of ref) {
-      const key = multi ? k.replace(/@[^@]*$/, '') : k;
-      want.set(key, (want.get(key) ?? 0) + n);
-    }
+    const want = ref;
     assert.deepEqual(new Map([...got].sort()), new Map([...want].sort()), `${tool}: alert count per object`);
     const counts = (r.structured.results as Array<{ alert_count: number }>).map((x) => x.alert_count);
     assert.deepEqual(counts, [...counts].sort((a, b) => b - a), `${tool}: ranked by alert count`);
@@ -33,7 +31,8 @@ export const noisy: Property = async (h) => {
 export const flapping: Property = async (h) => {
   const r = await ok(h, 'thruk_flap_summary', { since: '-3d', limit: 1000 });
   const ref = refFlapping(h.sim, epoch(r.structured.since), epoch(r.structured.until));
-  const got = new Map((r.structured.flapping_alerts as Array<Record<string, any>>).map((x) => [`${x.host};${x.service ?? ''}`, { started: x.started, stopped: x.stopped }]));
+  const multi = h.sim.state.sites.length > 1;
+  const got = new Map((r.structured.flapping_alerts as Array<Record<string, any>>).map((x) => [`${x.host};${x.service ?? ''}${multi ? `@${String(x.peer_name)}` : ''}`, { started: x.started, stopped: x.stopped }]));
   assert.deepEqual(new Map([...got].sort()), new Map([...ref].sort()), 'thruk_flap_summary FLAPPING ALERT objects');
   assert.equal(r.structured.total_flapping_alert_objects, ref.size, 'thruk_flap_summary total_flapping_alert_objects');
 };
@@ -89,18 +88,22 @@ export const serviceAvailability = (s: Scenario): Property => async (h) => {
 
 /**
  * thruk_reliability_report: HARD incidents, their time and ongoing ones per object. `allCores`
- * false: with two cores, the first one only (backends); true: both, an object name's episodes
- * summed over the cores.
+ * false: with two cores, the first one only (backends); true: both, each core's object on its own
+ * (`name;service@core`).
  */
 export const reliability = (allCores: boolean): Property => async (h) => {
   const first = h.sim.state.sites[0];
   assert.ok(first);
   const scoped = !allCores && h.sim.state.sites.length > 1;
   const r = await ok(h, 'thruk_reliability_report', { since: '-3d', limit: 1000, ...(scoped ? { backends: first.name } : {}) });
-  const { objects, carried } = refEpisodes(h.sim, epoch(r.structured.since), epoch(r.structured.until), scoped ? first.index : undefined);
+  const { objects, carried } = refEpisodes(h.sim, epoch(r.structured.since), epoch(r.structured.until), scoped ? first.index : undefined, !scoped && h.sim.state.sites.length > 1);
   const got = new Map<string, { incidents: number; seconds: number; ongoing: boolean }>();
+  const multi = !scoped && h.sim.state.sites.length > 1;
   for (const x of r.structured.results as Array<Record<string, any>>) {
-    const key = `${x.host};${x.service ?? ''}`;
+    // Several cores in scope: each row names its core, and a shared name is two objects.
+    if (multi) assert.equal(typeof x.peer_name, 'string', `thruk_reliability_report: ${x.host} names its core`);
+    else assert.equal(x.peer_name, undefined, `thruk_reliability_report: one core, ${x.host} is not labelled`);
+    const key = `${x.host};${x.service ?? ''}${multi ? `@${x.peer_name}` : ''}`;
     if (carried.has(key)) continue;
     const prev = got.get(key);
     got.set(key, { incidents: (prev?.incidents ?? 0) + x.incidents, seconds: (prev?.seconds ?? 0) + x.total_downtime_seconds, ongoing: (prev?.ongoing ?? false) || x.ongoing });
@@ -153,18 +156,15 @@ export const recurring: Property = async (h) => {
   const since = epoch(r.structured.since);
   const until = epoch(r.structured.until);
   const multi = h.sim.state.sites.length > 1;
+  // refAlertCounts keys: host[;service][@core]; each core's object on its own (issue 13).
   const want = new Map<string, number>();
-  for (const kind of ['HOST', 'SERVICE'] as const) {
-    for (const [k, n] of refAlertCounts(h.sim, since, until, kind)) {
-      const key = `${multi ? k.replace(/@[^@]*$/, '') : k}${kind === 'HOST' ? ';' : ''}`;
-      want.set(key, (want.get(key) ?? 0) + n);
-    }
-  }
-  for (const [k, n] of want) if (n < 2) want.delete(k);
+  for (const kind of ['HOST', 'SERVICE'] as const) for (const [k, n] of refAlertCounts(h.sim, since, until, kind)) if (n >= 2) want.set(k, n);
   const got = new Map<string, number>();
   for (const x of r.structured.results as Array<Record<string, any>>) {
-    const key = `${x.host};${x.service ?? ''}`;
-    got.set(key, (got.get(key) ?? 0) + Number(x.alert_count));
+    assert.equal(typeof x.peer_name === 'string', multi, `thruk_recurring_problems: ${x.host} names its core iff several cores are in scope`);
+    const key = `${x.host}${x.service !== undefined ? `;${x.service}` : ''}${multi ? `@${x.peer_name}` : ''}`;
+    assert.ok(!got.has(key), `thruk_recurring_problems: ${key} is one row`);
+    got.set(key, Number(x.alert_count));
   }
   assert.deepEqual(new Map([...got].sort()), new Map([...want].sort()), 'thruk_recurring_problems objects and alert counts');
   assert.equal(r.structured.total_objects_above_threshold, want.size, 'thruk_recurring_problems total_objects_above_threshold');

@@ -19,13 +19,14 @@ export function refAlertCounts(sim: Simulator, since: number, until: number, kin
   return out;
 }
 
-/** Objects with FLAPPING ALERT rows in the window: key → started/stopped. */
+/** Objects with FLAPPING ALERT rows in the window: key (host;service, @core with several cores) → started/stopped. */
 export function refFlapping(sim: Simulator, since: number, until: number): Map<string, { started: number; stopped: number }> {
   const out = new Map<string, { started: number; stopped: number }>();
+  const multi = sim.state.sites.length > 1;
   for (const site of sim.state.sites) {
     for (const e of site.logs) {
       if (e.time < since || e.time > until || !/ FLAPPING ALERT$/.test(e.type)) continue;
-      const key = `${e.hostName ?? ''};${e.serviceDescription ?? ''}`;
+      const key = `${e.hostName ?? ''};${e.serviceDescription ?? ''}${multi ? `@${site.name}` : ''}`;
       const v = out.get(key) ?? { started: 0, stopped: 0 };
       if (e.stateType === 'STARTED') v.started++; else if (e.stateType === 'STOPPED') v.stopped++;
       out.set(key, v);
@@ -174,7 +175,7 @@ export interface RefEpisodes { incidents: number; seconds: number; ongoing: bool
  * to the next HARD OK alert (or until, ongoing). Objects with a HARD problem already open at
  * `since` are left out (`carried`), as where such an episode starts is a matter of definition.
  */
-export function refEpisodes(sim: Simulator, since: number, until: number, onlySite?: number): { objects: Map<string, RefEpisodes>; carried: Set<string> } {
+export function refEpisodes(sim: Simulator, since: number, until: number, onlySite?: number, perCore = false): { objects: Map<string, RefEpisodes>; carried: Set<string> } {
   const objects = new Map<string, RefEpisodes>();
   const carried = new Set<string>();
   for (const site of sim.state.sites) {
@@ -182,7 +183,7 @@ export function refEpisodes(sim: Simulator, since: number, until: number, onlySi
     const open = new Map<string, number>();
     for (const e of site.logs) {
       if ((e.type !== 'HOST ALERT' && e.type !== 'SERVICE ALERT') || e.stateType !== 'HARD' || e.time > until || e.hostName === null) continue;
-      const key = `${e.hostName};${e.serviceDescription ?? ''}`;
+      const key = `${e.hostName};${e.serviceDescription ?? ''}${perCore ? `@${site.name}` : ''}`;
       if (e.time < since) {
         if (e.state !== 0) carried.add(key); else carried.delete(key);
         continue;

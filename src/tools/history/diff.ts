@@ -13,6 +13,7 @@ type Category = (typeof CATEGORIES)[number];
 const fromTo = z.object({ from: z.boolean().optional(), to: z.boolean().optional() });
 const changeRow = z.object({
   host: z.string(),
+  peer_name: z.string().optional().describe('The core (several cores in scope)'),
   service: z.string().optional(),
   category: z.enum(CATEGORIES).describe('changed_and_back: same state at both instants but changed in between; unknown: the log cannot place it'),
   from_state: z.string(),
@@ -49,8 +50,8 @@ function categorise(a: Snapshot, b: Snapshot, moves: number): Category | undefin
   return moves > 0 ? 'changed_and_back' : undefined;
 }
 
-function change(o: CurrentObject, a: Snapshot, b: Snapshot, cat: Category, moves: number): ChangeRow {
-  const r: ChangeRow = { host: o.host, category: cat, from_state: stateName(o, a), to_state: stateName(o, b) };
+function change(o: CurrentObject, a: Snapshot, b: Snapshot, cat: Category, moves: number, several: boolean): ChangeRow {
+  const r: ChangeRow = { host: o.host, ...(several && o.peer !== undefined ? { peer_name: o.peer } : {}), category: cat, from_state: stateName(o, a), to_state: stateName(o, b) };
   if (o.service !== undefined) r.service = o.service;
   if (moves > 0) r.transitions = moves;
   if (a.downtime !== b.downtime) r.in_downtime = { ...(a.downtime !== undefined ? { from: a.downtime } : {}), ...(b.downtime !== undefined ? { to: b.downtime } : {}) };
@@ -67,7 +68,7 @@ function line(r: ChangeRow): string {
   if (r.in_downtime) extra.push(`downtime ${yesNo(r.in_downtime.from)}→${yesNo(r.in_downtime.to)}`);
   if (r.acknowledged) extra.push(`acked ${yesNo(r.acknowledged.from)}→${yesNo(r.acknowledged.to)}`);
   if (r.transitions !== undefined) extra.push(`${plural(r.transitions, 'change')} between`);
-  return [label(r.host, r.service), r.category, `${r.from_state} → ${r.to_state}`, extra.join(', '), r.note ?? ''].join(' | ');
+  return [label(r.peer_name !== undefined ? `${r.host}@${r.peer_name}` : r.host, r.service), r.category, `${r.from_state} → ${r.to_state}`, extra.join(', '), r.note ?? ''].join(' | ');
 }
 
 export const stateDiff = defineTool({
@@ -105,7 +106,7 @@ export const stateDiff = defineTool({
       const b = snapshotAt(o, h, t2);
       const moves = transitions(o, h, t1, t2);
       const cat = categorise(a, b, moves);
-      if (cat !== undefined) changes.push(change(o, a, b, cat, moves));
+      if (cat !== undefined) changes.push(change(o, a, b, cat, moves, h.several === true));
     }
     changes.sort((x, y) => CATEGORIES.indexOf(x.category) - CATEGORIES.indexOf(y.category) || x.host.localeCompare(y.host) || (x.service ?? '').localeCompare(y.service ?? ''));
     const by_category: Record<string, number> = {};

@@ -10,6 +10,7 @@ import type { FilterNode } from '../../thruk/filter.js';
 import type { ToolContext } from '../define.js';
 import { iso } from '../format.js';
 import type { PreparedLogQuery } from '../logquery.js';
+import { readCores } from '../cores.js';
 import { EVENT_COLUMNS } from './common.js';
 import { ACK_COMMANDS, keyOf, OBJECT_EVENT_TYPES, toEvent, type LogEvent } from './events.js';
 import { fetchEdge, type EdgeRows } from './fetch.js';
@@ -21,6 +22,8 @@ export const REPLAY_CAP = 20_000;
 
 export interface History {
   readonly events: Map<string, LogEvent[]>;
+  /** Several cores in scope: events are keyed by object and core (one name on two cores is two objects). */
+  readonly several?: boolean;
   /** The log is complete in [lo, hi]; hi is now unless the later part was cut. */
   readonly lo: number;
   readonly hi: number;
@@ -41,6 +44,7 @@ export async function loadHistory(ctx: ToolContext, filter: FilterNode | undefin
     prepareScoped(ctx, { filter, backends, line: 'command', extra: [{ field: 'class', value: 5 }, { field: 'message', op: 'regex', value: ACK_COMMANDS }] }),
   ]);
   const split = Math.min(t0, now);
+  const several = (await readCores(ctx, backends)).several;
   const parts = await Promise.all([
     part(ctx, objects, from, split, 'newest', backends),
     part(ctx, acks, from, split, 'newest', backends),
@@ -55,7 +59,7 @@ export async function loadHistory(ctx: ToolContext, filter: FilterNode | undefin
   for (const r of parts.flatMap((x) => x.rows)) {
     const e = toEvent(r);
     if (e === undefined || e.time < lo || e.time > hi) continue;
-    const k = keyOf(e);
+    const k = coreKey(keyOf(e), several, r.peer_name);
     const list = events.get(k);
     if (list) list.push(e);
     else events.set(k, [e]);
@@ -64,7 +68,16 @@ export async function loadHistory(ctx: ToolContext, filter: FilterNode | undefin
   const notes = [...objects.notes];
   if (lo > from) notes.push(`the log before the instant holds more than ${REPLAY_CAP} rows for this scope; it was read back to ${iso(lo)} only. Narrow the filter or the lookback.`);
   if (hi < now) notes.push(`the log after the instant holds more than ${REPLAY_CAP} rows for this scope; it was read up to ${iso(hi)} only, so objects that changed since then may show as unknown. Narrow the filter.`);
-  return { events, lo, hi, now, notes };
+  return { events, several, lo, hi, now, notes };
+}
+
+function coreKey(key: string, several: boolean, peer: unknown): string {
+  return several ? `${key}\u0000@${typeof peer === 'string' ? peer : ''}` : key;
+}
+
+/** The log events of one current object (of its own core when several are in scope). */
+export function eventsOf(h: History, obj: Pick<CurrentObject, 'key' | 'peer'>): LogEvent[] {
+  return h.events.get(coreKey(obj.key, h.several === true, obj.peer)) ?? [];
 }
 
 export interface Snapshot {
@@ -141,7 +154,7 @@ function ackAt(evs: readonly LogEvent[], t: number, state: number | undefined, c
 
 /** The scoped object's state at t (t ≤ now). */
 export function snapshotAt(obj: CurrentObject, h: History, t: number): Snapshot {
-  const evs = h.events.get(obj.key) ?? [];
+  const evs = eventsOf(h, obj);
   const flags = (state: number | undefined) => {
     const out: { downtime?: boolean; flapping?: boolean; acked?: boolean } = {};
     const d = flagAt(evs, t, obj.downtime, h, started('downtime'));
@@ -179,7 +192,7 @@ export function snapshotAt(obj: CurrentObject, h: History, t: number): Snapshot 
 export function transitions(obj: CurrentObject, h: History, t1: number, t2: number): number {
   let prev: number | undefined;
   let n = 0;
-  for (const e of h.events.get(obj.key) ?? []) {
+  for (const e of eventsOf(h, obj)) {
     if (!isStateEvent(e)) continue;
     if (e.time > t1 && e.time <= t2 && e.kind === 'state' && prev !== undefined && e.state !== prev) n++;
     prev = e.state;

@@ -98,10 +98,10 @@ function flags(r: SnapRow): string {
   return f.join(',');
 }
 
-function line(r: SnapRow): string {
+function line(r: SnapRow, several: boolean): string {
   const st = r.state_type === 'SOFT' ? `${r.state} soft` : r.state;
   const since = r.since !== undefined ? `since ${r.since} (${r.since_human ?? ''})` : r.since_before !== undefined ? `since before ${r.since_before}` : '';
-  return [label(r.host, r.service), st, since, flags(r), r.note ?? cell(r.output ?? '', 160)].join(' | ');
+  return [label(several && r.peer_name !== undefined ? `${r.host}@${r.peer_name}` : r.host, r.service), st, since, flags(r), r.note ?? cell(r.output ?? '', 160)].join(' | ');
 }
 
 export async function scopeAndHistory(ctx: ToolContext, filter: FilterNode, backends: string[] | undefined, from: number, t0: number): Promise<{ objects: CurrentObject[]; h: History }> {
@@ -142,7 +142,7 @@ export const stateAt = defineTool({
     const ok = (by_state.UP ?? 0) + (by_state.OK ?? 0);
     const summary = { total: all.length, ok, problems: all.length - ok - unknown - pending, unknown, pending, by_state };
     const listed = args.problems_only ? all.filter((r) => (SEVERITY[r.state] ?? 9) <= 4) : all;
-    const pg = page(listed, (r) => line(r as unknown as SnapRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
+    const pg = page(listed, (r) => line(r as unknown as SnapRow, h.several === true), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
     const notes = [...h.notes];
     if (objects.length === 0) notes.push('no host or service matches the filter now; check names with thruk_list_hosts / thruk_list_services (objects removed from the configuration cannot be replayed).');
     const parts = [`State at ${stamp(t, nowMs)} of ${plural(all.length, 'object')}: ${plural(summary.problems, 'problem')}, ${ok} ok${unknown > 0 ? `, ${unknown} unknown` : ''}${pending > 0 ? `, ${pending} pending` : ''}.`];

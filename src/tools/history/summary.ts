@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { compileFilter, filterSchema, MAX_IN_VALUES } from '../../thruk/filter.js';
 import { defineTool, type ToolContext } from '../define.js';
 import { iso, num } from '../format.js';
-import { aggregateLogs, countLogs, windowFromFilter, type PreparedLogQuery } from '../logquery.js';
+import { aggregateLogs, coreParts, countLogs, windowFromFilter, type PreparedLogQuery } from '../logquery.js';
 import { backendsArg, limitArg, parseBackends } from '../state/common.js';
 import { label, plural, sinceArg, stamp, str, untilArg, windowText, type Row } from './common.js';
 import { fetchEdge } from './fetch.js';
@@ -17,7 +17,7 @@ const RAW_CAP = 50_000;
 const PAGE = 5000;
 
 /** One notification, or one Thruk-side group of identical ones. */
-interface Unit { host: string; service?: string; contact: string; command: string; state: string; reason: string; count: number; last: number }
+interface Unit { host: string; service?: string; core?: string; contact: string; command: string; state: string; reason: string; count: number; last: number }
 
 const result = z.object({
   group: z.string().describe('The contact, host, host/service, state, command or group name'),
@@ -25,6 +25,7 @@ const result = z.object({
   last_time: z.string(),
   hosts_affected: z.number(),
   services_affected: z.number(),
+  peer_name: z.string().optional().describe('The core of the host or service group (several cores in scope)'),
   by_type: z.record(z.string(), z.number()).describe('PROBLEM, RECOVERY, ACKNOWLEDGEMENT, DOWNTIMESTART, FLAPPINGSTART…'),
 });
 const summaryOutput = z.object({
@@ -94,11 +95,16 @@ async function memberships(ctx: ToolContext, kind: 'hostgroup' | 'servicegroup',
   return out;
 }
 
+/** The host as rows name it: `name@core` when several cores are in scope (one name on two cores is two hosts). */
+function hostOfUnit(u: Unit): string {
+  return u.core === undefined || u.core === '' ? u.host : `${u.host}@${u.core}`;
+}
+
 function keysOf(u: Unit, by: GroupBy, groups: Map<string, string[]> | undefined): string[] {
   switch (by) {
     case 'contact': return [u.contact || '(none)'];
-    case 'host': return [u.host];
-    case 'service': return u.service === undefined ? [] : [label(u.host, u.service)];
+    case 'host': return [hostOfUnit(u)];
+    case 'service': return u.service === undefined ? [] : [label(hostOfUnit(u), u.service)];
     case 'state': return [u.state || '(none)'];
     case 'command': return [u.command || '(none)'];
     case 'hostgroup': {
@@ -138,25 +144,30 @@ export const notificationSummary = defineTool({
     const notes = [...p.notes];
     const total = p.empty ? 0 : await countLogs(ctx, p, win.since, win.until, backends);
     // command_name is the output on Icinga 2, so commands are read from the lines.
-    const units = total === 0 ? [] : args.group_by === 'command' ? await rawUnits(ctx, p, win.since, win.until, backends, notes) : await aggregatedUnits(ctx, p, win.since, win.until, backends, notes);
+    // Read per core when several are in scope: a host name on two cores is two hosts, and each
+    // core's notifications are cut on their own.
+    const read = (b: string[] | undefined) => (args.group_by === 'command' ? rawUnits(ctx, p, win.since, win.until, b, notes) : aggregatedUnits(ctx, p, win.since, win.until, b, notes));
+    const units = total === 0 ? [] : (await Promise.all((await coreParts(ctx, backends)).map(async (c) => (await read(c.backends)).map((u) => (c.core === '' ? u : { ...u, core: c.core }))))).flat();
+    notes.splice(0, notes.length, ...new Set(notes));
     const groups = args.group_by === 'hostgroup' || args.group_by === 'servicegroup' ? await memberships(ctx, args.group_by, units, backends) : undefined;
-    const acc = new Map<string, { count: number; last: number; hosts: Set<string>; services: Set<string>; types: Record<string, number> }>();
+    const acc = new Map<string, { count: number; last: number; core: string | undefined; hosts: Set<string>; services: Set<string>; types: Record<string, number> }>();
     let skipped = 0;
     for (const u of units) {
       const keys = keysOf(u, args.group_by, groups);
       if (keys.length === 0) skipped += u.count;
       for (const k of keys) {
-        const a = acc.get(k) ?? { count: 0, last: 0, hosts: new Set<string>(), services: new Set<string>(), types: {} };
+        const byObject = args.group_by === 'host' || args.group_by === 'service';
+        const a = acc.get(k) ?? { count: 0, last: 0, core: byObject ? u.core : undefined, hosts: new Set<string>(), services: new Set<string>(), types: {} };
         a.count += u.count;
         a.last = Math.max(a.last, u.last);
-        a.hosts.add(u.host);
-        if (u.service !== undefined) a.services.add(label(u.host, u.service));
+        a.hosts.add(hostOfUnit(u));
+        if (u.service !== undefined) a.services.add(label(hostOfUnit(u), u.service));
         a.types[u.reason] = (a.types[u.reason] ?? 0) + u.count;
         acc.set(k, a);
       }
     }
     if (skipped > 0) notes.push(`${skipped} host notifications have no service and are not in any ${args.group_by === 'service' ? 'service' : 'service group'} row.`);
-    const all: Result[] = [...acc].map(([group, a]) => ({ group, count: a.count, last_time: iso(a.last), hosts_affected: a.hosts.size, services_affected: a.services.size, by_type: a.types }));
+    const all: Result[] = [...acc].map(([group, a]) => ({ group, count: a.count, last_time: iso(a.last), hosts_affected: a.hosts.size, services_affected: a.services.size, ...(a.core !== undefined && a.core !== '' ? { peer_name: a.core } : {}), by_type: a.types }));
     all.sort((x, y) => y.count - x.count || x.group.localeCompare(y.group));
     const results = all.slice(0, args.limit);
     if (all.length > results.length) notes.push(`${all.length - results.length} more groups with fewer notifications not shown; raise limit (max 1000).`);

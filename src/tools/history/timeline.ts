@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { filterSchema, type FilterNode } from '../../thruk/filter.js';
 import { defineTool, ToolInputError, type ToolContext } from '../define.js';
 import { cell, duration, iso, num } from '../format.js';
-import { aggregateLogs, windowFromFilter } from '../logquery.js';
+import { aggregateLogsPerCore, windowFromFilter } from '../logquery.js';
+import { readCores, withCore } from '../cores.js';
 import { backendsArg, page, parseBackends } from '../state/common.js';
 import { EVENT_COLUMNS, label, plural, sinceArg, str, untilArg, windowText, type Row } from './common.js';
 import { ACK_COMMANDS, objectKey, toEvent, type LogEvent } from './events.js';
@@ -16,14 +17,14 @@ const TIMELINE_TYPES = '^(HOST|SERVICE) (ALERT|DOWNTIME ALERT|FLAPPING ALERT|ACK
 const PRIOR_LOOKBACK = 7 * 86400;
 
 const entrySchema = z.object({
-  time: z.string(), epoch: z.number(), host: z.string(), service: z.string().optional(),
+  time: z.string(), epoch: z.number(), host: z.string(), service: z.string().optional(), peer_name: z.string().optional().describe('The core (several cores in scope)'),
   type: z.enum(['state_change', 'notification', 'downtime', 'flapping', 'ack']),
   from_state: z.string().optional(), to_state: z.string().optional(), state_type: z.enum(['HARD', 'SOFT']).optional(), attempt: z.number().optional(),
   after: z.string().optional().describe('Time spent in the previous state'), after_s: z.number().optional(),
   detail: z.string().optional(), contact: z.string().optional(), author: z.string().optional(), comment: z.string().optional(), output: z.string().optional(),
 });
 const incidentSchema = z.object({
-  host: z.string(), service: z.string().optional(), state: z.string(), start: z.string(), end: z.string().optional(), seconds: z.number(), duration: z.string(),
+  host: z.string(), service: z.string().optional(), peer_name: z.string().optional().describe('The core (several cores in scope)'), state: z.string(), start: z.string(), end: z.string().optional(), seconds: z.number(), duration: z.string(),
   ongoing: z.boolean(), open_at_window_end: z.boolean().optional(), started_before_window: z.boolean().optional(), acknowledged_by: z.string().optional(),
   acknowledgement_removed: z.boolean().optional(),
   during_host_outage: z.boolean().optional().describe('Began during its host\'s outage'),
@@ -51,19 +52,19 @@ export function describeFilter(n: FilterNode): string {
 }
 
 /** Each object's last known state before the window, from Thruk-side aggregates. */
-async function priorStates(ctx: ToolContext, filter: FilterNode | undefined, backends: string[] | undefined, since: number): Promise<Map<string, Prior>> {
+async function priorStates(ctx: ToolContext, filter: FilterNode | undefined, backends: string[] | undefined, since: number, several: boolean): Promise<Map<string, Prior>> {
   const [alerts, snaps] = await Promise.all([
     prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: '^(HOST|SERVICE) ALERT$' }] }),
     // Icinga 2 writes CURRENT … STATE lines without output for objects not yet checked after a restart.
     prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: '^(INITIAL|CURRENT) (HOST|SERVICE) STATE$' }, { field: 'plugin_output', op: 'neq', value: '' }] }),
   ]);
   const w = { since: since - PRIOR_LOOKBACK, until: since - 1, groupBy: ['type', 'host_name', 'service_description', 'state'], backends };
-  const [a, s] = await Promise.all([aggregateLogs(ctx, alerts, w), aggregateLogs(ctx, snaps, w)]);
+  const [a, s] = await Promise.all([aggregateLogsPerCore(ctx, alerts, w), aggregateLogsPerCore(ctx, snaps, w)]);
   const best = new Map<string, { prior: Prior; last: number }>();
   for (const [rows, bonus] of [[a, 0.5], [s, 0]] as const) {
     for (const r of rows) {
-      const host = str(r.host_name);
-      if (host === '') continue;
+      if (str(r.host_name) === '') continue;
+      const host = withCore(str(r.host_name), r.peer_name, several);
       const kind = /SERVICE/.test(str(r.type)) ? 'service' : 'host';
       const service = kind === 'service' ? str(r.service_description) : undefined;
       const key = objectKey(host, service);
@@ -77,12 +78,27 @@ async function priorStates(ctx: ToolContext, filter: FilterNode | undefined, bac
     const hosts = await prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: '^(HOST ALERT|(INITIAL|CURRENT) HOST STATE)$' }] });
     const rows = await fetchEdge(ctx, hosts, { since: w.since, until: w.until, columns: [...EVENT_COLUMNS], maxRows: REPLAY_CAP, order: 'newest', backends });
     for (const r of [...rows.rows].reverse()) {
-      const e = toEvent(r);
+      const e = coreEvent(r, several);
       if (e === undefined || e.state === undefined || (e.kind === 'snapshot' && (e.output ?? '') === '')) continue;
       best.set(e.host, { prior: { state: e.state, kind: 'host', host: e.host }, last: e.time });
     }
   }
   return new Map([...best].map(([k, v]) => [k, v.prior]));
+}
+
+/**
+ * A row's event, its host named `name@core` when several cores are in scope: the reducer then keeps
+ * one name on two cores apart (two objects, two incidents), and the text labels them as the lists do.
+ */
+function coreEvent(r: Row, several: boolean): LogEvent | undefined {
+  const e = toEvent(r);
+  return e === undefined || !several ? e : { ...e, host: withCore(e.host, r.peer_name, true) };
+}
+
+/** structuredContent: the label split back into host and peer_name. */
+function splitCore<T extends { host: string }>(x: T, cores: ReadonlyMap<string, { host: string; core: string }>): T {
+  const o = cores.get(x.host);
+  return o === undefined ? x : { ...x, host: o.host, peer_name: o.core };
 }
 
 function stateText(e: TimelineEntry): string {
@@ -142,8 +158,18 @@ export const incidentTimeline = defineTool({
       prepareScoped(ctx, { filter, backends, line: 'command', extra: [{ field: 'class', value: 5 }, { field: 'message', op: 'regex', value: ACK_COMMANDS }] }),
     ]);
     const get = (p: typeof alerts, maxRows: number) => fetchEdge(ctx, p, { since: win.since, until: win.until, columns: [...EVENT_COLUMNS], maxRows, order: 'newest', backends });
-    const [a, n, c, prior] = await Promise.all([get(alerts, Math.max(REPLAY_CAP, args.limit)), get(notifs, args.limit), get(acks, args.limit), priorStates(ctx, filter, backends, win.since)]);
-    const events = [...a.rows, ...n.rows, ...c.rows].map(toEvent).filter((e): e is LogEvent => e !== undefined).sort((x, y) => x.time - y.time);
+    const several = (await readCores(ctx, backends)).several;
+    const [a, n, c, prior] = await Promise.all([get(alerts, Math.max(REPLAY_CAP, args.limit)), get(notifs, args.limit), get(acks, args.limit), priorStates(ctx, filter, backends, win.since, several)]);
+    const labels = new Map<string, { host: string; core: string }>();
+    const events = [...a.rows, ...n.rows, ...c.rows].map((r) => {
+      const e = coreEvent(r, several);
+      if (e !== undefined && several && typeof r.peer_name === 'string') labels.set(e.host, { host: e.host.slice(0, e.host.length - r.peer_name.length - 1), core: r.peer_name });
+      return e;
+    }).filter((e): e is LogEvent => e !== undefined).sort((x, y) => x.time - y.time);
+    for (const p of prior.values()) {
+      const at = p.host.lastIndexOf('@');
+      if (several && at > 0 && !labels.has(p.host)) labels.set(p.host, { host: p.host.slice(0, at), core: p.host.slice(at + 1) });
+    }
     const red = reduce(events, prior, a.truncated ? a.from : win.since, win.until, win.until >= now - 60);
     const total = a.total + n.total + c.total;
     const shown = red.entries.slice(-args.limit);
@@ -185,7 +211,11 @@ export const incidentTimeline = defineTool({
     if (incidents.length > 50) parts.push(`${incidents.length - 50} more incidents in data.incidents.`);
     if (kept.length > 0) parts.push('Events, oldest first (time | object | what | output):', ...pg.lines);
     for (const x of notes) parts.push(`Note: ${x}`);
-    const data: z.output<typeof timelineOutput> = { since: iso(win.since), until: iso(win.until), summary, incidents, events: kept };
+    const data: z.output<typeof timelineOutput> = {
+      since: iso(win.since), until: iso(win.until),
+      summary: summary.longest_incident !== undefined ? { ...summary, longest_incident: splitCore(summary.longest_incident, labels) } : summary,
+      incidents: incidents.map((i) => splitCore(i, labels)), events: kept.map((e) => splitCore(e, labels)),
+    };
     if (cut || kept.length < shown.length) data.truncated = true;
     if (notes.length > 0) data.notes = notes;
     return { data, text: parts.join('\n') };

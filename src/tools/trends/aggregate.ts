@@ -4,13 +4,15 @@
  */
 import type { ToolContext } from '../define.js';
 import { num } from '../format.js';
-import { aggregateLogs, type PreparedLogQuery } from '../logquery.js';
-import { hostOf, objectKey, serviceOf, type LogWindow } from './common.js';
+import { aggregateLogsPerCore, type PreparedLogQuery } from '../logquery.js';
+import { coreOf, hostOf, objectKey, serviceOf, type LogWindow } from './common.js';
 
 export interface ObjectStats {
   readonly host: string;
   /** '' for host alerts. */
   readonly service: string;
+  /** The core (peer_name) when several are in scope, else ''. */
+  readonly core: string;
   count: number;
   first: number;
   last: number;
@@ -20,12 +22,12 @@ export interface ObjectStats {
 }
 
 /**
- * Per object (host, or host+service when `perService`), rows grouped by state on the Thruk side.
- * Sorted by count, then newest, then name.
+ * Per object (host, or host+service when `perService`, and its core when several are in scope),
+ * rows grouped by state on the Thruk side. Sorted by count, then newest, then name.
  */
 export async function statsByObject(ctx: ToolContext, p: PreparedLogQuery, w: LogWindow, perService: boolean, backends: string[] | undefined): Promise<ObjectStats[]> {
   const groupBy = perService ? ['host_name', 'service_description', 'state'] : ['host_name', 'state'];
-  const rows = await aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy, backends, notes: w.notes });
+  const rows = await aggregateLogsPerCore(ctx, p, { since: w.since, until: w.until, groupBy, backends, notes: w.notes });
   const byKey = new Map<string, ObjectStats>();
   for (const r of rows) {
     const count = num(r.count);
@@ -35,10 +37,11 @@ export async function statsByObject(ctx: ToolContext, p: PreparedLogQuery, w: Lo
     const state = num(r.state);
     const first = num(r.first);
     const last = num(r.last);
-    const key = objectKey(host, service);
+    const core = coreOf(r);
+    const key = objectKey(host, service, core);
     let s = byKey.get(key);
     if (s === undefined) {
-      s = { host, service, count: 0, first, last, lastState: state, byState: new Map() };
+      s = { host, service, core, count: 0, first, last, lastState: state, byState: new Map() };
       byKey.set(key, s);
     }
     s.count += count;
@@ -53,5 +56,5 @@ export async function statsByObject(ctx: ToolContext, p: PreparedLogQuery, w: Lo
 }
 
 export function byCountThenName(a: ObjectStats, b: ObjectStats): number {
-  return b.count - a.count || b.last - a.last || a.host.localeCompare(b.host) || a.service.localeCompare(b.service);
+  return b.count - a.count || b.last - a.last || a.host.localeCompare(b.host) || a.service.localeCompare(b.service) || a.core.localeCompare(b.core);
 }

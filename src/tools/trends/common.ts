@@ -128,8 +128,24 @@ export function hostOf(r: Row): string {
   return hostOfLogRow(r);
 }
 
-export function objectKey(host: string, service: string): string {
-  return `${host}\u0000${service}`;
+/** The core a row was read from (peer_name, set per core when several are in scope), else ''. */
+export function coreOf(r: Row): string {
+  return typeof r.peer_name === 'string' ? r.peer_name : '';
+}
+
+/** An object's identity: its name, and its core when several are in scope (the same name on two cores is two objects). */
+export function objectKey(host: string, service: string, core = ''): string {
+  return core === '' ? `${host}\u0000${service}` : `${host}\u0000${service}\u0000${core}`;
+}
+
+/** `host@core` when the object names its core, else the host (as thruk_problems and the list tools). */
+export function hostLabel(host: string, core: string | undefined): string {
+  return core === undefined || core === '' ? host : `${host}@${core}`;
+}
+
+/** `peer_name` for structuredContent, only when the object names its core. */
+export function coreField(core: string | undefined): { peer_name?: string } {
+  return core === undefined || core === '' ? {} : { peer_name: core };
 }
 
 export function stateWord(state: unknown, service: string): string {
@@ -137,8 +153,9 @@ export function stateWord(state: unknown, service: string): string {
 }
 
 /** "host" or "host / service" for text lines. */
-export function objectLabel(host: string, service: string | undefined): string {
-  return service === undefined || service === '' ? host : `${host} / ${service}`;
+export function objectLabel(host: string, service: string | undefined, core?: string): string {
+  const h = hostLabel(host, core);
+  return service === undefined || service === '' ? h : `${h} / ${service}`;
 }
 
 export function windowText(w: { since: number; until: number }): string {

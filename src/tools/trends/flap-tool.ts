@@ -5,7 +5,7 @@ import { cell, iso, when } from '../format.js';
 import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
 import { statsByObject } from './aggregate.js';
 import {
-  hoursArg, maxEventsArg, maxEvents, plural, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare, resolveWindow,
+  coreField, hoursArg, maxEventsArg, maxEvents, plural, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare, resolveWindow,
   sinceArg, stateWord, typeParam, untilArg, windowData, windowOutput, windowText, withNotes, withParams,
 } from './common.js';
 import { flapEvents, planHosts, readCandidates } from './flap.js';
@@ -13,6 +13,7 @@ import { flapEvents, planHosts, readCandidates } from './flap.js';
 const flapRow = z.object({
   host: z.string(),
   service: z.string().optional().describe('Absent for the host itself'),
+  peer_name: z.string().optional().describe('The core of the object (several cores in scope)'),
   transition_count: z.number().describe('State changes between consecutive alerts in the window'),
   alert_count: z.number(),
   states_seen: z.array(z.string()),
@@ -23,7 +24,7 @@ const flapRow = z.object({
 });
 type FlapRow = z.output<typeof flapRow>;
 
-const flapAlertRow = z.object({ host: z.string(), service: z.string().optional(), started: z.number(), stopped: z.number(), last_event: z.string(), last_event_time: z.string() });
+const flapAlertRow = z.object({ host: z.string(), service: z.string().optional(), peer_name: z.string().optional(), started: z.number(), stopped: z.number(), last_event: z.string(), last_event_time: z.string() });
 
 export const flapSummary = defineTool({
   name: 'thruk_flap_summary',
@@ -64,20 +65,20 @@ export const flapSummary = defineTool({
     // An object can have at most as many changes as alerts (the first alert may be a change too).
     const candidates = all.filter((s) => s.count >= args.min_transitions && (s.byState.size > 1 || s.count > 1));
     const plan = planHosts(all, candidates, maxEvents(ctx, args.max_events));
-    const wanted = new Set(candidates.map((c) => objectKey(c.host, c.service)));
+    const wanted = new Set(candidates.map((c) => objectKey(c.host, c.service, c.core)));
     const read = plan.hosts.length > 0 ? await readCandidates(ctx, alerts, w, plan.hosts, wanted, backends) : { objects: [], rowsRead: 0 };
     const flaps = await flapEvents(ctx, withParams(base, [typeParam('HOST FLAPPING ALERT', 'SERVICE FLAPPING ALERT')]), w, backends);
-    const flapOf = new Map(flaps.map((f) => [objectKey(f.host, f.service), f]));
+    const flapOf = new Map(flaps.map((f) => [objectKey(f.host, f.service, f.core), f]));
 
     const found = read.objects.filter((o) => o.transitions >= args.min_transitions);
-    found.sort((a, b) => b.transitions - a.transitions || b.last - a.last || a.host.localeCompare(b.host) || a.service.localeCompare(b.service));
+    found.sort((a, b) => b.transitions - a.transitions || b.last - a.last || a.host.localeCompare(b.host) || a.service.localeCompare(b.service) || a.core.localeCompare(b.core));
     const rows: FlapRow[] = found.map((o) => {
       const r: FlapRow = {
-        host: o.host, transition_count: o.transitions, alert_count: o.alerts,
+        host: o.host, ...coreField(o.core), transition_count: o.transitions, alert_count: o.alerts,
         states_seen: o.states.map((s) => stateWord(s, o.service)), last_state: stateWord(o.lastState, o.service), last_alert_time: iso(o.last),
       };
       if (o.service !== '') r.service = o.service;
-      const f = flapOf.get(objectKey(o.host, o.service));
+      const f = flapOf.get(objectKey(o.host, o.service, o.core));
       if (f !== undefined) {
         r.flapping_started = f.started;
         r.flapping_stopped = f.stopped;
@@ -93,7 +94,7 @@ export const flapSummary = defineTool({
       const r = x as unknown as FlapRow;
       // One cell per header column on every row, empty when the core reported no flapping.
       const flap = r.flapping_started !== undefined ? `${r.flapping_started} started, ${r.flapping_stopped ?? 0} stopped` : '';
-      return `${cell(objectLabel(r.host, r.service))} | ${r.transition_count} | ${r.alert_count} | ${r.states_seen.join(',')} | ${r.last_state} | ${when(Date.parse(r.last_alert_time) / 1000, now)} | ${flap}`;
+      return `${cell(objectLabel(r.host, r.service, r.peer_name))} | ${r.transition_count} | ${r.alert_count} | ${r.states_seen.join(',')} | ${r.last_state} | ${when(Date.parse(r.last_alert_time) / 1000, now)} | ${flap}`;
     };
     const pg = page(rows, line, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
     const text = [`Flapping ${windowText(w)}: ${plural(rows.length, 'object')} with ${args.min_transitions}+ state changes (of ${plural(candidates.length, 'candidate')}); ${plural(flaps.length, 'object')} with FLAPPING ALERT events.`];
@@ -103,7 +104,7 @@ export const flapSummary = defineTool({
     const shownFlaps = flaps.slice(0, args.limit);
     if (shownFlaps.length > 0) {
       text.push(`FLAPPING ALERT events (${shownFlaps.length} of ${flaps.length}, newest first): object | started | stopped | last`);
-      for (const f of shownFlaps) text.push(`${cell(objectLabel(f.host, f.service))} | ${f.started} | ${f.stopped} | ${f.lastEvent} ${when(f.last, now)}`);
+      for (const f of shownFlaps) text.push(`${cell(objectLabel(f.host, f.service, f.core))} | ${f.started} | ${f.stopped} | ${f.lastEvent} ${when(f.last, now)}`);
     }
     text.push(...noteLines(notes));
     const data = withNotes({
@@ -114,7 +115,7 @@ export const flapSummary = defineTool({
       ...(plan.skipped > 0 ? { candidates_not_analysed: plan.skipped } : {}),
       ...pg.meta,
       results: pg.rows as unknown as FlapRow[],
-      flapping_alerts: shownFlaps.map((f) => ({ host: f.host, ...(f.service !== '' ? { service: f.service } : {}), started: f.started, stopped: f.stopped, last_event: f.lastEvent, last_event_time: iso(f.last) })),
+      flapping_alerts: shownFlaps.map((f) => ({ host: f.host, ...coreField(f.core), ...(f.service !== '' ? { service: f.service } : {}), started: f.started, stopped: f.stopped, last_event: f.lastEvent, last_event_time: iso(f.last) })),
       total_flapping_alert_objects: flaps.length,
     }, notes);
     return { data, text: text.join('\n') };

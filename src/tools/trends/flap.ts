@@ -6,13 +6,15 @@
  */
 import type { ToolContext } from '../define.js';
 import { num } from '../format.js';
-import { aggregateLogs, withHostSet, type PreparedLogQuery, type Row } from '../logquery.js';
+import { aggregateLogsPerCore, coreParts, withHostSet, type PreparedLogQuery, type Row } from '../logquery.js';
 import type { ObjectStats } from './aggregate.js';
-import { chunks, hostOf, NAME_CHUNK, objectKey, serviceOf, type LogWindow } from './common.js';
+import { chunks, coreOf, hostOf, NAME_CHUNK, objectKey, serviceOf, type LogWindow } from './common.js';
 
 export interface Transitions {
   readonly host: string;
   readonly service: string;
+  /** The core when several are in scope, else ''. */
+  readonly core: string;
   readonly transitions: number;
   readonly alerts: number;
   readonly states: number[];
@@ -64,9 +66,10 @@ export function planHosts(all: readonly ObjectStats[], candidates: readonly Obje
 }
 
 export async function readCandidates(ctx: ToolContext, p: PreparedLogQuery, w: LogWindow, hosts: readonly string[], wanted: ReadonlySet<string>, backends: string[] | undefined): Promise<{ objects: Transitions[]; rowsRead: number }> {
-  const seq = new Map<string, { host: string; service: string; states: number[]; last: number; firstAttempt: number | undefined }>();
+  const seq = new Map<string, { host: string; service: string; core: string; states: number[]; last: number; firstAttempt: number | undefined }>();
   let rowsRead = 0;
-  for (const chunk of chunks(hosts, NAME_CHUNK)) {
+  // Each core on its own: the same name on two cores is two objects with two state sequences.
+  for (const part of await coreParts(ctx, backends)) for (const chunk of chunks(hosts, NAME_CHUNK)) {
     const res = await ctx.thruk.get<unknown>('/logs', {
       query: [
         ...withHostSet(p, chunk).params,
@@ -76,7 +79,7 @@ export async function readCandidates(ctx: ToolContext, p: PreparedLogQuery, w: L
         // Sorted but never limited: Thruk would cut before sorting.
         ['sort', 'time'],
       ],
-      ...(backends ? { backends } : {}),
+      ...(part.backends ? { backends: part.backends } : {}),
       signal: ctx.signal,
     });
     const rows = Array.isArray(res) ? (res as Row[]) : [];
@@ -84,11 +87,11 @@ export async function readCandidates(ctx: ToolContext, p: PreparedLogQuery, w: L
     for (const r of rows) {
       const host = hostOf(r);
       const service = serviceOf(r);
-      const key = objectKey(host, service);
+      const key = objectKey(host, service, part.core);
       if (!wanted.has(key)) continue;
       let s = seq.get(key);
       if (s === undefined) {
-        s = { host, service, states: [], last: 0, firstAttempt: attemptOf(r, service) };
+        s = { host, service, core: part.core, states: [], last: 0, firstAttempt: attemptOf(r, service) };
         seq.set(key, s);
       }
       s.states.push(num(r.state));
@@ -98,6 +101,7 @@ export async function readCandidates(ctx: ToolContext, p: PreparedLogQuery, w: L
   const objects = [...seq.values()].map((s) => ({
     host: s.host,
     service: s.service,
+    core: s.core,
     transitions: countTransitions(s.states, s.firstAttempt ?? 1),
     alerts: s.states.length,
     states: [...new Set(s.states)].sort((a, b) => a - b),
@@ -110,6 +114,7 @@ export async function readCandidates(ctx: ToolContext, p: PreparedLogQuery, w: L
 export interface FlapEvents {
   readonly host: string;
   readonly service: string;
+  readonly core: string;
   started: number;
   stopped: number;
   last: number;
@@ -126,17 +131,18 @@ const FLAP_WHAT = new Set(['STARTED', 'STOPPED', 'DISABLED']);
  * "flapping" objects for one FLAPPING ALERT line).
  */
 export async function flapEvents(ctx: ToolContext, p: PreparedLogQuery, w: LogWindow, backends: string[] | undefined): Promise<FlapEvents[]> {
-  const rows = await aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'service_description', 'type', 'state_type'], backends, notes: w.notes });
+  const rows = await aggregateLogsPerCore(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'service_description', 'type', 'state_type'], backends, notes: w.notes });
   const out = new Map<string, FlapEvents>();
   for (const r of rows) {
     const what = typeof r.state_type === 'string' ? r.state_type.trim().toUpperCase() : '';
     if (typeof r.type !== 'string' || !FLAPPING_TYPE.test(r.type) || !FLAP_WHAT.has(what) || num(r.count) <= 0) continue;
     const host = hostOf(r);
     const service = serviceOf(r);
-    const key = objectKey(host, service);
+    const core = coreOf(r);
+    const key = objectKey(host, service, core);
     let e = out.get(key);
     if (e === undefined) {
-      e = { host, service, started: 0, stopped: 0, last: 0, lastEvent: '' };
+      e = { host, service, core, started: 0, stopped: 0, last: 0, lastEvent: '' };
       out.set(key, e);
     }
     if (what === 'STARTED') e.started += num(r.count);
@@ -146,5 +152,5 @@ export async function flapEvents(ctx: ToolContext, p: PreparedLogQuery, w: LogWi
       e.lastEvent = what;
     }
   }
-  return [...out.values()].sort((a, b) => b.last - a.last || a.host.localeCompare(b.host) || a.service.localeCompare(b.service));
+  return [...out.values()].sort((a, b) => b.last - a.last || a.host.localeCompare(b.host) || a.service.localeCompare(b.service) || a.core.localeCompare(b.core));
 }

@@ -5,7 +5,7 @@ import { iso } from '../format.js';
 import { backendsArg, limitArg, offsetArg, parseBackends } from '../state/common.js';
 import { statsByObject, type ObjectStats } from './aggregate.js';
 import {
-  HOST_ALERTS, HOST_LOG_FIELDS, plural, hoursArg, NOT_OK, OBJECT_LOG_FIELDS, objectKey, pagingOutput, prepare, resolveWindow,
+  coreField, HOST_ALERTS, HOST_LOG_FIELDS, hostLabel, plural, hoursArg, NOT_OK, OBJECT_LOG_FIELDS, objectKey, pagingOutput, prepare, resolveWindow,
   SERVICE_ALERTS, sinceArg, stateTypeArg, stateTypeLeaves, stateWord, untilArg, windowData, windowOutput, withNotes, type LogWindow,
 } from './common.js';
 import { hostGroupsOf, serviceGroupsOf } from './groups.js';
@@ -23,7 +23,7 @@ const noisyOutput = z.object({
 type NoisyOutput = z.output<typeof noisyOutput>;
 
 function objectRow(s: ObjectStats): RankedRow {
-  const r: RankedRow = { host: s.host, alert_count: s.count, last_state: stateWord(s.lastState, s.service), first_alert_time: iso(s.first), last_alert_time: iso(s.last) };
+  const r: RankedRow = { host: s.host, ...coreField(s.core), alert_count: s.count, last_state: stateWord(s.lastState, s.service), first_alert_time: iso(s.first), last_alert_time: iso(s.last) };
   if (s.service !== '') r.service = s.service;
   return r;
 }
@@ -119,7 +119,12 @@ export const topNoisyServices = defineTool({
     let rows: RankedRow[];
     let what = 'services';
     if (args.group_by === 'host') {
-      rows = foldGroups(stats, (s) => [s.host]).map((g) => groupRow('host', g, true));
+      // A host is a host on one core: the same name on two cores is rolled up twice.
+      const who = new Map(stats.map((s) => [hostLabel(s.host, s.core), s]));
+      rows = foldGroups(stats, (s) => [hostLabel(s.host, s.core)]).map((g) => {
+        const s = who.get(g.name);
+        return { ...groupRow('host', g, true), ...(s !== undefined ? { host: s.host, ...coreField(s.core) } : {}) };
+      });
       what = 'hosts';
     } else if (args.group_by === 'hostgroup') {
       const groups = await hostGroupsOf(ctx, hosts, backends);

@@ -6,11 +6,12 @@ import { z } from 'zod';
 import { when } from '../format.js';
 import { page, pageFooter, type ListOutput, type Row } from '../state/common.js';
 import type { ObjectStats } from './aggregate.js';
-import { noteLines, objectKey, windowText } from './common.js';
+import { hostLabel, noteLines, objectKey, windowText } from './common.js';
 
 export const rankedRow = z.object({
   host: z.string().optional(),
   service: z.string().optional(),
+  peer_name: z.string().optional().describe('The core of the host (several cores in scope)'),
   hostgroup: z.string().optional(),
   servicegroup: z.string().optional(),
   alert_count: z.number(),
@@ -50,8 +51,8 @@ export function foldGroups(stats: readonly ObjectStats[], groupsOf: (s: ObjectSt
       f.count += s.count;
       f.last = Math.max(f.last, s.last);
       f.first = Math.min(f.first, s.first);
-      f.hosts.add(s.host);
-      if (s.service !== '') f.services.add(objectKey(s.host, s.service));
+      f.hosts.add(hostLabel(s.host, s.core));
+      if (s.service !== '') f.services.add(objectKey(s.host, s.service, s.core));
     }
   }
   return [...out.values()].sort((a, b) => b.count - a.count || b.last - a.last || a.name.localeCompare(b.name));
@@ -70,7 +71,7 @@ export function rankedText(header: string, rows: readonly RankedRow[], opts: { o
   const withState = rows.some((r) => r.last_state !== undefined);
   const line = (x: Row): string => {
     const r = x as RankedRow;
-    const cells = [...cols.map((c) => r[c] ?? ''), String(r.alert_count), ...extra.map((c) => String(r[c] ?? ''))];
+    const cells = [...cols.map((c) => (c === 'host' && r.host !== undefined ? hostLabel(r.host, r.peer_name) : r[c] ?? '')), String(r.alert_count), ...extra.map((c) => String(r[c] ?? ''))];
     if (withState) cells.push(r.last_state ?? '');
     cells.push(when(Date.parse(r.last_alert_time) / 1000, opts.nowMs));
     return cells.join(' | ');

@@ -5,13 +5,14 @@ import { cell, iso, when } from '../format.js';
 import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
 import { statsByObject } from './aggregate.js';
 import {
-  ALL_ALERTS, noteLines, plural, NOT_OK, OBJECT_LOG_FIELDS, objectLabel, pagingOutput, prepare, resolveWindow, sinceArg,
+  ALL_ALERTS, coreField, noteLines, plural, NOT_OK, OBJECT_LOG_FIELDS, objectLabel, pagingOutput, prepare, resolveWindow, sinceArg,
   stateTypeArg, stateTypeLeaves, stateWord, untilArg, windowData, windowOutput, windowText, withNotes,
 } from './common.js';
 
 const recurringRow = z.object({
   host: z.string(),
   service: z.string().optional().describe('Absent for host alerts'),
+  peer_name: z.string().optional().describe('The core of the object (several cores in scope)'),
   alert_count: z.number().describe('Non-OK alerts (recoveries excluded)'),
   first_seen: z.string(),
   last_seen: z.string(),
@@ -53,7 +54,7 @@ export const recurringProblems = defineTool({
     const rows: RecurringRow[] = stats.map((s) => {
       const states: Record<string, number> = {};
       for (const [st, v] of s.byState) states[stateWord(st, s.service)] = (states[stateWord(st, s.service)] ?? 0) + v.count;
-      const r: RecurringRow = { host: s.host, alert_count: s.count, first_seen: iso(s.first), last_seen: iso(s.last), last_state: stateWord(s.lastState, s.service), states };
+      const r: RecurringRow = { host: s.host, ...coreField(s.core), alert_count: s.count, first_seen: iso(s.first), last_seen: iso(s.last), last_state: stateWord(s.lastState, s.service), states };
       if (s.service !== '') r.service = s.service;
       return r;
     });
@@ -61,7 +62,7 @@ export const recurringProblems = defineTool({
     const line = (x: Row): string => {
       const r = x as unknown as RecurringRow;
       const mix = Object.entries(r.states).map(([k, v]) => `${v} ${k}`).join(', ');
-      return [cell(objectLabel(r.host, r.service)), String(r.alert_count), r.last_state, mix, when(Date.parse(r.first_seen) / 1000, now), when(Date.parse(r.last_seen) / 1000, now)].join(' | ');
+      return [cell(objectLabel(r.host, r.service, r.peer_name)), String(r.alert_count), r.last_state, mix, when(Date.parse(r.first_seen) / 1000, now), when(Date.parse(r.last_seen) / 1000, now)].join(' | ');
     };
     const pg = page(rows, line, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
     // Alerts, not problems: one problem logs a SOFT alert per retry and a HARD one, so "went non-OK

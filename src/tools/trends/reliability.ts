@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
 import { defineTool } from '../define.js';
 import { cell, duration, iso, num } from '../format.js';
-import { fetchNewestLogs } from '../logquery.js';
+import { fetchNewestLogsPerCore } from '../logquery.js';
 import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
 import {
-  ALL_ALERTS, hostOf, plural, maxEventsArg, maxEvents, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare,
+  ALL_ALERTS, coreField, coreOf, hostOf, plural, maxEventsArg, maxEvents, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare,
   resolveWindow, serviceOf, sinceArg, untilArg, windowData, windowOutput, windowText, withNotes,
 } from './common.js';
 import { incidentsOf, reliabilityOf, type HardEvent } from './incidents.js';
@@ -13,6 +13,7 @@ import { incidentsOf, reliabilityOf, type HardEvent } from './incidents.js';
 const reliabilityRow = z.object({
   host: z.string(),
   service: z.string().optional().describe('Absent for the host itself'),
+  peer_name: z.string().optional().describe('The core of the object (several cores in scope)'),
   incidents: z.number().describe('HARD non-OK episodes (recovered or ongoing)'),
   mttr_seconds: z.number().optional().describe('Mean time to recovery of incidents that began and ended in the window'),
   mttr_human: z.string().optional(),
@@ -58,16 +59,22 @@ export const reliabilityReport = defineTool({
     const backends = parseBackends(args.backends);
     const w = resolveWindow(ctx, args, '-30d');
     const p = await prepare(ctx, w, [...ALL_ALERTS, { field: 'state_type', value: 'HARD' }], backends);
-    const got = await fetchNewestLogs(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'service_description', 'state', 'time'], maxRows: maxEvents(ctx, args.max_events), backends, order: 'oldest', notes: w.notes });
+    const got = await fetchNewestLogsPerCore(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'service_description', 'state', 'time'], maxRows: maxEvents(ctx, args.max_events), backends, order: 'oldest', notes: w.notes });
     const from = got.truncated ? got.fetchedSince : w.since;
-    const perObject = new Map<string, { host: string; service: string; events: HardEvent[] }>();
+    // Each core's part starts where its own cut fell.
+    const fromOf = (core: string): number => {
+      const part = got.parts?.find((x) => x.core === core);
+      return part === undefined ? from : part.truncated ? part.fetchedSince : w.since;
+    };
+    const perObject = new Map<string, { host: string; service: string; core: string; events: HardEvent[] }>();
     for (const r of got.rows) {
       const host = hostOf(r);
       const service = serviceOf(r);
-      const key = objectKey(host, service);
+      const core = coreOf(r);
+      const key = objectKey(host, service, core);
       let o = perObject.get(key);
       if (o === undefined) {
-        o = { host, service, events: [] };
+        o = { host, service, core, events: [] };
         perObject.set(key, o);
       }
       o.events.push({ time: num(r.time), state: num(r.state) });
@@ -76,10 +83,10 @@ export const reliabilityReport = defineTool({
     const rows: ReliabilityRow[] = [];
     for (const o of perObject.values()) {
       o.events.sort((a, b) => a.time - b.time);
-      const m = reliabilityOf(incidentsOf(o.events, from, w.until));
+      const m = reliabilityOf(incidentsOf(o.events, fromOf(o.core), w.until));
       if (m.incidents === 0) continue;
       const row: ReliabilityRow = {
-        host: o.host, incidents: m.incidents,
+        host: o.host, ...coreField(o.core), incidents: m.incidents,
         total_downtime_seconds: m.downtime, total_downtime_human: duration(m.downtime), downtime_percent: Math.round((m.downtime / span) * 10000) / 100,
         longest_incident_seconds: m.longest, longest_incident_human: duration(m.longest), ongoing: m.ongoing,
       };
@@ -89,7 +96,7 @@ export const reliabilityReport = defineTool({
       if (m.ongoingSince !== undefined) row.ongoing_since = iso(m.ongoingSince);
       rows.push(row);
     }
-    rows.sort((a, b) => b.total_downtime_seconds - a.total_downtime_seconds || b.incidents - a.incidents || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''));
+    rows.sort((a, b) => b.total_downtime_seconds - a.total_downtime_seconds || b.incidents - a.incidents || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? '') || (a.peer_name ?? '').localeCompare(b.peer_name ?? ''));
     const notes = [...w.notes];
     if (got.truncated) {
       notes.push(`The window holds ${got.total} HARD alerts, more than max_events=${maxEvents(ctx, args.max_events)}: analysed the newest ${got.rows.length}, from ${iso(from)}; metrics cover that part only. Narrow the window or filter, or raise max_events.`);
@@ -97,7 +104,7 @@ export const reliabilityReport = defineTool({
     const line = (x: Row): string => {
       const r = x as unknown as ReliabilityRow;
       const open = r.ongoing ? `yes, since ${r.ongoing_since ?? ''}` : 'no';
-      return [cell(objectLabel(r.host, r.service)), String(r.incidents), r.total_downtime_human, `${r.downtime_percent}%`, r.longest_incident_human, r.mttr_human ?? '-', r.mtbf_human ?? '-', open].join(' | ');
+      return [cell(objectLabel(r.host, r.service, r.peer_name)), String(r.incidents), r.total_downtime_human, `${r.downtime_percent}%`, r.longest_incident_human, r.mttr_human ?? '-', r.mtbf_human ?? '-', open].join(' | ');
     };
     const pg = page(rows, line, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
     const text = [`Reliability ${windowText(w)}: ${plural(rows.length, 'object')} had HARD incidents (${plural(got.total, 'HARD alert')}${got.truncated ? `, newest ${got.rows.length} analysed` : ''}).`];

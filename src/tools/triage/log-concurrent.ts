@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
 import { defineTool } from '../define.js';
 import { cell, iso, num } from '../format.js';
-import { fetchNewestLogs } from '../logquery.js';
+import { fetchNewestLogsPerCore } from '../logquery.js';
 import { backendsArg, parseBackends } from '../state/common.js';
 import {
-  HOST_ALERTS, HOST_LOG_FIELDS, hostOf, plural, maxEventsArg, maxEvents, noteLines, prepare, resolveWindow, sinceArg, untilArg,
+  coreOf, HOST_ALERTS, HOST_LOG_FIELDS, hostLabel, hostOf, plural, maxEventsArg, maxEvents, noteLines, prepare, resolveWindow, sinceArg, untilArg,
   windowData, windowOutput, windowText, withNotes,
 } from '../trends/common.js';
 
@@ -57,7 +57,7 @@ export function bursts(events: ReadonlyArray<{ time: number; host: string }>, wi
 const burstRow = z.object({
   window_start: z.string(),
   window_end: z.string(),
-  hosts: z.array(z.string()).describe('Hosts that went DOWN/UNREACHABLE, in order of their first failure (at most sample_limit)'),
+  hosts: z.array(z.string()).describe('Hosts that went DOWN/UNREACHABLE, in order of their first failure (at most sample_limit); name@core when several cores are in scope'),
   hosts_truncated: z.boolean().optional(),
   count: z.number().describe('Distinct hosts'),
   first_host: z.string().describe('The host that failed first: a likely cause'),
@@ -95,8 +95,9 @@ export const concurrentFailures = defineTool({
     const backends = parseBackends(args.backends);
     const w = resolveWindow(ctx, args, '-1h');
     const p = await prepare(ctx, w, [...HOST_ALERTS, { field: 'state', op: 'gte', value: 1 }], backends);
-    const got = await fetchNewestLogs(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'time'], maxRows: maxEvents(ctx, args.max_events), backends, order: 'oldest', notes: w.notes });
-    const events = got.rows.map((r) => ({ time: num(r.time), host: hostOf(r) })).filter((e) => e.host !== '').sort((a, b) => a.time - b.time);
+    // Several cores: each core's newest max_events, and a host is name@core (one name on two cores is two hosts).
+    const got = await fetchNewestLogsPerCore(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'time'], maxRows: maxEvents(ctx, args.max_events), backends, order: 'oldest', notes: w.notes });
+    const events = got.rows.filter((r) => hostOf(r) !== '').map((r) => ({ time: num(r.time), host: hostLabel(hostOf(r), coreOf(r)) })).sort((a, b) => a.time - b.time);
     const found = bursts(events, args.window_minutes * 60, args.min_hosts);
     const results = found.map((b) => {
       const ordered = [...b.hosts.entries()].sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0])).map(([h]) => h);

@@ -3,7 +3,8 @@ import { filterSchema } from '../../thruk/filter.js';
 import { defineTool } from '../define.js';
 import { cell } from '../format.js';
 import { backendsArg, parseBackends } from '../state/common.js';
-import { HOST_LOG_FIELDS, noteLines, resolveWindow, sinceArg, untilArg, windowData, windowOutput, windowText, withNotes } from '../trends/common.js';
+import { coreParts } from '../logquery.js';
+import { HOST_LOG_FIELDS, hostLabel, noteLines, resolveWindow, sinceArg, untilArg, windowData, windowOutput, windowText, withNotes } from '../trends/common.js';
 import { affectedHosts, wentDown, wentUnreachable } from './log-hosts.js';
 import { includeCurrentArg } from './log-rootcause.js';
 
@@ -34,17 +35,20 @@ export const unreachableVsDown = defineTool({
     down_count: z.number().describe('Hosts DOWN in the window'),
     unreachable_count: z.number().describe('Hosts UNREACHABLE in the window'),
     both_count: z.number().describe('Hosts that were both'),
-    down_hosts: z.array(z.string()),
+    down_hosts: z.array(z.string()).describe('name@core when several cores are in scope'),
     down_hosts_truncated: z.boolean().optional(),
-    unreachable_hosts: z.array(z.string()),
+    unreachable_hosts: z.array(z.string()).describe('name@core when several cores are in scope'),
     unreachable_hosts_truncated: z.boolean().optional(),
     notes: z.array(z.string()).optional(),
   }),
   run: async (ctx, args) => {
     const backends = parseBackends(args.backends);
     const w = resolveWindow(ctx, args, '-1h');
-    const a = await affectedHosts(ctx, w, backends, args.include_current);
-    const hits = [...a.hosts.values()];
+    // Several cores: read per core (Thruk's grouped log stats merge the cores' rows by name), so a
+    // host name on two cores is two hosts, each listed as name@core.
+    const parts = await Promise.all((await coreParts(ctx, backends)).map(async (c) => ({ core: c.core, a: await affectedHosts(ctx, w, c.backends, args.include_current) })));
+    const a = { live: parts.some((x) => x.a.live), empty: parts.every((x) => x.a.empty) };
+    const hits = parts.flatMap((x) => [...x.a.hosts.values()].map((h) => ({ ...h, name: hostLabel(h.name, x.core) })));
     const down = hits.filter(wentDown).map((h) => h.name);
     const unreachable = hits.filter(wentUnreachable).map((h) => h.name);
     const both = hits.filter((h) => wentDown(h) && wentUnreachable(h)).length;
