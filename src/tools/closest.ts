@@ -30,8 +30,8 @@ function abbreviates(short: string, long: string): boolean {
  * a shared substring of 3+ letters most of the way. "db-servers" shares "servers" with both
  * "web-servers" and "database-servers", but only the second also spells out "db".
  */
-export function wordCoverage(name: string, cand: string): { coverage: number; strong: boolean } {
-  const a = words(name);
+export function wordCoverage(name: string, cand: string, ignore: ReadonlySet<string> = new Set()): { coverage: number; strong: boolean } {
+  const a = words(name).filter((w) => !ignore.has(w));
   const b = words(cand);
   if (a.length === 0) return { coverage: 0, strong: false };
   let got = 0;
@@ -59,6 +59,8 @@ export function closest(name: string, candidates: readonly string[], n: number):
   const lower = name.toLowerCase();
   const limit = Math.max(2, Math.floor(name.length / 3));
   const multi = words(name).length >= 2;
+  // A word every candidate has ("thruk" of thruk_*) tells them apart no better than none.
+  const common = candidates.length > 1 ? new Set(words(candidates[0] ?? '').filter((w) => candidates.every((c) => words(c).includes(w)))) : new Set<string>();
   const scored = candidates.flatMap((c) => {
     const cl = c.toLowerCase();
     if (cl.includes(lower) || lower.includes(cl)) return [{ c, d: Math.abs(cl.length - lower.length) / 1000 }];
@@ -66,7 +68,7 @@ export function closest(name: string, candidates: readonly string[], n: number):
     // One word ("hostz", "web1") is a typo: edit distance says it best. Several words can be
     // reordered or shortened ("router-branch-01", "db-servers"): their share decides first.
     if (multi) {
-      const { coverage, strong } = wordCoverage(name, c);
+      const { coverage, strong } = wordCoverage(name, c, common);
       // Near in spelling, or carrying most of the words with at least one real word (not only "01").
       if (lev > limit && !(strong && coverage >= 0.5)) return [];
       return [{ c, d: 1 + (1 - coverage) * 10 + lev / Math.max(cl.length, lower.length, 1) }];
