@@ -87,7 +87,7 @@ describe('root cause attribution', () => {
     const ctx = { thruk, signal: new AbortController().signal } as unknown as ToolContext;
     const t = await readTopology(ctx, [hostKey('p1', 'x'), hostKey('p1', 'd'), hostKey('p2', 'x')], true, undefined);
     assert.deepEqual([...t.hosts.keys()].sort(), ['p1 a', 'p1 b', 'p1 c', 'p1 d', 'p1 x', 'p2 x'].map((k) => hostKey(k.split(' ')[0]!, k.split(' ')[1]!)).sort());
-    assert.deepEqual(asked, ['state[>=]', 'childs[!=]', 'name[~]'], 'only d (UP, childless) is read by name');
+    assert.deepEqual(asked, ['state[gte]', 'childs[ne]', 'name[regex]'], 'only d (UP, childless) is read by name');
     assert.equal(t.hosts.get(hostKey('p2', 'x'))?.state, 2, 'the same name on another core is another host');
     assert.equal(t.hosts.get(hostKey('p1', 'x'))?.peerName, 'P1');
     // One core: rows are keyed without their peer.
