@@ -32,6 +32,8 @@ describe('summary reporter', () => {
     assert.ok(tail.includes('# CANCELLED test/fixtures/reporter/sample.mjs › suite whose hook fails — failed running before hook: boom in before'), tail.join('\n'));
     assert.ok(tail.includes('# CANCELLED test/fixtures/reporter/sample.mjs: 2 test(s) did not run because their suite stopped (see above)'), tail.join('\n'));
     assert.equal(tail.filter((l) => l.includes('passes')).length, 0, 'passing tests are not listed');
+    assert.equal(tail.filter((l) => l.includes('known gap')).length, 0, 'a failing todo is not listed as a failure');
+    assert.ok(lines.includes('# todo 1'), 'the todo is still counted by the runner');
   });
 
   it('names a skipped suite with its reason', () => {
