@@ -91,11 +91,11 @@ async function main(): Promise<void> {
   const sendFor = config.demo ? demoSend(config, log) : undefined;
   const metrics = config.mode === 'http' && inv.command === 'serve' ? (await import('./metrics.js')).createMetrics() : undefined;
   const runtime = createRuntime(config, log, undefined, { ...(sendFor !== undefined ? { sendFor } : {}), ...(metrics !== undefined ? { onThrukRequest: (i: ThrukRequestInfo) => metrics.thrukRequest(i) } : {}) });
-  if (inv.command === 'brief') {
-    const { parseKeyValues } = await import('./subcommands.js');
+  // A subcommand's key=value arguments, with the MCP tools' `instance` argument: only a configured name picks the Thruk.
+  const pickArgs = (parse: () => Record<string, unknown>) => {
     let args: Record<string, unknown>;
     try {
-      args = parseKeyValues(inv.pairs);
+      args = parse();
     } catch (err) {
       process.stderr.write(`thruk-mcp: bad arguments: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(2);
@@ -106,6 +106,11 @@ async function main(): Promise<void> {
       process.stderr.write(`thruk-mcp: unknown instance ${JSON.stringify(instance)}; configured: ${[...runtime.instances.keys()].join(', ')}\n`);
       process.exit(2);
     }
+    return { picked, rest };
+  };
+  if (inv.command === 'brief') {
+    const { parseKeyValues } = await import('./subcommands.js');
+    const { picked, rest } = pickArgs(() => parseKeyValues(inv.pairs));
     const code = await (await import('./brief-cli.js')).briefCommand({ config: { ...config, thruk: picked.settings }, thruk: picked.thruk, log }, rest, inv.jsonOut, io);
     await runtime.close();
     process.exit(code);
@@ -115,20 +120,10 @@ async function main(): Promise<void> {
     let code: number;
     if (inv.command === 'doctor') code = await doctorInstances(config, runtime.instances, io);
     else {
-      let args: Record<string, unknown>;
-      try {
-        args = { ...(inv.jsonArgs !== undefined ? (JSON.parse(inv.jsonArgs) as Record<string, unknown>) : {}), ...(callDef !== undefined && callArgs !== undefined ? callArgs.typedArgs(inv.pairs, callDef) : parseKeyValues(inv.pairs)) };
-      } catch (err) {
-        process.stderr.write(`thruk-mcp: bad arguments: ${err instanceof Error ? err.message : String(err)}\n`);
-        process.exit(2);
-      }
-      // The MCP tools' `instance` argument, here too: only a configured name picks the Thruk.
-      const { instance, ...rest } = args;
-      const picked = instance === undefined ? runtime.instances.get(runtime.defaultInstance) : typeof instance === 'string' ? runtime.instances.get(instance) : undefined;
-      if (picked === undefined) {
-        process.stderr.write(`thruk-mcp: unknown instance ${JSON.stringify(instance)}; configured: ${[...runtime.instances.keys()].join(', ')}\n`);
-        process.exit(2);
-      }
+      const { picked, rest } = pickArgs(() => ({
+        ...(inv.jsonArgs !== undefined ? (JSON.parse(inv.jsonArgs) as Record<string, unknown>) : {}),
+        ...(callDef !== undefined && callArgs !== undefined ? callArgs.typedArgs(inv.pairs, callDef) : parseKeyValues(inv.pairs)),
+      }));
       code = await callCommand({ config: { ...config, thruk: picked.settings }, thruk: picked.thruk, log }, inv.tool ?? '', rest, inv.jsonOut, io);
     }
     await runtime.close();
