@@ -218,18 +218,23 @@ describe('tools on each core flavour, one vs several sites', () => {
 });
 
 describe('two cores in one answer', () => {
-  it('thruk_get_host for a name on both cores labels each service with its core', async () => {
+  it('thruk_get_host for a name on both cores shows one host with its own services and names the other', async () => {
     const h = await connect({ sim: { sites: TWO_CORES } });
     try {
       const r = await h.call('thruk_get_host', { host: 'web-01' });
       assert.equal(r.isError, undefined, r.text);
-      const raw = await rest(h.sim, '/hosts/web-01/services', { columns: 'description,peer_name' });
-      assert.equal(r.structured.services.length, raw.length);
-      assert.deepEqual(r.structured.services.map((s: any) => `${s.description}@${s.peer_name}`).sort(), raw.map((s: any) => `${s.description}@${s.peer_name}`).sort());
-      assert.match(r.text, /\nping@icinga \|/);
-      assert.match(r.text, /\nping@naemon \|/);
+      const shown = r.structured.host.peer_name;
+      const raw = (await rest(h.sim, '/hosts/web-01/services', { columns: 'description,peer_name' })) as Array<{ description: string; peer_name: string }>;
+      const own = raw.filter((s) => s.peer_name === shown);
+      assert.ok(own.length > 0 && own.length < raw.length, 'both cores have services of web-01');
+      // Only the shown host's services: the namesake on the other core is another host.
+      assert.deepEqual(r.structured.services.map((s: any) => `${s.description}@${s.peer_name}`).sort(), own.map((s) => `${s.description}@${s.peer_name}`).sort());
+      assert.match(r.text, new RegExp(`\\nping@${shown} \\|`));
+      const other = shown === 'icinga' ? 'naemon' : 'icinga';
+      assert.doesNotMatch(r.text, new RegExp(`\\n\\w[^|\\n]*@${other} \\|`), 'no service of the other core in the table');
       assert.equal(r.structured.others.length, 1);
-      assert.match(r.text, /exists on 2 backends \(icinga, naemon\)/);
+      const otherState = (await rest(h.sim, '/hosts', { name: 'web-01', columns: 'state,peer_name' }) as Array<{ state: number; peer_name: string }>).find((x) => x.peer_name === other)!;
+      assert.match(r.text, new RegExp(`exists on 2 backends \\(icinga, naemon\\): this is the one on ${shown}; also web-01@${other} ${['UP', 'DOWN', 'UNREACHABLE'][otherState.state]} \\(backends="${other}" shows it\\)`));
     } finally {
       await h.close();
     }

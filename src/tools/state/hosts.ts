@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compileFilter, filterSchema } from '../../thruk/filter.js';
 import { defineTool, ToolInputError, type ToolContext } from '../define.js';
-import { cell } from '../format.js';
+import { cell, hostStateName } from '../format.js';
 import { closest } from '../closest.js';
 import { readCores } from '../cores.js';
 import {
@@ -125,20 +125,27 @@ export const getHost = defineTool({
     const host = rows[0] as Row;
     const now = ctx.now();
     const notes: string[] = [];
-    if (rows.length > 1) notes.push(`'${args.host}' exists on ${rows.length} backends (${rows.map((r) => cell(r.peer_name)).join(', ')}); showing the first, the others are in 'others'.`);
+    const peerOf = (r: Row): string => (typeof r.peer_name === 'string' ? r.peer_name : '');
+    if (rows.length > 1) {
+      // Two hosts of one name are two hosts: this answer is the first one's, the others are named
+      // with their state and the call that shows them, never mixed into its services.
+      const others = rows.slice(1).map((r) => `${cell(r.name)}@${peerOf(r)} ${hostStateName(r.state, r.has_been_checked)} (backends="${peerOf(r)}" shows it)`);
+      notes.push(`'${args.host}' exists on ${rows.length} backends (${rows.map(peerOf).join(', ')}): this is the one on ${peerOf(host)}; also ${others.join(', ')}; their rows are in 'others'.`);
+    }
 
-    const [services, parents] = await Promise.all([
+    const [allServices, parents] = await Promise.all([
       args.include_services ? getRows(ctx, '/services', [['host_name', args.host], ['columns', HOST_SERVICE_COLUMNS.join(',')], ['sort', 'host_name,description']], backends) : Promise.resolve(undefined),
       parentRows(ctx, host, backends),
     ]);
 
+    // Only the shown host's own services (the namesake's belong to another host on another core).
+    const services = allServices !== undefined && rows.length > 1 ? allServices.filter((s) => peerOf(s) === peerOf(host)) : allServices;
     // The parents' rows say more than the bare names of the `parents` column: show them once.
     const skip = parents !== undefined && parents.length > 0 ? new Set([...DETAIL_HEAD_KEYS, 'parents']) : DETAIL_HEAD_KEYS;
     const starts = startsOf(cores);
     const lines = [...detailHead(host, 'hosts', now, starts), ...detailLines(host, 'hosts', now, skip)];
     if (parents !== undefined && parents.length > 0) lines.push(`parents (${parents.length}): ${parents.map(parentCell(now, starts)).join('; ')}`);
-    // Services of a name held by several cores come from all of them: each names its core.
-    if (services !== undefined) lines.push(...hostServiceLines(services, now, { showPeer: cores.several || rows.length > 1, starts }));
+    if (services !== undefined) lines.push(...hostServiceLines(services, now, { showPeer: cores.several, starts }));
     for (const n of notes) lines.push(`Note: ${n}`);
     const data: z.output<typeof hostDetailOutput> = { host };
     if (rows.length > 1) data.others = rows.slice(1);
