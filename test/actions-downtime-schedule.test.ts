@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
-import { fullSchemas, toMcpTool } from '../src/tools/adapter.js';
+import { fullSchemas, toMcpTool } from '../src/tools/core/adapter.js';
 import { downtimeActionTools } from '../src/tools/actions/downtime-index.js';
-import { allTools } from '../src/tools/registry.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { connect, ERAS, type Era, type Harness, confirmCall } from './helpers/harness.js';
 
 // Until the lead wires downtimeActionTools into the registry; de-duplicated so this keeps working afterwards.

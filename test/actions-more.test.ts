@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
 import { moreActionTools } from '../src/tools/actions/more-index.js';
 import { escapeTools } from '../src/tools/escape/index.js';
-import { allTools } from '../src/tools/registry.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { connect, ERAS, type Era, type Harness, confirmCall } from './helpers/harness.js';
 
 const tools = [...allTools(), ...moreActionTools, ...escapeTools];

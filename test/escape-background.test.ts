@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { createLogger } from '../src/log.js';
-import { createRuntime } from '../src/runtime.js';
-import { createServerFactory } from '../src/server.js';
+import { createLogger } from '../src/server/log.js';
+import { createRuntime } from '../src/server/runtime.js';
+import { createServerFactory } from '../src/server/server.js';
 import { createSimulator, type Simulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
 import { moreActionTools } from '../src/tools/actions/more-index.js';
 import { escapeTools } from '../src/tools/escape/index.js';
-import { allTools } from '../src/tools/registry.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { connect, demoConfig, ERAS, type Harness } from './helpers/harness.js';
 
 const tools = [...allTools(), ...moreActionTools, ...escapeTools];

@@ -5,7 +5,7 @@ import { moreActionTools } from '../src/tools/actions/more-index.js';
 import { checkPath } from '../src/tools/escape/paths.js';
 import { escapeTools } from '../src/tools/escape/index.js';
 import { renderJson } from '../src/tools/escape/render.js';
-import { allTools } from '../src/tools/registry.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { connect, ERAS, type Harness, confirmCall } from './helpers/harness.js';
 
 const tools = [...allTools(), ...moreActionTools, ...escapeTools];

@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { deleteActiveDowntimes, deleteDowntime } from './downtime-delete.js';
 import { deleteDowntimesByFilter } from './downtime-filter.js';
 import { scheduleHostgroupDowntime, scheduleServicegroupDowntime } from './downtime-groups.js';

@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { acknowledge, removeAcknowledgement } from './ack.js';
 import { downtimeActionTools } from './downtime-index.js';
 import { moreActionTools } from './more-index.js';

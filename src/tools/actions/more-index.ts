@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { bulkAcknowledge } from './bulk.js';
 import { checksSwitch, notificationsSwitch } from './checks-switch.js';
 import { recheck } from './checks.js';

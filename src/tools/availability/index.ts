@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { hostgroupAvailability, hostgroupAvailabilitySummary } from './group.js';
 import { hostAvailability, serviceAvailability } from './single.js';
 

@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { describeTool } from './describe.js';
 import { enableToolset } from './toolsets.js';
 

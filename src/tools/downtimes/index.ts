@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { listComments } from './comments.js';
 import { getDowntime, listDowntimes } from './downtimes.js';
 

@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { runBackgroundQuery } from './background.js';
 import { thrukQuery } from './query.js';
 

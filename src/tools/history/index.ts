@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { stateDiff } from './diff.js';
 import { listAlerts, listLogs, recentEvents } from './logs.js';
 import { listNotifications } from './notifications.js';

@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { hygiene } from './hygiene.js';
 
 export const hygieneTools: readonly ToolDef[] = [hygiene];

@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { getPerfdata } from './get.js';
 import { perfdataNearThreshold } from './near.js';
 import { perfdataSnapshot } from './snapshot.js';

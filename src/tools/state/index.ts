@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { listContacts, getContact, listHostgroups, listServicegroups } from './groups.js';
 import { getHost, listHosts } from './hosts.js';
 import { problemCounts, sites, stats, totals } from './overview.js';

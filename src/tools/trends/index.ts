@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { flapSummary } from './flap-tool.js';
 import { alertHeatmap, notificationHeatmap } from './heatmap.js';
 import { topNoisyHosts, topNoisyServices } from './noisy.js';

@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { brief } from './brief.js';
 import { logTriageTools } from './logbased.js';
 import { liveTriageTools } from './live.js';

@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { backendHealth } from './backend-health.js';
 import { oldestProblems, unackedCritical } from './problems-age.js';
 import { staleAcks } from './stale-acks.js';

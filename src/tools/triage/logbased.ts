@@ -1,4 +1,4 @@
-import type { ToolDef } from '../define.js';
+import type { ToolDef } from '../core/define.js';
 import { concurrentFailures } from './log-concurrent.js';
 import { rootCause } from './log-rootcause.js';
 import { unreachableVsDown } from './log-split.js';
