@@ -84,8 +84,8 @@ void describe('lazy loading of the built binary', () => {
   before(() => {
     if (!existsSync(cli)) assert.equal(spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' }).status, 0, 'build failed');
     // A bare tsc leaves no (or a stale) manifest; the build step writes it.
-    if (readManifest(join(root, 'dist', 'tools', MANIFEST_FILE), join(root, 'dist', 'tools', 'published.js')) === undefined) {
-      assert.equal(spawnSync(process.execPath, [join(root, 'dist', 'build-manifest.js')], { cwd: root, stdio: 'inherit' }).status, 0, 'manifest build failed');
+    if (readManifest(join(root, 'dist', 'tools', 'core', MANIFEST_FILE), join(root, 'dist', 'tools', 'core', 'published.js')) === undefined) {
+      assert.equal(spawnSync(process.execPath, [join(root, 'dist', 'cli', 'build-manifest.js')], { cwd: root, stdio: 'inherit' }).status, 0, 'manifest build failed');
     }
     dir = mkdtempSync(join(tmpdir(), 'thruk-mcp-lazy-'));
     writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
@@ -99,10 +99,10 @@ void describe('lazy loading of the built binary', () => {
       { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'thruk_totals', arguments: {} } },
     ]);
     assert.ok(listed !== undefined && called !== undefined);
-    assert.ok(loaded(listed, /\/dist\/server\.js$/).length === 1, 'the hook sees our modules');
+    assert.ok(loaded(listed, /\/dist\/server\/server\.js$/).length === 1, 'the hook sees our modules');
     assert.deepEqual(loaded(listed, TOOL_MODULE), [], 'no tool module before the first call');
     assert.deepEqual(loaded(listed, /node_modules\/(?:undici|prom-client|jose)\//), []);
-    assert.deepEqual(loaded(listed, /\/dist\/(?:sim|transports\/http|metrics)/), []);
+    assert.deepEqual(loaded(listed, /\/dist\/(?:sim|transports\/http|transports\/metrics)/), []);
     assert.ok(loaded(called, TOOL_MODULE).length > 0, 'the tool code loads with the first call');
     assert.ok(loaded(called, /node_modules\/undici\//).length > 0, 'undici loads with the first Thruk request');
   });
