@@ -15,7 +15,7 @@ import { defineWriteTool, isGatedWriteTool } from '../src/tools/write/define-wri
 import { writeOutput } from '../src/tools/write/execute.js';
 import { connect, rest, type Harness } from './helpers/harness.js';
 
-type State = { commentId?: number };
+type State = { commentId?: number | undefined };
 /** Arguments of a real call of each write tool on the demo estate, in an order where each finds what it needs. */
 const CALLS: ReadonlyArray<[string, (s: State) => Record<string, unknown>]> = [
   ['thruk_recheck', () => ({ host: 'web-01' })],
