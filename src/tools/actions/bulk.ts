@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { compileFilter, type FilterLeaf } from '../../thruk/filter.js';
-import { ToolInputError, type ToolContext } from '../define.js';
-import { flag, hostStateName, num, serviceStateName } from '../format.js';
-import { backendsArg, getRows, parseBackends, query, type Row } from '../state/common.js';
+import { ToolInputError, type ToolContext } from '../core/define.js';
+import { flag, hostStateName, num, serviceStateName } from '../lib/format.js';
+import { backendsArg, getRows, parseBackends, query, type Row } from '../lib/list.js';
 import { defineWriteTool } from '../write/define-write.js';
 import { checkCommandName, checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveGroup } from '../write/resolve.js';

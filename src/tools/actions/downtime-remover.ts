@@ -6,9 +6,9 @@
  * against ids renumbered by a core reload between lookup and delete. Nothing like "delete all of
  * this host" is ever sent.
  */
-import type { ToolContext } from '../define.js';
-import { num } from '../format.js';
-import type { Row } from '../state/common.js';
+import type { ToolContext } from '../core/define.js';
+import { num } from '../lib/format.js';
+import type { Row } from '../lib/list.js';
 import type { PlannedWrite } from '../write/define-write.js';
 import { planAnswer, resultLines, sentHead } from '../write/execute.js';
 import { count } from '../write/gate.js';

@@ -1,7 +1,7 @@
 /** Downtimes for one host or service, for a host's services, and for a host with its child hosts. */
 import { z } from 'zod';
-import type { ToolContext } from '../define.js';
-import { backendsArg, getRows, parseBackends, type Row } from '../state/common.js';
+import type { ToolContext } from '../core/define.js';
+import { backendsArg, getRows, parseBackends, type Row } from '../lib/list.js';
 import { defineWriteTool } from '../write/define-write.js';
 import { targetLabel, type CommandTarget } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';

@@ -1,7 +1,7 @@
 /** Scheduling shared by every downtime tool: checks, the plan for the write gate, read-back of the new downtimes. */
-import { ToolInputError, type ToolContext } from '../define.js';
-import { iso, num } from '../format.js';
-import type { Row } from '../state/common.js';
+import { ToolInputError, type ToolContext } from '../core/define.js';
+import { iso, num } from '../lib/format.js';
+import type { Row } from '../lib/list.js';
 import type { PlannedWrite } from '../write/define-write.js';
 import { planAnswer } from '../write/execute.js';
 import { count } from '../write/gate.js';

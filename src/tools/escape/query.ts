@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ThrukHttpError } from '../../thruk/errors.js';
-import { ToolInputError } from '../define.js';
+import { ToolInputError } from '../core/define.js';
 import { resolveAuthor } from '../actions/common.js';
-import { backendsArg, parseBackends } from '../state/common.js';
+import { backendsArg, parseBackends } from '../lib/list.js';
 import { defineWriteTool } from '../write/define-write.js';
 import { dataArg, paramsArg, toForm, toQuery } from './params.js';
 import { rewriteListEquality } from './listcols.js';

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { backendsPrefix, encodeForm, redactParams } from '../../thruk/client.js';
 import { isThrukError } from '../../thruk/errors.js';
-import type { ToolAnswer, ToolContext } from '../define.js';
+import type { ToolAnswer, ToolContext } from '../core/define.js';
 import type { PlannedWrite } from '../write/define-write.js';
 import { differenceText } from '../write/gate.js';
 import { differenceOut, type GateOutcome, type Result } from '../write/execute.js';

@@ -7,7 +7,7 @@
  * the whole registry), so no write reaches Thruk around the gate.
  */
 import { z } from 'zod';
-import { defineTool, type Access, type ToolAnswer, type ToolContext, type ToolDef, type Toolset } from '../define.js';
+import { defineTool, type Access, type ToolAnswer, type ToolContext, type ToolDef, type Toolset } from '../core/define.js';
 import { passGate, planAnswer, writeArgs, writeOutput, type GateOutcome, type RunOptions, type Sender, type WriteOutput } from './execute.js';
 import type { Plan, PlannedCommand } from './plan.js';
 
