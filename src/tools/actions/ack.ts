@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { parseTime } from '../lib/time.js';
-import { defineTool, ToolInputError, type ToolContext } from '../core/define.js';
+import { ToolInputError, type ToolContext } from '../core/define.js';
 import { flag, hostStateName, num, serviceStateName } from '../lib/format.js';
 import { backendsArg, parseBackends } from '../lib/list.js';
-import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
+import { defineWriteTool } from '../write/define-write.js';
 import { checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';
 import { ackFlagArgs, resolveAuthor, hostArg, readTarget, serviceArg, stickyAck, textArg } from './common.js';
@@ -14,27 +14,23 @@ async function targetsOf(ctx: ToolContext, host: string, service: string | undef
 
 const isAcked = (want: boolean) => async (c: ToolContext, cmd: PlannedCommand) => flag((await readTarget(c, cmd.target, ['acknowledged']))?.acknowledged) === want;
 
-export const acknowledge = defineTool({
+export const acknowledge = defineWriteTool({
   name: 'thruk_acknowledge',
   title: 'Acknowledge a problem',
-  toolset: 'actions',
   access: 'write',
   idempotent: true,
   description: 'Acknowledge a host or service problem: marks it handled and stops repeat notifications.',
-  input: z
-    .object({
-      host: hostArg,
-      service: serviceArg,
-      comment: textArg('Why, e.g. a ticket', 'acknowledged via MCP'),
-      author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
-      ...ackFlagArgs,
-      expire: z.string().max(100).optional().describe('Expiry, e.g. +4h'),
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
-  output: writeOutput,
-  run: async (ctx, args) => {
+  args: {
+    host: hostArg,
+    service: serviceArg,
+    comment: textArg('Why, e.g. a ticket', 'acknowledged via MCP'),
+    author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
+    ...ackFlagArgs,
+    expire: z.string().max(100).optional().describe('Expiry, e.g. +4h'),
+    backends: backendsArg,
+  },
+  verify: isAcked(true),
+  plan: async (ctx, args) => {
     const comment = checkCommandText('comment', args.comment);
     const author = checkCommandText('author', await resolveAuthor(ctx, args.author));
     const targets = await targetsOf(ctx, args.host, args.service, parseBackends(args.backends));
@@ -55,23 +51,22 @@ export const acknowledge = defineTool({
       command: expire === undefined ? `acknowledge_${kind}_problem` : `acknowledge_${kind}_problem_expire`,
       args: expire === undefined ? { ...base, comment_author: author, comment_data: comment } : { ...base, end_time: expire, comment_author: author, comment_data: comment },
     }));
-    return runPlan(ctx, { action: `acknowledge${expire !== undefined ? ` until ${new Date(expire * 1000).toISOString()}` : ''}: "${comment}"`, commands, destructive: false }, { ...args, verify: isAcked(true) });
+    return { action: `acknowledge${expire !== undefined ? ` until ${new Date(expire * 1000).toISOString()}` : ''}: "${comment}"`, commands, destructive: false };
   },
 });
 
-export const removeAcknowledgement = defineTool({
+export const removeAcknowledgement = defineWriteTool({
   name: 'thruk_remove_acknowledgement',
   title: 'Remove an acknowledgement',
-  toolset: 'actions',
   access: 'write',
   idempotent: true,
   description: 'Remove a host or service acknowledgement.',
-  input: z.object({ host: hostArg, service: serviceArg, backends: backendsArg, ...writeArgs }).strict(),
-  output: writeOutput,
-  run: async (ctx, args) => {
+  args: { host: hostArg, service: serviceArg, backends: backendsArg },
+  verify: isAcked(false),
+  plan: async (ctx, args) => {
     const targets = await targetsOf(ctx, args.host, args.service, parseBackends(args.backends));
     const kind = args.service === undefined ? 'host' : 'svc';
     const commands = targets.map((target): PlannedCommand => ({ target, command: `remove_${kind}_acknowledgement`, args: {} }));
-    return runPlan(ctx, { action: 'remove the acknowledgement', commands, destructive: false }, { ...args, verify: isAcked(false) });
+    return { action: 'remove the acknowledgement', commands, destructive: false };
   },
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { compileFilter, type FilterLeaf } from '../../thruk/filter.js';
-import { defineTool, ToolInputError, type ToolContext } from '../core/define.js';
+import { ToolInputError, type ToolContext } from '../core/define.js';
 import { flag, hostStateName, num, serviceStateName } from '../lib/format.js';
 import { backendsArg, getRows, parseBackends, query, type Row } from '../lib/list.js';
-import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
+import { defineWriteTool } from '../write/define-write.js';
 import { checkCommandName, checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveGroup } from '../write/resolve.js';
 import { ackFlagArgs, resolveAuthor, readTarget, stickyAck, textArg } from './common.js';
@@ -229,32 +229,55 @@ function tally(found: readonly Found[]): string {
   return [...counts].map(([k, v]) => `${v} ${k}`).join(', ');
 }
 
-export const bulkAcknowledge = defineTool({
+/**
+ * How to go on when the targets pass the cap: how many matched, how many the cap allows, and
+ * narrower calls counted from the targets themselves (acknowledged problems leave the scope, so
+ * repeating a narrower call works through the rest part by part).
+ */
+export function capHint(s: Scope, found: readonly Found[], matched: number, skipped: ReadonlyMap<string, number>, max: number): string {
+  const byState = new Map<string, number>();
+  const byHost = new Map<string, number>();
+  let hosts = 0;
+  for (const f of found) {
+    byState.set(f.state.toLowerCase(), (byState.get(f.state.toLowerCase()) ?? 0) + 1);
+    byHost.set(f.target.host ?? '', (byHost.get(f.target.host ?? '') ?? 0) + 1);
+    if (f.target.kind === 'host') hosts++;
+  }
+  const fits = (n: number) => (n <= max ? ' (within the limit)' : '');
+  const ways: string[] = [];
+  if (byState.size > 1) ways.push(...[...byState].filter(([st]) => (STATE_NAMES as readonly string[]).includes(st)).map(([st, n]) => `state="${st}" would target ${n}${fits(n)}`));
+  if (hosts > 0 && hosts < found.length) ways.push(`hosts_only would target ${hosts}${fits(hosts)}`, `services_only would target ${found.length - hosts}${fits(found.length - hosts)}`);
+  if (byHost.size > 1) {
+    const top = [...byHost].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3);
+    ways.push(...top.map(([h, n]) => `host="${h}" with match="exact" would target ${n}${fits(n)}`));
+  }
+  const head = `The scope (${scopeText(s)}) matches ${matched} object${matched === 1 ? '' : 's'}: ${found.length} unhandled problem${found.length === 1 ? '' : 's'} to acknowledge (${tally(found)}), not targeted: ${skippedText(skipped)}. One call may acknowledge at most ${max}.`;
+  const narrow = ways.length > 0 ? ` Narrow the scope: ${ways.join('; ')}.` : ' Narrow the scope (a host group, a state, a host name pattern).';
+  return `${head}${narrow} Acknowledged problems leave the scope, so the same narrower call can be repeated to work through the rest part by part. Or ask the operator to raise THRUK_MAX_BULK_TARGETS (now ${max}).`;
+}
+
+export const bulkAcknowledge = defineWriteTool({
   name: 'thruk_bulk_acknowledge',
   title: 'Acknowledge many problems',
-  toolset: 'actions',
   access: 'write',
   idempotent: true,
   description: 'Acknowledge every unhandled problem matching a scope (groups, names, states).',
-  input: z
-    .object({
-      hostgroup: z.string().min(1).max(1024).optional().describe('Host group'),
-      servicegroup: z.string().min(1).max(1024).optional().describe('Service group'),
-      host: nameOrRegex('Host'),
-      service: nameOrRegex('Service'),
-      match: z.enum(MATCH_MODES).default('auto').describe('exact, wildcard (* ?) or regex; auto: regex if it has regex characters'),
-      state: z.union([stateEnum, z.array(stateEnum).min(1).max(5)]).optional().describe('One or a list (default all)'),
-      hosts_only: z.boolean().default(false).describe('Hosts only'),
-      services_only: z.boolean().default(false).describe('Services only'),
-      comment: textArg('Why, e.g. a ticket', 'bulk acknowledged via MCP'),
-      author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
-      ...ackFlagArgs,
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
-  output: writeOutput,
-  run: async (ctx, args) => {
+  args: {
+    hostgroup: z.string().min(1).max(1024).optional().describe('Host group'),
+    servicegroup: z.string().min(1).max(1024).optional().describe('Service group'),
+    host: nameOrRegex('Host'),
+    service: nameOrRegex('Service'),
+    match: z.enum(MATCH_MODES).default('auto').describe('exact, wildcard (* ?) or regex; auto: regex if it has regex characters'),
+    state: z.union([stateEnum, z.array(stateEnum).min(1).max(5)]).optional().describe('One or a list (default all)'),
+    hosts_only: z.boolean().default(false).describe('Hosts only'),
+    services_only: z.boolean().default(false).describe('Services only'),
+    comment: textArg('Why, e.g. a ticket', 'bulk acknowledged via MCP'),
+    author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
+    ...ackFlagArgs,
+    backends: backendsArg,
+  },
+  verify: async (c, cmd) => flag((await readTarget(c, cmd.target, ['acknowledged']))?.acknowledged),
+  plan: async (ctx, args) => {
     const comment = checkCommandText('comment', args.comment);
     const author = checkCommandText('author', await resolveAuthor(ctx, args.author));
     const scope = scopeOf(args);
@@ -284,7 +307,9 @@ export const bulkAcknowledge = defineTool({
       `Scope: ${scopeText(scope)}. Targets: ${tally(found)}. Not targeted of the ${rest.matched} matching objects: ${skippedText(skipped)}.`,
     ];
     if (unsafe.length > 0) notes.push(`Left out, because their names contain ';' or control characters that the core would misread: ${unsafe.map((f) => targetLabel(f.target)).join(', ')}.`);
-    const isAcked = async (c: ToolContext, cmd: PlannedCommand) => flag((await readTarget(c, cmd.target, ['acknowledged']))?.acknowledged);
-    return runPlan(ctx, { action: `acknowledge ${found.length} problem${found.length === 1 ? '' : 's'}: "${comment}"`, commands, destructive: false, alwaysConfirm: true, notes }, { ...args, verify: isAcked });
+    return {
+      plan: { action: `acknowledge ${found.length} problem${found.length === 1 ? '' : 's'}: "${comment}"`, commands, destructive: false, alwaysConfirm: true, notes },
+      capHint: capHint(scope, found, rest.matched, skipped, ctx.config.maxBulkTargets),
+    };
   },
 });

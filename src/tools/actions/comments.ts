@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { defineTool, ToolInputError, type ToolContext } from '../core/define.js';
+import { ToolInputError, type ToolContext } from '../core/define.js';
 import { cell, num } from '../lib/format.js';
 import { backendsArg, getRows, parseBackends, type Row } from '../lib/list.js';
-import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
+import { defineWriteTool } from '../write/define-write.js';
+import { planAnswer, writeOutput } from '../write/execute.js';
 import { checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';
 import { resolveAuthor, hostArg, serviceArg } from './common.js';
@@ -28,31 +29,28 @@ export const addCommentOutput = writeOutput.extend({
   comment_ids: z.array(z.object({ target: z.string(), id: z.number() })).optional().describe('Ids of the new comments, per backend (ids change when the core reloads)'),
 });
 
-export const addComment = defineTool({
+export const addComment = defineWriteTool({
   name: 'thruk_add_comment',
   title: 'Add a comment',
-  toolset: 'actions',
   access: 'write',
   description: 'Add a comment to a host or service.',
-  input: z
-    .object({
-      host: hostArg,
-      comment: z.string().min(1).max(1000).describe('One line'),
-      service: serviceArg,
-      author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
-      persistent: z.boolean().default(true).describe('Survive core restarts'),
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
+  args: {
+    host: hostArg,
+    comment: z.string().min(1).max(1000).describe('One line'),
+    service: serviceArg,
+    author: z.string().min(1).max(200).optional().describe('If the operator allows it'),
+    persistent: z.boolean().default(true).describe('Survive core restarts'),
+    backends: backendsArg,
+  },
   output: addCommentOutput,
-  run: async (ctx, args) => {
+  plan: async (ctx, args) => {
     const text = checkCommandText('comment', args.comment);
     const author = checkCommandText('author', await resolveAuthor(ctx, args.author));
     const backends = parseBackends(args.backends);
     const targets = args.service === undefined ? await resolveHost(ctx, args.host, backends) : await resolveService(ctx, args.host, args.service, backends);
     const existing = new Map<string, Set<number>>();
     for (const t of targets) existing.set(targetLabel(t), new Set((await sameComments(ctx, t, text)).map((r) => num(r.id))));
+    // The new comment's id is read back per backend: the one that was not there before.
     const found = new Map<string, number>();
     const verify = async (c: ToolContext, cmd: PlannedCommand) => {
       const label = targetLabel(cmd.target);
@@ -67,10 +65,16 @@ export const addComment = defineTool({
       command: `add_${kind}_comment`,
       args: { persistent_comment: args.persistent ? 1 : 0, comment_author: author, comment_data: text },
     }));
-    const answer = await runPlan(ctx, { action: `add the comment "${text}"`, commands, destructive: false }, { ...args, verify });
-    if (found.size === 0) return answer;
-    const ids = [...found].map(([target, id]) => ({ target, id }));
-    return { ...answer, data: { ...answer.data, comment_ids: ids }, text: `${answer.text}\n${ids.map((x) => `Comment id on ${x.target}: ${x.id}`).join('\n')}` };
+    return {
+      plan: { action: `add the comment "${text}"`, commands, destructive: false },
+      verify,
+      answer: (out) => {
+        const answer = planAnswer(out);
+        if (found.size === 0) return answer;
+        const ids = [...found].map(([target, id]) => ({ target, id }));
+        return { ...answer, data: { ...answer.data, comment_ids: ids }, text: `${answer.text}\n${ids.map((x) => `Comment id on ${x.target}: ${x.id}`).join('\n')}` };
+      },
+    };
   },
 });
 
@@ -95,24 +99,19 @@ const ENTRY_NOTE: Readonly<Record<number, string>> = {
   4: 'This is an acknowledgement comment: deleting it does not remove the acknowledgement (use thruk_remove_acknowledgement for that).',
 };
 
-export const deleteComment = defineTool({
+export const deleteComment = defineWriteTool({
   name: 'thruk_delete_comment',
   title: 'Delete a comment',
-  toolset: 'actions',
   access: 'destructive',
   idempotent: true,
   description: 'Delete one comment by id (from thruk_list_comments).',
-  input: z
-    .object({
-      comment_id: z.number().int().min(0).max(2 ** 53 - 1).describe('From thruk_list_comments'),
-      host: hostArg.optional().describe('Must match the comment'),
-      service: serviceArg.describe('Must match the comment'),
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
-  output: writeOutput,
-  run: async (ctx, args) => {
+  args: {
+    comment_id: z.number().int().min(0).max(2 ** 53 - 1).describe('From thruk_list_comments'),
+    host: hostArg.optional().describe('Must match the comment'),
+    service: serviceArg.describe('Must match the comment'),
+    backends: backendsArg,
+  },
+  plan: async (ctx, args) => {
     if (args.service !== undefined && args.host === undefined) throw new ToolInputError('service needs host as well (a service description is only unique per host).');
     const row = await findComment(ctx, args.comment_id, args.host, args.service, parseBackends(args.backends));
     const backend = peerOf(row);
@@ -136,6 +135,6 @@ export const deleteComment = defineTool({
       const rows = await getRows(c, '/comments', [['id', String(args.comment_id)], ['columns', 'id,host_name,service_description']], backend !== undefined ? [backend] : undefined);
       return !rows.some((r) => r.host_name === row.host_name && r.service_description === row.service_description);
     };
-    return runPlan(ctx, { action: `delete comment ${args.comment_id} on ${object}`, commands, destructive: true, notes }, { ...args, verify: gone });
+    return { plan: { action: `delete comment ${args.comment_id} on ${object}`, commands, destructive: true, notes }, verify: gone };
   },
 });

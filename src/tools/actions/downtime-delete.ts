@@ -1,15 +1,15 @@
 /** Deleting one downtime by id, and the downtimes of a host or service that are active now. */
 import { z } from 'zod';
-import { defineTool, ToolInputError } from '../core/define.js';
+import { ToolInputError } from '../core/define.js';
 import { flag, num } from '../lib/format.js';
 import { backendsArg, parseBackends, type Row } from '../lib/list.js';
 import { objectName } from '../lib/objects.js';
-import { writeArgs } from '../write/execute.js';
+import { defineWriteTool } from '../write/define-write.js';
 import { resolveHost, resolveService } from '../write/resolve.js';
 import { hostArg, serviceArg } from './common.js';
 import { deleteOutput, downtimeLine, fetchDowntimes, isHostRow, objectLabel, peerOf } from './downtime-common.js';
 import { deleteDowntimes } from './downtime-remover.js';
-import { count } from './downtime-run.js';
+import { count } from '../write/gate.js';
 
 const RENUMBERED = 'Downtime ids are assigned by the core at runtime and change when it reloads (e.g. after a configuration change), so an id seen earlier may be gone or name another downtime now';
 
@@ -17,23 +17,19 @@ function describeRow(r: Row): string {
   return `${isHostRow(r) ? 'a host downtime of' : 'a downtime of service'} ${objectLabel(r)}`;
 }
 
-export const deleteDowntime = defineTool({
+export const deleteDowntime = defineWriteTool({
   name: 'thruk_delete_downtime',
   title: 'Delete a downtime',
-  toolset: 'actions',
   access: 'destructive',
   description: 'Delete one downtime by id (from thruk_list_downtimes).',
-  input: z
-    .object({
-      downtime_id: z.number().int().min(1).max(2147483647).describe('From thruk_list_downtimes'),
-      host: objectName('Must match the downtime').optional(),
-      service: objectName('Must match the downtime').optional(),
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
+  args: {
+    downtime_id: z.number().int().min(1).max(2147483647).describe('From thruk_list_downtimes'),
+    host: objectName('Must match the downtime').optional(),
+    service: objectName('Must match the downtime').optional(),
+    backends: backendsArg,
+  },
   output: deleteOutput,
-  run: async (ctx, args) => {
+  plan: async (ctx, args) => {
     const id = args.downtime_id;
     const backends = parseBackends(args.backends);
     // /downtimes/<id> answers a list (one row per backend that has the id), so ask with a filter and read every row.
@@ -50,27 +46,23 @@ export const deleteDowntime = defineTool({
       throw new ToolInputError(`Downtime id #${id} exists on several backends (ids are per core): ${match.map((r) => `${peerOf(r) ?? '?'}: ${describeRow(r)}`).join('; ')}. Pass backends="<name>" (or host/service) to pick one. Nothing was sent.`);
     }
     const row = match[0] as Row;
-    return deleteDowntimes(ctx, [row], args, `delete downtime #${id} (${describeRow(row)})`);
+    return deleteDowntimes(ctx, [row], `delete downtime #${id} (${describeRow(row)})`);
   },
 });
 
-export const deleteActiveDowntimes = defineTool({
+export const deleteActiveDowntimes = defineWriteTool({
   name: 'thruk_delete_active_downtimes',
   title: 'End the active downtimes of a host or service',
-  toolset: 'actions',
   access: 'destructive',
   description: 'End maintenance now: delete the active downtimes of a host (and its services) or one service.',
-  input: z
-    .object({
-      host: hostArg,
-      service: serviceArg,
-      include_services: z.boolean().default(true).describe('Also the host\'s services\' downtimes'),
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
+  args: {
+    host: hostArg,
+    service: serviceArg,
+    include_services: z.boolean().default(true).describe('Also the host\'s services\' downtimes'),
+    backends: backendsArg,
+  },
   output: deleteOutput,
-  run: async (ctx, args) => {
+  plan: async (ctx, args) => {
     const backends = parseBackends(args.backends);
     if (args.service === undefined) await resolveHost(ctx, args.host, backends);
     else await resolveService(ctx, args.host, args.service, backends);
@@ -90,6 +82,6 @@ export const deleteActiveDowntimes = defineTool({
       ...(kept !== undefined ? [kept] : []),
       ...(flexible ? ['Flexible downtimes whose window is open are included, whether or not a problem has started them yet.'] : []),
     ];
-    return deleteDowntimes(ctx, active, args, `delete the ${count(active.length, 'active downtime')} of ${what}`, notes, 'Delete them by id (thruk_delete_downtime) or narrow with thruk_delete_downtimes_by_filter.');
+    return deleteDowntimes(ctx, active, `delete the ${count(active.length, 'active downtime')} of ${what}`, notes, 'Delete them by id (thruk_delete_downtime) or narrow with thruk_delete_downtimes_by_filter.');
   },
 });

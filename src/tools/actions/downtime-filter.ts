@@ -1,42 +1,38 @@
 /** Deleting the downtimes that match a set of criteria, shown first, with a guard against matching everything. */
 import { z } from 'zod';
 import { parseTime } from '../lib/time.js';
-import { defineTool, ToolInputError } from '../core/define.js';
+import { ToolInputError } from '../core/define.js';
 import { iso, num } from '../lib/format.js';
 import { backendsArg, parseBackends, type Row } from '../lib/list.js';
 import { objectName } from '../lib/objects.js';
-import { writeArgs } from '../write/execute.js';
+import { defineWriteTool } from '../write/define-write.js';
 import { resolveGroup, resolveHost, resolveMany, resolveService } from '../write/resolve.js';
 import { deleteOutput, fetchDowntimes, isHostRow, peerOf, textOf } from './downtime-common.js';
 import { deleteDowntimes } from './downtime-remover.js';
-import { count } from './downtime-run.js';
+import { count } from '../write/gate.js';
 
 const timeArg = (what: string) => z.string().min(1).max(100).optional().describe(what);
 
-export const deleteDowntimesByFilter = defineTool({
+export const deleteDowntimesByFilter = defineWriteTool({
   name: 'thruk_delete_downtimes_by_filter',
   title: 'Delete downtimes matching criteria',
-  toolset: 'actions',
   access: 'destructive',
   description: 'Delete the downtimes matching all criteria, e.g. author + entered_after="today".',
-  input: z
-    .object({
-      host: objectName('Host name').optional(),
-      hostgroup: objectName('Host group').optional(),
-      service: objectName('Service name').optional(),
-      author: z.string().min(1).max(200).optional().describe('Author'),
-      comment: z.string().min(1).max(1000).optional().describe('Comment contains (case-insensitive)'),
-      start_time: timeArg('Starting at or after'),
-      end_time: timeArg('Ending at or before'),
-      entered_after: timeArg('Created at or after, e.g. today 06:00'),
-      active_only: z.boolean().default(false).describe('Only those active now'),
-      all_matching: z.boolean().default(false).describe('Allow criteria matching every downtime'),
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
+  args: {
+    host: objectName('Host name').optional(),
+    hostgroup: objectName('Host group').optional(),
+    service: objectName('Service name').optional(),
+    author: z.string().min(1).max(200).optional().describe('Author'),
+    comment: z.string().min(1).max(1000).optional().describe('Comment contains (case-insensitive)'),
+    start_time: timeArg('Starting at or after'),
+    end_time: timeArg('Ending at or before'),
+    entered_after: timeArg('Created at or after, e.g. today 06:00'),
+    active_only: z.boolean().default(false).describe('Only those active now'),
+    all_matching: z.boolean().default(false).describe('Allow criteria matching every downtime'),
+    backends: backendsArg,
+  },
   output: deleteOutput,
-  run: async (ctx, args) => {
+  plan: async (ctx, args) => {
     const narrowing = [args.host, args.hostgroup, args.service, args.author, args.comment, args.start_time, args.end_time, args.entered_after].filter((x) => x !== undefined);
     if (narrowing.length === 0) {
       throw new ToolInputError('Give at least one of host, hostgroup, service, author, comment, start_time, end_time or entered_after (active_only alone is not a selection). Nothing was sent.');
@@ -93,6 +89,6 @@ export const deleteDowntimesByFilter = defineTool({
     if (matched.length === all.length && all.length > 1 && !args.all_matching) {
       throw new ToolInputError(`${criteria} matches every one of the ${count(all.length, 'downtime')} ${scope}, which is probably broader than meant. Narrow the criteria, or pass all_matching: true if deleting all of them is really intended. Nothing was sent.`);
     }
-    return deleteDowntimes(ctx, matched, args, `delete ${count(matched.length, 'downtime')} matching ${criteria}`, [`Matched ${matched.length} of ${count(all.length, 'downtime')} ${scope}.`], 'Narrow the criteria (host, author, comment, times) or delete in several calls.');
+    return deleteDowntimes(ctx, matched, `delete ${count(matched.length, 'downtime')} matching ${criteria}`, [`Matched ${matched.length} of ${count(all.length, 'downtime')} ${scope}.`], 'Narrow the criteria (host, author, comment, times) or delete in several calls.');
   },
 });

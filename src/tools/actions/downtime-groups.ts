@@ -1,13 +1,13 @@
 /** Downtimes for a host group or a service group: one group command per backend, the members counted first. */
 import { z } from 'zod';
-import { defineTool, type ToolAnswer, type ToolContext } from '../core/define.js';
+import type { ToolContext } from '../core/define.js';
 import { backendsArg, parseBackends } from '../lib/list.js';
 import { objectName } from '../lib/objects.js';
-import { writeArgs } from '../write/execute.js';
+import { defineWriteTool, type PlannedWrite } from '../write/define-write.js';
 import { targetLabel } from '../write/plan.js';
 import { resolveGroup, resolveMany } from '../write/resolve.js';
 import { objectKey, scheduleOutput, windowArgs, type ScheduleOutput } from './downtime-common.js';
-import { count } from './downtime-run.js';
+import { count } from '../write/gate.js';
 import { nameList, schedule, type Coverage, type ScheduleArgs } from './downtime-scheduler.js';
 
 type GroupKind = 'hostgroup' | 'servicegroup';
@@ -25,7 +25,7 @@ async function members(ctx: ToolContext, kind: GroupKind, group: string, what: M
   return what === 'services' ? svcs.map((t) => objectKey(t.host ?? '', t.service)) : [...new Set(svcs.map((t) => t.host ?? ''))];
 }
 
-async function groupDowntime(ctx: ToolContext, kind: GroupKind, group: string, what: Members, args: ScheduleArgs & { backends?: string | undefined }): Promise<ToolAnswer<ScheduleOutput>> {
+async function groupDowntime(ctx: ToolContext, kind: GroupKind, group: string, what: Members, args: ScheduleArgs & { backends?: string | undefined }): Promise<PlannedWrite<ScheduleOutput>> {
   const targets = await resolveGroup(ctx, kind, group, parseBackends(args.backends));
   const noun = what === 'hosts' ? 'host' : 'service';
   const coverage: Coverage[] = [];
@@ -48,40 +48,32 @@ async function groupDowntime(ctx: ToolContext, kind: GroupKind, group: string, w
   });
 }
 
-export const scheduleHostgroupDowntime = defineTool({
+export const scheduleHostgroupDowntime = defineWriteTool({
   name: 'thruk_schedule_hostgroup_downtime',
   title: 'Schedule a downtime for a host group',
-  toolset: 'actions',
   access: 'write',
   description: 'Downtime for every host (or service) of a host group.',
-  input: z
-    .object({
-      hostgroup: objectName('Host group name'),
-      target: z.enum(['hosts', 'services']).default('hosts').describe('Member hosts, or all their services'),
-      ...windowArgs,
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
+  args: {
+    hostgroup: objectName('Host group name'),
+    target: z.enum(['hosts', 'services']).default('hosts').describe('Member hosts, or all their services'),
+    ...windowArgs,
+    backends: backendsArg,
+  },
   output: scheduleOutput,
-  run: (ctx, args) => groupDowntime(ctx, 'hostgroup', args.hostgroup, args.target, args),
+  plan: (ctx, args) => groupDowntime(ctx, 'hostgroup', args.hostgroup, args.target, args),
 });
 
-export const scheduleServicegroupDowntime = defineTool({
+export const scheduleServicegroupDowntime = defineWriteTool({
   name: 'thruk_schedule_servicegroup_downtime',
   title: 'Schedule a downtime for a service group',
-  toolset: 'actions',
   access: 'write',
   description: 'Downtime for every service (or host) of a service group.',
-  input: z
-    .object({
-      servicegroup: objectName('Service group name'),
-      target: z.enum(['services', 'hosts']).default('services').describe('Member services, or their hosts'),
-      ...windowArgs,
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
+  args: {
+    servicegroup: objectName('Service group name'),
+    target: z.enum(['services', 'hosts']).default('services').describe('Member services, or their hosts'),
+    ...windowArgs,
+    backends: backendsArg,
+  },
   output: scheduleOutput,
-  run: (ctx, args) => groupDowntime(ctx, 'servicegroup', args.servicegroup, args.target, args),
+  plan: (ctx, args) => groupDowntime(ctx, 'servicegroup', args.servicegroup, args.target, args),
 });

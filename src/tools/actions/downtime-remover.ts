@@ -6,14 +6,16 @@
  * against ids renumbered by a core reload between lookup and delete. Nothing like "delete all of
  * this host" is ever sent.
  */
-import type { ToolAnswer, ToolContext } from '../core/define.js';
+import type { ToolContext } from '../core/define.js';
 import { num } from '../lib/format.js';
 import type { Row } from '../lib/list.js';
+import type { PlannedWrite } from '../write/define-write.js';
+import { planAnswer, resultLines, sentHead } from '../write/execute.js';
+import { count } from '../write/gate.js';
 import type { PlannedCommand } from '../write/plan.js';
 import {
   downtimeData, downtimeLine, fetchDowntimes, isHostRow, objectLabel, peerOf, rowKey, type DeleteOutput,
 } from './downtime-common.js';
-import { count, runGated, type Staged } from './downtime-run.js';
 
 const pinTo = (backend: string | undefined): string[] | undefined => (backend !== undefined ? [backend] : undefined);
 const idOf = (r: Row): string => `${peerOf(r) ?? ''}#${num(r.id)}`;
@@ -41,13 +43,11 @@ async function triggeredChildren(ctx: ToolContext, rows: readonly Row[]): Promis
   return out;
 }
 
-export interface DeleteArgs {
-  readonly dry_run: boolean;
-  readonly confirm: boolean;
-  readonly plan_id?: string | undefined;
-}
+/** "verified gone" rather than "verified": the effect of a delete is an absence. */
+const GONE = { yes: 'verified gone', pending: 'still visible (the core applies commands asynchronously; check again shortly)' };
 
-export async function deleteDowntimes(ctx: ToolContext, rows: readonly Row[], args: DeleteArgs, action: string, notes: readonly string[] = [], capHint?: string): Promise<ToolAnswer<DeleteOutput>> {
+/** The plan of deleting `rows` (each by id, on its own core), with what the core removes along with them. */
+export async function deleteDowntimes(ctx: ToolContext, rows: readonly Row[], action: string, notes: readonly string[] = [], capHint?: string): Promise<PlannedWrite<DeleteOutput>> {
   const also = await triggeredChildren(ctx, rows);
   const rowOf = new Map<PlannedCommand, Row>();
   const commands = rows.map((r): PlannedCommand => {
@@ -67,20 +67,16 @@ export async function deleteDowntimes(ctx: ToolContext, rows: readonly Row[], ar
     rowOf.set(c, r);
     return c;
   });
-  const staged: Staged = {
-    plan: {
-      action,
-      commands,
-      destructive: true,
-      notes: [
-        ...rows.slice(0, SHOWN).map((r) => `deletes ${downtimeLine(r)}`),
-        ...(rows.length > SHOWN ? [`… and ${rows.length - SHOWN} more (all listed in the structured result, field downtimes)`] : []),
-        ...(also.length > 0 ? [`The core also removes the ${count(also.length, 'downtime')} triggered by those: ${also.map(downtimeLine).join('; ')}`] : []),
-        ...notes,
-      ],
-    },
-    affected: rows.length + also.length,
-    noun: 'downtime',
+  const plan = {
+    action,
+    commands,
+    destructive: true,
+    notes: [
+      ...rows.slice(0, SHOWN).map((r) => `deletes ${downtimeLine(r)}`),
+      ...(rows.length > SHOWN ? [`… and ${rows.length - SHOWN} more (all listed in the structured result, field downtimes)`] : []),
+      ...(also.length > 0 ? [`The core also removes the ${count(also.length, 'downtime')} triggered by those: ${also.map(downtimeLine).join('; ')}`] : []),
+      ...notes,
+    ],
   };
   ctx.audit({ downtimes: rows.map((r) => `#${num(r.id)} ${objectLabel(r)}`) });
   // Gone = no downtime with that id on that object any more (after a reload the id may name another one).
@@ -90,24 +86,25 @@ export async function deleteDowntimes(ctx: ToolContext, rows: readonly Row[], ar
     const now = await fetchDowntimes(c, [['id', String(num(r.id))]], pinTo(cmd.target.backend));
     return !now.some((x) => num(x.id) === num(r.id) && rowKey(x) === rowKey(r));
   };
-  const { answer, sent } = await runGated(ctx, () => staged, { dry_run: args.dry_run, confirm: args.confirm, plan_id: args.plan_id, verify, ...(capHint !== undefined ? { capHint } : {}) });
-  const results = answer.data.results?.map((res, i) => {
-    const r = rows[i];
-    return r === undefined ? res : { ...res, target: `#${num(r.id)} ${objectLabel(r)}` };
-  });
-  const data: DeleteOutput = {
+  const data = (answer: { data: Omit<DeleteOutput, 'downtimes' | 'also_removed'> }): DeleteOutput => ({
     ...answer.data,
-    ...(results !== undefined ? { results } : {}),
     downtimes: rows.map(downtimeData),
     ...(also.length > 0 ? { also_removed: also.map(downtimeData) } : {}),
+  });
+  return {
+    plan,
+    affected: rows.length + also.length,
+    noun: 'downtime',
+    verify,
+    ...(capHint !== undefined ? { capHint } : {}),
+    answer: (out) => {
+      const answer = planAnswer(out);
+      if (!out.sent) return { ...answer, data: data(answer) };
+      // After sending, the preview's "deletes …" notes are history: the lines say what went and what the core removed with it.
+      const lines = [sentHead(out), ...resultLines(out.results, GONE)];
+      if (also.length > 0) lines.push(`Also removed by the core (triggered by those): ${also.map((r) => `#${num(r.id)} ${objectLabel(r)}`).join(', ')}.`);
+      for (const n of notes) lines.push(`Note: ${n}`);
+      return { ...answer, data: data(answer), text: lines.join('\n') };
+    },
   };
-  if (!sent || results === undefined) return { ...answer, data };
-  const lines = [answer.text.split('\n')[0] ?? ''];
-  for (const res of results) {
-    const v = res.verified === 'yes' ? ', verified gone' : res.verified === 'pending' ? ', still visible (the core applies commands asynchronously; check again shortly)' : '';
-    lines.push(`- ${res.target}: ${res.outcome}${v}${res.outcome !== 'ok' && res.message ? ` — ${res.message}` : ''}`);
-  }
-  if (also.length > 0) lines.push(`Also removed by the core (triggered by those): ${also.map((r) => `#${num(r.id)} ${objectLabel(r)}`).join(', ')}.`);
-  for (const n of notes) lines.push(`Note: ${n}`);
-  return { ...answer, data, text: lines.join('\n') };
 }

@@ -1,26 +1,25 @@
 /** Downtimes for one host or service, for a host's services, and for a host with its child hosts. */
 import { z } from 'zod';
-import { defineTool, type ToolContext } from '../core/define.js';
+import type { ToolContext } from '../core/define.js';
 import { backendsArg, getRows, parseBackends, type Row } from '../lib/list.js';
-import { writeArgs } from '../write/execute.js';
+import { defineWriteTool } from '../write/define-write.js';
 import { targetLabel, type CommandTarget } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';
 import { hostArg, serviceArg } from './common.js';
 import { objectKey, scheduleOutput, windowArgs } from './downtime-common.js';
-import { count } from './downtime-run.js';
+import { count } from '../write/gate.js';
 import { nameList, schedule, type Coverage } from './downtime-scheduler.js';
 
 const pin = (t: CommandTarget): string[] | undefined => (t.backend !== undefined ? [t.backend] : undefined);
 
-export const scheduleDowntime = defineTool({
+export const scheduleDowntime = defineWriteTool({
   name: 'thruk_schedule_downtime',
   title: 'Schedule a downtime',
-  toolset: 'actions',
   access: 'write',
   description: 'Schedule a downtime (maintenance) for a host or one service; default now for 2h. Returns the new id.',
-  input: z.object({ host: hostArg, service: serviceArg, ...windowArgs, backends: backendsArg, ...writeArgs }).strict(),
+  args: { host: hostArg, service: serviceArg, ...windowArgs, backends: backendsArg },
   output: scheduleOutput,
-  run: async (ctx, args) => {
+  plan: async (ctx, args) => {
     const backends = parseBackends(args.backends);
     const targets = args.service === undefined ? await resolveHost(ctx, args.host, backends) : await resolveService(ctx, args.host, args.service, backends);
     const noun = args.service === undefined ? 'host' : 'service';
@@ -34,15 +33,14 @@ export const scheduleDowntime = defineTool({
   },
 });
 
-export const scheduleHostServicesDowntime = defineTool({
+export const scheduleHostServicesDowntime = defineWriteTool({
   name: 'thruk_schedule_host_services_downtime',
   title: 'Schedule a downtime for all services of a host',
-  toolset: 'actions',
   access: 'write',
   description: 'Downtime for every service of a host (not the host itself).',
-  input: z.object({ host: hostArg, ...windowArgs, backends: backendsArg, ...writeArgs }).strict(),
+  args: { host: hostArg, ...windowArgs, backends: backendsArg },
   output: scheduleOutput,
-  run: async (ctx, args) => {
+  plan: async (ctx, args) => {
     const targets = await resolveHost(ctx, args.host, parseBackends(args.backends));
     const notes: string[] = [];
     const coverage: Coverage[] = [];
@@ -57,8 +55,11 @@ export const scheduleHostServicesDowntime = defineTool({
   },
 });
 
-/** Every host below `host` (children, their children…), breadth-first; stops once `limit` are found. */
-async function descendants(ctx: ToolContext, t: CommandTarget, limit: number): Promise<string[]> {
+/**
+ * Every host below `host` (children, their children…), breadth-first; stops once `limit` are found
+ * (`complete` false: there may be more, and the cap refuses the call anyway).
+ */
+async function descendants(ctx: ToolContext, t: CommandTarget, limit: number): Promise<{ hosts: string[]; complete: boolean }> {
   const host = t.host ?? '';
   const seen = new Set([host]);
   const out: string[] = [];
@@ -81,31 +82,30 @@ async function descendants(ctx: ToolContext, t: CommandTarget, limit: number): P
     }
     level = next;
   }
-  return out;
+  return { hosts: out, complete: level.length === 0 };
 }
 
-export const schedulePropagatedHostDowntime = defineTool({
+export const schedulePropagatedHostDowntime = defineWriteTool({
   name: 'thruk_schedule_propagated_host_downtime',
   title: 'Schedule a downtime for a host and its child hosts',
-  toolset: 'actions',
   access: 'write',
   description: 'Downtime for a host and every host below it (children, their children…).',
-  input: z
-    .object({
-      host: hostArg,
-      triggered: z.boolean().default(false).describe('Children\'s downtimes start when the parent\'s starts'),
-      ...windowArgs,
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
+  args: {
+    host: hostArg,
+    triggered: z.boolean().default(false).describe('Children\'s downtimes start when the parent\'s starts'),
+    ...windowArgs,
+    backends: backendsArg,
+  },
   output: scheduleOutput,
-  run: async (ctx, args) => {
+  plan: async (ctx, args) => {
     const targets = await resolveHost(ctx, args.host, parseBackends(args.backends));
     const notes: string[] = [];
     const coverage: Coverage[] = [];
+    let complete = true;
     for (const t of targets) {
-      const children = await descendants(ctx, t, ctx.config.maxBulkTargets);
+      const walk = await descendants(ctx, t, ctx.config.maxBulkTargets);
+      const children = walk.hosts;
+      complete &&= walk.complete;
       coverage.push({ target: t, objects: [t.host ?? '', ...children] });
       notes.push(children.length === 0 ? `${targetLabel(t)} has no child hosts: only the host itself is covered.` : `${targetLabel(t)} and its ${count(children.length, 'child host')} (all levels): ${nameList(children)}.`);
     }
@@ -116,7 +116,8 @@ export const schedulePropagatedHostDowntime = defineTool({
       noun: 'host',
       what: `${args.host} and its child hosts`,
       notes,
-      capHint: 'Child hosts are counted up to the limit. Schedule the host alone (thruk_schedule_downtime) or a host further down the tree.',
+      capHint: `Child hosts are counted up to the limit${complete ? '' : ', so the tree holds at least that many'}. Schedule the host alone (thruk_schedule_downtime) or a host further down the tree, or ask the operator to raise THRUK_MAX_BULK_TARGETS.`,
+      ...(complete ? {} : { atLeast: true }),
     });
   },
 });

@@ -1,20 +1,19 @@
-/** Scheduling shared by every downtime tool: checks, plan, confirmation gate, read-back of the new downtimes. */
-import { ToolInputError, type ToolAnswer, type ToolContext } from '../core/define.js';
+/** Scheduling shared by every downtime tool: checks, the plan for the write gate, read-back of the new downtimes. */
+import { ToolInputError, type ToolContext } from '../core/define.js';
 import { iso, num } from '../lib/format.js';
 import type { Row } from '../lib/list.js';
-import { checkCommandText, type CommandTarget, type PlannedCommand } from '../write/plan.js';
+import type { PlannedWrite } from '../write/define-write.js';
+import { planAnswer } from '../write/execute.js';
+import { count } from '../write/gate.js';
+import { checkCommandText, type CommandTarget, type Plan, type PlannedCommand } from '../write/plan.js';
 import { resolveAuthor } from './common.js';
 import {
   downtimeData, dtArgs, fetchDowntimes, objectLabel, peerOf, resolveWindow, rowKey, windowNotes, type ScheduleOutput, type WindowInput,
 } from './downtime-common.js';
-import { count, runGated, type Staged } from './downtime-run.js';
 
 export interface ScheduleArgs extends WindowInput {
   readonly comment: string;
   readonly author?: string | undefined;
-  readonly dry_run: boolean;
-  readonly confirm: boolean;
-  readonly plan_id?: string | undefined;
 }
 
 /** One command and the objects it puts in downtime on its backend (objectKey form). */
@@ -32,6 +31,8 @@ export interface Scope {
   readonly what: string;
   readonly notes?: readonly string[];
   readonly capHint?: string;
+  /** The coverage is a lower bound (a walk stopped at the cap). */
+  readonly atLeast?: boolean;
 }
 
 /** Comma list of names, cut after `max` with a count (previews must stay readable). */
@@ -53,28 +54,26 @@ async function checkTrigger(ctx: ToolContext, id: number, coverage: readonly Cov
   }
 }
 
-export async function schedule(ctx: ToolContext, args: ScheduleArgs, scope: Scope): Promise<ToolAnswer<ScheduleOutput>> {
+/**
+ * The plan of a downtime write: one command per covered target, the window from the call's clock
+ * (a confirmation pins it to the preview's, see gate.ts), and a read-back that finds the new
+ * downtimes' ids on each core.
+ */
+export async function schedule(ctx: ToolContext, args: ScheduleArgs, scope: Scope): Promise<PlannedWrite<ScheduleOutput>> {
   const comment = checkCommandText('comment', args.comment);
   const author = checkCommandText('author', await resolveAuthor(ctx, args.author));
-  const first = resolveWindow(args, ctx.now(), ctx.now());
+  const w = resolveWindow(args, ctx.now(), ctx.now());
   const coverage = scope.coverage.filter((c) => c.objects.length > 0);
   const affected = coverage.reduce((n, c) => n + c.objects.length, 0);
   if (affected === 0) throw new ToolInputError(`Nothing to do: ${scope.what} covers no ${scope.noun}s. Nothing was sent.`);
-  if (first.triggeredBy > 0) await checkTrigger(ctx, first.triggeredBy, coverage);
+  if (w.triggeredBy > 0) await checkTrigger(ctx, w.triggeredBy, coverage);
 
-  const build = (baseMs: number): Staged => {
-    const w = resolveWindow(args, baseMs, ctx.now());
-    const a = dtArgs(w, author, comment);
-    return {
-      plan: {
-        action: `schedule a ${w.fixed ? 'fixed' : 'flexible'} downtime for ${scope.what}, ${iso(w.start)} → ${iso(w.end)}: "${comment}"`,
-        commands: coverage.map((c): PlannedCommand => ({ target: c.target, command: scope.command, args: a })),
-        destructive: false,
-        notes: [...windowNotes(w, ctx.now()), ...(scope.notes ?? [])],
-      },
-      affected,
-      noun: scope.noun,
-    };
+  const a = dtArgs(w, author, comment);
+  const plan: Plan = {
+    action: `schedule a ${w.fixed ? 'fixed' : 'flexible'} downtime for ${scope.what}, ${iso(w.start)} → ${iso(w.end)}: "${comment}"`,
+    commands: coverage.map((c): PlannedCommand => ({ target: c.target, command: scope.command, args: a })),
+    destructive: false,
+    notes: [...windowNotes(w, ctx.now()), ...(scope.notes ?? [])],
   };
 
   // Downtimes with the same window that existed before sending are not ours, whatever their comment.
@@ -82,9 +81,9 @@ export async function schedule(ctx: ToolContext, args: ScheduleArgs, scope: Scop
   const found = new Map<CommandTarget, Row[]>();
   const idOf = (r: Row) => `${peerOf(r) ?? ''}#${num(r.id)}`;
   const sameWindow = (c: PlannedCommand): Array<[string, string]> => [['start_time', String(c.args.start_time)], ['end_time', String(c.args.end_time)]];
-  const beforeSend = async (s: Staged): Promise<void> => {
+  const beforeSend = async (): Promise<void> => {
     const seen = new Set<string>();
-    for (const c of s.plan.commands) {
+    for (const c of plan.commands) {
       if (seen.has(c.target.backend ?? '')) continue;
       seen.add(c.target.backend ?? '');
       for (const r of await fetchDowntimes(ctx, sameWindow(c), pin(c.target))) before.add(idOf(r));
@@ -100,23 +99,33 @@ export async function schedule(ctx: ToolContext, args: ScheduleArgs, scope: Scop
     return [...want].every((k) => seen.has(k));
   };
 
-  const { answer, staged, sent } = await runGated(ctx, build, { dry_run: args.dry_run, confirm: args.confirm, plan_id: args.plan_id, verify, beforeSend, ...(scope.capHint !== undefined ? { capHint: scope.capHint } : {}) });
-  const a = staged.plan.commands[0]?.args ?? {};
-  const made = [...found.values()].flat().sort((x, y) => num(x.id) - num(y.id));
-  const ids = made.map((r) => num(r.id));
-  const data: ScheduleOutput = {
-    ...answer.data,
-    window: { start: iso(a.start_time), end: iso(a.end_time), fixed: num(a.fixed) === 1, duration_seconds: num(a.duration) },
-    objects: affected,
-    ...(sent && ids.length > 0 ? { downtime_ids: ids, new_downtimes: made.map(downtimeData) } : {}),
+  return {
+    plan,
+    affected,
+    noun: scope.noun,
+    ...(scope.capHint !== undefined ? { capHint: scope.capHint } : {}),
+    ...(scope.atLeast === true ? { atLeast: true } : {}),
+    verify,
+    beforeSend,
+    answer: (out) => {
+      const answer = planAnswer(out);
+      const made = [...found.values()].flat().sort((x, y) => num(x.id) - num(y.id));
+      const ids = made.map((r) => num(r.id));
+      const data: ScheduleOutput = {
+        ...answer.data,
+        window: { start: iso(a.start_time), end: iso(a.end_time), fixed: num(a.fixed) === 1, duration_seconds: num(a.duration) },
+        objects: affected,
+        ...(out.sent && ids.length > 0 ? { downtime_ids: ids, new_downtimes: made.map(downtimeData) } : {}),
+      };
+      const extra: string[] = [];
+      if (out.sent && ids.length > 0) {
+        const shown = made.slice(0, 50).map((r) => `#${num(r.id)} ${objectLabel(r)}`).join(', ');
+        extra.push(`New downtimes, read back from Thruk (ids change when the core reloads): ${shown}${made.length > 50 ? `, … ${made.length - 50} more` : ''}.`);
+      }
+      if (out.sent && answer.data.status === 'done' && ids.length < affected) {
+        extra.push(`${count(affected - ids.length, scope.noun)} not visible in /downtimes yet: the core applies commands asynchronously; check with thruk_list_downtimes in a few seconds.`);
+      }
+      return { ...answer, data, text: [answer.text, ...extra].join('\n') };
+    },
   };
-  const extra: string[] = [];
-  if (sent && ids.length > 0) {
-    const shown = made.slice(0, 50).map((r) => `#${num(r.id)} ${objectLabel(r)}`).join(', ');
-    extra.push(`New downtimes, read back from Thruk (ids change when the core reloads): ${shown}${made.length > 50 ? `, … ${made.length - 50} more` : ''}.`);
-  }
-  if (sent && answer.data.status === 'done' && ids.length < affected) {
-    extra.push(`${count(affected - ids.length, scope.noun)} not visible in /downtimes yet: the core applies commands asynchronously; check with thruk_list_downtimes in a few seconds.`);
-  }
-  return { ...answer, data, text: [answer.text, ...extra].join('\n') };
 }

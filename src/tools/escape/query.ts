@@ -1,36 +1,33 @@
 import { z } from 'zod';
 import { ThrukHttpError } from '../../thruk/errors.js';
-import { defineTool, ToolInputError } from '../core/define.js';
+import { ToolInputError } from '../core/define.js';
 import { resolveAuthor } from '../actions/common.js';
 import { backendsArg, parseBackends } from '../lib/list.js';
-import { writeArgs } from '../write/execute.js';
+import { defineWriteTool } from '../write/define-write.js';
 import { dataArg, paramsArg, toForm, toQuery } from './params.js';
 import { rewriteListEquality } from './listcols.js';
 import { checkPath } from './paths.js';
-import { describeRequest, queryOutput, runRawWrite } from './raw.js';
+import { describeRequest, planRawWrite, queryOutput } from './raw.js';
 import { renderJson } from './render.js';
 
 const NO_BACKENDS_NOTE = 'No backends given: Thruk sends this to its default backends (usually all). Pass backends to pin it to one.';
 
-export const thrukQuery = defineTool({
+export const thrukQuery = defineWriteTool({
   name: 'thruk_query',
   title: 'Raw Thruk REST request',
   toolset: 'escape',
   access: 'write',
   readOnlyFallback: true,
   description: 'Raw Thruk REST query when no tool fits (allowlisted paths). POST/PUT are gated writes.',
-  input: z
-    .object({
-      path: z.string().min(1).max(2000).describe('Path below /thruk/r, e.g. /hosts'),
-      method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET').describe('Not GET = write'),
-      params: paramsArg,
-      data: dataArg,
-      backends: backendsArg,
-      ...writeArgs,
-    })
-    .strict(),
+  args: {
+    path: z.string().min(1).max(2000).describe('Path below /thruk/r, e.g. /hosts'),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET').describe('Not GET = write'),
+    params: paramsArg,
+    data: dataArg,
+    backends: backendsArg,
+  },
   output: queryOutput,
-  run: async (ctx, args) => {
+  plan: async (ctx, args) => {
     const checked = checkPath(args.path);
     const query = toQuery(args.params);
     const given = parseBackends(args.backends);
@@ -45,7 +42,7 @@ export const thrukQuery = defineTool({
       const request = describeRequest({ method: 'GET', path: checked.path, query, backends });
       if (args.dry_run) {
         ctx.audit({ method: 'GET', targets: [`GET ${request.path}`], outcome: 'preview' });
-        return { data: { status: 'preview' as const, request }, text: [`Preview only (dry_run): nothing was sent.`, `Request: GET ${request.path}${request.query !== undefined ? `?${request.query}` : ''}`, ...notes.map((n) => `Note: ${n}`)].join('\n') };
+        return { read: { data: { status: 'preview' as const, request }, text: [`Preview only (dry_run): nothing was sent.`, `Request: GET ${request.path}${request.query !== undefined ? `?${request.query}` : ''}`, ...notes.map((n) => `Note: ${n}`)].join('\n') } };
       }
       // A GET through a write tool still lands in the audit line; say plainly that it only read.
       ctx.audit({ method: 'GET', targets: [`GET ${request.path}`], outcome: 'read' });
@@ -59,7 +56,7 @@ export const thrukQuery = defineTool({
       const allNotes = [...notes, ...shown.notes];
       const { lines, notes: _n, ...rendered } = shown;
       const head = rendered.total !== undefined ? `GET ${request.path}: ${rendered.returned ?? 0} of ${rendered.total} rows` : `GET ${request.path}:`;
-      return { data: { status: 'ok' as const, request, ...rendered, ...(allNotes.length > 0 ? { notes: allNotes } : {}) }, text: [head, ...allNotes.map((n) => `Note: ${n}`), ...lines].join('\n') };
+      return { read: { data: { status: 'ok' as const, request, ...rendered, ...(allNotes.length > 0 ? { notes: allNotes } : {}) }, text: [head, ...allNotes.map((n) => `Note: ${n}`), ...lines].join('\n') } };
     }
     if (ctx.config.readOnly) {
       // Say the real reason: a caller whose token lacks the write scope is not a read-only server.
@@ -81,6 +78,6 @@ export const thrukQuery = defineTool({
       const given = form['comment_author'];
       form['comment_author'] = await resolveAuthor(ctx, given === undefined ? undefined : String(given));
     }
-    return runRawWrite(ctx, { method: 'POST', path: checked.path, query, form, backends, notes }, args);
+    return planRawWrite(ctx, { method: 'POST', path: checked.path, query, form, backends, notes });
   },
 });

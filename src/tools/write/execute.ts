@@ -34,7 +34,7 @@ export const writeOutput = z.object({
   notes: z.array(z.string()).optional(),
 });
 export type WriteOutput = z.output<typeof writeOutput>;
-type Result = z.output<typeof resultOut>;
+export type Result = z.output<typeof resultOut>;
 
 export interface RunOptions {
   readonly dry_run: boolean;
@@ -45,11 +45,24 @@ export interface RunOptions {
   /** What the plan really covers when that is not one object per target (group commands, ids). */
   readonly affected?: number;
   readonly noun?: string;
+  /** `affected` is a lower bound (counting stopped at the cap). */
+  readonly atLeast?: boolean;
   /** How to narrow the call when the cap refuses it. */
   readonly capHint?: string;
   /** Runs right before the commands are handed to Thruk (e.g. to note which downtimes already exist). */
   readonly beforeSend?: () => Promise<void>;
+  /** A raw request: its effect is unknown, so it always needs a plan id (gate.ts). */
+  readonly raw?: boolean;
+  /** How one command goes to Thruk; default: the generic /cmd endpoint, pinned to the target's backend. */
+  readonly send?: Sender;
+  /** The lines of the record before sending, when the command lines do not say it (raw requests). */
+  readonly intent?: readonly string[];
+  /** The read-back named in the final audit record for an accepted command that is never read back. */
+  readonly readBackNone?: string;
 }
+
+/** Sends one planned command; a Thruk refusal is a failed result, anything else throws. */
+export type Sender = (ctx: ToolContext, c: PlannedCommand) => Promise<Result>;
 
 const CONCURRENCY = 4;
 const VERIFY_WAITS_MS = [300, 700, 1500];
@@ -106,7 +119,7 @@ function mayHaveRun(err: unknown): boolean {
   return false;
 }
 
-async function sendAll(ctx: ToolContext, commands: readonly PlannedCommand[]): Promise<Result[]> {
+async function sendAll(ctx: ToolContext, commands: readonly PlannedCommand[], send: Sender): Promise<Result[]> {
   const results: Result[] = new Array<Result>(commands.length);
   let next = 0;
   const worker = async () => {
@@ -138,7 +151,7 @@ async function verifyAll(ctx: ToolContext, commands: readonly PlannedCommand[], 
 }
 
 function stagedOf(plan: Plan, opts: RunOptions): Staged {
-  return { plan, affected: opts.affected ?? distinctTargets(plan), noun: opts.noun ?? 'object' };
+  return { plan, affected: opts.affected ?? distinctTargets(plan), noun: opts.noun ?? 'object', ...(opts.raw === true ? { raw: true } : {}), ...(opts.atLeast === true ? { atLeast: true } : {}) };
 }
 
 function coversLine(s: Staged): string | undefined {
@@ -169,32 +182,62 @@ function unsent(d: Exclude<Decision, { kind: 'go' }>, s: Staged, base: Omit<Writ
   }
 }
 
+/** What passing the gate came to: a decision that sent nothing, or the commands sent with their results. */
+export type GateOutcome =
+  | { readonly sent: false; readonly decision: Exclude<Decision, { kind: 'go' }>; readonly staged: Staged; readonly base: Omit<WriteOutput, 'status'> }
+  | { readonly sent: true; readonly decision: Extract<Decision, { kind: 'go' }>; readonly staged: Staged; readonly base: Omit<WriteOutput, 'status'>; readonly results: readonly Result[]; readonly status: 'done' | 'partial' | 'failed' };
+
 /**
- * Runs a plan through the write gate (gate.ts: cap, preview, binding confirmation, audit record
- * before sending), then sends it with per-target results and read-back.
+ * The write gate's whole path (gate.ts decides: cap, preview, binding confirmation; here the
+ * audit record before sending, sending with per-target results, read-back, the final record).
+ * Nothing reaches Thruk any other way.
  */
-export async function runPlan(ctx: ToolContext, plan: Plan, opts: RunOptions): Promise<ToolAnswer<WriteOutput>> {
+export async function passGate(ctx: ToolContext, plan: Plan, opts: RunOptions): Promise<GateOutcome> {
   const staged = stagedOf(plan, opts);
   const d = decideWrite(ctx, staged, { dry_run: opts.dry_run, confirm: opts.confirm, plan_id: opts.plan_id }, opts.capHint);
   const base = { action: plan.action, plan_id: d.id, targets: staged.affected, commands: preview(plan), ...(plan.notes?.length ? { notes: [...plan.notes] } : {}) };
   if (d.kind !== 'go') {
     ctx.audit({ outcome: d.kind === 'confirm' || d.kind === 'expired' ? 'confirmation_required' : d.kind === 'changed' ? 'plan_changed' : d.kind });
-    return unsent(d, staged, base);
+    return { sent: false, decision: d, staged, base };
   }
   await opts.beforeSend?.();
   const thrukUser = await thrukUserOf(ctx);
   if (thrukUser !== undefined) ctx.audit({ thruk_user: thrukUser });
-  recordBeforeSend(ctx, { plan_id: d.id, commands: base.commands.map((c) => `${c.target}: ${c.line}`) });
-  const results = await sendAll(ctx, plan.commands);
+  recordBeforeSend(ctx, { plan_id: d.id, commands: opts.intent ?? base.commands.map((c) => `${c.target}: ${c.line}`) });
+  const results = await sendAll(ctx, plan.commands, opts.send ?? send);
   if (opts.verify !== undefined) await verifyAll(ctx, plan.commands, results, opts.verify);
   const ok = results.filter((r) => r.outcome === 'ok').length;
   const status = ok === results.length ? 'done' : ok === 0 ? 'failed' : 'partial';
-  ctx.audit({ outcome: status, results: results.map((r) => ({ target: r.target, outcome: r.outcome, ...(r.verified !== undefined ? { read_back: r.verified } : {}), ...(r.outcome !== 'ok' && r.message !== undefined ? { message: r.message } : {}) })) });
-  const lines = [`${status === 'done' ? 'Done' : status === 'partial' ? 'Partly done' : 'Failed'}: ${plan.action} — ${ok} of ${results.length} commands accepted by Thruk.`];
-  for (const r of results) {
-    const v = r.verified === 'yes' ? ', verified' : r.verified === 'pending' ? ', not visible yet (the core applies commands asynchronously; check again shortly)' : '';
-    lines.push(`- ${r.target}: ${r.outcome}${v}${r.outcome !== 'ok' && r.message ? ` — ${r.message}` : ''}`);
-  }
-  for (const n of plan.notes ?? []) lines.push(`Note: ${n}`);
-  return { data: { status, ...base, results }, text: lines.join('\n'), ...(status === 'done' ? {} : { isError: true }) };
+  const readBack = (r: Result) => r.verified ?? (r.outcome === 'ok' ? opts.readBackNone : undefined);
+  ctx.audit({ outcome: status, results: results.map((r) => ({ target: r.target, outcome: r.outcome, ...(readBack(r) !== undefined ? { read_back: readBack(r) } : {}), ...(r.outcome !== 'ok' && r.message !== undefined ? { message: r.message } : {}) })) });
+  return { sent: true, decision: d, staged, base, results, status };
+}
+
+/** "verified" / "not visible yet" as the default read-back wording; a record may word it for its effect. */
+export interface ReadBackWords {
+  readonly yes: string;
+  readonly pending: string;
+}
+const VISIBLE: ReadBackWords = { yes: 'verified', pending: 'not visible yet (the core applies commands asynchronously; check again shortly)' };
+
+/** The headline of a sent plan ("Done: … — 2 of 2 commands accepted by Thruk."). */
+export function sentHead(out: Extract<GateOutcome, { sent: true }>): string {
+  const ok = out.results.filter((r) => r.outcome === 'ok').length;
+  return `${out.status === 'done' ? 'Done' : out.status === 'partial' ? 'Partly done' : 'Failed'}: ${out.staged.plan.action} — ${ok} of ${out.results.length} commands accepted by Thruk.`;
+}
+
+/** One line per target with its outcome and read-back. */
+export function resultLines(results: readonly Result[], words: ReadBackWords = VISIBLE): string[] {
+  return results.map((r) => {
+    const v = r.verified === 'yes' ? `, ${words.yes}` : r.verified === 'pending' ? `, ${words.pending}` : '';
+    return `- ${r.target}: ${r.outcome}${v}${r.outcome !== 'ok' && r.message ? ` — ${r.message}` : ''}`;
+  });
+}
+
+/** The write answer of a gate outcome: the preview or question when nothing was sent, else per-target results. */
+export function planAnswer(out: GateOutcome): ToolAnswer<WriteOutput> {
+  if (!out.sent) return unsent(out.decision, out.staged, out.base);
+  const lines = [sentHead(out), ...resultLines(out.results)];
+  for (const n of out.staged.plan.notes ?? []) lines.push(`Note: ${n}`);
+  return { data: { status: out.status, ...out.base, results: [...out.results] }, text: lines.join('\n'), ...(out.status === 'done' ? {} : { isError: true }) };
 }

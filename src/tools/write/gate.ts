@@ -30,6 +30,8 @@ export interface Staged {
   readonly noun: string;
   /** A raw request: its effect is unknown, so it always needs a plan id. */
   readonly raw?: boolean;
+  /** `affected` is a lower bound: counting stopped once it passed the cap. */
+  readonly atLeast?: boolean;
 }
 
 export interface Difference {
@@ -90,7 +92,9 @@ export function decideWrite(ctx: ToolContext, s: Staged, args: WriteArgs, capHin
   if (s.plan.commands.length === 0) throw new ToolInputError(`Nothing to do: no object matched for "${s.plan.action}". Nothing was sent.`);
   const max = ctx.config.maxBulkTargets;
   if (s.affected > max) {
-    throw new ToolInputError(`This would touch ${count(s.affected, s.noun)}, more than the limit of ${max} (THRUK_MAX_BULK_TARGETS). ${capHint ?? 'Narrow it (a host group, a state, a host name pattern) or split it.'} Nothing was sent.`);
+    // Say how many, how many the cap allows and how to go on: a bare "too many" leaves the caller guessing.
+    const many = `${s.atLeast === true ? 'at least ' : ''}${count(s.affected, s.noun)}`;
+    throw new ToolInputError(`This would touch ${many}, more than the limit of ${max} (THRUK_MAX_BULK_TARGETS). ${capHint ?? 'Narrow it (a host group, a state, a host name pattern) or split it.'} Nothing was sent.`);
   }
   const id = planId(s.plan, ctx.now());
   const lines = planLines(s.plan);
