@@ -1,10 +1,11 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
 import { fullSchemas, toMcpTool } from '../src/tools/adapter.js';
 import { downtimeActionTools } from '../src/tools/actions/downtime-index.js';
 import { allTools } from '../src/tools/registry.js';
-import { connect, ERAS, type Era, type Harness, confirmCall } from './helpers/harness.js';
+import { connect, CURRENT_ERA, type Era, type Harness, confirmCall } from './helpers/loose.js';
 
 // Until the lead wires downtimeActionTools into the registry; de-duplicated so this keeps working afterwards.
 const tools = [...new Map([...allTools(), ...downtimeActionTools].map((t) => [t.name, t])).values()];
@@ -36,7 +37,9 @@ describe('downtime tool records', () => {
   });
 });
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`schedule downtimes (${era} era)`, () => {
     it('story 4: a host downtime with the exact window, read back with its id, listed, then deleted again', async () => {
       const h = await open(era);

@@ -1,10 +1,11 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
 import { moreActionTools } from '../src/tools/actions/more-index.js';
 import { escapeTools } from '../src/tools/escape/index.js';
 import { allTools } from '../src/tools/registry.js';
-import { connect, ERAS, type Era, type Harness } from './helpers/harness.js';
+import { connect, CURRENT_ERA, type Era, type Harness } from './helpers/loose.js';
 
 const tools = [...allTools(), ...moreActionTools, ...escapeTools];
 const cmdRequests = (h: Harness) => h.sim.requests.filter((r) => /(^|\/)cmd(\/|$)/.test(r.path));
@@ -15,7 +16,9 @@ async function simGet(h: Harness, path: string): Promise<any> {
   return res.json();
 }
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`comments (${era} era)`, () => {
     it('add → listed with its id → delete asks first → gone', async () => {
       const h = await open(era);

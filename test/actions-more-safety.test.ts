@@ -1,10 +1,11 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
 import { moreActionTools } from '../src/tools/actions/more-index.js';
 import { escapeTools } from '../src/tools/escape/index.js';
 import { allTools } from '../src/tools/registry.js';
-import { connect, ERAS, type Harness, confirmCall } from './helpers/harness.js';
+import { connect, ERAS, type Harness, confirmCall } from './helpers/loose.js';
 
 const tools = [...allTools(), ...moreActionTools, ...escapeTools];
 const writes = tools.filter((t) => t.access !== 'read');
