@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
-import { allTools, ENABLE_TOOL, HIDDEN_ALIASES } from '../src/tools/registry.js';
+import { allTools, ENABLE_TOOL, HIDDEN_ALIASES } from '../src/tools/core/registry.js';
 import { confirmCall, connect, ERAS, rest, type Era } from './helpers/harness.js';
 
 /** One read per toolset whose answer is a pure function of the simulator's state (windows fixed, not relative to now). */

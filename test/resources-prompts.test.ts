@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { matchNames } from '../src/names.js';
-import { allTools } from '../src/tools/registry.js';
+import { matchNames } from '../src/server/names.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { connect, ERAS, type Harness } from './helpers/harness.js';
 
 const PROMPT_ARGS: Record<string, Array<Record<string, string>>> = {

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parsePerfData } from '../src/perfdata.js';
+import { parsePerfData } from '../src/tools/lib/perfdata.js';
 import { connect, CURRENT_ERA, type Harness } from './helpers/loose.js';
 
 /** Ask the simulator directly (the ground truth our tools must agree with). */

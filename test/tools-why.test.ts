@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSimulator, type SimulatorOptions } from '../src/sim/index.js';
-import { parsePerfData } from '../src/perfdata.js';
+import { parsePerfData } from '../src/tools/lib/perfdata.js';
 import { verdictOf } from '../src/tools/triage/why-verdict.js';
 import { connect, demoConfig, CURRENT_ERA, rest, type Era, type Harness } from './helpers/loose.js';
 

@@ -1,7 +1,7 @@
 /**
  * Each tool's structuredContent type, inferred from its zod output schema: what `call(name)` of
  * the harness returns for a literal tool name. One line per tool; a new tool adds its line here
- * (test/tools-outputs.test.ts fails while one is missing).
+ * (a tool missing here answers `unknown`, so a test reading its fields does not typecheck).
  */
 import type { z } from 'zod';
 import type { acknowledge, removeAcknowledgement } from '../../src/tools/actions/ack.js';
