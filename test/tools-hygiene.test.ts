@@ -1,9 +1,10 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addComment, deleteDowntime } from '../src/sim/mutate.js';
 import type { SimulatorOptions } from '../src/sim/index.js';
 import { allTools } from '../src/tools/core/registry.js';
-import { connect, ERAS, rest, type Harness } from './helpers/harness.js';
+import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
 
 /**
  * thruk_hygiene against the simulator's own REST rows. Core flavours are a parameter: the log
@@ -45,7 +46,9 @@ async function failing(h: Harness): Promise<Map<string, any>> {
   return out;
 }
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   for (const flavour of FLAVOURS) {
     describe(`thruk_hygiene (${era} era, ${flavour.name})`, () => {
       let h: Harness;

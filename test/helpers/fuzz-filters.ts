@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { HostRecord, RecordedRequest, ServiceRecord, Simulator } from '../../src/sim/index.js';
 import { HOSTILE_STRINGS, poolsOf, runProperty, short, type FuzzRig, type FuzzStats, type Pools, type RunOptions } from './fuzzkit.js';
-import type { Rig } from './rig.js';
+import type { Harness } from './harness.js';
 
 export type Op = 'eq' | 'neq' | 'regex' | 'in' | 'not_in';
 export interface Leaf { field: string; op: Op; value: unknown }
@@ -191,7 +191,7 @@ export function nestedTree(levels: number, inner: Node): Node {
 }
 
 /** All rows of a list tool for one filter, paged; undefined when the tool refused the filter. */
-export async function listAll(h: Rig, spec: FilterTableSpec, filter: Node): Promise<{ keys: string[] } | { refused: string }> {
+export async function listAll(h: Harness, spec: FilterTableSpec, filter: Node): Promise<{ keys: string[] } | { refused: string }> {
   const keys: string[] = [];
   let offset = 0;
   for (let page = 0; page < 20; page++) {
@@ -199,7 +199,7 @@ export async function listAll(h: Rig, spec: FilterTableSpec, filter: Node): Prom
     if (r.isError === true) return { refused: r.text };
     for (const row of r.structured.rows as Array<Record<string, unknown>>) keys.push(spec.key(row));
     if (r.structured.next_offset === undefined) return { keys };
-    offset = r.structured.next_offset as number;
+    offset = r.structured.next_offset;
   }
   throw new Error('more than 20 pages');
 }
@@ -221,7 +221,7 @@ export function assertThrukReadsParams(req: RecordedRequest): void {
 }
 
 /** The objects the filter part of a received request selects on its own, asked of the simulator directly. */
-export async function wireKeys(h: Pick<Rig, 'sim' | 'config'>, spec: FilterTableSpec, req: RecordedRequest): Promise<string[]> {
+export async function wireKeys(h: Pick<Harness, 'sim' | 'config'>, spec: FilterTableSpec, req: RecordedRequest): Promise<string[]> {
   const url = new URL(`http://sim.invalid/demo/thruk/r${req.path}`);
   for (const [k, v] of req.params) if (!NOT_FILTER.has(k)) url.searchParams.append(k, v);
   url.searchParams.append('columns', spec.columns);

@@ -1,6 +1,7 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /** Oracle properties over live state: counters, lists, downtimes/comments, root causes, stale checks, unhandled problems. */
 import assert from 'node:assert/strict';
-import type { Harness } from './harness.js';
+import type { Harness } from './loose.js';
 import { allPages, epoch, ok, sub, type Property } from './oracle-common.js';
 import { refCounts, refHostStates, refRootCause, refServiceStates, refStale, refTotals } from './oracle-ref.js';
 
