@@ -110,7 +110,9 @@ async function levers(rows: readonly BenchRow[], sections: ReadonlySet<Section>)
     const m = startupValue(rows, 'minimal server factory');
     const pr = startupValue(rows, '  of which registerPrompts');
     const rs = startupValue(rows, '  of which registerResources');
-    if (f !== null && m !== null) out.push(`HTTP mode: the per-request McpServer factory costs ${ms(f)} per request vs ${ms(m)} for the minimal server (${(f / m).toFixed(0)}×); of it registerPrompts ${ms(pr)} and registerResources ${ms(rs)}.`);
+    const full = startupValue(rows, 'per-request factory with resources and prompts');
+    const pos = (x: number | null) => (x !== null && x > 0 ? ms(x) : 'n/a (below the noise)');
+    if (f !== null && m !== null) out.push(`HTTP mode: the per-request McpServer factory costs ${ms(f)} CPU for a tools/call vs ${ms(m)} for the minimal server; with the resources and prompts (stdio, HTTP resources/*, prompts/*) ${ms(full)}, of it registerPrompts ${pos(pr)} and registerResources ${pos(rs)}. Factory times of a few hundredths of a ms are at the resolution of CPU accounting on a busy machine; the server CPU per request (HTTP throughput rows) is the figure that counts.`);
   }
   const lh = find(rows, 'scale.thruk_list_hosts');
   if (lh?.note !== undefined) out.push(`large estate: thruk_list_hosts limit 50 ${lh.note}.`);
