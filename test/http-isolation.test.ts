@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/log.js';
-import { createRuntime, type Runtime } from '../src/runtime.js';
-import { createServerFactory, needsCatalog } from '../src/server.js';
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/server/log.js';
+import { createRuntime, type Runtime } from '../src/server/runtime.js';
+import { createServerFactory, needsCatalog } from '../src/server/server.js';
 import { createSimulator, type Simulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
-import { allTools } from '../src/tools/registry.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { createAuthenticator } from '../src/transports/auth.js';
 import { createHttpApp, type HttpApp } from '../src/transports/http.js';
 import { markRpcMethod, rpcMethodOf } from '../src/transports/request.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const logModule = new URL('../src/log.ts', import.meta.url).href;
+const logModule = new URL('../src/server/log.ts', import.meta.url).href;
 
 /** Runs `body` in a fresh node with the default (asynchronous) stderr logger as `log`. */
 function run(body: string): { status: number | null; lines: Array<Record<string, unknown>> } {
