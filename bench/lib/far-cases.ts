@@ -55,8 +55,8 @@ export const FAR_CASES: readonly FarCase[] = [
   { tool: 'thruk_acknowledge', args: { host: 'app-02', service: 'memory', comment: 'bench' }, everyday: false, write: true, python: { requests: 1, rounds: 1, pattern: 'POST …/cmd/acknowledge_svc_problem' } },
   { tool: 'thruk_recheck', args: { host: HOST }, everyday: false, write: true, python: { requests: 1, rounds: 1, pattern: 'POST …/cmd/schedule_forced_host_check' } },
   { tool: 'thruk_bulk_acknowledge', args: { state: 'critical', comment: 'bench', dry_run: true }, everyday: false, write: true, python: { requests: 2, rounds: 1, pattern: 'paginated /hosts + /services, then every ack (no dry run in Python)' } },
-  { tool: 'thruk_delete_downtimes_by_filter', args: { host: HOST, dry_run: true }, everyday: false, write: true, python: { requests: 2, rounds: 2, pattern: '/hosts/{h}?columns=peer_key, then the /system/cmd delete' } },
-  { tool: 'thruk_delete_downtime', args: { downtime_id: 1, dry_run: true }, everyday: false, write: true, python: { requests: 2, rounds: 2, pattern: 'GET /downtimes/{id} (no service given), then …/cmd/del_downtime' } },
+  { tool: 'thruk_delete_downtimes_by_filter', args: { host: 'lb-01', dry_run: true }, everyday: false, write: true, python: { requests: 2, rounds: 2, pattern: '/hosts/{h}?columns=peer_key, then the /system/cmd delete' } },
+  { tool: 'thruk_delete_downtime', args: { downtime_id: 3, dry_run: true }, everyday: false, write: true, python: { requests: 2, rounds: 2, pattern: 'GET /downtimes/{id} (no service given), then …/cmd/del_downtime' } },
 ];
 
 export interface Measured {
