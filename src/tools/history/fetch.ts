@@ -4,8 +4,8 @@
  * window is fetched sorted: two sequential requests whatever the window's size. Generalises logquery's fetchNewestLogs to oldest-first cuts and reuses a
  * total already counted.
  */
-import type { ToolContext } from '../define.js';
-import { histogramCut, logHistogram, type LogHistogram, type PreparedLogQuery, type Row } from '../logquery.js';
+import type { ToolContext } from '../core/define.js';
+import { histogramCut, logHistogram, type LogHistogram, type PreparedLogQuery, type Row } from '../lib/logquery.js';
 
 export interface EdgeRows {
   /** Rows in the requested order, at most maxRows. */
