@@ -3,20 +3,22 @@
  * `npm run bench:smoke` (tiny and fast, writes nothing unless --out is given).
  *
  *   --smoke                 tiny sizes, < ~1 min
- *   --only a,b              sections: tokens, catalog, brief, coldstart, overhead, throughput, memory, scale, rootcause, startup
+ *   --only a,b              sections: tokens, catalog, brief, coldstart, overhead, throughput, memory, scale, rootcause, startup, far
+ *   --far-section           with --only far: replace only the far-Thruk section of BENCHMARKS.md
  *   --out FILE              where to write the Markdown report (default: BENCHMARKS.md, only on a full run of every section)
  *   --json FILE             also write the rows as JSON (the smoke test reads them)
  *   --update-baseline       only recompute the tools/list token numbers into bench/tools-baseline.json
  *   --no-wait               do not wait (≤ 2 min) for the machine's load to drop before a full run
  *   --build                 rebuild dist/ first (otherwise only when it is missing)
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { biggestTools, catalog, catalogNumbers, catalogParts, describeNumbers, listTools, writeBaseline } from './catalog.js';
 import { briefBench } from './brief.js';
 import { coldStart } from './coldstart.js';
+import { far, farMarkdown, farWhy, lastFarResults } from './far.js';
 import { buildMinimal, type MinimalBuild } from './lib/minimal.js';
 import { startSim, type SimChild } from './lib/sim.js';
 import { cleanUpEverything, ensureDist, killAllChildren, ROOT, sleep, type BenchOptions, type BenchRow } from './lib/util.js';
@@ -29,7 +31,7 @@ import { startup } from './startup.js';
 import { throughput } from './throughput.js';
 import { answerTokens } from './tokens.js';
 
-export const SECTIONS = ['tokens', 'catalog', 'brief', 'coldstart', 'overhead', 'throughput', 'memory', 'scale', 'rootcause', 'startup'] as const;
+export const SECTIONS = ['tokens', 'catalog', 'brief', 'coldstart', 'overhead', 'throughput', 'memory', 'scale', 'rootcause', 'startup', 'far'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const write = (s: string) => void process.stdout.write(s);
@@ -84,6 +86,8 @@ function explanations(rows: readonly BenchRow[]): string[] {
     } else if (r.id === 'scale.peak_rss') {
       const p = find(rows, 'scale.thruk_problems');
       out.push(`${label} ${r.note ?? ''}. The peak comes from thruk_problems, which ${p?.note?.replace(/^[^;]*; /, '') ?? 'n/a'}: every problem is read (with the key columns only) to rank and count them, the full rows for the page alone.`);
+    } else if (r.id.startsWith('far.')) {
+      out.push(`${label} ${farWhy(r)}`);
     } else if (r.id.startsWith('scale.')) {
       out.push(`${label} ${r.note ?? ''}`);
     } else out.push(label);
@@ -131,6 +135,7 @@ async function main(): Promise<void> {
       'update-baseline': { type: 'boolean', default: false },
       'no-wait': { type: 'boolean', default: false },
       build: { type: 'boolean', default: false },
+      'far-section': { type: 'boolean', default: false },
     },
     allowPositionals: false,
   });
@@ -186,6 +191,7 @@ async function main(): Promise<void> {
     await run('scale', () => scale(o));
     await run('rootcause', () => rootCauseScale(o));
     await run('startup', () => startup(o, mini));
+    await run('far', () => far(o));
   } finally {
     await sim?.stop();
     minimal?.remove();
@@ -208,10 +214,23 @@ async function main(): Promise<void> {
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ smoke, machine: m, rows }, null, 2)}\n`);
   // Only a full run of every section replaces BENCHMARKS.md; partial or smoke runs write only with --out.
   const outFile = values.out ?? (smoke || only !== undefined ? undefined : join(ROOT, 'BENCHMARKS.md'));
+  const farSection = sections.has('far') && lastFarResults().length > 0
+    ? farMarkdown(lastFarResults(), `${smoke ? 'SMOKE run, ' : ''}${m.date}, ${m.cpu} (${m.cores} cores), Node ${m.node}, commit ${m.commit}`).join('\n')
+    : undefined;
   if (outFile !== undefined) {
     const md = markdown(rows, m, { smoke, warnings, explanations: explanations(rows), levers: await levers(rows, sections), durationS });
-    writeFileSync(outFile, md);
+    writeFileSync(outFile, farSection === undefined ? md : `${md.trimEnd()}\n\n${farSection}\n`);
     write(`\nwrote ${outFile}\n`);
+  } else if (values['far-section'] === true && farSection !== undefined) {
+    // Only the far-Thruk section (and its "why not met" lines) of BENCHMARKS.md is replaced.
+    const file = join(ROOT, 'BENCHMARKS.md');
+    const old = readFileSync(file, 'utf8');
+    const why = explanations(rows.filter((r) => r.id.startsWith('far.'))).map((l) => `- ${l}`);
+    const section = `${farSection.replace('<!-- far:end -->', '')}${why.length > 0 ? `### Why not met (far Thruk)\n\n${why.join('\n')}\n\n` : ''}<!-- far:end -->`;
+    const at = old.indexOf('<!-- far:start -->');
+    const end = old.indexOf('<!-- far:end -->');
+    writeFileSync(file, at >= 0 && end > at ? `${old.slice(0, at)}${section}${old.slice(end + '<!-- far:end -->'.length)}` : `${old.trimEnd()}\n\n${section}\n`);
+    write(`\nwrote the far-Thruk section of ${file}\n`);
   }
   if (failed) process.exitCode = 1;
 }
