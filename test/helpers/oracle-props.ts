@@ -10,6 +10,7 @@ import { connect, type Harness } from './harness.js';
 import { demoConfig } from './config.js';
 import type { Property } from './oracle-common.js';
 import { availability, flapping, groupAvailability, noisy, recurring, reliability, serviceAvailability, timeline } from './oracle-props-log.js';
+import { agree } from './oracle-props-agree.js';
 import { counters, handling, lists, rootCause, stale, unhandled } from './oracle-props-state.js';
 import { buildScenario, scenarioArb, type Scenario } from './oracle.js';
 import { refTotals } from './oracle-ref.js';
@@ -61,6 +62,7 @@ export const SELF_TEST: Readonly<Record<string, (s: Scenario) => void>> = { 'wro
 
 export const PROPERTIES: Readonly<Record<string, Property>> = {
   counters,
+  agree,
   lists: lists(false),
   handling,
   noisy,

@@ -12,7 +12,12 @@ export interface RefTotals {
   services: Record<string, number>;
 }
 
-/** Thruk's /hosts/totals and /services/totals, from the records (thruk-rest-reference §5.8). */
+/**
+ * Thruk's /hosts/totals and /services/totals, from the records (thruk-rest-reference §5.8), with
+ * the one rule every tool follows (issue 12): a host problem is unhandled when it is neither
+ * acknowledged nor in downtime, whether its checks are active or not (Thruk's own host totals
+ * also need active checks enabled, which hid passive DOWN hosts).
+ */
 export function refTotals(sim: Simulator): RefTotals {
   const hosts: Record<string, number> = { total: 0, pending: 0, up: 0, down: 0, unreachable: 0, down_and_unhandled: 0, unreachable_and_unhandled: 0 };
   const services: Record<string, number> = { total: 0, pending: 0, ok: 0, warning: 0, critical: 0, unknown: 0, warning_and_unhandled: 0, critical_and_unhandled: 0, unknown_and_unhandled: 0 };
@@ -24,7 +29,7 @@ export function refTotals(sim: Simulator): RefTotals {
       if (!h.hasBeenChecked) { hosts.pending!++; continue; }
       const w = hostWord[h.state] as string;
       hosts[w]!++;
-      if (h.state !== 0 && h.activeChecksEnabled && h.ackType === 0 && h.scheduledDowntimeDepth === 0) hosts[`${w}_and_unhandled`]!++;
+      if (h.state !== 0 && h.ackType === 0 && h.scheduledDowntimeDepth === 0) hosts[`${w}_and_unhandled`]!++;
     }
     for (const s of site.services) {
       services.total!++;
