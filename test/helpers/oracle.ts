@@ -12,7 +12,7 @@
  */
 import fc from 'fast-check';
 import { createSimulator, type Simulator } from '../../src/sim/index.js';
-import { alertEntry, appendLog, downtimeEntry, flappingEntry } from '../../src/sim/loglines.js';
+import { alertEntry, appendLog, downtimeEntry, flappingEntry, notificationEntries } from '../../src/sim/loglines.js';
 import { addComment, addDowntime, setAck } from '../../src/sim/mutate.js';
 import { ServiceRecord, type Checkable, type HostRecord, type SiteState } from '../../src/sim/types.js';
 
@@ -148,6 +148,12 @@ export function buildScenario(s: Scenario, nowMs: number, apiKey: string): Simul
     const end = start + o.durMin * 60;
     appendLog(site, alertEntry(start, obj, state, true, 1, 'oracle problem'));
     if (end <= now) appendLog(site, alertEntry(end, obj, 0, true, 1, 'oracle ok'));
+    // Every other outage pages its contacts (problem and recovery), as a core does for HARD changes.
+    if (o.durMin % 2 === 0) {
+      const word = (st: number) => (obj instanceof ServiceRecord ? ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] : ['UP', 'DOWN', 'UNREACHABLE'])[st] as string;
+      for (const e of notificationEntries(start, obj, obj.cfg.contacts, word(state), state, 'oracle problem')) appendLog(site, e);
+      if (end <= now) for (const e of notificationEntries(end, obj, obj.cfg.contacts, word(0), 0, 'oracle ok')) appendLog(site, e);
+    }
   }
   for (const f of s.flaps) {
     const site = siteOf(sim, f.site);
