@@ -81,12 +81,15 @@ export const unreachableVsDown: Property = async (h) => {
  * incident count, the longest incident and its object, against refHostIncidents.
  */
 export const timelineLongest = (s: Scenario): Property => async (h) => {
-  const site = h.sim.state.sites[0];
+  // With two cores, either core's log (Icinga 2 or Naemon), as the scenario has it.
+  const n = h.sim.state.sites.length;
+  const si = s.outages.length % n;
+  const site = h.sim.state.sites[si];
   assert.ok(site);
   const now = Math.floor(Date.now() / 1000);
-  const hosts = new Set<string>(['db-02']);
+  const hosts = new Set<string>([site.hostByName.has('db-02') ? 'db-02' : site.hosts[0]?.name ?? '']);
   for (const o of s.outages) {
-    if (o.site % h.sim.state.sites.length !== 0 || o.svc !== null) continue;
+    if (o.site % n !== si || o.svc !== null) continue;
     const host = site.hosts[o.host % site.hosts.length];
     const svc = host?.services[o.startMin % Math.max(1, host.services.length)];
     if (host === undefined || svc === undefined || !host.hasBeenChecked || !svc.hasBeenChecked) continue;
@@ -96,7 +99,7 @@ export const timelineLongest = (s: Scenario): Property => async (h) => {
     appendLog(site, alertEntry(start, svc, 2, true, 1, 'oracle service first'));
     if (end <= now) appendLog(site, alertEntry(end, svc, 0, true, 1, 'oracle service ok'));
   }
-  const backends = h.sim.state.sites.length > 1 ? { backends: site.name } : {};
+  const backends = n > 1 ? { backends: site.name } : {};
   for (const host of [...hosts].slice(0, 4)) {
     const r = await ok(h, 'thruk_incident_timeline', { filter: { field: 'host', value: host }, since: '-4d', limit: 5000, ...backends });
     const ref = refHostIncidents(site, host, epoch(r.structured.since), epoch(r.structured.until));
