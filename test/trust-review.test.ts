@@ -39,4 +39,22 @@ describe('review of the read tools against raw rows (issue 12)', () => {
       assert.equal(head[col], 'last non-OK state', `${tool}: the column says it is the newest non-OK alert's state, not the state now (${key(misread[0] ?? [])} is OK now)`);
     }
   });
+
+  // "active, ends in 1h" for a downtime ending in 1h 53m read as half the time left.
+  it('thruk_list_downtimes and thruk_hygiene say how long until a downtime ends to the minute, as end_time says', async () => {
+    const raw = (await rest(h, '/downtimes', { columns: 'id,start_time,end_time' })) as Raw[];
+    const now = Math.floor(Date.now() / 1000);
+    const active = raw.filter((d) => d.start_time <= now && d.end_time > now + 3600 && (d.end_time - now) % 3600 >= 120);
+    assert.ok(active.length > 0, 'the demo has a downtime ending in over an hour, not on the hour');
+    const r = await h.call('thruk_list_downtimes', { limit: 1000 });
+    for (const d of active) {
+      const line = r.text.split('\n').find((l) => l.startsWith(`#${d.id} |`)) ?? '';
+      const m = /ends in (?:(\d+)d)? ?(?:(\d+)h)? ?(?:(\d+)m)?\)/.exec(line);
+      assert.ok(m, line);
+      const said = Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60;
+      const left = d.end_time - now;
+      // Two units: within a minute below 1 day, within an hour above.
+      assert.ok(left - said >= 0 && left - said < (left >= 86400 ? 3600 : 120), `#${d.id}: "${line}" says ${said}s, ${left}s are left`);
+    }
+  });
 });
