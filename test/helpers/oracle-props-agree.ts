@@ -47,6 +47,18 @@ export const agree: Property = async (h) => {
   assert.equal((pcSvcs.unhandled ?? 0) + (pcSvcs.handled ?? 0), svcProblems, 'thruk_problems service problems = totals warning + critical + unknown');
   assert.equal(p.structured.total, hostUnhandled + svcUnhandled, 'thruk_problems total');
 
+  // A problem nobody re-checks (active checks off, not a passive check) is unhandled, and says so.
+  const all = await ok(h, 'thruk_problems', { limit: 1000, include_handled: true });
+  for (const row of all.structured.rows as Array<Record<string, any>>) {
+    const site = h.sim.state.sites.find((x) => row.peer_name === undefined || x.name === row.peer_name);
+    const host = site?.hostByName.get(row.host);
+    const rec = row.kind === 'host' ? host : host?.services.find((x) => x.description === row.service);
+    assert.ok(rec, `thruk_problems row ${row.host}/${row.service ?? ''} is an object of the estate`);
+    const off = !rec.activeChecksEnabled && rec.checkType === 0;
+    assert.equal(row.checks_disabled === true, off, `thruk_problems ${row.host}/${row.service ?? ''}: checks_disabled`);
+  }
+  assert.equal((all.structured.rows as unknown[]).length, hostProblems + svcProblems, 'thruk_problems include_handled lists every problem');
+
   // thruk_unacked_critical with changed_before=now: every unhandled host problem and CRITICAL/UNKNOWN service problem.
   const uc = u.structured.counts as Record<string, number>;
   assert.equal((uc.hosts_down ?? 0) + (uc.hosts_unreachable ?? 0), hostUnhandled, 'thruk_unacked_critical hosts = totals unhandled');
