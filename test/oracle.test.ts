@@ -18,6 +18,7 @@ const SEED = Number(process.env.ORACLE_SEED ?? 20261207);
 const RUNS: ReadonlyArray<[string, number, string]> = [
   ['counters', 2, 'thruk_totals, thruk_problem_counts and thruk_problems count hosts and services as Thruk defines them'],
   ['agree', 2, 'every tool that counts problems (totals, problem counts, stats, problems, unacked, oldest, brief, state-filtered lists) agrees with the reference and so with every other'],
+  ['agree-scoped', 2, 'the same over one host group (linux-servers): every counting tool agrees within a scope'],
   ['lists', 2, 'thruk_list_hosts and thruk_list_services list every object with its state'],
   ['handling', 2, 'thruk_list_downtimes (active and all) and thruk_list_comments count what the cores hold'],
   ['noisy', 2, 'thruk_top_noisy_hosts/services count every non-OK alert per object and rank by it'],

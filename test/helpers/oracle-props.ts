@@ -63,7 +63,8 @@ export const SELF_TEST: Readonly<Record<string, (s: Scenario) => void>> = { 'wro
 
 export const PROPERTIES: Readonly<Record<string, Property>> = {
   counters,
-  agree,
+  agree: agree(),
+  'agree-scoped': agree('linux-servers'),
   notifications: notificationSummary,
   heatmap: alertHeatmap,
   concurrent: concurrentFailures,
