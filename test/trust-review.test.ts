@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, rest, type Harness } from './helpers/harness.js';
+import { createSimulator, TWO_CORES } from '../src/sim/index.js';
+import { connect, demoConfig, rest, type Harness } from './helpers/harness.js';
 
 type Raw = Record<string, any>;
 
@@ -55,6 +56,24 @@ describe('review of the read tools against raw rows (issue 12)', () => {
       const left = d.end_time - now;
       // Two units: within a minute below 1 day, within an hour above.
       assert.ok(left - said >= 0 && left - said < (left >= 86400 ? 3600 : 120), `#${d.id}: "${line}" says ${said}s, ${left}s are left`);
+    }
+  });
+});
+
+describe('review of the read tools on two cores (issue 12)', () => {
+  // "oncall" listed twice without a core read as a duplicate row.
+  it('thruk_list_contacts names the core of a contact name both cores hold, as /contacts says', async () => {
+    const h = await connect({ simulator: createSimulator({ apiKey: demoConfig().thruk.apiKey, sites: TWO_CORES }) });
+    try {
+      const raw = (await rest(h, '/contacts', { columns: 'name,peer_name' })) as Raw[];
+      const names = raw.map((c) => String(c.name));
+      assert.ok(names.some((n, i) => names.indexOf(n) !== i), 'a contact name is on both cores');
+      const r = await h.call('thruk_list_contacts', { limit: 1000 });
+      const rows = r.text.split('\n').filter((l) => l.includes(' | ')).slice(1).map((l) => l.split(' | ')[0]).sort();
+      assert.deepEqual(rows, raw.map((c) => `${c.name}@${c.peer_name}`).sort());
+      assert.deepEqual((r.structured.rows as Raw[]).map((c) => `${c.name}@${c.peer_name}`).sort(), rows, 'structuredContent names the core too');
+    } finally {
+      await h.close();
     }
   });
 });
