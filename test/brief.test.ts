@@ -170,6 +170,28 @@ describe('thruk_brief on several sites', () => {
   });
 });
 
+describe('thruk_brief on two cores holding the same names', () => {
+  // Issue 12: "Flapping now: app-01/queue-depth, …, app-01/queue-depth" read as one object listed twice.
+  it('names the core of each flapping and never-run object, as the raw rows say', async () => {
+    const sim = createSimulator({ apiKey: 'demo', sites: ['icinga', 'naemon'] });
+    const h = await connect({ simulator: sim });
+    try {
+      const r = await h.call('thruk_brief', { limit: 50 });
+      const want = (path: string) => rest(h, path).then((rows) => (rows as Raw[]).map((x) => `${String(x.host_name)}@${String(x.peer_name)}/${String(x.description)}`).sort());
+      const flapping = await want('/services?is_flapping=1&columns=host_name,description,peer_name');
+      const never = await want('/services?has_been_checked=0&columns=host_name,description,peer_name');
+      assert.ok(flapping.length >= 2 && new Set(flapping.map((x) => x.replace(/@[^/]+/, ''))).size < flapping.length, 'the estate has one flapping name on both cores');
+      const line = r.text.split('\n').find((l) => l.startsWith('Flapping now: ')) ?? '';
+      assert.deepEqual(line.replace(/^Flapping now: [^:]+: /, '').replace(/\.$/, '').split(', ').sort(), flapping, line);
+      const stale = r.text.split('\n').filter((l) => l.endsWith(': never run')).map((l) => l.slice(2, -': never run'.length)).sort();
+      assert.deepEqual(stale, never);
+      assert.ok((r.structured.flapping.rows as Raw[]).every((x) => typeof x.peer_name === 'string'), 'structuredContent names the core too');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('thruk_brief on 50 000 hosts', () => {
   it('stays within 3 000 tokens and the answer budget, reads no full table, and groups what it cannot list', async () => {
     const sim = createSimulator({ apiKey: 'demo', hosts: 50_000 });

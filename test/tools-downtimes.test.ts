@@ -60,7 +60,7 @@ const noNulls = (text: string) => assert.ok(!/\bnull\b|undefined|NaN/.test(text)
       const fut = r.structured.rows.find((x: any) => x.comment === 'future patching');
       assert.equal(fut.status, 'future');
       assert.equal(fut.kind, 'host');
-      assert.match(r.text, /web-03 \| \(host\) \| fixed \| .*\(starts in (1h|2h)\) \| alice \| future patching/);
+      assert.match(r.text, /web-03 \| \(host\) \| fixed \| .*\(starts in (1h 5\dm|2h)\) \| alice \| future patching/);
     });
 
     it('scopes by hostgroup and custom variable through the host list, and by kind', async () => {

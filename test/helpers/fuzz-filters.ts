@@ -69,9 +69,14 @@ function enumLeaf(field: string, names: readonly (string | number)[]): fc.Arbitr
 const HOST_STATES: Record<string, number> = { up: 0, down: 1, unreachable: 2 };
 const SERVICE_STATES: Record<string, number> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
 
-function stateMatches(obj: HostRecord | ServiceRecord, v: unknown, names: Record<string, number>): boolean {
+/**
+ * eq/in "up"/"ok" (0) mean checked and 0: a never-checked object is PENDING, as the totals count
+ * it (issue 12). neq/not_in 0 stay `state != 0`, the problems.
+ */
+function stateMatches(obj: HostRecord | ServiceRecord, v: unknown, names: Record<string, number>, op: Op | undefined): boolean {
   if (v === 'pending') return !obj.hasBeenChecked;
   const n = typeof v === 'number' ? v : names[String(v)];
+  if (n === 0 && op !== 'neq' && op !== 'not_in') return obj.state === 0 && obj.hasBeenChecked;
   return obj.state === n;
 }
 
@@ -118,7 +123,7 @@ export const HOSTS_SPEC: FilterTableSpec = {
     const h = o as HostRecord;
     switch (leaf.field) {
       case 'name': return evalGeneric(leaf, (v) => h.name === v, () => [h.name]);
-      case 'state': return evalGeneric(leaf, (v) => stateMatches(h, v, HOST_STATES), () => []);
+      case 'state': return evalGeneric(leaf, (v) => stateMatches(h, v, HOST_STATES, leaf.op), () => []);
       case 'hostgroup': return evalGeneric(leaf, (v) => h.groups.includes(String(v)), () => []);
       case 'custom_var': {
         const { var: name, val } = leaf.value as { var: string; val: unknown };
@@ -148,7 +153,7 @@ export const SERVICES_SPEC: FilterTableSpec = {
     switch (leaf.field) {
       case 'host': return evalGeneric(leaf, (v) => s.host.name === v, () => [s.host.name]);
       case 'description': return evalGeneric(leaf, (v) => s.description === v, () => [s.description]);
-      case 'state': return evalGeneric(leaf, (v) => stateMatches(s, v, SERVICE_STATES), () => []);
+      case 'state': return evalGeneric(leaf, (v) => stateMatches(s, v, SERVICE_STATES, leaf.op), () => []);
       case 'hostgroup': return evalGeneric(leaf, (v) => s.host.groups.includes(String(v)), () => []);
       case 'servicegroup': return evalGeneric(leaf, (v) => s.groups.includes(String(v)), () => []);
       default: throw new Error(`no reference for ${leaf.field}`);

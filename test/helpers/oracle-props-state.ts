@@ -17,8 +17,8 @@ export const counters: Property = async (h) => {
   const p = await ok(h, 'thruk_problems', { limit: 1000 });
   for (const k of ['down', 'unreachable']) assert.equal(p.structured.counts.hosts[k] ?? 0, ref.hosts[k], `thruk_problems counts.hosts.${k}`);
   for (const k of ['warning', 'critical', 'unknown']) assert.equal(p.structured.counts.services[k] ?? 0, ref.services[k], `thruk_problems counts.services.${k}`);
-  // thruk_problems' own rule: a host problem is handled when acknowledged or in downtime (Thruk's
-  // down_and_unhandled also needs active checks enabled); a service problem also when its host is.
+  // thruk_problems' rule, written out again: a host problem is handled when acknowledged or in
+  // downtime; a service problem also when its host is.
   let hostUnhandled = 0;
   let hostProblems = 0;
   let svcUnhandled = 0;

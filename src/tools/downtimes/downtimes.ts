@@ -41,9 +41,9 @@ function windowText(r: Row, nowMs: number): string {
   const end = num(r.end_time);
   const status = downtimeStatus(r, nowMs);
   const rel =
-    status === 'future' ? `starts in ${age(start - now)}`
+    status === 'future' ? `starts in ${duration(start - now)}`
       : status === 'past' ? `ended ${age(now - end)} ago`
-        : `${status === 'active' ? 'active' : 'window open, starts on a problem'}, ends in ${age(end - now)}`;
+        : `${status === 'active' ? 'active' : 'window open, starts on a problem'}, ends in ${duration(end - now)}`;
   return `${iso(start)} → ${iso(end)} (${rel})`;
 }
 

@@ -27,7 +27,7 @@ const incidentSchema = z.object({
   host: z.string(), service: z.string().optional(), peer_name: z.string().optional().describe('The core (several cores in scope)'), state: z.string(), start: z.string(), end: z.string().optional(), seconds: z.number(), duration: z.string(),
   ongoing: z.boolean(), open_at_window_end: z.boolean().optional(), started_before_window: z.boolean().optional(), acknowledged_by: z.string().optional(),
   acknowledgement_removed: z.boolean().optional(),
-  during_host_outage: z.boolean().optional().describe('Began during its host\'s outage'),
+  during_host_outage: z.boolean().optional().describe('Began during its host\'s outage (or in the 5 minutes before it): part of that outage'),
 });
 const timelineOutput = z.object({
   since: z.string(),

@@ -11,8 +11,8 @@ import { readCores, withCore } from '../lib/cores.js';
 const SERVICE_ONLY: ReadonlySet<string> = new Set(['description', 'servicegroup']);
 const PROBLEM_FILTER_FIELDS = ['state', 'hostgroup', 'servicegroup', 'custom_var', 'host_custom_var', 'host', 'description', 'state_type', 'peer_name'] as const;
 
-const HOST_COLS = ['name', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'peer_name'];
-const SVC_COLS = ['host_name', 'description', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'host_state', 'host_acknowledged', 'host_scheduled_downtime_depth', 'peer_name'];
+const HOST_COLS = ['name', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'active_checks_enabled', 'check_type', 'peer_name'];
+const SVC_COLS = ['host_name', 'description', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'active_checks_enabled', 'check_type', 'host_state', 'host_acknowledged', 'host_scheduled_downtime_depth', 'peer_name'];
 
 /**
  * What ranking, counting and handling need. Every problem row of the estate is read with these
@@ -37,6 +37,7 @@ const problemRow = z.object({
   duration_at_least: z.boolean().optional().describe('At least this old (since the core start)'),
   output: z.string(),
   handled: z.array(z.string()).optional().describe('Why it is handled: acked, downtime, host problem'),
+  checks_disabled: z.boolean().optional().describe('Active checks are off (not a passive check): the state may be old'),
   peer_name: z.string().optional(),
   extra: z.record(z.string(), z.unknown()).optional().describe('Requested extra columns'),
 });
@@ -93,6 +94,8 @@ function toProblem(kind: 'host' | 'service', r: Row, nowMs: number, extraCols: r
     if (age.atLeast) p.duration_at_least = true;
   }
   if (handled.length > 0) p.handled = handled;
+  // Still unhandled (nobody acknowledged it), but nothing re-checks it: say so next to the state.
+  if (r.active_checks_enabled !== undefined && !flag(r.active_checks_enabled) && num(r.check_type) === 0) p.checks_disabled = true;
   if (typeof r.peer_name === 'string') p.peer_name = r.peer_name;
   if (extraCols !== undefined) p.extra = Object.fromEntries(extraCols.filter((c) => c in r).map((c) => [c, r[c]]));
   return p;
@@ -132,7 +135,7 @@ function line(extraCols: readonly string[], nowMs: number, several: boolean) {
   return (p: ProblemRow): string => {
     // An empty service cell marks a host problem, and handling (rare in the default, unhandled-only
     // listing) rides in the state cell as the list tools do: no column that is blank on most rows.
-    const state = [p.state, ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]), ...(p.handled ?? [])].join(' ');
+    const state = [p.state, ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]), ...(p.handled ?? []), ...(p.checks_disabled === true ? ['checks off'] : [])].join(' ');
     // The one age format (format.ts age), like the list tools and the detail views.
     const held = p.duration_s !== undefined ? `${p.duration_at_least === true ? '≥' : ''}${age(p.duration_s)}` : '';
     // Columns asked for are shown, not only put in structuredContent.
