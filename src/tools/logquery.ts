@@ -9,7 +9,7 @@ import { ToolInputError, type ToolContext } from './define.js';
 import { anyOfRegex } from '../thruk/q.js';
 import { iso } from './format.js';
 import { readCores } from './cores.js';
-import { HOST_ROW_TYPES, hostCondition, hostOfLogRow, mapLeaves, rawHostSet } from './loghost.js';
+import { HOST_ROW_TYPES, hostCondition, hostOfLogRow, mapLeaves, rawHostSet, regexHostNote } from './loghost.js';
 
 export type Row = Record<string, unknown>;
 
@@ -159,7 +159,10 @@ async function hostLeafNames(ctx: ToolContext, leaf: FilterLeaf, backends: strin
  */
 export async function prepareLogQuery(ctx: ToolContext, q: LogQuery, rewrite?: LeafRewrite): Promise<PreparedLogQuery> {
   const scope = await expandHostScope(ctx, q.filter, q.backends);
+  const notes = [...scope.notes];
   const node = await mapLeaves(scope.node, async (l) => {
+    const said = regexHostNote(l);
+    if (said !== undefined && !notes.includes(said)) notes.push(said);
     const own = rewrite ? await rewrite(l) : undefined;
     if (own !== undefined || l.field !== 'host') return own ?? l;
     const names = await hostLeafNames(ctx, l, q.backends);
@@ -168,7 +171,7 @@ export async function prepareLogQuery(ctx: ToolContext, q: LogQuery, rewrite?: L
   const raw = scope.raw.map((r) => rawHostSet(r) ?? r);
   const now = ctx.now();
   const { params } = compileFilter('logs', node, [...(q.extra ?? [])], { resolveTime: (v) => parseTime(v, now) });
-  return { params: [...params, ...raw], empty: scope.empty, notes: scope.notes };
+  return { params: [...params, ...raw], empty: scope.empty, notes };
 }
 
 /** Narrows a prepared query to a set of hosts, on the line (so host-level rows of Icinga 2 match too). */
