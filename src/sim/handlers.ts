@@ -89,8 +89,11 @@ export function commandline(c: HandlerCtx, host: string, svc?: string): Result {
     const o = svc === undefined ? h : h.services.find((x) => x.description === svc);
     if (!o) continue;
     const cmd = o.cfg.checkCommand;
+    // Icinga 2's Livestatus never gives the command line (real fixture
+    // real-stack/commandline_web-01_two_cores.json); Naemon expands it.
+    const line = s.core === 'icinga2' ? '<internal>' : `/usr/lib/nagios/plugins/check_${cmd.replace(/[^a-z0-9_]/gi, '_')} -H ${h.address}`;
     const row: JsonObject = {
-      check_command: cmd, command_line: `/usr/lib/nagios/plugins/check_${cmd.replace(/[^a-z0-9_]/gi, '_')} -H ${h.address}`, error: '',
+      check_command: cmd, command_line: line, error: '',
       host_name: h.name, peer_key: s.key, peer_name: s.name, peer_section: s.section,
     };
     if (svc !== undefined) row['service_description'] = svc;
