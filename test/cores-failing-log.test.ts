@@ -85,6 +85,37 @@ describe('one core whose log query fails', () => {
     }
   });
 
+  it('state_at, state_diff, the heatmaps and why_alerting read the merged log: each says which core\'s log failed and what is missing', async () => {
+    const note = /PARTIAL: core icinga failed its log query \(Livestatus error 452: internal livestatus error - Error: Function call 'glob'[^)]*\), so /;
+    const healthy = await h.call('thruk_alert_heatmap', { since: new Date(w.since * 1000).toISOString(), bucket: '1d' });
+    assert.doesNotMatch(healthy.text, /PARTIAL/);
+    const [svc] = (await rest(h, '/sites/icinga/services', { 'state[ne]': '0', columns: 'host_name,description' })) as Array<{ host_name: string; description: string }>;
+    assert.ok(svc);
+    icinga().logError = GLOB;
+    try {
+      const at = await h.call('thruk_state_at', { timestamp: '-1h', filter: { field: 'host', value: SHARED }, lookback: '1d' });
+      assert.notEqual(at.isError, true, at.text);
+      assert.match(at.text, new RegExp(`${note.source}its objects have no history in this answer \\(they show as unknown\\)`));
+      const diff = await h.call('thruk_state_diff', { t1: '-2h', t2: '-1h', filter: { field: 'host', value: SHARED } });
+      assert.notEqual(diff.isError, true, diff.text);
+      assert.match(diff.text, note);
+      const heat = await h.call('thruk_alert_heatmap', { since: new Date(w.since * 1000).toISOString(), bucket: '1d' });
+      assert.match(heat.text, new RegExp(`${note.source}its alerts are not counted in these buckets`));
+      // Only naemon's alerts are counted (checked against the raw log).
+      const naemonAlerts = naemon().logs.filter((e) => e.time >= w.since && /^(HOST|SERVICE) ALERT$/.test(e.type)).length;
+      assert.equal(heat.structured.total_alerts, naemonAlerts);
+      const why = await h.call('thruk_why_alerting', { host: svc.host_name, service: svc.description, backends: 'icinga,naemon' });
+      assert.notEqual(why.isError, true, why.text);
+      assert.match(why.text, new RegExp(`${note.source}the alert history below is missing`));
+      // A naemon object's history is whole: no note.
+      const [nsvc] = (await rest(h, '/sites/naemon/services', { 'state[ne]': '0', columns: 'host_name,description' })) as Array<{ host_name: string; description: string }>;
+      const nwhy = await h.call('thruk_why_alerting', { host: nsvc!.host_name, service: nsvc!.description });
+      assert.doesNotMatch(nwhy.text, /PARTIAL/);
+    } finally {
+      icinga().logError = undefined;
+    }
+  });
+
   it('the broken core alone: the error names the core and Livestatus\' words, once, and not as load', async () => {
     icinga().logError = GLOB;
     try {

@@ -11,6 +11,7 @@ import type { ToolContext } from '../define.js';
 import { iso } from '../format.js';
 import type { PreparedLogQuery } from '../logquery.js';
 import { readCores } from '../cores.js';
+import { failingCoreNote, failingLogCores } from '../logquery.js';
 import { EVENT_COLUMNS } from './common.js';
 import { ACK_COMMANDS, keyOf, OBJECT_EVENT_TYPES, toEvent, type LogEvent } from './events.js';
 import { fetchEdge, type EdgeRows } from './fetch.js';
@@ -44,7 +45,7 @@ export async function loadHistory(ctx: ToolContext, filter: FilterNode | undefin
     prepareScoped(ctx, { filter, backends, line: 'command', extra: [{ field: 'class', value: 5 }, { field: 'message', op: 'regex', value: ACK_COMMANDS }] }),
   ]);
   const split = Math.min(t0, now);
-  const several = (await readCores(ctx, backends)).several;
+  const [several, failing] = await Promise.all([readCores(ctx, backends).then((c) => c.several), failingLogCores(ctx, backends)]);
   const parts = await Promise.all([
     part(ctx, objects, from, split, 'newest', backends),
     part(ctx, acks, from, split, 'newest', backends),
@@ -65,7 +66,7 @@ export async function loadHistory(ctx: ToolContext, filter: FilterNode | undefin
     else events.set(k, [e]);
   }
   for (const list of events.values()) list.sort((a, b) => a.time - b.time);
-  const notes = [...objects.notes];
+  const notes = [...failing.map((f) => failingCoreNote(f, `its objects have no history in this answer (they show as unknown)`)), ...objects.notes];
   if (lo > from) notes.push(`the log before the instant holds more than ${REPLAY_CAP} rows for this scope; it was read back to ${iso(lo)} only. Narrow the filter or the lookback.`);
   if (hi < now) notes.push(`the log after the instant holds more than ${REPLAY_CAP} rows for this scope; it was read up to ${iso(hi)} only, so objects that changed since then may show as unknown. Narrow the filter.`);
   return { events, several, lo, hi, now, notes };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { filterSchema, type FilterNode } from '../../thruk/filter.js';
 import { defineTool, ToolInputError, type ToolContext } from '../define.js';
 import { cell, duration, iso, num } from '../format.js';
-import { aggregateLogsPerCore, windowFromFilter } from '../logquery.js';
+import { aggregateLogsPerCore, coreErrorText, windowFromFilter } from '../logquery.js';
 import { readCores, withCore } from '../cores.js';
 import { backendsArg, page, parseBackends } from '../state/common.js';
 import { EVENT_COLUMNS, label, plural, sinceArg, str, untilArg, windowText, type Row } from './common.js';
@@ -80,18 +80,13 @@ function mergeEdges(edges: readonly EdgeRows[]): EdgeRows {
   };
 }
 
-function errorText(err: unknown): string {
-  const desc = err instanceof ThrukHttpError ? coreFailure(err.thrukDescription) : undefined;
-  return desc !== undefined ? `Livestatus error ${desc.code}: ${desc.text}` : err instanceof Error ? err.message : String(err);
-}
-
 /** What a core whose log query failed is told as: the answer is the other cores' only. */
 function partialNote(core: string, err: unknown, answered: number): string {
   const broken = err instanceof ThrukHttpError && coreFailure(err.thrukDescription) !== undefined;
   const next = broken
     ? `Retrying will not help while that core's log is broken; ask its admin, and read it alone with backends="${core}" once fixed.`
     : `Retry later, or read it alone with backends="${core}".`;
-  return `core ${core} failed its log query (${errorText(err)}), so this timeline shows only the other ${answered === 1 ? 'core' : `${answered} cores`}: ${core}'s events and incidents are missing. ${next}`;
+  return `core ${core} failed its log query (${coreErrorText(err)}), so this timeline shows only the other ${answered === 1 ? 'core' : `${answered} cores`}: ${core}'s events and incidents are missing. ${next}`;
 }
 
 export function describeFilter(n: FilterNode): string {
@@ -283,7 +278,7 @@ export const incidentTimeline = defineTool({
     };
     if (cut || kept.length < shown.length) data.truncated = true;
     if (notes.length > 0) data.notes = notes;
-    if (failed.length > 0) data.partial = { failed_cores: failed.map((f) => ({ core: f.core ?? '?', error: errorText(f.err) })) };
+    if (failed.length > 0) data.partial = { failed_cores: failed.map((f) => ({ core: f.core ?? '?', error: coreErrorText(f.err) })) };
     return { data, text: lines.join('\n') };
   },
 });

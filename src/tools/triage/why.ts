@@ -8,6 +8,7 @@ import { cell, duration, hostStateName, iso, num, serviceStateName } from '../fo
 import { hostCondition } from '../loghost.js';
 import { backendsArg, getRows, parseBackends, query, type Row } from '../state/common.js';
 import { coreStartOf, coreStarts } from '../state/corestart.js';
+import { failingCoreNote, failingLogCores } from '../logquery.js';
 import { hostNameArg, objectName } from '../state/hosts.js';
 import { checkCommandArgs, commandHidden, commandLineThresholds, verdictLine, verdictOf, type MetricVerdict } from './why-verdict.js';
 
@@ -93,9 +94,11 @@ export const whyAlerting = defineTool({
       ? compileFilter('hosts', undefined, [{ field: 'host', value: args.host }]).params
       : compileFilter('services', undefined, [{ field: 'host', value: args.host }, { field: 'service', value: svc }]).params;
     const since = Math.floor(ctx.now() / 1000) - args.hours * 3600;
-    const [objs, alerts] = await Promise.all([
+    const [objs, alerts, failing] = await Promise.all([
       getRows(ctx, svc === undefined ? '/hosts' : '/services', query(objQuery, { columns: `${svc === undefined ? 'name' : 'host_name,description'},${STATE_COLUMNS}` }), backends),
       getRows(ctx, '/alerts', query(alertFilter(args.host, svc, since), { columns: 'time,type,state,state_type,plugin_output,host_name,service_description,peer_key' }), backends),
+      // Over several sites Thruk drops a core whose log fails: the history would read as quiet.
+      failingLogCores(ctx, backends),
     ]);
     const o = objs[0];
     if (o === undefined) {
@@ -103,6 +106,8 @@ export const whyAlerting = defineTool({
     }
     const notes: string[] = [];
     const peer = typeof o.peer_name === 'string' ? o.peer_name : undefined;
+    const ownFailing = failing.find((f) => f.core === peer);
+    if (ownFailing !== undefined) notes.push(failingCoreNote(ownFailing, 'the alert history below is missing (it reads 0 alerts but is unknown)'));
     if (objs.length > 1) notes.push(`The ${kind} exists on ${objs.length} backends; this is the one on ${peer ?? '?'} (pass backends to choose).`);
     const stateName = (s: unknown): string => (svc === undefined ? hostStateName(s, o.has_been_checked) : serviceStateName(s, o.has_been_checked));
     const command = await commandOf(ctx, args.host, svc, typeof o.check_command === 'string' ? o.check_command : '', typeof o.peer_key === 'string' ? o.peer_key : peer);
