@@ -66,7 +66,7 @@ export async function loadHistory(ctx: ToolContext, filter: FilterNode | undefin
     else events.set(k, [e]);
   }
   for (const list of events.values()) list.sort((a, b) => a.time - b.time);
-  const notes = [...failing.map((f) => failingCoreNote(f, `its objects have no history in this answer (they show as unknown)`)), ...objects.notes];
+  const notes = [...failing.map((f) => failingCoreNote(f, `its objects are replayed without their log: known only where the current state began before the instant, else unknown`)), ...objects.notes];
   if (lo > from) notes.push(`the log before the instant holds more than ${REPLAY_CAP} rows for this scope; it was read back to ${iso(lo)} only. Narrow the filter or the lookback.`);
   if (hi < now) notes.push(`the log after the instant holds more than ${REPLAY_CAP} rows for this scope; it was read up to ${iso(hi)} only, so objects that changed since then may show as unknown. Narrow the filter.`);
   return { events, several, lo, hi, now, notes };
