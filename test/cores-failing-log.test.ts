@@ -116,6 +116,20 @@ describe('one core whose log query fails', () => {
     }
   });
 
+  it('thruk_hygiene ending (ended downtimes from the merged log) says that core\'s ended downtimes are not listed', async () => {
+    const healthy = await h.call('thruk_hygiene', { check: 'ending' });
+    assert.doesNotMatch(healthy.text, /PARTIAL/);
+    icinga().logError = GLOB;
+    try {
+      const r = await h.call('thruk_hygiene', { check: 'ending' });
+      assert.notEqual(r.isError, true, r.text);
+      assert.match(r.text, /PARTIAL: core icinga failed its log query \(Livestatus error 452: [^)]*\), so downtimes that ended on that core are not listed under ending\./);
+      assert.ok(!r.text.includes('PARTIAL: core naemon'));
+    } finally {
+      icinga().logError = undefined;
+    }
+  });
+
   it('the broken core alone: the error names the core and Livestatus\' words, once, and not as load', async () => {
     icinga().logError = GLOB;
     try {
