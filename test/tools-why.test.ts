@@ -23,6 +23,10 @@ type Flavour = {
 };
 const FLAVOURS: readonly Flavour[] = [
   { name: 'simulator as is', sim: {} },
+  // The simulator's own core flavours: Icinga 2 answers '<internal>' and true/false, null for
+  // empty values, last_state_change 0 for a state held since start; Naemon the command line, 0/1, "".
+  { name: 'icinga2 core', sim: { sites: [{ key: 'icinga', core: 'icinga2', estate: 'default' }] } },
+  { name: 'naemon core', sim: { sites: [{ key: 'naemon', core: 'naemon', estate: 'default' }] } },
   { name: 'icinga2 hides the command', sim: { logQuirks: 'icinga2' }, commandline: (r) => ({ ...r, command_line: '<internal>' }) },
   {
     name: 'naemon shows it with thresholds', sim: { logQuirks: 'naemon' }, thresholdsOnCommand: true,

@@ -9,7 +9,8 @@ import { ToolInputError, type ToolContext } from '../core/define.js';
 import { anyOfRegex } from '../../thruk/q.js';
 import { iso } from './format.js';
 import { readCores } from './cores.js';
-import { HOST_ROW_TYPES, hostCondition, hostOfLogRow, mapLeaves, rawHostSet } from './loghost.js';
+import { coreFailure, isThrukError, ThrukHttpError } from '../../thruk/errors.js';
+import { HOST_ROW_TYPES, hostCondition, hostOfLogRow, mapLeaves, rawHostSet, regexHostNote } from './loghost.js';
 
 export type Row = Record<string, unknown>;
 
@@ -159,7 +160,10 @@ async function hostLeafNames(ctx: ToolContext, leaf: FilterLeaf, backends: strin
  */
 export async function prepareLogQuery(ctx: ToolContext, q: LogQuery, rewrite?: LeafRewrite): Promise<PreparedLogQuery> {
   const scope = await expandHostScope(ctx, q.filter, q.backends);
+  const notes = [...scope.notes];
   const node = await mapLeaves(scope.node, async (l) => {
+    const said = regexHostNote(l);
+    if (said !== undefined && !notes.includes(said)) notes.push(said);
     const own = rewrite ? await rewrite(l) : undefined;
     if (own !== undefined || l.field !== 'host') return own ?? l;
     const names = await hostLeafNames(ctx, l, q.backends);
@@ -168,7 +172,7 @@ export async function prepareLogQuery(ctx: ToolContext, q: LogQuery, rewrite?: L
   const raw = scope.raw.map((r) => rawHostSet(r) ?? r);
   const now = ctx.now();
   const { params } = compileFilter('logs', node, [...(q.extra ?? [])], { resolveTime: (v) => parseTime(v, now) });
-  return { params: [...params, ...raw], empty: scope.empty, notes: scope.notes };
+  return { params: [...params, ...raw], empty: scope.empty, notes };
 }
 
 /** Narrows a prepared query to a set of hosts, on the line (so host-level rows of Icinga 2 match too). */
@@ -472,4 +476,42 @@ export async function aggregateLogsPerCore(ctx: ToolContext, p: PreparedLogQuery
 export async function coreParts(ctx: ToolContext, backends: string[] | undefined): Promise<Array<{ core: string; backends: string[] | undefined }>> {
   const cores = await readCores(ctx, backends);
   return cores.several ? cores.all.map((c) => ({ core: c.name, backends: [c.key] })) : [{ core: '', backends }];
+}
+
+export interface FailingCore {
+  readonly core: string;
+  readonly error: unknown;
+}
+
+/**
+ * The cores in scope whose log table fails a trivial count (asked one by one). Over several sites
+ * Thruk leaves such a core out of a log answer without a word (real Thruk 3.20.2 while Icinga 2's
+ * compat archives were missing), so a tool reading the merged log asks this and says what is missing.
+ */
+export async function failingLogCores(ctx: ToolContext, backends: string[] | undefined): Promise<FailingCore[]> {
+  const cores = await readCores(ctx, backends);
+  if (!cores.several) return [];
+  const now = Math.floor(ctx.now() / 1000);
+  const found = await Promise.all(cores.all.map(async (c): Promise<FailingCore | undefined> => {
+    try {
+      await ctx.thruk.get<unknown>('/logs', { query: [['time[gte]', String(now)], ['columns', 'count(*)']], backends: [c.key], signal: ctx.signal });
+      return undefined;
+    } catch (error) {
+      if (!isThrukError(error)) throw error;
+      return { core: c.name, error };
+    }
+  }));
+  return found.filter((f): f is FailingCore => f !== undefined);
+}
+
+/** Thruk's words for a failing core: Livestatus' error when it gave one. */
+export function coreErrorText(err: unknown): string {
+  const ls = err instanceof ThrukHttpError ? coreFailure(err.thrukDescription) : undefined;
+  return ls !== undefined ? `Livestatus error ${ls.code}: ${ls.text}` : err instanceof Error ? err.message : String(err);
+}
+
+/** The note for a core whose log failed: `missing` says what of the answer lacks it. */
+export function failingCoreNote(f: FailingCore, missing: string): string {
+  const broken = f.error instanceof ThrukHttpError && coreFailure(f.error.thrukDescription) !== undefined;
+  return `PARTIAL: core ${f.core} failed its log query (${coreErrorText(f.error)}), so ${missing}. ${broken ? 'Retrying will not help while that core\'s log is broken; ask its admin.' : `Retry later, or ask with backends="${f.core}" alone.`}`;
 }
