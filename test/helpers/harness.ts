@@ -47,7 +47,7 @@ export interface CallResult {
 /** How a test client answers an elicitation (its presence declares the capability). */
 export type Elicit = (params: { message: string; requestedSchema: unknown }) => { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> };
 
-export async function connect(opts: { era?: Era; config?: Partial<Config>; env?: Record<string, string>; sim?: SimulatorOptions; simulator?: Simulator; tools?: readonly ToolDef[] | ToolSource; elicit?: Elicit } = {}): Promise<Harness> {
+export async function connect(opts: { era?: Era; config?: Partial<Config>; env?: Record<string, string>; sim?: SimulatorOptions; simulator?: Simulator; tools?: readonly ToolDef[] | ToolSource; elicit?: Elicit; capabilities?: Record<string, unknown> } = {}): Promise<Harness> {
   const config = demoConfig(opts.config ?? {}, opts.env ?? {});
   const logs: string[] = [];
   const log = createLogger('info', { write: (s: string) => logs.push(s) });
@@ -57,7 +57,7 @@ export async function connect(opts: { era?: Era; config?: Partial<Config>; env?:
   const app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'] }, log);
   const client = new Client({ name: 'test', version: '1' }, {
     ...(opts.era === 'legacy' ? {} : { versionNegotiation: { mode: 'auto' as const } }),
-    ...(opts.elicit ? { capabilities: { elicitation: { form: {} } } } : {}),
+    ...(opts.elicit || opts.capabilities ? { capabilities: { ...(opts.elicit ? { elicitation: { form: {} } } : {}), ...opts.capabilities } } : {}),
   });
   if (opts.elicit) {
     const answer = opts.elicit;
