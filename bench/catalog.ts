@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TOOLSETS } from '../src/tools/define.js';
+import { TOOLSETS } from '../src/tools/core/define.js';
 import { benchConfig, modernRequest, noThruk, startInProc } from './lib/inproc.js';
 import { ROOT, tokens, type BenchOptions, type BenchRow } from './lib/util.js';
 

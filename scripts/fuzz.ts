@@ -6,7 +6,7 @@
  */
 import { fuzzFilters, HOSTS_SPEC, SERVICES_SPEC } from '../test/helpers/fuzz-filters.js';
 import { fuzzRig, fuzzTools, newStats } from '../test/helpers/fuzzkit.js';
-import { allTools } from '../src/tools/registry.js';
+import { allTools } from '../src/tools/core/registry.js';
 
 const toolCases = Number(process.argv[2] ?? 10_000);
 const filterCases = Number(process.argv[3] ?? 2_000);

@@ -19,10 +19,10 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
-import { ENV_SPEC, loadConfig } from '../src/config.js';
-import { toMcpTool } from '../src/tools/adapter.js';
-import { annotationsFor, TOOLSETS, type ToolDef } from '../src/tools/define.js';
-import { allTools } from '../src/tools/registry.js';
+import { ENV_SPEC, loadConfig } from '../src/config/config.js';
+import { toMcpTool } from '../src/tools/core/adapter.js';
+import { annotationsFor, TOOLSETS, type ToolDef } from '../src/tools/core/define.js';
+import { allTools } from '../src/tools/core/registry.js';
 
 const root = new URL('../', import.meta.url);
 

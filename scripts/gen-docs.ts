@@ -3,11 +3,11 @@
  * config schema. `--check` fails (exit 1) when a committed file is stale, so docs cannot drift.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ENV_SPEC, FLAG_SPEC } from '../src/config.js';
-import { HTTP_ENV_SPEC } from '../src/config-http.js';
-import { fullSchemas, toMcpTool } from '../src/tools/adapter.js';
-import { TOOLSETS, type ToolDef } from '../src/tools/define.js';
-import { allTools, DEFAULT_TOOLS, HIDDEN_ALIASES } from '../src/tools/registry.js';
+import { ENV_SPEC, FLAG_SPEC } from '../src/config/config.js';
+import { HTTP_ENV_SPEC } from '../src/config/http.js';
+import { fullSchemas, toMcpTool } from '../src/tools/core/adapter.js';
+import { TOOLSETS, type ToolDef } from '../src/tools/core/define.js';
+import { allTools, DEFAULT_TOOLS, HIDDEN_ALIASES } from '../src/tools/core/registry.js';
 
 const root = new URL('../', import.meta.url);
 

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { loadConfig, processEnv, type Config, type InstanceSettings } from './config.js';
-import { helpText } from './help.js';
-import { parseInvocation } from './invocation.js';
-import { createLogger, type Logger } from './log.js';
-import { createRuntime, readinessProbe } from './runtime.js';
-import { createServerFactory } from './server.js';
+import { loadConfig, processEnv, type Config, type InstanceSettings } from './config/config.js';
+import { helpText } from './config/help.js';
+import { parseInvocation } from './cli/invocation.js';
+import { createLogger, type Logger } from './server/log.js';
+import { createRuntime, readinessProbe } from './server/runtime.js';
+import { createServerFactory } from './server/server.js';
 import { fetchHandlerSend, type HttpSend, type ThrukRequestInfo } from './thruk/client.js';
-import { defaultToolSource } from './tools/published.js';
-import { selectionIssues } from './tools/selection.js';
+import { defaultToolSource } from './tools/core/published.js';
+import { selectionIssues } from './tools/core/selection.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -42,10 +42,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   // The tool name and `call TOOL --help` need no configuration: answer them before checking it.
-  const callArgs = inv.command === 'call' && inv.tool !== undefined ? await import('./call-args.js') : undefined;
-  const callDef = callArgs !== undefined ? (await import('./tools/registry.js')).allTools().find((t) => t.name === inv.tool) : undefined;
+  const callArgs = inv.command === 'call' && inv.tool !== undefined ? await import('./cli/call-args.js') : undefined;
+  const callDef = callArgs !== undefined ? (await import('./tools/core/registry.js')).allTools().find((t) => t.name === inv.tool) : undefined;
   if (callArgs !== undefined && callDef === undefined) {
-    process.stderr.write(`thruk-mcp: ${callArgs.unknownToolMessage(inv.tool ?? '', (await import('./tools/registry.js')).allTools().map((t) => t.name))}\n`);
+    process.stderr.write(`thruk-mcp: ${callArgs.unknownToolMessage(inv.tool ?? '', (await import('./tools/core/registry.js')).allTools().map((t) => t.name))}\n`);
     process.exit(2);
   }
   if (inv.help && callArgs !== undefined && callDef !== undefined) {
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   }
   const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) };
   // The subcommands load every tool module up front; serving loads tool code on the first call.
-  if (inv.command === 'tools') process.exit((await import('./subcommands.js')).toolsCommand(config, inv.jsonOut, io));
+  if (inv.command === 'tools') process.exit((await import('./cli/subcommands.js')).toolsCommand(config, inv.jsonOut, io));
   // The subcommands print for a person: JSON log lines only when LOG_LEVEL or --log-level asks.
   const quiet = inv.command !== 'serve' && !inv.logLevelGiven;
   const log = createLogger(quiet ? 'error' : config.logLevel);
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   if (!config.thruk.verifySsl) log.warn('THRUK_VERIFY_SSL=false: Thruk\'s TLS certificate is not verified');
 
   const sendFor = config.demo ? demoSend(config, log) : undefined;
-  const metrics = config.mode === 'http' && inv.command === 'serve' ? (await import('./metrics.js')).createMetrics() : undefined;
+  const metrics = config.mode === 'http' && inv.command === 'serve' ? (await import('./transports/metrics.js')).createMetrics() : undefined;
   const runtime = createRuntime(config, log, undefined, { ...(sendFor !== undefined ? { sendFor } : {}), ...(metrics !== undefined ? { onThrukRequest: (i: ThrukRequestInfo) => metrics.thrukRequest(i) } : {}) });
   // A subcommand's key=value arguments, with the MCP tools' `instance` argument: only a configured name picks the Thruk.
   const pickArgs = (parse: () => Record<string, unknown>) => {
@@ -109,14 +109,14 @@ async function main(): Promise<void> {
     return { picked, rest };
   };
   if (inv.command === 'brief') {
-    const { parseKeyValues } = await import('./subcommands.js');
+    const { parseKeyValues } = await import('./cli/subcommands.js');
     const { picked, rest } = pickArgs(() => parseKeyValues(inv.pairs));
-    const code = await (await import('./brief-cli.js')).briefCommand({ config: { ...config, thruk: picked.settings }, thruk: picked.thruk, log }, rest, inv.jsonOut, io);
+    const code = await (await import('./cli/brief.js')).briefCommand({ config: { ...config, thruk: picked.settings }, thruk: picked.thruk, log }, rest, inv.jsonOut, io);
     await runtime.close();
     process.exit(code);
   }
   if (inv.command === 'doctor' || inv.command === 'call') {
-    const { callCommand, doctorInstances, parseKeyValues } = await import('./subcommands.js');
+    const { callCommand, doctorInstances, parseKeyValues } = await import('./cli/subcommands.js');
     let code: number;
     if (inv.command === 'doctor') code = await doctorInstances(config, runtime.instances, io);
     else {
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   } else {
     const { createHttpApp, createOpsApp, defaultAllowedHosts, startHttp } = await import('./transports/http.js');
     const { createAuthenticator } = await import('./transports/auth.js');
-    const { createReadiness } = await import('./readiness.js');
+    const { createReadiness } = await import('./transports/readiness.js');
     const readiness = createReadiness(readinessProbe(runtime));
     const metricsPort = config.http.auth.metricsPort;
     const auth = createAuthenticator(config.http.auth, log, { thruk: runtime.thruk });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { createLogger } from '../src/log.js';
-import { createRuntime } from '../src/runtime.js';
-import { createServerFactory } from '../src/server.js';
-import { allTools } from '../src/tools/registry.js';
+import { createLogger } from '../src/server/log.js';
+import { createRuntime } from '../src/server/runtime.js';
+import { createServerFactory } from '../src/server/server.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { createSimulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
 import { demoConfig } from './helpers/config.js';

@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
-import { moreActionTools } from '../src/tools/actions/more-index.js';
-import { escapeTools } from '../src/tools/escape/index.js';
-import { allTools } from '../src/tools/registry.js';
+import { bulkAcknowledge } from '../src/tools/actions/bulk.js';
+import { checksSwitch, notificationsSwitch } from '../src/tools/actions/checks-switch.js';
+import { recheck } from '../src/tools/actions/checks.js';
+import { addComment, deleteComment } from '../src/tools/actions/comments.js';
+import { submitPassiveResult } from '../src/tools/actions/passive.js';
+import { runBackgroundQuery } from '../src/tools/escape/background.js';
+import { thrukQuery } from '../src/tools/escape/query.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { connect, ERAS, type Harness, confirmCall } from './helpers/harness.js';
+
+// The records the registry (src/tools/core/registry.ts) lists for this family.
+const moreActionTools = [bulkAcknowledge, recheck, checksSwitch, notificationsSwitch, addComment, deleteComment, submitPassiveResult];
+const escapeTools = [thrukQuery, runBackgroundQuery];
 
 const tools = [...allTools(), ...moreActionTools, ...escapeTools];
 const writes = tools.filter((t) => t.access !== 'read');

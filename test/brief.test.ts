@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { briefCommand } from '../src/brief-cli.js';
-import { createLogger } from '../src/log.js';
-import { createRuntime } from '../src/runtime.js';
+import { briefCommand } from '../src/cli/brief.js';
+import { createLogger } from '../src/server/log.js';
+import { createRuntime } from '../src/server/runtime.js';
 import { createSimulator, type Simulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
 import { tokens } from '../bench/lib/util.js';
-import { estimateTokens } from '../src/tools/format.js';
+import { estimateTokens } from '../src/tools/lib/format.js';
 import { connect, demoConfig, post, rest, type Harness } from './helpers/harness.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));

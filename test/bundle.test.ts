@@ -41,7 +41,7 @@ describe('Claude Desktop bundle', { skip: e2eSkipped() }, () => {
   });
 
   it('holds the manifest, the built server and its production dependencies', () => {
-    for (const f of ['manifest.json', 'package.json', 'dist/cli.js', 'dist/tools/tools-manifest.json', 'dist/sim/index.js', 'node_modules/zod/package.json', 'node_modules/@modelcontextprotocol/server/package.json']) assert.ok(files.includes(f), `${f} is in the bundle`);
+    for (const f of ['manifest.json', 'package.json', 'dist/cli.js', 'dist/tools/core/tools-manifest.json', 'dist/sim/index.js', 'node_modules/zod/package.json', 'node_modules/@modelcontextprotocol/server/package.json']) assert.ok(files.includes(f), `${f} is in the bundle`);
   });
 
   it('carries nothing else: no build or deployment files, sources, tests, maps or dev dependencies', () => {

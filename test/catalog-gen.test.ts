@@ -6,11 +6,11 @@ import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { catalogTargets, MCPB_SETTINGS, readPackage, SERVER_SCHEMA, staleMessage, stdioEnv, syncCatalogs } from '../scripts/gen-catalog.js';
-import { ENV_SPEC, FLAG_SPEC } from '../src/config.js';
-import { HTTP_ENV_SPEC } from '../src/config-http.js';
-import { toMcpTool } from '../src/tools/adapter.js';
-import { annotationsFor } from '../src/tools/define.js';
-import { allTools } from '../src/tools/registry.js';
+import { ENV_SPEC, FLAG_SPEC } from '../src/config/config.js';
+import { HTTP_ENV_SPEC } from '../src/config/http.js';
+import { toMcpTool } from '../src/tools/core/adapter.js';
+import { annotationsFor } from '../src/tools/core/define.js';
+import { allTools } from '../src/tools/core/registry.js';
 
 const root = new URL('../', import.meta.url);
 const read = (f: string) => readFileSync(new URL(f, root), 'utf8');

@@ -9,11 +9,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { z } from 'zod';
-import { coerceValue, jsonTypes, toolHelp, typedArgs, unknownToolMessage } from '../src/call-args.js';
-import { parseInvocation } from '../src/invocation.js';
-import { toolsLegend } from '../src/subcommands.js';
-import { defineTool } from '../src/tools/define.js';
-import { allTools, DEFAULT_TOOLS } from '../src/tools/registry.js';
+import { coerceValue, jsonTypes, toolHelp, typedArgs, unknownToolMessage } from '../src/cli/call-args.js';
+import { parseInvocation } from '../src/cli/invocation.js';
+import { toolsLegend } from '../src/cli/subcommands.js';
+import { defineTool } from '../src/tools/core/define.js';
+import { allTools, DEFAULT_TOOLS } from '../src/tools/core/registry.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

@@ -3,12 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
-import { createLogger } from '../src/log.js';
-import { createRuntime } from '../src/runtime.js';
+import { createLogger } from '../src/server/log.js';
+import { createRuntime } from '../src/server/runtime.js';
 import { createSimulator } from '../src/sim/index.js';
-import { callCommand, parseKeyValues, progressLine, type Out } from '../src/subcommands.js';
+import { callCommand, parseKeyValues, progressLine, type Out } from '../src/cli/subcommands.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
-import { allTools, DEFAULT_TOOLS } from '../src/tools/registry.js';
+import { allTools, DEFAULT_TOOLS } from '../src/tools/core/registry.js';
 import { demoConfig } from './helpers/config.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));

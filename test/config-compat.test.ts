@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { loadConfig, type Config } from '../src/config.js';
-import { createLogger } from '../src/log.js';
-import { createRuntime } from '../src/runtime.js';
-import { createServerFactory } from '../src/server.js';
+import { loadConfig, type Config } from '../src/config/config.js';
+import { createLogger } from '../src/server/log.js';
+import { createRuntime } from '../src/server/runtime.js';
+import { createServerFactory } from '../src/server/server.js';
 import { createSimulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
-import { allTools } from '../src/tools/registry.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { createHttpApp } from '../src/transports/http.js';
 
 const env = { THRUK_BASE_URL: 'https://mon.example.com/site/thruk', THRUK_API_KEY: 'abc_123', MCP_HTTP_TOKEN: 'tok-compat-1' };

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadConfig, type Config } from '../src/config.js';
+import { loadConfig, type Config } from '../src/config/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'thruk-mcp-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEMO_API_KEY, loadConfig } from '../src/config.js';
+import { DEMO_API_KEY, loadConfig } from '../src/config/config.js';
 
 const good = { THRUK_BASE_URL: 'https://mon.example.com/site/thruk/', THRUK_API_KEY: 'abc_123' };
 

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { defineTool, type ToolDef } from '../src/tools/define.js';
-import { allTools } from '../src/tools/registry.js';
+import { defineTool, type ToolDef } from '../src/tools/core/define.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { rig, type Rig } from './helpers/rig.js';
 
 const SECRET_MESSAGE = 'boom-detail-that-must-stay-in-the-log';

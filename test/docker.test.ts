@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { ENV_SPEC, FLAG_SPEC, loadConfig } from '../src/config.js';
-import { HTTP_ENV_SPEC } from '../src/config-http.js';
+import { ENV_SPEC, FLAG_SPEC, loadConfig } from '../src/config/config.js';
+import { HTTP_ENV_SPEC } from '../src/config/http.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const read = (f: string) => readFileSync(join(root, f), 'utf8');

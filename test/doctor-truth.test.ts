@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../src/config.js';
-import { probeOf, reachAndAuthChecks, tlsCheck } from '../src/subcommands.js';
+import { loadConfig } from '../src/config/config.js';
+import { probeOf, reachAndAuthChecks, tlsCheck } from '../src/cli/subcommands.js';
 import { ThrukHttpError, ThrukNetworkError } from '../src/thruk/errors.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

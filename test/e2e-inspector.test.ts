@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createSimulator, demoSimulatorOptions } from '../src/sim/index.js';
-import { allTools, listedTools, selectTools } from '../src/tools/registry.js';
+import { allTools, listedTools, selectTools } from '../src/tools/core/registry.js';
 import { assertBuilt, e2eSkipped, e2eTools, inspector, startHttpServer, stdioTarget, type InspectorAnswer, type RunningServer } from './helpers/e2e.js';
 import { demoConfig, rest } from './helpers/harness.js';
 

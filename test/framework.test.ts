@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { loadConfig } from '../src/config.js';
-import { instructionsFor } from '../src/server.js';
-import { capText, describeInputIssues, fullSchemas, redactArgs, toMcpTool } from '../src/tools/adapter.js';
-import { annotationsFor, defineTool, TOOLSETS, type ToolDef } from '../src/tools/define.js';
-import { cell, duration, estimateTokens, hostStateName, iso, serviceStateName, when } from '../src/tools/format.js';
-import { allTools, closest, DEFAULT_TOOLS, exclusionOf, globToRegExp, refusalText, selectTools, unknownToolsets } from '../src/tools/registry.js';
+import { loadConfig } from '../src/config/config.js';
+import { instructionsFor } from '../src/server/server.js';
+import { capText, describeInputIssues, fullSchemas, redactArgs, toMcpTool } from '../src/tools/core/adapter.js';
+import { annotationsFor, defineTool, TOOLSETS, type ToolDef } from '../src/tools/core/define.js';
+import { cell, duration, estimateTokens, hostStateName, iso, serviceStateName, when } from '../src/tools/lib/format.js';
+import { allTools, closest, DEFAULT_TOOLS, exclusionOf, globToRegExp, refusalText, selectTools, unknownToolsets } from '../src/tools/core/registry.js';
 
 const cfg = (o: { readOnly?: boolean; enabledTools?: string[]; toolsets?: string[]; dynamicToolsets?: boolean } = {}) => ({ readOnly: false, enabledTools: [], toolsets: [], ...o });
 

@@ -12,8 +12,8 @@ import './helpers/secret-guard.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
-import { defineTool } from '../src/tools/define.js';
-import { allTools } from '../src/tools/registry.js';
+import { defineTool } from '../src/tools/core/define.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { trackRejections, type RejectionTracker } from './helpers/rejections.js';
 import { rig, type Rig } from './helpers/rig.js';
 

@@ -3,13 +3,13 @@ import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
-import { loadConfig, type Config } from '../src/config.js';
-import { createLogger } from '../src/log.js';
-import { createRuntime, readinessProbe, type Runtime } from '../src/runtime.js';
-import { createServerFactory } from '../src/server.js';
+import { loadConfig, type Config } from '../src/config/config.js';
+import { createLogger } from '../src/server/log.js';
+import { createRuntime, readinessProbe, type Runtime } from '../src/server/runtime.js';
+import { createServerFactory } from '../src/server/server.js';
 import { createSimulator, type Simulator } from '../src/sim/index.js';
 import { fetchHandlerSend, ThrukClient } from '../src/thruk/client.js';
-import { allTools } from '../src/tools/registry.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { createAuthenticator, Sealed } from '../src/transports/auth.js';
 import { createHttpApp, type HttpApp } from '../src/transports/http.js';
 

@@ -9,7 +9,7 @@ import { connect as netConnect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createLogger } from '../src/log.js';
+import { createLogger } from '../src/server/log.js';
 import { createSimulator, type Simulator } from '../src/sim/index.js';
 import { createHttpApp, startHttp } from '../src/transports/http.js';
 import { demoConfig } from './helpers/config.js';

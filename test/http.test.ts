@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createLogger } from '../src/log.js';
-import { createServerFactory } from '../src/server.js';
+import { createLogger } from '../src/server/log.js';
+import { createServerFactory } from '../src/server/server.js';
 import type { ThrukClient } from '../src/thruk/client.js';
 import { createHttpApp, defaultAllowedHosts, gate, tokenMatches } from '../src/transports/http.js';
 import { demoConfig } from './helpers/config.js';

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { loadConfig, type Config } from '../src/config.js';
-import { createLogger } from '../src/log.js';
-import { createRuntime, type Runtime } from '../src/runtime.js';
-import { createServerFactory } from '../src/server.js';
+import { loadConfig, type Config } from '../src/config/config.js';
+import { createLogger } from '../src/server/log.js';
+import { createRuntime, type Runtime } from '../src/server/runtime.js';
+import { createServerFactory } from '../src/server/server.js';
 import { createSimulator, type Simulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
-import { allTools } from '../src/tools/registry.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { createHttpApp, type HttpApp } from '../src/transports/http.js';
 import { connect as connectDemo } from './helpers/harness.js';
 

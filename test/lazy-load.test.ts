@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { MANIFEST_FILE, readManifest } from '../src/tools/published.js';
+import { MANIFEST_FILE, readManifest } from '../src/tools/core/published.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const cli = join(root, 'dist', 'cli.js');

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { demoConfig } from './helpers/config.js';
-import { createLogger } from '../src/log.js';
-import { createRuntime } from '../src/runtime.js';
+import { createLogger } from '../src/server/log.js';
+import { createRuntime } from '../src/server/runtime.js';
 import { createSimulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
-import type { ToolContext } from '../src/tools/define.js';
+import type { ToolContext } from '../src/tools/core/define.js';
 import { toolContext } from './helpers/context.js';
-import { aggregateLogs, countLogs, expandHostScope, fetchNewestLogs, prepareLogQuery, windowFromFilter } from '../src/tools/logquery.js';
+import { aggregateLogs, countLogs, expandHostScope, fetchNewestLogs, prepareLogQuery, windowFromFilter } from '../src/tools/lib/logquery.js';
 
 function context(hosts?: number): { ctx: ToolContext; sim: ReturnType<typeof createSimulator> } {
   const config = demoConfig();

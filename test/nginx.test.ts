@@ -16,10 +16,10 @@ import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { parseAllDocuments } from 'yaml';
-import { ENV_SPEC } from '../src/config.js';
+import { ENV_SPEC } from '../src/config/config.js';
 import { manifestMemory } from '../bench/lib/k8s.js';
 import { missingMessage, systemBinary } from './helpers/system-binary.js';
-import { HTTP_ENV_SPEC } from '../src/config-http.js';
+import { HTTP_ENV_SPEC } from '../src/config/http.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../deploy/nginx/thruk-mcp.conf', import.meta.url));

@@ -29,7 +29,7 @@ let paths: Set<string>;
 describe('npm package', () => {
   before(() => {
     // The build script, not a bare tsc: it also writes the tools manifest the server lists from.
-    if (!existsSync(new URL('../dist/cli.js', import.meta.url)) || !existsSync(new URL('../dist/tools/tools-manifest.json', import.meta.url))) {
+    if (!existsSync(new URL('../dist/cli.js', import.meta.url)) || !existsSync(new URL('../dist/tools/core/tools-manifest.json', import.meta.url))) {
       assert.equal(spawnSync('npm', ['run', 'build', '--silent'], { cwd: root }).status, 0, 'build failed');
     }
     // --ignore-scripts: measure what is on disk, never rebuild or run lifecycle scripts here.
@@ -50,7 +50,7 @@ describe('npm package', () => {
   });
 
   it('contains the CLI, the simulator (--demo needs it), the tools manifest and the user docs', () => {
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.js', 'dist/server.js', 'dist/sim/index.js', 'dist/tools/registry.js', 'dist/tools/tools-manifest.json']) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.js', 'dist/server/server.js', 'dist/sim/index.js', 'dist/tools/core/registry.js', 'dist/tools/core/tools-manifest.json']) {
       assert.ok(paths.has(f), `${f} is in the package`);
     }
     for (const f of ['SECURITY.md', 'UPGRADING.md']) if (existsSync(new URL(`../${f}`, import.meta.url))) assert.ok(paths.has(f), `${f} is in the package`);
@@ -147,7 +147,7 @@ describe('the packed package, from a clean tree into an empty folder', () => {
   it('prepack built it: the tarball holds the CLI and the tools manifest', () => {
     const list = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
     assert.equal(list.status, 0, list.stderr);
-    for (const f of ['package/dist/cli.js', 'package/dist/tools/tools-manifest.json', 'package/dist/sim/index.js']) assert.ok(list.stdout.split('\n').includes(f), `${f} is packed`);
+    for (const f of ['package/dist/cli.js', 'package/dist/tools/core/tools-manifest.json', 'package/dist/sim/index.js']) assert.ok(list.stdout.split('\n').includes(f), `${f} is packed`);
   });
 
   it('serves MCP over stdio with only JSON-RPC on stdout', () => {

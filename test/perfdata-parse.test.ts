@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { breachOf, parseNumber, parsePerfData, parseRange, rangeAlerts, type PerfMetric } from '../src/perfdata.js';
-import { headroomOf } from '../src/tools/perfdata/headroom.js';
+import { breachOf, parseNumber, parsePerfData, parseRange, rangeAlerts, type PerfMetric } from '../src/tools/lib/perfdata.js';
+import { headroomOf } from '../src/tools/lib/headroom.js';
 
 type Want = Partial<Omit<PerfMetric, 'warnRange' | 'critRange'>>;
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { filterSchema } from '../src/thruk/filter-schema.js';
-import { fullSchemas, toMcpTool } from '../src/tools/adapter.js';
-import { defineTool } from '../src/tools/define.js';
-import { leanAnnotations, leanInputSchema } from '../src/tools/publish.js';
-import { allTools } from '../src/tools/registry.js';
+import { fullSchemas, toMcpTool } from '../src/tools/core/adapter.js';
+import { defineTool } from '../src/tools/core/define.js';
+import { leanAnnotations, leanInputSchema } from '../src/tools/core/publish.js';
+import { allTools } from '../src/tools/core/registry.js';
 
 type Props = Record<string, { type?: unknown; description?: string; deprecated?: boolean; enum?: unknown[]; default?: unknown }>;
 

@@ -1,18 +1,18 @@
-/** The prebuilt tools/list manifest (src/tools/published.ts) publishes exactly what toMcpTool does. */
+/** The prebuilt tools/list manifest (src/tools/core/published.ts) publishes exactly what toMcpTool does. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createLogger } from '../src/log.js';
-import type { Instance } from '../src/runtime.js';
-import { createServerFactory } from '../src/server.js';
+import { createLogger } from '../src/server/log.js';
+import type { Instance } from '../src/server/runtime.js';
+import { createServerFactory } from '../src/server/server.js';
 import type { ThrukClient } from '../src/thruk/client.js';
-import { toMcpTool } from '../src/tools/adapter.js';
-import type { ToolDef } from '../src/tools/define.js';
-import { buildManifest, manifestSource, readManifest, toolSourceOf, type Manifest } from '../src/tools/published.js';
-import { allTools } from '../src/tools/registry.js';
+import { toMcpTool } from '../src/tools/core/adapter.js';
+import type { ToolDef } from '../src/tools/core/define.js';
+import { buildManifest, manifestSource, readManifest, toolSourceOf, type Manifest } from '../src/tools/core/published.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { createHttpApp } from '../src/transports/http.js';
 import { demoConfig } from './helpers/config.js';
 import { connect } from './helpers/harness.js';

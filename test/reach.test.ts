@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { createLogger } from '../src/log.js';
-import { createRuntime } from '../src/runtime.js';
-import { createServerFactory } from '../src/server.js';
+import { createLogger } from '../src/server/log.js';
+import { createRuntime } from '../src/server/runtime.js';
+import { createServerFactory } from '../src/server/server.js';
 import { createSimulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
-import { allTools } from '../src/tools/registry.js';
-import { selectionIssues } from '../src/tools/selection.js';
+import { allTools } from '../src/tools/core/registry.js';
+import { selectionIssues } from '../src/tools/core/selection.js';
 import { createHttpApp } from '../src/transports/http.js';
 import { demoConfig, ERAS, toolCaller, type Era } from './helpers/harness.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { matchNames } from '../src/names.js';
-import { allTools } from '../src/tools/registry.js';
+import { matchNames } from '../src/server/names.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { connect, ERAS, type Harness } from './helpers/harness.js';
 
 const PROMPT_ARGS: Record<string, Array<Record<string, string>>> = {

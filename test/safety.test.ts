@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { createSimulator } from '../src/sim/index.js';
-import { defineTool, type ToolDef } from '../src/tools/define.js';
-import { allTools, listedTools } from '../src/tools/registry.js';
+import { defineTool, type ToolDef } from '../src/tools/core/define.js';
+import { allTools, listedTools } from '../src/tools/core/registry.js';
 import { connect, ERAS } from './helpers/harness.js';
 
 /** A write tool that exists only in tests, to exercise the machinery every real write tool gets. */

@@ -1,10 +1,10 @@
 /** The compact text of the state tools: what each line says, and what it no longer repeats. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { detailLines } from '../src/tools/state/common.js';
+import { detailLines } from '../src/tools/lib/list.js';
 import { logLine } from '../src/tools/history/list.js';
-import { age, when } from '../src/tools/format.js';
-import { detailHead, hostLine, hostServiceLines, okOutput, parentCell, serviceLine } from '../src/tools/state/rows.js';
+import { age, when } from '../src/tools/lib/format.js';
+import { detailHead, hostLine, hostServiceLines, okOutput, parentCell, serviceLine } from '../src/tools/lib/rows.js';
 import { connect, rest, type Harness } from './helpers/harness.js';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);

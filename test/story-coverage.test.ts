@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { listTokens, listTools } from '../bench/catalog.js';
-import { loadConfig, type Config } from '../src/config.js';
-import { viewSelection } from '../src/reach.js';
-import { instructionsFor } from '../src/server.js';
-import { allTools } from '../src/tools/registry.js';
+import { loadConfig, type Config } from '../src/config/config.js';
+import { viewSelection } from '../src/tools/core/reach.js';
+import { instructionsFor } from '../src/server/server.js';
+import { allTools } from '../src/tools/core/registry.js';
 
 /**
  * Issue 15, point 2: every story of design/user-stories.md mapped to the tools that answer it.

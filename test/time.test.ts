@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseDuration, parseTime, timeWindow, TimeParseError } from '../src/time.js';
+import { parseDuration, parseTime, timeWindow, TimeParseError } from '../src/tools/lib/time.js';
 
 const NOW = Date.UTC(2026, 10, 21, 10, 30, 0); // 2026-11-21T10:30:00Z
 const n = NOW / 1000;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { estimateTokens } from '../src/tools/format.js';
+import { estimateTokens } from '../src/tools/lib/format.js';
 import { normalisePath } from '../src/tools/discovery/describe.js';
 import { connect, ERAS, type Harness, rest } from './helpers/harness.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addComment, deleteDowntime } from '../src/sim/mutate.js';
 import type { SimulatorOptions } from '../src/sim/index.js';
-import { allTools } from '../src/tools/registry.js';
+import { allTools } from '../src/tools/core/registry.js';
 import { connect, ERAS, rest, type Harness } from './helpers/harness.js';
 
 /**

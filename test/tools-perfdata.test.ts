@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parsePerfData } from '../src/perfdata.js';
+import { parsePerfData } from '../src/tools/lib/perfdata.js';
 import { connect, ERAS, type Harness } from './helpers/harness.js';
 
 /** Ask the simulator directly (the ground truth our tools must agree with). */

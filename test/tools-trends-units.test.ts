@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLogger } from '../src/log.js';
-import { createRuntime } from '../src/runtime.js';
+import { createLogger } from '../src/server/log.js';
+import { createRuntime } from '../src/server/runtime.js';
 import { createSimulator } from '../src/sim/index.js';
 import { fetchHandlerSend, type ThrukClient } from '../src/thruk/client.js';
-import type { ToolContext } from '../src/tools/define.js';
+import type { ToolContext } from '../src/tools/core/define.js';
 import type { ObjectStats } from '../src/tools/trends/aggregate.js';
-import { ALL_ALERTS, boundedMap, resolveWindow } from '../src/tools/trends/common.js';
+import { ALL_ALERTS, boundedMap, resolveWindow } from '../src/tools/lib/logwindow.js';
 import { countTransitions, planHosts } from '../src/tools/trends/flap.js';
 import { bucketStarts, countBuckets, MAX_BUCKETS } from '../src/tools/trends/heatmap.js';
 import { incidentsOf, reliabilityOf } from '../src/tools/trends/incidents.js';

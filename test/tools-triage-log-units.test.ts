@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ThrukClient } from '../src/thruk/client.js';
-import type { ToolContext } from '../src/tools/define.js';
+import type { ToolContext } from '../src/tools/core/define.js';
 import { bursts } from '../src/tools/triage/log-concurrent.js';
 import { attribute, confidence, hostKey, readTopology } from '../src/tools/triage/topology.js';
 

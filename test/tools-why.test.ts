@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSimulator, type SimulatorOptions } from '../src/sim/index.js';
-import { parsePerfData } from '../src/perfdata.js';
+import { parsePerfData } from '../src/tools/lib/perfdata.js';
 import { verdictOf } from '../src/tools/triage/why-verdict.js';
 import { connect, demoConfig, ERAS, rest, type Harness } from './helpers/harness.js';
 

@@ -1,7 +1,7 @@
 /** Did-you-mean ranks by shared words, abbreviations and substrings as well as edit distance, for every object kind. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { closest } from '../src/tools/closest.js';
+import { closest } from '../src/tools/lib/closest.js';
 import { connect, rest, type Harness } from './helpers/harness.js';
 
 describe('closest()', () => {

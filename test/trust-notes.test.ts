@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { capText, leadWithNotes } from '../src/tools/adapter.js';
-import { estimateTokens } from '../src/tools/format.js';
+import { capText, leadWithNotes } from '../src/tools/core/adapter.js';
+import { estimateTokens } from '../src/tools/lib/format.js';
 import { connect, rest, type Harness } from './helpers/harness.js';
 
 describe('notes lead, the budget never cuts them', () => {

@@ -4,11 +4,11 @@
  * simulator in this process or a URL (the loopback simulator child).
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { createRuntime } from '../../src/runtime.js';
-import { createServerFactory } from '../../src/server.js';
-import { allTools } from '../../src/tools/registry.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { createLogger } from '../../src/server/log.js';
+import { createRuntime } from '../../src/server/runtime.js';
+import { createServerFactory } from '../../src/server/server.js';
+import { allTools } from '../../src/tools/core/registry.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { fetchHandlerSend, type HttpSend } from '../../src/thruk/client.js';
 import { createHttpApp, type HttpApp } from '../../src/transports/http.js';

@@ -10,8 +10,8 @@ import {
   type AuthInfo,
   type OAuthTokenVerifier,
 } from '@modelcontextprotocol/server';
-import type { HttpAuthSettings, OAuthSettings, StaticToken } from '../config-http.js';
-import type { Logger } from '../log.js';
+import type { HttpAuthSettings, OAuthSettings, StaticToken } from '../config/http.js';
+import type { Logger } from '../server/log.js';
 import type { ThrukClient, ThrukCredential } from '../thruk/client.js';
 import { thrukUserProblem } from '../thruk/auth-user.js';
 import { ThrukHttpError } from '../thruk/errors.js';

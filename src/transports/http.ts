@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createMcpHandler, type AuthInfo, type McpRequestContext, type McpServer } from '@modelcontextprotocol/server';
-import type { Config } from '../config.js';
-import { DEFAULT_MAX_BODY_BYTES, type RateLimitSettings } from '../config-http.js';
-import type { Logger } from '../log.js';
-import type { RefusalReason } from '../metrics.js';
+import type { Config } from '../config/config.js';
+import { DEFAULT_MAX_BODY_BYTES, type RateLimitSettings } from '../config/http.js';
+import type { Logger } from '../server/log.js';
+import type { RefusalReason } from './metrics.js';
 import { createAuthenticator, tokenMatches, type Authenticator } from './auth.js';
 import { createInFlight, nodeListener, type InFlight } from './node.js';
 import { opsResponse, type OpsOptions } from './ops.js';

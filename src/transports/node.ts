@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { Logger } from '../log.js';
+import type { Logger } from '../server/log.js';
 import type { ConnInfo } from './proxy.js';
 
 export type ConnFetch = (req: Request, conn: ConnInfo) => Promise<Response>;

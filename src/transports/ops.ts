@@ -1,5 +1,5 @@
-import type { Metrics } from '../metrics.js';
-import type { Readiness } from '../readiness.js';
+import type { Metrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
 
 export interface OpsOptions {
   readonly metrics?: Metrics | undefined;

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { RateLimitSettings } from '../config-http.js';
+import type { RateLimitSettings } from '../config/http.js';
 
 export interface Bucket {
   tokens: number;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { isLoopback, type Config } from '../config.js';
-import type { Logger } from '../log.js';
+import { isLoopback, type Config } from '../config/config.js';
+import type { Logger } from '../server/log.js';
 
 export interface HttpStartup {
   readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;

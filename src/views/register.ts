@@ -6,7 +6,7 @@
  * every client without Apps.
  */
 import { CLIENT_CAPABILITIES_META_KEY, type ClientCapabilities, type McpServer, type ServerContext } from '@modelcontextprotocol/server';
-import type { McpToolEntry } from '../tools/adapter.js';
+import type { McpToolEntry } from '../tools/core/adapter.js';
 import { UI_EXTENSION, UI_MIME_TYPE, VIEW_OF_TOOL, VIEWS, type ViewSpec } from './catalog.js';
 
 /**

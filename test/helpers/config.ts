@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
 
 /**
  * Tests see every tool unless they choose (the default selection has its own tests): env

@@ -1,7 +1,7 @@
-import type { Config } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
+import type { Config } from '../../src/config/config.js';
+import { createLogger } from '../../src/server/log.js';
 import type { ThrukClient } from '../../src/thruk/client.js';
-import { NO_INTERACTION, type ToolContext } from '../../src/tools/define.js';
+import { NO_INTERACTION, type ToolContext } from '../../src/tools/core/define.js';
 
 /** A ToolContext for calling tool internals directly (no MCP in between). */
 export function toolContext(thruk: ThrukClient, config: Config, over: Partial<ToolContext> = {}): ToolContext {

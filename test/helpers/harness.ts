@@ -1,16 +1,16 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { Config } from '../../src/config.js';
+import type { Config } from '../../src/config/config.js';
 import { demoConfig } from './config.js';
 
 export { demoConfig };
-import { createLogger } from '../../src/log.js';
-import { createRuntime } from '../../src/runtime.js';
-import { createServerFactory } from '../../src/server.js';
-import { allTools } from '../../src/tools/registry.js';
+import { createLogger } from '../../src/server/log.js';
+import { createRuntime } from '../../src/server/runtime.js';
+import { createServerFactory } from '../../src/server/server.js';
+import { allTools } from '../../src/tools/core/registry.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { fetchHandlerSend } from '../../src/thruk/client.js';
-import type { ToolDef } from '../../src/tools/define.js';
-import type { ToolSource } from '../../src/tools/published.js';
+import type { ToolDef } from '../../src/tools/core/define.js';
+import type { ToolSource } from '../../src/tools/core/published.js';
 import { createHttpApp } from '../../src/transports/http.js';
 
 export type Era = 'modern' | 'legacy';

@@ -7,10 +7,10 @@
 import { readdirSync } from 'node:fs';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { createLogger } from '../../src/log.js';
-import { createRuntime } from '../../src/runtime.js';
-import { createServerFactory } from '../../src/server.js';
-import { allTools } from '../../src/tools/registry.js';
+import { createLogger } from '../../src/server/log.js';
+import { createRuntime } from '../../src/server/runtime.js';
+import { createServerFactory } from '../../src/server/server.js';
+import { allTools } from '../../src/tools/core/registry.js';
 import { createSimulator } from '../../src/sim/index.js';
 import { fetchHandlerSend } from '../../src/thruk/client.js';
 import { createHttpApp, startHttp } from '../../src/transports/http.js';

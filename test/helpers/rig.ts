@@ -4,15 +4,15 @@
  * the HTTP gate. Used by the reliability and security suites.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { Config } from '../../src/config.js';
-import type { Metrics } from '../../src/metrics.js';
-import { createLogger, type Logger } from '../../src/log.js';
-import { createRuntime } from '../../src/runtime.js';
-import { createServerFactory } from '../../src/server.js';
-import { allTools } from '../../src/tools/registry.js';
+import type { Config } from '../../src/config/config.js';
+import type { Metrics } from '../../src/transports/metrics.js';
+import { createLogger, type Logger } from '../../src/server/log.js';
+import { createRuntime } from '../../src/server/runtime.js';
+import { createServerFactory } from '../../src/server/server.js';
+import { allTools } from '../../src/tools/core/registry.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { fetchHandlerSend, type HttpSend } from '../../src/thruk/client.js';
-import type { ToolDef } from '../../src/tools/define.js';
+import type { ToolDef } from '../../src/tools/core/define.js';
 import type { Authenticator } from '../../src/transports/auth.js';
 import { createHttpApp, type HttpApp } from '../../src/transports/http.js';
 import { demoConfig } from './config.js';

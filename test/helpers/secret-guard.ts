@@ -50,7 +50,7 @@ function scanner(state: GuardState): (where: string, chunk: unknown) => void {
 /**
  * Every pino logger built without its own `hooks` option shares pino's default hooks object (pino
  * copies the default options by reference), so one streamWrite hook placed there sees each finished
- * line of every such logger, whatever its destination. src/log.ts passes no hooks.
+ * line of every such logger, whatever its destination. src/server/log.ts passes no hooks.
  */
 function tapPino(scan: (where: string, chunk: unknown) => void): void {
   const probe = pino({ level: 'silent' }, { write: () => true });

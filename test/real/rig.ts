@@ -6,12 +6,12 @@
  * on the wire, not trusted from the code.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { createRuntime } from '../../src/runtime.js';
-import { createServerFactory } from '../../src/server.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { createLogger } from '../../src/server/log.js';
+import { createRuntime } from '../../src/server/runtime.js';
+import { createServerFactory } from '../../src/server/server.js';
 import { canSendReadAsPost, undiciSend, type HttpRequest, type HttpSend } from '../../src/thruk/client.js';
-import { defaultToolSource } from '../../src/tools/published.js';
+import { defaultToolSource } from '../../src/tools/core/published.js';
 import { createHttpApp } from '../../src/transports/http.js';
 
 export interface WireRecord {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { parseTime } from '../../time.js';
-import { defineTool, ToolInputError, type ToolContext } from '../define.js';
-import { flag, hostStateName, num, serviceStateName } from '../format.js';
-import { backendsArg, parseBackends } from '../state/common.js';
+import { parseTime } from '../lib/time.js';
+import { defineTool, ToolInputError, type ToolContext } from '../core/define.js';
+import { flag, hostStateName, num, serviceStateName } from '../lib/format.js';
+import { backendsArg, parseBackends } from '../lib/list.js';
 import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
 import { checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { compileFilter, type FilterLeaf } from '../../thruk/filter.js';
-import { defineTool, ToolInputError, type ToolContext } from '../define.js';
-import { flag, hostStateName, num, serviceStateName } from '../format.js';
-import { backendsArg, getRows, parseBackends, query, type Row } from '../state/common.js';
+import { defineTool, ToolInputError, type ToolContext } from '../core/define.js';
+import { flag, hostStateName, num, serviceStateName } from '../lib/format.js';
+import { backendsArg, getRows, parseBackends, query, type Row } from '../lib/list.js';
 import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
 import { checkCommandName, checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveGroup } from '../write/resolve.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ToolInputError, type ToolContext } from '../define.js';
-import { flag } from '../format.js';
-import { backendsArg, getRows, parseBackends, type Row } from '../state/common.js';
+import { ToolInputError, type ToolContext } from '../core/define.js';
+import { flag } from '../lib/format.js';
+import { backendsArg, getRows, parseBackends, type Row } from '../lib/list.js';
 import { defineWriteTool } from '../write/define-write.js';
 import { checkCommandName, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ToolInputError, type ToolContext } from '../define.js';
-import { flag, num } from '../format.js';
-import { backendsArg, getRows, parseBackends } from '../state/common.js';
+import { ToolInputError, type ToolContext } from '../core/define.js';
+import { flag, num } from '../lib/format.js';
+import { backendsArg, getRows, parseBackends } from '../lib/list.js';
 import { defineWriteTool } from '../write/define-write.js';
 import { targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineTool, ToolInputError, type ToolContext } from '../define.js';
-import { cell, num } from '../format.js';
-import { backendsArg, getRows, parseBackends, type Row } from '../state/common.js';
+import { defineTool, ToolInputError, type ToolContext } from '../core/define.js';
+import { cell, num } from '../lib/format.js';
+import { backendsArg, getRows, parseBackends, type Row } from '../lib/list.js';
 import { runPlan, writeArgs, writeOutput } from '../write/execute.js';
 import { checkCommandText, targetLabel, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ToolInputError, type ToolContext } from '../define.js';
+import { ToolInputError, type ToolContext } from '../core/define.js';
 import { thrukUserOf } from '../write/gate.js';
-import { objectName } from '../state/hosts.js';
-import { getRows, type Row } from '../state/common.js';
+import { objectName } from '../lib/objects.js';
+import { getRows, type Row } from '../lib/list.js';
 import type { CommandTarget } from '../write/plan.js';
 
 export const hostArg = objectName('Host name');

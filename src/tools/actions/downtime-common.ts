@@ -1,9 +1,9 @@
 /** What the downtime writes share: the window arguments and their resolution to epochs, downtime rows, output shapes. */
 import { z } from 'zod';
-import { parseDuration, parseTime } from '../../time.js';
-import { ToolInputError, type ToolContext } from '../define.js';
-import { cell, duration, flag, iso, num } from '../format.js';
-import { getRows, type Row } from '../state/common.js';
+import { parseDuration, parseTime } from '../lib/time.js';
+import { ToolInputError, type ToolContext } from '../core/define.js';
+import { cell, duration, flag, iso, num } from '../lib/format.js';
+import { getRows, type Row } from '../lib/list.js';
 import { writeOutput } from '../write/execute.js';
 import { textArg } from './common.js';
 

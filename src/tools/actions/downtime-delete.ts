@@ -1,9 +1,9 @@
 /** Deleting one downtime by id, and the downtimes of a host or service that are active now. */
 import { z } from 'zod';
-import { defineTool, ToolInputError } from '../define.js';
-import { flag, num } from '../format.js';
-import { backendsArg, parseBackends, type Row } from '../state/common.js';
-import { objectName } from '../state/hosts.js';
+import { defineTool, ToolInputError } from '../core/define.js';
+import { flag, num } from '../lib/format.js';
+import { backendsArg, parseBackends, type Row } from '../lib/list.js';
+import { objectName } from '../lib/objects.js';
 import { writeArgs } from '../write/execute.js';
 import { resolveHost, resolveService } from '../write/resolve.js';
 import { hostArg, serviceArg } from './common.js';

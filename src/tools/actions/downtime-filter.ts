@@ -1,10 +1,10 @@
 /** Deleting the downtimes that match a set of criteria, shown first, with a guard against matching everything. */
 import { z } from 'zod';
-import { parseTime } from '../../time.js';
-import { defineTool, ToolInputError } from '../define.js';
-import { iso, num } from '../format.js';
-import { backendsArg, parseBackends, type Row } from '../state/common.js';
-import { objectName } from '../state/hosts.js';
+import { parseTime } from '../lib/time.js';
+import { defineTool, ToolInputError } from '../core/define.js';
+import { iso, num } from '../lib/format.js';
+import { backendsArg, parseBackends, type Row } from '../lib/list.js';
+import { objectName } from '../lib/objects.js';
 import { writeArgs } from '../write/execute.js';
 import { resolveGroup, resolveHost, resolveMany, resolveService } from '../write/resolve.js';
 import { deleteOutput, fetchDowntimes, isHostRow, peerOf, textOf } from './downtime-common.js';

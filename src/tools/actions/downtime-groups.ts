@@ -1,8 +1,8 @@
 /** Downtimes for a host group or a service group: one group command per backend, the members counted first. */
 import { z } from 'zod';
-import { defineTool, type ToolAnswer, type ToolContext } from '../define.js';
-import { backendsArg, parseBackends } from '../state/common.js';
-import { objectName } from '../state/hosts.js';
+import { defineTool, type ToolAnswer, type ToolContext } from '../core/define.js';
+import { backendsArg, parseBackends } from '../lib/list.js';
+import { objectName } from '../lib/objects.js';
 import { writeArgs } from '../write/execute.js';
 import { targetLabel } from '../write/plan.js';
 import { resolveGroup, resolveMany } from '../write/resolve.js';

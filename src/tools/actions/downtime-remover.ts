@@ -6,9 +6,9 @@
  * against ids renumbered by a core reload between lookup and delete. Nothing like "delete all of
  * this host" is ever sent.
  */
-import type { ToolAnswer, ToolContext } from '../define.js';
-import { num } from '../format.js';
-import type { Row } from '../state/common.js';
+import type { ToolAnswer, ToolContext } from '../core/define.js';
+import { num } from '../lib/format.js';
+import type { Row } from '../lib/list.js';
 import type { PlannedCommand } from '../write/plan.js';
 import {
   downtimeData, downtimeLine, fetchDowntimes, isHostRow, objectLabel, peerOf, rowKey, type DeleteOutput,

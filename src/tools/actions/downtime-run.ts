@@ -5,7 +5,7 @@
  * call's clock, which a confirmation pins to the preview's (see gate.ts), so the confirmed plan
  * is the previewed one, times included.
  */
-import type { ToolAnswer, ToolContext } from '../define.js';
+import type { ToolAnswer, ToolContext } from '../core/define.js';
 import { runPlan, type RunOptions, type WriteOutput } from '../write/execute.js';
 import type { Staged } from '../write/gate.js';
 

@@ -1,7 +1,7 @@
 /** Downtimes for one host or service, for a host's services, and for a host with its child hosts. */
 import { z } from 'zod';
-import { defineTool, type ToolContext } from '../define.js';
-import { backendsArg, getRows, parseBackends, type Row } from '../state/common.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { backendsArg, getRows, parseBackends, type Row } from '../lib/list.js';
 import { writeArgs } from '../write/execute.js';
 import { targetLabel, type CommandTarget } from '../write/plan.js';
 import { resolveHost, resolveService } from '../write/resolve.js';

@@ -1,7 +1,7 @@
 /** Scheduling shared by every downtime tool: checks, plan, confirmation gate, read-back of the new downtimes. */
-import { ToolInputError, type ToolAnswer, type ToolContext } from '../define.js';
-import { iso, num } from '../format.js';
-import type { Row } from '../state/common.js';
+import { ToolInputError, type ToolAnswer, type ToolContext } from '../core/define.js';
+import { iso, num } from '../lib/format.js';
+import type { Row } from '../lib/list.js';
 import { checkCommandText, type CommandTarget, type PlannedCommand } from '../write/plan.js';
 import { resolveAuthor } from './common.js';
 import {

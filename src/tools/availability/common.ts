@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { parseTime, timeWindow } from '../../time.js';
-import { ToolInputError } from '../define.js';
-import { duration, iso } from '../format.js';
-import { backendsArg } from '../state/common.js';
+import { parseTime, timeWindow } from '../lib/time.js';
+import { ToolInputError } from '../core/define.js';
+import { duration, iso } from '../lib/format.js';
+import { backendsArg } from '../lib/list.js';
 
 /** Thruk's report periods (Thruk::Utils::get_start_end_for_timeperiod), resolved in Thruk's time zone. */
 export const TIMEPERIODS = [

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { defineTool, type ToolContext } from '../define.js';
-import { cell } from '../format.js';
-import { limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
-import { objectName } from '../state/hosts.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { cell } from '../lib/format.js';
+import { limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
+import { objectName } from '../lib/objects.js';
 import { optionsText, resolveWindow, windowArgs, windowOf, windowOutput, windowText, type ResolvedWindow, type WindowArgs, type WindowOutput } from './common.js';
-import { asRows, availabilityPath, fetchAvailability, hostgroupInfo, unaddressable } from './lookup.js';
+import { asRows, availabilityPath, fetchAvailability, hostgroupInfo, unaddressable } from '../lib/availability-lookup.js';
 import {
   availRowOutput, identity, LINE_HEADER, line, MAX_BELOW_NAMES, rollup, rollupOutput, rollupText, summarize, thrukTotal, worstFirst,
   type AvailRow, type Kind, type Summary,

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { defineTool, type ToolContext } from '../define.js';
-import { cell, duration } from '../format.js';
-import { parseBackends } from '../state/common.js';
-import { hostNameArg, objectName } from '../state/hosts.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { cell, duration } from '../lib/format.js';
+import { parseBackends } from '../lib/list.js';
+import { hostNameArg, objectName } from '../lib/objects.js';
 import { optionsText, resolveWindow, windowArgs, windowOf, windowOutput, windowText, type WindowArgs } from './common.js';
-import { asRows, availabilityPath, fetchAvailability, hostExists, objectMissing, serviceExists, unaddressable } from './lookup.js';
+import { asRows, availabilityPath, fetchAvailability, hostExists, objectMissing, serviceExists, unaddressable } from '../lib/availability-lookup.js';
 import { availRowOutput, LINE_HEADER, line, pct, shareText, summarize, thrukTotal, type Kind, type Summary } from './summary.js';
 
 const singleOutput = availRowOutput.extend({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { cell, duration, num } from '../format.js';
-import type { Row } from '../state/common.js';
+import { cell, duration, num } from '../lib/format.js';
+import type { Row } from '../lib/list.js';
 
 export type Kind = 'host' | 'service';
 

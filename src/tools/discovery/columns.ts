@@ -1,6 +1,6 @@
 /** Turns one sampled row into a column list: JSON type, a short example, and what we know about it. */
-import { cell, isTimeColumn } from '../format.js';
-import type { Row } from '../state/common.js';
+import { cell, isTimeColumn } from '../lib/format.js';
+import type { Row } from '../lib/list.js';
 import { COLUMN_NOTES, HIDDEN_EXAMPLE, NULL_ON_THRUK } from './knowledge.js';
 
 export interface ColumnInfo {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { ThrukClient } from '../../thruk/client.js';
-import { defineTool, ToolInputError, type ToolContext } from '../define.js';
-import { cell, estimateTokens } from '../format.js';
-import { closest } from '../closest.js';
-import { backendsArg, getRows, parseBackends, type Row } from '../state/common.js';
+import { defineTool, ToolInputError, type ToolContext } from '../core/define.js';
+import { cell, estimateTokens } from '../lib/format.js';
+import { closest } from '../lib/closest.js';
+import { backendsArg, getRows, parseBackends, type Row } from '../lib/list.js';
 import { describeRow, documentedColumns } from './columns.js';
 import { DOCUMENTED, FILTER_NOTE, NULL_ON_THRUK, ROW_TABLES, SAMPLEABLE, SINGULAR, TABLE_NOTES } from './knowledge.js';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineTool, TOOLSETS, ToolInputError, type Toolset, type ToolsetControl, type ToolsetState } from '../define.js';
-import { closest } from '../closest.js';
+import { defineTool, TOOLSETS, ToolInputError, type Toolset, type ToolsetControl, type ToolsetState } from '../core/define.js';
+import { closest } from '../lib/closest.js';
 // The URL/header names live in reach.ts, which the server loads at start-up (tool modules load on the first call).
-import { TOOLSETS_HEADER, TOOLSETS_QUERY } from '../../reach.js';
+import { TOOLSETS_HEADER, TOOLSETS_QUERY } from '../core/reach.js';
 
 /** The questions each toolset answers, in the words a person asks them (what the model matches on). */
 export const TOOLSET_ANSWERS: Readonly<Record<Toolset, string>> = {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
-import { defineTool } from '../define.js';
-import { cell, flag, num } from '../format.js';
+import { defineTool } from '../core/define.js';
+import { cell, flag, num } from '../lib/format.js';
 import {
   backendsArg, columnsArg, columnsOf, genericLine, limitArg, listOutput, offsetArg,
   page, parseBackends, parseColumns, pick, renderList, sortArg, withColumns, type Row,
-} from '../state/common.js';
-import { byKind, fetchScoped, hostCell, isHostEntry, kindArg, multiplePeers, relIso, serviceCell } from './entries.js';
+} from '../lib/list.js';
+import { byKind, fetchScoped, hostCell, isHostEntry, kindArg, multiplePeers, relIso, serviceCell } from '../lib/downtime-entries.js';
 
 /** The Python thruk-mcp's default comment columns (parity). */
 export const DEFAULT_COMMENT_COLUMNS = ['id', 'host_name', 'service_description', 'author', 'comment', 'entry_time', 'entry_type', 'persistent', 'peer_name'] as const;

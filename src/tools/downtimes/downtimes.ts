@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { filterSchema, type FilterLeaf } from '../../thruk/filter.js';
 import { pathOf } from '../../thruk/client.js';
-import { defineTool, ToolInputError } from '../define.js';
-import { age, cell, duration, flag, iso, num } from '../format.js';
+import { defineTool, ToolInputError } from '../core/define.js';
+import { age, cell, duration, flag, iso, num } from '../lib/format.js';
 import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   page, parseBackends, parseColumns, pick, renderList, sortArg, withColumns, type Row,
-} from '../state/common.js';
-import { byKind, fetchScoped, hostCell, isHostEntry, kindArg, multiplePeers, serviceCell } from './entries.js';
+} from '../lib/list.js';
+import { byKind, fetchScoped, hostCell, isHostEntry, kindArg, multiplePeers, serviceCell } from '../lib/downtime-entries.js';
 
 /** The Python thruk-mcp's default downtime columns (parity), plus entry_time (when it was set). */
 export const DEFAULT_DOWNTIME_COLUMNS = [

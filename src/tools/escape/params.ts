@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { QueryParams } from '../../thruk/client.js';
-import { ToolInputError } from '../define.js';
+import { ToolInputError } from '../core/define.js';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const KEY = z.string().min(1).max(200);

@@ -3,7 +3,7 @@
  * string prefix: `/hostsXYZ`, `/hosts/../thruk/api_keys` and `/hosts%2F..%2Fthruk` must all fail.
  */
 import { encodeSegment } from '../../thruk/client.js';
-import { ToolInputError } from '../define.js';
+import { ToolInputError } from '../core/define.js';
 
 /** Resource roots: the first segment alone, or the first two for Thruk's own endpoints. */
 const ALLOWED_ROOTS: readonly string[] = [

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ThrukHttpError } from '../../thruk/errors.js';
-import { defineTool, ToolInputError } from '../define.js';
+import { defineTool, ToolInputError } from '../core/define.js';
 import { resolveAuthor } from '../actions/common.js';
-import { backendsArg, parseBackends } from '../state/common.js';
+import { backendsArg, parseBackends } from '../lib/list.js';
 import { writeArgs } from '../write/execute.js';
 import { dataArg, paramsArg, toForm, toQuery } from './params.js';
 import { rewriteListEquality } from './listcols.js';

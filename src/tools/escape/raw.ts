@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { backendsPrefix, encodeForm, redactParams } from '../../thruk/client.js';
 import { isThrukError } from '../../thruk/errors.js';
-import type { ToolAnswer, ToolContext } from '../define.js';
+import type { ToolAnswer, ToolContext } from '../core/define.js';
 import { decideWrite, differenceText, recordBeforeSend, thrukUserOf, type Staged } from '../write/gate.js';
 import { differenceOut } from '../write/execute.js';
 import type { Plan } from '../write/plan.js';

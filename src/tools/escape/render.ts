@@ -1,5 +1,5 @@
-import { estimateTokens } from '../format.js';
-import { page, type Row } from '../state/common.js';
+import { estimateTokens } from '../lib/format.js';
+import { page, type Row } from '../lib/list.js';
 
 export interface Rendered {
   /** The data as Thruk sent it (rows cut to the budget), or absent when only result_text fits. */

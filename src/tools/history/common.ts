@@ -1,8 +1,8 @@
 /** Arguments, row helpers and rendering shared by the history tools. */
 import { z } from 'zod';
-import { timeString } from '../time-arg.js';
-import { ago, cell, duration, hostStateName, iso, num, serviceStateName } from '../format.js';
-import type { Row } from '../logquery.js';
+import { timeString } from '../lib/time-arg.js';
+import { ago, cell, duration, hostStateName, iso, num, serviceStateName } from '../lib/format.js';
+import type { Row } from '../lib/logquery.js';
 
 export type { Row };
 

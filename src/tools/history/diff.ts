@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../define.js';
-import { iso } from '../format.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } from '../state/common.js';
+import { defineTool } from '../core/define.js';
+import { iso } from '../lib/format.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } from '../lib/list.js';
 import { label, plural, stamp, timeArg } from './common.js';
 import type { CurrentObject } from './objects.js';
 import { snapshotAt, transitions, type Snapshot } from './replay.js';

@@ -1,5 +1,5 @@
 /** Log rows → typed events about one host or service, for timelines and state replay. */
-import { num } from '../format.js';
+import { num } from '../lib/format.js';
 import { optionsOf, str, type Row } from './common.js';
 import { HOST_STATE_CODES, readNotification, SERVICE_STATE_CODES } from './notify.js';
 

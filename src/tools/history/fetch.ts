@@ -4,8 +4,8 @@
  * smaller window sorted. Generalises logquery's fetchNewestLogs to oldest-first cuts and reuses a
  * total already counted.
  */
-import type { ToolContext } from '../define.js';
-import { countLogs, type PreparedLogQuery, type Row } from '../logquery.js';
+import type { ToolContext } from '../core/define.js';
+import { countLogs, type PreparedLogQuery, type Row } from '../lib/logquery.js';
 
 export interface EdgeRows {
   /** Rows in the requested order, at most maxRows. */

@@ -8,11 +8,11 @@
  * - notification state is read from the line (Icinga 2 logs it as 3), command services too.
  */
 import { compileFilter, FilterError, type FilterLeaf, type FilterNode } from '../../thruk/filter.js';
-import type { ToolContext } from '../define.js';
-import { hostNamesFor, prepareLogQuery, type PreparedLogQuery } from '../logquery.js';
-import { hostCondition, LINE, lineLeaf } from '../loghost.js';
+import type { ToolContext } from '../core/define.js';
+import { hostNamesFor, prepareLogQuery, type PreparedLogQuery } from '../lib/logquery.js';
+import { hostCondition, LINE, lineLeaf } from '../lib/loghost.js';
 
-export { mapLeaves } from '../loghost.js';
+export { mapLeaves } from '../lib/loghost.js';
 
 const HOST_NAMES: Readonly<Record<string, number>> = { up: 0, down: 1, unreachable: 2 };
 const SERVICE_NAMES: Readonly<Record<string, number>> = { ok: 0, warning: 1, warn: 1, critical: 2, crit: 2, unknown: 3 };

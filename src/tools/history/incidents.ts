@@ -1,5 +1,5 @@
 /** Events of a window → timeline entries with from/to states, incidents and downtime totals. */
-import { duration, iso } from '../format.js';
+import { duration, iso } from '../lib/format.js';
 import { stateWord } from './common.js';
 import { keyOf, type LogEvent } from './events.js';
 

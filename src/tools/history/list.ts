@@ -1,11 +1,11 @@
 import { z } from 'zod';
 /** The paged log list every list tool of this toolset shares: count, exact cut, page, render. */
 import type { FilterLeaf, FilterNode } from '../../thruk/filter.js';
-import { ToolInputError, type ToolContext } from '../define.js';
-import { ago, cell, formatValue, iso } from '../format.js';
-import { readCores, type CoreInfo } from '../cores.js';
-import { countLogs, heldLogRows, hiddenRowsNote } from '../logquery.js';
-import { listOutput, page, pick, withColumns } from '../state/common.js';
+import { ToolInputError, type ToolContext } from '../core/define.js';
+import { ago, cell, formatValue, iso } from '../lib/format.js';
+import { readCores, type CoreInfo } from '../lib/cores.js';
+import { countLogs, heldLogRows, hiddenRowsNote } from '../lib/logquery.js';
+import { listOutput, page, pick, withColumns } from '../lib/list.js';
 import { className, commandObject, hasCheckState, LOG_CAP, optionsOf, rowHost, rowKind, stamp, stateWord, str, windowText, type Row } from './common.js';
 import { fetchEdge } from './fetch.js';
 import { prepareScoped, type LineKind } from './filters.js';

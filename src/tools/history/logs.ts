@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { filterSchema, type FilterLeaf, type FilterNode } from '../../thruk/filter.js';
-import { defineTool, type ToolContext } from '../define.js';
-import { windowFromFilter } from '../logquery.js';
-import { backendsArg, columnsArg, limitArg, offsetArg, parseBackends, parseColumns, withColumns } from '../state/common.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { windowFromFilter } from '../lib/logquery.js';
+import { backendsArg, columnsArg, limitArg, offsetArg, parseBackends, parseColumns, withColumns } from '../lib/list.js';
 import { DEFAULT_LOG_COLUMNS, EVENT_COLUMNS, logSortArg, parseTimeSort, repairHosts, sinceArg, timeArg, untilArg } from './common.js';
 import { mapLeaves, stateByKind } from './filters.js';
 import { customLine, LOG_LINE_HEADER, logLine, logListOutput, renderResult, runList } from './list.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
-import { defineTool } from '../define.js';
-import { cell } from '../format.js';
-import { windowFromFilter } from '../logquery.js';
-import { backendsArg, columnsArg, limitArg, offsetArg, parseBackends, parseColumns, withColumns } from '../state/common.js';
+import { defineTool } from '../core/define.js';
+import { cell } from '../lib/format.js';
+import { windowFromFilter } from '../lib/logquery.js';
+import { backendsArg, columnsArg, limitArg, offsetArg, parseBackends, parseColumns, withColumns } from '../lib/list.js';
 import { DEFAULT_NOTIFICATION_COLUMNS, logSortArg, parseTimeSort, sinceArg, stamp, untilArg, type Row } from './common.js';
 import { customLine, logListOutput, renderResult, runList } from './list.js';
 import { readNotification, repairedRow } from './notify.js';

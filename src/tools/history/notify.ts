@@ -6,7 +6,7 @@
  *   SERVICE NOTIFICATION: contact;host;service;TYPE;command;output[;author;comment]
  * TYPE is a state (CRITICAL), RECOVERY, or REASON (STATE) such as ACKNOWLEDGEMENT (CRITICAL).
  */
-import { num } from '../format.js';
+import { num } from '../lib/format.js';
 import { optionsOf, str, type Row } from './common.js';
 
 export const HOST_STATE_CODES: Readonly<Record<string, number>> = { UP: 0, DOWN: 1, UNREACHABLE: 2 };

@@ -1,8 +1,8 @@
 /** The hosts and services a history filter is about, with their current state (the replay's anchor). */
 import { compileFilter, type FilterNode } from '../../thruk/filter.js';
-import { ToolInputError, type ToolContext } from '../define.js';
-import { flag, num } from '../format.js';
-import { getRows } from '../state/common.js';
+import { ToolInputError, type ToolContext } from '../core/define.js';
+import { flag, num } from '../lib/format.js';
+import { getRows } from '../lib/list.js';
 import { objectKey } from './events.js';
 import { mapLeaves } from './filters.js';
 import { str, type Row } from './common.js';

@@ -7,10 +7,10 @@
  * cannot tell, the answer says so per object instead of guessing.
  */
 import type { FilterNode } from '../../thruk/filter.js';
-import type { ToolContext } from '../define.js';
-import { iso } from '../format.js';
-import type { PreparedLogQuery } from '../logquery.js';
-import { readCores } from '../cores.js';
+import type { ToolContext } from '../core/define.js';
+import { iso } from '../lib/format.js';
+import type { PreparedLogQuery } from '../lib/logquery.js';
+import { readCores } from '../lib/cores.js';
 import { EVENT_COLUMNS } from './common.js';
 import { ACK_COMMANDS, keyOf, OBJECT_EVENT_TYPES, toEvent, type LogEvent } from './events.js';
 import { fetchEdge, type EdgeRows } from './fetch.js';

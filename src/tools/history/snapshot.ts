@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
-import { parseDuration, parseTime } from '../../time.js';
-import { defineTool, ToolInputError, type ToolContext } from '../define.js';
-import { cell, duration, iso } from '../format.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } from '../state/common.js';
+import { parseDuration, parseTime } from '../lib/time.js';
+import { defineTool, ToolInputError, type ToolContext } from '../core/define.js';
+import { cell, duration, iso } from '../lib/format.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } from '../lib/list.js';
 import { label, plural, stamp, stateWord, timeArg } from './common.js';
 import type { FilterNode } from '../../thruk/filter.js';
 import { currentObjects, SCOPE_FIELDS, type CurrentObject } from './objects.js';

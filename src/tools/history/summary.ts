@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { compileFilter, filterSchema, MAX_IN_VALUES } from '../../thruk/filter.js';
-import { defineTool, type ToolContext } from '../define.js';
-import { iso, num } from '../format.js';
-import { aggregateLogs, coreParts, countLogs, windowFromFilter, type PreparedLogQuery } from '../logquery.js';
-import { backendsArg, limitArg, parseBackends } from '../state/common.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { iso, num } from '../lib/format.js';
+import { aggregateLogs, coreParts, countLogs, windowFromFilter, type PreparedLogQuery } from '../lib/logquery.js';
+import { backendsArg, limitArg, parseBackends } from '../lib/list.js';
 import { label, plural, sinceArg, stamp, str, untilArg, windowText, type Row } from './common.js';
 import { fetchEdge } from './fetch.js';
 import { prepareScoped } from './filters.js';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { filterSchema, type FilterNode } from '../../thruk/filter.js';
-import { defineTool, ToolInputError, type ToolContext } from '../define.js';
-import { cell, duration, iso, num } from '../format.js';
-import { aggregateLogsPerCore, windowFromFilter } from '../logquery.js';
-import { readCores, withCore } from '../cores.js';
-import { backendsArg, page, parseBackends } from '../state/common.js';
+import { defineTool, ToolInputError, type ToolContext } from '../core/define.js';
+import { cell, duration, iso, num } from '../lib/format.js';
+import { aggregateLogsPerCore, windowFromFilter } from '../lib/logquery.js';
+import { readCores, withCore } from '../lib/cores.js';
+import { backendsArg, page, parseBackends } from '../lib/list.js';
 import { EVENT_COLUMNS, label, plural, sinceArg, str, untilArg, windowText, type Row } from './common.js';
 import { ACK_COMMANDS, objectKey, toEvent, type LogEvent } from './events.js';
 import { fetchEdge } from './fetch.js';

@@ -5,13 +5,13 @@
  */
 import type { FilterLeaf, FilterNode } from '../../thruk/filter.js';
 import { compileFilter } from '../../thruk/filter.js';
-import { parseTime } from '../../time.js';
-import type { ToolContext } from '../define.js';
-import { relIso, fetchScoped } from '../downtimes/entries.js';
-import { cell, hostStateName, num, serviceStateName } from '../format.js';
-import { hostOfLogRow } from '../loghost.js';
-import { getRows, query, type Row } from '../state/common.js';
-import { scopeParams } from '../triage/live-common.js';
+import { parseTime } from '../lib/time.js';
+import type { ToolContext } from '../core/define.js';
+import { relIso, fetchScoped } from '../lib/downtime-entries.js';
+import { cell, hostStateName, num, serviceStateName } from '../lib/format.js';
+import { hostOfLogRow } from '../lib/loghost.js';
+import { getRows, query, type Row } from '../lib/list.js';
+import { scopeParams } from '../lib/problems.js';
 import { staleAcks } from '../triage/stale-acks.js';
 import { acknowledge, deleteComment, deleteDowntime, extendDowntime, removeAck, type NextCall, type ObjectRef } from './next.js';
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseDuration } from '../../time.js';
-import { defineTool } from '../define.js';
-import { cell, iso } from '../format.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
-import { scopeFilterArg } from '../triage/live-common.js';
+import { parseDuration } from '../lib/time.js';
+import { defineTool } from '../core/define.js';
+import { cell, iso } from '../lib/format.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
+import { scopeFilterArg } from '../lib/problems.js';
 import { CHECKS, ending, neverOk, orphanComments, problemObjects, staleAckFindings, upcoming, type Check, type Finding, type Problems, type Scope } from './checks.js';
 import { callText } from './next.js';
 

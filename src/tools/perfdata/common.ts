@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { breachOf, parsePerfData, type PerfMetric, type PerfRange } from '../../perfdata.js';
+import { breachOf, parsePerfData, type PerfMetric, type PerfRange } from '../lib/perfdata.js';
 import { compileFilter, type FilterNode } from '../../thruk/filter.js';
-import type { ToolContext } from '../define.js';
-import { cell, serviceStateName } from '../format.js';
-import { getRows, query, type Row } from '../state/common.js';
+import type { ToolContext } from '../core/define.js';
+import { cell, serviceStateName } from '../lib/format.js';
+import { getRows, query, type Row } from '../lib/list.js';
 
-export { SERVICE_FILTER_FIELDS } from '../state/services.js';
+export { SERVICE_FILTER_FIELDS } from '../lib/objects.js';
 
 export const PERF_SERVICE_COLUMNS = ['host_name', 'description', 'state', 'has_been_checked', 'perf_data', 'peer_name'] as const;
 

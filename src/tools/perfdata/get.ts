@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { parsePerfData } from '../../perfdata.js';
-import { defineTool, type ToolContext } from '../define.js';
-import { cell, hostStateName, serviceStateName } from '../format.js';
-import { backendsArg, getRows, parseBackends, query, type Row } from '../state/common.js';
-import { objectMissing } from '../availability/lookup.js';
-import { hostNameArg, objectName } from '../state/hosts.js';
+import { parsePerfData } from '../lib/perfdata.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { cell, hostStateName, serviceStateName } from '../lib/format.js';
+import { backendsArg, getRows, parseBackends, query, type Row } from '../lib/list.js';
+import { objectMissing } from '../lib/availability-lookup.js';
+import { hostNameArg, objectName } from '../lib/objects.js';
 import { labelText, metricOut, metricOutput, valueText, type MetricOutput } from './common.js';
 
 const getOutput = z.object({

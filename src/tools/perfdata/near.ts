@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { parsePerfData } from '../../perfdata.js';
+import { parsePerfData } from '../lib/perfdata.js';
 import { filterSchema } from '../../thruk/filter.js';
-import { defineTool } from '../define.js';
-import { cell, serviceStateName } from '../format.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
+import { defineTool } from '../core/define.js';
+import { cell, serviceStateName } from '../lib/format.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
 import { disagreementNote, labelText, metricOut, metricOutput, SERVICE_FILTER_FIELDS, servicesWithPerf, str, valueText } from './common.js';
-import { headroomOf } from './headroom.js';
+import { headroomOf } from '../lib/headroom.js';
 
 const nearRow = metricOutput.extend({
   host: z.string(),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
-import { defineTool } from '../define.js';
-import { cell } from '../format.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
-import { multiplePeers } from '../state/rows.js';
+import { defineTool } from '../core/define.js';
+import { cell } from '../lib/format.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
+import { multiplePeers } from '../lib/rows.js';
 import { metricBrief, metricOutput, parsedService, SERVICE_FILTER_FIELDS, servicesWithPerf, warningsNote, type ParsedService } from './common.js';
 
 const serviceMetrics = z.object({

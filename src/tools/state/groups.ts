@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { quoteQ } from '../../thruk/q.js';
-import { defineTool, ToolInputError, type ToolDef } from '../define.js';
-import { cell, hostStateName, serviceStateName } from '../format.js';
+import { defineTool, ToolInputError, type ToolDef } from '../core/define.js';
+import { cell, hostStateName, serviceStateName } from '../lib/format.js';
 import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   page, parseBackends, parseColumns, pick, query, renderList, sortArg, type Row,
-} from './common.js';
-import { notFound, objectName } from './hosts.js';
-import { closest } from '../closest.js';
+} from '../lib/list.js';
+import { notFound, objectName } from '../lib/objects.js';
+import { closest } from '../lib/closest.js';
 
 const GROUP_COLUMNS = ['name', 'alias', 'num_hosts', 'num_services', 'worst_host_state', 'worst_service_state'] as const;
 const SERVICEGROUP_COLUMNS = ['name', 'alias', 'num_services', 'worst_service_state'] as const;

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { compileFilter, filterSchema } from '../../thruk/filter.js';
-import { defineTool, ToolInputError, type ToolContext } from '../define.js';
-import { cell, hostStateName } from '../format.js';
-import { closest } from '../closest.js';
-import { readCores } from '../cores.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { cell, hostStateName } from '../lib/format.js';
+import { readCores } from '../lib/cores.js';
 import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
-} from './common.js';
-import { startsOf } from './corestart.js';
+} from '../lib/list.js';
+import { startsOf } from '../lib/corestart.js';
+import { hostNameArg, hostSuggestions, notFound } from '../lib/objects.js';
 import { HOST_KEYS, pageOf, readPage } from './paging.js';
-import { DETAIL_HEAD_KEYS, detailHead, HOST_LINE_HEADER, hostLine, hostServiceLines, multiplePeers, parentCell } from './rows.js';
+import { DETAIL_HEAD_KEYS, detailHead, HOST_LINE_HEADER, hostLine, hostServiceLines, multiplePeers, parentCell } from '../lib/rows.js';
 
 /** The Python thruk-mcp's default host columns (parity), plus what our compact rendering reads. */
 export const DEFAULT_HOST_COLUMNS = [
@@ -34,11 +34,6 @@ const HOST_SERVICE_COLUMNS = [
 
 const HOST_FILTER_FIELDS = ['name', 'address', 'state', 'hostgroup', 'custom_var', 'alias', 'acknowledged', 'scheduled_downtime_depth', 'plugin_output', 'has_been_checked', 'state_type', 'notifications_enabled', 'is_flapping', 'peer_name'] as const;
 
-/** Object names go into filters and command lines; a line break there would inject a Livestatus header. */
-export const objectName = (what: string) =>
-  z.string().min(1).max(1024).regex(/^[^\x00-\x1f\x7f]+$/, 'must not contain line breaks or control characters').describe(what);
-
-export const hostNameArg = objectName('Host name');
 
 export const listHosts = defineTool({
   name: 'thruk_list_hosts',
@@ -81,17 +76,6 @@ export const listHosts = defineTool({
     return { data: { ...p.meta, rows: p.rows }, text };
   },
 });
-
-/** On a miss, suggests near names so the model can correct itself in one step. */
-export async function hostSuggestions(ctx: ToolContext, name: string, backends: string[] | undefined): Promise<string[]> {
-  const rows = await getRows(ctx, '/hosts', [['columns', 'name']], backends);
-  return closest(name, rows.map((r) => String(r.name)), 3);
-}
-
-export function notFound(kind: string, name: string, near: readonly string[], listTool: string): ToolInputError {
-  const hint = near.length > 0 ? ` Did you mean ${near.map((n) => `'${n}'`).join(', ')}?` : '';
-  return new ToolInputError(`No ${kind} named '${name}'.${hint} Use ${listTool} to see the names (names are case-sensitive).`);
-}
 
 const hostDetailOutput = z.object({
   host: z.record(z.string(), z.unknown()),

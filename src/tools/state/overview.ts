@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { compileFilter, filterSchema, type FilterLeaf, type FilterNode } from '../../thruk/filter.js';
-import { defineTool, type ToolContext } from '../define.js';
-import { cell, num } from '../format.js';
-import { backendsArg, getRows, page, parseBackends, renderList, type Row } from './common.js';
-import { rewriteLeaves } from './scope.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { cell, num } from '../lib/format.js';
+import { backendsArg, getRows, page, parseBackends, renderList, type Row } from '../lib/list.js';
+import { rewriteLeaves } from '../lib/filter-scope.js';
 
 const COUNT_FILTER_FIELDS = ['hostgroup', 'servicegroup', 'custom_var', 'host', 'peer_name'] as const;
 const countFilter = filterSchema(COUNT_FILTER_FIELDS)

@@ -7,9 +7,9 @@
  */
 import { compileFilter, type FilterNode } from '../../thruk/filter.js';
 import type { QueryParams } from '../../thruk/client.js';
-import type { ToolContext } from '../define.js';
-import { num } from '../format.js';
-import { getRows, page, query, type ListOutput, type Row } from './common.js';
+import type { ToolContext } from '../core/define.js';
+import { num } from '../lib/format.js';
+import { getRows, page, query, type ListOutput, type Row } from '../lib/list.js';
 
 /** Above this many objects in the table a full-column read is what the two-step read avoids. */
 export const LARGE_ESTATE = 2000;

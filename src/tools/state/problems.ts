@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { compileFilter, filterSchema, type FilterLeaf } from '../../thruk/filter.js';
-import { defineTool, type ToolContext } from '../define.js';
-import { age, cell, flag, formatValue, hostStateName, iso, num, serviceStateName, stateAge } from '../format.js';
-import { backendsArg, columnsArg, getRows, limitArg, offsetArg, pageFooter, pageSlice, parseBackends, parseColumns, query, type Row } from './common.js';
-import { coreStartOf, startsOf, type CoreStarts } from './corestart.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { age, cell, flag, formatValue, hostStateName, iso, num, serviceStateName, stateAge } from '../lib/format.js';
+import { backendsArg, columnsArg, getRows, limitArg, offsetArg, pageFooter, pageSlice, parseBackends, parseColumns, query, type Row } from '../lib/list.js';
+import { coreStartOf, startsOf, type CoreStarts } from '../lib/corestart.js';
 import { HOST_KEYS, keyOf, readByKey, SERVICE_KEYS } from './paging.js';
-import { rewriteLeaves, stateScope } from './scope.js';
-import { readCores, withCore } from '../cores.js';
+import { rewriteLeaves, stateScope } from '../lib/filter-scope.js';
+import { readCores, withCore } from '../lib/cores.js';
 
 const SERVICE_ONLY: ReadonlySet<string> = new Set(['description', 'servicegroup']);
 const PROBLEM_FILTER_FIELDS = ['state', 'hostgroup', 'servicegroup', 'custom_var', 'host_custom_var', 'host', 'description', 'state_type', 'peer_name'] as const;

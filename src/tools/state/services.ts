@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { compileFilter, filterSchema } from '../../thruk/filter.js';
-import { defineTool, type ToolContext } from '../define.js';
-import { cell } from '../format.js';
-import { closest } from '../closest.js';
-import { readCores } from '../cores.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { cell } from '../lib/format.js';
+import { closest } from '../lib/closest.js';
+import { readCores } from '../lib/cores.js';
 import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
-} from './common.js';
-import { hostNameArg, hostSuggestions, notFound, objectName } from './hosts.js';
-import { startsOf } from './corestart.js';
+} from '../lib/list.js';
+import { hostNameArg, hostSuggestions, notFound, objectName, SERVICE_FILTER_FIELDS } from '../lib/objects.js';
+import { startsOf } from '../lib/corestart.js';
 import { pageOf, readPage, SERVICE_KEYS } from './paging.js';
-import { DETAIL_HEAD_KEYS, detailHead, multiplePeers, SERVICE_LINE_HEADER, serviceLine } from './rows.js';
+import { DETAIL_HEAD_KEYS, detailHead, multiplePeers, SERVICE_LINE_HEADER, serviceLine } from '../lib/rows.js';
 
 export const DEFAULT_SERVICE_COLUMNS = [
   'host_name', 'description', 'state', 'plugin_output', 'last_check', 'last_state_change', 'acknowledged',
@@ -27,10 +27,6 @@ const SERVICE_DETAIL_COLUMNS = [
   'host_state', 'host_has_been_checked', 'host_acknowledged', 'host_scheduled_downtime_depth', 'host_plugin_output', 'peer_name',
 ] as const;
 
-export const SERVICE_FILTER_FIELDS = [
-  'host', 'description', 'state', 'hostgroup', 'servicegroup', 'custom_var', 'host_custom_var', 'host_state', 'acknowledged',
-  'scheduled_downtime_depth', 'plugin_output', 'has_been_checked', 'state_type', 'notifications_enabled', 'is_flapping', 'peer_name',
-] as const;
 
 export const listServices = defineTool({
   name: 'thruk_list_services',

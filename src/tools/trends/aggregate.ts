@@ -2,10 +2,10 @@
  * Thruk-side group-by over alert rows, folded per object: one small row per (object, state)
  * comes back instead of every alert, so counts are exact whatever the window holds.
  */
-import type { ToolContext } from '../define.js';
-import { num } from '../format.js';
-import { aggregateLogsPerCore, type PreparedLogQuery } from '../logquery.js';
-import { coreOf, hostOf, objectKey, serviceOf, type LogWindow } from './common.js';
+import type { ToolContext } from '../core/define.js';
+import { num } from '../lib/format.js';
+import { aggregateLogsPerCore, type PreparedLogQuery } from '../lib/logquery.js';
+import { coreOf, hostOf, objectKey, serviceOf, type LogWindow } from '../lib/logwindow.js';
 
 export interface ObjectStats {
   readonly host: string;

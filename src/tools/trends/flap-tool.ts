@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
-import { defineTool } from '../define.js';
-import { cell, iso, when } from '../format.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
+import { defineTool } from '../core/define.js';
+import { cell, iso, when } from '../lib/format.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
 import { statsByObject } from './aggregate.js';
 import {
   coreField, hoursArg, maxEventsArg, maxEvents, plural, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare, resolveWindow,
   sinceArg, stateWord, typeParam, untilArg, windowData, windowOutput, windowText, withNotes, withParams,
-} from './common.js';
+} from '../lib/logwindow.js';
 import { flapEvents, planHosts, readCandidates } from './flap.js';
 
 const flapRow = z.object({

@@ -4,11 +4,11 @@
  * ordered rows of those candidates' hosts, as many as max_events allows, and says exactly which
  * candidates did not fit. FLAPPING ALERT rows (the core's own verdict) are counted alongside.
  */
-import type { ToolContext } from '../define.js';
-import { num } from '../format.js';
-import { aggregateLogsPerCore, coreParts, withHostSet, type PreparedLogQuery, type Row } from '../logquery.js';
+import type { ToolContext } from '../core/define.js';
+import { num } from '../lib/format.js';
+import { aggregateLogsPerCore, coreParts, withHostSet, type PreparedLogQuery, type Row } from '../lib/logquery.js';
 import type { ObjectStats } from './aggregate.js';
-import { chunks, coreOf, hostOf, NAME_CHUNK, objectKey, serviceOf, type LogWindow } from './common.js';
+import { chunks, coreOf, hostOf, NAME_CHUNK, objectKey, serviceOf, type LogWindow } from '../lib/logwindow.js';
 
 export interface Transitions {
   readonly host: string;

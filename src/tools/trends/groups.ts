@@ -4,10 +4,10 @@
  * set is large. Nothing is cut: every page is read.
  */
 import { anyOfRegex } from '../../thruk/q.js';
-import type { ToolContext } from '../define.js';
-import type { Row } from '../logquery.js';
-import { getRows } from '../state/common.js';
-import { chunks, NAME_CHUNK, objectKey } from './common.js';
+import type { ToolContext } from '../core/define.js';
+import type { Row } from '../lib/logquery.js';
+import { getRows } from '../lib/list.js';
+import { chunks, NAME_CHUNK, objectKey } from '../lib/logwindow.js';
 
 const PAGE = 5000;
 /** Above this many names one paged scan of the table is cheaper than name lookups. */

@@ -5,14 +5,14 @@
  */
 import { z } from 'zod';
 import { filterSchema, type FilterLeaf, type FilterNode } from '../../thruk/filter.js';
-import { defineTool, ToolInputError, type ToolContext, type ToolDef } from '../define.js';
-import { iso, num } from '../format.js';
-import { aggregateLogs, countLogs } from '../logquery.js';
-import { backendsArg, parseBackends } from '../state/common.js';
+import { defineTool, ToolInputError, type ToolContext, type ToolDef } from '../core/define.js';
+import { iso, num } from '../lib/format.js';
+import { aggregateLogs, countLogs } from '../lib/logquery.js';
+import { backendsArg, parseBackends } from '../lib/list.js';
 import {
   ALL_ALERTS, boundedMap, NOTIFICATION_LOG_FIELDS, NOTIFICATIONS, OBJECT_LOG_FIELDS, prepare, resolveWindow, sinceArg,
   untilArg, windowData, windowOutput, windowText, withNotes, noteLines, type LogWindow,
-} from './common.js';
+} from '../lib/logwindow.js';
 
 export const BUCKETS = { '15m': 900, '30m': 1800, '1h': 3600, '6h': 21600, '1d': 86400 } as const;
 export const MAX_BUCKETS = 500;

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
-import { defineTool, type ToolContext } from '../define.js';
-import { iso } from '../format.js';
-import { backendsArg, limitArg, offsetArg, parseBackends } from '../state/common.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { iso } from '../lib/format.js';
+import { backendsArg, limitArg, offsetArg, parseBackends } from '../lib/list.js';
 import { statsByObject, type ObjectStats } from './aggregate.js';
 import {
   coreField, HOST_ALERTS, HOST_LOG_FIELDS, hostLabel, plural, hoursArg, NOT_OK, OBJECT_LOG_FIELDS, objectKey, pagingOutput, prepare, resolveWindow,
   SERVICE_ALERTS, sinceArg, stateTypeArg, stateTypeLeaves, stateWord, untilArg, windowData, windowOutput, withNotes, type LogWindow,
-} from './common.js';
+} from '../lib/logwindow.js';
 import { hostGroupsOf, serviceGroupsOf } from './groups.js';
 import { foldGroups, headerLine, noteLines, rankedRow, rankedText, type GroupFold, type RankedRow } from './ranking.js';
 

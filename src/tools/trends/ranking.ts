@@ -3,10 +3,10 @@
  * paged compact rendering (budget-aware, never silently cut).
  */
 import { z } from 'zod';
-import { when } from '../format.js';
-import { page, pageFooter, type ListOutput, type Row } from '../state/common.js';
+import { when } from '../lib/format.js';
+import { page, pageFooter, type ListOutput, type Row } from '../lib/list.js';
 import type { ObjectStats } from './aggregate.js';
-import { hostLabel, noteLines, objectKey, windowText } from './common.js';
+import { hostLabel, noteLines, objectKey, windowText } from '../lib/logwindow.js';
 
 export const rankedRow = z.object({
   host: z.string().optional(),

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
-import { defineTool } from '../define.js';
-import { cell, iso, when } from '../format.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
+import { defineTool } from '../core/define.js';
+import { cell, iso, when } from '../lib/format.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
 import { statsByObject } from './aggregate.js';
 import {
   ALL_ALERTS, coreField, noteLines, plural, NOT_OK, OBJECT_LOG_FIELDS, objectLabel, pagingOutput, prepare, resolveWindow, sinceArg,
   stateTypeArg, stateTypeLeaves, stateWord, untilArg, windowData, windowOutput, windowText, withNotes,
-} from './common.js';
+} from '../lib/logwindow.js';
 
 const recurringRow = z.object({
   host: z.string(),

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
-import { defineTool } from '../define.js';
-import { cell, duration, iso, num } from '../format.js';
-import { fetchNewestLogsPerCore } from '../logquery.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../state/common.js';
+import { defineTool } from '../core/define.js';
+import { cell, duration, iso, num } from '../lib/format.js';
+import { fetchNewestLogsPerCore } from '../lib/logquery.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
 import {
   ALL_ALERTS, coreField, coreOf, hostOf, plural, maxEventsArg, maxEvents, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare,
   resolveWindow, serviceOf, sinceArg, untilArg, windowData, windowOutput, windowText, withNotes,
-} from './common.js';
+} from '../lib/logwindow.js';
 import { incidentsOf, reliabilityOf, type HardEvent } from './incidents.js';
 
 const reliabilityRow = z.object({

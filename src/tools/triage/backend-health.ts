@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineTool, type ToolContext } from '../define.js';
-import { cell, duration, flag, iso, num } from '../format.js';
-import { backendsArg, parseBackends, type Row } from '../state/common.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { cell, duration, flag, iso, num } from '../lib/format.js';
+import { backendsArg, parseBackends, type Row } from '../lib/list.js';
 
 /** LMD reports 0 or absurd response times for idle peers; anything above this is noise. */
 const LATENCY_SANITY_CAP_S = 3600;

@@ -3,9 +3,9 @@
  * min(), group-by columns): rows are fetched only for sets already known to be small, so a
  * 50 000-host estate costs the same handful of requests as the demo.
  */
-import type { ToolContext } from '../define.js';
-import { cell, num } from '../format.js';
-import { getRows, type Row } from '../state/common.js';
+import type { ToolContext } from '../core/define.js';
+import { cell, num } from '../lib/format.js';
+import { getRows, type Row } from '../lib/list.js';
 
 type Params = Array<[string, string]>;
 

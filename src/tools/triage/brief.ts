@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
-import { defineTool, type ToolContext } from '../define.js';
-import { cell, duration, estimateTokens, hostStateName, iso, num, serviceStateName } from '../format.js';
-import { backendsArg, parseBackends, type Row } from '../state/common.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { cell, duration, estimateTokens, hostStateName, iso, num, serviceStateName } from '../lib/format.js';
+import { backendsArg, parseBackends, type Row } from '../lib/list.js';
 import { backendHealth } from './backend-health.js';
 import { countByPeer, countedRows, countOf, downtimeGroups, FETCH_CAP, unhandled, type DowntimeGroup, type Fetch } from './brief-data.js';
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
-import { defineTool } from '../define.js';
-import { cell, iso, num } from '../format.js';
-import { fetchNewestLogsPerCore } from '../logquery.js';
-import { backendsArg, parseBackends } from '../state/common.js';
+import { defineTool } from '../core/define.js';
+import { cell, iso, num } from '../lib/format.js';
+import { fetchNewestLogsPerCore } from '../lib/logquery.js';
+import { backendsArg, parseBackends } from '../lib/list.js';
 import {
   coreOf, HOST_ALERTS, HOST_LOG_FIELDS, hostLabel, hostOf, plural, maxEventsArg, maxEvents, noteLines, prepare, resolveWindow, sinceArg, untilArg,
   windowData, windowOutput, windowText, withNotes,
-} from '../trends/common.js';
+} from '../lib/logwindow.js';
 
 export interface Burst {
   readonly start: number;

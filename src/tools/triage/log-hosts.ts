@@ -4,11 +4,11 @@
  * or UNREACHABLE right now, so an outage whose alerts are older than the window is still seen.
  */
 import { compileFilter } from '../../thruk/filter.js';
-import type { ToolContext } from '../define.js';
-import { num } from '../format.js';
-import { aggregateLogs } from '../logquery.js';
-import { getRows } from '../state/common.js';
-import { HOST_ALERTS, hostOf, prepare, type LogWindow } from '../trends/common.js';
+import type { ToolContext } from '../core/define.js';
+import { num } from '../lib/format.js';
+import { aggregateLogs } from '../lib/logquery.js';
+import { getRows } from '../lib/list.js';
+import { HOST_ALERTS, hostOf, prepare, type LogWindow } from '../lib/logwindow.js';
 
 /** A window ending this close to now counts as "now": current state then belongs to it. */
 export const LIVE_SLACK_S = 120;

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
-import { defineTool, type ToolContext } from '../define.js';
-import { cell, estimateTokens, hostStateName, iso, num, when } from '../format.js';
-import { aggregateLogs, prepareLogQuery, withHostSet } from '../logquery.js';
-import { backendsArg, getRows, offsetArg, page, parseBackends, type Row } from '../state/common.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { cell, estimateTokens, hostStateName, iso, num, when } from '../lib/format.js';
+import { aggregateLogs, prepareLogQuery, withHostSet } from '../lib/logquery.js';
+import { backendsArg, getRows, offsetArg, page, parseBackends, type Row } from '../lib/list.js';
 import {
   chunks, HOST_ALERTS, HOST_LOG_FIELDS, hostOf, NAME_CHUNK, noteLines, plural, resolveWindow, sinceArg, untilArg, windowData,
   windowOutput, windowText, withNotes, type LogWindow,
-} from '../trends/common.js';
+} from '../lib/logwindow.js';
 import { affectedHosts, downSince, type AffectedHosts, type HostHit } from './log-hosts.js';
 import { attribute, confidence, hostKey, nameOfKey, peerOfKey, readTopology, type TopoHost } from './topology.js';
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
-import { defineTool } from '../define.js';
-import { cell } from '../format.js';
-import { backendsArg, parseBackends } from '../state/common.js';
-import { coreParts } from '../logquery.js';
-import { HOST_LOG_FIELDS, hostLabel, noteLines, resolveWindow, sinceArg, untilArg, windowData, windowOutput, windowText, withNotes } from '../trends/common.js';
+import { defineTool } from '../core/define.js';
+import { cell } from '../lib/format.js';
+import { backendsArg, parseBackends } from '../lib/list.js';
+import { coreParts } from '../lib/logquery.js';
+import { HOST_LOG_FIELDS, hostLabel, noteLines, resolveWindow, sinceArg, untilArg, windowData, windowOutput, windowText, withNotes } from '../lib/logwindow.js';
 import { affectedHosts, wentDown, wentUnreachable } from './log-hosts.js';
 import { includeCurrentArg } from './log-rootcause.js';
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { FilterLeaf, FilterNode } from '../../thruk/filter.js';
-import { coreStartOf, coreStarts } from '../state/corestart.js';
-import { defineTool, type ToolContext } from '../define.js';
-import { iso } from '../format.js';
-import { backendsArg, getRows, limitArg, offsetArg, page, pageFooter, parseBackends, query } from '../state/common.js';
+import { coreStartOf, coreStarts } from '../lib/corestart.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { iso } from '../lib/format.js';
+import { backendsArg, getRows, limitArg, offsetArg, page, pageFooter, parseBackends, query } from '../lib/list.js';
 import {
   byAge, includeOnProblemHostsArg, multiplePeers, onHandledHost, PROBLEM_HEADER, problemLine, problemRow, scopeFilterArg, scopeParams,
   toProblemRow, type ProblemRow,
-} from './live-common.js';
+} from '../lib/problems.js';
 
 const HOST_COLS = 'name,state,state_type,plugin_output,last_state_change,peer_name';
 const SVC_COLS = 'host_name,description,state,state_type,plugin_output,last_state_change,host_state,host_acknowledged,host_scheduled_downtime_depth,peer_name';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { compileFilter } from '../../thruk/filter.js';
-import { defineTool } from '../define.js';
-import { cell, hostStateName, iso, num, serviceStateName } from '../format.js';
-import { backendsArg, getRows, limitArg, offsetArg, page, pageFooter, parseBackends, query, type Row } from '../state/common.js';
-import { relIso } from '../downtimes/entries.js';
-import { multiplePeers, scopeFilterArg, scopeParams } from './live-common.js';
+import { defineTool } from '../core/define.js';
+import { cell, hostStateName, iso, num, serviceStateName } from '../lib/format.js';
+import { backendsArg, getRows, limitArg, offsetArg, page, pageFooter, parseBackends, query, type Row } from '../lib/list.js';
+import { relIso } from '../lib/downtime-entries.js';
+import { multiplePeers, scopeFilterArg, scopeParams } from '../lib/problems.js';
 
 const staleAckRow = z.object({
   kind: z.enum(['host', 'service']),

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { compileFilter, type FilterNode } from '../../thruk/filter.js';
-import { defineTool, type ToolContext } from '../define.js';
-import { duration, flag, iso, num } from '../format.js';
-import { backendsArg, getRows, offsetArg, page, pageFooter, parseBackends, query, type Row } from '../state/common.js';
-import { relIso } from '../downtimes/entries.js';
-import { multiplePeers, scopeFilterArg, scopeParams } from './live-common.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { duration, flag, iso, num } from '../lib/format.js';
+import { backendsArg, getRows, offsetArg, page, pageFooter, parseBackends, query, type Row } from '../lib/list.js';
+import { relIso } from '../lib/downtime-entries.js';
+import { multiplePeers, scopeFilterArg, scopeParams } from '../lib/problems.js';
 
 /** Naemon sometimes reports an epoch as latency (anchor issue #202); nothing real is this slow. */
 const LATENCY_SANITY_CAP_S = 3600;

@@ -15,10 +15,10 @@
  * host name on two cores is two hosts.
  */
 import { anyOfRegex } from '../../thruk/q.js';
-import type { ToolContext } from '../define.js';
-import { flag, num } from '../format.js';
-import { getRows, type Row } from '../state/common.js';
-import { chunks, NAME_CHUNK } from '../trends/common.js';
+import type { ToolContext } from '../core/define.js';
+import { flag, num } from '../lib/format.js';
+import { getRows, type Row } from '../lib/list.js';
+import { chunks, NAME_CHUNK } from '../lib/logwindow.js';
 
 export interface TopoHost {
   readonly key: string;

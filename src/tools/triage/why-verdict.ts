@@ -2,8 +2,8 @@
  * "Why is it alerting?" as pure functions: where each metric stands against its thresholds, how
  * far a value has to move to change the verdict, and the thresholds written on the command.
  */
-import { breachOf, rangeAlerts, type PerfMetric, type PerfRange } from '../../perfdata.js';
-import { headroomOf } from '../perfdata/headroom.js';
+import { breachOf, rangeAlerts, type PerfMetric, type PerfRange } from '../lib/perfdata.js';
+import { headroomOf } from '../lib/headroom.js';
 
 /** A value within this share of its OK band from the warning (or critical) threshold is "near". */
 export const NEAR_PERCENT = 10;

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { parsePerfData } from '../../perfdata.js';
+import { parsePerfData } from '../lib/perfdata.js';
 import { pathOf } from '../../thruk/client.js';
 import { ThrukHttpError } from '../../thruk/errors.js';
 import { compileFilter, type FilterNode } from '../../thruk/filter.js';
-import { defineTool, ToolInputError, type ToolContext } from '../define.js';
-import { cell, duration, hostStateName, iso, num, serviceStateName } from '../format.js';
-import { hostCondition } from '../loghost.js';
-import { backendsArg, getRows, parseBackends, query, type Row } from '../state/common.js';
-import { hostNameArg, objectName } from '../state/hosts.js';
+import { defineTool, ToolInputError, type ToolContext } from '../core/define.js';
+import { cell, duration, hostStateName, iso, num, serviceStateName } from '../lib/format.js';
+import { hostCondition } from '../lib/loghost.js';
+import { backendsArg, getRows, parseBackends, query, type Row } from '../lib/list.js';
+import { hostNameArg, objectName } from '../lib/objects.js';
 import { checkCommandArgs, commandHidden, commandLineThresholds, verdictLine, verdictOf, type MetricVerdict } from './why-verdict.js';
 
 const crossingOut = z.object({ delta: z.number(), bound: z.number(), when: z.string() }).optional();

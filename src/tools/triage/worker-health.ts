@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { compileFilter } from '../../thruk/filter.js';
-import { defineTool, type ToolContext } from '../define.js';
-import { cell, estimateTokens, flag, hostStateName, iso, num, serviceStateName } from '../format.js';
-import { backendsArg, getRows, parseBackends, query, type Row } from '../state/common.js';
+import { defineTool, type ToolContext } from '../core/define.js';
+import { cell, estimateTokens, flag, hostStateName, iso, num, serviceStateName } from '../lib/format.js';
+import { backendsArg, getRows, parseBackends, query, type Row } from '../lib/list.js';
 
 /** mod-gearman's traces in plugin output, in precedence order (first match names the row). */
 export const SIGNATURES = [

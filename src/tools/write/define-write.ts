@@ -5,7 +5,7 @@
  * (gate.ts, via runPlan): cap, preview, binding confirmation, audit record before sending.
  */
 import { z } from 'zod';
-import { defineTool, type Access, type ToolContext, type ToolDef } from '../define.js';
+import { defineTool, type Access, type ToolContext, type ToolDef } from '../core/define.js';
 import { runPlan, writeArgs, writeOutput, type RunOptions, type WriteOutput } from './execute.js';
 import type { Plan, PlannedCommand } from './plan.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ThrukHttpError, ThrukNetworkError, ThrukResponseError, ThrukTimeoutError } from '../../thruk/errors.js';
-import type { ToolAnswer, ToolContext } from '../define.js';
+import type { ToolAnswer, ToolContext } from '../core/define.js';
 import { count, decideWrite, differenceText, nextStep, recordBeforeSend, thrukUserOf, type Decision, type Staged } from './gate.js';
 import { commandLine, targetLabel, type Plan, type PlannedCommand } from './plan.js';
 

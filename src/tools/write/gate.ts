@@ -13,7 +13,7 @@
  *   plan_id first; `confirm: true` alone does not run it.
  */
 import { LRUCache } from 'lru-cache';
-import { ToolInputError, type ToolContext } from '../define.js';
+import { ToolInputError, type ToolContext } from '../core/define.js';
 import { commandLine, PLAN_MAX_AGE_MS, planClock, planId, targetLabel, type Plan } from './plan.js';
 
 export interface WriteArgs {

@@ -2,7 +2,7 @@
  * What a write tool is about to do, as data: the targets (each pinned to its backend) and the
  * Thruk commands for them. Previews, confirmation, caps, execution and audit all read this.
  */
-import { ToolInputError } from '../define.js';
+import { ToolInputError } from '../core/define.js';
 
 export type TargetKind = 'host' | 'service' | 'hostgroup' | 'servicegroup' | 'system';
 
@@ -88,4 +88,4 @@ export function checkCommandText(what: string, value: string, opts: { allowSemic
 
 // The plan id lives apart (../plan-id.ts): the adapter reads a confirmation's clock on every write
 // call and must not load the write modules at start-up.
-export { PLAN_MAX_AGE_MS, planClock, planId } from '../plan-id.js';
+export { PLAN_MAX_AGE_MS, planClock, planId } from '../lib/plan-id.js';

@@ -3,10 +3,10 @@
  * a real Thruk answers "Command successfully submitted" for objects that do not exist and the
  * core silently drops the command, so a write to an unknown name must be refused here.
  */
-import type { ToolContext } from '../define.js';
-import { getRows, type Row } from '../state/common.js';
-import { hostSuggestions, notFound } from '../state/hosts.js';
-import { closest } from '../closest.js';
+import type { ToolContext } from '../core/define.js';
+import { getRows, type Row } from '../lib/list.js';
+import { hostSuggestions, notFound } from '../lib/objects.js';
+import { closest } from '../lib/closest.js';
 import { checkCommandName, type CommandTarget } from './plan.js';
 
 function peer(r: Row): string | undefined {

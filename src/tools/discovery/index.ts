@@ -1,5 +1,0 @@
-import type { ToolDef } from '../define.js';
-import { describeTool } from './describe.js';
-import { enableToolset } from './toolsets.js';
-
-export const discoveryTools: readonly ToolDef[] = [enableToolset, describeTool];

@@ -1,5 +1,0 @@
-import type { ToolDef } from '../define.js';
-import { listComments } from './comments.js';
-import { getDowntime, listDowntimes } from './downtimes.js';
-
-export const downtimesTools: readonly ToolDef[] = [listDowntimes, getDowntime, listComments];

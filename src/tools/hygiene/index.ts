@@ -1,4 +1,0 @@
-import type { ToolDef } from '../define.js';
-import { hygiene } from './hygiene.js';
-
-export const hygieneTools: readonly ToolDef[] = [hygiene];
