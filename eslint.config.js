@@ -30,7 +30,7 @@ const FENCE_EXCEPTIONS = {
 const LIB_EXCEPTIONS = { 'src/tools/lib/plan-id.ts': ['write/plan.js'] };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.proto/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.proto/**', 'src/views/generated/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
@@ -102,6 +102,8 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
     },
   },
+  // The MCP Apps views run in a browser (DOM types): their own TypeScript project.
+  { files: ['src/views/app/**/*.ts', 'test/fixtures/views/**/*.ts'], languageOptions: { parserOptions: { project: './src/views/app/tsconfig.json', tsconfigRootDir: import.meta.dirname } } },
   // ESLint itself requires the config's default export; so does node:test of a custom reporter
   // (plain .mjs, because node loads reporters before the tsx hook); scripts/dev/ holds plain .mjs tools.
   { files: ['eslint.config.js', 'test/helpers/*.mjs', 'test/fixtures/**/*.mjs', 'scripts/dev/*.mjs'], ...tseslint.configs.disableTypeChecked, rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-restricted-syntax': 'off' } },

@@ -56,7 +56,8 @@ for (const era of ERAS) {
 
     it('lists the anchor resources and templates', async () => {
       const { resources } = await h.client.listResources();
-      assert.deepEqual(resources.map((r) => r.uri).sort(), ['thruk://problems', 'thruk://stats']);
+      // The MCP Apps views (test/views.test.ts) are listed too, for hosts that review them up front.
+      assert.deepEqual(resources.map((r) => r.uri).sort(), ['thruk://problems', 'thruk://stats', 'ui://thruk-mcp/availability.html', 'ui://thruk-mcp/problems.html', 'ui://thruk-mcp/trends.html']);
       const { resourceTemplates } = await h.client.listResourceTemplates();
       assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate).sort(), ['thruk://hostgroups/{name}', 'thruk://hosts/{name}', 'thruk://services/{host}/{service}']);
     });

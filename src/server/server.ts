@@ -16,6 +16,7 @@ import { toolSourceOf, type ToolSource } from '../tools/core/published.js';
 // Never registry.js here: it imports every tool module, which a start-up must not pay for.
 import { ENABLE_TOOL, exclusionOf, refusalText, scopeRefusalText, type ToolMeta } from '../tools/core/selection.js';
 import { reachNote, requestedToolsets, sessionControl, TOOLSETS_HEADER, viewSelection } from '../tools/core/reach.js';
+import { clientCapabilitiesOf, registerViews, VIEW_EXTENSION_CAPABILITY, withViewLinks } from '../views/register.js';
 
 export interface ServerDeps {
   readonly config: Config;
@@ -196,7 +197,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
       // The tool list depends on the caller's scopes once callers authenticate, and on a selection
       // the request chose: no shared caching then.
-      { capabilities: { tools: { listChanged: sessionful }, resources: {}, prompts: {}, completions: {} }, instructions: view.instructions, cacheHints: authInfo === undefined && extra.length === 0 ? CACHE_PUBLIC : CACHE_PRIVATE },
+      { capabilities: { tools: { listChanged: sessionful }, resources: {}, prompts: {}, completions: {}, extensions: VIEW_EXTENSION_CAPABILITY }, instructions: view.instructions, cacheHints: authInfo === undefined && extra.length === 0 ? CACHE_PUBLIC : CACHE_PRIVATE },
     );
     const low = server.server;
     const control = sessionControl({
@@ -214,7 +215,9 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
         return added;
       },
     });
-    low.setRequestHandler('tools/list', () => ({ tools: [...view.listing] }));
+    // MCP Apps: the view links only for a client that declared the extension (a shared cache that
+    // hands them to another client is harmless: a client without Apps ignores _meta.ui).
+    low.setRequestHandler('tools/list', (_req, ctx) => ({ tools: [...withViewLinks(view.listing, clientCapabilitiesOf(low, ctx))] }));
     low.setRequestHandler('tools/call', async (request, ctx: ServerContext) => {
       const name = request.params.name;
       const requestId = httpRequest?.headers.get('x-request-id') ?? undefined;
@@ -282,6 +285,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
         : undefined;
       registerResources(server, home.names, (ctx) => toolCtx(view.config, home, server, ctx, identity), multi);
     }
+    registerViews(server);
     // Completions in the prompts must list what this caller may see: per-caller prompts then.
     registerPrompts(server, home === undefined || home.names === names ? view.prompts : promptDefinitions({ names: home.names, offered: view.offeredNames, reachable: view.reachable }));
     return server;

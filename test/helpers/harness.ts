@@ -117,6 +117,8 @@ export interface ConnectOptions {
   metrics?: Metrics;
   /** Static-token / OAuth authenticator for /mcp (replaces `token`), built with the harness's logger. */
   auth?: (log: Logger) => Authenticator;
+  /** Extra client capabilities to declare (e.g. the MCP Apps extension). */
+  capabilities?: Record<string, unknown>;
 }
 
 export async function connect(opts: ConnectOptions = {}): Promise<Harness> {
@@ -139,7 +141,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<Harness> {
   const app = createHttpApp(factory, { token: opts.token, allowedHosts: ['localhost'], ...(m !== undefined ? { metrics: m } : {}), ...(opts.auth !== undefined ? { auth: opts.auth(log) } : {}) }, log);
   const client = new Client({ name: 'test', version: '1' }, {
     ...(opts.era === 'legacy' ? {} : { versionNegotiation: { mode: 'auto' as const } }),
-    ...(opts.elicit ? { capabilities: { elicitation: { form: {} } } } : {}),
+    ...(opts.elicit || opts.capabilities ? { capabilities: { ...(opts.elicit ? { elicitation: { form: {} } } : {}), ...opts.capabilities } } : {}),
   });
   if (opts.elicit) {
     const answer = opts.elicit;
