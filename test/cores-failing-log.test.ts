@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-assignment -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * One core's log table broken behind a two-core Thruk (issue 13): Thruk then answers a query over
  * both sites with the healthy core's rows and no word, and a query to the broken site alone with
@@ -12,7 +13,7 @@ import { TWO_CORES } from '../src/sim/index.js';
 import { alertEntry, appendLog } from '../src/sim/loglines.js';
 import type { LogEntry } from '../src/sim/types.js';
 import { coreFailure } from '../src/thruk/errors.js';
-import { connect, rest, type Harness } from './helpers/harness.js';
+import { connect, rest, type Harness } from './helpers/loose.js';
 
 const GLOB = "Error: Function call 'glob' for file '/var/log/icinga2/compat/archives/*.log' failed with error code 2, 'No such file or directory'";
 const SHARED = 'web-01';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * thruk_get_downtime when downtime ids overlap across cores (issue 13): each core numbers its own
  * downtimes, so an id both cores use is refused with every candidate (core, object, window) and a
@@ -7,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TWO_CORES, type CoreFlavour } from '../src/sim/index.js';
-import { connect, rest } from './helpers/harness.js';
+import { connect, rest } from './helpers/loose.js';
 
 describe('thruk_get_downtime and per-core ids', () => {
   it('an id on both cores is refused with each core\'s downtime and a backends hint; backends reads that core\'s', async () => {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * thruk_why_alerting on each core flavour behind one Thruk (issue 13), checked against the
  * simulator's raw rows: Icinga 2 hides the command line ('<internal>') and answers last_state_change

@@ -90,7 +90,13 @@ export function describeRounds(reqs: readonly RecordedRequest[]): string {
 }
 
 /** Calls a case once and counts what it asked Thruk. */
-export async function measure(h: Pick<Harness, 'sim' | 'call'>, c: FarCase): Promise<Measured> {
+/** What measuring needs of a rig: the in-process bench server and the test harness both fit. */
+export interface Measurable {
+  readonly sim: Pick<Harness, 'sim'>['sim'];
+  call(name: string, args?: Record<string, unknown>): Promise<{ isError?: boolean; text: string }>;
+}
+
+export async function measure(h: Measurable, c: FarCase): Promise<Measured> {
   const mark = nextSeq(h);
   const r = await h.call(c.tool, c.args);
   const reqs = requestsSince(h, mark);

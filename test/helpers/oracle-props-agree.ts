@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-member-access -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * "Every tool that counts problems agrees with every other" (issue 12): the totals, the problem
  * counts, the detailed stats, the problem list, the unhandled views, the shift brief and the
