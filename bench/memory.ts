@@ -132,9 +132,11 @@ export async function memory(o: BenchOptions, sim: SimChild, minimal: MinimalBui
     const sampler = setInterval(() => {
       const rss = procMemory(server.child.pid)?.rssMb;
       if (rss !== undefined) samples.push({ t: Date.now() - t0, rss });
-    }, 500);
+    }, o.smoke ? 100 : 500); // a smoke run lasts ~2 s: sample often enough that every fifth has samples
     const run = await runLoad({ ...base, durationMs: o.smoke ? 30_000 : 300_000, maxRequests: calls });
     clearInterval(sampler);
+    const last = procMemory(server.child.pid)?.rssMb;
+    if (last !== undefined) samples.push({ t: run.elapsedMs, rss: last });
     served = run.requests;
     errors = run.errors;
     seconds = run.elapsedMs / 1000;
