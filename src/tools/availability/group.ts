@@ -3,7 +3,7 @@ import { defineTool, type ToolContext } from '../core/define.js';
 import { cell } from '../lib/format.js';
 import { limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
 import { objectName } from '../lib/objects.js';
-import { optionsText, resolveWindow, windowArgs, windowOf, windowOutput, windowText, type ResolvedWindow, type WindowArgs, type WindowOutput } from './common.js';
+import { optionsText, resolveReportWindow, windowArgs, windowOf, windowOutput, reportWindowText, type ResolvedWindow, type WindowArgs, type WindowOutput } from './common.js';
 import { asRows, availabilityPath, fetchAvailability, hostgroupInfo, unaddressable } from '../lib/availability-lookup.js';
 import {
   availRowOutput, identity, LINE_HEADER, line, MAX_BELOW_NAMES, rollup, rollupOutput, rollupText, summarize, thrukTotal, worstFirst,
@@ -29,7 +29,7 @@ async function fetchKind(ctx: ToolContext, path: string, w: ResolvedWindow, kind
 /** One availability report per requested kind, after making sure the group exists. */
 export async function groupReport(ctx: ToolContext, group: string, kinds: readonly Kind[], args: WindowArgs & { backends?: string | undefined }): Promise<GroupReport> {
   const backends = parseBackends(args.backends);
-  const w = resolveWindow(args, ctx.now());
+  const w = resolveReportWindow(args, ctx.now());
   const path = availabilityPath('hostgroups', group);
   const [infoRes, fetchedRes] = await Promise.allSettled([
     hostgroupInfo(ctx, group, backends),
@@ -101,7 +101,7 @@ export const hostgroupAvailability = defineTool({
     const p = page(all as unknown as Row[], (r) => line(r as unknown as Summary), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
     const rows = (p.rows as unknown as Summary[]).map((s) => s.row);
     const what = args.type === 'both' ? 'hosts and services' : args.type;
-    const text = [`Availability in host group ${cell(args.hostgroup)} (${what}), ${windowText(rep.window)}`, optionsText(args)];
+    const text = [`Availability in host group ${cell(args.hostgroup)} (${what}), ${reportWindowText(rep.window)}`, optionsText(args)];
     if (p.meta.total === 0) text.push(`No ${what} reported for this group.`);
     else {
       const noData = all.filter((s) => s.row.status === 'no_data').length;
@@ -160,7 +160,7 @@ export const hostgroupAvailabilitySummary = defineTool({
     const services = args.include_services ? rollup(rep.services, args.target_percent) : undefined;
     const p = page(rep.hosts as unknown as Row[], (r) => line(r as unknown as Summary), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
     const notes = [...rep.notes];
-    const text = [`SLA summary of host group ${cell(args.hostgroup)}, ${windowText(rep.window)}, target ${args.target_percent}%`, optionsText(args), rollupText('Hosts', hosts, args.target_percent)];
+    const text = [`SLA summary of host group ${cell(args.hostgroup)}, ${reportWindowText(rep.window)}, target ${args.target_percent}%`, optionsText(args), rollupText('Hosts', hosts, args.target_percent)];
     if (services !== undefined) text.push(rollupText('Services', services, args.target_percent));
     if (p.lines.length > 0) text.push(`hosts ${p.meta.offset + 1}-${p.meta.offset + p.meta.returned} of ${p.meta.total}, worst first:`, LINE_HEADER, ...p.lines);
     const foot = pageFooter(p.meta);

@@ -35,7 +35,7 @@ function typeText(r: Row): string {
   return parts.join(', ');
 }
 
-function windowText(r: Row, nowMs: number): string {
+function entryWindowText(r: Row, nowMs: number): string {
   const now = nowMs / 1000;
   const start = num(r.start_time);
   const end = num(r.end_time);
@@ -52,7 +52,7 @@ const SHOWN_IN_LINE: ReadonlySet<string> = new Set(['id', 'host_name', 'service_
 
 function downtimeLine(nowMs: number, showPeer: boolean) {
   return (r: Row): string =>
-    [`#${cell(r.id)}`, hostCell(r, showPeer), serviceCell(r), typeText(r), windowText(r, nowMs), cell(r.author), cell(r.comment, 160)].join(' | ');
+    [`#${cell(r.id)}`, hostCell(r, showPeer), serviceCell(r), typeText(r), entryWindowText(r, nowMs), cell(r.author), cell(r.comment, 160)].join(' | ');
 }
 
 /** Derived facts added to every row: host or service downtime, and where now falls in its window. */

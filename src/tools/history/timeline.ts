@@ -5,7 +5,8 @@ import { cell, duration, iso, num } from '../lib/format.js';
 import { aggregateLogsPerCore, windowFromFilter } from '../lib/logquery.js';
 import { readCores, withCore } from '../lib/cores.js';
 import { backendsArg, page, parseBackends } from '../lib/list.js';
-import { EVENT_COLUMNS, label, plural, sinceArg, str, untilArg, windowText, type Row } from './common.js';
+import { EVENT_COLUMNS, label, plural, str, untilArg, type Row } from './common.js';
+import { sinceDefaultedArg, windowText } from '../lib/logwindow.js';
 import { ACK_COMMANDS, objectKey, toEvent, type LogEvent } from './events.js';
 import { fetchEdge } from './fetch.js';
 import { prepareScoped } from './filters.js';
@@ -138,7 +139,7 @@ export const incidentTimeline = defineTool({
   input: z
     .object({
       filter: filterSchema([...SCOPE_FIELDS, 'since', 'until']).describe('Which objects, e.g. {"field":"host","value":"db-02"}'),
-      since: sinceArg('-24h'),
+      since: sinceDefaultedArg('-24h'),
       until: untilArg,
       limit: z.number().int().min(1).max(5000).default(500).describe('Events shown, newest kept'),
       backends: backendsArg,
@@ -204,7 +205,7 @@ export const incidentTimeline = defineTool({
     const pg = page(shown as unknown as Row[], (r) => entryLine(r as unknown as TimelineEntry), { offset: 0, limit: shown.length, budgetTokens: ctx.config.maxAnswerTokens - 1500, what: 'events' });
     const kept = pg.rows as unknown as TimelineEntry[];
     if (kept.length < shown.length) notes.push(`the answer budget fits ${kept.length} of these ${shown.length} events (the oldest ones); pass limit=${kept.length} to see the newest ${kept.length}, or narrow the window.`);
-    const head = `Timeline of ${describeFilter(args.filter)} in ${windowText(win.since, win.until)}: ${plural(total, 'event')} on ${plural(summary.objects, 'object')}; ${plural(summary.incidents, 'incident')} (${summary.ongoing} ongoing)${underHost > 0 ? ` plus ${underHost} service problem${underHost === 1 ? '' : 's'} during host outages` : ''}${red.softOnly > 0 ? `, ${red.softOnly} soft-only` : ''}, problem time ${summary.problem_time} (overlaps counted once)${summary.mttr !== undefined ? `, MTTR ${summary.mttr}` : ''}${red.downtimeSeconds > 0 ? `, scheduled downtime ${duration(red.downtimeSeconds)}` : ''}.`;
+    const head = `Timeline of ${describeFilter(args.filter)} in ${windowText(win)}: ${plural(total, 'event')} on ${plural(summary.objects, 'object')}; ${plural(summary.incidents, 'incident')} (${summary.ongoing} ongoing)${underHost > 0 ? ` plus ${underHost} service problem${underHost === 1 ? '' : 's'} during host outages` : ''}${red.softOnly > 0 ? `, ${red.softOnly} soft-only` : ''}, problem time ${summary.problem_time} (overlaps counted once)${summary.mttr !== undefined ? `, MTTR ${summary.mttr}` : ''}${red.downtimeSeconds > 0 ? `, scheduled downtime ${duration(red.downtimeSeconds)}` : ''}.`;
     const parts = [head];
     if (longest !== undefined) parts.push(`Longest: ${incidentLine(longest)}`);
     if (incidents.length > 0) parts.push('Incidents (object | state | start → end | duration | ack):', ...incidents.slice(0, 50).map(incidentLine));
