@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { plural, multiplePeers, nameText, stringOr, cellText } from '../src/tools/lib/words.js';
 import { windowText } from '../src/tools/lib/logwindow.js';
+import { page } from '../src/tools/lib/list.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const TOOLS = join(ROOT, 'src', 'tools');
@@ -68,4 +69,16 @@ test('vocabulary: the lib helpers keep the answers the copies gave', () => {
   assert.equal(cellText(12), '12');
   // 2026-11-21T00:00:00Z → +90 minutes
   assert.equal(windowText({ since: 1_763_683_200, until: 1_763_683_200 + 5400 }), `${new Date(1_763_683_200_000).toISOString().replace('.000Z', 'Z')} → ${new Date((1_763_683_200 + 5400) * 1000).toISOString().replace('.000Z', 'Z')} (1h 30m)`);
+});
+
+test('vocabulary: page() is generic over the row type and hands back the very rows it kept', () => {
+  interface Finding { readonly name: string; readonly at: number }
+  const all: Finding[] = Array.from({ length: 5 }, (_, i) => ({ name: `f${i}`, at: i }));
+  const pg = page(all, (f) => `${f.name} at ${f.at}`, { offset: 1, limit: 3, budgetTokens: 10_000, what: 'findings' });
+  // Typed without a cast: `at` is a number here, and the objects are the caller's own.
+  const ats: number[] = pg.rows.map((f) => f.at);
+  assert.deepEqual(ats, [1, 2, 3]);
+  assert.equal(pg.rows[0], all[1]);
+  assert.deepEqual(pg.lines, ['f1 at 1', 'f2 at 2', 'f3 at 3']);
+  assert.deepEqual(pg.meta, { total: 5, offset: 1, returned: 3, next_offset: 4 });
 });

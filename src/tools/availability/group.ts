@@ -98,8 +98,8 @@ export const hostgroupAvailability = defineTool({
     const kinds: Kind[] = args.type === 'both' ? ['host', 'service'] : args.type === 'hosts' ? ['host'] : ['service'];
     const rep = await groupReport(ctx, args.hostgroup, kinds, args);
     const all = [...rep.hosts, ...rep.services];
-    const p = page(all as unknown as Row[], (r) => line(r as unknown as Summary), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
-    const rows = (p.rows as unknown as Summary[]).map((s) => s.row);
+    const p = page(all, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
+    const rows = p.rows.map((s) => s.row);
     const what = args.type === 'both' ? 'hosts and services' : args.type;
     const text = [`Availability in host group ${cell(args.hostgroup)} (${what}), ${reportWindowText(rep.window)}`, optionsText(args)];
     if (p.meta.total === 0) text.push(`No ${what} reported for this group.`);
@@ -158,7 +158,7 @@ export const hostgroupAvailabilitySummary = defineTool({
     const rep = await groupReport(ctx, args.hostgroup, args.include_services ? ['host', 'service'] : ['host'], args);
     const hosts = rollup(rep.hosts, args.target_percent);
     const services = args.include_services ? rollup(rep.services, args.target_percent) : undefined;
-    const p = page(rep.hosts as unknown as Row[], (r) => line(r as unknown as Summary), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
+    const p = page(rep.hosts, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
     const notes = [...rep.notes];
     const text = [`SLA summary of host group ${cell(args.hostgroup)}, ${reportWindowText(rep.window)}, target ${args.target_percent}%`, optionsText(args), rollupText('Hosts', hosts, args.target_percent)];
     if (services !== undefined) text.push(rollupText('Services', services, args.target_percent));
@@ -176,7 +176,7 @@ export const hostgroupAvailabilitySummary = defineTool({
     for (const n of notes) text.push(`Note: ${n}`);
     const data: z.output<typeof summaryOutput> = {
       hostgroup: args.hostgroup, window: rep.window, options: { with_downtimes: args.with_downtimes, include_soft_states: args.include_soft_states },
-      target_percent: args.target_percent, hosts, ...p.meta, rows: (p.rows as unknown as Summary[]).map((s) => s.row),
+      target_percent: args.target_percent, hosts, ...p.meta, rows: p.rows.map((s) => s.row),
     };
     if (services !== undefined) data.services = services;
     if (below !== undefined) data.services_below_target = below;
