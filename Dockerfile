@@ -31,6 +31,10 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production
+# V8 sizes its heap from the host's memory, not from the container's limit: under load it grew
+# past 500 MiB without a cap. The cap deploy/k8s.yaml sets (and bench/k8s-memory.ts proves with 64
+# clients in a 512 MiB cgroup); override NODE_OPTIONS to change it, with the memory limit.
+ENV NODE_OPTIONS=--max-old-space-size=256
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -3,7 +3,9 @@
  * memory cgroup limited like the pod (limits.memory) with the manifest's NODE_OPTIONS heap cap,
  * while 64 clients load it with a read mix against a simulated Thruk of 5 000 hosts (its own
  * process, outside the cgroup, as Thruk is outside the pod). Pass: no failed call, no OOM kill,
- * the process alive at the end.
+ * the process alive at the end, and RSS grew at most 10 % over the second half of the run (the
+ * floor of its last fifth against the floor of the fifth around its middle; the first half is
+ * warm-up).
  *
  *   node --import tsx bench/k8s-memory.ts [--limit-mib 256] [--heap-mib 160] [--seconds 120] [--clients 64] [--hosts 5000]
  *
@@ -81,6 +83,26 @@ async function startInCgroup(cg: Cgroup, env: Record<string, string>): Promise<{
   return { child, origin, stderr: () => buf };
 }
 
+/**
+ * RSS growth over the second half of the run: the first half is warm-up (the connection pools fill,
+ * V8 sizes its heap for this allocation rate, the caches fill), after it RSS must level off.
+ */
+function secondHalfGrowth(samples: ReadonlyArray<{ t: number; rss: number }>, runMs: number): { warmMib: number; endMib: number; ratio: number; medianRatio: number; trace: string } {
+  const window = (from: number, to: number) => samples.filter((s) => s.t >= from * runMs && s.t <= to * runMs).map((s) => s.rss).sort((a, b) => a - b);
+  const med = (from: number, to: number) => {
+    const xs = window(from, to);
+    return xs.length === 0 ? Number.NaN : xs[Math.floor(xs.length / 2)]!;
+  };
+  // The floor of a window (its lowest sample): one thruk_problems answer on 5 000 hosts is tens
+  // of MiB while in flight, so medians swing with how many were under way; what is kept — a
+  // leak, an unbounded cache — raises the floor. Windows of a fifth of the run.
+  const floor = (from: number, to: number) => window(from, to)[0] ?? Number.NaN;
+  const warmMib = floor(0.4, 0.6);
+  const endMib = floor(0.8, 1.01);
+  const trace = Array.from({ length: 10 }, (_, i) => `${floor(i / 10, (i + 1) / 10).toFixed(0)}/${med(i / 10, (i + 1) / 10).toFixed(0)}`).join(' ');
+  return { warmMib, endMib, ratio: (endMib - warmMib) / warmMib, medianRatio: (med(0.8, 1.01) - med(0.4, 0.6)) / med(0.4, 0.6), trace };
+}
+
 const { values } = parseArgs({ options: { 'limit-mib': { type: 'string' }, 'heap-mib': { type: 'string' }, seconds: { type: 'string' }, clients: { type: 'string' }, hosts: { type: 'string' } } });
 const fromManifest = manifestMemory(readFileSync(join(ROOT, 'deploy', 'k8s.yaml'), 'utf8'));
 const limitMib = Number(values['limit-mib'] ?? fromManifest.limitMib ?? 256);
@@ -105,8 +127,13 @@ try {
     ...(heapMib !== undefined ? { NODE_OPTIONS: `--max-old-space-size=${heapMib}` } : {}),
   });
   let peakRss = 0;
+  const t0 = Date.now();
+  const samples: Array<{ t: number; rss: number }> = [];
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, procMemory(server?.child.pid)?.rssMb ?? 0);
+    const rss = procMemory(server?.child.pid)?.rssMb;
+    if (rss === undefined) return;
+    peakRss = Math.max(peakRss, rss);
+    samples.push({ t: Date.now() - t0, rss });
   }, 500);
   // The mix a team's assistant sends: problems (ranks every problem), a page of hosts, the totals.
   const mix = [
@@ -125,11 +152,13 @@ try {
   const errors = results.reduce((a, r) => a + r.errors, 0);
   const peak = cg.peakBytes();
   const ooms = cg.ooms();
+  const growth = secondHalfGrowth(samples, seconds * 1000);
   for (const [i, r] of results.entries()) out(`  ${mix[i]!.name}: ${r.requests} calls, ${r.errors} errors, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms${r.firstError !== undefined ? `, first error: ${r.firstError.slice(0, 160)}` : ''}`);
+  out(`  RSS floor after warm-up (lowest sample of 40–60 % of the run) ${growth.warmMib.toFixed(0)} MiB, at the end (last 20 %) ${growth.endMib.toFixed(0)} MiB: ${(growth.ratio * 100).toFixed(1)} % over the second half (target ≤ 10 %; medians of the same windows ${(growth.medianRatio * 100).toFixed(1)} %); RSS floor/median per tenth of the run: ${growth.trace} MiB`);
   out(`  total ${requests} calls, ${errors} errors; peak RSS ${peakRss.toFixed(0)} MiB; cgroup peak ${peak !== undefined ? (peak / 2 ** 20).toFixed(0) : '?'} MiB of ${limitMib}; OOM kills ${ooms}; server ${alive ? 'alive' : `exited (${server.child.exitCode ?? server.child.signalCode})`}`);
   const warnings = server.stderr().split('\n').filter((l) => l.startsWith('{'));
   out(`  server log lines at warn or above: ${warnings.length}${warnings[0] !== undefined ? `; first: ${warnings[0].slice(0, 300)}` : ''}`);
-  const pass = alive && errors === 0 && ooms === 0 && requests > 0;
+  const pass = alive && errors === 0 && ooms === 0 && requests > 0 && growth.ratio <= 0.1;
   out(pass ? 'PASS' : 'FAIL');
   code = pass ? 0 : 1;
 } finally {

@@ -3,20 +3,22 @@
  * `npm run bench:smoke` (tiny and fast, writes nothing unless --out is given).
  *
  *   --smoke                 tiny sizes, < ~1 min
- *   --only a,b              sections: tokens, catalog, brief, coldstart, overhead, throughput, memory, scale, rootcause, startup
+ *   --only a,b              sections: tokens, catalog, brief, coldstart, overhead, throughput, memory, scale, rootcause, startup, far
+ *   --far-section           with --only far: replace only the far-Thruk section of BENCHMARKS.md
  *   --out FILE              where to write the Markdown report (default: BENCHMARKS.md, only on a full run of every section)
  *   --json FILE             also write the rows as JSON (the smoke test reads them)
  *   --update-baseline       only recompute the tools/list token numbers into bench/tools-baseline.json
  *   --no-wait               do not wait (≤ 2 min) for the machine's load to drop before a full run
  *   --build                 rebuild dist/ first (otherwise only when it is missing)
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { biggestTools, catalog, catalogNumbers, catalogParts, describeNumbers, listTools, writeBaseline } from './catalog.js';
 import { briefBench } from './brief.js';
 import { coldStart } from './coldstart.js';
+import { far, farMarkdown, farWhy, lastFarResults } from './far.js';
 import { buildMinimal, type MinimalBuild } from './lib/minimal.js';
 import { startSim, type SimChild } from './lib/sim.js';
 import { cleanUpEverything, ensureDist, killAllChildren, ROOT, sleep, type BenchOptions, type BenchRow } from './lib/util.js';
@@ -29,7 +31,7 @@ import { startup } from './startup.js';
 import { throughput } from './throughput.js';
 import { answerTokens } from './tokens.js';
 
-export const SECTIONS = ['tokens', 'catalog', 'brief', 'coldstart', 'overhead', 'throughput', 'memory', 'scale', 'rootcause', 'startup'] as const;
+export const SECTIONS = ['tokens', 'catalog', 'brief', 'coldstart', 'overhead', 'throughput', 'memory', 'scale', 'rootcause', 'startup', 'far'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const write = (s: string) => void process.stdout.write(s);
@@ -65,16 +67,18 @@ function explanations(rows: readonly BenchRow[]): string[] {
       const mini = find(rows, 'cold.minimal');
       out.push(`${label} Even the minimal SDK server needs ${ms(mini?.value)} (${mini?.ratio?.toFixed(2) ?? 'n/a'}× node -e 0) here, so 4× node -e 0 is out of reach of any SDK v2 server on this machine (its import of zod, every zod locale and ajv is the floor). Ours on top, before tools/list: the server modules ${ms(su('dist/server.js'))}, reading the prebuilt tools/list manifest ${ms(su('tool source'))}, createServerFactory ${ms(su('createServerFactory'))}; undici (${ms(su('on the first Thruk request'))}), the tool modules (${ms(su('on the first tool call'))}) and the demo simulator (${ms(su('demo: import'))} + ${ms(su('demo: createSimulator'))}) load only with the first call (start-up breakdown rows, cumulative).`);
     } else if (r.id === 'call.inproc') {
-      out.push(`${label} The GET alone is ${ms(r.baseline?.value)}; each call adds the SDK client and the HTTP handler (JSON-RPC encode/decode twice), a new McpServer per request (${ms(su('per-request factory'))} each vs ${ms(su('minimal server factory'))} for the minimal server), zod validation of the arguments, the compact rendering and the structuredContent.`);
+      out.push(`${label} The GET alone is ${ms(r.baseline?.value)}; each call adds the SDK client and the HTTP handler (JSON-RPC encode/decode twice), a new McpServer per request (${ms(su('per-request factory (HTTP tools/call)'))} each vs ${ms(su('minimal server factory'))} for the minimal server), zod validation of the arguments, the compact rendering and the structuredContent.`);
     } else if (r.id === 'call.stdio') {
       out.push(`${label} The GET alone is ${ms(r.baseline?.value)}; each call adds the pipe to a second process, JSON-RPC encode/decode on both sides, zod validation, the compact rendering and the structuredContent (the McpServer is built once per stdio connection, so the factory cost does not apply here).`);
     } else if (r.id === 'http.ours') {
-      out.push(`${label} The server is CPU-bound on one core at 32 clients; per request it builds a new McpServer with every handler, resource and prompt (${ms(su('per-request factory'))} vs ${ms(su('minimal server factory'))} for the minimal server) before the cached tool even runs.`);
+      const cpuOurs = find(rows, 'http.cpu.ours');
+      const cpuMini = find(rows, 'http.cpu.minimal');
+      out.push(`${label} Both servers are CPU-bound on one core at 32 clients, on a machine whose 2 cores other jobs were using too (see the load average): the req/s of a round depend on what else ran then. The server CPU per request is steadier: ours ${cpuOurs?.value?.toFixed(0) ?? 'n/a'} µs vs the minimal server's ${cpuMini?.value?.toFixed(0) ?? 'n/a'} µs (${cpuOurs?.ratio?.toFixed(2) ?? 'n/a'}×). The per-request server now costs what the minimal one does (${ms(su('per-request factory (HTTP tools/call)'))} vs ${ms(su('minimal server factory'))}); what remains is the tool's own work (thruk_totals: cache lookup, aggregation, text and structuredContent), its log line and metrics, and the HTTP checks in front of the SDK (host, auth, rate limit, body limit, request id).`);
     } else if (r.id === 'mem.idle') {
       out.push(`${label} See the note of the row: the minimal SDK server's idle RSS is the floor; ours adds the loaded modules (zod schemas of every tool, undici, pino) and the tools/list JSON.`);
     } else if (r.id === 'mem.growth') {
       const kept = find(rows, 'mem.retained');
-      out.push(`${label} ${r.note ?? ''}. In process, after forced GCs, ${kept?.value?.toFixed(2) ?? 'n/a'} KB per call stay on the heap (minimal SDK server ${kept?.baseline?.value?.toFixed(2) ?? 'n/a'} KB): near zero means no per-request leak, and the RSS rise is V8 growing its heap under 32 concurrent requests.`);
+      out.push(`${label} ${r.note ?? ''}. In process, after forced GCs, ${kept?.value?.toFixed(2) ?? 'n/a'} KB per call stay on the heap (minimal SDK server ${kept?.baseline?.value?.toFixed(2) ?? 'n/a'} KB): near zero means no per-request leak, so a rise is V8 sizing its heap (young generation and old space grow with the allocation rate up to the heap cap), not objects kept per request.`);
     } else if (r.id.startsWith('tokens.')) {
       out.push(`${label} ${r.note ?? ''}`);
     } else if (r.id === 'catalog.default' || r.id === 'catalog.total') {
@@ -82,6 +86,8 @@ function explanations(rows: readonly BenchRow[]): string[] {
     } else if (r.id === 'scale.peak_rss') {
       const p = find(rows, 'scale.thruk_problems');
       out.push(`${label} ${r.note ?? ''}. The peak comes from thruk_problems, which ${p?.note?.replace(/^[^;]*; /, '') ?? 'n/a'}: every problem is read (with the key columns only) to rank and count them, the full rows for the page alone.`);
+    } else if (r.id.startsWith('far.')) {
+      out.push(`${label} ${farWhy(r)}`);
     } else if (r.id.startsWith('scale.')) {
       out.push(`${label} ${r.note ?? ''}`);
     } else out.push(label);
@@ -108,7 +114,9 @@ async function levers(rows: readonly BenchRow[], sections: ReadonlySet<Section>)
     const m = startupValue(rows, 'minimal server factory');
     const pr = startupValue(rows, '  of which registerPrompts');
     const rs = startupValue(rows, '  of which registerResources');
-    if (f !== null && m !== null) out.push(`HTTP mode: the per-request McpServer factory costs ${ms(f)} per request vs ${ms(m)} for the minimal server (${(f / m).toFixed(0)}×); of it registerPrompts ${ms(pr)} and registerResources ${ms(rs)}.`);
+    const full = startupValue(rows, 'per-request factory with resources and prompts');
+    const pos = (x: number | null) => (x !== null && x > 0 ? ms(x) : 'n/a (below the noise)');
+    if (f !== null && m !== null) out.push(`HTTP mode: the per-request McpServer factory costs ${ms(f)} CPU for a tools/call vs ${ms(m)} for the minimal server; with the resources and prompts (stdio, HTTP resources/*, prompts/*) ${ms(full)}, of it registerPrompts ${pos(pr)} and registerResources ${pos(rs)}. Factory times of a few hundredths of a ms are at the resolution of CPU accounting on a busy machine; the server CPU per request (HTTP throughput rows) is the figure that counts.`);
   }
   const lh = find(rows, 'scale.thruk_list_hosts');
   if (lh?.note !== undefined) out.push(`large estate: thruk_list_hosts limit 50 ${lh.note}.`);
@@ -127,6 +135,7 @@ async function main(): Promise<void> {
       'update-baseline': { type: 'boolean', default: false },
       'no-wait': { type: 'boolean', default: false },
       build: { type: 'boolean', default: false },
+      'far-section': { type: 'boolean', default: false },
     },
     allowPositionals: false,
   });
@@ -182,6 +191,7 @@ async function main(): Promise<void> {
     await run('scale', () => scale(o));
     await run('rootcause', () => rootCauseScale(o));
     await run('startup', () => startup(o, mini));
+    await run('far', () => far(o));
   } finally {
     await sim?.stop();
     minimal?.remove();
@@ -204,10 +214,23 @@ async function main(): Promise<void> {
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ smoke, machine: m, rows }, null, 2)}\n`);
   // Only a full run of every section replaces BENCHMARKS.md; partial or smoke runs write only with --out.
   const outFile = values.out ?? (smoke || only !== undefined ? undefined : join(ROOT, 'BENCHMARKS.md'));
+  const farSection = sections.has('far') && lastFarResults().length > 0
+    ? farMarkdown(lastFarResults(), `${smoke ? 'SMOKE run, ' : ''}${m.date}, ${m.cpu} (${m.cores} cores), Node ${m.node}, commit ${m.commit}`).join('\n')
+    : undefined;
   if (outFile !== undefined) {
     const md = markdown(rows, m, { smoke, warnings, explanations: explanations(rows), levers: await levers(rows, sections), durationS });
-    writeFileSync(outFile, md);
+    writeFileSync(outFile, farSection === undefined ? md : `${md.trimEnd()}\n\n${farSection}\n`);
     write(`\nwrote ${outFile}\n`);
+  } else if (values['far-section'] === true && farSection !== undefined) {
+    // Only the far-Thruk section (and its "why not met" lines) of BENCHMARKS.md is replaced.
+    const file = join(ROOT, 'BENCHMARKS.md');
+    const old = readFileSync(file, 'utf8');
+    const why = explanations(rows.filter((r) => r.id.startsWith('far.'))).map((l) => `- ${l}`);
+    const section = `${farSection.replace('<!-- far:end -->', '')}${why.length > 0 ? `### Why not met (far Thruk)\n\n${why.join('\n')}\n\n` : ''}<!-- far:end -->`;
+    const at = old.indexOf('<!-- far:start -->');
+    const end = old.indexOf('<!-- far:end -->');
+    writeFileSync(file, at >= 0 && end > at ? `${old.slice(0, at)}${section}${old.slice(end + '<!-- far:end -->'.length)}` : `${old.trimEnd()}\n\n${section}\n`);
+    write(`\nwrote the far-Thruk section of ${file}\n`);
   }
   if (failed) process.exitCode = 1;
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
@@ -8,7 +9,7 @@ import { allTools } from '../src/tools/core/registry.js';
 import { createSimulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
 import { demoConfig } from './helpers/config.js';
-import { connect, ERAS } from './helpers/harness.js';
+import { connect, CURRENT_ERA } from './helpers/loose.js';
 
 const cmdRequests = (h: { sim: { requests: Array<{ path: string }> } }) => h.sim.requests.filter((r) => /(^|\/)cmd(\/|$)/.test(r.path));
 const audits = (logs: string[]) => logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent');
@@ -21,7 +22,9 @@ async function unackedProblemHost(h: { sim: { fetch(r: Request): Promise<Respons
   return rows[0]!.name;
 }
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`acknowledge and remove (${era} era)`, () => {
     it('acknowledges a problem host, verifies by reading back, and audits it; then removes it', async () => {
       const h = await connect({ era });

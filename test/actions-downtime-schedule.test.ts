@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
@@ -7,7 +8,7 @@ import { deleteDowntimesByFilter } from '../src/tools/actions/downtime-filter.js
 import { scheduleHostgroupDowntime, scheduleServicegroupDowntime } from '../src/tools/actions/downtime-groups.js';
 import { scheduleDowntime, scheduleHostServicesDowntime, schedulePropagatedHostDowntime } from '../src/tools/actions/downtime-schedule.js';
 import { allTools } from '../src/tools/core/registry.js';
-import { connect, ERAS, type Era, type Harness, confirmCall } from './helpers/harness.js';
+import { connect, CURRENT_ERA, type Era, type Harness, confirmCall } from './helpers/loose.js';
 
 // The records the registry (src/tools/core/registry.ts) lists for this family.
 const downtimeActionTools = [
@@ -45,7 +46,9 @@ describe('downtime tool records', () => {
   });
 });
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`schedule downtimes (${era} era)`, () => {
     it('story 4: a host downtime with the exact window, read back with its id, listed, then deleted again', async () => {
       const h = await open(era);

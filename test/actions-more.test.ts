@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
@@ -9,7 +10,7 @@ import { submitPassiveResult } from '../src/tools/actions/passive.js';
 import { runBackgroundQuery } from '../src/tools/escape/background.js';
 import { thrukQuery } from '../src/tools/escape/query.js';
 import { allTools } from '../src/tools/core/registry.js';
-import { connect, ERAS, type Era, type Harness, confirmCall } from './helpers/harness.js';
+import { connect, CURRENT_ERA, type Era, type Harness, confirmCall } from './helpers/loose.js';
 
 // The records the registry (src/tools/core/registry.ts) lists for this family.
 const moreActionTools = [bulkAcknowledge, recheck, checksSwitch, notificationsSwitch, addComment, deleteComment, submitPassiveResult];
@@ -25,7 +26,9 @@ async function simGet(h: Harness, path: string): Promise<any> {
   return res.json();
 }
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`thruk_bulk_acknowledge (${era} era)`, () => {
     it('previews the matching unhandled problems, asks, then acks each on its backend and verifies', async () => {
       const h = await open(era);

@@ -33,6 +33,10 @@ const EXPECTED: ReadonlyArray<{ id: string; baseline?: boolean; target?: boolean
   { id: 'scale.peak_rss', target: true },
   { id: 'scale.thruk_root_cause', target: true },
   { id: 'scale.thruk_root_cause_rss', target: true },
+  { id: 'far.thruk_problems', baseline: true, target: true },
+  { id: 'far.thruk_list_logs', baseline: true, target: true },
+  { id: 'far.wall.thruk_get_host', baseline: true, target: true },
+  { id: 'far.thruk_brief', target: true },
 ];
 
 interface Row {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * The Claude Desktop bundle (npm run bundle → scripts/pack-mcpb.ts): named thruk-mcp.mcpb whatever
  * the checkout is called, nothing but the run-time files, and the unpacked bundle runs (doctor,

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * Two cores behind one Thruk (issue 13): the simulator's core flavours against its own state, and
  * the tools on each flavour and on one vs several sites, with numbers checked against raw rows.
@@ -5,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSimulator, TWO_CORES, type CoreFlavour, type Simulator, type SiteSpec } from '../src/sim/index.js';
-import { confirmCall, connect, type Harness } from './helpers/harness.js';
+import { confirmCall, connect, type Harness } from './helpers/loose.js';
 
 const KEY = 'demo';
 const FLAVOURS: readonly CoreFlavour[] = ['icinga2', 'naemon', 'nagios4'];

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { defineTool, type ToolDef } from '../src/tools/core/define.js';
 import { allTools } from '../src/tools/core/registry.js';
-import { rig, type Rig } from './helpers/rig.js';
+import { connect, type Harness } from './helpers/harness.js';
 
 const SECRET_MESSAGE = 'boom-detail-that-must-stay-in-the-log';
 const empty = z.object({}).strict();
@@ -61,7 +61,7 @@ async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
 }
 
 describe('crash safety', () => {
-  let r: Rig;
+  let r: Harness;
   const healthy = async (): Promise<void> => {
     const res = await r.call('thruk_totals', {});
     assert.notEqual(res.isError, true, res.text);
@@ -72,7 +72,7 @@ describe('crash safety', () => {
 
   before(async () => {
     process.on('unhandledRejection', onUnhandled);
-    r = await rig({ tools: [...allTools(), ...crashTools], logLevel: 'info' });
+    r = await connect({ tools: [...allTools(), ...crashTools], logLevel: 'info' });
   });
   after(async () => {
     await r.close();

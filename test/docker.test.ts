@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * There is no Docker engine on the build machines, so the Dockerfile and compose.yml are checked
  * statically (non-root, nothing secret baked in, sources that exist and are not ignored, flags the
@@ -13,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { ENV_SPEC, FLAG_SPEC, loadConfig } from '../src/config/config.js';
 import { HTTP_ENV_SPEC } from '../src/config/http.js';
+import { manifestMemory } from '../bench/lib/k8s.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const read = (f: string) => readFileSync(join(root, f), 'utf8');
@@ -101,6 +103,14 @@ describe('Dockerfile', () => {
     assert.ok(pkg.bin['thruk-mcp'].startsWith(`${outDir}/`));
     assert.ok(final.some((i) => i.op === 'COPY' && i.args.includes(`/app/${outDir}`)), 'the final stage gets the build output');
     assert.ok(final.some((i) => i.op === 'COPY' && /\bpackage\.json\b/.test(i.args)), 'package.json is there for --version');
+  });
+
+  it('caps the Node heap like deploy/k8s.yaml (one figure, proven by bench/k8s-memory.ts)', () => {
+    const env = final.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
+    const image = /NODE_OPTIONS=\S*--max-old-space-size=(\d+)/.exec(env)?.[1];
+    const { heapMib } = manifestMemory(read('deploy/k8s.yaml'));
+    assert.ok(image !== undefined, 'the final stage sets NODE_OPTIONS=--max-old-space-size=N');
+    assert.equal(Number(image), heapMib);
   });
 
   it('labels the image for the MCP Registry and exposes the port the HTTP examples use', () => {

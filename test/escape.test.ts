@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
@@ -11,7 +12,7 @@ import { runBackgroundQuery } from '../src/tools/escape/background.js';
 import { thrukQuery } from '../src/tools/escape/query.js';
 import { renderJson } from '../src/tools/escape/render.js';
 import { allTools } from '../src/tools/core/registry.js';
-import { connect, ERAS, type Harness, confirmCall } from './helpers/harness.js';
+import { connect, CURRENT_ERA, type Harness, confirmCall } from './helpers/loose.js';
 
 // The records the registry (src/tools/core/registry.ts) lists for this family.
 const moreActionTools = [bulkAcknowledge, recheck, checksSwitch, notificationsSwitch, addComment, deleteComment, submitPassiveResult];
@@ -52,7 +53,9 @@ describe('thruk_query path allowlist (by segment)', () => {
   });
 });
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`thruk_query (${era} era)`, () => {
     it('GET returns what Thruk returns, cuts at the budget and explains null columns', async () => {
       const h = await connect({ era, tools });

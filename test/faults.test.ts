@@ -10,9 +10,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { FaultSpec } from '../src/sim/faults.js';
 import { createSimulator } from '../src/sim/index.js';
-import { demoConfig, rest } from './helpers/harness.js';
 import { blackhole, closedPort, selfSignedCert, tlsSimulator } from './helpers/netfaults.js';
-import { rig, withSettings, type Rig } from './helpers/rig.js';
+import { connect, demoConfig, rest, withSettings, type Harness } from './helpers/harness.js';
 
 const TIMEOUT_MS = 1500;
 /** The client's overall deadline is 2 × the per-attempt timeout; allow scheduling slack on top. */
@@ -29,8 +28,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 }
 
 /** A DOWN (or UNREACHABLE) host with no acknowledgement, straight from the simulator. */
-async function unackedProblemHost(r: Pick<Rig, 'sim' | 'config'>, backend?: string): Promise<string> {
-  const rows: Array<{ name: string; peer_name?: string }> = await rest(r, '/hosts', { 'state[ne]': '0', acknowledged: '0', columns: 'name,peer_name' });
+async function unackedProblemHost(r: Pick<Harness, 'sim' | 'config'>, backend?: string): Promise<string> {
+  const rows = (await rest(r, '/hosts', { 'state[ne]': '0', acknowledged: '0', columns: 'name,peer_name' })) as Array<{ name: string; peer_name?: string }>;
   const row = rows.find((x) => backend === undefined || x.peer_name === backend);
   assert.ok(row, `no unacknowledged problem host${backend !== undefined ? ` on ${backend}` : ''}`);
   return row.name;
@@ -53,7 +52,7 @@ const READ_FAULTS: readonly ReadCase[] = [
 describe('faults: reads', { concurrency: true }, () => {
   for (const c of READ_FAULTS) {
     it(`${c.name}: isError with cause and hint, within the deadline, at most ${MAX_ATTEMPTS} attempts`, async () => {
-      const r = await rig({ config: fastConfig() });
+      const r = await connect({ config: fastConfig() });
       try {
         r.sim.injectFault({ match: '/hosts/totals', ...c.fault });
         const { value: res, ms } = await timed(() => r.call('thruk_totals', {}));
@@ -75,7 +74,7 @@ describe('faults: reads', { concurrency: true }, () => {
   }
 
   it('slow (latency within the timeout) succeeds in one attempt', async () => {
-    const r = await rig({ config: fastConfig() });
+    const r = await connect({ config: fastConfig() });
     try {
       r.sim.injectFault({ match: '/hosts', latencyMs: 400 });
       const { value: res, ms } = await timed(() => r.call('thruk_list_hosts', { limit: 5 }));
@@ -93,7 +92,7 @@ describe('faults: reads', { concurrency: true }, () => {
       if (new URL(req.url).pathname.endsWith('/hosts/totals')) at.push(Date.now());
       return inner(req);
     };
-    const r = await rig({ config: fastConfig({ thruk: { timeoutMs: 5000 } }), wrap: stamp });
+    const r = await connect({ config: fastConfig({ thruk: { timeoutMs: 5000 } }), wrap: stamp });
     try {
       r.sim.injectFault({ match: '/hosts/totals', status: 429, retryAfter: 1, times: 2 });
       const res = await r.call('thruk_totals', {});
@@ -106,7 +105,7 @@ describe('faults: reads', { concurrency: true }, () => {
   });
 
   it('a transient 503 (twice) is retried and the read succeeds', async () => {
-    const r = await rig({ config: fastConfig({ thruk: { timeoutMs: 5000 } }) });
+    const r = await connect({ config: fastConfig({ thruk: { timeoutMs: 5000 } }) });
     try {
       r.sim.injectFault({ match: '/hosts/totals', status: 503, times: 2 });
       const res = await r.call('thruk_totals', {});
@@ -120,7 +119,7 @@ describe('faults: reads', { concurrency: true }, () => {
   it('Thruk refused (closed loopback port): isError naming the refusal, within the deadline', async () => {
     const port = await closedPort();
     const config = fastConfig({ thruk: { baseUrl: `http://127.0.0.1:${port}/thruk` } });
-    const r = await rig({ config, send: 'network' });
+    const r = await connect({ config, send: 'network', logLevel: 'debug' });
     try {
       const { value: res, ms } = await timed(() => r.call('thruk_totals', {}));
       assert.equal(res.isError, true, res.text);
@@ -141,7 +140,7 @@ describe('faults: reads', { concurrency: true }, () => {
   it('Thruk blackholed over the network (accepts, never answers): timeout error within the deadline', async () => {
     const hole = await blackhole();
     const config = fastConfig({ thruk: { baseUrl: `http://127.0.0.1:${hole.port}/thruk`, timeoutMs: 800 } });
-    const r = await rig({ config, send: 'network' });
+    const r = await connect({ config, send: 'network' });
     try {
       const { value: res, ms } = await timed(() => r.call('thruk_totals', {}));
       assert.equal(res.isError, true, res.text);
@@ -171,7 +170,7 @@ describe('faults: writes are never duplicated', { concurrency: true }, () => {
   ];
   for (const c of WRITE_FAULTS) {
     it(`${c.name} on /cmd: exactly one POST, result says failed with the reason`, async () => {
-      const r = await rig({ config: fastConfig() });
+      const r = await connect({ config: fastConfig() });
       try {
         const host = await unackedProblemHost(r);
         r.sim.requests.length = 0;
@@ -216,7 +215,7 @@ describe('faults: one federated backend failing', () => {
   };
 
   it('reads on the healthy backend work; reads touching b answer isError naming the cause', async () => {
-    const r = await rig({ config: fastConfig(), sim: { sites: ['a', 'b'] }, wrap: failB });
+    const r = await connect({ config: fastConfig(), sim: { sites: ['a', 'b'] }, wrap: failB });
     try {
       const a = await r.call('thruk_list_hosts', { backends: 'a', limit: 5 });
       assert.notEqual(a.isError, true, a.text);
@@ -235,7 +234,7 @@ describe('faults: one federated backend failing', () => {
   });
 
   it('an ack on a host of the failing backend is sent at most once and reported failed', async () => {
-    const r = await rig({ config: fastConfig(), sim: { sites: ['a', 'b'] }, wrap: failB });
+    const r = await connect({ config: fastConfig(), sim: { sites: ['a', 'b'] }, wrap: failB });
     try {
       const host = await unackedProblemHost(r, 'b');
       wire.length = 0;
@@ -255,11 +254,11 @@ describe('faults: TLS failure (Thruk over HTTPS with a self-signed certificate)'
   const skip = cert === undefined ? 'openssl not available' : false;
   const apiKey = demoConfig().thruk.apiKey;
 
-  async function withTls(over: Parameters<typeof withSettings>[1]['thruk'], host: string, fn: (r: Rig, tls: Awaited<ReturnType<typeof tlsSimulator>>) => Promise<void>): Promise<void> {
+  async function withTls(over: Parameters<typeof withSettings>[1]['thruk'], host: string, fn: (r: Harness, tls: Awaited<ReturnType<typeof tlsSimulator>>) => Promise<void>): Promise<void> {
     if (cert === undefined) return;
     const simulator = createSimulator({ apiKey });
     const tls = await tlsSimulator(simulator, cert);
-    const r = await rig({ config: fastConfig({ thruk: { baseUrl: `https://${host}:${tls.port}/thruk`, verifySsl: true, ...over } }), simulator, send: 'network' });
+    const r = await connect({ config: fastConfig({ thruk: { baseUrl: `https://${host}:${tls.port}/thruk`, verifySsl: true, ...over } }), simulator, send: 'network' });
     try {
       await fn(r, tls);
     } finally {

@@ -161,7 +161,10 @@ const bracketCases: Case[] = [
   { name: 'same field twice → two parameters', table: 'hosts', node: and(leaf('name', 'regex', '^web'), leaf('name', 'nregex', 'test')), want: [['name[regex]', '^web'], ['name[nregex]', 'test']] },
   { name: 'same field, same op twice', table: 'services', node: and(leaf('host', 'neq', 'a'), leaf('host', 'neq', 'b')), want: [['host_name[ne]', 'a'], ['host_name[ne]', 'b']] },
   { name: 'nested ANDs flatten', table: 'hosts', node: and(leaf('name', 'eq', 'a'), and(leaf('state', 'eq', 1), and(leaf('acknowledged', 'eq', 0)))), want: [['name', 'a'], ['state', '1'], ['acknowledged', '0']] },
-  { name: 'single-child OR is plain AND', table: 'hosts', node: and(or(leaf('name', 'eq', 'a')), leaf('state', 'eq', 0)), want: [['name', 'a'], ['state', '0']] },
+  { name: 'single-child OR is plain AND', table: 'hosts', node: and(or(leaf('name', 'eq', 'a')), leaf('state', 'eq', 1)), want: [['name', 'a'], ['state', '1']] },
+  // Issue 12: a never-checked host reads state 0 but is PENDING; "up" must not list it (the totals do not count it as up).
+  { name: 'state up is checked and 0 (pending left out)', table: 'hosts', node: leaf('state', 'eq', 'up'), want: [['state', '0'], ['has_been_checked[ne]', '0']] },
+  { name: 'service state ok is checked and 0 (pending left out)', table: 'services', node: leaf('state', 'eq', 0), want: [['state', '0'], ['has_been_checked[ne]', '0']] },
   { name: 'unknown field for the table', table: 'logs', node: leaf('hostgroup', 'eq', 'x'), want: /"hostgroup" is not available for logs/ },
   { name: 'unknown op at runtime', table: 'hosts', node: { field: 'name', op: 'like' as FilterLeaf['op'], value: 'x' }, want: /op "like" is unknown/ },
 ];
@@ -258,7 +261,7 @@ const qCases: Case[] = [
     want: [
       ['acknowledged', '0'],
       ['host_name[ne]', 'x'],
-      ['q', '(state = "2" or state = "3") and (host_groups >= "db" or host_groups >= "web") and (_ENV != "test" or host_state = "0")'],
+      ['q', '(state = "2" or state = "3") and (host_groups >= "db" or host_groups >= "web") and (_ENV != "test" or (host_state = "0" and host_has_been_checked != "0"))'],
     ],
   },
   { name: 'in on a list column needs OR', table: 'hosts', node: leaf('hostgroup', 'in', ['a', 'b']), want: [['q', '(groups >= "a" or groups >= "b")']] },

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { defineTool } from '../src/tools/core/define.js';
 import { allTools } from '../src/tools/core/registry.js';
 import { trackRejections, type RejectionTracker } from './helpers/rejections.js';
-import { rig, type Rig } from './helpers/rig.js';
+import { connect, type Harness } from './helpers/harness.js';
 
 const seenAbort: string[] = [];
 const probe = defineTool({
@@ -28,11 +28,11 @@ const probe = defineTool({
 });
 
 describe('fuzz regressions', () => {
-  let r: Rig;
+  let r: Harness;
   let rejections: RejectionTracker;
   before(async () => {
     rejections = trackRejections();
-    r = await rig({ tools: [...allTools(), probe], logLevel: 'silent' });
+    r = await connect({ tools: [...allTools(), probe], logLevel: 'silent' });
   });
   after(async () => {
     await r.close();

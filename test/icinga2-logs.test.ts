@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * The log-based tools on an Icinga 2 style log (host_name null on host-level rows, notification
  * rows mis-parsed) must name the same hosts as on a Naemon style log of the same estate.
@@ -5,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSimulator, type LogQuirks } from '../src/sim/index.js';
-import { connect, demoConfig, ERAS, rest, post, type Harness } from './helpers/harness.js';
+import { connect, demoConfig, CURRENT_ERA, rest, post, type Harness } from './helpers/loose.js';
 
 const KEY = demoConfig().thruk.apiKey;
 
@@ -31,7 +32,9 @@ async function scenario(quirks: LogQuirks, era: 'modern' | 'legacy', t0: number)
 
 const byHost = (rows: any[], key = 'alert_count'): Map<string, number> => new Map(rows.map((x) => [x.host, x[key]]));
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`Icinga 2 log quirks (${era} era)`, () => {
     const t0 = Math.floor(Date.now() / 1000);
     let naemon: Harness;

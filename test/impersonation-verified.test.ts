@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * Impersonation is verified, never assumed (issue 14, point 0). Thruk reads X-Thruk-Auth-User with
  * Perl truthiness: "0" or "" falls back to its default user or its internal superuser (api). The

@@ -16,7 +16,7 @@ function context(hosts?: number): { ctx: ToolContext; sim: ReturnType<typeof cre
   return { sim, ctx: toolContext(thruk, config) };
 }
 
-async function rest(sim: ReturnType<typeof createSimulator>, params: Record<string, string>): Promise<any> {
+async function rest(sim: ReturnType<typeof createSimulator>, params: Record<string, string>): Promise<unknown> {
   const url = new URL('http://sim.invalid/thruk/r/logs');
   for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
   return (await sim.fetch(new Request(url, { headers: { 'X-Thruk-Auth-Key': 'demo' } }))).json();

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * Scale-out: two replicas of the built binary (--demo, HTTP) behind one local nginx that runs the
  * shipped example config (deploy/nginx/thruk-mcp.conf) with TLS termination. A client of each

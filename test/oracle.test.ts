@@ -17,6 +17,8 @@ const SEED = Number(process.env.ORACLE_SEED ?? 20261207);
 
 const RUNS: ReadonlyArray<[string, number, string]> = [
   ['counters', 2, 'thruk_totals, thruk_problem_counts and thruk_problems count hosts and services as Thruk defines them'],
+  ['agree', 2, 'every tool that counts problems (totals, problem counts, stats, problems, unacked, oldest, brief, state-filtered lists) agrees with the reference and so with every other'],
+  ['agree-scoped', 2, 'the same over one host group (linux-servers): every counting tool agrees within a scope'],
   ['lists', 2, 'thruk_list_hosts and thruk_list_services list every object with its state'],
   ['handling', 2, 'thruk_list_downtimes (active and all) and thruk_list_comments count what the cores hold'],
   ['noisy', 2, 'thruk_top_noisy_hosts/services count every non-OK alert per object and rank by it'],
@@ -29,6 +31,10 @@ const RUNS: ReadonlyArray<[string, number, string]> = [
   ['unhandled', 2, 'thruk_unacked_critical and thruk_oldest_problems: unhandled problems counted by state, oldest first'],
   ['recurring', 2, 'thruk_recurring_problems: objects with at least min_alerts non-OK alerts and their counts'],
   ['service-availability', 2, 'thruk_service_availability: seconds per state and availability % from the log rows'],
+  ['notifications', 2, 'thruk_notification_summary by contact, host and service: counts, affected objects and types per group'],
+  ['heatmap', 2, 'thruk_alert_heatmap: alerts per UTC bucket (1h, 6h), the total and the peak'],
+  ['concurrent', 2, 'thruk_concurrent_failures: bursts of failing hosts against a brute-force sliding window'],
+  ['unreachable-vs-down', 2, 'thruk_unreachable_vs_down: hosts DOWN, UNREACHABLE and both, from the alerts and (live) the state now'],
   ['reliability', 2, 'thruk_reliability_report: HARD incidents, their time and the ongoing ones per object (one core)'],
 ];
 
@@ -46,6 +52,11 @@ describe('oracle: tool answers against an independent reference over generated e
 
   it('thruk_incident_timeline counts a host outage and its own services\' problems once', async () => {
     await runOracle('timeline', { numRuns: 2, seed: SEED, shrink: false });
+  });
+
+  // Found by this suite: a service check that saw the outage a minute before the host check made it two incidents (and maybe the longest).
+  it('thruk_incident_timeline: a service problem that began just before its host\'s outage is that outage (incidents, longest)', async () => {
+    await runOracle('timeline-longest', { numRuns: 3, seed: SEED, shrink: false });
   });
 
   it('an availability headline says how much of the window has no data', async () => {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -11,11 +12,13 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 /**
- * Packed size bounds: today ~0.32 MB packed / ~1.15 MB unpacked (69 KB of it the prebuilt tools
- * manifest); room for growth, not for bloat.
+ * Packed size bounds: today ~0.75 MB packed / ~2.4 MB unpacked (69 KB of it the prebuilt tools
+ * manifest; ~1.25 MB unpacked / ~0.43 MB packed the three MCP Apps views, each carrying its own
+ * copy of the App SDK — sharing one copy between them is the known way down); room for growth,
+ * not for bloat.
  */
-const MAX_PACKED = 450_000;
-const MAX_UNPACKED = 1_600_000;
+const MAX_PACKED = 850_000;
+const MAX_UNPACKED = 2_900_000;
 
 interface PackResult {
   size: number;

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * The real-Thruk suite's own safety (test/real/, run by `npm run test:real`): its wire guard must
  * stop every request that could change something while writes are not allowed (read-only runs

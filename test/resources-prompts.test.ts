@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { matchNames } from '../src/server/names.js';
@@ -55,7 +56,8 @@ for (const era of ERAS) {
 
     it('lists the anchor resources and templates', async () => {
       const { resources } = await h.client.listResources();
-      assert.deepEqual(resources.map((r) => r.uri).sort(), ['thruk://problems', 'thruk://stats']);
+      // The MCP Apps views (test/views.test.ts) are listed too, for hosts that review them up front.
+      assert.deepEqual(resources.map((r) => r.uri).sort(), ['thruk://problems', 'thruk://stats', 'ui://thruk-mcp/availability.html', 'ui://thruk-mcp/problems.html', 'ui://thruk-mcp/trends.html']);
       const { resourceTemplates } = await h.client.listResourceTemplates();
       assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate).sort(), ['thruk://hostgroups/{name}', 'thruk://hosts/{name}', 'thruk://services/{host}/{service}']);
     });

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * Large result sets are read narrowly: thruk_problems reads every problem with the few columns
  * ranking and counting need, and the full columns only for the rows of the page it shows.
@@ -5,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, rest, type Harness } from './helpers/harness.js';
+import { connect, rest, type Harness } from './helpers/loose.js';
 
 const colsOf = (params: ReadonlyArray<[string, string]>) => (params.find(([k]) => k === 'columns')?.[1] ?? '').split(',').filter((c) => c !== '');
 const isStatusRead = (path: string) => /^(\/sites\/[^/]+)?\/(hosts|services)$/.test(path);

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * Suite 4 (issue 8): secret hygiene. Marker values for the Thruk API key (right and wrong), bearer
  * tokens (one, or several with read/write scopes), OAuth JWTs (valid, expired, wrong audience or
@@ -18,7 +19,6 @@ import { z } from 'zod';
 import { createSimulator } from '../src/sim/index.js';
 import { defineTool, type ToolDef } from '../src/tools/core/define.js';
 import { allTools } from '../src/tools/core/registry.js';
-import { demoConfig, rest, type CallResult } from './helpers/harness.js';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { loadConfig } from '../src/config/config.js';
@@ -27,7 +27,7 @@ import { createMetrics } from '../src/transports/metrics.js';
 import { createAuthenticator } from '../src/transports/auth.js';
 import { findSecret } from './helpers/secret-guard.js';
 import { guardActive, guardState, registerSecret } from './helpers/secret-registry.js';
-import { rig, withSettings, type Rig } from './helpers/rig.js';
+import { connect, demoConfig, rest, withSettings, type CallResult, type Harness } from './helpers/harness.js';
 
 const KEY = 'MARKERKEY_k3y7f3a9c';
 const WRONG_KEY = 'MARKERWRONGKEY_x91';
@@ -63,7 +63,7 @@ function scanResult(where: string, res: CallResult): void {
   scan(`${where} raw result`, JSON.stringify(res.raw));
 }
 
-function scanRig(r: Rig, where: string): void {
+function scanRig(r: Harness, where: string): void {
   r.logs.forEach((l, i) => scan(`${where} log line ${i}`, l));
   r.httpBodies.forEach((b, i) => scan(`${where} HTTP body ${i}`, b));
 }
@@ -77,7 +77,7 @@ const base = () => withSettings(demoConfig(), { thruk: { apiKey: KEY, timeoutMs:
 
 describe('secret hygiene', { concurrency: true }, () => {
   it('right Thruk key, error paths (500, 503, timeout, malformed, invalid args), writes and previews', async () => {
-    const r = await rig({ config: base(), token: TOKEN, recordBodies: true, tools, logLevel: 'debug' });
+    const r = await connect({ config: base(), token: TOKEN, recordBodies: true, tools, logLevel: 'debug' });
     try {
       const outputs: Array<[string, CallResult]> = [];
       const call = async (label: string, name: string, args: Record<string, unknown>) => { outputs.push([label, await r.call(name, args)]); };
@@ -120,7 +120,7 @@ describe('secret hygiene', { concurrency: true }, () => {
   it('WRONG Thruk key: 403 paths on reads, writes and previews', async () => {
     const config = withSettings(demoConfig(), { thruk: { apiKey: WRONG_KEY, timeoutMs: 800 } });
     const simulator = createSimulator({ apiKey: KEY });
-    const r = await rig({ config, simulator, token: TOKEN, recordBodies: true, tools, logLevel: 'debug' });
+    const r = await connect({ config, simulator, token: TOKEN, recordBodies: true, tools, logLevel: 'debug' });
     try {
       const results: Array<[string, CallResult]> = [
         ['403 totals', await r.call('thruk_totals', {})],
@@ -141,7 +141,7 @@ describe('secret hygiene', { concurrency: true }, () => {
   // Regression: a thruk_query param named like a secret was once echoed with its value in the error
   // text ("Thruk GET /hosts?api_key=…"), the preview's request and the debug request log.
   it('thruk_query params named api_key / password are not echoed', async () => {
-    const r = await rig({ config: base(), recordBodies: true, tools, logLevel: 'debug' });
+    const r = await connect({ config: base(), recordBodies: true, tools, logLevel: 'debug' });
     try {
       const res = [
         await r.call('thruk_query', { path: '/hosts', params: { api_key: ARG_KEY, password: PASSWORD, columns: 'name' } }),
@@ -155,7 +155,7 @@ describe('secret hygiene', { concurrency: true }, () => {
   });
 
   it('bearer token: wrong, missing and malformed tokens get 401 without echoing anything', async () => {
-    const r = await rig({ config: base(), token: TOKEN, recordBodies: true });
+    const r = await connect({ config: base(), token: TOKEN, recordBodies: true, logLevel: 'debug' });
     try {
       const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: `x-${WRONG_TOKEN}`, version: '1' } } });
       const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', host: 'localhost' };
@@ -213,7 +213,7 @@ describe('secret hygiene', { concurrency: true }, () => {
     assert.ok(loaded.ok && loaded.action === 'serve', JSON.stringify(loaded));
     const config = withSettings(loaded.config, { thruk: { apiKey: KEY, timeoutMs: 800 } });
     const metrics = createMetrics({ defaultMetrics: false });
-    const r = await rig({ config, tools, logLevel: 'debug', recordBodies: true, metrics, clientToken: full, auth: (log) => createAuthenticator(config.http.auth, log, { jwks }) });
+    const r = await connect({ config, tools, logLevel: 'debug', recordBodies: true, metrics, clientToken: full, auth: (log) => createAuthenticator(config.http.auth, log, { jwks }) });
     try {
       const results: Array<[string, CallResult]> = [['jwt read', await r.call('thruk_totals', {})]];
       assert.notEqual(results[0]?.[1].isError, true, results[0]?.[1].text);

@@ -1,8 +1,9 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { estimateTokens } from '../src/tools/lib/format.js';
 import { normalisePath } from '../src/tools/discovery/describe.js';
-import { connect, ERAS, type Harness, rest } from './helpers/harness.js';
+import { connect, CURRENT_ERA, type Harness, rest } from './helpers/loose.js';
 
 const noNulls = (text: string) => assert.ok(!/\bundefined\b|NaN/.test(text), `no undefined in:\n${text}`);
 
@@ -17,7 +18,9 @@ describe('thruk_describe path normalisation', () => {
   });
 });
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`discovery toolset over the ${era} protocol era`, () => {
     let h: Harness;
     before(async () => {

@@ -1,12 +1,15 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, ERAS, type Harness, rest, post } from './helpers/harness.js';
+import { connect, CURRENT_ERA, type Harness, rest, post } from './helpers/loose.js';
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 const ids = (rows: any[]) => rows.map((r) => r.id).sort((a, b) => a - b);
 const noNulls = (text: string) => assert.ok(!/\bnull\b|undefined|NaN/.test(text), `no nulls in:\n${text}`);
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`downtimes toolset over the ${era} protocol era`, () => {
     let h: Harness;
     before(async () => {
@@ -57,7 +60,7 @@ for (const era of ERAS) {
       const fut = r.structured.rows.find((x: any) => x.comment === 'future patching');
       assert.equal(fut.status, 'future');
       assert.equal(fut.kind, 'host');
-      assert.match(r.text, /web-03 \| \(host\) \| fixed \| .*\(starts in (1h|2h)\) \| alice \| future patching/);
+      assert.match(r.text, /web-03 \| \(host\) \| fixed \| .*\(starts in (1h 5\dm|2h)\) \| alice \| future patching/);
     });
 
     it('scopes by hostgroup and custom variable through the host list, and by kind', async () => {

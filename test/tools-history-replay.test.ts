@@ -1,11 +1,14 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, ERAS, type Harness } from './helpers/harness.js';
+import { connect, CURRENT_ERA, type Harness } from './helpers/loose.js';
 import { command, noNulls, rest } from './tools-history-support.test.js';
 
 const isoOf = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`timeline, state at and state diff over the ${era} era, driven by commands`, () => {
     let h: Harness;
     // The simulator runs a little behind the wall clock the tools use, so its events are in the past.

@@ -1,11 +1,14 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, ERAS, type Harness } from './helpers/harness.js';
+import { connect, CURRENT_ERA, type Harness } from './helpers/loose.js';
 import { icinga2Quirks, noNulls, rest } from './tools-history-support.test.js';
 
 const HISTORY_TOOLS = ['thruk_list_logs', 'thruk_list_alerts', 'thruk_list_notifications', 'thruk_notification_summary', 'thruk_recent_events', 'thruk_incident_timeline', 'thruk_state_at', 'thruk_state_diff'];
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`history list tools over the ${era} protocol era`, () => {
     let h: Harness;
     const now = Math.floor(Date.now() / 1000);

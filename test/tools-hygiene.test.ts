@@ -1,9 +1,10 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addComment, deleteDowntime } from '../src/sim/mutate.js';
 import type { SimulatorOptions } from '../src/sim/index.js';
 import { allTools } from '../src/tools/core/registry.js';
-import { connect, ERAS, rest, type Harness } from './helpers/harness.js';
+import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
 
 /**
  * thruk_hygiene against the simulator's own REST rows. Core flavours are a parameter: the log
@@ -15,6 +16,9 @@ import { connect, ERAS, rest, type Harness } from './helpers/harness.js';
 const FLAVOURS: ReadonlyArray<{ name: string; sim: SimulatorOptions; downtimeComments: boolean }> = [
   { name: 'naemon log rows', sim: { logQuirks: 'naemon' }, downtimeComments: true },
   { name: 'icinga2 log rows', sim: { logQuirks: 'icinga2' }, downtimeComments: true },
+  // The simulator's own core flavours (booleans 0/1 vs true/false, "" vs null, downtime comments).
+  { name: 'icinga2 core', sim: { sites: [{ key: 'icinga', core: 'icinga2', estate: 'default' }] }, downtimeComments: false },
+  { name: 'naemon core', sim: { sites: [{ key: 'naemon', core: 'naemon', estate: 'default' }] }, downtimeComments: true },
 ];
 
 const nowSec = () => Math.floor(Date.now() / 1000);
@@ -45,7 +49,9 @@ async function failing(h: Harness): Promise<Map<string, any>> {
   return out;
 }
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   for (const flavour of FLAVOURS) {
     describe(`thruk_hygiene (${era} era, ${flavour.name})`, () => {
       let h: Harness;
@@ -99,7 +105,8 @@ for (const era of ERAS) {
         assert.equal(sched.isError, undefined, sched.text);
         const dt = s.downtimes.find((d) => d.hostName === 'win-app-01')!;
         assert.ok(deleteDowntime(s, dt.id, nowSec(), 'STOPPED', true));
-        const logRows = await rest(h, '/logs', { 'time[gte]': String(nowSec() - 600), type: 'HOST DOWNTIME ALERT', columns: 'time,message' });
+        // From a file start (the previous hour's): Icinga 2's log index skips the file that began before a window.
+        const logRows = await rest(h, '/logs', { 'time[gte]': String(Math.floor((nowSec() - 3600) / 3600) * 3600), type: 'HOST DOWNTIME ALERT', columns: 'time,message' });
         assert.ok(logRows.some((l: any) => /win-app-01;STOPPED;/.test(l.message)), 'the core logged the end');
         const r = await h.call('thruk_hygiene', { check: 'ending' });
         const row = r.structured.rows.find((x: any) => x.host === 'win-app-01' && x.service === null);

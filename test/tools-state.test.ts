@@ -1,10 +1,13 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { allTools } from '../src/tools/core/registry.js';
-import { connect, ERAS, rest, type Harness } from './helpers/harness.js';
+import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
 
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`state toolset over the ${era} protocol era`, () => {
     let h: Harness;
     before(async () => {

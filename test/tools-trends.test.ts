@@ -1,7 +1,8 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSimulator } from '../src/sim/index.js';
-import { connect, demoConfig, ERAS, rest, post, type Harness } from './helpers/harness.js';
+import { connect, demoConfig, CURRENT_ERA, rest, post, type Harness } from './helpers/loose.js';
 
 const KEY = demoConfig().thruk.apiKey;
 
@@ -33,7 +34,9 @@ async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: num
 
 interface LogRow { host_name: string; service_description: string | null; state: number; state_type: string; time: number }
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`trends toolset over the ${era} protocol era`, () => {
     let h: Harness;
     let t0: number;

@@ -1,7 +1,8 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSimulator, type Simulator } from '../src/sim/index.js';
-import { connect, ERAS, type Harness, rest, post } from './helpers/harness.js';
+import { connect, CURRENT_ERA, type Harness, rest, post } from './helpers/loose.js';
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 const noNulls = (text: string) => assert.ok(!/\bnull\b|undefined|NaN/.test(text), `no nulls in:\n${text}`);
@@ -24,7 +25,9 @@ async function unhandledTruth(h: Harness, minServiceState: number, changedBefore
   return { listed, covered };
 }
 
-for (const era of ERAS) {
+// Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
+{
+  const era = CURRENT_ERA;
   describe(`live triage tools over the ${era} protocol era`, () => {
     let h: Harness;
     before(async () => {

@@ -1,8 +1,9 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /** A log row's object column names the object a command is about, never the id Naemon put into host_name. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { appendLog, commandEntry } from '../src/sim/loglines.js';
-import { connect, rest, type Harness } from './helpers/harness.js';
+import { connect, rest, type Harness } from './helpers/loose.js';
 
 describe('thruk_list_logs object column for external commands', () => {
   let h: Harness;

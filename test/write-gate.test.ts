@@ -102,13 +102,14 @@ describe('one write gate: every write tool on the wire', () => {
       const a = args(state);
       const start = h.logs.length;
       const dry = await h.call(name, { ...a, dry_run: true });
-      assert.equal(dry.structured.status, 'preview', dry.text);
+      const preview = dry.structured as { status?: string; plan_id?: string };
+      assert.equal(preview.status, 'preview', dry.text);
       assert.deepEqual(lines(start).filter((l) => l.wire !== undefined), [], 'a dry run sends nothing');
       assert.equal(lines(start).some((l) => l.phase === 'intent'), false, 'no intent record for a preview');
 
       const mark = h.logs.length;
-      const run = await h.call(name, { ...a, plan_id: dry.structured.plan_id });
-      assert.equal(run.structured.status, 'done', run.text);
+      const run = await h.call(name, { ...a, plan_id: preview.plan_id });
+      assert.equal((run.structured as { status?: string }).status, 'done', run.text);
       const seq = lines(mark);
       const posts = seq.flatMap((l, i) => (l.wire !== undefined ? [i] : []));
       const intent = seq.findIndex((l) => l.audit === true && l.tool === name && l.phase === 'intent');
@@ -116,7 +117,7 @@ describe('one write gate: every write tool on the wire', () => {
       assert.ok(posts.length > 0, 'the confirmed plan was sent');
       assert.ok(intent >= 0 && intent < (posts[0] ?? -1), `intent record ${intent} before the first POST ${posts[0]}`);
       assert.ok(final > (posts.at(-1) ?? Infinity), `final record ${final} after the last POST ${posts.at(-1)}`);
-      assert.equal(seq[intent]?.plan_id, dry.structured.plan_id, 'the intent names the previewed plan');
+      assert.equal(seq[intent]?.plan_id, preview.plan_id, 'the intent names the previewed plan');
       assert.equal(seq[final]?.outcome, 'done');
     });
   }

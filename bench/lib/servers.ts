@@ -13,7 +13,7 @@ export interface HttpChild {
 }
 
 /** Waits for a line matching `re` on stderr (keeps draining it afterwards). */
-async function startHttpChild(args: readonly string[], env: Record<string, string>, re: RegExp, timeoutMs = 30_000): Promise<HttpChild> {
+export async function startHttpChild(args: readonly string[], env: Record<string, string>, re: RegExp, timeoutMs = 30_000): Promise<HttpChild> {
   const child = spawnTracked(NODE, args, { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(env) });
   let buf = '';
   const url = await withTimeout(new Promise<URL>((resolve, reject) => {
@@ -35,9 +35,9 @@ export function thrukEnv(simUrl: string, key: string, extra: Record<string, stri
   return { THRUK_BASE_URL: simUrl, THRUK_API_KEY: key, ...extra };
 }
 
-export function startOursHttp(simUrl: string, key: string): Promise<HttpChild> {
+export function startOursHttp(simUrl: string, key: string, extra: Record<string, string> = {}): Promise<HttpChild> {
   // 32 closed-loop clients from one IP would hit the default per-caller rate limit within a second.
-  return startHttpChild([CLI, '--listen', '0'], thrukEnv(simUrl, key, { MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true', MCP_RATE_LIMIT: 'off' }), /thruk-mcp listening on (\S+)/);
+  return startHttpChild([CLI, '--listen', '0'], thrukEnv(simUrl, key, { MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true', MCP_RATE_LIMIT: 'off', ...extra }), /thruk-mcp listening on (\S+)/);
 }
 
 export function startMinimalHttp(file: string): Promise<HttpChild> {

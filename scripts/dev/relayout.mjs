@@ -142,6 +142,8 @@ function main() {
   for (const d of DIRS) {
     for (const abs of files(join(root, d))) {
       const rel = toPosix(relative(root, abs));
+      // Its own test holds old paths on purpose, as fixtures.
+      if (rel === 'test/relayout.test.ts') continue;
       const text = readFileSync(abs, 'utf8');
       const out = rewrite(root, rel, text);
       if (out === text) continue;

@@ -29,6 +29,9 @@ export function createLogger(level: string, destination?: { write(s: string): un
       redact: { paths: REDACT_PATHS, censor: '***' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination ?? pino.destination({ fd: 2, sync: true }),
+    // Asynchronous: in HTTP mode every served call writes its line, and one write(2) per line cost
+    // about a tenth of the throughput; lines written while one write is under way go out together.
+    // pino flushes what is left synchronously on exit (normal, process.exit, fatal error).
+    destination ?? pino.destination({ fd: 2, sync: false }),
   );
 }

@@ -10,11 +10,13 @@ import type { ThrukClient } from '../thruk/client.js';
 import { createInvoker, toolContextOf } from '../tools/core/invoke.js';
 import { errorResult, type CallResult, type McpToolEntry } from '../tools/core/adapter.js';
 import { thrukCallerOf, type ThrukCaller } from '../transports/caller.js';
+import { rpcMethodOf } from '../transports/request.js';
 import type { CallerIdentity, Interaction, ToolContext, ToolDef, Toolset } from '../tools/core/define.js';
 import { toolSourceOf, type ToolSource } from '../tools/core/published.js';
 // Never registry.js here: it imports every tool module, which a start-up must not pay for.
 import { ENABLE_TOOL, exclusionOf, refusalText, scopeRefusalText, type ToolMeta } from '../tools/core/selection.js';
-import { reachNote, requestedToolsets, sessionControl, viewSelection } from '../tools/core/reach.js';
+import { reachNote, requestedToolsets, sessionControl, TOOLSETS_HEADER, viewSelection } from '../tools/core/reach.js';
+import { clientCapabilitiesOf, registerViews, VIEW_EXTENSION_CAPABILITY, withViewLinks } from '../views/register.js';
 
 export interface ServerDeps {
   readonly config: Config;
@@ -125,6 +127,24 @@ export function instructionsFor(offered: readonly ToolMeta[], all: readonly Tool
 }
 
 /**
+ * Whether a request may reach the resources, prompts or completions: the HTTP layer records the
+ * JSON-RPC method of each single request it parsed. tools/list, tools/call, initialize,
+ * server/discover and notifications never do, so their per-request server skips registering
+ * them (the capabilities still say they exist). Unknown (stdio, a batch): everything.
+ */
+export function needsCatalog(method: string | undefined): boolean {
+  return method === undefined || method.startsWith('resources/') || method.startsWith('prompts/') || method.startsWith('completion/');
+}
+
+/** Only a request that names toolsets pays for parsing its URL (the common request names none). */
+function toolsetsOf(req: Request): string[] {
+  return req.url.includes('?') || req.headers.has(TOOLSETS_HEADER) ? requestedToolsets(req) : [];
+}
+
+const CACHE_PUBLIC = { 'tools/list': { ttlMs: 300_000, cacheScope: 'public' } } as const;
+const CACHE_PRIVATE = { 'tools/list': { ttlMs: 300_000, cacheScope: 'private' } } as const;
+
+/**
  * Builds the per-request (HTTP) / per-connection (stdio) McpServer factory. Everything costly —
  * the tool selection and the JSON Schemas of tools/list — is computed once here, so the factory
  * itself only wires two handlers.
@@ -170,15 +190,14 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
     // stdio pins one instance per connection: its toolsets live as long as the session. An HTTP
     // request carries its own selection (URL or header) and nothing outlives the request.
     const sessionful = httpRequest === undefined && deps.config.dynamicToolsets;
-    let extra: readonly string[] = httpRequest !== undefined && deps.config.dynamicToolsets ? requestedToolsets(httpRequest) : [];
+    let extra: readonly string[] = httpRequest !== undefined && deps.config.dynamicToolsets ? toolsetsOf(httpRequest) : [];
     let view = viewFor(writer ? deps.config.readOnly : true, extra);
-    const home = unverified ? undefined : scopes.resolve(undefined, caller);
     const identity = identityOf(httpRequest !== undefined, authInfo, caller);
     const server = new McpServer(
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
       // The tool list depends on the caller's scopes once callers authenticate, and on a selection
       // the request chose: no shared caching then.
-      { capabilities: { tools: { listChanged: sessionful }, resources: {}, prompts: {}, completions: {} }, instructions: view.instructions, cacheHints: { 'tools/list': { ttlMs: 300_000, cacheScope: authInfo === undefined && extra.length === 0 ? 'public' : 'private' } } },
+      { capabilities: { tools: { listChanged: sessionful }, resources: {}, prompts: {}, completions: {}, extensions: VIEW_EXTENSION_CAPABILITY }, instructions: view.instructions, cacheHints: authInfo === undefined && extra.length === 0 ? CACHE_PUBLIC : CACHE_PRIVATE },
     );
     const low = server.server;
     const control = sessionControl({
@@ -196,7 +215,9 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
         return added;
       },
     });
-    low.setRequestHandler('tools/list', () => ({ tools: [...view.listing] }));
+    // MCP Apps: the view links only for a client that declared the extension (a shared cache that
+    // hands them to another client is harmless: a client without Apps ignores _meta.ui).
+    low.setRequestHandler('tools/list', (_req, ctx) => ({ tools: [...withViewLinks(view.listing, clientCapabilitiesOf(low, ctx))] }));
     low.setRequestHandler('tools/call', async (request, ctx: ServerContext) => {
       const name = request.params.name;
       const requestId = httpRequest?.headers.get('x-request-id') ?? undefined;
@@ -249,6 +270,9 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
         throw err;
       }
     });
+    // The rest (resources, prompts) only for a request that can reach them: a tools/call does not.
+    if (!needsCatalog(rpcMethodOf(httpRequest))) return server;
+    const home = unverified ? undefined : scopes.resolve(undefined, caller);
     if (home !== undefined) {
       const multi: InstanceResources | undefined = scopes.multi
         ? {
@@ -261,6 +285,7 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
         : undefined;
       registerResources(server, home.names, (ctx) => toolCtx(view.config, home, server, ctx, identity), multi);
     }
+    registerViews(server);
     // Completions in the prompts must list what this caller may see: per-caller prompts then.
     registerPrompts(server, home === undefined || home.names === names ? view.prompts : promptDefinitions({ names: home.names, offered: view.offeredNames, reachable: view.reachable }));
     return server;

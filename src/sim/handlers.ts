@@ -89,8 +89,11 @@ export function commandline(c: HandlerCtx, host: string, svc?: string): Result {
     const o = svc === undefined ? h : h.services.find((x) => x.description === svc);
     if (!o) continue;
     const cmd = o.cfg.checkCommand;
+    // Icinga 2's Livestatus never gives the command line (real fixture
+    // real-stack/commandline_web-01_two_cores.json); Naemon expands it.
+    const line = s.core === 'icinga2' ? '<internal>' : `/usr/lib/nagios/plugins/check_${cmd.replace(/[^a-z0-9_]/gi, '_')} -H ${h.address}`;
     const row: JsonObject = {
-      check_command: cmd, command_line: `/usr/lib/nagios/plugins/check_${cmd.replace(/[^a-z0-9_]/gi, '_')} -H ${h.address}`, error: '',
+      check_command: cmd, command_line: line, error: '',
       host_name: h.name, peer_key: s.key, peer_name: s.name, peer_section: s.section,
     };
     if (svc !== undefined) row['service_description'] = svc;
@@ -124,7 +127,21 @@ export function logs(c: HandlerCtx, kind: 'logs' | 'alerts' | 'notifications', h
   if (kind === 'alerts') base.push({ kind: 'cmp', key: 'type', op: '~', value: '^(HOST|SERVICE) ALERT$' });
   if (kind === 'notifications') base.push(eqLeaf('class', '3'));
   if (host !== undefined) base.push(eqLeaf('host_name', host));
-  return list(c, logsTable(kind), logSource(c.sites), { base, logWindow: true, limitSlice: limitPerCore });
+  return list(c, logsTable(kind), logSource(logSites(c.sites)), { base, logWindow: true, limitSlice: limitPerCore });
+}
+
+/**
+ * A site whose log table fails (SiteState.logError): asked alone, Thruk answers 500 with the core's
+ * Livestatus error; asked with other sites, it answers 200 with the others' rows and says nothing
+ * (real Thruk 3.20.2, fixtures real-stack/logs_count_icinga_failing.json, logs_*_all_one_core_failing.json).
+ */
+function logSites(sites: readonly SiteState[]): readonly SiteState[] {
+  const ok = sites.filter((s) => s.logError === undefined);
+  const broken = sites.find((s) => s.logError !== undefined);
+  if (ok.length === 0 && broken !== undefined) {
+    throw new ThrukError(500, 'error during request', { description: `${broken.name}: 452: internal livestatus error - ${broken.logError ?? ''} at lib/Thruk/Backend/Manager.pm line 1698.\n` });
+  }
+  return ok;
 }
 
 /** Thruk sends `Limit:` to every core: Naemon answers its newest rows, Icinga 2 its oldest. */

@@ -5,6 +5,7 @@ import { delay, FaultRegistry, malformedResponse, resetError, statusResponse } f
 import { handle, restPathOf } from './handle.js';
 import { parseBody } from './params.js';
 import { seedJob, sha256 } from './thruk.js';
+import { latencySource } from './rounds.js';
 import { SimState, type SimUser } from './state.js';
 import type { CoreFlavour, LogQuirks } from './types.js';
 
@@ -12,6 +13,7 @@ export type { FaultSpec } from './faults.js';
 export type { ApiKeyRecord, JobRecord, SimUser } from './state.js';
 export type { Comment, CoreFlavour, Downtime, HostRecord, LogEntry, LogQuirks, ServiceRecord, SiteState } from './types.js';
 export { SimState } from './state.js';
+export { countRounds, roundsOf, type RequestTiming } from './rounds.js';
 
 export interface SimulatorOptions {
   /** default 1; same seed → same estate */
@@ -35,6 +37,14 @@ export interface SimulatorOptions {
   makeAuthUserLowercase?: boolean;
   /** How log rows are parsed; 'icinga2' reproduces the recorded Icinga 2 Livestatus quirks. Default 'naemon'. */
   logQuirks?: LogQuirks;
+  /**
+   * Milliseconds every request is held before it is answered, as a far Thruk would (issue 18);
+   * default 0 (answered at once). With a latency above 0 the request log's start/end order counts
+   * sequential rounds exactly (rounds.ts).
+   */
+  latencyMs?: number;
+  /** Uniform jitter in ± milliseconds around latencyMs (seeded by `seed`); default 0. */
+  jitterMs?: number;
 }
 
 /** One Livestatus peer with its core flavour. */
@@ -71,6 +81,11 @@ export interface RecordedRequest {
   params: Array<[string, string]>;
   headers: Record<string, string>;
   body: string;
+  /** arrival and answer, in one event sequence (see rounds.ts); endSeq/endMs unset while pending */
+  startSeq: number;
+  endSeq?: number | undefined;
+  startMs: number;
+  endMs?: number | undefined;
 }
 
 export interface Simulator {
@@ -79,6 +94,8 @@ export interface Simulator {
   injectFault(spec: FaultSpec): () => void;
   clearFaults(): void;
   readonly state: SimState;
+  /** Changes the injected per-request latency and jitter (ms) from the next request on. */
+  setLatency(latencyMs: number, jitterMs?: number): void;
 }
 
 const MAX_RECORDED = 1000;
@@ -126,6 +143,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   seedJob(state, nowSec);
   const requests: RecordedRequest[] = [];
   const faults = new FaultRegistry();
+  let seq = 0;
+  let latency = latencySource(options.latencyMs ?? 0, options.jitterMs ?? 0, seed);
+  let latencyOn = (options.latencyMs ?? 0) > 0 || (options.jitterMs ?? 0) > 0;
 
   async function fetchHandler(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -134,8 +154,19 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const headers: Record<string, string> = {};
     request.headers.forEach((v, k) => { headers[k] = v; });
     const rest = (restPathOf(url.pathname) ?? url.pathname).replace(/^\/v1(?=\/|$)/, '');
-    requests.push({ method, path: rest, params: [...url.searchParams, ...bodyParams(body, headers['content-type'] ?? '')], headers, body });
+    const record: RecordedRequest = { method, path: rest, params: [...url.searchParams, ...bodyParams(body, headers['content-type'] ?? '')], headers, body, startSeq: seq++, startMs: performance.now() };
+    requests.push(record);
     if (requests.length > MAX_RECORDED) requests.splice(0, requests.length - MAX_RECORDED);
+    try {
+      if (latencyOn) await delay(latency(), request.signal);
+      return await answer(request, url, method, body, rest);
+    } finally {
+      record.endSeq = seq++;
+      record.endMs = performance.now();
+    }
+  }
+
+  async function answer(request: Request, url: URL, method: string, body: string, rest: string): Promise<Response> {
 
     const fault = faults.take(rest);
     if (fault) {
@@ -159,5 +190,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     injectFault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
     state,
+    setLatency: (ms, jitter = 0) => {
+      latency = latencySource(ms, jitter, seed);
+      latencyOn = ms > 0 || jitter > 0;
+    },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * Serves the simulator on loopback: `npm run sim -- --port N [--host 127.0.0.1] [--hosts N] [--seed N] [--key K] [--sites a,b]`.
+ * Serves the simulator on loopback: `npm run sim -- --port N [--host 127.0.0.1] [--hosts N] [--seed N] [--key K] [--sites a,b] [--latency MS] [--jitter MS]`.
+ * `--latency` holds every answer back that many milliseconds (± `--jitter`), as a far Thruk would.
  * A site may carry its core flavour: `--sites icinga:icinga2,naemon:naemon` (icinga2, naemon, nagios4).
  * The key may also come from THRUK_SIM_KEY. Prints the base URL (`http://127.0.0.1:PORT/thruk`) to stderr on one line.
  */
@@ -74,6 +75,8 @@ function main(): void {
       seed: { type: 'string' },
       key: { type: 'string' },
       sites: { type: 'string' },
+      latency: { type: 'string' },
+      jitter: { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -83,6 +86,8 @@ function main(): void {
     hosts: intArg(values.hosts, 'hosts', 25),
     seed: intArg(values.seed, 'seed', 1),
     apiKey: values.key ?? process.env['THRUK_SIM_KEY'] ?? 'demo',
+    latencyMs: intArg(values.latency, 'latency', 0),
+    jitterMs: intArg(values.jitter, 'jitter', 0),
     ...(values.sites ? { sites: values.sites.split(',').map((s) => s.trim()).filter(Boolean).map(siteArg) } : {}),
   });
   const server = createServer((req, res) => {

@@ -287,6 +287,11 @@ export class SiteState {
   core: CoreFlavour | null = null;
   /** Icinga 2's compat log rotation (seconds): its Livestatus skips the file that began before a window. */
   logRotation = 3600;
+  /**
+   * Set: the core's log table fails every query with this Livestatus error (as Icinga 2 does while
+   * its compat log `archives/` directory is missing). See handlers.ts logSites for what Thruk answers.
+   */
+  logError: string | undefined = undefined;
   readonly contacts: ContactRecord[] = [];
   /** how many downtimes wait for a trigger downtime (avoids scanning when there are none) */
   triggeredDowntimes = 0;

@@ -252,6 +252,8 @@ interface Core {
   readonly inflight: Coalescer<Loaded>;
   /** Who Thruk says each identity is (/thruk/whoami), by identity digest, for a short while. */
   readonly identities: LRUCache<string, { readonly at: number; readonly value: Promise<ThrukWhoami> }>;
+  /** Facts that only choose how to read, never an answer (see remember()), per identity. */
+  readonly hints: LRUCache<string, { readonly until: number; readonly value: unknown }>;
 }
 
 /** The part of /thruk/whoami the server relies on. */
@@ -318,6 +320,7 @@ export class ThrukClient {
       cache: new ResponseCache({ ttlMs: opts.cacheTtlMs ?? 15_000, max: opts.cacheMax ?? 500, now }),
       inflight: new Coalescer<Loaded>(),
       identities: new LRUCache({ max: 1000 }),
+      hints: new LRUCache({ max: 500 }),
     };
     this.#id = identityOf({ kind: 'key', key: opts.apiKey, authUser: opts.authUser });
   }
@@ -392,6 +395,35 @@ export class ThrukClient {
     const loaded = await this.#core.inflight.run(`${mode}\n${p.key}`, (s) => this.#load(p, useCache, s), opts.signal);
     // Coalesced callers parse their own copy, so one caller's mutation never shows up in another's.
     return (loaded.kind === 'value' ? loaded.value : this.#parse(loaded.res, p)) as T;
+  }
+
+  /**
+   * The cached answer of a cacheable GET, or undefined; never sends a request. Lets a tool choose
+   * how to read by what is already known (issue 18: one round when supporting data is warm).
+   */
+  peek<T = unknown>(path: string, opts: Pick<CallOptions, 'query' | 'backends'> = {}): T | undefined {
+    if (!this.#core.cache.enabled || !isCacheablePath(path)) return undefined;
+    return this.#core.cache.get(this.#prepare('GET', path, opts).key)?.value as T | undefined;
+  }
+
+  /**
+   * Keeps a fact about this Thruk that only chooses how a tool reads (say a table's size class:
+   * all rows at once or keys first), never what it answers, for `ttlMs` (issue 18: one round when
+   * such supporting data is known). Per identity, since each may see another part of the estate.
+   */
+  remember(key: string, value: unknown, ttlMs: number): void {
+    this.#core.hints.set(`${this.#id.namespace}\n${key}`, { until: this.#core.now() + ttlMs, value });
+  }
+
+  recall<T = unknown>(key: string): T | undefined {
+    const k = `${this.#id.namespace}\n${key}`;
+    const e = this.#core.hints.get(k);
+    if (e === undefined) return undefined;
+    if (e.until <= this.#core.now()) {
+      this.#core.hints.delete(k);
+      return undefined;
+    }
+    return e.value as T;
   }
 
   async post<T = unknown>(

@@ -185,6 +185,27 @@ export function shortDescription(desc: string): string {
   return one.length > MAX_DESCRIPTION ? `${one.slice(0, MAX_DESCRIPTION - 1)}…` : one;
 }
 
+export interface CoreFailure {
+  /** The core (Thruk site name) whose Livestatus answered the error. */
+  readonly core: string;
+  /** Livestatus' own status code (400-452). */
+  readonly code: number;
+  readonly text: string;
+}
+
+/**
+ * Thruk's description when one core's Livestatus answered an error, e.g. "icinga: 452: internal
+ * livestatus error - Error: Function call 'glob' for file '…/compat/archives/*.log' failed…" (real
+ * Thruk 3.20.2 with Icinga 2 whose compat archives were missing). Livestatus 4xx codes are about
+ * that query on that core: the same query fails again, so it is not load and not worth a retry.
+ * A connection failure reads "(0) failed to connect…" and is not matched.
+ */
+export function coreFailure(description: string | undefined): CoreFailure | undefined {
+  const m = /^\s*([^\s:]+): (4\d\d): (.+)$/s.exec(description ?? '');
+  if (m === null) return undefined;
+  return { core: m[1] ?? '', code: Number(m[2]), text: shortDescription(m[3] ?? '') };
+}
+
 const MAX_THRUK_TEXT = 2_000;
 const MAX_SUMMARY = 200;
 

@@ -167,6 +167,12 @@ function equality(env: ValueEnv, column: string, v: FilterScalar | boolean, nega
   if (t.kind === 'enum' && t.pendingColumn !== undefined && enumValue(env, v) === 'pending') {
     return atom(env, t.pendingColumn, negate ? '!=' : '=', '0');
   }
+  if (!negate && t.kind === 'enum' && t.pendingColumn !== undefined && enumValue(env, v) === 0) {
+    // A never-checked object reads state 0 but is PENDING, not UP/OK (totals count it apart):
+    // state=up is "checked and 0", so a list filtered by state agrees with the totals. (neq up
+    // stays `state != 0`: the problems, which is what "not up" is asked for.)
+    return combine('and', [atom(env, column, '=', '0'), atom(env, t.pendingColumn, '!=', '0')]);
+  }
   return atom(env, column, negate ? '!=' : '=', scalarText(env, v));
 }
 

@@ -1,6 +1,6 @@
 /** Pure retry policy: what is retryable, and how long to wait. No I/O here. */
 
-import { isTlsCode, parseThrukErrorBody } from './errors.js';
+import { coreFailure, isTlsCode, parseThrukErrorBody } from './errors.js';
 import type { Failure } from './errors.js';
 
 export const BACKOFF_BASE_MS = 400;
@@ -20,7 +20,7 @@ const DETERMINISTIC_500 =
 
 export function isQueryError(status: number, thrukMessage?: string, thrukDescription?: string): boolean {
   if (status !== 500) return false;
-  return DETERMINISTIC_500.test(thrukMessage ?? '') || DETERMINISTIC_500.test(thrukDescription ?? '');
+  return DETERMINISTIC_500.test(thrukMessage ?? '') || DETERMINISTIC_500.test(thrukDescription ?? '') || coreFailure(thrukDescription) !== undefined;
 }
 
 export function isRetryableStatus(status: number, thrukMessage?: string, thrukDescription?: string): boolean {

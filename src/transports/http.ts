@@ -10,7 +10,7 @@ import { createInFlight, nodeListener, type InFlight } from './node.js';
 import { opsResponse, type OpsOptions } from './ops.js';
 import { clientAddress, proxyTrust, viaTls, type ConnInfo } from './proxy.js';
 import { createRateLimiter } from './ratelimit.js';
-import { readBodyLimited, requestIdOf, rpcError, rpcSummary } from './request.js';
+import { markRpcMethod, readBodyLimited, requestIdOf, rpcError, rpcSummary } from './request.js';
 
 export { tokenMatches } from './auth.js';
 
@@ -95,8 +95,14 @@ export interface HttpAppOptions extends HttpGateOptions, OpsOptions {
 
 const NO_WRITE_SCOPE_SETTINGS = { writeScope: 'thruk:write', readScope: 'thruk:read', resourceUrl: undefined, oauth: undefined, metricsPort: undefined };
 
-/** The same response with more headers (responses from fetch handlers may have immutable headers). */
+/** The same response with more headers: set in place, or on a copy when its headers are immutable. */
 function withHeaders(res: Response, extra: Record<string, string>): Response {
+  try {
+    for (const [k, v] of Object.entries(extra)) res.headers.set(k, v);
+    return res;
+  } catch {
+    // a Response whose headers are guarded (Response.error(), a fetch() answer): copy it
+  }
   const headers = new Headers(res.headers);
   for (const [k, v] of Object.entries(extra)) headers.set(k, v);
   return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
@@ -180,7 +186,12 @@ export function createHttpApp(factory: (ctx?: McpRequestContext) => McpServer, o
     const headers = new Headers(req.headers);
     // The tool layer reads the id from here (server.ts): it ends up in the tool-call and audit lines.
     headers.set('x-request-id', requestId);
-    const forward = new Request(req.url, { method: req.method, headers, signal: req.signal, ...(body.text !== '' ? { body: body.text } : {}) });
+    // With the parsed body handed over, the SDK never reads the forwarded one: only a body it must
+    // answer as unparsable (or an empty one) goes along.
+    const sendBody = body.text !== '' && parsed === undefined;
+    if (!sendBody) headers.delete('content-length');
+    const forward = new Request(req.url, { method: req.method, headers, signal: req.signal, ...(sendBody ? { body: body.text } : {}) });
+    markRpcMethod(forward, parsed);
     const options = { ...(verified !== undefined ? { authInfo: verified } : {}), ...(parsed !== undefined ? { parsedBody: parsed } : {}) };
     return handler.fetch(forward, options);
   };

@@ -37,6 +37,25 @@ export async function readBodyLimited(req: Request, maxBytes: number): Promise<B
   return { ok: true, text: new TextDecoder().decode(Buffer.concat(chunks)) };
 }
 
+/**
+ * The JSON-RPC method of a request the HTTP layer already parsed, keyed by the Request it hands
+ * the SDK (which passes that very object to the server factory as `requestInfo`). Weak: nothing
+ * outlives the request. The factory uses it to skip what the method cannot reach.
+ */
+const rpcMethods = new WeakMap<Request, string>();
+
+/** Records `body`'s method for `req` (a single request object only; batches stay unmarked). */
+export function markRpcMethod(req: Request, body: unknown): void {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return;
+  const method = (body as { method?: unknown }).method;
+  if (typeof method === 'string') rpcMethods.set(req, method);
+}
+
+/** The method recorded for this request; undefined when unknown (stdio, a batch, unparsed). */
+export function rpcMethodOf(req: Request | undefined): string | undefined {
+  return req === undefined ? undefined : rpcMethods.get(req);
+}
+
 export interface RpcSummary {
   readonly rpc?: string;
   readonly tool?: string;

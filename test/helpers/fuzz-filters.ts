@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { HostRecord, RecordedRequest, ServiceRecord, Simulator } from '../../src/sim/index.js';
 import { HOSTILE_STRINGS, poolsOf, runProperty, short, type FuzzRig, type FuzzStats, type Pools, type RunOptions } from './fuzzkit.js';
-import type { Rig } from './rig.js';
+import type { Harness } from './harness.js';
 
 export type Op = 'eq' | 'neq' | 'regex' | 'in' | 'not_in';
 export interface Leaf { field: string; op: Op; value: unknown }
@@ -69,9 +69,14 @@ function enumLeaf(field: string, names: readonly (string | number)[]): fc.Arbitr
 const HOST_STATES: Record<string, number> = { up: 0, down: 1, unreachable: 2 };
 const SERVICE_STATES: Record<string, number> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
 
-function stateMatches(obj: HostRecord | ServiceRecord, v: unknown, names: Record<string, number>): boolean {
+/**
+ * eq/in "up"/"ok" (0) mean checked and 0: a never-checked object is PENDING, as the totals count
+ * it (issue 12). neq/not_in 0 stay `state != 0`, the problems.
+ */
+function stateMatches(obj: HostRecord | ServiceRecord, v: unknown, names: Record<string, number>, op: Op | undefined): boolean {
   if (v === 'pending') return !obj.hasBeenChecked;
   const n = typeof v === 'number' ? v : names[String(v)];
+  if (n === 0 && op !== 'neq' && op !== 'not_in') return obj.state === 0 && obj.hasBeenChecked;
   return obj.state === n;
 }
 
@@ -118,7 +123,7 @@ export const HOSTS_SPEC: FilterTableSpec = {
     const h = o as HostRecord;
     switch (leaf.field) {
       case 'name': return evalGeneric(leaf, (v) => h.name === v, () => [h.name]);
-      case 'state': return evalGeneric(leaf, (v) => stateMatches(h, v, HOST_STATES), () => []);
+      case 'state': return evalGeneric(leaf, (v) => stateMatches(h, v, HOST_STATES, leaf.op), () => []);
       case 'hostgroup': return evalGeneric(leaf, (v) => h.groups.includes(String(v)), () => []);
       case 'custom_var': {
         const { var: name, val } = leaf.value as { var: string; val: unknown };
@@ -148,7 +153,7 @@ export const SERVICES_SPEC: FilterTableSpec = {
     switch (leaf.field) {
       case 'host': return evalGeneric(leaf, (v) => s.host.name === v, () => [s.host.name]);
       case 'description': return evalGeneric(leaf, (v) => s.description === v, () => [s.description]);
-      case 'state': return evalGeneric(leaf, (v) => stateMatches(s, v, SERVICE_STATES), () => []);
+      case 'state': return evalGeneric(leaf, (v) => stateMatches(s, v, SERVICE_STATES, leaf.op), () => []);
       case 'hostgroup': return evalGeneric(leaf, (v) => s.host.groups.includes(String(v)), () => []);
       case 'servicegroup': return evalGeneric(leaf, (v) => s.groups.includes(String(v)), () => []);
       default: throw new Error(`no reference for ${leaf.field}`);
@@ -191,7 +196,7 @@ export function nestedTree(levels: number, inner: Node): Node {
 }
 
 /** All rows of a list tool for one filter, paged; undefined when the tool refused the filter. */
-export async function listAll(h: Rig, spec: FilterTableSpec, filter: Node): Promise<{ keys: string[] } | { refused: string }> {
+export async function listAll(h: Harness, spec: FilterTableSpec, filter: Node): Promise<{ keys: string[] } | { refused: string }> {
   const keys: string[] = [];
   let offset = 0;
   for (let page = 0; page < 20; page++) {
@@ -199,7 +204,7 @@ export async function listAll(h: Rig, spec: FilterTableSpec, filter: Node): Prom
     if (r.isError === true) return { refused: r.text };
     for (const row of r.structured.rows as Array<Record<string, unknown>>) keys.push(spec.key(row));
     if (r.structured.next_offset === undefined) return { keys };
-    offset = r.structured.next_offset as number;
+    offset = r.structured.next_offset;
   }
   throw new Error('more than 20 pages');
 }
@@ -221,7 +226,7 @@ export function assertThrukReadsParams(req: RecordedRequest): void {
 }
 
 /** The objects the filter part of a received request selects on its own, asked of the simulator directly. */
-export async function wireKeys(h: Pick<Rig, 'sim' | 'config'>, spec: FilterTableSpec, req: RecordedRequest): Promise<string[]> {
+export async function wireKeys(h: Pick<Harness, 'sim' | 'config'>, spec: FilterTableSpec, req: RecordedRequest): Promise<string[]> {
   const url = new URL(`http://sim.invalid/demo/thruk/r${req.path}`);
   for (const [k, v] of req.params) if (!NOT_FILTER.has(k)) url.searchParams.append(k, v);
   url.searchParams.append('columns', spec.columns);

@@ -1,6 +1,7 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /** What the oracle's properties share: a property's type, a checked tool call, paging through text tables. */
 import assert from 'node:assert/strict';
-import type { CallResult, Harness } from './harness.js';
+import type { CallResult, Harness } from './loose.js';
 
 export const epoch = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 

@@ -10,6 +10,8 @@ import { connect, type Harness } from './harness.js';
 import { demoConfig } from './config.js';
 import type { Property } from './oracle-common.js';
 import { availability, flapping, groupAvailability, noisy, recurring, reliability, serviceAvailability, timeline } from './oracle-props-log.js';
+import { agree } from './oracle-props-agree.js';
+import { alertHeatmap, concurrentFailures, notificationSummary, timelineLongest, unreachableVsDown } from './oracle-props-log2.js';
 import { counters, handling, lists, rootCause, stale, unhandled } from './oracle-props-state.js';
 import { buildScenario, scenarioArb, type Scenario } from './oracle.js';
 import { refTotals } from './oracle-ref.js';
@@ -61,6 +63,12 @@ export const SELF_TEST: Readonly<Record<string, (s: Scenario) => void>> = { 'wro
 
 export const PROPERTIES: Readonly<Record<string, Property>> = {
   counters,
+  agree: agree(),
+  'agree-scoped': agree('linux-servers'),
+  notifications: notificationSummary,
+  heatmap: alertHeatmap,
+  concurrent: concurrentFailures,
+  'unreachable-vs-down': unreachableVsDown,
   lists: lists(false),
   handling,
   noisy,
@@ -81,6 +89,7 @@ const SCENARIO_PROPERTIES: Readonly<Record<string, (s: Scenario) => Property>> =
   'group-availability': () => groupAvailability('-2d', false),
   'no-data-headline': () => groupAvailability('-10d', true),
   timeline,
+  'timeline-longest': timelineLongest,
   'service-availability': serviceAvailability,
 };
 

@@ -12,21 +12,28 @@ export interface RefTotals {
   services: Record<string, number>;
 }
 
-/** Thruk's /hosts/totals and /services/totals, from the records (thruk-rest-reference §5.8). */
-export function refTotals(sim: Simulator): RefTotals {
+/**
+ * Thruk's /hosts/totals and /services/totals, from the records (thruk-rest-reference §5.8), with
+ * the one rule every tool follows (issue 12): a host problem is unhandled when it is neither
+ * acknowledged nor in downtime, whether its checks are active or not (Thruk's own host totals
+ * also need active checks enabled, which hid passive DOWN hosts).
+ */
+export function refTotals(sim: Simulator, inScope: (h: HostRecord) => boolean = () => true): RefTotals {
   const hosts: Record<string, number> = { total: 0, pending: 0, up: 0, down: 0, unreachable: 0, down_and_unhandled: 0, unreachable_and_unhandled: 0 };
   const services: Record<string, number> = { total: 0, pending: 0, ok: 0, warning: 0, critical: 0, unknown: 0, warning_and_unhandled: 0, critical_and_unhandled: 0, unknown_and_unhandled: 0 };
   const hostWord = ['up', 'down', 'unreachable'];
   const svcWord = ['ok', 'warning', 'critical', 'unknown'];
   for (const site of sim.state.sites) {
     for (const h of site.hosts) {
+      if (!inScope(h)) continue;
       hosts.total!++;
       if (!h.hasBeenChecked) { hosts.pending!++; continue; }
       const w = hostWord[h.state] as string;
       hosts[w]!++;
-      if (h.state !== 0 && h.activeChecksEnabled && h.ackType === 0 && h.scheduledDowntimeDepth === 0) hosts[`${w}_and_unhandled`]!++;
+      if (h.state !== 0 && h.ackType === 0 && h.scheduledDowntimeDepth === 0) hosts[`${w}_and_unhandled`]!++;
     }
     for (const s of site.services) {
+      if (!inScope(s.host)) continue;
       services.total!++;
       if (!s.hasBeenChecked) { services.pending!++; continue; }
       const w = svcWord[s.state] as string;

@@ -11,8 +11,8 @@
  * also covers the parts of the demo estate the scenario leaves alone.
  */
 import fc from 'fast-check';
-import { createSimulator, type Simulator } from '../../src/sim/index.js';
-import { alertEntry, appendLog, downtimeEntry, flappingEntry } from '../../src/sim/loglines.js';
+import { createSimulator, TWO_CORES, type Simulator } from '../../src/sim/index.js';
+import { alertEntry, appendLog, downtimeEntry, flappingEntry, notificationEntries } from '../../src/sim/loglines.js';
 import { addComment, addDowntime, setAck } from '../../src/sim/mutate.js';
 import { ServiceRecord, type Checkable, type HostRecord, type SiteState } from '../../src/sim/types.js';
 
@@ -83,7 +83,6 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   }), { maxLength: 4 }),
 });
 
-export const SITE_NAMES = ['icinga', 'naemon'] as const;
 
 function siteOf(sim: Simulator, i: number): SiteState {
   const sites = sim.state.sites;
@@ -98,7 +97,9 @@ function objectOf(site: SiteState, host: number, svc: number | null): Checkable 
 
 /** A fresh simulator with the scenario applied; `nowSec` is its clock. */
 export function buildScenario(s: Scenario, nowMs: number, apiKey: string): Simulator {
-  const sim = createSimulator({ apiKey, now: () => nowMs, sites: s.sites === 2 ? [...SITE_NAMES] : ['icinga'] });
+  // Two sites are the two real core flavours (an Icinga 2 and a Naemon core, each with its own
+  // estate and log quirks), not two copies of one.
+  const sim = createSimulator({ apiKey, now: () => nowMs, sites: s.sites === 2 ? TWO_CORES : ['icinga'] });
   const now = Math.floor(nowMs / 1000);
   const apply = (o: Checkable, m: ObjMut, site: SiteState): void => {
     o.lastCheck = now - m.checkAgeMin * 60;
@@ -148,6 +149,12 @@ export function buildScenario(s: Scenario, nowMs: number, apiKey: string): Simul
     const end = start + o.durMin * 60;
     appendLog(site, alertEntry(start, obj, state, true, 1, 'oracle problem'));
     if (end <= now) appendLog(site, alertEntry(end, obj, 0, true, 1, 'oracle ok'));
+    // Every other outage pages its contacts (problem and recovery), as a core does for HARD changes.
+    if (o.durMin % 2 === 0) {
+      const word = (st: number) => (obj instanceof ServiceRecord ? ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] : ['UP', 'DOWN', 'UNREACHABLE'])[st] as string;
+      for (const e of notificationEntries(start, obj, obj.cfg.contacts, word(state), state, 'oracle problem')) appendLog(site, e);
+      if (end <= now) for (const e of notificationEntries(end, obj, obj.cfg.contacts, word(0), 0, 'oracle ok')) appendLog(site, e);
+    }
   }
   for (const f of s.flaps) {
     const site = siteOf(sim, f.site);

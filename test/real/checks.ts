@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * What makes one call a failure, beyond an error result: a write sent during a dry run, a dry run
  * that did not answer "preview", missing structuredContent, a secret in the answer, a core-scoped

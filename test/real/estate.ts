@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * Ground truth straight from Thruk's REST API (GET only, outside the server under test), and the
  * estate the suite discovers from it: per core, the objects the tool recipes need.

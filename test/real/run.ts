@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment -- answers not read typed yet (issue 16; see test/helpers/harness.ts) */
 /**
  * npm run test:real -- [--read-only] [--service CORE:HOST:SERVICE]... [--passive CORE:HOST:SERVICE]...
  *                      [--only REGEX] [--json FILE] [--markdown FILE] [--answers FILE.jsonl]

@@ -1,7 +1,7 @@
 import { inputRequired } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { ThrukIdentityError } from '../../thruk/auth-user.js';
-import { isThrukError, ThrukHttpError, ThrukNetworkError, ThrukResponseError, ThrukTimeoutError } from '../../thruk/errors.js';
+import { coreFailure, isThrukError, ThrukHttpError, ThrukNetworkError, ThrukResponseError, ThrukTimeoutError } from '../../thruk/errors.js';
 import { FilterError } from '../../thruk/filter.js';
 import { TimeParseError } from '../lib/time.js';
 import { annotationsFor, ToolInputError, type ToolContext, type ToolDef } from './define.js';
@@ -91,6 +91,10 @@ export function describeError(def: ToolDef, err: unknown, ctx: Pick<ToolContext,
     if (err.status === 404) return `${err.message}. Check THRUK_BASE_URL (it should end in /thruk) and the Thruk version (3.x expected).`;
     if (err.status === 400 && m.includes('failed to find backend')) return `${err.message}. Use thruk_sites to see the backend names.`;
     if (err.status === 400 && m.includes('possible typo')) return `${err.message}. A filter or column name is not known to Thruk; check the spelling.`;
+    const core = coreFailure(err.thrukDescription);
+    if (core !== undefined) {
+      return `${err.message}. Core ${core.core}'s Livestatus refused this query (its error ${core.code}): the fault is on that core (its configuration or files), not load, so retrying will not help. Ask its admin to fix it; meanwhile pass backends naming the other cores to get their part.`;
+    }
     if (err.status === 429 || err.status >= 500) return `${err.message}. Thruk is overloaded or failing; retry in a moment or narrow the query.`;
     return `${err.message}.`;
   }

@@ -7,6 +7,7 @@ import {
   backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
   page, parseBackends, parseColumns, pick, renderList, sortArg, withColumns, type Row,
 } from '../lib/list.js';
+import { readCores } from '../lib/cores.js';
 import { byKind, fetchScoped, hostCell, isHostEntry, kindArg, multiplePeers, serviceCell } from '../lib/downtime-entries.js';
 
 /** The Python thruk-mcp's default downtime columns (parity), plus entry_time (when it was set). */
@@ -41,9 +42,9 @@ function entryWindowText(r: Row, nowMs: number): string {
   const end = num(r.end_time);
   const status = downtimeStatus(r, nowMs);
   const rel =
-    status === 'future' ? `starts in ${age(start - now)}`
+    status === 'future' ? `starts in ${duration(start - now)}`
       : status === 'past' ? `ended ${age(now - end)} ago`
-        : `${status === 'active' ? 'active' : 'window open, starts on a problem'}, ends in ${age(end - now)}`;
+        : `${status === 'active' ? 'active' : 'window open, starts on a problem'}, ends in ${duration(end - now)}`;
   return `${iso(start)} → ${iso(end)} (${rel})`;
 }
 
@@ -103,9 +104,14 @@ export const listDowntimes = defineTool({
 
 const downtimeOutput = z.object({
   downtime: z.record(z.string(), z.unknown()),
-  others: z.array(z.record(z.string(), z.unknown())).optional().describe('The same id on other backends'),
   notes: z.array(z.string()).optional(),
 });
+
+/** One candidate of a shared id, as the refusal lists it: core, object, window, author. */
+function candidate(r: Row, nowMs: number): string {
+  const what = isHostEntry(r) ? `host ${cell(r.host_name)}` : `service ${cell(r.host_name)}/${cell(r.service_description)}`;
+  return `${cell(r.peer_name)}: ${what}, ${typeText(r)}, ${entryWindowText(r, nowMs)}, by ${cell(r.author)}`;
+}
 
 export const getDowntime = defineTool({
   name: 'thruk_get_downtime',
@@ -129,20 +135,23 @@ export const getDowntime = defineTool({
       );
     }
     const nowMs = ctx.now();
+    if (rows.length > 1) {
+      // Each core numbers its own downtimes: an id on several cores names several downtimes, and
+      // showing one of them would answer for a downtime the caller may not mean (the deletes refuse too).
+      const names = rows.map((r) => cell(r.peer_name));
+      throw new ToolInputError(
+        `Downtime id ${args.downtime_id} exists on several backends (ids are per core): ${rows.map((r) => candidate(r, nowMs)).join('; ')}. Pass backends (${names.map((n) => `"${n}"`).join(' or ')}) to read one.`,
+      );
+    }
     const first = withDerived(rows[0] as Row, nowMs);
-    const notes: string[] = [];
-    if (rows.length > 1) notes.push(`id ${args.downtime_id} exists on ${rows.length} backends (${rows.map((r) => cell(r.peer_name)).join(', ')}); showing the first, the others are in 'others'. Pass backends to choose.`);
+    const several = (await readCores(ctx, backends)).several;
     const lines = [
-      `downtime #${cell(first.id)}`,
+      `downtime #${cell(first.id)}${several ? ` on ${cell(first.peer_name)}` : ''}`,
       LINE_HEADER.join(' | '),
-      downtimeLine(nowMs, rows.length > 1)(first),
+      downtimeLine(nowMs, several)(first),
       ...detailLines(first, 'other', nowMs, SHOWN_IN_LINE),
-      ...notes.map((n) => `Note: ${n}`),
     ];
-    const data: z.output<typeof downtimeOutput> = { downtime: first };
-    if (rows.length > 1) data.others = rows.slice(1).map((r) => withDerived(r, nowMs));
-    if (notes.length > 0) data.notes = notes;
-    return { data, text: lines.join('\n') };
+    return { data: { downtime: first }, text: lines.join('\n') };
   },
 });
 

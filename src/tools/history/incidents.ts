@@ -162,9 +162,16 @@ const span = (i: Incident): [number, number] => {
 };
 
 /**
- * Marks service incidents that began inside an outage of their own host: they are the host's
- * outage seen from its services, not problems of their own (db-02 DOWN 1h 25m is one incident,
- * not also "db-02/ping CRITICAL 1h 25m").
+ * How long before its host's outage a service problem may begin and still be that outage: a
+ * service check often sees the failure first, and the core confirms the host DOWN only after its
+ * own check and retries (db-02/ping CRITICAL at 01:09, db-02 DOWN at 01:10 is one incident).
+ */
+export const HOST_OUTAGE_LEAD_S = 300;
+
+/**
+ * Marks service incidents that began inside an outage of their own host, or up to
+ * HOST_OUTAGE_LEAD_S before it: they are the host's outage seen from its services, not problems
+ * of their own (db-02 DOWN 1h 25m is one incident, not also "db-02/ping CRITICAL 1h 25m").
  */
 export function attributeToHosts(incidents: readonly Incident[]): Incident[] {
   const outages = new Map<string, Array<[number, number]>>();
@@ -172,7 +179,7 @@ export function attributeToHosts(incidents: readonly Incident[]): Incident[] {
   return incidents.map((i) => {
     if (i.service === undefined) return i;
     const [from] = span(i);
-    return (outages.get(i.host) ?? []).some(([a, b]) => from >= a && from <= b) ? { ...i, during_host_outage: true } : i;
+    return (outages.get(i.host) ?? []).some(([a, b]) => from >= a - HOST_OUTAGE_LEAD_S && from <= b) ? { ...i, during_host_outage: true } : i;
   });
 }
 

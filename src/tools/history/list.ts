@@ -4,7 +4,7 @@ import type { FilterLeaf, FilterNode } from '../../thruk/filter.js';
 import { ToolInputError, type ToolContext } from '../core/define.js';
 import { ago, cell, formatValue, iso } from '../lib/format.js';
 import { readCores, type CoreInfo } from '../lib/cores.js';
-import { countLogs, heldLogRows, hiddenRowsNote } from '../lib/logquery.js';
+import { heldLogRows, hiddenRowsNote, logHistogram, type LogHistogram, type PreparedLogQuery } from '../lib/logquery.js';
 import { listOutput, page, pick, withColumns } from '../lib/list.js';
 import { className, commandObject, hasCheckState, LOG_CAP, optionsOf, rowHost, rowKind, stamp, stateWord, str, type Row } from './common.js';
 import { windowText } from '../lib/logwindow.js';
@@ -166,6 +166,13 @@ interface CorePart {
   readonly core: CoreInfo | undefined;
   readonly total: number;
   readonly hidden: number;
+  readonly histogram?: LogHistogram;
+}
+
+/** Whether the cached /sites (no request) already lists several cores in this scope. */
+function knownSeveral(ctx: ToolContext, backends: string[] | undefined): boolean {
+  const sites = ctx.thruk.peek<unknown>('/sites', backends ? { backends } : {});
+  return Array.isArray(sites) && sites.length > 1;
 }
 
 /** Rows the core holds in the window but did not return for it (see heldLogRows). */
@@ -174,18 +181,26 @@ function silentNote(what: string, part: CorePart, since: number): string {
 }
 
 export async function runList(ctx: ToolContext, req: ListRequest, render: (r: Row) => string): Promise<ListResult> {
-  const [prepared, cores] = await Promise.all([
-    prepareScoped(ctx, { filter: req.filter, extra: req.extra ?? [], backends: req.backends, ...(req.line ? { line: req.line } : {}) }),
-    readCores(ctx, req.backends),
-  ]);
+  const partOf = async (prepared: PreparedLogQuery, core: CoreInfo | undefined): Promise<CorePart> => {
+    const backends = core !== undefined ? [core.key] : req.backends;
+    // The per-second histogram counts the window and tells fetchEdge where to cut, in one round with the held count.
+    const [{ total: n, histogram }, held] = await Promise.all([logHistogram(ctx, prepared, req.since, req.until, backends), heldLogRows(ctx, prepared, req.since, req.until, backends)]);
+    const hidden = Math.max(0, held - n);
+    return { core, total: n, hidden, histogram };
+  };
+  const preparing = prepareScoped(ctx, { filter: req.filter, extra: req.extra ?? [], backends: req.backends, ...(req.line ? { line: req.line } : {}) });
+  // Unless the cached sites already show several cores, the window is counted for the whole scope
+  // while the cores are still being read (issue 18: one round less when /sites is not cached);
+  // with several cores that count is dropped and each core is counted on its own.
+  const whole = knownSeveral(ctx, req.backends) ? undefined : preparing.then((p) => (p.empty ? undefined : partOf(p, undefined)));
+  whole?.catch(() => undefined);
+  const [prepared, cores] = await Promise.all([preparing, readCores(ctx, req.backends)]);
   // Newest (or oldest) N is built per core and merged: Thruk passes a window to every core and
   // merges what comes back, and a core whose Livestatus hides part of the window must be named.
   const perCore: ReadonlyArray<CoreInfo | undefined> = cores.several ? cores.all : [undefined];
   const parts: CorePart[] = prepared.empty ? [] : await Promise.all(perCore.map(async (core): Promise<CorePart> => {
-    const backends = core !== undefined ? [core.key] : req.backends;
-    const [n, held] = await Promise.all([countLogs(ctx, prepared, req.since, req.until, backends), heldLogRows(ctx, prepared, req.since, req.until, backends)]);
-    const hidden = Math.max(0, held - n);
-    return { core, total: n, hidden };
+    const spec = core === undefined ? await whole : undefined;
+    return spec ?? partOf(prepared, core);
   }));
   const total = parts.reduce((a, p) => a + p.total, 0);
   const notes = [...prepared.notes];
@@ -201,7 +216,7 @@ export async function runList(ctx: ToolContext, req: ListRequest, render: (r: Ro
   const edges = total === 0 || req.offset >= reachable
     ? []
     : await Promise.all(parts.filter((p) => p.total > 0).map((p) => fetchEdge(ctx, prepared, {
-      since: req.since, until: req.until, columns: fetchColumns, maxRows: need, order: req.order, total: p.total,
+      since: req.since, until: req.until, columns: fetchColumns, maxRows: need, order: req.order, total: p.total, histogram: p.histogram,
       backends: p.core !== undefined ? [p.core.key] : req.backends,
     })));
   let rows = mergeByTime(edges.map((e) => e.rows), req.order).slice(0, need);

@@ -9,7 +9,7 @@
 import type { FilterNode } from '../../thruk/filter.js';
 import type { ToolContext } from '../core/define.js';
 import { iso } from '../lib/format.js';
-import type { PreparedLogQuery } from '../lib/logquery.js';
+import { failingCoreNote, failingLogCores, type PreparedLogQuery } from '../lib/logquery.js';
 import { readCores } from '../lib/cores.js';
 import { EVENT_COLUMNS } from './common.js';
 import { ACK_COMMANDS, keyOf, OBJECT_EVENT_TYPES, toEvent, type LogEvent } from './events.js';
@@ -44,7 +44,7 @@ export async function loadHistory(ctx: ToolContext, filter: FilterNode | undefin
     prepareScoped(ctx, { filter, backends, line: 'command', extra: [{ field: 'class', value: 5 }, { field: 'message', op: 'regex', value: ACK_COMMANDS }] }),
   ]);
   const split = Math.min(t0, now);
-  const several = (await readCores(ctx, backends)).several;
+  const [several, failing] = await Promise.all([readCores(ctx, backends).then((c) => c.several), failingLogCores(ctx, backends)]);
   const parts = await Promise.all([
     part(ctx, objects, from, split, 'newest', backends),
     part(ctx, acks, from, split, 'newest', backends),
@@ -65,7 +65,7 @@ export async function loadHistory(ctx: ToolContext, filter: FilterNode | undefin
     else events.set(k, [e]);
   }
   for (const list of events.values()) list.sort((a, b) => a.time - b.time);
-  const notes = [...objects.notes];
+  const notes = [...failing.map((f) => failingCoreNote(f, `its objects are replayed without their log: known only where the current state began before the instant, else unknown`)), ...objects.notes];
   if (lo > from) notes.push(`the log before the instant holds more than ${REPLAY_CAP} rows for this scope; it was read back to ${iso(lo)} only. Narrow the filter or the lookback.`);
   if (hi < now) notes.push(`the log after the instant holds more than ${REPLAY_CAP} rows for this scope; it was read up to ${iso(hi)} only, so objects that changed since then may show as unknown. Narrow the filter.`);
   return { events, several, lo, hi, now, notes };

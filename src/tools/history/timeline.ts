@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { filterSchema, type FilterNode } from '../../thruk/filter.js';
 import { defineTool, ToolInputError, type ToolContext } from '../core/define.js';
 import { cell, duration, iso, num } from '../lib/format.js';
-import { aggregateLogsPerCore, windowFromFilter } from '../lib/logquery.js';
+import { aggregateLogsPerCore, coreErrorText, windowFromFilter } from '../lib/logquery.js';
 import { readCores, withCore } from '../lib/cores.js';
 import { backendsArg, page, parseBackends } from '../lib/list.js';
 import { EVENT_COLUMNS, label, plural, str, untilArg, type Row } from './common.js';
 import { sinceDefaultedArg, windowText } from '../lib/logwindow.js';
 import { ACK_COMMANDS, objectKey, toEvent, type LogEvent } from './events.js';
-import { fetchEdge } from './fetch.js';
+import { fetchEdge, type EdgeRows } from './fetch.js';
+import { coreFailure, isThrukError, ThrukHttpError } from '../../thruk/errors.js';
 import { prepareScoped } from './filters.js';
 import { attributeToHosts, reduce, unionSeconds, type Incident, type Prior, type TimelineEntry } from './incidents.js';
 import { SCOPE_FIELDS } from './objects.js';
@@ -28,7 +29,7 @@ const incidentSchema = z.object({
   host: z.string(), service: z.string().optional(), peer_name: z.string().optional().describe('The core (several cores in scope)'), state: z.string(), start: z.string(), end: z.string().optional(), seconds: z.number(), duration: z.string(),
   ongoing: z.boolean(), open_at_window_end: z.boolean().optional(), started_before_window: z.boolean().optional(), acknowledged_by: z.string().optional(),
   acknowledgement_removed: z.boolean().optional(),
-  during_host_outage: z.boolean().optional().describe('Began during its host\'s outage'),
+  during_host_outage: z.boolean().optional().describe('Began during its host\'s outage (or in the 5 minutes before it): part of that outage'),
 });
 const timelineOutput = z.object({
   since: z.string(),
@@ -44,7 +45,50 @@ const timelineOutput = z.object({
   events: z.array(entrySchema),
   truncated: z.boolean().optional(),
   notes: z.array(z.string()).optional(),
+  partial: z.object({ failed_cores: z.array(z.object({ core: z.string(), error: z.string() })) }).optional().describe('Set when a core\'s log query failed: the answer holds the other cores only'),
 });
+
+interface CoreGather {
+  readonly a: EdgeRows;
+  readonly n: EdgeRows;
+  readonly c: EdgeRows;
+  readonly prior: Map<string, Prior>;
+  readonly notes: string[];
+}
+
+/** One core's (or, with one core, the scope's) alert, notification and acknowledgement rows and prior states. */
+async function gatherCore(ctx: ToolContext, filter: FilterNode, backends: string[] | undefined, win: { since: number; until: number }, limit: number, several: boolean, core: string | undefined): Promise<CoreGather> {
+  const [alerts, notifs, acks] = await Promise.all([
+    prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: TIMELINE_TYPES }] }),
+    prepareScoped(ctx, { filter, backends, line: 'notification', extra: [{ field: 'class', value: 3 }] }),
+    prepareScoped(ctx, { filter, backends, line: 'command', extra: [{ field: 'class', value: 5 }, { field: 'message', op: 'regex', value: ACK_COMMANDS }] }),
+  ]);
+  const get = (p: typeof alerts, maxRows: number) => fetchEdge(ctx, p, { since: win.since, until: win.until, columns: [...EVENT_COLUMNS], maxRows, order: 'newest', backends });
+  const [a, n, c, prior] = await Promise.all([get(alerts, Math.max(REPLAY_CAP, limit)), get(notifs, limit), get(acks, limit), priorStates(ctx, filter, backends, win.since, several, core)]);
+  if (core !== undefined) for (const r of [...a.rows, ...n.rows, ...c.rows]) r.peer_name ??= core;
+  return { a, n, c, prior, notes: alerts.notes };
+}
+
+/** Several cores' cuts as one: rows together, totals added, the latest cut start (incidents count from there). */
+function mergeEdges(edges: readonly EdgeRows[]): EdgeRows {
+  const cut = edges.filter((e) => e.truncated);
+  return {
+    rows: edges.flatMap((e) => e.rows),
+    total: edges.reduce((s, e) => s + e.total, 0),
+    from: Math.max(...edges.map((e) => e.from)),
+    to: Math.min(...edges.map((e) => e.to)),
+    truncated: cut.length > 0,
+  };
+}
+
+/** What a core whose log query failed is told as: the answer is the other cores' only. */
+function partialNote(core: string, err: unknown, answered: number): string {
+  const broken = err instanceof ThrukHttpError && coreFailure(err.thrukDescription) !== undefined;
+  const next = broken
+    ? `Retrying will not help while that core's log is broken; ask its admin, and read it alone with backends="${core}" once fixed.`
+    : `Retry later, or read it alone with backends="${core}".`;
+  return `core ${core} failed its log query (${coreErrorText(err)}), so this timeline shows only the other ${answered === 1 ? 'core' : `${answered} cores`}: ${core}'s events and incidents are missing. ${next}`;
+}
 
 export function describeFilter(n: FilterNode): string {
   if ('conditions' in n) return `(${n.conditions.map(describeFilter).join(` ${n.operator} `)})`;
@@ -53,7 +97,7 @@ export function describeFilter(n: FilterNode): string {
 }
 
 /** Each object's last known state before the window, from Thruk-side aggregates. */
-async function priorStates(ctx: ToolContext, filter: FilterNode | undefined, backends: string[] | undefined, since: number, several: boolean): Promise<Map<string, Prior>> {
+async function priorStates(ctx: ToolContext, filter: FilterNode | undefined, backends: string[] | undefined, since: number, several: boolean, core?: string): Promise<Map<string, Prior>> {
   const [alerts, snaps] = await Promise.all([
     prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: '^(HOST|SERVICE) ALERT$' }] }),
     // Icinga 2 writes CURRENT … STATE lines without output for objects not yet checked after a restart.
@@ -65,7 +109,7 @@ async function priorStates(ctx: ToolContext, filter: FilterNode | undefined, bac
   for (const [rows, bonus] of [[a, 0.5], [s, 0]] as const) {
     for (const r of rows) {
       if (str(r.host_name) === '') continue;
-      const host = withCore(str(r.host_name), r.peer_name, several);
+      const host = withCore(str(r.host_name), r.peer_name ?? core, several);
       const kind = /SERVICE/.test(str(r.type)) ? 'service' : 'host';
       const service = kind === 'service' ? str(r.service_description) : undefined;
       const key = objectKey(host, service);
@@ -79,6 +123,7 @@ async function priorStates(ctx: ToolContext, filter: FilterNode | undefined, bac
     const hosts = await prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: '^(HOST ALERT|(INITIAL|CURRENT) HOST STATE)$' }] });
     const rows = await fetchEdge(ctx, hosts, { since: w.since, until: w.until, columns: [...EVENT_COLUMNS], maxRows: REPLAY_CAP, order: 'newest', backends });
     for (const r of [...rows.rows].reverse()) {
+      if (core !== undefined) r.peer_name ??= core;
       const e = coreEvent(r, several);
       if (e === undefined || e.state === undefined || (e.kind === 'snapshot' && (e.output ?? '') === '')) continue;
       best.set(e.host, { prior: { state: e.state, kind: 'host', host: e.host }, last: e.time });
@@ -153,14 +198,28 @@ export const incidentTimeline = defineTool({
     const backends = parseBackends(args.backends);
     const filter = win.rest;
     if (filter === undefined) throw new ToolInputError('filter: name the objects (host, service, hostgroup or custom_var); since/until alone would make a timeline of the whole estate. For estate-wide events use thruk_list_alerts or thruk_list_logs.');
-    const [alerts, notifs, acks] = await Promise.all([
-      prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: TIMELINE_TYPES }] }),
-      prepareScoped(ctx, { filter, backends, line: 'notification', extra: [{ field: 'class', value: 3 }] }),
-      prepareScoped(ctx, { filter, backends, line: 'command', extra: [{ field: 'class', value: 5 }, { field: 'message', op: 'regex', value: ACK_COMMANDS }] }),
-    ]);
-    const get = (p: typeof alerts, maxRows: number) => fetchEdge(ctx, p, { since: win.since, until: win.until, columns: [...EVENT_COLUMNS], maxRows, order: 'newest', backends });
-    const several = (await readCores(ctx, backends)).several;
-    const [a, n, c, prior] = await Promise.all([get(alerts, Math.max(REPLAY_CAP, args.limit)), get(notifs, args.limit), get(acks, args.limit), priorStates(ctx, filter, backends, win.since, several)]);
+    const cores = await readCores(ctx, backends);
+    const several = cores.several;
+    // Each core is asked alone: over several sites Thruk silently drops a core whose log query
+    // fails (real Thruk 3.20.2), and one core's 400 would sink the others' answer. A core that
+    // fails makes the answer partial, said first, never silently one-sided.
+    const parts = several ? cores.all.map((x) => ({ core: x.name, backends: [x.key] })) : [{ core: undefined, backends }];
+    const got = await Promise.all(parts.map(async (part) => {
+      try {
+        return { core: part.core, ok: await gatherCore(ctx, filter, part.backends, win, args.limit, several, part.core) };
+      } catch (err) {
+        if (!several || !isThrukError(err)) throw err;
+        return { core: part.core, err };
+      }
+    }));
+    const failed = got.filter((g) => g.err !== undefined);
+    const answered = got.flatMap((g) => (g.ok !== undefined ? [g.ok] : []));
+    if (answered.length === 0) throw failed[0]?.err ?? new Error('no core answered');
+    const a = mergeEdges(answered.map((x) => x.a));
+    const n = mergeEdges(answered.map((x) => x.n));
+    const c = mergeEdges(answered.map((x) => x.c));
+    const prior = new Map(answered.flatMap((x) => [...x.prior]));
+    const alerts = { notes: [...new Set(answered.flatMap((x) => x.notes))] };
     const labels = new Map<string, { host: string; core: string }>();
     const events = [...a.rows, ...n.rows, ...c.rows].map((r) => {
       const e = coreEvent(r, several);
@@ -198,7 +257,7 @@ export const incidentTimeline = defineTool({
     const last = red.entries.at(-1);
     if (first) summary.first_event = first.time;
     if (last) summary.last_event = last.time;
-    const notes = [...alerts.notes];
+    const notes = [...failed.map((f) => partialNote(f.core ?? '?', f.err, answered.length)), ...alerts.notes];
     const cut = total > shown.length;
     if (cut) notes.push(`window has ${total} events; showing the newest ${shown.length} from ${shown[0]?.time ?? iso(win.until)}; narrow the window or the filter, or raise limit (max 5000).`);
     if (a.truncated) notes.push(`more than ${REPLAY_CAP} state events in the window: incidents are counted from ${iso(a.from)} only.`);
@@ -206,12 +265,13 @@ export const incidentTimeline = defineTool({
     const kept = pg.rows;
     if (kept.length < shown.length) notes.push(`the answer budget fits ${kept.length} of these ${shown.length} events (the oldest ones); pass limit=${kept.length} to see the newest ${kept.length}, or narrow the window.`);
     const head = `Timeline of ${describeFilter(args.filter)} in ${windowText(win)}: ${plural(total, 'event')} on ${plural(summary.objects, 'object')}; ${plural(summary.incidents, 'incident')} (${summary.ongoing} ongoing)${underHost > 0 ? ` plus ${underHost} service problem${underHost === 1 ? '' : 's'} during host outages` : ''}${red.softOnly > 0 ? `, ${red.softOnly} soft-only` : ''}, problem time ${summary.problem_time} (overlaps counted once)${summary.mttr !== undefined ? `, MTTR ${summary.mttr}` : ''}${red.downtimeSeconds > 0 ? `, scheduled downtime ${duration(red.downtimeSeconds)}` : ''}.`;
-    const parts = [head];
-    if (longest !== undefined) parts.push(`Longest: ${incidentLine(longest)}`);
-    if (incidents.length > 0) parts.push('Incidents (object | state | start → end | duration | ack):', ...incidents.slice(0, 50).map(incidentLine));
-    if (incidents.length > 50) parts.push(`${incidents.length - 50} more incidents in data.incidents.`);
-    if (kept.length > 0) parts.push('Events, oldest first (time | object | what | output):', ...pg.lines);
-    for (const x of notes) parts.push(`Note: ${x}`);
+    const lines = [head];
+    for (const f of failed) lines.push(`PARTIAL: ${partialNote(f.core ?? '?', f.err, answered.length)}`);
+    if (longest !== undefined) lines.push(`Longest: ${incidentLine(longest)}`);
+    if (incidents.length > 0) lines.push('Incidents (object | state | start → end | duration | ack):', ...incidents.slice(0, 50).map(incidentLine));
+    if (incidents.length > 50) lines.push(`${incidents.length - 50} more incidents in data.incidents.`);
+    if (kept.length > 0) lines.push('Events, oldest first (time | object | what | output):', ...pg.lines);
+    for (const x of notes.slice(failed.length)) lines.push(`Note: ${x}`);
     const data: z.output<typeof timelineOutput> = {
       since: iso(win.since), until: iso(win.until),
       summary: summary.longest_incident !== undefined ? { ...summary, longest_incident: splitCore(summary.longest_incident, labels) } : summary,
@@ -219,6 +279,7 @@ export const incidentTimeline = defineTool({
     };
     if (cut || kept.length < shown.length) data.truncated = true;
     if (notes.length > 0) data.notes = notes;
-    return { data, text: parts.join('\n') };
+    if (failed.length > 0) data.partial = { failed_cores: failed.map((f) => ({ core: f.core ?? '?', error: coreErrorText(f.err) })) };
+    return { data, text: lines.join('\n') };
   },
 });

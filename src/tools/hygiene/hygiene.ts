@@ -6,6 +6,7 @@ import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } fro
 import { scopeFilterArg } from '../lib/problems.js';
 import { CHECKS, ending, neverOk, orphanComments, problemObjects, staleAckFindings, upcoming, type Check, type Finding, type Problems, type Scope } from './checks.js';
 import { callText } from './next.js';
+import { failingCoreNote, failingLogCores } from '../lib/logquery.js';
 
 const row = z.object({
   check: z.enum(CHECKS),
@@ -64,9 +65,11 @@ export const hygiene = defineTool({
     const found: Record<string, Finding[]> = {};
     await Promise.all([
       want('upcoming') ? upcoming(ctx, s, problems).then((r) => { found.upcoming = r; }) : undefined,
-      want('ending') ? ending(ctx, s, problems).then((r) => {
+      want('ending') ? Promise.all([ending(ctx, s, problems), failingLogCores(ctx, backends)]).then(([r, failing]) => {
         found.ending = r.rows;
         if (r.handled > 0) notes.push(`${r.handled} objects whose downtime ended are still failing but acknowledged or in a new downtime; not listed.`);
+        // Ended downtimes come from the merged log, which Thruk answers without a failing core.
+        notes.unshift(...failing.map((f) => failingCoreNote(f, 'downtimes that ended on that core are not listed under ending')));
       }) : undefined,
       want('stale_acks') ? staleAckFindings(ctx, s).then((r) => {
         found.stale_acks = r.rows;

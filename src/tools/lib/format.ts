@@ -64,9 +64,13 @@ export function age(seconds: number): string {
   return `${s}s`;
 }
 
-/** "3h ago" or "in 2h", from the seconds between now and then (positive: in the past). */
+/**
+ * "3h ago" or "in 1h 53m", from the seconds between now and then (positive: in the past). What
+ * is still to come keeps two units: "ends in 1h" for a downtime ending in 1h 53m read as half
+ * the time left (issue 12).
+ */
 export function ago(deltaSec: number): string {
-  return deltaSec >= 0 ? `${age(deltaSec)} ago` : `in ${age(-deltaSec)}`;
+  return deltaSec >= 0 ? `${age(deltaSec)} ago` : `in ${duration(-deltaSec)}`;
 }
 
 /** "3h ago (2026-11-21T02:00:00Z)" — relative for the reader, absolute for the record. */

@@ -9,7 +9,8 @@ import { ToolInputError, type ToolContext } from '../core/define.js';
 import { anyOfRegex } from '../../thruk/q.js';
 import { iso } from './format.js';
 import { readCores } from './cores.js';
-import { HOST_ROW_TYPES, hostCondition, hostOfLogRow, mapLeaves, rawHostSet } from './loghost.js';
+import { coreFailure, isThrukError, ThrukHttpError } from '../../thruk/errors.js';
+import { HOST_ROW_TYPES, hostCondition, hostOfLogRow, mapLeaves, rawHostSet, regexHostNote } from './loghost.js';
 
 export type Row = Record<string, unknown>;
 
@@ -159,7 +160,10 @@ async function hostLeafNames(ctx: ToolContext, leaf: FilterLeaf, backends: strin
  */
 export async function prepareLogQuery(ctx: ToolContext, q: LogQuery, rewrite?: LeafRewrite): Promise<PreparedLogQuery> {
   const scope = await expandHostScope(ctx, q.filter, q.backends);
+  const notes = [...scope.notes];
   const node = await mapLeaves(scope.node, async (l) => {
+    const said = regexHostNote(l);
+    if (said !== undefined && !notes.includes(said)) notes.push(said);
     const own = rewrite ? await rewrite(l) : undefined;
     if (own !== undefined || l.field !== 'host') return own ?? l;
     const names = await hostLeafNames(ctx, l, q.backends);
@@ -168,7 +172,7 @@ export async function prepareLogQuery(ctx: ToolContext, q: LogQuery, rewrite?: L
   const raw = scope.raw.map((r) => rawHostSet(r) ?? r);
   const now = ctx.now();
   const { params } = compileFilter('logs', node, [...(q.extra ?? [])], { resolveTime: (v) => parseTime(v, now) });
-  return { params: [...params, ...raw], empty: scope.empty, notes: scope.notes };
+  return { params: [...params, ...raw], empty: scope.empty, notes };
 }
 
 /** Narrows a prepared query to a set of hosts, on the line (so host-level rows of Icinga 2 match too). */
@@ -190,6 +194,48 @@ export async function countLogs(ctx: ToolContext, p: PreparedLogQuery, since: nu
   if (p.empty) return 0;
   const res = await ctx.thruk.get<unknown>('/logs', { query: [...p.params, ...windowParams(since, until), ['columns', 'count(*)']], ...backendOpts(ctx, backends) });
   return countOf(res);
+}
+
+/** Log rows per second of a window, ascending by time: [epoch second, rows]. */
+export type LogHistogram = ReadonlyArray<readonly [number, number]>;
+
+/**
+ * Thruk-side count(*) grouped by `time` (a non-aggregated column is a GROUP BY key): how many
+ * rows each second of [since, until] holds, in one request. Where a page is cut follows from it
+ * directly, where bisecting on plain counts took one sequential request per halving (issue 18:
+ * ~17 rounds for a day). The answer has at most one entry per second that holds a row.
+ */
+export async function logHistogram(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends?: string[]): Promise<{ total: number; histogram: LogHistogram }> {
+  if (p.empty) return { total: 0, histogram: [] };
+  const res = await ctx.thruk.get<unknown>('/logs', { query: [...p.params, ...windowParams(since, until), ['columns', 'time,count(*)']], ...backendOpts(ctx, backends) });
+  const list: unknown[] = Array.isArray(res) ? res : res !== null && typeof res === 'object' ? [res] : [];
+  const bins: Array<[number, number]> = [];
+  for (const r of list) {
+    if (r === null || typeof r !== 'object') continue;
+    const t = (r as Row).time;
+    const n = (r as Row)['count(*)'];
+    // count(*) on no rows answers {"count(*)":0} without a time: no bin.
+    if (typeof t === 'number' && typeof n === 'number' && n > 0) bins.push([t, n]);
+  }
+  bins.sort((a, b) => a[0] - b[0]);
+  return { total: bins.reduce((a, b) => a + b[1], 0), histogram: bins };
+}
+
+/**
+ * Where a window is cut so that at most `maxRows` rows lie beyond the cut, counted from the newest
+ * (the latest second `from` with more than maxRows rows in [from, until]) or from the oldest (the
+ * earliest `to` with more than maxRows rows in [since, to]); the cut second itself is fetched too
+ * and cut there, so rows sharing a timestamp never leave a page short. undefined: no cut needed.
+ */
+export function histogramCut(h: LogHistogram, maxRows: number, order: 'newest' | 'oldest'): number | undefined {
+  let sum = 0;
+  const n = h.length;
+  for (let i = 0; i < n; i++) {
+    const bin = h[order === 'newest' ? n - 1 - i : i] as readonly [number, number];
+    sum += bin[1];
+    if (sum > maxRows) return bin[0];
+  }
+  return undefined;
 }
 
 /** How far before a window hiddenLogRows starts its second count: past any daily or hourly log file start. */
@@ -322,12 +368,15 @@ export interface AggregateOptions {
  */
 export async function aggregateLogs(ctx: ToolContext, p: PreparedLogQuery, opts: AggregateOptions): Promise<Row[]> {
   if (p.empty) return [];
-  if (opts.notes !== undefined) await noteHiddenRows(ctx, p, opts.since, opts.until, opts.backends, opts.notes);
   const columns = [...opts.groupBy, 'count(*):count', 'min(time):first', 'max(time):last'];
-  const res = await ctx.thruk.get<unknown>('/logs', {
-    query: [...p.params, ...windowParams(opts.since, opts.until), ['columns', columns.join(',')]],
-    ...backendOpts(ctx, opts.backends),
-  });
+  // The hidden-rows check only adds notes: asked beside the aggregate, not before it (issue 18).
+  const [, res] = await Promise.all([
+    opts.notes !== undefined ? noteHiddenRows(ctx, p, opts.since, opts.until, opts.backends, opts.notes) : undefined,
+    ctx.thruk.get<unknown>('/logs', {
+      query: [...p.params, ...windowParams(opts.since, opts.until), ['columns', columns.join(',')]],
+      ...backendOpts(ctx, opts.backends),
+    }),
+  ]);
   const rows = Array.isArray(res) ? (res as Row[]) : res !== null && typeof res === 'object' && countOfAgg(res as Row) > 0 ? [res as Row] : [];
   return opts.groupBy.includes('host_name') && opts.attribute !== false ? attributeHostless(ctx, p, rows, opts) : rows;
 }
@@ -427,4 +476,42 @@ export async function aggregateLogsPerCore(ctx: ToolContext, p: PreparedLogQuery
 export async function coreParts(ctx: ToolContext, backends: string[] | undefined): Promise<Array<{ core: string; backends: string[] | undefined }>> {
   const cores = await readCores(ctx, backends);
   return cores.several ? cores.all.map((c) => ({ core: c.name, backends: [c.key] })) : [{ core: '', backends }];
+}
+
+export interface FailingCore {
+  readonly core: string;
+  readonly error: unknown;
+}
+
+/**
+ * The cores in scope whose log table fails a trivial count (asked one by one). Over several sites
+ * Thruk leaves such a core out of a log answer without a word (real Thruk 3.20.2 while Icinga 2's
+ * compat archives were missing), so a tool reading the merged log asks this and says what is missing.
+ */
+export async function failingLogCores(ctx: ToolContext, backends: string[] | undefined): Promise<FailingCore[]> {
+  const cores = await readCores(ctx, backends);
+  if (!cores.several) return [];
+  const now = Math.floor(ctx.now() / 1000);
+  const found = await Promise.all(cores.all.map(async (c): Promise<FailingCore | undefined> => {
+    try {
+      await ctx.thruk.get<unknown>('/logs', { query: [['time[gte]', String(now)], ['columns', 'count(*)']], backends: [c.key], signal: ctx.signal });
+      return undefined;
+    } catch (error) {
+      if (!isThrukError(error)) throw error;
+      return { core: c.name, error };
+    }
+  }));
+  return found.filter((f): f is FailingCore => f !== undefined);
+}
+
+/** Thruk's words for a failing core: Livestatus' error when it gave one. */
+export function coreErrorText(err: unknown): string {
+  const ls = err instanceof ThrukHttpError ? coreFailure(err.thrukDescription) : undefined;
+  return ls !== undefined ? `Livestatus error ${ls.code}: ${ls.text}` : err instanceof Error ? err.message : String(err);
+}
+
+/** The note for a core whose log failed: `missing` says what of the answer lacks it. */
+export function failingCoreNote(f: FailingCore, missing: string): string {
+  const broken = f.error instanceof ThrukHttpError && coreFailure(f.error.thrukDescription) !== undefined;
+  return `PARTIAL: core ${f.core} failed its log query (${coreErrorText(f.error)}), so ${missing}. ${broken ? 'Retrying will not help while that core\'s log is broken; ask its admin.' : `Retry later, or ask with backends="${f.core}" alone.`}`;
 }

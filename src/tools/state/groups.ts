@@ -89,9 +89,18 @@ export const listContacts = defineTool({
   output: listOutput,
   run: async (ctx, args) => {
     const cols = parseColumns(args.columns, CONTACT_COLUMNS);
-    const all = await getRows(ctx, '/contacts', query([], { sort: args.sort, columns: cols.list?.join(',') }), parseBackends(args.backends));
-    const shown = columnsOf(all, cols.list);
-    const p = page(all.map((r) => pick(r, cols.list)), genericLine('other', shown, ctx.now()), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'contacts' });
+    const fetch = cols.list === undefined || cols.list.includes('peer_name') ? cols.list : [...cols.list, 'peer_name'];
+    const all = await getRows(ctx, '/contacts', query([], { sort: args.sort, columns: fetch?.join(',') }), parseBackends(args.backends));
+    // One contact name on two cores is two rows: name each one's core (name@core), else it reads as a duplicate.
+    const several = new Set(all.map((r) => r.peer_name).filter((x) => typeof x === 'string')).size > 1;
+    const rows = all.map((r) => {
+      const out = pick(r, cols.list);
+      return several && typeof r.peer_name === 'string' ? { ...out, peer_name: r.peer_name } : out;
+    });
+    const shown = columnsOf(all, cols.list).filter((c) => c !== 'peer_name' || cols.list?.includes('peer_name') === true);
+    const line = genericLine('other', shown, ctx.now());
+    const render = (r: Row) => (several && typeof r.peer_name === 'string' && shown[0] === 'name' ? line({ ...r, name: `${cell(r.name)}@${r.peer_name}` }) : line(r));
+    const p = page(rows, render, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'contacts' });
     return { data: { ...p.meta, rows: p.rows }, text: renderList('contacts', p.meta, shown, p.lines) };
   },
 });

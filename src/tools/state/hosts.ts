@@ -104,7 +104,16 @@ export const getHost = defineTool({
     const backends = parseBackends(args.backends);
     const cols = parseColumns(args.columns, HOST_DETAIL_COLUMNS);
     const q = query([['name', args.host]], { columns: cols.list?.join(',') });
-    const [rows, cores] = await Promise.all([getRows(ctx, '/hosts', q, backends), readCores(ctx, backends)]);
+    // One round (issue 18): the host, its services and its parents are asked together. The parents
+    // are the hosts whose `childs` list holds this name; the `parents` column then says which of
+    // them are this host's (a namesake on another core has its own), and any it names that the
+    // first read missed are read by name afterwards.
+    const [rows, cores, allServices, parentCandidates] = await Promise.all([
+      getRows(ctx, '/hosts', q, backends),
+      readCores(ctx, backends),
+      args.include_services ? getRows(ctx, '/services', [['host_name', args.host], ['columns', HOST_SERVICE_COLUMNS.join(',')], ['sort', 'host_name,description']], backends) : Promise.resolve(undefined),
+      getRows(ctx, '/hosts', query([['childs[gte]', args.host]], { columns: PARENT_COLUMNS.join(','), sort: 'name' }), backends),
+    ]);
     if (rows.length === 0) throw notFound('host', args.host, await hostSuggestions(ctx, args.host, backends), 'thruk_list_hosts');
     const host = rows[0] as Row;
     const now = ctx.now();
@@ -116,11 +125,7 @@ export const getHost = defineTool({
       const others = rows.slice(1).map((r) => `${cell(r.name)}@${peerOf(r)} ${hostStateName(r.state, r.has_been_checked)} (backends="${peerOf(r)}" shows it)`);
       notes.push(`'${args.host}' exists on ${rows.length} backends (${rows.map(peerOf).join(', ')}): this is the one on ${peerOf(host)}; also ${others.join(', ')}; their rows are in 'others'.`);
     }
-
-    const [allServices, parents] = await Promise.all([
-      args.include_services ? getRows(ctx, '/services', [['host_name', args.host], ['columns', HOST_SERVICE_COLUMNS.join(',')], ['sort', 'host_name,description']], backends) : Promise.resolve(undefined),
-      parentRows(ctx, host, backends),
-    ]);
+    const parents = await parentRows(ctx, host, parentCandidates, backends);
 
     // Only the shown host's own services (the namesake's belong to another host on another core).
     const services = allServices !== undefined && rows.length > 1 ? allServices.filter((s) => peerOf(s) === peerOf(host)) : allServices;
@@ -140,11 +145,20 @@ export const getHost = defineTool({
   },
 });
 
-async function parentRows(ctx: ToolContext, host: Row, backends: string[] | undefined): Promise<Row[] | undefined> {
+const PARENT_COLUMNS = [...DEFAULT_HOST_COLUMNS, ...HOST_RENDER_NEEDS];
+
+/**
+ * The rows of the hosts the `parents` column names: those the childs read found when it found
+ * every name (the usual case, no further request), else all of them read by name as before.
+ */
+async function parentRows(ctx: ToolContext, host: Row, candidates: readonly Row[], backends: string[] | undefined): Promise<Row[] | undefined> {
   const parents = Array.isArray(host.parents) ? (host.parents as unknown[]).map(String) : [];
   if (parents.length === 0) return undefined;
+  const wanted = new Set(parents);
+  const found = candidates.filter((r) => wanted.has(String(r.name)));
+  if (parents.every((p) => found.some((r) => String(r.name) === p))) return found;
   const { params } = compileFilter('hosts', { field: 'name', op: 'in', value: parents });
-  return getRows(ctx, '/hosts', query(params, { columns: [...DEFAULT_HOST_COLUMNS, ...HOST_RENDER_NEEDS].join(','), sort: 'name' }), backends);
+  return getRows(ctx, '/hosts', query(params, { columns: PARENT_COLUMNS.join(','), sort: 'name' }), backends);
 }
 
 export { HOST_LINE_HEADER };

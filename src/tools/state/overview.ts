@@ -37,11 +37,35 @@ async function aggregate(ctx: ToolContext, kind: 'stats' | 'totals', filter: Fil
   // answer) nobody observes.
   const hostQuery = compileFilter('hosts', f.hosts).params;
   const serviceQuery = compileFilter('services', f.services).params;
-  const [hosts, services] = await Promise.all([
+  const [hosts, services, checksOff] = await Promise.all([
     ctx.thruk.get<Row>(`/hosts/${kind}`, { query: hostQuery, ...opts, signal: ctx.signal }),
     ctx.thruk.get<Row>(`/services/${kind}`, { query: serviceQuery, ...opts, signal: ctx.signal }),
+    getRows(ctx, '/hosts', [...hostQuery, ...UNHANDLED_CHECKS_OFF], backends),
   ]);
-  return { hosts: asCounts(hosts), services: asCounts(services), notes: f.notes };
+  const h = asCounts(hosts);
+  addChecksOff(h, checksOff);
+  return { hosts: h, services: asCounts(services), notes: f.notes };
+}
+
+/**
+ * Thruk's host `X_and_unhandled` also needs active_checks_enabled=1 (§5.8), so a DOWN host that is
+ * checked passively, or whose active checks someone turned off, is "handled" by its totals while
+ * nobody acknowledged it, and thruk_problems, thruk_unacked_critical and the brief list it as
+ * unhandled. One rule for every tool (issue 12): unhandled = a problem neither acknowledged nor in
+ * downtime; those hosts are counted here (one grouped count by Thruk) and added.
+ */
+const UNHANDLED_CHECKS_OFF: Array<[string, string]> = [
+  ['state[ne]', '0'], ['has_been_checked', '1'], ['active_checks_enabled', '0'], ['acknowledged', '0'], ['scheduled_downtime_depth', '0'],
+  ['columns', 'state,count(*):n'],
+];
+
+function addChecksOff(h: Record<string, number>, rows: readonly Row[]): void {
+  for (const r of rows) {
+    const word = num(r.state) === 1 ? 'down' : num(r.state) === 2 ? 'unreachable' : undefined;
+    if (word === undefined || num(r.n) === 0) continue;
+    const key = `${word}_and_unhandled`;
+    h[key] = (h[key] ?? 0) + num(r.n);
+  }
 }
 
 function asCounts(r: unknown): Record<string, number> {

@@ -1,8 +1,8 @@
 /**
  * Paging a list on a large estate without reading the whole table. Thruk applies `limit` before
  * `sort` (thruk-rest-reference §2.3), so the list tools sort the full filtered set and page here.
- * On a small estate that stays one request. On a large one (the cached /hosts/totals or
- * /services/totals says so) the full set is read with the identity and sort columns only, the
+ * On a small estate that stays one request. On a large one (the /hosts/totals or
+ * /services/totals, remembered for SIZE_HINT_TTL_MS, says so) the full set is read with the identity and sort columns only, the
  * page is cut here, and only the page's rows are read with every wanted column, by name.
  */
 import { compileFilter, type FilterNode } from '../../thruk/filter.js';
@@ -48,11 +48,23 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify
 /** A row's identity in its table (its key columns), the same for a key row and its full row. */
 export const keyOf = (t: KeyedTable, r: Row): string => t.key.map((k) => text(r[k])).join('\u0000');
 
-/** The table's size from the cached totals; unknown (older Thruk, error) counts as small. */
+/**
+ * How long a table's size is kept to choose between one read and keys-first (not the response
+ * cache's THRUK_CACHE_TTL): an estate does not cross LARGE_ESTATE in minutes, and a wrong guess
+ * only costs memory or a request, never a wrong answer.
+ */
+export const SIZE_HINT_TTL_MS = 10 * 60_000;
+
+/** The table's size from the totals (remembered, see SIZE_HINT_TTL_MS); unknown (older Thruk, error) counts as small. */
 export async function tableSize(ctx: ToolContext, table: 'hosts' | 'services', backends: string[] | undefined): Promise<number> {
+  const hint = `size ${table} ${backends?.join(',') ?? ''}`;
+  const known = ctx.thruk.recall<number>(hint);
+  if (known !== undefined) return known;
   try {
     const t = await ctx.thruk.get<unknown>(`/${table}/totals`, { ...(backends ? { backends } : {}), signal: ctx.signal });
-    return t !== null && typeof t === 'object' && !Array.isArray(t) ? num((t as Row).total) : 0;
+    const n = t !== null && typeof t === 'object' && !Array.isArray(t) ? num((t as Row).total) : 0;
+    ctx.thruk.remember(hint, n, SIZE_HINT_TTL_MS);
+    return n;
   } catch (e) {
     if (ctx.signal?.aborted === true) throw e;
     return 0;

@@ -11,8 +11,8 @@ import { readCores, withCore } from '../lib/cores.js';
 const SERVICE_ONLY: ReadonlySet<string> = new Set(['description', 'servicegroup']);
 const PROBLEM_FILTER_FIELDS = ['state', 'hostgroup', 'servicegroup', 'custom_var', 'host_custom_var', 'host', 'description', 'state_type', 'peer_name'] as const;
 
-const HOST_COLS = ['name', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'peer_name'];
-const SVC_COLS = ['host_name', 'description', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'host_state', 'host_acknowledged', 'host_scheduled_downtime_depth', 'peer_name'];
+const HOST_COLS = ['name', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'active_checks_enabled', 'check_type', 'peer_name'];
+const SVC_COLS = ['host_name', 'description', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'active_checks_enabled', 'check_type', 'host_state', 'host_acknowledged', 'host_scheduled_downtime_depth', 'peer_name'];
 
 /**
  * What ranking, counting and handling need. Every problem row of the estate is read with these
@@ -37,6 +37,7 @@ const problemRow = z.object({
   duration_at_least: z.boolean().optional().describe('At least this old (since the core start)'),
   output: z.string(),
   handled: z.array(z.string()).optional().describe('Why it is handled: acked, downtime, host problem'),
+  checks_disabled: z.boolean().optional().describe('Active checks are off (not a passive check): the state may be old'),
   peer_name: z.string().optional(),
   extra: z.record(z.string(), z.unknown()).optional().describe('Requested extra columns'),
 });
@@ -93,6 +94,8 @@ function toProblem(kind: 'host' | 'service', r: Row, nowMs: number, extraCols: r
     if (age.atLeast) p.duration_at_least = true;
   }
   if (handled.length > 0) p.handled = handled;
+  // Still unhandled (nobody acknowledged it), but nothing re-checks it: say so next to the state.
+  if (r.active_checks_enabled !== undefined && !flag(r.active_checks_enabled) && num(r.check_type) === 0) p.checks_disabled = true;
   if (typeof r.peer_name === 'string') p.peer_name = r.peer_name;
   if (extraCols !== undefined) p.extra = Object.fromEntries(extraCols.filter((c) => c in r).map((c) => [c, r[c]]));
   return p;
@@ -132,7 +135,7 @@ function line(extraCols: readonly string[], nowMs: number, several: boolean) {
   return (p: ProblemRow): string => {
     // An empty service cell marks a host problem, and handling (rare in the default, unhandled-only
     // listing) rides in the state cell as the list tools do: no column that is blank on most rows.
-    const state = [p.state, ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]), ...(p.handled ?? [])].join(' ');
+    const state = [p.state, ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]), ...(p.handled ?? []), ...(p.checks_disabled === true ? ['checks off'] : [])].join(' ');
     // The one age format (format.ts age), like the list tools and the detail views.
     const held = p.duration_s !== undefined ? `${p.duration_at_least === true ? '≥' : ''}${age(p.duration_s)}` : '';
     // Columns asked for are shown, not only put in structuredContent.
@@ -191,21 +194,33 @@ export const problems = defineTool({
       ? rewriteLeaves(args.filter, (l): FilterLeaf => (l.field === 'host' ? { ...l, field: 'name' } : l.field === 'host_custom_var' ? { ...l, field: 'custom_var' } : l), 'not a host field')
       : undefined;
     const base: Array<[string, string]> = [['state[ne]', '0'], ['has_been_checked', '1']];
-    // Ranking and counts need every problem, but only a few narrow columns of each. Compiled
-    // before any request starts, so a refused filter never orphans a started request.
-    const hostQuery = hostsApply ? query([...base, ...compileFilter('hosts', hostFilter).params], { columns: HOST_KEY_COLS.join(',') }) : undefined;
-    const svcQuery = wantServices ? query([...base, ...compileFilter('services', args.filter).params], { columns: SVC_KEY_COLS.join(',') }) : undefined;
+    // Ranking and counts need every problem, but only a few narrow columns of each. When the
+    // cached totals (slow-moving supporting data, THRUK_CACHE_TTL) say the estate has few problems,
+    // their full rows are read at once: one round instead of keys first and the page after
+    // (issue 18). Otherwise the totals are asked alongside, so the next call knows. The totals
+    // only choose the way of reading; every row shown comes from this call's own reads.
+    const estimate = problemEstimate(ctx, backends);
+    const oneRound = estimate !== undefined && estimate <= ONE_ROUND_MAX;
+    const cols = (c: readonly string[]) => (extra === undefined ? c : [...new Set([...c, ...extra])]);
+    const hostCols = oneRound ? cols(HOST_COLS) : HOST_KEY_COLS;
+    const svcCols = oneRound ? cols(SVC_COLS) : SVC_KEY_COLS;
+    // Compiled before any request starts, so a refused filter never orphans a started request.
+    const hostQuery = hostsApply ? query([...base, ...compileFilter('hosts', hostFilter).params], { columns: hostCols.join(',') }) : undefined;
+    const svcQuery = wantServices ? query([...base, ...compileFilter('services', args.filter).params], { columns: svcCols.join(',') }) : undefined;
     const [hostKeys, svcKeys, cores] = await Promise.all([
       hostQuery !== undefined ? getRows(ctx, '/hosts', hostQuery, backends) : Promise.resolve([] as Row[]),
       svcQuery !== undefined ? getRows(ctx, '/services', svcQuery, backends) : Promise.resolve([] as Row[]),
       readCores(ctx, backends),
+      estimate === undefined ? warmTotals(ctx, backends) : undefined,
     ]);
     const all = [...hostKeys.map((r) => toKey('host', r)), ...svcKeys.map((r) => toKey('service', r))];
     all.sort((a, b) => a.rank - b.rank || b.lsc - a.lsc || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''));
     const counts = { hosts: tally(all, 'host'), services: tally(all, 'service') };
     const listed = args.include_handled ? [...all.filter((p) => !p.handled), ...all.filter((p) => p.handled)] : all.filter((p) => !p.handled);
     const slice = listed.slice(args.offset, args.offset + args.limit);
-    const full = await pageRows(ctx, slice, extra, backends);
+    const full = oneRound
+      ? new Map(slice.map((k) => [keyOf(k.kind === 'host' ? HOST_KEYS : SERVICE_KEYS, k.row), k.row] as const))
+      : await pageRows(ctx, slice, extra, backends);
     const now = ctx.now();
     const starts = startsOf(cores);
     const rows = slice.map((k) => {
@@ -236,6 +251,24 @@ export const problems = defineTool({
     return { data: { counts, ...pg.meta, rows: pg.rows }, text: text.join('\n') };
   },
 });
+
+/** Problems at most read with their full columns in one round (a few pages' worth). */
+const ONE_ROUND_MAX = 500;
+
+/** Host plus service problems by the cached totals of these backends, or undefined when not cached. */
+function problemEstimate(ctx: ToolContext, backends: string[] | undefined): number | undefined {
+  const opts = backends ? { backends } : {};
+  const h = ctx.thruk.peek<Row>('/hosts/totals', opts);
+  const sv = ctx.thruk.peek<Row>('/services/totals', opts);
+  if (h === undefined || sv === undefined || h === null || sv === null || typeof h !== 'object' || typeof sv !== 'object') return undefined;
+  return num(h.down) + num(h.unreachable) + num(sv.warning) + num(sv.critical) + num(sv.unknown);
+}
+
+/** Asks the totals into the cache (beside the call's own reads, never awaited before them); a failure only means no estimate. */
+async function warmTotals(ctx: ToolContext, backends: string[] | undefined): Promise<void> {
+  const opts = { ...(backends ? { backends } : {}), signal: ctx.signal };
+  await Promise.all([ctx.thruk.get('/hosts/totals', opts), ctx.thruk.get('/services/totals', opts)]).catch(() => undefined);
+}
 
 /**
  * The full rows of one page, read by name (hosts by name, services by host and description, in

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { filterSchema, type FilterLeaf, type FilterNode } from '../../thruk/filter.js';
 import { defineTool, ToolInputError, type ToolContext, type ToolDef } from '../core/define.js';
 import { iso, num } from '../lib/format.js';
-import { aggregateLogs, countLogs } from '../lib/logquery.js';
+import { aggregateLogs, countLogs, failingCoreNote, failingLogCores } from '../lib/logquery.js';
 import { backendsArg, parseBackends } from '../lib/list.js';
 import {
   ALL_ALERTS, boundedMap, NOTIFICATION_LOG_FIELDS, NOTIFICATIONS, OBJECT_LOG_FIELDS, prepare, resolveWindow, sinceArg,
@@ -117,7 +117,8 @@ function heatmapTool(kind: 'alert' | 'notification'): ToolDef {
       if (kind === 'notification' && usesHostScope(w.filter)) {
         w.notes.push('Icinga 2 logs host notifications without a host name; on Icinga 2 a host, hostgroup or custom_var filter leaves them out.');
       }
-      const b = await countBuckets(ctx, kind === 'alert' ? ALL_ALERTS : NOTIFICATIONS, w, size, backends);
+      const [b, failing] = await Promise.all([countBuckets(ctx, kind === 'alert' ? ALL_ALERTS : NOTIFICATIONS, w, size, backends), failingLogCores(ctx, backends)]);
+      w.notes.unshift(...failing.map((f) => failingCoreNote(f, `its ${kind === 'alert' ? 'alerts' : 'notifications'} are not counted in these buckets`)));
       const total = b.counts.reduce((a, c) => a + c, 0);
       const results = b.starts.map((s, i) => ({ bucket_start: iso(s), count: b.counts[i] ?? 0 }));
       const peak = results.reduce<{ bucket_start: string; count: number } | undefined>((best, r) => (r.count > (best?.count ?? 0) ? r : best), undefined);

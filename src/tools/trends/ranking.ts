@@ -79,7 +79,7 @@ export function rankedText(header: string, rows: readonly RankedRow[], opts: { o
   const pg = page(rows, line, { offset: opts.offset, limit: opts.limit, budgetTokens: opts.budgetTokens, what: opts.what });
   const text = [header];
   if (pg.rows.length > 0) {
-    const head = [...cols, 'alerts', ...extra.map((c) => c.replace('_affected', '')), ...(withState ? ['last state'] : []), 'last alert'];
+    const head = [...cols, 'alerts', ...extra.map((c) => c.replace('_affected', '')), ...(withState ? ['last non-OK state'] : []), 'last alert'];
     text.push(`${opts.what} ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`, head.join(' | '), ...pg.lines);
   }
   const foot = pageFooter(pg.meta);

@@ -68,7 +68,7 @@ export const recurringProblems = defineTool({
     // 10 times" overstated an object with 5 problems of 2 alerts each.
     const kind = args.state_type === 'any' ? 'non-OK alerts (SOFT retries and HARD, recoveries excluded)' : `${args.state_type.toUpperCase()} non-OK alerts`;
     const text = [`Recurring problems ${windowText(w)}: ${stats.length === 0 ? `no object had ${args.min_alerts} or more ${kind}.` : `${plural(stats.length, 'object')} had at least ${args.min_alerts} ${kind}.`}`];
-    if (pg.rows.length > 0) text.push(`objects ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`, 'object | alerts | last state | by state | first | last', ...pg.lines);
+    if (pg.rows.length > 0) text.push(`objects ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`, 'object | alerts | last non-OK state | by state | first | last', ...pg.lines);
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
     text.push(...noteLines(w.notes));

@@ -59,11 +59,11 @@ export interface ProblemGroup {
 export async function unhandled(f: Fetch, table: 'hosts' | 'services', want: number, nowSec: number): Promise<Unhandled> {
   const params = table === 'hosts' ? UNHANDLED_HOST : UNHANDLED_SERVICE;
   const columns = table === 'hosts' ? HOST_COLS : SERVICE_COLS;
-  const agg = await aggregate(f, `/${table}`, params, 'count(*):n,min(last_state_change):oldest');
+  const [agg, few] = await Promise.all([aggregate(f, `/${table}`, params, 'count(*):n,min(last_state_change):oldest'), fewRows(f, `/${table}`, params, columns)]);
   const total = num(agg.n);
   const oldest = num(agg.oldest);
   if (total === 0) return { total, oldest, rows: [], since: 0 };
-  if (total <= FETCH_CAP) return { total, oldest, rows: await getRows(f.ctx, `/${table}`, [...params, ['columns', columns]], f.backends), since: 0 };
+  if (total <= FETCH_CAP) return { total, oldest, rows: few ?? await getRows(f.ctx, `/${table}`, [...params, ['columns', columns]], f.backends), since: 0 };
   const counts = await Promise.all(WINDOWS.map((w) => countOf(f, `/${table}`, [...params, ['last_state_change[gte]', String(nowSec - w)]])));
   // The smallest window with enough rows to show, and few enough to fetch; the largest that fits otherwise.
   let pick = -1;
@@ -114,14 +114,24 @@ export interface Counted {
 
 /** A count, then the rows only when there are few; many are grouped by Thruk on `groupBy` instead. */
 export async function countedRows(f: Fetch, path: string, params: Params, columns: string, groupBy?: string): Promise<Counted> {
-  const total = await countOf(f, path, params);
+  const [total, few] = await Promise.all([countOf(f, path, params), fewRows(f, path, params, columns)]);
   if (total === 0) return { total, rows: [] };
   if (total > FETCH_CAP) {
     if (groupBy === undefined) return { total, rows: undefined };
     const groups = await getRows(f.ctx, path, [...params, ['columns', `${groupBy},count(*):n`]], f.backends);
     return { total, rows: undefined, groups: groups.map((r) => ({ key: cell(r[groupBy]), n: num(r.n) })).filter((g) => g.n > 0).sort((a, b) => b.n - a.n || a.key.localeCompare(b.key)) };
   }
-  return { total, rows: await getRows(f.ctx, path, [...params, ['columns', columns]], f.backends) };
+  return { total, rows: few ?? await getRows(f.ctx, path, [...params, ['columns', columns]], f.backends) };
+}
+
+/**
+ * The rows, asked beside their count with limit FETCH_CAP + 1 (issue 18: one round instead of
+ * count, then rows). No sort is sent, so the limit cuts nothing when fewer come back: then they
+ * are all of them; otherwise undefined (the count decides what is read instead).
+ */
+async function fewRows(f: Fetch, path: string, params: Params, columns: string): Promise<Row[] | undefined> {
+  const rows = await getRows(f.ctx, path, [...params, ['columns', columns], ['limit', String(FETCH_CAP + 1)]], f.backends);
+  return rows.length <= FETCH_CAP ? rows : undefined;
 }
 
 /** Counts per backend (peer_name), by Thruk. */

@@ -41,12 +41,12 @@ const briefOutput = z.object({
   }),
   handled: z.number().describe('Problems acknowledged, in downtime, or on a down/handled host'),
   downtimes: z.object({ hours_ahead: z.number(), now: section(groupOut).extend({ objects: z.number() }), upcoming: section(groupOut).extend({ objects: z.number() }) }),
-  flapping: section(z.object({ host: z.string(), service: z.string().optional() })).extend({ groups: z.array(z.object({ what: z.string(), n: z.number() })).optional() }),
+  flapping: section(z.object({ host: z.string(), service: z.string().optional(), peer_name: z.string().optional() })).extend({ groups: z.array(z.object({ what: z.string(), n: z.number() })).optional() }),
   stale: z.object({
     never_checked: z.number(),
     overdue: z.number().describe(`Active checks without a result for over ${OVERDUE_S / 60} minutes (and twice their interval, when listed)`),
     shown: z.number(),
-    rows: z.array(z.object({ host: z.string(), service: z.string().optional(), reason: z.enum(['never_checked', 'overdue']), last_check: z.string().optional() })),
+    rows: z.array(z.object({ host: z.string(), service: z.string().optional(), peer_name: z.string().optional(), reason: z.enum(['never_checked', 'overdue']), last_check: z.string().optional() })),
     by_backend: z.array(z.object({ peer: z.string(), n: z.number() })).optional(),
     groups: z.array(z.object({ what: z.string(), n: z.number() })).optional().describe('Never-run checks grouped, when too many to list'),
   }),
@@ -98,12 +98,12 @@ async function gather(ctx: ToolContext, args: { limit: number; hours_ahead: numb
     countOf(f, '/services', [['state[ne]', '0']]),
     downtimeGroups(f, [['start_time[lte]', String(nowSec)], ['end_time[gte]', String(nowSec)]]),
     downtimeGroups(f, [['start_time[gt]', String(nowSec)], ['start_time[lte]', String(ahead)]]),
-    countedRows(f, '/hosts', [['is_flapping', '1']], 'name', 'peer_name'),
-    countedRows(f, '/services', [['is_flapping', '1']], 'host_name,description', 'description'),
-    countedRows(f, '/hosts', [['has_been_checked', '0']], 'name', 'peer_name'),
-    countedRows(f, '/services', [['has_been_checked', '0']], 'host_name,description', 'description'),
-    countedRows(f, '/hosts', overdue, 'name,last_check,check_interval'),
-    countedRows(f, '/services', overdue, 'host_name,description,last_check,check_interval'),
+    countedRows(f, '/hosts', [['is_flapping', '1']], 'name,peer_name', 'peer_name'),
+    countedRows(f, '/services', [['is_flapping', '1']], 'host_name,description,peer_name', 'description'),
+    countedRows(f, '/hosts', [['has_been_checked', '0']], 'name,peer_name', 'peer_name'),
+    countedRows(f, '/services', [['has_been_checked', '0']], 'host_name,description,peer_name', 'description'),
+    countedRows(f, '/hosts', overdue, 'name,last_check,check_interval,peer_name'),
+    countedRows(f, '/services', overdue, 'host_name,description,last_check,check_interval,peer_name'),
     // A brief without backend health is still worth having: a failure here becomes a note.
     backendHealth.run(ctx, { latency_warn_seconds: 5, lag_warn_seconds: 120, ...(args.backends !== undefined ? { backends: args.backends } : {}) }).catch((err: unknown) => {
       if (ctx.signal.aborted) throw err;
@@ -125,9 +125,12 @@ async function gather(ctx: ToolContext, args: { limit: number; hours_ahead: numb
   const over = [...overdueRows('host', overH), ...overdueRows('service', overS)].sort((a, b) => num(a.r.last_check) - num(b.r.last_check));
   const overdueTotal = (overH.rows === undefined ? overH.total : overdueRows('host', overH).length) + (overS.rows === undefined ? overS.total : overdueRows('service', overS).length);
   const never = [...(neverH.rows ?? []).map((r) => ({ kind: 'host' as const, r })), ...(neverS.rows ?? []).map((r) => ({ kind: 'service' as const, r }))];
+  // Several cores: a flapping or stale object names its core, else one name on two cores reads as a duplicate line.
+  const several = (health instanceof Error ? 0 : health.data.summary.total) > 1;
+  const core = (r: Row) => (several && typeof r.peer_name === 'string' && r.peer_name !== '' ? { peer_name: r.peer_name } : {});
   const staleRows = [
-    ...never.map(({ kind, r }) => ({ host: String(kind === 'host' ? r.name : r.host_name), ...(kind === 'service' ? { service: String(r.description) } : {}), reason: 'never_checked' as const })),
-    ...over.map(({ kind, r }) => ({ host: String(kind === 'host' ? r.name : r.host_name), ...(kind === 'service' ? { service: String(r.description) } : {}), reason: 'overdue' as const, last_check: iso(r.last_check) })),
+    ...never.map(({ kind, r }) => ({ host: String(kind === 'host' ? r.name : r.host_name), ...(kind === 'service' ? { service: String(r.description) } : {}), ...core(r), reason: 'never_checked' as const })),
+    ...over.map(({ kind, r }) => ({ host: String(kind === 'host' ? r.name : r.host_name), ...(kind === 'service' ? { service: String(r.description) } : {}), ...core(r), reason: 'overdue' as const, last_check: iso(r.last_check) })),
   ];
   const staleShown = staleRows.slice(0, args.limit);
   let byBackend: Array<{ peer: string; n: number }> | undefined;
@@ -149,7 +152,7 @@ async function gather(ctx: ToolContext, args: { limit: number; hours_ahead: numb
   const allGroups = [...(hosts.groups ?? []).map((g) => ({ kind: 'host' as const, state: hostStateName(g.state), objects: g.objects, newest: iso(g.newest) })), ...(services.groups ?? []).map((g) => ({ kind: 'service' as const, ...(g.service !== undefined ? { service: g.service } : {}), state: serviceStateName(g.state), objects: g.objects, newest: iso(g.newest) }))]
     .sort((a, b) => b.newest.localeCompare(a.newest) || b.objects - a.objects);
   const groups = allGroups.slice(0, args.limit);
-  const flapRows = [...(flapH.rows ?? []).map((r) => ({ host: String(r.name) })), ...(flapS.rows ?? []).map((r) => ({ host: String(r.host_name), service: String(r.description) }))];
+  const flapRows = [...(flapH.rows ?? []).map((r) => ({ host: String(r.name), ...core(r) })), ...(flapS.rows ?? []).map((r) => ({ host: String(r.host_name), service: String(r.description), ...core(r) }))];
   const flapShown = flapRows.slice(0, args.limit);
   const h = health instanceof Error ? undefined : health.data;
   if (health instanceof Error) notes.push(`Backend health unknown: /sites did not answer (${cell(health.message, 120)}).`);
@@ -205,6 +208,9 @@ function groupLine(g: z.output<typeof groupOut>, nowMs: number, upcoming: boolea
   return `"${cell(g.comment, 60)}" by ${g.author || '?'}: ${g.objects} object${g.objects === 1 ? '' : 's'}, ${upcoming ? `starts ${at(g.start)}, ` : ''}ends ${at(g.end)}`;
 }
 
+const objectLabel = (r: { host: string; service?: string | undefined; peer_name?: string | undefined }): string =>
+  `${r.host}${r.peer_name !== undefined ? `@${r.peer_name}` : ''}${r.service !== undefined ? `/${r.service}` : ''}`;
+
 /** The compact text: one headline per section, then at most `limit` lines each, "showing N of TOTAL" where cut. */
 export function renderBrief(b: Brief, nowMs: number): string {
   const out: string[] = [`Shift brief at ${b.now}.`];
@@ -228,12 +234,12 @@ export function renderBrief(b: Brief, nowMs: number): string {
   };
   out.push(...dt('In downtime now', d.now, false), ...dt(`Downtimes starting within ${d.hours_ahead}h`, d.upcoming, true));
   const fl = b.flapping;
-  out.push(fl.total === 0 ? 'Flapping now: none.' : `Flapping now: ${of(fl.shown, fl.total, fl.total === 1 ? 'object' : 'objects')}${fl.rows.length > 0 ? `: ${fl.rows.map((r) => (r.service !== undefined ? `${r.host}/${r.service}` : r.host)).join(', ')}` : ''}${fl.groups !== undefined ? `; by check: ${fl.groups.map((g) => `${g.what} ${g.n}`).join(', ')}` : ''}.`);
+  out.push(fl.total === 0 ? 'Flapping now: none.' : `Flapping now: ${of(fl.shown, fl.total, fl.total === 1 ? 'object' : 'objects')}${fl.rows.length > 0 ? `: ${fl.rows.map(objectLabel).join(', ')}` : ''}${fl.groups !== undefined ? `; by check: ${fl.groups.map((g) => `${g.what} ${g.n}`).join(', ')}` : ''}.`);
   const st = b.stale;
   if (st.never_checked + st.overdue === 0) out.push('Stale checks: none (every check has run recently).');
   else {
     out.push(`Stale checks: ${st.never_checked} never run, ${st.overdue} without a result for over ${OVERDUE_S / 60}m${st.shown < st.never_checked + st.overdue ? `; showing ${st.shown} of ${st.never_checked + st.overdue}` : ''}${st.rows.length > 0 ? ':' : '.'}`);
-    for (const r of st.rows) out.push(`- ${r.service !== undefined ? `${r.host}/${r.service}` : r.host}: ${r.reason === 'never_checked' ? 'never run' : `last result ${r.last_check ?? '?'}`}`);
+    for (const r of st.rows) out.push(`- ${objectLabel(r)}: ${r.reason === 'never_checked' ? 'never run' : `last result ${r.last_check ?? '?'}`}`);
     if (st.groups !== undefined) out.push(`Never run, by check: ${st.groups.map((g) => `${g.what} ${g.n}`).join(', ')}.`);
     if (st.by_backend !== undefined) out.push(`Overdue by backend: ${st.by_backend.map((x) => `${x.peer || '?'} ${x.n}`).join(', ')}.`);
   }

@@ -56,7 +56,13 @@ export async function affectedHosts(ctx: ToolContext, w: LogWindow, backends: st
   const live = includeCurrent && isLive(ctx, w);
   if (p.empty) return { hosts, live, events: 0, empty: true };
   let events = 0;
-  for (const r of await aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'state'], backends, notes: w.notes })) {
+  // The current failing hosts need nothing from the log: read beside it (one round, issue 18).
+  const liveParams = live ? compileFilter('hosts', w.filter, [{ field: 'state', op: 'gte', value: 1 }, { field: 'has_been_checked', value: 1 }]).params : undefined;
+  const [logRows, current] = await Promise.all([
+    aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'state'], backends, notes: w.notes }),
+    liveParams !== undefined ? getRows(ctx, '/hosts', [...liveParams, ['columns', 'name,state,last_state_change']], backends) : Promise.resolve([]),
+  ]);
+  for (const r of logRows) {
     const name = hostOf(r);
     const state = num(r.state);
     if (name === '' || (state !== 1 && state !== 2)) continue;
@@ -67,13 +73,10 @@ export async function affectedHosts(ctx: ToolContext, w: LogWindow, backends: st
     const prev = h[key];
     h[key] = prev === undefined ? { count, first: num(r.first), last: num(r.last) } : { count: prev.count + count, first: Math.min(prev.first, num(r.first)), last: Math.max(prev.last, num(r.last)) };
   }
-  if (live) {
-    const { params } = compileFilter('hosts', w.filter, [{ field: 'state', op: 'gte', value: 1 }, { field: 'has_been_checked', value: 1 }]);
-    for (const r of await getRows(ctx, '/hosts', [...params, ['columns', 'name,state,last_state_change']], backends)) {
-      const state = num(r.state);
-      if (state !== 1 && state !== 2) continue;
-      hit(hosts, String(r.name)).current = { state, since: num(r.last_state_change) };
-    }
+  for (const r of current) {
+    const state = num(r.state);
+    if (state !== 1 && state !== 2) continue;
+    hit(hosts, String(r.name)).current = { state, since: num(r.last_state_change) };
   }
   return { hosts, live, events, empty: false };
 }

@@ -1,3 +1,4 @@
+import { readCores } from '../lib/cores.js';
 import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
 import { defineTool, type ToolContext } from '../core/define.js';
@@ -9,7 +10,7 @@ import {
   windowOutput, windowText, withNotes, type LogWindow,
 } from '../lib/logwindow.js';
 import { affectedHosts, downSince, type AffectedHosts, type HostHit } from './log-hosts.js';
-import { attribute, confidence, hostKey, nameOfKey, peerOfKey, readTopology, type TopoHost } from './topology.js';
+import { attribute, confidence, hostKey, nameOfKey, peerOfKey, readTopology, readTopologyBase, type TopoHost } from './topology.js';
 
 export const includeCurrentArg = z
   .boolean()
@@ -112,7 +113,11 @@ export const rootCause = defineTool({
   run: async (ctx, args) => {
     const backends = parseBackends(args.backends);
     const w = resolveWindow(ctx, args, '-1h');
-    const cores = await coresInScope(ctx, backends);
+    // The parent graph's first reads need nothing from the log: asked with the first requests.
+    const base = readTopologyBase(ctx, backends);
+    base.catch(() => undefined);
+    // The core start times (/processinfo) the log reads need later are asked with the sites.
+    const [cores] = await Promise.all([coresInScope(ctx, backends), readCores(ctx, backends).catch(() => undefined)]);
     const perCore = cores.length > 1;
     const coreName = new Map(cores.map((c) => [c.id, c.name !== '' ? c.name : c.id]));
     // Several cores: the log and the current state are read per core, so a host name on two cores
@@ -124,7 +129,7 @@ export const rootCause = defineTool({
     for (const { peer, a } of parts) for (const [name, h] of a.hosts) affected.set(hostKey(peer, name), h);
     const live = parts.some((x) => x.a.live);
     const notes = [...w.notes];
-    const topo = affected.size > 0 ? await readTopology(ctx, affected.keys(), perCore, backends) : { hosts: new Map<string, TopoHost>(), requests: 0 };
+    const topo = affected.size > 0 ? await readTopology(ctx, affected.keys(), perCore, backends, base) : { hosts: new Map<string, TopoHost>(), requests: 0 };
     const parentKeys = (k: string): string[] => {
       const t = topo.hosts.get(k);
       return t === undefined ? [] : t.parents.map((p) => hostKey(t.peer, p));

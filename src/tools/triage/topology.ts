@@ -63,7 +63,17 @@ function strings(v: unknown): string[] {
  * Reads the parent graph above `wanted` (host keys). `perCore` false: one core, rows keyed with
  * peer ''. `backends` is the caller's scope.
  */
-export async function readTopology(ctx: ToolContext, wanted: Iterable<string>, perCore: boolean, backends: string[] | undefined): Promise<Topology> {
+/**
+ * The two reads every parent graph starts from: the failing hosts and the hosts with children.
+ * They need nothing from the log, so root cause starts them with its first requests (issue 18).
+ */
+export function readTopologyBase(ctx: ToolContext, backends: string[] | undefined): Promise<Row[][]> {
+  // Word operators only: Thruk 3.20 drops a parameter whose name holds a symbol ([>=], [!=], [~])
+  // unseen and answers every row (lib/Thruk/Request.pm; real fixture hosts_name_tilde_filter_ignored).
+  return Promise.all([[['state[gte]', '1']], [['childs[ne]', '']]].map((q) => getRows(ctx, '/hosts', [...(q as Array<[string, string]>), ['columns', COLUMNS]], backends)));
+}
+
+export async function readTopology(ctx: ToolContext, wanted: Iterable<string>, perCore: boolean, backends: string[] | undefined, base?: Promise<Row[][]>): Promise<Topology> {
   const hosts = new Map<string, TopoHost>();
   let requests = 0;
   const add = (r: Row): void => {
@@ -84,14 +94,17 @@ export async function readTopology(ctx: ToolContext, wanted: Iterable<string>, p
     prev.groups = [...new Set([...prev.groups, ...t.groups])];
     if (t.state > prev.state) Object.assign(prev, { state: t.state, lastStateChange: t.lastStateChange, checked: t.checked });
   };
-  const read = async (q: Array<[string, string]>, keep: (r: Row) => boolean = () => true): Promise<void> => {
-    requests++;
-    for (const r of await getRows(ctx, '/hosts', [...q, ['columns', COLUMNS]], backends)) if (keep(r)) add(r);
+  // Requests of one step run together; their rows are added in the order they were asked.
+  const readAll = async (qs: ReadonlyArray<{ q: Array<[string, string]>; keep?: (r: Row) => boolean }>): Promise<void> => {
+    requests += qs.length;
+    const got = await Promise.all(qs.map((x) => getRows(ctx, '/hosts', [...x.q, ['columns', COLUMNS]], backends)));
+    got.forEach((rows, i) => {
+      const keep = qs[i]?.keep ?? (() => true);
+      for (const r of rows) if (keep(r)) add(r);
+    });
   };
-  // Word operators only: Thruk 3.20 drops a parameter whose name holds a symbol ([>=], [!=], [~])
-  // unseen and answers every row (lib/Thruk/Request.pm; real fixture hosts_name_tilde_filter_ignored).
-  await read([['state[gte]', '1']]);
-  await read([['childs[ne]', '']]);
+  requests += 2;
+  for (const rows of await (base ?? readTopologyBase(ctx, backends))) for (const r of rows) add(r);
   // Whatever is still unknown: by name, level by level (each name asked once, so loops end).
   const asked = new Set<string>();
   let missing = [...new Set(wanted)].filter((k) => !hosts.has(k));
@@ -102,7 +115,7 @@ export async function readTopology(ctx: ToolContext, wanted: Iterable<string>, p
     for (const n of names) asked.add(n);
     const before = new Set(hosts.keys());
     // [regex] is case-insensitive, so keep the exact names only.
-    for (const chunk of chunks(names, NAME_CHUNK)) await read([['name[regex]', anyOfRegex(chunk)]], (r) => chunk.includes(String(r.name)));
+    await readAll(chunks(names, NAME_CHUNK).map((chunk) => ({ q: [['name[regex]', anyOfRegex(chunk)]] as Array<[string, string]>, keep: (r: Row) => chunk.includes(String(r.name)) })));
     missing = [];
     for (const [k, t] of hosts) {
       if (before.has(k)) continue;

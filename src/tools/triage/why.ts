@@ -7,6 +7,8 @@ import { defineTool, ToolInputError, type ToolContext } from '../core/define.js'
 import { cell, duration, hostStateName, iso, num, serviceStateName } from '../lib/format.js';
 import { hostCondition } from '../lib/loghost.js';
 import { backendsArg, getRows, parseBackends, query, type Row } from '../lib/list.js';
+import { coreStartOf, coreStarts } from '../lib/corestart.js';
+import { failingCoreNote, failingLogCores } from '../lib/logquery.js';
 import { hostNameArg, objectName } from '../lib/objects.js';
 import { checkCommandArgs, commandHidden, commandLineThresholds, verdictLine, verdictOf, type MetricVerdict } from './why-verdict.js';
 
@@ -68,6 +70,7 @@ export const whyAlerting = defineTool({
     state: z.string(),
     hard: z.boolean(),
     since: z.string().optional(),
+    since_at_least: z.string().optional().describe('No state-change time (Icinga 2 for a state held since the core started): the state holds at least since this core start'),
     output: z.string(),
     handled: z.string().optional().describe('acknowledged / in downtime'),
     command: z.object({ check_command: z.string(), command_line: z.string().optional(), hidden: z.boolean(), note: z.string().optional() }),
@@ -91,9 +94,11 @@ export const whyAlerting = defineTool({
       ? compileFilter('hosts', undefined, [{ field: 'host', value: args.host }]).params
       : compileFilter('services', undefined, [{ field: 'host', value: args.host }, { field: 'service', value: svc }]).params;
     const since = Math.floor(ctx.now() / 1000) - args.hours * 3600;
-    const [objs, alerts] = await Promise.all([
+    const [objs, alerts, failing] = await Promise.all([
       getRows(ctx, svc === undefined ? '/hosts' : '/services', query(objQuery, { columns: `${svc === undefined ? 'name' : 'host_name,description'},${STATE_COLUMNS}` }), backends),
       getRows(ctx, '/alerts', query(alertFilter(args.host, svc, since), { columns: 'time,type,state,state_type,plugin_output,host_name,service_description,peer_key' }), backends),
+      // Over several sites Thruk drops a core whose log fails: the history would read as quiet.
+      failingLogCores(ctx, backends),
     ]);
     const o = objs[0];
     if (o === undefined) {
@@ -101,6 +106,8 @@ export const whyAlerting = defineTool({
     }
     const notes: string[] = [];
     const peer = typeof o.peer_name === 'string' ? o.peer_name : undefined;
+    const ownFailing = failing.find((f) => f.core === peer);
+    if (ownFailing !== undefined) notes.push(failingCoreNote(ownFailing, 'the alert history below is missing (it reads 0 alerts but is unknown)'));
     if (objs.length > 1) notes.push(`The ${kind} exists on ${objs.length} backends; this is the one on ${peer ?? '?'} (pass backends to choose).`);
     const stateName = (s: unknown): string => (svc === undefined ? hostStateName(s, o.has_been_checked) : serviceStateName(s, o.has_been_checked));
     const command = await commandOf(ctx, args.host, svc, typeof o.check_command === 'string' ? o.check_command : '', typeof o.peer_key === 'string' ? o.peer_key : peer);
@@ -115,8 +122,11 @@ export const whyAlerting = defineTool({
     const recent = mine.slice(0, RECENT).map((a) => ({ time: iso(a.time), state: stateName(a.state), hard: a.state_type === 'HARD', output: cell(a.plugin_output, 200) }));
     const handled = [num(o.acknowledged) > 0 ? 'acknowledged' : '', num(o.scheduled_downtime_depth) > 0 ? 'in downtime' : ''].filter(Boolean).join(', ');
     const lsc = num(o.last_state_change);
+    // Icinga 2 answers last_state_change 0 for a state held since the core started: that start is its lower bound.
+    const start = lsc > 0 ? undefined : coreStartOf(await coreStarts(ctx, [o], backends), o);
     const data = {
       host: args.host, service: svc ?? null, state, hard: num(o.state_type) === 1, ...(lsc > 0 ? { since: iso(lsc) } : {}),
+      ...(start !== undefined ? { since_at_least: iso(start) } : {}),
       output: typeof o.plugin_output === 'string' ? o.plugin_output : '', ...(handled !== '' ? { handled } : {}),
       command, command_thresholds: thresholds, metrics: metrics.map((m) => ({ ...m })), verdict,
       history: { hours: args.hours, alerts: mine.length, hard_changes: changes, recent },
@@ -124,7 +134,7 @@ export const whyAlerting = defineTool({
     };
     const nowS = ctx.now() / 1000;
     const text = [
-      `${svc === undefined ? args.host : `${args.host} / ${svc}`}: ${state} (${data.hard ? 'hard' : `soft, attempt ${num(o.current_attempt)}/${num(o.max_check_attempts)}`})${lsc > 0 ? ` for ${duration(nowS - lsc)} since ${iso(lsc)}` : ''}${handled !== '' ? `; ${handled}` : ''}${num(o.is_flapping) > 0 ? '; flapping' : ''}`,
+      `${svc === undefined ? args.host : `${args.host} / ${svc}`}: ${state} (${data.hard ? 'hard' : `soft, attempt ${num(o.current_attempt)}/${num(o.max_check_attempts)}`})${lsc > 0 ? ` for ${duration(nowS - lsc)} since ${iso(lsc)}` : start !== undefined ? ` for ≥ ${duration(nowS - start)} (since the core started at ${iso(start)})` : ''}${handled !== '' ? `; ${handled}` : ''}${num(o.is_flapping) > 0 ? '; flapping' : ''}`,
       `Output: ${cell(data.output, 300)}`,
       `Command: ${command.check_command || '(none)'}${command.command_line !== undefined ? ` = ${cell(command.command_line, 300)}` : ''}`,
       ...(command.note !== undefined ? [`Note: ${command.note}`] : []),
