@@ -57,6 +57,12 @@ describe('layout fence (issue #16)', () => {
     assert.equal(msgs.length, 1);
   });
 
+  it('has no exception left for the untangled imports (escape → actions, lib/plan-id → write)', async () => {
+    assert.equal((await fenceMessages('src/tools/escape/query.ts', `import { resolveAuthor } from '../actions/common.js';${use('resolveAuthor')}`)).length, 1);
+    assert.deepEqual(await fenceMessages('src/tools/escape/query.ts', `import { resolveAuthor } from '../write/author.js';${use('resolveAuthor')}`), []);
+    assert.equal((await fenceMessages('src/tools/lib/plan-id.ts', `import type { Plan } from '../write/plan.js';\nexport const p: Plan | undefined = undefined;`)).length, 1);
+  });
+
   it('keeps the simulator fence on tools (the fence configs must not drop it)', async () => {
     const msgs = await fenceMessages('src/tools/state/hosts.ts', `import { startSimulator } from '../../sim/index.js';${use('startSimulator')}`);
     assert.ok(msgs.some((m) => /Only the CLI demo path may load the simulator/.test(m)), JSON.stringify(msgs));

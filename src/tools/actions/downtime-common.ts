@@ -45,7 +45,7 @@ const BARE_OFFSET = /^\s*\d+(\.\d+)?\s*[a-zA-Z]/;
  * Resolves the window against `baseMs` (the clock the preview was built with) and checks it
  * against the real clock: epochs only ever reach Thruk, whose own grammar reads "60m" as 1970.
  */
-export function resolveWindow(a: WindowInput, baseMs: number, nowMs: number): Window {
+export function resolveDowntimeWindow(a: WindowInput, baseMs: number, nowMs: number): Window {
   if (a.end_time !== undefined && a.duration_minutes !== undefined) throw new ToolInputError('Give end_time or duration_minutes, not both.');
   const start = parseTime(a.start_time, baseMs, 'start_time');
   const end = a.end_time !== undefined ? parseTime(a.end_time, baseMs, 'end_time') : start + (a.duration_minutes ?? 120) * 60;
@@ -74,13 +74,13 @@ export function dtArgs(w: Window, author: string, comment: string): Record<strin
   return { start_time: w.start, end_time: w.end, fixed: w.fixed ? 1 : 0, triggered_by: w.triggeredBy, duration: w.duration, comment_author: author, comment_data: comment };
 }
 
-export function windowText(w: Window): string {
+export function downtimeWindowText(w: Window): string {
   const kind = w.fixed ? 'fixed' : `flexible, lasting ${duration(w.duration)} once a problem starts it`;
   return `${iso(w.start)} → ${iso(w.end)} (${duration(w.end - w.start)}, ${kind}${w.triggeredBy > 0 ? `, triggered by downtime #${w.triggeredBy}` : ''})`;
 }
 
 export function windowNotes(w: Window, nowMs: number): string[] {
-  const notes = [`Window: ${windowText(w)}; times are UTC.`];
+  const notes = [`Window: ${downtimeWindowText(w)}; times are UTC.`];
   if (w.start < nowMs / 1000 - 60) notes.push('start_time lies in the past: the downtime takes effect at once; the core does not backdate it.');
   return notes;
 }

@@ -8,7 +8,7 @@ import { count } from '../write/gate.js';
 import { checkCommandText, type CommandTarget, type Plan, type PlannedCommand } from '../write/plan.js';
 import { resolveAuthor } from './common.js';
 import {
-  downtimeData, dtArgs, fetchDowntimes, objectLabel, peerOf, resolveWindow, rowKey, windowNotes, type ScheduleOutput, type WindowInput,
+  downtimeData, dtArgs, fetchDowntimes, objectLabel, peerOf, resolveDowntimeWindow, rowKey, windowNotes, type ScheduleOutput, type WindowInput,
 } from './downtime-common.js';
 
 export interface ScheduleArgs extends WindowInput {
@@ -62,7 +62,7 @@ async function checkTrigger(ctx: ToolContext, id: number, coverage: readonly Cov
 export async function schedule(ctx: ToolContext, args: ScheduleArgs, scope: Scope): Promise<PlannedWrite<ScheduleOutput>> {
   const comment = checkCommandText('comment', args.comment);
   const author = checkCommandText('author', await resolveAuthor(ctx, args.author));
-  const w = resolveWindow(args, ctx.now(), ctx.now());
+  const w = resolveDowntimeWindow(args, ctx.now(), ctx.now());
   const coverage = scope.coverage.filter((c) => c.objects.length > 0);
   const affected = coverage.reduce((n, c) => n + c.objects.length, 0);
   if (affected === 0) throw new ToolInputError(`Nothing to do: ${scope.what} covers no ${scope.noun}s. Nothing was sent.`);

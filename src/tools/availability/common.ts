@@ -50,7 +50,7 @@ export interface ResolvedWindow {
 }
 
 /** since/until become epochs on our side (Thruk's own time grammar is ambiguous); a timeperiod goes to Thruk as is. */
-export function resolveWindow(args: WindowArgs, nowMs: number): ResolvedWindow {
+export function resolveReportWindow(args: WindowArgs, nowMs: number): ResolvedWindow {
   const options: Array<[string, string]> = [];
   // Thruk only honours includesoftstates=yes (Thruk::Utils::Avail compares with 'yes').
   if (args.include_soft_states) options.push(['includesoftstates', 'yes']);
@@ -99,7 +99,7 @@ export function windowOf(w: ResolvedWindow, thrukSeconds: number | undefined, no
   return out;
 }
 
-export function windowText(w: WindowOutput): string {
+export function reportWindowText(w: WindowOutput): string {
   const span = w.since !== undefined && w.until !== undefined ? `${w.since} – ${w.until}` : '';
   if (w.timeperiod === undefined) return `${span} (${duration(w.duration_s)})`;
   if (span !== '') return `${w.timeperiod}: ${span} (${duration(w.duration_s)})`;

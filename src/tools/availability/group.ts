@@ -3,7 +3,7 @@ import { defineTool, type ToolContext } from '../core/define.js';
 import { cell } from '../lib/format.js';
 import { limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
 import { objectName } from '../lib/objects.js';
-import { optionsText, resolveWindow, windowArgs, windowOf, windowOutput, windowText, type ResolvedWindow, type WindowArgs, type WindowOutput } from './common.js';
+import { optionsText, resolveReportWindow, windowArgs, windowOf, windowOutput, reportWindowText, type ResolvedWindow, type WindowArgs, type WindowOutput } from './common.js';
 import { asRows, availabilityPath, fetchAvailability, hostgroupInfo, unaddressable } from '../lib/availability-lookup.js';
 import {
   availRowOutput, identity, LINE_HEADER, line, MAX_BELOW_NAMES, rollup, rollupOutput, rollupText, summarize, thrukTotal, worstFirst,
@@ -29,7 +29,7 @@ async function fetchKind(ctx: ToolContext, path: string, w: ResolvedWindow, kind
 /** One availability report per requested kind, after making sure the group exists. */
 export async function groupReport(ctx: ToolContext, group: string, kinds: readonly Kind[], args: WindowArgs & { backends?: string | undefined }): Promise<GroupReport> {
   const backends = parseBackends(args.backends);
-  const w = resolveWindow(args, ctx.now());
+  const w = resolveReportWindow(args, ctx.now());
   const path = availabilityPath('hostgroups', group);
   const [infoRes, fetchedRes] = await Promise.allSettled([
     hostgroupInfo(ctx, group, backends),
@@ -98,10 +98,10 @@ export const hostgroupAvailability = defineTool({
     const kinds: Kind[] = args.type === 'both' ? ['host', 'service'] : args.type === 'hosts' ? ['host'] : ['service'];
     const rep = await groupReport(ctx, args.hostgroup, kinds, args);
     const all = [...rep.hosts, ...rep.services];
-    const p = page(all as unknown as Row[], (r) => line(r as unknown as Summary), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
-    const rows = (p.rows as unknown as Summary[]).map((s) => s.row);
+    const p = page(all, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
+    const rows = p.rows.map((s) => s.row);
     const what = args.type === 'both' ? 'hosts and services' : args.type;
-    const text = [`Availability in host group ${cell(args.hostgroup)} (${what}), ${windowText(rep.window)}`, optionsText(args)];
+    const text = [`Availability in host group ${cell(args.hostgroup)} (${what}), ${reportWindowText(rep.window)}`, optionsText(args)];
     if (p.meta.total === 0) text.push(`No ${what} reported for this group.`);
     else {
       const noData = all.filter((s) => s.row.status === 'no_data').length;
@@ -158,9 +158,9 @@ export const hostgroupAvailabilitySummary = defineTool({
     const rep = await groupReport(ctx, args.hostgroup, args.include_services ? ['host', 'service'] : ['host'], args);
     const hosts = rollup(rep.hosts, args.target_percent);
     const services = args.include_services ? rollup(rep.services, args.target_percent) : undefined;
-    const p = page(rep.hosts as unknown as Row[], (r) => line(r as unknown as Summary), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
+    const p = page(rep.hosts, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
     const notes = [...rep.notes];
-    const text = [`SLA summary of host group ${cell(args.hostgroup)}, ${windowText(rep.window)}, target ${args.target_percent}%`, optionsText(args), rollupText('Hosts', hosts, args.target_percent)];
+    const text = [`SLA summary of host group ${cell(args.hostgroup)}, ${reportWindowText(rep.window)}, target ${args.target_percent}%`, optionsText(args), rollupText('Hosts', hosts, args.target_percent)];
     if (services !== undefined) text.push(rollupText('Services', services, args.target_percent));
     if (p.lines.length > 0) text.push(`hosts ${p.meta.offset + 1}-${p.meta.offset + p.meta.returned} of ${p.meta.total}, worst first:`, LINE_HEADER, ...p.lines);
     const foot = pageFooter(p.meta);
@@ -176,7 +176,7 @@ export const hostgroupAvailabilitySummary = defineTool({
     for (const n of notes) text.push(`Note: ${n}`);
     const data: z.output<typeof summaryOutput> = {
       hostgroup: args.hostgroup, window: rep.window, options: { with_downtimes: args.with_downtimes, include_soft_states: args.include_soft_states },
-      target_percent: args.target_percent, hosts, ...p.meta, rows: (p.rows as unknown as Summary[]).map((s) => s.row),
+      target_percent: args.target_percent, hosts, ...p.meta, rows: p.rows.map((s) => s.row),
     };
     if (services !== undefined) data.services = services;
     if (below !== undefined) data.services_below_target = below;

@@ -3,7 +3,7 @@ import { defineTool, type ToolContext } from '../core/define.js';
 import { cell, duration } from '../lib/format.js';
 import { parseBackends } from '../lib/list.js';
 import { hostNameArg, objectName } from '../lib/objects.js';
-import { optionsText, resolveWindow, windowArgs, windowOf, windowOutput, windowText, type WindowArgs } from './common.js';
+import { optionsText, resolveReportWindow, windowArgs, windowOf, windowOutput, reportWindowText, type WindowArgs } from './common.js';
 import { asRows, availabilityPath, fetchAvailability, hostExists, objectMissing, serviceExists, unaddressable } from '../lib/availability-lookup.js';
 import { availRowOutput, LINE_HEADER, line, pct, shareText, summarize, thrukTotal, type Kind, type Summary } from './summary.js';
 
@@ -26,7 +26,7 @@ export function summaryNotes(s: Summary): string[] {
 
 async function run(ctx: ToolContext, kind: Kind, host: string, service: string | undefined, args: WindowArgs & { backends?: string | undefined }) {
   const backends = parseBackends(args.backends);
-  const w = resolveWindow(args, ctx.now());
+  const w = resolveReportWindow(args, ctx.now());
   const exists = () => (service === undefined ? hostExists(ctx, host, backends) : serviceExists(ctx, host, service, backends));
   const path = service === undefined ? availabilityPath('hosts', host) : availabilityPath('services', host, service);
   if (path === undefined) {
@@ -45,7 +45,7 @@ async function run(ctx: ToolContext, kind: Kind, host: string, service: string |
   if (notes.length > 0) data.notes = notes;
   const name = service === undefined ? `host ${cell(host)}` : `service ${cell(host)} / ${cell(service)}`;
   const text = [
-    `Availability of ${name}, ${windowText(window)}: ${pct(s.row.availability_percent)}${s.row.status === 'partial_data' ? ` over the ${shareText(s.row.data_percent)} of the window with data (no data for ${shareText(100 - s.row.data_percent)})` : ''}`,
+    `Availability of ${name}, ${reportWindowText(window)}: ${pct(s.row.availability_percent)}${s.row.status === 'partial_data' ? ` over the ${shareText(s.row.data_percent)} of the window with data (no data for ${shareText(100 - s.row.data_percent)})` : ''}`,
     `${optionsText(args)}; ${kind === 'host' ? 'DOWN and UNREACHABLE' : 'CRITICAL and UNKNOWN'} count as outage`,
     LINE_HEADER,
     line(s),

@@ -36,7 +36,7 @@ function typeText(r: Row): string {
   return parts.join(', ');
 }
 
-function windowText(r: Row, nowMs: number): string {
+function entryWindowText(r: Row, nowMs: number): string {
   const now = nowMs / 1000;
   const start = num(r.start_time);
   const end = num(r.end_time);
@@ -53,7 +53,7 @@ const SHOWN_IN_LINE: ReadonlySet<string> = new Set(['id', 'host_name', 'service_
 
 function downtimeLine(nowMs: number, showPeer: boolean) {
   return (r: Row): string =>
-    [`#${cell(r.id)}`, hostCell(r, showPeer), serviceCell(r), typeText(r), windowText(r, nowMs), cell(r.author), cell(r.comment, 160)].join(' | ');
+    [`#${cell(r.id)}`, hostCell(r, showPeer), serviceCell(r), typeText(r), entryWindowText(r, nowMs), cell(r.author), cell(r.comment, 160)].join(' | ');
 }
 
 /** Derived facts added to every row: host or service downtime, and where now falls in its window. */
@@ -110,7 +110,7 @@ const downtimeOutput = z.object({
 /** One candidate of a shared id, as the refusal lists it: core, object, window, author. */
 function candidate(r: Row, nowMs: number): string {
   const what = isHostEntry(r) ? `host ${cell(r.host_name)}` : `service ${cell(r.host_name)}/${cell(r.service_description)}`;
-  return `${cell(r.peer_name)}: ${what}, ${typeText(r)}, ${windowText(r, nowMs)}, by ${cell(r.author)}`;
+  return `${cell(r.peer_name)}: ${what}, ${typeText(r)}, ${entryWindowText(r, nowMs)}, by ${cell(r.author)}`;
 }
 
 export const getDowntime = defineTool({

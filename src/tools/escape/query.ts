@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ThrukHttpError } from '../../thruk/errors.js';
 import { ToolInputError } from '../core/define.js';
-import { resolveAuthor } from '../actions/common.js';
+import { resolveAuthor } from '../write/author.js';
 import { backendsArg, parseBackends } from '../lib/list.js';
 import { defineWriteTool } from '../write/define-write.js';
 import { dataArg, paramsArg, toForm, toQuery } from './params.js';

@@ -1,7 +1,7 @@
 /** Arguments, row helpers and rendering shared by the history tools. */
 import { z } from 'zod';
 import { timeString } from '../lib/time-arg.js';
-import { ago, cell, duration, hostStateName, iso, num, serviceStateName } from '../lib/format.js';
+import { ago, hostStateName, iso, num, serviceStateName } from '../lib/format.js';
 import type { Row } from '../lib/logquery.js';
 
 export type { Row };
@@ -20,8 +20,6 @@ const LOG_CLASS_NAMES: Record<number, string> = { 0: 'info', 1: 'alert', 2: 'pro
 
 export const timeArg = (what: string) => timeString().describe(what);
 
-export const sinceArg = (dflt: string) =>
-  timeArg('Start, e.g. -7d, today 06:00, ISO-8601').default(dflt);
 
 export const untilArg = timeArg('End (default now)').optional();
 
@@ -119,16 +117,7 @@ export function label(host: string, service: string | undefined): string {
   return service === undefined || service === '' ? host : `${host}/${service}`;
 }
 
-export function str(v: unknown): string {
-  return typeof v === 'string' ? v : v === null || v === undefined ? '' : cell(v);
-}
+import { cellText as str, plural } from '../lib/words.js';
 
-/** "1 incident", "3 incidents". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+export { str, plural };
 
-/** The window sentence every log answer starts with. */
-export function windowText(since: number, until: number): string {
-  return `${iso(since)} → ${iso(until)} (${duration(until - since)})`;
-}

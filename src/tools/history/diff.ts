@@ -113,7 +113,7 @@ export const stateDiff = defineTool({
     for (const c of changes) by_category[c.category] = (by_category[c.category] ?? 0) + 1;
     const changed = changes.length - (by_category.unknown ?? 0);
     const summary = { objects: objects.length, changed, unchanged: objects.length - changes.length, by_category };
-    const pg = page(changes, (r) => line(r as unknown as ChangeRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'changes' });
+    const pg = page(changes, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'changes' });
     if (objects.length === 0) notes.push('no host or service matches the filter now; check names with thruk_list_hosts / thruk_list_services.');
     const cats = Object.entries(by_category).map(([k, v]) => `${v} ${k}`).join(', ');
     const parts = [`Changes between ${stamp(t1, nowMs)} and ${stamp(t2, nowMs)} for ${plural(objects.length, 'object')}: ${changed === 0 && (by_category.unknown ?? 0) === 0 ? 'nothing changed' : cats}.`];
@@ -121,7 +121,7 @@ export const stateDiff = defineTool({
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) parts.push(foot);
     for (const n of notes) parts.push(`Note: ${n}`);
-    const data: z.output<typeof diffOutput> = { t1: iso(t1), t2: iso(t2), summary, ...pg.meta, changes: pg.rows as unknown as ChangeRow[] };
+    const data: z.output<typeof diffOutput> = { t1: iso(t1), t2: iso(t2), summary, ...pg.meta, changes: pg.rows };
     if (notes.length > 0) data.notes = notes;
     return { data, text: parts.join('\n') };
   },

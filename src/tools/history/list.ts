@@ -6,7 +6,8 @@ import { ago, cell, formatValue, iso } from '../lib/format.js';
 import { readCores, type CoreInfo } from '../lib/cores.js';
 import { heldLogRows, hiddenRowsNote, logHistogram, type LogHistogram, type PreparedLogQuery } from '../lib/logquery.js';
 import { listOutput, page, pick, withColumns } from '../lib/list.js';
-import { className, commandObject, hasCheckState, LOG_CAP, optionsOf, rowHost, rowKind, stamp, stateWord, str, windowText, type Row } from './common.js';
+import { className, commandObject, hasCheckState, LOG_CAP, optionsOf, rowHost, rowKind, stamp, stateWord, str, type Row } from './common.js';
+import { windowText } from '../lib/logwindow.js';
 import { fetchEdge } from './fetch.js';
 import { prepareScoped, type LineKind } from './filters.js';
 import { readNotification } from './notify.js';
@@ -246,7 +247,7 @@ export async function runList(ctx: ToolContext, req: ListRequest, render: (r: Ro
   if (warnings.length > 0 || notes.length > 0) meta.notes = [...warnings, ...notes];
   if (cores.several && parts.length > 0) meta.cores = parts.map((x) => ({ core: x.core?.name ?? '', total: x.total, ...(x.hidden > 0 ? { hidden: x.hidden } : {}) }));
   const byCore = cores.several && total > 0 ? ` (${parts.map((x) => `${x.core?.name ?? '?'} ${x.total}`).join(', ')})` : '';
-  const range = total === 0 ? `No ${req.what} in ${windowText(req.since, req.until)}.` : p.meta.returned === 0 ? `${req.what}: none at offset ${req.offset} of ${total}${byCore} in ${windowText(req.since, req.until)}.` : `${req.what} ${req.offset + 1}-${end} of ${total}${byCore}, ${order}, ${windowText(req.since, req.until)}`;
+  const range = total === 0 ? `No ${req.what} in ${windowText(req)}.` : p.meta.returned === 0 ? `${req.what}: none at offset ${req.offset} of ${total}${byCore} in ${windowText(req)}.` : `${req.what} ${req.offset + 1}-${end} of ${total}${byCore}, ${order}, ${windowText(req)}`;
   const header = warnings.length > 0 ? [range, ...warnings.map((w) => `Warning: ${w}`)].join('\n') : range;
   const footer: string[] = [];
   if (meta.next_offset !== undefined) {

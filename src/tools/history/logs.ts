@@ -3,7 +3,8 @@ import { filterSchema, type FilterLeaf, type FilterNode } from '../../thruk/filt
 import { defineTool, type ToolContext } from '../core/define.js';
 import { windowFromFilter } from '../lib/logquery.js';
 import { backendsArg, columnsArg, limitArg, offsetArg, parseBackends, parseColumns, withColumns } from '../lib/list.js';
-import { DEFAULT_LOG_COLUMNS, EVENT_COLUMNS, logSortArg, parseTimeSort, repairHosts, sinceArg, timeArg, untilArg } from './common.js';
+import { DEFAULT_LOG_COLUMNS, EVENT_COLUMNS, logSortArg, parseTimeSort, repairHosts, timeArg, untilArg } from './common.js';
+import { sinceDefaultedArg } from '../lib/logwindow.js';
 import { mapLeaves, stateByKind } from './filters.js';
 import { customLine, LOG_LINE_HEADER, logLine, logListOutput, renderResult, runList } from './list.js';
 
@@ -12,7 +13,7 @@ function windowListInput(fields: Parameters<typeof filterSchema>[0]) {
   return z
     .object({
       filter: filterSchema(fields).optional(),
-      since: sinceArg('-24h'),
+      since: sinceDefaultedArg('-24h'),
       until: untilArg,
       limit: limitArg(100),
       offset: offsetArg,

@@ -4,7 +4,8 @@ import { defineTool } from '../core/define.js';
 import { cell } from '../lib/format.js';
 import { windowFromFilter } from '../lib/logquery.js';
 import { backendsArg, columnsArg, limitArg, offsetArg, parseBackends, parseColumns, withColumns } from '../lib/list.js';
-import { DEFAULT_NOTIFICATION_COLUMNS, logSortArg, parseTimeSort, sinceArg, stamp, untilArg, type Row } from './common.js';
+import { DEFAULT_NOTIFICATION_COLUMNS, logSortArg, parseTimeSort, stamp, untilArg, type Row } from './common.js';
+import { sinceDefaultedArg } from '../lib/logwindow.js';
 import { customLine, logListOutput, renderResult, runList } from './list.js';
 import { readNotification, repairedRow } from './notify.js';
 
@@ -44,7 +45,7 @@ export const listNotifications = defineTool({
   input: z
     .object({
       filter: filterSchema(NOTIFICATION_FILTER_FIELDS).optional(),
-      since: sinceArg('-24h'),
+      since: sinceDefaultedArg('-24h'),
       until: untilArg,
       limit: limitArg(100),
       offset: offsetArg,

@@ -142,7 +142,7 @@ export const stateAt = defineTool({
     const ok = (by_state.UP ?? 0) + (by_state.OK ?? 0);
     const summary = { total: all.length, ok, problems: all.length - ok - unknown - pending, unknown, pending, by_state };
     const listed = args.problems_only ? all.filter((r) => (SEVERITY[r.state] ?? 9) <= 4) : all;
-    const pg = page(listed, (r) => line(r as unknown as SnapRow, h.several === true), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
+    const pg = page(listed, (r) => line(r, h.several === true), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
     const notes = [...h.notes];
     if (objects.length === 0) notes.push('no host or service matches the filter now; check names with thruk_list_hosts / thruk_list_services (objects removed from the configuration cannot be replayed).');
     const parts = [`State at ${stamp(t, nowMs)} of ${plural(all.length, 'object')}: ${plural(summary.problems, 'problem')}, ${ok} ok${unknown > 0 ? `, ${unknown} unknown` : ''}${pending > 0 ? `, ${pending} pending` : ''}.`];
@@ -151,7 +151,7 @@ export const stateAt = defineTool({
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) parts.push(foot);
     for (const n of notes) parts.push(`Note: ${n}`);
-    const data: z.output<typeof stateAtOutput> = { timestamp: iso(t), summary, ...pg.meta, rows: pg.rows as unknown as SnapRow[] };
+    const data: z.output<typeof stateAtOutput> = { timestamp: iso(t), summary, ...pg.meta, rows: pg.rows };
     if (notes.length > 0) data.notes = notes;
     return { data, text: parts.join('\n') };
   },

@@ -4,7 +4,8 @@ import { defineTool, type ToolContext } from '../core/define.js';
 import { iso, num } from '../lib/format.js';
 import { aggregateLogs, coreParts, countLogs, windowFromFilter, type PreparedLogQuery } from '../lib/logquery.js';
 import { backendsArg, limitArg, parseBackends } from '../lib/list.js';
-import { label, plural, sinceArg, stamp, str, untilArg, windowText, type Row } from './common.js';
+import { label, plural, stamp, str, untilArg, type Row } from './common.js';
+import { sinceDefaultedArg, windowText } from '../lib/logwindow.js';
 import { fetchEdge } from './fetch.js';
 import { prepareScoped } from './filters.js';
 import { NOTIFICATION_FILTER_FIELDS } from './notifications.js';
@@ -128,7 +129,7 @@ export const notificationSummary = defineTool({
   input: z
     .object({
       group_by: z.enum(GROUPS).default('contact').describe('Count by'),
-      since: sinceArg('-24h'),
+      since: sinceDefaultedArg('-24h'),
       until: untilArg,
       filter: filterSchema(NOTIFICATION_FILTER_FIELDS).optional(),
       limit: limitArg(100),
@@ -173,7 +174,7 @@ export const notificationSummary = defineTool({
     if (all.length > results.length) notes.push(`${all.length - results.length} more groups with fewer notifications not shown; raise limit (max 1000).`);
     if (args.group_by === 'hostgroup') notes.push('a host in several host groups counts in each.');
     const lines = results.map((r) => [r.group, String(r.count), `last ${stamp(Date.parse(r.last_time) / 1000, nowMs)}`, `${r.hosts_affected} hosts, ${r.services_affected} services`, Object.entries(r.by_type).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')].join(' | '));
-    const parts = [total === 0 ? `No notifications in ${windowText(win.since, win.until)}.` : `Notifications by ${args.group_by} in ${windowText(win.since, win.until)}: ${total} in ${plural(all.length, 'group')}.`];
+    const parts = [total === 0 ? `No notifications in ${windowText(win)}.` : `Notifications by ${args.group_by} in ${windowText(win)}: ${total} in ${plural(all.length, 'group')}.`];
     if (lines.length > 0) parts.push(`${args.group_by} | count | last | affected | types`, ...lines);
     for (const n of notes) parts.push(`Note: ${n}`);
     const data: z.output<typeof summaryOutput> = { since: iso(win.since), until: iso(win.until), group_by: args.group_by, total, groups: all.length, results };

@@ -5,7 +5,8 @@ import { cell, duration, iso, num } from '../lib/format.js';
 import { aggregateLogsPerCore, coreErrorText, windowFromFilter } from '../lib/logquery.js';
 import { readCores, withCore } from '../lib/cores.js';
 import { backendsArg, page, parseBackends } from '../lib/list.js';
-import { EVENT_COLUMNS, label, plural, sinceArg, str, untilArg, windowText, type Row } from './common.js';
+import { EVENT_COLUMNS, label, plural, str, untilArg, type Row } from './common.js';
+import { sinceDefaultedArg, windowText } from '../lib/logwindow.js';
 import { ACK_COMMANDS, objectKey, toEvent, type LogEvent } from './events.js';
 import { fetchEdge, type EdgeRows } from './fetch.js';
 import { coreFailure, isThrukError, ThrukHttpError } from '../../thruk/errors.js';
@@ -183,7 +184,7 @@ export const incidentTimeline = defineTool({
   input: z
     .object({
       filter: filterSchema([...SCOPE_FIELDS, 'since', 'until']).describe('Which objects, e.g. {"field":"host","value":"db-02"}'),
-      since: sinceArg('-24h'),
+      since: sinceDefaultedArg('-24h'),
       until: untilArg,
       limit: z.number().int().min(1).max(5000).default(500).describe('Events shown, newest kept'),
       backends: backendsArg,
@@ -260,10 +261,10 @@ export const incidentTimeline = defineTool({
     const cut = total > shown.length;
     if (cut) notes.push(`window has ${total} events; showing the newest ${shown.length} from ${shown[0]?.time ?? iso(win.until)}; narrow the window or the filter, or raise limit (max 5000).`);
     if (a.truncated) notes.push(`more than ${REPLAY_CAP} state events in the window: incidents are counted from ${iso(a.from)} only.`);
-    const pg = page(shown as unknown as Row[], (r) => entryLine(r as unknown as TimelineEntry), { offset: 0, limit: shown.length, budgetTokens: ctx.config.maxAnswerTokens - 1500, what: 'events' });
-    const kept = pg.rows as unknown as TimelineEntry[];
+    const pg = page(shown, (r) => entryLine(r), { offset: 0, limit: shown.length, budgetTokens: ctx.config.maxAnswerTokens - 1500, what: 'events' });
+    const kept = pg.rows;
     if (kept.length < shown.length) notes.push(`the answer budget fits ${kept.length} of these ${shown.length} events (the oldest ones); pass limit=${kept.length} to see the newest ${kept.length}, or narrow the window.`);
-    const head = `Timeline of ${describeFilter(args.filter)} in ${windowText(win.since, win.until)}: ${plural(total, 'event')} on ${plural(summary.objects, 'object')}; ${plural(summary.incidents, 'incident')} (${summary.ongoing} ongoing)${underHost > 0 ? ` plus ${underHost} service problem${underHost === 1 ? '' : 's'} during host outages` : ''}${red.softOnly > 0 ? `, ${red.softOnly} soft-only` : ''}, problem time ${summary.problem_time} (overlaps counted once)${summary.mttr !== undefined ? `, MTTR ${summary.mttr}` : ''}${red.downtimeSeconds > 0 ? `, scheduled downtime ${duration(red.downtimeSeconds)}` : ''}.`;
+    const head = `Timeline of ${describeFilter(args.filter)} in ${windowText(win)}: ${plural(total, 'event')} on ${plural(summary.objects, 'object')}; ${plural(summary.incidents, 'incident')} (${summary.ongoing} ongoing)${underHost > 0 ? ` plus ${underHost} service problem${underHost === 1 ? '' : 's'} during host outages` : ''}${red.softOnly > 0 ? `, ${red.softOnly} soft-only` : ''}, problem time ${summary.problem_time} (overlaps counted once)${summary.mttr !== undefined ? `, MTTR ${summary.mttr}` : ''}${red.downtimeSeconds > 0 ? `, scheduled downtime ${duration(red.downtimeSeconds)}` : ''}.`;
     const lines = [head];
     for (const f of failed) lines.push(`PARTIAL: ${partialNote(f.core ?? '?', f.err, answered.length)}`);
     if (longest !== undefined) lines.push(`Longest: ${incidentLine(longest)}`);

@@ -12,6 +12,7 @@ import { cell, hostStateName, num, serviceStateName } from '../lib/format.js';
 import { hostOfLogRow } from '../lib/loghost.js';
 import { getRows, query, type Row } from '../lib/list.js';
 import { scopeParams } from '../lib/problems.js';
+import { nameText as str } from '../lib/words.js';
 import { staleAcks } from '../triage/stale-acks.js';
 import { acknowledge, deleteComment, deleteDowntime, extendDowntime, removeAck, type NextCall, type ObjectRef } from './next.js';
 
@@ -49,7 +50,6 @@ interface Problem {
   readonly row: Row;
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 /** Host downtimes and comments carry null (Icinga 2) or '' (Naemon) as their service. */
 const svcOf = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const keyOf = (peer: unknown, host: string, service: string | null): string => `${str(peer)}\u0000${host}\u0000${service ?? ''}`;

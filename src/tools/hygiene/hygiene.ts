@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../lib/time.js';
 import { defineTool } from '../core/define.js';
 import { cell, iso } from '../lib/format.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } from '../lib/list.js';
 import { scopeFilterArg } from '../lib/problems.js';
 import { CHECKS, ending, neverOk, orphanComments, problemObjects, staleAckFindings, upcoming, type Check, type Finding, type Problems, type Scope } from './checks.js';
 import { callText } from './next.js';
@@ -83,7 +83,7 @@ export const hygiene = defineTool({
     const showPeer = new Set(all.map((f) => f.peer_name)).size > 1;
     const line = (f: Finding): string =>
       [f.check, showPeer && f.peer_name !== undefined ? `${f.host}@${f.peer_name}` : f.host, f.service ?? '', f.state ?? '', f.detail, f.next !== undefined ? `${f.advice}: ${callText(f.next)}` : f.advice].map((x) => cell(x, 400)).join(' | ');
-    const pg = page(all as unknown as Row[], (r) => line(r as unknown as Finding), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'findings' });
+    const pg = page(all, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'findings' });
     const summary = CHECKS.filter((c) => found[c] !== undefined).map((c) => `${c} ${found[c]?.length ?? 0}`).join(', ');
     const head = `Hygiene (window ${args.window}, acks older than ${args.min_days}d): ${summary}.`;
     const text = [pg.meta.total === 0 ? `${head} Nothing to tidy.` : `${head} Rows ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`];
@@ -91,7 +91,7 @@ export const hygiene = defineTool({
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
     text.push(...notes.map((n) => `Note: ${n}`));
-    const rows = (pg.rows as unknown as Finding[]).map(({ at, ...f }) => ({ ...f, at: iso(at) }));
+    const rows = pg.rows.map(({ at, ...f }) => ({ ...f, at: iso(at) }));
     return { data: { check: args.check, window: args.window, counts: countsOut, ...pg.meta, rows, ...(notes.length > 0 ? { notes } : {}) }, text: text.join('\n') };
   },
 });

@@ -6,6 +6,7 @@
  */
 import type { ToolContext } from '../core/define.js';
 import { num } from './format.js';
+import { stringOr as str } from './words.js';
 
 type Row = Record<string, unknown>;
 
@@ -26,7 +27,6 @@ export interface Cores {
   byPeer(peer: unknown): CoreInfo | undefined;
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** Reads /sites and /processinfo (both cached by the client for a few seconds). */
 export async function readCores(ctx: ToolContext, backends?: readonly string[]): Promise<Cores> {

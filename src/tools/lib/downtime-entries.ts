@@ -70,7 +70,4 @@ export function byKind(rows: Row[], kind: 'all' | 'host' | 'service'): Row[] {
   return rows.filter((r) => isHostEntry(r) === (kind === 'host'));
 }
 
-export function multiplePeers(rows: readonly Row[]): boolean {
-  const first = rows[0]?.peer_name;
-  return rows.some((r) => r.peer_name !== first);
-}
+export { multiplePeers } from './words.js';

@@ -83,10 +83,10 @@ export interface PageOptions {
 }
 
 /**
- * Applies offset/limit to the full ordered result and then the answer budget: rows are added
+ * Applies offset/limit to the full ordered result (of any row type: the rows come back typed) and then the answer budget: rows are added
  * until the text or the structured rows would pass the budget. Cuts are never silent.
  */
-export function page(all: readonly Row[], lines: (r: Row) => string, opts: PageOptions): { rows: Row[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
+export function page<R extends object = Row>(all: readonly R[], lines: (r: R) => string, opts: PageOptions): { rows: R[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
   return pageSlice(all.slice(opts.offset, opts.offset + opts.limit), all.length, lines, opts);
 }
 
@@ -95,8 +95,8 @@ export function page(all: readonly Row[], lines: (r: Row) => string, opts: PageO
  * `offset`) out of `total`: large result sets are ordered by their keys and only the page is read
  * in full.
  */
-export function pageSlice(slice: readonly Row[], total: number, lines: (r: Row) => string, opts: PageOptions): { rows: Row[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
-  const rows: Row[] = [];
+export function pageSlice<R extends object = Row>(slice: readonly R[], total: number, lines: (r: R) => string, opts: PageOptions): { rows: R[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
+  const rows: R[] = [];
   const out: string[] = [];
   let textTokens = 200;
   let jsonTokens = 200;

@@ -11,6 +11,7 @@ import { duration, hostStateName, iso, num, serviceStateName } from './format.js
 import { anyOfRegex } from '../../thruk/q.js';
 import { prepareLogQuery, windowFromFilter, type PreparedLogQuery, type Row } from './logquery.js';
 import { hostOfLogRow } from './loghost.js';
+import { plural } from './words.js';
 
 /** Raw log rows one call may analyse by default (THRUK_NOISY_MAX_ALERTS of the Python server). */
 export const DEFAULT_MAX_EVENTS = 10_000;
@@ -20,8 +21,12 @@ export const NAME_CHUNK = 500;
 
 const timeValue = timeString();
 
+/** `since` that resolveWindow fills in (its default is said in the description, the schema leaves it out). */
 export const sinceArg = (dflt: string) =>
   timeValue.optional().describe(`Start, e.g. -7d, today 06:00, ISO-8601 (default ${dflt})`);
+/** `since` whose default the schema applies (the history tools publish it as a JSON Schema default). */
+export const sinceDefaultedArg = (dflt: string) =>
+  timeValue.describe('Start, e.g. -7d, today 06:00, ISO-8601').default(dflt);
 export const untilArg = timeValue.optional().describe('End (default now)');
 export const hoursArg = z
   .number()
@@ -158,7 +163,8 @@ export function objectLabel(host: string, service: string | undefined, core?: st
   return service === undefined || service === '' ? h : `${h} / ${service}`;
 }
 
-export function windowText(w: { since: number; until: number }): string {
+/** The window sentence every log answer starts with: "start → end (length)". */
+export function windowText(w: { readonly since: number; readonly until: number }): string {
   return `${iso(w.since)} → ${iso(w.until)} (${duration(w.until - w.since)})`;
 }
 
@@ -181,10 +187,7 @@ export function windowData(w: { since: number; until: number }): { since: string
   return { since: iso(w.since), until: iso(w.until) };
 }
 
-/** "1 host", "3 hosts". */
-export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
-}
+export { plural };
 
 export function noteLines(notes: readonly string[]): string[] {
   return notes.map((n) => `Note: ${n}`);

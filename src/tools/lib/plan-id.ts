@@ -3,7 +3,11 @@
  * clock the plan was built with. Apart from the write modules, which load with the first call.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Plan } from '../write/plan.js';
+
+/** What the id covers of a write/plan Plan: its commands (structural, so lib needs nothing from write/). */
+interface PlannedCommands {
+  readonly commands: readonly { readonly command: string; readonly target: unknown; readonly args: Readonly<Record<string, string | number>> }[];
+}
 
 /** A per-process key, so a plan id echoed back by a client cannot be forged or replayed across restarts. */
 let key: Buffer | undefined;
@@ -18,7 +22,7 @@ export const PLAN_MAX_AGE_MS = 3_600_000;
  * confirmation carrying it runs this plan and no other; the clock lets the server rebuild the
  * plan the user saw (times such as "now" or "+2h" are computed from it).
  */
-export function planId(plan: Plan, baseMs: number): string {
+export function planId(plan: PlannedCommands, baseMs: number): string {
   const canonical = JSON.stringify(plan.commands.map((c) => [
     c.command,
     c.target,

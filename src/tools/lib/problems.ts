@@ -83,7 +83,4 @@ export const includeOnProblemHostsArg = z
   .default(false)
   .describe('Also services of hosts that are down, acked or in downtime');
 
-export function multiplePeers(rows: readonly { peer_name?: string | undefined }[]): boolean {
-  const first = rows[0]?.peer_name;
-  return rows.some((r) => r.peer_name !== first);
-}
+export { multiplePeers } from './words.js';

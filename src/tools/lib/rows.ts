@@ -96,10 +96,7 @@ export function parentCell(nowMs: number, starts?: CoreStarts) {
   };
 }
 
-export function multiplePeers(rows: readonly Row[]): boolean {
-  const first = rows[0]?.peer_name;
-  return rows.some((r) => r.peer_name !== first);
-}
+export { multiplePeers } from './words.js';
 
 /** Keys the head of a detail view (detailHead) already says; the generic key: value lines skip them. */
 export const DETAIL_HEAD_KEYS: ReadonlySet<string> = new Set([

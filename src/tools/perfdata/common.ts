@@ -3,6 +3,7 @@ import { breachOf, parsePerfData, type PerfMetric, type PerfRange } from '../lib
 import { compileFilter, type FilterNode } from '../../thruk/filter.js';
 import type { ToolContext } from '../core/define.js';
 import { cell, serviceStateName } from '../lib/format.js';
+import { nameText as str } from '../lib/words.js';
 import { getRows, query, type Row } from '../lib/list.js';
 
 export { SERVICE_FILTER_FIELDS } from '../lib/objects.js';
@@ -71,10 +72,7 @@ export function metricBrief(m: MetricOutput): string {
   return cell(`${labelText(m.label)}=${valueText(m)}${th.length > 0 ? ` (${th.join(', ')})` : ''}${state}`, 200);
 }
 
-/** An object name exactly as Thruk sent it (names go into data unchanged, unlike cell()). */
-export function str(v: unknown): string {
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
-}
+export { str };
 
 export interface ParsedService {
   readonly host: string;

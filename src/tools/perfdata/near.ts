@@ -3,7 +3,7 @@ import { parsePerfData } from '../lib/perfdata.js';
 import { filterSchema } from '../../thruk/filter.js';
 import { defineTool } from '../core/define.js';
 import { cell, serviceStateName } from '../lib/format.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } from '../lib/list.js';
 import { disagreementNote, labelText, metricOut, metricOutput, SERVICE_FILTER_FIELDS, servicesWithPerf, str, valueText } from './common.js';
 import { headroomOf } from '../lib/headroom.js';
 
@@ -35,8 +35,7 @@ const nearOutput = z.object({
 const BREACH_RANK: Record<string, number> = { critical: 0, warning: 1 };
 
 function line(showPeer: boolean) {
-  return (x: Row): string => {
-    const r = x as unknown as NearRow;
+  return (r: NearRow): string => {
     const value = `${valueText(r)}${r.percent_of_max !== undefined ? ` (${r.percent_of_max}% of max)` : ''}`;
     const head = `${r.headroom_percent}%${r.headroom_basis === 'ok_range' ? '' : ` of ${r.headroom_basis}`}`;
     const host = showPeer && r.peer_name !== undefined ? `${cell(r.host)}@${cell(r.peer_name)}` : cell(r.host);
@@ -86,7 +85,7 @@ export const perfdataNearThreshold = defineTool({
       || a.host.localeCompare(b.host) || a.service.localeCompare(b.service) || a.label.localeCompare(b.label));
     const showPeer = new Set(hits.map((h) => h.peer_name)).size > 1;
     const p = page(hits, line(showPeer), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'metrics' });
-    const rows = p.rows as unknown as NearRow[];
+    const rows = p.rows;
     const notes: string[] = [];
     const dis = disagreementNote(hits);
     if (dis !== undefined) notes.push(dis);

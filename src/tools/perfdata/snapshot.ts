@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
 import { defineTool } from '../core/define.js';
 import { cell } from '../lib/format.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } from '../lib/list.js';
 import { multiplePeers } from '../lib/rows.js';
 import { metricBrief, metricOutput, parsedService, SERVICE_FILTER_FIELDS, servicesWithPerf, warningsNote, type ParsedService } from './common.js';
 
@@ -42,14 +42,13 @@ export const perfdataSnapshot = defineTool({
   output: snapshotOutput,
   run: async (ctx, args) => {
     const all = (await servicesWithPerf(ctx, args.filter, parseBackends(args.backends))).map(parsedService);
-    const showPeer = multiplePeers(all as unknown as Row[]);
-    const render = (r: Row): string => {
-      const s = r as unknown as ParsedService;
+    const showPeer = multiplePeers(all);
+    const render = (s: ParsedService): string => {
       const metrics = s.metrics.length > 0 ? s.metrics.map(metricBrief).join(', ') : '(unparsable)';
       return [cell(s.host), cell(s.service), s.state, ...(showPeer ? [cell(s.peer_name)] : []), metrics].join(' | ');
     };
-    const p = page(all as unknown as Row[], render, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'services' });
-    const rows = p.rows as unknown as ParsedService[];
+    const p = page(all, render, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'services' });
+    const rows = p.rows;
     const notes: string[] = [];
     const warn = warningsNote(rows);
     if (warn !== undefined) notes.push(warn);

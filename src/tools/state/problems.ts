@@ -234,7 +234,7 @@ export const problems = defineTool({
     const several = cores.several || new Set(all.map((k) => k.peer)).size > 1;
     const extraShown = (extra ?? []).filter((c) => !SHOWN.has(c));
     const render = line(extraShown, now, several);
-    const pg = pageSlice(rows, listed.length, (r) => render(r as unknown as ProblemRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
+    const pg = pageSlice(rows, listed.length, (r) => render(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
     const text: string[] = [
       countsText('Hosts', counts.hosts, ['down', 'unreachable']),
       countsText('Services', counts.services, ['critical', 'unknown', 'warning']),
@@ -248,7 +248,7 @@ export const problems = defineTool({
     if (foot !== undefined) text.push(foot);
     const handledCount = (counts.hosts.handled ?? 0) + (counts.services.handled ?? 0);
     if (!args.include_handled && handledCount > 0) text.push(`${handledCount} handled problems not listed; pass include_handled=true to see them.`);
-    return { data: { counts, ...pg.meta, rows: pg.rows as unknown as ProblemRow[] }, text: text.join('\n') };
+    return { data: { counts, ...pg.meta, rows: pg.rows }, text: text.join('\n') };
   },
 });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
 import { defineTool } from '../core/define.js';
 import { cell, iso, when } from '../lib/format.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } from '../lib/list.js';
 import { statsByObject } from './aggregate.js';
 import {
   coreField, hoursArg, maxEventsArg, maxEvents, plural, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare, resolveWindow,
@@ -90,8 +90,7 @@ export const flapSummary = defineTool({
       notes.push(`${plan.skipped} of ${candidates.length} candidate objects (${plan.skippedRows} alerts) were not analysed: their hosts' alert rows exceed max_events=${maxEvents(ctx, args.max_events)}. Narrow the window or filter, or raise max_events.`);
     }
     const now = ctx.now();
-    const line = (x: Row): string => {
-      const r = x as unknown as FlapRow;
+    const line = (r: FlapRow): string => {
       // One cell per header column on every row, empty when the core reported no flapping.
       const flap = r.flapping_started !== undefined ? `${r.flapping_started} started, ${r.flapping_stopped ?? 0} stopped` : '';
       return `${cell(objectLabel(r.host, r.service, r.peer_name))} | ${r.transition_count} | ${r.alert_count} | ${r.states_seen.join(',')} | ${r.last_state} | ${when(Date.parse(r.last_alert_time) / 1000, now)} | ${flap}`;
@@ -114,7 +113,7 @@ export const flapSummary = defineTool({
       candidates: candidates.length,
       ...(plan.skipped > 0 ? { candidates_not_analysed: plan.skipped } : {}),
       ...pg.meta,
-      results: pg.rows as unknown as FlapRow[],
+      results: pg.rows,
       flapping_alerts: shownFlaps.map((f) => ({ host: f.host, ...coreField(f.core), ...(f.service !== '' ? { service: f.service } : {}), started: f.started, stopped: f.stopped, last_event: f.lastEvent, last_event_time: iso(f.last) })),
       total_flapping_alert_objects: flaps.length,
     }, notes);

@@ -84,7 +84,7 @@ export function rankedText(header: string, rows: readonly RankedRow[], opts: { o
   }
   const foot = pageFooter(pg.meta);
   if (foot !== undefined) text.push(foot);
-  return { meta: pg.meta, rows: pg.rows as unknown as RankedRow[], text };
+  return { meta: pg.meta, rows: pg.rows, text };
 }
 
 export function headerLine(title: string, w: { since: number; until: number }, summary: string): string {

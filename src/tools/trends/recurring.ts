@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { filterSchema } from '../../thruk/filter.js';
 import { defineTool } from '../core/define.js';
 import { cell, iso, when } from '../lib/format.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } from '../lib/list.js';
 import { statsByObject } from './aggregate.js';
 import {
   ALL_ALERTS, coreField, noteLines, plural, NOT_OK, OBJECT_LOG_FIELDS, objectLabel, pagingOutput, prepare, resolveWindow, sinceArg,
@@ -59,8 +59,7 @@ export const recurringProblems = defineTool({
       return r;
     });
     const now = ctx.now();
-    const line = (x: Row): string => {
-      const r = x as unknown as RecurringRow;
+    const line = (r: RecurringRow): string => {
       const mix = Object.entries(r.states).map(([k, v]) => `${v} ${k}`).join(', ');
       return [cell(objectLabel(r.host, r.service, r.peer_name)), String(r.alert_count), r.last_state, mix, when(Date.parse(r.first_seen) / 1000, now), when(Date.parse(r.last_seen) / 1000, now)].join(' | ');
     };
@@ -73,7 +72,7 @@ export const recurringProblems = defineTool({
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
     text.push(...noteLines(w.notes));
-    const data = withNotes({ ...windowData(w), min_alerts: args.min_alerts, total_objects_above_threshold: stats.length, ...pg.meta, results: pg.rows as unknown as RecurringRow[] }, w.notes);
+    const data = withNotes({ ...windowData(w), min_alerts: args.min_alerts, total_objects_above_threshold: stats.length, ...pg.meta, results: pg.rows }, w.notes);
     return { data, text: text.join('\n') };
   },
 });

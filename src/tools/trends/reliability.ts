@@ -3,7 +3,7 @@ import { filterSchema } from '../../thruk/filter.js';
 import { defineTool } from '../core/define.js';
 import { cell, duration, iso, num } from '../lib/format.js';
 import { fetchNewestLogsPerCore } from '../lib/logquery.js';
-import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
+import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } from '../lib/list.js';
 import {
   ALL_ALERTS, coreField, coreOf, hostOf, plural, maxEventsArg, maxEvents, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare,
   resolveWindow, serviceOf, sinceArg, untilArg, windowData, windowOutput, windowText, withNotes,
@@ -101,8 +101,7 @@ export const reliabilityReport = defineTool({
     if (got.truncated) {
       notes.push(`The window holds ${got.total} HARD alerts, more than max_events=${maxEvents(ctx, args.max_events)}: analysed the newest ${got.rows.length}, from ${iso(from)}; metrics cover that part only. Narrow the window or filter, or raise max_events.`);
     }
-    const line = (x: Row): string => {
-      const r = x as unknown as ReliabilityRow;
+    const line = (r: ReliabilityRow): string => {
       const open = r.ongoing ? `yes, since ${r.ongoing_since ?? ''}` : 'no';
       return [cell(objectLabel(r.host, r.service, r.peer_name)), String(r.incidents), r.total_downtime_human, `${r.downtime_percent}%`, r.longest_incident_human, r.mttr_human ?? '-', r.mtbf_human ?? '-', open].join(' | ');
     };
@@ -119,7 +118,7 @@ export const reliabilityReport = defineTool({
       events_analysed: got.rows.length,
       total_objects: rows.length,
       ...pg.meta,
-      results: pg.rows as unknown as ReliabilityRow[],
+      results: pg.rows,
     }, notes);
     return { data, text: text.join('\n') };
   },

@@ -178,8 +178,7 @@ export const rootCause = defineTool({
     const downCount = hits.filter((x) => hitClass(x) === 1).length;
     const now = ctx.now();
     const rootCell = (r: RootRow): string => `${r.root_cause_host}${r.core !== undefined ? `@${r.core}` : ''}${r.in_scope ? '' : ' (outside filter)'}`;
-    const line = (x: Row): string => {
-      const r = x as unknown as RootRow;
+    const line = (r: RootRow): string => {
       const since = r.down_since !== undefined ? when(Date.parse(r.down_since) / 1000, now) : '';
       const more = r.impacted_hosts_truncated ? ` … (+${r.impacted_count - r.impacted_hosts.length}; raise sample_limit)` : '';
       return [rootCell(r), r.root_cause_state, since, r.behind_count === 0 ? '0 (isolated)' : `${r.behind_count} (${r.unreachable_count} UNREACHABLE)`, r.confidence, r.impacted_hostgroups.join(','), cell(`${r.impacted_hosts.join(', ')}${more}`, 100_000)].join(' | ');
@@ -201,7 +200,7 @@ export const rootCause = defineTool({
     if (pg.rows.length > 0) text.push('root | state now | down since | hosts behind it | confidence | hostgroups | impacted hosts', ...pg.lines);
     if (pg.meta.next_offset !== undefined) {
       const left = pg.meta.total - pg.meta.next_offset;
-      const sampled = (pg.rows as unknown as RootRow[]).some((r) => r.impacted_hosts.length > 5);
+      const sampled = pg.rows.some((r) => r.impacted_hosts.length > 5);
       const why = pg.meta.truncated === true ? ` (cut to fit the answer budget${sampled ? '; a smaller sample_limit fits more root causes per page' : ''})` : '';
       text.push(`${plural(left, 'more root cause')} not shown${why}. Next page: offset=${pg.meta.next_offset}.`);
     }
@@ -218,7 +217,7 @@ export const rootCause = defineTool({
       returned: pg.meta.returned,
       ...(pg.meta.next_offset !== undefined ? { next_offset: pg.meta.next_offset } : {}),
       ...(pg.meta.truncated === true ? { truncated: true } : {}),
-      root_causes: pg.rows as unknown as RootRow[],
+      root_causes: pg.rows,
       unattributed_unreachable: unattributed.slice(0, args.sample_limit).map(label),
       unattributed_count: unattributed.length,
       topology_hosts: topo.hosts.size,

@@ -83,14 +83,14 @@ export const oldestProblems = defineTool({
   run: async (ctx, args) => {
     const u = await fetchUnhandled(ctx, args.filter, parseBackends(args.backends), { minServiceState: 1, includeOnProblemHosts: args.include_on_problem_hosts });
     const line = problemLine(multiplePeers(u.problems));
-    const pg = page(u.problems, (r) => line(r as unknown as ProblemRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
+    const pg = page(u.problems, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
     const notes = coveredNote(u.coveredByHost);
     const text = [pg.meta.total === 0 ? 'No unhandled problems.' : `Oldest unhandled problems ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`];
     if (pg.lines.length > 0) text.push(PROBLEM_HEADER.join(' | '), ...pg.lines);
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
     text.push(...notes.map((n) => `Note: ${n}`));
-    return { data: { ...pg.meta, rows: pg.rows as unknown as ProblemRow[], ...(notes.length > 0 ? { notes } : {}) }, text: text.join('\n') };
+    return { data: { ...pg.meta, rows: pg.rows, ...(notes.length > 0 ? { notes } : {}) }, text: text.join('\n') };
   },
 });
 
@@ -131,7 +131,7 @@ export const unackedCritical = defineTool({
       counts[key] = (counts[key] ?? 0) + 1;
     }
     const line = problemLine(multiplePeers(rows));
-    const pg = page(rows, (r) => line(r as unknown as ProblemRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
+    const pg = page(rows, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
     const notes = coveredNote(u.coveredByHost);
     const what = `unacknowledged, not in downtime, in state for ≥ ${args.threshold_minutes}m (since ${iso(cutoff)} or earlier)`;
     const summary = `hosts: ${counts.hosts_down ?? 0} DOWN, ${counts.hosts_unreachable ?? 0} UNREACHABLE; services: ${counts.services_critical ?? 0} CRITICAL, ${counts.services_unknown ?? 0} UNKNOWN`;
@@ -145,7 +145,7 @@ export const unackedCritical = defineTool({
       changed_before: iso(cutoff),
       counts,
       ...pg.meta,
-      rows: pg.rows as unknown as CriticalRow[],
+      rows: pg.rows,
       ...(notes.length > 0 ? { notes } : {}),
     };
     return { data, text: text.join('\n') };

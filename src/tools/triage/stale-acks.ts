@@ -112,7 +112,7 @@ export const staleAcks = defineTool({
     const showPeer = multiplePeers(rows);
     const line = (r: StaleAckRow & { at: number }): string =>
       [showPeer && r.peer_name !== undefined ? `${r.host}@${r.peer_name}` : r.host, r.service ?? '', r.state, relIso(r.at, nowMs), cell(r.ack_author), cell(r.ack_comment, 160)].join(' | ');
-    const pg = page(rows, (r) => line(r as unknown as StaleAckRow & { at: number }), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'acknowledgements' });
+    const pg = page(rows, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'acknowledgements' });
     const notes: string[] = [];
     if (noComment > 0) notes.push(`${noComment} acknowledged problems have no acknowledgement comment, so their age is unknown; they are not listed.`);
     const head = `acknowledgements older than ${args.min_days}d (written before ${iso(cutoff)}) on objects still in a problem state`;
@@ -121,7 +121,7 @@ export const staleAcks = defineTool({
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
     text.push(...notes.map((n) => `Note: ${n}`));
-    const data = { min_days: args.min_days, acked_before: iso(cutoff), ...pg.meta, rows: (pg.rows as unknown as Array<StaleAckRow & { at: number }>).map(({ at: _at, ...r }) => r), ...(notes.length > 0 ? { notes } : {}) };
+    const data = { min_days: args.min_days, acked_before: iso(cutoff), ...pg.meta, rows: pg.rows.map(({ at: _at, ...r }) => r), ...(notes.length > 0 ? { notes } : {}) };
     return { data, text: text.join('\n') };
   },
 });

@@ -175,7 +175,7 @@ export const staleChecks = defineTool({
         r.check_type === 'passive' ? 'passive' : `every ${duration(r.check_interval_s)}`,
         r.latency_s === null ? '' : `${r.latency_s}s`,
       ].join(' | ');
-    const pg = page(rows, (r) => line(r as unknown as StaleRow), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'checks' });
+    const pg = page(rows, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'checks' });
     const notes: string[] = [];
     if (insane > 0) notes.push(`${insane} checks report a latency above ${LATENCY_SANITY_CAP_S}s, which is a known Naemon reporting bug; it was ignored (latency_s null).`);
     const summary = REASONS.filter((k) => (counts[k] ?? 0) > 0).map((k) => `${counts[k]} ${k}`).join(', ');
@@ -184,7 +184,7 @@ export const staleChecks = defineTool({
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
     text.push(...notes.map((n) => `Note: ${n}`));
-    const data = { now: iso(nowSec), counts, ...pg.meta, rows: pg.rows as unknown as StaleRow[], ...(notes.length > 0 ? { notes } : {}) };
+    const data = { now: iso(nowSec), counts, ...pg.meta, rows: pg.rows, ...(notes.length > 0 ? { notes } : {}) };
     return { data, text: text.join('\n') };
   },
 });

@@ -13,6 +13,7 @@
  *   plan_id first; `confirm: true` alone does not run it.
  */
 import { LRUCache } from 'lru-cache';
+import { plural as count } from '../lib/words.js';
 import { ToolInputError, type ToolContext } from '../core/define.js';
 import { commandLine, PLAN_MAX_AGE_MS, planClock, planId, targetLabel, type Plan } from './plan.js';
 
@@ -74,9 +75,7 @@ export function differenceText(d: Difference): string {
   return `What changed since the preview (- no longer, + new):\n${lines.length > 0 ? lines.join('\n') : '(the same commands in another form)'}`;
 }
 
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
+export { count };
 
 function distinctTargets(plan: Plan): number {
   return new Set(plan.commands.map((c) => targetLabel(c.target))).size;
