@@ -149,8 +149,23 @@ export function parseHttpAuth(env: Env, legacyToken: string | undefined, issues:
   const resourceUrl = publicUrl === undefined ? undefined : publicUrl.endsWith('/mcp') ? publicUrl : `${publicUrl}/mcp`;
 
   const jwksRaw = text(env, 'MCP_OAUTH_JWKS_URL');
+  const oauth = parseOAuth(env, resourceUrl, issues);
+
+  let metricsPort: number | undefined;
+  const mp = text(env, 'MCP_METRICS_PORT');
+  if (mp !== undefined) {
+    const n = numberIn(mp, 0, 65535, true);
+    if (n === undefined) issues.push(`MCP_METRICS_PORT: expected a port between 0 and 65535, got '${mp}'`);
+    else metricsPort = n;
+  }
+  const { thrukAuth, userClaim } = parseThrukAuth(env, tokens, oauth !== undefined || jwksRaw !== undefined, mode, issues);
+  return { tokens, writeScope, readScope: 'thruk:read', resourceUrl, oauth, metricsPort, thrukAuth, userClaim };
+}
+
+/** OAuth resource-server mode: JWKS URL and issuer together, the rest optional; undefined when off or broken. */
+function parseOAuth(env: Env, resourceUrl: string | undefined, issues: string[]): OAuthSettings | undefined {
+  const jwksRaw = text(env, 'MCP_OAUTH_JWKS_URL');
   const issuer = text(env, 'MCP_OAUTH_ISSUER');
-  let oauth: OAuthSettings | undefined;
   if (jwksRaw !== undefined || issuer !== undefined) {
     if (jwksRaw === undefined) issues.push('MCP_OAUTH_JWKS_URL: required with MCP_OAUTH_ISSUER (the authorization server\'s jwks_uri)');
     if (issuer === undefined) issues.push('MCP_OAUTH_ISSUER: required with MCP_OAUTH_JWKS_URL (the iss every token must carry)');
@@ -160,7 +175,7 @@ export function parseHttpAuth(env: Env, legacyToken: string | undefined, issues:
     const servers = list(text(env, 'MCP_AUTHORIZATION_SERVERS'));
     for (const s of servers) httpUrl('MCP_AUTHORIZATION_SERVERS', s, issues, false);
     if (jwksUrl !== undefined && issuer !== undefined && audience !== undefined) {
-      oauth = {
+      return {
         jwksUrl,
         issuer,
         audience,
@@ -174,16 +189,7 @@ export function parseHttpAuth(env: Env, legacyToken: string | undefined, issues:
       if (text(env, n) !== undefined) issues.push(`${n}: has no effect without MCP_OAUTH_JWKS_URL and MCP_OAUTH_ISSUER`);
     }
   }
-
-  let metricsPort: number | undefined;
-  const mp = text(env, 'MCP_METRICS_PORT');
-  if (mp !== undefined) {
-    const n = numberIn(mp, 0, 65535, true);
-    if (n === undefined) issues.push(`MCP_METRICS_PORT: expected a port between 0 and 65535, got '${mp}'`);
-    else metricsPort = n;
-  }
-  const { thrukAuth, userClaim } = parseThrukAuth(env, tokens, oauth !== undefined || jwksRaw !== undefined, mode, issues);
-  return { tokens, writeScope, readScope: 'thruk:read', resourceUrl, oauth, metricsPort, thrukAuth, userClaim };
+  return undefined;
 }
 
 const CLAIM_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$/;
