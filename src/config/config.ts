@@ -1,91 +1,14 @@
-import { COMPAT_FLAG_SPEC, resolveCompatFlags } from './compat.js';
+import { COMPAT_FLAG_SPEC, resolveCompatFlags, type CompatResult } from './compat.js';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { INSTANCE_NAME, loadInstanceFile, type InstanceSettings, type ThrukSettings } from './file.js';
+import { secondsToMs, splitList, type Env } from './parse.js';
+import { ENV_SPEC, LOG_LEVELS, parseEnv, readEnv, type EnvValues } from './env.js';
+import { INSTANCE_NAME, loadInstanceFile, type InstanceFile, type InstanceFileOptions, type InstanceSettings, type ThrukSettings } from './file.js';
 import { thrukUserProblem } from '../thruk/auth-user.js';
 import { hasHttpAuth, parseHttpAuth, parseHttpOps, type HttpAuthSettings, type HttpOpsSettings } from './http.js';
 
 export type { InstanceSettings, ThrukSettings } from './file.js';
-
-/** Docker MCP Gateway fills unset secrets with this literal; it must read as "not set". */
-const UNSET_PLACEHOLDER = '<UNKNOWN>';
-
-const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
-const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
-
-const bool = (fallback: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return fallback;
-      const w = v.trim().toLowerCase();
-      if (TRUE_WORDS.has(w)) return true;
-      if (FALSE_WORDS.has(w)) return false;
-      ctx.addIssue({ code: 'custom', message: `expected true/false (or 1/0, yes/no, on/off), got '${v}'` });
-      return z.NEVER;
-    });
-
-const num = (fallback: number, min: number, max: number, what: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return fallback;
-      const n = Number(v.trim());
-      if (!Number.isFinite(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `expected ${what} between ${min} and ${max}, got '${v}'` });
-        return z.NEVER;
-      }
-      return n;
-    });
-
-const csv = z
-  .string()
-  .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''));
-
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-/**
- * Every setting with its environment variable. The variable names and meanings are the Python
- * thruk-mcp's, so an existing deployment keeps working; the table is also the source of the docs.
- */
-export const ENV_SPEC = {
-  THRUK_BASE_URL: { schema: optionalText, doc: 'Thruk root URL, e.g. https://mon.example.com/mysite/thruk (required unless --demo).' },
-  THRUK_API_KEY: { schema: optionalText, doc: 'Thruk API key, sent as X-Thruk-Auth-Key (required unless --demo or MCP_THRUK_AUTH=caller). Secret.', secret: true },
-  THRUK_AUTH_USER: { schema: optionalText, doc: 'Impersonate this Thruk user (X-Thruk-Auth-User; needs a superuser key).' },
-  THRUK_VERIFY_SSL: { schema: bool(true), doc: 'Verify Thruk\'s TLS certificate (default true). false is logged as a warning.' },
-  THRUK_CA_FILE: { schema: optionalText, doc: 'PEM file with extra CA certificates for Thruk\'s TLS certificate.' },
-  THRUK_TIMEOUT: { schema: num(30, 1, 600, 'seconds'), doc: 'Timeout of one Thruk request in seconds (default 30).' },
-  THRUK_DEFAULT_BACKENDS: { schema: csv, doc: 'Comma-separated Thruk backends (sites) used when a call names none (default: all).' },
-  THRUK_MCP_CONFIG: { schema: optionalText, doc: 'JSON or YAML file declaring several named Thruk instances (docs/configuration.md); tools then take an instance argument. THRUK_BASE_URL, if set, adds the instance "default".' },
-  THRUK_READ_ONLY: { schema: bool(false), doc: 'Remove every write tool and refuse them by name (default false).' },
-  THRUK_ENABLED_TOOLS: { schema: csv, doc: 'Comma-separated allowlist of tool names; shell wildcards allowed (thruk_list_*). Default: all.' },
-  THRUK_TOOLSETS: { schema: csv, doc: 'Comma-separated toolsets to expose: default (the everyday tools; used when unset and THRUK_ENABLED_TOOLS is unset), all, or toolset names from docs/tools.md; combine, e.g. default,trends.' },
-  THRUK_DYNAMIC_TOOLSETS: { schema: bool(true), doc: 'Let the model turn on more toolsets with thruk_enable_toolset (stdio sessions; over HTTP the ?toolsets= URL parameter or X-MCP-Toolsets header). false fixes the set to THRUK_TOOLSETS (default true).' },
-  THRUK_AUDIT_LOG: { schema: bool(true), doc: 'One JSON audit line on stderr per write call and preview (default true).' },
-  THRUK_AUDIT_FILE: { schema: optionalText, doc: 'Also append the audit records to this file (JSON lines). A write whose record cannot be written is not sent.' },
-  THRUK_COMMENT_AUTHOR: { schema: optionalText, doc: 'Author of comments, acknowledgements and downtimes over stdio and the call command (default: the Thruk user of the API key, from /thruk/whoami). Over HTTP the verified caller is the author.' },
-  THRUK_ALLOW_AUTHOR_ARG: { schema: z.string().optional(), doc: 'Whether the write tools\' `author` argument is honoured: default true over stdio, false over HTTP; never in MCP_THRUK_AUTH=caller or impersonate mode, where the author is the caller.' },
-  THRUK_MAX_BULK_TARGETS: { schema: num(50, 1, 10000, 'a count'), doc: 'Most objects one write call may touch; larger calls are refused with the count (default 50).' },
-  THRUK_MAX_CONCURRENT: { schema: num(0, 0, 1000, 'a count'), doc: 'Cap on concurrent Thruk requests; 0 = unlimited (default 0).' },
-  THRUK_CACHE_TTL: { schema: num(15, 0, 3600, 'seconds'), doc: 'Cache lifetime in seconds for slow-moving endpoints (stats, totals, sites…); 0 disables (default 15).' },
-  THRUK_NOISY_MAX_ALERTS: { schema: num(10000, 100, 1_000_000, 'a count'), doc: 'Most raw log rows an analysis (noise, flapping, reliability, concurrent failures) reads before it narrows the window and says so (default 10000).' },
-  THRUK_MAX_ANSWER_TOKENS: { schema: num(8000, 500, 100000, 'tokens'), doc: 'Answer budget per tool result; longer results are cut with a notice (default 8000).' },
-  MCP_HTTP_TOKEN: { schema: optionalText, doc: 'Bearer token required on /mcp in HTTP mode. Secret.', secret: true },
-  MCP_HTTP_ALLOW_UNAUTHENTICATED: { schema: bool(false), doc: 'Allow HTTP mode without MCP_HTTP_TOKEN (loopback only unless --allow-remote-unauthenticated).' },
-  MCP_HTTP_ALLOWED_HOSTS: { schema: csv, doc: 'Host header allowlist in HTTP mode (default: localhost, 127.0.0.1, [::1] and the bind address).' },
-  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(), doc: 'Log level on stderr (default info).' },
-  HTTPS_PROXY: { schema: optionalText, doc: 'Proxy for https:// Thruk URLs (also https_proxy).' },
-  HTTP_PROXY: { schema: optionalText, doc: 'Proxy for http:// Thruk URLs (also http_proxy).' },
-  NO_PROXY: { schema: optionalText, doc: 'Hosts that bypass the proxy (also no_proxy).' },
-} as const;
-
-type EnvName = keyof typeof ENV_SPEC;
+export { ENV_SPEC, parseEnv, type EnvValues, type EnvVarSpec } from './env.js';
+export { toolConfigOf, type ToolConfig } from './tool-config.js';
 
 export const FLAG_SPEC = {
   listen: { type: 'string', doc: 'Serve Streamable HTTP on this port (path /mcp) instead of stdio.' },
@@ -166,15 +89,6 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host) || host.startsWith('127.');
 }
 
-function readEnv(env: Readonly<Record<string, string | undefined>>): Record<EnvName, string | undefined> {
-  const out = {} as Record<EnvName, string | undefined>;
-  for (const name of Object.keys(ENV_SPEC) as EnvName[]) {
-    const raw = env[name] ?? (name.endsWith('_PROXY') ? env[name.toLowerCase()] : undefined);
-    out[name] = raw === UNSET_PLACEHOLDER ? undefined : raw;
-  }
-  return out;
-}
-
 /** user:password@ in a URL (the WHATWG parser finds it even where a regex would not). */
 function hasUrlCredentials(u: string): boolean {
   try {
@@ -190,48 +104,41 @@ function safeBaseUrl(u: string): string {
   return u.replace(/^([a-z]+:\/\/)[^/@]*@/i, '$1***@');
 }
 
-/**
- * Parses flags and environment once into a frozen Config. Returns every problem at once, each
- * naming the variable or flag, so a user fixes a broken setup in one round.
- */
-export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, opts: { requireThruk?: boolean } = {}): ConfigResult {
-  let flags: Record<string, string | boolean | undefined>;
+type Flags = Record<string, string | boolean | undefined>;
+
+function parseFlags(argv: readonly string[]): { flags: Flags } | { issue: string } {
   try {
     const options = Object.fromEntries(
       Object.entries(FLAG_SPEC).map(([k, v]) => [k, 'short' in v ? { type: v.type, short: v.short } : { type: v.type }]),
     );
-    flags = parseArgs({ args: [...argv], options, allowPositionals: false, strict: true }).values;
+    return { flags: parseArgs({ args: [...argv], options, allowPositionals: false, strict: true }).values };
   } catch (e) {
-    return { ok: false, issues: [`${(e as Error).message}. Run thruk-mcp --help for the options.`] };
+    return { issue: `${(e as Error).message}. Run thruk-mcp --help for the options.` };
   }
-  if (flags.help === true) return { ok: true, action: 'help' };
-  if (flags.version === true) return { ok: true, action: 'version' };
+}
 
-  const issues: string[] = [];
-  const raw = readEnv(env);
-  const values = {} as Record<EnvName, unknown>;
-  for (const name of Object.keys(ENV_SPEC) as EnvName[]) {
-    const res = ENV_SPEC[name].schema.safeParse(raw[name]);
-    if (res.success) values[name] = res.data;
-    else issues.push(`${name}: ${res.error.issues.map((i) => i.message).join('; ')}`);
-  }
+function resolveLogLevel(fromEnv: Config['logLevel'] | undefined, flag: string | undefined, issues: string[]): Config['logLevel'] {
+  if (flag === undefined) return fromEnv ?? 'info';
+  const r = ENV_SPEC.LOG_LEVEL.schema.safeParse(flag);
+  if (r.success && r.data !== undefined) return r.data;
+  issues.push(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got '${flag}'`);
+  return fromEnv ?? 'info';
+}
 
-  const demo = flags.demo === true;
-  const demoHosts = parseIntFlag('--demo-hosts', flags['demo-hosts'], 25, 1, 50_000, issues);
-  const compat = resolveCompatFlags(flags, issues);
+interface HttpInputs {
+  readonly env: Env;
+  readonly values: EnvValues;
+  readonly flags: Flags;
+  readonly compat: CompatResult;
+  readonly mode: Config['mode'];
+}
+
+/** The HTTP block of the Config (also parsed over stdio: doctor and /readyz report on it). */
+function httpSettings({ env, values, flags, compat, mode }: HttpInputs, issues: string[]): Config['http'] {
   const port = compat.listen === undefined ? 0 : parseIntFlag('--listen', compat.listen, 0, 0, 65535, issues);
   const host = typeof flags.host === 'string' ? flags.host : '127.0.0.1';
-  const logLevelFlag = compat.logLevel;
-  let logLevel = (values.LOG_LEVEL as Config['logLevel'] | undefined) ?? 'info';
-  if (typeof logLevelFlag === 'string') {
-    const r = ENV_SPEC.LOG_LEVEL.schema.safeParse(logLevelFlag);
-    if (r.success && r.data !== undefined) logLevel = r.data;
-    else issues.push(`--log-level: expected one of fatal, error, warn, info, debug, trace, silent, got '${logLevelFlag}'`);
-  }
-
-  const mode = compat.listen === undefined ? 'stdio' : 'http';
-  const token = values.MCP_HTTP_TOKEN as string | undefined;
-  const allowUnauthenticated = values.MCP_HTTP_ALLOW_UNAUTHENTICATED as boolean;
+  const token = values.MCP_HTTP_TOKEN;
+  const allowUnauthenticated = values.MCP_HTTP_ALLOW_UNAUTHENTICATED;
   const allowRemoteUnauthenticated = flags['allow-remote-unauthenticated'] === true;
   const auth = parseHttpAuth(env, token, issues, mode);
   const ops = parseHttpOps(env, { http: mode === 'http', host, loopback: isLoopback(host) }, issues);
@@ -242,57 +149,68 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       issues.push(`MCP_HTTP_ALLOW_UNAUTHENTICATED: refusing to serve without a token on non-loopback address ${host}. Set MCP_HTTP_TOKEN, bind 127.0.0.1, or pass --allow-remote-unauthenticated if you really mean it.`);
     }
   }
-  // Callers that bring their own Thruk key need none configured (one still serves /readyz and doctor;
-  // over stdio, where no caller brings one, Thruk then refuses every call with a clear message).
-  const keyOptional = auth.thrukAuth === 'caller';
+  const allowedHosts = values.MCP_HTTP_ALLOWED_HOSTS;
+  return { port, host, token, allowUnauthenticated, allowRemoteUnauthenticated, allowedHosts, responseMode: compat.responseMode, auth, ops };
+}
 
-  const defaults = {
-    verifySsl: values.THRUK_VERIFY_SSL as boolean,
-    caFile: values.THRUK_CA_FILE as string | undefined,
-    timeoutMs: (values.THRUK_TIMEOUT as number) * 1000,
-    defaultBackends: values.THRUK_DEFAULT_BACKENDS as string[],
-    maxConcurrent: values.THRUK_MAX_CONCURRENT as number,
-    cacheTtlMs: (values.THRUK_CACHE_TTL as number) * 1000,
+/** What an instance of the instances file leaves out comes from these THRUK_* variables. */
+function instanceDefaults(values: EnvValues): InstanceFileOptions['defaults'] {
+  return {
+    verifySsl: values.THRUK_VERIFY_SSL,
+    caFile: values.THRUK_CA_FILE,
+    timeoutMs: secondsToMs(values.THRUK_TIMEOUT),
+    defaultBackends: values.THRUK_DEFAULT_BACKENDS,
+    maxConcurrent: values.THRUK_MAX_CONCURRENT,
+    cacheTtlMs: secondsToMs(values.THRUK_CACHE_TTL),
   };
-  const filePath = values.THRUK_MCP_CONFIG as string | undefined;
-  const file = filePath !== undefined ? loadInstanceFile(filePath, { defaults, env, keyOptional: keyOptional || demo }, issues) : undefined;
+}
 
-  let baseUrl = (values.THRUK_BASE_URL as string | undefined) ?? '';
-  let apiKey = (values.THRUK_API_KEY as string | undefined) ?? '';
+interface ThrukInputs {
+  readonly values: EnvValues;
+  readonly defaults: InstanceFileOptions['defaults'];
+  readonly file: InstanceFile | undefined;
+  readonly demo: boolean;
+  readonly keyOptional: boolean;
+  readonly requireThruk: boolean;
+}
+
+/** Checks THRUK_BASE_URL / THRUK_API_KEY when they describe an instance. */
+function checkEnvThruk(baseUrl: string, apiKey: string, keyOptional: boolean, issues: string[]): void {
+  if (baseUrl === '') issues.push('THRUK_BASE_URL: not set. Set it to your Thruk root, e.g. https://mon.example.com/mysite/thruk (or run with --demo).');
+  else if (!/^https?:\/\/[^/]/i.test(baseUrl)) issues.push(`THRUK_BASE_URL: must start with http:// or https://, got '${safeBaseUrl(baseUrl)}'`);
+  else if (hasUrlCredentials(baseUrl)) issues.push('THRUK_BASE_URL: must not carry credentials (user:password@…); they would be dropped, not used. thruk-mcp signs in with a Thruk API key: put it in THRUK_API_KEY (and THRUK_AUTH_USER to act as another Thruk user), and remove user:password@ from the URL.');
+  if (apiKey === '' && !keyOptional) issues.push('THRUK_API_KEY: not set. Create one in Thruk (user profile → API keys) and pass it in THRUK_API_KEY (or run with --demo).');
+}
+
+/** The instance the THRUK_* variables describe, and whether they describe one at all. */
+function envInstance({ values, defaults, file, demo, keyOptional, requireThruk }: ThrukInputs, issues: string[]): { settings: InstanceSettings; declared: boolean } {
+  let baseUrl = values.THRUK_BASE_URL ?? '';
+  let apiKey = values.THRUK_API_KEY ?? '';
   // With a config file, the THRUK_* variables only add an instance when they name a Thruk.
-  const envInstance = file === undefined || (baseUrl !== '' && !demo);
+  const declared = file === undefined || (baseUrl !== '' && !demo);
   if (demo) {
     baseUrl = DEMO_BASE_URL;
     apiKey = DEMO_API_KEY;
-  } else if (opts.requireThruk !== false && envInstance) {
-    if (baseUrl === '') issues.push('THRUK_BASE_URL: not set. Set it to your Thruk root, e.g. https://mon.example.com/mysite/thruk (or run with --demo).');
-    else if (!/^https?:\/\/[^/]/i.test(baseUrl)) issues.push(`THRUK_BASE_URL: must start with http:// or https://, got '${safeBaseUrl(baseUrl)}'`);
-    else if (hasUrlCredentials(baseUrl)) issues.push('THRUK_BASE_URL: must not carry credentials (user:password@…); they would be dropped, not used. thruk-mcp signs in with a Thruk API key: put it in THRUK_API_KEY (and THRUK_AUTH_USER to act as another Thruk user), and remove user:password@ from the URL.');
-    if (apiKey === '' && !keyOptional) issues.push('THRUK_API_KEY: not set. Create one in Thruk (user profile → API keys) and pass it in THRUK_API_KEY (or run with --demo).');
-  }
+  } else if (requireThruk && declared) checkEnvThruk(baseUrl, apiKey, keyOptional, issues);
   if (!demo && apiKey !== '' && !/^[A-Za-z0-9_]+$/.test(apiKey)) issues.push('THRUK_API_KEY: Thruk keys contain only letters, digits and _; check for quotes or spaces around the value.');
-  if (file !== undefined && !envInstance && !demo && apiKey !== '') issues.push('THRUK_API_KEY: has no effect without THRUK_BASE_URL when THRUK_MCP_CONFIG declares the instances; set both to add the instance "default", or neither.');
+  if (file !== undefined && !declared && !demo && apiKey !== '') issues.push('THRUK_API_KEY: has no effect without THRUK_BASE_URL when THRUK_MCP_CONFIG declares the instances; set both to add the instance "default", or neither.');
   baseUrl = baseUrl.replace(/\/+$/, '');
   if (baseUrl.endsWith('/r')) baseUrl = baseUrl.slice(0, -2);
-
-  const envSettings: InstanceSettings = {
+  const commentAuthor = values.THRUK_COMMENT_AUTHOR;
+  const settings: InstanceSettings = {
     name: ENV_INSTANCE,
     baseUrl,
     apiKey,
-    authUser: values.THRUK_AUTH_USER as string | undefined,
-    ...(values.THRUK_COMMENT_AUTHOR !== undefined ? { commentAuthor: values.THRUK_COMMENT_AUTHOR as string } : {}),
+    authUser: values.THRUK_AUTH_USER,
+    ...(commentAuthor !== undefined ? { commentAuthor } : {}),
     ...defaults,
   };
-  const instances: InstanceSettings[] = [];
-  if (envInstance) instances.push(envSettings);
-  // Demo mode simulates every declared instance; one declared without a key gets the demo key.
-  for (const inst of (file?.instances ?? []).map((i) => (demo && i.apiKey === '' ? { ...i, apiKey: DEMO_API_KEY } : i))) {
-    if (instances.some((i) => i.name === inst.name)) issues.push(`THRUK_MCP_CONFIG: instances.${inst.name}: the name is taken by the instance THRUK_BASE_URL describes; rename it`);
-    else instances.push(inst);
-  }
-  // A user Thruk would read as "nobody" turns impersonation into its superuser: refuse it here.
-  const rawUser = raw.THRUK_AUTH_USER;
-  if (envSettings.authUser !== undefined && typeof rawUser === 'string') {
+  return { settings, declared };
+}
+
+/** A user Thruk would read as "nobody" turns impersonation into its superuser: refuse it here. */
+function checkAuthUsers(rawUser: string | undefined, env: InstanceSettings, file: InstanceFile | undefined, issues: string[]): void {
+  if (env.authUser !== undefined && typeof rawUser === 'string') {
     const problem = thrukUserProblem(rawUser);
     if (problem !== undefined) issues.push(`THRUK_AUTH_USER: the Thruk user name ${problem}. Set the exact user name, or leave it unset to act as the API key's own user.`);
   }
@@ -300,54 +218,82 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     const problem = inst.authUser !== undefined ? thrukUserProblem(inst.authUser) : undefined;
     if (problem !== undefined) issues.push(`THRUK_MCP_CONFIG: instances.${inst.name}.auth_user: the Thruk user name ${problem}`);
   }
+}
+
+/** The env instance (when declared) then the file's, in order; the default one as the file names it. */
+function resolveInstances(inputs: ThrukInputs, rawUser: string | undefined, issues: string[]): { instances: InstanceSettings[]; thruk: ThrukSettings; defaultInstance: string } {
+  const { file, demo } = inputs;
+  const env = envInstance(inputs, issues);
+  const instances: InstanceSettings[] = env.declared ? [env.settings] : [];
+  // Demo mode simulates every declared instance; one declared without a key gets the demo key.
+  for (const inst of (file?.instances ?? []).map((i) => (demo && i.apiKey === '' ? { ...i, apiKey: DEMO_API_KEY } : i))) {
+    if (instances.some((i) => i.name === inst.name)) issues.push(`THRUK_MCP_CONFIG: instances.${inst.name}: the name is taken by the instance THRUK_BASE_URL describes; rename it`);
+    else instances.push(inst);
+  }
+  checkAuthUsers(rawUser, env.settings, file, issues);
   const wanted = file?.defaultName ?? instances[0]?.name ?? ENV_INSTANCE;
-  const defaultSettings = instances.find((i) => i.name === wanted);
-  if (file?.defaultName !== undefined && defaultSettings === undefined && instances.length > 0) {
+  const chosen = instances.find((i) => i.name === wanted);
+  if (file?.defaultName !== undefined && chosen === undefined && instances.length > 0) {
     issues.push(`THRUK_MCP_CONFIG: default: '${INSTANCE_NAME.test(wanted) ? wanted : '…'}' is not a declared instance; use one of ${instances.map((i) => i.name).join(', ')}`);
   }
+  return { instances, thruk: settingsOf(chosen ?? env.settings), defaultInstance: chosen?.name ?? ENV_INSTANCE };
+}
 
-  const authorArgRaw = (values.THRUK_ALLOW_AUTHOR_ARG as string | undefined)?.trim().toLowerCase() ?? '';
-  const authorArg = TRUE_WORDS.has(authorArgRaw) ? true : FALSE_WORDS.has(authorArgRaw) ? false : undefined;
-  if (authorArgRaw !== '' && authorArg === undefined) issues.push(`THRUK_ALLOW_AUTHOR_ARG: expected true/false (or 1/0, yes/no, on/off), got '${authorArgRaw}'`);
-  const toolsetsFlag = typeof flags.toolsets === 'string' ? flags.toolsets.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+function proxyOf(values: EnvValues): Config['proxy'] {
+  const proxy: { httpProxy?: string; httpsProxy?: string; noProxy?: string } = {};
+  if (values.HTTP_PROXY !== undefined) proxy.httpProxy = values.HTTP_PROXY;
+  if (values.HTTPS_PROXY !== undefined) proxy.httpsProxy = values.HTTPS_PROXY;
+  if (values.NO_PROXY !== undefined) proxy.noProxy = values.NO_PROXY;
+  return proxy;
+}
+
+/** The tool-selection and limits part of the Config, straight from the parsed variables and flags. */
+function toolSettings(values: EnvValues, flags: Flags) {
+  const toolsetsFlag = typeof flags.toolsets === 'string' ? splitList(flags.toolsets) : undefined;
+  return {
+    readOnly: flags['read-only'] === true || values.THRUK_READ_ONLY,
+    enabledTools: values.THRUK_ENABLED_TOOLS,
+    toolsets: defaultToolsets(toolsetsFlag ?? values.THRUK_TOOLSETS, values.THRUK_ENABLED_TOOLS),
+    dynamicToolsets: values.THRUK_DYNAMIC_TOOLSETS,
+    auditLog: values.THRUK_AUDIT_LOG,
+    auditFile: values.THRUK_AUDIT_FILE,
+    allowAuthorArg: values.THRUK_ALLOW_AUTHOR_ARG,
+    maxBulkTargets: values.THRUK_MAX_BULK_TARGETS,
+    maxAnswerTokens: values.THRUK_MAX_ANSWER_TOKENS,
+    noisyMaxAlerts: values.THRUK_NOISY_MAX_ALERTS,
+  } satisfies Partial<Config>;
+}
+
+/**
+ * Parses flags and environment once into a frozen Config. Returns every problem at once, each
+ * naming the variable or flag, so a user fixes a broken setup in one round.
+ */
+export function loadConfig(argv: readonly string[], env: Env, opts: { requireThruk?: boolean } = {}): ConfigResult {
+  const parsed = parseFlags(argv);
+  if ('issue' in parsed) return { ok: false, issues: [parsed.issue] };
+  const { flags } = parsed;
+  if (flags.help === true) return { ok: true, action: 'help' };
+  if (flags.version === true) return { ok: true, action: 'version' };
+
+  const issues: string[] = [];
+  const raw = readEnv(env);
+  const values = parseEnv(raw, issues);
+  const demo = flags.demo === true;
+  const demoHosts = parseIntFlag('--demo-hosts', flags['demo-hosts'], 25, 1, 50_000, issues);
+  const compat = resolveCompatFlags(flags, issues);
+  const mode = compat.listen === undefined ? 'stdio' : 'http';
+  const http = httpSettings({ env, values, flags, compat, mode }, issues);
+  const logLevel = resolveLogLevel(values.LOG_LEVEL, compat.logLevel, issues);
+  // Callers that bring their own Thruk key need none configured (one still serves /readyz and doctor;
+  // over stdio, where no caller brings one, Thruk then refuses every call with a clear message).
+  const keyOptional = http.auth.thrukAuth === 'caller';
+  const defaults = instanceDefaults(values);
+  const filePath = values.THRUK_MCP_CONFIG;
+  const file = filePath !== undefined ? loadInstanceFile(filePath, { defaults, env, keyOptional: keyOptional || demo }, issues) : undefined;
+  const thruk = resolveInstances({ values, defaults, file, demo, keyOptional, requireThruk: opts.requireThruk !== false }, raw.THRUK_AUTH_USER, issues);
   if (issues.length > 0) return { ok: false, issues };
 
-  const proxy: { httpProxy?: string; httpsProxy?: string; noProxy?: string } = {};
-  if (values.HTTP_PROXY !== undefined) proxy.httpProxy = values.HTTP_PROXY as string;
-  if (values.HTTPS_PROXY !== undefined) proxy.httpsProxy = values.HTTPS_PROXY as string;
-  if (values.NO_PROXY !== undefined) proxy.noProxy = values.NO_PROXY as string;
-
-  const config: Config = {
-    mode,
-    demo,
-    demoHosts,
-    thruk: settingsOf(defaultSettings ?? envSettings),
-    instances,
-    defaultInstance: defaultSettings?.name ?? ENV_INSTANCE,
-    proxy,
-    readOnly: flags['read-only'] === true || (values.THRUK_READ_ONLY as boolean),
-    enabledTools: values.THRUK_ENABLED_TOOLS as string[],
-    toolsets: defaultToolsets(toolsetsFlag ?? (values.THRUK_TOOLSETS as string[]), values.THRUK_ENABLED_TOOLS as string[]),
-    dynamicToolsets: values.THRUK_DYNAMIC_TOOLSETS as boolean,
-    auditLog: values.THRUK_AUDIT_LOG as boolean,
-    auditFile: values.THRUK_AUDIT_FILE as string | undefined,
-    allowAuthorArg: authorArg,
-    maxBulkTargets: values.THRUK_MAX_BULK_TARGETS as number,
-    maxAnswerTokens: values.THRUK_MAX_ANSWER_TOKENS as number,
-    noisyMaxAlerts: values.THRUK_NOISY_MAX_ALERTS as number,
-    http: {
-      port,
-      host,
-      token,
-      allowUnauthenticated,
-      allowRemoteUnauthenticated,
-      allowedHosts: values.MCP_HTTP_ALLOWED_HOSTS as string[],
-      responseMode: compat.responseMode,
-      auth,
-      ops,
-    },
-    logLevel,
-  };
+  const config: Config = { mode, demo, demoHosts, ...thruk, proxy: proxyOf(values), ...toolSettings(values, flags), http, logLevel };
   return { ok: true, action: 'serve', config: deepFreeze(config) };
 }
 

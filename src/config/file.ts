@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isMap, parseDocument } from 'yaml';
+import { presentText, secondsToMs, splitList, yamlBool, yamlNumber, type Env } from './parse.js';
 
 /** How to reach and authenticate against one Thruk (the env variables describe the default one). */
 export interface ThrukSettings {
@@ -34,7 +35,7 @@ export interface InstanceFile {
 export interface InstanceFileOptions {
   /** Settings the file leaves out come from the environment (THRUK_TIMEOUT…). */
   readonly defaults: Omit<ThrukSettings, 'baseUrl' | 'apiKey' | 'authUser'>;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: Env;
   /** Demo mode, or callers bringing their own Thruk keys: an instance may come without a key. */
   readonly keyOptional: boolean;
   /** Reads a key file (replaced in tests). */
@@ -43,7 +44,6 @@ export interface InstanceFileOptions {
 
 export const INSTANCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const API_KEY = /^[A-Za-z0-9_]+$/;
-const UNSET_PLACEHOLDER = '<UNKNOWN>';
 
 const INSTANCE_KEYS = ['url', 'api_key', 'api_key_file', 'api_key_env', 'auth_user', 'verify_ssl', 'ca_file', 'timeout', 'default_backends', 'max_concurrent', 'cache_ttl', 'comment_author'] as const;
 const TOP_KEYS = ['instances', 'default'] as const;
@@ -129,10 +129,10 @@ function parseInstance(name: string, raw: unknown, at: string, opts: InstanceFil
     authUser,
     verifySsl,
     caFile,
-    timeoutMs: timeout !== undefined ? timeout * 1000 : opts.defaults.timeoutMs,
+    timeoutMs: timeout !== undefined ? secondsToMs(timeout) : opts.defaults.timeoutMs,
     defaultBackends: backends ?? opts.defaults.defaultBackends,
     maxConcurrent: maxConcurrent ?? opts.defaults.maxConcurrent,
-    cacheTtlMs: cacheTtl !== undefined ? cacheTtl * 1000 : opts.defaults.cacheTtlMs,
+    cacheTtlMs: cacheTtl !== undefined ? secondsToMs(cacheTtl) : opts.defaults.cacheTtlMs,
     ...(commentAuthor !== undefined ? { commentAuthor } : {}),
   };
 }
@@ -180,12 +180,12 @@ function keyOf(o: Record<string, unknown>, at: string, opts: InstanceFileOptions
   let key: string;
   if (which === 'api_key') key = v.trim();
   else if (which === 'api_key_env') {
-    const raw = opts.env[v.trim()];
-    if (raw === undefined || raw === UNSET_PLACEHOLDER || raw.trim() === '') {
+    const raw = presentText(opts.env[v.trim()]);
+    if (raw === undefined) {
       issues.push(`${at}.api_key_env: the variable ${v.trim()} is not set`);
       return undefined;
     }
-    key = raw.trim();
+    key = raw;
   } else {
     try {
       key = (opts.readText ?? ((p: string) => readFileSync(p, 'utf8')))(v.trim()).trim();
@@ -210,26 +210,17 @@ function textOf(v: unknown, at: string, issues: string[]): string | undefined {
   return v.trim() === '' ? undefined : v.trim();
 }
 
-const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
-const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
-
 function boolOf(v: unknown, at: string, issues: string[]): boolean | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v === 'boolean') return v;
-  const w = typeof v === 'string' || typeof v === 'number' ? String(v).trim().toLowerCase() : '';
-  if (TRUE_WORDS.has(w)) return true;
-  if (FALSE_WORDS.has(w)) return false;
-  issues.push(`${at}: expected true or false`);
-  return undefined;
+  const b = yamlBool(v);
+  if (b === undefined) issues.push(`${at}: expected true or false`);
+  return b;
 }
 
 function numOf(v: unknown, at: string, min: number, max: number, what: string, issues: string[]): number | undefined {
   if (v === undefined || v === null) return undefined;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (!Number.isFinite(n) || n < min || n > max) {
-    issues.push(`${at}: expected ${what} between ${min} and ${max}`);
-    return undefined;
-  }
+  const n = yamlNumber(v, min, max);
+  if (n === undefined) issues.push(`${at}: expected ${what} between ${min} and ${max}`);
   return n;
 }
 
@@ -240,5 +231,5 @@ function listOf(v: unknown, at: string, issues: string[]): string[] | undefined 
     issues.push(`${at}: expected a list of backend names`);
     return undefined;
   }
-  return (items as string[]).map((s) => s.trim()).filter((s) => s !== '');
+  return typeof v === 'string' ? splitList(v) : (items as string[]).map((s) => s.trim()).filter((s) => s !== '');
 }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { thrukUserProblem } from '../thruk/auth-user.js';
+import { BOOL_EXPECTED, boolWord, envText, numberIn, secondsToMs, splitList, TRUE_WORDS, type Env } from './parse.js';
 
 /**
  * HTTP auth and operations settings. Kept apart from ENV_SPEC because the README's env table is
@@ -65,15 +66,8 @@ export interface HttpAuthSettings {
   readonly userClaim?: string;
 }
 
-const UNSET_PLACEHOLDER = '<UNKNOWN>';
-
-function text(env: Readonly<Record<string, string | undefined>>, name: HttpEnvName): string | undefined {
-  const v = env[name];
-  if (v === undefined || v === UNSET_PLACEHOLDER || v.trim() === '') return undefined;
-  return v.trim();
-}
-
-const list = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+const text = (env: Env, name: HttpEnvName): string | undefined => envText(env, name);
+const list = splitList;
 
 function httpUrl(name: string, v: string, issues: string[], httpsOnly: boolean): string | undefined {
   let u: URL;
@@ -140,7 +134,7 @@ export function parseTokens(raw: string | undefined, issues: string[]): StaticTo
 }
 
 /** Reads the HTTP auth/ops settings from `env`, appending every problem to `issues`. */
-export function parseHttpAuth(env: Readonly<Record<string, string | undefined>>, legacyToken: string | undefined, issues: string[], mode: 'stdio' | 'http' = 'http'): HttpAuthSettings {
+export function parseHttpAuth(env: Env, legacyToken: string | undefined, issues: string[], mode: 'stdio' | 'http' = 'http'): HttpAuthSettings {
   const tokens = parseTokens(text(env, 'MCP_HTTP_TOKENS'), issues);
   // The single legacy token predates scopes; it keeps the full (write) access it always had.
   if (legacyToken !== undefined) {
@@ -155,8 +149,23 @@ export function parseHttpAuth(env: Readonly<Record<string, string | undefined>>,
   const resourceUrl = publicUrl === undefined ? undefined : publicUrl.endsWith('/mcp') ? publicUrl : `${publicUrl}/mcp`;
 
   const jwksRaw = text(env, 'MCP_OAUTH_JWKS_URL');
+  const oauth = parseOAuth(env, resourceUrl, issues);
+
+  let metricsPort: number | undefined;
+  const mp = text(env, 'MCP_METRICS_PORT');
+  if (mp !== undefined) {
+    const n = numberIn(mp, 0, 65535, true);
+    if (n === undefined) issues.push(`MCP_METRICS_PORT: expected a port between 0 and 65535, got '${mp}'`);
+    else metricsPort = n;
+  }
+  const { thrukAuth, userClaim } = parseThrukAuth(env, tokens, oauth !== undefined || jwksRaw !== undefined, mode, issues);
+  return { tokens, writeScope, readScope: 'thruk:read', resourceUrl, oauth, metricsPort, thrukAuth, userClaim };
+}
+
+/** OAuth resource-server mode: JWKS URL and issuer together, the rest optional; undefined when off or broken. */
+function parseOAuth(env: Env, resourceUrl: string | undefined, issues: string[]): OAuthSettings | undefined {
+  const jwksRaw = text(env, 'MCP_OAUTH_JWKS_URL');
   const issuer = text(env, 'MCP_OAUTH_ISSUER');
-  let oauth: OAuthSettings | undefined;
   if (jwksRaw !== undefined || issuer !== undefined) {
     if (jwksRaw === undefined) issues.push('MCP_OAUTH_JWKS_URL: required with MCP_OAUTH_ISSUER (the authorization server\'s jwks_uri)');
     if (issuer === undefined) issues.push('MCP_OAUTH_ISSUER: required with MCP_OAUTH_JWKS_URL (the iss every token must carry)');
@@ -166,7 +175,7 @@ export function parseHttpAuth(env: Readonly<Record<string, string | undefined>>,
     const servers = list(text(env, 'MCP_AUTHORIZATION_SERVERS'));
     for (const s of servers) httpUrl('MCP_AUTHORIZATION_SERVERS', s, issues, false);
     if (jwksUrl !== undefined && issuer !== undefined && audience !== undefined) {
-      oauth = {
+      return {
         jwksUrl,
         issuer,
         audience,
@@ -180,21 +189,12 @@ export function parseHttpAuth(env: Readonly<Record<string, string | undefined>>,
       if (text(env, n) !== undefined) issues.push(`${n}: has no effect without MCP_OAUTH_JWKS_URL and MCP_OAUTH_ISSUER`);
     }
   }
-
-  let metricsPort: number | undefined;
-  const mp = text(env, 'MCP_METRICS_PORT');
-  if (mp !== undefined) {
-    const n = Number(mp);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) issues.push(`MCP_METRICS_PORT: expected a port between 0 and 65535, got '${mp}'`);
-    else metricsPort = n;
-  }
-  const { thrukAuth, userClaim } = parseThrukAuth(env, tokens, oauth !== undefined || jwksRaw !== undefined, mode, issues);
-  return { tokens, writeScope, readScope: 'thruk:read', resourceUrl, oauth, metricsPort, thrukAuth, userClaim };
+  return undefined;
 }
 
 const CLAIM_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$/;
 
-function parseThrukAuth(env: Readonly<Record<string, string | undefined>>, tokens: readonly StaticToken[], oauth: boolean, mode: 'stdio' | 'http', issues: string[]): { thrukAuth: ThrukAuthMode; userClaim: string } {
+function parseThrukAuth(env: Env, tokens: readonly StaticToken[], oauth: boolean, mode: 'stdio' | 'http', issues: string[]): { thrukAuth: ThrukAuthMode; userClaim: string } {
   const raw = (text(env, 'MCP_THRUK_AUTH') ?? 'service').toLowerCase();
   const thrukAuth: ThrukAuthMode = raw === 'caller' || raw === 'impersonate' || raw === 'service' ? raw : 'service';
   if (thrukAuth !== raw) issues.push(`MCP_THRUK_AUTH: expected service, caller or impersonate, got '${raw}'`);
@@ -252,15 +252,12 @@ export function parseRateLimit(raw: string, issues: string[]): RateLimitSettings
   return { capacity: n, periodMs, label: `${n}/${m[2]}` };
 }
 
-const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
-const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
-
-function flag(env: Readonly<Record<string, string | undefined>>, name: HttpEnvName, issues: string[]): boolean {
+function flag(env: Env, name: HttpEnvName, issues: string[]): boolean {
   const v = text(env, name)?.toLowerCase();
-  if (v === undefined || FALSE_WORDS.has(v)) return false;
-  if (TRUE_WORDS.has(v)) return true;
-  issues.push(`${name}: expected true/false (or 1/0, yes/no, on/off), got '${v}'`);
-  return false;
+  if (v === undefined) return false;
+  const b = boolWord(v);
+  if (b === undefined) issues.push(`${name}: ${BOOL_EXPECTED}, got '${v}'`);
+  return b ?? false;
 }
 
 /** Validates one MCP_TRUST_PROXY entry (an address, a CIDR, or loopback/private). */
@@ -280,15 +277,15 @@ function proxyEntryProblem(entry: string): string | undefined {
  * HTTP off loopback is refused here (fail closed) unless TLS, a trusted proxy or an explicit
  * opt-out is configured.
  */
-export function parseHttpOps(env: Readonly<Record<string, string | undefined>>, bind: { readonly http: boolean; readonly host: string; readonly loopback: boolean }, issues: string[]): HttpOpsSettings {
+export function parseHttpOps(env: Env, bind: { readonly http: boolean; readonly host: string; readonly loopback: boolean }, issues: string[]): HttpOpsSettings {
   const rawLimit = text(env, 'MCP_RATE_LIMIT');
   const rateLimit = parseRateLimit(rawLimit ?? DEFAULT_RATE_LIMIT, issues);
 
   let maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   const mb = text(env, 'MCP_MAX_BODY_BYTES');
   if (mb !== undefined) {
-    const n = Number(mb);
-    if (!Number.isSafeInteger(n) || n < 1024 || n > 256 * 1024 * 1024) issues.push(`MCP_MAX_BODY_BYTES: expected a whole number of bytes between 1024 and 268435456, got '${mb}'`);
+    const n = numberIn(mb, 1024, 256 * 1024 * 1024, true);
+    if (n === undefined) issues.push(`MCP_MAX_BODY_BYTES: expected a whole number of bytes between 1024 and 268435456, got '${mb}'`);
     else maxBodyBytes = n;
   }
 
@@ -315,9 +312,9 @@ export function parseHttpOps(env: Readonly<Record<string, string | undefined>>, 
   let shutdownTimeoutMs = 10_000;
   const st = text(env, 'MCP_SHUTDOWN_TIMEOUT');
   if (st !== undefined) {
-    const n = Number(st);
-    if (!Number.isFinite(n) || n < 0 || n > 3600) issues.push(`MCP_SHUTDOWN_TIMEOUT: expected seconds between 0 and 3600, got '${st}'`);
-    else shutdownTimeoutMs = Math.round(n * 1000);
+    const n = numberIn(st, 0, 3600);
+    if (n === undefined) issues.push(`MCP_SHUTDOWN_TIMEOUT: expected seconds between 0 and 3600, got '${st}'`);
+    else shutdownTimeoutMs = secondsToMs(n);
   }
 
   if (bind.http && !bind.loopback && tls === undefined && trustProxy === undefined && !allowInsecureHttp) {

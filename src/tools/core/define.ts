@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Config } from '../../config/config.js';
+import type { ToolConfig } from '../../config/config.js';
 import type { Logger } from '../../server/log.js';
 import type { ThrukClient } from '../../thruk/client.js';
 
@@ -23,7 +23,8 @@ export type Toolset = keyof typeof TOOLSETS;
 
 export interface ToolContext {
   readonly thruk: ThrukClient;
-  readonly config: Config;
+  /** The narrow view of the configuration a tool may read (limits, read-only, its instance's identity). */
+  readonly config: ToolConfig;
   readonly signal: AbortSignal;
   readonly log: Logger;
   /** Wall clock in epoch milliseconds (injected so tests and the simulator agree). */

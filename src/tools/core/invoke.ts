@@ -5,7 +5,7 @@
  * progress and questions reach them.
  */
 import { createAuditSink } from '../../server/audit.js';
-import type { Config } from '../../config/config.js';
+import { toolConfigOf, type Config } from '../../config/config.js';
 import type { Logger } from '../../server/log.js';
 import type { CallScope } from '../../server/scope.js';
 import { callTool, type AuditSink, type CallResult } from './adapter.js';
@@ -41,7 +41,7 @@ export function toolContextOf(req: Omit<InvokeRequest, 'def' | 'args' | 'request
     thruk: scope.thruk,
     // The tools read the instance's settings from config.thruk; with several instances or callers
     // those are this call's (its instance, its Thruk user, its secret to keep out of answers).
-    config: config.thruk === scope.settings ? config : { ...config, thruk: scope.settings },
+    config: toolConfigOf(config, scope.settings),
     signal: req.signal,
     log: deps.log,
     now: deps.now,
