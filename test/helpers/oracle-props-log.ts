@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { Harness } from './loose.js';
 import { epoch, ok, type Property } from './oracle-common.js';
 import type { Scenario } from './oracle.js';
+import { assertHiddenWarning } from './oracle-ref-window.js';
 import { refAlertCounts, refAvailabilityPercent, refEpisodes, refFlapping, refHostAvailability, refProblemTimeBounds, refServiceAvailability } from './oracle-ref-log.js';
 
 /** Alert rankings: every object's non-OK alert count, the order, the total. */
@@ -11,6 +12,7 @@ export const noisy: Property = async (h) => {
   for (const [tool, kind] of [['thruk_top_noisy_hosts', 'HOST'], ['thruk_top_noisy_services', 'SERVICE']] as const) {
     const r = await ok(h, tool, { since: '-3d', limit: 1000 });
     const ref = refAlertCounts(h.sim, epoch(r.structured.since), epoch(r.structured.until), kind);
+    assertHiddenWarning(h.sim.state.sites, r.text, epoch(r.structured.since), epoch(r.structured.until), (e) => e.type === `${kind} ALERT` && e.state > 0, tool);
     const multi = h.sim.state.sites.length > 1;
     const got = new Map<string, number>();
     for (const x of r.structured.results as Array<Record<string, any>>) {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { alertEntry, appendLog } from '../../src/sim/loglines.js';
 import { epoch, ok, type Property } from './oracle-common.js';
 import type { Scenario } from './oracle.js';
+import { assertHiddenWarning } from './oracle-ref-window.js';
 import { refAlertBuckets, refBursts, refDownVsUnreachable, refHostIncidents, refNotifications } from './oracle-ref-log2.js';
 
 const sorted = <V>(m: Map<string, V>): Map<string, V> => new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -13,6 +14,7 @@ export const notificationSummary: Property = async (h) => {
   for (const by of ['contact', 'host', 'service'] as const) {
     const r = await ok(h, 'thruk_notification_summary', { group_by: by, since: '-3d', limit: 1000 });
     const ref = refNotifications(h.sim, epoch(r.structured.since), epoch(r.structured.until), by);
+    assertHiddenWarning(h.sim.state.sites, r.text, epoch(r.structured.since), epoch(r.structured.until), (e) => e.class === 3, `thruk_notification_summary (${by})`);
     assert.equal(r.structured.total, ref.total, `thruk_notification_summary (${by}) total`);
     const multi = h.sim.state.sites.length > 1;
     const got = new Map<string, unknown>();
@@ -38,6 +40,7 @@ export const alertHeatmap: Property = async (h) => {
   for (const [since, bucket, size] of [['-2d', '1h', 3600], ['-3d', '6h', 21600]] as const) {
     const r = await ok(h, 'thruk_alert_heatmap', { since, bucket });
     const ref = refAlertBuckets(h.sim, epoch(r.structured.since), epoch(r.structured.until), size);
+    assertHiddenWarning(h.sim.state.sites, r.text, epoch(r.structured.since), epoch(r.structured.until), (e) => e.type === 'HOST ALERT' || e.type === 'SERVICE ALERT', `thruk_alert_heatmap ${bucket}`);
     const got = new Map((r.structured.results as Array<{ bucket_start: string; count: number }>).map((x) => [String(epoch(x.bucket_start)), x.count]));
     assert.deepEqual(sorted(got), sorted(new Map([...ref].map(([k, v]) => [String(k), v]))), `thruk_alert_heatmap ${bucket}: count per bucket`);
     const total = [...ref.values()].reduce((a, b) => a + b, 0);
@@ -54,6 +57,7 @@ export const concurrentFailures: Property = async (h) => {
   for (const [win, min] of [[60, 2], [240, 3]] as const) {
     const r = await ok(h, 'thruk_concurrent_failures', { since: '-3d', window_minutes: win, min_hosts: min, sample_limit: 1000, max_events: 100_000 });
     const ref = refBursts(h.sim, epoch(r.structured.since), epoch(r.structured.until), win * 60, min);
+    assertHiddenWarning(h.sim.state.sites, r.text, epoch(r.structured.since), epoch(r.structured.until), (e) => e.type === 'HOST ALERT' && e.state > 0, `thruk_concurrent_failures ${win}m/${min}`);
     assert.equal(r.structured.total_down_events, ref.events, `thruk_concurrent_failures ${win}m/${min}: total_down_events`);
     const got = (r.structured.results as Array<Record<string, any>>).map((x) => ({ start: epoch(x.window_start), end: epoch(x.window_end), count: x.count, hosts: [...x.hosts].sort() }));
     const want = ref.bursts.map((b) => ({ start: b.start, end: b.end, count: b.hosts.size, hosts: [...b.hosts].sort() }));

@@ -3,6 +3,7 @@
  * time bounds and HARD episodes, computed from the simulator's raw log rows only.
  */
 import type { Simulator } from '../../src/sim/index.js';
+import { refAnswered } from './oracle-ref-window.js';
 import type { SiteState } from '../../src/sim/types.js';
 
 /** Non-OK HOST ALERT / SERVICE ALERT rows per object in [since, until] (what "noisy" ranks). */
@@ -11,7 +12,7 @@ export function refAlertCounts(sim: Simulator, since: number, until: number, kin
   const multi = sim.state.sites.length > 1;
   for (const site of sim.state.sites) {
     for (const e of site.logs) {
-      if (e.time < since || e.time > until || e.type !== `${kind} ALERT` || e.state === 0) continue;
+      if (e.time < since || e.time > until || !refAnswered(site, since, e.time) || e.type !== `${kind} ALERT` || e.state === 0) continue;
       const key = `${e.hostName ?? ''}${kind === 'SERVICE' ? `;${e.serviceDescription ?? ''}` : ''}${multi ? `@${site.name}` : ''}`;
       out.set(key, (out.get(key) ?? 0) + 1);
     }

@@ -5,6 +5,7 @@
  * records only (brute force where the tool is clever), never through the tools' code.
  */
 import type { Simulator } from '../../src/sim/index.js';
+import { refAnswered } from './oracle-ref-window.js';
 import type { SiteState } from '../../src/sim/types.js';
 
 const key = (sim: Simulator, site: SiteState, name: string): string => (sim.state.sites.length > 1 ? `${name}@${site.name}` : name);
@@ -25,7 +26,7 @@ export function refNotifications(sim: Simulator, since: number, until: number, b
   let total = 0;
   for (const site of sim.state.sites) {
     for (const e of site.logs) {
-      if (e.class !== 3 || e.time < since || e.time > until) continue;
+      if (e.class !== 3 || e.time < since || e.time > until || !refAnswered(site, since, e.time)) continue;
       total++;
       const host = key(sim, site, e.hostName ?? '');
       const svc = e.serviceDescription === null ? undefined : `${host};${e.serviceDescription}`;
@@ -49,7 +50,7 @@ export function refAlertBuckets(sim: Simulator, since: number, until: number, si
   for (let b = Math.floor(since / size) * size; b <= until; b += size) out.set(b, 0);
   for (const site of sim.state.sites) {
     for (const e of site.logs) {
-      if (e.time < since || e.time > until || (e.type !== 'HOST ALERT' && e.type !== 'SERVICE ALERT')) continue;
+      if (e.time < since || e.time > until || !refAnswered(site, since, e.time) || (e.type !== 'HOST ALERT' && e.type !== 'SERVICE ALERT')) continue;
       const b = Math.floor(e.time / size) * size;
       out.set(b, (out.get(b) ?? 0) + 1);
     }
@@ -68,7 +69,7 @@ export function refBursts(sim: Simulator, since: number, until: number, width: n
   const ev: Array<{ time: number; host: string }> = [];
   for (const site of sim.state.sites) {
     for (const e of site.logs) {
-      if (e.type !== 'HOST ALERT' || e.state < 1 || e.time < since || e.time > until || e.hostName === null) continue;
+      if (e.type !== 'HOST ALERT' || e.state < 1 || e.time < since || e.time > until || !refAnswered(site, since, e.time) || e.hostName === null) continue;
       ev.push({ time: e.time, host: key(sim, site, e.hostName) });
     }
   }

@@ -53,7 +53,7 @@ async function rawUnits(ctx: ToolContext, p: PreparedLogQuery, since: number, un
 
 /** Thruk-side groups; HOST NOTIFICATION groups without host (Icinga 2) are re-read from their lines. */
 async function aggregatedUnits(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends: string[] | undefined, notes: string[]): Promise<Unit[]> {
-  const groups = await aggregateLogs(ctx, p, { since, until, groupBy: ['type', 'host_name', 'service_description', 'contact_name', 'state_type'], backends, attribute: false });
+  const groups = await aggregateLogs(ctx, p, { since, until, groupBy: ['type', 'host_name', 'service_description', 'contact_name', 'state_type'], backends, attribute: false, notes });
   const hostless = groups.some((g) => /^HOST/.test(str(g.type)) && str(g.host_name) === '');
   const out: Unit[] = [];
   for (const g of groups) {
