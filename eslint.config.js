@@ -1,13 +1,17 @@
 import tseslint from 'typescript-eslint';
 
 const SIM_FENCE = { group: ['**/sim/**', '**/sim/*'], message: 'Only the CLI demo path may load the simulator.' };
-const FENCE_MESSAGE = 'Layout fence (issue #16): a toolset imports only tools/core, tools/lib, tools/write and thruk; move what two toolsets share into tools/lib.';
+const FENCE_MESSAGE =
+  'Layout fence (issue #16): a toolset imports only tools/core, tools/lib, tools/write and thruk; move what two toolsets share into tools/lib.';
 const LIB_MESSAGE = 'Layout fence (issue #16): tools/lib imports only tools/core, tools/lib and thruk, never a toolset.';
 /** `../x/` from a toolset (or tools/write) is another tools/ folder: only core, lib and write, plus named exceptions. */
 const toolsetFence = (extra = []) => ({
   patterns: [
     SIM_FENCE,
-    { regex: `^\\.\\./(?!\\.\\./|core/|lib/|write/${extra.map((e) => `|${e.replace(/[.]/g, '\\.')}$`).join('')})[^/]+/`, message: FENCE_MESSAGE },
+    {
+      regex: `^\\.\\./(?!\\.\\./|core/|lib/|write/${extra.map((e) => `|${e.replace(/[.]/g, '\\.')}$`).join('')})[^/]+/`,
+      message: FENCE_MESSAGE,
+    },
     { regex: '^\\.\\./\\.\\./(?!thruk/)', message: FENCE_MESSAGE },
   ],
 });
@@ -41,10 +45,7 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' },
-      ],
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' }],
     },
   },
   {
@@ -62,13 +63,19 @@ export default tseslint.config(
     ignores: ['src/tools/core/**', 'src/tools/lib/**', ...Object.keys(FENCE_EXCEPTIONS)],
     rules: { 'no-restricted-imports': ['error', toolsetFence()] },
   },
-  ...Object.entries(FENCE_EXCEPTIONS).map(([file, extra]) => ({ files: [file], rules: { 'no-restricted-imports': ['error', toolsetFence(extra)] } })),
+  ...Object.entries(FENCE_EXCEPTIONS).map(([file, extra]) => ({
+    files: [file],
+    rules: { 'no-restricted-imports': ['error', toolsetFence(extra)] },
+  })),
   {
     files: ['src/tools/lib/**/*.ts'],
     ignores: Object.keys(LIB_EXCEPTIONS),
     rules: { 'no-restricted-imports': ['error', libFence()] },
   },
-  ...Object.entries(LIB_EXCEPTIONS).map(([file, extra]) => ({ files: [file], rules: { 'no-restricted-imports': ['error', libFence(extra)] } })),
+  ...Object.entries(LIB_EXCEPTIONS).map(([file, extra]) => ({
+    files: [file],
+    rules: { 'no-restricted-imports': ['error', libFence(extra)] },
+  })),
   {
     files: ['src/**/*.ts'],
     ignores: ['src/config/config.ts', 'src/cli.ts', 'src/sim/serve.ts'],
@@ -76,7 +83,10 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' },
-        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read the environment only in config/config.ts.' },
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Read the environment only in config/config.ts.',
+        },
       ],
     },
   },
@@ -97,12 +107,30 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
+      ],
     },
   },
   // The MCP Apps views run in a browser (DOM types): their own TypeScript project.
-  { files: ['src/views/app/**/*.ts', 'test/fixtures/views/**/*.ts'], languageOptions: { parserOptions: { project: './src/views/app/tsconfig.json', tsconfigRootDir: import.meta.dirname } } },
+  {
+    files: ['src/views/app/**/*.ts', 'test/fixtures/views/**/*.ts'],
+    languageOptions: { parserOptions: { project: './src/views/app/tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+  },
   // ESLint itself requires the config's default export; so does node:test of a custom reporter
   // (plain .mjs, because node loads reporters before the tsx hook); scripts/dev/ holds plain .mjs tools.
-  { files: ['eslint.config.js', 'test/helpers/*.mjs', 'test/fixtures/**/*.mjs', 'scripts/dev/*.mjs'], ...tseslint.configs.disableTypeChecked, rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-restricted-syntax': 'off' } },
+  {
+    files: ['eslint.config.js', 'test/helpers/*.mjs', 'test/fixtures/**/*.mjs', 'scripts/dev/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-restricted-syntax': 'off' },
+  },
 );

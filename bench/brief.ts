@@ -42,13 +42,28 @@ async function measure(hosts: number, runs: number): Promise<{ tokens: number; m
 
 export async function briefBench(o: BenchOptions): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const [hosts, target] of [[25, 1500], [o.smoke ? 2000 : 50_000, 3000]] as const) {
+  for (const [hosts, target] of [
+    [25, 1500],
+    [o.smoke ? 2000 : 50_000, 3000],
+  ] as const) {
     const m = await measure(hosts, o.smoke ? 1 : 3);
     rows.push({
-      id: `brief.tokens.${hosts}`, group: 'shift brief', metric: `thruk_brief answer, ${hosts} hosts`, value: m.tokens, unit: 'tokens',
-      target: `≤ ${target}`, met: m.tokens <= target, note: `${m.unhandled} unhandled problems; ${m.requests} Thruk requests, all filtered or aggregated by Thruk`,
+      id: `brief.tokens.${hosts}`,
+      group: 'shift brief',
+      metric: `thruk_brief answer, ${hosts} hosts`,
+      value: m.tokens,
+      unit: 'tokens',
+      target: `≤ ${target}`,
+      met: m.tokens <= target,
+      note: `${m.unhandled} unhandled problems; ${m.requests} Thruk requests, all filtered or aggregated by Thruk`,
     });
-    rows.push({ id: `brief.ms.${hosts}`, group: 'shift brief', metric: `thruk_brief time, ${hosts} hosts (median, in-process simulator)`, value: Math.round(m.ms), unit: 'ms' });
+    rows.push({
+      id: `brief.ms.${hosts}`,
+      group: 'shift brief',
+      metric: `thruk_brief time, ${hosts} hosts (median, in-process simulator)`,
+      value: Math.round(m.ms),
+      unit: 'ms',
+    });
   }
   return rows;
 }

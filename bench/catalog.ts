@@ -46,7 +46,11 @@ export async function listTools(toolsets?: readonly string[]): Promise<ToolEntry
     const res = await h.app.fetch(new Request('http://localhost/mcp', { method: 'POST', headers, body }));
     let text = await res.text();
     if ((res.headers.get('content-type') ?? '').includes('text/event-stream')) {
-      text = text.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('');
+      text = text
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5))
+        .join('');
     }
     const msg = JSON.parse(text) as { result?: { tools?: ToolEntry[] }; error?: unknown };
     if (msg.result?.tools === undefined) throw new Error(`tools/list failed: ${text.slice(0, 500)}`);
@@ -66,7 +70,12 @@ export async function catalogNumbers(): Promise<CatalogNumbers> {
     const tools = await listTools([ts]);
     toolsets[ts] = { tools: tools.length, tokens: listTokens(tools) };
   }
-  return { tokenizer: 'o200k_base', total: { tools: all.length, tokens: listTokens(all) }, default: { tools: dflt.length, tokens: listTokens(dflt) }, toolsets };
+  return {
+    tokenizer: 'o200k_base',
+    total: { tools: all.length, tokens: listTokens(all) },
+    default: { tools: dflt.length, tokens: listTokens(dflt) },
+    toolsets,
+  };
 }
 
 export function readBaseline(): CatalogNumbers | undefined {
@@ -82,7 +91,9 @@ export function writeBaseline(n: CatalogNumbers): void {
 }
 
 export function describeNumbers(n: CatalogNumbers): string {
-  const sets = Object.entries(n.toolsets).map(([k, v]) => `${k} ${v.tokens} (${v.tools})`).join(', ');
+  const sets = Object.entries(n.toolsets)
+    .map(([k, v]) => `${k} ${v.tokens} (${v.tools})`)
+    .join(', ');
   return `total ${n.total.tokens} tokens for ${n.total.tools} tools; default ${n.default?.tokens ?? '?'} for ${n.default?.tools ?? '?'}; per toolset: ${sets}`;
 }
 
@@ -94,17 +105,28 @@ export async function catalog(_o: BenchOptions): Promise<BenchRow[]> {
   for (const [ts, v] of Object.entries(n.toolsets)) {
     const b = base?.toolsets[ts];
     rows.push({
-      id: `catalog.${ts}`, group: 'tools/list tokens', metric: `toolset ${ts} (${v.tools} tools)`, value: v.tokens, unit: 'tokens',
-      ...(b !== undefined ? { baseline: { label: 'committed baseline', value: b.tokens, unit: 'tokens' }, ratio: v.tokens / b.tokens } : {}),
+      id: `catalog.${ts}`,
+      group: 'tools/list tokens',
+      metric: `toolset ${ts} (${v.tools} tools)`,
+      value: v.tokens,
+      unit: 'tokens',
+      ...(b !== undefined
+        ? { baseline: { label: 'committed baseline', value: b.tokens, unit: 'tokens' }, ratio: v.tokens / b.tokens }
+        : {}),
     });
   }
   const sumSets = Object.values(n.toolsets).reduce((s, v) => s + v.tokens, 0);
   const b = base?.total.tokens;
   const bd = base?.default?.tokens;
   rows.push({
-    id: 'catalog.default', group: 'tools/list tokens', metric: `default (THRUK_TOOLSETS unset, ${n.default.tools} tools)`, value: n.default.tokens, unit: 'tokens',
+    id: 'catalog.default',
+    group: 'tools/list tokens',
+    metric: `default (THRUK_TOOLSETS unset, ${n.default.tools} tools)`,
+    value: n.default.tokens,
+    unit: 'tokens',
     ...(bd !== undefined ? { baseline: { label: 'committed baseline', value: bd, unit: 'tokens' }, ratio: n.default.tokens / bd } : {}),
-    target: '≤ 5 000', met: n.default.tokens <= DEFAULT_TARGET,
+    target: '≤ 5 000',
+    met: n.default.tokens <= DEFAULT_TARGET,
     note: 'the default selection (registry DEFAULT_TOOLS); THRUK_TOOLSETS=all or named toolsets add the rest',
   });
   const noOutput = listTokens(all.map(({ outputSchema: _o2, ...rest }) => rest as ToolEntry));
@@ -112,9 +134,14 @@ export async function catalog(_o: BenchOptions): Promise<BenchRow[]> {
   const outputOnly = all.reduce((s, t) => s + tokens(JSON.stringify(t.outputSchema ?? {})), 0);
   const descOnly = all.reduce((s, t) => s + tokens(t.description ?? ''), 0);
   rows.push({
-    id: 'catalog.total', group: 'tools/list tokens', metric: `everything (${n.total.tools} tools)`, value: n.total.tokens, unit: 'tokens',
+    id: 'catalog.total',
+    group: 'tools/list tokens',
+    metric: `everything (${n.total.tools} tools)`,
+    value: n.total.tokens,
+    unit: 'tokens',
     ...(b !== undefined ? { baseline: { label: 'committed baseline', value: b, unit: 'tokens' }, ratio: n.total.tokens / b } : {}),
-    target: `≤ ${ALL_TARGET}`, met: n.total.tokens <= ALL_TARGET,
+    target: `≤ ${ALL_TARGET}`,
+    met: n.total.tokens <= ALL_TARGET,
     note: `sum of the per-toolset lists ${sumSets}; parts: inputSchema ${inputOnly}, outputSchema ${outputOnly}, descriptions ${descOnly}; without outputSchema the list is ${noOutput} tokens`,
   });
   return rows;
@@ -124,23 +151,33 @@ export async function catalog(_o: BenchOptions): Promise<BenchRow[]> {
 export async function biggestTools(k = 8): Promise<Array<{ name: string; tokens: number; input: number; output: number }>> {
   const all = await listTools(['all']);
   return all
-    .map((t) => ({ name: t.name, tokens: tokens(JSON.stringify(t)), input: tokens(JSON.stringify(t.inputSchema ?? {})), output: tokens(JSON.stringify(t.outputSchema ?? {})) }))
+    .map((t) => ({
+      name: t.name,
+      tokens: tokens(JSON.stringify(t)),
+      input: tokens(JSON.stringify(t.inputSchema ?? {})),
+      output: tokens(JSON.stringify(t.outputSchema ?? {})),
+    }))
     .sort((a, b) => b.tokens - a.tokens)
     .slice(0, k);
 }
 
 /** Where the catalog's tokens go (each part counted on its own, so the parts do not add up exactly). */
 export function catalogParts(all: readonly ToolEntry[]): Record<string, number> {
-  const sum = (f: (t: ToolEntry) => unknown) => all.reduce((s, t) => {
-    const v = f(t);
-    return s + (v === undefined ? 0 : tokens(typeof v === 'string' ? v : JSON.stringify(v)));
-  }, 0);
+  const sum = (f: (t: ToolEntry) => unknown) =>
+    all.reduce((s, t) => {
+      const v = f(t);
+      return s + (v === undefined ? 0 : tokens(typeof v === 'string' ? v : JSON.stringify(v)));
+    }, 0);
   const input = (t: ToolEntry) => t.inputSchema as { properties?: Record<string, { description?: string }>; $defs?: unknown } | undefined;
   return {
     'tool descriptions': sum((t) => t.description),
     'inputSchema (all)': sum((t) => t.inputSchema),
     'inputSchema $defs (the filter grammar, repeated per tool)': sum((t) => input(t)?.$defs),
-    'argument descriptions': all.reduce((s, t) => s + Object.values(input(t)?.properties ?? {}).reduce((a, p) => a + (p.description !== undefined ? tokens(p.description) : 0), 0), 0),
+    'argument descriptions': all.reduce(
+      (s, t) =>
+        s + Object.values(input(t)?.properties ?? {}).reduce((a, p) => a + (p.description !== undefined ? tokens(p.description) : 0), 0),
+      0,
+    ),
     outputSchema: sum((t) => t.outputSchema),
     annotations: sum((t) => t.annotations),
     titles: sum((t) => t.title),

@@ -40,13 +40,15 @@ async function rig(latencyMs: number): Promise<Rig> {
 /** The recorded requests again, all at once, straight to the simulator: what the call's requests cost with nothing waiting. */
 async function allAtOnce(sim: Simulator, reqs: readonly RecordedRequest[]): Promise<number> {
   const t0 = performance.now();
-  await Promise.all(reqs.map(async (r) => {
-    const get = r.method === 'GET' || r.method === 'HEAD';
-    const url = new URL(`http://sim.invalid/demo/thruk/r${r.path}`);
-    if (get) for (const [k, v] of r.params) url.searchParams.append(k, v);
-    const res = await sim.fetch(new Request(url, { method: r.method, headers: r.headers, ...(get ? {} : { body: r.body }) }));
-    await res.arrayBuffer();
-  }));
+  await Promise.all(
+    reqs.map(async (r) => {
+      const get = r.method === 'GET' || r.method === 'HEAD';
+      const url = new URL(`http://sim.invalid/demo/thruk/r${r.path}`);
+      if (get) for (const [k, v] of r.params) url.searchParams.append(k, v);
+      const res = await sim.fetch(new Request(url, { method: r.method, headers: r.headers, ...(get ? {} : { body: r.body }) }));
+      await res.arrayBuffer();
+    }),
+  );
   return performance.now() - t0;
 }
 
@@ -106,7 +108,9 @@ export async function far(o: BenchOptions): Promise<BenchRow[]> {
   const results: FarResult[] = [];
   for (const c of FAR_CASES) {
     const r = await one(c, latencies, countAt);
-    o.progress(`far: ${c.tool}: cold ${r.cold.requests} req / ${r.cold.rounds} rounds, warm ${r.warm.requests} / ${r.warm.rounds}; ${[...r.wall].map(([l, ms]) => `${l} ms → ${ms.toFixed(0)} ms`).join(', ')}`);
+    o.progress(
+      `far: ${c.tool}: cold ${r.cold.requests} req / ${r.cold.rounds} rounds, warm ${r.warm.requests} / ${r.warm.rounds}; ${[...r.wall].map(([l, ms]) => `${l} ms → ${ms.toFixed(0)} ms`).join(', ')}`,
+    );
     results.push(r);
   }
   last = results;
@@ -115,16 +119,27 @@ export async function far(o: BenchOptions): Promise<BenchRow[]> {
     const py = r.c.python;
     const walls = [...r.wall].map(([l, ms]) => `${ms.toFixed(0)} ms at ${l} ms`).join(', ');
     rows.push({
-      id: `far.${r.c.tool}`, group: 'far Thruk', metric: `${r.c.tool}: sequential rounds, warm (cold ${r.cold.rounds})`, value: r.warm.rounds, unit: 'rounds',
+      id: `far.${r.c.tool}`,
+      group: 'far Thruk',
+      metric: `${r.c.tool}: sequential rounds, warm (cold ${r.cold.rounds})`,
+      value: r.warm.rounds,
+      unit: 'rounds',
       ...(py !== undefined ? { baseline: { label: 'Python thruk-mcp', value: py.rounds, unit: 'rounds' } } : {}),
-      target: r.c.everyday ? '≤ 1 warm, ≤ 2 cold, ≤ Python' : '≤ Python', met: farTargetMet(r),
+      target: r.c.everyday ? '≤ 1 warm, ≤ 2 cold, ≤ Python' : '≤ Python',
+      met: farTargetMet(r),
       note: `${r.c.tool}: ${r.cold.requests} requests cold (${r.cold.pattern}), ${r.warm.requests} warm (${r.warm.pattern}); Python: ${py === undefined ? 'no such tool' : `${py.requests} requests, ${py.pattern}`}; warm wall ${walls}${r.warm.isError ? `; isError: ${r.warm.text.slice(0, 120)}` : ''}`,
     });
     const ratio = wallRatio(r);
     rows.push({
-      id: `far.wall.${r.c.tool}`, group: 'far Thruk', metric: `${r.c.tool}: warm wall time at ${r.latency} ms per request`, value: r.wall.get(r.latency) ?? null, unit: 'ms',
-      baseline: { label: 'its requests all at once', value: r.parallelMs, unit: 'ms' }, ratio,
-      target: '≤ 1.1×', met: r.warm.requests === 0 || (ratio !== null && ratio <= 1.1),
+      id: `far.wall.${r.c.tool}`,
+      group: 'far Thruk',
+      metric: `${r.c.tool}: warm wall time at ${r.latency} ms per request`,
+      value: r.wall.get(r.latency) ?? null,
+      unit: 'ms',
+      baseline: { label: 'its requests all at once', value: r.parallelMs, unit: 'ms' },
+      ratio,
+      target: '≤ 1.1×',
+      met: r.warm.requests === 0 || (ratio !== null && ratio <= 1.1),
     });
   }
   return rows;
@@ -134,14 +149,21 @@ export async function far(o: BenchOptions): Promise<BenchRow[]> {
 export function farMarkdown(results: readonly FarResult[], when: string): string[] {
   const out: string[] = [];
   out.push(`<!-- far:start -->`, '## A far Thruk: requests, rounds and wall time per tool', '');
-  out.push(`${when}. Cold: a fresh server; warm: the same call again at once (sites, core start times, totals cached for THRUK_CACHE_TTL). Rounds are exact (the simulator's request log, src/sim/rounds.ts); wall times are the warm call through the MCP client in process and are noisy on this shared machine. "All at once": the warm call's own requests fired together at the highest latency. Python: its endpoints per tool from the parity inventory.`, '');
+  out.push(
+    `${when}. Cold: a fresh server; warm: the same call again at once (sites, core start times, totals cached for THRUK_CACHE_TTL). Rounds are exact (the simulator's request log, src/sim/rounds.ts); wall times are the warm call through the MCP client in process and are noisy on this shared machine. "All at once": the warm call's own requests fired together at the highest latency. Python: its endpoints per tool from the parity inventory.`,
+    '',
+  );
   const lat = results[0] === undefined ? [] : [...results[0].wall.keys()].sort((a, b) => a - b);
-  out.push(`| tool | Python req / rounds | ours cold req / rounds | ours warm req / rounds | warm wall at ${lat.map((l) => `${l}`).join(' / ')} ms | all at once | ratio | rounds target |`);
+  out.push(
+    `| tool | Python req / rounds | ours cold req / rounds | ours warm req / rounds | warm wall at ${lat.map((l) => `${l}`).join(' / ')} ms | all at once | ratio | rounds target |`,
+  );
   out.push('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const py = r.c.python === undefined ? 'n/a' : `${r.c.python.requests} / ${r.c.python.rounds}`;
     const ratio = wallRatio(r);
-    out.push(`| ${r.c.tool}${r.c.everyday ? ' (everyday)' : r.c.write ? ' (write)' : ''} | ${py} | ${r.cold.requests} / ${r.cold.rounds} | ${r.warm.requests} / ${r.warm.rounds} | ${lat.map((l) => (r.wall.get(l) ?? Number.NaN).toFixed(0)).join(' / ')} | ${r.warm.requests === 0 ? 'no request' : r.parallelMs.toFixed(0)} | ${ratio === null ? '' : `${ratio.toFixed(2)}×`} | ${farTargetMet(r) ? 'met' : '**NOT met**'} |`);
+    out.push(
+      `| ${r.c.tool}${r.c.everyday ? ' (everyday)' : r.c.write ? ' (write)' : ''} | ${py} | ${r.cold.requests} / ${r.cold.rounds} | ${r.warm.requests} / ${r.warm.rounds} | ${lat.map((l) => (r.wall.get(l) ?? Number.NaN).toFixed(0)).join(' / ')} | ${r.warm.requests === 0 ? 'no request' : r.parallelMs.toFixed(0)} | ${ratio === null ? '' : `${ratio.toFixed(2)}×`} | ${farTargetMet(r) ? 'met' : '**NOT met**'} |`,
+    );
   }
   out.push('', 'Warm request patterns (`+` together, `→` after the answer):', '');
   for (const r of results) out.push(`- ${r.c.tool}: ${r.warm.pattern}`);
@@ -153,27 +175,36 @@ export function farMarkdown(results: readonly FarResult[], when: string): string
 export function farWhy(row: BenchRow): string {
   const tool = row.id.replace(/^far\.(wall\.)?/, '');
   const why = WHY[tool];
-  if (!row.id.startsWith('far.wall.')) return why ?? (row.note ?? '');
+  if (!row.id.startsWith('far.wall.')) return why ?? row.note ?? '';
   const r = last.find((x) => x.c.tool === tool);
   if (r === undefined) return why ?? '';
   const at0 = r.wall.get(0);
-  const cpu = at0 === undefined ? '' : ` Its wall time with no latency at all is ${at0.toFixed(0)} ms (MCP client and server in this process, the tool's own work, the simulator answering), measured on this shared, loaded 2-core machine.`;
-  if (r.warm.rounds <= 1) return `One round: nothing waits for an earlier answer; the excess over its requests fired at once is CPU time or scheduling delay on this loaded machine, not latency (rerun on a quiet machine to separate the two).${cpu}`;
+  const cpu =
+    at0 === undefined
+      ? ''
+      : ` Its wall time with no latency at all is ${at0.toFixed(0)} ms (MCP client and server in this process, the tool's own work, the simulator answering), measured on this shared, loaded 2-core machine.`;
+  if (r.warm.rounds <= 1)
+    return `One round: nothing waits for an earlier answer; the excess over its requests fired at once is CPU time or scheduling delay on this loaded machine, not latency (rerun on a quiet machine to separate the two).${cpu}`;
   return `${r.warm.rounds} sequential rounds, so about ${r.warm.rounds} × the latency${why !== undefined ? `: ${why}` : ''}.${cpu}`;
 }
 
-const LOG_WINDOW = 'Thruk applies limit before sort on logs, so the newest N of a window are found by counting the window per second (one request) and then reading exactly the part that holds them (a second round). A window with fewer rows than the page is read in one round, its rows asked beside the count. The Python thruk-mcp sends limit with sort in one request, which returns the wrong rows once the window holds more than the limit: not the same answer';
-const WRITE = 'A write first resolves its target (which core holds it, is it a problem), sends the command, then reads it back to verify that the core applied it; the Python thruk-mcp fires the command blind and reports only what Thruk accepted, not the same answer';
+const LOG_WINDOW =
+  'Thruk applies limit before sort on logs, so the newest N of a window are found by counting the window per second (one request) and then reading exactly the part that holds them (a second round). A window with fewer rows than the page is read in one round, its rows asked beside the count. The Python thruk-mcp sends limit with sort in one request, which returns the wrong rows once the window holds more than the limit: not the same answer';
+const WRITE =
+  'A write first resolves its target (which core holds it, is it a problem), sends the command, then reads it back to verify that the core applied it; the Python thruk-mcp fires the command blind and reports only what Thruk accepted, not the same answer';
 
 const WHY: Readonly<Record<string, string>> = {
   thruk_list_logs: LOG_WINDOW,
   thruk_list_alerts: LOG_WINDOW,
   thruk_list_notifications: LOG_WINDOW,
   thruk_recent_events: LOG_WINDOW,
-  thruk_notification_summary: 'Icinga 2 logs host notifications without host_name; the Thruk-side groups show that, and only then are those lines read one by one (a second round). On Naemon the groups are the answer (one round)',
-  thruk_state_at: 'The host/service scope of the filter is resolved to names (two rounds: hosts, then their services) before the log is read, so host-level lines of Icinga 2 match too',
+  thruk_notification_summary:
+    'Icinga 2 logs host notifications without host_name; the Thruk-side groups show that, and only then are those lines read one by one (a second round). On Naemon the groups are the answer (one round)',
+  thruk_state_at:
+    'The host/service scope of the filter is resolved to names (two rounds: hosts, then their services) before the log is read, so host-level lines of Icinga 2 match too',
   thruk_state_diff: 'As thruk_state_at: the scope is resolved to names before the log is read',
-  thruk_list_hosts: 'Cold only: the table size (which decides one read or keys first on a large estate) is asked before the rows; it is then remembered for 10 minutes',
+  thruk_list_hosts:
+    'Cold only: the table size (which decides one read or keys first on a large estate) is asked before the rows; it is then remembered for 10 minutes',
   thruk_list_services: 'Cold only: as thruk_list_hosts',
   thruk_schedule_downtime: WRITE,
   thruk_acknowledge: WRITE,

@@ -52,7 +52,14 @@ function makeCgroup(name: string, limitBytes: number): Cgroup {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'memory.max'), String(limitBytes));
     writeFileSync(join(dir, 'memory.swap.max'), '0');
-    return { kind: 'v2', dir, enter: () => `echo $$ > ${dir}/cgroup.procs`, peakBytes: () => num(join(dir, 'memory.peak')), ooms: () => field(join(dir, 'memory.events'), 'oom_kill'), remove: () => rmdirSync(dir) };
+    return {
+      kind: 'v2',
+      dir,
+      enter: () => `echo $$ > ${dir}/cgroup.procs`,
+      peakBytes: () => num(join(dir, 'memory.peak')),
+      ooms: () => field(join(dir, 'memory.events'), 'oom_kill'),
+      remove: () => rmdirSync(dir),
+    };
   }
   if (existsSync('/sys/fs/cgroup/memory/cgroup.procs')) {
     const dir = join('/sys/fs/cgroup/memory', name);
@@ -64,13 +71,27 @@ function makeCgroup(name: string, limitBytes: number): Cgroup {
     } catch {
       // no swap accounting on this kernel
     }
-    return { kind: 'v1', dir, enter: () => `echo $$ > ${dir}/cgroup.procs`, peakBytes: () => num(join(dir, 'memory.max_usage_in_bytes')), ooms: () => field(join(dir, 'memory.oom_control'), 'oom_kill'), remove: () => rmdirSync(dir) };
+    return {
+      kind: 'v1',
+      dir,
+      enter: () => `echo $$ > ${dir}/cgroup.procs`,
+      peakBytes: () => num(join(dir, 'memory.max_usage_in_bytes')),
+      ooms: () => field(join(dir, 'memory.oom_control'), 'oom_kill'),
+      remove: () => rmdirSync(dir),
+    };
   }
   throw new Error('no memory cgroup found (/sys/fs/cgroup/memory.max or /sys/fs/cgroup/memory/): run as root on Linux');
 }
 
-async function startInCgroup(cg: Cgroup, env: Record<string, string>): Promise<{ child: ChildProcess; origin: string; stderr: () => string }> {
-  const child = spawn('/bin/sh', ['-c', `${cg.enter()} && exec "${NODE}" "${CLI}" --listen 0`], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
+async function startInCgroup(
+  cg: Cgroup,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; origin: string; stderr: () => string }> {
+  const child = spawn('/bin/sh', ['-c', `${cg.enter()} && exec "${NODE}" "${CLI}" --listen 0`], {
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let buf = '';
   const origin = await new Promise<string>((resolve, reject) => {
     child.stderr.on('data', (d: Buffer) => {
@@ -87,8 +108,15 @@ async function startInCgroup(cg: Cgroup, env: Record<string, string>): Promise<{
  * RSS growth over the second half of the run: the first half is warm-up (the connection pools fill,
  * V8 sizes its heap for this allocation rate, the caches fill), after it RSS must level off.
  */
-function secondHalfGrowth(samples: ReadonlyArray<{ t: number; rss: number }>, runMs: number): { warmMib: number; endMib: number; ratio: number; medianRatio: number; trace: string } {
-  const window = (from: number, to: number) => samples.filter((s) => s.t >= from * runMs && s.t <= to * runMs).map((s) => s.rss).sort((a, b) => a - b);
+function secondHalfGrowth(
+  samples: ReadonlyArray<{ t: number; rss: number }>,
+  runMs: number,
+): { warmMib: number; endMib: number; ratio: number; medianRatio: number; trace: string } {
+  const window = (from: number, to: number) =>
+    samples
+      .filter((s) => s.t >= from * runMs && s.t <= to * runMs)
+      .map((s) => s.rss)
+      .sort((a, b) => a - b);
   const med = (from: number, to: number) => {
     const xs = window(from, to);
     return xs.length === 0 ? Number.NaN : xs[Math.floor(xs.length / 2)]!;
@@ -99,11 +127,22 @@ function secondHalfGrowth(samples: ReadonlyArray<{ t: number; rss: number }>, ru
   const floor = (from: number, to: number) => window(from, to)[0] ?? Number.NaN;
   const warmMib = floor(0.4, 0.6);
   const endMib = floor(0.8, 1.01);
-  const trace = Array.from({ length: 10 }, (_, i) => `${floor(i / 10, (i + 1) / 10).toFixed(0)}/${med(i / 10, (i + 1) / 10).toFixed(0)}`).join(' ');
+  const trace = Array.from(
+    { length: 10 },
+    (_, i) => `${floor(i / 10, (i + 1) / 10).toFixed(0)}/${med(i / 10, (i + 1) / 10).toFixed(0)}`,
+  ).join(' ');
   return { warmMib, endMib, ratio: (endMib - warmMib) / warmMib, medianRatio: (med(0.8, 1.01) - med(0.4, 0.6)) / med(0.4, 0.6), trace };
 }
 
-const { values } = parseArgs({ options: { 'limit-mib': { type: 'string' }, 'heap-mib': { type: 'string' }, seconds: { type: 'string' }, clients: { type: 'string' }, hosts: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    'limit-mib': { type: 'string' },
+    'heap-mib': { type: 'string' },
+    seconds: { type: 'string' },
+    clients: { type: 'string' },
+    hosts: { type: 'string' },
+  },
+});
 const fromManifest = manifestMemory(readFileSync(join(ROOT, 'deploy', 'k8s.yaml'), 'utf8'));
 const limitMib = Number(values['limit-mib'] ?? fromManifest.limitMib ?? 256);
 const heapMib = values['heap-mib'] !== undefined ? Number(values['heap-mib']) : fromManifest.heapMib;
@@ -113,7 +152,9 @@ const hosts = Number(values.hosts ?? 5000);
 const out = (s: string) => void process.stdout.write(`${s}\n`);
 
 const cg = makeCgroup(`thruk-mcp-k8s-${process.pid}`, limitMib * 2 ** 20);
-out(`k8s-memory: ${new Date().toISOString()}, Node ${process.version}, cgroup ${cg.kind} limit ${limitMib} MiB, heap cap ${heapMib ?? 'none'} MiB, ${clients} clients for ${seconds} s, simulated Thruk of ${hosts} hosts`);
+out(
+  `k8s-memory: ${new Date().toISOString()}, Node ${process.version}, cgroup ${cg.kind} limit ${limitMib} MiB, heap cap ${heapMib ?? 'none'} MiB, ${clients} clients for ${seconds} s, simulated Thruk of ${hosts} hosts`,
+);
 const sim = await startSim(hosts);
 let server: Awaited<ReturnType<typeof startInCgroup>> | undefined;
 let code = 1;
@@ -142,10 +183,21 @@ try {
     { name: 'thruk_list_services', arguments: { limit: 100 } },
     { name: 'thruk_totals', arguments: {} },
   ];
-  const results = await Promise.all(mix.map((params, i) => {
-    const { headers, body } = modernRequest('tools/call', params, i + 1);
-    return runLoad({ origin: server!.origin, path: '/mcp', headers, body, concurrency: Math.max(1, Math.round(clients / mix.length)), durationMs: seconds * 1000, maxRequests: 10_000_000, ok: (t) => !t.includes('"isError":true') });
-  }));
+  const results = await Promise.all(
+    mix.map((params, i) => {
+      const { headers, body } = modernRequest('tools/call', params, i + 1);
+      return runLoad({
+        origin: server!.origin,
+        path: '/mcp',
+        headers,
+        body,
+        concurrency: Math.max(1, Math.round(clients / mix.length)),
+        durationMs: seconds * 1000,
+        maxRequests: 10_000_000,
+        ok: (t) => !t.includes('"isError":true'),
+      });
+    }),
+  );
   clearInterval(sampler);
   const alive = server.child.exitCode === null && server.child.signalCode === null;
   const requests = results.reduce((a, r) => a + r.requests, 0);
@@ -153,10 +205,20 @@ try {
   const peak = cg.peakBytes();
   const ooms = cg.ooms();
   const growth = secondHalfGrowth(samples, seconds * 1000);
-  for (const [i, r] of results.entries()) out(`  ${mix[i]!.name}: ${r.requests} calls, ${r.errors} errors, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms${r.firstError !== undefined ? `, first error: ${r.firstError.slice(0, 160)}` : ''}`);
-  out(`  RSS floor after warm-up (lowest sample of 40–60 % of the run) ${growth.warmMib.toFixed(0)} MiB, at the end (last 20 %) ${growth.endMib.toFixed(0)} MiB: ${(growth.ratio * 100).toFixed(1)} % over the second half (target ≤ 10 %; medians of the same windows ${(growth.medianRatio * 100).toFixed(1)} %); RSS floor/median per tenth of the run: ${growth.trace} MiB`);
-  out(`  total ${requests} calls, ${errors} errors; peak RSS ${peakRss.toFixed(0)} MiB; cgroup peak ${peak !== undefined ? (peak / 2 ** 20).toFixed(0) : '?'} MiB of ${limitMib}; OOM kills ${ooms}; server ${alive ? 'alive' : `exited (${server.child.exitCode ?? server.child.signalCode})`}`);
-  const warnings = server.stderr().split('\n').filter((l) => l.startsWith('{'));
+  for (const [i, r] of results.entries())
+    out(
+      `  ${mix[i]!.name}: ${r.requests} calls, ${r.errors} errors, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms${r.firstError !== undefined ? `, first error: ${r.firstError.slice(0, 160)}` : ''}`,
+    );
+  out(
+    `  RSS floor after warm-up (lowest sample of 40–60 % of the run) ${growth.warmMib.toFixed(0)} MiB, at the end (last 20 %) ${growth.endMib.toFixed(0)} MiB: ${(growth.ratio * 100).toFixed(1)} % over the second half (target ≤ 10 %; medians of the same windows ${(growth.medianRatio * 100).toFixed(1)} %); RSS floor/median per tenth of the run: ${growth.trace} MiB`,
+  );
+  out(
+    `  total ${requests} calls, ${errors} errors; peak RSS ${peakRss.toFixed(0)} MiB; cgroup peak ${peak !== undefined ? (peak / 2 ** 20).toFixed(0) : '?'} MiB of ${limitMib}; OOM kills ${ooms}; server ${alive ? 'alive' : `exited (${server.child.exitCode ?? server.child.signalCode})`}`,
+  );
+  const warnings = server
+    .stderr()
+    .split('\n')
+    .filter((l) => l.startsWith('{'));
   out(`  server log lines at warn or above: ${warnings.length}${warnings[0] !== undefined ? `; first: ${warnings[0].slice(0, 300)}` : ''}`);
   const pass = alive && errors === 0 && ooms === 0 && requests > 0 && growth.ratio <= 0.1;
   out(pass ? 'PASS' : 'FAIL');

@@ -80,8 +80,13 @@ async function leakRow(o: BenchOptions): Promise<BenchRow> {
     await handler.close();
   }
   return {
-    id: 'mem.retained', group: 'memory', metric: `heap retained per call after a forced GC, in process (${calls.toLocaleString('en-US')} thruk_totals calls)`, value: ours, unit: 'KB/call',
-    baseline: { label: 'minimal SDK server, same requests', value: mini, unit: 'KB/call' }, ratio: mini > 0 ? ours / mini : null,
+    id: 'mem.retained',
+    group: 'memory',
+    metric: `heap retained per call after a forced GC, in process (${calls.toLocaleString('en-US')} thruk_totals calls)`,
+    value: ours,
+    unit: 'KB/call',
+    baseline: { label: 'minimal SDK server, same requests', value: mini, unit: 'KB/call' },
+    ratio: mini > 0 ? ours / mini : null,
     note: 'heap used after forced GCs (finalizers given time to run), after 2 000 warm-up calls vs after the calls; near 0 means nothing is kept per request, a figure that stays clearly above 0 run after run would be a leak',
   };
 }
@@ -129,10 +134,13 @@ export async function memory(o: BenchOptions, sim: SimChild, minimal: MinimalBui
     // of the fifth around its middle (the first half is warm-up: pools, caches, V8's heap sizing).
     const t0 = Date.now();
     const samples: Array<{ t: number; rss: number }> = [];
-    const sampler = setInterval(() => {
-      const rss = procMemory(server.child.pid)?.rssMb;
-      if (rss !== undefined) samples.push({ t: Date.now() - t0, rss });
-    }, o.smoke ? 100 : 500); // a smoke run lasts ~2 s: sample often enough that every fifth has samples
+    const sampler = setInterval(
+      () => {
+        const rss = procMemory(server.child.pid)?.rssMb;
+        if (rss !== undefined) samples.push({ t: Date.now() - t0, rss });
+      },
+      o.smoke ? 100 : 500,
+    ); // a smoke run lasts ~2 s: sample often enough that every fifth has samples
     const run = await runLoad({ ...base, durationMs: o.smoke ? 30_000 : 300_000, maxRequests: calls });
     clearInterval(sampler);
     const last = procMemory(server.child.pid)?.rssMb;
@@ -141,7 +149,10 @@ export async function memory(o: BenchOptions, sim: SimChild, minimal: MinimalBui
     errors = run.errors;
     seconds = run.elapsedMs / 1000;
     const med = (from: number, to: number) => {
-      const xs = samples.filter((x) => x.t >= from * run.elapsedMs && x.t <= to * run.elapsedMs).map((x) => x.rss).sort((a, b) => a - b);
+      const xs = samples
+        .filter((x) => x.t >= from * run.elapsedMs && x.t <= to * run.elapsedMs)
+        .map((x) => x.rss)
+        .sort((a, b) => a - b);
       return xs[Math.floor(xs.length / 2)];
     };
     start = med(0.4, 0.6);
@@ -157,14 +168,24 @@ export async function memory(o: BenchOptions, sim: SimChild, minimal: MinimalBui
   const growthIdle = httpIdle !== undefined && end !== undefined ? ((end - httpIdle) / httpIdle) * 100 : null;
   return [
     {
-      id: 'mem.idle', group: 'memory', metric: 'RSS idle after start (stdio, THRUK_BASE_URL, after tools/list)', value: idle ?? null, unit: 'MB',
-      target: '≤ 80 MB', met: idle !== undefined && idle <= 80,
+      id: 'mem.idle',
+      group: 'memory',
+      metric: 'RSS idle after start (stdio, THRUK_BASE_URL, after tools/list)',
+      value: idle ?? null,
+      unit: 'MB',
+      target: '≤ 80 MB',
+      met: idle !== undefined && idle <= 80,
       note: `for reference: --demo (simulator in process) ${idleDemo?.toFixed(1) ?? 'n/a'} MB; minimal SDK server ${idleMinimal?.toFixed(1) ?? 'n/a'} MB`,
     },
     {
-      id: 'mem.growth', group: 'memory', metric: `RSS growth over the second half of ${served.toLocaleString('en-US')} thruk_totals calls (HTTP, 32 clients, heap cap ${heapMib ?? 'none'} MiB as in deploy/k8s.yaml)`, value: growth, unit: '%',
+      id: 'mem.growth',
+      group: 'memory',
+      metric: `RSS growth over the second half of ${served.toLocaleString('en-US')} thruk_totals calls (HTTP, 32 clients, heap cap ${heapMib ?? 'none'} MiB as in deploy/k8s.yaml)`,
+      value: growth,
+      unit: '%',
       baseline: { label: 'RSS at the middle of the run (median of 40–60 %)', value: start ?? null, unit: 'MB' },
-      target: '≤ 10 %', met: growth !== null && growth <= 10 && errors === 0,
+      target: '≤ 10 %',
+      met: growth !== null && growth <= 10 && errors === 0,
       note: `middle ${start?.toFixed(1) ?? 'n/a'} MB → end (median of the last 20 %) ${end?.toFixed(1) ?? 'n/a'} MB (peak ${peak?.toFixed(1) ?? 'n/a'} MB); RSS per tenth of the run: ${trace} MB; HTTP server idle before any call ${httpIdle?.toFixed(1) ?? 'n/a'} MB (growth from there ${growthIdle === null ? 'n/a' : `${growthIdle.toFixed(1)} %`}); ${warmCalls} warm-up calls before; ${errors} errors; ${seconds.toFixed(0)} s`,
     },
     retained,

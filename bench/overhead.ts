@@ -57,7 +57,11 @@ export async function overhead(o: BenchOptions): Promise<BenchRow[]> {
     };
     for (let i = 0; i < iterations && performance.now() < deadline; i++) {
       // Rotate the order so none of the three always runs right after another.
-      const order = [[direct, tDirect], [viaInproc, tInproc], [viaStdio, tStdio]] as const;
+      const order = [
+        [direct, tDirect],
+        [viaInproc, tInproc],
+        [viaStdio, tStdio],
+      ] as const;
       for (let k = 0; k < 3; k++) {
         const [f, into] = order[(i + k) % 3]!;
         await time(f, into);
@@ -71,15 +75,36 @@ export async function overhead(o: BenchOptions): Promise<BenchRow[]> {
     const ri = ratio(ip, d);
     const rs = ratio(sd, d);
     return [
-      { id: 'call.direct', group: 'per-call overhead', metric: 'direct HTTP GET of the same rows from the loopback simulator (baseline)', value: d, unit: 'ms', note: `median of ${n}; p90 ${percentile(tDirect, 90).toFixed(2)} ms; ${rec.bytes} bytes; the URL our server sent` },
       {
-        id: 'call.inproc', group: 'per-call overhead', metric: 'thruk_list_hosts(limit 50) in process (SDK client → HTTP handler)', value: ip, unit: 'ms',
-        baseline: base, ratio: ri, target: '≤ 1.3×', met: ri !== null && ri <= 1.3,
+        id: 'call.direct',
+        group: 'per-call overhead',
+        metric: 'direct HTTP GET of the same rows from the loopback simulator (baseline)',
+        value: d,
+        unit: 'ms',
+        note: `median of ${n}; p90 ${percentile(tDirect, 90).toFixed(2)} ms; ${rec.bytes} bytes; the URL our server sent`,
+      },
+      {
+        id: 'call.inproc',
+        group: 'per-call overhead',
+        metric: 'thruk_list_hosts(limit 50) in process (SDK client → HTTP handler)',
+        value: ip,
+        unit: 'ms',
+        baseline: base,
+        ratio: ri,
+        target: '≤ 1.3×',
+        met: ri !== null && ri <= 1.3,
         note: `median of ${n}; p90 ${percentile(tInproc, 90).toFixed(2)} ms; +${(ip - d).toFixed(2)} ms over the GET`,
       },
       {
-        id: 'call.stdio', group: 'per-call overhead', metric: 'thruk_list_hosts(limit 50) over stdio (dist/cli.js)', value: sd, unit: 'ms',
-        baseline: base, ratio: rs, target: '≤ 2×', met: rs !== null && rs <= 2,
+        id: 'call.stdio',
+        group: 'per-call overhead',
+        metric: 'thruk_list_hosts(limit 50) over stdio (dist/cli.js)',
+        value: sd,
+        unit: 'ms',
+        baseline: base,
+        ratio: rs,
+        target: '≤ 2×',
+        met: rs !== null && rs <= 2,
         note: `median of ${n}; p90 ${percentile(tStdio, 90).toFixed(2)} ms; +${(sd - d).toFixed(2)} ms over the GET`,
       },
     ];

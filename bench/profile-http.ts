@@ -15,8 +15,16 @@ import { startSim } from './lib/sim.js';
 import { startHttpChild, thrukEnv } from './lib/servers.js';
 import { CLI, sleep } from './lib/util.js';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 /** Self time per function (name + file:line), in percent of all samples. */
 export function topSelf(p: Profile, top: number): string[] {
@@ -31,7 +39,10 @@ export function topSelf(p: Profile, top: number): string[] {
     self.set(key, (self.get(key) ?? 0) + 1);
   }
   const total = p.samples.length;
-  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
 }
 
 const { values } = parseArgs({ options: { seconds: { type: 'string' }, dir: { type: 'string' }, top: { type: 'string' } } });
@@ -45,16 +56,35 @@ try {
     const dir = join(root, which);
     mkdirSync(dir, { recursive: true });
     const prof = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
-    const server = which === 'ours'
-      ? await startHttpChild([...prof, CLI, '--listen', '0'], thrukEnv(sim.url, sim.key, { MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true', MCP_RATE_LIMIT: 'off' }), /thruk-mcp listening on (\S+)/)
-      : await startHttpChild([...prof, minimal.file, '--listen', '0'], {}, /listening on (\S+)/);
+    const server =
+      which === 'ours'
+        ? await startHttpChild(
+            [...prof, CLI, '--listen', '0'],
+            thrukEnv(sim.url, sim.key, { MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true', MCP_RATE_LIMIT: 'off' }),
+            /thruk-mcp listening on (\S+)/,
+          )
+        : await startHttpChild([...prof, minimal.file, '--listen', '0'], {}, /listening on (\S+)/);
     const { headers, body } = modernRequest('tools/call', { name: which === 'ours' ? 'thruk_totals' : 'noop', arguments: {} });
-    const r = await runLoad({ origin: server.origin, path: server.path, headers, body, concurrency: 32, durationMs: seconds * 1000, maxRequests: 10_000_000 });
+    const r = await runLoad({
+      origin: server.origin,
+      path: server.path,
+      headers,
+      body,
+      concurrency: 32,
+      durationMs: seconds * 1000,
+      maxRequests: 10_000_000,
+    });
     await server.stop();
     await sleep(200);
-    const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1);
-    process.stdout.write(`\n== ${which}: ${r.rps.toFixed(0)} req/s, ${r.errors} errors; profile ${file !== undefined ? join(dir, file) : 'missing'}\n`);
-    if (file !== undefined) for (const l of topSelf(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile, top)) process.stdout.write(`${l}\n`);
+    const file = readdirSync(dir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort()
+      .at(-1);
+    process.stdout.write(
+      `\n== ${which}: ${r.rps.toFixed(0)} req/s, ${r.errors} errors; profile ${file !== undefined ? join(dir, file) : 'missing'}\n`,
+    );
+    if (file !== undefined)
+      for (const l of topSelf(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile, top)) process.stdout.write(`${l}\n`);
   }
 } finally {
   minimal.remove();

@@ -12,7 +12,9 @@ import { procMemory, tokens, type BenchOptions, type BenchRow } from './lib/util
 export async function rootCauseScale(o: BenchOptions): Promise<BenchRow[]> {
   const hosts = o.smoke ? 2000 : 50_000;
   const sim = await startSim(hosts, 300_000);
-  o.progress(`rootcause: simulator with ${sim.estate.hosts} hosts / ${sim.estate.services} services built in ${(sim.buildMs / 1000).toFixed(1)} s`);
+  o.progress(
+    `rootcause: simulator with ${sim.estate.hosts} hosts / ${sim.estate.services} services built in ${(sim.buildMs / 1000).toFixed(1)} s`,
+  );
   const server = startOursStdio(sim.url, sim.key, { LOG_LEVEL: 'warn', THRUK_TOOLSETS: 'all' });
   try {
     await server.handshake();
@@ -32,13 +34,23 @@ export async function rootCauseScale(o: BenchOptions): Promise<BenchRow[]> {
     o.progress(`rootcause: ${ms.toFixed(0)} ms, peak RSS ${mem?.peakMb.toFixed(1) ?? 'n/a'} MB, complete ${complete}`);
     return [
       {
-        id: 'scale.thruk_root_cause', group: 'large estate', metric: `thruk_root_cause (complete answer) on ${estate}`, value: ms, unit: 'ms',
-        target: '≤ 10 000 ms, complete, no full-table scan', met: complete && ms <= 10_000 && scans === 0,
+        id: 'scale.thruk_root_cause',
+        group: 'large estate',
+        metric: `thruk_root_cause (complete answer) on ${estate}`,
+        value: ms,
+        unit: 'ms',
+        target: '≤ 10 000 ms, complete, no full-table scan',
+        met: complete && ms <= 10_000 && scans === 0,
         note: `${r?.isError === true ? `ERROR: ${text.slice(0, 200)}; ` : ''}${complete ? 'complete' : 'INCOMPLETE'}; ${facts}`,
       },
       {
-        id: 'scale.thruk_root_cause_rss', group: 'large estate', metric: 'peak RSS of our server process (VmHWM) over that one thruk_root_cause call', value: mem?.peakMb ?? null, unit: 'MB',
-        target: '≤ 200 MB', met: mem !== undefined && mem.peakMb <= 200,
+        id: 'scale.thruk_root_cause_rss',
+        group: 'large estate',
+        metric: 'peak RSS of our server process (VmHWM) over that one thruk_root_cause call',
+        value: mem?.peakMb ?? null,
+        unit: 'MB',
+        target: '≤ 200 MB',
+        met: mem !== undefined && mem.peakMb <= 200,
         note: `RSS idle ${idle?.rssMb.toFixed(1) ?? 'n/a'} MB, after the call ${mem?.rssMb.toFixed(1) ?? 'n/a'} MB`,
       },
     ];

@@ -31,7 +31,19 @@ import { startup } from './startup.js';
 import { throughput } from './throughput.js';
 import { answerTokens } from './tokens.js';
 
-export const SECTIONS = ['tokens', 'catalog', 'brief', 'coldstart', 'overhead', 'throughput', 'memory', 'scale', 'rootcause', 'startup', 'far'] as const;
+export const SECTIONS = [
+  'tokens',
+  'catalog',
+  'brief',
+  'coldstart',
+  'overhead',
+  'throughput',
+  'memory',
+  'scale',
+  'rootcause',
+  'startup',
+  'far',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const write = (s: string) => void process.stdout.write(s);
@@ -41,7 +53,9 @@ async function waitForQuiet(maxMs: number): Promise<void> {
   const cores = cpus().length;
   const until = Date.now() + maxMs;
   while ((loadavg()[0] ?? 0) > cores * 0.75 && Date.now() < until) {
-    progress(`load average ${(loadavg()[0] ?? 0).toFixed(2)} on ${cores} cores: waiting for it to drop (at most ${Math.round((until - Date.now()) / 1000)} s more)`);
+    progress(
+      `load average ${(loadavg()[0] ?? 0).toFixed(2)} on ${cores} cores: waiting for it to drop (at most ${Math.round((until - Date.now()) / 1000)} s more)`,
+    );
     await sleep(10_000);
   }
 }
@@ -65,27 +79,41 @@ function explanations(rows: readonly BenchRow[]): string[] {
     const label = `${r.group}: ${r.metric} = ${r.value === null ? 'n/a' : `${r.value.toFixed(r.unit === 'tokens' ? 0 : 1)} ${r.unit}`}${r.ratio !== undefined && r.ratio !== null ? ` (${r.ratio.toFixed(2)}×)` : ''}, target ${r.target}.`;
     if (r.id === 'cold.demo') {
       const mini = find(rows, 'cold.minimal');
-      out.push(`${label} Even the minimal SDK server needs ${ms(mini?.value)} (${mini?.ratio?.toFixed(2) ?? 'n/a'}× node -e 0) here, so 4× node -e 0 is out of reach of any SDK v2 server on this machine (its import of zod, every zod locale and ajv is the floor). Ours on top, before tools/list: the server modules ${ms(su('dist/server.js'))}, reading the prebuilt tools/list manifest ${ms(su('tool source'))}, createServerFactory ${ms(su('createServerFactory'))}; undici (${ms(su('on the first Thruk request'))}), the tool modules (${ms(su('on the first tool call'))}) and the demo simulator (${ms(su('demo: import'))} + ${ms(su('demo: createSimulator'))}) load only with the first call (start-up breakdown rows, cumulative).`);
+      out.push(
+        `${label} Even the minimal SDK server needs ${ms(mini?.value)} (${mini?.ratio?.toFixed(2) ?? 'n/a'}× node -e 0) here, so 4× node -e 0 is out of reach of any SDK v2 server on this machine (its import of zod, every zod locale and ajv is the floor). Ours on top, before tools/list: the server modules ${ms(su('dist/server.js'))}, reading the prebuilt tools/list manifest ${ms(su('tool source'))}, createServerFactory ${ms(su('createServerFactory'))}; undici (${ms(su('on the first Thruk request'))}), the tool modules (${ms(su('on the first tool call'))}) and the demo simulator (${ms(su('demo: import'))} + ${ms(su('demo: createSimulator'))}) load only with the first call (start-up breakdown rows, cumulative).`,
+      );
     } else if (r.id === 'call.inproc') {
-      out.push(`${label} The GET alone is ${ms(r.baseline?.value)}; each call adds the SDK client and the HTTP handler (JSON-RPC encode/decode twice), a new McpServer per request (${ms(su('per-request factory (HTTP tools/call)'))} each vs ${ms(su('minimal server factory'))} for the minimal server), zod validation of the arguments, the compact rendering and the structuredContent.`);
+      out.push(
+        `${label} The GET alone is ${ms(r.baseline?.value)}; each call adds the SDK client and the HTTP handler (JSON-RPC encode/decode twice), a new McpServer per request (${ms(su('per-request factory (HTTP tools/call)'))} each vs ${ms(su('minimal server factory'))} for the minimal server), zod validation of the arguments, the compact rendering and the structuredContent.`,
+      );
     } else if (r.id === 'call.stdio') {
-      out.push(`${label} The GET alone is ${ms(r.baseline?.value)}; each call adds the pipe to a second process, JSON-RPC encode/decode on both sides, zod validation, the compact rendering and the structuredContent (the McpServer is built once per stdio connection, so the factory cost does not apply here).`);
+      out.push(
+        `${label} The GET alone is ${ms(r.baseline?.value)}; each call adds the pipe to a second process, JSON-RPC encode/decode on both sides, zod validation, the compact rendering and the structuredContent (the McpServer is built once per stdio connection, so the factory cost does not apply here).`,
+      );
     } else if (r.id === 'http.ours') {
       const cpuOurs = find(rows, 'http.cpu.ours');
       const cpuMini = find(rows, 'http.cpu.minimal');
-      out.push(`${label} Both servers are CPU-bound on one core at 32 clients, on a machine whose 2 cores other jobs were using too (see the load average): the req/s of a round depend on what else ran then. The server CPU per request is steadier: ours ${cpuOurs?.value?.toFixed(0) ?? 'n/a'} µs vs the minimal server's ${cpuMini?.value?.toFixed(0) ?? 'n/a'} µs (${cpuOurs?.ratio?.toFixed(2) ?? 'n/a'}×). The per-request server now costs what the minimal one does (${ms(su('per-request factory (HTTP tools/call)'))} vs ${ms(su('minimal server factory'))}); what remains is the tool's own work (thruk_totals: cache lookup, aggregation, text and structuredContent), its log line and metrics, and the HTTP checks in front of the SDK (host, auth, rate limit, body limit, request id).`);
+      out.push(
+        `${label} Both servers are CPU-bound on one core at 32 clients, on a machine whose 2 cores other jobs were using too (see the load average): the req/s of a round depend on what else ran then. The server CPU per request is steadier: ours ${cpuOurs?.value?.toFixed(0) ?? 'n/a'} µs vs the minimal server's ${cpuMini?.value?.toFixed(0) ?? 'n/a'} µs (${cpuOurs?.ratio?.toFixed(2) ?? 'n/a'}×). The per-request server now costs what the minimal one does (${ms(su('per-request factory (HTTP tools/call)'))} vs ${ms(su('minimal server factory'))}); what remains is the tool's own work (thruk_totals: cache lookup, aggregation, text and structuredContent), its log line and metrics, and the HTTP checks in front of the SDK (host, auth, rate limit, body limit, request id).`,
+      );
     } else if (r.id === 'mem.idle') {
-      out.push(`${label} See the note of the row: the minimal SDK server's idle RSS is the floor; ours adds the loaded modules (zod schemas of every tool, undici, pino) and the tools/list JSON.`);
+      out.push(
+        `${label} See the note of the row: the minimal SDK server's idle RSS is the floor; ours adds the loaded modules (zod schemas of every tool, undici, pino) and the tools/list JSON.`,
+      );
     } else if (r.id === 'mem.growth') {
       const kept = find(rows, 'mem.retained');
-      out.push(`${label} ${r.note ?? ''}. In process, after forced GCs, ${kept?.value?.toFixed(2) ?? 'n/a'} KB per call stay on the heap (minimal SDK server ${kept?.baseline?.value?.toFixed(2) ?? 'n/a'} KB): near zero means no per-request leak, so a rise is V8 sizing its heap (young generation and old space grow with the allocation rate up to the heap cap), not objects kept per request.`);
+      out.push(
+        `${label} ${r.note ?? ''}. In process, after forced GCs, ${kept?.value?.toFixed(2) ?? 'n/a'} KB per call stay on the heap (minimal SDK server ${kept?.baseline?.value?.toFixed(2) ?? 'n/a'} KB): near zero means no per-request leak, so a rise is V8 sizing its heap (young generation and old space grow with the allocation rate up to the heap cap), not objects kept per request.`,
+      );
     } else if (r.id.startsWith('tokens.')) {
       out.push(`${label} ${r.note ?? ''}`);
     } else if (r.id === 'catalog.default' || r.id === 'catalog.total') {
       out.push(`${label} ${r.note ?? ''}`);
     } else if (r.id === 'scale.peak_rss') {
       const p = find(rows, 'scale.thruk_problems');
-      out.push(`${label} ${r.note ?? ''}. The peak comes from thruk_problems, which ${p?.note?.replace(/^[^;]*; /, '') ?? 'n/a'}: every problem is read (with the key columns only) to rank and count them, the full rows for the page alone.`);
+      out.push(
+        `${label} ${r.note ?? ''}. The peak comes from thruk_problems, which ${p?.note?.replace(/^[^;]*; /, '') ?? 'n/a'}: every problem is read (with the key columns only) to rank and count them, the full rows for the page alone.`,
+      );
     } else if (r.id.startsWith('far.')) {
       out.push(`${label} ${farWhy(r)}`);
     } else if (r.id.startsWith('scale.')) {
@@ -100,13 +128,23 @@ async function levers(rows: readonly BenchRow[], sections: ReadonlySet<Section>)
   if (sections.has('catalog')) {
     const all = await listTools(['all']);
     const parts = catalogParts(all);
-    out.push(`tools/list: where the tokens go: ${Object.entries(parts).map(([k, v]) => `${k} ${v}`).join('; ')}.`);
-    out.push(`tools/list: the biggest tools: ${(await biggestTools(6)).map((t) => `${t.name} ${t.tokens} (input ${t.input}, output ${t.output})`).join('; ')}.`);
+    out.push(
+      `tools/list: where the tokens go: ${Object.entries(parts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join('; ')}.`,
+    );
+    out.push(
+      `tools/list: the biggest tools: ${(await biggestTools(6)).map((t) => `${t.name} ${t.tokens} (input ${t.input}, output ${t.output})`).join('; ')}.`,
+    );
   }
   if (sections.has('startup')) {
-    const su = rows.filter((r) => r.group.startsWith('start-up') && r.unit === 'ms' && !r.metric.includes('each') && !r.metric.includes('uptime'));
+    const su = rows.filter(
+      (r) => r.group.startsWith('start-up') && r.unit === 'ms' && !r.metric.includes('each') && !r.metric.includes('uptime'),
+    );
     const top = [...su].sort((a, b) => (b.value ?? 0) - (a.value ?? 0)).slice(0, 6);
-    out.push(`start-up: the costliest steps (cumulative order, one fresh process each): ${top.map((r) => `${r.metric} ${ms(r.value)}`).join('; ')}.`);
+    out.push(
+      `start-up: the costliest steps (cumulative order, one fresh process each): ${top.map((r) => `${r.metric} ${ms(r.value)}`).join('; ')}.`,
+    );
     const mem = (r: BenchRow) => Number(/RSS \+([\d.]+) MB/.exec(r.note ?? '')?.[1] ?? 0);
     const heavy = [...su].sort((a, b) => mem(b) - mem(a)).slice(0, 6);
     out.push(`start-up memory: the steps that grow RSS most: ${heavy.map((r) => `${r.metric} +${mem(r).toFixed(1)} MB`).join('; ')}.`);
@@ -116,7 +154,10 @@ async function levers(rows: readonly BenchRow[], sections: ReadonlySet<Section>)
     const rs = startupValue(rows, '  of which registerResources');
     const full = startupValue(rows, 'per-request factory with resources and prompts');
     const pos = (x: number | null) => (x !== null && x > 0 ? ms(x) : 'n/a (below the noise)');
-    if (f !== null && m !== null) out.push(`HTTP mode: the per-request McpServer factory costs ${ms(f)} CPU for a tools/call vs ${ms(m)} for the minimal server; with the resources and prompts (stdio, HTTP resources/*, prompts/*) ${ms(full)}, of it registerPrompts ${pos(pr)} and registerResources ${pos(rs)}. Factory times of a few hundredths of a ms are at the resolution of CPU accounting on a busy machine; the server CPU per request (HTTP throughput rows) is the figure that counts.`);
+    if (f !== null && m !== null)
+      out.push(
+        `HTTP mode: the per-request McpServer factory costs ${ms(f)} CPU for a tools/call vs ${ms(m)} for the minimal server; with the resources and prompts (stdio, HTTP resources/*, prompts/*) ${ms(full)}, of it registerPrompts ${pos(pr)} and registerResources ${pos(rs)}. Factory times of a few hundredths of a ms are at the resolution of CPU accounting on a busy machine; the server CPU per request (HTTP throughput rows) is the figure that counts.`,
+      );
   }
   const lh = find(rows, 'scale.thruk_list_hosts');
   if (lh?.note !== undefined) out.push(`large estate: thruk_list_hosts limit 50 ${lh.note}.`);
@@ -146,7 +187,10 @@ async function main(): Promise<void> {
     return;
   }
   const smoke = values.smoke === true;
-  const only = values.only?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const only = values.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const bad = (only ?? []).filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (bad.length > 0) throw new Error(`unknown section(s) ${bad.join(', ')}; known: ${SECTIONS.join(', ')}`);
   const sections = new Set<Section>((only ?? SECTIONS) as Section[]);
@@ -169,7 +213,14 @@ async function main(): Promise<void> {
       rows.push(...(await f()));
     } catch (err) {
       failed = true;
-      rows.push({ id: `${section}.error`, group: section, metric: `${section} FAILED`, value: null, unit: '', note: String(err instanceof Error ? err.stack ?? err.message : err).slice(0, 1500) });
+      rows.push({
+        id: `${section}.error`,
+        group: section,
+        metric: `${section} FAILED`,
+        value: null,
+        unit: '',
+        note: String(err instanceof Error ? (err.stack ?? err.message) : err).slice(0, 1500),
+      });
     }
     progress(`${section} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   };
@@ -205,18 +256,26 @@ async function main(): Promise<void> {
   const srcTools = count('catalog.default');
   const warnings: string[] = [];
   if (Number.isFinite(distTools) && Number.isFinite(srcTools) && distTools !== srcTools) {
-    warnings.push(`dist/ (the child-process servers) offered ${distTools} tools while src/ (the in-process figures) offers ${srcTools} by default: dist was built from an older tree; rerun with --build.`);
+    warnings.push(
+      `dist/ (the child-process servers) offered ${distTools} tools while src/ (the in-process figures) offers ${srcTools} by default: dist was built from an older tree; rerun with --build.`,
+    );
   }
   for (const w of warnings) progress(`WARNING: ${w}`);
 
-  write(`\nthruk-mcp benchmarks${smoke ? ' (smoke)' : ''}: ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadStart.map((x) => x.toFixed(1)).join('/')} → ${m.loadEnd.map((x) => x.toFixed(1)).join('/')}, ${durationS.toFixed(0)} s\n\n`);
+  write(
+    `\nthruk-mcp benchmarks${smoke ? ' (smoke)' : ''}: ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadStart.map((x) => x.toFixed(1)).join('/')} → ${m.loadEnd.map((x) => x.toFixed(1)).join('/')}, ${durationS.toFixed(0)} s\n\n`,
+  );
   write(textTable(rows));
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ smoke, machine: m, rows }, null, 2)}\n`);
   // Only a full run of every section replaces BENCHMARKS.md; partial or smoke runs write only with --out.
   const outFile = values.out ?? (smoke || only !== undefined ? undefined : join(ROOT, 'BENCHMARKS.md'));
-  const farSection = sections.has('far') && lastFarResults().length > 0
-    ? farMarkdown(lastFarResults(), `${smoke ? 'SMOKE run, ' : ''}${m.date}, ${m.cpu} (${m.cores} cores), Node ${m.node}, commit ${m.commit}`).join('\n')
-    : undefined;
+  const farSection =
+    sections.has('far') && lastFarResults().length > 0
+      ? farMarkdown(
+          lastFarResults(),
+          `${smoke ? 'SMOKE run, ' : ''}${m.date}, ${m.cpu} (${m.cores} cores), Node ${m.node}, commit ${m.commit}`,
+        ).join('\n')
+      : undefined;
   if (outFile !== undefined) {
     const md = markdown(rows, m, { smoke, warnings, explanations: explanations(rows), levers: await levers(rows, sections), durationS });
     writeFileSync(outFile, farSection === undefined ? md : `${md.trimEnd()}\n\n${farSection}\n`);
@@ -229,7 +288,12 @@ async function main(): Promise<void> {
     const section = `${farSection.replace('<!-- far:end -->', '')}${why.length > 0 ? `### Why not met (far Thruk)\n\n${why.join('\n')}\n\n` : ''}<!-- far:end -->`;
     const at = old.indexOf('<!-- far:start -->');
     const end = old.indexOf('<!-- far:end -->');
-    writeFileSync(file, at >= 0 && end > at ? `${old.slice(0, at)}${section}${old.slice(end + '<!-- far:end -->'.length)}` : `${old.trimEnd()}\n\n${section}\n`);
+    writeFileSync(
+      file,
+      at >= 0 && end > at
+        ? `${old.slice(0, at)}${section}${old.slice(end + '<!-- far:end -->'.length)}`
+        : `${old.trimEnd()}\n\n${section}\n`,
+    );
     write(`\nwrote the far-Thruk section of ${file}\n`);
   }
   if (failed) process.exitCode = 1;
@@ -243,7 +307,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   killAllChildren();
   process.exit(1);
 });

@@ -25,14 +25,24 @@ function pulled(recs: readonly SimRecord[]): string {
   const mb = recs.reduce((s, r) => s + r.bytes, 0) / 1e6;
   // A page read names its rows in one long regex: clip it, the row count says enough.
   const clip = (v: string) => (v.length > 60 ? `${v.slice(0, 57)}…` : v);
-  const what = recs.map((r) => `${r.path}${r.params.filter(([k]) => k !== 'columns').map(([k, v]) => ` ${k}=${clip(v)}`).join('')} → ${r.rows}`).join('; ');
+  const what = recs
+    .map(
+      (r) =>
+        `${r.path}${r.params
+          .filter(([k]) => k !== 'columns')
+          .map(([k, v]) => ` ${k}=${clip(v)}`)
+          .join('')} → ${r.rows}`,
+    )
+    .join('; ');
   return `${recs.length} requests, ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(1)} MB (${what})`;
 }
 
 export async function scale(o: BenchOptions): Promise<BenchRow[]> {
   const hosts = o.smoke ? 2000 : 50_000;
   const sim = await startSim(hosts, 300_000);
-  o.progress(`scale: simulator with ${sim.estate.hosts} hosts / ${sim.estate.services} services built in ${(sim.buildMs / 1000).toFixed(1)} s`);
+  o.progress(
+    `scale: simulator with ${sim.estate.hosts} hosts / ${sim.estate.services} services built in ${(sim.buildMs / 1000).toFixed(1)} s`,
+  );
   const server = startOursStdio(sim.url, sim.key, { LOG_LEVEL: 'warn', THRUK_TOOLSETS: 'all' });
   const rows: BenchRow[] = [];
   try {
@@ -48,14 +58,24 @@ export async function scale(o: BenchOptions): Promise<BenchRow[]> {
       return { ms, tokens: tokens(text), isError: r?.isError === true, records: await sim.log(), text };
     };
     const estate = `${sim.estate.hosts.toLocaleString('en-US')} hosts / ${sim.estate.services.toLocaleString('en-US')} services, ${(sim.estate.hostProblems + sim.estate.serviceProblems).toLocaleString('en-US')} problems`;
-    for (const [name, args] of [['thruk_problems', {}], ['thruk_stats', {}], ['thruk_totals', {}]] as const) {
+    for (const [name, args] of [
+      ['thruk_problems', {}],
+      ['thruk_stats', {}],
+      ['thruk_totals', {}],
+    ] as const) {
       const f = await call(name, args);
       const scans = f.records.filter(isFullTableScan).length;
       o.progress(`scale: ${name} ${f.ms.toFixed(0)} ms, ${f.tokens} tokens`);
       rows.push({
-        id: `scale.${name}`, group: 'large estate', metric: `${name} on ${estate}`, value: f.tokens, unit: 'tokens',
-        baseline: { label: 'answer budget', value: BUDGET, unit: 'tokens' }, ratio: f.tokens / BUDGET,
-        target: 'within the budget, no full-table scan', met: !f.isError && f.tokens <= BUDGET && scans === 0,
+        id: `scale.${name}`,
+        group: 'large estate',
+        metric: `${name} on ${estate}`,
+        value: f.tokens,
+        unit: 'tokens',
+        baseline: { label: 'answer budget', value: BUDGET, unit: 'tokens' },
+        ratio: f.tokens / BUDGET,
+        target: 'within the budget, no full-table scan',
+        met: !f.isError && f.tokens <= BUDGET && scans === 0,
         note: `${f.isError ? `ERROR: ${f.text.slice(0, 200)}; ` : ''}${f.ms.toFixed(0)} ms; pulled ${pulled(f.records)}; full-table scans ${scans}`,
       });
     }
@@ -64,14 +84,24 @@ export async function scale(o: BenchOptions): Promise<BenchRow[]> {
     const lh = await call('thruk_list_hosts', { limit: 50 });
     const lhScans = lh.records.filter(isFullTableScan).length;
     rows.push({
-      id: 'scale.thruk_list_hosts', group: 'large estate', metric: `thruk_list_hosts limit 50 on the same estate (extra)`, value: lh.tokens, unit: 'tokens',
-      baseline: { label: 'answer budget', value: BUDGET, unit: 'tokens' }, ratio: lh.tokens / BUDGET,
+      id: 'scale.thruk_list_hosts',
+      group: 'large estate',
+      metric: `thruk_list_hosts limit 50 on the same estate (extra)`,
+      value: lh.tokens,
+      unit: 'tokens',
+      baseline: { label: 'answer budget', value: BUDGET, unit: 'tokens' },
+      ratio: lh.tokens / BUDGET,
       note: `${lh.isError ? `ERROR: ${lh.text.slice(0, 200)}; ` : ''}${lh.ms.toFixed(0)} ms; pulled ${pulled(lh.records)}; full-table scans ${lhScans}`,
     });
     const after = procMemory(server.child.pid);
     rows.push({
-      id: 'scale.peak_rss', group: 'large estate', metric: 'peak RSS of our server process (VmHWM) over thruk_problems, thruk_stats, thruk_totals', value: mem?.peakMb ?? null, unit: 'MB',
-      target: '≤ 200 MB', met: mem !== undefined && mem.peakMb <= 200,
+      id: 'scale.peak_rss',
+      group: 'large estate',
+      metric: 'peak RSS of our server process (VmHWM) over thruk_problems, thruk_stats, thruk_totals',
+      value: mem?.peakMb ?? null,
+      unit: 'MB',
+      target: '≤ 200 MB',
+      met: mem !== undefined && mem.peakMb <= 200,
       note: `RSS idle ${idle?.rssMb.toFixed(1) ?? 'n/a'} MB, after the three calls ${mem?.rssMb.toFixed(1) ?? 'n/a'} MB; after the extra thruk_list_hosts call: peak ${after?.peakMb.toFixed(1) ?? 'n/a'} MB`,
     });
   } finally {

@@ -102,7 +102,11 @@ export async function startup(o: BenchOptions, minimal: MinimalBuild): Promise<B
     const grew = rss.map((s) => s[k]).filter((x): x is number => x !== undefined);
     const mb = k.startsWith('RSS');
     return {
-      id: `startup.${i}`, group: 'start-up breakdown (levers, no target)', metric: k, value: median(samples.map((s) => s[k] ?? Number.NaN)), unit: mb ? 'MB' : 'ms',
+      id: `startup.${i}`,
+      group: 'start-up breakdown (levers, no target)',
+      metric: k,
+      value: median(samples.map((s) => s[k] ?? Number.NaN)),
+      unit: mb ? 'MB' : 'ms',
       note: `median of ${runs} fresh processes${k.includes('each') || mb ? '' : '; cumulative, in this order'}${grew.length > 0 ? `; RSS +${median(grew).toFixed(1)} MB` : ''}`,
     };
   });

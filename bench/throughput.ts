@@ -17,7 +17,16 @@ const isResult = (body: string) => body.includes('"result"') && !body.includes('
 
 async function drive(server: HttpChild, tool: string, durationMs: number, maxRequests: number): Promise<LoadResult> {
   const { headers, body } = modernRequest('tools/call', { name: tool, arguments: {} });
-  return runLoad({ origin: server.origin, path: server.path, headers, body, concurrency: CONCURRENCY, durationMs, maxRequests, ok: isResult });
+  return runLoad({
+    origin: server.origin,
+    path: server.path,
+    headers,
+    body,
+    concurrency: CONCURRENCY,
+    durationMs,
+    maxRequests,
+    ok: isResult,
+  });
 }
 
 function combine(parts: readonly LoadResult[]): LoadResult {
@@ -26,9 +35,13 @@ function combine(parts: readonly LoadResult[]): LoadResult {
   const elapsedMs = parts.reduce((a, p) => a + p.elapsedMs, 0);
   const firstError = parts.find((p) => p.firstError !== undefined)?.firstError;
   return {
-    requests, errors, elapsedMs, rps: (requests - errors) / (elapsedMs / 1000),
+    requests,
+    errors,
+    elapsedMs,
+    rps: (requests - errors) / (elapsedMs / 1000),
     // Medians of the rounds' percentiles: good enough for a note.
-    p50Ms: median(parts.map((p) => p.p50Ms)), p99Ms: median(parts.map((p) => p.p99Ms)),
+    p50Ms: median(parts.map((p) => p.p50Ms)),
+    p99Ms: median(parts.map((p) => p.p99Ms)),
     ...(firstError !== undefined ? { firstError } : {}),
   };
 }
@@ -45,7 +58,10 @@ export async function throughput(o: BenchOptions, sim: SimChild, minimal: Minima
   const parts: Record<'ours' | 'minimal', LoadResult[]> = { ours: [], minimal: [] };
   // CPU time the server process spent per answered request: on a machine shared with other jobs the
   // req/s of a round depend on what else ran then; the CPU a request costs the server barely does.
-  const cpu: Record<'ours' | 'minimal', { ms: number; requests: number }> = { ours: { ms: 0, requests: 0 }, minimal: { ms: 0, requests: 0 } };
+  const cpu: Record<'ours' | 'minimal', { ms: number; requests: number }> = {
+    ours: { ms: 0, requests: 0 },
+    minimal: { ms: 0, requests: 0 },
+  };
   let oursRss: number | undefined;
   try {
     for (const which of ['minimal', 'ours'] as const) {
@@ -81,16 +97,42 @@ export async function throughput(o: BenchOptions, sim: SimChild, minimal: Minima
   const detail = (x: LoadResult, p: readonly LoadResult[]) =>
     `${x.requests} requests in ${(x.elapsedMs / 1000).toFixed(1)} s (${p.length} alternating rounds: ${p.map((q) => q.rps.toFixed(0)).join(', ')} req/s), ${x.errors} errors, p50 ${x.p50Ms.toFixed(1)} ms, p99 ${x.p99Ms.toFixed(1)} ms`;
   return [
-    { id: 'http.minimal', group: 'HTTP throughput', metric: `minimal SDK server, no-op tool, ${CONCURRENCY} clients (baseline)`, value: mini.rps, unit: 'req/s', note: detail(mini, parts.minimal) },
     {
-      id: 'http.ours', group: 'HTTP throughput', metric: `thruk_totals (cached), ${CONCURRENCY} clients, stateless 2026-07-28`, value: ours.rps, unit: 'req/s',
-      baseline: { label: 'minimal no-op server', value: mini.rps, unit: 'req/s' }, ratio: r, target: '≥ 0.9×', met: r !== null && r >= 0.9 && ours.errors === 0,
+      id: 'http.minimal',
+      group: 'HTTP throughput',
+      metric: `minimal SDK server, no-op tool, ${CONCURRENCY} clients (baseline)`,
+      value: mini.rps,
+      unit: 'req/s',
+      note: detail(mini, parts.minimal),
+    },
+    {
+      id: 'http.ours',
+      group: 'HTTP throughput',
+      metric: `thruk_totals (cached), ${CONCURRENCY} clients, stateless 2026-07-28`,
+      value: ours.rps,
+      unit: 'req/s',
+      baseline: { label: 'minimal no-op server', value: mini.rps, unit: 'req/s' },
+      ratio: r,
+      target: '≥ 0.9×',
+      met: r !== null && r >= 0.9 && ours.errors === 0,
       note: `${detail(ours, parts.ours)}${oursRss !== undefined ? `; server RSS after ${oursRss.toFixed(0)} MB` : ''}`,
     },
-    { id: 'http.cpu.minimal', group: 'HTTP throughput', metric: 'server CPU per request: minimal SDK server, no-op tool (baseline)', value: cpuMini, unit: 'µs', note: `${cpu.minimal.requests} requests, ${cpu.minimal.ms.toFixed(0)} ms CPU (user + system, /proc) over the same rounds` },
     {
-      id: 'http.cpu.ours', group: 'HTTP throughput', metric: 'server CPU per request: thruk_totals (cached); ratio = the throughput it allows vs the minimal server', value: cpuOurs, unit: 'µs',
-      baseline: { label: 'minimal no-op server', value: cpuMini, unit: 'µs' }, ratio: cpuRatio,
+      id: 'http.cpu.minimal',
+      group: 'HTTP throughput',
+      metric: 'server CPU per request: minimal SDK server, no-op tool (baseline)',
+      value: cpuMini,
+      unit: 'µs',
+      note: `${cpu.minimal.requests} requests, ${cpu.minimal.ms.toFixed(0)} ms CPU (user + system, /proc) over the same rounds`,
+    },
+    {
+      id: 'http.cpu.ours',
+      group: 'HTTP throughput',
+      metric: 'server CPU per request: thruk_totals (cached); ratio = the throughput it allows vs the minimal server',
+      value: cpuOurs,
+      unit: 'µs',
+      baseline: { label: 'minimal no-op server', value: cpuMini, unit: 'µs' },
+      ratio: cpuRatio,
       note: `${cpu.ours.requests} requests, ${cpu.ours.ms.toFixed(0)} ms CPU over the same rounds; the load generator shares the 2 cores, so this ratio is the one a busy machine does not distort`,
     },
   ];

@@ -8,8 +8,33 @@ import { createSimulator, type Simulator } from '../src/sim/index.js';
 import { benchConfig, startInProc, type InProc } from './lib/inproc.js';
 import { ratio, tokens, type BenchOptions, type BenchRow } from './lib/util.js';
 
-export const PY_HOST_COLUMNS = ['name', 'state', 'plugin_output', 'last_check', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'notifications_enabled', 'current_attempt', 'max_check_attempts', 'peer_name'];
-export const PY_SERVICE_COLUMNS = ['host_name', 'description', 'state', 'plugin_output', 'last_check', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'notifications_enabled', 'current_attempt', 'max_check_attempts', 'peer_name'];
+export const PY_HOST_COLUMNS = [
+  'name',
+  'state',
+  'plugin_output',
+  'last_check',
+  'last_state_change',
+  'acknowledged',
+  'scheduled_downtime_depth',
+  'notifications_enabled',
+  'current_attempt',
+  'max_check_attempts',
+  'peer_name',
+];
+export const PY_SERVICE_COLUMNS = [
+  'host_name',
+  'description',
+  'state',
+  'plugin_output',
+  'last_check',
+  'last_state_change',
+  'acknowledged',
+  'scheduled_downtime_depth',
+  'notifications_enabled',
+  'current_attempt',
+  'max_check_attempts',
+  'peer_name',
+];
 export const PY_LOG_COLUMNS = ['time', 'type', 'class', 'host_name', 'service_description', 'state', 'state_type', 'message'];
 
 const KEY = 'bench';
@@ -54,7 +79,12 @@ async function listHosts(): Promise<Measured> {
   return withServer(60, async (h, sim) => {
     const ours = await answer(h, 'thruk_list_hosts', { limit: 50 });
     const rows = await rest(sim, '/hosts', { columns: PY_HOST_COLUMNS.join(','), sort: 'name', limit: '50' });
-    return { text: ours.text, structured: ours.structured, python: tokens(pyJson(rows)), note: `60-host estate; ${ours.data?.returned} rows vs ${rows.length}` };
+    return {
+      text: ours.text,
+      structured: ours.structured,
+      python: tokens(pyJson(rows)),
+      note: `60-host estate; ${ours.data?.returned} rows vs ${rows.length}`,
+    };
   });
 }
 
@@ -74,10 +104,27 @@ async function problems(): Promise<Measured & { pythonDefault: number; pyDefault
       services: svcRows.filter((r) => svcSet.has(`${r.host_name}\u0000${r.description}`)),
     };
     // What the Python tool itself answered by default (its own query, limit 100 per side).
-    const pyHosts: any[] = await rest(sim, '/hosts', { columns: PY_HOST_COLUMNS.join(','), state: '1', acknowledged: '0', scheduled_downtime_depth: '0', sort: '-state,name', limit: '100' });
-    const pySvcs: any[] = await rest(sim, '/services', { columns: PY_SERVICE_COLUMNS.join(','), 'state[gte]': '1', acknowledged: '0', scheduled_downtime_depth: '0', sort: '-state,host_name,description', limit: '100' });
+    const pyHosts: any[] = await rest(sim, '/hosts', {
+      columns: PY_HOST_COLUMNS.join(','),
+      state: '1',
+      acknowledged: '0',
+      scheduled_downtime_depth: '0',
+      sort: '-state,name',
+      limit: '100',
+    });
+    const pySvcs: any[] = await rest(sim, '/services', {
+      columns: PY_SERVICE_COLUMNS.join(','),
+      'state[gte]': '1',
+      acknowledged: '0',
+      scheduled_downtime_depth: '0',
+      sort: '-state,host_name,description',
+      limit: '100',
+    });
     return {
-      text: ours.text, structured: ours.structured, python: tokens(pyJson(same)), pythonDefault: tokens(pyJson({ hosts: pyHosts, services: pySvcs })),
+      text: ours.text,
+      structured: ours.structured,
+      python: tokens(pyJson(same)),
+      pythonDefault: tokens(pyJson({ hosts: pyHosts, services: pySvcs })),
       pyDefaultRows: `${pyHosts.length} hosts + ${pySvcs.length} services`,
       note: `150-host estate, ${total} problems; we list ${listed.length} unhandled (of ${ours.data?.total}); same-rows baseline ${same.hosts.length} hosts + ${same.services.length} services`,
     };
@@ -104,13 +151,22 @@ async function listLogs(): Promise<Measured> {
     const ours = await answer(h, 'thruk_list_logs', { limit: 100 });
     const returned = Number(ours.data?.returned ?? 0);
     const now = Math.floor(Date.now() / 1000);
-    const q = (limit: number) => rest(sim, '/logs', { columns: PY_LOG_COLUMNS.join(','), 'time[gte]': String(now - 86400), 'time[lte]': String(now), sort: '-time', limit: String(limit) });
+    const q = (limit: number) =>
+      rest(sim, '/logs', {
+        columns: PY_LOG_COLUMNS.join(','),
+        'time[gte]': String(now - 86400),
+        'time[lte]': String(now),
+        sort: '-time',
+        limit: String(limit),
+      });
     // Same rows: the newest `returned` rows (our page may be cut short by the answer budget).
     const same: any[] = await q(Math.max(1, returned));
     const py100: any[] = await q(100);
     const cut = ours.data?.truncated === true ? `; our page was cut to ${returned} of 100 rows by the answer budget` : '';
     return {
-      text: ours.text, structured: ours.structured, python: tokens(pyJson(same)),
+      text: ours.text,
+      structured: ours.structured,
+      python: tokens(pyJson(same)),
       note: `60-host estate, last 24 h; same-rows baseline ${same.length} rows${cut}; Python's own 100-row answer was ${tokens(pyJson(py100))} tokens`,
     };
   });
@@ -126,21 +182,51 @@ export async function answerTokens(_o: BenchOptions): Promise<BenchRow[]> {
   const row = (id: string, metric: string, m: Measured, extra = ''): BenchRow => {
     const r = ratio(m.text, m.python);
     return {
-      id, group: 'answer tokens', metric, value: m.text, unit: 'tokens',
-      baseline: { label: 'Python format (indent 2, default columns)', value: m.python, unit: 'tokens' }, ratio: r, target: '≤ 0.3×', met: r !== null && r <= 0.3,
+      id,
+      group: 'answer tokens',
+      metric,
+      value: m.text,
+      unit: 'tokens',
+      baseline: { label: 'Python format (indent 2, default columns)', value: m.python, unit: 'tokens' },
+      ratio: r,
+      target: '≤ 0.3×',
+      met: r !== null && r <= 0.3,
       note: `structuredContent ${m.structured} tokens (text + structured ${m.text + m.structured}, ${(ratio(m.text + m.structured, m.python) ?? 0).toFixed(2)}×); ${m.note}${extra}`,
     };
   };
-  const skip = (id: string, metric: string, tool: string): BenchRow => ({ id, group: 'answer tokens', metric, value: null, unit: 'tokens', target: '≤ 0.3×', note: `skipped: ${tool} is not registered` });
-  rows.push(names.has('thruk_list_hosts') ? row('tokens.list_hosts', 'thruk_list_hosts limit 50', await listHosts()) : skip('tokens.list_hosts', 'thruk_list_hosts limit 50', 'thruk_list_hosts'));
+  const skip = (id: string, metric: string, tool: string): BenchRow => ({
+    id,
+    group: 'answer tokens',
+    metric,
+    value: null,
+    unit: 'tokens',
+    target: '≤ 0.3×',
+    note: `skipped: ${tool} is not registered`,
+  });
+  rows.push(
+    names.has('thruk_list_hosts')
+      ? row('tokens.list_hosts', 'thruk_list_hosts limit 50', await listHosts())
+      : skip('tokens.list_hosts', 'thruk_list_hosts limit 50', 'thruk_list_hosts'),
+  );
   if (names.has('thruk_problems')) {
     const p = await problems();
-    rows.push(row('tokens.problems', 'thruk_problems (~200 problems)', p, `; Python's own default answer (${p.pyDefaultRows}) was ${p.pythonDefault} tokens (${(ratio(p.text, p.pythonDefault) ?? 0).toFixed(2)}×)`));
+    rows.push(
+      row(
+        'tokens.problems',
+        'thruk_problems (~200 problems)',
+        p,
+        `; Python's own default answer (${p.pyDefaultRows}) was ${p.pythonDefault} tokens (${(ratio(p.text, p.pythonDefault) ?? 0).toFixed(2)}×)`,
+      ),
+    );
   } else rows.push(skip('tokens.problems', 'thruk_problems (~200 problems)', 'thruk_problems'));
   if (names.has('thruk_get_host')) {
     rows.push(row('tokens.get_host', 'thruk_get_host (include_services=false: same data as Python)', await getHost(false)));
     rows.push(row('tokens.get_host_default', 'thruk_get_host (default: with services and parents)', await getHost(true)));
   } else rows.push(skip('tokens.get_host', 'thruk_get_host', 'thruk_get_host'));
-  rows.push(names.has('thruk_list_logs') ? row('tokens.list_logs', 'thruk_list_logs limit 100', await listLogs()) : skip('tokens.list_logs', 'thruk_list_logs limit 100', 'thruk_list_logs'));
+  rows.push(
+    names.has('thruk_list_logs')
+      ? row('tokens.list_logs', 'thruk_list_logs limit 100', await listLogs())
+      : skip('tokens.list_logs', 'thruk_list_logs limit 100', 'thruk_list_logs'),
+  );
   return rows;
 }

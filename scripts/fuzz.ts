@@ -30,11 +30,27 @@ try {
 await f.rejections.settle();
 await f.close();
 const out = {
-  seed, ms: Date.now() - t0, toolCases: stats.cases, invalid: stats.invalid, toolError: stats.error, ok: stats.ok,
-  toolsExercised: `${stats.perTool.size}/${allTools().length}`, filterCases: stats.filterCases, filterRefused: stats.filterRefused,
-  filterNonEmpty: stats.filterMatched, wireRequestsChecked: stats.wireChecked, unhandledRejections: f.rejections.seen.length,
-  node: process.version, date: new Date().toISOString(),
+  seed,
+  ms: Date.now() - t0,
+  toolCases: stats.cases,
+  invalid: stats.invalid,
+  toolError: stats.error,
+  ok: stats.ok,
+  toolsExercised: `${stats.perTool.size}/${allTools().length}`,
+  filterCases: stats.filterCases,
+  filterRefused: stats.filterRefused,
+  filterNonEmpty: stats.filterMatched,
+  wireRequestsChecked: stats.wireChecked,
+  unhandledRejections: f.rejections.seen.length,
+  node: process.version,
+  date: new Date().toISOString(),
 };
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-if (failed !== undefined) { process.stderr.write(`${failed instanceof Error ? failed.message : JSON.stringify(failed)}\n`); process.exitCode = 1; }
-if (f.rejections.seen.length > 0) { process.stderr.write(`unhandled rejections: ${[...new Set(f.rejections.seen)].join('; ')}\n`); process.exitCode = 1; }
+if (failed !== undefined) {
+  process.stderr.write(`${failed instanceof Error ? failed.message : JSON.stringify(failed)}\n`);
+  process.exitCode = 1;
+}
+if (f.rejections.seen.length > 0) {
+  process.stderr.write(`unhandled rejections: ${[...new Set(f.rejections.seen)].join('; ')}\n`);
+  process.exitCode = 1;
+}

@@ -55,7 +55,8 @@ export function readPackage(json: string): PackageInfo {
   const repo = p.repository as { url?: unknown } | undefined;
   const rawRepo = typeof repo?.url === 'string' ? repo.url : '';
   const repoUrl = rawRepo.replace(/^git\+/, '').replace(/\.git$/, '');
-  if (!/^https:\/\/github\.com\/[^/]+\/[^/]+$/.test(repoUrl)) throw new Error(`package.json: repository.url must be a GitHub https URL, got '${rawRepo}'`);
+  if (!/^https:\/\/github\.com\/[^/]+\/[^/]+$/.test(repoUrl))
+    throw new Error(`package.json: repository.url must be a GitHub https URL, got '${rawRepo}'`);
   const engines = p.engines as { node?: unknown } | undefined;
   const author = p.author;
   return {
@@ -64,7 +65,12 @@ export function readPackage(json: string): PackageInfo {
     description: str('description'),
     mcpName: str('mcpName'),
     license: str('license'),
-    author: typeof author === 'string' ? author : typeof (author as { name?: unknown } | undefined)?.name === 'string' ? (author as { name: string }).name : str('author'),
+    author:
+      typeof author === 'string'
+        ? author
+        : typeof (author as { name?: unknown } | undefined)?.name === 'string'
+          ? (author as { name: string }).name
+          : str('author'),
     keywords: Array.isArray(p.keywords) ? p.keywords.filter((k): k is string => typeof k === 'string') : [],
     nodeRange: typeof engines?.node === 'string' ? engines.node : '>=20',
     repoUrl,
@@ -116,7 +122,8 @@ export function stdioEnv(): EnvVar[] {
       const spec = ENV_SPEC[name] as { doc: string; secret?: boolean };
       const unset = unsetValue(name);
       const choices = enumChoices(name);
-      const format = typeof unset === 'boolean' ? 'boolean' : typeof unset === 'number' ? 'number' : name.endsWith('_FILE') ? 'filepath' : 'string';
+      const format =
+        typeof unset === 'boolean' ? 'boolean' : typeof unset === 'number' ? 'number' : name.endsWith('_FILE') ? 'filepath' : 'string';
       return {
         name,
         doc: spec.doc,
@@ -133,7 +140,9 @@ export function stdioEnv(): EnvVar[] {
 
 export function serverJson(pkg: PackageInfo, env: readonly EnvVar[]): Record<string, unknown> {
   if (pkg.description.length > MAX_REGISTRY_DESCRIPTION) {
-    throw new Error(`package.json description is ${pkg.description.length} characters; the MCP Registry allows ${MAX_REGISTRY_DESCRIPTION}`);
+    throw new Error(
+      `package.json description is ${pkg.description.length} characters; the MCP Registry allows ${MAX_REGISTRY_DESCRIPTION}`,
+    );
   }
   const environmentVariables = env.map((e) => ({
     name: e.name,
@@ -153,7 +162,14 @@ export function serverJson(pkg: PackageInfo, env: readonly EnvVar[]): Record<str
     repository: { url: pkg.repoUrl, source: 'github' },
     websiteUrl: pkg.homepage,
     packages: [
-      { registryType: 'npm', registryBaseUrl: 'https://registry.npmjs.org', identifier: pkg.name, version: pkg.version, transport: { type: 'stdio' }, environmentVariables },
+      {
+        registryType: 'npm',
+        registryBaseUrl: 'https://registry.npmjs.org',
+        identifier: pkg.name,
+        version: pkg.version,
+        transport: { type: 'stdio' },
+        environmentVariables,
+      },
       { registryType: 'oci', identifier: ociImage(pkg), transport: { type: 'stdio' }, environmentVariables },
     ],
   };
@@ -161,7 +177,16 @@ export function serverJson(pkg: PackageInfo, env: readonly EnvVar[]): Record<str
 
 // ---------------------------------------------------------------- Docker MCP catalog
 
-type JsonSchema = { type?: string | string[]; description?: string; default?: unknown; enum?: unknown[]; anyOf?: JsonSchema[]; $ref?: string; items?: JsonSchema; properties?: unknown };
+type JsonSchema = {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  $ref?: string;
+  items?: JsonSchema;
+  properties?: unknown;
+};
 
 /** The catalog's argument types are flat JSON types; unions collapse to the widest one a client can send. */
 function catalogType(s: JsonSchema): { type: string; items?: { type: string } } {
@@ -181,7 +206,8 @@ export function dockerTools(tools: readonly ToolDef[]): Array<Record<string, unk
     const required = new Set(schema.required ?? []);
     const args = Object.entries(schema.properties ?? {}).map(([name, p]) => {
       const text = (p.description ?? '').trim();
-      const enumText = p.enum !== undefined ? `${text === '' || /[.!?]$/.test(text) ? '' : '.'} One of: ${p.enum.map(String).join(', ')}.` : '';
+      const enumText =
+        p.enum !== undefined ? `${text === '' || /[.!?]$/.test(text) ? '' : '.'} One of: ${p.enum.map(String).join(', ')}.` : '';
       const optional = !required.has(name) || p.default !== undefined;
       return { name, ...catalogType(p), desc: `${text}${enumText}`.trim(), ...(optional ? { optional: true } : {}) };
     });
@@ -202,14 +228,21 @@ export function dockerServerYaml(pkg: PackageInfo, env: readonly EnvVar[]): stri
   const properties = Object.fromEntries(
     plain.map((e) => [
       paramName(e.name),
-      { type: e.format === 'boolean' ? 'boolean' : e.format === 'number' ? 'number' : 'string', description: e.doc, ...(e.choices !== undefined ? { enum: e.choices } : {}) },
+      {
+        type: e.format === 'boolean' ? 'boolean' : e.format === 'number' ? 'number' : 'string',
+        description: e.doc,
+        ...(e.choices !== undefined ? { enum: e.choices } : {}),
+      },
     ]),
   );
   const doc = {
     name: server,
     image: `mcp/${server}`,
     type: 'server',
-    meta: { category: 'monitoring', tags: ['monitoring', ...pkg.keywords.filter((k) => !['mcp', 'model-context-protocol', 'monitoring'].includes(k))] },
+    meta: {
+      category: 'monitoring',
+      tags: ['monitoring', ...pkg.keywords.filter((k) => !['mcp', 'model-context-protocol', 'monitoring'].includes(k))],
+    },
     about: {
       title: 'Thruk',
       description: `${pkg.description}: hosts, services, problems, history, SLA reports and safe, confirmed writes (downtimes, acknowledgements, rechecks).`,
@@ -217,7 +250,7 @@ export function dockerServerYaml(pkg: PackageInfo, env: readonly EnvVar[]): stri
     },
     source: { project: pkg.repoUrl },
     config: {
-      description: 'Connect to your Thruk REST API (an API key from Thruk\'s user menu → API keys).',
+      description: "Connect to your Thruk REST API (an API key from Thruk's user menu → API keys).",
       secrets: env.filter((e) => e.secret).map((e) => ({ name: `${server}.${paramName(e.name)}`, env: e.name, example: `<${e.name}>` })),
       env: plain.map((e) => ({ name: e.name, example: e.default ?? exampleFor(e), value: `{{${server}.${paramName(e.name)}}}` })),
       parameters: { type: 'object', properties, required: plain.filter((e) => e.required).map((e) => paramName(e.name)) },
@@ -241,7 +274,14 @@ function exampleFor(e: EnvVar): string {
 // ---------------------------------------------------------------- .mcpb manifest (Claude Desktop)
 
 /** The settings a desktop user sees when installing the bundle; the rest keep their defaults. */
-export const MCPB_SETTINGS = ['THRUK_BASE_URL', 'THRUK_API_KEY', 'THRUK_READ_ONLY', 'THRUK_TOOLSETS', 'THRUK_VERIFY_SSL', 'THRUK_CA_FILE'] as const;
+export const MCPB_SETTINGS = [
+  'THRUK_BASE_URL',
+  'THRUK_API_KEY',
+  'THRUK_READ_ONLY',
+  'THRUK_TOOLSETS',
+  'THRUK_VERIFY_SSL',
+  'THRUK_CA_FILE',
+] as const;
 
 const ACRONYMS = new Set(['URL', 'API', 'SSL', 'CA']);
 
@@ -269,7 +309,11 @@ export function mcpbManifest(pkg: PackageInfo, env: readonly EnvVar[], tools: re
       ...(e.secret ? { sensitive: true } : {}),
       // Claude Desktop passes an unfilled optional field through as the literal "${user_config.x}"
       // (modelcontextprotocol/mcpb#250); an explicit "" default makes it arrive empty, i.e. unset.
-      ...(e.default !== undefined ? { default: e.format === 'boolean' ? e.default === 'true' : e.format === 'number' ? Number(e.default) : e.default } : e.required ? {} : { default: '' }),
+      ...(e.default !== undefined
+        ? { default: e.format === 'boolean' ? e.default === 'true' : e.format === 'number' ? Number(e.default) : e.default }
+        : e.required
+          ? {}
+          : { default: '' }),
     };
     envMap[name] = `\${user_config.${key}}`;
   }
@@ -279,7 +323,8 @@ export function mcpbManifest(pkg: PackageInfo, env: readonly EnvVar[], tools: re
     display_name: 'Thruk',
     version: pkg.version,
     description: pkg.description,
-    long_description: 'See and act on a Naemon / Nagios / Icinga estate through Thruk: current problems, hosts and services, history, trends, SLA reports, performance data, and writes (downtimes, acknowledgements, rechecks) that preview first and ask for confirmation. Enable read-only mode to remove every write tool.',
+    long_description:
+      'See and act on a Naemon / Nagios / Icinga estate through Thruk: current problems, hosts and services, history, trends, SLA reports, performance data, and writes (downtimes, acknowledgements, rechecks) that preview first and ask for confirmation. Enable read-only mode to remove every write tool.',
     author: { name: pkg.author },
     repository: { type: 'git', url: `${pkg.repoUrl}.git` },
     homepage: pkg.homepage,

@@ -11,7 +11,18 @@ import { allTools, DEFAULT_TOOLS, HIDDEN_ALIASES } from '../src/tools/core/regis
 
 const root = new URL('../', import.meta.url);
 
-type JsonSchema = { type?: string | string[]; description?: string; default?: unknown; enum?: unknown[]; properties?: Record<string, JsonSchema>; required?: string[]; minimum?: number; maximum?: number; anyOf?: JsonSchema[]; $ref?: string };
+type JsonSchema = {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  minimum?: number;
+  maximum?: number;
+  anyOf?: JsonSchema[];
+  $ref?: string;
+};
 
 function typeOf(s: JsonSchema): string {
   if (s.enum) return s.enum.map((e) => JSON.stringify(e)).join(' \\| ');
@@ -43,11 +54,11 @@ export function toolsMarkdown(tools: readonly ToolDef[]): string {
       'Time arguments accept -24h, today 06:00, ISO-8601 or epoch seconds.',
     '',
     '**Writes.** Every write goes through one gate (src/tools/write/gate.ts). `dry_run: true` returns the preview and its `plan_id` (`<digest>.<clock>`: the exact targets, commands and times; valid one hour, in this server process) and sends nothing. ' +
-      'A call with `plan_id` runs exactly that plan, rebuilt with the preview\'s clock; if its targets, commands or times differ now it is refused (`plan_changed`) with the difference and nothing is sent. ' +
+      "A call with `plan_id` runs exactly that plan, rebuilt with the preview's clock; if its targets, commands or times differ now it is refused (`plan_changed`) with the difference and nothing is sent. " +
       'A write touching one object (no bulk, no raw request) runs without a plan id, as in the Python thruk-mcp; if destructive it needs `confirm: true`. ' +
       'Anything else (several objects, a group, bulk, a raw `thruk_query` write) first answers `confirmation_required` with the preview: by MCP elicitation when the client supports it (the yes carries the plan id), else the same call repeated with `plan_id`; `confirm: true` alone does not run it.',
     '',
-    '**Authors** of comments, acknowledgements and downtimes (also raw ones through thruk_query): in MCP_THRUK_AUTH=caller or impersonate mode the verified Thruk user (the `author` argument is refused); over HTTP otherwise the OAuth email/sub when there is one; then THRUK_COMMENT_AUTHOR (or the instance\'s `comment_author`); then the key\'s Thruk user from /thruk/whoami; then `thruk-mcp`. ' +
+    "**Authors** of comments, acknowledgements and downtimes (also raw ones through thruk_query): in MCP_THRUK_AUTH=caller or impersonate mode the verified Thruk user (the `author` argument is refused); over HTTP otherwise the OAuth email/sub when there is one; then THRUK_COMMENT_AUTHOR (or the instance's `comment_author`); then the key's Thruk user from /thruk/whoami; then `thruk-mcp`. " +
       'The `author` argument counts only where THRUK_ALLOW_AUTHOR_ARG allows it (default: yes over stdio, no over HTTP).',
     '',
     '**Audit:** a record before sending (`phase: intent`; if it cannot be written the write is refused, nothing sent) and a final record before the answer returns, on stderr and in THRUK_AUDIT_FILE, on every entry point (stdio, HTTP, `thruk-mcp call`): caller, verified user, Thruk user, plan id, every target with its result and read-back.',
@@ -61,7 +72,14 @@ export function toolsMarkdown(tools: readonly ToolDef[]): string {
       const mcp = toMcpTool(def);
       const schema = mcp.inputSchema as JsonSchema;
       const alias = HIDDEN_ALIASES.get(def.name);
-      out.push(`### ${def.name}`, '', `**${def.title}** · access: ${access(def)}${DEFAULT_TOOLS.has(def.name) ? ' · **default**' : ''}${alias !== undefined ? ` · not listed, callable wherever \`${alias}\` is` : ''}`, '', def.description, '');
+      out.push(
+        `### ${def.name}`,
+        '',
+        `**${def.title}** · access: ${access(def)}${DEFAULT_TOOLS.has(def.name) ? ' · **default**' : ''}${alias !== undefined ? ` · not listed, callable wherever \`${alias}\` is` : ''}`,
+        '',
+        def.description,
+        '',
+      );
       const props = Object.entries(schema.properties ?? {});
       if (props.length === 0) out.push('No arguments.', '');
       else {
@@ -73,7 +91,7 @@ export function toolsMarkdown(tools: readonly ToolDef[]): string {
         }
         out.push('');
       }
-      const returns = Object.keys((fullSchemas(def).output.properties ?? {}));
+      const returns = Object.keys(fullSchemas(def).output.properties ?? {});
       if (returns.length > 0) out.push(`Returns (structuredContent): ${returns.map((k) => `\`${k}\``).join(', ')}.`, '');
     }
   }
@@ -81,7 +99,9 @@ export function toolsMarkdown(tools: readonly ToolDef[]): string {
 }
 
 function readmeTools(tools: readonly ToolDef[]): string {
-  const rows = tools.map((t) => `| \`${t.name}\` | ${t.toolset}${DEFAULT_TOOLS.has(t.name) ? ' (default)' : ''} | ${t.access} | ${esc(t.title)} |`);
+  const rows = tools.map(
+    (t) => `| \`${t.name}\` | ${t.toolset}${DEFAULT_TOOLS.has(t.name) ? ' (default)' : ''} | ${t.access} | ${esc(t.title)} |`,
+  );
   return [
     `Tools marked (default) are offered when THRUK_TOOLSETS is unset; the model turns on the others with one \`thruk_enable_toolset\` call, or THRUK_TOOLSETS=all (or e.g. default,trends) offers them from the start. Details: [docs/tools.md](docs/tools.md).`,
     '',

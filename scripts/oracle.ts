@@ -6,7 +6,9 @@
 import { parseArgs } from 'node:util';
 import { ALL_PROPERTIES, runOracle } from '../test/helpers/oracle-props.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, only: { type: 'string' }, seed: { type: 'string' }, path: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string' }, only: { type: 'string' }, seed: { type: 'string' }, path: { type: 'string' } },
+});
 const runs = Number(values.runs ?? 100);
 const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
 const names = values.only !== undefined ? values.only.split(',') : [...ALL_PROPERTIES];

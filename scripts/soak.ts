@@ -18,10 +18,14 @@ const transport = process.argv[5] === 'inproc' ? 'inproc' : 'loopback';
 const warmupSeconds = process.argv[6] !== undefined ? Number(process.argv[6]) : Math.max(Math.min(10, seconds / 2), seconds / 2);
 const MiB = 2 ** 20;
 const mib = (n: number): string => (n / MiB).toFixed(0);
-const out = (s: string): void => { process.stdout.write(`${s}\n`); };
+const out = (s: string): void => {
+  process.stdout.write(`${s}\n`);
+};
 const gcOn = typeof (globalThis as { gc?: unknown }).gc === 'function';
 
-out(`soak: ${clients} clients, ${transport}, up to ${seconds} s / ${maxCalls} calls, warm-up ${warmupSeconds} s, Node ${process.version}, ${new Date().toISOString()}${gcOn ? '' : ' (run with --expose-gc for GC-settled figures)'}`);
+out(
+  `soak: ${clients} clients, ${transport}, up to ${seconds} s / ${maxCalls} calls, warm-up ${warmupSeconds} s, Node ${process.version}, ${new Date().toISOString()}${gcOn ? '' : ' (run with --expose-gc for GC-settled figures)'}`,
+);
 let lastPrint = 0;
 const r = await runLoad({
   clients,
@@ -41,17 +45,36 @@ const growth = (r.rssEnd - r.rssWarm) / r.rssWarm;
 // Each client's pool may hold 2 sockets, each an fd on both ends: more than that under load is a leak.
 const fdBound = r.fdBefore + 4 * clients + 8;
 const heapGrowth = r.heapWarm > 0 ? (r.heapEnd - r.heapWarm) / r.heapWarm : 0;
-out(`calls ${r.calls} in ${(r.wallMs / 1000).toFixed(1)} s (${r.rate.toFixed(0)}/s; ${r.warmupCalls} during the warm-up), errors ${r.errors}`);
-out(`by tool: ${Object.entries(r.byTool).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+out(
+  `calls ${r.calls} in ${(r.wallMs / 1000).toFixed(1)} s (${r.rate.toFixed(0)}/s; ${r.warmupCalls} during the warm-up), errors ${r.errors}`,
+);
+out(
+  `by tool: ${Object.entries(r.byTool)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
 out(`latency ms: p50 ${r.p50.toFixed(1)}, p95 ${r.p95.toFixed(1)}, p99 ${r.p99.toFixed(1)}, max ${r.max.toFixed(1)}`);
-out(`rss MiB: start ${mib(r.rssBefore)}, after warm-up ${mib(r.rssWarm)}, peak ${mib(r.rssPeak)}, end of load ${mib(r.rssEnd)} (growth after warm-up ${(growth * 100).toFixed(1)} %), after closing ${mib(r.rssAfter)}`);
-if (r.memWarm !== undefined) out(`after GC, warm-up → end of load MiB: heap committed ${mib(r.memWarm.heapTotal)} → ${mib(r.memEnd.heapTotal)}, external ${mib(r.memWarm.external)} → ${mib(r.memEnd.external)}; rss trend under load after warm-up ${(r.rssSlopePerMin / MiB).toFixed(1)} MiB/min`);
-out(`heap in use MiB: after warm-up ${mib(r.heapWarm)}, end of load ${mib(r.heapEnd)} (${(heapGrowth * 100).toFixed(1)} %), after closing ${mib(r.heapAfter)}`);
-out(`open fds: ${r.fdBefore} before; ${r.fdWarm} after warm-up, ${r.fdMinLoaded}–${r.fdMaxLoaded} under load afterwards (bound ${fdBound}), ${r.fdEnd} at the end of load; ${r.fdAfter} after closing`);
+out(
+  `rss MiB: start ${mib(r.rssBefore)}, after warm-up ${mib(r.rssWarm)}, peak ${mib(r.rssPeak)}, end of load ${mib(r.rssEnd)} (growth after warm-up ${(growth * 100).toFixed(1)} %), after closing ${mib(r.rssAfter)}`,
+);
+if (r.memWarm !== undefined)
+  out(
+    `after GC, warm-up → end of load MiB: heap committed ${mib(r.memWarm.heapTotal)} → ${mib(r.memEnd.heapTotal)}, external ${mib(r.memWarm.external)} → ${mib(r.memEnd.external)}; rss trend under load after warm-up ${(r.rssSlopePerMin / MiB).toFixed(1)} MiB/min`,
+  );
+out(
+  `heap in use MiB: after warm-up ${mib(r.heapWarm)}, end of load ${mib(r.heapEnd)} (${(heapGrowth * 100).toFixed(1)} %), after closing ${mib(r.heapAfter)}`,
+);
+out(
+  `open fds: ${r.fdBefore} before; ${r.fdWarm} after warm-up, ${r.fdMinLoaded}–${r.fdMaxLoaded} under load afterwards (bound ${fdBound}), ${r.fdEnd} at the end of load; ${r.fdAfter} after closing`,
+);
 out(`log lines at warn+: ${r.logLines}`);
 for (const e of r.errorSamples) out(`  error: ${e}`);
 const fdStable = r.fdMaxLoaded <= fdBound;
 const fdClosed = Math.abs(r.fdAfter - r.fdBefore) <= 8;
-const ok = r.errors === 0 && growth <= 0.10 && fdStable && fdClosed;
-out(ok ? 'PASS' : `FAIL${r.errors > 0 ? ' (errors)' : ''}${growth > 0.10 ? ' (rss growth)' : ''}${fdStable ? '' : ' (fds beyond the pools under load)'}${fdClosed ? '' : ' (fds left open)'}`);
+const ok = r.errors === 0 && growth <= 0.1 && fdStable && fdClosed;
+out(
+  ok
+    ? 'PASS'
+    : `FAIL${r.errors > 0 ? ' (errors)' : ''}${growth > 0.1 ? ' (rss growth)' : ''}${fdStable ? '' : ' (fds beyond the pools under load)'}${fdClosed ? '' : ' (fds left open)'}`,
+);
 process.exitCode = ok ? 0 : 1;

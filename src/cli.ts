@@ -43,9 +43,15 @@ async function main(): Promise<void> {
   }
   // The tool name and `call TOOL --help` need no configuration: answer them before checking it.
   const callArgs = inv.command === 'call' && inv.tool !== undefined ? await import('./cli/call-args.js') : undefined;
-  const callDef = callArgs !== undefined ? (await import('./tools/core/registry.js')).allTools().find((t) => t.name === inv.tool) : undefined;
+  const callDef =
+    callArgs !== undefined ? (await import('./tools/core/registry.js')).allTools().find((t) => t.name === inv.tool) : undefined;
   if (callArgs !== undefined && callDef === undefined) {
-    process.stderr.write(`thruk-mcp: ${callArgs.unknownToolMessage(inv.tool ?? '', (await import('./tools/core/registry.js')).allTools().map((t) => t.name))}\n`);
+    process.stderr.write(
+      `thruk-mcp: ${callArgs.unknownToolMessage(
+        inv.tool ?? '',
+        (await import('./tools/core/registry.js')).allTools().map((t) => t.name),
+      )}\n`,
+    );
     process.exit(2);
   }
   if (inv.help && callArgs !== undefined && callDef !== undefined) {
@@ -84,13 +90,19 @@ async function main(): Promise<void> {
   // A call abandoned by its client can leave a rejected promise behind inside the SDK; one caller's
   // hang-up must never take the server down for everyone else.
   process.on('unhandledRejection', (reason) => {
-    log.warn({ err: reason instanceof Error ? { name: reason.name, message: reason.message } : String(reason) }, 'ignored an unhandled rejection');
+    log.warn(
+      { err: reason instanceof Error ? { name: reason.name, message: reason.message } : String(reason) },
+      'ignored an unhandled rejection',
+    );
   });
-  if (!config.thruk.verifySsl) log.warn('THRUK_VERIFY_SSL=false: Thruk\'s TLS certificate is not verified');
+  if (!config.thruk.verifySsl) log.warn("THRUK_VERIFY_SSL=false: Thruk's TLS certificate is not verified");
 
   const sendFor = config.demo ? demoSend(config, log) : undefined;
   const metrics = config.mode === 'http' && inv.command === 'serve' ? (await import('./transports/metrics.js')).createMetrics() : undefined;
-  const runtime = createRuntime(config, log, undefined, { ...(sendFor !== undefined ? { sendFor } : {}), ...(metrics !== undefined ? { onThrukRequest: (i: ThrukRequestInfo) => metrics.thrukRequest(i) } : {}) });
+  const runtime = createRuntime(config, log, undefined, {
+    ...(sendFor !== undefined ? { sendFor } : {}),
+    ...(metrics !== undefined ? { onThrukRequest: (i: ThrukRequestInfo) => metrics.thrukRequest(i) } : {}),
+  });
   // A subcommand's key=value arguments, with the MCP tools' `instance` argument: only a configured name picks the Thruk.
   const pickArgs = (parse: () => Record<string, unknown>) => {
     let args: Record<string, unknown>;
@@ -101,9 +113,16 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     const { instance, ...rest } = args;
-    const picked = instance === undefined ? runtime.instances.get(runtime.defaultInstance) : typeof instance === 'string' ? runtime.instances.get(instance) : undefined;
+    const picked =
+      instance === undefined
+        ? runtime.instances.get(runtime.defaultInstance)
+        : typeof instance === 'string'
+          ? runtime.instances.get(instance)
+          : undefined;
     if (picked === undefined) {
-      process.stderr.write(`thruk-mcp: unknown instance ${JSON.stringify(instance)}; configured: ${[...runtime.instances.keys()].join(', ')}\n`);
+      process.stderr.write(
+        `thruk-mcp: unknown instance ${JSON.stringify(instance)}; configured: ${[...runtime.instances.keys()].join(', ')}\n`,
+      );
       process.exit(2);
     }
     return { picked, rest };
@@ -111,7 +130,9 @@ async function main(): Promise<void> {
   if (inv.command === 'brief') {
     const { parseKeyValues } = await import('./cli/subcommands.js');
     const { picked, rest } = pickArgs(() => parseKeyValues(inv.pairs));
-    const code = await (await import('./cli/brief.js')).briefCommand({ config: { ...config, thruk: picked.settings }, thruk: picked.thruk, log }, rest, inv.jsonOut, io);
+    const code = await (
+      await import('./cli/brief.js')
+    ).briefCommand({ config: { ...config, thruk: picked.settings }, thruk: picked.thruk, log }, rest, inv.jsonOut, io);
     await runtime.close();
     process.exit(code);
   }
@@ -124,13 +145,27 @@ async function main(): Promise<void> {
         ...(inv.jsonArgs !== undefined ? (JSON.parse(inv.jsonArgs) as Record<string, unknown>) : {}),
         ...(callDef !== undefined && callArgs !== undefined ? callArgs.typedArgs(inv.pairs, callDef) : parseKeyValues(inv.pairs)),
       }));
-      code = await callCommand({ config: { ...config, thruk: picked.settings }, thruk: picked.thruk, log }, inv.tool ?? '', rest, inv.jsonOut, io);
+      code = await callCommand(
+        { config: { ...config, thruk: picked.settings }, thruk: picked.thruk, log },
+        inv.tool ?? '',
+        rest,
+        inv.jsonOut,
+        io,
+      );
     }
     await runtime.close();
     process.exit(code);
   }
   const tools = await defaultToolSource();
-  const factory = createServerFactory({ config, thruk: runtime.thruk, instances: runtime.instances, log, version: version(), tools, ...(metrics !== undefined ? { onToolCall: (t: string) => metrics.startToolCall(t) } : {}) });
+  const factory = createServerFactory({
+    config,
+    thruk: runtime.thruk,
+    instances: runtime.instances,
+    log,
+    version: version(),
+    tools,
+    ...(metrics !== undefined ? { onToolCall: (t: string) => metrics.startToolCall(t) } : {}),
+  });
 
   const stops: Array<() => Promise<void>> = [];
   let stopping = false;
@@ -154,7 +189,9 @@ async function main(): Promise<void> {
     process.stdin.once('end', () => stop('stdin closed'));
     log.info({ readOnly: config.readOnly, demo: config.demo }, 'serving MCP over stdio');
     if (process.stdin.isTTY) {
-      process.stderr.write('thruk-mcp is speaking MCP on stdin/stdout: connect an MCP client to it, or try --listen 8080 for HTTP. Ctrl-C stops it.\n');
+      process.stderr.write(
+        'thruk-mcp is speaking MCP on stdin/stdout: connect an MCP client to it, or try --listen 8080 for HTTP. Ctrl-C stops it.\n',
+      );
     }
   } else {
     const { createHttpApp, createOpsApp, defaultAllowedHosts, startHttp } = await import('./transports/http.js');
@@ -170,21 +207,48 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     const ops = { metrics, readiness, serveMetrics: metricsPort === undefined };
-    const limits = { rateLimit: config.http.ops.rateLimit, maxBodyBytes: config.http.ops.maxBodyBytes, trustProxy: config.http.ops.trustProxy };
-    const app = createHttpApp(factory, { token: undefined, allowedHosts: defaultAllowedHosts(config.http.host, config.http.allowedHosts), auth, responseMode: config.http.responseMode, ...ops, ...limits }, log);
-    const h = await startHttp(app, config, log, config.http.port, '/mcp', { tls: start.tls, ...(metrics !== undefined ? { onInFlight: (n: number) => metrics.httpInFlight(n) } : {}) });
+    const limits = {
+      rateLimit: config.http.ops.rateLimit,
+      maxBodyBytes: config.http.ops.maxBodyBytes,
+      trustProxy: config.http.ops.trustProxy,
+    };
+    const app = createHttpApp(
+      factory,
+      {
+        token: undefined,
+        allowedHosts: defaultAllowedHosts(config.http.host, config.http.allowedHosts),
+        auth,
+        responseMode: config.http.responseMode,
+        ...ops,
+        ...limits,
+      },
+      log,
+    );
+    const h = await startHttp(app, config, log, config.http.port, '/mcp', {
+      tls: start.tls,
+      ...(metrics !== undefined ? { onInFlight: (n: number) => metrics.httpInFlight(n) } : {}),
+    });
     const opsApp = metricsPort !== undefined ? createOpsApp(ops) : undefined;
     const m = opsApp !== undefined ? await startHttp(opsApp, config, log, metricsPort, '/metrics') : undefined;
     // In-flight calls finish first (readyz 503 meanwhile, on the ops port too), then everything closes.
     stops.push(async () => {
       opsApp?.drain();
       const cut = await h.shutdown(config.http.ops.shutdownTimeoutMs);
-      if (cut > 0) log.warn({ cut, timeoutS: config.http.ops.shutdownTimeoutMs / 1000 }, 'shutdown deadline reached: in-flight requests cut off');
+      if (cut > 0)
+        log.warn({ cut, timeoutS: config.http.ops.shutdownTimeoutMs / 1000 }, 'shutdown deadline reached: in-flight requests cut off');
       else log.info('in-flight requests finished');
       await m?.close();
     });
     if (m !== undefined) process.stderr.write(`thruk-mcp metrics on ${m.url}\n`);
-    log.info({ staticTokens: config.http.auth.tokens.length, oauth: config.http.auth.oauth !== undefined, thrukAuth: config.http.auth.thrukAuth ?? 'service', instances: [...runtime.instances.keys()] }, 'HTTP authentication');
+    log.info(
+      {
+        staticTokens: config.http.auth.tokens.length,
+        oauth: config.http.auth.oauth !== undefined,
+        thrukAuth: config.http.auth.thrukAuth ?? 'service',
+        instances: [...runtime.instances.keys()],
+      },
+      'HTTP authentication',
+    );
     process.stderr.write(`thruk-mcp listening on ${h.url}${config.demo ? ' (demo estate)' : ''}\n`);
   }
   stops.push(() => runtime.close());

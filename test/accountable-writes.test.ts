@@ -23,15 +23,24 @@ import { createAuthenticator } from '../src/transports/auth.js';
 import { createHttpApp } from '../src/transports/http.js';
 import { connect } from './helpers/loose.js';
 
-const cmds = (sim: { requests: Array<{ path: string; params: Array<[string, string]> }> }) => sim.requests.filter((r) => r.path.endsWith('/cmd') || r.path.includes('/cmd/'));
+const cmds = (sim: { requests: Array<{ path: string; params: Array<[string, string]> }> }) =>
+  sim.requests.filter((r) => r.path.endsWith('/cmd') || r.path.includes('/cmd/'));
 const field = (r: { params: Array<[string, string]> } | undefined, k: string) => r?.params.find(([x]) => x === k)?.[1];
-const records = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const records = (file: string) =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 describe('point 1: one write, three entry points, one audit record each (file and stderr)', () => {
   it('the call command audits to THRUK_AUDIT_FILE and stderr, like MCP', () => {
     const dir = mkdtempSync(join(tmpdir(), 'audit-'));
     const file = join(dir, 'audit.jsonl');
-    const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'call', 'thruk_recheck', 'host=app-01', '--demo'], { env: { ...process.env, THRUK_AUDIT_FILE: file, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 60_000 });
+    const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'call', 'thruk_recheck', 'host=app-01', '--demo'], {
+      env: { ...process.env, THRUK_AUDIT_FILE: file, LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(out.status, 0, out.stderr);
     const recs = records(file);
     const final = recs.filter((r) => r.phase !== 'intent');
@@ -41,9 +50,16 @@ describe('point 1: one write, three entry points, one audit record each (file an
     assert.equal(final[0].outcome, 'done');
     assert.match(final[0].plan_id, /^[\w-]{16}\.[0-9a-z]+$/);
     // The two-core demo: app-01 lives on the Icinga 2 core only (web-01 is on both, a multi-object write).
-    assert.deepEqual(final[0].results.map((r: any) => r.target), ['app-01@icinga']);
+    assert.deepEqual(
+      final[0].results.map((r: any) => r.target),
+      ['app-01@icinga'],
+    );
     assert.equal(recs.filter((r) => r.phase === 'intent').length, 1, 'the record before sending');
-    const stderr = out.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent');
+    const stderr = out.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.audit === true && l.phase !== 'intent');
     assert.equal(stderr.length, 1, out.stderr);
     assert.equal(stderr[0].plan_id, final[0].plan_id);
   });
@@ -58,7 +74,12 @@ describe('point 1: one write, three entry points, one audit record each (file an
     const a = records(fileA).filter((x) => x.phase !== 'intent');
     assert.equal(a.length, 1);
     assert.equal(a[0].plan_id, r.structured.plan_id);
-    assert.ok(h.logs.some((l) => { const j = JSON.parse(l); return j.audit === true && j.plan_id === r.structured.plan_id && j.phase !== 'intent'; }));
+    assert.ok(
+      h.logs.some((l) => {
+        const j = JSON.parse(l);
+        return j.audit === true && j.plan_id === r.structured.plan_id && j.phase !== 'intent';
+      }),
+    );
     await h.close();
 
     // HTTP with a static token.
@@ -68,10 +89,23 @@ describe('point 1: one write, three entry points, one audit record each (file an
     const logs: string[] = [];
     const log = createLogger('info', { write: (s: string) => logs.push(s) });
     const sim = createSimulator({ apiKey: c.config.thruk.apiKey });
-    const runtime = createRuntime(c.config, log, fetchHandlerSend((q) => sim.fetch(q)));
-    const app = createHttpApp(createServerFactory({ config: c.config, thruk: runtime.thruk, log, version: 't', tools: allTools() }), { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(c.config.http.auth, log) }, log);
+    const runtime = createRuntime(
+      c.config,
+      log,
+      fetchHandlerSend((q) => sim.fetch(q)),
+    );
+    const app = createHttpApp(
+      createServerFactory({ config: c.config, thruk: runtime.thruk, log, version: 't', tools: allTools() }),
+      { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(c.config.http.auth, log) },
+      log,
+    );
     const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)), requestInit: { headers: { authorization: 'Bearer ops-tok-1' } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+        fetch: (u, i) => app.fetch(new Request(u, i)),
+        requestInit: { headers: { authorization: 'Bearer ops-tok-1' } },
+      }),
+    );
     const res: any = await client.callTool({ name: 'thruk_recheck', arguments: { host: 'web-01' } });
     assert.equal(res.structuredContent.status, 'done');
     const b = records(fileB).filter((x) => x.phase !== 'intent');
@@ -79,7 +113,12 @@ describe('point 1: one write, three entry points, one audit record each (file an
     assert.equal(b[0].via, 'http');
     assert.equal(b[0].caller, 'token-1');
     assert.equal(b[0].plan_id, res.structuredContent.plan_id);
-    assert.ok(logs.some((l) => { const j = JSON.parse(l); return j.audit === true && j.caller === 'token-1' && j.phase !== 'intent'; }));
+    assert.ok(
+      logs.some((l) => {
+        const j = JSON.parse(l);
+        return j.audit === true && j.caller === 'token-1' && j.phase !== 'intent';
+      }),
+    );
     assert.ok(!readFileSync(fileB, 'utf8').includes('ops-tok-1'), 'the token never reaches the audit file');
     await client.close();
     await app.close();
@@ -104,10 +143,15 @@ describe('point 4: the audit record fails closed', () => {
     const ask = await h.call('thruk_recheck', { host: 'web-01' });
     const r = await h.call('thruk_recheck', { host: 'web-01', plan_id: ask.structured.plan_id });
     assert.equal(r.structured.status, 'done', r.text);
-    const rec = records(file).filter((x) => x.phase !== 'intent').at(-1);
+    const rec = records(file)
+      .filter((x) => x.phase !== 'intent')
+      .at(-1);
     assert.equal(rec.plan_id, ask.structured.plan_id);
     assert.equal(rec.thruk_user, '(api)');
-    assert.deepEqual(rec.results.map((x: any) => [x.target, x.outcome]).sort(), [['web-01@north', 'ok'], ['web-01@south', 'ok']]);
+    assert.deepEqual(rec.results.map((x: any) => [x.target, x.outcome]).sort(), [
+      ['web-01@north', 'ok'],
+      ['web-01@south', 'ok'],
+    ]);
     assert.ok(rec.results.every((x: any) => x.read_back === 'yes' || x.read_back === 'pending'));
     await h.close();
   });
@@ -134,7 +178,10 @@ describe('point 2: previews are binding', () => {
     assert.equal(r.structured.status, 'plan_changed');
     assert.match(r.text, /not the plan that was previewed/);
     assert.ok(r.structured.difference.known);
-    assert.ok(r.structured.difference.removed.some((l: string) => l.includes('SCHEDULE_HOSTGROUP_HOST_DOWNTIME')), JSON.stringify(r.structured.difference));
+    assert.ok(
+      r.structured.difference.removed.some((l: string) => l.includes('SCHEDULE_HOSTGROUP_HOST_DOWNTIME')),
+      JSON.stringify(r.structured.difference),
+    );
     assert.ok(r.structured.difference.added.some((l: string) => l.includes('SCHEDULE_HOSTGROUP_SVC_DOWNTIME')));
     assert.equal(cmds(h.sim).length, 0);
     // The preview's own plan id runs it, with the previewed times on the wire.
@@ -153,10 +200,24 @@ describe('point 2: previews are binding', () => {
     assert.equal(preview.structured.status, 'preview', preview.text);
     // Another operator acknowledges one of the previewed problems meanwhile.
     const [host, service] = preview.structured.commands[0].target.split('@')[0].split('/');
-    const path = service === undefined ? `/hosts/${encodeURIComponent(host)}/cmd/acknowledge_host_problem` : `/services/${encodeURIComponent(host)}/${encodeURIComponent(service)}/cmd/acknowledge_svc_problem`;
-    const other = await h.sim.fetch(new Request(`http://sim.invalid/demo/thruk/r${path}`, { method: 'POST', headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey, 'content-type': 'application/x-www-form-urlencoded' }, body: 'comment_data=mine&comment_author=bob' }));
+    const path =
+      service === undefined
+        ? `/hosts/${encodeURIComponent(host)}/cmd/acknowledge_host_problem`
+        : `/services/${encodeURIComponent(host)}/${encodeURIComponent(service)}/cmd/acknowledge_svc_problem`;
+    const other = await h.sim.fetch(
+      new Request(`http://sim.invalid/demo/thruk/r${path}`, {
+        method: 'POST',
+        headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'comment_data=mine&comment_author=bob',
+      }),
+    );
     assert.equal(other.status, 200);
-    for (let i = 0; i < 20 && !(service === undefined ? h.sim.state.host(host)?.acknowledged : h.sim.state.service(host, service)?.acknowledged); i++) await new Promise((res) => setTimeout(res, 100));
+    for (
+      let i = 0;
+      i < 20 && !(service === undefined ? h.sim.state.host(host)?.acknowledged : h.sim.state.service(host, service)?.acknowledged);
+      i++
+    )
+      await new Promise((res) => setTimeout(res, 100));
     const before = cmds(h.sim).length;
     const r = await h.call('thruk_bulk_acknowledge', { ...args, plan_id: preview.structured.plan_id });
     assert.equal(r.structured.status, 'plan_changed', r.text);
@@ -168,7 +229,7 @@ describe('point 2: previews are binding', () => {
 });
 
 describe('point 3: authors on the wire', () => {
-  it('stdio: THRUK_COMMENT_AUTHOR, else the key\'s Thruk user, else thruk-mcp; the author argument is honoured over stdio', async () => {
+  it("stdio: THRUK_COMMENT_AUTHOR, else the key's Thruk user, else thruk-mcp; the author argument is honoured over stdio", async () => {
     const a = await connect({ env: { THRUK_COMMENT_AUTHOR: 'night-shift' } });
     await a.call('thruk_add_comment', { host: 'web-01', comment: 'c1' });
     assert.equal(field(cmds(a.sim).at(-1), 'comment_author'), 'night-shift');
@@ -208,7 +269,13 @@ describe('point 3: authors on the wire', () => {
 describe('point 1: the real stdio transport', () => {
   it('a write over stdio writes one final record to THRUK_AUDIT_FILE and one to stderr', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'audit-')), 'a.jsonl');
-    const transport = new StdioClientTransport({ command: process.execPath, args: ['--import', 'tsx', 'src/cli.ts', '--demo'], cwd: process.cwd(), env: { ...(process.env as Record<string, string>), THRUK_AUDIT_FILE: file, LOG_LEVEL: 'warn' }, stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['--import', 'tsx', 'src/cli.ts', '--demo'],
+      cwd: process.cwd(),
+      env: { ...(process.env as Record<string, string>), THRUK_AUDIT_FILE: file, LOG_LEVEL: 'warn' },
+      stderr: 'pipe',
+    });
     let err = '';
     transport.stderr?.on('data', (d: Buffer) => {
       err += d.toString('utf8');
@@ -222,7 +289,11 @@ describe('point 1: the real stdio transport', () => {
     assert.equal(final.length, 1);
     assert.equal(final[0].via, 'stdio');
     assert.equal(final[0].plan_id, r.structuredContent.plan_id);
-    const onStderr = err.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent');
+    const onStderr = err
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.audit === true && l.phase !== 'intent');
     assert.equal(onStderr.length, 1, 'the audit record reaches stderr even with LOG_LEVEL=warn');
     assert.equal(onStderr[0].plan_id, r.structuredContent.plan_id);
   });
@@ -231,16 +302,33 @@ describe('point 1: the real stdio transport', () => {
 describe('points 3 and 5 over HTTP with impersonation', () => {
   const USERS = [{ name: 'alice', key: 'alice_key_1', hostgroups: ['web-servers'] }];
   async function rigged() {
-    const c = loadConfig(['--demo', '--listen', '0'], { MCP_THRUK_AUTH: 'impersonate', MCP_HTTP_TOKENS: 'w-tok-1:write@alice,r-tok-1:read@alice', THRUK_TOOLSETS: 'all' });
+    const c = loadConfig(['--demo', '--listen', '0'], {
+      MCP_THRUK_AUTH: 'impersonate',
+      MCP_HTTP_TOKENS: 'w-tok-1:write@alice,r-tok-1:read@alice',
+      THRUK_TOOLSETS: 'all',
+    });
     assert.ok(c.ok && c.action === 'serve');
     const log = createLogger('silent');
     const sim = createSimulator({ apiKey: c.config.thruk.apiKey, users: USERS });
-    const runtime = createRuntime(c.config, log, fetchHandlerSend((q) => sim.fetch(q)));
-    const app = createHttpApp(createServerFactory({ config: c.config, thruk: runtime.thruk, instances: runtime.instances, log, version: 't', tools: allTools() }), { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(c.config.http.auth, log, { thruk: runtime.thruk }) }, log);
+    const runtime = createRuntime(
+      c.config,
+      log,
+      fetchHandlerSend((q) => sim.fetch(q)),
+    );
+    const app = createHttpApp(
+      createServerFactory({ config: c.config, thruk: runtime.thruk, instances: runtime.instances, log, version: 't', tools: allTools() }),
+      { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(c.config.http.auth, log, { thruk: runtime.thruk }) },
+      log,
+    );
     const clients: Client[] = [];
     const as = async (token: string) => {
       const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-      await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)), requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+          fetch: (u, i) => app.fetch(new Request(u, i)),
+          requestInit: { headers: { authorization: `Bearer ${token}` } },
+        }),
+      );
       clients.push(client);
       return client;
     };
@@ -249,7 +337,9 @@ describe('points 3 and 5 over HTTP with impersonation', () => {
       await app.close();
       await runtime.close();
     };
-    const res = await sim.fetch(new Request('http://sim.invalid/demo/thruk/r/hosts?columns=name', { headers: { 'X-Thruk-Auth-Key': 'alice_key_1' } }));
+    const res = await sim.fetch(
+      new Request('http://sim.invalid/demo/thruk/r/hosts?columns=name', { headers: { 'X-Thruk-Auth-Key': 'alice_key_1' } }),
+    );
     const host = ((await res.json()) as Array<{ name: string }>)[0]?.name ?? '';
     return { sim, as, close, host };
   }
@@ -266,7 +356,10 @@ describe('points 3 and 5 over HTTP with impersonation', () => {
       const before = cmds(r.sim).length;
       const spoof: any = await w.callTool({ name: 'thruk_acknowledge', arguments: { host: r.host, author: 'icingaadmin' } });
       assert.equal(spoof.isError, true);
-      assert.match(spoof.content[0].text, /author cannot be chosen here: this server acts on Thruk as each caller, so the author is you \('alice'\)/);
+      assert.match(
+        spoof.content[0].text,
+        /author cannot be chosen here: this server acts on Thruk as each caller, so the author is you \('alice'\)/,
+      );
       assert.equal(cmds(r.sim).length, before, 'nothing sent');
     } finally {
       await r.close();
@@ -277,7 +370,10 @@ describe('points 3 and 5 over HTTP with impersonation', () => {
     const r = await rigged();
     try {
       const ro = await r.as('r-tok-1');
-      const res: any = await ro.callTool({ name: 'thruk_query', arguments: { path: `/hosts/${r.host}/cmd/schedule_forced_host_check`, method: 'POST' } });
+      const res: any = await ro.callTool({
+        name: 'thruk_query',
+        arguments: { path: `/hosts/${r.host}/cmd/schedule_forced_host_check`, method: 'POST' },
+      });
       assert.equal(res.isError, true);
       assert.match(res.content[0].text, /Your token lacks the write scope \(thruk:write\)/);
       assert.doesNotMatch(res.content[0].text, /runs read-only/);

@@ -16,7 +16,9 @@ const audits = (logs: string[]) => logs.map((l) => JSON.parse(l)).filter((l) => 
 
 /** A problem host that is not acknowledged yet, read from the simulator. */
 async function unackedProblemHost(h: { sim: { fetch(r: Request): Promise<Response> } }): Promise<string> {
-  const res = await h.sim.fetch(new Request('http://s/thruk/r/hosts?columns=name&state[ne]=0&acknowledged=0', { headers: { 'X-Thruk-Auth-Key': 'demo' } }));
+  const res = await h.sim.fetch(
+    new Request('http://s/thruk/r/hosts?columns=name&state[ne]=0&acknowledged=0', { headers: { 'X-Thruk-Auth-Key': 'demo' } }),
+  );
   const rows = (await res.json()) as Array<{ name: string }>;
   assert.ok(rows.length > 0, 'the demo estate has an unacknowledged problem host');
   return rows[0]!.name;
@@ -53,7 +55,14 @@ async function unackedProblemHost(h: { sim: { fetch(r: Request): Promise<Respons
 
     it('dry_run previews the exact command and sends nothing', async () => {
       const h = await connect({ era });
-      const r = await h.call('thruk_acknowledge', { host: 'db-03', service: 'disk /', comment: 'disk cleanup', sticky: false, notify: false, dry_run: true });
+      const r = await h.call('thruk_acknowledge', {
+        host: 'db-03',
+        service: 'disk /',
+        comment: 'disk cleanup',
+        sticky: false,
+        notify: false,
+        dry_run: true,
+      });
       assert.equal(r.structured.status, 'preview');
       assert.equal(r.structured.commands[0].line, 'ACKNOWLEDGE_SVC_PROBLEM;db-03;disk /;0;0;0;thruk-mcp;disk cleanup');
       assert.match(r.text, /nothing was sent/);
@@ -102,7 +111,10 @@ async function unackedProblemHost(h: { sim: { fetch(r: Request): Promise<Respons
       assert.deepEqual(second.structured.results.map((x: any) => x.target).sort(), [`${host}@north`, `${host}@south`]);
       const sent = cmdRequests(h);
       assert.equal(sent.length, 2);
-      assert.ok(sent.every((s: any) => /^\/sites\/(north|south)\/cmd$/.test(s.path)), 'generic /cmd pinned to one backend each, names never in the URL');
+      assert.ok(
+        sent.every((s: any) => /^\/sites\/(north|south)\/cmd$/.test(s.path)),
+        'generic /cmd pinned to one backend each, names never in the URL',
+      );
       await h.close();
     });
 
@@ -122,7 +134,11 @@ async function unackedProblemHost(h: { sim: { fetch(r: Request): Promise<Respons
 describe('confirmation through the client (elicitation / input_required)', () => {
   it('2026-07-28: input_required round trip, accepted → done', async () => {
     const asked: string[] = [];
-    const h = await connect({ era: 'modern', simulator: createSimulator({ sites: ['north', 'south'] }), elicit: (p) => (asked.push(p.message), { action: 'accept', content: { confirm: true } }) });
+    const h = await connect({
+      era: 'modern',
+      simulator: createSimulator({ sites: ['north', 'south'] }),
+      elicit: (p) => (asked.push(p.message), { action: 'accept', content: { confirm: true } }),
+    });
     const host = await unackedProblemHost(h);
     const r = await h.call('thruk_acknowledge', { host, comment: 'via elicitation' });
     assert.equal(r.structured.status, 'done', r.text);
@@ -133,7 +149,11 @@ describe('confirmation through the client (elicitation / input_required)', () =>
   });
 
   it('2026-07-28: declined → nothing sent', async () => {
-    const h = await connect({ era: 'modern', simulator: createSimulator({ sites: ['north', 'south'] }), elicit: () => ({ action: 'decline' }) });
+    const h = await connect({
+      era: 'modern',
+      simulator: createSimulator({ sites: ['north', 'south'] }),
+      elicit: () => ({ action: 'decline' }),
+    });
     const host = await unackedProblemHost(h);
     const r = await h.call('thruk_acknowledge', { host });
     assert.equal(r.structured.status, 'declined');
@@ -145,13 +165,20 @@ describe('confirmation through the client (elicitation / input_required)', () =>
     const config = demoConfig();
     const sim = createSimulator({ sites: ['north', 'south'] });
     const log = createLogger('silent');
-    const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
+    const runtime = createRuntime(
+      config,
+      log,
+      fetchHandlerSend((req) => sim.fetch(req)),
+    );
     const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools: allTools() });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await factory().connect(serverSide);
     const asked: string[] = [];
     const client = new Client({ name: 'legacy', version: '1' }, { capabilities: { elicitation: { form: {} } } });
-    client.setRequestHandler('elicitation/create', ((req: any) => (asked.push(req.params.message), Promise.resolve({ action: 'accept', content: { confirm: true } }))) as never);
+    client.setRequestHandler(
+      'elicitation/create',
+      ((req: any) => (asked.push(req.params.message), Promise.resolve({ action: 'accept', content: { confirm: true } }))) as never,
+    );
     await client.connect(clientSide);
     const host = await unackedProblemHost({ sim });
     const r: any = await client.callTool({ name: 'thruk_acknowledge', arguments: { host } });

@@ -17,8 +17,14 @@ import { connect, CURRENT_ERA, type Era, type Harness, confirmCall } from './hel
 
 // The records the registry (src/tools/core/registry.ts) lists for this family.
 const downtimeActionTools = [
-  scheduleDowntime, scheduleHostServicesDowntime, schedulePropagatedHostDowntime, scheduleHostgroupDowntime, scheduleServicegroupDowntime,
-  deleteDowntime, deleteActiveDowntimes, deleteDowntimesByFilter,
+  scheduleDowntime,
+  scheduleHostServicesDowntime,
+  schedulePropagatedHostDowntime,
+  scheduleHostgroupDowntime,
+  scheduleServicegroupDowntime,
+  deleteDowntime,
+  deleteActiveDowntimes,
+  deleteDowntimesByFilter,
 ];
 
 // Until the lead wires downtimeActionTools into the registry; de-duplicated so this keeps working afterwards.
@@ -29,7 +35,9 @@ const audits = (logs: string[]) => logs.map((l) => JSON.parse(l)).filter((l) => 
 const form = (r: { params: Array<[string, string]> }) => Object.fromEntries(r.params);
 
 async function rest(h: Harness, path: string, q: Record<string, string> = {}): Promise<any[]> {
-  const res = await h.sim.fetch(new Request(`http://s/thruk/r${path}?${new URLSearchParams(q).toString()}`, { headers: { 'X-Thruk-Auth-Key': 'demo' } }));
+  const res = await h.sim.fetch(
+    new Request(`http://s/thruk/r${path}?${new URLSearchParams(q).toString()}`, { headers: { 'X-Thruk-Auth-Key': 'demo' } }),
+  );
   return (await res.json()) as any[];
 }
 const ids = async (h: Harness, path = '/downtimes') => (await rest(h, path, { columns: 'id' })).map((x) => x.id).sort((a, b) => a - b);
@@ -65,12 +73,24 @@ async function seeded(h: Harness): Promise<{ host: any; later: any; svc: any }> 
       assert.equal(cmdRequests(h).length, 0);
       const r = await h.call('thruk_delete_downtime', { downtime_id: svc.id, confirm: true });
       assert.equal(r.structured.status, 'done', r.text);
-      assert.deepEqual(r.structured.downtimes.map((d: any) => [d.id, d.host, d.service, d.backend]), [[svc.id, 'lb-01', 'http-vip', 'icinga2']]);
+      assert.deepEqual(
+        r.structured.downtimes.map((d: any) => [d.id, d.host, d.service, d.backend]),
+        [[svc.id, 'lb-01', 'http-vip', 'icinga2']],
+      );
       const hr = await h.call('thruk_delete_downtime', { downtime_id: host.id, host: 'db-03', confirm: true });
       assert.equal(hr.structured.status, 'done', hr.text);
-      assert.deepEqual(cmdRequests(h).map((x) => [x.path, form(x).cmd, form(x).downtime_id, form(x).service]), [['/sites/icinga2/cmd', 'del_downtime', String(svc.id), svc.service_description], ['/sites/icinga2/cmd', 'del_downtime', String(host.id), undefined]]);
+      assert.deepEqual(
+        cmdRequests(h).map((x) => [x.path, form(x).cmd, form(x).downtime_id, form(x).service]),
+        [
+          ['/sites/icinga2/cmd', 'del_downtime', String(svc.id), svc.service_description],
+          ['/sites/icinga2/cmd', 'del_downtime', String(host.id), undefined],
+        ],
+      );
       assert.ok(!(await ids(h)).includes(svc.id) && !(await ids(h)).includes(host.id));
-      assert.deepEqual(audits(h.logs).map((x) => x.outcome), ['preview', 'confirmation_required', 'done', 'done']);
+      assert.deepEqual(
+        audits(h.logs).map((x) => x.outcome),
+        ['preview', 'confirmation_required', 'done', 'done'],
+      );
       assert.deepEqual(audits(h.logs)[2].downtimes, [`#${svc.id} lb-01/http-vip@icinga2`]);
       await h.close();
     });
@@ -79,10 +99,19 @@ async function seeded(h: Harness): Promise<{ host: any; later: any; svc: any }> 
       const h = await open(era);
       const { host, svc } = await seeded(h);
       const cases: Array<[Record<string, unknown>, RegExp]> = [
-        [{ downtime_id: 4242 }, /No downtime #4242\. Downtime ids are assigned by the core at runtime and change when it reloads.*thruk_list_downtimes/],
-        [{ downtime_id: host.id, host: 'web-01' }, new RegExp(`Downtime #${host.id} is a host downtime of db-03@icinga2, not a downtime of host web-01`)],
+        [
+          { downtime_id: 4242 },
+          /No downtime #4242\. Downtime ids are assigned by the core at runtime and change when it reloads.*thruk_list_downtimes/,
+        ],
+        [
+          { downtime_id: host.id, host: 'web-01' },
+          new RegExp(`Downtime #${host.id} is a host downtime of db-03@icinga2, not a downtime of host web-01`),
+        ],
         [{ downtime_id: host.id, service: 'mysql' }, /is a host downtime of db-03@icinga2, not a downtime of service mysql/],
-        [{ downtime_id: svc.id, host: 'lb-01', service: 'http' }, /is a downtime of service lb-01\/http-vip@icinga2, not a downtime of lb-01\/http/],
+        [
+          { downtime_id: svc.id, host: 'lb-01', service: 'http' },
+          /is a downtime of service lb-01\/http-vip@icinga2, not a downtime of lb-01\/http/,
+        ],
       ];
       for (const [args, re] of cases) {
         const r = await h.call('thruk_delete_downtime', args);
@@ -101,7 +130,10 @@ async function seeded(h: Harness): Promise<{ host: any; later: any; svc: any }> 
       assert.match(r.text, /exists on several backends \(ids are per core\): north: .*; south: .*Pass backends="<name>"/);
       const ok = await h.call('thruk_delete_downtime', { downtime_id: host.id, backends: 'south', confirm: true });
       assert.equal(ok.structured.status, 'done', ok.text);
-      assert.deepEqual(cmdRequests(h).map((x) => x.path), ['/sites/south/cmd']);
+      assert.deepEqual(
+        cmdRequests(h).map((x) => x.path),
+        ['/sites/south/cmd'],
+      );
       assert.ok((await ids(h, '/sites/north/downtimes')).includes(host.id), 'north keeps its downtime with that id');
       assert.ok(!(await ids(h, '/sites/south/downtimes')).includes(host.id));
       await h.close();
@@ -112,11 +144,18 @@ async function seeded(h: Harness): Promise<{ host: any; later: any; svc: any }> 
       const { host, later } = await seeded(h);
       const ask = await h.call('thruk_delete_active_downtimes', { host: 'db-03' });
       assert.equal(ask.structured.status, 'confirmation_required');
-      assert.deepEqual(ask.structured.downtimes.map((d: any) => d.id), [host.id]);
+      assert.deepEqual(
+        ask.structured.downtimes.map((d: any) => d.id),
+        [host.id],
+      );
       assert.match(ask.text, new RegExp(`1 downtime scheduled for later is kept: #${later.id} db-03@icinga2`));
       const r = await confirmCall(h, 'thruk_delete_active_downtimes', { host: 'db-03' });
       assert.equal(r.structured.status, 'done', r.text);
-      assert.deepEqual(cmdRequests(h).map((x) => form(x).downtime_id), [String(host.id)], 'per id, never a server-side delete-all');
+      assert.deepEqual(
+        cmdRequests(h).map((x) => form(x).downtime_id),
+        [String(host.id)],
+        'per id, never a server-side delete-all',
+      );
       assert.ok((await ids(h)).includes(later.id));
       const none = await h.call('thruk_delete_active_downtimes', { host: 'web-01' });
       assert.equal(none.isError, true);
@@ -131,9 +170,15 @@ async function seeded(h: Harness): Promise<{ host: any; later: any; svc: any }> 
       await h.call('thruk_schedule_downtime', { host: 'web-02', comment: 'host dt' });
       await h.call('thruk_schedule_downtime', { host: 'web-02', service: 'http', comment: 'svc dt' });
       const only = await h.call('thruk_delete_active_downtimes', { host: 'web-02', include_services: false, dry_run: true });
-      assert.deepEqual(only.structured.downtimes.map((d: any) => d.comment), ['host dt']);
+      assert.deepEqual(
+        only.structured.downtimes.map((d: any) => d.comment),
+        ['host dt'],
+      );
       const svc = await h.call('thruk_delete_active_downtimes', { host: 'web-02', service: 'http', dry_run: true });
-      assert.deepEqual(svc.structured.downtimes.map((d: any) => d.comment), ['svc dt']);
+      assert.deepEqual(
+        svc.structured.downtimes.map((d: any) => d.comment),
+        ['svc dt'],
+      );
       const both = await confirmCall(h, 'thruk_delete_active_downtimes', { host: 'web-02' });
       assert.equal(both.structured.status, 'done', both.text);
       assert.deepEqual(both.structured.downtimes.map((d: any) => d.comment).sort(), ['host dt', 'svc dt']);
@@ -144,7 +189,11 @@ async function seeded(h: Harness): Promise<{ host: any; later: any; svc: any }> 
     it('story 6: delete the maintenance alice set this morning, exactly those, and nothing by accident', async () => {
       const h = await open(era);
       const seededIds = await ids(h);
-      for (const [host, author, comment] of [['web-01', 'alice', 'Patch night CHG-7'], ['web-02', 'alice', 'patch night chg-7'], ['web-03', 'bob', 'Patch night CHG-7']]) {
+      for (const [host, author, comment] of [
+        ['web-01', 'alice', 'Patch night CHG-7'],
+        ['web-02', 'alice', 'patch night chg-7'],
+        ['web-03', 'bob', 'Patch night CHG-7'],
+      ]) {
         const r = await h.call('thruk_schedule_downtime', { host, author, comment, start_time: '+1h' });
         assert.equal(r.structured.status, 'done', r.text);
       }
@@ -155,12 +204,22 @@ async function seeded(h: Harness): Promise<{ host: any; later: any; svc: any }> 
       assert.deepEqual(ask.structured.downtimes.map((d: any) => d.host).sort(), ['web-01', 'web-02']);
       assert.match(ask.text, /Matched 2 of 6 downtimes on all backends/);
       assert.match(ask.text, /deletes #\d+ web-01@icinga2 .* by alice: "Patch night CHG-7"/);
-      const r = await confirmCall(h, 'thruk_delete_downtimes_by_filter', { author: 'Alice', comment: 'PATCH NIGHT', entered_after: '-10m' });
+      const r = await confirmCall(h, 'thruk_delete_downtimes_by_filter', {
+        author: 'Alice',
+        comment: 'PATCH NIGHT',
+        entered_after: '-10m',
+      });
       assert.equal(r.structured.status, 'done', r.text);
       assert.ok(r.structured.results.every((x: any) => x.verified === 'yes'));
       const left = await rest(h, '/downtimes');
-      assert.deepEqual(left.filter((x) => x.comment.toLowerCase() === 'patch night chg-7').map((x) => x.author), ['bob']);
-      assert.ok(seededIds.every((id) => left.some((x) => x.id === id)), 'nothing else touched');
+      assert.deepEqual(
+        left.filter((x) => x.comment.toLowerCase() === 'patch night chg-7').map((x) => x.author),
+        ['bob'],
+      );
+      assert.ok(
+        seededIds.every((id) => left.some((x) => x.id === id)),
+        'nothing else touched',
+      );
       const everything = await h.call('thruk_delete_downtimes_by_filter', { end_time: '+30d' });
       assert.equal(everything.isError, true);
       assert.match(everything.text, /matches every one of the 4 downtimes on all backends.*all_matching: true/);
@@ -168,7 +227,10 @@ async function seeded(h: Harness): Promise<{ host: any; later: any; svc: any }> 
       assert.equal(meant.structured.status, 'confirmation_required');
       assert.equal(meant.structured.downtimes.length, 4);
       const group = await h.call('thruk_delete_downtimes_by_filter', { hostgroup: 'database-servers', dry_run: true });
-      assert.deepEqual(group.structured.downtimes.map((d: any) => d.host), ['db-03', 'db-03']);
+      assert.deepEqual(
+        group.structured.downtimes.map((d: any) => d.host),
+        ['db-03', 'db-03'],
+      );
       const nomatch = await h.call('thruk_delete_downtimes_by_filter', { author: 'mallory' });
       assert.match(nomatch.text, /No downtime matches author=mallory \(4 downtimes on all backends\)/);
       const typo = await h.call('thruk_delete_downtimes_by_filter', { hostgroup: 'database-server' });
@@ -228,7 +290,11 @@ describe('2025 session (stateful, as over stdio): the SDK turns the question int
     const config = demoConfig();
     const sim = createSimulator();
     const log = createLogger('silent');
-    const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
+    const runtime = createRuntime(
+      config,
+      log,
+      fetchHandlerSend((req) => sim.fetch(req)),
+    );
     const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await factory().connect(serverSide);
@@ -239,7 +305,10 @@ describe('2025 session (stateful, as over stdio): the SDK turns the question int
       return new Promise((resolve) => setTimeout(() => resolve({ action: 'accept', content: { confirm: true } }), 1100));
     }) as never);
     await client.connect(clientSide);
-    const r: any = await client.callTool({ name: 'thruk_schedule_hostgroup_downtime', arguments: { hostgroup: 'database-servers', comment: 'legacy yes' } });
+    const r: any = await client.callTool({
+      name: 'thruk_schedule_hostgroup_downtime',
+      arguments: { hostgroup: 'database-servers', comment: 'legacy yes' },
+    });
     assert.equal(r.structuredContent.status, 'done', JSON.stringify(r.content));
     assert.equal(asked.length, 1);
     const [, start] = /SCHEDULE_HOSTGROUP_HOST_DOWNTIME;database-servers;(\d+);/.exec(asked[0]!)!;

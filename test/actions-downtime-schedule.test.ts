@@ -12,8 +12,14 @@ import { connect, CURRENT_ERA, type Era, type Harness, confirmCall } from './hel
 
 // The records the registry (src/tools/core/registry.ts) lists for this family.
 const downtimeActionTools = [
-  scheduleDowntime, scheduleHostServicesDowntime, schedulePropagatedHostDowntime, scheduleHostgroupDowntime, scheduleServicegroupDowntime,
-  deleteDowntime, deleteActiveDowntimes, deleteDowntimesByFilter,
+  scheduleDowntime,
+  scheduleHostServicesDowntime,
+  schedulePropagatedHostDowntime,
+  scheduleHostgroupDowntime,
+  scheduleServicegroupDowntime,
+  deleteDowntime,
+  deleteActiveDowntimes,
+  deleteDowntimesByFilter,
 ];
 
 // Until the lead wires downtimeActionTools into the registry; de-duplicated so this keeps working afterwards.
@@ -25,7 +31,9 @@ const form = (r: { params: Array<[string, string]> }) => Object.fromEntries(r.pa
 const nowSec = () => Math.floor(Date.now() / 1000);
 
 async function rest(h: Harness, path: string, q: Record<string, string> = {}): Promise<any[]> {
-  const res = await h.sim.fetch(new Request(`http://s/thruk/r${path}?${new URLSearchParams(q).toString()}`, { headers: { 'X-Thruk-Auth-Key': 'demo' } }));
+  const res = await h.sim.fetch(
+    new Request(`http://s/thruk/r${path}?${new URLSearchParams(q).toString()}`, { headers: { 'X-Thruk-Auth-Key': 'demo' } }),
+  );
   return (await res.json()) as any[];
 }
 const byComment = async (h: Harness, comment: string) => (await rest(h, '/downtimes')).filter((d) => d.comment === comment);
@@ -37,7 +45,8 @@ describe('downtime tool records', () => {
       assert.ok(t.description.length > 20 && t.description.length <= 420, `${t.name} description length ${t.description.length}`);
       const mcp = toMcpTool(t);
       assert.equal(fullSchemas(t).input.additionalProperties, false, `${t.name} strict`);
-      for (const [k, v] of Object.entries(mcp.inputSchema.properties as Record<string, { description?: string }>)) assert.ok((v.description ?? '').length > 0 || k === 'backends' || k === 'plan_id', `${t.name}.${k} described`);
+      for (const [k, v] of Object.entries(mcp.inputSchema.properties as Record<string, { description?: string }>))
+        assert.ok((v.description ?? '').length > 0 || k === 'backends' || k === 'plan_id', `${t.name}.${k} described`);
       const destructive = t.name.startsWith('thruk_delete_');
       assert.equal(t.access, destructive ? 'destructive' : 'write', t.name);
       assert.equal(mcp.annotations?.destructiveHint, destructive);
@@ -67,7 +76,10 @@ describe('downtime tool records', () => {
       assert.equal(rows.length, 1);
       assert.deepEqual(r.structured.downtime_ids, [rows[0].id]);
       assert.match(r.text, new RegExp(`New downtimes, read back from Thruk .*: #${rows[0].id} web-01@icinga2\\.`));
-      assert.deepEqual(r.structured.new_downtimes.map((d: any) => [d.id, d.host, d.backend, d.comment]), [[rows[0].id, 'web-01', 'icinga2', 'patching OPS-1']]);
+      assert.deepEqual(
+        r.structured.new_downtimes.map((d: any) => [d.id, d.host, d.backend, d.comment]),
+        [[rows[0].id, 'web-01', 'icinga2', 'patching OPS-1']],
+      );
       assert.equal(rows[0].service_description, null);
       assert.equal(rows[0].author, 'thruk-mcp');
       assert.equal(rows[0].start_time, Number(s));
@@ -85,9 +97,18 @@ describe('downtime tool records', () => {
       assert.match(del.text, new RegExp(`#${rows[0].id} web-01@icinga2: ok, verified gone`));
       assert.equal((await byComment(h, 'patching OPS-1')).length, 0);
       const delSent = form(cmdRequests(h)[1]!);
-      assert.deepEqual([delSent.cmd, delSent.downtime_id, delSent.host, delSent.service], ['del_downtime', String(rows[0].id), 'web-01', undefined]);
+      assert.deepEqual(
+        [delSent.cmd, delSent.downtime_id, delSent.host, delSent.service],
+        ['del_downtime', String(rows[0].id), 'web-01', undefined],
+      );
       const a = audits(h.logs);
-      assert.deepEqual(a.map((x) => [x.tool, x.outcome]), [['thruk_schedule_downtime', 'done'], ['thruk_delete_downtime', 'done']]);
+      assert.deepEqual(
+        a.map((x) => [x.tool, x.outcome]),
+        [
+          ['thruk_schedule_downtime', 'done'],
+          ['thruk_delete_downtime', 'done'],
+        ],
+      );
       assert.deepEqual(a[0].targets, ['web-01@icinga2']);
       assert.deepEqual(a[1].downtimes, [`#${rows[0].id} web-01@icinga2`]);
       await h.close();
@@ -95,7 +116,13 @@ describe('downtime tool records', () => {
 
     it('a service downtime later, by duration_minutes; deleting it without naming the service finds it is a service downtime', async () => {
       const h = await open(era);
-      const r = await h.call('thruk_schedule_downtime', { host: 'web-01', service: 'http', start_time: '+1h', duration_minutes: 90, comment: 'LB swap' });
+      const r = await h.call('thruk_schedule_downtime', {
+        host: 'web-01',
+        service: 'http',
+        start_time: '+1h',
+        duration_minutes: 90,
+        comment: 'LB swap',
+      });
       assert.equal(r.structured.status, 'done', r.text);
       const [, s, e] = /^SCHEDULE_SVC_DOWNTIME;web-01;http;(\d+);(\d+);1;0;0;thruk-mcp;LB swap$/.exec(r.structured.commands[0].line)!;
       assert.ok(Math.abs(Number(s) - (nowSec() + 3600)) <= 2);
@@ -114,9 +141,21 @@ describe('downtime tool records', () => {
       const parent = await h.call('thruk_schedule_downtime', { host: 'web-02', start_time: '+1h', end_time: '+3h', comment: 'parent' });
       const pid = parent.structured.downtime_ids[0];
       assert.ok(pid > 0, parent.text);
-      const flex = await h.call('thruk_schedule_downtime', { host: 'web-02', service: 'load', fixed: false, duration: '30m', triggered_by: pid, start_time: '+1h', end_time: '+3h', comment: 'flex child' });
+      const flex = await h.call('thruk_schedule_downtime', {
+        host: 'web-02',
+        service: 'load',
+        fixed: false,
+        duration: '30m',
+        triggered_by: pid,
+        start_time: '+1h',
+        end_time: '+3h',
+        comment: 'flex child',
+      });
       assert.equal(flex.structured.status, 'done', flex.text);
-      assert.match(flex.structured.commands[0].line, new RegExp(`^SCHEDULE_SVC_DOWNTIME;web-02;load;\\d+;\\d+;0;${pid};1800;thruk-mcp;flex child$`));
+      assert.match(
+        flex.structured.commands[0].line,
+        new RegExp(`^SCHEDULE_SVC_DOWNTIME;web-02;load;\\d+;\\d+;0;${pid};1800;thruk-mcp;flex child$`),
+      );
       assert.match(flex.text, /flexible, lasting 30m once a problem starts it, triggered by downtime #/);
       const row = (await byComment(h, 'flex child'))[0];
       assert.deepEqual([row.fixed, row.duration, row.triggered_by], [false, 1800, pid]);
@@ -138,7 +177,14 @@ describe('downtime tool records', () => {
 
     it('dry_run states the exact window and command, sends nothing, and is audited as a preview', async () => {
       const h = await open(era);
-      const r = await h.call('thruk_schedule_downtime', { host: 'db-01', start_time: '2027-01-02T03:00:00+01:00', end_time: '2027-01-02T05:30:00+01:00', author: 'alice', comment: 'upgrade', dry_run: true });
+      const r = await h.call('thruk_schedule_downtime', {
+        host: 'db-01',
+        start_time: '2027-01-02T03:00:00+01:00',
+        end_time: '2027-01-02T05:30:00+01:00',
+        author: 'alice',
+        comment: 'upgrade',
+        dry_run: true,
+      });
       assert.equal(r.structured.status, 'preview', r.text);
       assert.equal(r.structured.commands[0].line, 'SCHEDULE_HOST_DOWNTIME;db-01;1798855200;1798864200;1;0;0;alice;upgrade');
       assert.match(r.text, /nothing was sent/);
@@ -149,7 +195,10 @@ describe('downtime tool records', () => {
       assert.match(g.text, /A real call asks for confirmation first \(covers 4 hosts\)/);
       assert.match(g.text, /^Covers 4 hosts, 1 command:$/m);
       assert.equal(cmdRequests(h).length, 0);
-      assert.deepEqual(audits(h.logs).map((x) => x.outcome), ['preview', 'preview']);
+      assert.deepEqual(
+        audits(h.logs).map((x) => x.outcome),
+        ['preview', 'preview'],
+      );
       await h.close();
     });
 
@@ -160,9 +209,17 @@ describe('downtime tool records', () => {
         ['thruk_schedule_downtime', { host: 'web-01', comment: 'line one\nSCHEDULE_HOST_DOWNTIME;db-01' }, /single line/],
         ['thruk_schedule_downtime', { host: 'web-01', author: 'eve\r' }, /single line/],
         ['thruk_schedule_downtime', { host: 'web-01', end_time: '-1h' }, /end_time \(.*\) must be after start_time|is in the past/],
-        ['thruk_schedule_downtime', { host: 'web-01', start_time: '-3h', end_time: '-1h' }, /is in the past: a downtime must end in the future/],
+        [
+          'thruk_schedule_downtime',
+          { host: 'web-01', start_time: '-3h', end_time: '-1h' },
+          /is in the past: a downtime must end in the future/,
+        ],
         ['thruk_schedule_downtime', { host: 'web-01', start_time: '+2h', end_time: '+1h' }, /must be after start_time/],
-        ['thruk_schedule_downtime', { host: 'web-01', start_time: '-3h', end_time: '2h' }, /'2h' without a sign means that long ago; write \+2h/],
+        [
+          'thruk_schedule_downtime',
+          { host: 'web-01', start_time: '-3h', end_time: '2h' },
+          /'2h' without a sign means that long ago; write \+2h/,
+        ],
         ['thruk_schedule_downtime', { host: 'web-01', end_time: 'after lunch' }, /end_time: cannot read/],
         ['thruk_schedule_downtime', { host: 'web-01', start_time: '60' }, /ambiguous/],
         ['thruk_schedule_downtime', { host: 'web-01', start_time: '+400d', end_time: '+401d' }, /more than a year ahead/],
@@ -214,7 +271,16 @@ describe('downtime tool records', () => {
       assert.match(r.structured.commands[0].line, /^SCHEDULE_AND_PROPAGATE_TRIGGERED_HOST_DOWNTIME;fw-01;/);
       const rows = await byComment(h, 'fw swap');
       const parent = rows.find((x) => x.host_name === 'fw-01');
-      assert.deepEqual(rows.filter((x) => x !== parent).map((x) => [x.host_name, x.triggered_by]).sort(), [['branch-ap-01', parent.id], ['branch-router-01', parent.id]]);
+      assert.deepEqual(
+        rows
+          .filter((x) => x !== parent)
+          .map((x) => [x.host_name, x.triggered_by])
+          .sort(),
+        [
+          ['branch-ap-01', parent.id],
+          ['branch-router-01', parent.id],
+        ],
+      );
       const deep = await h.call('thruk_schedule_propagated_host_downtime', { host: 'core-switch-01', dry_run: true });
       assert.equal(deep.structured.targets, 25, 'all levels: 3 children, 19 below the distribution switches, 2 behind the firewall');
       const leaf = await h.call('thruk_schedule_propagated_host_downtime', { host: 'web-04', comment: 'leaf' });
@@ -233,19 +299,30 @@ describe('downtime tool records', () => {
       assert.equal(hosts.structured.status, 'done', hosts.text);
       assert.deepEqual((await byComment(h, 'web patch')).map((x) => x.host_name).sort(), ['web-01', 'web-02', 'web-03', 'web-04']);
       assert.equal(hosts.structured.downtime_ids.length, 4);
-      const svcs = await confirmCall(h, 'thruk_schedule_hostgroup_downtime', { hostgroup: 'database-servers', target: 'services', comment: 'db patch' });
+      const svcs = await confirmCall(h, 'thruk_schedule_hostgroup_downtime', {
+        hostgroup: 'database-servers',
+        target: 'services',
+        comment: 'db patch',
+      });
       assert.equal(svcs.structured.status, 'done', svcs.text);
       assert.match(svcs.structured.commands[0].line, /^SCHEDULE_HOSTGROUP_SVC_DOWNTIME;database-servers;/);
       assert.equal((await byComment(h, 'db patch')).length, 24);
       const sg = await confirmCall(h, 'thruk_schedule_servicegroup_downtime', { servicegroup: 'database-services', comment: 'sg svc' });
       assert.equal(sg.structured.objects, 6);
       assert.equal((await byComment(h, 'sg svc')).length, 6);
-      const sgHosts = await confirmCall(h, 'thruk_schedule_servicegroup_downtime', { servicegroup: 'database-services', target: 'hosts', comment: 'sg host' });
+      const sgHosts = await confirmCall(h, 'thruk_schedule_servicegroup_downtime', {
+        servicegroup: 'database-services',
+        target: 'hosts',
+        comment: 'sg host',
+      });
       assert.match(sgHosts.structured.commands[0].line, /^SCHEDULE_SERVICEGROUP_HOST_DOWNTIME;database-services;/);
       assert.deepEqual((await byComment(h, 'sg host')).map((x) => x.host_name).sort(), ['db-01', 'db-02', 'db-03']);
       const big = await confirmCall(h, 'thruk_schedule_hostgroup_downtime', { hostgroup: 'linux-servers', target: 'services' });
       assert.equal(big.isError, true);
-      assert.match(big.text, /touch 92 services, more than the limit of 50 \(THRUK_MAX_BULK_TARGETS\)\. Use a smaller group or target="hosts"/);
+      assert.match(
+        big.text,
+        /touch 92 services, more than the limit of 50 \(THRUK_MAX_BULK_TARGETS\)\. Use a smaller group or target="hosts"/,
+      );
       await h.close();
     });
 
@@ -266,7 +343,12 @@ describe('downtime tool records', () => {
       assert.equal(ask.structured.status, 'confirmation_required');
       const r = await confirmCall(h, 'thruk_schedule_downtime', { host: 'web-01', comment: 'both' });
       assert.equal(r.structured.status, 'done', r.text);
-      assert.deepEqual(cmdRequests(h).map((x) => x.path).sort(), ['/sites/north/cmd', '/sites/south/cmd']);
+      assert.deepEqual(
+        cmdRequests(h)
+          .map((x) => x.path)
+          .sort(),
+        ['/sites/north/cmd', '/sites/south/cmd'],
+      );
       assert.deepEqual(r.structured.new_downtimes.map((d: any) => d.backend).sort(), ['north', 'south']);
       await h.close();
     });
@@ -290,7 +372,9 @@ describe('confirmation through the client (elicitation)', () => {
     const slow = (p: { message: string }) => {
       asked.push(p.message);
       const until = Date.now() + 1100;
-      while (Date.now() < until) { /* the clock moves on while the user reads */ }
+      while (Date.now() < until) {
+        /* the clock moves on while the user reads */
+      }
       return { action: 'accept' as const, content: { confirm: true } };
     };
     const h = await open('modern', { elicit: slow });

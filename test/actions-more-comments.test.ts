@@ -38,7 +38,10 @@ async function simGet(h: Harness, path: string): Promise<any> {
       const id: number = add.structured.comment_ids[0].id;
       assert.match(add.text, new RegExp(`Comment id on db-01/disk /@icinga2: ${id}`));
       const listed = await h.call('thruk_list_comments', { filter: { field: 'host', value: 'db-01' } });
-      assert.ok(listed.structured.rows.some((r: any) => r.id === id && r.comment === 'OPS-7 grows 1 GB/day'), listed.text);
+      assert.ok(
+        listed.structured.rows.some((r: any) => r.id === id && r.comment === 'OPS-7 grows 1 GB/day'),
+        listed.text,
+      );
       const ask = await h.call('thruk_delete_comment', { comment_id: id });
       assert.equal(ask.structured.status, 'confirmation_required');
       assert.match(ask.text, /Comment \d+ on db-01\/disk \/@icinga2 by alice: "OPS-7 grows 1 GB\/day"/);
@@ -86,10 +89,19 @@ async function simGet(h: Harness, path: string): Promise<any> {
     it('changes the state, logs an alert, and reads it back', async () => {
       const h = await open(era);
       const alertsBefore = (await simGet(h, '/alerts?host_name=mon-01&service_description=backup-job')).length;
-      const r = await h.call('thruk_submit_passive_result', { host: 'mon-01', service: 'backup-job', state: 'critical', output: 'CRITICAL - backup failed; exit 3', perfdata: "time=12.5s;60;120;0 'bytes written'=0B" });
+      const r = await h.call('thruk_submit_passive_result', {
+        host: 'mon-01',
+        service: 'backup-job',
+        state: 'critical',
+        output: 'CRITICAL - backup failed; exit 3',
+        perfdata: "time=12.5s;60;120;0 'bytes written'=0B",
+      });
       assert.equal(r.structured.status, 'done', r.text);
       assert.equal(r.structured.results[0].verified, 'yes');
-      assert.equal(r.structured.commands[0].line, "PROCESS_SERVICE_CHECK_RESULT;mon-01;backup-job;2;CRITICAL - backup failed; exit 3|time=12.5s;60;120;0 'bytes written'=0B");
+      assert.equal(
+        r.structured.commands[0].line,
+        "PROCESS_SERVICE_CHECK_RESULT;mon-01;backup-job;2;CRITICAL - backup failed; exit 3|time=12.5s;60;120;0 'bytes written'=0B",
+      );
       const svc = h.sim.state.service('mon-01', 'backup-job')!;
       assert.equal(svc.state, 2);
       assert.equal(svc.pluginOutput, 'CRITICAL - backup failed; exit 3');

@@ -58,7 +58,10 @@ for (const era of ERAS) {
       assert.equal(get.structured.status, 'ok', get.text);
       assert.equal(cmdRequests(h).length, 0);
       assert.equal(audits(h).length, 0, 'reads are not audited');
-      assert.ok(listed.some((t) => t.name === 'thruk_run_background_query'), 'the long read stays');
+      assert.ok(
+        listed.some((t) => t.name === 'thruk_run_background_query'),
+        'the long read stays',
+      );
       await h.close();
     });
 
@@ -89,7 +92,10 @@ for (const era of ERAS) {
         assert.match(r.text, /nothing was sent/, w.name);
       }
       assert.equal(cmdRequests(h).length, 0, 'no request reached a /cmd path');
-      assert.ok(h.sim.requests.every((r) => r.method === 'GET'), 'dry runs only read');
+      assert.ok(
+        h.sim.requests.every((r) => r.method === 'GET'),
+        'dry runs only read',
+      );
       const outcomes = audits(h).map((x) => x.outcome);
       assert.equal(outcomes.length, mine.length);
       assert.ok(outcomes.every((o) => o === 'preview'));
@@ -101,7 +107,11 @@ for (const era of ERAS) {
 describe('confirmation of a destructive switch through the client', () => {
   it('2026 input_required: accepted → done; declined → nothing sent', async () => {
     const asked: string[] = [];
-    const yes = await connect({ era: 'modern', tools, elicit: (p) => (asked.push(p.message), { action: 'accept', content: { confirm: true } }) });
+    const yes = await connect({
+      era: 'modern',
+      tools,
+      elicit: (p) => (asked.push(p.message), { action: 'accept', content: { confirm: true } }),
+    });
     const r = await yes.call('thruk_notifications', { host: 'web-01', enabled: false });
     assert.equal(r.structured.status, 'done', r.text);
     assert.match(asked[0] ?? '', /DISABLE_HOST_NOTIFICATIONS;web-01/);

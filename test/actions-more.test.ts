@@ -33,17 +33,23 @@ async function simGet(h: Harness, path: string): Promise<any> {
     it('previews the matching unhandled problems, asks, then acks each on its backend and verifies', async () => {
       const h = await open(era);
       const args = { service: '^disk', state: ['critical', 'unknown'], comment: 'OPS-123' };
-      const expected: Array<{ host_name: string; description: string }> = await simGet(h, '/services?columns=host_name,description&description[regex]=^disk&state[gte]=2&acknowledged=0&scheduled_downtime_depth=0&host_scheduled_downtime_depth=0');
+      const expected: Array<{ host_name: string; description: string }> = await simGet(
+        h,
+        '/services?columns=host_name,description&description[regex]=^disk&state[gte]=2&acknowledged=0&scheduled_downtime_depth=0&host_scheduled_downtime_depth=0',
+      );
       assert.ok(expected.length >= 2, 'the demo estate has several critical/unknown disk services');
       const preview = await h.call('thruk_bulk_acknowledge', { ...args, dry_run: true });
       assert.equal(preview.structured.status, 'preview', preview.text);
       assert.equal(preview.structured.targets, expected.length);
-      assert.deepEqual(preview.structured.commands.map((c: any) => c.target).sort(), expected.map((s) => `${s.host_name}/${s.description}@icinga2`).sort());
+      assert.deepEqual(
+        preview.structured.commands.map((c: any) => c.target).sort(),
+        expected.map((s) => `${s.host_name}/${s.description}@icinga2`).sort(),
+      );
       assert.match(preview.text, new RegExp(`Targets \\(${expected.length}\\)`));
       assert.equal(cmdRequests(h).length, 0);
       const ask = await h.call('thruk_bulk_acknowledge', args);
       assert.equal(ask.structured.status, 'confirmation_required');
-      assert.equal(ask.structured.plan_id.split(".")[0], preview.structured.plan_id.split(".")[0], 'same targets, same plan id');
+      assert.equal(ask.structured.plan_id.split('.')[0], preview.structured.plan_id.split('.')[0], 'same targets, same plan id');
       assert.equal(cmdRequests(h).length, 0);
       const done = await h.call('thruk_bulk_acknowledge', { ...args, plan_id: ask.structured.plan_id });
       assert.equal(done.structured.status, 'done', done.text);
@@ -51,8 +57,14 @@ async function simGet(h: Harness, path: string): Promise<any> {
       for (const s of expected) assert.equal(h.sim.state.service(s.host_name, s.description)?.acknowledged, true);
       const sent = cmdRequests(h);
       assert.equal(sent.length, expected.length);
-      assert.ok(sent.every((r) => r.path === '/sites/icinga2/cmd'), 'each command pinned to its backend');
-      assert.deepEqual(audits(h).map((a) => a.outcome), ['preview', 'confirmation_required', 'done']);
+      assert.ok(
+        sent.every((r) => r.path === '/sites/icinga2/cmd'),
+        'each command pinned to its backend',
+      );
+      assert.deepEqual(
+        audits(h).map((a) => a.outcome),
+        ['preview', 'confirmation_required', 'done'],
+      );
       const again = await confirmCall(h, 'thruk_bulk_acknowledge', { ...args });
       assert.equal(again.isError, true);
       assert.match(again.text, /No unacknowledged problem outside downtime matches/);
@@ -130,7 +142,10 @@ async function simGet(h: Harness, path: string): Promise<any> {
   });
 
   describe(`thruk_checks and thruk_notifications (${era} era)`, () => {
-    for (const [tool, prop] of [['thruk_checks', 'activeChecksEnabled'], ['thruk_notifications', 'notificationsEnabled']] as const) {
+    for (const [tool, prop] of [
+      ['thruk_checks', 'activeChecksEnabled'],
+      ['thruk_notifications', 'notificationsEnabled'],
+    ] as const) {
       it(`${tool}: disabling asks first (destructive), then toggles and reads back; enabling needs no confirmation`, async () => {
         const h = await open(era);
         const args = { host: 'web-02', service: 'http', enabled: false };

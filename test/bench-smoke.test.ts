@@ -53,16 +53,26 @@ test('npm run bench:smoke produces every row of the benchmark table', { timeout:
   const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
   const json = join(dir, 'rows.json');
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--json', json], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--json', json], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out = (out + String(d)).slice(-20_000); });
-    child.stderr.on('data', (d: Buffer) => { out = (out + String(d)).slice(-20_000); });
+    child.stdout.on('data', (d: Buffer) => {
+      out = (out + String(d)).slice(-20_000);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out = (out + String(d)).slice(-20_000);
+    });
     const killer = setTimeout(() => child.kill('SIGKILL'), 540_000);
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     clearTimeout(killer);
     assert.equal(code, 0, `bench --smoke failed:\n${out}`);
     const { rows } = JSON.parse(readFileSync(json, 'utf8')) as { rows: Row[] };
-    assert.deepEqual(rows.filter((r) => r.id.endsWith('.error')).map((r) => `${r.id}: ${r.note ?? ''}`), []);
+    assert.deepEqual(
+      rows.filter((r) => r.id.endsWith('.error')).map((r) => `${r.id}: ${r.note ?? ''}`),
+      [],
+    );
     for (const e of EXPECTED) {
       const row = rows.find((r) => r.id === e.id);
       assert.ok(row !== undefined, `row ${e.id} missing; got ${rows.map((r) => r.id).join(', ')}`);

@@ -21,18 +21,36 @@ type Raw = Record<string, any>;
 /** Thruk on Icinga 2 sends flags as JSON booleans, on Naemon as 0/1. */
 const off = (v: unknown) => v === 0 || v === false || v === '0';
 const unhandledHost = (h: Raw) => h.state !== 0 && off(h.acknowledged) && off(h.scheduled_downtime_depth);
-const unhandledService = (s: Raw) => s.state !== 0 && off(s.acknowledged) && off(s.scheduled_downtime_depth) && off(s.host_state) && off(s.host_acknowledged) && off(s.host_scheduled_downtime_depth);
+const unhandledService = (s: Raw) =>
+  s.state !== 0 &&
+  off(s.acknowledged) &&
+  off(s.scheduled_downtime_depth) &&
+  off(s.host_state) &&
+  off(s.host_acknowledged) &&
+  off(s.host_scheduled_downtime_depth);
 
 async function truth(h: Pick<Harness, 'sim' | 'config'>) {
-  const hosts: Raw[] = await rest(h, '/hosts', { columns: 'name,state,acknowledged,scheduled_downtime_depth,last_state_change,is_flapping,has_been_checked,peer_name' });
-  const services: Raw[] = await rest(h, '/services', { columns: 'host_name,description,state,acknowledged,scheduled_downtime_depth,host_state,host_acknowledged,host_scheduled_downtime_depth,last_state_change,is_flapping,has_been_checked,peer_name' });
+  const hosts: Raw[] = await rest(h, '/hosts', {
+    columns: 'name,state,acknowledged,scheduled_downtime_depth,last_state_change,is_flapping,has_been_checked,peer_name',
+  });
+  const services: Raw[] = await rest(h, '/services', {
+    columns:
+      'host_name,description,state,acknowledged,scheduled_downtime_depth,host_state,host_acknowledged,host_scheduled_downtime_depth,last_state_change,is_flapping,has_been_checked,peer_name',
+  });
   const downtimes: Raw[] = await rest(h, '/downtimes', { columns: 'id,start_time,end_time,author,comment' });
   const uh = hosts.filter(unhandledHost);
   const us = services.filter(unhandledService);
   const problems = hosts.filter((x) => x.state !== 0).length + services.filter((x) => x.state !== 0).length;
-  const newest = [...uh.map((x) => ({ host: x.name, service: undefined, lsc: x.last_state_change })), ...us.map((x) => ({ host: x.host_name, service: x.description, lsc: x.last_state_change }))].sort((a, b) => b.lsc - a.lsc);
+  const newest = [
+    ...uh.map((x) => ({ host: x.name, service: undefined, lsc: x.last_state_change })),
+    ...us.map((x) => ({ host: x.host_name, service: x.description, lsc: x.last_state_change })),
+  ].sort((a, b) => b.lsc - a.lsc);
   return {
-    unhandled: uh.length + us.length, uhHosts: uh.length, uhServices: us.length, handled: problems - uh.length - us.length, newest,
+    unhandled: uh.length + us.length,
+    uhHosts: uh.length,
+    uhServices: us.length,
+    handled: problems - uh.length - us.length,
+    newest,
     flapping: hosts.filter((x) => !off(x.is_flapping)).length + services.filter((x) => !off(x.is_flapping)).length,
     never: hosts.filter((x) => off(x.has_been_checked)).length + services.filter((x) => off(x.has_been_checked)).length,
     downtimes,
@@ -72,7 +90,10 @@ describe('thruk_brief on the 25-host demo', () => {
     assert.ok(t.unhandled > 10, 'the demo has more unhandled problems than one page');
     assert.equal(d.unhandled.shown, 10);
     assert.equal(d.unhandled.older, t.unhandled - 10);
-    assert.deepEqual(d.unhandled.rows.map((p: Raw) => `${p.host}/${p.service ?? ''}`), t.newest.slice(0, 10).map((p) => `${p.host}/${p.service ?? ''}`));
+    assert.deepEqual(
+      d.unhandled.rows.map((p: Raw) => `${p.host}/${p.service ?? ''}`),
+      t.newest.slice(0, 10).map((p) => `${p.host}/${p.service ?? ''}`),
+    );
     const oldest = Math.min(...t.newest.map((p) => p.lsc));
     assert.equal(d.unhandled.oldest_since, new Date(oldest * 1000).toISOString().replace('.000Z', 'Z'));
     assert.match(r.text, new RegExp(`Newest first, showing 10 of ${t.unhandled} problems`));
@@ -89,8 +110,20 @@ describe('thruk_brief on the 25-host demo', () => {
 
   it('separates downtimes now from those starting within the next hours (planned work is not an incident)', async () => {
     const now = Math.floor(Date.now() / 1000);
-    await post(h, '/hosts/web-01/cmd/schedule_host_downtime', { start_time: now + 7200, end_time: now + 10800, comment_data: 'kernel patching OPS-7', comment_author: 'alice', fixed: 1 });
-    await post(h, '/hosts/web-02/cmd/schedule_host_downtime', { start_time: now + 36000, end_time: now + 39600, comment_data: 'far away', comment_author: 'bob', fixed: 1 });
+    await post(h, '/hosts/web-01/cmd/schedule_host_downtime', {
+      start_time: now + 7200,
+      end_time: now + 10800,
+      comment_data: 'kernel patching OPS-7',
+      comment_author: 'alice',
+      fixed: 1,
+    });
+    await post(h, '/hosts/web-02/cmd/schedule_host_downtime', {
+      start_time: now + 36000,
+      end_time: now + 39600,
+      comment_data: 'far away',
+      comment_author: 'bob',
+      fixed: 1,
+    });
     const t = await truth(h);
     const activeNow = t.downtimes.filter((x) => x.start_time <= now && x.end_time >= now);
     const soon = t.downtimes.filter((x) => x.start_time > now && x.start_time <= now + 4 * 3600);
@@ -101,7 +134,10 @@ describe('thruk_brief on the 25-host demo', () => {
     assert.equal(d.downtimes.upcoming.rows[0].comment, 'kernel patching OPS-7');
     assert.equal(d.downtimes.upcoming.rows[0].author, 'alice');
     const text = (await h.call('thruk_brief', { hours_ahead: 4 })).text;
-    assert.match(text, /Downtimes starting within 4h: 1 maintenance, 1 object \(planned, not incidents\):\n- "kernel patching OPS-7" by alice: 1 object, starts in (1h 59m|2h) \(/);
+    assert.match(
+      text,
+      /Downtimes starting within 4h: 1 maintenance, 1 object \(planned, not incidents\):\n- "kernel patching OPS-7" by alice: 1 object, starts in (1h 59m|2h) \(/,
+    );
     assert.doesNotMatch(text, /far away/);
     assert.equal((await h.call('thruk_brief', { hours_ahead: 12 })).structured.downtimes.upcoming.objects, 2);
   });
@@ -159,11 +195,17 @@ describe('thruk_brief on several sites', () => {
       const d = r.structured;
       assert.equal(d.unhandled.total, t.unhandled);
       assert.ok(t.unhandled > 20, 'more problems than one page across the two sites');
-      assert.ok(d.unhandled.rows.some((p: Raw) => p.peer_name === 'berlin') && d.unhandled.rows.some((p: Raw) => p.peer_name === 'paris'), 'rows name their site');
+      assert.ok(
+        d.unhandled.rows.some((p: Raw) => p.peer_name === 'berlin') && d.unhandled.rows.some((p: Raw) => p.peer_name === 'paris'),
+        'rows name their site',
+      );
       assert.match(r.text, /@berlin \|/);
       assert.equal(d.backends.total, 2);
       assert.equal(d.backends.disconnected, 1);
-      assert.match(r.text, /Backends: 1 of 2 unhealthy \(1 disconnected, 0 degraded\).*\n- paris: disconnected, disconnected: connection refused/);
+      assert.match(
+        r.text,
+        /Backends: 1 of 2 unhealthy \(1 disconnected, 0 degraded\).*\n- paris: disconnected, disconnected: connection refused/,
+      );
     } finally {
       await h.close();
     }
@@ -177,15 +219,36 @@ describe('thruk_brief on two cores holding the same names', () => {
     const h = await connect({ simulator: sim });
     try {
       const r = await h.call('thruk_brief', { limit: 50 });
-      const want = (path: string) => rest(h, path).then((rows) => (rows as Raw[]).map((x) => `${String(x.host_name)}@${String(x.peer_name)}/${String(x.description)}`).sort());
+      const want = (path: string) =>
+        rest(h, path).then((rows) =>
+          (rows as Raw[]).map((x) => `${String(x.host_name)}@${String(x.peer_name)}/${String(x.description)}`).sort(),
+        );
       const flapping = await want('/services?is_flapping=1&columns=host_name,description,peer_name');
       const never = await want('/services?has_been_checked=0&columns=host_name,description,peer_name');
-      assert.ok(flapping.length >= 2 && new Set(flapping.map((x) => x.replace(/@[^/]+/, ''))).size < flapping.length, 'the estate has one flapping name on both cores');
+      assert.ok(
+        flapping.length >= 2 && new Set(flapping.map((x) => x.replace(/@[^/]+/, ''))).size < flapping.length,
+        'the estate has one flapping name on both cores',
+      );
       const line = r.text.split('\n').find((l) => l.startsWith('Flapping now: ')) ?? '';
-      assert.deepEqual(line.replace(/^Flapping now: [^:]+: /, '').replace(/\.$/, '').split(', ').sort(), flapping, line);
-      const stale = r.text.split('\n').filter((l) => l.endsWith(': never run')).map((l) => l.slice(2, -': never run'.length)).sort();
+      assert.deepEqual(
+        line
+          .replace(/^Flapping now: [^:]+: /, '')
+          .replace(/\.$/, '')
+          .split(', ')
+          .sort(),
+        flapping,
+        line,
+      );
+      const stale = r.text
+        .split('\n')
+        .filter((l) => l.endsWith(': never run'))
+        .map((l) => l.slice(2, -': never run'.length))
+        .sort();
       assert.deepEqual(stale, never);
-      assert.ok((r.structured.flapping.rows as Raw[]).every((x) => typeof x.peer_name === 'string'), 'structuredContent names the core too');
+      assert.ok(
+        (r.structured.flapping.rows as Raw[]).every((x) => typeof x.peer_name === 'string'),
+        'structuredContent names the core too',
+      );
     } finally {
       await h.close();
     }
@@ -197,13 +260,21 @@ describe('thruk_brief on 50 000 hosts', () => {
     const sim = createSimulator({ apiKey: 'demo', hosts: 50_000 });
     const h = await connect({ simulator: sim });
     try {
-      const counts = async (path: string, params: Record<string, string>) => (await rest(h, path, { ...params, columns: 'count(*):n' })).n as number;
+      const counts = async (path: string, params: Record<string, string>) =>
+        (await rest(h, path, { ...params, columns: 'count(*):n' })).n as number;
       const mark = sim.requests.length;
       const r = await h.call('thruk_brief');
       assert.equal(r.isError, undefined, r.text);
       const d = r.structured;
       const uh = await counts('/hosts', { 'state[ne]': '0', acknowledged: '0', scheduled_downtime_depth: '0' });
-      const us = await counts('/services', { 'state[ne]': '0', acknowledged: '0', scheduled_downtime_depth: '0', host_state: '0', host_acknowledged: '0', host_scheduled_downtime_depth: '0' });
+      const us = await counts('/services', {
+        'state[ne]': '0',
+        acknowledged: '0',
+        scheduled_downtime_depth: '0',
+        host_state: '0',
+        host_acknowledged: '0',
+        host_scheduled_downtime_depth: '0',
+      });
       assert.equal(d.unhandled.total, uh + us);
       assert.ok(d.unhandled.total > 1000);
       const n = tokens(r.text);
@@ -226,7 +297,11 @@ describe('thruk-mcp brief (command line)', () => {
   const deps = (sim: Simulator) => {
     const config = demoConfig();
     const log = createLogger('silent');
-    const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
+    const runtime = createRuntime(
+      config,
+      log,
+      fetchHandlerSend((req) => sim.fetch(req)),
+    );
     return { runtime, deps: { config, thruk: runtime.thruk, log } };
   };
   const io = () => {
@@ -245,7 +320,10 @@ describe('thruk-mcp brief (command line)', () => {
       const h = { sim, config: d.config };
       const t = await truth(h);
       for (const p of t.newest) {
-        const path = p.service === undefined ? `/hosts/${encodeURIComponent(p.host)}/cmd/acknowledge_host_problem` : `/services/${encodeURIComponent(p.host)}/${encodeURIComponent(p.service)}/cmd/acknowledge_svc_problem`;
+        const path =
+          p.service === undefined
+            ? `/hosts/${encodeURIComponent(p.host)}/cmd/acknowledge_host_problem`
+            : `/services/${encodeURIComponent(p.host)}/${encodeURIComponent(p.service)}/cmd/acknowledge_svc_problem`;
         await post(h, path, { comment_data: 'handled', comment_author: 'oncall', sticky_ack: 1 });
       }
       const b = io();
@@ -262,10 +340,20 @@ describe('thruk-mcp brief (command line)', () => {
 
   it('call runs a tool one enable away (the operator needs no enable step); THRUK_DYNAMIC_TOOLSETS=false refuses it', () => {
     const env = { PATH: process.env.PATH ?? '' };
-    const r = spawnSync(process.execPath, [cli, 'call', 'thruk_host_availability', 'host=web-01', '--demo'], { cwd: root, env, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, [cli, 'call', 'thruk_host_availability', 'host=web-01', '--demo'], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /web-01/);
-    const fixed = spawnSync(process.execPath, [cli, 'call', 'thruk_host_availability', 'host=web-01', '--demo'], { cwd: root, env: { ...env, THRUK_DYNAMIC_TOOLSETS: 'false' }, encoding: 'utf8', timeout: 30_000 });
+    const fixed = spawnSync(process.execPath, [cli, 'call', 'thruk_host_availability', 'host=web-01', '--demo'], {
+      cwd: root,
+      env: { ...env, THRUK_DYNAMIC_TOOLSETS: 'false' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(fixed.status, 2);
     assert.match(fixed.stderr, /not available with this configuration \(toolset\)/);
   });

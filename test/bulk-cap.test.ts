@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { connect, rest, type Harness } from './helpers/harness.js';
 
-type Obj = { host_name?: string; name?: string; state: number; has_been_checked: unknown; acknowledged: unknown; scheduled_downtime_depth: number; host_scheduled_downtime_depth?: number };
+type Obj = {
+  host_name?: string;
+  name?: string;
+  state: number;
+  has_been_checked: unknown;
+  acknowledged: unknown;
+  scheduled_downtime_depth: number;
+  host_scheduled_downtime_depth?: number;
+};
 const yes = (v: unknown) => v === 1 || v === true;
 const HOST_STATE = ['up', 'down', 'unreachable'];
 const SVC_STATE = ['ok', 'warning', 'critical', 'unknown'];
@@ -17,10 +25,17 @@ async function rawTargets(h: Harness): Promise<Array<{ host: string; kind: 'host
   const cols = 'state,has_been_checked,acknowledged,scheduled_downtime_depth';
   const hosts = (await rest(h, '/hosts', { columns: `name,${cols}` })) as Obj[];
   const svcs = (await rest(h, '/services', { columns: `host_name,${cols},host_scheduled_downtime_depth` })) as Obj[];
-  const open = (o: Obj, svc: boolean) => yes(o.has_been_checked) && o.state !== 0 && !yes(o.acknowledged) && o.scheduled_downtime_depth === 0 && (!svc || (o.host_scheduled_downtime_depth ?? 0) === 0);
+  const open = (o: Obj, svc: boolean) =>
+    yes(o.has_been_checked) &&
+    o.state !== 0 &&
+    !yes(o.acknowledged) &&
+    o.scheduled_downtime_depth === 0 &&
+    (!svc || (o.host_scheduled_downtime_depth ?? 0) === 0);
   return [
     ...hosts.filter((o) => open(o, false)).map((o) => ({ host: String(o.name), kind: 'host' as const, state: HOST_STATE[o.state] ?? '?' })),
-    ...svcs.filter((o) => open(o, true)).map((o) => ({ host: String(o.host_name), kind: 'service' as const, state: SVC_STATE[o.state] ?? '?' })),
+    ...svcs
+      .filter((o) => open(o, true))
+      .map((o) => ({ host: String(o.host_name), kind: 'service' as const, state: SVC_STATE[o.state] ?? '?' })),
   ];
 }
 
@@ -31,7 +46,9 @@ describe('bulk acknowledge over the cap', () => {
     const max = 5;
     const h = await connect({ config: { maxBulkTargets: max } });
     const targets = await rawTargets(h);
-    const all = ((await rest(h, '/hosts', { columns: 'name' })) as unknown[]).length + ((await rest(h, '/services', { columns: 'description' })) as unknown[]).length;
+    const all =
+      ((await rest(h, '/hosts', { columns: 'name' })) as unknown[]).length +
+      ((await rest(h, '/services', { columns: 'description' })) as unknown[]).length;
     assert.ok(targets.length > max, `the demo has ${targets.length} unhandled problems`);
 
     const r = await h.call('thruk_bulk_acknowledge', { comment: 'too many' });
@@ -46,7 +63,8 @@ describe('bulk acknowledge over the cap', () => {
     // Each counted narrower call is right, per state and per kind.
     const byState = new Map<string, number>();
     for (const t of targets) byState.set(t.state, (byState.get(t.state) ?? 0) + 1);
-    for (const [st, n] of byState) assert.match(r.text, new RegExp(`state="${st}" would target ${n}${n <= max ? ' \\(within the limit\\)' : ''}`));
+    for (const [st, n] of byState)
+      assert.match(r.text, new RegExp(`state="${st}" would target ${n}${n <= max ? ' \\(within the limit\\)' : ''}`));
     const hosts = targets.filter((t) => t.kind === 'host').length;
     assert.match(r.text, new RegExp(`hosts_only would target ${hosts}[ ;.(]`));
     assert.match(r.text, new RegExp(`services_only would target ${targets.length - hosts}[ ;.(]`));
@@ -73,7 +91,13 @@ describe('other bulk writes over the cap say how many and that nothing was sent'
     const rows = (await rest(h, '/hosts', { columns: 'name,childs' })) as Array<{ name: string; childs: string[] }>;
     const kids = new Map(rows.map((r) => [r.name, r.childs]));
     const tree = new Set<string>();
-    const walk = (n: string) => { for (const c of kids.get(n) ?? []) if (!tree.has(c)) { tree.add(c); walk(c); } };
+    const walk = (n: string) => {
+      for (const c of kids.get(n) ?? [])
+        if (!tree.has(c)) {
+          tree.add(c);
+          walk(c);
+        }
+    };
     walk('core-switch-01');
     assert.ok(tree.size + 1 > 4, `core-switch-01 covers ${tree.size + 1} hosts`);
     const r = await h.call('thruk_schedule_propagated_host_downtime', { host: 'core-switch-01', dry_run: true });
@@ -89,7 +113,10 @@ describe('other bulk writes over the cap say how many and that nothing was sent'
     const h = await connect({ config: { maxBulkTargets: 3 } });
     const members = (await rest(h, '/hosts', { columns: 'name', 'groups[gte]': 'linux-servers' })) as unknown[];
     const r = await h.call('thruk_schedule_hostgroup_downtime', { hostgroup: 'linux-servers', dry_run: true });
-    assert.match(r.text, new RegExp(`touch ${members.length} hosts, more than the limit of 3 \\(THRUK_MAX_BULK_TARGETS\\)\\. Use a smaller group`));
+    assert.match(
+      r.text,
+      new RegExp(`touch ${members.length} hosts, more than the limit of 3 \\(THRUK_MAX_BULK_TARGETS\\)\\. Use a smaller group`),
+    );
     assert.match(r.text, /Nothing was sent\.$/);
     await h.close();
   });

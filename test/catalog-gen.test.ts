@@ -35,7 +35,11 @@ describe('generated catalogs', () => {
     try {
       const url = pathToFileURL(`${dir}/`);
       cpSync(new URL('package.json', root), join(dir, 'package.json'));
-      assert.deepEqual(syncCatalogs(url, true).sort(), ['catalog/server.yaml', 'catalog/tools.json', 'manifest.json', 'server.json'], 'all missing');
+      assert.deepEqual(
+        syncCatalogs(url, true).sort(),
+        ['catalog/server.yaml', 'catalog/tools.json', 'manifest.json', 'server.json'],
+        'all missing',
+      );
       assert.equal(syncCatalogs(url, false).length, 4);
       assert.deepEqual(syncCatalogs(url, true), [], 'fresh after writing');
       writeFileSync(join(dir, 'server.json'), read('server.json').replace('"0.1', '"9.9'));
@@ -51,9 +55,15 @@ describe('generated catalogs', () => {
 
   it('required and secret variables come from the config loader and ENV_SPEC, not from a hand list', () => {
     const env = stdioEnv();
-    assert.deepEqual(env.filter((e) => e.required).map((e) => e.name), ['THRUK_BASE_URL', 'THRUK_API_KEY']);
+    assert.deepEqual(
+      env.filter((e) => e.required).map((e) => e.name),
+      ['THRUK_BASE_URL', 'THRUK_API_KEY'],
+    );
     for (const e of env) assert.equal(e.secret, (ENV_SPEC as Record<string, { secret?: boolean }>)[e.name]?.secret === true, e.name);
-    assert.ok(env.every((e) => !e.name.startsWith('MCP_')), 'HTTP-mode settings are not offered to stdio deployments');
+    assert.ok(
+      env.every((e) => !e.name.startsWith('MCP_')),
+      'HTTP-mode settings are not offered to stdio deployments',
+    );
     assert.equal(env.find((e) => e.name === 'THRUK_VERIFY_SSL')?.default, 'true');
     assert.equal(env.find((e) => e.name === 'THRUK_TIMEOUT')?.format, 'number');
     assert.deepEqual(env.find((e) => e.name === 'LOG_LEVEL')?.choices, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -62,7 +72,18 @@ describe('generated catalogs', () => {
 
 describe('server.json for the official MCP Registry', () => {
   const s = gen('server.json');
-  const PACKAGE_KEYS = new Set(['registryType', 'registryBaseUrl', 'identifier', 'version', 'fileSha256', 'runtimeHint', 'transport', 'runtimeArguments', 'packageArguments', 'environmentVariables']);
+  const PACKAGE_KEYS = new Set([
+    'registryType',
+    'registryBaseUrl',
+    'identifier',
+    'version',
+    'fileSha256',
+    'runtimeHint',
+    'transport',
+    'runtimeArguments',
+    'packageArguments',
+    'environmentVariables',
+  ]);
 
   it('follows the schema rules the registry enforces', () => {
     assert.equal(s.$schema, SERVER_SCHEMA);
@@ -87,7 +108,10 @@ describe('server.json for the official MCP Registry', () => {
     assert.equal(oci.identifier, `ghcr.io/thruk-mcp/thruk-mcp:${pkg.version}`);
     for (const p of [npm, oci]) {
       const names = p.environmentVariables.map((e: any) => e.name);
-      assert.deepEqual(names, stdioEnv().map((e) => e.name));
+      assert.deepEqual(
+        names,
+        stdioEnv().map((e) => e.name),
+      );
       const key = p.environmentVariables.find((e: any) => e.name === 'THRUK_API_KEY');
       assert.deepEqual([key.isRequired, key.isSecret], [true, true]);
       const url = p.environmentVariables.find((e: any) => e.name === 'THRUK_BASE_URL');
@@ -115,7 +139,10 @@ describe('Docker MCP catalog', () => {
     assert.equal(y.type, 'server');
     assert.equal(y.name, pkg.name);
     assert.equal(y.source.project, readPackage(pkgJson).repoUrl);
-    assert.deepEqual(y.config.secrets.map((s: any) => s.env), ['THRUK_API_KEY']);
+    assert.deepEqual(
+      y.config.secrets.map((s: any) => s.env),
+      ['THRUK_API_KEY'],
+    );
     const props = y.config.parameters.properties;
     for (const e of y.config.env) {
       const m = /^\{\{thruk-mcp\.([a-z_]+)\}\}$/.exec(e.value);
@@ -130,11 +157,18 @@ describe('Docker MCP catalog', () => {
 
   it('tools.json: one entry per tool, arguments from the input schema, annotations from the access', () => {
     const defs = allTools();
-    assert.deepEqual(tools.map((t: any) => t.name), defs.map((d) => d.name));
+    assert.deepEqual(
+      tools.map((t: any) => t.name),
+      defs.map((d) => d.name),
+    );
     for (const [i, def] of defs.entries()) {
       const t = tools[i];
       const schema = toMcpTool(def).inputSchema as { properties?: Record<string, unknown>; required?: string[] };
-      assert.deepEqual(t.arguments.map((a: any) => a.name), Object.keys(schema.properties ?? {}), def.name);
+      assert.deepEqual(
+        t.arguments.map((a: any) => a.name),
+        Object.keys(schema.properties ?? {}),
+        def.name,
+      );
       for (const a of t.arguments) {
         assert.ok(['string', 'integer', 'number', 'boolean', 'object', 'array'].includes(a.type), `${def.name}.${a.name}: ${a.type}`);
         assert.equal(typeof a.desc, 'string');
@@ -165,7 +199,10 @@ describe('.mcpb manifest for Claude Desktop', () => {
 
   it('user_config covers URL, key (sensitive), read-only and toolsets, and every placeholder is declared', () => {
     const uc = m.user_config;
-    assert.deepEqual(Object.keys(uc), MCPB_SETTINGS.map((n) => n.replace(/^THRUK_/, '').toLowerCase()));
+    assert.deepEqual(
+      Object.keys(uc),
+      MCPB_SETTINGS.map((n) => n.replace(/^THRUK_/, '').toLowerCase()),
+    );
     assert.deepEqual([uc.api_key.sensitive, uc.api_key.required], [true, true]);
     assert.equal(uc.base_url.required, true);
     assert.deepEqual([uc.read_only.type, uc.read_only.default], ['boolean', false]);
@@ -181,7 +218,10 @@ describe('.mcpb manifest for Claude Desktop', () => {
   });
 
   it('lists every tool by name', () => {
-    assert.deepEqual(m.tools.map((t: any) => t.name), allTools().map((d) => d.name));
+    assert.deepEqual(
+      m.tools.map((t: any) => t.name),
+      allTools().map((d) => d.name),
+    );
     assert.ok(m.tools.every((t: any) => typeof t.description === 'string' && t.description.length > 0));
   });
 });
@@ -210,8 +250,23 @@ describe('README client examples', () => {
       const doc = parse(text);
       for (const s of Object.values<any>(doc.mcpServers)) for (const k of Object.keys(s.env ?? {})) assert.ok(settings.has(k), k);
     }
-    const flags = [...blocks('sh').join('\n').matchAll(/ (--[a-z][a-z-]*)/g)].map((m) => m[1]!);
-    const known = new Set([...Object.keys(FLAG_SPEC).map((f) => `--${f}`), '--json', '--env', '--transport', '--header', '--scope', '--rm', '--omit', '--silent', '--demo']);
+    const flags = [
+      ...blocks('sh')
+        .join('\n')
+        .matchAll(/ (--[a-z][a-z-]*)/g),
+    ].map((m) => m[1]!);
+    const known = new Set([
+      ...Object.keys(FLAG_SPEC).map((f) => `--${f}`),
+      '--json',
+      '--env',
+      '--transport',
+      '--header',
+      '--scope',
+      '--rm',
+      '--omit',
+      '--silent',
+      '--demo',
+    ]);
     for (const f of flags) assert.ok(known.has(f), `${f} in a README command is a known flag`);
     assert.ok(flags.includes('--listen') && flags.includes('--demo'));
   });

@@ -17,7 +17,13 @@ import { allTools, DEFAULT_TOOLS } from '../src/tools/core/registry.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [cli, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
+const run = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [cli, ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 const msg = (r: unknown): string => (typeof r === 'string' ? r : JSON.stringify(r));
 const tool = (name: string) => allTools().find((t) => t.name === name)!;
 
@@ -42,7 +48,7 @@ describe('parseInvocation', () => {
     assert.match(msg(parseInvocation(['--json', '{"a":1}'])), /only with call/);
   });
 
-  it('call TOOL --help asks for the tool\'s help; --help elsewhere is the global help', () => {
+  it("call TOOL --help asks for the tool's help; --help elsewhere is the global help", () => {
     const h = parseInvocation(['call', 'thruk_acknowledge', '--help']);
     assert.ok(typeof h !== 'string' && h.help && !h.argv.includes('--help'));
     const g = parseInvocation(['doctor', '--help']);
@@ -53,18 +59,30 @@ describe('parseInvocation', () => {
     const a = parseInvocation(['call', 'thruk_totals']);
     const b = parseInvocation(['call', 'thruk_totals'], { LOG_LEVEL: 'info' });
     const c = parseInvocation(['call', 'thruk_totals', '--log-level=warn']);
-    assert.deepEqual([a, b, c].map((i) => typeof i !== 'string' && i.logLevelGiven), [false, true, true]);
+    assert.deepEqual(
+      [a, b, c].map((i) => typeof i !== 'string' && i.logLevelGiven),
+      [false, true, true],
+    );
   });
 });
 
 describe('key=value typed by the tool schema', () => {
   it('keeps a text argument as typed: comment=42 and comment=true stay strings', () => {
-    assert.deepEqual(typedArgs(['host=42', 'comment=42', 'sticky=false', 'notify=true'], tool('thruk_acknowledge')), { host: '42', comment: '42', sticky: false, notify: true });
+    assert.deepEqual(typedArgs(['host=42', 'comment=42', 'sticky=false', 'notify=true'], tool('thruk_acknowledge')), {
+      host: '42',
+      comment: '42',
+      sticky: false,
+      notify: true,
+    });
     assert.deepEqual(typedArgs(['comment=true'], tool('thruk_acknowledge')), { comment: 'true' });
   });
 
   it('types numbers, unions and objects by the schema', () => {
-    assert.deepEqual(typedArgs(['limit=2', 'sort=-name', 'filter={"field":"state","value":1}'], tool('thruk_list_hosts')), { limit: 2, sort: '-name', filter: { field: 'state', value: 1 } });
+    assert.deepEqual(typedArgs(['limit=2', 'sort=-name', 'filter={"field":"state","value":1}'], tool('thruk_list_hosts')), {
+      limit: 2,
+      sort: '-name',
+      filter: { field: 'state', value: 1 },
+    });
     // Time arguments are published as strings (one JSON type per property); the tool reads an epoch inside one.
     assert.deepEqual(typedArgs(['since=1700000000', 'until=-1h'], tool('thruk_list_logs')), { since: '1700000000', until: '-1h' });
     // A number argument given text is passed on as text for the tool's validation to name.
@@ -72,7 +90,10 @@ describe('key=value typed by the tool schema', () => {
   });
 
   it('takes a list as a,b or JSON, each item typed', () => {
-    const root = { type: 'object', properties: { ids: { type: 'array', items: { type: 'integer' } }, names: { type: 'array', items: { type: 'string' } } } };
+    const root = {
+      type: 'object',
+      properties: { ids: { type: 'array', items: { type: 'integer' } }, names: { type: 'array', items: { type: 'string' } } },
+    };
     assert.deepEqual(coerceValue('1,2,3', root.properties.ids, root), [1, 2, 3]);
     assert.deepEqual(coerceValue('[4,5]', root.properties.ids, root), [4, 5]);
     assert.deepEqual(coerceValue('007,x', root.properties.names, root), ['007', 'x']);
@@ -95,7 +116,7 @@ describe('call TOOL --help', () => {
     assert.match(toolHelp(tool('thruk_list_hosts')), /^ {2}limit +integer 1\.\.1000, default 50/m);
   });
 
-  it('has a runnable example for every tool (parsed by the tool\'s own schema)', () => {
+  it("has a runnable example for every tool (parsed by the tool's own schema)", () => {
     for (const def of allTools()) {
       const m = /--json '(.*)'$/m.exec(toolHelp(def));
       assert.ok(m?.[1] !== undefined, def.name);
@@ -105,7 +126,16 @@ describe('call TOOL --help', () => {
   });
 
   it('works for a tool without arguments', () => {
-    const bare = defineTool({ name: 'thruk_x', title: 'X', toolset: 'state', access: 'read', description: 'X.', input: z.object({}).strict(), output: z.object({}), run: () => Promise.resolve({ data: {}, text: '' }) });
+    const bare = defineTool({
+      name: 'thruk_x',
+      title: 'X',
+      toolset: 'state',
+      access: 'read',
+      description: 'X.',
+      input: z.object({}).strict(),
+      output: z.object({}),
+      run: () => Promise.resolve({ data: {}, text: '' }),
+    });
     assert.match(toolHelp(bare), /No arguments\./);
   });
 });
@@ -137,7 +167,7 @@ describe('the built CLI', () => {
     assert.equal(run(['--demo', 'doctor']).status, 0);
   });
 
-  it('call TOOL --help prints the tool\'s arguments without any configuration', () => {
+  it("call TOOL --help prints the tool's arguments without any configuration", () => {
     const r = run(['call', 'thruk_list_hosts', '--help']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^thruk_list_hosts — /);
@@ -161,10 +191,16 @@ describe('the built CLI', () => {
     const quiet = run(['call', 'thruk_totals', '--demo']);
     assert.equal(quiet.stderr.split('\n').filter((l) => l.startsWith('{')).length, 0, quiet.stderr);
     assert.match(quiet.stderr, /^thruk-mcp: DEMO MODE/m, 'a plain line still says the estate is simulated');
-    for (const [args, env] of [[['call', 'thruk_totals', '--demo'], { LOG_LEVEL: 'warn' }], [['doctor', '--demo', '--log-level', 'warn'], {}]] as const) {
+    for (const [args, env] of [
+      [['call', 'thruk_totals', '--demo'], { LOG_LEVEL: 'warn' }],
+      [['doctor', '--demo', '--log-level', 'warn'], {}],
+    ] as const) {
       const r = run([...args], env);
       assert.equal(r.status, 0, r.stderr);
-      assert.ok(r.stderr.split('\n').some((l) => l.startsWith('{') && (JSON.parse(l) as { msg: string }).msg.startsWith('DEMO MODE')), `${args.join(' ')}: ${r.stderr}`);
+      assert.ok(
+        r.stderr.split('\n').some((l) => l.startsWith('{') && (JSON.parse(l) as { msg: string }).msg.startsWith('DEMO MODE')),
+        `${args.join(' ')}: ${r.stderr}`,
+      );
     }
     const silent = run(['doctor', '--demo'], { LOG_LEVEL: 'silent' });
     assert.equal(silent.stderr.split('\n').filter((l) => l.startsWith('{')).length, 0);

@@ -14,7 +14,13 @@ import { demoConfig } from './helpers/config.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [cli, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
+const run = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [cli, ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 
 describe('operator command line', () => {
   before(() => {
@@ -27,7 +33,13 @@ describe('operator command line', () => {
     const rows = JSON.parse(r.stdout) as Array<{ name: string; access: string; offered: string }>;
     assert.equal(rows.length, allTools().length);
     // With every toolset on there is nothing to enable: the discovery tool is 'fixed'.
-    for (const row of rows) assert.equal(row.offered === 'yes', row.name !== 'thruk_enable_toolset' && (row.access === 'read' || allTools().find((t) => t.name === row.name)?.readOnlyFallback === true), row.name);
+    for (const row of rows)
+      assert.equal(
+        row.offered === 'yes',
+        row.name !== 'thruk_enable_toolset' &&
+          (row.access === 'read' || allTools().find((t) => t.name === row.name)?.readOnlyFallback === true),
+        row.name,
+      );
     assert.equal(rows.find((r) => r.name === 'thruk_enable_toolset')?.offered, 'fixed');
   });
 
@@ -68,8 +80,14 @@ describe('operator command line', () => {
     const r = run(['doctor', '--demo']);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const rows = r.stdout.split('\n').filter((l) => /^\S.*\s(OK|WARN|FAIL)\s/.test(l));
-    assert.deepEqual(rows.map((l) => l.split(/\s{2,}/)[0]), ['configuration', 'TLS', 'proxy', 'Thruk reachable', 'API key', 'writes', 'backends']);
-    assert.ok(rows.every((l) => /\sOK\s/.test(l)), r.stdout);
+    assert.deepEqual(
+      rows.map((l) => l.split(/\s{2,}/)[0]),
+      ['configuration', 'TLS', 'proxy', 'Thruk reachable', 'API key', 'writes', 'backends'],
+    );
+    assert.ok(
+      rows.every((l) => /\sOK\s/.test(l)),
+      r.stdout,
+    );
     assert.match(r.stdout, /Thruk reachable\s+OK\s+Thruk \d+\.\d+/);
     assert.match(r.stdout, /\nAll good\.\n$/);
     assert.match(r.stderr, /DEMO MODE/, 'says on stderr that the estate is simulated');
@@ -88,24 +106,44 @@ describe('operator command line', () => {
     assert.ok(!r.stdout.includes('\x1b'), 'no terminal control codes in the answer');
     const json = JSON.parse(run(['call', 'thruk_problems', '--demo', '--json']).stdout);
     assert.equal(json.returned, json.rows.length);
-    assert.ok(json.rows.length > 0 && json.rows.every((r: any) => ['host', 'service'].includes(r.kind) && typeof r.state === 'string'), JSON.stringify(json).slice(0, 300));
+    assert.ok(
+      json.rows.length > 0 && json.rows.every((r: any) => ['host', 'service'].includes(r.kind) && typeof r.state === 'string'),
+      JSON.stringify(json).slice(0, 300),
+    );
     assert.ok(json.counts.hosts.down > 0 && json.counts.services.critical > 0);
     // Handled problems, when asked for, say how in the state cell.
     const all = run(['call', 'thruk_problems', '--demo', 'include_handled=true', 'limit=100']);
-    assert.match(all.stdout, /\n[\w@-]+ \| [^|]* \| (DOWN|UNREACHABLE|CRITICAL|WARNING|UNKNOWN)( soft[^|]*)? (acked|downtime|host down|host handled)\b[^|]* \|/);
+    assert.match(
+      all.stdout,
+      /\n[\w@-]+ \| [^|]* \| (DOWN|UNREACHABLE|CRITICAL|WARNING|UNKNOWN)( soft[^|]*)? (acked|downtime|host down|host handled)\b[^|]* \|/,
+    );
   });
 
   it('parses key=value arguments as JSON when they are JSON', () => {
-    assert.deepEqual(parseKeyValues(['limit=5', 'host=web-01', 'include_handled=true', 'filter={"field":"state","value":"down"}', 'name=a=b']), {
-      limit: 5, host: 'web-01', include_handled: true, filter: { field: 'state', value: 'down' }, name: 'a=b',
-    });
+    assert.deepEqual(
+      parseKeyValues(['limit=5', 'host=web-01', 'include_handled=true', 'filter={"field":"state","value":"down"}', 'name=a=b']),
+      {
+        limit: 5,
+        host: 'web-01',
+        include_handled: true,
+        filter: { field: 'state', value: 'down' },
+        name: 'a=b',
+      },
+    );
     assert.throws(() => parseKeyValues(['oops']), /key=value/);
   });
 });
 
 describe('progress of long calls on stderr', () => {
   const capture = (errIsTTY: boolean, columns = 200): Out & { stdout: string; stderr: string } => {
-    const io = { stdout: '', stderr: '', errIsTTY, columns, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+    const io = {
+      stdout: '',
+      stderr: '',
+      errIsTTY,
+      columns,
+      out: (t: string) => void (io.stdout += t),
+      err: (t: string) => void (io.stderr += t),
+    };
     return io;
   };
   const ARGS = { path: '/services', params: { columns: 'host_name,description,state' }, page_size: 20, limit: 1000 };
@@ -114,7 +152,11 @@ describe('progress of long calls on stderr', () => {
     const config = demoConfig();
     const sim = createSimulator({ apiKey: config.thruk.apiKey });
     const log = createLogger('silent');
-    const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
+    const runtime = createRuntime(
+      config,
+      log,
+      fetchHandlerSend((req) => sim.fetch(req)),
+    );
     try {
       return await callCommand({ config, thruk: runtime.thruk, log }, 'thruk_run_background_query', ARGS, false, io);
     } finally {

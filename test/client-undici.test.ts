@@ -31,7 +31,11 @@ function handler(): { handle: Handler; hits: Map<string, number> } {
     };
     switch (path) {
       case '/thruk/r/thruk':
-        send(200, { thruk_version: '3.20.2', key_ok: req.headers['x-thruk-auth-key'] === KEY, user: req.headers['x-thruk-auth-user'] ?? null });
+        send(200, {
+          thruk_version: '3.20.2',
+          key_ok: req.headers['x-thruk-auth-key'] === KEY,
+          user: req.headers['x-thruk-auth-user'] ?? null,
+        });
         return;
       case '/thruk/r/thruk/whoami': {
         // As Thruk: the impersonated user when the header is Perl-true, else its internal user.
@@ -97,9 +101,16 @@ void describe('undiciSend over loopback HTTP', () => {
   void it('gets JSON with the auth headers', async () => {
     const c = client(base, transport.send, { authUser: 'alice' });
     assert.deepEqual(await c.get('/thruk'), { thruk_version: '3.20.2', key_ok: true, user: 'alice' });
-    assert.deepEqual(await c.get('/hosts', { query: [['name', 'web-01'], ['sort', 'a'], ['sort', 'b']] }), [
-      { name: 'web-01', query: 'name=web-01&sort=a&sort=b' },
-    ]);
+    assert.deepEqual(
+      await c.get('/hosts', {
+        query: [
+          ['name', 'web-01'],
+          ['sort', 'a'],
+          ['sort', 'b'],
+        ],
+      }),
+      [{ name: 'web-01', query: 'name=web-01&sort=a&sort=b' }],
+    );
   });
 
   void it('posts a form body', async () => {
@@ -133,12 +144,10 @@ void describe('undiciSend over loopback HTTP', () => {
   void it('maps a header timeout to ThrukTimeoutError inside the transport', async () => {
     const t = undiciSend({ timeoutMs: 150 });
     try {
-      const e = await t
-        .send({ method: 'GET', url: `${base}/r/slow`, headers: {}, signal: new AbortController().signal })
-        .then(
-          () => assert.fail('expected a timeout'),
-          (err: unknown) => err,
-        );
+      const e = await t.send({ method: 'GET', url: `${base}/r/slow`, headers: {}, signal: new AbortController().signal }).then(
+        () => assert.fail('expected a timeout'),
+        (err: unknown) => err,
+      );
       assert.ok(e instanceof ThrukTimeoutError, String(e));
     } finally {
       await t.close();
@@ -208,21 +217,27 @@ void describe('undiciSend over loopback HTTPS', () => {
     cert?.remove();
   });
 
-  void it('refuses a self-signed certificate without a CA, and does not retry', { skip: !haveCert && 'openssl not available' }, async () => {
-    const t = undiciSend({ timeoutMs: 2_000 });
-    try {
-      const e = await client(base, t.send).get('/thruk').then(
-        () => assert.fail('expected a TLS failure'),
-        (err: unknown) => err,
-      );
-      assert.ok(e instanceof ThrukNetworkError, String(e));
-      assert.equal(e.code, 'DEPTH_ZERO_SELF_SIGNED_CERT');
-      assert.equal(e.attempts, 1);
-      assert.match(e.message, /TLS certificate not trusted/);
-    } finally {
-      await t.close();
-    }
-  });
+  void it(
+    'refuses a self-signed certificate without a CA, and does not retry',
+    { skip: !haveCert && 'openssl not available' },
+    async () => {
+      const t = undiciSend({ timeoutMs: 2_000 });
+      try {
+        const e = await client(base, t.send)
+          .get('/thruk')
+          .then(
+            () => assert.fail('expected a TLS failure'),
+            (err: unknown) => err,
+          );
+        assert.ok(e instanceof ThrukNetworkError, String(e));
+        assert.equal(e.code, 'DEPTH_ZERO_SELF_SIGNED_CERT');
+        assert.equal(e.attempts, 1);
+        assert.match(e.message, /TLS certificate not trusted/);
+      } finally {
+        await t.close();
+      }
+    },
+  );
 
   void it('trusts the certificate from caFile, or with insecure', { skip: !haveCert && 'openssl not available' }, async () => {
     const withCa = undiciSend({ timeoutMs: 2_000, caFile: join(dir, 'cert.pem') });
@@ -239,6 +254,9 @@ void describe('undiciSend over loopback HTTPS', () => {
 
 void describe('undiciSend construction', () => {
   void it('names an unreadable CA file', () => {
-    assert.throws(() => undiciSend({ timeoutMs: 1000, caFile: '/nonexistent/ca.pem' }), /Cannot read the TLS CA file \/nonexistent\/ca\.pem: ENOENT/);
+    assert.throws(
+      () => undiciSend({ timeoutMs: 1000, caFile: '/nonexistent/ca.pem' }),
+      /Cannot read the TLS CA file \/nonexistent\/ca\.pem: ENOENT/,
+    );
   });
 });

@@ -22,13 +22,7 @@ import {
   isThrukError,
   shortDescription,
 } from '../src/thruk/errors.js';
-import {
-  backoffDelay,
-  isQueryError,
-  isRetryableNetworkCode,
-  parseRetryAfter,
-  retryDelay,
-} from '../src/thruk/retry.js';
+import { backoffDelay, isQueryError, isRetryableNetworkCode, parseRetryAfter, retryDelay } from '../src/thruk/retry.js';
 import { deepFreeze, isCacheablePath } from '../src/thruk/cache.js';
 import { Semaphore } from '../src/thruk/semaphore.js';
 
@@ -162,14 +156,25 @@ void describe('pure URL helpers', () => {
 
   void it('keeps repeated query keys in order', () => {
     assert.equal(
-      buildQuery([['sort', 'name'], ['sort', '-state'], ['name[regex]', '^web '], ['q', '***state != 0***']]),
+      buildQuery([
+        ['sort', 'name'],
+        ['sort', '-state'],
+        ['name[regex]', '^web '],
+        ['q', '***state != 0***'],
+      ]),
       'sort=name&sort=-state&name%5Bregex%5D=%5Eweb+&q=***state+%21%3D+0***',
     );
     assert.equal(buildQuery([]), '');
   });
 
   void it('sends one q: several are AND-ed, as Thruk reads a repeated q as the text ARRAY(0x…)', () => {
-    const sp = new URLSearchParams(buildQuery([['q', '***state != 0***'], ['columns', 'name'], ['q', '(name = "a" or name = "b")']]));
+    const sp = new URLSearchParams(
+      buildQuery([
+        ['q', '***state != 0***'],
+        ['columns', 'name'],
+        ['q', '(name = "a" or name = "b")'],
+      ]),
+    );
     assert.deepEqual(sp.getAll('q'), ['(state != 0) and ((name = "a" or name = "b"))']);
     assert.deepEqual([...sp.keys()], ['q', 'columns']);
     assert.equal(new URLSearchParams(buildQuery([['q', '***state != 0***']])).get('q'), '***state != 0***');
@@ -183,8 +188,10 @@ void describe('pure URL helpers', () => {
   });
 
   void it('encodes form bodies with booleans as 1/0', () => {
-    assert.equal(encodeForm({ comment_data: 'a b&c', sticky_ack: 2, notify: true, persistent: false }),
-      'comment_data=a+b%26c&sticky_ack=2&notify=1&persistent=0');
+    assert.equal(
+      encodeForm({ comment_data: 'a b&c', sticky_ack: 2, notify: true, persistent: false }),
+      'comment_data=a+b%26c&sticky_ack=2&notify=1&persistent=0',
+    );
   });
 
   void it('sends long reads as POST only on read tables', () => {
@@ -202,7 +209,13 @@ void describe('pure URL helpers', () => {
 void describe('ThrukClient URL and headers', () => {
   void it('builds URLs from an OMD base with trailing slash, backends and repeated keys', async () => {
     const h = harness();
-    await h.client.get('/hosts', { query: [['columns', 'name,state'], ['state[ne]', '0'], ['state[ne]', '1']] });
+    await h.client.get('/hosts', {
+      query: [
+        ['columns', 'name,state'],
+        ['state[ne]', '0'],
+        ['state[ne]', '1'],
+      ],
+    });
     await h.client.get(pathOf('services', 'db-03', 'disk /'), { backends: ['site a', 'b/c'] });
     assert.equal(h.requests[0]!.url, 'https://mon.example.com/demo/thruk/r/hosts?columns=name%2Cstate&state%5Bne%5D=0&state%5Bne%5D=1');
     assert.equal(h.requests[1]!.url, 'https://mon.example.com/demo/thruk/r/sites/site%20a,b%2Fc/services/db-03/disk%20%2F');
@@ -249,9 +262,18 @@ void describe('ThrukClient URL and headers', () => {
     const b = harness([json(200, { id: 'alice' })], { authUser: 'alice' });
     await b.client.get('/hosts');
     // The impersonated user is first verified with whoami, then the request itself goes out.
-    assert.deepEqual(b.requests.map((r) => [r.url.replace(/^.*\/r/, ''), r.headers['X-Thruk-Auth-User']]), [['/thruk/whoami', 'alice'], ['/hosts', 'alice']]);
+    assert.deepEqual(
+      b.requests.map((r) => [r.url.replace(/^.*\/r/, ''), r.headers['X-Thruk-Auth-User']]),
+      [
+        ['/thruk/whoami', 'alice'],
+        ['/hosts', 'alice'],
+      ],
+    );
     const c = harness([json(200, { id: '(api)' })], { authUser: 'alice' });
-    await assert.rejects(c.client.get('/hosts'), { name: 'ThrukIdentityError', message: /acts as '\(api\)', not as the requested user 'alice'/ });
+    await assert.rejects(c.client.get('/hosts'), {
+      name: 'ThrukIdentityError',
+      message: /acts as '\(api\)', not as the requested user 'alice'/,
+    });
     assert.equal(c.requests.length, 1, 'only the check went out');
   });
 
@@ -273,7 +295,12 @@ void describe('ThrukClient URL and headers', () => {
   void it('sends a long query as POST with a form body to the same path, and retries it as a read', async () => {
     const big = 'x'.repeat(5000);
     const h = harness([json(503, { code: 503, message: 'No backend available' })]);
-    const out = await h.client.get('/services', { query: [['q', `***host_name ~ "${big}"***`], ['columns', 'description']] });
+    const out = await h.client.get('/services', {
+      query: [
+        ['q', `***host_name ~ "${big}"***`],
+        ['columns', 'description'],
+      ],
+    });
     assert.deepEqual(out, []);
     assert.equal(h.requests.length, 2);
     for (const r of h.requests) {
@@ -350,12 +377,17 @@ void describe('errors', () => {
   });
 
   void it('uses a status phrase for HTML and empty error bodies', async () => {
-    const html = harness([{ status: 502, headers: { 'content-type': 'text/html' }, body: '<html><body>Bad Gateway</body></html>' }], { retries: 0 });
+    const html = harness([{ status: 502, headers: { 'content-type': 'text/html' }, body: '<html><body>Bad Gateway</body></html>' }], {
+      retries: 0,
+    });
     assert.equal((await rejection(html.client.get('/hosts'))).message, 'Thruk GET /hosts failed: 502 bad gateway');
     const empty = harness([{ status: 401, headers: {}, body: '' }]);
     assert.equal((await rejection(empty.client.get('/hosts'))).message, 'Thruk GET /hosts failed: 401 unauthorized (login required)');
     const redirect = harness([{ status: 302, headers: { location: 'https://mon.example.com/demo/thruk/cgi-bin/login.cgi?x' }, body: '' }]);
-    assert.match((await rejection(redirect.client.get('/hosts'))).message, /302 unexpected redirect to \/demo\/thruk\/cgi-bin\/login\.cgi \(login page\?/);
+    assert.match(
+      (await rejection(redirect.client.get('/hosts'))).message,
+      /302 unexpected redirect to \/demo\/thruk\/cgi-bin\/login\.cgi \(login page\?/,
+    );
   });
 
   void it('maps unparseable 2xx bodies to ThrukResponseError', async () => {
@@ -369,8 +401,14 @@ void describe('errors', () => {
     assert.ok(a instanceof ThrukResponseError);
     assert.equal(a.name, 'ThrukResponseError');
     assert.equal(a.message, 'Thruk returned malformed JSON for GET /hosts (truncated response?)');
-    assert.equal((await rejection(h.client.get('/hosts'))).message, 'Thruk returned HTML instead of JSON for GET /hosts (wrong base URL or a login page?)');
-    assert.equal((await rejection(h.client.get('/hosts'))).message, 'Thruk returned an empty response for GET /hosts (truncated response?)');
+    assert.equal(
+      (await rejection(h.client.get('/hosts'))).message,
+      'Thruk returned HTML instead of JSON for GET /hosts (wrong base URL or a login page?)',
+    );
+    assert.equal(
+      (await rejection(h.client.get('/hosts'))).message,
+      'Thruk returned an empty response for GET /hosts (truncated response?)',
+    );
     assert.equal(await h.client.get('/hosts'), null);
     assert.equal(h.requests.length, 4);
   });
@@ -420,10 +458,13 @@ void describe('retries', () => {
     const h = harness();
     const at = new Date(h.clock.t + 7000).toUTCString();
     const far = new Date(h.clock.t + 3_600_000).toUTCString();
-    const g = harness([
-      { status: 429, headers: { 'Retry-After': at }, body: '' },
-      { status: 429, headers: { 'retry-after': far }, body: '' },
-    ], { now: () => h.clock.t });
+    const g = harness(
+      [
+        { status: 429, headers: { 'Retry-After': at }, body: '' },
+        { status: 429, headers: { 'retry-after': far }, body: '' },
+      ],
+      { now: () => h.clock.t },
+    );
     await g.client.get('/hosts');
     assert.equal(g.sleeps.length, 2);
     assert.ok(g.sleeps[0]! > 5000 && g.sleeps[0]! <= 7000, String(g.sleeps[0]));
@@ -448,7 +489,12 @@ void describe('retries', () => {
       await assert.rejects(h.client.get('/hosts'), ThrukHttpError);
       assert.equal(h.requests.length, 1, String(status));
     }
-    for (const description of ['invalid regex in name ~~ "("', 'unsupported operator: ==', 'sort key contains invalid characters', 'expected closing bracket']) {
+    for (const description of [
+      'invalid regex in name ~~ "("',
+      'unsupported operator: ==',
+      'sort key contains invalid characters',
+      'expected closing bracket',
+    ]) {
       const h = harness([json(500, { code: 500, message: 'error during request', description })]);
       await assert.rejects(h.client.get('/hosts'), ThrukHttpError);
       assert.equal(h.requests.length, 1, description);
@@ -475,8 +521,14 @@ void describe('retries', () => {
     const h = harness(always, { retries: 6 });
     await assert.rejects(h.client.get('/hosts'));
     assert.deepEqual(h.sleeps, [400, 800, 1600, 3200, 5000, 5000]);
-    assert.deepEqual([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, () => 1)), [500, 1000, 2000, 4000, 6250, 6250]);
-    assert.equal(backoffDelay(0, () => 0.5), 450);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, () => 1)),
+      [500, 1000, 2000, 4000, 6250, 6250],
+    );
+    assert.equal(
+      backoffDelay(0, () => 0.5),
+      450,
+    );
   });
 
   void it('never retries beyond the overall deadline (2 × timeout)', async () => {
@@ -498,7 +550,12 @@ void describe('retries', () => {
   });
 
   void it('never retries a POST after it may have been sent', async () => {
-    for (const step of [json(503, { code: 503, message: 'No backend available' }), netError('ECONNRESET'), json(500, {}), netError('UND_ERR_SOCKET')]) {
+    for (const step of [
+      json(503, { code: 503, message: 'No backend available' }),
+      netError('ECONNRESET'),
+      json(500, {}),
+      netError('UND_ERR_SOCKET'),
+    ]) {
       const h = harness([step]);
       await assert.rejects(h.client.post('/hosts/h/cmd/schedule_forced_host_check', { start_time: 'now' }));
       assert.equal(h.requests.length, 1);
@@ -658,7 +715,8 @@ void describe('coalescing', () => {
   void it('does not share between different users', async () => {
     // whoami answers with the impersonated user (the identity check), /hosts with rows.
     const { send, requests } = scripted([], json(200, []));
-    const echo: HttpSend = async (req) => (req.url.endsWith('/thruk/whoami') ? (requests.push(req), json(200, { id: req.headers['X-Thruk-Auth-User'] })) : send(req));
+    const echo: HttpSend = async (req) =>
+      req.url.endsWith('/thruk/whoami') ? (requests.push(req), json(200, { id: req.headers['X-Thruk-Auth-User'] })) : send(req);
     const mk = (authUser: string) => new ThrukClient({ baseUrl: BASE, apiKey: KEY, send: echo, authUser });
     await Promise.all([mk('alice').get('/hosts'), mk('bob').get('/hosts')]);
     assert.equal(requests.filter((r) => r.url.endsWith('/hosts')).length, 2);
@@ -705,13 +763,41 @@ void describe('coalescing', () => {
 
 void describe('cache', () => {
   void it('has a per-path policy', () => {
-    for (const p of ['/sites', '/processinfo', '/processinfo/stats', '/checks/stats', '/hosts/stats', '/hosts/totals',
-      '/services/stats', '/services/totals', '/hostgroups/linux%20boxes/stats', '/servicegroups/x/stats', '/contacts',
-      '/contacts/alice', '/contactgroups', '/timeperiods/24x7', '/commands', '/thruk', '/thruk/whoami', '/hosts/stats/']) {
+    for (const p of [
+      '/sites',
+      '/processinfo',
+      '/processinfo/stats',
+      '/checks/stats',
+      '/hosts/stats',
+      '/hosts/totals',
+      '/services/stats',
+      '/services/totals',
+      '/hostgroups/linux%20boxes/stats',
+      '/servicegroups/x/stats',
+      '/contacts',
+      '/contacts/alice',
+      '/contactgroups',
+      '/timeperiods/24x7',
+      '/commands',
+      '/thruk',
+      '/thruk/whoami',
+      '/hosts/stats/',
+    ]) {
       assert.ok(isCacheablePath(p), p);
     }
-    for (const p of ['/hosts', '/services', '/hosts/web-01', '/hostgroups/x', '/downtimes', '/comments', '/thruk/jobs',
-      '/commandsx', '/hosts/h/commandline', '/logs', '/hostgroups/a/b/stats']) {
+    for (const p of [
+      '/hosts',
+      '/services',
+      '/hosts/web-01',
+      '/hostgroups/x',
+      '/downtimes',
+      '/comments',
+      '/thruk/jobs',
+      '/commandsx',
+      '/hosts/h/commandline',
+      '/logs',
+      '/hostgroups/a/b/stats',
+    ]) {
       assert.ok(!isCacheablePath(p), p);
     }
   });
@@ -755,7 +841,13 @@ void describe('cache', () => {
   });
 
   void it('is cleared by any POST, successful or not', async () => {
-    const h = harness([json(200, { v: 1 }), json(200, {}), json(200, { v: 2 }), json(400, { code: 400, message: 'missing argument: comment_data' }), json(200, { v: 3 })]);
+    const h = harness([
+      json(200, { v: 1 }),
+      json(200, {}),
+      json(200, { v: 2 }),
+      json(400, { code: 400, message: 'missing argument: comment_data' }),
+      json(200, { v: 3 }),
+    ]);
     assert.deepEqual(await h.client.get('/sites'), { v: 1 });
     await h.client.post('/hosts/h/cmd/x', {});
     assert.deepEqual(await h.client.get('/sites'), { v: 2 });
@@ -800,20 +892,33 @@ void describe('onRequest and fetchHandlerSend', () => {
     const infos: ThrukRequestInfo[] = [];
     const h = harness([json(200, { id: 'alice' }), json(503, {}), json(200, [])], { authUser: 'alice', onRequest: (i) => infos.push(i) });
     await h.client.get('/hosts', { query: [['name', 'a']] });
-    assert.deepEqual(infos.map((i) => [i.method, i.path, i.status, i.attempt]), [
-      ['GET', '/thruk/whoami', 200, 1],
-      ['GET', '/hosts?name=a', 503, 1],
-      ['GET', '/hosts?name=a', 200, 2],
-    ]);
+    assert.deepEqual(
+      infos.map((i) => [i.method, i.path, i.status, i.attempt]),
+      [
+        ['GET', '/thruk/whoami', 200, 1],
+        ['GET', '/hosts?name=a', 503, 1],
+        ['GET', '/hosts?name=a', 200, 2],
+      ],
+    );
     assertNoKey(infos);
-    const broken = harness([], { onRequest: () => { throw new Error('hook'); } });
+    const broken = harness([], {
+      onRequest: () => {
+        throw new Error('hook');
+      },
+    });
     assert.deepEqual(await broken.client.get('/hosts'), []);
   });
 
   void it('adapts a web-standard fetch handler', async () => {
     const seen: { method: string; url: string; key: string | null; type: string | null; body: string }[] = [];
     const handler = async (req: Request): Promise<Response> => {
-      seen.push({ method: req.method, url: req.url, key: req.headers.get('x-thruk-auth-key'), type: req.headers.get('content-type'), body: await req.text() });
+      seen.push({
+        method: req.method,
+        url: req.url,
+        key: req.headers.get('x-thruk-auth-key'),
+        type: req.headers.get('content-type'),
+        body: await req.text(),
+      });
       if (new URL(req.url).pathname.endsWith('/fail')) {
         return Response.json({ code: 404, message: 'unknown rest path: /fail' }, { status: 404 });
       }
@@ -831,4 +936,3 @@ void describe('onRequest and fetchHandlerSend', () => {
     assert.equal(raw.headers['x-extra'], 'y');
   });
 });
-

@@ -60,19 +60,36 @@ describe("the Python thruk-mcp's command-line flags", () => {
       const config = serve(['--demo', '--listen', '0', ...argv], { MCP_HTTP_TOKEN: 'tok-compat-1', THRUK_TOOLSETS: 'all' });
       const log = createLogger('silent');
       const sim = createSimulator({ apiKey: config.thruk.apiKey });
-      const runtime = createRuntime(config, log, fetchHandlerSend((r) => sim.fetch(r)));
+      const runtime = createRuntime(
+        config,
+        log,
+        fetchHandlerSend((r) => sim.fetch(r)),
+      );
       const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0', tools: allTools() });
-      const app = createHttpApp(factory, { token: 'tok-compat-1', allowedHosts: ['localhost'], responseMode: config.http.responseMode }, log);
+      const app = createHttpApp(
+        factory,
+        { token: 'tok-compat-1', allowedHosts: ['localhost'], responseMode: config.http.responseMode },
+        log,
+      );
       const seen: string[] = [];
       const fetch = async (u: string | URL, i?: RequestInit): Promise<Response> => {
         const res = await app.fetch(new Request(u, i));
-        if (i?.method === 'POST' && typeof i.body === 'string' && i.body.includes('tools/call')) seen.push(res.headers.get('content-type') ?? '');
+        if (i?.method === 'POST' && typeof i.body === 'string' && i.body.includes('tools/call'))
+          seen.push(res.headers.get('content-type') ?? '');
         return res;
       };
       const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-      await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch, requestInit: { headers: { authorization: 'Bearer tok-compat-1' } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+          fetch,
+          requestInit: { headers: { authorization: 'Bearer tok-compat-1' } },
+        }),
+      );
       // A progress token makes a long read report progress, which upgrades an 'auto' answer to SSE.
-      const r = await client.callTool({ name: 'thruk_run_background_query', arguments: { path: '/hosts', page_size: 10 } }, { onprogress: () => undefined });
+      const r = await client.callTool(
+        { name: 'thruk_run_background_query', arguments: { path: '/hosts', page_size: 10 } },
+        { onprogress: () => undefined },
+      );
       assert.notEqual(r.isError, true, JSON.stringify(r.content));
       await client.close();
       await app.close();

@@ -47,16 +47,35 @@ instances:
     cache_ttl: 0
 `);
     const c = ok({ THRUK_MCP_CONFIG: path, LAB_KEY: 'lab_key_2', THRUK_TIMEOUT: '40', THRUK_DEFAULT_BACKENDS: 'x', THRUK_CACHE_TTL: '20' });
-    assert.deepEqual(c.instances.map((i) => i.name), ['prod', 'lab']);
+    assert.deepEqual(
+      c.instances.map((i) => i.name),
+      ['prod', 'lab'],
+    );
     assert.equal(c.defaultInstance, 'lab');
     const [prod, lab] = c.instances;
     assert.deepEqual(prod, {
-      name: 'prod', baseUrl: 'https://mon.example.com/prod/thruk', apiKey: 'prod_key_1', authUser: 'mcp-bot', verifySsl: true,
-      caFile: '/etc/ssl/internal-ca.pem', timeoutMs: 40_000, defaultBackends: ['site-a', 'site-b'], maxConcurrent: 0, cacheTtlMs: 20_000,
+      name: 'prod',
+      baseUrl: 'https://mon.example.com/prod/thruk',
+      apiKey: 'prod_key_1',
+      authUser: 'mcp-bot',
+      verifySsl: true,
+      caFile: '/etc/ssl/internal-ca.pem',
+      timeoutMs: 40_000,
+      defaultBackends: ['site-a', 'site-b'],
+      maxConcurrent: 0,
+      cacheTtlMs: 20_000,
     });
     assert.deepEqual(lab, {
-      name: 'lab', baseUrl: 'http://lab.example.com/lab/thruk', apiKey: 'lab_key_2', authUser: undefined, verifySsl: false,
-      caFile: undefined, timeoutMs: 5000, defaultBackends: ['x'], maxConcurrent: 2, cacheTtlMs: 0,
+      name: 'lab',
+      baseUrl: 'http://lab.example.com/lab/thruk',
+      apiKey: 'lab_key_2',
+      authUser: undefined,
+      verifySsl: false,
+      caFile: undefined,
+      timeoutMs: 5000,
+      defaultBackends: ['x'],
+      maxConcurrent: 2,
+      cacheTtlMs: 0,
     });
     // config.thruk is the default instance, so everything that reads it keeps working.
     assert.equal(c.thruk.baseUrl, 'http://lab.example.com/lab/thruk');
@@ -66,14 +85,23 @@ instances:
   it('reads JSON too, and THRUK_BASE_URL adds the instance "default", which is then the default', () => {
     const path = file(JSON.stringify({ instances: { eu: { url: 'https://eu.example.com/thruk', api_key: 'eu_key' } } }), 'json');
     const c = ok({ THRUK_MCP_CONFIG: path, THRUK_BASE_URL: 'https://main.example.com/thruk', THRUK_API_KEY: 'main_key' });
-    assert.deepEqual(c.instances.map((i) => [i.name, i.apiKey]), [['default', 'main_key'], ['eu', 'eu_key']]);
+    assert.deepEqual(
+      c.instances.map((i) => [i.name, i.apiKey]),
+      [
+        ['default', 'main_key'],
+        ['eu', 'eu_key'],
+      ],
+    );
     assert.equal(c.defaultInstance, 'default');
     assert.equal(c.thruk.apiKey, 'main_key');
   });
 
   it('without a file, the env variables are the single instance "default" (as before)', () => {
     const c = ok({ THRUK_BASE_URL: 'https://mon.example.com/thruk', THRUK_API_KEY: 'k_1', THRUK_AUTH_USER: 'ann' });
-    assert.deepEqual(c.instances.map((i) => i.name), ['default']);
+    assert.deepEqual(
+      c.instances.map((i) => i.name),
+      ['default'],
+    );
     assert.deepEqual({ ...c.instances[0], name: undefined }, { ...c.thruk, name: undefined });
     assert.equal(c.thruk.authUser, 'ann');
   });
@@ -137,7 +165,10 @@ instances:
       assert.match(i, /^THRUK_MCP_CONFIG \(.*\): not valid JSON or YAML \([a-z ]+( at line \d+, column \d+)?\)$/);
       assert.ok(!i.includes('top_secret_1'));
     }
-    assert.deepEqual(problems({ THRUK_MCP_CONFIG: file('a: 1\na: 2\n') }).map((i) => i.replace(/^.*: not valid/, 'not valid')), ['not valid JSON or YAML (duplicate key)']);
+    assert.deepEqual(
+      problems({ THRUK_MCP_CONFIG: file('a: 1\na: 2\n') }).map((i) => i.replace(/^.*: not valid/, 'not valid')),
+      ['not valid JSON or YAML (duplicate key)'],
+    );
   });
 
   it('refuses an unreadable file, an empty one, a clash with the env instance and a stray THRUK_API_KEY', () => {
@@ -148,8 +179,12 @@ instances:
     assert.deepEqual(problems({ THRUK_MCP_CONFIG: clash, THRUK_BASE_URL: 'https://y.example.com/thruk', THRUK_API_KEY: 'k_2' }), [
       'THRUK_MCP_CONFIG: instances.default: the name is taken by the instance THRUK_BASE_URL describes; rename it',
     ]);
-    const two = file('default: nowhere\ninstances:\n  eu:\n    url: https://x.example.com/thruk\n    api_key: k_1\n  us:\n    url: https://y.example.com/thruk\n    api_key: k_2\n');
-    assert.deepEqual(problems({ THRUK_MCP_CONFIG: two }), ["THRUK_MCP_CONFIG: default: 'nowhere' is not a declared instance; use one of eu, us"]);
+    const two = file(
+      'default: nowhere\ninstances:\n  eu:\n    url: https://x.example.com/thruk\n    api_key: k_1\n  us:\n    url: https://y.example.com/thruk\n    api_key: k_2\n',
+    );
+    assert.deepEqual(problems({ THRUK_MCP_CONFIG: two }), [
+      "THRUK_MCP_CONFIG: default: 'nowhere' is not a declared instance; use one of eu, us",
+    ]);
     const one = file('instances:\n  eu:\n    url: https://x.example.com/thruk\n    api_key: k_1\n');
     assert.deepEqual(problems({ THRUK_MCP_CONFIG: one, THRUK_API_KEY: 'k_2' }), [
       'THRUK_API_KEY: has no effect without THRUK_BASE_URL when THRUK_MCP_CONFIG declares the instances; set both to add the instance "default", or neither.',
@@ -159,9 +194,21 @@ instances:
   it('lets instances go without a key when callers bring their own (MCP_THRUK_AUTH=caller) and in demo mode', () => {
     const path = file('instances:\n  eu:\n    url: https://x.example.com/thruk\n  us:\n    url: https://y.example.com/thruk\n');
     const c = ok({ THRUK_MCP_CONFIG: path, MCP_THRUK_AUTH: 'caller' }, ['--listen', '0']);
-    assert.deepEqual(c.instances.map((i) => [i.name, i.apiKey]), [['eu', ''], ['us', '']]);
+    assert.deepEqual(
+      c.instances.map((i) => [i.name, i.apiKey]),
+      [
+        ['eu', ''],
+        ['us', ''],
+      ],
+    );
     const d = ok({ THRUK_MCP_CONFIG: path }, ['--demo']);
-    assert.deepEqual(d.instances.map((i) => [i.name, i.apiKey]), [['eu', 'demo'], ['us', 'demo']]);
+    assert.deepEqual(
+      d.instances.map((i) => [i.name, i.apiKey]),
+      [
+        ['eu', 'demo'],
+        ['us', 'demo'],
+      ],
+    );
     assert.equal(d.defaultInstance, 'eu');
     assert.ok(problems({ THRUK_MCP_CONFIG: path }).every((i) => i.includes('needs a Thruk API key')));
   });

@@ -42,21 +42,43 @@ describe('one configuration vocabulary', () => {
   });
 
   it('the same yes/no words work in a THRUK_* variable, an HTTP variable and the instances file', () => {
-    for (const [word, value] of [['yes', true], ['off', false], ['ON', true], ['0', false]] as const) {
+    for (const [word, value] of [
+      ['yes', true],
+      ['off', false],
+      ['ON', true],
+      ['0', false],
+    ] as const) {
       assert.equal(serve({ ...BASE, THRUK_READ_ONLY: word }).readOnly, value, `THRUK_READ_ONLY=${word}`);
       assert.equal(serve({ ...BASE, THRUK_ALLOW_AUTHOR_ARG: word }).allowAuthorArg, value, `THRUK_ALLOW_AUTHOR_ARG=${word}`);
       assert.equal(serve({ ...BASE, MCP_ALLOW_INSECURE_HTTP: word }).http.ops.allowInsecureHttp, value, `MCP_ALLOW_INSECURE_HTTP=${word}`);
       const issues: string[] = [];
-      const f = parseInstanceFile(`instances:\n  a:\n    url: https://a.example.com/thruk\n    verify_ssl: ${word}\n`, 'T', fileOpts, issues);
+      const f = parseInstanceFile(
+        `instances:\n  a:\n    url: https://a.example.com/thruk\n    verify_ssl: ${word}\n`,
+        'T',
+        fileOpts,
+        issues,
+      );
       assert.deepEqual(issues, []);
       assert.equal(f.instances[0]?.verifySsl, value, `verify_ssl: ${word}`);
     }
   });
 
   it('a word outside the vocabulary is refused everywhere, naming the setting and what is accepted', () => {
-    assert.ok(problems({ ...BASE, THRUK_READ_ONLY: 'sure' }).some((p) => p.startsWith('THRUK_READ_ONLY: expected true/false (or 1/0, yes/no, on/off)')));
-    assert.ok(problems({ ...BASE, THRUK_ALLOW_AUTHOR_ARG: 'Sure' }).includes("THRUK_ALLOW_AUTHOR_ARG: expected true/false (or 1/0, yes/no, on/off), got 'sure'"));
-    assert.ok(problems({ ...BASE, MCP_ALLOW_INSECURE_HTTP: 'sure' }).includes("MCP_ALLOW_INSECURE_HTTP: expected true/false (or 1/0, yes/no, on/off), got 'sure'"));
+    assert.ok(
+      problems({ ...BASE, THRUK_READ_ONLY: 'sure' }).some((p) =>
+        p.startsWith('THRUK_READ_ONLY: expected true/false (or 1/0, yes/no, on/off)'),
+      ),
+    );
+    assert.ok(
+      problems({ ...BASE, THRUK_ALLOW_AUTHOR_ARG: 'Sure' }).includes(
+        "THRUK_ALLOW_AUTHOR_ARG: expected true/false (or 1/0, yes/no, on/off), got 'sure'",
+      ),
+    );
+    assert.ok(
+      problems({ ...BASE, MCP_ALLOW_INSECURE_HTTP: 'sure' }).includes(
+        "MCP_ALLOW_INSECURE_HTTP: expected true/false (or 1/0, yes/no, on/off), got 'sure'",
+      ),
+    );
     const issues: string[] = [];
     parseInstanceFile('instances:\n  a:\n    url: https://a.example.com/thruk\n    verify_ssl: sure\n', 'T', fileOpts, issues);
     assert.deepEqual(issues, ['T: instances.a.verify_ssl: expected true or false']);
@@ -68,13 +90,23 @@ describe('one configuration vocabulary', () => {
     assert.equal(c.http.ops.tls, undefined);
     assert.equal(c.thruk.timeoutMs, 30_000);
     const issues: string[] = [];
-    parseInstanceFile('instances:\n  a:\n    url: https://a.example.com/thruk\n    api_key_env: KEY_A\n', 'T', { ...fileOpts, env: { KEY_A: UNSET_PLACEHOLDER } }, issues);
+    parseInstanceFile(
+      'instances:\n  a:\n    url: https://a.example.com/thruk\n    api_key_env: KEY_A\n',
+      'T',
+      { ...fileOpts, env: { KEY_A: UNSET_PLACEHOLDER } },
+      issues,
+    );
     assert.deepEqual(issues, ['T: instances.a.api_key_env: the variable KEY_A is not set']);
   });
 
   it('durations are seconds in every source and milliseconds in the Config', () => {
     const issues: string[] = [];
-    const f = parseInstanceFile('instances:\n  a:\n    url: https://a.example.com/thruk\n    timeout: 7\n    cache_ttl: 0.5\n', 'T', fileOpts, issues);
+    const f = parseInstanceFile(
+      'instances:\n  a:\n    url: https://a.example.com/thruk\n    timeout: 7\n    cache_ttl: 0.5\n',
+      'T',
+      fileOpts,
+      issues,
+    );
     assert.deepEqual(issues, []);
     assert.equal(f.instances[0]?.timeoutMs, 7000);
     assert.equal(f.instances[0]?.cacheTtlMs, 500);
@@ -88,7 +120,10 @@ describe('one configuration vocabulary', () => {
     const raw = Object.fromEntries(Object.keys(ENV_SPEC).map((k) => [k, undefined])) as Parameters<typeof parseEnv>[0];
     const issues: string[] = [];
     const v = parseEnv({ ...raw, THRUK_TIMEOUT: '9999', THRUK_MAX_BULK_TARGETS: '7', LOG_LEVEL: 'loud' }, issues);
-    assert.deepEqual(issues.map((i) => i.slice(0, i.indexOf(':'))), ['THRUK_TIMEOUT', 'LOG_LEVEL']);
+    assert.deepEqual(
+      issues.map((i) => i.slice(0, i.indexOf(':'))),
+      ['THRUK_TIMEOUT', 'LOG_LEVEL'],
+    );
     assert.match(issues[0] ?? '', /expected seconds between 1 and 600, got '9999'/);
     assert.equal(v.THRUK_TIMEOUT, 30);
     assert.equal(v.THRUK_MAX_BULK_TARGETS, 7);
@@ -97,7 +132,10 @@ describe('one configuration vocabulary', () => {
   });
 
   it('no secret value appears in the problems', () => {
-    const issues = problems({ THRUK_BASE_URL: 'https://u:s3cretpw@mon.example.com/thruk', THRUK_API_KEY: 'bad key"x', MCP_HTTP_TOKENS: 'tok-abc-secret:admin' }, ['--listen', '8080']);
+    const issues = problems(
+      { THRUK_BASE_URL: 'https://u:s3cretpw@mon.example.com/thruk', THRUK_API_KEY: 'bad key"x', MCP_HTTP_TOKENS: 'tok-abc-secret:admin' },
+      ['--listen', '8080'],
+    );
     assert.ok(issues.length >= 3);
     for (const p of issues) for (const s of ['s3cretpw', 'bad key', 'tok-abc-secret']) assert.ok(!p.includes(s), p);
   });
@@ -111,7 +149,9 @@ describe('one configuration vocabulary', () => {
       assert.match(help, new RegExp(`^  ${name} `, 'm'), `--help lists ${name}`);
       assert.ok(readme.includes(`| \`${name}\` |`), `README lists ${name}`);
     }
-    const secrets = Object.entries({ ...ENV_SPEC, ...HTTP_ENV_SPEC }).filter(([, v]) => 'secret' in v && v.secret).map(([k]) => k);
+    const secrets = Object.entries({ ...ENV_SPEC, ...HTTP_ENV_SPEC })
+      .filter(([, v]) => 'secret' in v && v.secret)
+      .map(([k]) => k);
     assert.deepEqual(secrets.sort(), ['MCP_HTTP_TOKEN', 'MCP_HTTP_TOKENS', 'THRUK_API_KEY']);
   });
 });

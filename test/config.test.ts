@@ -52,9 +52,15 @@ describe('configuration', () => {
   });
 
   it('lists every problem at once, each naming its variable', () => {
-    const list = issues(['--listen', '99999'], { THRUK_VERIFY_SSL: 'maybe', THRUK_TIMEOUT: 'soon', THRUK_API_KEY: 'has space' , THRUK_BASE_URL: 'ftp://x'});
+    const list = issues(['--listen', '99999'], {
+      THRUK_VERIFY_SSL: 'maybe',
+      THRUK_TIMEOUT: 'soon',
+      THRUK_API_KEY: 'has space',
+      THRUK_BASE_URL: 'ftp://x',
+    });
     const names = list.map((i) => i.split(':')[0]);
-    for (const n of ['THRUK_VERIFY_SSL', 'THRUK_TIMEOUT', 'THRUK_API_KEY', 'THRUK_BASE_URL', '--listen']) assert.ok(names.includes(n), `missing ${n} in ${JSON.stringify(list)}`);
+    for (const n of ['THRUK_VERIFY_SSL', 'THRUK_TIMEOUT', 'THRUK_API_KEY', 'THRUK_BASE_URL', '--listen'])
+      assert.ok(names.includes(n), `missing ${n} in ${JSON.stringify(list)}`);
   });
 
   it('requires the key outside --demo but not with it', () => {
@@ -67,11 +73,23 @@ describe('configuration', () => {
     assert.ok(issues(['--listen', '8080'], good).some((i) => i.startsWith('MCP_HTTP_TOKEN')));
     const ok = loadConfig(['--listen', '8080'], { ...good, MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true' });
     assert.ok(ok.ok && ok.action === 'serve' && ok.config.mode === 'http' && ok.config.http.host === '127.0.0.1');
-    assert.ok(issues(['--listen', '8080', '--host', '0.0.0.0'], { ...good, MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true' }).some((i) => i.startsWith('MCP_HTTP_ALLOW_UNAUTHENTICATED')));
+    assert.ok(
+      issues(['--listen', '8080', '--host', '0.0.0.0'], { ...good, MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true' }).some((i) =>
+        i.startsWith('MCP_HTTP_ALLOW_UNAUTHENTICATED'),
+      ),
+    );
     // Plain HTTP off loopback also needs the TLS opt-out (test/http-limits.test.ts covers that policy).
-    const insist = loadConfig(['--listen', '8080', '--host', '0.0.0.0', '--allow-remote-unauthenticated'], { ...good, MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true', MCP_ALLOW_INSECURE_HTTP: 'true' });
+    const insist = loadConfig(['--listen', '8080', '--host', '0.0.0.0', '--allow-remote-unauthenticated'], {
+      ...good,
+      MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true',
+      MCP_ALLOW_INSECURE_HTTP: 'true',
+    });
     assert.ok(insist.ok);
-    const withToken = loadConfig(['--listen', '8080', '--host', '0.0.0.0'], { ...good, MCP_HTTP_TOKEN: 's3cret', MCP_ALLOW_INSECURE_HTTP: 'true' });
+    const withToken = loadConfig(['--listen', '8080', '--host', '0.0.0.0'], {
+      ...good,
+      MCP_HTTP_TOKEN: 's3cret',
+      MCP_ALLOW_INSECURE_HTTP: 'true',
+    });
     assert.ok(withToken.ok && withToken.action === 'serve' && withToken.config.http.token === 's3cret');
   });
 
@@ -83,6 +101,9 @@ describe('configuration', () => {
 
   it('never echoes a secret value in a problem message', () => {
     const list = issues(['--listen', '1'], { THRUK_BASE_URL: 'http://x/thruk', THRUK_API_KEY: 'sec ret-key"' });
-    assert.ok(list.every((i) => !i.includes('sec ret-key')), JSON.stringify(list));
+    assert.ok(
+      list.every((i) => !i.includes('sec ret-key')),
+      JSON.stringify(list),
+    );
   });
 });

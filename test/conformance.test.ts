@@ -3,7 +3,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { assertBuilt, E2E_PACKAGES, e2eSkipped, e2eTools, parseScenarioList, readOutcomes, runConformance, startHttpServer, type ConformanceRun, type RunningServer } from './helpers/e2e.js';
+import {
+  assertBuilt,
+  E2E_PACKAGES,
+  e2eSkipped,
+  e2eTools,
+  parseScenarioList,
+  readOutcomes,
+  runConformance,
+  startHttpServer,
+  type ConformanceRun,
+  type RunningServer,
+} from './helpers/e2e.js';
 
 /**
  * The official MCP conformance suite (server scenarios) against the built server's HTTP mode.
@@ -32,19 +43,35 @@ describe('the baseline file', () => {
     }
   });
 
-  it('reads the suite\'s outputs: the scenario list and one checks.json folder per scenario', () => {
-    assert.deepEqual(parseScenarioList('Server scenarios (test against a server):\n  - server-initialize [2025-06-18,2025-11-25]\n  - dns-rebinding-protection [2025-11-25]\n'), ['server-initialize', 'dns-rebinding-protection']);
+  it("reads the suite's outputs: the scenario list and one checks.json folder per scenario", () => {
+    assert.deepEqual(
+      parseScenarioList(
+        'Server scenarios (test against a server):\n  - server-initialize [2025-06-18,2025-11-25]\n  - dns-rebinding-protection [2025-11-25]\n',
+      ),
+      ['server-initialize', 'dns-rebinding-protection'],
+    );
     const out = mkdtempSync(join(tmpdir(), 'thruk-mcp-outcomes-'));
     const write = (dir: string, checks: unknown[]) => {
       mkdirSync(join(out, dir));
       writeFileSync(join(out, dir, 'checks.json'), JSON.stringify(checks));
     };
-    write('server-tools-call-with-progress-2026-11-21T08-02-42-997Z', [{ id: 'tools-call-with-progress', status: 'FAILURE', errorMessage: 'No progress notifications received' }]);
-    write('server-server-sse-polling-2026-11-21T08-14-08-938Z', [{ id: 'a', status: 'WARNING' }, { id: 'b', status: 'INFO' }, { id: 'c', status: 'SUCCESS' }]);
+    write('server-tools-call-with-progress-2026-11-21T08-02-42-997Z', [
+      { id: 'tools-call-with-progress', status: 'FAILURE', errorMessage: 'No progress notifications received' },
+    ]);
+    write('server-server-sse-polling-2026-11-21T08-14-08-938Z', [
+      { id: 'a', status: 'WARNING' },
+      { id: 'b', status: 'INFO' },
+      { id: 'c', status: 'SUCCESS' },
+    ]);
     mkdirSync(join(out, 'unrelated'));
     const o = readOutcomes(out);
     assert.deepEqual([...o.keys()].sort(), ['server-sse-polling', 'tools-call-with-progress']);
-    assert.deepEqual(o.get('tools-call-with-progress'), { scenario: 'tools-call-with-progress', passed: false, failures: [{ id: 'tools-call-with-progress', message: 'No progress notifications received' }], warnings: [] });
+    assert.deepEqual(o.get('tools-call-with-progress'), {
+      scenario: 'tools-call-with-progress',
+      passed: false,
+      failures: [{ id: 'tools-call-with-progress', message: 'No progress notifications received' }],
+      warnings: [],
+    });
     assert.equal(o.get('server-sse-polling')?.passed, true);
     assert.deepEqual(o.get('server-sse-polling')?.warnings, ['a']);
     rmSync(out, { recursive: true, force: true });
@@ -54,24 +81,41 @@ describe('the baseline file', () => {
 describe('MCP conformance suite against the HTTP mode', { skip: e2eSkipped(), timeout: 600_000 }, () => {
   let server: RunningServer;
   let run: ConformanceRun;
-  before(async () => {
-    assertBuilt();
-    await e2eTools();
-    // The suite cannot send a bearer token, and its DNS-rebinding scenario targets exactly this
-    // setup: an unauthenticated server on loopback.
-    server = await startHttpServer({ MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true' });
-    run = await runConformance(server.url);
-  }, { timeout: 600_000 });
+  before(
+    async () => {
+      assertBuilt();
+      await e2eTools();
+      // The suite cannot send a bearer token, and its DNS-rebinding scenario targets exactly this
+      // setup: an unauthenticated server on loopback.
+      server = await startHttpServer({ MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true' });
+      run = await runConformance(server.url);
+    },
+    { timeout: 600_000 },
+  );
   after(async () => {
     if (server !== undefined) assert.equal(await server.stop(), 0, 'graceful exit on SIGTERM');
   });
 
   const describeFailures = (names: readonly string[]) =>
-    names.map((n) => `${n}: ${run.outcomes.get(n)?.failures.map((f) => `${f.id}: ${f.message}`).join('; ') ?? 'did not run'}`).join('\n');
+    names
+      .map(
+        (n) =>
+          `${n}: ${
+            run.outcomes
+              .get(n)
+              ?.failures.map((f) => `${f.id}: ${f.message}`)
+              .join('; ') ?? 'did not run'
+          }`,
+      )
+      .join('\n');
 
   it('runs every server scenario the suite knows', () => {
     assert.ok(run.listed.length >= 30, `conformance list --server gave ${run.listed.length} scenarios:\n${run.stdout.slice(-2000)}`);
-    assert.deepEqual([...run.outcomes.keys()].sort(), [...run.listed].sort(), `stdout: ${run.stdout.slice(-2000)}\nstderr: ${run.stderr.slice(-2000)}`);
+    assert.deepEqual(
+      [...run.outcomes.keys()].sort(),
+      [...run.listed].sort(),
+      `stdout: ${run.stdout.slice(-2000)}\nstderr: ${run.stderr.slice(-2000)}`,
+    );
   });
 
   it('passes initialization, ping, tools/resources/prompts listing and DNS-rebinding protection', () => {
@@ -80,8 +124,14 @@ describe('MCP conformance suite against the HTTP mode', { skip: e2eSkipped(), ti
   });
 
   it('fails no scenario outside the baseline', () => {
-    const unexpected = [...run.outcomes.values()].filter((o) => !o.passed && baseline.expectedFailures[o.scenario] === undefined).map((o) => o.scenario);
-    assert.deepEqual(unexpected, [], `new conformance failures (fix them, or baseline them with a reason):\n${describeFailures(unexpected)}`);
+    const unexpected = [...run.outcomes.values()]
+      .filter((o) => !o.passed && baseline.expectedFailures[o.scenario] === undefined)
+      .map((o) => o.scenario);
+    assert.deepEqual(
+      unexpected,
+      [],
+      `new conformance failures (fix them, or baseline them with a reason):\n${describeFailures(unexpected)}`,
+    );
   });
 
   it('has no stale baseline entry: each listed scenario still runs and still fails, for the stated reason', () => {
@@ -93,11 +143,15 @@ describe('MCP conformance suite against the HTTP mode', { skip: e2eSkipped(), ti
       assert.ok(messages.includes(entry.error), `${name} fails for another reason than the baseline says ("${entry.error}"): ${messages}`);
     }
     for (const name of Object.keys(baseline.vacuousPasses).filter((k) => !k.startsWith('$'))) {
-      assert.equal(run.outcomes.get(name)?.passed, true, `${name} is noted as a vacuous pass but does not pass: ${describeFailures([name])}`);
+      assert.equal(
+        run.outcomes.get(name)?.passed,
+        true,
+        `${name} is noted as a vacuous pass but does not pass: ${describeFailures([name])}`,
+      );
     }
   });
 
-  it('agrees with the suite\'s own verdict (exit code)', () => {
+  it("agrees with the suite's own verdict (exit code)", () => {
     const failing = [...run.outcomes.values()].some((o) => !o.passed);
     assert.equal(run.code, failing ? 1 : 0);
   });

@@ -22,7 +22,10 @@ interface Entry {
   note?: string | null;
 }
 
-interface Index { captured_at: number; files: Entry[] }
+interface Index {
+  captured_at: number;
+  files: Entry[];
+}
 
 interface FixtureSet {
   readonly name: string;
@@ -36,17 +39,30 @@ interface FixtureSet {
 
 const SETS: readonly FixtureSet[] = [
   { name: 'one Icinga 2 core', dir: 'thruk', minEntries: 129, sim: {}, unionDirs: ['thruk'] },
-  { name: 'Icinga 2 and Naemon behind one Thruk', dir: 'thruk/two-cores', minEntries: 47, sim: { sites: TWO_CORES }, unionDirs: ['thruk', 'thruk/two-cores'] },
+  {
+    name: 'Icinga 2 and Naemon behind one Thruk',
+    dir: 'thruk/two-cores',
+    minEntries: 47,
+    sim: { sites: TWO_CORES },
+    unionDirs: ['thruk', 'thruk/two-cores'],
+  },
 ];
 
-const readIndex = (dir: string): Index => JSON.parse(readFileSync(new URL(`./fixtures/${dir}/index.json`, import.meta.url), 'utf8')) as Index;
+const readIndex = (dir: string): Index =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${dir}/index.json`, import.meta.url), 'utf8')) as Index;
 const PLACEHOLDER = '<superuser api key>';
 const KEY = 'contractKey';
 
 /** Entries that are not Thruk REST requests at all. */
 const NOT_REST: ReadonlyArray<{ path: string; reason: string }> = [
-  { path: '/thruk/cgi-bin/showlog.cgi', reason: 'HTML CGI page rendered as a background job (302 to job.cgi); not part of the REST API the simulator serves' },
-  { path: '/thruk/cgi-bin/login.cgi', reason: 'cookie-auth login page of an OMD-style setup (401); the simulator only does API-key auth on /thruk/r/' },
+  {
+    path: '/thruk/cgi-bin/showlog.cgi',
+    reason: 'HTML CGI page rendered as a background job (302 to job.cgi); not part of the REST API the simulator serves',
+  },
+  {
+    path: '/thruk/cgi-bin/login.cgi',
+    reason: 'cookie-auth login page of an OMD-style setup (401); the simulator only does API-key auth on /thruk/r/',
+  },
 ];
 
 /**
@@ -56,7 +72,13 @@ const NOT_REST: ReadonlyArray<{ path: string; reason: string }> = [
 const CORE_QUIRKS: ReadonlyArray<{ file: string; key: string; reason: string }> = [];
 
 /** Requests about objects that do not exist: the real empty array must stay empty. */
-const NONEXISTENT = new Set(['error_404_host.json', 'error_404_service.json', 'error_404_service_unknown_host.json', 'error_404_hostgroup.json', 'unknown_query_param_empty_result.json']);
+const NONEXISTENT = new Set([
+  'error_404_host.json',
+  'error_404_service.json',
+  'error_404_service_unknown_host.json',
+  'error_404_hostgroup.json',
+  'unknown_query_param_empty_result.json',
+]);
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -69,7 +91,10 @@ const isObj = (v: Json | undefined): v is { [k: string]: Json } => typeOf(v) ===
 function estateKeys(row: { [k: string]: Json }): Set<string> {
   const out = new Set<string>();
   for (const k of Object.keys(row)) if (k.startsWith('_')) out.add(k);
-  for (const [field, prefix] of [['perf_data', ''], ['host_perf_data', 'host_']] as const) {
+  for (const [field, prefix] of [
+    ['perf_data', ''],
+    ['host_perf_data', 'host_'],
+  ] as const) {
     const perf = row[field];
     if (typeof perf !== 'string') continue;
     out.add(`${prefix}perf_data_expanded`);
@@ -85,8 +110,10 @@ function estateKeys(row: { [k: string]: Json }): Set<string> {
 /** A row's identity; the core is part of it (the same host name and the same ids exist on two cores). */
 function identity(row: { [k: string]: Json }): string | undefined {
   const peer = typeof row['peer_key'] === 'string' ? `@${row['peer_key']}` : '';
-  if (typeof row['description'] === 'string' && typeof row['host_name'] === 'string') return `${row['host_name']};${row['description']}${peer}`;
-  for (const k of ['name', 'hashed_key', 'id']) if (typeof row[k] === 'string' || typeof row[k] === 'number') return `${k}=${String(row[k])}${peer}`;
+  if (typeof row['description'] === 'string' && typeof row['host_name'] === 'string')
+    return `${row['host_name']};${row['description']}${peer}`;
+  for (const k of ['name', 'hashed_key', 'id'])
+    if (typeof row[k] === 'string' || typeof row[k] === 'number') return `${k}=${String(row[k])}${peer}`;
   return undefined;
 }
 
@@ -105,10 +132,14 @@ interface Ctx {
  * allowed JSON types of a key are therefore collected over all recordings of the same table.
  */
 function familyOf(path: string): string {
-  const segs = path.replace(/^.*\/thruk\/r\/?/, '').split('/').filter(Boolean);
+  const segs = path
+    .replace(/^.*\/thruk\/r\/?/, '')
+    .split('/')
+    .filter(Boolean);
   const first = segs[0] ?? '';
   const last = segs[segs.length - 1] ?? '';
-  if (['logs', 'alerts', 'notifications'].includes(first) || (first === 'hosts' && ['alerts', 'notifications'].includes(last))) return 'log';
+  if (['logs', 'alerts', 'notifications'].includes(first) || (first === 'hosts' && ['alerts', 'notifications'].includes(last)))
+    return 'log';
   if (first === 'hosts' && segs.length === 3 && last === 'services') return 'services';
   if (last === 'commandline') return 'commandline';
   return first;
@@ -143,7 +174,14 @@ function familyUnionsOf(dirs: readonly string[], perCore = false): Map<string, M
   return out;
 }
 
-function compareObject(real: { [k: string]: Json }, ours: { [k: string]: Json }, path: string, c: Ctx, unions: Map<string, Set<string>> | undefined, strict: boolean): void {
+function compareObject(
+  real: { [k: string]: Json },
+  ours: { [k: string]: Json },
+  path: string,
+  c: Ctx,
+  unions: Map<string, Set<string>> | undefined,
+  strict: boolean,
+): void {
   const skip = strict ? new Set<string>() : new Set([...estateKeys(real), ...estateKeys(ours)]);
   const keys = new Set([...Object.keys(real), ...Object.keys(ours)]);
   for (const k of keys) {
@@ -151,9 +189,18 @@ function compareObject(real: { [k: string]: Json }, ours: { [k: string]: Json },
     const rt = typeOf(real[k]);
     const ot = typeOf(ours[k]);
     const allowed = unions?.get(k) ?? new Set([rt]);
-    if (rt === 'missing' && !unions?.has(k)) { c.out.push(`${path}.${k}: extra key (${ot})`); continue; }
-    if (ot === 'missing') { c.out.push(`${path}.${k}: missing key (real ${rt})`); continue; }
-    if (!allowed.has(ot)) { c.out.push(`${path}.${k}: type ${ot}, real ${[...allowed].join('|')}`); continue; }
+    if (rt === 'missing' && !unions?.has(k)) {
+      c.out.push(`${path}.${k}: extra key (${ot})`);
+      continue;
+    }
+    if (ot === 'missing') {
+      c.out.push(`${path}.${k}: missing key (real ${rt})`);
+      continue;
+    }
+    if (!allowed.has(ot)) {
+      c.out.push(`${path}.${k}: type ${ot}, real ${[...allowed].join('|')}`);
+      continue;
+    }
     if (/custom_variable/.test(k)) continue;
     const rv = real[k];
     const ov = ours[k];
@@ -163,14 +210,20 @@ function compareObject(real: { [k: string]: Json }, ours: { [k: string]: Json },
 
 function compareArray(real: Json[], ours: Json[], path: string, c: Ctx, top: boolean): void {
   if (real.length === 0) {
-    if (top && NONEXISTENT.has(c.file) && ours.length > 0) c.out.push(`${path}: real [] for a nonexistent object, ours has ${ours.length} rows`);
+    if (top && NONEXISTENT.has(c.file) && ours.length > 0)
+      c.out.push(`${path}: real [] for a nonexistent object, ours has ${ours.length} rows`);
     return;
   }
-  if (ours.length === 0) { if (top) c.out.push(`${path}: ours is empty, real has ${real.length} rows`); return; }
+  if (ours.length === 0) {
+    if (top) c.out.push(`${path}: ours is empty, real has ${real.length} rows`);
+    return;
+  }
   const realObjs = real.filter(isObj);
   if (realObjs.length === 0) {
     const allowed = new Set(real.map(typeOf));
-    ours.forEach((v, i) => { if (!allowed.has(typeOf(v))) c.out.push(`${path}[${i}]: type ${typeOf(v)}, real ${[...allowed].join('|')}`); });
+    ours.forEach((v, i) => {
+      if (!allowed.has(typeOf(v))) c.out.push(`${path}[${i}]: type ${typeOf(v)}, real ${[...allowed].join('|')}`);
+    });
     if (Array.isArray(real[0]) && Array.isArray(ours[0])) compareValue(real[0], ours[0], `${path}[0]`, c, false);
     return;
   }
@@ -190,7 +243,10 @@ function compareArray(real: Json[], ours: Json[], path: string, c: Ctx, top: boo
   }
   const byId = new Map(realObjs.map((r) => [identity(r), r] as const));
   ours.forEach((o, i) => {
-    if (!isObj(o)) { c.out.push(`${path}[${i}]: not an object`); return; }
+    if (!isObj(o)) {
+      c.out.push(`${path}[${i}]: not an object`);
+      return;
+    }
     const mine = byCore.get(coreOf(o));
     const pool = mine?.rows ?? realObjs;
     const byKeys = new Map(pool.map((r) => [Object.keys(r).sort().join(','), r] as const));
@@ -204,7 +260,10 @@ function compareArray(real: Json[], ours: Json[], path: string, c: Ctx, top: boo
 function compareValue(real: Json, ours: Json, path: string, c: Ctx, top: boolean): void {
   const rt = typeOf(real);
   const ot = typeOf(ours);
-  if (rt !== ot) { c.out.push(`${path}: type ${ot}, real ${rt}`); return; }
+  if (rt !== ot) {
+    c.out.push(`${path}: type ${ot}, real ${rt}`);
+    return;
+  }
   if (Array.isArray(real) && Array.isArray(ours)) compareArray(real, ours, path, c, top);
   else if (isObj(real) && isObj(ours)) compareObject(real, ours, path, c, undefined, true);
 }
@@ -215,9 +274,10 @@ function buildRequest(e: Entry): Request {
   for (const [k, v] of Object.entries(e.request_headers)) headers.set(k, v === PLACEHOLDER ? KEY : v);
   let body: string | undefined;
   if (e.request_body !== null && e.request_body !== undefined) {
-    body = e.request_body_encoding === 'application/x-www-form-urlencoded'
-      ? new URLSearchParams(e.request_body as Record<string, string>).toString()
-      : JSON.stringify(e.request_body);
+    body =
+      e.request_body_encoding === 'application/x-www-form-urlencoded'
+        ? new URLSearchParams(e.request_body as Record<string, string>).toString()
+        : JSON.stringify(e.request_body);
   }
   return new Request(url, { method: e.method, headers, ...(body !== undefined ? { body } : {}) });
 }
@@ -234,9 +294,14 @@ for (const set of SETS) {
     it('index.json lists the vendored fixtures, each with a note', () => {
       assert.ok(index.files.length >= set.minEntries, `only ${index.files.length} entries`);
       for (const e of index.files) {
-        if (!e.path.includes('/thruk/r/')) assert.ok(NOT_REST.some((x) => x.path === e.path), `unexpected non-REST entry ${e.path}`);
+        if (!e.path.includes('/thruk/r/'))
+          assert.ok(
+            NOT_REST.some((x) => x.path === e.path),
+            `unexpected non-REST entry ${e.path}`,
+          );
       }
-      if (set.dir !== 'thruk') for (const e of index.files) assert.ok(typeof e.note === 'string' && e.note.length > 0, `${e.file ?? e.path} has no note`);
+      if (set.dir !== 'thruk')
+        for (const e of index.files) assert.ok(typeof e.note === 'string' && e.note.length > 0, `${e.file ?? e.path} has no note`);
       for (const q of CORE_QUIRKS) assert.ok(q.reason.length > 0, `quirk ${q.file}`);
     });
 
@@ -254,7 +319,10 @@ for (const set of SETS) {
         const family = familyUnions.get(familyOf(e.path));
         const fam = familyOf(e.path);
         const c: Ctx = {
-          file: e.file, quirks: quirkKeys(e.file), out: [], ...(family ? { family } : {}),
+          file: e.file,
+          quirks: quirkKeys(e.file),
+          out: [],
+          ...(family ? { family } : {}),
           ...(coreUnions ? { coreFamily: (core: string) => coreUnions.get(`${fam}@${core}`) } : {}),
         };
         compareValue(real, ours, '$', c, true);

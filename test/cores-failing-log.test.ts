@@ -15,7 +15,8 @@ import type { LogEntry } from '../src/sim/types.js';
 import { coreFailure } from '../src/thruk/errors.js';
 import { connect, rest, type Harness } from './helpers/loose.js';
 
-const GLOB = "Error: Function call 'glob' for file '/var/log/icinga2/compat/archives/*.log' failed with error code 2, 'No such file or directory'";
+const GLOB =
+  "Error: Function call 'glob' for file '/var/log/icinga2/compat/archives/*.log' failed with error code 2, 'No such file or directory'";
 const SHARED = 'web-01';
 
 /** A window from a midnight (a log file start), so Icinga 2's log index skips nothing. */
@@ -33,7 +34,10 @@ describe('one core whose log query fails', () => {
   before(async () => {
     h = await connect({ sim: { sites: TWO_CORES } });
     // An outage of the shared name on each core (the estates log none for web-01).
-    for (const [i, down, up] of [[0, 2, 3], [1, 2.5, 5]] as const) {
+    for (const [i, down, up] of [
+      [0, 2, 3],
+      [1, 2.5, 5],
+    ] as const) {
       const site = h.sim.state.sites[i];
       const host = site?.hosts.find((x) => x.name === SHARED);
       assert.ok(site && host, `${SHARED} on site ${i}`);
@@ -53,7 +57,9 @@ describe('one core whose log query fails', () => {
       const both = await rest(h, '/logs', { 'time[gte]': String(w.since), columns: 'peer_name' });
       assert.ok(both.length > 0);
       assert.deepEqual([...new Set(both.map((r: any) => r.peer_name))], ['naemon']);
-      const res = await h.sim.fetch(new Request(`http://sim.invalid/thruk/r/sites/icinga/logs?columns=count(*)`, { headers: { 'X-Thruk-Auth-Key': 'demo' } }));
+      const res = await h.sim.fetch(
+        new Request(`http://sim.invalid/thruk/r/sites/icinga/logs?columns=count(*)`, { headers: { 'X-Thruk-Auth-Key': 'demo' } }),
+      );
       assert.equal(res.status, 500);
       const body = (await res.json()) as { description: string };
       assert.deepEqual(coreFailure(body.description), { core: 'icinga', code: 452, text: `internal livestatus error - ${GLOB}` });
@@ -63,19 +69,41 @@ describe('one core whose log query fails', () => {
   });
 
   it('thruk_incident_timeline answers with the healthy core, says which core failed and why, and that retrying will not help', async () => {
-    const healthy = await h.call('thruk_incident_timeline', { filter: { field: 'host', value: SHARED }, since: w.since, until: w.until, limit: 5000 });
+    const healthy = await h.call('thruk_incident_timeline', {
+      filter: { field: 'host', value: SHARED },
+      since: w.since,
+      until: w.until,
+      limit: 5000,
+    });
     assert.notEqual(healthy.isError, true, healthy.text);
-    assert.deepEqual([...new Set(healthy.structured.events.map((e: any) => e.peer_name))].sort(), ['icinga', 'naemon'], 'both cores answer while healthy');
+    assert.deepEqual(
+      [...new Set(healthy.structured.events.map((e: any) => e.peer_name))].sort(),
+      ['icinga', 'naemon'],
+      'both cores answer while healthy',
+    );
     assert.equal(healthy.structured.partial, undefined);
     icinga().logError = GLOB;
     try {
-      const r = await h.call('thruk_incident_timeline', { filter: { field: 'host', value: SHARED }, since: w.since, until: w.until, limit: 5000 });
+      const r = await h.call('thruk_incident_timeline', {
+        filter: { field: 'host', value: SHARED },
+        since: w.since,
+        until: w.until,
+        limit: 5000,
+      });
       assert.notEqual(r.isError, true, r.text);
-      assert.match(r.text, /\nPARTIAL: core icinga failed its log query \(Livestatus error 452: internal livestatus error - Error: Function call 'glob'.*\), so this timeline shows only the other core: icinga's events and incidents are missing\. Retrying will not help/);
-      assert.deepEqual(r.structured.partial, { failed_cores: [{ core: 'icinga', error: `Livestatus error 452: internal livestatus error - ${GLOB}` }] });
+      assert.match(
+        r.text,
+        /\nPARTIAL: core icinga failed its log query \(Livestatus error 452: internal livestatus error - Error: Function call 'glob'.*\), so this timeline shows only the other core: icinga's events and incidents are missing\. Retrying will not help/,
+      );
+      assert.deepEqual(r.structured.partial, {
+        failed_cores: [{ core: 'icinga', error: `Livestatus error 452: internal livestatus error - ${GLOB}` }],
+      });
       const events = r.structured.events as Array<Record<string, any>>;
       assert.ok(events.length > 0);
-      assert.ok(events.every((e) => e.peer_name === 'naemon'), 'only the healthy core');
+      assert.ok(
+        events.every((e) => e.peer_name === 'naemon'),
+        'only the healthy core',
+      );
       // Every state alert naemon logged for the name in the window is an event (checked against the raw log).
       const raw = naemon().logs.filter((e) => e.time >= w.since && e.time <= w.until && isStateAlert(e)).length;
       assert.ok(raw > 0);
@@ -86,17 +114,26 @@ describe('one core whose log query fails', () => {
     }
   });
 
-  it('state_at, state_diff, the heatmaps and why_alerting read the merged log: each says which core\'s log failed and what is missing', async () => {
-    const note = /PARTIAL: core icinga failed its log query \(Livestatus error 452: internal livestatus error - Error: Function call 'glob'[^)]*\), so /;
+  it("state_at, state_diff, the heatmaps and why_alerting read the merged log: each says which core's log failed and what is missing", async () => {
+    const note =
+      /PARTIAL: core icinga failed its log query \(Livestatus error 452: internal livestatus error - Error: Function call 'glob'[^)]*\), so /;
     const healthy = await h.call('thruk_alert_heatmap', { since: new Date(w.since * 1000).toISOString(), bucket: '1d' });
     assert.doesNotMatch(healthy.text, /PARTIAL/);
-    const [svc] = (await rest(h, '/sites/icinga/services', { 'state[ne]': '0', columns: 'host_name,description' })) as Array<{ host_name: string; description: string }>;
+    const [svc] = (await rest(h, '/sites/icinga/services', { 'state[ne]': '0', columns: 'host_name,description' })) as Array<{
+      host_name: string;
+      description: string;
+    }>;
     assert.ok(svc);
     icinga().logError = GLOB;
     try {
       const at = await h.call('thruk_state_at', { timestamp: '-1h', filter: { field: 'host', value: SHARED }, lookback: '1d' });
       assert.notEqual(at.isError, true, at.text);
-      assert.match(at.text, new RegExp(`${note.source}its objects are replayed without their log: known only where the current state began before the instant, else unknown`));
+      assert.match(
+        at.text,
+        new RegExp(
+          `${note.source}its objects are replayed without their log: known only where the current state began before the instant, else unknown`,
+        ),
+      );
       const diff = await h.call('thruk_state_diff', { t1: '-2h', t2: '-1h', filter: { field: 'host', value: SHARED } });
       assert.notEqual(diff.isError, true, diff.text);
       assert.match(diff.text, note);
@@ -109,7 +146,10 @@ describe('one core whose log query fails', () => {
       assert.notEqual(why.isError, true, why.text);
       assert.match(why.text, new RegExp(`${note.source}the alert history below is missing`));
       // A naemon object's history is whole: no note.
-      const [nsvc] = (await rest(h, '/sites/naemon/services', { 'state[ne]': '0', columns: 'host_name,description' })) as Array<{ host_name: string; description: string }>;
+      const [nsvc] = (await rest(h, '/sites/naemon/services', { 'state[ne]': '0', columns: 'host_name,description' })) as Array<{
+        host_name: string;
+        description: string;
+      }>;
       const nwhy = await h.call('thruk_why_alerting', { host: nsvc!.host_name, service: nsvc!.description });
       assert.doesNotMatch(nwhy.text, /PARTIAL/);
     } finally {
@@ -117,28 +157,39 @@ describe('one core whose log query fails', () => {
     }
   });
 
-  it('thruk_hygiene ending (ended downtimes from the merged log) says that core\'s ended downtimes are not listed', async () => {
+  it("thruk_hygiene ending (ended downtimes from the merged log) says that core's ended downtimes are not listed", async () => {
     const healthy = await h.call('thruk_hygiene', { check: 'ending' });
     assert.doesNotMatch(healthy.text, /PARTIAL/);
     icinga().logError = GLOB;
     try {
       const r = await h.call('thruk_hygiene', { check: 'ending' });
       assert.notEqual(r.isError, true, r.text);
-      assert.match(r.text, /PARTIAL: core icinga failed its log query \(Livestatus error 452: [^)]*\), so downtimes that ended on that core are not listed under ending\./);
+      assert.match(
+        r.text,
+        /PARTIAL: core icinga failed its log query \(Livestatus error 452: [^)]*\), so downtimes that ended on that core are not listed under ending\./,
+      );
       assert.ok(!r.text.includes('PARTIAL: core naemon'));
     } finally {
       icinga().logError = undefined;
     }
   });
 
-  it('the broken core alone: the error names the core and Livestatus\' words, once, and not as load', async () => {
+  it("the broken core alone: the error names the core and Livestatus' words, once, and not as load", async () => {
     icinga().logError = GLOB;
     try {
       const before = h.sim.requests.length;
-      const r = await h.call('thruk_incident_timeline', { filter: { field: 'host', value: SHARED }, since: w.since, until: w.until, backends: 'icinga' });
+      const r = await h.call('thruk_incident_timeline', {
+        filter: { field: 'host', value: SHARED },
+        since: w.since,
+        until: w.until,
+        backends: 'icinga',
+      });
       assert.equal(r.isError, true, r.text);
       assert.match(r.text, /failed: 500 error during request: icinga: 452: internal livestatus error - Error: Function call 'glob'/);
-      assert.match(r.text, /Core icinga's Livestatus refused this query \(its error 452\): the fault is on that core .* retrying will not help/);
+      assert.match(
+        r.text,
+        /Core icinga's Livestatus refused this query \(its error 452\): the fault is on that core .* retrying will not help/,
+      );
       assert.doesNotMatch(r.text, /overloaded|attempts\)/);
       const tries = h.sim.requests.slice(before).filter((q) => q.path.startsWith('/sites/icinga/logs'));
       assert.ok(tries.length >= 1);

@@ -11,10 +11,12 @@ import { TWO_CORES, type CoreFlavour } from '../src/sim/index.js';
 import { connect, rest } from './helpers/loose.js';
 
 describe('thruk_get_downtime and per-core ids', () => {
-  it('an id on both cores is refused with each core\'s downtime and a backends hint; backends reads that core\'s', async () => {
+  it("an id on both cores is refused with each core's downtime and a backends hint; backends reads that core's", async () => {
     const h = await connect({ sim: { sites: TWO_CORES } });
     try {
-      const raw = (await rest(h, '/downtimes', { columns: 'id,host_name,service_description,author,peer_name' })) as Array<Record<string, any>>;
+      const raw = (await rest(h, '/downtimes', { columns: 'id,host_name,service_description,author,peer_name' })) as Array<
+        Record<string, any>
+      >;
       const shared = raw.find((d) => raw.some((o) => o.id === d.id && o.peer_name !== d.peer_name));
       assert.ok(shared, 'a downtime id both cores use');
       const same = raw.filter((d) => d.id === shared.id);
@@ -51,7 +53,9 @@ describe('thruk_get_downtime and per-core ids', () => {
     it(`${core}, one core: the downtime with its flavour's values, no core label`, async () => {
       const h = await connect({ sim: { sites: [{ key: 'only', core }] } });
       try {
-        const raw = (await rest(h, '/downtimes', { columns: 'id,host_name,fixed,duration,start_time,end_time' })) as Array<Record<string, any>>;
+        const raw = (await rest(h, '/downtimes', { columns: 'id,host_name,fixed,duration,start_time,end_time' })) as Array<
+          Record<string, any>
+        >;
         const d = raw.find((x) => x.fixed === true || x.fixed === 1);
         assert.ok(d, 'a fixed downtime');
         const r = await h.call('thruk_get_downtime', { downtime_id: d.id });

@@ -33,8 +33,17 @@ function rawHostAlerts(h: Harness, w: { since: number; until: number }): Map<str
 }
 
 const layouts: ReadonlyArray<{ label: string; sites: SiteSpec[] }> = [
-  ...(['icinga2', 'naemon'] as const satisfies readonly CoreFlavour[]).map((core) => ({ label: `${core} alone (default estate)`, sites: [{ key: core, core, estate: 'default' as const }] })),
-  { label: 'icinga2 and naemon', sites: [{ key: 'icinga', core: 'icinga2' }, { key: 'naemon', core: 'naemon' }] },
+  ...(['icinga2', 'naemon'] as const satisfies readonly CoreFlavour[]).map((core) => ({
+    label: `${core} alone (default estate)`,
+    sites: [{ key: core, core, estate: 'default' as const }],
+  })),
+  {
+    label: 'icinga2 and naemon',
+    sites: [
+      { key: 'icinga', core: 'icinga2' },
+      { key: 'naemon', core: 'naemon' },
+    ],
+  },
 ];
 
 describe('a regex host filter on log rows', () => {
@@ -46,7 +55,13 @@ describe('a regex host filter on log rows', () => {
         const want = rawHostAlerts(h, w);
         const total = [...want.values()].reduce((a, b) => a + b, 0);
         assert.ok(total > 0, 'the estate has host alerts of matching hosts');
-        const filter = { operator: 'and', conditions: [{ field: 'host', op: 'regex', value: REGEX }, { field: 'type', value: 'HOST ALERT' }] };
+        const filter = {
+          operator: 'and',
+          conditions: [
+            { field: 'host', op: 'regex', value: REGEX },
+            { field: 'type', value: 'HOST ALERT' },
+          ],
+        };
         const r = await h.call('thruk_list_logs', { since: w.since, until: w.until, limit: 500, filter });
         assert.notEqual(r.isError, true, r.text);
         assert.equal(r.structured.total, total, r.text);
@@ -56,12 +71,30 @@ describe('a regex host filter on log rows', () => {
           const one = await h.call('thruk_list_logs', { since: w.since, until: w.until, limit: 500, filter, backends: s.key });
           assert.notEqual(one.isError, true, `${s.name}: ${one.text}`);
           assert.equal(one.structured.total, want.get(s.name) ?? 0, s.name);
-          const noisy = await h.call('thruk_top_noisy_hosts', { since: new Date(w.since * 1000).toISOString(), filter: { field: 'host', op: 'regex', value: REGEX }, backends: s.key, state_type: 'any' });
+          const noisy = await h.call('thruk_top_noisy_hosts', {
+            since: new Date(w.since * 1000).toISOString(),
+            filter: { field: 'host', op: 'regex', value: REGEX },
+            backends: s.key,
+            state_type: 'any',
+          });
           assert.notEqual(noisy.isError, true, `${s.name}: ${noisy.text}`);
         }
         // nregex: the other hosts' alerts.
-        const allAlerts = h.sim.state.sites.flatMap((s) => s.logs.filter((e) => e.type === 'HOST ALERT' && e.time >= w.since && e.time <= w.until)).length;
-        const neg = await h.call('thruk_list_logs', { since: w.since, until: w.until, limit: 500, filter: { operator: 'and', conditions: [{ field: 'host', op: 'nregex', value: REGEX }, { field: 'type', value: 'HOST ALERT' }] } });
+        const allAlerts = h.sim.state.sites.flatMap((s) =>
+          s.logs.filter((e) => e.type === 'HOST ALERT' && e.time >= w.since && e.time <= w.until),
+        ).length;
+        const neg = await h.call('thruk_list_logs', {
+          since: w.since,
+          until: w.until,
+          limit: 500,
+          filter: {
+            operator: 'and',
+            conditions: [
+              { field: 'host', op: 'nregex', value: REGEX },
+              { field: 'type', value: 'HOST ALERT' },
+            ],
+          },
+        });
         assert.notEqual(neg.isError, true, neg.text);
         assert.equal(neg.structured.total, allAlerts - total);
       } finally {

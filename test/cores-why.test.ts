@@ -22,7 +22,11 @@ describe('thruk_why_alerting on Icinga 2 and Naemon', () => {
   });
 
   it('icinga: a state held since the core started is "for ≥ … (since the core started at …)"; the command is hidden', async () => {
-    const raw = (await rest(h, '/sites/icinga/services', { 'state[ne]': '0', last_state_change: '0', columns: 'host_name,description,last_state_change,has_been_checked' })) as Array<Record<string, any>>;
+    const raw = (await rest(h, '/sites/icinga/services', {
+      'state[ne]': '0',
+      last_state_change: '0',
+      columns: 'host_name,description,last_state_change,has_been_checked',
+    })) as Array<Record<string, any>>;
     const svc = raw.find((r) => r.has_been_checked === true || r.has_been_checked === 1);
     assert.ok(svc, 'an Icinga 2 problem service without a change time');
     const [proc] = (await rest(h, '/sites/icinga/processinfo', { columns: 'program_start' })) as Array<{ program_start: number }>;
@@ -37,10 +41,16 @@ describe('thruk_why_alerting on Icinga 2 and Naemon', () => {
   });
 
   it('naemon: the change time as the core reports it, and the command line', async () => {
-    const raw = (await rest(h, '/sites/naemon/services', { 'state[ne]': '0', columns: 'host_name,description,last_state_change,check_command' })) as Array<Record<string, any>>;
+    const raw = (await rest(h, '/sites/naemon/services', {
+      'state[ne]': '0',
+      columns: 'host_name,description,last_state_change,check_command',
+    })) as Array<Record<string, any>>;
     const svc = raw.find((r) => r.last_state_change > 0);
     assert.ok(svc, 'a Naemon problem service');
-    const [cmd] = (await rest(h, `/sites/naemon/services/${encodeURIComponent(svc.host_name)}/${encodeURIComponent(svc.description)}/commandline`)) as Array<Record<string, any>>;
+    const [cmd] = (await rest(
+      h,
+      `/sites/naemon/services/${encodeURIComponent(svc.host_name)}/${encodeURIComponent(svc.description)}/commandline`,
+    )) as Array<Record<string, any>>;
     assert.notEqual(cmd!.command_line, '<internal>');
     const r = await h.call('thruk_why_alerting', { host: svc.host_name, service: svc.description, backends: 'naemon' });
     assert.equal(r.isError, undefined, r.text);

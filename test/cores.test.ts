@@ -13,7 +13,10 @@ const FLAVOURS: readonly CoreFlavour[] = ['icinga2', 'naemon', 'nagios4'];
 
 async function rest(sim: Simulator, path: string, params: Record<string, string> = {}, method = 'GET'): Promise<any> {
   const qs = new URLSearchParams(params).toString();
-  const init: RequestInit = { method, headers: { 'X-Thruk-Auth-Key': KEY, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) } };
+  const init: RequestInit = {
+    method,
+    headers: { 'X-Thruk-Auth-Key': KEY, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+  };
   const url = method === 'POST' ? `http://sim.invalid/thruk/r${path}` : `http://sim.invalid/thruk/r${path}${qs ? `?${qs}` : ''}`;
   const res = await sim.fetch(new Request(url, method === 'POST' ? { ...init, body: JSON.stringify(params) } : init));
   return res.json();
@@ -24,7 +27,13 @@ const other = (f: CoreFlavour): CoreFlavour => (f === 'icinga2' ? 'naemon' : 'ic
 function layouts(f: CoreFlavour): Array<{ label: string; sites: SiteSpec[] }> {
   return [
     { label: 'one site', sites: [{ key: 'core', core: f }] },
-    { label: 'two sites', sites: [{ key: 'core', core: f }, { key: 'other', core: other(f) }] },
+    {
+      label: 'two sites',
+      sites: [
+        { key: 'core', core: f },
+        { key: 'other', core: other(f) },
+      ],
+    },
   ];
 }
 
@@ -67,10 +76,24 @@ describe('simulator core flavours', () => {
       const site = sim.state.sites[0]!;
       const svc = site.services.find((s) => s.state !== 0 && !s.acknowledged && s.scheduledDowntimeDepth === 0 && s.hasBeenChecked);
       assert.ok(svc);
-      for (const [sticky, expected] of [['0', 1], ['1', nagiosLike(f) ? 2 : 1], ['2', 2]] as const) {
-        await rest(sim, `/services/${encodeURIComponent(svc.host.name)}/${encodeURIComponent(svc.description)}/cmd/acknowledge_svc_problem`, { comment_data: 'x', sticky_ack: sticky }, 'POST');
+      for (const [sticky, expected] of [
+        ['0', 1],
+        ['1', nagiosLike(f) ? 2 : 1],
+        ['2', 2],
+      ] as const) {
+        await rest(
+          sim,
+          `/services/${encodeURIComponent(svc.host.name)}/${encodeURIComponent(svc.description)}/cmd/acknowledge_svc_problem`,
+          { comment_data: 'x', sticky_ack: sticky },
+          'POST',
+        );
         assert.equal(svc.ackType, expected, `sticky_ack ${sticky}`);
-        await rest(sim, `/services/${encodeURIComponent(svc.host.name)}/${encodeURIComponent(svc.description)}/cmd/remove_svc_acknowledgement`, {}, 'POST');
+        await rest(
+          sim,
+          `/services/${encodeURIComponent(svc.host.name)}/${encodeURIComponent(svc.description)}/cmd/remove_svc_acknowledgement`,
+          {},
+          'POST',
+        );
         assert.equal(svc.ackType, 0);
       }
     });
@@ -98,13 +121,21 @@ describe('simulator core flavours', () => {
     const sim = createSimulator({ apiKey: KEY, sites: TWO_CORES });
     const now = Math.floor(Date.now() / 1000);
     const since = now - 6 * 86400;
-    for (const [i, key] of [[0, 'icinga'], [1, 'naemon']] as const) {
+    for (const [i, key] of [
+      [0, 'icinga'],
+      [1, 'naemon'],
+    ] as const) {
       const site = sim.state.sites[i]!;
       // From a file start (midnight) so Icinga 2's index skips nothing.
       const from = since - (since % 86400);
       const raw = site.logs.filter((e) => e.time >= from && e.time <= now).map((e) => e.time);
       assert.ok(raw.length > 10, `${key} has log rows`);
-      const got = await rest(sim, `/sites/${key}/logs`, { 'time[gte]': String(from), 'time[lte]': String(now), limit: '5', columns: 'time' });
+      const got = await rest(sim, `/sites/${key}/logs`, {
+        'time[gte]': String(from),
+        'time[lte]': String(now),
+        limit: '5',
+        columns: 'time',
+      });
       const times = got.map((r: any) => r.time).sort((a: number, b: number) => a - b);
       const expected = key === 'naemon' ? raw.slice(-5) : raw.slice(0, 5);
       assert.deepEqual(times, expected, key);
@@ -114,7 +145,10 @@ describe('simulator core flavours', () => {
   it("Icinga 2's log index skips the file that began before the window; Naemon's does not", async () => {
     const sim = createSimulator({ apiKey: KEY, sites: TWO_CORES });
     const now = Math.floor(Date.now() / 1000);
-    for (const [i, key] of [[0, 'icinga'], [1, 'naemon']] as const) {
+    for (const [i, key] of [
+      [0, 'icinga'],
+      [1, 'naemon'],
+    ] as const) {
       const site = sim.state.sites[i]!;
       // A window that starts inside an hour holding rows of this core.
       const row = [...site.logs].reverse().find((e) => e.time < now - 7200 && e.time % 3600 > 60);
@@ -152,7 +186,9 @@ describe('simulator core flavours', () => {
     assert.equal(nae.worst_service_hard_state, 0);
     const site = sim.state.sites[0]!;
     for (const g of groups.filter((x: any) => site.hostgroups.some((d) => d.name === x.name))) {
-      const raw = site.services.filter((s) => s.host.groups.includes(g.name) && s.hasBeenChecked && s.state === 2 && s.stateType === 1).length;
+      const raw = site.services.filter(
+        (s) => s.host.groups.includes(g.name) && s.hasBeenChecked && s.state === 2 && s.stateType === 1,
+      ).length;
       assert.equal(g.num_services_hard_crit, raw, g.name);
     }
   });
@@ -160,7 +196,15 @@ describe('simulator core flavours', () => {
 
 /** An unacknowledged service problem of the first site (whose host is UP and not in downtime). */
 function openProblem(sim: Simulator): { host: string; service: string } {
-  const s = sim.state.sites[0]!.services.find((x) => x.state !== 0 && !x.acknowledged && x.scheduledDowntimeDepth === 0 && x.hasBeenChecked && x.host.state === 0 && !/[;]/.test(x.description));
+  const s = sim.state.sites[0]!.services.find(
+    (x) =>
+      x.state !== 0 &&
+      !x.acknowledged &&
+      x.scheduledDowntimeDepth === 0 &&
+      x.hasBeenChecked &&
+      x.host.state === 0 &&
+      !/[;]/.test(x.description),
+  );
   assert.ok(s, 'an open service problem');
   return { host: s.host.name, service: s.description };
 }
@@ -199,7 +243,11 @@ describe('tools on each core flavour, one vs several sites', () => {
           const several = layout.sites.length > 1;
           const pr = await h.call('thruk_problems', { include_handled: true, limit: 500 });
           const rawHosts = await rest(h.sim, '/hosts', { 'state[ne]': '0', has_been_checked: '1', columns: 'name,peer_name' });
-          const rawSvcs = await rest(h.sim, '/services', { 'state[ne]': '0', has_been_checked: '1', columns: 'host_name,description,peer_name' });
+          const rawSvcs = await rest(h.sim, '/services', {
+            'state[ne]': '0',
+            has_been_checked: '1',
+            columns: 'host_name,description,peer_name',
+          });
           assert.equal(pr.structured.total, rawHosts.length + rawSvcs.length);
           const lines = pr.text.split('\n').filter((l: string) => / \| /.test(l) && !l.startsWith('host |'));
           assert.equal(lines.length, pr.structured.returned);
@@ -209,7 +257,8 @@ describe('tools on each core flavour, one vs several sites', () => {
           assert.equal(hl.structured.total, (await rest(h.sim, '/hosts', { columns: 'name' })).length);
           for (const row of hl.structured.rows) assert.equal('peer_name' in row, several, JSON.stringify(row));
           const sl = await h.call('thruk_list_services', { limit: 20 });
-          for (const l of sl.text.split('\n').filter((x: string) => / \| /.test(x) && !x.startsWith('host |'))) assert.equal(/^[^|]+@(core|other) \|/.test(l), several, l);
+          for (const l of sl.text.split('\n').filter((x: string) => / \| /.test(x) && !x.startsWith('host |')))
+            assert.equal(/^[^|]+@(core|other) \|/.test(l), several, l);
         } finally {
           await h.close();
         }
@@ -225,17 +274,30 @@ describe('two cores in one answer', () => {
       const r = await h.call('thruk_get_host', { host: 'web-01' });
       assert.equal(r.isError, undefined, r.text);
       const shown = r.structured.host.peer_name;
-      const raw = (await rest(h.sim, '/hosts/web-01/services', { columns: 'description,peer_name' })) as Array<{ description: string; peer_name: string }>;
+      const raw = (await rest(h.sim, '/hosts/web-01/services', { columns: 'description,peer_name' })) as Array<{
+        description: string;
+        peer_name: string;
+      }>;
       const own = raw.filter((s) => s.peer_name === shown);
       assert.ok(own.length > 0 && own.length < raw.length, 'both cores have services of web-01');
       // Only the shown host's services: the namesake on the other core is another host.
-      assert.deepEqual(r.structured.services.map((s: any) => `${s.description}@${s.peer_name}`).sort(), own.map((s) => `${s.description}@${s.peer_name}`).sort());
+      assert.deepEqual(
+        r.structured.services.map((s: any) => `${s.description}@${s.peer_name}`).sort(),
+        own.map((s) => `${s.description}@${s.peer_name}`).sort(),
+      );
       assert.match(r.text, new RegExp(`\\nping@${shown} \\|`));
       const other = shown === 'icinga' ? 'naemon' : 'icinga';
       assert.doesNotMatch(r.text, new RegExp(`\\n\\w[^|\\n]*@${other} \\|`), 'no service of the other core in the table');
       assert.equal(r.structured.others.length, 1);
-      const otherState = (await rest(h.sim, '/hosts', { name: 'web-01', columns: 'state,peer_name' }) as Array<{ state: number; peer_name: string }>).find((x) => x.peer_name === other)!;
-      assert.match(r.text, new RegExp(`exists on 2 backends \\(icinga, naemon\\): this is the one on ${shown}; also web-01@${other} ${['UP', 'DOWN', 'UNREACHABLE'][otherState.state]} \\(backends="${other}" shows it\\)`));
+      const otherState = (
+        (await rest(h.sim, '/hosts', { name: 'web-01', columns: 'state,peer_name' })) as Array<{ state: number; peer_name: string }>
+      ).find((x) => x.peer_name === other)!;
+      assert.match(
+        r.text,
+        new RegExp(
+          `exists on 2 backends \\(icinga, naemon\\): this is the one on ${shown}; also web-01@${other} ${['UP', 'DOWN', 'UNREACHABLE'][otherState.state]} \\(backends="${other}" shows it\\)`,
+        ),
+      );
     } finally {
       await h.close();
     }
@@ -272,7 +334,9 @@ describe('two cores in one answer', () => {
       assert.ok(row, 'an Icinga 2 row inside an hour');
       const since = row.time - 60;
       const held = (site: typeof icinga) => site!.logs.filter((e) => e.time >= since && e.time <= now).length;
-      const returned = (await rest(h.sim, '/sites/icinga/logs', { 'time[gte]': String(since), 'time[lte]': String(now), columns: 'count(*)' }))['count(*)'];
+      const returned = (
+        await rest(h.sim, '/sites/icinga/logs', { 'time[gte]': String(since), 'time[lte]': String(now), columns: 'count(*)' })
+      )['count(*)'];
       assert.ok(held(icinga) > returned, 'the Icinga 2 core hides part of this window');
       const r = await h.call('thruk_list_logs', { since: new Date(since * 1000).toISOString(), limit: 30 });
       assert.equal(r.isError, undefined, r.text);
@@ -288,10 +352,18 @@ describe('two cores in one answer', () => {
       assert.match(r.structured.notes[0], /core icinga/);
       // Newest first over both cores, each row naming its core.
       const times = r.structured.rows.map((x: any) => x.time);
-      assert.deepEqual(times, [...times].sort((a: number, b: number) => b - a));
+      assert.deepEqual(
+        times,
+        [...times].sort((a: number, b: number) => b - a),
+      );
       assert.ok(r.structured.rows.every((x: any) => x.peer_name === 'icinga' || x.peer_name === 'naemon'));
-      const visible = [...icinga!.logs.filter((e) => e.time >= since && e.time <= now && e.time >= Math.ceil(since / 3600) * 3600), ...naemon!.logs.filter((e) => e.time >= since && e.time <= now)]
-        .map((e) => e.time).sort((a, b) => b - a).slice(0, 30);
+      const visible = [
+        ...icinga!.logs.filter((e) => e.time >= since && e.time <= now && e.time >= Math.ceil(since / 3600) * 3600),
+        ...naemon!.logs.filter((e) => e.time >= since && e.time <= now),
+      ]
+        .map((e) => e.time)
+        .sort((a, b) => b - a)
+        .slice(0, 30);
       assert.deepEqual(times, visible);
     } finally {
       await h.close();
@@ -303,7 +375,10 @@ describe('two cores in one answer', () => {
     try {
       const r = await h.call('thruk_list_notifications', { since: '-7d', limit: 1000 });
       assert.equal(r.isError, undefined, r.text);
-      const raw = await rest(h.sim, '/notifications', { 'time[gte]': String(Math.floor(Date.now() / 1000) - 7 * 86400), columns: 'peer_name,host_name,message' });
+      const raw = await rest(h.sim, '/notifications', {
+        'time[gte]': String(Math.floor(Date.now() / 1000) - 7 * 86400),
+        columns: 'peer_name,host_name,message',
+      });
       const per = (p: string) => raw.filter((x: any) => x.peer_name === p).length;
       const cores = Object.fromEntries(r.structured.cores.map((c: any) => [c.core, c.total]));
       assert.equal(cores.naemon, per('naemon'));
@@ -350,7 +425,9 @@ describe('two cores in one answer', () => {
     try {
       const now = Math.floor(Date.now() / 1000);
       const icinga = h.sim.state.sites[0]!;
-      const row = [...icinga.logs].reverse().find((e) => e.type === 'SERVICE ALERT' && e.state !== 0 && e.time < now - 600 && e.time % 3600 > 120 && e.time % 3600 < 3000);
+      const row = [...icinga.logs]
+        .reverse()
+        .find((e) => e.type === 'SERVICE ALERT' && e.state !== 0 && e.time < now - 600 && e.time % 3600 > 120 && e.time % 3600 < 3000);
       assert.ok(row, 'an Icinga 2 service problem alert inside an hour');
       const since = row.time - 60;
       const r = await h.call('thruk_top_noisy_services', { since: new Date(since * 1000).toISOString(), state_type: 'any' });

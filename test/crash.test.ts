@@ -22,35 +22,60 @@ let hangStarted = 0;
 
 const crashTools: readonly ToolDef[] = [
   defineTool({
-    name: 'test_throw_sync', title: 'throws', toolset: 'state', access: 'read', description: 'Throws synchronously.',
-    input: empty, output: out,
+    name: 'test_throw_sync',
+    title: 'throws',
+    toolset: 'state',
+    access: 'read',
+    description: 'Throws synchronously.',
+    input: empty,
+    output: out,
     run: () => {
       throw new TypeError(`${SECRET_MESSAGE} (sync)`);
     },
   }),
   defineTool({
-    name: 'test_reject', title: 'rejects', toolset: 'state', access: 'read', description: 'Returns a rejected promise.',
-    input: empty, output: out,
+    name: 'test_reject',
+    title: 'rejects',
+    toolset: 'state',
+    access: 'read',
+    description: 'Returns a rejected promise.',
+    input: empty,
+    output: out,
     run: () => Promise.reject(new RangeError(`${SECRET_MESSAGE} (async)`)),
   }),
   defineTool({
-    name: 'test_reject_nonerror', title: 'rejects with a non-Error', toolset: 'state', access: 'read', description: 'Rejects with a plain object.',
-    input: empty, output: out,
+    name: 'test_reject_nonerror',
+    title: 'rejects with a non-Error',
+    toolset: 'state',
+    access: 'read',
+    description: 'Rejects with a plain object.',
+    input: empty,
+    output: out,
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     run: () => Promise.reject({ weird: SECRET_MESSAGE }),
   }),
   defineTool({
-    name: 'test_hang', title: 'hangs', toolset: 'state', access: 'read', description: 'Never resolves until aborted (bounded at 10 s).',
-    input: empty, output: out,
-    run: (ctx) => new Promise((resolve, reject) => {
-      hangStarted++;
-      const guard = setTimeout(() => resolve({ data: { ok: false }, text: 'guard fired' }), 10_000);
-      ctx.signal.addEventListener('abort', () => {
-        hangAborted++;
-        clearTimeout(guard);
-        reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new DOMException('aborted', 'AbortError'));
-      }, { once: true });
-    }),
+    name: 'test_hang',
+    title: 'hangs',
+    toolset: 'state',
+    access: 'read',
+    description: 'Never resolves until aborted (bounded at 10 s).',
+    input: empty,
+    output: out,
+    run: (ctx) =>
+      new Promise((resolve, reject) => {
+        hangStarted++;
+        const guard = setTimeout(() => resolve({ data: { ok: false }, text: 'guard fired' }), 10_000);
+        ctx.signal.addEventListener(
+          'abort',
+          () => {
+            hangAborted++;
+            clearTimeout(guard);
+            reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new DOMException('aborted', 'AbortError'));
+          },
+          { once: true },
+        );
+      }),
   }),
 ];
 
@@ -68,7 +93,9 @@ describe('crash safety', () => {
     assert.match(res.text, /Hosts total/);
   };
   const unhandled: unknown[] = [];
-  const onUnhandled = (e: unknown): void => { unhandled.push(e); };
+  const onUnhandled = (e: unknown): void => {
+    unhandled.push(e);
+  };
 
   before(async () => {
     process.on('unhandledRejection', onUnhandled);
@@ -135,7 +162,10 @@ describe('crash safety', () => {
       try {
         const res = await r.app.fetch(new Request(u, { ...init, signal: ctrl.signal }));
         // Reading the (streamed) body is cut by the same abort.
-        const text = await Promise.race([res.text(), new Promise<never>((_, rej) => ctrl.signal.addEventListener('abort', () => rej(new Error('client went away')), { once: true }))]);
+        const text = await Promise.race([
+          res.text(),
+          new Promise<never>((_, rej) => ctrl.signal.addEventListener('abort', () => rej(new Error('client went away')), { once: true })),
+        ]);
         return new Response(text, { status: res.status, headers: res.headers });
       } finally {
         clearTimeout(timer);

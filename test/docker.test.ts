@@ -19,16 +19,26 @@ import { manifestMemory } from '../bench/lib/k8s.js';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const read = (f: string) => readFileSync(join(root, f), 'utf8');
 const pkg = JSON.parse(read('package.json'));
-const SECRET_VARS = [...Object.entries(ENV_SPEC), ...Object.entries(HTTP_ENV_SPEC)].filter(([, v]) => (v as { secret?: boolean }).secret === true).map(([k]) => k);
+const SECRET_VARS = [...Object.entries(ENV_SPEC), ...Object.entries(HTTP_ENV_SPEC)]
+  .filter(([, v]) => (v as { secret?: boolean }).secret === true)
+  .map(([k]) => k);
 const KNOWN_VARS = new Set([...Object.keys(ENV_SPEC), ...Object.keys(HTTP_ENV_SPEC)]);
 
-interface Instruction { op: string; args: string; stage: number }
+interface Instruction {
+  op: string;
+  args: string;
+  stage: number;
+}
 
 /** Dockerfile → instructions (continuations joined, comments dropped), each tagged with its stage. */
 function dockerfile(text: string): Instruction[] {
   const out: Instruction[] = [];
   let stage = -1;
-  const joined = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const joined = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
   for (const line of joined) {
     const m = /^(\S+)\s+(.*)$/.exec(line);
     if (m === null) continue;
@@ -53,7 +63,10 @@ function ignored(patterns: readonly string[], path: string): boolean {
 const instr = dockerfile(read('Dockerfile'));
 const finalStage = Math.max(...instr.map((i) => i.stage));
 const final = instr.filter((i) => i.stage === finalStage);
-const ignore = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+const ignore = read('.dockerignore')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l !== '' && !l.startsWith('#'));
 const compose = parse(read('compose.yml'));
 const listenPort = (cmd: string[]) => cmd[cmd.indexOf('--listen') + 1];
 
@@ -63,8 +76,16 @@ describe('Dockerfile', () => {
     assert.ok(user !== undefined && !['root', '0', '0:0'].includes(user), `final USER is ${user}`);
     const entry = final.find((i) => i.op === 'ENTRYPOINT');
     assert.deepEqual(JSON.parse(entry!.args), ['node', pkg.bin['thruk-mcp']]);
-    assert.equal(final.find((i) => i.op === 'CMD'), undefined, 'no CMD: without arguments the server speaks stdio');
-    assert.equal(instr.find((i) => i.op === 'HEALTHCHECK'), undefined, 'no HEALTHCHECK in the image: stdio has no port to probe');
+    assert.equal(
+      final.find((i) => i.op === 'CMD'),
+      undefined,
+      'no CMD: without arguments the server speaks stdio',
+    );
+    assert.equal(
+      instr.find((i) => i.op === 'HEALTHCHECK'),
+      undefined,
+      'no HEALTHCHECK in the image: stdio has no port to probe',
+    );
   });
 
   it('bakes in no secret: no ENV/ARG for a secret variable, no key-like literal, no secret files copied', () => {
@@ -72,7 +93,17 @@ describe('Dockerfile', () => {
       for (const s of SECRET_VARS) assert.ok(!i.args.includes(s), `${i.op} ${i.args} sets ${s}`);
       assert.doesNotMatch(i.args, /(KEY|TOKEN|PASSWORD|SECRET)\s*=/i);
     }
-    for (const f of ['.env', '.env.local', 'secrets/thruk_api_key', 'secrets/mcp_http_token', 'node_modules/x', 'dist/cli.js', 'test/fixtures/thruk/x.json', '.git/config', 'thruk-mcp-0.1.0.tgz']) {
+    for (const f of [
+      '.env',
+      '.env.local',
+      'secrets/thruk_api_key',
+      'secrets/mcp_http_token',
+      'node_modules/x',
+      'dist/cli.js',
+      'test/fixtures/thruk/x.json',
+      '.git/config',
+      'thruk-mcp-0.1.0.tgz',
+    ]) {
       assert.ok(ignored(ignore, f), `${f} is kept out of the build context`);
     }
   });
@@ -98,15 +129,27 @@ describe('Dockerfile', () => {
       if (script !== undefined) assert.ok(script in pkg.scripts, `npm run ${script} exists`);
     }
     assert.ok(runs.includes('npm run build'));
-    assert.ok(runs.some((r) => r.startsWith('npm ci --omit=dev')), 'the runtime stage gets production dependencies only');
+    assert.ok(
+      runs.some((r) => r.startsWith('npm ci --omit=dev')),
+      'the runtime stage gets production dependencies only',
+    );
     const outDir = JSON.parse(read('tsconfig.json')).compilerOptions.outDir;
     assert.ok(pkg.bin['thruk-mcp'].startsWith(`${outDir}/`));
-    assert.ok(final.some((i) => i.op === 'COPY' && i.args.includes(`/app/${outDir}`)), 'the final stage gets the build output');
-    assert.ok(final.some((i) => i.op === 'COPY' && /\bpackage\.json\b/.test(i.args)), 'package.json is there for --version');
+    assert.ok(
+      final.some((i) => i.op === 'COPY' && i.args.includes(`/app/${outDir}`)),
+      'the final stage gets the build output',
+    );
+    assert.ok(
+      final.some((i) => i.op === 'COPY' && /\bpackage\.json\b/.test(i.args)),
+      'package.json is there for --version',
+    );
   });
 
   it('caps the Node heap like deploy/k8s.yaml (one figure, proven by bench/k8s-memory.ts)', () => {
-    const env = final.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
+    const env = final
+      .filter((i) => i.op === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
     const image = /NODE_OPTIONS=\S*--max-old-space-size=(\d+)/.exec(env)?.[1];
     const { heapMib } = manifestMemory(read('deploy/k8s.yaml'));
     assert.ok(image !== undefined, 'the final stage sets NODE_OPTIONS=--max-old-space-size=N');
@@ -114,7 +157,10 @@ describe('Dockerfile', () => {
   });
 
   it('labels the image for the MCP Registry and exposes the port the HTTP examples use', () => {
-    const labels = final.filter((i) => i.op === 'LABEL').map((i) => i.args).join(' ');
+    const labels = final
+      .filter((i) => i.op === 'LABEL')
+      .map((i) => i.args)
+      .join(' ');
     assert.match(labels, new RegExp(`io\\.modelcontextprotocol\\.server\\.name="${pkg.mcpName.replace(/\./g, '\\.')}"`));
     const expose = final.find((i) => i.op === 'EXPOSE')?.args;
     assert.equal(expose, listenPort(compose.services['thruk-mcp'].command));
@@ -129,13 +175,22 @@ describe('compose.yml', () => {
     const cmd: string[] = svc.command;
     for (const a of cmd.filter((x) => x.startsWith('--'))) assert.ok(a.slice(2) in FLAG_SPEC, `${a} is a CLI flag`);
     const port = listenPort(cmd);
-    assert.deepEqual(cmd.slice(cmd.indexOf('--host'), cmd.indexOf('--host') + 2), ['--host', '0.0.0.0'], 'reachable through the published port');
-    assert.ok(svc.ports.some((p: string) => p === `127.0.0.1:${port}:${port}`), 'published on the host loopback by default');
+    assert.deepEqual(
+      cmd.slice(cmd.indexOf('--host'), cmd.indexOf('--host') + 2),
+      ['--host', '0.0.0.0'],
+      'reachable through the published port',
+    );
+    assert.ok(
+      svc.ports.some((p: string) => p === `127.0.0.1:${port}:${port}`),
+      'published on the host loopback by default',
+    );
     const probe = svc.healthcheck.test.join(' ');
     assert.match(probe, new RegExp(`http://127\\.0\\.0\\.1:${port}/healthz`));
     assert.ok(svc.read_only === true && svc.cap_drop.includes('ALL'));
     // The environment block's own defaults (${VAR:-default}) as compose resolves them with nothing set.
-    const defaults = Object.fromEntries(Object.entries<string>(svc.environment).map(([k, v]) => [k, String(v).replace(/^\$\{[A-Z_]+:-([^}]*)\}$/, '$1')]));
+    const defaults = Object.fromEntries(
+      Object.entries<string>(svc.environment).map(([k, v]) => [k, String(v).replace(/^\$\{[A-Z_]+:-([^}]*)\}$/, '$1')]),
+    );
     const cfg = loadConfig(cmd, { ...defaults, THRUK_BASE_URL: 'https://mon.example.com/thruk', THRUK_API_KEY: 'k', MCP_HTTP_TOKEN: 't' });
     assert.ok(cfg.ok && cfg.action === 'serve' && cfg.config.mode === 'http', JSON.stringify(cfg));
   });
@@ -199,7 +254,10 @@ describe('compose entrypoint wrapper, run for real', () => {
   });
 
   it('exports both secrets to the server: /readyz reaches Thruk with the key, /mcp wants the token', async () => {
-    const sim = spawn(process.execPath, ['dist/sim/serve.js', '--port', '0', '--key', KEY], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const sim = spawn(process.execPath, ['dist/sim/serve.js', '--port', '0', '--key', KEY], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     procs.push(sim);
     const thruk = await started(sim, /(http:\/\/\S+\/thruk)\n/);
     const svc = compose.services['thruk-mcp'];
@@ -207,7 +265,11 @@ describe('compose entrypoint wrapper, run for real', () => {
     assert.ok(script.includes('exec node dist/cli.js'), 'runs the same CLI as the image');
     // The compose command, with a free port and the test's loopback instead of 8080 on 0.0.0.0.
     const cmd = (svc.command as string[]).map((a, i, all) => (all[i - 1] === '--listen' ? '0' : all[i - 1] === '--host' ? '127.0.0.1' : a));
-    const server = spawn('/bin/sh', ['-c', script, 'thruk-mcp', ...cmd], { cwd: root, env: { PATH: process.env.PATH ?? '', THRUK_BASE_URL: thruk }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const server = spawn('/bin/sh', ['-c', script, 'thruk-mcp', ...cmd], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', THRUK_BASE_URL: thruk },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     procs.push(server);
     const url = await started(server, /listening on (http:\/\/\S+\/mcp)/);
     const base = url.replace(/\/mcp$/, '');
@@ -216,8 +278,22 @@ describe('compose entrypoint wrapper, run for real', () => {
     const ready = await fetch(`${base}/readyz`);
     assert.equal(ready.status, 200, `Thruk accepted the key from the secret file: ${await ready.text()}`);
 
-    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
-    const post = (auth?: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify(init) });
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    };
+    const post = (auth?: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...(auth ? { authorization: auth } : {}),
+        },
+        body: JSON.stringify(init),
+      });
     assert.equal((await post()).status, 401);
     assert.equal((await post('Bearer wrong')).status, 401);
     const ok = await post(`Bearer ${TOKEN}`);

@@ -22,14 +22,21 @@ const exec = promisify(execFile);
 
 async function doctor(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await exec(process.execPath, [cli, 'doctor'], { env: { PATH: process.env.PATH ?? '', THRUK_TIMEOUT: '3', ...env }, timeout: 60_000 });
+    const r = await exec(process.execPath, [cli, 'doctor'], {
+      env: { PATH: process.env.PATH ?? '', THRUK_TIMEOUT: '3', ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
     return { code: x.code, stdout: x.stdout, stderr: x.stderr };
   }
 }
-const row = (out: string, name: string) => out.split('\n').find((l) => l.startsWith(`${name}  `) || l.startsWith(`${name} `))?.replace(/\s{2,}/g, '  ');
+const row = (out: string, name: string) =>
+  out
+    .split('\n')
+    .find((l) => l.startsWith(`${name}  `) || l.startsWith(`${name} `))
+    ?.replace(/\s{2,}/g, '  ');
 
 const https = { demo: false, thruk: { baseUrl: 'https://mon.example.com/thruk', verifySsl: true } } as Parameters<typeof tlsCheck>[0];
 const netErr = (code: string) => new ThrukNetworkError('Thruk GET /thruk failed', { method: 'GET', path: '/thruk', code, reason: code });
@@ -40,7 +47,11 @@ describe('doctor checks (pure)', () => {
     assert.match(tlsCheck(https, { kind: 'none', error: netErr('ENOTFOUND') })[2], /not checked/);
     assert.equal(tlsCheck(https, { kind: 'none', error: netErr('DEPTH_ZERO_SELF_SIGNED_CERT') })[1], 'fail');
     assert.equal(tlsCheck(https, { kind: 'answer', info: {} })[1], 'ok');
-    assert.equal(tlsCheck(https, { kind: 'refused', status: 401, error: undefined })[1], 'ok', 'an HTTP 401 came over a verified handshake');
+    assert.equal(
+      tlsCheck(https, { kind: 'refused', status: 401, error: undefined })[1],
+      'ok',
+      'an HTTP 401 came over a verified handshake',
+    );
     assert.equal(tlsCheck({ ...https, thruk: { ...https.thruk, baseUrl: 'http://x/thruk' } }, { kind: 'answer', info: {} })[1], 'warn');
   });
 
@@ -48,10 +59,19 @@ describe('doctor checks (pure)', () => {
     const refused = probeOf({ ok: false, error: new ThrukHttpError('403', { method: 'GET', path: '/thruk', status: 403 }) });
     assert.equal(refused.kind, 'refused');
     const rows = reachAndAuthChecks(refused, () => 'why');
-    assert.deepEqual(rows.map((r) => [r[0], r[1]]), [['Thruk reachable', 'ok'], ['API key', 'fail']]);
+    assert.deepEqual(
+      rows.map((r) => [r[0], r[1]]),
+      [
+        ['Thruk reachable', 'ok'],
+        ['API key', 'fail'],
+      ],
+    );
     assert.match(rows[1]![2], /THRUK_API_KEY/);
     const down = reachAndAuthChecks(probeOf({ ok: false, error: netErr('ECONNREFUSED') }), () => 'why');
-    assert.deepEqual(down.map((r) => [r[0], r[1]]), [['Thruk reachable', 'fail']]);
+    assert.deepEqual(
+      down.map((r) => [r[0], r[1]]),
+      [['Thruk reachable', 'fail']],
+    );
   });
 });
 

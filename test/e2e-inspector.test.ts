@@ -4,7 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createSimulator, demoSimulatorOptions } from '../src/sim/index.js';
 import { allTools, listedTools, selectTools } from '../src/tools/core/registry.js';
-import { assertBuilt, e2eSkipped, e2eTools, inspector, startHttpServer, stdioTarget, type InspectorAnswer, type RunningServer } from './helpers/e2e.js';
+import {
+  assertBuilt,
+  e2eSkipped,
+  e2eTools,
+  inspector,
+  startHttpServer,
+  stdioTarget,
+  type InspectorAnswer,
+  type RunningServer,
+} from './helpers/e2e.js';
 import { demoConfig, rest } from './helpers/harness.js';
 
 /**
@@ -37,8 +46,17 @@ async function demoTruth(): Promise<Truth> {
   const down = hosts.filter((h) => h.state === 1);
   const unreachable = hosts.filter((h) => h.state === 2);
   const target = down.find((h) => !h.acknowledged && h.scheduled_downtime_depth === 0);
-  assert.ok(target !== undefined && down.length > 0 && unreachable.length > 0, 'the demo estate has unhandled DOWN hosts and UNREACHABLE ones');
-  return { hosts, down, unreachable, target, offered: listedTools(selectTools(allTools(), { ...config, toolsets: ['all'] })).map((t) => t.name) };
+  assert.ok(
+    target !== undefined && down.length > 0 && unreachable.length > 0,
+    'the demo estate has unhandled DOWN hosts and UNREACHABLE ones',
+  );
+  return {
+    hosts,
+    down,
+    unreachable,
+    target,
+    offered: listedTools(selectTools(allTools(), { ...config, toolsets: ['all'] })).map((t) => t.name),
+  };
 }
 
 const ok = (a: InspectorAnswer, what: string) => {
@@ -59,7 +77,17 @@ function clientJourney(label: string, call: (args: string[]) => Promise<Inspecto
   });
 
   it(`${label}: thruk_problems reports the demo estate's DOWN and UNREACHABLE hosts`, async () => {
-    const r = ok(await call(['--method', 'tools/call', '--tool-name', 'thruk_problems', '--tool-args-json', '{"type":"hosts","include_handled":true}']), 'thruk_problems');
+    const r = ok(
+      await call([
+        '--method',
+        'tools/call',
+        '--tool-name',
+        'thruk_problems',
+        '--tool-args-json',
+        '{"type":"hosts","include_handled":true}',
+      ]),
+      'thruk_problems',
+    );
     const t = truth();
     assert.equal(r.isError, undefined);
     assert.equal(r.structuredContent.counts.hosts.down, t.down.length);
@@ -72,7 +100,17 @@ function clientJourney(label: string, call: (args: string[]) => Promise<Inspecto
 
   it(`${label}: a write tool with dry_run previews the exact command and sends nothing`, async () => {
     const host = truth().target.name;
-    const r = ok(await call(['--method', 'tools/call', '--tool-name', 'thruk_acknowledge', '--tool-args-json', JSON.stringify({ host, comment: 'e2e dry run', dry_run: true })]), 'thruk_acknowledge dry_run');
+    const r = ok(
+      await call([
+        '--method',
+        'tools/call',
+        '--tool-name',
+        'thruk_acknowledge',
+        '--tool-args-json',
+        JSON.stringify({ host, comment: 'e2e dry run', dry_run: true }),
+      ]),
+      'thruk_acknowledge dry_run',
+    );
     assert.equal(r.isError, undefined);
     assert.equal(r.structuredContent.status, 'preview');
     assert.equal(r.structuredContent.targets, 1);
@@ -94,7 +132,10 @@ function clientJourney(label: string, call: (args: string[]) => Promise<Inspecto
 
   it(`${label}: prompts/get fills the prompt with the argument`, async () => {
     const { target } = truth();
-    const r = ok(await call(['--method', 'prompts/get', '--prompt-name', 'investigate_alert', '--prompt-args', `host=${target.name}`]), 'prompts/get');
+    const r = ok(
+      await call(['--method', 'prompts/get', '--prompt-name', 'investigate_alert', '--prompt-args', `host=${target.name}`]),
+      'prompts/get',
+    );
     const text = r.messages[0].content.text as string;
     assert.equal(r.messages[0].role, 'user');
     assert.ok(text.includes(`thruk_get_host {"host":"${target.name}"}`), text);
@@ -114,15 +155,22 @@ const ALL = ['--toolsets', 'all'];
 
 describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 }, () => {
   let truth: Truth;
-  before(async () => {
-    assertBuilt();
-    await e2eTools();
-    truth = await demoTruth();
-  }, { timeout: 600_000 });
+  before(
+    async () => {
+      assertBuilt();
+      await e2eTools();
+      truth = await demoTruth();
+    },
+    { timeout: 600_000 },
+  );
 
   describe('over stdio', { concurrency: 3 }, () => {
     for (const era of ['legacy', 'modern'] as const) {
-      clientJourney(`stdio ${era}`, (args) => inspector(['--protocol-era', era, ...args], stdioTarget(...ALL)), () => truth);
+      clientJourney(
+        `stdio ${era}`,
+        (args) => inspector(['--protocol-era', era, ...args], stdioTarget(...ALL)),
+        () => truth,
+      );
     }
 
     it('negotiates 2025-11-25 by default and 2026-07-28 when asked', async () => {
@@ -133,7 +181,7 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
       assert.equal(modern.protocolVersion, '2026-07-28');
     });
 
-    it('tool schemas pass the Inspector\'s portability check without errors or warnings (--strict)', async () => {
+    it("tool schemas pass the Inspector's portability check without errors or warnings (--strict)", async () => {
       for (const target of [stdioTarget(...ALL), stdioTarget()]) {
         const a = await inspector(['--strict', '--method', 'tools/list'], target);
         assert.equal(a.code, 0, `--strict found error-severity schema problems (exit 6 means errors): ${a.stderr.slice(-3000)}`);
@@ -143,9 +191,12 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
       }
     });
 
-    it('the default configuration offers exactly the registry\'s default selection', async () => {
+    it("the default configuration offers exactly the registry's default selection", async () => {
       const r = ok(await inspector(['--method', 'tools/list'], stdioTarget()), 'tools/list (defaults)');
-      assert.deepEqual((r.tools as Array<{ name: string }>).map((t) => t.name), listedTools(selectTools(allTools(), demoConfig({ toolsets: ['default'] }))).map((t) => t.name));
+      assert.deepEqual(
+        (r.tools as Array<{ name: string }>).map((t) => t.name),
+        listedTools(selectTools(allTools(), demoConfig({ toolsets: ['default'] }))).map((t) => t.name),
+      );
     });
 
     it('read-only mode hides every write tool from the client', async () => {
@@ -153,7 +204,10 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
       const names = (r.tools as Array<{ name: string }>).map((t) => t.name);
       assert.ok(names.includes('thruk_problems'));
       assert.ok(!names.includes('thruk_acknowledge'));
-      assert.deepEqual(names, listedTools(selectTools(allTools(), demoConfig({ readOnly: true, toolsets: ['all'] }))).map((t) => t.name));
+      assert.deepEqual(
+        names,
+        listedTools(selectTools(allTools(), demoConfig({ readOnly: true, toolsets: ['all'] }))).map((t) => t.name),
+      );
     });
   });
 
@@ -172,16 +226,26 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
     });
     const http = (tok: string | undefined, args: readonly string[]) => {
       assert.ok(server !== undefined, 'the HTTP server did not start');
-      return inspector(['--stored-auth-only', ...(tok !== undefined ? ['--header', `Authorization: Bearer ${tok}`] : []), ...args], ['--transport', 'http', '--server-url', server.url]);
+      return inspector(
+        ['--stored-auth-only', ...(tok !== undefined ? ['--header', `Authorization: Bearer ${tok}`] : []), ...args],
+        ['--transport', 'http', '--server-url', server.url],
+      );
     };
 
     for (const era of ['legacy', 'modern'] as const) {
-      clientJourney(`http ${era}`, (args) => http(token, ['--protocol-era', era, ...args]), () => truth);
+      clientJourney(
+        `http ${era}`,
+        (args) => http(token, ['--protocol-era', era, ...args]),
+        () => truth,
+      );
     }
 
     it('negotiates both eras over HTTP', async () => {
       assert.equal(ok(await http(token, ['--method', 'initialize']), 'initialize').protocolVersion, '2025-11-25');
-      assert.equal(ok(await http(token, ['--protocol-era', 'modern', '--method', 'initialize']), 'initialize modern').protocolVersion, '2026-07-28');
+      assert.equal(
+        ok(await http(token, ['--protocol-era', 'modern', '--method', 'initialize']), 'initialize modern').protocolVersion,
+        '2026-07-28',
+      );
     });
 
     it('without a valid token the client is refused (auth_required), never served', async () => {
@@ -198,7 +262,14 @@ describe('MCP Inspector CLI against the built server', { skip, timeout: 600_000 
       const r = ok(await http(reader, ['--method', 'tools/list']), 'tools/list (read token)');
       const names = (r.tools as Array<{ name: string }>).map((t) => t.name);
       assert.ok(names.includes('thruk_problems') && !names.includes('thruk_acknowledge'));
-      const a = await http(reader, ['--method', 'tools/call', '--tool-name', 'thruk_acknowledge', '--tool-args-json', JSON.stringify({ host: truth.target.name, dry_run: true })]);
+      const a = await http(reader, [
+        '--method',
+        'tools/call',
+        '--tool-name',
+        'thruk_acknowledge',
+        '--tool-args-json',
+        JSON.stringify({ host: truth.target.name, dry_run: true }),
+      ]);
       assert.notEqual(a.code, 0);
       assert.notEqual(a.result?.structuredContent?.status, 'preview');
     });

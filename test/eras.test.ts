@@ -35,7 +35,9 @@ describe('every tool in both protocol eras', () => {
       try {
         const { tools } = await h.client.listTools();
         // All toolsets are on (demoConfig), so neither the discovery tool nor hidden aliases are listed.
-        const expected = allTools().map((t) => t.name).filter((n) => n !== ENABLE_TOOL && !HIDDEN_ALIASES.has(n));
+        const expected = allTools()
+          .map((t) => t.name)
+          .filter((n) => n !== ENABLE_TOOL && !HIDDEN_ALIASES.has(n));
         assert.deepEqual(tools.map((t) => t.name).sort(), expected.sort(), `${era}: every tool is listed`);
         for (const t of tools) {
           assert.ok(t.outputSchema, `${era}: ${t.name} has an output schema`);
@@ -43,10 +45,13 @@ describe('every tool in both protocol eras', () => {
         }
         // The MCP Apps link (_meta.ui) follows what the server knows of the client's capabilities,
         // which differs by era by design (test/views.test.ts covers it); everything else is equal.
-        lists.set(era, tools.map(({ _meta, ...t }) => {
-          const { ui: _ui, ...meta } = _meta ?? {};
-          return Object.keys(meta).length > 0 ? { ...t, _meta: meta } : t;
-        }));
+        lists.set(
+          era,
+          tools.map(({ _meta, ...t }) => {
+            const { ui: _ui, ...meta } = _meta ?? {};
+            return Object.keys(meta).length > 0 ? { ...t, _meta: meta } : t;
+          }),
+        );
       } finally {
         await h.close();
       }
@@ -71,7 +76,11 @@ describe('every tool in both protocol eras', () => {
         toolsets.add(allTools().find((t) => t.name === name)?.toolset ?? '?');
       }
       // Guard for this list itself: it must keep touching every read-only toolset.
-      const readToolsets = new Set(allTools().filter((t) => t.access === 'read' && t.toolset !== 'escape').map((t) => t.toolset));
+      const readToolsets = new Set(
+        allTools()
+          .filter((t) => t.access === 'read' && t.toolset !== 'escape')
+          .map((t) => t.toolset),
+      );
       for (const t of readToolsets) assert.ok(toolsets.has(t), `a read of the ${t} toolset is compared`);
     } finally {
       await modern.close();

@@ -30,7 +30,8 @@ async function simGet(h: Harness, path: string): Promise<any> {
   return res.json();
 }
 
-const pagesOf = (h: { sim: Simulator }, path: string) => h.sim.requests.filter((r) => r.path === path && r.params.some(([k]) => k === 'offset'));
+const pagesOf = (h: { sim: Simulator }, path: string) =>
+  h.sim.requests.filter((r) => r.path === path && r.params.some(([k]) => k === 'offset'));
 
 for (const era of ERAS) {
   describe(`thruk_run_background_query (${era} era)`, () => {
@@ -39,7 +40,16 @@ for (const era of ERAS) {
       const all: any[] = await simGet(h, '/services?columns=host_name,description,state');
       const progress: Array<{ progress: number; message?: string | undefined }> = [];
       const raw: any = await h.client.callTool(
-        { name: NAME, arguments: { path: '/services', params: { columns: 'host_name,description,state' }, page_size: 20, sort: '-state,host_name,description', limit: 1000 } },
+        {
+          name: NAME,
+          arguments: {
+            path: '/services',
+            params: { columns: 'host_name,description,state' },
+            page_size: 20,
+            sort: '-state,host_name,description',
+            limit: 1000,
+          },
+        },
         { onprogress: (p) => progress.push(p) },
       );
       const data = raw.structuredContent;
@@ -48,13 +58,28 @@ for (const era of ERAS) {
       assert.equal(data.fetched, all.length);
       assert.equal(data.pages, Math.ceil((all.length + 1) / 20));
       assert.equal(progress.length, Math.ceil(all.length / 20));
-      assert.ok(progress.every((p, i) => i === 0 || p.progress > progress[i - 1]!.progress), 'progress increases');
+      assert.ok(
+        progress.every((p, i) => i === 0 || p.progress > progress[i - 1]!.progress),
+        'progress increases',
+      );
       assert.match(progress[0]?.message ?? '', /page 1: 20 rows so far/);
-      const sorted = [...all].sort((a, b) => b.state - a.state || (a.host_name < b.host_name ? -1 : a.host_name > b.host_name ? 1 : a.description < b.description ? -1 : 1));
-      assert.deepEqual(data.rows.map((r: any) => `${r.host_name}/${r.description}`), sorted.map((r) => `${r.host_name}/${r.description}`));
+      const sorted = [...all].sort(
+        (a, b) =>
+          b.state - a.state || (a.host_name < b.host_name ? -1 : a.host_name > b.host_name ? 1 : a.description < b.description ? -1 : 1),
+      );
+      assert.deepEqual(
+        data.rows.map((r: any) => `${r.host_name}/${r.description}`),
+        sorted.map((r) => `${r.host_name}/${r.description}`),
+      );
       const offsets = pagesOf(h, '/services').map((r) => Object.fromEntries(r.params).offset);
-      assert.deepEqual(offsets, Array.from({ length: data.pages }, (_, i) => String(i * 20)));
-      assert.ok(pagesOf(h, '/services').every((r) => !r.params.some(([k]) => k === 'sort')), 'never sort together with limit');
+      assert.deepEqual(
+        offsets,
+        Array.from({ length: data.pages }, (_, i) => String(i * 20)),
+      );
+      assert.ok(
+        pagesOf(h, '/services').every((r) => !r.params.some(([k]) => k === 'sort')),
+        'never sort together with limit',
+      );
       assert.match(raw.content[0].text, /^Path taken: paged query, \d+ request\(s\)/);
       await h.close();
     });
@@ -119,7 +144,10 @@ for (const era of ERAS) {
 async function cancelMidway(client: Client, sim: Simulator): Promise<void> {
   sim.injectFault({ match: '/hosts', latencyMs: 150 });
   const ac = new AbortController();
-  const call = client.callTool({ name: NAME, arguments: { path: '/hosts', params: { columns: 'name' }, page_size: 10 } }, { signal: ac.signal });
+  const call = client.callTool(
+    { name: NAME, arguments: { path: '/hosts', params: { columns: 'name' }, page_size: 10 } },
+    { signal: ac.signal },
+  );
   await sleep(500);
   ac.abort();
   await assert.rejects(call);
@@ -141,7 +169,11 @@ describe('thruk_run_background_query cancellation', () => {
     const config = demoConfig();
     const sim = createSimulator({ hosts: 200 });
     const log = createLogger('silent');
-    const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
+    const runtime = createRuntime(
+      config,
+      log,
+      fetchHandlerSend((req) => sim.fetch(req)),
+    );
     const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await factory().connect(serverSide);

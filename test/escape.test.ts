@@ -28,11 +28,35 @@ async function simGet(h: Harness, path: string): Promise<any> {
 }
 
 const FORBIDDEN = [
-  '/thruk/api_keys', '/thruk/api_keys/abc', '/thruk/config', '/thruk/cluster', '/thruk/users', '/thruk/sessions', '/thruk',
-  '/config/objects', '/config/save', '/system/cmd/shutdown_program', '/cmd', '/core/cmd/restart_process', '/hosts/web-01/config',
-  '/hosts/../thruk/api_keys', '/hosts/%2e%2e/thruk/api_keys', '/hosts%2F..%2Fthruk', '/hosts%2Fx', '/%68osts', '/hostsX',
-  '/hosts/x%252e%252e', '/sites/icinga2/system/cmd/shutdown_program', '/v1/thruk/api_keys', '/csv/hosts', 'hosts', '/hosts?x=1',
-  '/hosts//web-01', '/hosts/a\\..\\b', '/hosts/web-01/cmd/shutdown_program', '/hosts/./x',
+  '/thruk/api_keys',
+  '/thruk/api_keys/abc',
+  '/thruk/config',
+  '/thruk/cluster',
+  '/thruk/users',
+  '/thruk/sessions',
+  '/thruk',
+  '/config/objects',
+  '/config/save',
+  '/system/cmd/shutdown_program',
+  '/cmd',
+  '/core/cmd/restart_process',
+  '/hosts/web-01/config',
+  '/hosts/../thruk/api_keys',
+  '/hosts/%2e%2e/thruk/api_keys',
+  '/hosts%2F..%2Fthruk',
+  '/hosts%2Fx',
+  '/%68osts',
+  '/hostsX',
+  '/hosts/x%252e%252e',
+  '/sites/icinga2/system/cmd/shutdown_program',
+  '/v1/thruk/api_keys',
+  '/csv/hosts',
+  'hosts',
+  '/hosts?x=1',
+  '/hosts//web-01',
+  '/hosts/a\\..\\b',
+  '/hosts/web-01/cmd/shutdown_program',
+  '/hosts/./x',
 ];
 
 describe('thruk_query path allowlist (by segment)', () => {
@@ -63,7 +87,10 @@ describe('thruk_query path allowlist (by segment)', () => {
       assert.equal(r.isError, undefined, r.text);
       assert.deepEqual(r.structured.result, await simGet(h, '/hosts?columns=name,state&state[ne]=0'));
       assert.equal(r.structured.request.query, 'columns=name%2Cstate&state%5Bne%5D=0');
-      assert.deepEqual(audits(h).map((a) => a.outcome), ['read']);
+      assert.deepEqual(
+        audits(h).map((a) => a.outcome),
+        ['read'],
+      );
       const svc = await h.call('thruk_query', { path: '/services/db-03/disk%20%2F', params: { columns: ['description', 'state'] } });
       assert.equal(svc.structured.result[0].description, 'disk /', svc.text);
       const bad = await h.call('thruk_query', { path: '/hosts', params: { columns: 'name,nonsense' } });
@@ -116,7 +143,7 @@ describe('thruk_query path allowlist (by segment)', () => {
       assert.match(preview.text, /Request: POST \/sites\/icinga2\/hosts\/web-01\/cmd\/disable_host_check/);
       const ask = await h.call('thruk_query', args);
       assert.equal(ask.structured.status, 'confirmation_required');
-      assert.equal(ask.structured.plan_id.split(".")[0], preview.structured.plan_id.split(".")[0]);
+      assert.equal(ask.structured.plan_id.split('.')[0], preview.structured.plan_id.split('.')[0]);
       assert.equal(cmdRequests(h).length, 0);
       const done = await h.call('thruk_query', { ...args, plan_id: ask.structured.plan_id });
       assert.equal(done.structured.status, 'done', done.text);
@@ -125,23 +152,34 @@ describe('thruk_query path allowlist (by segment)', () => {
       assert.equal(h.sim.state.host('web-01')?.activeChecksEnabled, false);
       assert.equal(cmdRequests(h).length, 1);
       const a = audits(h);
-      assert.deepEqual(a.map((x) => x.outcome), ['preview', 'confirmation_required', 'done']);
+      assert.deepEqual(
+        a.map((x) => x.outcome),
+        ['preview', 'confirmation_required', 'done'],
+      );
       assert.equal(a[2].tool, 'thruk_query');
       assert.deepEqual(a[2].targets, ['POST /sites/icinga2/hosts/web-01/cmd/disable_host_check']);
-      const put = await h.call('thruk_query', { path: '/hosts/web-01/cmd/add_host_comment', method: 'PUT', data: { comment_data: 'via put' }, dry_run: true });
+      const put = await h.call('thruk_query', {
+        path: '/hosts/web-01/cmd/add_host_comment',
+        method: 'PUT',
+        data: { comment_data: 'via put' },
+        dry_run: true,
+      });
       assert.match(put.text, /Sent as POST/);
       assert.match(put.text, /No backends given/);
       assert.equal(put.structured.request.body, 'comment_data=via+put&comment_author=thruk-mcp');
       await h.close();
     });
 
-    it('a failed write says so, with Thruk\'s reason', async () => {
+    it("a failed write says so, with Thruk's reason", async () => {
       const h = await connect({ era, tools });
       const r = await confirmCall(h, 'thruk_query', { path: '/hosts/web-01/cmd/no_such_command', method: 'POST' });
       assert.equal(r.isError, true);
       assert.equal(r.structured.status, 'failed');
       assert.match(r.text, /404.*no such command/);
-      assert.deepEqual(audits(h).map((a) => a.outcome), ["confirmation_required", "failed"]);
+      assert.deepEqual(
+        audits(h).map((a) => a.outcome),
+        ['confirmation_required', 'failed'],
+      );
       await h.close();
     });
   });
@@ -150,8 +188,18 @@ describe('thruk_query path allowlist (by segment)', () => {
 describe('thruk_query confirmation through the client', () => {
   it('2026 input_required accepted → sent; a different request is not covered by the answer', async () => {
     const asked: string[] = [];
-    const h = await connect({ era: 'modern', tools, simulator: createSimulator(), elicit: (p) => (asked.push(p.message), { action: 'accept', content: { confirm: true } }) });
-    const r = await h.call('thruk_query', { path: '/hosts/web-02/cmd/add_host_comment', method: 'POST', data: { comment_data: 'from the escape hatch' }, backends: 'icinga2' });
+    const h = await connect({
+      era: 'modern',
+      tools,
+      simulator: createSimulator(),
+      elicit: (p) => (asked.push(p.message), { action: 'accept', content: { confirm: true } }),
+    });
+    const r = await h.call('thruk_query', {
+      path: '/hosts/web-02/cmd/add_host_comment',
+      method: 'POST',
+      data: { comment_data: 'from the escape hatch' },
+      backends: 'icinga2',
+    });
     assert.equal(r.structured.status, 'done', r.text);
     assert.match(asked[0] ?? '', /Please confirm this raw Thruk request/);
     assert.match(asked[0] ?? '', /Body: comment_data=from\+the\+escape\+hatch/);

@@ -27,7 +27,8 @@ interface Bound {
   readonly why?: string;
 }
 
-const LOG_WINDOW = 'the window is counted per second first (one request), then exactly the rows of the page are read: Thruk applies limit before sort on logs';
+const LOG_WINDOW =
+  'the window is counted per second first (one request), then exactly the rows of the page are read: Thruk applies limit before sort on logs';
 
 const BOUNDS: Readonly<Record<string, Bound>> = {
   thruk_brief: { cold: 1, warm: 1, requests: [23, 23] },
@@ -68,10 +69,16 @@ describe('simulator latency', () => {
   it('jitter stays within ± jitter of the base, never below 0, and repeats for a seed', () => {
     const a = latencySource(50, 20, 7);
     const xs = Array.from({ length: 200 }, () => a());
-    assert.ok(xs.every((x) => x >= 30 && x <= 70), 'within 50 ± 20');
+    assert.ok(
+      xs.every((x) => x >= 30 && x <= 70),
+      'within 50 ± 20',
+    );
     assert.ok(new Set(xs).size > 100, 'it varies');
     const b = latencySource(50, 20, 7);
-    assert.deepEqual(Array.from({ length: 200 }, () => b()), xs);
+    assert.deepEqual(
+      Array.from({ length: 200 }, () => b()),
+      xs,
+    );
     assert.ok(Array.from({ length: 100 }, latencySource(5, 20, 3)).every((x) => x >= 0));
     assert.equal(latencySource(200, 0, 1)(), 200);
   });
@@ -91,7 +98,20 @@ describe('simulator latency', () => {
 describe('rounds per everyday tool against the simulator (issue 18)', () => {
   it('covers every read of the default selection plus root cause', () => {
     const names = new Set(everyday.map((c) => c.tool));
-    for (const t of ['thruk_brief', 'thruk_problems', 'thruk_totals', 'thruk_list_hosts', 'thruk_get_host', 'thruk_list_services', 'thruk_get_service', 'thruk_sites', 'thruk_list_logs', 'thruk_list_downtimes', 'thruk_incident_timeline', 'thruk_root_cause']) {
+    for (const t of [
+      'thruk_brief',
+      'thruk_problems',
+      'thruk_totals',
+      'thruk_list_hosts',
+      'thruk_get_host',
+      'thruk_list_services',
+      'thruk_get_service',
+      'thruk_sites',
+      'thruk_list_logs',
+      'thruk_list_downtimes',
+      'thruk_incident_timeline',
+      'thruk_root_cause',
+    ]) {
       assert.ok(names.has(t), `${t} is measured`);
       assert.ok(BOUNDS[t] !== undefined, `${t} has a bound`);
     }

@@ -19,7 +19,8 @@ const BOUND_MS = 2 * TIMEOUT_MS + 1000;
 const MAX_ATTEMPTS = 4;
 const HINT = /retry|check|narrow|raise|try again|later/i;
 
-const fastConfig = (over: Parameters<typeof withSettings>[1] = {}) => withSettings(demoConfig(), { ...over, thruk: { timeoutMs: TIMEOUT_MS, ...(over.thruk ?? {}) } });
+const fastConfig = (over: Parameters<typeof withSettings>[1] = {}) =>
+  withSettings(demoConfig(), { ...over, thruk: { timeoutMs: TIMEOUT_MS, ...(over.thruk ?? {}) } });
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t0 = Date.now();
@@ -29,13 +30,20 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 
 /** A DOWN (or UNREACHABLE) host with no acknowledgement, straight from the simulator. */
 async function unackedProblemHost(r: Pick<Harness, 'sim' | 'config'>, backend?: string): Promise<string> {
-  const rows = (await rest(r, '/hosts', { 'state[ne]': '0', acknowledged: '0', columns: 'name,peer_name' })) as Array<{ name: string; peer_name?: string }>;
+  const rows = (await rest(r, '/hosts', { 'state[ne]': '0', acknowledged: '0', columns: 'name,peer_name' })) as Array<{
+    name: string;
+    peer_name?: string;
+  }>;
   const row = rows.find((x) => backend === undefined || x.peer_name === backend);
   assert.ok(row, `no unacknowledged problem host${backend !== undefined ? ` on ${backend}` : ''}`);
   return row.name;
 }
 
-interface ReadCase { name: string; fault: FaultSpec; cause: RegExp }
+interface ReadCase {
+  name: string;
+  fault: FaultSpec;
+  cause: RegExp;
+}
 
 const READ_FAULTS: readonly ReadCase[] = [
   { name: '500', fault: { status: 500 }, cause: /\b500\b/ },
@@ -88,17 +96,23 @@ describe('faults: reads', { concurrency: true }, () => {
 
   it('429 with Retry-After: 1 (twice) waits as told between attempts, then the read succeeds', async () => {
     const at: number[] = [];
-    const stamp = (inner: (req: Request) => Promise<Response>) => (req: Request): Promise<Response> => {
-      if (new URL(req.url).pathname.endsWith('/hosts/totals')) at.push(Date.now());
-      return inner(req);
-    };
+    const stamp =
+      (inner: (req: Request) => Promise<Response>) =>
+      (req: Request): Promise<Response> => {
+        if (new URL(req.url).pathname.endsWith('/hosts/totals')) at.push(Date.now());
+        return inner(req);
+      };
     const r = await connect({ config: fastConfig({ thruk: { timeoutMs: 5000 } }), wrap: stamp });
     try {
       r.sim.injectFault({ match: '/hosts/totals', status: 429, retryAfter: 1, times: 2 });
       const res = await r.call('thruk_totals', {});
       assert.notEqual(res.isError, true, res.text);
       assert.equal(at.length, 3, `${at.length} attempts`);
-      for (let i = 1; i < at.length; i++) assert.ok((at[i] ?? 0) - (at[i - 1] ?? 0) >= 950, `attempt ${i + 1} came ${(at[i] ?? 0) - (at[i - 1] ?? 0)} ms after the previous one`);
+      for (let i = 1; i < at.length; i++)
+        assert.ok(
+          (at[i] ?? 0) - (at[i - 1] ?? 0) >= 950,
+          `attempt ${i + 1} came ${(at[i] ?? 0) - (at[i - 1] ?? 0)} ms after the previous one`,
+        );
     } finally {
       await r.close();
     }
@@ -203,16 +217,21 @@ describe('faults: writes are never duplicated', { concurrency: true }, () => {
 describe('faults: one federated backend failing', () => {
   /** Requests that reached the wrapper, failed or not (the simulator only records those it saw). */
   const wire: Array<{ method: string; path: string }> = [];
-  const failB = (inner: (req: Request) => Promise<Response>) => async (req: Request): Promise<Response> => {
-    const url = new URL(req.url);
-    wire.push({ method: req.method, path: url.pathname });
-    const sites = /\/sites\/([^/]+)\//.exec(url.pathname)?.[1]?.split(',') ?? [];
-    const backends = url.searchParams.getAll('backends').flatMap((v) => v.split(','));
-    if (sites.includes('b') || backends.includes('b')) {
-      return new Response(JSON.stringify({ code: 502, message: 'backend b: connection refused', failed: true }), { status: 502, headers: { 'content-type': 'application/json' } });
-    }
-    return inner(req);
-  };
+  const failB =
+    (inner: (req: Request) => Promise<Response>) =>
+    async (req: Request): Promise<Response> => {
+      const url = new URL(req.url);
+      wire.push({ method: req.method, path: url.pathname });
+      const sites = /\/sites\/([^/]+)\//.exec(url.pathname)?.[1]?.split(',') ?? [];
+      const backends = url.searchParams.getAll('backends').flatMap((v) => v.split(','));
+      if (sites.includes('b') || backends.includes('b')) {
+        return new Response(JSON.stringify({ code: 502, message: 'backend b: connection refused', failed: true }), {
+          status: 502,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      return inner(req);
+    };
 
   it('reads on the healthy backend work; reads touching b answer isError naming the cause', async () => {
     const r = await connect({ config: fastConfig(), sim: { sites: ['a', 'b'] }, wrap: failB });
@@ -254,11 +273,19 @@ describe('faults: TLS failure (Thruk over HTTPS with a self-signed certificate)'
   const skip = cert === undefined ? 'openssl not available' : false;
   const apiKey = demoConfig().thruk.apiKey;
 
-  async function withTls(over: Parameters<typeof withSettings>[1]['thruk'], host: string, fn: (r: Harness, tls: Awaited<ReturnType<typeof tlsSimulator>>) => Promise<void>): Promise<void> {
+  async function withTls(
+    over: Parameters<typeof withSettings>[1]['thruk'],
+    host: string,
+    fn: (r: Harness, tls: Awaited<ReturnType<typeof tlsSimulator>>) => Promise<void>,
+  ): Promise<void> {
     if (cert === undefined) return;
     const simulator = createSimulator({ apiKey });
     const tls = await tlsSimulator(simulator, cert);
-    const r = await connect({ config: fastConfig({ thruk: { baseUrl: `https://${host}:${tls.port}/thruk`, verifySsl: true, ...over } }), simulator, send: 'network' });
+    const r = await connect({
+      config: fastConfig({ thruk: { baseUrl: `https://${host}:${tls.port}/thruk`, verifySsl: true, ...over } }),
+      simulator,
+      send: 'network',
+    });
     try {
       await fn(r, tls);
     } finally {
@@ -267,23 +294,27 @@ describe('faults: TLS failure (Thruk over HTTPS with a self-signed certificate)'
     }
   }
 
-  it('an untrusted certificate: isError naming the TLS cause and THRUK_CA_FILE / THRUK_VERIFY_SSL, not retried, nothing sent', { skip }, async () => {
-    await withTls({}, '127.0.0.1', async (r, tls) => {
-      const { value: res, ms } = await timed(() => r.call('thruk_totals', {}));
-      assert.equal(res.isError, true, res.text);
-      assert.match(res.text, /TLS certificate not trusted \((DEPTH_ZERO_)?SELF_SIGNED_CERT[A-Z_]*\)/);
-      assert.match(res.text, /THRUK_CA_FILE/);
-      assert.match(res.text, /THRUK_VERIFY_SSL/);
-      // A trust problem does not heal within seconds: one attempt, no "(N attempts)".
-      assert.doesNotMatch(res.text, /attempts\)/);
-      assert.ok(ms <= BOUND_MS, `${ms} ms`);
-      const ack = await r.call('thruk_acknowledge', { host: 'web-01', comment: 'tls' });
-      assert.equal(ack.isError, true, ack.text);
-      assert.match(ack.text, /TLS/);
-      assert.equal(tls.handshakes(), 0);
-      assert.equal(tls.requests(), 0);
-    });
-  });
+  it(
+    'an untrusted certificate: isError naming the TLS cause and THRUK_CA_FILE / THRUK_VERIFY_SSL, not retried, nothing sent',
+    { skip },
+    async () => {
+      await withTls({}, '127.0.0.1', async (r, tls) => {
+        const { value: res, ms } = await timed(() => r.call('thruk_totals', {}));
+        assert.equal(res.isError, true, res.text);
+        assert.match(res.text, /TLS certificate not trusted \((DEPTH_ZERO_)?SELF_SIGNED_CERT[A-Z_]*\)/);
+        assert.match(res.text, /THRUK_CA_FILE/);
+        assert.match(res.text, /THRUK_VERIFY_SSL/);
+        // A trust problem does not heal within seconds: one attempt, no "(N attempts)".
+        assert.doesNotMatch(res.text, /attempts\)/);
+        assert.ok(ms <= BOUND_MS, `${ms} ms`);
+        const ack = await r.call('thruk_acknowledge', { host: 'web-01', comment: 'tls' });
+        assert.equal(ack.isError, true, ack.text);
+        assert.match(ack.text, /TLS/);
+        assert.equal(tls.handshakes(), 0);
+        assert.equal(tls.requests(), 0);
+      });
+    },
+  );
 
   it('a certificate for another name (localhost vs 127.0.0.1, CA trusted): isError naming the mismatch', { skip }, async () => {
     await withTls({ caFile: cert?.certFile }, 'localhost', async (r, tls) => {

@@ -52,15 +52,38 @@ const bracketCases: Case[] = [
   { name: 'text eq', table: 'hosts', node: leaf('name', 'eq', 'web-01'), want: [['name', 'web-01']] },
   { name: 'text default op is eq', table: 'hosts', node: { field: 'name', value: 'web-01' }, want: [['name', 'web-01']] },
   { name: 'text neq', table: 'hosts', node: leaf('name', 'neq', 'web-01'), want: [['name[ne]', 'web-01']] },
-  { name: 'text regex (case-insensitive ~~)', table: 'hosts', node: leaf('name', 'regex', '^web-\\d+$'), want: [['name[regex]', '^web-\\d+$']] },
+  {
+    name: 'text regex (case-insensitive ~~)',
+    table: 'hosts',
+    node: leaf('name', 'regex', '^web-\\d+$'),
+    want: [['name[regex]', '^web-\\d+$']],
+  },
   { name: 'text nregex', table: 'hosts', node: leaf('address', 'nregex', '^10\\.'), want: [['address[nregex]', '^10\\.']] },
   // Thruk 3.20 drops a name[~] parameter unseen (real fixture hosts_name_in_filter_ignored.json), and
   // [regex] ignores case: `in` is an OR of exact equalities in q, `not_in` AND-ed [ne] parameters.
-  { name: 'text in → q of exact equalities', table: 'hosts', node: leaf('name', 'in', ['a.b', 'c|d', 'e']), want: [['q', '(name = "a.b" or name = "c|d" or name = "e")']] },
-  { name: 'text not_in', table: 'hosts', node: leaf('name', 'not_in', ['x', 'y']), want: [['name[ne]', 'x'], ['name[ne]', 'y']] },
+  {
+    name: 'text in → q of exact equalities',
+    table: 'hosts',
+    node: leaf('name', 'in', ['a.b', 'c|d', 'e']),
+    want: [['q', '(name = "a.b" or name = "c|d" or name = "e")']],
+  },
+  {
+    name: 'text not_in',
+    table: 'hosts',
+    node: leaf('name', 'not_in', ['x', 'y']),
+    want: [
+      ['name[ne]', 'x'],
+      ['name[ne]', 'y'],
+    ],
+  },
   { name: 'text in with one value → eq', table: 'hosts', node: leaf('name', 'in', ['x']), want: [['name', 'x']] },
   { name: 'text in with scalar value', table: 'hosts', node: leaf('name', 'in', 'x'), want: [['name', 'x']] },
-  { name: 'text in with an empty string', table: 'services', node: leaf('host', 'in', ['', 'db']), want: [['q', '(host_name = "" or host_name = "db")']] },
+  {
+    name: 'text in with an empty string',
+    table: 'services',
+    node: leaf('host', 'in', ['', 'db']),
+    want: [['q', '(host_name = "" or host_name = "db")']],
+  },
   { name: 'text in de-duplicates', table: 'hosts', node: leaf('name', 'in', ['x', 'x']), want: [['name', 'x']] },
   { name: 'text gt refused', table: 'hosts', node: leaf('name', 'gt', 'a'), want: /does not support op "gt".*regex/ },
   { name: 'number value on text field', table: 'hosts', node: leaf('name', 'eq', 42), want: [['name', '42']] },
@@ -68,7 +91,12 @@ const bracketCases: Case[] = [
   { name: 'eq with a list refused', table: 'hosts', node: leaf('name', 'eq', ['a', 'b']), want: /use op "in"/ },
   { name: 'empty in list refused', table: 'hosts', node: leaf('name', 'in', []), want: /non-empty list/ },
   { name: 'empty not_in list refused', table: 'hosts', node: leaf('hostgroup', 'not_in', []), want: /non-empty list/ },
-  { name: 'invalid regex refused', table: 'hosts', node: leaf('name', 'regex', 'web(['), want: /not a valid regular expression.*JavaScript RegExp/ },
+  {
+    name: 'invalid regex refused',
+    table: 'hosts',
+    node: leaf('name', 'regex', 'web(['),
+    want: /not a valid regular expression.*JavaScript RegExp/,
+  },
 
   // states
   { name: 'host state name', table: 'hosts', node: leaf('state', 'eq', 'down'), want: [['state', '1']] },
@@ -80,9 +108,22 @@ const bracketCases: Case[] = [
   { name: 'state lt', table: 'services', node: leaf('state', 'lt', 'critical'), want: [['state[lt]', '2']] },
   { name: 'pending → has_been_checked=0', table: 'services', node: leaf('state', 'eq', 'pending'), want: [['has_been_checked', '0']] },
   { name: 'neq pending', table: 'hosts', node: leaf('state', 'neq', 'Pending'), want: [['has_been_checked[ne]', '0']] },
-  { name: 'not_in states incl. pending', table: 'hosts', node: leaf('state', 'not_in', ['up', 'pending']), want: [['state[ne]', '0'], ['has_been_checked[ne]', '0']] },
+  {
+    name: 'not_in states incl. pending',
+    table: 'hosts',
+    node: leaf('state', 'not_in', ['up', 'pending']),
+    want: [
+      ['state[ne]', '0'],
+      ['has_been_checked[ne]', '0'],
+    ],
+  },
   { name: 'pending with gt refused', table: 'hosts', node: leaf('state', 'gt', 'pending'), want: /does not support op "gt"/ },
-  { name: 'unknown state name lists valid ones', table: 'hosts', node: leaf('state', 'eq', 'broken'), want: /Valid: up, down, unreachable, pending .*0-2/ },
+  {
+    name: 'unknown state name lists valid ones',
+    table: 'hosts',
+    node: leaf('state', 'eq', 'broken'),
+    want: /Valid: up, down, unreachable, pending .*0-2/,
+  },
   { name: 'host state 3 out of range', table: 'hosts', node: leaf('state', 'eq', 3), want: /Valid: up, down, unreachable/ },
   { name: 'service state name on hosts refused', table: 'hosts', node: leaf('state', 'eq', 'critical'), want: /Unknown value "critical"/ },
   { name: 'regex on state refused', table: 'hosts', node: leaf('state', 'regex', '1|2'), want: /only work on text/ },
@@ -94,79 +135,294 @@ const bracketCases: Case[] = [
   { name: 'hostgroup eq → contains', table: 'hosts', node: leaf('hostgroup', 'eq', 'linux'), want: [['groups[gte]', 'linux']] },
   { name: 'hostgroup neq → notin', table: 'hosts', node: leaf('hostgroup', 'neq', 'linux'), want: [['groups[notin]', 'linux']] },
   { name: 'hostgroup gte (anchor spelling)', table: 'hosts', node: leaf('hostgroup', 'gte', 'linux'), want: [['groups[gte]', 'linux']] },
-  { name: 'hostgroup not_in → one notin each', table: 'hosts', node: leaf('hostgroup', 'not_in', ['a', 'b']), want: [['groups[notin]', 'a'], ['groups[notin]', 'b']] },
+  {
+    name: 'hostgroup not_in → one notin each',
+    table: 'hosts',
+    node: leaf('hostgroup', 'not_in', ['a', 'b']),
+    want: [
+      ['groups[notin]', 'a'],
+      ['groups[notin]', 'b'],
+    ],
+  },
   { name: 'services hostgroup → host_groups', table: 'services', node: leaf('hostgroup', 'eq', 'db'), want: [['host_groups[gte]', 'db']] },
   { name: 'servicegroup → groups', table: 'services', node: leaf('servicegroup', 'neq', 'web'), want: [['groups[notin]', 'web']] },
-  { name: 'hostgroup regex refused', table: 'hosts', node: leaf('hostgroup', 'regex', '^lin'), want: /does not support op "regex".*eq \(member of\)/ },
+  {
+    name: 'hostgroup regex refused',
+    table: 'hosts',
+    node: leaf('hostgroup', 'regex', '^lin'),
+    want: /does not support op "regex".*eq \(member of\)/,
+  },
   { name: 'hostgroup lte refused', table: 'hosts', node: leaf('hostgroup', 'lte', 'x'), want: /does not support op "lte"/ },
   { name: 'membership value Thruk rewrites as time', table: 'hosts', node: leaf('hostgroup', 'eq', 'unknown-hosts'), want: /rewrites it/ },
   { name: 'duration-like group name', table: 'hosts', node: leaf('hostgroup', 'eq', '5d'), want: /looks like a\s+duration/ },
-  { name: 'non-membership is not rewritten', table: 'hosts', node: leaf('hostgroup', 'neq', 'unknown-hosts'), want: [['groups[notin]', 'unknown-hosts']] },
+  {
+    name: 'non-membership is not rewritten',
+    table: 'hosts',
+    node: leaf('hostgroup', 'neq', 'unknown-hosts'),
+    want: [['groups[notin]', 'unknown-hosts']],
+  },
   { name: 'empty group name refused', table: 'hosts', node: leaf('hostgroup', 'eq', ''), want: /non-empty name/ },
 
   // custom variables honour every operator
-  { name: 'custom_var eq (upper-cased)', table: 'hosts', node: leaf('custom_var', 'eq', cv('site', 'berlin')), want: [['_SITE', 'berlin']] },
+  {
+    name: 'custom_var eq (upper-cased)',
+    table: 'hosts',
+    node: leaf('custom_var', 'eq', cv('site', 'berlin')),
+    want: [['_SITE', 'berlin']],
+  },
   { name: 'custom_var neq', table: 'hosts', node: leaf('custom_var', 'neq', cv('SITE', 'berlin')), want: [['_SITE[ne]', 'berlin']] },
   { name: 'custom_var regex', table: 'hosts', node: leaf('custom_var', 'regex', cv('site', '^ber')), want: [['_SITE[regex]', '^ber']] },
   { name: 'custom_var nregex', table: 'hosts', node: leaf('custom_var', 'nregex', cv('site', '^ber')), want: [['_SITE[nregex]', '^ber']] },
-  { name: 'custom_var in', table: 'hosts', node: leaf('custom_var', 'in', cv('site', ['a', 'b.c'])), want: [['q', '(_SITE = "a" or _SITE = "b.c")']] },
-  { name: 'custom_var not_in', table: 'hosts', node: leaf('custom_var', 'not_in', cv('site', ['a', 'b'])), want: [['_SITE[ne]', 'a'], ['_SITE[ne]', 'b']] },
+  {
+    name: 'custom_var in',
+    table: 'hosts',
+    node: leaf('custom_var', 'in', cv('site', ['a', 'b.c'])),
+    want: [['q', '(_SITE = "a" or _SITE = "b.c")']],
+  },
+  {
+    name: 'custom_var not_in',
+    table: 'hosts',
+    node: leaf('custom_var', 'not_in', cv('site', ['a', 'b'])),
+    want: [
+      ['_SITE[ne]', 'a'],
+      ['_SITE[ne]', 'b'],
+    ],
+  },
   { name: 'custom_var gt', table: 'hosts', node: leaf('custom_var', 'gt', cv('prio', 5)), want: [['_PRIO[gt]', '5']] },
   { name: 'custom_var gte', table: 'hosts', node: leaf('custom_var', 'gte', cv('prio', '5')), want: [['_PRIO[gte]', '5']] },
   { name: 'custom_var lt', table: 'hosts', node: leaf('custom_var', 'lt', cv('prio', 2.5)), want: [['_PRIO[lt]', '2.5']] },
   { name: 'custom_var lte', table: 'hosts', node: leaf('custom_var', 'lte', cv('prio', -1)), want: [['_PRIO[lte]', '-1']] },
-  { name: 'custom_var gt non-numeric refused', table: 'hosts', node: leaf('custom_var', 'gt', cv('prio', 'high')), want: /needs a plain number/ },
+  {
+    name: 'custom_var gt non-numeric refused',
+    table: 'hosts',
+    node: leaf('custom_var', 'gt', cv('prio', 'high')),
+    want: /needs a plain number/,
+  },
   { name: 'custom_var default op eq', table: 'services', node: { field: 'custom_var', value: cv('site', 'x') }, want: [['_SITE', 'x']] },
-  { name: 'host_custom_var on services → _HOST', table: 'services', node: leaf('host_custom_var', 'regex', cv('site', 'ber')), want: [['_HOSTSITE[regex]', 'ber']] },
-  { name: 'host_custom_var on hosts → own var', table: 'hosts', node: leaf('host_custom_var', 'eq', cv('site', 'x')), want: [['_SITE', 'x']] },
+  {
+    name: 'host_custom_var on services → _HOST',
+    table: 'services',
+    node: leaf('host_custom_var', 'regex', cv('site', 'ber')),
+    want: [['_HOSTSITE[regex]', 'ber']],
+  },
+  {
+    name: 'host_custom_var on hosts → own var',
+    table: 'hosts',
+    node: leaf('host_custom_var', 'eq', cv('site', 'x')),
+    want: [['_SITE', 'x']],
+  },
   { name: 'custom var given with its leading _', table: 'hosts', node: leaf('custom_var', 'eq', cv('_site', 'x')), want: [['_SITE', 'x']] },
-  { name: 'custom var name with bad characters', table: 'hosts', node: leaf('custom_var', 'eq', cv('a-b', 'x')), want: /letters, digits and _/ },
-  { name: 'custom var name with a newline', table: 'hosts', node: leaf('custom_var', 'eq', cv('A\nB', 'x')), want: /letters, digits and _/ },
-  { name: 'custom var named HOST… refused', table: 'services', node: leaf('custom_var', 'eq', cv('hostsite', 'x')), want: /host variable "SITE"/ },
+  {
+    name: 'custom var name with bad characters',
+    table: 'hosts',
+    node: leaf('custom_var', 'eq', cv('a-b', 'x')),
+    want: /letters, digits and _/,
+  },
+  {
+    name: 'custom var name with a newline',
+    table: 'hosts',
+    node: leaf('custom_var', 'eq', cv('A\nB', 'x')),
+    want: /letters, digits and _/,
+  },
+  {
+    name: 'custom var named HOST… refused',
+    table: 'services',
+    node: leaf('custom_var', 'eq', cv('hostsite', 'x')),
+    want: /host variable "SITE"/,
+  },
   { name: 'custom_var needs {var,val}', table: 'hosts', node: leaf('custom_var', 'eq', 'x'), want: /needs value \{"var"/ },
-  { name: '{var,val} on a normal field refused', table: 'hosts', node: leaf('name', 'eq', cv('x', 'y')), want: /only for custom variables/ },
+  {
+    name: '{var,val} on a normal field refused',
+    table: 'hosts',
+    node: leaf('name', 'eq', cv('x', 'y')),
+    want: /only for custom variables/,
+  },
 
   // numbers, flags, times
   { name: 'flag true → 1', table: 'hosts', node: leaf('acknowledged', 'eq', true), want: [['acknowledged', '1']] },
   { name: 'flag false → 0', table: 'services', node: leaf('is_flapping', 'eq', false), want: [['is_flapping', '0']] },
   { name: 'flag "yes"', table: 'services', node: leaf('notifications_enabled', 'neq', 'yes'), want: [['notifications_enabled[ne]', '1']] },
   { name: 'flag 2 refused', table: 'hosts', node: leaf('acknowledged', 'eq', 2), want: /0\/1 flag/ },
-  { name: 'number gte', table: 'services', node: leaf('scheduled_downtime_depth', 'gte', 1), want: [['scheduled_downtime_depth[gte]', '1']] },
+  {
+    name: 'number gte',
+    table: 'services',
+    node: leaf('scheduled_downtime_depth', 'gte', 1),
+    want: [['scheduled_downtime_depth[gte]', '1']],
+  },
   { name: 'number from digit string', table: 'services', node: leaf('latency', 'gt', ' 1.5 '), want: [['latency[gt]', '1.5']] },
   { name: 'number with exponent refused', table: 'services', node: leaf('latency', 'gt', '1e3'), want: /needs a plain number/ },
-  { name: 'number boolean → 1', table: 'services', node: leaf('scheduled_downtime_depth', 'eq', true), want: [['scheduled_downtime_depth', '1']] },
-  { name: 'non-numeric for number refused', table: 'services', node: leaf('scheduled_downtime_depth', 'lt', 'abc'), want: /"scheduled_downtime_depth" with op "lt" needs a plain number, got "abc"/ },
+  {
+    name: 'number boolean → 1',
+    table: 'services',
+    node: leaf('scheduled_downtime_depth', 'eq', true),
+    want: [['scheduled_downtime_depth', '1']],
+  },
+  {
+    name: 'non-numeric for number refused',
+    table: 'services',
+    node: leaf('scheduled_downtime_depth', 'lt', 'abc'),
+    want: /"scheduled_downtime_depth" with op "lt" needs a plain number, got "abc"/,
+  },
   { name: 'regex on number refused', table: 'services', node: leaf('latency', 'regex', '1'), want: /only work on text/ },
-  { name: 'time epoch', table: 'hosts', node: leaf('last_state_change', 'gte', 1700000000), want: [['last_state_change[gte]', '1700000000']] },
+  {
+    name: 'time epoch',
+    table: 'hosts',
+    node: leaf('last_state_change', 'gte', 1700000000),
+    want: [['last_state_change[gte]', '1700000000']],
+  },
   { name: 'time digit string', table: 'hosts', node: leaf('last_check', 'lt', '1700000000'), want: [['last_check[lt]', '1700000000']] },
-  { name: 'time expression without resolver refused', table: 'hosts', node: leaf('last_check', 'lt', '-1h'), want: /needs a time: "-1h" is not a Unix timestamp/ },
-  { name: 'time through injected resolver', table: 'hosts', node: leaf('last_check', 'lt', '-1h'), want: [['last_check[lt]', '1699996400']], opts: { resolveTime: (v) => (v === '-1h' ? 1699996400 : Number(v)) } },
-  { name: 'resolver errors become FilterError', table: 'hosts', node: leaf('last_check', 'lt', 'soon'), want: /"last_check" needs a time: cannot parse soon/, opts: { resolveTime: (v) => { throw new Error(`cannot parse ${String(v)}`); } } },
+  {
+    name: 'time expression without resolver refused',
+    table: 'hosts',
+    node: leaf('last_check', 'lt', '-1h'),
+    want: /needs a time: "-1h" is not a Unix timestamp/,
+  },
+  {
+    name: 'time through injected resolver',
+    table: 'hosts',
+    node: leaf('last_check', 'lt', '-1h'),
+    want: [['last_check[lt]', '1699996400']],
+    opts: { resolveTime: (v) => (v === '-1h' ? 1699996400 : Number(v)) },
+  },
+  {
+    name: 'resolver errors become FilterError',
+    table: 'hosts',
+    node: leaf('last_check', 'lt', 'soon'),
+    want: /"last_check" needs a time: cannot parse soon/,
+    opts: {
+      resolveTime: (v) => {
+        throw new Error(`cannot parse ${String(v)}`);
+      },
+    },
+  },
 
   // logs
-  { name: 'logs host/service/contact', table: 'logs', node: and(leaf('host', 'eq', 'h'), leaf('service', 'eq', 's'), leaf('contact', 'eq', 'c')), want: [['host_name', 'h'], ['service_description', 's'], ['contact_name', 'c']] },
-  { name: 'logs message defaults to regex', table: 'logs', node: { field: 'message', value: 'CRITICAL.*disk' }, want: [['message[regex]', 'CRITICAL.*disk']] },
+  {
+    name: 'logs host/service/contact',
+    table: 'logs',
+    node: and(leaf('host', 'eq', 'h'), leaf('service', 'eq', 's'), leaf('contact', 'eq', 'c')),
+    want: [
+      ['host_name', 'h'],
+      ['service_description', 's'],
+      ['contact_name', 'c'],
+    ],
+  },
+  {
+    name: 'logs message defaults to regex',
+    table: 'logs',
+    node: { field: 'message', value: 'CRITICAL.*disk' },
+    want: [['message[regex]', 'CRITICAL.*disk']],
+  },
   { name: 'logs message eq when asked', table: 'logs', node: leaf('message', 'eq', 'x'), want: [['message', 'x']] },
-  { name: 'logs since/until', table: 'logs', node: and({ field: 'since', value: 1700000000 }, { field: 'until', value: '1700003600' }), want: [['time[gte]', '1700000000'], ['time[lte]', '1700003600']] },
+  {
+    name: 'logs since/until',
+    table: 'logs',
+    node: and({ field: 'since', value: 1700000000 }, { field: 'until', value: '1700003600' }),
+    want: [
+      ['time[gte]', '1700000000'],
+      ['time[lte]', '1700003600'],
+    ],
+  },
   { name: 'logs since with another op refused', table: 'logs', node: leaf('since', 'lt', 1), want: /always means time >= value/ },
   { name: 'logs class name', table: 'logs', node: leaf('class', 'eq', 'Notification'), want: [['class', '3']] },
-  { name: 'logs state names of hosts and services', table: 'logs', node: and(leaf('state', 'eq', 'critical'), leaf('state', 'neq', 'down')), want: [['state', '2'], ['state[ne]', '1']] },
+  {
+    name: 'logs state names of hosts and services',
+    table: 'logs',
+    node: and(leaf('state', 'eq', 'critical'), leaf('state', 'neq', 'down')),
+    want: [
+      ['state', '2'],
+      ['state[ne]', '1'],
+    ],
+  },
   { name: 'logs type', table: 'logs', node: leaf('type', 'eq', 'HOST ALERT'), want: [['type', 'HOST ALERT']] },
 
   // downtimes / comments
-  { name: 'downtimes', table: 'downtimes', node: and(leaf('id', 'eq', 12), leaf('author', 'regex', '^adm'), leaf('fixed', 'eq', true), leaf('end_time', 'gt', 1700000000)), want: [['id', '12'], ['author[regex]', '^adm'], ['fixed', '1'], ['end_time[gt]', '1700000000']] },
-  { name: 'comments entry_type and type names', table: 'comments', node: and(leaf('entry_type', 'eq', 'acknowledgement'), leaf('type', 'eq', 'service'), leaf('service', 'eq', 'disk /')), want: [['entry_type', '4'], ['type', '2'], ['service_description', 'disk /']] },
+  {
+    name: 'downtimes',
+    table: 'downtimes',
+    node: and(leaf('id', 'eq', 12), leaf('author', 'regex', '^adm'), leaf('fixed', 'eq', true), leaf('end_time', 'gt', 1700000000)),
+    want: [
+      ['id', '12'],
+      ['author[regex]', '^adm'],
+      ['fixed', '1'],
+      ['end_time[gt]', '1700000000'],
+    ],
+  },
+  {
+    name: 'comments entry_type and type names',
+    table: 'comments',
+    node: and(leaf('entry_type', 'eq', 'acknowledgement'), leaf('type', 'eq', 'service'), leaf('service', 'eq', 'disk /')),
+    want: [
+      ['entry_type', '4'],
+      ['type', '2'],
+      ['service_description', 'disk /'],
+    ],
+  },
 
   // tree shapes
-  { name: 'same field twice → two parameters', table: 'hosts', node: and(leaf('name', 'regex', '^web'), leaf('name', 'nregex', 'test')), want: [['name[regex]', '^web'], ['name[nregex]', 'test']] },
-  { name: 'same field, same op twice', table: 'services', node: and(leaf('host', 'neq', 'a'), leaf('host', 'neq', 'b')), want: [['host_name[ne]', 'a'], ['host_name[ne]', 'b']] },
-  { name: 'nested ANDs flatten', table: 'hosts', node: and(leaf('name', 'eq', 'a'), and(leaf('state', 'eq', 1), and(leaf('acknowledged', 'eq', 0)))), want: [['name', 'a'], ['state', '1'], ['acknowledged', '0']] },
-  { name: 'single-child OR is plain AND', table: 'hosts', node: and(or(leaf('name', 'eq', 'a')), leaf('state', 'eq', 1)), want: [['name', 'a'], ['state', '1']] },
+  {
+    name: 'same field twice → two parameters',
+    table: 'hosts',
+    node: and(leaf('name', 'regex', '^web'), leaf('name', 'nregex', 'test')),
+    want: [
+      ['name[regex]', '^web'],
+      ['name[nregex]', 'test'],
+    ],
+  },
+  {
+    name: 'same field, same op twice',
+    table: 'services',
+    node: and(leaf('host', 'neq', 'a'), leaf('host', 'neq', 'b')),
+    want: [
+      ['host_name[ne]', 'a'],
+      ['host_name[ne]', 'b'],
+    ],
+  },
+  {
+    name: 'nested ANDs flatten',
+    table: 'hosts',
+    node: and(leaf('name', 'eq', 'a'), and(leaf('state', 'eq', 1), and(leaf('acknowledged', 'eq', 0)))),
+    want: [
+      ['name', 'a'],
+      ['state', '1'],
+      ['acknowledged', '0'],
+    ],
+  },
+  {
+    name: 'single-child OR is plain AND',
+    table: 'hosts',
+    node: and(or(leaf('name', 'eq', 'a')), leaf('state', 'eq', 1)),
+    want: [
+      ['name', 'a'],
+      ['state', '1'],
+    ],
+  },
   // Issue 12: a never-checked host reads state 0 but is PENDING; "up" must not list it (the totals do not count it as up).
-  { name: 'state up is checked and 0 (pending left out)', table: 'hosts', node: leaf('state', 'eq', 'up'), want: [['state', '0'], ['has_been_checked[ne]', '0']] },
-  { name: 'service state ok is checked and 0 (pending left out)', table: 'services', node: leaf('state', 'eq', 0), want: [['state', '0'], ['has_been_checked[ne]', '0']] },
+  {
+    name: 'state up is checked and 0 (pending left out)',
+    table: 'hosts',
+    node: leaf('state', 'eq', 'up'),
+    want: [
+      ['state', '0'],
+      ['has_been_checked[ne]', '0'],
+    ],
+  },
+  {
+    name: 'service state ok is checked and 0 (pending left out)',
+    table: 'services',
+    node: leaf('state', 'eq', 0),
+    want: [
+      ['state', '0'],
+      ['has_been_checked[ne]', '0'],
+    ],
+  },
   { name: 'unknown field for the table', table: 'logs', node: leaf('hostgroup', 'eq', 'x'), want: /"hostgroup" is not available for logs/ },
-  { name: 'unknown op at runtime', table: 'hosts', node: { field: 'name', op: 'like' as FilterLeaf['op'], value: 'x' }, want: /op "like" is unknown/ },
+  {
+    name: 'unknown op at runtime',
+    table: 'hosts',
+    node: { field: 'name', op: 'like' as FilterLeaf['op'], value: 'x' },
+    want: /op "like" is unknown/,
+  },
 ];
 
 void describe('compileFilter: AND-only trees become bracket parameters', () => {
@@ -197,17 +453,23 @@ void describe('compileFilter: AND-only trees become bracket parameters', () => {
 
   void it('appends extra leaves, which the field restriction does not cover', () => {
     const opts = { fields: ['name'] };
-    assert.deepEqual(compile('hosts', leaf('name', 'eq', 'a'), [leaf('acknowledged', 'eq', 0), leaf('scheduled_downtime_depth', 'eq', 0)], opts), [
-      ['name', 'a'],
-      ['acknowledged', '0'],
-      ['scheduled_downtime_depth', '0'],
-    ]);
+    assert.deepEqual(
+      compile('hosts', leaf('name', 'eq', 'a'), [leaf('acknowledged', 'eq', 0), leaf('scheduled_downtime_depth', 'eq', 0)], opts),
+      [
+        ['name', 'a'],
+        ['acknowledged', '0'],
+        ['scheduled_downtime_depth', '0'],
+      ],
+    );
     assert.deepEqual(compile('hosts', undefined, [leaf('state', 'in', [1, 2])]), [['q', '(state = "1" or state = "2")']]);
     assert.deepEqual(compile('hosts', undefined), []);
   });
 
   void it('refuses fields the tool does not allow and lists the allowed ones', () => {
-    refuses(() => compile('hosts', leaf('acknowledged', 'eq', 1), [], { fields: ['name', 'state'] }), /"acknowledged" is not available for hosts\. Use one of: name, state\./);
+    refuses(
+      () => compile('hosts', leaf('acknowledged', 'eq', 1), [], { fields: ['name', 'state'] }),
+      /"acknowledged" is not available for hosts\. Use one of: name, state\./,
+    );
   });
 
   void it('refuses trees beyond the depth and size limits', () => {
@@ -224,7 +486,12 @@ void describe('compileFilter: AND-only trees become bracket parameters', () => {
 // ---------------------------------------------------------------------------------------------
 
 const qCases: Case[] = [
-  { name: 'plain OR', table: 'hosts', node: or(leaf('state', 'eq', 'down'), leaf('state', 'eq', 'unreachable')), want: [['q', '(state = "1" or state = "2")']] },
+  {
+    name: 'plain OR',
+    table: 'hosts',
+    node: or(leaf('state', 'eq', 'down'), leaf('state', 'eq', 'unreachable')),
+    want: [['q', '(state = "1" or state = "2")']],
+  },
   {
     name: 'a or (b and c)',
     table: 'hosts',
@@ -261,15 +528,48 @@ const qCases: Case[] = [
     want: [
       ['acknowledged', '0'],
       ['host_name[ne]', 'x'],
-      ['q', '(state = "2" or state = "3") and (host_groups >= "db" or host_groups >= "web") and (_ENV != "test" or (host_state = "0" and host_has_been_checked != "0"))'],
+      [
+        'q',
+        '(state = "2" or state = "3") and (host_groups >= "db" or host_groups >= "web") and (_ENV != "test" or (host_state = "0" and host_has_been_checked != "0"))',
+      ],
     ],
   },
-  { name: 'in on a list column needs OR', table: 'hosts', node: leaf('hostgroup', 'in', ['a', 'b']), want: [['q', '(groups >= "a" or groups >= "b")']] },
-  { name: 'in on a number column needs OR', table: 'services', node: leaf('scheduled_downtime_depth', 'in', [1, 2]), want: [['q', '(scheduled_downtime_depth = "1" or scheduled_downtime_depth = "2")']] },
-  { name: 'in with pending', table: 'services', node: leaf('state', 'in', ['pending', 'crit']), want: [['q', '(has_been_checked = "0" or state = "2")']] },
-  { name: 'text in inside OR → equalities, spliced', table: 'hosts', node: or(leaf('name', 'in', ['a', 'b']), leaf('state', 'eq', 'down')), want: [['q', '(name = "a" or name = "b" or state = "1")']] },
-  { name: 'text not_in inside OR', table: 'hosts', node: or(leaf('name', 'not_in', ['a', 'b']), leaf('state', 'eq', 'down')), want: [['q', '((name != "a" and name != "b") or state = "1")']] },
-  { name: 'list not_in inside OR', table: 'hosts', node: or(leaf('hostgroup', 'not_in', ['a', 'b']), leaf('hostgroup', 'neq', 'c')), want: [['q', '((groups !>= "a" and groups !>= "b") or groups !>= "c")']] },
+  {
+    name: 'in on a list column needs OR',
+    table: 'hosts',
+    node: leaf('hostgroup', 'in', ['a', 'b']),
+    want: [['q', '(groups >= "a" or groups >= "b")']],
+  },
+  {
+    name: 'in on a number column needs OR',
+    table: 'services',
+    node: leaf('scheduled_downtime_depth', 'in', [1, 2]),
+    want: [['q', '(scheduled_downtime_depth = "1" or scheduled_downtime_depth = "2")']],
+  },
+  {
+    name: 'in with pending',
+    table: 'services',
+    node: leaf('state', 'in', ['pending', 'crit']),
+    want: [['q', '(has_been_checked = "0" or state = "2")']],
+  },
+  {
+    name: 'text in inside OR → equalities, spliced',
+    table: 'hosts',
+    node: or(leaf('name', 'in', ['a', 'b']), leaf('state', 'eq', 'down')),
+    want: [['q', '(name = "a" or name = "b" or state = "1")']],
+  },
+  {
+    name: 'text not_in inside OR',
+    table: 'hosts',
+    node: or(leaf('name', 'not_in', ['a', 'b']), leaf('state', 'eq', 'down')),
+    want: [['q', '((name != "a" and name != "b") or state = "1")']],
+  },
+  {
+    name: 'list not_in inside OR',
+    table: 'hosts',
+    node: or(leaf('hostgroup', 'not_in', ['a', 'b']), leaf('hostgroup', 'neq', 'c')),
+    want: [['q', '((groups !>= "a" and groups !>= "b") or groups !>= "c")']],
+  },
   {
     name: 'every operator in q',
     table: 'services',
@@ -292,8 +592,18 @@ const qCases: Case[] = [
       ],
     ],
   },
-  { name: 'value with " is single-quoted', table: 'hosts', node: or(leaf('name', 'eq', 'say "hi"'), leaf('name', 'eq', 'x')), want: [['q', `(name = 'say "hi"' or name = "x")`]] },
-  { name: "value with ' is double-quoted", table: 'hosts', node: or(leaf('name', 'eq', "it's"), leaf('name', 'eq', 'x')), want: [['q', `(name = "it's" or name = "x")`]] },
+  {
+    name: 'value with " is single-quoted',
+    table: 'hosts',
+    node: or(leaf('name', 'eq', 'say "hi"'), leaf('name', 'eq', 'x')),
+    want: [['q', `(name = 'say "hi"' or name = "x")`]],
+  },
+  {
+    name: "value with ' is double-quoted",
+    table: 'hosts',
+    node: or(leaf('name', 'eq', "it's"), leaf('name', 'eq', 'x')),
+    want: [['q', `(name = "it's" or name = "x")`]],
+  },
   {
     name: 'hostile but expressible values stay verbatim inside quotes',
     table: 'services',
@@ -312,8 +622,21 @@ const qCases: Case[] = [
       ],
     ],
   },
-  { name: 'both quote kinds in an OR group refused', table: 'hosts', node: or(leaf('name', 'eq', `a"b'c`), leaf('name', 'eq', 'x')), want: /both ' and ".*Move this condition out of the OR group/ },
-  { name: 'both quote kinds as AND condition are fine', table: 'hosts', node: and(leaf('name', 'eq', `a"b'c`), or(leaf('state', 'eq', 1), leaf('state', 'eq', 2))), want: [['name', `a"b'c`], ['q', '(state = "1" or state = "2")']] },
+  {
+    name: 'both quote kinds in an OR group refused',
+    table: 'hosts',
+    node: or(leaf('name', 'eq', `a"b'c`), leaf('name', 'eq', 'x')),
+    want: /both ' and ".*Move this condition out of the OR group/,
+  },
+  {
+    name: 'both quote kinds as AND condition are fine',
+    table: 'hosts',
+    node: and(leaf('name', 'eq', `a"b'c`), or(leaf('state', 'eq', 1), leaf('state', 'eq', 2))),
+    want: [
+      ['name', `a"b'c`],
+      ['q', '(state = "1" or state = "2")'],
+    ],
+  },
 ];
 
 void describe('compileFilter: OR goes into one fully parenthesised q', () => {
@@ -325,7 +648,10 @@ void describe('compileFilter: OR goes into one fully parenthesised q', () => {
   }
 
   void it('never emits ==, always spaces operators, starts with ( and ends with )', () => {
-    const q = compile('services', or(leaf('host', 'eq', 'a=b'), and(leaf('state', 'gte', 1), leaf('custom_var', 'neq', cv('a', '==')))))[0]![1];
+    const q = compile(
+      'services',
+      or(leaf('host', 'eq', 'a=b'), and(leaf('state', 'gte', 1), leaf('custom_var', 'neq', cv('a', '==')))),
+    )[0]![1];
     assert.equal(q, '(host_name = "a=b" or (state >= "1" and _A != "=="))');
     assert.ok(q.startsWith('(') && q.endsWith(')'), 'a q wrapped in three equal characters would be stripped by Thruk');
   });
@@ -348,8 +674,13 @@ void describe('compileFilter: unsafe values are refused, never sent', () => {
     ['lone surrogate', 'a\ud800b'],
   ];
   for (const [name, value] of bad) {
-    void it(`${name} in a bracket value`, () => refuses(() => compile('hosts', leaf('name', 'eq', value)), /line break or control character|unpaired UTF-16 surrogate/));
-    void it(`${name} in a q value`, () => refuses(() => compile('hosts', or(leaf('name', 'eq', value), leaf('name', 'eq', 'x'))), /line break or control character|unpaired UTF-16 surrogate/));
+    void it(`${name} in a bracket value`, () =>
+      refuses(() => compile('hosts', leaf('name', 'eq', value)), /line break or control character|unpaired UTF-16 surrogate/));
+    void it(`${name} in a q value`, () =>
+      refuses(
+        () => compile('hosts', or(leaf('name', 'eq', value), leaf('name', 'eq', 'x'))),
+        /line break or control character|unpaired UTF-16 surrogate/,
+      ));
   }
   void it('in lists, custom variables and regexes are checked too', () => {
     refuses(() => compile('hosts', leaf('name', 'in', ['ok', 'a\nb'])), /U\+000A/);
@@ -359,7 +690,8 @@ void describe('compileFilter: unsafe values are refused, never sent', () => {
   });
   void it('a valid surrogate pair is fine', () => assert.deepEqual(compile('hosts', leaf('name', 'eq', '😀')), [['name', '😀']]));
   void it('overlong values are refused', () => refuses(() => compile('hosts', leaf('name', 'eq', 'x'.repeat(5000))), /limit is 4096/));
-  void it('a control character in a state name cannot slip through', () => assert.deepEqual(compile('hosts', leaf('state', 'eq', 'down\n')), [['state', '1']]));
+  void it('a control character in a state name cannot slip through', () =>
+    assert.deepEqual(compile('hosts', leaf('state', 'eq', 'down\n')), [['state', '1']]));
   void it('URL encoding carries every other character', () => {
     const params = compile('hosts', and(leaf('name', 'eq', `a&b=c+d%20#"'`), or(leaf('name', 'eq', '?&='), leaf('name', 'eq', '+'))));
     const round = [...new URLSearchParams(paramsToSearch(params).toString())];
@@ -547,14 +879,15 @@ void describe('q is injection-proof (property)', () => {
           const justified = allValues(root).some(
             ({ op, value }) =>
               (value.includes('"') && value.includes("'")) ||
-              ((op === 'regex' || op === 'nregex') && !((): boolean => {
-                try {
-                  new RegExp(value);
-                  return true;
-                } catch {
-                  return false;
-                }
-              })()),
+              ((op === 'regex' || op === 'nregex') &&
+                !((): boolean => {
+                  try {
+                    new RegExp(value);
+                    return true;
+                  } catch {
+                    return false;
+                  }
+                })()),
           );
           assert.ok(justified, `refused without reason: ${err.message}`);
           return;
@@ -603,14 +936,27 @@ void describe('filterSchema', () => {
       operator: 'or',
       conditions: [
         { type: 'leaf', field: 'state', op: 'neq', value: 0 },
-        { type: 'group', operator: 'and', conditions: [{ type: 'leaf', field: 'hostgroup', op: 'gte', value: 'linux' }, { type: 'leaf', field: 'custom_var', op: 'eq', value: { var: 'site', val: 'x' } }] },
+        {
+          type: 'group',
+          operator: 'and',
+          conditions: [
+            { type: 'leaf', field: 'hostgroup', op: 'gte', value: 'linux' },
+            { type: 'leaf', field: 'custom_var', op: 'eq', value: { var: 'site', val: 'x' } },
+          ],
+        },
         { type: 'leaf', field: 'name', op: 'regex', value: '^web' },
         { type: 'leaf', field: 'address', op: 'lte', value: 5 },
         { type: 'leaf', field: 'name', op: 'in', value: ['a', 1] },
       ],
     };
     assert.deepEqual(schema.parse(anchor), anchor);
-    const bare = { operator: 'and', conditions: [{ field: 'name', value: 'x' }, { field: 'state', op: 'not_in', value: ['up'] }] };
+    const bare = {
+      operator: 'and',
+      conditions: [
+        { field: 'name', value: 'x' },
+        { field: 'state', op: 'not_in', value: ['up'] },
+      ],
+    };
     assert.deepEqual(schema.parse(bare), bare);
     assert.deepEqual(schema.parse({ field: 'name', value: true }), { field: 'name', value: true });
   });

@@ -6,9 +6,23 @@ import { instructionsFor } from '../src/server/server.js';
 import { capText, describeInputIssues, fullSchemas, redactArgs, toMcpTool } from '../src/tools/core/adapter.js';
 import { annotationsFor, defineTool, TOOLSETS, type ToolDef } from '../src/tools/core/define.js';
 import { cell, duration, estimateTokens, hostStateName, iso, serviceStateName, when } from '../src/tools/lib/format.js';
-import { allTools, closest, DEFAULT_TOOLS, exclusionOf, globToRegExp, refusalText, selectTools, unknownToolsets } from '../src/tools/core/registry.js';
+import {
+  allTools,
+  closest,
+  DEFAULT_TOOLS,
+  exclusionOf,
+  globToRegExp,
+  refusalText,
+  selectTools,
+  unknownToolsets,
+} from '../src/tools/core/registry.js';
 
-const cfg = (o: { readOnly?: boolean; enabledTools?: string[]; toolsets?: string[]; dynamicToolsets?: boolean } = {}) => ({ readOnly: false, enabledTools: [], toolsets: [], ...o });
+const cfg = (o: { readOnly?: boolean; enabledTools?: string[]; toolsets?: string[]; dynamicToolsets?: boolean } = {}) => ({
+  readOnly: false,
+  enabledTools: [],
+  toolsets: [],
+  ...o,
+});
 
 describe('tool registry', () => {
   const tools = allTools();
@@ -19,7 +33,10 @@ describe('tool registry', () => {
       assert.match(t.name, /^thruk_[a-z_]+$/);
       assert.ok(!names.has(t.name), `duplicate ${t.name}`);
       names.add(t.name);
-      assert.ok(t.title.length > 0 && t.description.length > 20 && t.description.length <= 420, `${t.name} description length ${t.description.length}`);
+      assert.ok(
+        t.title.length > 0 && t.description.length > 20 && t.description.length <= 420,
+        `${t.name} description length ${t.description.length}`,
+      );
       assert.ok(t.toolset in TOOLSETS);
       const mcp = toMcpTool(t);
       const full = fullSchemas(t);
@@ -31,13 +48,22 @@ describe('tool registry', () => {
       assert.equal(full.output.type, 'object');
       // limit, offset and backends mean the same everywhere (server instructions, docs/tools.md).
       for (const [k, v] of Object.entries(mcp.inputSchema.properties as Record<string, { description?: string }>)) {
-        assert.ok((v.description ?? '').length > 0 || ['limit', 'offset', 'backends', 'plan_id'].includes(k), `${t.name}.${k} needs a description`);
+        assert.ok(
+          (v.description ?? '').length > 0 || ['limit', 'offset', 'backends', 'plan_id'].includes(k),
+          `${t.name}.${k} needs a description`,
+        );
       }
     }
   });
 
   it('derives annotations from access', () => {
-    assert.deepEqual(annotationsFor({ access: 'read', title: 'x' }), { title: 'x', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
+    assert.deepEqual(annotationsFor({ access: 'read', title: 'x' }), {
+      title: 'x',
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    });
     assert.equal(annotationsFor({ access: 'write', title: 'x' }).readOnlyHint, false);
     assert.equal(annotationsFor({ access: 'write', title: 'x', idempotent: true }).idempotentHint, true);
     assert.equal(annotationsFor({ access: 'destructive', title: 'x' }).destructiveHint, true);
@@ -53,8 +79,14 @@ describe('tool registry', () => {
   });
 
   const fakeWrite = defineTool({
-    name: 'thruk_fake_write', title: 'w', toolset: 'state', access: 'write', description: 'a write tool used to test filtering',
-    input: z.object({}).strict(), output: z.object({}), run: () => Promise.resolve({ data: {}, text: '' }),
+    name: 'thruk_fake_write',
+    title: 'w',
+    toolset: 'state',
+    access: 'write',
+    description: 'a write tool used to test filtering',
+    input: z.object({}).strict(),
+    output: z.object({}),
+    run: () => Promise.resolve({ data: {}, text: '' }),
   }) as unknown as ToolDef;
 
   it('read-only removes every non-read tool and wins over the allowlist', () => {
@@ -63,17 +95,29 @@ describe('tool registry', () => {
     const ro = selectTools(all, cfg({ readOnly: true, enabledTools: ['*'] }));
     assert.ok(ro.every((t) => t.access === 'read' || t.readOnlyFallback === true));
     // With every toolset on there is nothing to enable: the discovery tool is not offered.
-    assert.equal(ro.length, tools.filter((t) => (t.access === 'read' || t.readOnlyFallback === true) && t.name !== 'thruk_enable_toolset').length);
+    assert.equal(
+      ro.length,
+      tools.filter((t) => (t.access === 'read' || t.readOnlyFallback === true) && t.name !== 'thruk_enable_toolset').length,
+    );
     assert.equal(exclusionOf(fakeWrite, cfg({ readOnly: true, enabledTools: ['thruk_fake_write'] })), 'read-only');
     assert.match(refusalText('thruk_fake_write', all, ro, cfg({ readOnly: true })), /read-only.*Nothing was done/);
   });
 
   it('filters by allowlist and toolset, and explains refusals', () => {
     const only = selectTools(tools, cfg({ enabledTools: ['thruk_get_*'] }));
-    assert.deepEqual(only.map((t) => t.name).sort(), tools.filter((t) => t.name.startsWith('thruk_get_')).map((t) => t.name).sort());
+    assert.deepEqual(
+      only.map((t) => t.name).sort(),
+      tools
+        .filter((t) => t.name.startsWith('thruk_get_'))
+        .map((t) => t.name)
+        .sort(),
+    );
     assert.match(refusalText('thruk_list_hosts', tools, only, cfg({ enabledTools: ['thruk_get_*'] })), /THRUK_ENABLED_TOOLS/);
     // An unknown toolset selects nothing but the discovery tool (and is a configuration error, see selectionIssues).
-    assert.deepEqual(selectTools(tools, cfg({ toolsets: ['nope'] })).map((t) => t.name), ['thruk_enable_toolset']);
+    assert.deepEqual(
+      selectTools(tools, cfg({ toolsets: ['nope'] })).map((t) => t.name),
+      ['thruk_enable_toolset'],
+    );
     assert.deepEqual(selectTools(tools, cfg({ toolsets: ['nope'], dynamicToolsets: false })), []);
     assert.equal(selectTools(tools, cfg({ toolsets: ['all'] })).length, tools.length - 1);
     assert.match(refusalText('thruk_list_host', tools, tools, cfg()), /Did you mean thruk_list_hosts, /);
@@ -93,7 +137,11 @@ describe('tool registry', () => {
     const viaAllowlist = selectTools(tools, load({ THRUK_ENABLED_TOOLS: 'thruk_list_*' })).map((t) => t.name);
     assert.ok(viaAllowlist.includes('thruk_list_contacts') && !DEFAULT_TOOLS.has('thruk_list_contacts'));
 
-    for (const name of DEFAULT_TOOLS) assert.ok(tools.some((t) => t.name === name), `${name} in DEFAULT_TOOLS is a registered tool`);
+    for (const name of DEFAULT_TOOLS)
+      assert.ok(
+        tools.some((t) => t.name === name),
+        `${name} in DEFAULT_TOOLS is a registered tool`,
+      );
     const dflt = selectTools(tools, load({}));
     assert.deepEqual(dflt.map((t) => t.name).sort(), [...DEFAULT_TOOLS].sort());
     // default combines with toolsets; all keeps offering everything.
@@ -108,15 +156,29 @@ describe('tool registry', () => {
     const offered = selectTools(tools, c);
     assert.equal(exclusionOf(tools.find((t) => t.name === 'thruk_flap_summary') as ToolDef, c), 'toolset');
     // The model can turn the toolset on itself: the refusal and the instructions name the one call.
-    assert.match(refusalText('thruk_flap_summary', tools, offered, c), /belongs to the 'trends' toolset.*Call thruk_enable_toolset \{"toolset":"trends"\} first/);
-    assert.match(instructionsFor(offered, tools, c), new RegExp(`lists ${offered.length} of ${tools.length} tools; ${tools.length - offered.length} more .* one thruk_enable_toolset call away`));
+    assert.match(
+      refusalText('thruk_flap_summary', tools, offered, c),
+      /belongs to the 'trends' toolset.*Call thruk_enable_toolset \{"toolset":"trends"\} first/,
+    );
+    assert.match(
+      instructionsFor(offered, tools, c),
+      new RegExp(
+        `lists ${offered.length} of ${tools.length} tools; ${tools.length - offered.length} more .* one thruk_enable_toolset call away`,
+      ),
+    );
     // When the operator fixed the selection, only the operator can add it.
     const fixed = cfg({ toolsets: ['default'], dynamicToolsets: false });
     const offeredFixed = selectTools(tools, fixed);
     assert.ok(!offeredFixed.some((t) => t.name === 'thruk_enable_toolset'));
-    assert.match(refusalText('thruk_flap_summary', tools, offeredFixed, fixed), /belongs to the 'trends' toolset.*THRUK_TOOLSETS=default,trends/);
+    assert.match(
+      refusalText('thruk_flap_summary', tools, offeredFixed, fixed),
+      /belongs to the 'trends' toolset.*THRUK_TOOLSETS=default,trends/,
+    );
     const text = instructionsFor(offeredFixed, tools, fixed);
-    assert.match(text, new RegExp(`offers ${offeredFixed.length} of ${tools.length} tools; ${tools.length - offeredFixed.length - 1} more`));
+    assert.match(
+      text,
+      new RegExp(`offers ${offeredFixed.length} of ${tools.length} tools; ${tools.length - offeredFixed.length - 1} more`),
+    );
     assert.match(text, /THRUK_TOOLSETS/);
     assert.doesNotMatch(instructionsFor(tools, tools, cfg({ toolsets: ['all'] })), /THRUK_TOOLSETS/);
     // Read-only is a deliberate limit, not something to advertise.
@@ -133,8 +195,13 @@ describe('tool registry', () => {
 
 describe('adapter', () => {
   const t = defineTool({
-    name: 'thruk_x', title: 'x', toolset: 'state', access: 'read', description: 'test tool for adapter',
-    input: z.object({ limit: z.number().int().max(10), host: z.string() }).strict(), output: z.object({}),
+    name: 'thruk_x',
+    title: 'x',
+    toolset: 'state',
+    access: 'read',
+    description: 'test tool for adapter',
+    input: z.object({ limit: z.number().int().max(10), host: z.string() }).strict(),
+    output: z.object({}),
     run: () => Promise.resolve({ data: {}, text: '' }),
   }) as unknown as ToolDef;
 
@@ -148,7 +215,11 @@ describe('adapter', () => {
   });
 
   it('redacts secret-looking arguments recursively', () => {
-    assert.deepEqual(redactArgs({ host: 'a', api_key: 'k', nested: [{ token: 't', x: 1 }] }), { host: 'a', api_key: '***', nested: [{ token: '***', x: 1 }] });
+    assert.deepEqual(redactArgs({ host: 'a', api_key: 'k', nested: [{ token: 't', x: 1 }] }), {
+      host: 'a',
+      api_key: '***',
+      nested: [{ token: '***', x: 1 }],
+    });
   });
 
   it('caps text beyond the budget and says so', () => {

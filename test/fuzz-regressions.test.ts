@@ -19,8 +19,13 @@ import { connect, type Harness } from './helpers/harness.js';
 
 const seenAbort: string[] = [];
 const probe = defineTool({
-  name: 'test_signal_after_answer', title: 'probe', toolset: 'state', access: 'read', description: 'Records aborts of its signal.',
-  input: z.object({}).strict(), output: z.object({ ok: z.boolean() }),
+  name: 'test_signal_after_answer',
+  title: 'probe',
+  toolset: 'state',
+  access: 'read',
+  description: 'Records aborts of its signal.',
+  input: z.object({}).strict(),
+  output: z.object({ ok: z.boolean() }),
   run: (ctx) => {
     ctx.signal.addEventListener('abort', () => seenAbort.push(String(ctx.signal.reason)), { once: true });
     return Promise.resolve({ data: { ok: true }, text: 'ok' });
@@ -55,7 +60,11 @@ describe('fuzz regressions', () => {
       assert.equal(res.isError, true, res.text);
       assert.match(res.text, /servicegroup/);
       await rejections.settle();
-      assert.deepEqual(r.sim.requests.slice(sent).map((q) => q.path), [], 'a request started before the filter was refused');
+      assert.deepEqual(
+        r.sim.requests.slice(sent).map((q) => q.path),
+        [],
+        'a request started before the filter was refused',
+      );
       assert.deepEqual(rejections.seen.slice(before), []);
     });
   }

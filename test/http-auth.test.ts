@@ -17,12 +17,22 @@ import { createHttpApp, type HttpApp } from '../src/transports/http.js';
 const ISSUER = 'https://issuer.example.com';
 const RESOURCE = 'https://mcp.example.com/mcp';
 const META = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
-const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+const init = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};
 
-const challenge = (error: string, description: string) => `Bearer error="${error}", error_description="${description}", scope="thruk:read", resource_metadata="${META}"`;
+const challenge = (error: string, description: string) =>
+  `Bearer error="${error}", error_description="${description}", scope="thruk:read", resource_metadata="${META}"`;
 
 function post(headers: Record<string, string> = {}, url = 'http://localhost/mcp'): Request {
-  return new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(init) });
+  return new Request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body: JSON.stringify(init),
+  });
 }
 
 function httpConfig(env: Record<string, string>): Config {
@@ -43,14 +53,27 @@ describe('HTTP auth: static tokens and OAuth resource server', () => {
   before(async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
-    jwksServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+    jwksServer = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+    );
     await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', () => r()));
     const addr = jwksServer.address();
     jwksUrl = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}/jwks`;
     const now = Math.floor(Date.now() / 1000);
     sign = (claims, o = {}) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(o.iss ?? ISSUER).setAudience(o.aud ?? RESOURCE).setIssuedAt(now - 10).setExpirationTime(o.exp ?? now + 600).sign(privateKey);
-    hsToken = await new SignJWT({ sub: 'alice', scope: 'thruk:read thruk:write' }).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(RESOURCE).setExpirationTime(now + 600).sign(new TextEncoder().encode('x'.repeat(32)));
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuer(o.iss ?? ISSUER)
+        .setAudience(o.aud ?? RESOURCE)
+        .setIssuedAt(now - 10)
+        .setExpirationTime(o.exp ?? now + 600)
+        .sign(privateKey);
+    hsToken = await new SignJWT({ sub: 'alice', scope: 'thruk:read thruk:write' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience(RESOURCE)
+      .setExpirationTime(now + 600)
+      .sign(new TextEncoder().encode('x'.repeat(32)));
 
     const config = httpConfig({
       MCP_HTTP_TOKENS: 'alice-static-tok:read,ops-static-tok:write',
@@ -62,7 +85,11 @@ describe('HTTP auth: static tokens and OAuth resource server', () => {
     });
     const log = createLogger('debug', { write: (s: string) => logs.push(s) });
     const sim = createSimulator({ apiKey: config.thruk.apiKey });
-    const runtime = createRuntime(config, log, fetchHandlerSend((r) => sim.fetch(r)));
+    const runtime = createRuntime(
+      config,
+      log,
+      fetchHandlerSend((r) => sim.fetch(r)),
+    );
     const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools: allTools() });
     app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(config.http.auth, log) }, log);
     close = async () => {
@@ -75,13 +102,48 @@ describe('HTTP auth: static tokens and OAuth resource server', () => {
 
   const refusals: Array<[string, () => Request | Promise<Request>, number, string | null]> = [
     ['missing token', () => post(), 401, challenge('invalid_token', 'Missing Authorization header')],
-    ['wrong static token', () => post({ authorization: 'Bearer nope' }), 401, challenge('invalid_token', 'The bearer token is not valid for this server')],
-    ['expired JWT', async () => post({ authorization: `Bearer ${await sign({ sub: 'alice', scope: 'thruk:read' }, { exp: Math.floor(Date.now() / 1000) - 3600 })}` }), 401, challenge('invalid_token', 'Token has expired')],
-    ['wrong audience', async () => post({ authorization: `Bearer ${await sign({ sub: 'alice', scope: 'thruk:read' }, { aud: 'https://other.example.com/mcp' })}` }), 401, challenge('invalid_token', 'Token was not issued for this resource')],
-    ['wrong issuer', async () => post({ authorization: `Bearer ${await sign({ sub: 'alice', scope: 'thruk:read' }, { iss: 'https://evil.example.com' })}` }), 401, challenge('invalid_token', 'Token issuer is not trusted')],
+    [
+      'wrong static token',
+      () => post({ authorization: 'Bearer nope' }),
+      401,
+      challenge('invalid_token', 'The bearer token is not valid for this server'),
+    ],
+    [
+      'expired JWT',
+      async () =>
+        post({
+          authorization: `Bearer ${await sign({ sub: 'alice', scope: 'thruk:read' }, { exp: Math.floor(Date.now() / 1000) - 3600 })}`,
+        }),
+      401,
+      challenge('invalid_token', 'Token has expired'),
+    ],
+    [
+      'wrong audience',
+      async () =>
+        post({ authorization: `Bearer ${await sign({ sub: 'alice', scope: 'thruk:read' }, { aud: 'https://other.example.com/mcp' })}` }),
+      401,
+      challenge('invalid_token', 'Token was not issued for this resource'),
+    ],
+    [
+      'wrong issuer',
+      async () =>
+        post({ authorization: `Bearer ${await sign({ sub: 'alice', scope: 'thruk:read' }, { iss: 'https://evil.example.com' })}` }),
+      401,
+      challenge('invalid_token', 'Token issuer is not trusted'),
+    ],
     ['symmetric (HS256) JWT', () => post({ authorization: `Bearer ${hsToken}` }), 401, challenge('invalid_token', 'Token is invalid')],
-    ['wrong scope', async () => post({ authorization: `Bearer ${await sign({ sub: 'alice', scope: 'openid' })}` }), 403, challenge('insufficient_scope', 'Insufficient scope')],
-    ['subject not allowed', async () => post({ authorization: `Bearer ${await sign({ sub: 'mallory', email: 'mallory@example.com', scope: 'thruk:read' })}` }), 403, null],
+    [
+      'wrong scope',
+      async () => post({ authorization: `Bearer ${await sign({ sub: 'alice', scope: 'openid' })}` }),
+      403,
+      challenge('insufficient_scope', 'Insufficient scope'),
+    ],
+    [
+      'subject not allowed',
+      async () => post({ authorization: `Bearer ${await sign({ sub: 'mallory', email: 'mallory@example.com', scope: 'thruk:read' })}` }),
+      403,
+      null,
+    ],
     ['foreign Host', () => post({ authorization: 'Bearer ops-static-tok' }, 'http://evil.example/mcp'), 403, null],
     ['foreign Origin', () => post({ authorization: 'Bearer ops-static-tok', origin: 'https://evil.example' }), 403, null],
   ];
@@ -91,7 +153,14 @@ describe('HTTP auth: static tokens and OAuth resource server', () => {
       assert.equal(res.status, status);
       assert.equal(res.headers.get('www-authenticate'), header);
       const body = (await res.json()) as { error: string };
-      const expected = status === 401 ? 'invalid_token' : name === 'wrong scope' ? 'insufficient_scope' : name === 'subject not allowed' ? 'access_denied' : 'forbidden';
+      const expected =
+        status === 401
+          ? 'invalid_token'
+          : name === 'wrong scope'
+            ? 'insufficient_scope'
+            : name === 'subject not allowed'
+              ? 'access_denied'
+              : 'forbidden';
       assert.equal(body.error, expected);
     });
   }
@@ -114,7 +183,12 @@ describe('HTTP auth: static tokens and OAuth resource server', () => {
 
   async function connect(token: string): Promise<Client> {
     const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)), requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+        fetch: (u, i) => app.fetch(new Request(u, i)),
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
     return client;
   }
 
@@ -152,7 +226,9 @@ describe('HTTP auth: static tokens and OAuth resource server', () => {
   });
 
   it('a good JWT with the write scope (scp array, allowlisted by email) sees the write tools', async () => {
-    const client = await connect(await sign({ sub: 'u-42', email: 'bob@example.com', scp: ['thruk:read', 'thruk:write'], client_id: 'claude' }));
+    const client = await connect(
+      await sign({ sub: 'u-42', email: 'bob@example.com', scp: ['thruk:read', 'thruk:write'], client_id: 'claude' }),
+    );
     const names = (await client.listTools()).tools.map((t) => t.name);
     for (const w of writeTools) assert.ok(names.includes(w));
     await client.close();
@@ -190,12 +266,23 @@ describe('HTTP auth configuration', () => {
 
   it('reports every OAuth problem at once', () => {
     const bad = problems({ MCP_OAUTH_JWKS_URL: 'http://idp.example.com/jwks', MCP_OAUTH_REQUIRED_SCOPES: 'x', MCP_METRICS_PORT: 'nine' });
-    assert.deepEqual(bad.map((i) => i.split(':')[0]), ['MCP_OAUTH_ISSUER', 'MCP_OAUTH_JWKS_URL', 'MCP_OAUTH_AUDIENCE', 'MCP_METRICS_PORT', 'MCP_HTTP_TOKEN']);
-    assert.deepEqual(problems({ MCP_OAUTH_AUDIENCE: 'x' }).map((i) => i.split(':')[0]), ['MCP_OAUTH_AUDIENCE', 'MCP_HTTP_TOKEN']);
+    assert.deepEqual(
+      bad.map((i) => i.split(':')[0]),
+      ['MCP_OAUTH_ISSUER', 'MCP_OAUTH_JWKS_URL', 'MCP_OAUTH_AUDIENCE', 'MCP_METRICS_PORT', 'MCP_HTTP_TOKEN'],
+    );
+    assert.deepEqual(
+      problems({ MCP_OAUTH_AUDIENCE: 'x' }).map((i) => i.split(':')[0]),
+      ['MCP_OAUTH_AUDIENCE', 'MCP_HTTP_TOKEN'],
+    );
   });
 
   it('derives the audience from MCP_PUBLIC_URL and keeps MCP_HTTP_TOKEN as a write token', () => {
-    const c = httpConfig({ MCP_HTTP_TOKEN: 'legacy', MCP_PUBLIC_URL: 'https://mcp.example.com/', MCP_OAUTH_JWKS_URL: 'https://idp.example.com/jwks', MCP_OAUTH_ISSUER: ISSUER });
+    const c = httpConfig({
+      MCP_HTTP_TOKEN: 'legacy',
+      MCP_PUBLIC_URL: 'https://mcp.example.com/',
+      MCP_OAUTH_JWKS_URL: 'https://idp.example.com/jwks',
+      MCP_OAUTH_ISSUER: ISSUER,
+    });
     assert.equal(c.http.auth.oauth?.audience, RESOURCE);
     assert.deepEqual(c.http.auth.oauth?.authorizationServers, [ISSUER]);
     assert.deepEqual(c.http.auth.tokens, [{ token: 'legacy', write: true, label: 'MCP_HTTP_TOKEN' }]);

@@ -36,7 +36,7 @@ async function restAs(sim: Simulator, headers: Record<string, string>, path: str
 }
 
 describe('ThrukClient.withCredential: one pool, a cache per credential', () => {
-  it('sends each credential and never serves one caller another caller\'s cached or in-flight answer', async () => {
+  it("sends each credential and never serves one caller another caller's cached or in-flight answer", async () => {
     const sim = simWithUsers();
     const base = new ThrukClient({ baseUrl: BASE, apiKey: SUPER, send: fetchHandlerSend((r) => sim.fetch(r)), cacheTtlMs: 60_000 });
     const alice = base.withCredential({ kind: 'key', key: ALICE_KEY });
@@ -58,7 +58,7 @@ describe('ThrukClient.withCredential: one pool, a cache per credential', () => {
     assert.equal((await bob.get<{ total: number }>('/hosts/stats')).total, truthB.total);
     assert.equal((await alice.get<{ total: number }>('/hosts/stats')).total, truthA.total);
     assert.equal((await bob.get<{ id: string }>('/thruk/whoami')).id, 'bob');
-    assert.equal(sim.requests.length, before + 1, 'only bob\'s whoami was not cached yet');
+    assert.equal(sim.requests.length, before + 1, "only bob's whoami was not cached yet");
     const keys = sim.requests.map((r) => r.headers['x-thruk-auth-key']);
     assert.ok(keys.includes(ALICE_KEY) && keys.includes(BOB_KEY));
     assert.ok(!keys.includes(SUPER), 'the service key was never used for a caller');
@@ -77,7 +77,7 @@ describe('ThrukClient.withCredential: one pool, a cache per credential', () => {
     assert.ok(sim.requests.every((r) => r.path === '/thruk/whoami'));
   });
 
-  it('Basic credentials go out as Authorization: Basic, and a wrong password is Thruk\'s 401 without the password', async () => {
+  it("Basic credentials go out as Authorization: Basic, and a wrong password is Thruk's 401 without the password", async () => {
     const sim = simWithUsers();
     const base = new ThrukClient({ baseUrl: BASE, apiKey: SUPER, send: fetchHandlerSend((r) => sim.fetch(r)), retries: 0 });
     const who = await base.withCredential({ kind: 'basic', user: 'alice', password: 'alice-pw' }).get<{ id: string }>('/thruk/whoami');
@@ -85,11 +85,14 @@ describe('ThrukClient.withCredential: one pool, a cache per credential', () => {
     const last = sim.requests.at(-1);
     assert.equal(last?.headers['authorization'], `Basic ${Buffer.from('alice:alice-pw').toString('base64')}`);
     assert.equal(last?.headers['x-thruk-auth-key'], undefined);
-    await assert.rejects(base.withCredential({ kind: 'basic', user: 'alice', password: 'wrong-pw-123' }).get('/thruk/whoami'), (err: Error & { status?: number }) => {
-      assert.equal(err.status, 401);
-      assert.ok(!err.message.includes('wrong-pw-123'));
-      return true;
-    });
+    await assert.rejects(
+      base.withCredential({ kind: 'basic', user: 'alice', password: 'wrong-pw-123' }).get('/thruk/whoami'),
+      (err: Error & { status?: number }) => {
+        assert.equal(err.status, 401);
+        assert.ok(!err.message.includes('wrong-pw-123'));
+        return true;
+      },
+    );
   });
 
   it('the simulator hides unauthorized objects and refuses commands without can_submit_commands', async () => {
@@ -102,19 +105,32 @@ describe('ThrukClient.withCredential: one pool, a cache per credential', () => {
     for (const s of services) assert.ok(s.host_groups.includes('database-servers'));
     const who = await restAs(sim, asBob, '/thruk/whoami');
     assert.equal(who.can_submit_commands, 0);
-    const res = await sim.fetch(new Request(`${BASE}/r/hosts/${encodeURIComponent(hosts[0]!.name)}/cmd/schedule_forced_host_check`, {
-      method: 'POST', headers: { ...asBob, 'content-type': 'application/x-www-form-urlencoded' }, body: 'start_time=now',
-    }));
+    const res = await sim.fetch(
+      new Request(`${BASE}/r/hosts/${encodeURIComponent(hosts[0]!.name)}/cmd/schedule_forced_host_check`, {
+        method: 'POST',
+        headers: { ...asBob, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'start_time=now',
+      }),
+    );
     assert.equal(res.status, 403);
   });
 });
 
 // ---------------------------------------------------------------- the HTTP surface
 
-const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+const init = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};
 
 function mcpPost(headers: Record<string, string> = {}, url = 'http://localhost/mcp'): Request {
-  return new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(init) });
+  return new Request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body: JSON.stringify(init),
+  });
 }
 
 const basic = (user: string, pw: string) => `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`;
@@ -140,9 +156,16 @@ function rig(env: Record<string, string>, opts: { jwks?: ReturnType<typeof creat
   const logs: string[] = [];
   const log = createLogger('debug', { write: (s: string) => logs.push(s) });
   const sim = createSimulator({ apiKey: config.thruk.apiKey, users: USERS });
-  const runtime = createRuntime({ ...config, thruk: { ...config.thruk, cacheTtlMs: 60_000 } }, log, fetchHandlerSend((r) => sim.fetch(r)));
+  const runtime = createRuntime(
+    { ...config, thruk: { ...config.thruk, cacheTtlMs: 60_000 } },
+    log,
+    fetchHandlerSend((r) => sim.fetch(r)),
+  );
   const factory = createServerFactory({ config, thruk: runtime.thruk, instances: runtime.instances, log, version: 't', tools: allTools() });
-  const auth = createAuthenticator(config.http.auth, log, { thruk: runtime.thruk, ...(opts.jwks !== undefined ? { jwks: opts.jwks } : {}) });
+  const auth = createAuthenticator(config.http.auth, log, {
+    thruk: runtime.thruk,
+    ...(opts.jwks !== undefined ? { jwks: opts.jwks } : {}),
+  });
   const app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'], auth }, log);
   const clients: Client[] = [];
   return {
@@ -152,7 +175,12 @@ function rig(env: Record<string, string>, opts: { jwks?: ReturnType<typeof creat
     runtime,
     client: async (headers) => {
       const c = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-      await c.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)), requestInit: { headers } }));
+      await c.connect(
+        new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+          fetch: (u, i) => app.fetch(new Request(u, i)),
+          requestInit: { headers },
+        }),
+      );
       clients.push(c);
       return c;
     },
@@ -175,13 +203,20 @@ describe('mode 3: every caller brings its own Thruk credentials (MCP_THRUK_AUTH=
   });
   after(() => r.close());
 
-  const challenge = (error: string) => `ThrukKey realm="thruk-mcp", header="X-Thruk-Auth-Key", error="${error}", Basic realm="thruk-mcp", charset="UTF-8"`;
+  const challenge = (error: string) =>
+    `ThrukKey realm="thruk-mcp", header="X-Thruk-Auth-Key", error="${error}", Basic realm="thruk-mcp", charset="UTF-8"`;
   const refusals: Array<[string, () => Request, number, string | null, string]> = [
     ['missing credentials', () => mcpPost(), 401, challenge('invalid_request'), 'invalid_request'],
     ['malformed key', () => mcpPost({ 'x-thruk-auth-key': 'not a key!' }), 401, challenge('invalid_token'), 'invalid_token'],
     ['wrong key', () => mcpPost({ 'x-thruk-auth-key': 'nosuchkey_0' }), 401, challenge('invalid_token'), 'invalid_token'],
     ['wrong Basic password', () => mcpPost({ authorization: basic('alice', 'guess') }), 401, challenge('invalid_token'), 'invalid_token'],
-    ['Basic without a colon', () => mcpPost({ authorization: `Basic ${Buffer.from('alice').toString('base64')}` }), 401, challenge('invalid_token'), 'invalid_token'],
+    [
+      'Basic without a colon',
+      () => mcpPost({ authorization: `Basic ${Buffer.from('alice').toString('base64')}` }),
+      401,
+      challenge('invalid_token'),
+      'invalid_token',
+    ],
     ['a bearer token instead', () => mcpPost({ authorization: 'Bearer whatever' }), 401, challenge('invalid_request'), 'invalid_request'],
     ['foreign Host', () => mcpPost({ 'x-thruk-auth-key': ALICE_KEY }, 'http://evil.example/mcp'), 403, null, 'forbidden'],
     ['foreign Origin', () => mcpPost({ 'x-thruk-auth-key': ALICE_KEY, origin: 'https://evil.example' }), 403, null, 'forbidden'],
@@ -205,7 +240,7 @@ describe('mode 3: every caller brings its own Thruk credentials (MCP_THRUK_AUTH=
     assert.equal((await r.app.fetch(mcpPost({ 'x-thruk-auth-key': 'fresh_key_never_seen' }))).status, 401);
   });
 
-  it('two callers never see each other\'s data, cached or not; Thruk\'s permissions decide the write tools', async () => {
+  it("two callers never see each other's data, cached or not; Thruk's permissions decide the write tools", async () => {
     const alice = await r.client({ 'x-thruk-auth-key': ALICE_KEY });
     const bob = await r.client({ 'x-thruk-auth-key': BOB_KEY });
     const truthA = await restAs(r.sim, { 'X-Thruk-Auth-Key': ALICE_KEY }, '/hosts/totals');
@@ -213,7 +248,10 @@ describe('mode 3: every caller brings its own Thruk credentials (MCP_THRUK_AUTH=
     assert.notEqual(truthA.total, truthB.total);
     // Interleaved and repeated: the second round is served from the cache, each from its own part.
     for (let round = 0; round < 2; round++) {
-      const [a, b] = await Promise.all([alice.callTool({ name: 'thruk_totals', arguments: {} }), bob.callTool({ name: 'thruk_totals', arguments: {} })]);
+      const [a, b] = await Promise.all([
+        alice.callTool({ name: 'thruk_totals', arguments: {} }),
+        bob.callTool({ name: 'thruk_totals', arguments: {} }),
+      ]);
       assert.equal((a.structuredContent as any).hosts.total, truthA.total, `round ${round}: ${toolText(a)}`);
       assert.equal((b.structuredContent as any).hosts.total, truthB.total, `round ${round}: ${toolText(b)}`);
     }
@@ -221,7 +259,11 @@ describe('mode 3: every caller brings its own Thruk credentials (MCP_THRUK_AUTH=
     const bHosts = (await bob.callTool({ name: 'thruk_list_hosts', arguments: { limit: 100 } })).structuredContent as any;
     const names = (x: any): string[] => x.rows?.map((h: any) => h.name) ?? x.hosts?.map((h: any) => h.name) ?? [];
     assert.ok(names(aHosts).length > 0 && names(bHosts).length > 0, JSON.stringify(aHosts).slice(0, 200));
-    assert.deepEqual(names(aHosts).filter((n) => names(bHosts).includes(n)), [], 'no host is visible to both');
+    assert.deepEqual(
+      names(aHosts).filter((n) => names(bHosts).includes(n)),
+      [],
+      'no host is visible to both',
+    );
 
     // Completions are per caller too.
     const ref = { type: 'ref/resource' as const, uri: 'thruk://hosts/{name}' };
@@ -240,7 +282,7 @@ describe('mode 3: every caller brings its own Thruk credentials (MCP_THRUK_AUTH=
     assert.ok(!thrukHeaders(r.sim, 'x-thruk-auth-key').includes('demo'), 'the configured key was never used for a caller');
   });
 
-  it('Basic credentials work too; a caller\'s X-Thruk-Auth-User never reaches Thruk', async () => {
+  it("Basic credentials work too; a caller's X-Thruk-Auth-User never reaches Thruk", async () => {
     const c = await r.client({ authorization: basic('alice', 'alice-pw'), 'x-thruk-auth-user': 'admin' });
     const res = await c.callTool({ name: 'thruk_totals', arguments: {} });
     const truth = await restAs(r.sim, { 'X-Thruk-Auth-Key': ALICE_KEY }, '/hosts/totals');
@@ -250,21 +292,32 @@ describe('mode 3: every caller brings its own Thruk credentials (MCP_THRUK_AUTH=
 
   it('a write runs as the caller: Thruk user as author and in the audit line', async () => {
     const alice = await r.client({ 'x-thruk-auth-key': ALICE_KEY });
-    const visible = (await restAs(r.sim, { 'X-Thruk-Auth-Key': ALICE_KEY }, '/hosts?columns=name,state,acknowledged')) as Array<{ name: string; state: number; acknowledged: number }>;
+    const visible = (await restAs(r.sim, { 'X-Thruk-Auth-Key': ALICE_KEY }, '/hosts?columns=name,state,acknowledged')) as Array<{
+      name: string;
+      state: number;
+      acknowledged: number;
+    }>;
     const host = visible.find((h) => h.state !== 0 && h.acknowledged === 0)?.name ?? visible[0]!.name;
     const res = await alice.callTool({ name: 'thruk_add_comment', arguments: { host, comment: 'looked at it' } });
     assert.notEqual(res.isError, true, toolText(res));
     const cmd = r.sim.requests.filter((q) => q.path.includes('/cmd')).at(-1);
-    assert.ok(cmd?.params.some(([k, v]) => k === 'comment_author' && v === 'alice'), JSON.stringify(cmd?.params));
+    assert.ok(
+      cmd?.params.some(([k, v]) => k === 'comment_author' && v === 'alice'),
+      JSON.stringify(cmd?.params),
+    );
     assert.equal(cmd?.headers['x-thruk-auth-key'], ALICE_KEY);
-    const audit = r.logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent').at(-1);
+    const audit = r.logs
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.audit === true && l.phase !== 'intent')
+      .at(-1);
     assert.equal(audit.user, 'alice');
     assert.equal(audit.caller, 'thruk:alice');
   });
 
-  it('never logs a caller\'s key or password', () => {
+  it("never logs a caller's key or password", () => {
     const all = r.logs.join('\n');
-    for (const secret of [ALICE_KEY, BOB_KEY, 'alice-pw', 'nosuchkey_0', Buffer.from('alice:alice-pw').toString('base64')]) assert.ok(!all.includes(secret), `${secret} logged`);
+    for (const secret of [ALICE_KEY, BOB_KEY, 'alice-pw', 'nosuchkey_0', Buffer.from('alice:alice-pw').toString('base64')])
+      assert.ok(!all.includes(secret), `${secret} logged`);
   });
 });
 
@@ -286,12 +339,15 @@ describe('mode 3 behind bearer tokens: both are needed, the bearer token never r
     assert.equal(wrongKey.status, 401);
   });
 
-  it('the token\'s scope still limits the tools, and Thruk sees only the caller\'s key', async () => {
+  it("the token's scope still limits the tools, and Thruk sees only the caller's key", async () => {
     const viewer = await r.client({ authorization: 'Bearer viewer-bearer-tok', 'x-thruk-auth-key': ALICE_KEY });
     const names = (await viewer.listTools()).tools.map((t) => t.name);
     for (const w of writeTools) assert.ok(!names.includes(w));
     const res = await viewer.callTool({ name: 'thruk_totals', arguments: {} });
-    assert.equal((res.structuredContent as any).hosts.total, (await restAs(r.sim, { 'X-Thruk-Auth-Key': ALICE_KEY }, '/hosts/totals')).total);
+    assert.equal(
+      (res.structuredContent as any).hosts.total,
+      (await restAs(r.sim, { 'X-Thruk-Auth-Key': ALICE_KEY }, '/hosts/totals')).total,
+    );
     const seen = JSON.stringify(r.sim.requests.map((q) => q.headers));
     assert.ok(!seen.includes('bearer-tok'), 'a bearer token reached Thruk');
     assert.ok(!thrukHeaders(r.sim, 'authorization').some((v) => v !== undefined));
@@ -306,15 +362,25 @@ describe('mode 4: impersonation of the verified identity (MCP_THRUK_AUTH=imperso
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
     const now = Math.floor(Date.now() / 1000);
-    sign = (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(ISSUER).setAudience('https://mcp.example.com/mcp').setIssuedAt(now - 10).setExpirationTime(now + 600).sign(privateKey);
-    r = rig({
-      MCP_THRUK_AUTH: 'impersonate',
-      MCP_THRUK_USER_CLAIM: 'preferred_username',
-      MCP_HTTP_TOKENS: 'carol-tok:write@carol,anon-tok:read',
-      MCP_PUBLIC_URL: 'https://mcp.example.com',
-      MCP_OAUTH_JWKS_URL: 'https://idp.example.com/jwks',
-      MCP_OAUTH_ISSUER: ISSUER,
-    }, { jwks: createLocalJWKSet({ keys: [jwk] }) });
+    sign = (claims) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuer(ISSUER)
+        .setAudience('https://mcp.example.com/mcp')
+        .setIssuedAt(now - 10)
+        .setExpirationTime(now + 600)
+        .sign(privateKey);
+    r = rig(
+      {
+        MCP_THRUK_AUTH: 'impersonate',
+        MCP_THRUK_USER_CLAIM: 'preferred_username',
+        MCP_HTTP_TOKENS: 'carol-tok:write@carol,anon-tok:read',
+        MCP_PUBLIC_URL: 'https://mcp.example.com',
+        MCP_OAUTH_JWKS_URL: 'https://idp.example.com/jwks',
+        MCP_OAUTH_ISSUER: ISSUER,
+      },
+      { jwks: createLocalJWKSet({ keys: [jwk] }) },
+    );
   });
   after(() => r.close());
 
@@ -327,15 +393,24 @@ describe('mode 4: impersonation of the verified identity (MCP_THRUK_AUTH=imperso
   }
 
   it('a static token acts as its configured user, whatever X-Thruk-Auth-User or X-Thruk-Auth-Key the request carries', async () => {
-    assert.deepEqual(await lastUserAfter({ authorization: 'Bearer carol-tok', 'x-thruk-auth-user': 'admin', 'x-thruk-auth-key': BOB_KEY }), { user: 'carol', key: 'demo' });
+    assert.deepEqual(
+      await lastUserAfter({ authorization: 'Bearer carol-tok', 'x-thruk-auth-user': 'admin', 'x-thruk-auth-key': BOB_KEY }),
+      { user: 'carol', key: 'demo' },
+    );
   });
 
   it('a JWT acts as its verified claim', async () => {
-    assert.deepEqual(await lastUserAfter({ authorization: `Bearer ${await sign({ sub: 'u-1', preferred_username: 'dave', scope: 'thruk:read' })}` }), { user: 'dave', key: 'demo' });
+    assert.deepEqual(
+      await lastUserAfter({ authorization: `Bearer ${await sign({ sub: 'u-1', preferred_username: 'dave', scope: 'thruk:read' })}` }),
+      { user: 'dave', key: 'demo' },
+    );
   });
 
   it('refuses an identity without a Thruk user with 403, and answers no bearer with 401', async () => {
-    for (const headers of [{ authorization: 'Bearer anon-tok' }, { authorization: `Bearer ${await sign({ sub: 'u-2', scope: 'thruk:read' })}` }]) {
+    for (const headers of [
+      { authorization: 'Bearer anon-tok' },
+      { authorization: `Bearer ${await sign({ sub: 'u-2', scope: 'thruk:read' })}` },
+    ]) {
       const res = await r.app.fetch(mcpPost(headers));
       assert.equal(res.status, 403);
       assert.equal(res.headers.get('www-authenticate'), null);
@@ -364,7 +439,11 @@ describe('fail closed and configuration of modes 3 and 4', () => {
     const config = httpConfig({ MCP_THRUK_AUTH: 'caller' });
     const log = createLogger('silent');
     const sim = simWithUsers();
-    const runtime = createRuntime(config, log, fetchHandlerSend((q) => sim.fetch(q)));
+    const runtime = createRuntime(
+      config,
+      log,
+      fetchHandlerSend((q) => sim.fetch(q)),
+    );
     const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools: allTools() });
     // No authenticator: as if a deployment wired the handler without the gate.
     const app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'] }, log);
@@ -379,7 +458,7 @@ describe('fail closed and configuration of modes 3 and 4', () => {
     await app.close();
   });
 
-  it('/readyz without a configured key (callers bring theirs) counts Thruk\'s refusal as up, not an outage', async () => {
+  it("/readyz without a configured key (callers bring theirs) counts Thruk's refusal as up, not an outage", async () => {
     const sim = simWithUsers();
     const send = fetchHandlerSend((q) => sim.fetch(q));
     const keyless = loadConfig(['--listen', '0'], { MCP_THRUK_AUTH: 'caller', THRUK_BASE_URL: BASE });
@@ -389,7 +468,9 @@ describe('fail closed and configuration of modes 3 and 4', () => {
     // With a configured key, a refusal is a real problem (the key is wrong).
     const wrong = loadConfig(['--listen', '0'], { MCP_THRUK_AUTH: 'caller', THRUK_BASE_URL: BASE, THRUK_API_KEY: 'wrong_key' });
     assert.ok(wrong.ok && wrong.action === 'serve');
-    await assert.rejects(readinessProbe(createRuntime(wrong.config, createLogger('silent'), send))(AbortSignal.timeout(5000)), { status: 403 });
+    await assert.rejects(readinessProbe(createRuntime(wrong.config, createLogger('silent'), send))(AbortSignal.timeout(5000)), {
+      status: 403,
+    });
     sim.injectFault({ match: '/thruk', status: 503, times: 10 });
     await assert.rejects(readinessProbe(up)(AbortSignal.timeout(5000)));
   });
@@ -399,16 +480,26 @@ describe('fail closed and configuration of modes 3 and 4', () => {
       const r = loadConfig(argv, env);
       return r.ok ? [] : r.issues;
     };
-    assert.deepEqual(problems(['--demo', '--listen', '0'], { MCP_THRUK_AUTH: 'nobody', MCP_THRUK_USER_CLAIM: 'bad claim', MCP_HTTP_TOKENS: 'a-tok:read@ann' }), [
-      "MCP_THRUK_AUTH: expected service, caller or impersonate, got 'nobody'",
-      'MCP_THRUK_USER_CLAIM: expected a claim name such as sub, preferred_username or email',
-      'MCP_THRUK_USER_CLAIM: has no effect without MCP_THRUK_AUTH=impersonate',
-      'MCP_HTTP_TOKENS: entry 1 names a Thruk user, which only takes effect with MCP_THRUK_AUTH=impersonate',
-    ]);
+    assert.deepEqual(
+      problems(['--demo', '--listen', '0'], {
+        MCP_THRUK_AUTH: 'nobody',
+        MCP_THRUK_USER_CLAIM: 'bad claim',
+        MCP_HTTP_TOKENS: 'a-tok:read@ann',
+      }),
+      [
+        "MCP_THRUK_AUTH: expected service, caller or impersonate, got 'nobody'",
+        'MCP_THRUK_USER_CLAIM: expected a claim name such as sub, preferred_username or email',
+        'MCP_THRUK_USER_CLAIM: has no effect without MCP_THRUK_AUTH=impersonate',
+        'MCP_HTTP_TOKENS: entry 1 names a Thruk user, which only takes effect with MCP_THRUK_AUTH=impersonate',
+      ],
+    );
     assert.deepEqual(problems(['--demo', '--listen', '0'], { MCP_THRUK_AUTH: 'impersonate', MCP_HTTP_ALLOW_UNAUTHENTICATED: 'true' }), [
       'MCP_THRUK_AUTH: impersonate needs verified callers: configure MCP_HTTP_TOKENS (TOKEN:scope@user) or OAuth (MCP_OAUTH_JWKS_URL + MCP_OAUTH_ISSUER)',
     ]);
-    assert.deepEqual(problems(['--demo', '--listen', '0'], { MCP_HTTP_TOKENS: 'a-tok:write@', MCP_THRUK_AUTH: 'impersonate' }).map((i) => i.split(':')[0]), ['MCP_HTTP_TOKENS', 'MCP_THRUK_AUTH', 'MCP_HTTP_TOKEN']);
+    assert.deepEqual(
+      problems(['--demo', '--listen', '0'], { MCP_HTTP_TOKENS: 'a-tok:write@', MCP_THRUK_AUTH: 'impersonate' }).map((i) => i.split(':')[0]),
+      ['MCP_HTTP_TOKENS', 'MCP_THRUK_AUTH', 'MCP_HTTP_TOKEN'],
+    );
     // Callers' own keys are authentication enough, and no service key is needed for them.
     const c = loadConfig(['--listen', '0'], { MCP_THRUK_AUTH: 'caller', THRUK_BASE_URL: 'https://mon.example.com/thruk' });
     assert.ok(c.ok && c.action === 'serve' && c.config.thruk.apiKey === '' && c.config.http.auth.thrukAuth === 'caller');

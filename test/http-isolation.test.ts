@@ -37,9 +37,21 @@ interface Caller {
 }
 
 const CALLERS: readonly Caller[] = [
-  { label: 'alice rw +escape,actions', headers: { authorization: 'Bearer alice-tok', 'x-mcp-toolsets': 'escape,actions' }, user: 'alice', extraToolsets: true, writer: true },
+  {
+    label: 'alice rw +escape,actions',
+    headers: { authorization: 'Bearer alice-tok', 'x-mcp-toolsets': 'escape,actions' },
+    user: 'alice',
+    extraToolsets: true,
+    writer: true,
+  },
   { label: 'bob ro default', headers: { authorization: 'Bearer bob-tok' }, user: 'bob', extraToolsets: false, writer: false },
-  { label: 'bob ro +escape,actions', headers: { authorization: 'Bearer bob-tok', 'x-mcp-toolsets': 'escape,actions' }, user: 'bob', extraToolsets: true, writer: false },
+  {
+    label: 'bob ro +escape,actions',
+    headers: { authorization: 'Bearer bob-tok', 'x-mcp-toolsets': 'escape,actions' },
+    user: 'bob',
+    extraToolsets: true,
+    writer: false,
+  },
 ];
 
 const text = (r: any): string => (r.content ?? []).map((c: any) => c.text).join('\n');
@@ -51,14 +63,32 @@ describe('HTTP caller isolation under concurrent requests (both eras)', () => {
   const clients: Client[] = [];
 
   before(() => {
-    const r = loadConfig(['--demo', '--listen', '0'], { MCP_THRUK_AUTH: 'impersonate', MCP_HTTP_TOKENS: 'alice-tok:write@alice,bob-tok:read@bob' });
+    const r = loadConfig(['--demo', '--listen', '0'], {
+      MCP_THRUK_AUTH: 'impersonate',
+      MCP_HTTP_TOKENS: 'alice-tok:write@alice,bob-tok:read@bob',
+    });
     if (!r.ok || r.action !== 'serve') throw new Error(`bad config: ${JSON.stringify(r)}`);
     const config = r.config;
     const log = createLogger('warn', { write: () => undefined });
     sim = createSimulator({ apiKey: config.thruk.apiKey, users: USERS });
-    runtime = createRuntime(config, log, fetchHandlerSend((q) => sim.fetch(q)));
-    const factory = createServerFactory({ config, thruk: runtime.thruk, instances: runtime.instances, log, version: 't', tools: allTools() });
-    app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(config.http.auth, log, { thruk: runtime.thruk }) }, log);
+    runtime = createRuntime(
+      config,
+      log,
+      fetchHandlerSend((q) => sim.fetch(q)),
+    );
+    const factory = createServerFactory({
+      config,
+      thruk: runtime.thruk,
+      instances: runtime.instances,
+      log,
+      version: 't',
+      tools: allTools(),
+    });
+    app = createHttpApp(
+      factory,
+      { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(config.http.auth, log, { thruk: runtime.thruk }) },
+      log,
+    );
   });
   after(async () => {
     for (const c of clients) await c.close();
@@ -68,7 +98,12 @@ describe('HTTP caller isolation under concurrent requests (both eras)', () => {
 
   async function connect(caller: Caller, era: 'modern' | 'legacy'): Promise<Client> {
     const c = new Client({ name: 'iso', version: '1' }, era === 'modern' ? { versionNegotiation: { mode: 'auto' } } : {});
-    await c.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)), requestInit: { headers: caller.headers } }));
+    await c.connect(
+      new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+        fetch: (u, i) => app.fetch(new Request(u, i)),
+        requestInit: { headers: caller.headers },
+      }),
+    );
     clients.push(c);
     return c;
   }
@@ -83,12 +118,18 @@ describe('HTTP caller isolation under concurrent requests (both eras)', () => {
       c.listPrompts(),
     ]);
     return {
-      tools: list.tools.map((t) => t.name).sort().join(','),
+      tools: list.tools
+        .map((t) => t.name)
+        .sort()
+        .join(','),
       whoami: `${who.isError === true ? 'error: ' : ''}${text(who)}`,
       // The preview names times and a plan id of its own: digits masked, the wording is what differs by caller.
       write: `${ack.isError === true ? 'error: ' : ''}${text(ack).replace(/\d/g, '#')}`,
       stats: JSON.stringify(stats.contents),
-      prompts: prompts.prompts.map((p) => p.name).sort().join(','),
+      prompts: prompts.prompts
+        .map((p) => p.name)
+        .sort()
+        .join(','),
     };
   }
 
@@ -102,19 +143,33 @@ describe('HTTP caller isolation under concurrent requests (both eras)', () => {
         const o = alone.get(caller.label)!;
         const tools = o.tools!.split(',');
         assert.equal(tools.includes('thruk_query'), caller.extraToolsets, `${era} ${caller.label}: thruk_query listed`);
-        assert.equal(tools.includes('thruk_schedule_downtime'), caller.extraToolsets && caller.writer, `${era} ${caller.label}: write tool listed`);
-        if (caller.extraToolsets) assert.match(o.whoami!, new RegExp(`"id":\\s*"${caller.user}"`), `${era} ${caller.label}: Thruk sees ${caller.user}`);
+        assert.equal(
+          tools.includes('thruk_schedule_downtime'),
+          caller.extraToolsets && caller.writer,
+          `${era} ${caller.label}: write tool listed`,
+        );
+        if (caller.extraToolsets)
+          assert.match(o.whoami!, new RegExp(`"id":\\s*"${caller.user}"`), `${era} ${caller.label}: Thruk sees ${caller.user}`);
         else assert.match(o.whoami!, /^error: /, `${era} ${caller.label}: thruk_query refused`);
         if (caller.writer) assert.doesNotMatch(o.write!, /^error: /, `${era} ${caller.label}: the preview runs`);
         else assert.match(o.write!, caller.extraToolsets ? /needs the 'thruk:write' scope/ : /^error: /, `${era} ${caller.label}: refused`);
       }
       assert.notEqual(alone.get(CALLERS[0]!.label)!.stats, alone.get(CALLERS[1]!.label)!.stats, 'alice and bob see different estates');
-      assert.equal(alone.get(CALLERS[1]!.label)!.stats, alone.get(CALLERS[2]!.label)!.stats, 'a toolset choice does not change whose estate');
+      assert.equal(
+        alone.get(CALLERS[1]!.label)!.stats,
+        alone.get(CALLERS[2]!.label)!.stats,
+        'a toolset choice does not change whose estate',
+      );
 
       // Now all at once, several rounds, each on a fresh client (every request a fresh server).
-      const rounds = await Promise.all(Array.from({ length: 4 }, async () => Promise.all(CALLERS.map(async (caller) => ({ caller, got: await observe(await connect(caller, era)) })))));
+      const rounds = await Promise.all(
+        Array.from({ length: 4 }, async () =>
+          Promise.all(CALLERS.map(async (caller) => ({ caller, got: await observe(await connect(caller, era)) }))),
+        ),
+      );
       for (const round of rounds) {
-        for (const { caller, got } of round) assert.deepEqual(got, alone.get(caller.label), `${era} ${caller.label}: the same answers under concurrency`);
+        for (const { caller, got } of round)
+          assert.deepEqual(got, alone.get(caller.label), `${era} ${caller.label}: the same answers under concurrency`);
       }
     }
     // Impersonation on the wire: every request carried one of the two users, never none.
@@ -125,11 +180,21 @@ describe('HTTP caller isolation under concurrent requests (both eras)', () => {
 
 describe('the per-request server only registers what the request can reach', () => {
   it('needsCatalog: resources, prompts and completions (or an unknown method) need them; tools and the handshake do not', () => {
-    for (const m of ['resources/read', 'resources/list', 'resources/templates/list', 'prompts/get', 'prompts/list', 'completion/complete', undefined]) assert.equal(needsCatalog(m), true, String(m));
-    for (const m of ['tools/call', 'tools/list', 'initialize', 'server/discover', 'notifications/initialized', 'ping']) assert.equal(needsCatalog(m), false, m);
+    for (const m of [
+      'resources/read',
+      'resources/list',
+      'resources/templates/list',
+      'prompts/get',
+      'prompts/list',
+      'completion/complete',
+      undefined,
+    ])
+      assert.equal(needsCatalog(m), true, String(m));
+    for (const m of ['tools/call', 'tools/list', 'initialize', 'server/discover', 'notifications/initialized', 'ping'])
+      assert.equal(needsCatalog(m), false, m);
   });
 
-  it('markRpcMethod records a single request\'s method only (a batch or a non-object stays unknown)', () => {
+  it("markRpcMethod records a single request's method only (a batch or a non-object stays unknown)", () => {
     const one = new Request('http://localhost/mcp', { method: 'POST' });
     markRpcMethod(one, { jsonrpc: '2.0', id: 1, method: 'tools/call' });
     assert.equal(rpcMethodOf(one), 'tools/call');
@@ -147,7 +212,11 @@ describe('the per-request server only registers what the request can reach', () 
     if (!r.ok || r.action !== 'serve') throw new Error('bad config');
     const log = createLogger('warn', { write: () => undefined });
     const sim = createSimulator({ apiKey: r.config.thruk.apiKey });
-    const runtime = createRuntime(r.config, log, fetchHandlerSend((q) => sim.fetch(q)));
+    const runtime = createRuntime(
+      r.config,
+      log,
+      fetchHandlerSend((q) => sim.fetch(q)),
+    );
     try {
       const factory = createServerFactory({ config: r.config, thruk: runtime.thruk, log, version: 't', tools: allTools() });
       const req = (method: string) => {

@@ -29,7 +29,12 @@ const TLS_KEY = fileURLToPath(new URL('./fixtures/tls/key.pem', import.meta.url)
 const READ_TOK = 'limits-read-tok-9f2';
 const WRITE_TOK = 'limits-write-tok-7c1';
 const THRUK_KEY = 'Limits_Thruk_Key_42';
-const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+const init = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};
 
 function issuesOf(argv: string[], env: Record<string, string>): string[] {
   const r = loadConfig(argv, env);
@@ -43,7 +48,11 @@ function httpConfig(env: Record<string, string>, argv: string[] = []): Config {
 }
 
 function post(headers: Record<string, string> = {}, body: string = JSON.stringify(init)): Request {
-  return new Request('http://localhost/mcp', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body });
+  return new Request('http://localhost/mcp', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body,
+  });
 }
 
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
@@ -79,7 +88,13 @@ describe('HTTP ops configuration', () => {
     assert.equal(ops.tls, undefined);
     assert.equal(ops.allowInsecureHttp, false);
     assert.equal(ops.shutdownTimeoutMs, 10_000);
-    const set = httpConfig({ MCP_HTTP_TOKEN: 't', MCP_RATE_LIMIT: 'off', MCP_MAX_BODY_BYTES: '4096', MCP_SHUTDOWN_TIMEOUT: '2.5', MCP_TRUST_PROXY: '10.0.0.0/8, loopback' }).http.ops;
+    const set = httpConfig({
+      MCP_HTTP_TOKEN: 't',
+      MCP_RATE_LIMIT: 'off',
+      MCP_MAX_BODY_BYTES: '4096',
+      MCP_SHUTDOWN_TIMEOUT: '2.5',
+      MCP_TRUST_PROXY: '10.0.0.0/8, loopback',
+    }).http.ops;
     assert.equal(set.rateLimit, undefined);
     assert.equal(set.maxBodyBytes, 4096);
     assert.equal(set.shutdownTimeoutMs, 2500);
@@ -107,7 +122,10 @@ describe('HTTP ops configuration', () => {
     const argv = ['--listen', '8080'];
     assert.match(issuesOf(argv, { ...base, MCP_TRUST_PROXY: 'true' })[0] ?? '', /^MCP_TRUST_PROXY: list the proxies' addresses/);
     assert.match(issuesOf(argv, { ...base, MCP_TRUST_PROXY: '*' })[0] ?? '', /not true or \*/);
-    assert.match(issuesOf(argv, { ...base, MCP_TRUST_PROXY: '10.0.0.0/33,proxy.local' })[0] ?? '', /'10\.0\.0\.0\/33' has a bad prefix length; 'proxy\.local' is not an IP address/);
+    assert.match(
+      issuesOf(argv, { ...base, MCP_TRUST_PROXY: '10.0.0.0/33,proxy.local' })[0] ?? '',
+      /'10\.0\.0\.0\/33' has a bad prefix length; 'proxy\.local' is not an IP address/,
+    );
     assert.match(issuesOf(argv, { ...base, MCP_TLS_CERT: '/c.pem' })[0] ?? '', /^MCP_TLS_KEY: required with MCP_TLS_CERT/);
     assert.match(issuesOf(argv, { ...base, MCP_MAX_BODY_BYTES: '12' })[0] ?? '', /^MCP_MAX_BODY_BYTES: expected a whole number of bytes/);
     assert.match(issuesOf(argv, { ...base, MCP_SHUTDOWN_TIMEOUT: 'soon' })[0] ?? '', /^MCP_SHUTDOWN_TIMEOUT: expected seconds/);
@@ -115,7 +133,11 @@ describe('HTTP ops configuration', () => {
   });
 
   it('the built binary exits 2 with the TLS refusal before it binds anything', () => {
-    const r = spawnSync(process.execPath, [cli, '--demo', '--listen', '0', '--host', '0.0.0.0'], { env: { PATH: process.env.PATH ?? '', MCP_HTTP_TOKEN: 'bin-tok-1' }, encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, [cli, '--demo', '--listen', '0', '--host', '0.0.0.0'], {
+      env: { PATH: process.env.PATH ?? '', MCP_HTTP_TOKEN: 'bin-tok-1' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /configuration problems:\n {2}- --host: refusing plain HTTP/);
     assert.equal(r.stdout, '');
@@ -132,7 +154,10 @@ describe('HTTP ops configuration', () => {
 
   it('warns once when plain HTTP off loopback was explicitly allowed', () => {
     const lines: string[] = [];
-    const r = httpStartup(httpConfig({ MCP_HTTP_TOKEN: 't', MCP_ALLOW_INSECURE_HTTP: 'true' }, ['--host', '0.0.0.0']), createLogger('info', { write: (s: string) => lines.push(s) }));
+    const r = httpStartup(
+      httpConfig({ MCP_HTTP_TOKEN: 't', MCP_ALLOW_INSECURE_HTTP: 'true' }, ['--host', '0.0.0.0']),
+      createLogger('info', { write: (s: string) => lines.push(s) }),
+    );
     assert.ok(typeof r !== 'string' && r.tls === undefined);
     const warn = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 40);
     assert.equal(warn.length, 1);
@@ -144,7 +169,10 @@ describe('token bucket', () => {
   it('allows a burst of N, then refills N per period, with Retry-After until the next whole token', () => {
     const limit = { capacity: 3, periodMs: 3000 };
     const b = { tokens: 3, at: 0 };
-    assert.deepEqual([takeToken(b, 0, limit), takeToken(b, 0, limit), takeToken(b, 0, limit)].map((t) => t.ok), [true, true, true]);
+    assert.deepEqual(
+      [takeToken(b, 0, limit), takeToken(b, 0, limit), takeToken(b, 0, limit)].map((t) => t.ok),
+      [true, true, true],
+    );
     assert.deepEqual(takeToken(b, 0, limit), { ok: false, retryAfterS: 1 });
     assert.deepEqual(takeToken(b, 500, limit), { ok: false, retryAfterS: 1 });
     assert.equal(takeToken(b, 1000, limit).ok, true);
@@ -158,7 +186,10 @@ describe('token bucket', () => {
   it('keeps one bucket per caller key', () => {
     let t = 0;
     const rl = createRateLimiter({ capacity: 2, periodMs: 60_000, label: '2/min' }, { now: () => t });
-    assert.deepEqual(['a', 'a', 'a'].map((k) => rl.take(k).ok), [true, true, false]);
+    assert.deepEqual(
+      ['a', 'a', 'a'].map((k) => rl.take(k).ok),
+      [true, true, false],
+    );
     assert.equal(rl.take('b').ok, true);
     t = 30_000;
     assert.equal(rl.take('a').ok, true);
@@ -217,14 +248,22 @@ describe('the /mcp limits and policies, in process', () => {
   const make = (over: Partial<HttpAppOptions>): HttpApp => {
     const log = createLogger('debug', { write: (s: string) => logs.push(s) });
     const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools: allTools() });
-    return createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(config.http.auth, log), metrics, ...over }, log);
+    return createHttpApp(
+      factory,
+      { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(config.http.auth, log), metrics, ...over },
+      log,
+    );
   };
 
   before(() => {
     const base = httpConfig({ MCP_HTTP_TOKENS: `${READ_TOK}:read,${WRITE_TOK}:write` });
     config = { ...base, thruk: { ...base.thruk, apiKey: THRUK_KEY } };
     const sim = createSimulator({ apiKey: THRUK_KEY });
-    runtime = createRuntime(config, createLogger('silent'), fetchHandlerSend((r) => sim.fetch(r)));
+    runtime = createRuntime(
+      config,
+      createLogger('silent'),
+      fetchHandlerSend((r) => sim.fetch(r)),
+    );
   });
   after(() => runtime.close());
 
@@ -238,7 +277,11 @@ describe('the /mcp limits and policies, in process', () => {
     assert.equal(limited.headers.get('retry-after'), '30');
     assert.match(limited.headers.get('content-type') ?? '', /^application\/json/);
     const body = await limited.json();
-    assert.deepEqual(body, { jsonrpc: '2.0', error: { code: -32000, message: 'Rate limit exceeded (2/min per caller); retry after 30 s.' }, id: null });
+    assert.deepEqual(body, {
+      jsonrpc: '2.0',
+      error: { code: -32000, message: 'Rate limit exceeded (2/min per caller); retry after 30 s.' },
+      id: null,
+    });
     assert.equal((await app.fetch(post(bearer(WRITE_TOK)))).status, 200, 'another token has its own bucket');
     t += 30_000;
     assert.equal((await app.fetch(post(bearer(READ_TOK)))).status, 200, 'refilled after Retry-After');
@@ -251,11 +294,28 @@ describe('the /mcp limits and policies, in process', () => {
     const open = { ...config, http: { ...config.http, auth: { ...config.http.auth, tokens: [] } } };
     const log = createLogger('silent');
     const factory = createServerFactory({ config: open, thruk: runtime.thruk, log, version: 't', tools: allTools() });
-    const app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'], rateLimit: { capacity: 1, periodMs: 60_000, label: '1/min' }, trustProxy: ['10.0.0.0/8'] }, log);
+    const app = createHttpApp(
+      factory,
+      {
+        token: undefined,
+        allowedHosts: ['localhost'],
+        rateLimit: { capacity: 1, periodMs: 60_000, label: '1/min' },
+        trustProxy: ['10.0.0.0/8'],
+      },
+      log,
+    );
     const viaProxy = (client: string) => post({ 'x-forwarded-proto': 'https', 'x-forwarded-for': client });
     assert.equal((await app.fetch(viaProxy('203.0.113.1'), { remoteAddress: '10.0.0.2' })).status, 200);
-    assert.equal((await app.fetch(viaProxy('203.0.113.1'), { remoteAddress: '10.0.0.3' })).status, 429, 'same client through another proxy replica');
-    assert.equal((await app.fetch(viaProxy('203.0.113.2'), { remoteAddress: '10.0.0.2' })).status, 200, 'another client behind the same proxy');
+    assert.equal(
+      (await app.fetch(viaProxy('203.0.113.1'), { remoteAddress: '10.0.0.3' })).status,
+      429,
+      'same client through another proxy replica',
+    );
+    assert.equal(
+      (await app.fetch(viaProxy('203.0.113.2'), { remoteAddress: '10.0.0.2' })).status,
+      200,
+      'another client behind the same proxy',
+    );
     // A forged left-most entry does not give a fresh bucket: the proxy's own right-most entry counts.
     assert.equal((await app.fetch(viaProxy('198.51.100.77, 203.0.113.1'), { remoteAddress: '10.0.0.2' })).status, 429);
     await app.close();
@@ -267,7 +327,11 @@ describe('the /mcp limits and policies, in process', () => {
     const declared = await app.fetch(post({ ...bearer(READ_TOK), 'content-length': String(big.length) }, big));
     assert.equal(declared.status, 413);
     assert.equal(declared.headers.get('connection'), 'close');
-    assert.deepEqual(await declared.json(), { jsonrpc: '2.0', error: { code: -32000, message: 'Request body too large: the limit is 2048 bytes (MCP_MAX_BODY_BYTES).' }, id: null });
+    assert.deepEqual(await declared.json(), {
+      jsonrpc: '2.0',
+      error: { code: -32000, message: 'Request body too large: the limit is 2048 bytes (MCP_MAX_BODY_BYTES).' },
+      id: null,
+    });
     // No Content-Length: a stream that would go on for ever is cut at the limit.
     let pulled = 0;
     const endless = new ReadableStream<Uint8Array>({
@@ -276,7 +340,14 @@ describe('the /mcp limits and policies, in process', () => {
         c.enqueue(new Uint8Array(512).fill(32));
       },
     });
-    const streamed = await app.fetch(new Request('http://localhost/mcp', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...bearer(READ_TOK) }, body: endless, duplex: 'half' }));
+    const streamed = await app.fetch(
+      new Request('http://localhost/mcp', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...bearer(READ_TOK) },
+        body: endless,
+        duplex: 'half',
+      }),
+    );
     assert.equal(streamed.status, 413);
     assert.ok(pulled <= 8, `read ${pulled} chunks of 512 bytes for a 2048-byte limit`);
     const fits = JSON.stringify({ ...init, params: { ...init.params, pad: 'x'.repeat(1500) } });
@@ -290,12 +361,23 @@ describe('the /mcp limits and policies, in process', () => {
     assert.equal((await app.fetch(post({ ...bearer(READ_TOK), 'x-forwarded-proto': 'https' }), proxy)).status, 200);
     const plain = await app.fetch(post({ ...bearer(READ_TOK), 'x-forwarded-proto': 'http' }), proxy);
     assert.equal(plain.status, 403);
-    assert.deepEqual(await plain.json(), { error: 'tls_required', error_description: 'Plain HTTP is refused: the proxy must forward https requests only (X-Forwarded-Proto: https). Use the https:// address.' });
+    assert.deepEqual(await plain.json(), {
+      error: 'tls_required',
+      error_description:
+        'Plain HTTP is refused: the proxy must forward https requests only (X-Forwarded-Proto: https). Use the https:// address.',
+    });
     assert.equal((await app.fetch(post({ ...bearer(READ_TOK) }), proxy)).status, 403);
     const direct = await app.fetch(post({ ...bearer(READ_TOK), 'x-forwarded-proto': 'https' }), { remoteAddress: '192.0.2.10' });
     assert.equal(direct.status, 403);
-    assert.match(((await direct.json()) as { error_description: string }).error_description, /only accepts \/mcp through its TLS-terminating proxy/);
-    assert.equal((await app.fetch(post({ ...bearer(READ_TOK), 'x-forwarded-proto': 'https' }))).status, 403, 'in-process, no peer: not trusted');
+    assert.match(
+      ((await direct.json()) as { error_description: string }).error_description,
+      /only accepts \/mcp through its TLS-terminating proxy/,
+    );
+    assert.equal(
+      (await app.fetch(post({ ...bearer(READ_TOK), 'x-forwarded-proto': 'https' }))).status,
+      403,
+      'in-process, no peer: not trusted',
+    );
     assert.equal((await app.fetch(new Request('http://10.0.0.9/healthz'), { remoteAddress: '192.0.2.10' })).status, 200);
     assert.equal((await app.fetch(new Request('http://10.0.0.9/readyz'), { remoteAddress: '192.0.2.10' })).status, 200);
     await app.close();
@@ -313,18 +395,23 @@ describe('the /mcp limits and policies, in process', () => {
     const seen: string[] = [];
     const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
     let n = 0;
-    await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
-      fetch: async (u, i) => {
-        const headers = new Headers(i?.headers);
-        headers.set('x-request-id', `trace-${++n}`);
-        const res = await app.fetch(new Request(u, { ...i, headers }));
-        seen.push(res.headers.get('x-request-id') ?? '');
-        return res;
-      },
-      requestInit: { headers: bearer(WRITE_TOK) },
-    }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+        fetch: async (u, i) => {
+          const headers = new Headers(i?.headers);
+          headers.set('x-request-id', `trace-${++n}`);
+          const res = await app.fetch(new Request(u, { ...i, headers }));
+          seen.push(res.headers.get('x-request-id') ?? '');
+          return res;
+        },
+        requestInit: { headers: bearer(WRITE_TOK) },
+      }),
+    );
     const before = logs.length;
-    const r = await client.callTool({ name: 'thruk_acknowledge', arguments: { host: 'db-03', service: 'disk /', comment: 'c', dry_run: true } });
+    const r = await client.callTool({
+      name: 'thruk_acknowledge',
+      arguments: { host: 'db-03', service: 'disk /', comment: 'c', dry_run: true },
+    });
     assert.equal((r.structuredContent as { status: string }).status, 'preview');
     await client.close();
     const id = `trace-${n}`;
@@ -342,8 +429,14 @@ describe('the /mcp limits and policies, in process', () => {
     assert.equal(toolLine.length, 1);
     // At the default level (info) a served call logs exactly one line: the tool call's.
     const info = lines.filter((l) => l.requestId === id && l.level >= 30 && l.audit !== true);
-    assert.deepEqual(info.map((l) => l.msg), ['tool call']);
-    assert.deepEqual({ tool: toolLine[0].tool, outcome: toolLine[0].outcome, caller: toolLine[0].caller }, { tool: 'thruk_acknowledge', outcome: 'ok', caller: 'token-2' });
+    assert.deepEqual(
+      info.map((l) => l.msg),
+      ['tool call'],
+    );
+    assert.deepEqual(
+      { tool: toolLine[0].tool, outcome: toolLine[0].outcome, caller: toolLine[0].caller },
+      { tool: 'thruk_acknowledge', outcome: 'ok', caller: 'token-2' },
+    );
     const audit = lines.filter((l) => l.audit === true && l.phase !== 'intent');
     assert.equal(audit.length, 1);
     assert.equal(audit[0].request_id, id);
@@ -352,7 +445,10 @@ describe('the /mcp limits and policies, in process', () => {
     // An id that could break a log line or a header is replaced, never echoed.
     const odd = await app.fetch(post({ ...bearer(READ_TOK), 'x-request-id': 'a b"c' }));
     assert.match(odd.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
-    assert.equal((await app.fetch(new Request('http://localhost/healthz', { headers: { 'x-request-id': 'probe-1' } }))).headers.get('x-request-id'), 'probe-1');
+    assert.equal(
+      (await app.fetch(new Request('http://localhost/healthz', { headers: { 'x-request-id': 'probe-1' } }))).headers.get('x-request-id'),
+      'probe-1',
+    );
     await app.close();
   });
 });
@@ -363,12 +459,20 @@ describe('over real sockets', () => {
   before(() => {
     config = httpConfig({ MCP_HTTP_TOKEN: READ_TOK });
     const sim = createSimulator({ apiKey: config.thruk.apiKey });
-    runtime = createRuntime(config, createLogger('silent'), fetchHandlerSend((r) => sim.fetch(r)));
+    runtime = createRuntime(
+      config,
+      createLogger('silent'),
+      fetchHandlerSend((r) => sim.fetch(r)),
+    );
   });
   after(() => runtime.close());
   const app = (over: Partial<HttpAppOptions> = {}) => {
     const log = createLogger('silent');
-    return createHttpApp(createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools: allTools() }), { token: undefined, allowedHosts: ['localhost', '127.0.0.1'], auth: createAuthenticator(config.http.auth, log), ...over }, log);
+    return createHttpApp(
+      createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools: allTools() }),
+      { token: undefined, allowedHosts: ['localhost', '127.0.0.1'], auth: createAuthenticator(config.http.auth, log), ...over },
+      log,
+    );
   };
 
   it('answers 413 while a chunked upload is still being sent (the body is never buffered whole)', async () => {
@@ -376,7 +480,17 @@ describe('over real sockets', () => {
     try {
       const url = new URL(l.url);
       const status = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest({ host: url.hostname, port: url.port, path: '/mcp', method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${READ_TOK}` } });
+        const req = httpRequest({
+          host: url.hostname,
+          port: url.port,
+          path: '/mcp',
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            authorization: `Bearer ${READ_TOK}`,
+          },
+        });
         req.on('response', (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
@@ -402,7 +516,11 @@ describe('over real sockets', () => {
       assert.equal(refusedRes.status, 401);
       assert.equal(refusedRes.headers.get('connection'), 'close');
       await refusedRes.text();
-      const ok = await fetch(l.url, { method: 'POST', headers: { ...headers, authorization: `Bearer ${READ_TOK}` }, body: JSON.stringify(init) });
+      const ok = await fetch(l.url, {
+        method: 'POST',
+        headers: { ...headers, authorization: `Bearer ${READ_TOK}` },
+        body: JSON.stringify(init),
+      });
       assert.equal(ok.status, 200);
       assert.match(await ok.text(), /"serverInfo"/);
       await until0(() => l.inFlight.count === 0);
@@ -413,18 +531,35 @@ describe('over real sockets', () => {
 
   it('serves HTTPS natively with MCP_TLS_CERT / MCP_TLS_KEY', async () => {
     const cert = readFileSync(TLS_CERT);
-    const l = await startHttp(app(), { ...config, http: { ...config.http, host: '127.0.0.1' } }, createLogger('silent'), 0, '/mcp', { tls: { cert, key: readFileSync(TLS_KEY) } });
+    const l = await startHttp(app(), { ...config, http: { ...config.http, host: '127.0.0.1' } }, createLogger('silent'), 0, '/mcp', {
+      tls: { cert, key: readFileSync(TLS_KEY) },
+    });
     try {
       assert.match(l.url, /^https:\/\/127\.0\.0\.1:\d+\/mcp$/);
       const url = new URL(l.url);
       const body = JSON.stringify(init);
       const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const req = httpsRequest({ host: url.hostname, port: url.port, path: '/mcp', method: 'POST', ca: cert, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${READ_TOK}`, 'content-length': Buffer.byteLength(body) } }, (r) => {
-          let text = '';
-          r.setEncoding('utf8');
-          r.on('data', (d: string) => (text += d));
-          r.on('end', () => resolve({ status: r.statusCode ?? 0, text }));
-        });
+        const req = httpsRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: '/mcp',
+            method: 'POST',
+            ca: cert,
+            headers: {
+              'content-type': 'application/json',
+              accept: 'application/json, text/event-stream',
+              authorization: `Bearer ${READ_TOK}`,
+              'content-length': Buffer.byteLength(body),
+            },
+          },
+          (r) => {
+            let text = '';
+            r.setEncoding('utf8');
+            r.on('data', (d: string) => (text += d));
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, text }));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });

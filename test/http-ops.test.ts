@@ -28,16 +28,36 @@ describe('operational endpoints: /healthz, /readyz, /metrics', () => {
   before(() => {
     const base = demoConfig();
     const issues: string[] = [];
-    config = { ...base, thruk: { ...base.thruk, apiKey: KEY }, http: { ...base.http, auth: { ...base.http.auth, tokens: parseTokens(`${TOKEN}:write`, issues) } } };
+    config = {
+      ...base,
+      thruk: { ...base.thruk, apiKey: KEY },
+      http: { ...base.http, auth: { ...base.http.auth, tokens: parseTokens(`${TOKEN}:write`, issues) } },
+    };
     const log = createLogger('silent');
     sim = createSimulator({ apiKey: KEY });
     metrics = createMetrics();
-    runtime = createRuntime(config, log, fetchHandlerSend((r) => sim.fetch(r)), { onThrukRequest: (i) => metrics.thrukRequest(i) });
+    runtime = createRuntime(
+      config,
+      log,
+      fetchHandlerSend((r) => sim.fetch(r)),
+      { onThrukRequest: (i) => metrics.thrukRequest(i) },
+    );
     // A probe client without retries keeps the 503 case fast; production uses the runtime's client.
     const probe = new ThrukClient({ baseUrl: config.thruk.baseUrl, apiKey: KEY, send: fetchHandlerSend((r) => sim.fetch(r)), retries: 0 });
     const readiness = createReadiness((signal) => probe.get('/thruk', { cache: false, signal }), { ttlMs: 0 });
-    const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: 't', tools: allTools(), onToolCall: (t) => metrics.startToolCall(t) });
-    app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(config.http.auth, log), metrics, readiness }, log);
+    const factory = createServerFactory({
+      config,
+      thruk: runtime.thruk,
+      log,
+      version: 't',
+      tools: allTools(),
+      onToolCall: (t) => metrics.startToolCall(t),
+    });
+    app = createHttpApp(
+      factory,
+      { token: undefined, allowedHosts: ['localhost'], auth: createAuthenticator(config.http.auth, log), metrics, readiness },
+      log,
+    );
   });
   after(async () => {
     await app.close();
@@ -73,10 +93,13 @@ describe('operational endpoints: /healthz, /readyz, /metrics', () => {
   it('caches the readiness answer for its TTL and probes once for concurrent checks', async () => {
     let probes = 0;
     let t = 0;
-    const r = createReadiness(async () => {
-      probes++;
-      await new Promise((res) => setTimeout(res, 5));
-    }, { ttlMs: 1000, now: () => t });
+    const r = createReadiness(
+      async () => {
+        probes++;
+        await new Promise((res) => setTimeout(res, 5));
+      },
+      { ttlMs: 1000, now: () => t },
+    );
     await Promise.all([r.check(), r.check(), r.check()]);
     await r.check();
     assert.equal(probes, 1);
@@ -87,7 +110,12 @@ describe('operational endpoints: /healthz, /readyz, /metrics', () => {
 
   it('counts tool calls, latency, Thruk requests, cache hits and in-flight calls, and exposes no secret', async () => {
     const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)), requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+        fetch: (u, i) => app.fetch(new Request(u, i)),
+        requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+      }),
+    );
     await client.callTool({ name: 'thruk_problem_counts', arguments: {} });
     await client.callTool({ name: 'thruk_problem_counts', arguments: {} });
     await client.callTool({ name: 'no_such_tool', arguments: {} });
@@ -108,14 +136,19 @@ describe('operational endpoints: /healthz, /readyz, /metrics', () => {
     assert.match(body, /^thruk_mcp_thruk_requests_total\{method="GET",status="200"\} \d+$/m);
     assert.match(body, /^thruk_mcp_thruk_cache_hits_total [1-9]\d*$/m);
     assert.match(body, /^thruk_mcp_process_cpu_user_seconds_total /m);
-    for (const secret of [TOKEN, KEY, 'no_such_tool', 'definitely-not-a-host', config.thruk.baseUrl]) assert.ok(!body.includes(secret), `/metrics exposes ${secret}`);
+    for (const secret of [TOKEN, KEY, 'no_such_tool', 'definitely-not-a-host', config.thruk.baseUrl])
+      assert.ok(!body.includes(secret), `/metrics exposes ${secret}`);
   });
 
   it('serves /metrics on a separate port when asked, and then not on the MCP port', async () => {
     const log = createLogger('silent');
-    const main = createHttpApp(() => {
-      throw new Error('unused');
-    }, { token: 'x', allowedHosts: ['localhost'], metrics, serveMetrics: false }, log);
+    const main = createHttpApp(
+      () => {
+        throw new Error('unused');
+      },
+      { token: 'x', allowedHosts: ['localhost'], metrics, serveMetrics: false },
+      log,
+    );
     assert.equal((await main.fetch(new Request('http://localhost/metrics'))).status, 404);
     const ops = await startHttp(createOpsApp({ metrics }), { ...config, http: { ...config.http, host: '127.0.0.1' } }, log, 0, '/metrics');
     try {

@@ -39,7 +39,12 @@ async function serveSim(): Promise<SimServer> {
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
     const method = req.method ?? 'GET';
-    const request = new Request(`http://127.0.0.1${req.url ?? '/'}`, { method, headers, signal: abort.signal, ...(method !== 'GET' && method !== 'HEAD' ? { body: Buffer.concat(chunks) } : {}) });
+    const request = new Request(`http://127.0.0.1${req.url ?? '/'}`, {
+      method,
+      headers,
+      signal: abort.signal,
+      ...(method !== 'GET' && method !== 'HEAD' ? { body: Buffer.concat(chunks) } : {}),
+    });
     const response = await sim.fetch(request);
     const out: Record<string, string> = {};
     response.headers.forEach((v, k) => (out[k] = v));
@@ -69,7 +74,10 @@ interface Spawned {
 }
 
 function startBinary(env: Record<string, string>): Promise<Spawned> {
-  const child = spawn(process.execPath, [cli, '--listen', '0'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, '--listen', '0'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.setEncoding('utf8');
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -124,7 +132,14 @@ describe('graceful shutdown of the built binary (SIGTERM)', () => {
     thruk = await serveSim();
   });
   after(() => thruk.close());
-  const env = (over: Record<string, string>) => ({ THRUK_BASE_URL: thruk.baseUrl, THRUK_API_KEY: KEY, THRUK_CACHE_TTL: '0', MCP_HTTP_TOKEN: TOKEN, MCP_METRICS_PORT: '0', ...over });
+  const env = (over: Record<string, string>) => ({
+    THRUK_BASE_URL: thruk.baseUrl,
+    THRUK_API_KEY: KEY,
+    THRUK_CACHE_TTL: '0',
+    MCP_HTTP_TOKEN: TOKEN,
+    MCP_METRICS_PORT: '0',
+    ...over,
+  });
 
   it('lets the in-flight call finish, turns /readyz 503 at once, refuses new connections, exits 0', async () => {
     const server = await startBinary(env({ MCP_SHUTDOWN_TIMEOUT: '20' }));
@@ -140,7 +155,11 @@ describe('graceful shutdown of the built binary (SIGTERM)', () => {
       await until('the slow call reached Thruk', () => thruk.received() > seen);
       assert.match(await (await fetch(server.metricsUrl)).text(), /^thruk_mcp_http_requests_in_flight 1$/m);
       server.child.kill('SIGTERM');
-      await until('readyz 503 on the ops port', async () => (await fetch(server.metricsUrl.replace('/metrics', '/readyz'))).status === 503, 1500);
+      await until(
+        'readyz 503 on the ops port',
+        async () => (await fetch(server.metricsUrl.replace('/metrics', '/readyz'))).status === 503,
+        1500,
+      );
       const ready = await fetch(server.metricsUrl.replace('/metrics', '/readyz'));
       assert.deepEqual(await ready.json(), { status: 'not ready', reason: 'shutting down' });
       await until('new connections refused on the MCP port', () => refused(server.url), 1500);
@@ -165,7 +184,10 @@ describe('graceful shutdown of the built binary (SIGTERM)', () => {
     const clear = thruk.sim.injectFault({ latencyMs: 15_000 });
     try {
       const seen = thruk.received();
-      const slow = problemCounts(client).then(() => 'answered', () => 'cut off');
+      const slow = problemCounts(client).then(
+        () => 'answered',
+        () => 'cut off',
+      );
       await until('the slow call reached Thruk', () => thruk.received() > seen);
       const t0 = Date.now();
       server.child.kill('SIGTERM');
@@ -185,9 +207,13 @@ describe('graceful shutdown of the built binary (SIGTERM)', () => {
 describe('draining, in process', () => {
   it('answers 503 to new /mcp requests and /readyz with Connection: close while in-flight ones finish', async () => {
     const log = createLogger('silent');
-    const app = createHttpApp(() => {
-      throw new Error('no MCP request expected');
-    }, { token: undefined, allowedHosts: ['localhost'] }, log);
+    const app = createHttpApp(
+      () => {
+        throw new Error('no MCP request expected');
+      },
+      { token: undefined, allowedHosts: ['localhost'] },
+      log,
+    );
     app.drain();
     const ready = await app.fetch(new Request('http://localhost/readyz'));
     assert.equal(ready.status, 503);

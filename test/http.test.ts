@@ -7,7 +7,12 @@ import type { ThrukClient } from '../src/thruk/client.js';
 import { createHttpApp, defaultAllowedHosts, gate, tokenMatches } from '../src/transports/http.js';
 import { demoConfig } from './helpers/config.js';
 
-const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+const init = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};
 
 function app(token: string | undefined, hosts = ['localhost', '127.0.0.1']) {
   const log = createLogger('silent');
@@ -16,7 +21,11 @@ function app(token: string | undefined, hosts = ['localhost', '127.0.0.1']) {
 }
 
 function post(url: string, headers: Record<string, string> = {}, body: unknown = init): Request {
-  return new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(body) });
+  return new Request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 describe('HTTP gate', () => {
@@ -61,14 +70,22 @@ describe('HTTP gate', () => {
     assert.ok(defaultAllowedHosts('10.0.0.5', []).includes('10.0.0.5'));
     assert.ok(!defaultAllowedHosts('0.0.0.0', []).includes('0.0.0.0'));
     assert.ok(defaultAllowedHosts('0.0.0.0', ['Mcp.Example.com']).includes('mcp.example.com'));
-    assert.equal(gate(new Request('http://[::1]/mcp'), { token: undefined, allowedHosts: defaultAllowedHosts('127.0.0.1', []) }), undefined);
+    assert.equal(
+      gate(new Request('http://[::1]/mcp'), { token: undefined, allowedHosts: defaultAllowedHosts('127.0.0.1', []) }),
+      undefined,
+    );
   });
 
   for (const mode of ['auto', 'legacy'] as const) {
     it(`serves a real ${mode === 'auto' ? '2026-07-28' : '2025'} client through the token gate`, async () => {
       const a = app('tok');
       const client = new Client({ name: 't', version: '1' }, mode === 'auto' ? { versionNegotiation: { mode } } : {});
-      await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => a.fetch(new Request(u, i)), requestInit: { headers: { authorization: 'Bearer tok' } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+          fetch: (u, i) => a.fetch(new Request(u, i)),
+          requestInit: { headers: { authorization: 'Bearer tok' } },
+        }),
+      );
       const tools = await client.listTools();
       assert.deepEqual(tools.tools, []);
       await client.close();

@@ -10,8 +10,6 @@ import { connect, demoConfig, CURRENT_ERA, rest, post, type Harness } from './he
 
 const KEY = demoConfig().thruk.apiKey;
 
-
-
 /** Same clock and commands on both simulators: web-04 flaps, dist-switch-02 goes DOWN and its children UNREACHABLE. */
 async function scenario(quirks: LogQuirks, era: 'modern' | 'legacy', t0: number): Promise<Harness> {
   let offset = 0;
@@ -19,13 +17,17 @@ async function scenario(quirks: LogQuirks, era: 'modern' | 'legacy', t0: number)
   const h = await connect({ era, simulator: sim });
   const at = async (t: number, host: string, state: number): Promise<void> => {
     offset = t - t0;
-    await post(h, `/hosts/${host}/cmd/process_host_check_result`, { plugin_state: state, plugin_output: ['UP', 'DOWN', 'UNREACHABLE'][state] ?? '' });
+    await post(h, `/hosts/${host}/cmd/process_host_check_result`, {
+      plugin_state: state,
+      plugin_output: ['UP', 'DOWN', 'UNREACHABLE'][state] ?? '',
+    });
   };
   for (let i = 0; i < 40; i++) await at(t0 - 3600 + i * 2, 'web-04', i % 2 === 0 ? 1 : 0);
   const hosts = (await rest(h, '/hosts', { columns: 'name,parents' })) as Array<{ name: string; parents: string[] }>;
   await at(t0 - 2400, 'dist-switch-02', 1);
   let i = 0;
-  for (const c of hosts.filter((x) => x.parents.includes('dist-switch-02')).map((x) => x.name)) if (c !== 'win-app-01') await at(t0 - 2395 + 5 * i++, c, 2);
+  for (const c of hosts.filter((x) => x.parents.includes('dist-switch-02')).map((x) => x.name))
+    if (c !== 'win-app-01') await at(t0 - 2395 + 5 * i++, c, 2);
   offset = 0;
   return h;
 }

@@ -28,9 +28,18 @@ const USERS = [
   { name: 'bob', key: 'bob_key_2', hostgroups: ['database-servers'] },
 ];
 
-const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+const init = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};
 const mcpPost = (headers: Record<string, string>) =>
-  new Request('http://localhost/mcp', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(init) });
+  new Request('http://localhost/mcp', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body: JSON.stringify(init),
+  });
 const toolText = (r: any): string => (r.content ?? []).map((c: any) => c.text).join('\n');
 
 async function truth(sim: Simulator, headers: Record<string, string>, path: string): Promise<any> {
@@ -59,7 +68,11 @@ function rig(env: Record<string, string>, sim: SimulatorOptions, jwks?: ReturnTy
   const logs: string[] = [];
   const log = createLogger('debug', { write: (s: string) => logs.push(s) });
   const s = createSimulator({ apiKey: config.thruk.apiKey, users: USERS, ...sim });
-  const runtime = createRuntime(config, log, fetchHandlerSend((r) => s.fetch(r)));
+  const runtime = createRuntime(
+    config,
+    log,
+    fetchHandlerSend((r) => s.fetch(r)),
+  );
   const factory = createServerFactory({ config, thruk: runtime.thruk, instances: runtime.instances, log, version: 't', tools: allTools() });
   const auth = createAuthenticator(config.http.auth, log, { thruk: runtime.thruk, ...(jwks !== undefined ? { jwks } : {}) });
   const app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'], auth }, log);
@@ -71,7 +84,12 @@ function rig(env: Record<string, string>, sim: SimulatorOptions, jwks?: ReturnTy
     runtime,
     client: async (headers) => {
       const c = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-      await c.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)), requestInit: { headers } }));
+      await c.connect(
+        new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+          fetch: (u, i) => app.fetch(new Request(u, i)),
+          requestInit: { headers },
+        }),
+      );
       clients.push(c);
       return c;
     },
@@ -86,8 +104,17 @@ function rig(env: Record<string, string>, sim: SimulatorOptions, jwks?: ReturnTy
 describe('the attack, reproduced: Thruk reads X-Thruk-Auth-User with Perl truthiness', () => {
   it('the simulator, like Thruk, turns "0" and "" into its default user or the superuser (api)', async () => {
     const sim = createSimulator({ apiKey: 'demo', users: USERS });
-    for (const user of ['0', ' 0 ', '']) assert.equal((await truth(sim, { 'X-Thruk-Auth-Key': 'demo', 'X-Thruk-Auth-User': user }, '/thruk/whoami')).id, '(api)', JSON.stringify(user));
-    assert.equal((await truth(sim, { 'X-Thruk-Auth-Key': 'demo', 'X-Thruk-Auth-User': '00' }, '/thruk/whoami')).id, '00', '"00" is true in Perl');
+    for (const user of ['0', ' 0 ', ''])
+      assert.equal(
+        (await truth(sim, { 'X-Thruk-Auth-Key': 'demo', 'X-Thruk-Auth-User': user }, '/thruk/whoami')).id,
+        '(api)',
+        JSON.stringify(user),
+      );
+    assert.equal(
+      (await truth(sim, { 'X-Thruk-Auth-Key': 'demo', 'X-Thruk-Auth-User': '00' }, '/thruk/whoami')).id,
+      '00',
+      '"00" is true in Perl',
+    );
     const withDefault = createSimulator({ apiKey: 'demo', defaultUserName: 'thrukadmin' });
     assert.equal((await truth(withDefault, { 'X-Thruk-Auth-Key': 'demo', 'X-Thruk-Auth-User': '0' }, '/thruk/whoami')).id, 'thrukadmin');
     // An impersonated user with a profile sees only its own objects (Thruk applies its permissions).
@@ -98,8 +125,10 @@ describe('the attack, reproduced: Thruk reads X-Thruk-Auth-User with Perl truthi
   });
 
   it('names Thruk cannot carry are named as such; ordinary names (emails, spaces inside) pass', () => {
-    for (const bad of ['0', '', '   ', ' 0 ', ' alice', 'alice ', 'al\tice', 'al\nice', 'jörg', 'ユーザー', 'x'.repeat(257)]) assert.ok(thrukUserProblem(bad) !== undefined, JSON.stringify(bad));
-    for (const good of ['alice', 'ann@example.com', 'John Doe', '00', 'a-b_c.d', 'DOMAIN\\user']) assert.equal(thrukUserProblem(good), undefined, good);
+    for (const bad of ['0', '', '   ', ' 0 ', ' alice', 'alice ', 'al\tice', 'al\nice', 'jörg', 'ユーザー', 'x'.repeat(257)])
+      assert.ok(thrukUserProblem(bad) !== undefined, JSON.stringify(bad));
+    for (const good of ['alice', 'ann@example.com', 'John Doe', '00', 'a-b_c.d', 'DOMAIN\\user'])
+      assert.equal(thrukUserProblem(good), undefined, good);
     assert.match(thrukUserProblem('0') ?? '', /reads as false.*superuser \(api\)/);
   });
 
@@ -107,7 +136,10 @@ describe('the attack, reproduced: Thruk reads X-Thruk-Auth-User with Perl truthi
     const sim = createSimulator({ apiKey: 'demo' });
     const base = new ThrukClient({ baseUrl: BASE, apiKey: 'demo', send: fetchHandlerSend((r) => sim.fetch(r)) });
     for (const user of ['0', ' 0 ', 'jörg']) assert.throws(() => base.actingAs(user), /X-Thruk-Auth-User/);
-    assert.throws(() => new ThrukClient({ baseUrl: BASE, apiKey: 'demo', authUser: '0', send: fetchHandlerSend((r) => sim.fetch(r)) }), /X-Thruk-Auth-User/);
+    assert.throws(
+      () => new ThrukClient({ baseUrl: BASE, apiKey: 'demo', authUser: '0', send: fetchHandlerSend((r) => sim.fetch(r)) }),
+      /X-Thruk-Auth-User/,
+    );
     assert.equal(sim.requests.length, 0);
   });
 });
@@ -136,15 +168,26 @@ describe('impersonate mode: refused at request time, verified with whoami, check
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
     const now = Math.floor(Date.now() / 1000);
-    sign = (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(ISSUER).setAudience('https://mcp.example.com/mcp').setIssuedAt(now - 10).setExpirationTime(now + 600).sign(privateKey);
-    r = rig({
-      MCP_THRUK_AUTH: 'impersonate',
-      MCP_THRUK_USER_CLAIM: 'preferred_username',
-      MCP_HTTP_TOKENS: 'alice-tok:write@alice,carol-tok:write@Carol',
-      MCP_PUBLIC_URL: 'https://mcp.example.com',
-      MCP_OAUTH_JWKS_URL: 'https://idp.example.com/jwks',
-      MCP_OAUTH_ISSUER: ISSUER,
-    }, { makeAuthUserLowercase: true }, createLocalJWKSet({ keys: [jwk] }));
+    sign = (claims) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuer(ISSUER)
+        .setAudience('https://mcp.example.com/mcp')
+        .setIssuedAt(now - 10)
+        .setExpirationTime(now + 600)
+        .sign(privateKey);
+    r = rig(
+      {
+        MCP_THRUK_AUTH: 'impersonate',
+        MCP_THRUK_USER_CLAIM: 'preferred_username',
+        MCP_HTTP_TOKENS: 'alice-tok:write@alice,carol-tok:write@Carol',
+        MCP_PUBLIC_URL: 'https://mcp.example.com',
+        MCP_OAUTH_JWKS_URL: 'https://idp.example.com/jwks',
+        MCP_OAUTH_ISSUER: ISSUER,
+      },
+      { makeAuthUserLowercase: true },
+      createLocalJWKSet({ keys: [jwk] }),
+    );
   });
   after(() => r.close());
 
@@ -152,14 +195,19 @@ describe('impersonate mode: refused at request time, verified with whoami, check
     it(`a JWT claim ${JSON.stringify(claim)} is refused with 403; nothing is sent to Thruk; the refusal is logged`, async () => {
       const before = r.sim.requests.length;
       const logged = r.logs.length;
-      const res = await r.app.fetch(mcpPost({ authorization: `Bearer ${await sign({ sub: 'u-1', preferred_username: claim, scope: 'thruk:read thruk:write' })}` }));
+      const res = await r.app.fetch(
+        mcpPost({ authorization: `Bearer ${await sign({ sub: 'u-1', preferred_username: claim, scope: 'thruk:read thruk:write' })}` }),
+      );
       assert.equal(res.status, 403);
       const body = (await res.json()) as { error: string; error_description: string };
       assert.equal(body.error, 'access_denied');
       assert.equal(r.sim.requests.length, before, 'nothing reached Thruk');
       if (claim !== '') {
         assert.match(body.error_description, /nothing was sent/);
-        assert.ok(r.logs.slice(logged).some((l) => l.includes('refused an impersonation')), 'logged');
+        assert.ok(
+          r.logs.slice(logged).some((l) => l.includes('refused an impersonation')),
+          'logged',
+        );
       }
     });
   }
@@ -171,7 +219,11 @@ describe('impersonate mode: refused at request time, verified with whoami, check
     const body = (await res.json()) as { error_description: string };
     assert.match(body.error_description, /Thruk would act as 'carol', not as the Thruk user 'Carol'/);
     const sent = r.sim.requests.slice(before);
-    assert.deepEqual(sent.map((q) => [q.path, q.headers['x-thruk-auth-user']]), [['/thruk/whoami', 'Carol']], 'only the check went out');
+    assert.deepEqual(
+      sent.map((q) => [q.path, q.headers['x-thruk-auth-user']]),
+      [['/thruk/whoami', 'Carol']],
+      'only the check went out',
+    );
     assert.ok(r.logs.some((l) => l.includes('Thruk applies another user')));
   });
 
@@ -181,7 +233,10 @@ describe('impersonate mode: refused at request time, verified with whoami, check
     const res = await c.callTool({ name: 'thruk_totals', arguments: {} });
     assert.notEqual(res.isError, true, toolText(res));
     const sent = r.sim.requests.slice(before);
-    assert.ok(sent.length > 0 && sent.every((q) => q.headers['x-thruk-auth-user'] === 'alice' && q.headers['x-thruk-auth-key'] === 'demo'), JSON.stringify(sent.map((q) => q.headers)));
+    assert.ok(
+      sent.length > 0 && sent.every((q) => q.headers['x-thruk-auth-user'] === 'alice' && q.headers['x-thruk-auth-key'] === 'demo'),
+      JSON.stringify(sent.map((q) => q.headers)),
+    );
     const mine = await truth(r.sim, { 'X-Thruk-Auth-Key': ALICE_KEY }, '/hosts/totals');
     assert.equal((res.structuredContent as any).hosts.total, mine.total);
   });
@@ -201,7 +256,10 @@ describe('caller mode: a key whose Thruk user differs from what the gate accepte
       assert.equal(res.isError, true);
       assert.match(toolText(res), /Thruk acts as 'bob', not as the requested user 'alice'; refused, nothing was sent/);
       assert.doesNotMatch(toolText(res), /Cannot reach Thruk/);
-      assert.deepEqual(r.sim.requests.slice(before).map((q) => q.path), ['/thruk/whoami']);
+      assert.deepEqual(
+        r.sim.requests.slice(before).map((q) => q.path),
+        ['/thruk/whoami'],
+      );
     } finally {
       await r.close();
     }
@@ -219,7 +277,11 @@ describe('service mode (THRUK_AUTH_USER)', () => {
   }
 
   it('the command line exits 2 on it and names the reason', () => {
-    const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'call', 'thruk_totals', '--demo'], { env: { ...process.env, THRUK_AUTH_USER: '0' }, encoding: 'utf8', timeout: 60_000 });
+    const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'call', 'thruk_totals', '--demo'], {
+      env: { ...process.env, THRUK_AUTH_USER: '0' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(out.status, 2, out.stderr);
     assert.match(out.stderr, /THRUK_AUTH_USER: the Thruk user name is '0', which Thruk reads as false/);
   });
@@ -234,16 +296,22 @@ describe('service mode (THRUK_AUTH_USER)', () => {
     try {
       const res = await h.call('thruk_acknowledge', { host: 'web-01', comment: 'x' });
       assert.equal(res.isError, true);
-      assert.match(res.text, /Thruk acts as 'alice', not as the requested user 'Alice'; refused, nothing was sent to Thruk\. THRUK_AUTH_USER needs a superuser API key/);
+      assert.match(
+        res.text,
+        /Thruk acts as 'alice', not as the requested user 'Alice'; refused, nothing was sent to Thruk\. THRUK_AUTH_USER needs a superuser API key/,
+      );
       assert.doesNotMatch(res.text, /Cannot reach/);
       assert.ok(h.sim.requests.length > 0);
-      assert.ok(h.sim.requests.every((q) => q.path === '/thruk/whoami' && q.headers['x-thruk-auth-user'] === 'Alice'), JSON.stringify(h.sim.requests.map((q) => q.path)));
+      assert.ok(
+        h.sim.requests.every((q) => q.path === '/thruk/whoami' && q.headers['x-thruk-auth-user'] === 'Alice'),
+        JSON.stringify(h.sim.requests.map((q) => q.path)),
+      );
     } finally {
       await h.close();
     }
   });
 
-  it('a correct THRUK_AUTH_USER acts as that user on the wire, with that user\'s view', async () => {
+  it("a correct THRUK_AUTH_USER acts as that user on the wire, with that user's view", async () => {
     const h = await connect({ env: { THRUK_AUTH_USER: 'alice' }, sim: { users: USERS } });
     try {
       const res = await h.call('thruk_totals');

@@ -34,18 +34,21 @@ describe('several Thruk instances: calls are routed by instance name', () => {
 
   before(async () => {
     const path = join(dir, 'thruk-mcp.yaml');
-    writeFileSync(path, [
-      'default: prod',
-      'instances:',
-      '  prod:',
-      '    url: https://prod.example.com/prod/thruk',
-      '    api_key_env: PROD_KEY',
-      '  lab:',
-      '    url: https://lab.example.com/lab/thruk',
-      `    api_key_file: ${join(dir, 'lab.key')}`,
-      '    auth_user: lab-operator',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      path,
+      [
+        'default: prod',
+        'instances:',
+        '  prod:',
+        '    url: https://prod.example.com/prod/thruk',
+        '    api_key_env: PROD_KEY',
+        '  lab:',
+        '    url: https://lab.example.com/lab/thruk',
+        `    api_key_file: ${join(dir, 'lab.key')}`,
+        '    auth_user: lab-operator',
+        '',
+      ].join('\n'),
+    );
     writeFileSync(join(dir, 'lab.key'), 'lab_key\n');
     const r = loadConfig([], { THRUK_MCP_CONFIG: path, PROD_KEY: 'prod_key' });
     if (!r.ok || r.action !== 'serve') throw new Error(JSON.stringify(r));
@@ -62,10 +65,19 @@ describe('several Thruk instances: calls are routed by instance name', () => {
         });
       },
     });
-    const factory = createServerFactory({ config, thruk: runtime.thruk, instances: runtime.instances, log, version: 't', tools: allTools() });
+    const factory = createServerFactory({
+      config,
+      thruk: runtime.thruk,
+      instances: runtime.instances,
+      log,
+      version: 't',
+      tools: allTools(),
+    });
     app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'] }, log);
     client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)) }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)) }),
+    );
   });
   after(async () => {
     await client.close();
@@ -85,7 +97,7 @@ describe('several Thruk instances: calls are routed by instance name', () => {
     }
   });
 
-  it('sends a call to the named instance only, with that instance\'s key and user; no name means the default', async () => {
+  it("sends a call to the named instance only, with that instance's key and user; no name means the default", async () => {
     const before = counts();
     const lab = await client.callTool({ name: 'thruk_list_hosts', arguments: { instance: 'lab', limit: 50 } });
     assert.equal(lab.isError, undefined, text(lab));
@@ -128,7 +140,10 @@ describe('several Thruk instances: calls are routed by instance name', () => {
     // The lab operator is the author: the instance's auth user, not the default's.
     assert.match((r.structuredContent as any).commands[0].line, /;lab-operator;lab work$/);
     assert.equal(sims.prod!.requests.filter((q) => q.path.includes('/cmd')).length, 0);
-    const audit = logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent').at(-1);
+    const audit = logs
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.audit === true && l.phase !== 'intent')
+      .at(-1);
     assert.equal(audit.instance, 'lab');
     assert.equal(audit.user, 'lab-operator');
   });
@@ -137,25 +152,37 @@ describe('several Thruk instances: calls are routed by instance name', () => {
     const ref = { type: 'ref/resource' as const, uri: 'thruk://instances/{instance}/hosts/{name}' };
     assert.deepEqual((await client.complete({ ref, argument: { name: 'instance', value: 'l' } })).completion.values, ['lab']);
     assert.deepEqual((await client.complete({ ref, argument: { name: 'instance', value: '' } })).completion.values, ['prod', 'lab']);
-    const labHosts = (await client.complete({ ref, argument: { name: 'name', value: '' }, context: { arguments: { instance: 'lab' } } })).completion.values;
+    const labHosts = (await client.complete({ ref, argument: { name: 'name', value: '' }, context: { arguments: { instance: 'lab' } } }))
+      .completion.values;
     assert.deepEqual(labHosts, sims.lab!.state.hosts.map((h) => h.name).sort());
-    const prodHosts = (await client.complete({ ref, argument: { name: 'name', value: '' }, context: { arguments: { instance: 'prod' } } })).completion.values;
+    const prodHosts = (await client.complete({ ref, argument: { name: 'name', value: '' }, context: { arguments: { instance: 'prod' } } }))
+      .completion.values;
     assert.equal(prodHosts.length, 25);
-    assert.deepEqual((await client.complete({ ref, argument: { name: 'name', value: '' }, context: { arguments: { instance: 'nope' } } })).completion.values, []);
+    assert.deepEqual(
+      (await client.complete({ ref, argument: { name: 'name', value: '' }, context: { arguments: { instance: 'nope' } } })).completion
+        .values,
+      [],
+    );
 
     const stats = await client.readResource({ uri: 'thruk://instances/lab/stats' });
     const s = JSON.parse((stats.contents[0] as { text: string }).text);
     assert.equal(s.hosts.total, 6);
-    const prodStats = JSON.parse(((await client.readResource({ uri: 'thruk://instances/prod/stats' })).contents[0] as { text: string }).text);
+    const prodStats = JSON.parse(
+      ((await client.readResource({ uri: 'thruk://instances/prod/stats' })).contents[0] as { text: string }).text,
+    );
     assert.equal(prodStats.hosts.total, 25);
-    await assert.rejects(client.readResource({ uri: 'thruk://instances/staging/stats' }), /No Thruk instance named 'staging'\. Configured instances: prod, lab\./);
+    await assert.rejects(
+      client.readResource({ uri: 'thruk://instances/staging/stats' }),
+      /No Thruk instance named 'staging'\. Configured instances: prod, lab\./,
+    );
     const listed = (await client.listResources()).resources.map((r) => r.uri);
-    for (const u of ['thruk://instances/prod/problems', 'thruk://instances/lab/problems', 'thruk://instances/lab/stats']) assert.ok(listed.includes(u), u);
+    for (const u of ['thruk://instances/prod/problems', 'thruk://instances/lab/problems', 'thruk://instances/lab/stats'])
+      assert.ok(listed.includes(u), u);
   });
 });
 
 describe('one instance: no instance argument is offered', () => {
-  it('lists none, accepts the instance\'s own name and refuses others', async () => {
+  it("lists none, accepts the instance's own name and refuses others", async () => {
     const h = await connectDemo();
     const { tools } = await h.client.listTools();
     for (const t of tools) assert.equal((t.inputSchema.properties as Record<string, unknown> | undefined)?.['instance'], undefined, t.name);

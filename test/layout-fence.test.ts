@@ -9,7 +9,10 @@ import { ESLint } from 'eslint';
 
 // CI=true makes typescript-eslint infer a single run and lint the file on disk instead of the
 // snippet handed to lintText (the snippet then never reaches the rule): turn that inference off.
-const eslint = new ESLint({ cwd: process.cwd(), overrideConfig: { languageOptions: { parserOptions: { disallowAutomaticSingleRunInference: true } } } });
+const eslint = new ESLint({
+  cwd: process.cwd(),
+  overrideConfig: { languageOptions: { parserOptions: { disallowAutomaticSingleRunInference: true } } },
+});
 
 async function fenceMessages(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
@@ -24,11 +27,17 @@ describe('layout fence (issue #16)', () => {
   it('refuses a toolset importing another toolset, and names the fence', async () => {
     const msgs = await fenceMessages('src/tools/hygiene/hygiene.ts', `import { problems } from '../state/problems.js';${use('problems')}`);
     assert.equal(msgs.length, 1);
-    assert.match(msgs[0]!, /'\.\.\/state\/problems\.js' import is restricted.*Layout fence \(issue #16\): a toolset imports only tools\/core, tools\/lib/);
+    assert.match(
+      msgs[0]!,
+      /'\.\.\/state\/problems\.js' import is restricted.*Layout fence \(issue #16\): a toolset imports only tools\/core, tools\/lib/,
+    );
   });
 
   it('refuses a toolset reaching outside tools/ other than thruk (server, config)', async () => {
-    const msgs = await fenceMessages('src/tools/trends/noisy.ts', `import { createLogger } from '../../server/log.js';\nimport type { Config } from '../../config/config.js';${use('createLogger')}\nexport type C = Config;\n`);
+    const msgs = await fenceMessages(
+      'src/tools/trends/noisy.ts',
+      `import { createLogger } from '../../server/log.js';\nimport type { Config } from '../../config/config.js';${use('createLogger')}\nexport type C = Config;\n`,
+    );
     assert.equal(msgs.length, 2);
     for (const m of msgs) assert.match(m, /Layout fence \(issue #16\)/);
   });
@@ -52,19 +61,43 @@ describe('layout fence (issue #16)', () => {
   });
 
   it('allows only the listed exception, not the rest of the other toolset', async () => {
-    assert.deepEqual(await fenceMessages('src/tools/hygiene/checks.ts', `import { staleAcks } from '../triage/stale-acks.js';${use('staleAcks')}`), []);
+    assert.deepEqual(
+      await fenceMessages('src/tools/hygiene/checks.ts', `import { staleAcks } from '../triage/stale-acks.js';${use('staleAcks')}`),
+      [],
+    );
     const msgs = await fenceMessages('src/tools/hygiene/checks.ts', `import { whyAlerting } from '../triage/why.js';${use('whyAlerting')}`);
     assert.equal(msgs.length, 1);
   });
 
   it('has no exception left for the untangled imports (escape → actions, lib/plan-id → write)', async () => {
-    assert.equal((await fenceMessages('src/tools/escape/query.ts', `import { resolveAuthor } from '../actions/common.js';${use('resolveAuthor')}`)).length, 1);
-    assert.deepEqual(await fenceMessages('src/tools/escape/query.ts', `import { resolveAuthor } from '../write/author.js';${use('resolveAuthor')}`), []);
-    assert.equal((await fenceMessages('src/tools/lib/plan-id.ts', `import type { Plan } from '../write/plan.js';\nexport const p: Plan | undefined = undefined;`)).length, 1);
+    assert.equal(
+      (await fenceMessages('src/tools/escape/query.ts', `import { resolveAuthor } from '../actions/common.js';${use('resolveAuthor')}`))
+        .length,
+      1,
+    );
+    assert.deepEqual(
+      await fenceMessages('src/tools/escape/query.ts', `import { resolveAuthor } from '../write/author.js';${use('resolveAuthor')}`),
+      [],
+    );
+    assert.equal(
+      (
+        await fenceMessages(
+          'src/tools/lib/plan-id.ts',
+          `import type { Plan } from '../write/plan.js';\nexport const p: Plan | undefined = undefined;`,
+        )
+      ).length,
+      1,
+    );
   });
 
   it('keeps the simulator fence on tools (the fence configs must not drop it)', async () => {
-    const msgs = await fenceMessages('src/tools/state/hosts.ts', `import { startSimulator } from '../../sim/index.js';${use('startSimulator')}`);
-    assert.ok(msgs.some((m) => /Only the CLI demo path may load the simulator/.test(m)), JSON.stringify(msgs));
+    const msgs = await fenceMessages(
+      'src/tools/state/hosts.ts',
+      `import { startSimulator } from '../../sim/index.js';${use('startSimulator')}`,
+    );
+    assert.ok(
+      msgs.some((m) => /Only the CLI demo path may load the simulator/.test(m)),
+      JSON.stringify(msgs),
+    );
   });
 });

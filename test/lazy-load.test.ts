@@ -52,7 +52,11 @@ async function session(dir: string, args: string[], env: Record<string, string>,
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
         buffered = buffered.slice(nl + 1);
-        snapshots.push(readFileSync(log, 'utf8').split('\n').filter((l) => l !== ''));
+        snapshots.push(
+          readFileSync(log, 'utf8')
+            .split('\n')
+            .filter((l) => l !== ''),
+        );
         if (snapshots.length === expected) resolve();
         else send();
       }
@@ -71,7 +75,12 @@ async function session(dir: string, args: string[], env: Record<string, string>,
 }
 
 const INIT = [
-  { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'lazy', version: '1' } } },
+  {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'lazy', version: '1' } },
+  },
   { jsonrpc: '2.0', method: 'notifications/initialized' },
   { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} },
 ];
@@ -82,22 +91,34 @@ const TOOL_MODULE = /\/dist\/tools\/(?:state|history|trends|availability|perfdat
 void describe('lazy loading of the built binary', () => {
   let dir = '';
   before(() => {
-    if (!existsSync(cli)) assert.equal(spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' }).status, 0, 'build failed');
+    if (!existsSync(cli))
+      assert.equal(spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' }).status, 0, 'build failed');
     // A bare tsc leaves no (or a stale) manifest; the build step writes it.
-    if (readManifest(join(root, 'dist', 'tools', 'core', MANIFEST_FILE), join(root, 'dist', 'tools', 'core', 'published.js')) === undefined) {
-      assert.equal(spawnSync(process.execPath, [join(root, 'dist', 'cli', 'build-manifest.js')], { cwd: root, stdio: 'inherit' }).status, 0, 'manifest build failed');
+    if (
+      readManifest(join(root, 'dist', 'tools', 'core', MANIFEST_FILE), join(root, 'dist', 'tools', 'core', 'published.js')) === undefined
+    ) {
+      assert.equal(
+        spawnSync(process.execPath, [join(root, 'dist', 'cli', 'build-manifest.js')], { cwd: root, stdio: 'inherit' }).status,
+        0,
+        'manifest build failed',
+      );
     }
     dir = mkdtempSync(join(tmpdir(), 'thruk-mcp-lazy-'));
     writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
-    writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`);
+    writeFileSync(
+      join(dir, 'register.mjs'),
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`,
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   void it('answers tools/list without tool modules, undici, the simulator, prom-client or jose; loads tools and undici on the first call', async () => {
-    const [, listed, called] = await session(dir, [], { THRUK_BASE_URL: 'http://127.0.0.1:9/thruk', THRUK_API_KEY: 'lazytest', THRUK_TIMEOUT: '2' }, [
-      ...INIT,
-      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'thruk_totals', arguments: {} } },
-    ]);
+    const [, listed, called] = await session(
+      dir,
+      [],
+      { THRUK_BASE_URL: 'http://127.0.0.1:9/thruk', THRUK_API_KEY: 'lazytest', THRUK_TIMEOUT: '2' },
+      [...INIT, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'thruk_totals', arguments: {} } }],
+    );
     assert.ok(listed !== undefined && called !== undefined);
     assert.ok(loaded(listed, /\/dist\/server\/server\.js$/).length === 1, 'the hook sees our modules');
     assert.deepEqual(loaded(listed, TOOL_MODULE), [], 'no tool module before the first call');

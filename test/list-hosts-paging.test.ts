@@ -49,7 +49,8 @@ describe('list paging on a 50 000-host estate', { timeout: 120_000 }, () => {
     assert.ok(hostReads.length >= 2, 'a key listing and a page read');
     for (const x of hostReads) {
       const cols = wholeTableColumns(x, /^name\[/);
-      if (cols !== undefined) assert.deepEqual(cols.sort(), ['name', 'peer_name'], `whole-table read asks only for keys: ${JSON.stringify(x.params)}`);
+      if (cols !== undefined)
+        assert.deepEqual(cols.sort(), ['name', 'peer_name'], `whole-table read asks only for keys: ${JSON.stringify(x.params)}`);
     }
     const full = (await rest(h, '/hosts', { columns: DEFAULT_HOST_COLUMNS.join(','), sort: 'name' })) as Array<Record<string, unknown>>;
     assert.equal(r.structured.total, full.length);
@@ -70,7 +71,11 @@ describe('list paging on a 50 000-host estate', { timeout: 120_000 }, () => {
       // The caller's own name filter is a regex; the page read is told by its q of name equalities.
       if (cols !== undefined) assert.deepEqual(cols.sort(), ['name', 'peer_name', 'state']);
     }
-    const full = (await rest(h, '/hosts', { columns: DEFAULT_HOST_COLUMNS.join(','), sort: '-state,name', 'name[regex]': '^(web|db)-' })) as Array<Record<string, unknown>>;
+    const full = (await rest(h, '/hosts', {
+      columns: DEFAULT_HOST_COLUMNS.join(','),
+      sort: '-state,name',
+      'name[regex]': '^(web|db)-',
+    })) as Array<Record<string, unknown>>;
     assert.ok(full.length > 140, `the filter leaves a set to page (${full.length})`);
     assert.equal(r.structured.total, full.length);
     assert.deepEqual(r.structured.rows, full.slice(100, 140));
@@ -86,10 +91,15 @@ describe('list paging on a 50 000-host estate', { timeout: 120_000 }, () => {
     const whole = reads.filter((x) => !x.params.some(isFilter));
     assert.equal(whole.length, 1, 'one unfiltered read: the key listing');
     assert.deepEqual((param(whole[0]!, 'columns') ?? '*').split(',').sort(), ['description', 'host_name', 'peer_name']);
-    const keys = (await rest(h, '/services', { columns: 'host_name,description', sort: 'host_name,description' })) as Array<Record<string, unknown>>;
+    const keys = (await rest(h, '/services', { columns: 'host_name,description', sort: 'host_name,description' })) as Array<
+      Record<string, unknown>
+    >;
     assert.equal(r.structured.total, keys.length);
     const want = keys.slice(250_000, 250_030);
-    assert.deepEqual(r.structured.rows.map((x: any) => [x.host_name, x.description]), want.map((x) => [x.host_name, x.description]));
+    assert.deepEqual(
+      r.structured.rows.map((x: any) => [x.host_name, x.description]),
+      want.map((x) => [x.host_name, x.description]),
+    );
     assert.deepEqual(Object.keys(r.structured.rows[0]).sort(), [...DEFAULT_SERVICE_COLUMNS].sort());
   });
 });
@@ -106,7 +116,10 @@ describe('list paging on a small estate', () => {
   it('keeps one sorted read of the rows (the totals are cached)', async () => {
     await h.call('thruk_list_hosts', { limit: 5 });
     const reqs = await during(h, () => h.call('thruk_list_hosts', { limit: 5, offset: 5 }));
-    assert.deepEqual(reqs.map((x) => x.path), ['/hosts']);
+    assert.deepEqual(
+      reqs.map((x) => x.path),
+      ['/hosts'],
+    );
     assert.ok((param(reqs[0]!, 'columns') ?? '').split(',').includes('plugin_output'));
   });
 });
@@ -116,7 +129,11 @@ describe('pageOf', () => {
   it('continues after the last row shown when the budget cuts, after the slice otherwise', () => {
     const kp: KeyedPage = { all: rows(['a', 'b', 'c', 'd', 'e', 'f']), rows: rows(['c', 'e']), positions: [2, 4], end: 5 };
     const whole = pageOf(kp, (r) => String(r.plugin_output), { offset: 2, budgetTokens: 8000, what: 'hosts' });
-    assert.deepEqual([whole.meta.total, whole.meta.returned, whole.meta.next_offset], [6, 2, 5], 'd vanished between the reads: skipped, not invented');
+    assert.deepEqual(
+      [whole.meta.total, whole.meta.returned, whole.meta.next_offset],
+      [6, 2, 5],
+      'd vanished between the reads: skipped, not invented',
+    );
     const cut = pageOf(kp, (r) => String(r.plugin_output), { offset: 2, budgetTokens: 250, what: 'hosts' });
     assert.deepEqual([cut.meta.returned, cut.meta.next_offset, cut.meta.truncated], [1, 3, true]);
     const last = pageOf({ ...kp, rows: [], positions: [], end: 6 }, () => '', { offset: 6, budgetTokens: 8000, what: 'hosts' });

@@ -23,7 +23,8 @@ describe('load (short form)', () => {
     t.diagnostic(summary(r));
     assert.equal(r.errors, 0, r.errorSamples.join('\n'));
     assert.ok(r.calls >= 16, `only ${r.calls} calls`);
-    for (const tool of ['thruk_totals', 'thruk_list_hosts', 'thruk_acknowledge']) assert.ok((r.byTool[tool] ?? 0) > 0, `${tool} was called`);
+    for (const tool of ['thruk_totals', 'thruk_list_hosts', 'thruk_acknowledge'])
+      assert.ok((r.byTool[tool] ?? 0) > 0, `${tool} was called`);
     assert.ok(Math.abs(r.fdAfter - r.fdBefore) <= FD_MARGIN, `fds ${r.fdBefore} → ${r.fdAfter}`);
   });
 

@@ -9,8 +9,15 @@ const logModule = new URL('../src/server/log.ts', import.meta.url).href;
 /** Runs `body` in a fresh node with the default (asynchronous) stderr logger as `log`. */
 function run(body: string): { status: number | null; lines: Array<Record<string, unknown>> } {
   const code = `const { createLogger } = await import(${JSON.stringify(logModule)}); const log = createLogger('info'); ${body}`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  const lines = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const lines = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { status: r.status, lines };
 }
 
@@ -23,7 +30,10 @@ describe('asynchronous logging loses no line at exit', () => {
     const r = run(`for (let i = 0; i < 2000; i++) log.info({ i }, 'tool call'); process.exit(3);`);
     assert.equal(r.status, 3);
     assert.equal(r.lines.length, 2000);
-    assert.deepEqual(r.lines.map((l) => l.i), Array.from({ length: 2000 }, (_, i) => i));
+    assert.deepEqual(
+      r.lines.map((l) => l.i),
+      Array.from({ length: 2000 }, (_, i) => i),
+    );
   });
 
   it('a fatal error after logging', () => {

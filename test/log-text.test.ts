@@ -10,11 +10,51 @@ describe('log lines', () => {
   it('dates once per day, ages only when they change, notifications fanned out as "also to"', () => {
     const line = logLine(NOW);
     const rows = [
-      { time: at(3 * 3600), type: 'SERVICE ALERT', class: 1, host_name: 'web-02', service_description: 'load', state: 1, state_type: 'HARD', plugin_output: 'WARNING - load 6' },
-      { time: at(3 * 3600), type: 'SERVICE NOTIFICATION', class: 3, host_name: 'web-02', service_description: 'load', message: '[1] SERVICE NOTIFICATION: icingaadmin;web-02;load;WARNING;notify-by-email;WARNING - load 6' },
-      { time: at(3 * 3600), type: 'SERVICE NOTIFICATION', class: 3, host_name: 'web-02', service_description: 'load', message: '[1] SERVICE NOTIFICATION: oncall;web-02;load;WARNING;notify-by-email;WARNING - load 6' },
-      { time: at(3 * 3600 + 60), type: 'SERVICE ALERT', class: 1, host_name: 'web-02', service_description: 'load', state: 1, state_type: 'SOFT', plugin_output: 'WARNING - load 6' },
-      { time: at(4 * 3600), type: 'SERVICE DOWNTIME ALERT', class: 1, host_name: 'lb-01', service_description: 'vip', state_type: 'STARTED', message: '[1] SERVICE DOWNTIME ALERT: lb-01;vip;STARTED; Service has entered a period of scheduled downtime' },
+      {
+        time: at(3 * 3600),
+        type: 'SERVICE ALERT',
+        class: 1,
+        host_name: 'web-02',
+        service_description: 'load',
+        state: 1,
+        state_type: 'HARD',
+        plugin_output: 'WARNING - load 6',
+      },
+      {
+        time: at(3 * 3600),
+        type: 'SERVICE NOTIFICATION',
+        class: 3,
+        host_name: 'web-02',
+        service_description: 'load',
+        message: '[1] SERVICE NOTIFICATION: icingaadmin;web-02;load;WARNING;notify-by-email;WARNING - load 6',
+      },
+      {
+        time: at(3 * 3600),
+        type: 'SERVICE NOTIFICATION',
+        class: 3,
+        host_name: 'web-02',
+        service_description: 'load',
+        message: '[1] SERVICE NOTIFICATION: oncall;web-02;load;WARNING;notify-by-email;WARNING - load 6',
+      },
+      {
+        time: at(3 * 3600 + 60),
+        type: 'SERVICE ALERT',
+        class: 1,
+        host_name: 'web-02',
+        service_description: 'load',
+        state: 1,
+        state_type: 'SOFT',
+        plugin_output: 'WARNING - load 6',
+      },
+      {
+        time: at(4 * 3600),
+        type: 'SERVICE DOWNTIME ALERT',
+        class: 1,
+        host_name: 'lb-01',
+        service_description: 'vip',
+        state_type: 'STARTED',
+        message: '[1] SERVICE DOWNTIME ALERT: lb-01;vip;STARTED; Service has entered a period of scheduled downtime',
+      },
     ];
     assert.deepEqual(rows.map(line), [
       '2026-11-21:\n09:00:00 (3h ago) | ALERT | web-02/load | WARNING HARD | WARNING - load 6',
@@ -27,8 +67,17 @@ describe('log lines', () => {
 
   it('a notification to another contact with a different output is a full line', () => {
     const line = logLine(NOW);
-    const n = (contact: string, output: string) => ({ time: at(60), type: 'HOST NOTIFICATION', class: 3, host_name: 'db-02', message: `[1] HOST NOTIFICATION: ${contact};db-02;DOWN;notify-by-email;${output}` });
+    const n = (contact: string, output: string) => ({
+      time: at(60),
+      type: 'HOST NOTIFICATION',
+      class: 3,
+      host_name: 'db-02',
+      message: `[1] HOST NOTIFICATION: ${contact};db-02;DOWN;notify-by-email;${output}`,
+    });
     line(n('a', 'PING CRITICAL'));
-    assert.equal(line(n('b', 'PING CRITICAL - 100%')), '11:59:00 | NOTIFICATION | db-02 | DOWN | to b via notify-by-email: PING CRITICAL - 100%');
+    assert.equal(
+      line(n('b', 'PING CRITICAL - 100%')),
+      '11:59:00 | NOTIFICATION | db-02 | DOWN | to b via notify-by-email: PING CRITICAL - 100%',
+    );
   });
 });

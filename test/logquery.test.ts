@@ -7,12 +7,23 @@ import { createSimulator } from '../src/sim/index.js';
 import { fetchHandlerSend } from '../src/thruk/client.js';
 import type { ToolContext } from '../src/tools/core/define.js';
 import { toolContext } from './helpers/context.js';
-import { aggregateLogs, countLogs, expandHostScope, fetchNewestLogs, prepareLogQuery, windowFromFilter } from '../src/tools/lib/logquery.js';
+import {
+  aggregateLogs,
+  countLogs,
+  expandHostScope,
+  fetchNewestLogs,
+  prepareLogQuery,
+  windowFromFilter,
+} from '../src/tools/lib/logquery.js';
 
 function context(hosts?: number): { ctx: ToolContext; sim: ReturnType<typeof createSimulator> } {
   const config = demoConfig();
   const sim = createSimulator({ apiKey: config.thruk.apiKey, ...(hosts ? { hosts } : {}) });
-  const { thruk } = createRuntime(config, createLogger('silent'), fetchHandlerSend((r) => sim.fetch(r)));
+  const { thruk } = createRuntime(
+    config,
+    createLogger('silent'),
+    fetchHandlerSend((r) => sim.fetch(r)),
+  );
   return { sim, ctx: toolContext(thruk, config) };
 }
 
@@ -29,7 +40,13 @@ describe('log queries', () => {
     const { ctx, sim } = context();
     const p = await prepareLogQuery(ctx, { since: now - 7 * 86400, until: now, extra: [{ field: 'class', value: 1 }] });
     const total = await countLogs(ctx, p, now - 7 * 86400, now);
-    const truth = (await rest(sim, { 'time[gte]': String(now - 7 * 86400), 'time[lte]': String(now), class: '1', columns: 'time', sort: '-time' })) as Array<{ time: number }>;
+    const truth = (await rest(sim, {
+      'time[gte]': String(now - 7 * 86400),
+      'time[lte]': String(now),
+      class: '1',
+      columns: 'time',
+      sort: '-time',
+    })) as Array<{ time: number }>;
     assert.equal(total, truth.length);
     assert.ok(total > 20, `the demo history has alerts (${total})`);
     const cut = await fetchNewestLogs(ctx, p, { since: now - 7 * 86400, until: now, columns: ['time', 'host_name'], maxRows: 10 });
@@ -37,7 +54,11 @@ describe('log queries', () => {
     assert.equal(cut.truncated, true);
     assert.ok(cut.rows.length <= 10 && cut.rows.length >= 1);
     const newest = truth.slice(0, cut.rows.length).map((r) => r.time);
-    assert.deepEqual(cut.rows.map((r) => r.time), newest, 'exactly the newest rows, newest first');
+    assert.deepEqual(
+      cut.rows.map((r) => r.time),
+      newest,
+      'exactly the newest rows, newest first',
+    );
     assert.ok(cut.fetchedSince > now - 7 * 86400);
     const all = await fetchNewestLogs(ctx, p, { since: now - 7 * 86400, until: now, columns: ['time'], maxRows: 100_000 });
     assert.equal(all.truncated, false);
@@ -52,7 +73,17 @@ describe('log queries', () => {
     const none = await expandHostScope(ctx, { field: 'hostgroup', value: 'no-such-group' }, undefined);
     assert.equal(none.empty, true);
     assert.match(none.notes[0] ?? '', /matches no host/);
-    const or = await expandHostScope(ctx, { operator: 'or', conditions: [{ field: 'hostgroup', value: 'no-such-group' }, { field: 'host', value: 'web-01' }] }, undefined);
+    const or = await expandHostScope(
+      ctx,
+      {
+        operator: 'or',
+        conditions: [
+          { field: 'hostgroup', value: 'no-such-group' },
+          { field: 'host', value: 'web-01' },
+        ],
+      },
+      undefined,
+    );
     assert.equal(or.empty, false);
     const neg = await expandHostScope(ctx, { field: 'custom_var', op: 'neq', value: { var: 'OS', val: 'linux' } }, undefined);
     assert.ok(neg.node && !('conditions' in neg.node) && neg.node.op === 'not_in');
@@ -65,7 +96,11 @@ describe('log queries', () => {
     assert.equal(scope.raw[0]?.[0], 'host_name[regex]');
     const pages = sim.requests.filter((r) => r.path === '/hosts' && r.params.some(([k]) => k === 'offset'));
     assert.ok(pages.length >= 2, 'the host lookup is paged');
-    const p = await prepareLogQuery(ctx, { since: now - 86400, until: now, filter: { field: 'custom_var', value: { var: 'OS', val: 'linux' } } });
+    const p = await prepareLogQuery(ctx, {
+      since: now - 86400,
+      until: now,
+      filter: { field: 'custom_var', value: { var: 'OS', val: 'linux' } },
+    });
     await countLogs(ctx, p, now - 86400, now);
     const last = sim.requests.at(-1)!;
     assert.equal(last.method, 'POST', 'a long read query goes as POST');
@@ -76,12 +111,26 @@ describe('log queries', () => {
     const p = await prepareLogQuery(ctx, { since: now - 7 * 86400, until: now, extra: [{ field: 'class', value: 1 }] });
     const groups = await aggregateLogs(ctx, p, { since: now - 7 * 86400, until: now, groupBy: ['host_name'] });
     const total = await countLogs(ctx, p, now - 7 * 86400, now);
-    assert.equal(groups.reduce((a, g) => a + (g.count as number), 0), total);
+    assert.equal(
+      groups.reduce((a, g) => a + (g.count as number), 0),
+      total,
+    );
     assert.ok(groups.every((g) => typeof g.first === 'number' && typeof g.last === 'number'));
   });
 
   it('lets since/until inside the filter override the arguments, converted the same way', () => {
-    const w = windowFromFilter({ operator: 'and', conditions: [{ field: 'since', value: '-2h' }, { field: 'host', value: 'x' }] }, '-24h', undefined, now * 1000);
+    const w = windowFromFilter(
+      {
+        operator: 'and',
+        conditions: [
+          { field: 'since', value: '-2h' },
+          { field: 'host', value: 'x' },
+        ],
+      },
+      '-24h',
+      undefined,
+      now * 1000,
+    );
     assert.equal(w.since, now - 7200);
     assert.deepEqual(w.rest, { operator: 'and', conditions: [{ field: 'host', value: 'x' }] });
     assert.throws(() => windowFromFilter(undefined, '-1h', '-2h', now * 1000), /until is before since/);

@@ -136,7 +136,12 @@ describe('two replicas behind one nginx (deploy/nginx/thruk-mcp.conf)', { skip: 
     const port = await freePort();
     prefix = mkdtempSync(join(tmpdir(), 'thruk-mcp-nginx-'));
     mkdirSync(join(prefix, 'tmp'));
-    const conf = testConfig(readFileSync(EXAMPLE, 'utf8'), replicas.map((r) => new URL(r.url).host), port, prefix);
+    const conf = testConfig(
+      readFileSync(EXAMPLE, 'utf8'),
+      replicas.map((r) => new URL(r.url).host),
+      port,
+      prefix,
+    );
     writeFileSync(join(prefix, 'nginx.conf'), conf);
     proxy = spawn(nginx, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'] });
     proxy.stderr?.setEncoding('utf8');
@@ -149,13 +154,19 @@ describe('two replicas behind one nginx (deploy/nginx/thruk-mcp.conf)', { skip: 
 
   after(async () => {
     proxy?.kill('SIGTERM');
-    const codes = await Promise.all(replicas.map((r) => {
-      r.child.kill('SIGTERM');
-      return r.exited;
-    }));
+    const codes = await Promise.all(
+      replicas.map((r) => {
+        r.child.kill('SIGTERM');
+        return r.exited;
+      }),
+    );
     await agent.close();
     if (prefix !== '') rmSync(prefix, { recursive: true, force: true });
-    assert.deepEqual(codes, replicas.map(() => 0), 'replicas exit 0 on SIGTERM');
+    assert.deepEqual(
+      codes,
+      replicas.map(() => 0),
+      'replicas exit 0 on SIGTERM',
+    );
   });
 
   /** Which replica logged the request line with this id (exactly one must have). */
@@ -182,7 +193,12 @@ describe('two replicas behind one nginx (deploy/nginx/thruk-mcp.conf)', { skip: 
         if (typeof init?.body === 'string' && init.body.includes('"tools/call"')) calls.push(id);
         return res;
       };
-      await client.connect(new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), { fetch: fetchVia, requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), {
+          fetch: fetchVia,
+          requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+        }),
+      );
       for (let i = 0; i < 6; i++) {
         const r = await client.callTool({ name: 'thruk_problem_counts', arguments: {} });
         assert.equal(r.isError, undefined, JSON.stringify(r));
@@ -206,7 +222,11 @@ describe('two replicas behind one nginx (deploy/nginx/thruk-mcp.conf)', { skip: 
   it('refuses a request that bypasses the proxy (plain HTTP, MCP_TRUST_PROXY=loopback)', async () => {
     const replica = replicas[0];
     assert.ok(replica !== undefined);
-    const res = await fetch(replica.url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
+    const res = await fetch(replica.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{}',
+    });
     assert.equal(res.status, 403);
     assert.equal(((await res.json()) as { error: string }).error, 'tls_required');
   });
@@ -254,7 +274,9 @@ describe('deploy/k8s.yaml', () => {
 
   it('drains within the grace period, runs as non-root with requests and limits', () => {
     const pod = deployment.spec.template.spec;
-    const timeout = Number((container.env as Array<{ name: string; value?: string }>).find((e) => e.name === 'MCP_SHUTDOWN_TIMEOUT')?.value);
+    const timeout = Number(
+      (container.env as Array<{ name: string; value?: string }>).find((e) => e.name === 'MCP_SHUTDOWN_TIMEOUT')?.value,
+    );
     assert.ok(pod.terminationGracePeriodSeconds > timeout + 5, 'grace period covers the preStop pause and MCP_SHUTDOWN_TIMEOUT');
     assert.equal(pod.securityContext.runAsNonRoot, true);
     assert.ok(pod.securityContext.runAsUser > 0);
@@ -270,6 +292,11 @@ describe('deploy/k8s.yaml', () => {
     // Heap + code, buffers and sockets must fit: at most half the limit for the old space.
     assert.ok(heapMib <= limitMib / 2, `heap cap ${heapMib} MiB vs limit ${limitMib} MiB`);
     // The figures recorded in RELIABILITY.md are for this pair; change both together.
-    assert.match(readFileSync(new URL('../RELIABILITY.md', import.meta.url), 'utf8'), new RegExp(`cgroup v\\d limit ${limitMib} MiB, heap cap ${heapMib} MiB.*\\n(?:.*\\n)*?.*total \\d+ calls, 0 errors;.*OOM kills 0; server alive\\n\\s*PASS`));
+    assert.match(
+      readFileSync(new URL('../RELIABILITY.md', import.meta.url), 'utf8'),
+      new RegExp(
+        `cgroup v\\d limit ${limitMib} MiB, heap cap ${heapMib} MiB.*\\n(?:.*\\n)*?.*total \\d+ calls, 0 errors;.*OOM kills 0; server alive\\n\\s*PASS`,
+      ),
+    );
   });
 });

@@ -17,7 +17,11 @@ const SEED = Number(process.env.ORACLE_SEED ?? 20261207);
 
 const RUNS: ReadonlyArray<[string, number, string]> = [
   ['counters', 2, 'thruk_totals, thruk_problem_counts and thruk_problems count hosts and services as Thruk defines them'],
-  ['agree', 2, 'every tool that counts problems (totals, problem counts, stats, problems, unacked, oldest, brief, state-filtered lists) agrees with the reference and so with every other'],
+  [
+    'agree',
+    2,
+    'every tool that counts problems (totals, problem counts, stats, problems, unacked, oldest, brief, state-filtered lists) agrees with the reference and so with every other',
+  ],
   ['agree-scoped', 2, 'the same over one host group (linux-servers): every counting tool agrees within a scope'],
   ['lists', 2, 'thruk_list_hosts and thruk_list_services list every object with its state'],
   ['handling', 2, 'thruk_list_downtimes (active and all) and thruk_list_comments count what the cores hold'],
@@ -50,12 +54,12 @@ describe('oracle: tool answers against an independent reference over generated e
     await runOracle('pending', { numRuns: 2, seed: SEED, shrink: false });
   });
 
-  it('thruk_incident_timeline counts a host outage and its own services\' problems once', async () => {
+  it("thruk_incident_timeline counts a host outage and its own services' problems once", async () => {
     await runOracle('timeline', { numRuns: 2, seed: SEED, shrink: false });
   });
 
   // Found by this suite: a service check that saw the outage a minute before the host check made it two incidents (and maybe the longest).
-  it('thruk_incident_timeline: a service problem that began just before its host\'s outage is that outage (incidents, longest)', async () => {
+  it("thruk_incident_timeline: a service problem that began just before its host's outage is that outage (incidents, longest)", async () => {
     await runOracle('timeline-longest', { numRuns: 3, seed: SEED, shrink: false });
   });
 
@@ -64,12 +68,15 @@ describe('oracle: tool answers against an independent reference over generated e
   });
 
   // Found by this suite (issue 13): two cores' log rows of one name were merged into one object.
-  it('thruk_reliability_report with two cores counts each core\'s incidents of a shared name', async () => {
+  it("thruk_reliability_report with two cores counts each core's incidents of a shared name", async () => {
     await runOracle('reliability-cores', { numRuns: 3, seed: SEED, shrink: false });
   });
 
   it('a failing oracle shrinks to a minimal scenario and prints a replay line that reproduces it', async () => {
-    const err = await runOracle('wrong-on-purpose', { numRuns: 50, seed: SEED }).then(() => undefined, (e: unknown) => e);
+    const err = await runOracle('wrong-on-purpose', { numRuns: 50, seed: SEED }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof OracleFailure, String(err));
     // Shrunk to the one host that is pending, everything else gone.
     const minimal = err.details.counterexample?.[0] as Scenario;
@@ -79,7 +86,10 @@ describe('oracle: tool answers against an independent reference over generated e
     assert.ok(err.message.includes(JSON.stringify(minimal)), 'the report shows the minimal scenario');
     const replay = /npm run oracle -- --only wrong-on-purpose --seed (-?\d+) --path ([\d:]+)/.exec(err.message);
     assert.ok(replay, err.message);
-    const again = await runOracle('wrong-on-purpose', { numRuns: 50, seed: Number(replay[1]), path: replay[2] }).then(() => undefined, (e: unknown) => e);
+    const again = await runOracle('wrong-on-purpose', { numRuns: 50, seed: Number(replay[1]), path: replay[2] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(again instanceof OracleFailure);
     assert.equal(again.details.numRuns, 1, 'the replay runs the minimal case first');
     assert.deepEqual(again.details.counterexample, err.details.counterexample);

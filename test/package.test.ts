@@ -32,7 +32,10 @@ let paths: Set<string>;
 describe('npm package', () => {
   before(() => {
     // The build script, not a bare tsc: it also writes the tools manifest the server lists from.
-    if (!existsSync(new URL('../dist/cli.js', import.meta.url)) || !existsSync(new URL('../dist/tools/core/tools-manifest.json', import.meta.url))) {
+    if (
+      !existsSync(new URL('../dist/cli.js', import.meta.url)) ||
+      !existsSync(new URL('../dist/tools/core/tools-manifest.json', import.meta.url))
+    ) {
       assert.equal(spawnSync('npm', ['run', 'build', '--silent'], { cwd: root }).status, 0, 'build failed');
     }
     // --ignore-scripts: measure what is on disk, never rebuild or run lifecycle scripts here.
@@ -49,14 +52,28 @@ describe('npm package', () => {
     assert.match(pkg.mcpName, /^io\.github\.[^/]+\/[^/]+$/);
     assert.match(pkg.repository.url, /github\.com\//);
     assert.ok(Array.isArray(pkg.files) && pkg.files.includes('dist'));
-    assert.ok(readFileSync(new URL('../dist/cli.js', import.meta.url), 'utf8').startsWith('#!/usr/bin/env node\n'), 'the bin has a node shebang');
+    assert.ok(
+      readFileSync(new URL('../dist/cli.js', import.meta.url), 'utf8').startsWith('#!/usr/bin/env node\n'),
+      'the bin has a node shebang',
+    );
   });
 
   it('contains the CLI, the simulator (--demo needs it), the tools manifest and the user docs', () => {
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.js', 'dist/server/server.js', 'dist/sim/index.js', 'dist/tools/core/registry.js', 'dist/tools/core/tools-manifest.json']) {
+    for (const f of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'dist/cli.js',
+      'dist/server/server.js',
+      'dist/sim/index.js',
+      'dist/tools/core/registry.js',
+      'dist/tools/core/tools-manifest.json',
+    ]) {
       assert.ok(paths.has(f), `${f} is in the package`);
     }
-    for (const f of ['SECURITY.md', 'UPGRADING.md']) if (existsSync(new URL(`../${f}`, import.meta.url))) assert.ok(paths.has(f), `${f} is in the package`);
+    for (const f of ['SECURITY.md', 'UPGRADING.md'])
+      if (existsSync(new URL(`../${f}`, import.meta.url))) assert.ok(paths.has(f), `${f} is in the package`);
   });
 
   it('carries no tests, fixtures, sources, source maps, benchmarks, scripts or secrets', () => {
@@ -70,7 +87,12 @@ describe('npm package', () => {
         /\.(tgz|pem|key)$/.test(p),
     );
     assert.deepEqual(bad, []);
-    assert.ok([...paths].every((p) => p.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'SECURITY.md', 'UPGRADING.md'].includes(p)), [...paths].filter((p) => !p.startsWith('dist/')).join(', '));
+    assert.ok(
+      [...paths].every(
+        (p) => p.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'SECURITY.md', 'UPGRADING.md'].includes(p),
+      ),
+      [...paths].filter((p) => !p.startsWith('dist/')).join(', '),
+    );
   });
 
   it(`stays small: ≤ ${MAX_PACKED} bytes packed, ≤ ${MAX_UNPACKED} unpacked`, () => {
@@ -86,7 +108,9 @@ describe('npm package', () => {
     for (const file of paths) {
       if (!file.endsWith('.js')) continue;
       const code = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
-      const specs = [...code.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+      const specs = [
+        ...code.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+      ].map((m) => m[1] ?? m[2]!);
       for (const spec of specs) {
         if (spec.startsWith('.')) {
           relative++;
@@ -135,7 +159,11 @@ describe('the packed package, from a clean tree into an empty folder', () => {
     const app = join(work, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), '{"name":"empty","version":"1.0.0","private":true}\n');
-    const inst = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: app, encoding: 'utf8', timeout: 180_000 });
+    const inst = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
     assert.equal(inst.status, 0, `npm install of the tarball failed: ${inst.stderr}`);
     bin = join(app, 'node_modules', '.bin', 'thruk-mcp');
   });
@@ -145,18 +173,33 @@ describe('the packed package, from a clean tree into an empty folder', () => {
   });
 
   const run = (args: string[], input?: string) =>
-    spawnSync(bin, args, { cwd: dirname(dirname(dirname(bin))), encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' }, ...(input !== undefined ? { input } : {}) });
+    spawnSync(bin, args, {
+      cwd: dirname(dirname(dirname(bin))),
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env.PATH ?? '' },
+      ...(input !== undefined ? { input } : {}),
+    });
 
   it('prepack built it: the tarball holds the CLI and the tools manifest', () => {
     const list = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
     assert.equal(list.status, 0, list.stderr);
-    for (const f of ['package/dist/cli.js', 'package/dist/tools/core/tools-manifest.json', 'package/dist/sim/index.js']) assert.ok(list.stdout.split('\n').includes(f), `${f} is packed`);
+    for (const f of ['package/dist/cli.js', 'package/dist/tools/core/tools-manifest.json', 'package/dist/sim/index.js'])
+      assert.ok(list.stdout.split('\n').includes(f), `${f} is packed`);
   });
 
   it('serves MCP over stdio with only JSON-RPC on stdout', () => {
-    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pack-test', version: '1' } } };
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pack-test', version: '1' } },
+    };
     const list = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
-    const r = run(['--demo'], [init, { jsonrpc: '2.0', method: 'notifications/initialized' }, list].map((m) => JSON.stringify(m)).join('\n') + '\n');
+    const r = run(
+      ['--demo'],
+      [init, { jsonrpc: '2.0', method: 'notifications/initialized' }, list].map((m) => JSON.stringify(m)).join('\n') + '\n',
+    );
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.split('\n').filter((l) => l !== '');
     const msgs = lines.map((l) => JSON.parse(l) as { id?: number; result?: { tools?: unknown[]; serverInfo?: { name: string } } });
@@ -172,7 +215,12 @@ describe('the packed package, from a clean tree into an empty folder', () => {
     // Bare `npm start` prints "> thruk-mcp@… start" on stdout, the MCP channel.
     for (const l of starts) assert.match(l, /npm start --silent\b/, l);
     // Run it where a build cannot disturb other tests: the packed clean tree.
-    const r = spawnSync('npm', ['start', '--silent', '--', '--demo'], { cwd: tree, encoding: 'utf8', timeout: 120_000, input: `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'readme', version: '1' } } })}\n` });
+    const r = spawnSync('npm', ['start', '--silent', '--', '--demo'], {
+      cwd: tree,
+      encoding: 'utf8',
+      timeout: 120_000,
+      input: `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'readme', version: '1' } } })}\n`,
+    });
     const lines = r.stdout.split('\n').filter((l) => l !== '');
     assert.ok(lines.length > 0, r.stderr);
     for (const l of lines) assert.equal((JSON.parse(l) as { jsonrpc?: string }).jsonrpc, '2.0', l);

@@ -9,22 +9,71 @@ import { connect } from './helpers/harness.js';
 
 /** The Python thruk-mcp 1.x registry (65 tools): every name must exist here, read tools as reads. */
 const ANCHOR_READ = [
-  'thruk_top_noisy_hosts', 'thruk_top_noisy_services', 'thruk_flap_summary', 'thruk_alert_heatmap', 'thruk_notification_heatmap',
-  'thruk_recurring_problems', 'thruk_reliability_report', 'thruk_incident_timeline', 'thruk_state_at', 'thruk_state_diff',
-  'thruk_list_hosts', 'thruk_get_host', 'thruk_list_services', 'thruk_get_service', 'thruk_host_availability',
-  'thruk_service_availability', 'thruk_hostgroup_availability', 'thruk_hostgroup_availability_summary', 'thruk_list_hostgroups',
-  'thruk_list_servicegroups', 'thruk_list_contacts', 'thruk_get_contact', 'thruk_problems', 'thruk_stats', 'thruk_totals',
-  'thruk_list_downtimes', 'thruk_list_comments', 'thruk_sites', 'thruk_get_downtime', 'thruk_list_logs', 'thruk_list_alerts',
-  'thruk_list_notifications', 'thruk_notification_summary', 'thruk_recent_events', 'thruk_oldest_problems', 'thruk_unacked_critical',
-  'thruk_stale_acks', 'thruk_problem_counts', 'thruk_concurrent_failures', 'thruk_stale_checks', 'thruk_worker_health',
-  'thruk_root_cause', 'thruk_unreachable_vs_down', 'thruk_backend_health', 'thruk_get_perfdata', 'thruk_perfdata_snapshot',
+  'thruk_top_noisy_hosts',
+  'thruk_top_noisy_services',
+  'thruk_flap_summary',
+  'thruk_alert_heatmap',
+  'thruk_notification_heatmap',
+  'thruk_recurring_problems',
+  'thruk_reliability_report',
+  'thruk_incident_timeline',
+  'thruk_state_at',
+  'thruk_state_diff',
+  'thruk_list_hosts',
+  'thruk_get_host',
+  'thruk_list_services',
+  'thruk_get_service',
+  'thruk_host_availability',
+  'thruk_service_availability',
+  'thruk_hostgroup_availability',
+  'thruk_hostgroup_availability_summary',
+  'thruk_list_hostgroups',
+  'thruk_list_servicegroups',
+  'thruk_list_contacts',
+  'thruk_get_contact',
+  'thruk_problems',
+  'thruk_stats',
+  'thruk_totals',
+  'thruk_list_downtimes',
+  'thruk_list_comments',
+  'thruk_sites',
+  'thruk_get_downtime',
+  'thruk_list_logs',
+  'thruk_list_alerts',
+  'thruk_list_notifications',
+  'thruk_notification_summary',
+  'thruk_recent_events',
+  'thruk_oldest_problems',
+  'thruk_unacked_critical',
+  'thruk_stale_acks',
+  'thruk_problem_counts',
+  'thruk_concurrent_failures',
+  'thruk_stale_checks',
+  'thruk_worker_health',
+  'thruk_root_cause',
+  'thruk_unreachable_vs_down',
+  'thruk_backend_health',
+  'thruk_get_perfdata',
+  'thruk_perfdata_snapshot',
   'thruk_perfdata_near_threshold',
 ];
 const ANCHOR_WRITE = [
-  'thruk_schedule_downtime', 'thruk_schedule_host_services_downtime', 'thruk_schedule_propagated_host_downtime',
-  'thruk_schedule_hostgroup_downtime', 'thruk_schedule_servicegroup_downtime', 'thruk_delete_downtime', 'thruk_delete_active_downtimes',
-  'thruk_delete_downtimes_by_filter', 'thruk_acknowledge', 'thruk_bulk_acknowledge', 'thruk_add_comment', 'thruk_delete_comment',
-  'thruk_remove_acknowledgement', 'thruk_recheck', 'thruk_checks', 'thruk_notifications',
+  'thruk_schedule_downtime',
+  'thruk_schedule_host_services_downtime',
+  'thruk_schedule_propagated_host_downtime',
+  'thruk_schedule_hostgroup_downtime',
+  'thruk_schedule_servicegroup_downtime',
+  'thruk_delete_downtime',
+  'thruk_delete_active_downtimes',
+  'thruk_delete_downtimes_by_filter',
+  'thruk_acknowledge',
+  'thruk_bulk_acknowledge',
+  'thruk_add_comment',
+  'thruk_delete_comment',
+  'thruk_remove_acknowledgement',
+  'thruk_recheck',
+  'thruk_checks',
+  'thruk_notifications',
 ];
 const ANCHOR_ESCAPE = ['thruk_query', 'thruk_run_background_query'];
 
@@ -68,9 +117,19 @@ describe('audit file sink', () => {
     await h.call('thruk_acknowledge', { host: 'branch-router-01', comment: 'ticket 42' });
     await h.call('thruk_list_hosts', { limit: 1 });
     await new Promise((r) => setTimeout(r, 100));
-    const all = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const all = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     // The record before sending (phase intent), then the final record of each call.
-    assert.deepEqual(all.map((l) => [l.tool, l.outcome]), [['thruk_acknowledge', 'preview'], ['thruk_acknowledge', 'sending'], ['thruk_acknowledge', 'done']]);
+    assert.deepEqual(
+      all.map((l) => [l.tool, l.outcome]),
+      [
+        ['thruk_acknowledge', 'preview'],
+        ['thruk_acknowledge', 'sending'],
+        ['thruk_acknowledge', 'done'],
+      ],
+    );
     const lines = all.filter((l) => l.phase !== 'intent');
     assert.ok(lines.every((l) => typeof l.time === 'string' && Array.isArray(l.targets)));
     assert.equal(h.logs.filter((l) => l.includes('"audit":true')).length, 0, 'stderr audit off when THRUK_AUDIT_LOG=false');

@@ -10,18 +10,22 @@ import { allTools } from '../src/tools/core/registry.js';
 type Props = Record<string, { type?: unknown; description?: string; deprecated?: boolean; enum?: unknown[]; default?: unknown }>;
 
 describe('the published (tools/list) form of a record', () => {
-  it('offers exactly the record\'s non-deprecated arguments, with the same required ones', () => {
+  it("offers exactly the record's non-deprecated arguments, with the same required ones", () => {
     for (const t of allTools()) {
       const full = fullSchemas(t).input;
       const fullProps = full.properties as Props;
       const lean = toMcpTool(t).inputSchema;
       const offered = Object.keys(fullProps).filter((k) => fullProps[k]?.deprecated !== true);
       assert.deepEqual(Object.keys(lean.properties as Props), offered, t.name);
-      assert.deepEqual(lean.required ?? [], ((full.required ?? []) as string[]).filter((r) => offered.includes(r)), t.name);
+      assert.deepEqual(
+        lean.required ?? [],
+        ((full.required ?? []) as string[]).filter((r) => offered.includes(r)),
+        t.name,
+      );
     }
   });
 
-  it('states every filter\'s fields exactly as the record accepts them, in one compact grammar', () => {
+  it("states every filter's fields exactly as the record accepts them, in one compact grammar", () => {
     let filters = 0;
     for (const t of allTools()) {
       const filter = (toMcpTool(t).inputSchema.properties as Props).filter;
@@ -40,21 +44,31 @@ describe('the published (tools/list) form of a record', () => {
   });
 
   it('keeps enums, defaults and useful bounds; drops string checks, sanity bounds and zero defaults', () => {
-    const lean = leanInputSchema(fullSchemas(defineTool({
-      name: 'thruk_x', title: 'x', toolset: 'state', access: 'read', description: 'a test tool for publishing',
-      input: z.object({
-        limit: z.number().int().min(1).max(1000).default(50),
-        offset: z.number().int().min(0).max(10_000_000).default(0),
-        mode: z.enum(['a', 'b']).default('a').describe('Mode'),
-        name: z.string().min(1).max(200).regex(/^x/).describe('Name'),
-        since: z.union([z.string(), z.number()]).describe('Start'),
-        flag: z.boolean().default(false).describe('Flag'),
-        old: z.number().optional().meta({ deprecated: true }),
-        filter: filterSchema(['host', 'custom_var']).optional(),
-      }).strict(),
-      output: z.object({ n: z.number() }),
-      run: () => Promise.resolve({ data: { n: 1 }, text: '' }),
-    })).input);
+    const lean = leanInputSchema(
+      fullSchemas(
+        defineTool({
+          name: 'thruk_x',
+          title: 'x',
+          toolset: 'state',
+          access: 'read',
+          description: 'a test tool for publishing',
+          input: z
+            .object({
+              limit: z.number().int().min(1).max(1000).default(50),
+              offset: z.number().int().min(0).max(10_000_000).default(0),
+              mode: z.enum(['a', 'b']).default('a').describe('Mode'),
+              name: z.string().min(1).max(200).regex(/^x/).describe('Name'),
+              since: z.union([z.string(), z.number()]).describe('Start'),
+              flag: z.boolean().default(false).describe('Flag'),
+              old: z.number().optional().meta({ deprecated: true }),
+              filter: filterSchema(['host', 'custom_var']).optional(),
+            })
+            .strict(),
+          output: z.object({ n: z.number() }),
+          run: () => Promise.resolve({ data: { n: 1 }, text: '' }),
+        }),
+      ).input,
+    );
     const p = lean.properties as Props;
     assert.deepEqual(p.limit, { default: 50, type: 'integer', maximum: 1000 });
     assert.deepEqual(p.offset, { type: 'integer' });
@@ -68,8 +82,20 @@ describe('the published (tools/list) form of a record', () => {
   });
 
   it('states annotations as the spec reads them', () => {
-    assert.deepEqual(leanAnnotations({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false }), { readOnlyHint: true, openWorldHint: false });
-    assert.deepEqual(leanAnnotations({ readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false }), { readOnlyHint: false, destructiveHint: true, openWorldHint: false });
-    assert.deepEqual(leanAnnotations({ readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false }), { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false });
+    assert.deepEqual(leanAnnotations({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false }), {
+      readOnlyHint: true,
+      openWorldHint: false,
+    });
+    assert.deepEqual(leanAnnotations({ readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false }), {
+      readOnlyHint: false,
+      destructiveHint: true,
+      openWorldHint: false,
+    });
+    assert.deepEqual(leanAnnotations({ readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false }), {
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    });
   });
 });

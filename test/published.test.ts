@@ -26,10 +26,16 @@ async function listed(source: ReturnType<typeof manifestSource>, instanceNames: 
   const log = createLogger('silent');
   const thruk = {} as ThrukClient;
   const instances = new Map<string, Instance>(instanceNames.map((name) => [name, { name, settings: { ...config.thruk, name }, thruk }]));
-  const app = createHttpApp(createServerFactory({ config, thruk, log, version: 't', tools: source, instances }), { token: undefined, allowedHosts: ['localhost'] }, log);
+  const app = createHttpApp(
+    createServerFactory({ config, thruk, log, version: 't', tools: source, instances }),
+    { token: undefined, allowedHosts: ['localhost'] },
+    log,
+  );
   const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
   try {
-    await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)) }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)) }),
+    );
     return (await client.listTools()).tools;
   } finally {
     await client.close();
@@ -44,12 +50,22 @@ void describe('prebuilt tools manifest', () => {
 
   void it('publishes every tool exactly as toMcpTool does, in both modes and in registry order', () => {
     const source = manifestSource(roundTrip(tools), () => Promise.resolve(tools));
-    assert.deepEqual(source.metas.map((m) => m.name), tools.map((t) => t.name));
+    assert.deepEqual(
+      source.metas.map((m) => m.name),
+      tools.map((t) => t.name),
+    );
     for (const t of tools) {
       assert.deepEqual(source.entry(t.name, false), toMcpTool(t, false), t.name);
       assert.deepEqual(source.entry(t.name, true), toMcpTool(t, true), `${t.name} read-only`);
       const meta = source.metas.find((m) => m.name === t.name);
-      assert.deepEqual(meta, { name: t.name, title: t.title, toolset: t.toolset, access: t.access, ...(t.idempotent !== undefined ? { idempotent: t.idempotent } : {}), ...(t.readOnlyFallback !== undefined ? { readOnlyFallback: t.readOnlyFallback } : {}) });
+      assert.deepEqual(meta, {
+        name: t.name,
+        title: t.title,
+        toolset: t.toolset,
+        access: t.access,
+        ...(t.idempotent !== undefined ? { idempotent: t.idempotent } : {}),
+        ...(t.readOnlyFallback !== undefined ? { readOnlyFallback: t.readOnlyFallback } : {}),
+      });
     }
     assert.throws(() => source.entry('thruk_nope', false), /unknown tool thruk_nope/);
   });
@@ -64,7 +80,10 @@ void describe('prebuilt tools manifest', () => {
     const [a, b] = await Promise.all([source.defs(), source.defs()]);
     assert.equal(loads, 1);
     assert.equal(a, b);
-    assert.equal(a.get('thruk_totals'), tools.find((t) => t.name === 'thruk_totals'));
+    assert.equal(
+      a.get('thruk_totals'),
+      tools.find((t) => t.name === 'thruk_totals'),
+    );
     const stale = manifestSource(roundTrip(tools), () => Promise.resolve(tools.slice(1)));
     await assert.rejects(stale.defs(), /tools-manifest\.json does not match the tool code; rebuild with npm run build/);
   });
@@ -78,7 +97,10 @@ void describe('prebuilt tools manifest', () => {
     const now = Date.now() / 1000;
     utimesSync(self, now - 10, now - 10);
     utimesSync(file, now, now);
-    assert.deepEqual(readManifest(file, self)?.tools.map((t) => t.meta.name), tools.slice(0, 3).map((t) => t.name));
+    assert.deepEqual(
+      readManifest(file, self)?.tools.map((t) => t.meta.name),
+      tools.slice(0, 3).map((t) => t.name),
+    );
     utimesSync(self, now + 10, now + 10);
     assert.equal(readManifest(file, self), undefined, 'a bare tsc after the build leaves the manifest older: ignored, never served stale');
     utimesSync(self, now - 10, now - 10);
@@ -120,7 +142,8 @@ void describe('prebuilt tools manifest', () => {
     const source = manifestSource(manifest, () => Promise.resolve(tools));
     const multi = await listed(source, ['prod', 'lab']);
     assert.ok(multi.length > 10);
-    for (const t of multi) assert.deepEqual((t.inputSchema.properties as Record<string, { enum?: string[] }>)['instance']?.enum, ['prod', 'lab'], t.name);
+    for (const t of multi)
+      assert.deepEqual((t.inputSchema.properties as Record<string, { enum?: string[] }>)['instance']?.enum, ['prod', 'lab'], t.name);
     assert.equal(JSON.stringify(manifest), built, 'the manifest entries are unchanged');
     const single = await listed(source, ['prod']);
     assert.equal(single.length, multi.length);

@@ -18,7 +18,9 @@ import { demoConfig, ERAS, toolCaller, type Era } from './helpers/loose.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const AVAILABILITY = allTools().filter((t) => t.toolset === 'availability').map((t) => t.name);
+const AVAILABILITY = allTools()
+  .filter((t) => t.toolset === 'availability')
+  .map((t) => t.name);
 
 /**
  * Issue 15, point 1: over a connection that keeps a session (stdio), the model turns a toolset
@@ -27,7 +29,8 @@ const AVAILABILITY = allTools().filter((t) => t.toolset === 'availability').map(
  */
 describe('reach over stdio: enable a toolset, get list_changed and the new tools (spawned server)', () => {
   before(() => {
-    if (!existsSync(cli)) assert.equal(spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' }).status, 0, 'build failed');
+    if (!existsSync(cli))
+      assert.equal(spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' }).status, 0, 'build failed');
   });
 
   for (const era of ERAS) {
@@ -35,20 +38,31 @@ describe('reach over stdio: enable a toolset, get list_changed and the new tools
       const changes: string[][] = [];
       let notified: () => void = () => undefined;
       const seen = new Promise<void>((r) => (notified = r));
-      const client = new Client({ name: 'reach-test', version: '1' }, {
-        ...(era === 'modern' ? { versionNegotiation: { mode: 'auto' as const } } : {}),
-        listChanged: {
-          tools: {
-            onChanged: (err, tools) => {
-              assert.equal(err, null);
-              changes.push((tools ?? []).map((t) => t.name));
-              notified();
+      const client = new Client(
+        { name: 'reach-test', version: '1' },
+        {
+          ...(era === 'modern' ? { versionNegotiation: { mode: 'auto' as const } } : {}),
+          listChanged: {
+            tools: {
+              onChanged: (err, tools) => {
+                assert.equal(err, null);
+                changes.push((tools ?? []).map((t) => t.name));
+                notified();
+              },
             },
           },
         },
-      });
+      );
       // THRUK_TOOLSETS unset: the default selection; the spawned server sees no test environment.
-      await client.connect(new StdioClientTransport({ command: process.execPath, args: [cli, '--demo'], cwd: root, env: { PATH: process.env.PATH ?? '' }, stderr: 'ignore' }));
+      await client.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [cli, '--demo'],
+          cwd: root,
+          env: { PATH: process.env.PATH ?? '' },
+          stderr: 'ignore',
+        }),
+      );
       try {
         assert.equal(client.getServerCapabilities()?.tools?.listChanged, true, 'the server announces tools/list_changed over stdio');
         const before = (await client.listTools()).tools.map((t) => t.name);
@@ -90,23 +104,53 @@ function httpServer(env: Record<string, string> = {}) {
   const config = demoConfig({}, { THRUK_TOOLSETS: 'default', ...env });
   const log = createLogger('silent');
   const sim = createSimulator({ apiKey: config.thruk.apiKey });
-  const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
+  const runtime = createRuntime(
+    config,
+    log,
+    fetchHandlerSend((req) => sim.fetch(req)),
+  );
   const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-test', tools: allTools() });
   const app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'] }, log);
   const clients: Client[] = [];
   return {
     async client(era: Era, url = 'http://localhost/mcp', headers: Record<string, string> = {}) {
       const c = new Client({ name: 't', version: '1' }, era === 'modern' ? { versionNegotiation: { mode: 'auto' as const } } : {});
-      await c.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: (u, i) => app.fetch(new Request(u, i)), requestInit: { headers } }));
+      await c.connect(
+        new StreamableHTTPClientTransport(new URL(url), { fetch: (u, i) => app.fetch(new Request(u, i)), requestInit: { headers } }),
+      );
       clients.push(c);
       return c;
     },
     async rawList(url: string, headers: Record<string, string> = {}) {
-      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } } });
-      const res = await app.fetch(new Request(url, { method: 'POST', body, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list', ...headers } }));
+      const body = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/list',
+        params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } },
+      });
+      const res = await app.fetch(
+        new Request(url, {
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'mcp-protocol-version': '2026-07-28',
+            'mcp-method': 'tools/list',
+            ...headers,
+          },
+        }),
+      );
       let text = await res.text();
-      if ((res.headers.get('content-type') ?? '').includes('text/event-stream')) text = text.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('');
-      return JSON.parse(text) as { result: { tools: Array<{ name: string }>; cacheScope?: string; ttlMs?: number; _meta?: Record<string, unknown> } };
+      if ((res.headers.get('content-type') ?? '').includes('text/event-stream'))
+        text = text
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5))
+          .join('');
+      return JSON.parse(text) as {
+        result: { tools: Array<{ name: string }>; cacheScope?: string; ttlMs?: number; _meta?: Record<string, unknown> };
+      };
     },
     async close() {
       for (const c of clients) await c.close();
@@ -129,7 +173,9 @@ for (const era of ERAS) {
     it('a toolset chosen in the URL or a header is offered to that request only', async () => {
       const plain = (await (await s.client(era)).listTools()).tools.map((t) => t.name);
       const viaUrl = (await (await s.client(era, 'http://localhost/mcp?toolsets=availability')).listTools()).tools.map((t) => t.name);
-      const viaHeader = (await (await s.client(era, 'http://localhost/mcp', { 'X-MCP-Toolsets': 'trends,bogus' })).listTools()).tools.map((t) => t.name);
+      const viaHeader = (await (await s.client(era, 'http://localhost/mcp', { 'X-MCP-Toolsets': 'trends,bogus' })).listTools()).tools.map(
+        (t) => t.name,
+      );
       for (const n of AVAILABILITY) {
         assert.ok(!plain.includes(n));
         assert.ok(viaUrl.includes(n), `${n} via ?toolsets=`);
@@ -176,7 +222,8 @@ describe('tools/list freshness hints over HTTP (2026-07-28)', () => {
     try {
       const plain = await s.rawList('http://localhost/mcp');
       const chosen = await s.rawList('http://localhost/mcp?toolsets=trends');
-      const scope = (r: typeof plain) => (r.result.cacheScope ?? (r.result._meta)?.['io.modelcontextprotocol/cacheScope']) as string | undefined;
+      const scope = (r: typeof plain) =>
+        (r.result.cacheScope ?? r.result._meta?.['io.modelcontextprotocol/cacheScope']) as string | undefined;
       assert.equal(scope(plain), 'public', JSON.stringify(plain.result).slice(0, 300));
       assert.equal(scope(chosen), 'private');
       assert.ok(chosen.result.tools.some((t) => t.name === 'thruk_flap_summary'));
@@ -206,7 +253,10 @@ describe('an operator can fix the selection', () => {
     const s = httpServer({ THRUK_ENABLED_TOOLS: 'thruk_problems,thruk_host_*' });
     try {
       const c = await s.client('modern');
-      assert.deepEqual((await c.listTools()).tools.map((t) => t.name), ['thruk_problems']);
+      assert.deepEqual(
+        (await c.listTools()).tools.map((t) => t.name),
+        ['thruk_problems'],
+      );
       const r = await toolCaller(c)('thruk_host_availability', { host: 'web-01' });
       assert.equal(r.isError, true);
       assert.match(r.text, /THRUK_TOOLSETS=default,availability/);
@@ -223,7 +273,9 @@ describe('an operator can fix the selection', () => {
       const names = (await c.listTools()).tools.map((t) => t.name).sort();
       assert.deepEqual(names, ['thruk_enable_toolset', 'thruk_host_availability', 'thruk_problems']);
       const listing = await toolCaller(c)('thruk_enable_toolset', {});
-      assert.deepEqual(listing.structured.toolsets.find((t: { name: string }) => t.name === 'availability').tools, ['thruk_host_availability']);
+      assert.deepEqual(listing.structured.toolsets.find((t: { name: string }) => t.name === 'availability').tools, [
+        'thruk_host_availability',
+      ]);
     } finally {
       await s.close();
     }
@@ -234,7 +286,10 @@ describe('selection problems are configuration errors (issue 15, point 5)', () =
   const tools = allTools();
   const cfg = (o: Record<string, unknown>) => ({ readOnly: false, enabledTools: [] as string[], toolsets: ['default'] as string[], ...o });
   it('lists every problem: unknown toolsets with a suggestion, patterns matching nothing, an empty selection', () => {
-    const issues = selectionIssues(tools, cfg({ toolsets: ['defualt', 'trends', 'nope'], enabledTools: ['thruk_list_*', 'thruk_lsit_hosts'] }));
+    const issues = selectionIssues(
+      tools,
+      cfg({ toolsets: ['defualt', 'trends', 'nope'], enabledTools: ['thruk_list_*', 'thruk_lsit_hosts'] }),
+    );
     assert.equal(issues.length, 3, issues.join('\n'));
     assert.match(issues[0]!, /THRUK_TOOLSETS: unknown toolset 'defualt' \(did you mean default\?\)/);
     assert.match(issues[1]!, /THRUK_TOOLSETS: unknown toolset 'nope'/);
@@ -251,7 +306,10 @@ describe('selection problems are configuration errors (issue 15, point 5)', () =
     for (const args of [['--demo'], ['doctor', '--demo'], ['brief', '--demo']]) {
       const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, env, encoding: 'utf8', timeout: 30_000 });
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
-      assert.match(r.stderr, /configuration problems:\n {2}- THRUK_TOOLSETS: unknown toolset 'defualt'.*\n {2}- THRUK_TOOLSETS: unknown toolset 'trendz'.*\n {2}- THRUK_ENABLED_TOOLS: 'thruk_nope' matches no tool/);
+      assert.match(
+        r.stderr,
+        /configuration problems:\n {2}- THRUK_TOOLSETS: unknown toolset 'defualt'.*\n {2}- THRUK_TOOLSETS: unknown toolset 'trendz'.*\n {2}- THRUK_ENABLED_TOOLS: 'thruk_nope' matches no tool/,
+      );
       assert.equal(r.stdout, '', 'nothing on stdout');
     }
   });

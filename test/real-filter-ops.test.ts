@@ -35,7 +35,10 @@ describe('filter operators a real Thruk ignores or refuses', () => {
     const tilde = fixture('hosts_name_tilde_filter_ignored.json') as Array<{ name: string }>;
     const regex = fixture('hosts_name_regex_filter.json') as Array<{ name: string }>;
     assert.equal(indexOf('hosts_name_tilde_filter_ignored.json').raw_query_string, 'name%5B~%5D=%5Eweb&columns=name,peer_key');
-    assert.ok(tilde.some((r) => !/^web/.test(r.name)), 'the real [~] answer holds non-matching hosts');
+    assert.ok(
+      tilde.some((r) => !/^web/.test(r.name)),
+      'the real [~] answer holds non-matching hosts',
+    );
     assert.ok(regex.length > 0 && regex.every((r) => /^web/i.test(r.name)) && regex.length < tilde.length);
     // The same requests against the simulator.
     const all = (await rest(h, '/hosts', { columns: 'name,peer_key' })) as Array<{ name: string }>;
@@ -45,7 +48,10 @@ describe('filter operators a real Thruk ignores or refuses', () => {
     const simIn = await raw(h, '/hosts', indexOf('hosts_name_in_filter_ignored.json').raw_query_string);
     assert.deepEqual(simIn.body, all);
     const simRegex = await raw(h, '/hosts', indexOf('hosts_name_regex_filter.json').raw_query_string);
-    assert.deepEqual(simRegex.body, all.filter((r) => /^web/i.test(r.name)));
+    assert.deepEqual(
+      simRegex.body,
+      all.filter((r) => /^web/i.test(r.name)),
+    );
   });
 
   it('thruk_list_hosts with name in [a, b] answers exactly those hosts', async () => {
@@ -71,13 +77,22 @@ describe('filter operators a real Thruk ignores or refuses', () => {
     assert.equal(got.body.message, want.message);
     assert.equal(got.body.description, want.description);
 
-    const truth = (await rest(h, '/logs', { class: '1', type: 'HOST ALERT', 'state[ne]': '0', 'time[gte]': '-1d', columns: 'options' })) as Array<{ options: string }>;
+    const truth = (await rest(h, '/logs', {
+      class: '1',
+      type: 'HOST ALERT',
+      'state[ne]': '0',
+      'time[gte]': '-1d',
+      columns: 'options',
+    })) as Array<{ options: string }>;
     const dbDown = truth.filter((x) => x.options.startsWith('db-01;')).length;
     assert.ok(dbDown >= 3);
     h.sim.requests.length = 0;
     const r = await h.call('thruk_top_noisy_hosts', { since: '-1d', filter: { field: 'host', op: 'in', value: ['db-01', 'router-01'] } });
     assert.equal(r.isError, undefined, r.text);
-    assert.deepEqual(r.structured.results.map((x: any) => [x.host, x.alert_count]), [['db-01', dbDown]]);
+    assert.deepEqual(
+      r.structured.results.map((x: any) => [x.host, x.alert_count]),
+      [['db-01', dbDown]],
+    );
     for (const q of h.sim.requests.filter((x) => x.path === '/logs')) {
       for (const [k, v] of q.params) {
         assert.ok(!k.startsWith('host_name'), `no host_name parameter: ${k}`);

@@ -55,8 +55,16 @@ describe('real suite: rows from two cores must be told apart in the text', () =>
   const estate = { cores: ['icinga', 'naemon'], shared: ['web-01'] } as unknown as Estate;
   const scope = { name: 'all', e: {} } as never;
   const answer = (text: string): CallOutcome => ({
-    isError: false, wire: [], ms: 1, text,
-    structured: { rows: [{ host: 'web-01', service: 'http', peer_name: 'icinga' }, { host: 'web-01', service: 'http', peer_name: 'naemon' }] },
+    isError: false,
+    wire: [],
+    ms: 1,
+    text,
+    structured: {
+      rows: [
+        { host: 'web-01', service: 'http', peer_name: 'icinga' },
+        { host: 'web-01', service: 'http', peer_name: 'naemon' },
+      ],
+    },
   });
   it('flags two web-01 rows that the text does not label', () => {
     const f = labelFindings(answer('web-01 | http | WARNING\nweb-01 | http | CRITICAL'), scope, estate);
@@ -78,7 +86,9 @@ describe('real suite: the wire guard over HTTP (simulator on loopback)', () => {
   let base = '';
   let rig: Rig;
   before(async () => {
-    sim = spawn(process.execPath, ['--import', 'tsx', 'src/sim/serve.ts', '--port', '0', '--sites', 'alpha,beta', '--key', key], { stdio: ['ignore', 'ignore', 'pipe'] });
+    sim = spawn(process.execPath, ['--import', 'tsx', 'src/sim/serve.ts', '--port', '0', '--sites', 'alpha,beta', '--key', key], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     sim.stderr!.setEncoding('utf8');
     base = await new Promise<string>((resolve, reject) => {
@@ -99,27 +109,45 @@ describe('real suite: the wire guard over HTTP (simulator on loopback)', () => {
 
   it('lets a dry run through and sees that it sent nothing but reads', async () => {
     const truth = restTruth(base, key);
-    const [svc] = (await truth.get('/services', { columns: 'host_name,description', state: '2', acknowledged: '0' }, 'alpha')) as Array<{ host_name: string; description: string }>;
+    const [svc] = (await truth.get('/services', { columns: 'host_name,description', state: '2', acknowledged: '0' }, 'alpha')) as Array<{
+      host_name: string;
+      description: string;
+    }>;
     assert.ok(svc);
     const r = await rig.call('thruk_acknowledge', { host: svc.host_name, service: svc.description, dry_run: true, backends: 'alpha' });
     assert.equal(r.isError, false, r.text);
     assert.equal(r.structured.status, 'preview');
     assert.ok(r.wire.length > 0);
-    assert.ok(r.wire.every((w) => w.blocked !== true && w.method === 'GET'), JSON.stringify(r.wire));
+    assert.ok(
+      r.wire.every((w) => w.blocked !== true && w.method === 'GET'),
+      JSON.stringify(r.wire),
+    );
   });
 
   it('stops a real write in read-only mode before it reaches Thruk, and the tool says it failed', async () => {
     const truth = restTruth(base, key);
-    const [svc] = (await truth.get('/services', { columns: 'host_name,description,state', state: '2' }, 'alpha')) as Array<{ host_name: string; description: string }>;
+    const [svc] = (await truth.get('/services', { columns: 'host_name,description,state', state: '2' }, 'alpha')) as Array<{
+      host_name: string;
+      description: string;
+    }>;
     assert.ok(svc);
     rig.allowWrites = true; // read-only wins: the setter keeps writes off
     assert.equal(rig.allowWrites, false);
-    const r = await rig.call('thruk_add_comment', { host: svc.host_name, service: svc.description, comment: 'must never arrive', confirm: true, backends: 'alpha' });
+    const r = await rig.call('thruk_add_comment', {
+      host: svc.host_name,
+      service: svc.description,
+      comment: 'must never arrive',
+      confirm: true,
+      backends: 'alpha',
+    });
     assert.equal(r.isError, true);
     const blocked = r.wire.filter((w) => w.blocked === true);
     assert.equal(blocked.length, 1, JSON.stringify(r.wire));
     assert.match(blocked[0]!.path, /\/cmd(\/|$)/);
     const comments = (await truth.get('/comments', { columns: 'comment' }, 'alpha')) as Array<{ comment: string }>;
-    assert.equal(comments.some((c) => c.comment.includes('must never arrive')), false);
+    assert.equal(
+      comments.some((c) => c.comment.includes('must never arrive')),
+      false,
+    );
   });
 });

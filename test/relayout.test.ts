@@ -22,22 +22,39 @@ const read = (file: string) => readFileSync(join(root, file), 'utf8');
 const run = (...args: string[]) => spawnSync(process.execPath, [script, root, ...args], { encoding: 'utf8' });
 
 // The new layout's modules (contents do not matter, only that they exist).
-for (const f of ['src/tools/core/define.ts', 'src/tools/core/registry.ts', 'src/tools/lib/list.ts', 'src/tools/lib/objects.ts', 'src/tools/lib/logwindow.ts', 'src/tools/lib/time.ts', 'src/server/log.ts', 'src/tools/state/hosts.ts', 'src/tools/state/paging.ts']) put(f, 'export {};\n');
+for (const f of [
+  'src/tools/core/define.ts',
+  'src/tools/core/registry.ts',
+  'src/tools/lib/list.ts',
+  'src/tools/lib/objects.ts',
+  'src/tools/lib/logwindow.ts',
+  'src/tools/lib/time.ts',
+  'src/server/log.ts',
+  'src/tools/state/hosts.ts',
+  'src/tools/state/paging.ts',
+])
+  put(f, 'export {};\n');
 // A new toolset file from a branch written against the old paths.
-put('src/tools/hygiene/new.ts', [
-  "import { defineTool } from '../define.js';",
-  "import { getRows } from '../state/common.js';",
-  "import { objectName, notFound } from '../state/hosts.js';",
-  "import { listHosts } from '../state/hosts.js';",
-  "import { sinceArg } from '../trends/common.js';",
-  "import { parseTime } from '../../time.js';",
-  "import { HOST_KEYS } from '../state/paging.js';",
-  '',
-].join('\n'));
+put(
+  'src/tools/hygiene/new.ts',
+  [
+    "import { defineTool } from '../define.js';",
+    "import { getRows } from '../state/common.js';",
+    "import { objectName, notFound } from '../state/hosts.js';",
+    "import { listHosts } from '../state/hosts.js';",
+    "import { sinceArg } from '../trends/common.js';",
+    "import { parseTime } from '../../time.js';",
+    "import { HOST_KEYS } from '../state/paging.js';",
+    '',
+  ].join('\n'),
+);
 // A branch's edit of src/config.ts, carried by git to src/config/config.ts: specifiers still relative to src/.
 put('src/config/config.ts', "import { createLogger } from './log.js';\nimport { x } from './config/help.js';\n");
 put('src/config/help.ts', 'export {};\n');
-put('test/new.test.ts', "import { allTools } from '../src/tools/registry.js';\nconst m = await import('../src/tools/state/common.js');\nconst u = new URL('../dist/tools/registry.js', import.meta.url);\n");
+put(
+  'test/new.test.ts',
+  "import { allTools } from '../src/tools/registry.js';\nconst m = await import('../src/tools/state/common.js');\nconst u = new URL('../dist/tools/registry.js', import.meta.url);\n",
+);
 
 describe('scripts/dev/relayout.mjs', () => {
   it('--check reports stale imports without writing', () => {
@@ -49,16 +66,21 @@ describe('scripts/dev/relayout.mjs', () => {
 
   it('rewrites old specifiers to the new modules, relative to each file', () => {
     assert.equal(run().status, 0);
-    assert.deepEqual(read('src/tools/hygiene/new.ts').split('\n').filter((l) => l !== ''), [
-      "import { defineTool } from '../core/define.js';",
-      "import { getRows } from '../lib/list.js';",
-      "import { objectName, notFound } from '../lib/objects.js';",
-      // a tool record stays where it is: only the names that moved to lib are retargeted
-      "import { listHosts } from '../state/hosts.js';",
-      "import { sinceArg } from '../lib/logwindow.js';",
-      "import { parseTime } from '../lib/time.js';",
-      "import { HOST_KEYS } from '../state/paging.js';",
-    ]);
+    assert.deepEqual(
+      read('src/tools/hygiene/new.ts')
+        .split('\n')
+        .filter((l) => l !== ''),
+      [
+        "import { defineTool } from '../core/define.js';",
+        "import { getRows } from '../lib/list.js';",
+        "import { objectName, notFound } from '../lib/objects.js';",
+        // a tool record stays where it is: only the names that moved to lib are retargeted
+        "import { listHosts } from '../state/hosts.js';",
+        "import { sinceArg } from '../lib/logwindow.js';",
+        "import { parseTime } from '../lib/time.js';",
+        "import { HOST_KEYS } from '../state/paging.js';",
+      ],
+    );
     assert.equal(read('src/config/config.ts'), "import { createLogger } from '../server/log.js';\nimport { x } from './help.js';\n");
     assert.equal(
       read('test/new.test.ts'),

@@ -7,12 +7,21 @@ import { connect, ERAS, type Harness } from './helpers/harness.js';
 
 const PROMPT_ARGS: Record<string, Array<Record<string, string>>> = {
   investigate_alert: [{ host: 'web-01' }, { host: 'db-03', service: 'disk /' }],
-  schedule_maintenance: [{ target: 'linux-servers' }, { target: 'web-01', kind: 'host', duration_minutes: '30' }, { target: 'db-03/disk /', kind: 'service' }, { target: 'database-services', kind: 'servicegroup' }],
+  schedule_maintenance: [
+    { target: 'linux-servers' },
+    { target: 'web-01', kind: 'host', duration_minutes: '30' },
+    { target: 'db-03/disk /', kind: 'service' },
+    { target: 'database-services', kind: 'servicegroup' },
+  ],
   diagnose_flapping: [{ host: 'web-02', service: 'load' }],
   daily_health_report: [{}, { hostgroup: 'linux-servers' }],
   incident_triage: [{}, { hostgroup: 'network-devices' }],
   capacity_review: [{}, { hostgroup: 'linux-servers', within_percent: '15' }],
-  sla_report: [{ target: 'web-01' }, { target: 'db-03/disk /', kind: 'service', timeperiod: 'lastmonth' }, { target: 'linux-servers', kind: 'hostgroup' }],
+  sla_report: [
+    { target: 'web-01' },
+    { target: 'db-03/disk /', kind: 'service', timeperiod: 'lastmonth' },
+    { target: 'linux-servers', kind: 'hostgroup' },
+  ],
   noise_review: [{}, { since: '-7d' }],
 };
 
@@ -40,7 +49,8 @@ function checkCalls(text: string, offered: Set<string>): number {
     assert.ok(r.success, `${name} ${json}: ${r.success ? '' : r.error.message}`);
     n++;
   }
-  for (const m of text.matchAll(/\bthruk_[a-z_]+/g)) assert.ok(offered.has(m[0]) || defs.has(m[0]), `unknown tool name ${m[0]} in prompt text`);
+  for (const m of text.matchAll(/\bthruk_[a-z_]+/g))
+    assert.ok(offered.has(m[0]) || defs.has(m[0]), `unknown tool name ${m[0]} in prompt text`);
   return n;
 }
 
@@ -57,9 +67,19 @@ for (const era of ERAS) {
     it('lists the anchor resources and templates', async () => {
       const { resources } = await h.client.listResources();
       // The MCP Apps views (test/views.test.ts) are listed too, for hosts that review them up front.
-      assert.deepEqual(resources.map((r) => r.uri).sort(), ['thruk://problems', 'thruk://stats', 'ui://thruk-mcp/availability.html', 'ui://thruk-mcp/problems.html', 'ui://thruk-mcp/trends.html']);
+      assert.deepEqual(resources.map((r) => r.uri).sort(), [
+        'thruk://problems',
+        'thruk://stats',
+        'ui://thruk-mcp/availability.html',
+        'ui://thruk-mcp/problems.html',
+        'ui://thruk-mcp/trends.html',
+      ]);
       const { resourceTemplates } = await h.client.listResourceTemplates();
-      assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate).sort(), ['thruk://hostgroups/{name}', 'thruk://hosts/{name}', 'thruk://services/{host}/{service}']);
+      assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate).sort(), [
+        'thruk://hostgroups/{name}',
+        'thruk://hosts/{name}',
+        'thruk://services/{host}/{service}',
+      ]);
     });
 
     it('reads hosts, services (percent-encoded names), groups, problems and stats', async () => {
@@ -76,7 +96,8 @@ for (const era of ERAS) {
 
     it('completes host, service (given the host) and group names, prefix first and capped', async () => {
       const c = async (ref: any, name: string, value: string, context?: Record<string, string>) =>
-        (await h.client.complete({ ref, argument: { name, value }, ...(context ? { context: { arguments: context } } : {}) })).completion.values;
+        (await h.client.complete({ ref, argument: { name, value }, ...(context ? { context: { arguments: context } } : {}) })).completion
+          .values;
       const hosts = await c({ type: 'ref/resource', uri: 'thruk://hosts/{name}' }, 'name', 'web');
       assert.ok(hosts.includes('web-01') && hosts.every((v) => v.toLowerCase().includes('web')));
       const svcs = await c({ type: 'ref/resource', uri: 'thruk://services/{host}/{service}' }, 'service', 'di', { host: 'db-03' });
@@ -111,7 +132,13 @@ for (const era of ERAS) {
 describe('completion matching', () => {
   it('puts prefix matches before substring matches and caps', () => {
     assert.deepEqual(matchNames(['a-web', 'web-1', 'Web-2', 'db'], 'web'), ['web-1', 'Web-2', 'a-web']);
-    assert.equal(matchNames(Array.from({ length: 500 }, (_, i) => `h${i}`), 'h').length, 100);
+    assert.equal(
+      matchNames(
+        Array.from({ length: 500 }, (_, i) => `h${i}`),
+        'h',
+      ).length,
+      100,
+    );
   });
 });
 
@@ -123,7 +150,8 @@ describe('prompts in read-only mode', () => {
     const { prompts } = await h.client.listPrompts();
     const listed = new Set(prompts.map((p) => p.name));
     // No availability, perf data or trend tool can be had here: those prompts would invite invented figures.
-    for (const gone of ['sla_report', 'capacity_review', 'noise_review', 'diagnose_flapping']) assert.ok(!listed.has(gone), `${gone} is not offered`);
+    for (const gone of ['sla_report', 'capacity_review', 'noise_review', 'diagnose_flapping'])
+      assert.ok(!listed.has(gone), `${gone} is not offered`);
     assert.ok(listed.has('investigate_alert') && listed.has('daily_health_report'));
     for (const [name, variants] of Object.entries(PROMPT_ARGS)) {
       if (!listed.has(name)) {
@@ -158,7 +186,9 @@ describe('prompts with the default selection (THRUK_TOOLSETS unset)', () => {
             if (m !== null) steps.push(m[1]!);
           }
         }
-        const sla = ((await h.client.getPrompt({ name: 'sla_report', arguments: { target: 'web-01' } })).messages[0]!.content as { text: string }).text;
+        const sla = (
+          (await h.client.getPrompt({ name: 'sla_report', arguments: { target: 'web-01' } })).messages[0]!.content as { text: string }
+        ).text;
         assert.match(sla, /^First turn on the tools this needs: `thruk_enable_toolset \{"toolset":"availability"\}`/);
         // The enable steps are real calls: over this stateless HTTP connection each answers how to get the tools.
         for (const json of new Set(steps)) {

@@ -12,7 +12,9 @@ import { connect, rest, type Harness } from './helpers/harness.js';
 
 describe('thruk_root_cause per core', () => {
   let h: Harness;
-  before(async () => { h = await connect({ sim: { sites: ['icinga', 'naemon'] } }); });
+  before(async () => {
+    h = await connect({ sim: { sites: ['icinga', 'naemon'] } });
+  });
   after(async () => h.close());
 
   it('two cores with the same names: one root per core, each naming its core, nothing merged', async () => {
@@ -21,9 +23,13 @@ describe('thruk_root_cause per core', () => {
     const s = r.structured;
     assert.deepEqual(s.cores, ['icinga', 'naemon']);
     // What the cores say directly: the hosts failing now, per core.
-    const failing = (await rest(h, '/hosts', { 'state[gte]': '1', columns: 'name,state,peer_key' })) as Array<{ name: string; state: number; peer_key: string }>;
+    const failing = (await rest(h, '/hosts', { 'state[gte]': '1', columns: 'name,state,peer_key' })) as Array<{
+      name: string;
+      state: number;
+      peer_key: string;
+    }>;
     assert.ok(failing.some((x) => x.peer_key === 'icinga') && failing.some((x) => x.peer_key === 'naemon'));
-    assert.ok(s.total_affected_hosts >= failing.length, 'both cores\' failing hosts are counted, not merged by name');
+    assert.ok(s.total_affected_hosts >= failing.length, "both cores' failing hosts are counted, not merged by name");
     const branch = (s.root_causes as Array<Record<string, any>>).filter((x) => x.root_cause_host === 'branch-router-01');
     assert.deepEqual(branch.map((x) => x.core).sort(), ['icinga', 'naemon'], 'the same root on each core, one row each');
     for (const b of branch) assert.deepEqual(b.impacted_hosts, ['branch-ap-01', 'branch-router-01'], `per-core topology on ${b.core}`);
@@ -31,7 +37,10 @@ describe('thruk_root_cause per core', () => {
     assert.match(r.text, /\nbranch-router-01@naemon \| DOWN \| /);
     assert.match(r.text.split('\n')[0] ?? '', / on 2 cores \(icinga, naemon\), each its own topology: /);
     assert.equal(s.down_count + s.unreachable_count, s.total_affected_hosts);
-    assert.match(r.text.split('\n')[0] ?? '', new RegExp(`: ${s.total_affected_hosts} affected hosts \\(${s.down_count} DOWN, ${s.unreachable_count} UNREACHABLE\\)`));
+    assert.match(
+      r.text.split('\n')[0] ?? '',
+      new RegExp(`: ${s.total_affected_hosts} affected hosts \\(${s.down_count} DOWN, ${s.unreachable_count} UNREACHABLE\\)`),
+    );
   });
 
   it('a name failing on one core only is attributed on that core only', async () => {
@@ -43,7 +52,10 @@ describe('thruk_root_cause per core', () => {
     try {
       const r = await h.call('thruk_root_cause', { limit: 1000 });
       const rows = (r.structured.root_causes as Array<Record<string, any>>).filter((x) => x.root_cause_host === 'db-01');
-      assert.deepEqual(rows.map((x) => x.core), ['naemon']);
+      assert.deepEqual(
+        rows.map((x) => x.core),
+        ['naemon'],
+      );
       assert.match(r.text, /\ndb-01@naemon \| DOWN \| /);
       assert.doesNotMatch(r.text, /db-01@icinga/);
     } finally {
@@ -68,7 +80,12 @@ describe('thruk_root_cause per core', () => {
       const r = await big.call('thruk_root_cause', {});
       assert.equal(r.isError, undefined, r.text);
       const hostReads = big.sim.requests.filter((q) => q.path === '/hosts');
-      const filters = hostReads.map((q) => q.params.filter(([k]) => k !== 'columns').map(([k]) => k).join(','));
+      const filters = hostReads.map((q) =>
+        q.params
+          .filter(([k]) => k !== 'columns')
+          .map(([k]) => k)
+          .join(','),
+      );
       for (const f of filters) assert.notEqual(f, '', 'a /hosts read without a filter reads the whole table');
       assert.ok(!filters.some((f) => f.includes('name[~]')), `no read by name was needed: ${filters.join(' / ')}`);
       assert.equal(r.structured.unattributed_count, 0, 'complete: every UNREACHABLE host found its DOWN parent');

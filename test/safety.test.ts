@@ -35,7 +35,11 @@ for (const era of ERAS) {
         assert.match(r.text, /read-only/);
       }
       // Every toolset on: nothing to enable (no discovery tool), and hidden aliases are callable but not listed.
-      assert.equal(tools.length, listedTools(allTools().filter((t) => (t.access === 'read' || t.readOnlyFallback === true) && t.name !== 'thruk_enable_toolset')).length);
+      assert.equal(
+        tools.length,
+        listedTools(allTools().filter((t) => (t.access === 'read' || t.readOnlyFallback === true) && t.name !== 'thruk_enable_toolset'))
+          .length,
+      );
       await h.close();
     });
 
@@ -47,7 +51,10 @@ for (const era of ERAS) {
       await h.call('thruk_list_hosts', { limit: 1 });
       const audit = h.logs.map((l) => JSON.parse(l)).filter((l) => l.audit === true && l.phase !== 'intent');
       assert.equal(audit.length, 3);
-      assert.deepEqual(audit.map((a) => a.outcome), ['ok', 'error', 'error']);
+      assert.deepEqual(
+        audit.map((a) => a.outcome),
+        ['ok', 'error', 'error'],
+      );
       assert.equal(audit[0].tool, 'thruk_test_write');
       assert.equal(audit[0].args.api_key, '***');
       assert.ok(!h.logs.join('\n').includes('SUPERSECRET'));

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, rest, type Harness } from './helpers/loose.js';
 
-const colsOf = (params: ReadonlyArray<[string, string]>) => (params.find(([k]) => k === 'columns')?.[1] ?? '').split(',').filter((c) => c !== '');
+const colsOf = (params: ReadonlyArray<[string, string]>) =>
+  (params.find(([k]) => k === 'columns')?.[1] ?? '').split(',').filter((c) => c !== '');
 const isStatusRead = (path: string) => /^(\/sites\/[^/]+)?\/(hosts|services)$/.test(path);
 
 void describe('thruk_problems on a large estate', () => {
@@ -37,7 +38,10 @@ void describe('thruk_problems on a large estate', () => {
         assert.ok(rows.length <= 20 * (q.path.endsWith('/services') ? 5 : 1), `${q.path} returned ${rows.length} rows`);
       }
     }
-    assert.ok(reads.some((q) => colsOf(q.params).includes('plugin_output')), 'the page rows are read in full');
+    assert.ok(
+      reads.some((q) => colsOf(q.params).includes('plugin_output')),
+      'the page rows are read in full',
+    );
   });
 
   void it('a page equals the same rows of one long listing, with the same counts', async () => {
@@ -46,25 +50,35 @@ void describe('thruk_problems on a large estate', () => {
     // Ages grow with the clock between the two calls (a second boundary may fall between them).
     const still = (rows: Array<Record<string, unknown>>) => rows.map(({ duration_s: _d, ...r }) => r);
     assert.deepEqual(still(pageOf.structured.rows), still(all.structured.rows.slice(30, 55)));
-    pageOf.structured.rows.forEach((r: { duration_s?: number }, i: number) => assert.ok(Math.abs((r.duration_s ?? 0) - (all.structured.rows[30 + i].duration_s ?? 0)) <= 5));
+    pageOf.structured.rows.forEach((r: { duration_s?: number }, i: number) =>
+      assert.ok(Math.abs((r.duration_s ?? 0) - (all.structured.rows[30 + i].duration_s ?? 0)) <= 5),
+    );
     assert.deepEqual(pageOf.structured.counts, all.structured.counts);
     assert.equal(pageOf.structured.total, all.structured.total);
     assert.equal(pageOf.structured.next_offset, 55);
-    for (const row of pageOf.structured.rows as Array<{ output: string }>) assert.notEqual(row.output, '', 'page rows carry their check output');
+    for (const row of pageOf.structured.rows as Array<{ output: string }>)
+      assert.notEqual(row.output, '', 'page rows carry their check output');
   });
 
   void it('reads a long page by name in requests whose URLs stay under proxy limits', async () => {
     h.sim.requests.length = 0;
     const r = await h.call('thruk_problems', { include_handled: true, limit: 500 });
     assert.equal(r.isError, undefined, r.text);
-    const paged = h.sim.requests.filter((q) => isStatusRead(q.path) && q.params.some(([k, v]) => k === 'q' && /^\((host_)?name = /.test(v)));
-    assert.ok(paged.filter((q) => q.path.endsWith('/services')).length >= 2, 'the services of a 500-row page take more than one by-name read');
+    const paged = h.sim.requests.filter(
+      (q) => isStatusRead(q.path) && q.params.some(([k, v]) => k === 'q' && /^\((host_)?name = /.test(v)),
+    );
+    assert.ok(
+      paged.filter((q) => q.path.endsWith('/services')).length >= 2,
+      'the services of a 500-row page take more than one by-name read',
+    );
     // Apache's default LimitRequestLine is 8190 bytes; the query string must leave room for the path.
-    for (const q of paged) assert.ok(new URLSearchParams(q.params).toString().length < 6000, `${q.path}: a by-name read fits one request line`);
-    for (const row of r.structured.rows as Array<{ output: string }>) assert.notEqual(row.output, '', 'every row was found by its by-name read');
+    for (const q of paged)
+      assert.ok(new URLSearchParams(q.params).toString().length < 6000, `${q.path}: a by-name read fits one request line`);
+    for (const row of r.structured.rows as Array<{ output: string }>)
+      assert.notEqual(row.output, '', 'every row was found by its by-name read');
   });
 
-  void it('counts agree with Thruk\'s own rows', async () => {
+  void it("counts agree with Thruk's own rows", async () => {
     const r = await h.call('thruk_problems', {});
     const hosts = (await rest(h, '/hosts', { 'state[ne]': '0', has_been_checked: '1', columns: 'state' })) as Array<{ state: number }>;
     const svcs = (await rest(h, '/services', { 'state[ne]': '0', has_been_checked: '1', columns: 'state' })) as Array<{ state: number }>;

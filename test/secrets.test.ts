@@ -37,9 +37,14 @@ const PASSWORD = 'MARKERPASSWORD-hunter2';
 const ARG_KEY = 'MARKERARGKEY_q1';
 
 const secretArgsTool = defineTool({
-  name: 'test_secret_args', title: 'takes secrets', toolset: 'actions', access: 'write',
+  name: 'test_secret_args',
+  title: 'takes secrets',
+  toolset: 'actions',
+  access: 'write',
   description: 'Test-only write tool with secret-looking arguments.',
-  input: z.object({ api_key: z.string(), password: z.string(), count: z.number().int().max(10).optional(), dry_run: z.boolean().optional() }).strict(),
+  input: z
+    .object({ api_key: z.string(), password: z.string(), count: z.number().int().max(10).optional(), dry_run: z.boolean().optional() })
+    .strict(),
   output: z.object({ ok: z.boolean() }),
   run: async (ctx, args) => {
     if (args.dry_run === true) return { data: { ok: true }, text: 'preview: nothing sent' };
@@ -80,9 +85,13 @@ describe('secret hygiene', { concurrency: true }, () => {
     const r = await connect({ config: base(), token: TOKEN, recordBodies: true, tools, logLevel: 'debug' });
     try {
       const outputs: Array<[string, CallResult]> = [];
-      const call = async (label: string, name: string, args: Record<string, unknown>) => { outputs.push([label, await r.call(name, args)]); };
+      const call = async (label: string, name: string, args: Record<string, unknown>) => {
+        outputs.push([label, await r.call(name, args)]);
+      };
       await call('ok read', 'thruk_totals', {});
-      const host: string = ((await rest(r, '/hosts', { 'state[ne]': '0', acknowledged: '0', columns: 'name' })) as Array<{ name: string }>)[0]?.name ?? 'web-01';
+      const host: string =
+        ((await rest(r, '/hosts', { 'state[ne]': '0', acknowledged: '0', columns: 'name' })) as Array<{ name: string }>)[0]?.name ??
+        'web-01';
       await call('preview', 'thruk_acknowledge', { host, comment: `note ${'x'}`, dry_run: true });
       r.sim.injectFault({ match: '/hosts/totals', status: 500, times: 8 });
       await call('500', 'thruk_totals', {});
@@ -107,8 +116,14 @@ describe('secret hygiene', { concurrency: true }, () => {
       for (const [label, res] of outputs) scanResult(label, res);
       // The audit lines exist (so the scan saw them) and carry *** instead of the values.
       const audits = r.logs.filter((l) => l.includes('"audit":true'));
-      assert.ok(audits.some((l) => l.includes('test_secret_args') && l.includes('"outcome":"preview"') || l.includes('test_secret_args')), 'secret-args calls were audited');
-      assert.ok(audits.some((l) => l.includes('"api_key":"***"')), 'api_key redacted in the audit line');
+      assert.ok(
+        audits.some((l) => (l.includes('test_secret_args') && l.includes('"outcome":"preview"')) || l.includes('test_secret_args')),
+        'secret-args calls were audited',
+      );
+      assert.ok(
+        audits.some((l) => l.includes('"api_key":"***"')),
+        'api_key redacted in the audit line',
+      );
       scanRig(r, 'right key');
       // The simulator did receive the key (so the scans are meaningful), just nobody echoed it.
       assert.ok(r.sim.requests.some((q) => Object.values(q.headers).includes(KEY)));
@@ -145,7 +160,12 @@ describe('secret hygiene', { concurrency: true }, () => {
     try {
       const res = [
         await r.call('thruk_query', { path: '/hosts', params: { api_key: ARG_KEY, password: PASSWORD, columns: 'name' } }),
-        await r.call('thruk_query', { path: '/hosts/web-01/cmd/schedule_host_check', method: 'POST', data: { password: PASSWORD, api_key: ARG_KEY }, dry_run: true }),
+        await r.call('thruk_query', {
+          path: '/hosts/web-01/cmd/schedule_host_check',
+          method: 'POST',
+          data: { password: PASSWORD, api_key: ARG_KEY },
+          dry_run: true,
+        }),
       ];
       res.forEach((x, i) => scanResult(`thruk_query ${i}`, x));
       scanRig(r, 'thruk_query');
@@ -157,7 +177,12 @@ describe('secret hygiene', { concurrency: true }, () => {
   it('bearer token: wrong, missing and malformed tokens get 401 without echoing anything', async () => {
     const r = await connect({ config: base(), token: TOKEN, recordBodies: true, logLevel: 'debug' });
     try {
-      const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: `x-${WRONG_TOKEN}`, version: '1' } } });
+      const init = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: `x-${WRONG_TOKEN}`, version: '1' } },
+      });
       const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', host: 'localhost' };
       const variants: Array<[string, Record<string, string>]> = [
         ['wrong token', { authorization: `Bearer ${WRONG_TOKEN}` }],
@@ -167,7 +192,9 @@ describe('secret hygiene', { concurrency: true }, () => {
         ['bad host with token', { authorization: `Bearer ${WRONG_TOKEN}`, host: 'foreign-host.example' }],
       ];
       for (const [label, extra] of variants) {
-        const res = await r.app.fetch(new Request('http://localhost/mcp', { method: 'POST', headers: { ...headers, ...extra }, body: init }));
+        const res = await r.app.fetch(
+          new Request('http://localhost/mcp', { method: 'POST', headers: { ...headers, ...extra }, body: init }),
+        );
         assert.ok(res.status === 401 || res.status === 403, `${label}: ${res.status}`);
         if (label === 'bad host with token') {
           // The gate names the refused Host (operator help); it must not carry the token.
@@ -196,24 +223,43 @@ describe('secret hygiene', { concurrency: true }, () => {
     const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] });
     const other = await generateKeyPair('ES256');
     const now = Math.floor(Date.now() / 1000);
-    const sign = async (claims: JWTPayload, o: { exp?: number; aud?: string; iss?: string; key?: Parameters<SignJWT['sign']>[0] } = {}): Promise<string> => {
-      const jwt = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(o.iss ?? ISSUER).setAudience(o.aud ?? RESOURCE)
-        .setIssuedAt(now - 10).setExpirationTime(o.exp ?? now + 600).sign(o.key ?? privateKey);
+    const sign = async (
+      claims: JWTPayload,
+      o: { exp?: number; aud?: string; iss?: string; key?: Parameters<SignJWT['sign']>[0] } = {},
+    ): Promise<string> => {
+      const jwt = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuer(o.iss ?? ISSUER)
+        .setAudience(o.aud ?? RESOURCE)
+        .setIssuedAt(now - 10)
+        .setExpirationTime(o.exp ?? now + 600)
+        .sign(o.key ?? privateKey);
       registerSecret(jwt);
       return jwt;
     };
     const full = await sign({ sub: 'alice', scope: 'thruk:read thruk:write' });
     const readOnly = await sign({ sub: 'alice', scope: 'thruk:read' });
     const loaded = loadConfig(['--demo', '--listen', '0'], {
-      MCP_HTTP_TOKENS: `${READ_TOKEN}:read,${WRITE_TOKEN}:write`, MCP_PUBLIC_URL: 'https://mcp.example.com',
-      MCP_OAUTH_JWKS_URL: 'https://issuer.example.com/jwks', MCP_OAUTH_ISSUER: ISSUER, MCP_OAUTH_REQUIRED_SCOPES: 'thruk:read',
+      MCP_HTTP_TOKENS: `${READ_TOKEN}:read,${WRITE_TOKEN}:write`,
+      MCP_PUBLIC_URL: 'https://mcp.example.com',
+      MCP_OAUTH_JWKS_URL: 'https://issuer.example.com/jwks',
+      MCP_OAUTH_ISSUER: ISSUER,
+      MCP_OAUTH_REQUIRED_SCOPES: 'thruk:read',
       // The write tool is outside the default selection: offered, so the read scope is what refuses it.
       THRUK_TOOLSETS: 'all',
     });
     assert.ok(loaded.ok && loaded.action === 'serve', JSON.stringify(loaded));
     const config = withSettings(loaded.config, { thruk: { apiKey: KEY, timeoutMs: 800 } });
     const metrics = createMetrics({ defaultMetrics: false });
-    const r = await connect({ config, tools, logLevel: 'debug', recordBodies: true, metrics, clientToken: full, auth: (log) => createAuthenticator(config.http.auth, log, { jwks }) });
+    const r = await connect({
+      config,
+      tools,
+      logLevel: 'debug',
+      recordBodies: true,
+      metrics,
+      clientToken: full,
+      auth: (log) => createAuthenticator(config.http.auth, log, { jwks }),
+    });
     try {
       const results: Array<[string, CallResult]> = [['jwt read', await r.call('thruk_totals', {})]];
       assert.notEqual(results[0]?.[1].isError, true, results[0]?.[1].text);
@@ -222,7 +268,10 @@ describe('secret hygiene', { concurrency: true }, () => {
       r.sim.clearFaults();
       results.push(['jwt secret args', await r.call('test_secret_args', { api_key: ARG_KEY, password: PASSWORD, dry_run: true })]);
       // A caller with only the read scope: the write tool is refused by scope, not by a crash.
-      for (const [label, token] of [['read-scoped JWT', readOnly], ['read static token', READ_TOKEN]] as const) {
+      for (const [label, token] of [
+        ['read-scoped JWT', readOnly],
+        ['read static token', READ_TOKEN],
+      ] as const) {
         const c = new Client({ name: 'reader', version: '1' }, { versionNegotiation: { mode: 'auto' as const } });
         const bearer = async (u: string | URL, init?: RequestInit): Promise<Response> => {
           const headers = new Headers(init?.headers);
@@ -242,10 +291,18 @@ describe('secret hygiene', { concurrency: true }, () => {
       }
       for (const [label, res] of results) scanResult(label, res);
       // Refusals at the gate: every bad credential, each answer scanned with its headers.
-      const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
+      const init = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      });
       const refused: Array<[string, string]> = [
         ['expired JWT', `Bearer ${await sign({ sub: 'alice', scope: 'thruk:read' }, { exp: now - 3600 })}`],
-        ['JWT for another audience', `Bearer ${await sign({ sub: 'alice', scope: 'thruk:read' }, { aud: 'https://other.example.com/mcp' })}`],
+        [
+          'JWT for another audience',
+          `Bearer ${await sign({ sub: 'alice', scope: 'thruk:read' }, { aud: 'https://other.example.com/mcp' })}`,
+        ],
         ['JWT from another issuer', `Bearer ${await sign({ sub: 'alice', scope: 'thruk:read' }, { iss: 'https://evil.example.com' })}`],
         ['forged JWT', `Bearer ${await sign({ sub: 'alice', scope: 'thruk:read thruk:write' }, { key: other.privateKey })}`],
         ['JWT without the required scope', `Bearer ${await sign({ sub: 'alice', scope: 'other' })}`],
@@ -253,7 +310,18 @@ describe('secret hygiene', { concurrency: true }, () => {
         ['Basic password', `Basic ${Buffer.from(`alice:${PASSWORD}`).toString('base64')}`],
       ];
       for (const [label, authorization] of refused) {
-        const res = await r.app.fetch(new Request('http://localhost/mcp', { method: 'POST', headers: { authorization, host: 'localhost', 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: init }));
+        const res = await r.app.fetch(
+          new Request('http://localhost/mcp', {
+            method: 'POST',
+            headers: {
+              authorization,
+              host: 'localhost',
+              'content-type': 'application/json',
+              accept: 'application/json, text/event-stream',
+            },
+            body: init,
+          }),
+        );
         assert.ok(res.status === 401 || res.status === 403, `${label}: ${res.status}`);
         await scanResponse(label, res);
       }
@@ -269,17 +337,28 @@ describe('secret hygiene', { concurrency: true }, () => {
   });
 
   it('the suite-wide guard sees log lines of any logger, stderr and child output (self-test)', async (t) => {
-    if (!guardActive()) { t.skip('secret guard not installed'); return; }
+    if (!guardActive()) {
+      t.skip('secret guard not installed');
+      return;
+    }
     const state = guardState();
     const before = state.leaks.length;
     const planted = 'MARKERPLANTED-guard-self-test';
     createLogger('info', { write: () => true }).info({ planted }, 'a line nobody keeps');
-    const child = spawn(process.execPath, ['-e', `process.stderr.write(${JSON.stringify(planted)})`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', `process.stderr.write(${JSON.stringify(planted)})`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     await new Promise((res) => child.on('close', res));
     // Take back only the planted finds (tests run concurrently: a real leak must stay reported).
     const seen = state.leaks.slice(before).filter((l) => l.includes(planted));
     for (const l of seen) state.leaks.splice(state.leaks.indexOf(l), 1);
-    assert.ok(seen.some((l) => l.startsWith('log line:')), `log line not seen: ${JSON.stringify(seen)}`);
-    assert.ok(seen.some((l) => / stderr: MARKERPLANTE/.test(l)), `child stderr not seen: ${JSON.stringify(seen)}`);
+    assert.ok(
+      seen.some((l) => l.startsWith('log line:')),
+      `log line not seen: ${JSON.stringify(seen)}`,
+    );
+    assert.ok(
+      seen.some((l) => / stderr: MARKERPLANTE/.test(l)),
+      `child stderr not seen: ${JSON.stringify(seen)}`,
+    );
   });
 });

@@ -19,9 +19,13 @@ async function get(s: Simulator, path: string): Promise<any> {
 }
 
 async function post(s: Simulator, path: string, body: Record<string, unknown> = {}): Promise<{ status: number; body: any }> {
-  const res = await s.fetch(new Request(`http://sim.invalid/thruk/r${path}`, {
-    method: 'POST', headers: { 'X-Thruk-Auth-Key': KEY, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  }));
+  const res = await s.fetch(
+    new Request(`http://sim.invalid/thruk/r${path}`, {
+      method: 'POST',
+      headers: { 'X-Thruk-Auth-Key': KEY, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
   return { status: res.status, body: await res.json() };
 }
 
@@ -31,8 +35,15 @@ const logTypes = async (s: Simulator, since: number): Promise<string[]> =>
 describe('commands', () => {
   it('acknowledge: acknowledged, sticky type, comment entry_type 4, log rows; removal deletes non-persistent comment', async () => {
     const { s } = setup();
-    const r = await post(s, '/hosts/win-app-01/cmd/acknowledge_host_problem', { comment_data: 'ticket 1', sticky_ack: 2, persistent_comment: 0 });
-    assert.deepEqual(r.body, { commands: `COMMAND [${T0}] ACKNOWLEDGE_HOST_PROBLEM;win-app-01;2;1;0;(api);ticket 1`, message: 'Command successfully submitted' });
+    const r = await post(s, '/hosts/win-app-01/cmd/acknowledge_host_problem', {
+      comment_data: 'ticket 1',
+      sticky_ack: 2,
+      persistent_comment: 0,
+    });
+    assert.deepEqual(r.body, {
+      commands: `COMMAND [${T0}] ACKNOWLEDGE_HOST_PROBLEM;win-app-01;2;1;0;(api);ticket 1`,
+      message: 'Command successfully submitted',
+    });
     const [h] = await get(s, '/hosts/win-app-01?columns=acknowledged,comments');
     assert.equal(h.acknowledged, true);
     assert.equal(s.state.host('win-app-01')?.ackType, 2);
@@ -47,7 +58,11 @@ describe('commands', () => {
     assert.equal((await get(s, '/hosts/win-app-01?columns=acknowledged'))[0].acknowledged, false);
     assert.deepEqual(await get(s, '/comments?host_name=win-app-01'), []);
 
-    await post(s, '/services/app-02/memory/cmd/acknowledge_svc_problem', { comment_data: 'leak', persistent_comment: 1, comment_author: 'bot' });
+    await post(s, '/services/app-02/memory/cmd/acknowledge_svc_problem', {
+      comment_data: 'leak',
+      persistent_comment: 1,
+      comment_author: 'bot',
+    });
     await post(s, '/services/app-02/memory/cmd/remove_svc_acknowledgement');
     const kept = await get(s, '/comments?host_name=app-02&columns=author,entry_type');
     assert.deepEqual(kept, [{ author: 'bot', entry_type: 4 }], 'persistent acknowledgement comments survive');
@@ -65,7 +80,11 @@ describe('commands', () => {
 
   it('downtime: listed with host/service, depth raised, comment and log rows; delete removes all of it', async () => {
     const { s } = setup();
-    const r = await post(s, '/services/web-02/load/cmd/schedule_svc_downtime', { comment_data: 'patching', start_time: 'now', end_time: '+2h' });
+    const r = await post(s, '/services/web-02/load/cmd/schedule_svc_downtime', {
+      comment_data: 'patching',
+      start_time: 'now',
+      end_time: '+2h',
+    });
     assert.equal(r.body.commands, `COMMAND [${T0}] SCHEDULE_SVC_DOWNTIME;web-02;load;${T0};${T0 + 7200};1;0;0;(api);patching`);
     const dts = await get(s, '/downtimes?host_name=web-02');
     assert.equal(dts.length, 1);
@@ -74,7 +93,9 @@ describe('commands', () => {
     assert.equal((await get(s, '/services/web-02/load?columns=scheduled_downtime_depth'))[0].scheduled_downtime_depth, 1);
     const comments = await get(s, '/comments?host_name=web-02&columns=entry_type,service_description');
     assert.deepEqual(comments, [{ entry_type: 2, service_description: 'load' }]);
-    assert.ok((await logTypes(s, T0)).includes('SERVICE DOWNTIME ALERT: web-02;load;STARTED; Service has entered a period of scheduled downtime'));
+    assert.ok(
+      (await logTypes(s, T0)).includes('SERVICE DOWNTIME ALERT: web-02;load;STARTED; Service has entered a period of scheduled downtime'),
+    );
     const del = await post(s, '/services/web-02/load/cmd/del_downtime', { downtime_id: dts[0].id });
     assert.equal(del.body.commands, `COMMAND [${T0}] DEL_SVC_DOWNTIME;${dts[0].id}`);
     assert.deepEqual(await get(s, '/downtimes?host_name=web-02'), []);
@@ -96,7 +117,12 @@ describe('commands', () => {
     assert.deepEqual(await get(s, '/downtimes?host_name=web-03'), []);
 
     await post(s, '/services/mon-01/backup-job/cmd/process_service_check_result', { plugin_state: 0, plugin_output: 'OK' });
-    await post(s, '/services/mon-01/backup-job/cmd/schedule_svc_downtime', { comment_data: 'flex', fixed: 0, duration: '30m', end_time: '+4h' });
+    await post(s, '/services/mon-01/backup-job/cmd/schedule_svc_downtime', {
+      comment_data: 'flex',
+      fixed: 0,
+      duration: '30m',
+      end_time: '+4h',
+    });
     assert.equal((await get(s, '/services/mon-01/backup-job?columns=scheduled_downtime_depth'))[0].scheduled_downtime_depth, 0);
     await post(s, '/services/mon-01/backup-job/cmd/process_service_check_result', { plugin_state: 2, plugin_output: 'CRITICAL - failed' });
     assert.equal((await get(s, '/services/mon-01/backup-job?columns=scheduled_downtime_depth'))[0].scheduled_downtime_depth, 1);
@@ -124,10 +150,28 @@ describe('commands', () => {
   it('passive check results change state and write alert rows; non-sticky acks end on change', async () => {
     const { s } = setup();
     await post(s, '/services/db-02/mysql-replication/cmd/acknowledge_svc_problem', { comment_data: 'x', sticky_ack: 1 });
-    const r = await post(s, '/services/db-02/mysql-replication/cmd/process_service_check_result', { plugin_state: 1, plugin_output: 'WARNING - lag 400s', performance_data: 'lag=400s;300;900;0;' });
-    assert.equal(r.body.commands, `COMMAND [${T0}] PROCESS_SERVICE_CHECK_RESULT;db-02;mysql-replication;1;WARNING - lag 400s|lag=400s;300;900;0;`);
-    const [svc] = await get(s, '/services/db-02/mysql-replication?columns=state,plugin_output,perf_data,lag,check_type,last_state_change,acknowledged');
-    assert.deepEqual(svc, { acknowledged: false, check_type: 1, lag: 400, last_state_change: T0, perf_data: 'lag=400s;300;900;0;', plugin_output: 'WARNING - lag 400s', state: 1 });
+    const r = await post(s, '/services/db-02/mysql-replication/cmd/process_service_check_result', {
+      plugin_state: 1,
+      plugin_output: 'WARNING - lag 400s',
+      performance_data: 'lag=400s;300;900;0;',
+    });
+    assert.equal(
+      r.body.commands,
+      `COMMAND [${T0}] PROCESS_SERVICE_CHECK_RESULT;db-02;mysql-replication;1;WARNING - lag 400s|lag=400s;300;900;0;`,
+    );
+    const [svc] = await get(
+      s,
+      '/services/db-02/mysql-replication?columns=state,plugin_output,perf_data,lag,check_type,last_state_change,acknowledged',
+    );
+    assert.deepEqual(svc, {
+      acknowledged: false,
+      check_type: 1,
+      lag: 400,
+      last_state_change: T0,
+      perf_data: 'lag=400s;300;900;0;',
+      plugin_output: 'WARNING - lag 400s',
+      state: 1,
+    });
     const logs = await logTypes(s, T0);
     assert.ok(logs.includes('SERVICE ALERT: db-02;mysql-replication;WARNING;HARD;1;WARNING - lag 400s'));
     assert.ok(logs.includes('PASSIVE SERVICE CHECK: db-02;mysql-replication;1;WARNING - lag 400s'));
@@ -157,7 +201,10 @@ describe('commands', () => {
     assert.equal(ghost.body.message, 'Command successfully submitted');
     const esc = await post(s, `/services/win-app-02/${encodeURIComponent('C:\\ Drive')}/cmd/disable_svc_check`);
     assert.match(esc.body.commands, /DISABLE_SVC_CHECK;win-app-02;C:\\\\ Drive$/);
-    assert.equal((await get(s, `/services/win-app-02/${encodeURIComponent('C:\\ Drive')}?columns=active_checks_enabled`))[0].active_checks_enabled, 0);
+    assert.equal(
+      (await get(s, `/services/win-app-02/${encodeURIComponent('C:\\ Drive')}?columns=active_checks_enabled`))[0].active_checks_enabled,
+      0,
+    );
   });
 
   it('comment and downtime deletion variants', async () => {
@@ -176,7 +223,7 @@ describe('commands', () => {
     await post(s, '/hosts/web-01/cmd/schedule_host_downtime', { comment_data: 'later', start_time: '+1d', end_time: '+2d' });
     const active = await post(s, '/hosts/web-01/cmd/del_active_host_downtimes');
     assert.equal(active.body.commands.split('\n').length, 1);
-    assert.deepEqual((await get(s, '/downtimes?host_name=web-01&columns=comment')), [{ comment: 'later' }]);
+    assert.deepEqual(await get(s, '/downtimes?host_name=web-01&columns=comment'), [{ comment: 'later' }]);
     const later = (await get(s, '/downtimes?host_name=web-01&columns=start_time'))[0].start_time;
     await post(s, '/system/cmd/del_downtime_by_start_time_comment', { start_time: String(later), comment: 'later' });
     assert.deepEqual(await get(s, '/downtimes?host_name=web-01'), []);
@@ -198,8 +245,13 @@ describe('commands', () => {
     assert.equal(missing.body.message, 'missing argument: comment_data');
     assert.match(missing.body.help, /Required arguments:\n\n {2}\* comment_data/);
     const bad = await post(s, '/services/web-02/load/cmd/schedule_svc_downtime', { comment_data: 'x', start_time: 'garbage' });
-    assert.deepEqual([bad.status, bad.body.message, bad.body.description], [400, 'failed to parse time in start_time', 'garbage is not a valid time definition']);
-    const getRes = await s.fetch(new Request('http://x/thruk/r/hosts/web-01/cmd/schedule_forced_host_check', { headers: { 'X-Thruk-Auth-Key': KEY } }));
+    assert.deepEqual(
+      [bad.status, bad.body.message, bad.body.description],
+      [400, 'failed to parse time in start_time', 'garbage is not a valid time definition'],
+    );
+    const getRes = await s.fetch(
+      new Request('http://x/thruk/r/hosts/web-01/cmd/schedule_forced_host_check', { headers: { 'X-Thruk-Auth-Key': KEY } }),
+    );
     assert.equal(getRes.status, 400);
     assert.match(((await getRes.json()) as any).description, /are: POST$/);
     const unknown = await post(s, '/hosts/web-01/cmd/no_such_command');

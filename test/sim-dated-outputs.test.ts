@@ -26,7 +26,10 @@ describe('dated simulator outputs', () => {
       assert.ok(warn !== undefined, JSON.stringify(rows));
       const expected = new Date(now + 12 * 86_400_000).toISOString().slice(0, 10);
       assert.equal(warn.plugin_output, `WARNING - Certificate 'www.example.invalid' expires in 12 day(s) (${expected} 12:00 +0000).`);
-      assert.ok(rows.every((r) => !String(r.plugin_output).includes('{date')), 'no token left');
+      assert.ok(
+        rows.every((r) => !String(r.plugin_output).includes('{date')),
+        'no token left',
+      );
     });
   }
 });

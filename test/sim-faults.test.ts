@@ -5,7 +5,10 @@ import { createSimulator } from '../src/sim/index.js';
 
 const KEY = 'faultkey';
 const req = (path: string, init: RequestInit = {}): Request =>
-  new Request(`http://sim.invalid/demo/thruk/r${path}`, { ...init, headers: { 'X-Thruk-Auth-Key': KEY, ...(init.headers as Record<string, string> | undefined) } });
+  new Request(`http://sim.invalid/demo/thruk/r${path}`, {
+    ...init,
+    headers: { 'X-Thruk-Auth-Key': KEY, ...(init.headers as Record<string, string> | undefined) },
+  });
 
 describe('faults', () => {
   it('status faults answer Thruk-style JSON with Retry-After, a limited number of times', async () => {
@@ -51,7 +54,10 @@ describe('faults', () => {
   it('connection reset rejects like undici', async () => {
     const s = createSimulator({ apiKey: KEY });
     s.injectFault({ reset: true, times: 1 });
-    await assert.rejects(s.fetch(req('/hosts')), (err: any) => err instanceof TypeError && err.message === 'fetch failed' && (err.cause as any)?.code === 'ECONNRESET');
+    await assert.rejects(
+      s.fetch(req('/hosts')),
+      (err: any) => err instanceof TypeError && err.message === 'fetch failed' && (err.cause as any)?.code === 'ECONNRESET',
+    );
     assert.equal((await s.fetch(req('/hosts'))).status, 200);
   });
 
@@ -71,13 +77,21 @@ describe('faults', () => {
   it('records requests (path after /thruk/r, query and body params, headers), capped', async () => {
     const s = createSimulator({ apiKey: KEY });
     await s.fetch(req('/hosts?columns=name&name=web-01'));
-    await s.fetch(req('/logs', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'q=time>0&limit=2' }));
+    await s.fetch(
+      req('/logs', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'q=time>0&limit=2' }),
+    );
     const [a, b] = s.requests;
     assert.equal(a?.path, '/hosts');
-    assert.deepEqual(a?.params, [['columns', 'name'], ['name', 'web-01']]);
+    assert.deepEqual(a?.params, [
+      ['columns', 'name'],
+      ['name', 'web-01'],
+    ]);
     assert.equal(a?.headers['x-thruk-auth-key'], KEY);
     assert.equal(b?.method, 'POST');
-    assert.deepEqual(b?.params, [['q', 'time>0'], ['limit', '2']]);
+    assert.deepEqual(b?.params, [
+      ['q', 'time>0'],
+      ['limit', '2'],
+    ]);
     assert.equal(b?.body, 'q=time>0&limit=2');
     for (let i = 0; i < 1005; i++) await s.fetch(req('/thruk'));
     assert.equal(s.requests.length, 1000);

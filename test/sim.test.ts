@@ -12,13 +12,21 @@ function sim(opts: Parameters<typeof createSimulator>[0] = {}): Simulator {
   return createSimulator({ apiKey: KEY, now: () => NOW, ...opts });
 }
 
-async function call(s: Simulator, path: string, init: RequestInit & { key?: string | null } = {}): Promise<{ status: number; body: any; text: string; headers: Headers }> {
+async function call(
+  s: Simulator,
+  path: string,
+  init: RequestInit & { key?: string | null } = {},
+): Promise<{ status: number; body: any; text: string; headers: Headers }> {
   const headers = new Headers(init.headers);
   if (init.key !== null) headers.set('X-Thruk-Auth-Key', init.key ?? KEY);
   const res = await s.fetch(new Request(`http://sim.invalid/thruk/r${path}`, { ...init, headers }));
   const text = await res.text();
   let body: any;
-  try { body = JSON.parse(text); } catch { body = undefined; }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
   return { status: res.status, body, text, headers: res.headers };
 }
 
@@ -78,7 +86,8 @@ describe('q language', () => {
 
   it('finds awkward names with the right quoting', async () => {
     const s = sim();
-    const find = async (expr: string): Promise<string[]> => (await call(s, `/services?columns=description&q=${q(expr)}`)).body.map((r: any) => r.description);
+    const find = async (expr: string): Promise<string[]> =>
+      (await call(s, `/services?columns=description&q=${q(expr)}`)).body.map((r: any) => r.description);
     assert.deepEqual(await find('description = \'disk "data"\''), ['disk "data"']);
     assert.deepEqual(await find('description = "backup \'nightly\'"'), ["backup 'nightly'"]);
     assert.deepEqual(await find('description = "C:\\ Drive"'), ['C:\\ Drive']);
@@ -111,9 +120,16 @@ describe('filters', () => {
       }
     }
     // Form bodies go through the same parser.
-    const post = await call(s, '/hosts?columns=name', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name%5B~%5D=%5Eweb&name%5Bregex%5D=01%24' });
+    const post = await call(s, '/hosts?columns=name', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name%5B~%5D=%5Eweb&name%5Bregex%5D=01%24',
+    });
     assert.equal(post.status, 200, post.text);
-    assert.deepEqual(names(post.body), all.filter((n) => n.endsWith('01')));
+    assert.deepEqual(
+      names(post.body),
+      all.filter((n) => n.endsWith('01')),
+    );
     // A repeated q is a parse error in Thruk (probed on the real stack: 500 "unknown operator (").
     const twoQ = await call(s, `/hosts?columns=name&q=${q('state = 0')}&q=${q('name = "web-01"')}`);
     assert.equal(twoQ.status, 500);
@@ -136,7 +152,11 @@ describe('filters', () => {
     const s = sim();
     const eq = names((await call(s, '/hosts?columns=name&groups=windows-servers')).body);
     assert.ok(eq.includes('win-dc-01') && !eq.includes('web-01'));
-    assert.equal((await call(s, '/hosts?columns=name&groups=linux-servers')).body.some((r: any) => r.name === 'web-01'), false, 'web-01 has two groups');
+    assert.equal(
+      (await call(s, '/hosts?columns=name&groups=linux-servers')).body.some((r: any) => r.name === 'web-01'),
+      false,
+      'web-01 has two groups',
+    );
     const member = names((await call(s, '/hosts?columns=name&groups[gte]=web-servers')).body);
     assert.deepEqual(member, ['web-01', 'web-02', 'web-03', 'web-04']);
     const notMember = (await call(s, '/hosts?columns=name&groups[lte]=linux-servers')).body.length;
@@ -154,7 +174,10 @@ describe('filters', () => {
     assert.equal(recent, active, 'every checked active service was checked within the last 10 minutes');
     const old = (await call(s, `/hosts?columns=name&q=${q('last_state_change <= "-1d" and state != 0')}`)).body;
     assert.deepEqual(names(old), ['mail-01', 'win-app-01']);
-    assert.equal((await call(s, '/logs?columns=time&time[gte]=-1h')).body.every((r: any) => r.time >= NOW / 1000 - 3600), true);
+    assert.equal(
+      (await call(s, '/logs?columns=time&time[gte]=-1h')).body.every((r: any) => r.time >= NOW / 1000 - 3600),
+      true,
+    );
   });
 
   it('possible typo: unknown keys are 400 unless the result is empty or the key starts with _', async () => {
@@ -190,12 +213,18 @@ describe('columns, sort, limit, aggregation', () => {
     const s = sim();
     const full = (await call(s, '/hosts?columns=name,state&sort=-state,name')).body;
     const limited = (await call(s, '/hosts?columns=name,state&sort=-state,name&limit=5')).body;
-    assert.deepEqual(limited.map((r: any) => r.name), ['win-app-01', 'dist-switch-01', 'dist-switch-02', 'web-02', 'web-04']);
+    assert.deepEqual(
+      limited.map((r: any) => r.name),
+      ['win-app-01', 'dist-switch-01', 'dist-switch-02', 'web-02', 'web-04'],
+    );
     assert.notDeepEqual(limited, full.slice(0, 5));
     const perl = (await call(s, '/hosts?columns=name,state&sort=-state,name&limit=5&rta[gte]=0')).body;
     assert.deepEqual(perl, full.slice(0, 5));
     assert.deepEqual((await call(s, '/hosts?columns=name&limit=abc')).body, []);
-    assert.deepEqual((await call(s, '/hosts?columns=name&sort=nosuchcolumn&limit=2')).body.map((r: any) => r.name), ['web-02', 'web-04']);
+    assert.deepEqual(
+      (await call(s, '/hosts?columns=name&sort=nosuchcolumn&limit=2')).body.map((r: any) => r.name),
+      ['web-02', 'web-04'],
+    );
     assert.equal((await call(s, '/hosts?columns=name&sort=na`me')).status, 500);
   });
 
@@ -204,10 +233,17 @@ describe('columns, sort, limit, aggregation', () => {
     const count = (await call(s, '/hosts?columns=count(*)')).body;
     assert.deepEqual(count, { 'count(*)': 25 });
     const by = (await call(s, `/hosts?columns=${q('count(*):total,state')}&sort=state`)).body;
-    assert.deepEqual(by, [{ state: 0, total: 21 }, { state: 1, total: 3 }, { state: 2, total: 1 }]);
+    assert.deepEqual(by, [
+      { state: 0, total: 21 },
+      { state: 1, total: 3 },
+      { state: 2, total: 1 },
+    ]);
     const aggs = (await call(s, `/services?columns=${q('sum(state),avg(state),min(state),max(state),count(*)')}`)).body;
     const rows = (await call(s, '/services?columns=state')).body.map((r: any) => r.state);
-    assert.equal(aggs['sum(state)'], rows.reduce((a: number, b: number) => a + b, 0));
+    assert.equal(
+      aggs['sum(state)'],
+      rows.reduce((a: number, b: number) => a + b, 0),
+    );
     assert.equal(aggs['count(*)'], rows.length);
     assert.equal(aggs['max(state)'], 3);
     assert.ok(Math.abs(aggs['avg(state)'] - aggs['sum(state)'] / rows.length) < 1e-9);
@@ -219,7 +255,11 @@ describe('columns, sort, limit, aggregation', () => {
 
   it('wrapped_json adds meta.columns in the given order', async () => {
     const r = await call(sim(), '/hosts?columns=name,last_check,execution_time&headers=wrapped_json&limit=2');
-    assert.deepEqual(r.body.meta.columns, [{ name: 'name' }, { name: 'last_check', type: 'time' }, { config: { unit: 's' }, name: 'execution_time', type: 'number' }]);
+    assert.deepEqual(r.body.meta.columns, [
+      { name: 'name' },
+      { name: 'last_check', type: 'time' },
+      { config: { unit: 's' }, name: 'execution_time', type: 'number' },
+    ]);
     assert.equal(r.body.data.length, 2);
   });
 
@@ -241,18 +281,40 @@ describe('columns, sort, limit, aggregation', () => {
 describe('stats and totals', () => {
   it('host and service totals agree with the rows', async () => {
     const s = sim();
-    const hosts = (await call(s, '/hosts?columns=name,state,has_been_checked,acknowledged,scheduled_downtime_depth,active_checks_enabled')).body;
+    const hosts = (await call(s, '/hosts?columns=name,state,has_been_checked,acknowledged,scheduled_downtime_depth,active_checks_enabled'))
+      .body;
     const totals = (await call(s, '/hosts/totals')).body;
     assert.equal(totals.total, hosts.length);
     assert.equal(totals.down, hosts.filter((h: any) => h.state === 1).length);
-    assert.equal(totals.down_and_unhandled, hosts.filter((h: any) => h.state === 1 && !h.acknowledged && h.scheduled_downtime_depth === 0 && h.active_checks_enabled === 1).length);
-    const svcs = (await call(s, '/services?columns=state,has_been_checked,acknowledged,scheduled_downtime_depth,host_state,host_acknowledged,host_scheduled_downtime_depth')).body;
+    assert.equal(
+      totals.down_and_unhandled,
+      hosts.filter((h: any) => h.state === 1 && !h.acknowledged && h.scheduled_downtime_depth === 0 && h.active_checks_enabled === 1)
+        .length,
+    );
+    const svcs = (
+      await call(
+        s,
+        '/services?columns=state,has_been_checked,acknowledged,scheduled_downtime_depth,host_state,host_acknowledged,host_scheduled_downtime_depth',
+      )
+    ).body;
     const st = (await call(s, '/services/totals')).body;
     assert.equal(st.total, svcs.length);
     assert.equal(st.pending, svcs.filter((x: any) => x.has_been_checked === 0).length);
-    for (const [name, state] of [['warning', 1], ['critical', 2], ['unknown', 3]] as const) {
+    for (const [name, state] of [
+      ['warning', 1],
+      ['critical', 2],
+      ['unknown', 3],
+    ] as const) {
       assert.equal(st[name], svcs.filter((x: any) => x.has_been_checked === 1 && x.state === state).length, name);
-      const unhandled = svcs.filter((x: any) => x.state === state && !x.acknowledged && x.scheduled_downtime_depth === 0 && x.host_state === 0 && !x.host_acknowledged && x.host_scheduled_downtime_depth === 0);
+      const unhandled = svcs.filter(
+        (x: any) =>
+          x.state === state &&
+          !x.acknowledged &&
+          x.scheduled_downtime_depth === 0 &&
+          x.host_state === 0 &&
+          !x.host_acknowledged &&
+          x.host_scheduled_downtime_depth === 0,
+      );
       assert.equal(st[`${name}_and_unhandled`], unhandled.length, `${name}_and_unhandled`);
     }
     const stats = (await call(s, '/services/stats?columns=total,critical:crit')).body;
@@ -289,7 +351,10 @@ describe('paths, backends, auth', () => {
     const bad = await call(s, '/hosts?backend=paris');
     assert.equal(bad.status, 400);
     assert.match(bad.body.message, /failed to find backend\(s\): paris/);
-    assert.deepEqual((await call(s, '/sites')).body.map((r: any) => r.name), ['berlin', 'hamburg']);
+    assert.deepEqual(
+      (await call(s, '/sites')).body.map((r: any) => r.name),
+      ['berlin', 'hamburg'],
+    );
     const groups = (await call(s, '/hostgroups/linux-servers?columns=peer_key')).body;
     assert.deepEqual(groups, [{ peer_key: ['berlin', 'hamburg'] }]);
   });
@@ -298,12 +363,21 @@ describe('paths, backends, auth', () => {
     const s = sim();
     const none = await call(s, '/hosts', { key: null });
     assert.equal(none.status, 403);
-    assert.deepEqual(none.body, { code: 403, description: 'It seems like you are not authorized.', failed: true, message: 'You are not authorized.' });
+    assert.deepEqual(none.body, {
+      code: 403,
+      description: 'It seems like you are not authorized.',
+      failed: true,
+      message: 'You are not authorized.',
+    });
     assert.deepEqual((await call(s, '/hosts', { key: 'nope' })).body, { code: 403, failed: true, message: 'wrong authentication key' });
     assert.equal((await call(s, '/hosts', { key: 'not a key!' })).status, 403);
     assert.equal((await call(s, '/thruk/whoami')).body.id, '(api)');
     assert.equal((await call(s, '/thruk/whoami', { headers: { 'X-Thruk-Auth-User': 'alice' } })).body.id, 'alice');
-    const created = await call(s, '/thruk/api_keys', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Thruk-Auth-User': 'bob' }, body: JSON.stringify({ comment: 'x' }) });
+    const created = await call(s, '/thruk/api_keys', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Thruk-Auth-User': 'bob' },
+      body: JSON.stringify({ comment: 'x' }),
+    });
     assert.equal(created.body.message, 'successfully created api key');
     const who = await call(s, '/thruk/whoami', { key: created.body.private_key, headers: { 'X-Thruk-Auth-User': 'mallory' } });
     assert.equal(who.body.id, 'bob');
@@ -312,9 +386,17 @@ describe('paths, backends, auth', () => {
 
   it('POST to a GET path is a GET; JSON bodies need the JSON content type', async () => {
     const s = sim();
-    const post = await call(s, '/hosts', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'columns=name&name=web-01' });
+    const post = await call(s, '/hosts', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'columns=name&name=web-01',
+    });
     assert.deepEqual(post.body, [{ name: 'web-01' }]);
-    const wrong = await call(s, '/hosts/web-01/cmd/add_host_comment', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: '{"comment_data":"x"}' });
+    const wrong = await call(s, '/hosts/web-01/cmd/add_host_comment', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: '{"comment_data":"x"}',
+    });
     assert.equal(wrong.status, 400);
     assert.equal(wrong.body.message, 'got json request data but content type is not application/json');
   });
@@ -331,7 +413,10 @@ describe('logs, availability, determinism', () => {
     const alerts = (await call(s, '/alerts?columns=type')).body;
     assert.ok(alerts.length > 0 && alerts.every((r: any) => /^(HOST|SERVICE) ALERT$/.test(r.type)));
     const notes = (await call(s, '/notifications')).body;
-    assert.ok(notes.length > 0 && notes.every((r: any) => r.class === 3 && typeof r.command_name === 'string' && typeof r.contact_name === 'string'));
+    assert.ok(
+      notes.length > 0 &&
+        notes.every((r: any) => r.class === 3 && typeof r.command_name === 'string' && typeof r.contact_name === 'string'),
+    );
     const host = (await call(s, '/hosts/branch-router-01/alerts?columns=host_name,type')).body;
     assert.ok(host.some((r: any) => r.type === 'HOST ALERT') && host.every((r: any) => r.host_name === 'branch-router-01'));
   });

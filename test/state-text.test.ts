@@ -13,19 +13,40 @@ const ago = (s: number) => NOW / 1000 - s;
 
 describe('state rows, pure', () => {
   it('one age format everywhere: a list row, a detail time and a log line say the same for the same age', () => {
-    assert.deepEqual([age(5), age(125), age(90 * 60), age(3 * 3600 + 59 * 60), age(19 * 86400 + 15 * 3600)], ['5s', '2m', '1h', '3h', '19d']);
+    assert.deepEqual(
+      [age(5), age(125), age(90 * 60), age(3 * 3600 + 59 * 60), age(19 * 86400 + 15 * 3600)],
+      ['5s', '2m', '1h', '3h', '19d'],
+    );
     const t = ago(90 * 60);
     const list = hostLine(NOW, false)({ name: 'db-02', state: 1, state_type: 1, last_state_change: t, plugin_output: 'x' }).split(' | ')[2];
     const detail = /^(.*) ago/.exec(when(t, NOW))?.[1];
-    const log = /\((.*) ago\)/.exec(logLine(NOW)({ time: t, type: 'HOST ALERT', class: 1, host_name: 'db-02', state: 1, state_type: 'HARD', plugin_output: 'x' }))?.[1];
+    const log = /\((.*) ago\)/.exec(
+      logLine(NOW)({ time: t, type: 'HOST ALERT', class: 1, host_name: 'db-02', state: 1, state_type: 'HARD', plugin_output: 'x' }),
+    )?.[1];
     const head = detailHead({ name: 'db-02', state: 1, state_type: 1, last_state_change: t, plugin_output: 'x' }, 'hosts', NOW).join('\n');
     assert.deepEqual([list, detail, log, /for (\S+) \(since/.exec(head)?.[1]], ['1h', '1h', '1h', '1h']);
   });
 
   it('the state cell carries soft attempts and handling flags; no separate flags column', () => {
-    const line = hostLine(NOW, false)({ name: 'db-02', state: 1, state_type: 0, current_attempt: 2, max_check_attempts: 3, acknowledged: 1, scheduled_downtime_depth: 1, last_state_change: ago(600), plugin_output: 'PING CRITICAL' });
+    const line = hostLine(
+      NOW,
+      false,
+    )({
+      name: 'db-02',
+      state: 1,
+      state_type: 0,
+      current_attempt: 2,
+      max_check_attempts: 3,
+      acknowledged: 1,
+      scheduled_downtime_depth: 1,
+      last_state_change: ago(600),
+      plugin_output: 'PING CRITICAL',
+    });
     assert.equal(line, 'db-02 | DOWN soft 2/3 acked downtime | 10m | PING CRITICAL');
-    const svc = serviceLine(NOW, true)({ host_name: 'web-01', peer_name: 'b1', description: 'http', state: 0, last_state_change: ago(7200), plugin_output: 'HTTP OK' });
+    const svc = serviceLine(
+      NOW,
+      true,
+    )({ host_name: 'web-01', peer_name: 'b1', description: 'http', state: 0, last_state_change: ago(7200), plugin_output: 'HTTP OK' });
     assert.equal(svc, 'web-01@b1 | http | OK | 2h | HTTP OK');
   });
 
@@ -38,29 +59,59 @@ describe('state rows, pure', () => {
     assert.equal(okOutput('SSH OK - OpenSSH_9.2p1 Debian-2+deb12u3 (protocol 2.0)', 20), 'OpenSSH_9.2p1 Debia…');
   });
 
-  it('a host\'s services: problems first with full output, no host column, state column only when mixed', () => {
-    const svc = (description: string, state: number, plugin_output: string) => ({ host_name: 'h', description, state, plugin_output, last_state_change: ago(3600) });
-    const mixed = hostServiceLines([svc('disk', 0, 'DISK OK - 58% free'), svc('load', 1, 'WARNING - load 6'), svc('repl', 2, 'CRITICAL - lag 1840 s')], NOW);
+  it("a host's services: problems first with full output, no host column, state column only when mixed", () => {
+    const svc = (description: string, state: number, plugin_output: string) => ({
+      host_name: 'h',
+      description,
+      state,
+      plugin_output,
+      last_state_change: ago(3600),
+    });
+    const mixed = hostServiceLines(
+      [svc('disk', 0, 'DISK OK - 58% free'), svc('load', 1, 'WARNING - load 6'), svc('repl', 2, 'CRITICAL - lag 1840 s')],
+      NOW,
+    );
     assert.deepEqual(mixed, [
       'services (3): service | state | for | output',
       'repl | CRITICAL | 1h | CRITICAL - lag 1840 s',
       'load | WARNING | 1h | WARNING - load 6',
       'disk | OK | 1h | 58% free',
     ]);
-    assert.deepEqual(hostServiceLines([svc('disk', 0, 'DISK OK - 58% free')], NOW), ['services (1, all OK): service | for | output', 'disk | 1h | 58% free']);
+    assert.deepEqual(hostServiceLines([svc('disk', 0, 'DISK OK - 58% free')], NOW), [
+      'services (1, all OK): service | for | output',
+      'disk | 1h | 58% free',
+    ]);
     assert.deepEqual(hostServiceLines([], NOW), ['services: none']);
   });
 
   it('a parent shows its output only when it is not UP', () => {
     assert.equal(parentCell(NOW)({ name: 'sw-1', state: 0, last_state_change: ago(86400 * 2), plugin_output: 'PING OK' }), 'sw-1 UP 2d');
-    assert.equal(parentCell(NOW)({ name: 'sw-2', state: 1, last_state_change: ago(300), plugin_output: 'PING CRITICAL - 100% loss' }), 'sw-2 DOWN 5m (PING CRITICAL - 100% loss)');
+    assert.equal(
+      parentCell(NOW)({ name: 'sw-2', state: 1, last_state_change: ago(300), plugin_output: 'PING CRITICAL - 100% loss' }),
+      'sw-2 DOWN 5m (PING CRITICAL - 100% loss)',
+    );
   });
 
   it('the detail head says who, state with one absolute time, and check facts; the rest skips them', () => {
     const host = {
-      name: 'web-01', alias: 'Web 01', address: '10.0.0.1', peer_name: 'b1', state: 0, has_been_checked: 1, plugin_output: 'PING OK - 0% loss', perf_data: 'rta=1ms',
-      last_state_change: ago(86400 + 3600), last_check: ago(30), next_check: ago(-30), check_command: 'hostalive', check_interval: 1, latency: 0.002, execution_time: 0.4,
-      acknowledged: 0, scheduled_downtime_depth: 0, custom_variables: { dummy_text: 'PING OK - 0% loss|rta=1ms', os: 'linux' },
+      name: 'web-01',
+      alias: 'Web 01',
+      address: '10.0.0.1',
+      peer_name: 'b1',
+      state: 0,
+      has_been_checked: 1,
+      plugin_output: 'PING OK - 0% loss',
+      perf_data: 'rta=1ms',
+      last_state_change: ago(86400 + 3600),
+      last_check: ago(30),
+      next_check: ago(-30),
+      check_command: 'hostalive',
+      check_interval: 1,
+      latency: 0.002,
+      execution_time: 0.4,
+      acknowledged: 0,
+      scheduled_downtime_depth: 0,
+      custom_variables: { dummy_text: 'PING OK - 0% loss|rta=1ms', os: 'linux' },
     };
     const head = detailHead(host, 'hosts', NOW);
     assert.deepEqual(head, [
@@ -70,11 +121,33 @@ describe('state rows, pure', () => {
     ]);
     const overdue = detailHead({ ...host, next_check: ago(900), latency: 2.5 }, 'hosts', NOW);
     assert.match(overdue[2] ?? '', /next overdue by 15m, took 0\.400s, latency 2\.500s$/);
-    const skip = new Set(['name', 'alias', 'address', 'peer_name', 'state', 'has_been_checked', 'plugin_output', 'last_state_change', 'last_check', 'next_check', 'check_command', 'check_interval', 'latency', 'execution_time']);
+    const skip = new Set([
+      'name',
+      'alias',
+      'address',
+      'peer_name',
+      'state',
+      'has_been_checked',
+      'plugin_output',
+      'last_state_change',
+      'last_check',
+      'next_check',
+      'check_command',
+      'check_interval',
+      'latency',
+      'execution_time',
+    ]);
     assert.deepEqual(detailLines(host, 'hosts', NOW, skip), ['perf_data: rta=1ms', 'custom_variables: dummy_text=(output+…), os=linux']);
     const handledOnly = detailHead({ name: 'x', acknowledged: 1 }, 'hosts', NOW);
-    assert.deepEqual(handledOnly, ['host x', 'handling: acknowledged (sticky or not: Thruk does not say)'], 'flags survive a custom column choice without state');
-    assert.deepEqual(detailHead({ name: 'x', acknowledged: 1, acknowledgement_type: 2, scheduled_downtime_depth: 1 }, 'hosts', NOW), ['host x', 'handling: acknowledged (sticky), in downtime']);
+    assert.deepEqual(
+      handledOnly,
+      ['host x', 'handling: acknowledged (sticky or not: Thruk does not say)'],
+      'flags survive a custom column choice without state',
+    );
+    assert.deepEqual(detailHead({ name: 'x', acknowledged: 1, acknowledgement_type: 2, scheduled_downtime_depth: 1 }, 'hosts', NOW), [
+      'host x',
+      'handling: acknowledged (sticky), in downtime',
+    ]);
   });
 });
 
@@ -88,7 +161,9 @@ describe('state tools, text over the simulator', () => {
   });
 
   it('thruk_get_host names each service once, with its state, and each parent with its state', async () => {
-    const withParents = ((await rest(h, '/hosts', { columns: 'name,parents' })) as Array<{ name: string; parents: string[] }>).find((x) => x.parents.length > 0);
+    const withParents = ((await rest(h, '/hosts', { columns: 'name,parents' })) as Array<{ name: string; parents: string[] }>).find(
+      (x) => x.parents.length > 0,
+    );
     assert.ok(withParents);
     const r = await h.call('thruk_get_host', { host: withParents.name });
     assert.equal(r.isError, undefined, r.text);
@@ -101,7 +176,11 @@ describe('state tools, text over the simulator', () => {
     const head = lines.findIndex((l) => l.startsWith('services ('));
     const svcLines = lines.slice(head + 1).filter((l) => !l.startsWith('Note:'));
     assert.equal(svcLines.length, r.structured.services.length);
-    for (const s of r.structured.services) assert.ok(svcLines.some((l) => l.startsWith(`${s.description} | `)), `${s.description} listed`);
+    for (const s of r.structured.services)
+      assert.ok(
+        svcLines.some((l) => l.startsWith(`${s.description} | `)),
+        `${s.description} listed`,
+      );
     assert.ok(!svcLines.some((l) => l.startsWith(`${withParents.name} | `)), 'no host column');
     assert.ok(!/\bnull\b|undefined/.test(r.text));
   });

@@ -11,8 +11,16 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 /** Drives the built binary with raw JSON lines so that any stray byte on stdout is caught. */
-async function rawSession(args: string[], messages: unknown[], expectReplies: number): Promise<{ stdout: string; stderr: string; code: number | null }> {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+async function rawSession(
+  args: string[],
+  messages: unknown[],
+  expectReplies: number,
+): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8');
@@ -28,7 +36,9 @@ async function rawSession(args: string[], messages: unknown[], expectReplies: nu
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   await Promise.race([done, new Promise((r) => child.once('exit', r))]);
   child.stdin.end();
-  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (c) => resolve(c))));
+  const code = await new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (c) => resolve(c)),
+  );
   clearTimeout(timer);
   return { stdout, stderr, code };
 }
@@ -45,7 +55,12 @@ describe('the built binary over stdio', () => {
     const { stdout, stderr, code } = await rawSession(
       ['--demo'],
       [
-        { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } },
+        {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+        },
         { jsonrpc: '2.0', method: 'notifications/initialized' },
         { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} },
         { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'thruk_totals', arguments: {} } },
@@ -57,7 +72,10 @@ describe('the built binary over stdio', () => {
     assert.equal(lines.length, 4, `exactly four replies on stdout, got: ${stdout}`);
     const msgs = lines.map((l) => JSON.parse(l) as { jsonrpc: string; id: number; result?: any; error?: unknown });
     for (const m of msgs) assert.equal(m.jsonrpc, '2.0');
-    assert.deepEqual(msgs.map((m) => m.id), [1, 2, 3, 4]);
+    assert.deepEqual(
+      msgs.map((m) => m.id),
+      [1, 2, 3, 4],
+    );
     assert.equal(msgs[0]?.result.serverInfo.name, 'thruk-mcp');
     assert.ok(msgs[1]?.result.tools.length >= 13);
     assert.match(msgs[2]?.result.content[0].text, /^Hosts total \d+/);
@@ -78,7 +96,11 @@ describe('the built binary over stdio', () => {
   });
 
   it('exits 2 with one message naming every bad variable and no stack trace', () => {
-    const r = spawnSync(process.execPath, [cli], { cwd: root, env: { PATH: process.env.PATH ?? '', THRUK_VERIFY_SSL: 'perhaps' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', THRUK_VERIFY_SSL: 'perhaps' },
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 2);
     assert.equal(r.stdout, '');
     for (const v of ['THRUK_BASE_URL', 'THRUK_API_KEY', 'THRUK_VERIFY_SSL']) assert.match(r.stderr, new RegExp(`- ${v}: `));

@@ -37,7 +37,10 @@ describe('time expressions', () => {
   }
   for (const bad of ['', 'soon', '60', '2026-13-01', '2026-02-30', 'now + 2 lightyears', '-h']) {
     it(`refuses ${JSON.stringify(bad)} with a hint`, () => {
-      assert.throws(() => parseTime(bad, NOW, 'since'), (e: unknown) => e instanceof TimeParseError && /^since: /.test(e.message) && /-2h/.test(e.message));
+      assert.throws(
+        () => parseTime(bad, NOW, 'since'),
+        (e: unknown) => e instanceof TimeParseError && /^since: /.test(e.message) && /-2h/.test(e.message),
+      );
     });
   }
   it('reads durations', () => {

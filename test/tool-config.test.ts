@@ -23,7 +23,16 @@ describe('the narrow configuration a tool runs with', () => {
   it('carries the limits, read-only, authorship and the instance, and nothing of the transport or start-up', () => {
     const config = serve(ENV, ['--listen', '8080']);
     const view = toolConfigOf(config);
-    assert.deepEqual(Object.keys(view).sort(), ['allowAuthorArg', 'http', 'maxAnswerTokens', 'maxBulkTargets', 'mode', 'noisyMaxAlerts', 'readOnly', 'thruk']);
+    assert.deepEqual(Object.keys(view).sort(), [
+      'allowAuthorArg',
+      'http',
+      'maxAnswerTokens',
+      'maxBulkTargets',
+      'mode',
+      'noisyMaxAlerts',
+      'readOnly',
+      'thruk',
+    ]);
     assert.equal(view.maxBulkTargets, 12);
     assert.equal(view.maxAnswerTokens, 900);
     assert.equal(view.readOnly, true);

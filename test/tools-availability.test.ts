@@ -22,7 +22,10 @@ async function rest(h: Harness, path: string, params: Array<[string, string]> = 
 }
 
 const epoch = (isoTime: string) => Math.floor(Date.parse(isoTime) / 1000);
-const windowParams = (w: { since: string; until: string }): Array<[string, string]> => [['start', String(epoch(w.since))], ['end', String(epoch(w.until))]];
+const windowParams = (w: { since: string; until: string }): Array<[string, string]> => [
+  ['start', String(epoch(w.since))],
+  ['end', String(epoch(w.until))],
+];
 const noNulls = (text: string) => assert.ok(!/\bnull\b|undefined|NaN/.test(text), `no nulls in text:\n${text}`);
 
 /** Availability over the time with data, as the tools define it (planned downtime not counted). */
@@ -40,13 +43,27 @@ function expected(t: Record<string, number>, outage: readonly string[]): number 
  * literally named '..' (which no URL path can address).
  */
 function realThruk(sim: Simulator): Simulator {
-  const nodata = { time_up: 0, time_down: 0, time_unreachable: 0, scheduled_time_up: 0, time_indeterminate_nodata: 86400, time_indeterminate_notrunning: 0, time_indeterminate_outside_timeperiod: 0 };
+  const nodata = {
+    time_up: 0,
+    time_down: 0,
+    time_unreachable: 0,
+    scheduled_time_up: 0,
+    time_indeterminate_nodata: 86400,
+    time_indeterminate_notrunning: 0,
+    time_indeterminate_outside_timeperiod: 0,
+  };
   const fetch = async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     const path = decodeURIComponent(url.pathname.replace(/^.*\/thruk\/r/, ''));
     if (path === '/hosts' && url.searchParams.get('name') === '..') return Response.json([{ name: '..' }]);
     if (path === '/hostgroups/network-devices/availability') {
-      return Response.json({ code: 500, message: 'too many objects: 6000, maximum 5000, please use more specific filter or raise limit (report_max_objects)!' }, { status: 500 });
+      return Response.json(
+        {
+          code: 500,
+          message: 'too many objects: 6000, maximum 5000, please use more specific filter or raise limit (report_max_objects)!',
+        },
+        { status: 500 },
+      );
     }
     const res = await sim.fetch(new Request(url, { headers: req.headers }));
     if (path.endsWith('/availability') && res.status === 500) return Response.json(nodata);
@@ -69,7 +86,12 @@ function realThruk(sim: Simulator): Simulator {
 
     it('lists the availability tools as read-only, with timeperiod as an enum', async () => {
       const { tools } = await h.client.listTools();
-      for (const n of ['thruk_host_availability', 'thruk_service_availability', 'thruk_hostgroup_availability', 'thruk_hostgroup_availability_summary']) {
+      for (const n of [
+        'thruk_host_availability',
+        'thruk_service_availability',
+        'thruk_hostgroup_availability',
+        'thruk_hostgroup_availability_summary',
+      ]) {
         const t = tools.find((x) => x.name === n);
         assert.ok(t, `missing ${n}`);
         assert.equal(t.annotations?.readOnlyHint, true);
@@ -87,11 +109,20 @@ function realThruk(sim: Simulator): Simulator {
       const truth = await rest(h, '/hosts/win-app-01/availability', windowParams(w));
       assert.equal(r.structured.seconds.down ?? 0, truth.time_down);
       assert.equal(r.structured.seconds.up ?? 0, truth.time_up);
-      assert.equal(r.structured.no_data_s, truth.time_indeterminate_nodata + truth.time_indeterminate_notrunning + truth.time_indeterminate_outside_timeperiod);
+      assert.equal(
+        r.structured.no_data_s,
+        truth.time_indeterminate_nodata + truth.time_indeterminate_notrunning + truth.time_indeterminate_outside_timeperiod,
+      );
       assert.equal(r.structured.availability_percent, expected(truth, ['down', 'unreachable']));
       assert.ok(r.structured.availability_percent < 100 && r.structured.unplanned_s === truth.time_down);
-      assert.match(r.text, /^Availability of host win-app-01, \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ – \d{4}-\S+Z \(7d\): \d+\.\d+%( over the [<>]?[\d.]+% of the window with data \(no data for [<>]?[\d.]+%\))?\n/);
-      assert.match(r.text, /\nobject \| availability \| unplanned \| planned \| problem states \| no data\nwin-app-01 \| [\d.]+% \| .* \| down /);
+      assert.match(
+        r.text,
+        /^Availability of host win-app-01, \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ – \d{4}-\S+Z \(7d\): \d+\.\d+%( over the [<>]?[\d.]+% of the window with data \(no data for [<>]?[\d.]+%\))?\n/,
+      );
+      assert.match(
+        r.text,
+        /\nobject \| availability \| unplanned \| planned \| problem states \| no data\nwin-app-01 \| [\d.]+% \| .* \| down /,
+      );
       noNulls(r.text);
     });
 
@@ -101,7 +132,7 @@ function realThruk(sim: Simulator): Simulator {
       assert.equal(r.structured.status, 'no_data');
       assert.equal(r.structured.availability_percent, undefined);
       assert.equal(r.structured.window.timeperiod, 'lastyear');
-      assert.equal(r.structured.window.since, undefined, 'a past period is bounded in Thruk\'s time zone, which we do not know');
+      assert.equal(r.structured.window.since, undefined, "a past period is bounded in Thruk's time zone, which we do not know");
       assert.ok(r.structured.window.duration_s >= 365 * 86400);
       assert.match(r.text, /^Availability of host web-01, lastyear as Thruk resolves it in its time zone \(36[56]d\): no data\n/);
       assert.match(r.text, /not as 100 % up/);
@@ -137,7 +168,7 @@ function realThruk(sim: Simulator): Simulator {
       const r = await h.call('thruk_host_availability', { host: 'web01' });
       assert.equal(r.isError, true);
       assert.match(r.text, /No host named 'web01'\. Did you mean 'web-01'/);
-      for (const name of ['..', '.', '/', 'a/b', "it's \"x\" \\ y", 'Lüfter ☃', '%2e%2e', 'web-01?x=1#y']) {
+      for (const name of ['..', '.', '/', 'a/b', 'it\'s "x" \\ y', 'Lüfter ☃', '%2e%2e', 'web-01?x=1#y']) {
         const x = await h.call('thruk_host_availability', { host: name });
         assert.equal(x.isError, true, name);
         assert.match(x.text, /^No host named /, name);
@@ -171,7 +202,10 @@ function realThruk(sim: Simulator): Simulator {
       assert.equal(r.structured.rows[0].host, worst.name);
       assert.equal(r.structured.rows[0].availability_percent, worst.a);
       const paged = await h.call('thruk_hostgroup_availability', { hostgroup: 'linux-servers', limit: 2, offset: 2 });
-      assert.deepEqual(paged.structured.rows.map((x: any) => x.host), r.structured.rows.slice(2, 4).map((x: any) => x.host));
+      assert.deepEqual(
+        paged.structured.rows.map((x: any) => x.host),
+        r.structured.rows.slice(2, 4).map((x: any) => x.host),
+      );
       assert.equal(paged.structured.next_offset, 4);
       assert.match(paged.text, /hosts 3-4 of \d+, worst first:\n/);
       assert.match(paged.text, /Next page: offset=4\./);
@@ -188,7 +222,8 @@ function realThruk(sim: Simulator): Simulator {
       assert.match(dots.text, /No host group named '\.\.'/);
       const svc = await h.call('thruk_hostgroup_availability', { hostgroup: 'web-servers', type: 'services' });
       assert.equal(svc.isError, undefined, svc.text);
-      if (svc.structured.total === 0) assert.match(svc.text, /does not report services per host group/, 'the simulator answers host rows; said, not hidden');
+      if (svc.structured.total === 0)
+        assert.match(svc.text, /does not report services per host group/, 'the simulator answers host rows; said, not hidden');
     });
 
     it('thruk_hostgroup_availability_summary rolls the group up against the target', async () => {
@@ -206,7 +241,10 @@ function realThruk(sim: Simulator): Simulator {
       assert.ok(below > 0, 'the estate has a host below 99.9 %');
       assert.equal(hosts.worst.host, r.structured.rows[0].host);
       assert.equal(hosts.unplanned_s, sum(lost));
-      assert.match(r.text, /^SLA summary of host group linux-servers, .* target 99\.9%\n.*\nHosts: \d+, availability [\d.]+% \(time-weighted( over the [<>]?[\d.]+% of the time with data; no data for [<>]?[\d.]+%)?\), worst \S+ [\d.]+%, \d+ below 99\.9%, unplanned .*, planned .*\n/);
+      assert.match(
+        r.text,
+        /^SLA summary of host group linux-servers, .* target 99\.9%\n.*\nHosts: \d+, availability [\d.]+% \(time-weighted( over the [<>]?[\d.]+% of the time with data; no data for [<>]?[\d.]+%)?\), worst \S+ [\d.]+%, \d+ below 99\.9%, unplanned .*, planned .*\n/,
+      );
       const planned = sum(truth.map((t) => t.scheduled_time_down + t.scheduled_time_unreachable));
       assert.equal(hosts.planned_s, planned);
       const lax = await h.call('thruk_hostgroup_availability_summary', { hostgroup: 'linux-servers', target_percent: 0 });
@@ -219,7 +257,7 @@ function realThruk(sim: Simulator): Simulator {
   });
 }
 
-describe('availability against Thruk\'s real response shapes', () => {
+describe("availability against Thruk's real response shapes", () => {
   let h: Harness;
   before(async () => {
     h = await connect({ simulator: realThruk(createSimulator({ apiKey: API_KEY })) });
@@ -234,7 +272,10 @@ describe('availability against Thruk\'s real response shapes', () => {
     const hosts = r.structured.rows.filter((x: any) => x.service === undefined);
     const svcs = r.structured.rows.filter((x: any) => x.service !== undefined);
     assert.deepEqual(hosts.map((x: any) => x.host).sort(), ['web-01', 'web-02', 'web-03', 'web-04']);
-    const truth = (await rest(h, '/services', [['host_groups[gte]', 'web-servers'], ['columns', 'host_name']])) as unknown[];
+    const truth = (await rest(h, '/services', [
+      ['host_groups[gte]', 'web-servers'],
+      ['columns', 'host_name'],
+    ])) as unknown[];
     assert.equal(svcs.length, truth.length);
     assert.ok(r.structured.rows.findIndex((x: any) => x.service !== undefined) === hosts.length, 'hosts first, then services');
     assert.doesNotMatch(r.text, /Note:/);
@@ -254,14 +295,18 @@ describe('availability against Thruk\'s real response shapes', () => {
     assert.match(r.text, /The host '\.\.' exists but cannot be addressed in a Thruk REST path/);
   });
 
-  it('turns Thruk\'s report_max_objects refusal into advice', async () => {
+  it("turns Thruk's report_max_objects refusal into advice", async () => {
     const r = await h.call('thruk_hostgroup_availability', { hostgroup: 'network-devices' });
     assert.equal(r.isError, true);
     assert.match(r.text, /^Thruk refused the report: too many objects.*Ask for fewer objects/);
   });
 
   it('summarises services below target alongside the hosts', async () => {
-    const r = await h.call('thruk_hostgroup_availability_summary', { hostgroup: 'linux-servers', include_services: true, target_percent: 100 });
+    const r = await h.call('thruk_hostgroup_availability_summary', {
+      hostgroup: 'linux-servers',
+      include_services: true,
+      target_percent: 100,
+    });
     assert.equal(r.isError, undefined, r.text);
     assert.ok(r.structured.services.objects > 0);
     assert.equal(r.structured.services_below_target.length, Math.min(50, r.structured.services.below_target));

@@ -30,16 +30,28 @@ describe('thruk_describe path normalisation', () => {
       await h.close();
     });
 
-    it('without arguments lists the read endpoints from Thruk\'s own /index and the filter language', async () => {
+    it("without arguments lists the read endpoints from Thruk's own /index and the filter language", async () => {
       const index = (await rest(h, '/index')) as Array<{ url: string; protocol: string }>;
       const r = await h.call('thruk_describe');
       assert.equal(r.isError, undefined, r.text);
       assert.equal(r.structured.kind, 'endpoints');
       const urls = r.structured.endpoints.map((e: any) => e.url);
-      for (const u of ['/hosts', '/services', '/downtimes', '/comments', '/logs', '/hosts/<name>/services', '/sites', '/processinfo']) assert.ok(urls.includes(u), u);
-      assert.ok(urls.every((u: string) => index.some((x) => x.url === u && x.protocol === 'GET')), 'only GET endpoints Thruk lists');
-      assert.ok(!urls.some((u: string) => u.includes('/cmd') || u.includes('config') || u === '/' || u === '/index' || u.startsWith('/thruk/api_keys')));
-      assert.match(r.text, /^Thruk REST read endpoints \(GET, relative to \/thruk\/r\), \d+:\n(Note: .*\n)*\/alerts — /, 'notes stand under the headline');
+      for (const u of ['/hosts', '/services', '/downtimes', '/comments', '/logs', '/hosts/<name>/services', '/sites', '/processinfo'])
+        assert.ok(urls.includes(u), u);
+      assert.ok(
+        urls.every((u: string) => index.some((x) => x.url === u && x.protocol === 'GET')),
+        'only GET endpoints Thruk lists',
+      );
+      assert.ok(
+        !urls.some(
+          (u: string) => u.includes('/cmd') || u.includes('config') || u === '/' || u === '/index' || u.startsWith('/thruk/api_keys'),
+        ),
+      );
+      assert.match(
+        r.text,
+        /^Thruk REST read endpoints \(GET, relative to \/thruk\/r\), \d+:\n(Note: .*\n)*\/alerts — /,
+        'notes stand under the headline',
+      );
       assert.match(r.text, /Note: q=… expression: .*parenthesise/);
       assert.match(r.text, /Do not send limit with sort/);
       noNulls(r.text);
@@ -61,7 +73,10 @@ describe('thruk_describe path normalisation', () => {
       assert.equal(r.structured.columns.find((c: any) => c.name === 'last_check').type, 'epoch seconds');
       assert.match(r.structured.columns.find((c: any) => c.name === 'acknowledged').note, /true\/false here; Naemon answers 0\/1/);
       assert.equal(r.structured.columns.find((c: any) => c.name === 'check_command').example, '(not shown)');
-      assert.deepEqual(r.structured.custom_variables, Object.keys(row).filter((k) => k.startsWith('_')));
+      assert.deepEqual(
+        r.structured.custom_variables,
+        Object.keys(row).filter((k) => k.startsWith('_')),
+      );
       assert.deepEqual(r.structured.perf_labels, perf);
       assert.match(r.text, /^\/hosts: \d+ columns in a sampled row\n(Note: .*\n)*column \| type \| example \| note\n/);
       assert.match(r.text, /Note: Real Livestatus columns Thruk does not fetch, so they come back null: acknowledgement_type, hard_state/);
@@ -72,7 +87,10 @@ describe('thruk_describe path normalisation', () => {
       assert.match(svc.structured.columns.find((c: any) => c.name === 'state').note, /0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN/);
       const dt = await h.call('thruk_describe', { what: 'Downtime' });
       assert.equal(dt.structured.path, '/downtimes');
-      assert.match(dt.structured.columns.find((c: any) => c.name === 'service_description').note, /null \(Icinga 2\) or "" \(Naemon\) for a host downtime/);
+      assert.match(
+        dt.structured.columns.find((c: any) => c.name === 'service_description').note,
+        /null \(Icinga 2\) or "" \(Naemon\) for a host downtime/,
+      );
       const stats = await h.call('thruk_describe', { what: 'hosts/stats' });
       assert.match(stats.text, /^\/hosts\/stats: \d+ keys in a sampled answer/);
     });
@@ -102,7 +120,10 @@ describe('thruk_describe path normalisation', () => {
     it('describes an endpoint with parameters from /index, and points to its table', async () => {
       const r = await h.call('thruk_describe', { what: '/hosts/web-01/availability' });
       assert.equal(r.structured.kind, 'endpoint');
-      assert.deepEqual(r.structured.endpoints.map((e: any) => e.url), ['/hosts/<name>/availability']);
+      assert.deepEqual(
+        r.structured.endpoints.map((e: any) => e.url),
+        ['/hosts/<name>/availability'],
+      );
       assert.match(r.text, /use thruk_describe what="hosts"/);
       const under = await h.call('thruk_describe', { what: '/thruk/api_keys' });
       assert.equal(under.isError, undefined, under.text);

@@ -15,8 +15,19 @@ const noNulls = (text: string) => assert.ok(!/\bnull\b|undefined|NaN/.test(text)
     before(async () => {
       h = await connect({ era });
       // A future fixed downtime, a flexible one whose window is open, and a triggered one.
-      await post(h, '/hosts/web-03/cmd/schedule_host_downtime', { comment_data: 'future patching', start_time: '+2h', end_time: '+4h', comment_author: 'alice' });
-      await post(h, '/services/web-01/http/cmd/schedule_svc_downtime', { comment_data: 'flex window', fixed: 0, duration: '30m', end_time: '+3h', comment_author: 'bob' });
+      await post(h, '/hosts/web-03/cmd/schedule_host_downtime', {
+        comment_data: 'future patching',
+        start_time: '+2h',
+        end_time: '+4h',
+        comment_author: 'alice',
+      });
+      await post(h, '/services/web-01/http/cmd/schedule_svc_downtime', {
+        comment_data: 'flex window',
+        fixed: 0,
+        duration: '30m',
+        end_time: '+3h',
+        comment_author: 'bob',
+      });
     });
     after(async () => {
       await h.close();
@@ -50,7 +61,11 @@ const noNulls = (text: string) => assert.ok(!/\bnull\b|undefined|NaN/.test(text)
       assert.match(r.text, /\| web-01 \| http \| flexible 30m \| .*window open, starts on a problem/);
       noNulls(r.text);
       const starts = r.structured.rows.map((x: any) => x.start_time);
-      assert.deepEqual(starts, [...starts].sort((a: number, b: number) => b - a), 'sorted by -start_time');
+      assert.deepEqual(
+        starts,
+        [...starts].sort((a: number, b: number) => b - a),
+        'sorted by -start_time',
+      );
     });
 
     it('active_only=false adds future and ended downtimes, with their window in words', async () => {
@@ -69,12 +84,39 @@ const noNulls = (text: string) => assert.ok(!/\bnull\b|undefined|NaN/.test(text)
       const r = await h.call('thruk_list_downtimes', { active_only: false, filter: { field: 'hostgroup', value: 'web-servers' } });
       assert.deepEqual(ids(r.structured.rows), ids(all.filter((d: any) => members.includes(d.host_name))));
       assert.ok(r.structured.total >= 2);
-      const tmos = await h.call('thruk_list_downtimes', { active_only: false, filter: { field: 'custom_var', value: { var: 'os', val: 'tmos' } } });
-      assert.deepEqual(tmos.structured.rows.map((x: any) => x.host_name), ['lb-01']);
-      const either = await h.call('thruk_list_downtimes', { active_only: false, filter: { operator: 'or', conditions: [{ field: 'hostgroup', value: 'web-servers' }, { field: 'custom_var', value: { var: 'os', val: 'tmos' } }] } });
+      const tmos = await h.call('thruk_list_downtimes', {
+        active_only: false,
+        filter: { field: 'custom_var', value: { var: 'os', val: 'tmos' } },
+      });
+      assert.deepEqual(
+        tmos.structured.rows.map((x: any) => x.host_name),
+        ['lb-01'],
+      );
+      const either = await h.call('thruk_list_downtimes', {
+        active_only: false,
+        filter: {
+          operator: 'or',
+          conditions: [
+            { field: 'hostgroup', value: 'web-servers' },
+            { field: 'custom_var', value: { var: 'os', val: 'tmos' } },
+          ],
+        },
+      });
       assert.equal(either.structured.total, r.structured.total + tmos.structured.total);
-      const and = await h.call('thruk_list_downtimes', { active_only: false, filter: { operator: 'and', conditions: [{ field: 'hostgroup', value: 'web-servers' }, { field: 'author', value: 'alice' }] } });
-      assert.deepEqual(and.structured.rows.map((x: any) => x.comment), ['future patching']);
+      const and = await h.call('thruk_list_downtimes', {
+        active_only: false,
+        filter: {
+          operator: 'and',
+          conditions: [
+            { field: 'hostgroup', value: 'web-servers' },
+            { field: 'author', value: 'alice' },
+          ],
+        },
+      });
+      assert.deepEqual(
+        and.structured.rows.map((x: any) => x.comment),
+        ['future patching'],
+      );
       const hostOnly = await h.call('thruk_list_downtimes', { active_only: false, kind: 'host' });
       assert.ok(hostOnly.structured.rows.length > 0 && hostOnly.structured.rows.every((x: any) => x.kind === 'host'));
       const svcOnly = await h.call('thruk_list_downtimes', { active_only: false, kind: 'service' });
@@ -85,15 +127,29 @@ const noNulls = (text: string) => assert.ok(!/\bnull\b|undefined|NaN/.test(text)
     });
 
     it('refuses a host condition inside an OR with a downtime field, saying how to write it', async () => {
-      const r = await h.call('thruk_list_downtimes', { filter: { operator: 'or', conditions: [{ field: 'hostgroup', value: 'web-servers' }, { field: 'author', value: 'alice' }] } });
+      const r = await h.call('thruk_list_downtimes', {
+        filter: {
+          operator: 'or',
+          conditions: [
+            { field: 'hostgroup', value: 'web-servers' },
+            { field: 'author', value: 'alice' },
+          ],
+        },
+      });
       assert.equal(r.isError, true);
       assert.match(r.text, /hostgroup cannot share an OR group with author.*top level/);
     });
 
     it('filters by author, comment and time expressions, and pages without losing rows', async () => {
       const byAuthor = await h.call('thruk_list_downtimes', { active_only: false, filter: { field: 'author', value: 'bob' } });
-      assert.deepEqual(byAuthor.structured.rows.map((x: any) => x.comment), ['flex window']);
-      const recent = await h.call('thruk_list_downtimes', { active_only: false, filter: { field: 'entry_time', op: 'gte', value: '-10m' } });
+      assert.deepEqual(
+        byAuthor.structured.rows.map((x: any) => x.comment),
+        ['flex window'],
+      );
+      const recent = await h.call('thruk_list_downtimes', {
+        active_only: false,
+        filter: { field: 'entry_time', op: 'gte', value: '-10m' },
+      });
       assert.deepEqual(recent.structured.rows.map((x: any) => x.comment).sort(), ['flex window', 'future patching']);
       const all = await rest(h, '/downtimes');
       const p1 = await h.call('thruk_list_downtimes', { active_only: false, limit: 1 });
@@ -125,7 +181,10 @@ const noNulls = (text: string) => assert.ok(!/\bnull\b|undefined|NaN/.test(text)
         const r = await h.call('thruk_list_downtimes', { active_only: false, filter: { field: 'comment', value: v } });
         assert.equal(r.isError, undefined, r.text);
         assert.equal(r.structured.total, 0);
-        assert.ok(h.sim.requests.some((q) => q.path === '/downtimes' && q.params.some(([k, x]) => k === 'comment' && x === v)), `sent ${v} exactly`);
+        assert.ok(
+          h.sim.requests.some((q) => q.path === '/downtimes' && q.params.some(([k, x]) => k === 'comment' && x === v)),
+          `sent ${v} exactly`,
+        );
       }
       const nl = await h.call('thruk_list_downtimes', { filter: { field: 'comment', value: 'a\nCOMMAND' } });
       assert.equal(nl.isError, true);
@@ -158,7 +217,10 @@ const noNulls = (text: string) => assert.ok(!/\bnull\b|undefined|NaN/.test(text)
       assert.equal(r.isError, undefined, r.text);
       assert.equal(r.structured.total, truth.length);
       const times = r.structured.rows.map((x: any) => x.entry_time);
-      assert.deepEqual(times, [...times].sort((a: number, b: number) => b - a));
+      assert.deepEqual(
+        times,
+        [...times].sort((a: number, b: number) => b - a),
+      );
       assert.match(r.text, /\| mail-01 \| \(host\) \| acknowledgement, persistent \| .* ago \(\d{4}-/);
       assert.match(r.text, /\| downtime \|/);
       noNulls(r.text);
@@ -179,7 +241,10 @@ const noNulls = (text: string) => assert.ok(!/\bnull\b|undefined|NaN/.test(text)
       assert.equal(mine.kind, 'host');
       assert.ok(r.text.includes(text.replace(/\\/g, '\\')), r.text);
       const byAuthor = await h.call('thruk_list_comments', { filter: { field: 'author', value: 'carol' } });
-      assert.deepEqual(byAuthor.structured.rows.map((x: any) => x.comment), [text]);
+      assert.deepEqual(
+        byAuthor.structured.rows.map((x: any) => x.comment),
+        [text],
+      );
     });
   });
 }

@@ -20,17 +20,27 @@ const isoOf = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', '
     before(async () => {
       h = await connect({ era, sim: { now: () => clock.t * 1000 } });
       clock.t = at.problem;
-      await command(h, '/services/web-01/http/cmd/process_service_check_result', { plugin_state: 2, plugin_output: 'CRITICAL - Socket timeout after 10 seconds' });
+      await command(h, '/services/web-01/http/cmd/process_service_check_result', {
+        plugin_state: 2,
+        plugin_output: 'CRITICAL - Socket timeout after 10 seconds',
+      });
       clock.t = at.ack;
       await command(h, '/services/web-01/http/cmd/acknowledge_svc_problem', { comment_data: 'looking into it', comment_author: 'alice' });
       clock.t = at.unack;
       await command(h, '/services/web-01/http/cmd/remove_svc_acknowledgement');
       clock.t = at.downtime;
-      await command(h, '/services/web-01/http/cmd/schedule_svc_downtime', { comment_data: 'vendor fix', start_time: 'now', end_time: '+10m' });
+      await command(h, '/services/web-01/http/cmd/schedule_svc_downtime', {
+        comment_data: 'vendor fix',
+        start_time: 'now',
+        end_time: '+10m',
+      });
       clock.t = at.dtEnd;
       await rest(h, '/services', { columns: 'description' });
       clock.t = at.recovery;
-      await command(h, '/services/web-01/http/cmd/process_service_check_result', { plugin_state: 0, plugin_output: 'HTTP OK: HTTP/1.1 200 OK' });
+      await command(h, '/services/web-01/http/cmd/process_service_check_result', {
+        plugin_state: 0,
+        plugin_output: 'HTTP OK: HTTP/1.1 200 OK',
+      });
       clock.t = R - 5;
     });
     after(async () => {
@@ -47,7 +57,10 @@ const isoOf = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', '
       assert.equal(before.state, 'OK');
       const crit = await snap(at.problem + 300);
       const c = http(crit.structured.rows);
-      assert.deepEqual([c.state, c.state_type, c.since, c.since_human, c.acknowledged, c.in_downtime, c.basis], ['CRITICAL', 'HARD', isoOf(at.problem), '5m', false, false, 'log']);
+      assert.deepEqual(
+        [c.state, c.state_type, c.since, c.since_human, c.acknowledged, c.in_downtime, c.basis],
+        ['CRITICAL', 'HARD', isoOf(at.problem), '5m', false, false, 'log'],
+      );
       assert.match(crit.text, /web-01\/http \| CRITICAL \| since .* \(5m\)/);
       noNulls(crit.text);
       assert.equal(http((await snap(at.ack + 300)).structured.rows).acknowledged, true, 'ack from the EXTERNAL COMMAND line');
@@ -61,7 +74,10 @@ const isoOf = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', '
       const svcs = (await rest(h, '/services', { host_name: 'web-01', columns: 'description' })) as unknown[];
       assert.equal(all.structured.summary.total, svcs.length + 1, 'the host and every service, none dropped');
       const only = await h.call('thruk_state_at', { timestamp: at.problem + 300, filter: scope, problems_only: true });
-      assert.deepEqual(only.structured.rows.map((r: any) => r.service), ['http']);
+      assert.deepEqual(
+        only.structured.rows.map((r: any) => r.service),
+        ['http'],
+      );
     });
 
     it('thruk_state_diff classifies what changed between two instants', async () => {
@@ -71,7 +87,14 @@ const isoOf = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', '
         return r;
       };
       const d1 = await diff(at.problem - 60, at.problem + 300);
-      assert.deepEqual(http(d1.structured.changes), { host: 'web-01', service: 'http', category: 'new_problem', from_state: 'OK', to_state: 'CRITICAL', transitions: 1 });
+      assert.deepEqual(http(d1.structured.changes), {
+        host: 'web-01',
+        service: 'http',
+        category: 'new_problem',
+        from_state: 'OK',
+        to_state: 'CRITICAL',
+        transitions: 1,
+      });
       const swapped = await diff(at.problem + 300, at.problem - 60);
       assert.equal(http(swapped.structured.changes).category, 'new_problem');
       assert.match(swapped.text, /swapped/);
@@ -82,20 +105,30 @@ const isoOf = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', '
       assert.deepEqual([dt.category, dt.in_downtime], ['downtime_changed', { from: false, to: true }]);
       const back = await diff(at.problem - 60, R - 300);
       assert.deepEqual([http(back.structured.changes).category, http(back.structured.changes).transitions], ['changed_and_back', 2]);
-      assert.equal(back.structured.summary.objects, back.structured.summary.changed + back.structured.summary.unchanged + (back.structured.summary.by_category.unknown ?? 0));
+      assert.equal(
+        back.structured.summary.objects,
+        back.structured.summary.changed + back.structured.summary.unchanged + (back.structured.summary.by_category.unknown ?? 0),
+      );
       const same = await diff(R - 200, R - 100);
       assert.equal(same.structured.summary.changed, 0);
       assert.match(same.text, /nothing changed/);
     });
 
     it('thruk_incident_timeline tells the story with from → to, acks from command lines, downtime totals', async () => {
-      const r = await h.call('thruk_incident_timeline', { filter: { operator: 'and', conditions: [scope, { field: 'service', value: 'http' }] }, since: R - 3900 });
+      const r = await h.call('thruk_incident_timeline', {
+        filter: { operator: 'and', conditions: [scope, { field: 'service', value: 'http' }] },
+        since: R - 3900,
+      });
       assert.equal(r.isError, undefined, r.text);
       const inc = r.structured.incidents;
       assert.equal(inc.length, 1);
-      assert.deepEqual([inc[0].state, inc[0].start, inc[0].end, inc[0].seconds, inc[0].acknowledged_by], ['CRITICAL', isoOf(at.problem), isoOf(at.recovery), at.recovery - at.problem, 'alice']);
+      assert.deepEqual(
+        [inc[0].state, inc[0].start, inc[0].end, inc[0].seconds, inc[0].acknowledged_by],
+        ['CRITICAL', isoOf(at.problem), isoOf(at.recovery), at.recovery - at.problem, 'alice'],
+      );
       const types = r.structured.events.map((e: any) => `${e.type}:${e.detail ?? e.to_state}`);
-      for (const t of ['state_change:CRITICAL', 'ack:SET', 'ack:REMOVED', 'downtime:STARTED', 'downtime:STOPPED', 'state_change:OK']) assert.ok(types.includes(t), `${t} in ${types.join(' ')}`);
+      for (const t of ['state_change:CRITICAL', 'ack:SET', 'ack:REMOVED', 'downtime:STARTED', 'downtime:STOPPED', 'state_change:OK'])
+        assert.ok(types.includes(t), `${t} in ${types.join(' ')}`);
       const rec = r.structured.events.find((e: any) => e.type === 'state_change' && e.to_state === 'OK');
       assert.deepEqual([rec.from_state, rec.after_s], ['CRITICAL', at.recovery - at.problem]);
       assert.equal(r.structured.summary.scheduled_downtime_seconds, at.dtEnd - at.downtime);
@@ -122,10 +155,22 @@ describe('history replay on the demo estate', () => {
     const down = r.structured.incidents.find((i: any) => i.service === undefined);
     assert.deepEqual([down.state, down.duration, down.acknowledged_by, down.ongoing], ['DOWN', '1h 25m', 'oncall', false]);
     assert.match(r.text, /db-02 \| DOWN \| \d{4}-\d\d-\d\dT01:10:00Z → \d{4}-\d\d-\d\dT02:35:00Z \| 1h 25m \| acked by oncall/);
-    const inFilter = await h.call('thruk_incident_timeline', { filter: { operator: 'and', conditions: [{ field: 'host', value: 'db-02' }, { field: 'since', value: '-2d' }] } });
+    const inFilter = await h.call('thruk_incident_timeline', {
+      filter: {
+        operator: 'and',
+        conditions: [
+          { field: 'host', value: 'db-02' },
+          { field: 'since', value: '-2d' },
+        ],
+      },
+    });
     // An ongoing incident grows with the clock between the two calls: compare everything else.
     const stable = (xs: any[]) => xs.map((i) => (i.ongoing ? { ...i, seconds: 0, duration: '' } : i));
-    assert.deepEqual(stable(inFilter.structured.incidents), stable(r.structured.incidents), 'since inside the filter is read like the argument');
+    assert.deepEqual(
+      stable(inFilter.structured.incidents),
+      stable(r.structured.incidents),
+      'since inside the filter is read like the argument',
+    );
     const mid = Date.parse(down.start) / 1000 + 3000;
     const s = await h.call('thruk_state_at', { timestamp: new Date(mid * 1000).toISOString(), filter: { field: 'host', value: 'db-02' } });
     const host = s.structured.rows.find((x: any) => x.service === undefined);
@@ -138,7 +183,16 @@ describe('history replay on the demo estate', () => {
     const flap = f.structured.events.filter((e: any) => e.type === 'flapping').map((e: any) => e.detail);
     assert.deepEqual(flap, ['STARTED', 'STOPPED']);
     assert.ok(f.structured.incidents.filter((i: any) => i.service === 'load').length >= 5);
-    const blip = await h.call('thruk_incident_timeline', { filter: { operator: 'and', conditions: [{ field: 'host', value: 'db-01' }, { field: 'service', value: 'load' }] }, since: '-3d' });
+    const blip = await h.call('thruk_incident_timeline', {
+      filter: {
+        operator: 'and',
+        conditions: [
+          { field: 'host', value: 'db-01' },
+          { field: 'service', value: 'load' },
+        ],
+      },
+      since: '-3d',
+    });
     assert.equal(blip.structured.summary.soft_only, 1);
     assert.equal(blip.structured.summary.incidents, 0);
     const cut = await h.call('thruk_incident_timeline', { filter: { field: 'host', value: 'db-02' }, since: '-2d', limit: 3 });
@@ -153,10 +207,18 @@ describe('history replay on the demo estate', () => {
   it('never drops an object: unknown when the log does not reach back, unchanged when it did not change', async () => {
     // An instant whose hour before holds no daily rotation (those lines would place every object).
     const n = Math.floor(Date.now() / 1000);
-    const t = Math.floor((n - 3 * 3600) / 86400) !== Math.floor((n - 4 * 3600) / 86400) || (n - 3 * 3600) % 86400 === 0 ? n - 2 * 3600 : n - 3 * 3600;
+    const t =
+      Math.floor((n - 3 * 3600) / 86400) !== Math.floor((n - 4 * 3600) / 86400) || (n - 3 * 3600) % 86400 === 0
+        ? n - 2 * 3600
+        : n - 3 * 3600;
     const members = (await rest(h, '/hosts', { columns: 'name', 'groups[gte]': 'database-servers' })) as Array<{ name: string }>;
     const svcs = (await rest(h, '/services', { columns: 'description', 'host_groups[gte]': 'database-servers' })) as unknown[];
-    const r = await h.call('thruk_state_at', { timestamp: t, filter: { field: 'hostgroup', value: 'database-servers' }, lookback: '1h', limit: 1000 });
+    const r = await h.call('thruk_state_at', {
+      timestamp: t,
+      filter: { field: 'hostgroup', value: 'database-servers' },
+      lookback: '1h',
+      limit: 1000,
+    });
     assert.equal(r.isError, undefined, r.text);
     assert.equal(r.structured.summary.total, members.length + svcs.length);
     const repl = r.structured.rows.find((x: any) => x.host === 'db-02' && x.service === 'mysql-replication');
@@ -165,7 +227,11 @@ describe('history replay on the demo estate', () => {
     const unchanged = r.structured.rows.filter((x: any) => x.basis === 'current');
     assert.ok(unchanged.length > 10 && unchanged.every((x: any) => x.since !== undefined));
     const wide = await h.call('thruk_state_at', { timestamp: t, filter: { field: 'hostgroup', value: 'database-servers' }, limit: 1000 });
-    assert.equal(wide.structured.rows.find((x: any) => x.service === 'mysql-replication' && x.host === 'db-02').state, 'OK', 'a week of log places it');
+    assert.equal(
+      wide.structured.rows.find((x: any) => x.service === 'mysql-replication' && x.host === 'db-02').state,
+      'OK',
+      'a week of log places it',
+    );
   });
 
   it('refuses what it cannot answer, with a way forward', async () => {
@@ -174,7 +240,12 @@ describe('history replay on the demo estate', () => {
     assert.match(future.text, /in the future.*thruk_problems/);
     const noFilter = await h.call('thruk_state_at', { timestamp: '-1h' });
     assert.equal(noFilter.isError, true);
-    const badLookback = await h.call('thruk_state_diff', { t1: '-2h', t2: '-1h', filter: { field: 'host', value: 'db-02' }, lookback: '5m' });
+    const badLookback = await h.call('thruk_state_diff', {
+      t1: '-2h',
+      t2: '-1h',
+      filter: { field: 'host', value: 'db-02' },
+      lookback: '5m',
+    });
     assert.equal(badLookback.isError, true);
     assert.match(badLookback.text, /lookback/);
     const none = await h.call('thruk_state_at', { timestamp: '-1h', filter: { field: 'host', value: 'no-such-host' } });
@@ -202,18 +273,35 @@ describe('history tools on a large estate', () => {
 
   it('says exactly how much of a big window it can page, and how to get the rest', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const total = ((await h.sim.fetch(new Request(`http://sim.invalid/demo/thruk/r/logs?time[gte]=${now - 7 * 86400}&time[lte]=${now}&columns=count(*)`, { headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey } })).then((x) => x.json())) as any)['count(*)'];
+    const total = (
+      (await h.sim
+        .fetch(
+          new Request(`http://sim.invalid/demo/thruk/r/logs?time[gte]=${now - 7 * 86400}&time[lte]=${now}&columns=count(*)`, {
+            headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey },
+          }),
+        )
+        .then((x) => x.json())) as any
+    )['count(*)'];
     assert.ok(total > 10_000, `big enough (${total})`);
     const r = await h.call('thruk_list_logs', { since: now - 7 * 86400, until: now, limit: 50, offset: 9980 });
     assert.equal(r.isError, undefined, r.text);
     assert.equal(r.structured.total, total);
     assert.equal(r.structured.returned, 20);
     assert.equal(r.structured.next_offset, undefined);
-    assert.match(r.text, new RegExp(`window has ${total} events; paging reaches the newest 10000 \\(this page was cut from \\S+Z\\); narrow the window or add a filter`));
+    assert.match(
+      r.text,
+      new RegExp(
+        `window has ${total} events; paging reaches the newest 10000 \\(this page was cut from \\S+Z\\); narrow the window or add a filter`,
+      ),
+    );
     const beyond = await h.call('thruk_list_logs', { since: now - 7 * 86400, until: now, offset: 10_000 });
     assert.equal(beyond.isError, true);
     assert.match(beyond.text, /beyond the 10000 newest events .* move until to the time of the last row you saw/);
-    const stateAt = await h.call('thruk_state_at', { timestamp: '-6h', filter: { field: 'host', op: 'regex', value: '^branch-router-01' }, limit: 1000 });
+    const stateAt = await h.call('thruk_state_at', {
+      timestamp: '-6h',
+      filter: { field: 'host', op: 'regex', value: '^branch-router-01' },
+      limit: 1000,
+    });
     const unknown = stateAt.structured.rows.filter((x: any) => x.state === '?');
     assert.ok(unknown.length > 0, 'copies beyond the hosts with history cannot be placed');
     assert.ok(unknown.every((x: any) => /history incomplete before/.test(x.note)));

@@ -16,9 +16,13 @@ export async function rest(h: Harness, path: string, params: Record<string, stri
 
 /** Sends a command to the simulator as Thruk's REST API would receive it. */
 export async function command(h: Harness, path: string, body: Record<string, unknown> = {}): Promise<void> {
-  const res = await h.sim.fetch(new Request(`http://sim.invalid/demo/thruk/r${path}`, {
-    method: 'POST', headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  }));
+  const res = await h.sim.fetch(
+    new Request(`http://sim.invalid/demo/thruk/r${path}`, {
+      method: 'POST',
+      headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
   assert.equal(res.status, 200, `${path} → ${res.status}`);
 }
 
@@ -46,9 +50,15 @@ describe('history test support', () => {
     const h = await connect();
     try {
       icinga2Quirks(h);
-      const rows = (await rest(h, '/logs', { 'time[gte]': Math.floor(Date.now() / 1000) - 7 * 86400, type: 'HOST ALERT', columns: 'host_name,message' })) as Array<{ host_name: unknown }>;
+      const rows = (await rest(h, '/logs', {
+        'time[gte]': Math.floor(Date.now() / 1000) - 7 * 86400,
+        type: 'HOST ALERT',
+        columns: 'host_name,message',
+      })) as Array<{ host_name: unknown }>;
       assert.ok(rows.length > 0 && rows.every((r) => r.host_name === null));
-      const n = (await rest(h, '/logs', { 'time[gte]': Math.floor(Date.now() / 1000) - 7 * 86400, class: 3, columns: 'state' })) as Array<{ state: number }>;
+      const n = (await rest(h, '/logs', { 'time[gte]': Math.floor(Date.now() / 1000) - 7 * 86400, class: 3, columns: 'state' })) as Array<{
+        state: number;
+      }>;
       assert.ok(n.length > 0 && n.every((r) => r.state === 3));
     } finally {
       await h.close();

@@ -51,13 +51,34 @@ describe('notification lines (Icinga 2 mis-parses the columns)', () => {
   });
 
   it('reads Naemon lines with acknowledgement author and comment, and trusts correct columns', () => {
-    const n = parseNotificationLine('SERVICE NOTIFICATION', 'oncall;db-02;disk /;ACKNOWLEDGEMENT (CRITICAL);notify-by-email;DISK CRITICAL - 1% free;alice;ticket; OPS-1');
+    const n = parseNotificationLine(
+      'SERVICE NOTIFICATION',
+      'oncall;db-02;disk /;ACKNOWLEDGEMENT (CRITICAL);notify-by-email;DISK CRITICAL - 1% free;alice;ticket; OPS-1',
+    );
     assert.ok(n);
-    assert.deepEqual([n.service, n.reason, n.state, n.output, n.author, n.comment], ['disk /', 'ACKNOWLEDGEMENT', 'CRITICAL', 'DISK CRITICAL - 1% free;alice', 'ticket', ' OPS-1']);
-    const ok = readNotification({ type: 'HOST NOTIFICATION', options: 'oncall;web-01;DOWN;notify-by-email;PING CRITICAL', host_name: 'web-01', command_name: 'notify-by-email', state: 1 });
+    assert.deepEqual(
+      [n.service, n.reason, n.state, n.output, n.author, n.comment],
+      ['disk /', 'ACKNOWLEDGEMENT', 'CRITICAL', 'DISK CRITICAL - 1% free;alice', 'ticket', ' OPS-1'],
+    );
+    const ok = readNotification({
+      type: 'HOST NOTIFICATION',
+      options: 'oncall;web-01;DOWN;notify-by-email;PING CRITICAL',
+      host_name: 'web-01',
+      command_name: 'notify-by-email',
+      state: 1,
+    });
     assert.equal(ok.repaired, false);
     assert.equal(parseNotificationLine('HOST NOTIFICATION', 'too;short'), undefined);
-    const fallback = readNotification({ type: 'SERVICE NOTIFICATION', options: 'x', host_name: 'h', service_description: 's', contact_name: 'c', command_name: 'cmd', state_type: 'CRITICAL', plugin_output: 'out' });
+    const fallback = readNotification({
+      type: 'SERVICE NOTIFICATION',
+      options: 'x',
+      host_name: 'h',
+      service_description: 's',
+      contact_name: 'c',
+      command_name: 'cmd',
+      state_type: 'CRITICAL',
+      plugin_output: 'out',
+    });
     assert.deepEqual([fallback.host, fallback.service, fallback.state, fallback.command], ['h', 's', 'CRITICAL', 'cmd']);
   });
 
@@ -80,7 +101,10 @@ describe('notification lines (Icinga 2 mis-parses the columns)', () => {
 describe('log filter rewrites', () => {
   it('ties state names to rows of their kind (DOWN=1=WARNING)', () => {
     const p = (n: ReturnType<typeof stateByKind>) => compileFilter('logs', n).params;
-    assert.deepEqual(p(stateByKind({ field: 'state', value: 'down' }, '^HOST ALERT$', '^SERVICE ALERT$', false)), [['type[regex]', '^HOST ALERT$'], ['state', '1']]);
+    assert.deepEqual(p(stateByKind({ field: 'state', value: 'down' }, '^HOST ALERT$', '^SERVICE ALERT$', false)), [
+      ['type[regex]', '^HOST ALERT$'],
+      ['state', '1'],
+    ]);
     const mixed = p(stateByKind({ field: 'state', op: 'in', value: ['down', 'warning'] }, '^HOST ALERT$', '^SERVICE ALERT$', false));
     assert.equal(mixed.length, 1);
     assert.equal(mixed[0]?.[0], 'q');
@@ -97,17 +121,36 @@ describe('log filter rewrites', () => {
 describe('log events', () => {
   it('parses acknowledgement commands of every shape', () => {
     assert.deepEqual(ackCommandEvent('ACKNOWLEDGE_SVC_PROBLEM;db-02;disk /;2;1;0;alice;disk; full', 10), {
-      time: 10, kind: 'ack', objKind: 'service', host: 'db-02', service: 'disk /', source: 'command', what: 'SET', sticky: true, author: 'alice', comment: 'disk; full',
+      time: 10,
+      kind: 'ack',
+      objKind: 'service',
+      host: 'db-02',
+      service: 'disk /',
+      source: 'command',
+      what: 'SET',
+      sticky: true,
+      author: 'alice',
+      comment: 'disk; full',
     });
     const exp = ackCommandEvent('ACKNOWLEDGE_HOST_PROBLEM_EXPIRE;web-01;1;1;0;1800000000;bob;later', 5);
     assert.deepEqual([exp?.host, exp?.sticky, exp?.expires, exp?.author, exp?.comment], ['web-01', false, 1800000000, 'bob', 'later']);
-    assert.deepEqual(ackCommandEvent('REMOVE_HOST_ACKNOWLEDGEMENT;web-01', 7), { time: 7, kind: 'ack', objKind: 'host', host: 'web-01', source: 'command', what: 'REMOVED' });
+    assert.deepEqual(ackCommandEvent('REMOVE_HOST_ACKNOWLEDGEMENT;web-01', 7), {
+      time: 7,
+      kind: 'ack',
+      objKind: 'host',
+      host: 'web-01',
+      source: 'command',
+      what: 'REMOVED',
+    });
     assert.equal(ackCommandEvent('SCHEDULE_HOST_DOWNTIME;web-01;1;2', 1), undefined);
   });
 
   it('turns recorded alert rows into state events, with the host from the line where Icinga 2 left it null', () => {
     const rows = fixture('alerts.json');
-    assert.ok(rows.some((r) => r.type === 'HOST ALERT' && r.host_name === null), 'the fixture has HOST ALERT rows without host_name');
+    assert.ok(
+      rows.some((r) => r.type === 'HOST ALERT' && r.host_name === null),
+      'the fixture has HOST ALERT rows without host_name',
+    );
     for (const r of rows) {
       const e = toEvent(r);
       assert.ok(e);
@@ -117,13 +160,25 @@ describe('log events', () => {
       assert.equal(e.state, r.state);
       assert.equal(e.hard, r.state_type === 'HARD');
     }
-    const dt = toEvent({ time: 3, type: 'SERVICE DOWNTIME ALERT', options: 'web-02;load;STARTED; Service has entered a period of scheduled downtime', host_name: 'web-02', service_description: 'load' });
+    const dt = toEvent({
+      time: 3,
+      type: 'SERVICE DOWNTIME ALERT',
+      options: 'web-02;load;STARTED; Service has entered a period of scheduled downtime',
+      host_name: 'web-02',
+      service_description: 'load',
+    });
     assert.deepEqual([dt?.kind, dt?.what, dt?.service], ['downtime', 'STARTED', 'load']);
     assert.equal(toEvent({ time: 1, type: 'LOG ROTATION', options: 'DAILY' }), undefined);
   });
 });
 
-const ev = (time: number, kind: LogEvent['kind'], extra: Partial<LogEvent> = {}): LogEvent => ({ time, kind, objKind: 'host', host: 'h', ...extra });
+const ev = (time: number, kind: LogEvent['kind'], extra: Partial<LogEvent> = {}): LogEvent => ({
+  time,
+  kind,
+  objKind: 'host',
+  host: 'h',
+  ...extra,
+});
 
 describe('incident reduction', () => {
   it('counts incidents, soft-only blips, MTTR inputs, downtime and problems older than the window', () => {
@@ -138,15 +193,21 @@ describe('incident reduction', () => {
       ev(900, 'downtime', { what: 'STOPPED' }),
       ev(950, 'state', { state: 1, hard: true }),
     ];
-    const prior = new Map([['old\u0000svc', { state: 2, kind: 'service' as const, host: 'old', service: 'svc' }], ['h', { state: 0, kind: 'host' as const, host: 'h' }]]);
+    const prior = new Map([
+      ['old\u0000svc', { state: 2, kind: 'service' as const, host: 'old', service: 'svc' }],
+      ['h', { state: 0, kind: 'host' as const, host: 'h' }],
+    ]);
     const r = reduce(events, prior, 50, 1000, true);
     assert.equal(r.softOnly, 1);
     assert.equal(r.downtimeSeconds, 300);
     const h = r.incidents.filter((i) => i.host === 'h');
-    assert.deepEqual(h.map((i) => [i.start, i.end, i.seconds, i.ongoing, i.acknowledged_by]), [
-      [new Date(100_000).toISOString().replace('.000Z', 'Z'), new Date(400_000).toISOString().replace('.000Z', 'Z'), 300, false, 'alice'],
-      [new Date(950_000).toISOString().replace('.000Z', 'Z'), undefined, 50, true, undefined],
-    ]);
+    assert.deepEqual(
+      h.map((i) => [i.start, i.end, i.seconds, i.ongoing, i.acknowledged_by]),
+      [
+        [new Date(100_000).toISOString().replace('.000Z', 'Z'), new Date(400_000).toISOString().replace('.000Z', 'Z'), 300, false, 'alice'],
+        [new Date(950_000).toISOString().replace('.000Z', 'Z'), undefined, 50, true, undefined],
+      ],
+    );
     const old = r.incidents.find((i) => i.host === 'old');
     assert.ok(old, 'a problem that began before the window and stayed quiet is not lost');
     assert.deepEqual([old.state, old.seconds, old.started_before_window, old.ongoing], ['CRITICAL', 950, true, true]);
@@ -158,12 +219,41 @@ describe('incident reduction', () => {
 });
 
 describe('state replay', () => {
-  const obj = (o: Partial<CurrentObject> = {}): CurrentObject => ({ key: 'h', kind: 'host', host: 'h', state: 0, hard: true, checked: true, lsc: 900, output: 'now', acked: false, downtime: false, flapping: false, ...o });
-  const hist = (events: LogEvent[], o: Partial<History> = {}): History => ({ events: new Map([['h', events]]), lo: 0, hi: 1000, now: 1000, notes: [], ...o });
+  const obj = (o: Partial<CurrentObject> = {}): CurrentObject => ({
+    key: 'h',
+    kind: 'host',
+    host: 'h',
+    state: 0,
+    hard: true,
+    checked: true,
+    lsc: 900,
+    output: 'now',
+    acked: false,
+    downtime: false,
+    flapping: false,
+    ...o,
+  });
+  const hist = (events: LogEvent[], o: Partial<History> = {}): History => ({
+    events: new Map([['h', events]]),
+    lo: 0,
+    hi: 1000,
+    now: 1000,
+    notes: [],
+    ...o,
+  });
 
   it('anchors on the current state and says so when the log cannot tell', () => {
     const h = hist([ev(100, 'state', { state: 1, hard: true, output: 'down' }), ev(900, 'state', { state: 0, hard: true })]);
-    assert.deepEqual(snapshotAt(obj(), h, 950), { state: 0, hard: true, since: 900, output: 'now', basis: 'current', downtime: false, flapping: false, acked: false });
+    assert.deepEqual(snapshotAt(obj(), h, 950), {
+      state: 0,
+      hard: true,
+      since: 900,
+      output: 'now',
+      basis: 'current',
+      downtime: false,
+      flapping: false,
+      acked: false,
+    });
     const then = snapshotAt(obj(), h, 500);
     assert.deepEqual([then.state, then.since, then.output, then.basis], [1, undefined, 'down', 'log']);
     assert.equal(then.sinceBefore, 100, 'the start of the run is not in the log read');
@@ -188,7 +278,11 @@ describe('state replay', () => {
     ]);
     const o = obj({ lsc: 800 });
     const at = (t: number) => snapshotAt(o, h, t);
-    assert.deepEqual([at(150).acked, at(250).acked, at(450).acked, at(550).acked, at(650).acked, at(850).acked], [false, true, false, true, true, false], 'non-sticky cleared by a state change, sticky kept, recovery clears');
+    assert.deepEqual(
+      [at(150).acked, at(250).acked, at(450).acked, at(550).acked, at(650).acked, at(850).acked],
+      [false, true, false, true, true, false],
+      'non-sticky cleared by a state change, sticky kept, recovery clears',
+    );
     assert.deepEqual([at(250).downtime, at(350).downtime], [false, true]);
     assert.deepEqual([at(650).flapping, at(750).flapping], [true, false], 'flapping before a STOPPED line');
     assert.equal(transitions(o, h, 150, 850), 3);

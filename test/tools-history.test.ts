@@ -4,7 +4,16 @@ import { after, before, describe, it } from 'node:test';
 import { connect, CURRENT_ERA, type Harness } from './helpers/loose.js';
 import { icinga2Quirks, noNulls, rest } from './tools-history-support.test.js';
 
-const HISTORY_TOOLS = ['thruk_list_logs', 'thruk_list_alerts', 'thruk_list_notifications', 'thruk_notification_summary', 'thruk_recent_events', 'thruk_incident_timeline', 'thruk_state_at', 'thruk_state_diff'];
+const HISTORY_TOOLS = [
+  'thruk_list_logs',
+  'thruk_list_alerts',
+  'thruk_list_notifications',
+  'thruk_notification_summary',
+  'thruk_recent_events',
+  'thruk_incident_timeline',
+  'thruk_state_at',
+  'thruk_state_diff',
+];
 
 // Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
 {
@@ -14,7 +23,13 @@ const HISTORY_TOOLS = ['thruk_list_logs', 'thruk_list_alerts', 'thruk_list_notif
     const now = Math.floor(Date.now() / 1000);
     const week = { since: now - 7 * 86400, until: now };
     const truth = (extra: Record<string, string | number> = {}, sort = '-time') =>
-      rest(h, '/logs', { 'time[gte]': week.since, 'time[lte]': week.until, columns: 'time,type,message,state,host_name', sort, ...extra }) as Promise<Array<{ time: number; type: string; message: string; state: number }>>;
+      rest(h, '/logs', {
+        'time[gte]': week.since,
+        'time[lte]': week.until,
+        columns: 'time,type,message,state,host_name',
+        sort,
+        ...extra,
+      }) as Promise<Array<{ time: number; type: string; message: string; state: number }>>;
     before(async () => {
       h = await connect({ era });
     });
@@ -37,11 +52,27 @@ const HISTORY_TOOLS = ['thruk_list_logs', 'thruk_list_alerts', 'thruk_list_notif
       const p1 = await h.call('thruk_list_logs', { ...week, limit: 7 });
       assert.equal(p1.isError, undefined, p1.text);
       assert.equal(p1.structured.total, all.length);
-      assert.deepEqual(p1.structured.rows.map((r: any) => r.message), all.slice(0, 7).map((r) => r.message));
-      assert.deepEqual(Object.keys(p1.structured.rows[0]).sort(), ['class', 'host_name', 'message', 'service_description', 'state', 'state_type', 'time', 'type']);
+      assert.deepEqual(
+        p1.structured.rows.map((r: any) => r.message),
+        all.slice(0, 7).map((r) => r.message),
+      );
+      assert.deepEqual(Object.keys(p1.structured.rows[0]).sort(), [
+        'class',
+        'host_name',
+        'message',
+        'service_description',
+        'state',
+        'state_type',
+        'time',
+        'type',
+      ]);
       assert.equal(p1.structured.next_offset, 7);
       const p2 = await h.call('thruk_list_logs', { ...week, limit: 7, offset: 7 });
-      assert.deepEqual(p2.structured.rows.map((r: any) => r.message), all.slice(7, 14).map((r) => r.message), 'page 2 continues page 1');
+      assert.deepEqual(
+        p2.structured.rows.map((r: any) => r.message),
+        all.slice(7, 14).map((r) => r.message),
+        'page 2 continues page 1',
+      );
       assert.match(p1.text, /^log events 1-7 of \d+, newest first, \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ → .*\(7d\)/);
       // The date once per day, then the UTC time of day with its age.
       assert.match(p1.text, /\n\d{4}-\d\d-\d\d:\n\d\d:\d\d:\d\d \(\d+[smhd] ago\) \|/);
@@ -49,7 +80,10 @@ const HISTORY_TOOLS = ['thruk_list_logs', 'thruk_list_alerts', 'thruk_list_notif
       noNulls(p1.text);
       const oldest = await h.call('thruk_list_logs', { ...week, limit: 5, sort: 'time' });
       const asc = await truth({}, 'time');
-      assert.deepEqual(oldest.structured.rows.map((r: any) => r.message), asc.slice(0, 5).map((r) => r.message));
+      assert.deepEqual(
+        oldest.structured.rows.map((r: any) => r.message),
+        asc.slice(0, 5).map((r) => r.message),
+      );
       const bad = await h.call('thruk_list_logs', { sort: 'host_name' });
       assert.equal(bad.isError, true);
       assert.match(bad.text, /sort/);
@@ -58,7 +92,10 @@ const HISTORY_TOOLS = ['thruk_list_logs', 'thruk_list_alerts', 'thruk_list_notif
     it('states are words, told host from service by the row type', async () => {
       const r = await h.call('thruk_list_logs', { ...week, limit: 1000, filter: { field: 'class', value: 'alert' } });
       // Rows read `time | ALERT | host[/service] | STATE TYPE | output`; the object cell tells the kind.
-      const alerts = r.text.split('\n').map((l) => / \| ALERT \| ([^|]+) \| ([^|]+) \| /.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+      const alerts = r.text
+        .split('\n')
+        .map((l) => / \| ALERT \| ([^|]+) \| ([^|]+) \| /.exec(l))
+        .filter((m): m is RegExpExecArray => m !== null);
       const host = alerts.filter((m) => !(m[1] as string).includes('/'));
       const service = alerts.filter((m) => (m[1] as string).includes('/'));
       assert.ok(host.length > 0 && service.length > 0, `both kinds of alert rows expected:\n${r.text}`);
@@ -73,7 +110,11 @@ const HISTORY_TOOLS = ['thruk_list_logs', 'thruk_list_alerts', 'thruk_list_notif
       assert.ok(down.structured.rows.every((r: any) => r.type === 'HOST ALERT' && r.state === 1));
       const warn = await h.call('thruk_list_alerts', { ...week, limit: 1000, filter: { field: 'state', value: 'warning' } });
       assert.equal(warn.structured.total, (await truth({ type: 'SERVICE ALERT', state: 1 })).length);
-      const both = await h.call('thruk_list_alerts', { ...week, limit: 1, filter: { field: 'state', op: 'in', value: ['down', 'warning'] } });
+      const both = await h.call('thruk_list_alerts', {
+        ...week,
+        limit: 1,
+        filter: { field: 'state', op: 'in', value: ['down', 'warning'] },
+      });
       assert.equal(both.structured.total, down.structured.total + warn.structured.total);
       const notOk = await h.call('thruk_list_alerts', { ...week, limit: 1, filter: { field: 'state', op: 'neq', value: 'ok' } });
       const alerts = (await truth({ class: 1 })).filter((x) => /^(HOST|SERVICE) ALERT$/.test(x.type));
@@ -92,20 +133,45 @@ const HISTORY_TOOLS = ['thruk_list_logs', 'thruk_list_alerts', 'thruk_list_notif
       const everything = await h.call('thruk_list_logs', { ...week, limit: 1000 });
       assert.equal(everything.structured.truncated, true, 'a long page is cut to the answer budget');
       assert.match(everything.text, /cut to fit the answer budget/);
-      const cmds = await h.call('thruk_list_logs', { ...week, filter: { operator: 'and', conditions: [{ field: 'host', value: 'db-02' }, { field: 'class', value: 'command' }] } });
-      assert.ok(cmds.structured.rows.some((r: any) => /ACKNOWLEDGE_HOST_PROBLEM;db-02;/.test(r.message)), 'commands about the host are found on their line');
+      const cmds = await h.call('thruk_list_logs', {
+        ...week,
+        filter: {
+          operator: 'and',
+          conditions: [
+            { field: 'host', value: 'db-02' },
+            { field: 'class', value: 'command' },
+          ],
+        },
+      });
+      assert.ok(
+        cmds.structured.rows.some((r: any) => /ACKNOWLEDGE_HOST_PROBLEM;db-02;/.test(r.message)),
+        'commands about the host are found on their line',
+      );
       assert.match(cmds.text, /\| EXTERNAL COMMAND \| db-02 \| +\| ACKNOWLEDGE_HOST_PROBLEM/);
       assert.ok(db02.structured.rows.some((r: any) => r.type === 'HOST ALERT'));
       const hg = await h.call('thruk_list_logs', { ...week, limit: 1, filter: { field: 'hostgroup', value: 'database-servers' } });
-      const members = ((await rest(h, '/hosts', { columns: 'name', 'groups[gte]': 'database-servers' })) as Array<{ name: string }>).map((x) => x.name);
+      const members = ((await rest(h, '/hosts', { columns: 'name', 'groups[gte]': 'database-servers' })) as Array<{ name: string }>).map(
+        (x) => x.name,
+      );
       const aboutMember = (x: { type: string; message: string; host_name?: unknown }) =>
-        members.includes(String(x.host_name)) || (x.type === 'EXTERNAL COMMAND' && members.includes(x.message.split(': ')[1]?.split(';')[1] ?? ''));
+        members.includes(String(x.host_name)) ||
+        (x.type === 'EXTERNAL COMMAND' && members.includes(x.message.split(': ')[1]?.split(';')[1] ?? ''));
       const truthHg = (await truth()).filter(aboutMember);
       assert.equal(hg.structured.total, truthHg.length);
       const flap = await h.call('thruk_list_logs', { ...week, limit: 100, filter: { field: 'message', value: 'flapping' } });
       assert.ok(flap.structured.total >= 2 && flap.structured.rows.every((r: any) => /flapping/i.test(r.message)));
-      const since2h = await h.call('thruk_list_logs', { since: '-7d', limit: 1, filter: { operator: 'and', conditions: [{ field: 'since', value: now - 2 * 3600 }, { field: 'class', value: 1 }] } });
-      assert.match(since2h.text, /\(2h\)/, 'the window is the filter\'s 2 hours');
+      const since2h = await h.call('thruk_list_logs', {
+        since: '-7d',
+        limit: 1,
+        filter: {
+          operator: 'and',
+          conditions: [
+            { field: 'since', value: now - 2 * 3600 },
+            { field: 'class', value: 1 },
+          ],
+        },
+      });
+      assert.match(since2h.text, /\(2h\)/, "the window is the filter's 2 hours");
       const since2hTruth = await rest(h, '/logs', { 'time[gte]': now - 2 * 3600, class: 1, columns: 'time' });
       assert.ok(Math.abs(since2h.structured.total - since2hTruth.length) <= 2);
     });
@@ -135,7 +201,15 @@ const HISTORY_TOOLS = ['thruk_list_logs', 'thruk_list_alerts', 'thruk_list_notif
       const quotes = await h.call('thruk_list_logs', { filter: { field: 'service', value: 'a"b\'c\\d' } });
       assert.equal(quotes.isError, undefined, quotes.text);
       assert.equal(quotes.structured.total, 0);
-      const both = await h.call('thruk_list_logs', { filter: { operator: 'or', conditions: [{ field: 'service', value: 'a"b\'c' }, { field: 'host', value: 'x' }] } });
+      const both = await h.call('thruk_list_logs', {
+        filter: {
+          operator: 'or',
+          conditions: [
+            { field: 'service', value: 'a"b\'c' },
+            { field: 'host', value: 'x' },
+          ],
+        },
+      });
       assert.equal(both.isError, true);
       assert.match(both.text, /both ' and "/);
       const uni = await h.call('thruk_list_logs', { ...week, filter: { field: 'host', value: 'nas-01.example.com' } });
@@ -159,7 +233,12 @@ const HISTORY_TOOLS = ['thruk_list_logs', 'thruk_list_alerts', 'thruk_list_notif
 
     it('thruk_recent_events: last hours, only_alerts, since instead of hours', async () => {
       const r = await h.call('thruk_recent_events', { hours: 24, only_alerts: true, limit: 5 });
-      const day = await rest(h, '/logs', { 'time[gte]': Math.floor(Date.now() / 1000) - 86400, class: 1, 'type[regex]': '^(HOST|SERVICE) ALERT$', columns: 'time' });
+      const day = await rest(h, '/logs', {
+        'time[gte]': Math.floor(Date.now() / 1000) - 86400,
+        class: 1,
+        'type[regex]': '^(HOST|SERVICE) ALERT$',
+        columns: 'time',
+      });
       assert.ok(Math.abs(r.structured.total - day.length) <= 2);
       assert.ok(r.structured.rows.every((x: any) => /^(HOST|SERVICE) ALERT$/.test(x.type)));
       const all = await h.call('thruk_recent_events', { since: '-24h', limit: 1 });
@@ -173,8 +252,23 @@ const HISTORY_TOOLS = ['thruk_list_logs', 'thruk_list_alerts', 'thruk_list_notif
       const t = (await truth({ class: 3, host_name: 'db-02' })).length;
       assert.equal(r.structured.total, t);
       assert.ok(r.structured.rows.some((x: any) => x.type === 'HOST NOTIFICATION' && x.notification_type === 'ACKNOWLEDGEMENT'));
-      assert.deepEqual(Object.keys(r.structured.rows[0]).sort(), ['class', 'command_name', 'contact_name', 'host_name', 'message', 'notification_type', 'output', 'service_description', 'state', 'time', 'type']);
-      assert.match(r.text, /\| db-02 \| ACKNOWLEDGEMENT \(DOWN\) \| oncall \| notify-by-email \| .*\[oncall: Investigating, disk controller reset\]/);
+      assert.deepEqual(Object.keys(r.structured.rows[0]).sort(), [
+        'class',
+        'command_name',
+        'contact_name',
+        'host_name',
+        'message',
+        'notification_type',
+        'output',
+        'service_description',
+        'state',
+        'time',
+        'type',
+      ]);
+      assert.match(
+        r.text,
+        /\| db-02 \| ACKNOWLEDGEMENT \(DOWN\) \| oncall \| notify-by-email \| .*\[oncall: Investigating, disk controller reset\]/,
+      );
       const crit = await h.call('thruk_list_notifications', { ...week, limit: 1, filter: { field: 'state', value: 'critical' } });
       const critTruth = (await truth({ class: 3, type: 'SERVICE NOTIFICATION', state: 2 })).length;
       assert.equal(crit.structured.total, critTruth);
@@ -188,19 +282,37 @@ const HISTORY_TOOLS = ['thruk_list_logs', 'thruk_list_alerts', 'thruk_list_notif
     it('thruk_notification_summary: Thruk-side counts per contact, groups spread per host group', async () => {
       const r = await h.call('thruk_notification_summary', week);
       assert.equal(r.isError, undefined, r.text);
-      const byContact = (await rest(h, '/logs', { 'time[gte]': week.since, 'time[lte]': week.until, class: 3, columns: 'contact_name,count(*):n' })) as Array<{ contact_name: string; n: number }>;
+      const byContact = (await rest(h, '/logs', {
+        'time[gte]': week.since,
+        'time[lte]': week.until,
+        class: 3,
+        columns: 'contact_name,count(*):n',
+      })) as Array<{ contact_name: string; n: number }>;
       assert.deepEqual(r.structured.results.map((x: any) => [x.group, x.count]).sort(), byContact.map((x) => [x.contact_name, x.n]).sort());
-      assert.equal(r.structured.total, byContact.reduce((a, x) => a + x.n, 0));
+      assert.equal(
+        r.structured.total,
+        byContact.reduce((a, x) => a + x.n, 0),
+      );
       assert.ok(r.structured.results[0].by_type.PROBLEM > 0 && r.structured.results[0].hosts_affected > 0);
-      const aggregated = h.sim.requests.filter((q) => q.path === '/logs' && q.params.some(([k, v]) => k === 'columns' && v.includes('count(*):count')));
+      const aggregated = h.sim.requests.filter(
+        (q) => q.path === '/logs' && q.params.some(([k, v]) => k === 'columns' && v.includes('count(*):count')),
+      );
       assert.ok(aggregated.length > 0, 'counted by Thruk, not by fetching rows');
       const hg = await h.call('thruk_notification_summary', { ...week, group_by: 'hostgroup' });
-      assert.ok(hg.structured.results.reduce((a: number, x: any) => a + x.count, 0) >= r.structured.total, 'a host in several groups counts in each');
+      assert.ok(
+        hg.structured.results.reduce((a: number, x: any) => a + x.count, 0) >= r.structured.total,
+        'a host in several groups counts in each',
+      );
       assert.match(hg.text, /counts in each/);
       const st = await h.call('thruk_notification_summary', { ...week, group_by: 'state' });
-      assert.ok(st.structured.results.some((x: any) => x.group === 'DOWN') && st.structured.results.some((x: any) => x.group === 'WARNING'));
+      assert.ok(
+        st.structured.results.some((x: any) => x.group === 'DOWN') && st.structured.results.some((x: any) => x.group === 'WARNING'),
+      );
       const cmd = await h.call('thruk_notification_summary', { ...week, group_by: 'command' });
-      assert.deepEqual(cmd.structured.results.map((x: any) => x.group), ['notify-by-email']);
+      assert.deepEqual(
+        cmd.structured.results.map((x: any) => x.group),
+        ['notify-by-email'],
+      );
       const svc = await h.call('thruk_notification_summary', { ...week, group_by: 'service', limit: 2 });
       assert.equal(svc.structured.results.length, 2);
       assert.match(svc.text, /more groups with fewer notifications not shown; raise limit/);
@@ -227,13 +339,19 @@ describe('history tools on an Icinga 2 log (null host_name on host rows, broken 
     const alerts = await h.call('thruk_list_alerts', { ...week, limit: 100, filter: { field: 'host', value: 'db-02' } });
     const hostAlerts = alerts.structured.rows.filter((r: any) => r.type === 'HOST ALERT');
     assert.ok(hostAlerts.length >= 3, 'HOST ALERT rows found although host_name is null');
-    assert.ok(hostAlerts.every((r: any) => r.host_name === 'db-02'), 'host_name filled from the line');
+    assert.ok(
+      hostAlerts.every((r: any) => r.host_name === 'db-02'),
+      'host_name filled from the line',
+    );
     assert.match(alerts.text, /host-level rows had no host_name/);
     const n = await h.call('thruk_list_notifications', { ...week, limit: 100, filter: { field: 'host', value: 'db-02' } });
     const hostRows = n.structured.rows.filter((r: any) => r.type === 'HOST NOTIFICATION');
     assert.ok(hostRows.length >= 6);
     assert.ok(hostRows.every((r: any) => r.host_name === 'db-02' && r.command_name === 'notify-by-email'));
-    assert.ok(hostRows.some((r: any) => r.state === 1), 'state number repaired (Icinga 2 says 3)');
+    assert.ok(
+      hostRows.some((r: any) => r.state === 1),
+      'state number repaired (Icinga 2 says 3)',
+    );
     assert.match(n.text, /mis-parsed notification columns .* nothing is lost/);
     const down = await h.call('thruk_list_notifications', { ...week, limit: 1, filter: { field: 'state', value: 'down' } });
     assert.ok(down.structured.total > 0, 'state filter works although the column is always 3');
@@ -245,10 +363,15 @@ describe('history tools on an Icinga 2 log (null host_name on host rows, broken 
     assert.ok(!s.structured.results.some((x: any) => x.group === ''), 'no empty host group');
     assert.match(s.text, /counted from their log lines, nothing is lost/);
     const t = await h.call('thruk_incident_timeline', { filter: { field: 'host', value: 'db-02' }, since: '-2d' });
-    assert.ok(t.structured.incidents.some((i: any) => i.host === 'db-02' && i.service === undefined && i.state === 'DOWN' && i.seconds === 85 * 60));
+    assert.ok(
+      t.structured.incidents.some((i: any) => i.host === 'db-02' && i.service === undefined && i.state === 'DOWN' && i.seconds === 85 * 60),
+    );
     assert.ok(t.structured.events.some((e: any) => e.type === 'notification' && e.service === undefined && e.contact === 'oncall'));
     const mid = t.structured.incidents.find((i: any) => i.host === 'db-02' && i.service === undefined);
-    const at = await h.call('thruk_state_at', { timestamp: Date.parse(mid.start) / 1000 + 1800, filter: { field: 'host', value: 'db-02' } });
+    const at = await h.call('thruk_state_at', {
+      timestamp: Date.parse(mid.start) / 1000 + 1800,
+      filter: { field: 'host', value: 'db-02' },
+    });
     const host = at.structured.rows.find((r: any) => r.service === undefined);
     assert.deepEqual([host.state, host.acknowledged], ['DOWN', true]);
   });

@@ -41,8 +41,16 @@ function assertValidNext(rows: any[]): number {
 }
 
 async function failing(h: Harness): Promise<Map<string, any>> {
-  const hosts = await rest(h, '/hosts', { 'state[ne]': '0', has_been_checked: '1', columns: 'name,state,acknowledged,scheduled_downtime_depth' });
-  const svcs = await rest(h, '/services', { 'state[ne]': '0', has_been_checked: '1', columns: 'host_name,description,state,acknowledged,scheduled_downtime_depth,last_time_ok' });
+  const hosts = await rest(h, '/hosts', {
+    'state[ne]': '0',
+    has_been_checked: '1',
+    columns: 'name,state,acknowledged,scheduled_downtime_depth',
+  });
+  const svcs = await rest(h, '/services', {
+    'state[ne]': '0',
+    has_been_checked: '1',
+    columns: 'host_name,description,state,acknowledged,scheduled_downtime_depth,last_time_ok',
+  });
   const out = new Map<string, any>();
   for (const r of hosts) out.set(objKey(r.name, null), r);
   for (const r of svcs) out.set(objKey(r.host_name, r.description), r);
@@ -66,7 +74,10 @@ async function failing(h: Harness): Promise<Map<string, any>> {
       it('upcoming: exactly the downtimes that start within the window, by the raw /downtimes rows', async () => {
         const now = nowSec();
         const raw = await rest(h, '/downtimes', { columns: 'id,start_time' });
-        const want = raw.filter((d: any) => d.start_time > now && d.start_time <= now + 86400).map((d: any) => d.id).sort();
+        const want = raw
+          .filter((d: any) => d.start_time > now && d.start_time <= now + 86400)
+          .map((d: any) => d.id)
+          .sort();
         assert.ok(want.length > 0, 'the estate has an upcoming downtime (db-03 tomorrow)');
         const r = await h.call('thruk_hygiene', { check: 'upcoming' });
         assert.equal(r.isError, undefined, r.text);
@@ -82,12 +93,18 @@ async function failing(h: Harness): Promise<Map<string, any>> {
         const now = nowSec();
         const bad = await failing(h);
         const raw = await rest(h, '/downtimes', { columns: 'id,host_name,service_description,start_time,end_time' });
-        const want = raw.filter((d: any) => d.start_time <= now && d.end_time >= now && d.end_time <= now + 86400 && bad.has(objKey(d.host_name, d.service_description)));
+        const want = raw.filter(
+          (d: any) =>
+            d.start_time <= now && d.end_time >= now && d.end_time <= now + 86400 && bad.has(objKey(d.host_name, d.service_description)),
+        );
         assert.ok(want.length > 0, 'lb-01 http-vip is WARNING in a downtime ending in 2h');
         const r = await h.call('thruk_hygiene', { check: 'ending' });
         assert.equal(r.isError, undefined, r.text);
         const got = r.structured.rows.filter((x: any) => x.detail.startsWith('downtime #'));
-        assert.deepEqual(got.map((x: any) => objKey(x.host, x.service)).sort(), want.map((d: any) => objKey(d.host_name, d.service_description)).sort());
+        assert.deepEqual(
+          got.map((x: any) => objKey(x.host, x.service)).sort(),
+          want.map((d: any) => objKey(d.host_name, d.service_description)).sort(),
+        );
         for (const x of got) {
           assert.equal(x.next.tool, 'thruk_schedule_downtime');
           const d = want.find((w: any) => objKey(w.host_name, w.service_description) === objKey(x.host, x.service));
@@ -106,8 +123,15 @@ async function failing(h: Harness): Promise<Map<string, any>> {
         const dt = s.downtimes.find((d) => d.hostName === 'win-app-01')!;
         assert.ok(deleteDowntime(s, dt.id, nowSec(), 'STOPPED', true));
         // From a file start (the previous hour's): Icinga 2's log index skips the file that began before a window.
-        const logRows = await rest(h, '/logs', { 'time[gte]': String(Math.floor((nowSec() - 3600) / 3600) * 3600), type: 'HOST DOWNTIME ALERT', columns: 'time,message' });
-        assert.ok(logRows.some((l: any) => /win-app-01;STOPPED;/.test(l.message)), 'the core logged the end');
+        const logRows = await rest(h, '/logs', {
+          'time[gte]': String(Math.floor((nowSec() - 3600) / 3600) * 3600),
+          type: 'HOST DOWNTIME ALERT',
+          columns: 'time,message',
+        });
+        assert.ok(
+          logRows.some((l: any) => /win-app-01;STOPPED;/.test(l.message)),
+          'the core logged the end',
+        );
         const r = await h.call('thruk_hygiene', { check: 'ending' });
         const row = r.structured.rows.find((x: any) => x.host === 'win-app-01' && x.service === null);
         assert.ok(row, r.text);
@@ -130,21 +154,35 @@ async function failing(h: Harness): Promise<Map<string, any>> {
         const keys = (rows: any[]) => rows.map((x) => objKey(x.host, x.service)).sort();
         assert.deepEqual(keys(folded.structured.rows), keys(old.structured.rows));
         assert.deepEqual(keys(folded.structured.rows), acked.map((r: any) => objKey(r.name ?? r.host_name, r.description)).sort());
-        for (const x of folded.structured.rows) assert.deepEqual(x.next, { tool: 'thruk_remove_acknowledgement', args: { host: x.host, ...(x.service !== null ? { service: x.service } : {}) } });
+        for (const x of folded.structured.rows)
+          assert.deepEqual(x.next, {
+            tool: 'thruk_remove_acknowledgement',
+            args: { host: x.host, ...(x.service !== null ? { service: x.service } : {}) },
+          });
         assert.equal(assertValidNext(folded.structured.rows), acked.length);
         const week = await h.call('thruk_hygiene', { check: 'stale_acks' });
         assert.equal(week.structured.total, (await h.call('thruk_stale_acks', {})).structured.total);
       });
 
       it('never_ok: services whose last_time_ok is 0 by the raw rows; pending ones are not counted', async () => {
-        const svc = site().hostByName.get('app-02')!.services.find((x) => x.description === 'memory')!;
+        const svc = site()
+          .hostByName.get('app-02')!
+          .services.find((x) => x.description === 'memory')!;
         assert.notEqual(svc.state, 0);
         svc.setLastTime(0, 0);
-        const raw = await rest(h, '/services', { last_time_ok: '0', 'state[ne]': '0', has_been_checked: '1', columns: 'host_name,description' });
+        const raw = await rest(h, '/services', {
+          last_time_ok: '0',
+          'state[ne]': '0',
+          has_been_checked: '1',
+          columns: 'host_name,description',
+        });
         assert.ok(raw.length >= 1);
         const r = await h.call('thruk_hygiene', { check: 'never_ok' });
         assert.equal(r.isError, undefined, r.text);
-        assert.deepEqual(r.structured.rows.map((x: any) => objKey(x.host, x.service)).sort(), raw.map((x: any) => objKey(x.host_name, x.description)).sort());
+        assert.deepEqual(
+          r.structured.rows.map((x: any) => objKey(x.host, x.service)).sort(),
+          raw.map((x: any) => objKey(x.host_name, x.description)).sort(),
+        );
         assert.ok(!r.structured.rows.some((x: any) => x.service === 'snapshot-age'), 'the pending service is not "never OK"');
         const row = r.structured.rows.find((x: any) => x.host === 'app-02');
         assert.equal(row.next.tool, 'thruk_acknowledge');
@@ -155,7 +193,18 @@ async function failing(h: Harness): Promise<Map<string, any>> {
         const s = site();
         const host = s.hostByName.get('web-01')!;
         const svc = host.services.find((x) => x.description === 'http')!;
-        const c = addComment(s, { host, service: svc, author: 'icingaadmin', comment: 'This service has been scheduled for fixed downtime from A to B.', entryTime: nowSec() - 7200, entryType: 2, persistent: 0, source: 0, expires: false, expireTime: 0 });
+        const c = addComment(s, {
+          host,
+          service: svc,
+          author: 'icingaadmin',
+          comment: 'This service has been scheduled for fixed downtime from A to B.',
+          entryTime: nowSec() - 7200,
+          entryType: 2,
+          persistent: 0,
+          source: 0,
+          expires: false,
+          expireTime: 0,
+        });
         const rawComments = await rest(h, '/comments', { entry_type: '2', columns: 'id,host_name,service_description' });
         const rawDowntimes = await rest(h, '/downtimes', { columns: 'host_name,service_description' });
         const withDowntime = new Set(rawDowntimes.map((d: any) => objKey(d.host_name, d.service_description)));
@@ -163,9 +212,12 @@ async function failing(h: Harness): Promise<Map<string, any>> {
         assert.deepEqual(want, [c.id]);
         // Naemon writes a comment with every downtime (matched above, so not listed); Icinga 2 writes none.
         const coreWritesThem = rawDowntimes.length > 0 && rawComments.length > 1;
-        if (flavour.downtimeComments) assert.ok(coreWritesThem, 'the estate\'s real downtime comments are matched to their downtimes');
+        if (flavour.downtimeComments) assert.ok(coreWritesThem, "the estate's real downtime comments are matched to their downtimes");
         const r = await h.call('thruk_hygiene', { check: 'orphan_comments' });
-        assert.deepEqual(r.structured.rows.map((x: any) => x.next.args.comment_id), want);
+        assert.deepEqual(
+          r.structured.rows.map((x: any) => x.next.args.comment_id),
+          want,
+        );
         const next = r.structured.rows[0].next;
         assert.deepEqual(next, { tool: 'thruk_delete_comment', args: { comment_id: c.id, host: 'web-01', service: 'http' } });
         assertValidNext(r.structured.rows);
@@ -190,7 +242,12 @@ async function failing(h: Harness): Promise<Map<string, any>> {
         assert.equal(p.structured.next_offset, 1);
         assert.match(p.text, new RegExp(`${sum - 1} more not shown.*offset=1`));
         const scoped = await h.call('thruk_hygiene', { filter: { field: 'hostgroup', value: 'network-devices' } });
-        assert.ok(scoped.structured.rows.every((x: any) => ['lb-01', 'fw-01', 'branch-router-01', 'branch-ap-01', 'core-switch-01', 'dist-switch-01', 'dist-switch-02'].includes(x.host)), scoped.text);
+        assert.ok(
+          scoped.structured.rows.every((x: any) =>
+            ['lb-01', 'fw-01', 'branch-router-01', 'branch-ap-01', 'core-switch-01', 'dist-switch-01', 'dist-switch-02'].includes(x.host),
+          ),
+          scoped.text,
+        );
         assert.ok(scoped.structured.rows.some((x: any) => x.host === 'lb-01'));
       });
 
@@ -229,7 +286,10 @@ describe('thruk_hygiene stale_acks alone on two backends', () => {
     try {
       const r = await h.call('thruk_hygiene', { check: 'stale_acks', min_days: 0 });
       assert.ok(r.structured.rows.length >= 2, r.text);
-      assert.ok(r.structured.rows.every((x: any) => x.next.args.backends === x.peer_name), r.text);
+      assert.ok(
+        r.structured.rows.every((x: any) => x.next.args.backends === x.peer_name),
+        r.text,
+      );
     } finally {
       await h.close();
     }

@@ -4,7 +4,6 @@ import { after, before, describe, it } from 'node:test';
 import { allTools } from '../src/tools/core/registry.js';
 import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
 
-
 // Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
 {
   const era = CURRENT_ERA;
@@ -20,7 +19,20 @@ import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
     it('lists the state tools with derived read-only annotations', async () => {
       const { tools } = await h.client.listTools();
       const names = tools.map((t) => t.name);
-      for (const n of ['thruk_problems', 'thruk_list_hosts', 'thruk_get_host', 'thruk_list_services', 'thruk_get_service', 'thruk_list_hostgroups', 'thruk_list_servicegroups', 'thruk_stats', 'thruk_totals', 'thruk_sites', 'thruk_list_contacts', 'thruk_get_contact']) {
+      for (const n of [
+        'thruk_problems',
+        'thruk_list_hosts',
+        'thruk_get_host',
+        'thruk_list_services',
+        'thruk_get_service',
+        'thruk_list_hostgroups',
+        'thruk_list_servicegroups',
+        'thruk_stats',
+        'thruk_totals',
+        'thruk_sites',
+        'thruk_list_contacts',
+        'thruk_get_contact',
+      ]) {
         assert.ok(names.includes(n), `missing ${n}`);
       }
       // thruk_totals answers it: the alias is callable (see below) but not listed.
@@ -29,7 +41,11 @@ import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
       for (const t of tools) {
         assert.equal(t.annotations?.readOnlyHint, access.get(t.name) === 'read', t.name);
         // Per spec destructiveHint means something only on a write; reads leave it out.
-        assert.equal(t.annotations?.destructiveHint, access.get(t.name) === 'read' ? undefined : access.get(t.name) === 'destructive', t.name);
+        assert.equal(
+          t.annotations?.destructiveHint,
+          access.get(t.name) === 'read' ? undefined : access.get(t.name) === 'destructive',
+          t.name,
+        );
         assert.ok(t.outputSchema, `${t.name} has an output schema`);
       }
     });
@@ -39,9 +55,27 @@ import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
       const r = await h.call('thruk_list_hosts', { limit: 5, offset: 5 });
       assert.equal(r.isError, undefined, r.text);
       assert.equal(r.structured.total, truth.length);
-      assert.deepEqual(r.structured.rows.map((x: any) => x.name), truth.slice(5, 10).map((x) => x.name));
+      assert.deepEqual(
+        r.structured.rows.map((x: any) => x.name),
+        truth.slice(5, 10).map((x) => x.name),
+      );
       assert.equal(r.structured.next_offset, 10);
-      assert.deepEqual(Object.keys(r.structured.rows[0]).sort(), ['acknowledged', 'current_attempt', 'last_check', 'last_state_change', 'max_check_attempts', 'name', 'notifications_enabled', 'peer_name', 'plugin_output', 'scheduled_downtime_depth', 'state'].sort());
+      assert.deepEqual(
+        Object.keys(r.structured.rows[0]).sort(),
+        [
+          'acknowledged',
+          'current_attempt',
+          'last_check',
+          'last_state_change',
+          'max_check_attempts',
+          'name',
+          'notifications_enabled',
+          'peer_name',
+          'plugin_output',
+          'scheduled_downtime_depth',
+          'state',
+        ].sort(),
+      );
       assert.match(r.text, /^hosts 6-10 of \d+/);
       assert.match(r.text, /Next page: offset=10/);
       assert.ok(!/\bnull\b|undefined/.test(r.text), 'no nulls in text');
@@ -50,7 +84,10 @@ import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
     it('sorts globally even though Thruk applies limit before sort', async () => {
       const truth = (await rest(h, '/hosts', { columns: 'name,state', sort: '-state,name' })) as Array<{ name: string; state: number }>;
       const r = await h.call('thruk_list_hosts', { sort: '-state,name', limit: 3 });
-      assert.deepEqual(r.structured.rows.map((x: any) => x.name), truth.slice(0, 3).map((x) => x.name));
+      assert.deepEqual(
+        r.structured.rows.map((x: any) => x.name),
+        truth.slice(0, 3).map((x) => x.name),
+      );
       assert.ok(r.structured.rows[0].state > 0, 'worst host first');
     });
 
@@ -58,8 +95,20 @@ import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
       const down = await h.call('thruk_list_hosts', { filter: { field: 'state', op: 'eq', value: 'down' } });
       assert.ok(down.structured.total >= 1);
       assert.ok(down.structured.rows.every((x: any) => x.state === 1));
-      const either = await h.call('thruk_list_hosts', { filter: { type: 'group', operator: 'or', conditions: [{ type: 'leaf', field: 'state', op: 'eq', value: 'down' }, { type: 'leaf', field: 'state', op: 'eq', value: 'unreachable' }] } });
-      assert.ok(either.structured.rows.some((x: any) => x.state === 2), 'unreachable included');
+      const either = await h.call('thruk_list_hosts', {
+        filter: {
+          type: 'group',
+          operator: 'or',
+          conditions: [
+            { type: 'leaf', field: 'state', op: 'eq', value: 'down' },
+            { type: 'leaf', field: 'state', op: 'eq', value: 'unreachable' },
+          ],
+        },
+      });
+      assert.ok(
+        either.structured.rows.some((x: any) => x.state === 2),
+        'unreachable included',
+      );
       assert.ok(either.structured.rows.every((x: any) => x.state === 1 || x.state === 2));
       const linux = (await rest(h, '/hosts', { columns: 'name', _OS: 'linux' })) as unknown[];
       const cv = await h.call('thruk_list_hosts', { filter: { field: 'custom_var', value: { var: 'os', val: 'linux' } } });
@@ -92,7 +141,9 @@ import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
     });
 
     it('thruk_get_host shows the state of the parents (is it upstream?)', async () => {
-      const withParents = ((await rest(h, '/hosts', { columns: 'name,parents' })) as Array<{ name: string; parents: string[] }>).find((x) => x.parents.length > 0);
+      const withParents = ((await rest(h, '/hosts', { columns: 'name,parents' })) as Array<{ name: string; parents: string[] }>).find(
+        (x) => x.parents.length > 0,
+      );
       assert.ok(withParents, 'the estate has a host with parents');
       const r = await h.call('thruk_get_host', { host: withParents.name, include_services: false });
       assert.deepEqual(r.structured.parents.map((p: any) => p.name).sort(), [...withParents.parents].sort());
@@ -120,7 +171,10 @@ import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
     });
 
     it('thruk_list_services filters by host and state names', async () => {
-      const crit = await h.call('thruk_list_services', { filter: { field: 'state', op: 'in', value: ['critical', 'unknown'] }, limit: 1000 });
+      const crit = await h.call('thruk_list_services', {
+        filter: { field: 'state', op: 'in', value: ['critical', 'unknown'] },
+        limit: 1000,
+      });
       const truth = (await rest(h, '/services', { columns: 'host_name', 'state[gte]': '2' })) as unknown[];
       assert.equal(crit.structured.total, truth.length);
       const web = await h.call('thruk_list_services', { filter: { field: 'host', value: 'web-01' } });
@@ -142,7 +196,8 @@ import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
       const firstHandled = rows.findIndex((x) => x.handled);
       assert.ok(firstHandled === -1 || rows.slice(firstHandled).every((x) => x.handled), 'unhandled first');
       const unhandled = rows.filter((x) => !x.handled);
-      const rank = (x: { kind: string; state: string }) => (x.kind === 'host' ? 0 : ['CRITICAL', 'UNKNOWN', 'WARNING'].indexOf(x.state) + 1);
+      const rank = (x: { kind: string; state: string }) =>
+        x.kind === 'host' ? 0 : ['CRITICAL', 'UNKNOWN', 'WARNING'].indexOf(x.state) + 1;
       for (let i = 1; i < unhandled.length; i++) assert.ok(rank(unhandled[i - 1]!) <= rank(unhandled[i]!), 'severity order');
       const only = await h.call('thruk_problems', {});
       assert.ok(only.structured.rows.every((x: any) => !x.handled));
@@ -156,7 +211,15 @@ import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
       assert.ok(hostsOnly.structured.rows.every((x: any) => x.kind === 'host' && x.state === 'UNREACHABLE'));
       const crit = await h.call('thruk_problems', { filter: { field: 'state', value: 'critical' }, include_handled: true });
       assert.ok(crit.structured.rows.every((x: any) => x.kind === 'service' && x.state === 'CRITICAL'));
-      const mixed = await h.call('thruk_problems', { filter: { operator: 'or', conditions: [{ field: 'state', value: 'down' }, { field: 'state', value: 'critical' }] } });
+      const mixed = await h.call('thruk_problems', {
+        filter: {
+          operator: 'or',
+          conditions: [
+            { field: 'state', value: 'down' },
+            { field: 'state', value: 'critical' },
+          ],
+        },
+      });
       assert.equal(mixed.isError, true);
       assert.match(mixed.text, /mixes host states/);
     });
@@ -188,7 +251,9 @@ import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
       const hg = await h.call('thruk_list_hostgroups');
       assert.ok(hg.structured.rows.some((g: any) => g.name === 'linux-servers'));
       const hgf = await h.call('thruk_list_hostgroups', { name: '^linux' });
-      assert.ok(hgf.structured.rows.length >= 1 && hgf.structured.rows.every((g: any) => /^linux/i.test(g.name) || /^linux/i.test(g.alias)));
+      assert.ok(
+        hgf.structured.rows.length >= 1 && hgf.structured.rows.every((g: any) => /^linux/i.test(g.name) || /^linux/i.test(g.alias)),
+      );
       const sg = await h.call('thruk_list_servicegroups');
       assert.ok(sg.structured.rows.some((g: any) => g.name === 'database-services'));
       const contacts = await h.call('thruk_list_contacts');
@@ -211,7 +276,19 @@ import { connect, CURRENT_ERA, rest, type Harness } from './helpers/loose.js';
         ['thruk_list_hosts', { columns: 'name,`x`' }, /columns: /],
         ['thruk_list_hosts', { filter: { field: 'nosuch', value: 1 } }, /filter/],
         ['thruk_list_hosts', { filter: { field: 'state', value: 'sleepy' } }, /sleepy/],
-        ['thruk_list_hosts', { filter: { operator: 'or', conditions: [{ field: 'name', value: `a"b'c` }, { field: 'name', value: 'x' }] } }, /quote/i],
+        [
+          'thruk_list_hosts',
+          {
+            filter: {
+              operator: 'or',
+              conditions: [
+                { field: 'name', value: `a"b'c` },
+                { field: 'name', value: 'x' },
+              ],
+            },
+          },
+          /quote/i,
+        ],
         ['thruk_get_host', {}, /host: /],
         ['thruk_get_host', { host: 'web-01\nCOMMAND' }, /line breaks/],
         ['thruk_get_host', { host: 42 }, /host: /],

@@ -14,7 +14,14 @@ import { demoConfig } from './helpers/harness.js';
 
 /** Only what the trend internals read from a context. */
 function context(thruk: ThrukClient): ToolContext {
-  return { thruk, config: demoConfig(), log: createLogger('silent'), signal: new AbortController().signal, now: () => Date.now(), progress: () => Promise.resolve() } as unknown as ToolContext;
+  return {
+    thruk,
+    config: demoConfig(),
+    log: createLogger('silent'),
+    signal: new AbortController().signal,
+    now: () => Date.now(),
+    progress: () => Promise.resolve(),
+  } as unknown as ToolContext;
 }
 
 describe('HARD incident reducer', () => {
@@ -22,7 +29,14 @@ describe('HARD incident reducer', () => {
 
   it('collapses consecutive problems, closes on recovery, keeps the open one ongoing', () => {
     const inc = incidentsOf([ev(100, 1), ev(150, 2), ev(200, 0), ev(300, 2), ev(400, 0), ev(500, 1)], 0, 1000);
-    assert.deepEqual(inc.map((i) => [i.start, i.end, i.ongoing]), [[100, 200, false], [300, 400, false], [500, 1000, true]]);
+    assert.deepEqual(
+      inc.map((i) => [i.start, i.end, i.ongoing]),
+      [
+        [100, 200, false],
+        [300, 400, false],
+        [500, 1000, true],
+      ],
+    );
     const m = reliabilityOf(inc);
     assert.equal(m.incidents, 3);
     assert.equal(m.mttr, 100);
@@ -35,7 +49,13 @@ describe('HARD incident reducer', () => {
 
   it('a leading recovery clips an incident to the window start and keeps it out of MTTR', () => {
     const inc = incidentsOf([ev(50, 0), ev(100, 1), ev(130, 0)], 10, 1000);
-    assert.deepEqual(inc.map((i) => [i.start, i.end, i.clipped]), [[10, 50, true], [100, 130, false]]);
+    assert.deepEqual(
+      inc.map((i) => [i.start, i.end, i.clipped]),
+      [
+        [10, 50, true],
+        [100, 130, false],
+      ],
+    );
     const m = reliabilityOf(inc);
     assert.equal(m.mttr, 30);
     assert.equal(m.downtime, 70);
@@ -62,7 +82,16 @@ describe('flap helpers', () => {
     assert.equal(countTransitions([2, 2, 0], 2), 1);
   });
 
-  const stat = (host: string, service: string, count: number): ObjectStats => ({ host, service, core: '', count, first: 0, last: 0, lastState: 0, byState: new Map() });
+  const stat = (host: string, service: string, count: number): ObjectStats => ({
+    host,
+    service,
+    core: '',
+    count,
+    first: 0,
+    last: 0,
+    lastState: 0,
+    byState: new Map(),
+  });
 
   it('plans the hosts to read busiest first, within the row cap, and counts what is left out', () => {
     const all = [stat('a', 'x', 50), stat('a', 'y', 10), stat('b', '', 30), stat('c', 'z', 20)];
@@ -90,7 +119,11 @@ describe('heatmap buckets', () => {
   it('counts per bucket a few at a time when the window is too busy for one group-by', async () => {
     const config = demoConfig();
     const sim = createSimulator({ apiKey: config.thruk.apiKey });
-    const { thruk } = createRuntime(config, createLogger('silent'), fetchHandlerSend((r) => sim.fetch(r)));
+    const { thruk } = createRuntime(
+      config,
+      createLogger('silent'),
+      fetchHandlerSend((r) => sim.fetch(r)),
+    );
     let inFlight = 0;
     let peak = 0;
     const counting = {

@@ -6,8 +6,6 @@ import { connect, demoConfig, CURRENT_ERA, rest, post, type Harness } from './he
 
 const KEY = demoConfig().thruk.apiKey;
 
-
-
 /**
  * A simulator whose clock can be put back, so passive check results land at chosen times:
  * web-04 flaps DOWN/UP 220 times an hour ago, web-03 has three incidents (the last ongoing).
@@ -32,7 +30,13 @@ async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: num
   return { h, t0 };
 }
 
-interface LogRow { host_name: string; service_description: string | null; state: number; state_type: string; time: number }
+interface LogRow {
+  host_name: string;
+  service_description: string | null;
+  state: number;
+  state_type: string;
+  time: number;
+}
 
 // Tool answers do not depend on the protocol era: run once on the current one (protocol suites loop over ERAS).
 {
@@ -48,11 +52,26 @@ interface LogRow { host_name: string; service_description: string | null; state:
     });
 
     const alertRows = async (type: string, since: number, until: number, extra: Record<string, string> = {}): Promise<LogRow[]> =>
-      rest(h, '/logs', { class: '1', type, 'time[gte]': String(since), 'time[lte]': String(until), columns: 'host_name,service_description,state,state_type,time', ...extra });
+      rest(h, '/logs', {
+        class: '1',
+        type,
+        'time[gte]': String(since),
+        'time[lte]': String(until),
+        columns: 'host_name,service_description,state,state_type,time',
+        ...extra,
+      });
 
     it('lists the trend tools as read-only with output schemas', async () => {
       const { tools } = await h.client.listTools();
-      for (const n of ['thruk_top_noisy_hosts', 'thruk_top_noisy_services', 'thruk_flap_summary', 'thruk_alert_heatmap', 'thruk_notification_heatmap', 'thruk_recurring_problems', 'thruk_reliability_report']) {
+      for (const n of [
+        'thruk_top_noisy_hosts',
+        'thruk_top_noisy_services',
+        'thruk_flap_summary',
+        'thruk_alert_heatmap',
+        'thruk_notification_heatmap',
+        'thruk_recurring_problems',
+        'thruk_reliability_report',
+      ]) {
         const t = tools.find((x) => x.name === n);
         assert.ok(t, `missing ${n}`);
         assert.equal(t.annotations?.readOnlyHint, true);
@@ -81,7 +100,8 @@ interface LogRow { host_name: string; service_description: string | null; state:
       const g = await h.call('thruk_top_noisy_hosts', { since, until: t0, group_by: 'hostgroup', limit: 1000 });
       const groups = (await rest(h, '/hosts', { columns: 'name,groups' })) as Array<{ name: string; groups: string[] }>;
       const expected = new Map<string, number>();
-      for (const [host, n] of perHost) for (const grp of groups.find((x) => x.name === host)?.groups ?? ['(none)']) expected.set(grp, (expected.get(grp) ?? 0) + n);
+      for (const [host, n] of perHost)
+        for (const grp of groups.find((x) => x.name === host)?.groups ?? ['(none)']) expected.set(grp, (expected.get(grp) ?? 0) + n);
       assert.deepEqual(new Map(g.structured.results.map((x: any) => [x.hostgroup, x.alert_count])), expected);
       assert.ok(g.structured.results.every((x: any) => x.hosts_affected >= 1));
     });
@@ -92,11 +112,16 @@ interface LogRow { host_name: string; service_description: string | null; state:
       const r = await h.call('thruk_top_noisy_services', { since, until: t0, limit: 1000 });
       assert.equal(r.structured.total_alerts_in_window, truth.length);
       const per = new Map<string, number>();
-      for (const x of truth) per.set(`${x.host_name}|${x.service_description}`, (per.get(`${x.host_name}|${x.service_description}`) ?? 0) + 1);
+      for (const x of truth)
+        per.set(`${x.host_name}|${x.service_description}`, (per.get(`${x.host_name}|${x.service_description}`) ?? 0) + 1);
       assert.deepEqual(new Map(r.structured.results.map((x: any) => [`${x.host}|${x.service}`, x.alert_count])), per);
-      for (let i = 1; i < r.structured.results.length; i++) assert.ok(r.structured.results[i - 1].alert_count >= r.structured.results[i].alert_count, 'ranked');
+      for (let i = 1; i < r.structured.results.length; i++)
+        assert.ok(r.structured.results[i - 1].alert_count >= r.structured.results[i].alert_count, 'ranked');
       const byHost = await h.call('thruk_top_noisy_services', { since, until: t0, group_by: 'host', limit: 1000 });
-      assert.equal(byHost.structured.results.reduce((a: number, x: any) => a + x.alert_count, 0), truth.length);
+      assert.equal(
+        byHost.structured.results.reduce((a: number, x: any) => a + x.alert_count, 0),
+        truth.length,
+      );
       assert.ok(byHost.structured.results.every((x: any) => x.services_affected >= 1 && x.service === undefined));
       const sg = await h.call('thruk_top_noisy_services', { since, until: t0, group_by: 'servicegroup' });
       assert.equal(sg.isError, undefined, sg.text);
@@ -155,7 +180,10 @@ interface LogRow { host_name: string; service_description: string | null; state:
       const bad = await h.call('thruk_alert_heatmap', { since: 'last tuesday-ish' });
       assert.equal(bad.isError, true);
       assert.match(bad.text, /since: cannot read/);
-      const iso = await h.call('thruk_top_noisy_hosts', { since: new Date((t0 - 3600) * 1000).toISOString(), until: new Date(t0 * 1000).toISOString().replace('Z', '+00:00') });
+      const iso = await h.call('thruk_top_noisy_hosts', {
+        since: new Date((t0 - 3600) * 1000).toISOString(),
+        until: new Date(t0 * 1000).toISOString().replace('Z', '+00:00'),
+      });
       assert.equal(iso.isError, undefined, iso.text);
     });
 
@@ -181,7 +209,15 @@ interface LogRow { host_name: string; service_description: string | null; state:
       assert.equal(r.isError, undefined, r.text);
       const web04 = r.structured.results.find((x: any) => x.host === 'web-04' && x.service === undefined);
       // 220 UP/DOWN alerts, the first of them a fresh change (attempt 1): 220 changes.
-      const web04Rows = await rest(h, '/logs', { class: '1', type: 'HOST ALERT', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'options', sort: 'time', 'message[regex]': 'HOST ALERT: web-04;' });
+      const web04Rows = await rest(h, '/logs', {
+        class: '1',
+        type: 'HOST ALERT',
+        'time[gte]': String(since),
+        'time[lte]': String(t0),
+        columns: 'options',
+        sort: 'time',
+        'message[regex]': 'HOST ALERT: web-04;',
+      });
       assert.equal(web04Rows.length, 220);
       assert.equal(web04Rows[0].options.split(';')[3], '1');
       assert.equal(web04.transition_count, 220);
@@ -189,7 +225,11 @@ interface LogRow { host_name: string; service_description: string | null; state:
       assert.deepEqual(web04.states_seen, ['UP', 'DOWN']);
       assert.equal(web04.last_state, 'UP');
       const web03 = r.structured.results.find((x: any) => x.host === 'web-03');
-      const truth = await alertRows('HOST ALERT', since, t0, { 'message[regex]': 'HOST ALERT: web-03;', sort: 'time', columns: 'options,state' });
+      const truth = await alertRows('HOST ALERT', since, t0, {
+        'message[regex]': 'HOST ALERT: web-03;',
+        sort: 'time',
+        columns: 'options,state',
+      });
       assert.equal(truth.length, 5);
       const firstAttempt = Number(String((truth[0] as any).options).split(';')[3]);
       let n = firstAttempt === 1 ? 1 : 0;
@@ -198,8 +238,16 @@ interface LogRow { host_name: string; service_description: string | null; state:
       const strict = await h.call('thruk_flap_summary', { since, until: t0, min_transitions: n + 1 });
       assert.ok(!strict.structured.results.some((x: any) => x.host === 'web-03'), 'min_transitions is honoured');
       const week = await h.call('thruk_flap_summary', { since: '-7d' });
-      const flapTruth = await rest(h, '/logs', { class: '1', 'type[regex]': 'FLAPPING ALERT$', 'time[gte]': '-7d', columns: 'host_name,service_description,state_type' });
-      assert.equal(week.structured.total_flapping_alert_objects, new Set(flapTruth.map((x: any) => `${x.host_name}|${x.service_description}`)).size);
+      const flapTruth = await rest(h, '/logs', {
+        class: '1',
+        'type[regex]': 'FLAPPING ALERT$',
+        'time[gte]': '-7d',
+        columns: 'host_name,service_description,state_type',
+      });
+      assert.equal(
+        week.structured.total_flapping_alert_objects,
+        new Set(flapTruth.map((x: any) => `${x.host_name}|${x.service_description}`)).size,
+      );
       assert.ok(flapTruth.length > 0, 'the demo history has FLAPPING ALERT rows');
       assert.match(week.text, /FLAPPING ALERT events \(\d+ of \d+, newest first\)/);
     });
@@ -209,19 +257,35 @@ interface LogRow { host_name: string; service_description: string | null; state:
       assert.equal(r.isError, undefined, r.text);
       assert.equal(r.structured.candidates_not_analysed, 1, 'web-04 alone has 220 rows');
       assert.match(r.text, /Note: 1 of \d+ candidate objects \(220 alerts\) were not analysed: .*max_events=100/);
-      assert.ok(r.structured.results.some((x: any) => x.host === 'web-03'), 'the other candidates are still analysed');
+      assert.ok(
+        r.structured.results.some((x: any) => x.host === 'web-03'),
+        'the other candidates are still analysed',
+      );
     });
 
     it('thruk_recurring_problems lists objects at or above min_alerts, recoveries excluded', async () => {
       const since = t0 - 7 * 86400;
-      const truth = (await rest(h, '/logs', { class: '1', 'type[regex]': '^(HOST|SERVICE) ALERT$', 'state[ne]': '0', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'host_name,service_description' })) as LogRow[];
+      const truth = (await rest(h, '/logs', {
+        class: '1',
+        'type[regex]': '^(HOST|SERVICE) ALERT$',
+        'state[ne]': '0',
+        'time[gte]': String(since),
+        'time[lte]': String(t0),
+        columns: 'host_name,service_description',
+      })) as LogRow[];
       const per = new Map<string, number>();
-      for (const x of truth) per.set(`${x.host_name}|${x.service_description ?? ''}`, (per.get(`${x.host_name}|${x.service_description ?? ''}`) ?? 0) + 1);
+      for (const x of truth)
+        per.set(`${x.host_name}|${x.service_description ?? ''}`, (per.get(`${x.host_name}|${x.service_description ?? ''}`) ?? 0) + 1);
       const r = await h.call('thruk_recurring_problems', { since, until: t0, min_alerts: 3, limit: 1000 });
       const expected = [...per.entries()].filter(([, n]) => n >= 3);
       assert.equal(r.structured.total_objects_above_threshold, expected.length);
       for (const x of r.structured.results) assert.equal(x.alert_count, per.get(`${x.host}|${x.service ?? ''}`));
-      const hour = await h.call('thruk_recurring_problems', { since: t0 - 3500, until: t0, min_alerts: 3, filter: { field: 'host', value: 'web-03' } });
+      const hour = await h.call('thruk_recurring_problems', {
+        since: t0 - 3500,
+        until: t0,
+        min_alerts: 3,
+        filter: { field: 'host', value: 'web-03' },
+      });
       const web03 = hour.structured.results.find((x: any) => x.host === 'web-03' && x.service === undefined);
       assert.deepEqual(web03.states, { DOWN: 3 });
       assert.equal(web03.last_state, 'DOWN');
@@ -252,20 +316,42 @@ interface LogRow { host_name: string; service_description: string | null; state:
 
     it('thruk_reliability_report says exactly how much of the window max_events let it analyse', async () => {
       const since = t0 - 30 * 86400;
-      const total = (await rest(h, '/logs', { class: '1', 'type[regex]': '^(HOST|SERVICE) ALERT$', state_type: 'HARD', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'count(*)' }))['count(*)'];
+      const total = (
+        await rest(h, '/logs', {
+          class: '1',
+          'type[regex]': '^(HOST|SERVICE) ALERT$',
+          state_type: 'HARD',
+          'time[gte]': String(since),
+          'time[lte]': String(t0),
+          columns: 'count(*)',
+        })
+      )['count(*)'];
       const r = await h.call('thruk_reliability_report', { since, until: t0, max_events: 100 });
       assert.equal(r.structured.total_events, total);
       assert.ok(total > 100);
       assert.ok(r.structured.events_analysed <= 100 && r.structured.events_analysed > 0);
       assert.ok(r.structured.analysed_since > r.structured.since);
-      assert.match(r.text, new RegExp(`Note: The window holds ${total} HARD alerts, more than max_events=100: analysed the newest \\d+, from `));
+      assert.match(
+        r.text,
+        new RegExp(`Note: The window holds ${total} HARD alerts, more than max_events=100: analysed the newest \\d+, from `),
+      );
       const sorted = r.structured.results.map((x: any) => x.total_downtime_seconds);
-      assert.deepEqual(sorted, [...sorted].sort((a: number, b: number) => b - a), 'most downtime first');
+      assert.deepEqual(
+        sorted,
+        [...sorted].sort((a: number, b: number) => b - a),
+        'most downtime first',
+      );
     });
 
     it('thruk_alert_heatmap buckets exactly what the log holds, empty buckets included', async () => {
       const since = t0 - 6 * 3600;
-      const truth = (await rest(h, '/logs', { class: '1', 'type[regex]': '^(HOST|SERVICE) ALERT$', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'time' })) as Array<{ time: number }>;
+      const truth = (await rest(h, '/logs', {
+        class: '1',
+        'type[regex]': '^(HOST|SERVICE) ALERT$',
+        'time[gte]': String(since),
+        'time[lte]': String(t0),
+        columns: 'time',
+      })) as Array<{ time: number }>;
       const r = await h.call('thruk_alert_heatmap', { since, until: t0, bucket: '15m' });
       assert.equal(r.isError, undefined, r.text);
       assert.equal(r.structured.total_alerts, truth.length);
@@ -274,13 +360,22 @@ interface LogRow { host_name: string; service_description: string | null; state:
       assert.equal(r.structured.results[0].bucket_start, new Date(first * 1000).toISOString().replace('.000Z', 'Z'));
       const counts = r.structured.results.map(() => 0);
       for (const x of truth) counts[Math.floor((x.time - first) / 900)]++;
-      assert.deepEqual(r.structured.results.map((b: any) => b.count), counts);
-      assert.ok(r.structured.results.some((b: any) => b.count === 0), 'empty buckets are listed');
+      assert.deepEqual(
+        r.structured.results.map((b: any) => b.count),
+        counts,
+      );
+      assert.ok(
+        r.structured.results.some((b: any) => b.count === 0),
+        'empty buckets are listed',
+      );
       assert.equal(r.structured.peak.count, Math.max(...counts));
       assert.match(r.text, /\(\d+ buckets\)/, 'runs of empty buckets collapse in the text');
       const logCalls = h.sim.requests.filter((q) => q.path.endsWith('/logs')).length;
       await h.call('thruk_alert_heatmap', { since: '-7d', bucket: '1h' });
-      assert.ok(h.sim.requests.filter((q) => q.path.endsWith('/logs')).length - logCalls <= 4, 'a 168-bucket heatmap takes two log requests (plus the two hidden-rows counts), not one per bucket');
+      assert.ok(
+        h.sim.requests.filter((q) => q.path.endsWith('/logs')).length - logCalls <= 4,
+        'a 168-bucket heatmap takes two log requests (plus the two hidden-rows counts), not one per bucket',
+      );
     });
 
     it('thruk_alert_heatmap refuses too many buckets and names a bucket that fits', async () => {
@@ -291,11 +386,25 @@ interface LogRow { host_name: string; service_description: string | null; state:
 
     it('thruk_notification_heatmap counts notifications, honours since/until inside the filter', async () => {
       const since = t0 - 7 * 86400;
-      const truth = (await rest(h, '/logs', { class: '3', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'time' })) as unknown[];
+      const truth = (await rest(h, '/logs', {
+        class: '3',
+        'time[gte]': String(since),
+        'time[lte]': String(t0),
+        columns: 'time',
+      })) as unknown[];
       const r = await h.call('thruk_notification_heatmap', { since, until: t0, bucket: '1d' });
       assert.equal(r.structured.total_notifications, truth.length);
       assert.ok(truth.length > 0);
-      const f = await h.call('thruk_notification_heatmap', { bucket: '1h', filter: { operator: 'and', conditions: [{ field: 'since', value: '-2h' }, { field: 'contact', value: 'nobody-zz' }] } });
+      const f = await h.call('thruk_notification_heatmap', {
+        bucket: '1h',
+        filter: {
+          operator: 'and',
+          conditions: [
+            { field: 'since', value: '-2h' },
+            { field: 'contact', value: 'nobody-zz' },
+          ],
+        },
+      });
       assert.equal(f.isError, undefined, f.text);
       assert.equal(Date.parse(f.structured.until) - Date.parse(f.structured.since), 7200 * 1000);
       assert.equal(f.structured.total_notifications, 0);
@@ -315,15 +424,34 @@ describe('trends over two backends', () => {
   it('folds the backends together, or asks only the ones named', async () => {
     const t0 = Math.floor(Date.now() / 1000);
     const since = t0 - 7 * 86400;
-    const q = { class: '1', 'type[regex]': '^(HOST|SERVICE) ALERT$', 'state[ne]': '0', 'time[gte]': String(since), 'time[lte]': String(t0), columns: 'count(*)' };
+    const q = {
+      class: '1',
+      'type[regex]': '^(HOST|SERVICE) ALERT$',
+      'state[ne]': '0',
+      'time[gte]': String(since),
+      'time[lte]': String(t0),
+      columns: 'count(*)',
+    };
     const north = (await rest(h, '/sites/north/logs', q))['count(*)'];
     const south = (await rest(h, '/sites/south/logs', q))['count(*)'];
     assert.ok(north > 0 && south > 0);
     const all = await h.call('thruk_recurring_problems', { since, until: t0, min_alerts: 1, limit: 1000 });
-    assert.equal(all.structured.results.reduce((a: number, x: any) => a + x.alert_count, 0), north + south);
+    assert.equal(
+      all.structured.results.reduce((a: number, x: any) => a + x.alert_count, 0),
+      north + south,
+    );
     const one = await h.call('thruk_recurring_problems', { since, until: t0, min_alerts: 1, limit: 1000, backends: 'north' });
-    assert.equal(one.structured.results.reduce((a: number, x: any) => a + x.alert_count, 0), north);
-    const heat = await h.call('thruk_notification_heatmap', { since, until: t0, bucket: '1d', backends: 'south', filter: { field: 'host', value: 'web-01' } });
+    assert.equal(
+      one.structured.results.reduce((a: number, x: any) => a + x.alert_count, 0),
+      north,
+    );
+    const heat = await h.call('thruk_notification_heatmap', {
+      since,
+      until: t0,
+      bucket: '1d',
+      backends: 'south',
+      filter: { field: 'host', value: 'web-01' },
+    });
     assert.equal(heat.isError, undefined, heat.text);
     assert.match(heat.text, /Note: Icinga 2 logs host notifications without a host name/);
   });

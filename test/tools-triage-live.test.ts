@@ -10,10 +10,18 @@ const key = (r: { host: string; service: string | null }) => `${r.host}|${r.serv
 const truthy = (v: unknown) => v === true || v === 1;
 
 /** Unhandled problems computed from raw REST rows, the way the tools should. */
-async function unhandledTruth(h: Harness, minServiceState: number, changedBefore = Infinity): Promise<{ listed: Set<string>; covered: number }> {
+async function unhandledTruth(
+  h: Harness,
+  minServiceState: number,
+  changedBefore = Infinity,
+): Promise<{ listed: Set<string>; covered: number }> {
   const hosts = await rest(h, '/hosts', { columns: 'name,state,has_been_checked,acknowledged,scheduled_downtime_depth,last_state_change' });
-  const svcs = await rest(h, '/services', { columns: 'host_name,description,state,has_been_checked,acknowledged,scheduled_downtime_depth,last_state_change,host_state,host_acknowledged,host_scheduled_downtime_depth' });
-  const open = (r: any) => truthy(r.has_been_checked) && !truthy(r.acknowledged) && r.scheduled_downtime_depth === 0 && r.last_state_change <= changedBefore;
+  const svcs = await rest(h, '/services', {
+    columns:
+      'host_name,description,state,has_been_checked,acknowledged,scheduled_downtime_depth,last_state_change,host_state,host_acknowledged,host_scheduled_downtime_depth',
+  });
+  const open = (r: any) =>
+    truthy(r.has_been_checked) && !truthy(r.acknowledged) && r.scheduled_downtime_depth === 0 && r.last_state_change <= changedBefore;
   const listed = new Set<string>();
   for (const r of hosts) if (r.state !== 0 && open(r)) listed.add(`${r.name}|`);
   let covered = 0;
@@ -43,13 +51,20 @@ async function unhandledTruth(h: Harness, minServiceState: number, changedBefore
       assert.equal(r.isError, undefined, r.text);
       assert.deepEqual(new Set(r.structured.rows.map(key)), truth.listed);
       const ages = r.structured.rows.map((x: any) => x.duration_s);
-      assert.deepEqual(ages, [...ages].sort((a: number, b: number) => b - a), 'oldest first');
+      assert.deepEqual(
+        ages,
+        [...ages].sort((a: number, b: number) => b - a),
+        'oldest first',
+      );
       for (const row of r.structured.rows) {
         assert.match(row.since, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
         assert.ok(row.duration_human.length > 0);
         assert.equal(row.service === null, row.kind === 'host');
       }
-      assert.match(r.text, new RegExp(`Note: ${truth.covered} services on hosts that are down, acknowledged or in downtime are not listed`));
+      assert.match(
+        r.text,
+        new RegExp(`Note: ${truth.covered} services on hosts that are down, acknowledged or in downtime are not listed`),
+      );
       noNulls(r.text);
       const all = await h.call('thruk_oldest_problems', { limit: 1000, include_on_problem_hosts: true });
       assert.equal(all.structured.total, truth.listed.size + truth.covered);
@@ -66,7 +81,10 @@ async function unhandledTruth(h: Harness, minServiceState: number, changedBefore
       assert.ok(r.structured.total > 0);
       assert.ok(r.structured.rows.every((x: any) => members.has(x.host)));
       assert.ok(r.structured.rows.some((x: any) => x.kind === 'service'));
-      const cv = await h.call('thruk_oldest_problems', { limit: 1000, filter: { field: 'custom_var', value: { var: 'os', val: 'windows' } } });
+      const cv = await h.call('thruk_oldest_problems', {
+        limit: 1000,
+        filter: { field: 'custom_var', value: { var: 'os', val: 'windows' } },
+      });
       assert.deepEqual(new Set(cv.structured.rows.map(key)), new Set(r.structured.rows.map(key)));
       const none = await h.call('thruk_oldest_problems', { filter: { field: 'hostgroup', value: 'no-such-group' } });
       assert.equal(none.structured.total, 0);
@@ -79,23 +97,38 @@ async function unhandledTruth(h: Harness, minServiceState: number, changedBefore
       const r = await h.call('thruk_unacked_critical', { limit: 1000 });
       assert.equal(r.isError, undefined, r.text);
       assert.deepEqual(new Set(r.structured.rows.map(key)), truth.listed);
-      assert.ok(r.structured.rows.some((x: any) => x.state === 'UNKNOWN'), 'UNKNOWN services count as critical');
-      assert.ok(r.structured.rows.some((x: any) => x.state === 'UNREACHABLE'), 'UNREACHABLE hosts too');
+      assert.ok(
+        r.structured.rows.some((x: any) => x.state === 'UNKNOWN'),
+        'UNKNOWN services count as critical',
+      );
+      assert.ok(
+        r.structured.rows.some((x: any) => x.state === 'UNREACHABLE'),
+        'UNREACHABLE hosts too',
+      );
       assert.ok(r.structured.rows.every((x: any) => ['DOWN', 'UNREACHABLE', 'CRITICAL', 'UNKNOWN'].includes(x.state)));
       assert.ok(r.structured.rows.every((x: any) => x.duration_minutes >= 60));
       const c = r.structured.counts;
-      assert.equal((c.hosts_down ?? 0) + (c.hosts_unreachable ?? 0) + (c.services_critical ?? 0) + (c.services_unknown ?? 0), r.structured.total);
-      assert.match(r.text, /^hosts: \d+ DOWN, \d+ UNREACHABLE; services: \d+ CRITICAL, \d+ UNKNOWN — unacknowledged, not in downtime, in state for ≥ 60m/);
+      assert.equal(
+        (c.hosts_down ?? 0) + (c.hosts_unreachable ?? 0) + (c.services_critical ?? 0) + (c.services_unknown ?? 0),
+        r.structured.total,
+      );
+      assert.match(
+        r.text,
+        /^hosts: \d+ DOWN, \d+ UNREACHABLE; services: \d+ CRITICAL, \d+ UNKNOWN — unacknowledged, not in downtime, in state for ≥ 60m/,
+      );
       noNulls(r.text);
     });
 
     it('thruk_unacked_critical honours the threshold at minute precision', async () => {
       const r0 = await h.call('thruk_unacked_critical', { threshold_minutes: 0, limit: 1000 });
-      const target = r0.structured.rows.find((x: any) => x.duration_s > 600 && (x.duration_s % 60) > 5 && (x.duration_s % 60) < 50);
+      const target = r0.structured.rows.find((x: any) => x.duration_s > 600 && x.duration_s % 60 > 5 && x.duration_s % 60 < 50);
       assert.ok(target, 'a problem with a comfortable second offset');
       const mins = Math.floor(target.duration_s / 60);
       const inc = await h.call('thruk_unacked_critical', { threshold_minutes: mins, limit: 1000 });
-      assert.ok(inc.structured.rows.some((x: any) => key(x) === key(target)), `included at ${mins}m`);
+      assert.ok(
+        inc.structured.rows.some((x: any) => key(x) === key(target)),
+        `included at ${mins}m`,
+      );
       const exc = await h.call('thruk_unacked_critical', { threshold_minutes: mins + 1, limit: 1000 });
       assert.ok(!exc.structured.rows.some((x: any) => key(x) === key(target)), `excluded at ${mins + 1}m`);
       const huge = await h.call('thruk_unacked_critical', { threshold_minutes: 525_600 });
@@ -124,7 +157,11 @@ async function unhandledTruth(h: Harness, minServiceState: number, changedBefore
       const r0 = await h.call('thruk_stale_acks', { min_days: 0 });
       assert.equal(r0.structured.total, acks.length);
       const ages = r0.structured.rows.map((x: any) => x.ack_since_days);
-      assert.deepEqual(ages, [...ages].sort((a: number, b: number) => b - a), 'oldest first');
+      assert.deepEqual(
+        ages,
+        [...ages].sort((a: number, b: number) => b - a),
+        'oldest first',
+      );
       const week = await h.call('thruk_stale_acks', {});
       assert.equal(week.structured.total, 0);
       assert.match(week.text, /^No acknowledgements older than 7d/);
@@ -139,15 +176,18 @@ async function unhandledTruth(h: Harness, minServiceState: number, changedBefore
       assert.equal(cv.structured.total, 2);
     });
 
-    it('thruk_stale_checks flags what the anchor\'s rules flag, with counts per reason', async () => {
-      const svcs = await rest(h, '/services', { columns: 'host_name,description,last_check,latency,check_interval,active_checks_enabled,has_been_checked,check_type' });
+    it("thruk_stale_checks flags what the anchor's rules flag, with counts per reason", async () => {
+      const svcs = await rest(h, '/services', {
+        columns: 'host_name,description,last_check,latency,check_interval,active_checks_enabled,has_been_checked,check_type',
+      });
       const now = nowSec();
       const expected = new Map<string, string>();
       for (const s of svcs) {
         const age = s.last_check > 0 ? now - s.last_check : null;
         let reason: string | undefined;
         if (!truthy(s.has_been_checked)) reason = 'never_checked';
-        else if (s.check_type === 1) reason = age !== null && age > 3600 + 60 ? 'stale_passive' : s.latency > 30 ? 'high_latency' : undefined;
+        else if (s.check_type === 1)
+          reason = age !== null && age > 3600 + 60 ? 'stale_passive' : s.latency > 30 ? 'high_latency' : undefined;
         else if (!truthy(s.active_checks_enabled)) reason = 'disabled';
         else if (age !== null && age > s.check_interval * 60 * 2 + 60) reason = 'stale';
         else if (s.latency > 30) reason = 'high_latency';
@@ -162,7 +202,10 @@ async function unhandledTruth(h: Harness, minServiceState: number, changedBefore
       assert.match(r.text, /\| backup-job \| stale_passive \| \d+h( \d+m)? ago \(\d{4}-.*\| passive \|/);
       noNulls(r.text);
       const sent = h.sim.requests.filter((q) => q.path === '/services').at(-1);
-      assert.ok(sent?.params.some(([k, v]) => k === 'q' && v.includes('last_check <')), 'only candidate rows are fetched');
+      assert.ok(
+        sent?.params.some(([k, v]) => k === 'q' && v.includes('last_check <')),
+        'only candidate rows are fetched',
+      );
     });
 
     it('thruk_stale_checks reports disabled checks unless told not to, and pages', async () => {
@@ -186,15 +229,35 @@ async function unhandledTruth(h: Harness, minServiceState: number, changedBefore
     });
 
     it('scope filters with OR groups and hostile values work on every scoped tool', async () => {
-      const or = { operator: 'or', conditions: [{ field: 'hostgroup', value: 'storage-servers' }, { field: 'hostgroup', value: 'web-servers' }] };
-      const members = new Set((await rest(h, '/hosts', { columns: 'name', q: '(groups >= "storage-servers" or groups >= "web-servers")' })).map((x: any) => x.name));
+      const or = {
+        operator: 'or',
+        conditions: [
+          { field: 'hostgroup', value: 'storage-servers' },
+          { field: 'hostgroup', value: 'web-servers' },
+        ],
+      };
+      const members = new Set(
+        (await rest(h, '/hosts', { columns: 'name', q: '(groups >= "storage-servers" or groups >= "web-servers")' })).map(
+          (x: any) => x.name,
+        ),
+      );
       for (const tool of ['thruk_oldest_problems', 'thruk_unacked_critical', 'thruk_stale_acks', 'thruk_stale_checks']) {
-        const r = await h.call(tool, { filter: or, ...(tool === 'thruk_stale_acks' ? { min_days: 0 } : {}), ...(tool === 'thruk_unacked_critical' ? { threshold_minutes: 0 } : {}) });
+        const r = await h.call(tool, {
+          filter: or,
+          ...(tool === 'thruk_stale_acks' ? { min_days: 0 } : {}),
+          ...(tool === 'thruk_unacked_critical' ? { threshold_minutes: 0 } : {}),
+        });
         assert.equal(r.isError, undefined, `${tool}: ${r.text}`);
-        assert.ok(r.structured.rows.every((x: any) => members.has(x.host)), tool);
+        assert.ok(
+          r.structured.rows.every((x: any) => members.has(x.host)),
+          tool,
+        );
       }
       const checks = await h.call('thruk_stale_checks', { filter: or });
-      assert.ok(checks.structured.rows.some((x: any) => x.host === 'nas-01.example.com'), 'the merged q keeps both parts');
+      assert.ok(
+        checks.structured.rows.some((x: any) => x.host === 'nas-01.example.com'),
+        'the merged q keeps both parts',
+      );
       for (const value of [`it's "quoted"`, 'back\\slash', '../..', 'ünï', 'a/b']) {
         for (const tool of ['thruk_oldest_problems', 'thruk_stale_acks', 'thruk_stale_checks']) {
           const r = await h.call(tool, { filter: { field: 'hostgroup', value } });
@@ -215,10 +278,22 @@ async function unhandledTruth(h: Harness, minServiceState: number, changedBefore
       const clean = await h.call('thruk_worker_health');
       assert.equal(clean.structured.total_artefacts, 0);
       assert.match(clean.text, /^No mod-gearman worker artefacts in check output\. All backends are connected\./);
-      await post(h, '/services/web-01/http/cmd/process_service_check_result', { plugin_state: 3, plugin_output: "(service check orphaned, is the mod-gearman worker on queue 'service' running?)" });
-      await post(h, '/services/web-02/http/cmd/process_service_check_result', { plugin_state: 3, plugin_output: "(service check orphaned, is the mod-gearman worker on queue 'hostgroup_web' running?)" });
-      await post(h, '/services/db-01/ssh/cmd/process_service_check_result', { plugin_state: 2, plugin_output: 'CRITICAL: Timed Out On Worker: worker-02' });
-      await post(h, '/hosts/print-01/cmd/process_host_check_result', { plugin_state: 1, plugin_output: 'Invalid hostname/address - undef' });
+      await post(h, '/services/web-01/http/cmd/process_service_check_result', {
+        plugin_state: 3,
+        plugin_output: "(service check orphaned, is the mod-gearman worker on queue 'service' running?)",
+      });
+      await post(h, '/services/web-02/http/cmd/process_service_check_result', {
+        plugin_state: 3,
+        plugin_output: "(service check orphaned, is the mod-gearman worker on queue 'hostgroup_web' running?)",
+      });
+      await post(h, '/services/db-01/ssh/cmd/process_service_check_result', {
+        plugin_state: 2,
+        plugin_output: 'CRITICAL: Timed Out On Worker: worker-02',
+      });
+      await post(h, '/hosts/print-01/cmd/process_host_check_result', {
+        plugin_state: 1,
+        plugin_output: 'Invalid hostname/address - undef',
+      });
       const truth = await rest(h, '/services', { columns: 'count(*)', 'plugin_output[regex]': 'orphaned|Timed Out On Worker|undef' });
       const r = await h.call('thruk_worker_health');
       assert.equal(r.isError, undefined, r.text);
@@ -236,7 +311,10 @@ async function unhandledTruth(h: Harness, minServiceState: number, changedBefore
       assert.equal(small.structured.breakdown_complete, false);
       assert.match(small.text, /cover only the rows read; raise limit/);
       const sent = h.sim.requests.filter((q) => q.path === '/services').at(-1);
-      assert.ok(sent?.params.some(([k]) => k === 'plugin_output[regex]'), 'filtered by Thruk, not here');
+      assert.ok(
+        sent?.params.some(([k]) => k === 'plugin_output[regex]'),
+        'filtered by Thruk, not here',
+      );
       noNulls(r.text);
     });
 
@@ -310,7 +388,14 @@ describe('live triage tools against a bigger and a federated estate', () => {
       const r = await h.call('thruk_backend_health', {});
       assert.equal(r.isError, undefined, r.text);
       assert.deepEqual(r.structured.summary, { total: 3, ok: 1, degraded: 1, disconnected: 1 });
-      assert.deepEqual(r.structured.sites.map((s: any) => [s.name, s.health]), [['paris', 'disconnected'], ['rome', 'degraded'], ['berlin', 'ok']]);
+      assert.deepEqual(
+        r.structured.sites.map((s: any) => [s.name, s.health]),
+        [
+          ['paris', 'disconnected'],
+          ['rome', 'degraded'],
+          ['berlin', 'ok'],
+        ],
+      );
       const rome = r.structured.sites[1];
       assert.equal(rome.latency_s, 7.5);
       assert.equal(rome.data_age_s, 600);

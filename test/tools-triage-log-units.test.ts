@@ -9,7 +9,17 @@ describe('concurrent failure windows', () => {
   const ev = (time: number, host: string) => ({ time, host });
 
   it('keeps windows with enough distinct hosts and merges overlapping ones', () => {
-    const events = [ev(0, 'a'), ev(10, 'b'), ev(20, 'a'), ev(30, 'c'), ev(500, 'd'), ev(1000, 'x'), ev(1010, 'y'), ev(1020, 'z'), ev(1200, 'w')];
+    const events = [
+      ev(0, 'a'),
+      ev(10, 'b'),
+      ev(20, 'a'),
+      ev(30, 'c'),
+      ev(500, 'd'),
+      ev(1000, 'x'),
+      ev(1010, 'y'),
+      ev(1020, 'z'),
+      ev(1200, 'w'),
+    ];
     const b = bursts(events, 300, 3);
     assert.equal(b.length, 2);
     assert.deepEqual([b[0]!.start, b[0]!.end], [0, 30]);
@@ -20,7 +30,14 @@ describe('concurrent failure windows', () => {
   });
 
   it('one host failing often is never a burst; the edge of the window is inclusive', () => {
-    assert.equal(bursts(Array.from({ length: 50 }, (_, i) => ev(i, 'a')), 300, 2).length, 0);
+    assert.equal(
+      bursts(
+        Array.from({ length: 50 }, (_, i) => ev(i, 'a')),
+        300,
+        2,
+      ).length,
+      0,
+    );
     assert.equal(bursts([ev(0, 'a'), ev(300, 'b')], 300, 2).length, 1);
     assert.equal(bursts([ev(0, 'a'), ev(301, 'b')], 300, 2).length, 0);
     assert.deepEqual(bursts([], 300, 2), []);
@@ -38,7 +55,16 @@ describe('concurrent failure windows', () => {
 
 describe('root cause attribution', () => {
   const graph: Record<string, string[]> = {
-    core: [], dist: ['core'], acc: ['dist'], h1: ['acc'], h2: ['acc'], h3: ['dist'], lone: ['core'], loop1: ['loop2'], loop2: ['loop1'], orphan: ['gone'],
+    core: [],
+    dist: ['core'],
+    acc: ['dist'],
+    h1: ['acc'],
+    h2: ['acc'],
+    h3: ['dist'],
+    lone: ['core'],
+    loop1: ['loop2'],
+    loop2: ['loop1'],
+    orphan: ['gone'],
   };
   const parents = (h: string) => graph[h] ?? [];
 
@@ -81,12 +107,28 @@ describe('root cause attribution', () => {
           return new RegExp(q.get('name[regex]')!, 'i').test(name);
         };
         asked.push([...q.keys()].filter((k) => k !== 'columns').join(','));
-        return Promise.resolve(Object.entries(hosts).filter(([k, h]) => keep(h, k.split(' ')[1]!)).map(([k, h]) => ({ name: k.split(' ')[1], parents: h.parents, groups: [], state: h.state, has_been_checked: 1, last_state_change: 0, peer_key: h.peer, peer_name: h.peer.toUpperCase() })));
+        return Promise.resolve(
+          Object.entries(hosts)
+            .filter(([k, h]) => keep(h, k.split(' ')[1]!))
+            .map(([k, h]) => ({
+              name: k.split(' ')[1],
+              parents: h.parents,
+              groups: [],
+              state: h.state,
+              has_been_checked: 1,
+              last_state_change: 0,
+              peer_key: h.peer,
+              peer_name: h.peer.toUpperCase(),
+            })),
+        );
       },
     } as unknown as ThrukClient;
     const ctx = { thruk, signal: new AbortController().signal } as unknown as ToolContext;
     const t = await readTopology(ctx, [hostKey('p1', 'x'), hostKey('p1', 'd'), hostKey('p2', 'x')], true, undefined);
-    assert.deepEqual([...t.hosts.keys()].sort(), ['p1 a', 'p1 b', 'p1 c', 'p1 d', 'p1 x', 'p2 x'].map((k) => hostKey(k.split(' ')[0]!, k.split(' ')[1]!)).sort());
+    assert.deepEqual(
+      [...t.hosts.keys()].sort(),
+      ['p1 a', 'p1 b', 'p1 c', 'p1 d', 'p1 x', 'p2 x'].map((k) => hostKey(k.split(' ')[0]!, k.split(' ')[1]!)).sort(),
+    );
     assert.deepEqual(asked, ['state[gte]', 'childs[ne]', 'name[regex]'], 'only d (UP, childless) is read by name');
     assert.equal(t.hosts.get(hostKey('p2', 'x'))?.state, 2, 'the same name on another core is another host');
     assert.equal(t.hosts.get(hostKey('p1', 'x'))?.peerName, 'P1');

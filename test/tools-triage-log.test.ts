@@ -6,8 +6,6 @@ import { connect, demoConfig, CURRENT_ERA, rest, post, type Harness } from './he
 
 const KEY = demoConfig().thruk.apiKey;
 
-
-
 const isoOf = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 const epoch = (s: string): number => Date.parse(s) / 1000;
 
@@ -24,11 +22,17 @@ async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: num
   const h = await connect({ era, simulator: sim });
   const at = async (t: number, host: string, state: number): Promise<void> => {
     pinned = t;
-    await post(h, `/hosts/${host}/cmd/process_host_check_result`, { plugin_state: state, plugin_output: ['UP', 'DOWN', 'UNREACHABLE'][state] ?? '' });
+    await post(h, `/hosts/${host}/cmd/process_host_check_result`, {
+      plugin_state: state,
+      plugin_output: ['UP', 'DOWN', 'UNREACHABLE'][state] ?? '',
+    });
   };
   for (let i = 0; i < 220; i++) await at(t0 - 3600 + i * 2, 'web-04', i % 2 === 0 ? 1 : 0);
   const hosts = (await rest(h, '/hosts', { columns: 'name,parents,state' })) as Array<{ name: string; parents: string[]; state: number }>;
-  const children = hosts.filter((x) => x.parents.includes('dist-switch-02')).map((x) => x.name).sort();
+  const children = hosts
+    .filter((x) => x.parents.includes('dist-switch-02'))
+    .map((x) => x.name)
+    .sort();
   await at(t0 - 2400, 'dist-switch-02', 1);
   let i = 0;
   for (const c of children) if (c !== 'win-app-01') await at(t0 - 2395 + 5 * i++, c, 2);
@@ -52,11 +56,21 @@ async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: num
 
     /** Hosts DOWN/UNREACHABLE per the log in [since, until], plus now when asked. */
     const truth = async (since: number, until: number, live: boolean): Promise<{ down: Set<string>; unreachable: Set<string> }> => {
-      const rows = (await rest(h, '/logs', { class: '1', type: 'HOST ALERT', 'state[gte]': '1', 'time[gte]': String(since), 'time[lte]': String(until), columns: 'host_name,state' })) as Array<{ host_name: string; state: number }>;
+      const rows = (await rest(h, '/logs', {
+        class: '1',
+        type: 'HOST ALERT',
+        'state[gte]': '1',
+        'time[gte]': String(since),
+        'time[lte]': String(until),
+        columns: 'host_name,state',
+      })) as Array<{ host_name: string; state: number }>;
       const down = new Set(rows.filter((r) => r.state === 1).map((r) => r.host_name));
       const unreachable = new Set(rows.filter((r) => r.state === 2).map((r) => r.host_name));
       if (live) {
-        for (const x of (await rest(h, '/hosts', { 'state[gte]': '1', has_been_checked: '1', columns: 'name,state' })) as Array<{ name: string; state: number }>) {
+        for (const x of (await rest(h, '/hosts', { 'state[gte]': '1', has_been_checked: '1', columns: 'name,state' })) as Array<{
+          name: string;
+          state: number;
+        }>) {
           (x.state === 1 ? down : unreachable).add(x.name);
         }
       }
@@ -105,8 +119,22 @@ async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: num
       assert.deepEqual(top.impacted_hosts, [...children, 'dist-switch-02'].sort());
       assert.equal(top.confidence, 'high');
       assert.equal(top.in_scope, true);
-      assert.deepEqual(top.impacted_hostgroups, [...new Set(((await rest(h, '/hosts', { columns: 'name,groups' })) as Array<{ name: string; groups: string[] }>).filter((x) => top.impacted_hosts.includes(x.name)).flatMap((x) => x.groups))].sort());
-      assert.match(r.text, new RegExp(`\\ndist-switch-02 \\| DOWN \\| 40m ago \\(${isoOf(t0 - 2400)}\\) \\| ${children.length} \\(${children.length - 1} UNREACHABLE\\) \\| high \\| `));
+      assert.deepEqual(
+        top.impacted_hostgroups,
+        [
+          ...new Set(
+            ((await rest(h, '/hosts', { columns: 'name,groups' })) as Array<{ name: string; groups: string[] }>)
+              .filter((x) => top.impacted_hosts.includes(x.name))
+              .flatMap((x) => x.groups),
+          ),
+        ].sort(),
+      );
+      assert.match(
+        r.text,
+        new RegExp(
+          `\\ndist-switch-02 \\| DOWN \\| 40m ago \\(${isoOf(t0 - 2400)}\\) \\| ${children.length} \\(${children.length - 1} UNREACHABLE\\) \\| high \\| `,
+        ),
+      );
       const branch = r.structured.root_causes.find((x: any) => x.root_cause_host === 'branch-router-01');
       assert.ok(branch, 'an outage whose alerts are older than the window is still found through the current state');
       assert.deepEqual(branch.impacted_hosts, ['branch-ap-01', 'branch-router-01']);
@@ -125,11 +153,17 @@ async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: num
       const top = r.structured.root_causes[0];
       assert.equal(top.root_cause_host, 'dist-switch-02');
       assert.equal(top.in_scope, false);
-      const windows = ((await rest(h, '/hosts', { 'groups[gte]': 'windows-servers', columns: 'name' })) as Array<{ name: string }>).map((x) => x.name).filter((n) => children.includes(n));
+      const windows = ((await rest(h, '/hosts', { 'groups[gte]': 'windows-servers', columns: 'name' })) as Array<{ name: string }>)
+        .map((x) => x.name)
+        .filter((n) => children.includes(n));
       assert.deepEqual(top.impacted_hosts, windows.sort());
       assert.match(r.text, /\ndist-switch-02 \(outside filter\) \| DOWN \| /);
       const recent = await h.call('thruk_root_cause', { since: '-10m', filter: { field: 'hostgroup', value: 'windows-servers' } });
-      assert.equal(recent.structured.root_causes[0]?.root_cause_host, 'dist-switch-02', 'alerts older than the window: found by current state');
+      assert.equal(
+        recent.structured.root_causes[0]?.root_cause_host,
+        'dist-switch-02',
+        'alerts older than the window: found by current state',
+      );
       const none = await h.call('thruk_root_cause', { since: '-10m', include_current: false });
       assert.equal(none.structured.total_root_causes, 0);
       assert.match(none.text, /0 affected hosts/);
@@ -148,15 +182,30 @@ async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: num
       assert.equal(first.structured.returned, 2);
       assert.equal(first.structured.next_offset, 2);
       assert.equal(first.structured.topology_hosts, all.structured.topology_hosts);
-      assert.match(first.text, new RegExp(`\\n${all.structured.total_root_causes - 2} more root causes? not shown\\. Next page: offset=2\\.`));
+      assert.match(
+        first.text,
+        new RegExp(`\\n${all.structured.total_root_causes - 2} more root causes? not shown\\. Next page: offset=2\\.`),
+      );
       const rest2 = await h.call('thruk_root_cause', { limit: 2, offset: 2 });
-      assert.deepEqual([...first.structured.root_causes, ...rest2.structured.root_causes].slice(0, all.structured.root_causes.length), all.structured.root_causes.slice(0, 4));
+      assert.deepEqual(
+        [...first.structured.root_causes, ...rest2.structured.root_causes].slice(0, all.structured.root_causes.length),
+        all.structured.root_causes.slice(0, 4),
+      );
     });
 
     it('thruk_concurrent_failures finds the burst behind dist-switch-02 and nothing for one flapping host', async () => {
       const r = await h.call('thruk_concurrent_failures', { since: '-2h' });
       assert.equal(r.isError, undefined, r.text);
-      const count = (await rest(h, '/logs', { class: '1', type: 'HOST ALERT', 'state[gte]': '1', 'time[gte]': String(epoch(r.structured.since)), 'time[lte]': String(epoch(r.structured.until)), columns: 'count(*)' }))['count(*)'];
+      const count = (
+        await rest(h, '/logs', {
+          class: '1',
+          type: 'HOST ALERT',
+          'state[gte]': '1',
+          'time[gte]': String(epoch(r.structured.since)),
+          'time[lte]': String(epoch(r.structured.until)),
+          columns: 'count(*)',
+        })
+      )['count(*)'];
       assert.equal(r.structured.total_down_events, count);
       assert.equal(r.structured.results.length, 1, 'web-04 alone never makes 3 hosts');
       const b = r.structured.results[0];
@@ -165,7 +214,12 @@ async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: num
       assert.equal(b.count, children.length);
       assert.deepEqual([...b.hosts].sort(), [...children.filter((c) => c !== 'win-app-01'), 'dist-switch-02'].sort());
       assert.equal(b.hosts[0], 'dist-switch-02', 'hosts in order of failure');
-      assert.match(r.text, new RegExp(`\\n${isoOf(t0 - 2400)} to ${isoOf(t0 - 2395 + 5 * (children.length - 2))} \\| ${children.length} \\| dist-switch-02 \\| dist-switch-02, `));
+      assert.match(
+        r.text,
+        new RegExp(
+          `\\n${isoOf(t0 - 2400)} to ${isoOf(t0 - 2395 + 5 * (children.length - 2))} \\| ${children.length} \\| dist-switch-02 \\| dist-switch-02, `,
+        ),
+      );
       const strict = await h.call('thruk_concurrent_failures', { since: '-2h', min_hosts: children.length + 1 });
       assert.equal(strict.structured.results.length, 0);
       assert.match(strict.text, /no 5-minute window with \d+\+ failing hosts/);
@@ -179,7 +233,12 @@ async function scenario(era: 'modern' | 'legacy'): Promise<{ h: Harness; t0: num
       assert.ok(r.structured.total_down_events > 100);
       assert.ok(r.structured.events_analysed <= 100);
       assert.ok(r.structured.analysed_since > r.structured.since);
-      assert.match(r.text, new RegExp(`Note: The window holds ${r.structured.total_down_events} DOWN/UNREACHABLE alerts, more than max_events=100: analysed the newest \\d+, from `));
+      assert.match(
+        r.text,
+        new RegExp(
+          `Note: The window holds ${r.structured.total_down_events} DOWN/UNREACHABLE alerts, more than max_events=100: analysed the newest \\d+, from `,
+        ),
+      );
       const b = r.structured.results[0];
       assert.equal(b.hosts.length, 4);
       assert.equal(b.hosts_truncated, true);

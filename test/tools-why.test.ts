@@ -29,8 +29,13 @@ const FLAVOURS: readonly Flavour[] = [
   { name: 'naemon core', sim: { sites: [{ key: 'naemon', core: 'naemon', estate: 'default' }] } },
   { name: 'icinga2 hides the command', sim: { logQuirks: 'icinga2' }, commandline: (r) => ({ ...r, command_line: '<internal>' }) },
   {
-    name: 'naemon shows it with thresholds', sim: { logQuirks: 'naemon' }, thresholdsOnCommand: true,
-    commandline: (r) => (r.check_command === 'load' ? { ...r, check_command: 'check_load!5,4,3!10,8,6', command_line: '/usr/lib/nagios/plugins/check_load -w 5,4,3 -c 10,8,6' } : r),
+    name: 'naemon shows it with thresholds',
+    sim: { logQuirks: 'naemon' },
+    thresholdsOnCommand: true,
+    commandline: (r) =>
+      r.check_command === 'load'
+        ? { ...r, check_command: 'check_load!5,4,3!10,8,6', command_line: '/usr/lib/nagios/plugins/check_load -w 5,4,3 -c 10,8,6' }
+        : r,
   },
 ];
 
@@ -46,7 +51,7 @@ async function harnessFor(era: Era, f: Flavour): Promise<Harness> {
       return new Response(JSON.stringify(rows.map(rewrite)), { status: 200, headers: { 'content-type': 'application/json' } });
     };
   }
-  return connect({ era, simulator: sim});
+  return connect({ era, simulator: sim });
 }
 
 /** The perf data of a raw row, split by hand: label=value;warn;crit. */
@@ -74,7 +79,11 @@ function rawPerf(perf: string): Map<string, { value: number; warn: number; crit:
       });
 
       it('a WARNING service: command, each metric over its warning threshold by the raw perf data, the move back to OK', async () => {
-        const [row] = await rest(h, '/services', { host_name: 'web-02', description: 'load', columns: 'state,perf_data,plugin_output,check_command' });
+        const [row] = await rest(h, '/services', {
+          host_name: 'web-02',
+          description: 'load',
+          columns: 'state,perf_data,plugin_output,check_command',
+        });
         const [cmd] = await rest(h, '/services/web-02/load/commandline');
         const r = await h.call('thruk_why_alerting', { host: 'web-02', service: 'load' });
         assert.equal(r.isError, undefined, r.text);
@@ -95,7 +104,12 @@ function rawPerf(perf: string): Map<string, { value: number; warn: number; crit:
         assert.match(d.verdict, /^WARNING because load1 is over warning/);
         // Escalates first: the smallest move to critical relative to that threshold, by the raw numbers.
         const [firstLabel, firstPerf] = [...perf].sort(([, a], [, b]) => (a.crit - a.value) / a.crit - (b.crit - b.value) / b.crit)[0]!;
-        assert.ok(d.verdict.endsWith(`CRITICAL first if ${firstLabel} > ${firstPerf.crit} (+${Math.round((firstPerf.crit - firstPerf.value) * 1000) / 1000}).`), d.verdict);
+        assert.ok(
+          d.verdict.endsWith(
+            `CRITICAL first if ${firstLabel} > ${firstPerf.crit} (+${Math.round((firstPerf.crit - firstPerf.value) * 1000) / 1000}).`,
+          ),
+          d.verdict,
+        );
         assert.match(r.text, /load1=6\.12 \(w 5, c 10\): over warning; OK when <= 5 \(−1\.12\), CRITICAL when > 10 \(\+3\.88\)/);
         if (cmd.command_line === '<internal>') {
           assert.equal(d.command.hidden, true);
@@ -108,7 +122,10 @@ function rawPerf(perf: string): Map<string, { value: number; warn: number; crit:
         }
         if (f.thresholdsOnCommand === true) {
           assert.deepEqual(d.command_thresholds, [
-            { option: 'ARG1', value: '5,4,3' }, { option: 'ARG2', value: '10,8,6' }, { option: '-w', value: '5,4,3' }, { option: '-c', value: '10,8,6' },
+            { option: 'ARG1', value: '5,4,3' },
+            { option: 'ARG2', value: '10,8,6' },
+            { option: '-w', value: '5,4,3' },
+            { option: '-c', value: '10,8,6' },
           ]);
           assert.match(r.text, /Command thresholds: ARG1 5,4,3 ARG2 10,8,6 -w 5,4,3 -c 10,8,6/);
         } else assert.deepEqual(d.command_thresholds, []);
@@ -116,11 +133,19 @@ function rawPerf(perf: string): Map<string, { value: number; warn: number; crit:
 
       it('history: alert counts match the raw /alerts rows of the window', async () => {
         const since = String(Math.floor(Date.now() / 1000) - 24 * 3600);
-        const raw = await rest(h, '/alerts', { host_name: 'web-02', service_description: 'load', 'time[gte]': since, columns: 'time,state,state_type' });
+        const raw = await rest(h, '/alerts', {
+          host_name: 'web-02',
+          service_description: 'load',
+          'time[gte]': since,
+          columns: 'time,state,state_type',
+        });
         const r = await h.call('thruk_why_alerting', { host: 'web-02', service: 'load' });
         assert.equal(r.structured.history.alerts, raw.length);
         assert.equal(r.structured.history.hard_changes, raw.filter((x: any) => x.state_type === 'HARD').length);
-        assert.equal(r.structured.history.recent[0].time, new Date(Math.max(...raw.map((x: any) => x.time)) * 1000).toISOString().replace('.000Z', 'Z'));
+        assert.equal(
+          r.structured.history.recent[0].time,
+          new Date(Math.max(...raw.map((x: any) => x.time)) * 1000).toISOString().replace('.000Z', 'Z'),
+        );
       });
 
       it('a DOWN host: host alerts are found on both log flavours (Icinga 2 leaves host_name empty)', async () => {
@@ -160,7 +185,7 @@ describe('thruk_why_alerting when Thruk refuses command lines', () => {
   it('says so (show_full_commandline) and still answers from the perf data', async () => {
     const sim = createSimulator({ apiKey: demoConfig().thruk.apiKey });
     sim.injectFault({ match: /\/commandline$/, status: 403 });
-    const h = await connect({ simulator: sim});
+    const h = await connect({ simulator: sim });
     try {
       const r = await h.call('thruk_why_alerting', { host: 'db-03', service: 'disk /' });
       assert.equal(r.isError, undefined, r.text);

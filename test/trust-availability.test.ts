@@ -12,10 +12,26 @@ async function raw(h: Harness, path: string, params: Array<[string, string]>): P
   return res.json();
 }
 const epoch = (t: string) => Math.floor(Date.parse(t) / 1000);
-const win = (w: { since: string; until: string }): Array<[string, string]> => [['start', String(epoch(w.since))], ['end', String(epoch(w.until))]];
+const win = (w: { since: string; until: string }): Array<[string, string]> => [
+  ['start', String(epoch(w.since))],
+  ['end', String(epoch(w.until))],
+];
 const noDataShare = (rows: any[]): number => {
-  const nd = rows.reduce((s, t) => s + t.time_indeterminate_nodata + t.time_indeterminate_notrunning + (t.time_indeterminate_outside_timeperiod ?? 0), 0);
-  const all = rows.reduce((s, t) => s + t.time_up + t.time_down + t.time_unreachable + t.time_indeterminate_nodata + t.time_indeterminate_notrunning + (t.time_indeterminate_outside_timeperiod ?? 0), 0);
+  const nd = rows.reduce(
+    (s, t) => s + t.time_indeterminate_nodata + t.time_indeterminate_notrunning + (t.time_indeterminate_outside_timeperiod ?? 0),
+    0,
+  );
+  const all = rows.reduce(
+    (s, t) =>
+      s +
+      t.time_up +
+      t.time_down +
+      t.time_unreachable +
+      t.time_indeterminate_nodata +
+      t.time_indeterminate_notrunning +
+      (t.time_indeterminate_outside_timeperiod ?? 0),
+    0,
+  );
   return (nd / all) * 100;
 };
 
@@ -42,7 +58,7 @@ describe('availability headlines carry the no-data share', () => {
 
   it('thruk_host_availability: the first line says the percentage is over the time with data', async () => {
     const r = await h.call('thruk_host_availability', { host: 'db-02', since: '-30d' });
-    const t = (await raw(h, '/hosts/db-02/availability', win(r.structured.window)));
+    const t = await raw(h, '/hosts/db-02/availability', win(r.structured.window));
     const share = noDataShare([t]);
     assert.ok(share > 10);
     const first = r.text.split('\n')[0] ?? '';
@@ -51,7 +67,7 @@ describe('availability headlines carry the no-data share', () => {
 
   it('a window fully covered by data keeps the plain headline', async () => {
     const r = await h.call('thruk_host_availability', { host: 'db-02', since: '-1h' });
-    const t = (await raw(h, '/hosts/db-02/availability', win(r.structured.window)));
+    const t = await raw(h, '/hosts/db-02/availability', win(r.structured.window));
     if (noDataShare([t]) === 0) assert.doesNotMatch(r.text.split('\n')[0] ?? '', /no data/);
     else assert.match(r.text.split('\n')[0] ?? '', /no data for/);
   });

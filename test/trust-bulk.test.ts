@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connect, rest, type Harness } from './helpers/harness.js';
 
-type Obj = { state: number; has_been_checked: unknown; acknowledged: unknown; scheduled_downtime_depth: number; host_scheduled_downtime_depth?: number };
+type Obj = {
+  state: number;
+  has_been_checked: unknown;
+  acknowledged: unknown;
+  scheduled_downtime_depth: number;
+  host_scheduled_downtime_depth?: number;
+};
 const yes = (v: unknown) => v === 1 || v === true;
 /** Reference classification, written here from the raw rows. */
 function reason(o: Obj, kind: 'host' | 'service'): string | undefined {
@@ -47,7 +53,10 @@ describe('thruk_bulk_acknowledge matching and reporting', () => {
   it('the preview counts every object of the scope that is not targeted, with its reason', async () => {
     const r = await h.call('thruk_bulk_acknowledge', { hostgroup: 'linux-servers', dry_run: true });
     assert.equal(r.structured.status, 'preview', r.text);
-    const hosts = (await rest(h, '/hosts', { columns: 'name,state,has_been_checked,acknowledged,scheduled_downtime_depth', 'groups[gte]': 'linux-servers' })) as Obj[];
+    const hosts = (await rest(h, '/hosts', {
+      columns: 'name,state,has_been_checked,acknowledged,scheduled_downtime_depth',
+      'groups[gte]': 'linux-servers',
+    })) as Obj[];
     const svcs = (await rest(h, '/services', { columns: svcCols, 'host_groups[gte]': 'linux-servers' })) as Obj[];
     const counts = new Map<string, number>();
     let targets = 0;

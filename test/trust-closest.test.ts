@@ -10,7 +10,10 @@ describe('closest()', () => {
     const groups = ['web-servers', 'database-servers', 'linux-servers', 'windows-servers', 'network'];
     assert.equal(closest('db-servers', groups, 3)[0], 'database-servers');
     assert.equal(closest('router-branch-01', ['branch-router-01', 'branch-ap-01', 'core-switch-01'], 3)[0], 'branch-router-01');
-    assert.equal(closest('thruk_hosts_list', ['thruk_list_hosts', 'thruk_get_host', 'thruk_list_services', 'thruk_problems'], 3)[0], 'thruk_list_hosts');
+    assert.equal(
+      closest('thruk_hosts_list', ['thruk_list_hosts', 'thruk_get_host', 'thruk_list_services', 'thruk_problems'], 3)[0],
+      'thruk_list_hosts',
+    );
     // Unchanged where edit distance was already right, and nothing far is proposed.
     assert.equal(closest('db-3', ['db-01', 'db-02', 'db-03', 'web-03'], 3)[0], 'db-03');
     assert.deepEqual(closest('zzz-qqq', groups, 3), []);

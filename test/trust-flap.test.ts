@@ -57,26 +57,47 @@ describe('thruk_flap_summary', () => {
     const hi = lines.findIndex((l) => l.startsWith('object | changes'));
     assert.ok(hi > 0, r.text);
     const width = (lines[hi] ?? '').split(' | ').length;
-    for (const l of lines.slice(hi + 1, hi + 1 + r.structured.returned)) assert.equal(l.split(' | ').length, width, `row has as many cells as the header: ${l}`);
+    for (const l of lines.slice(hi + 1, hi + 1 + r.structured.returned))
+      assert.equal(l.split(' | ').length, width, `row has as many cells as the header: ${l}`);
 
     const since = Math.floor(Date.parse(r.structured.since) / 1000);
     const until = Math.floor(Date.parse(r.structured.until) / 1000);
     for (const row of r.structured.results) {
       const raw = await rest(h, '/logs', {
-        class: '1', 'type[regex]': '^(HOST|SERVICE) ALERT$', 'time[gte]': String(since), 'time[lte]': String(until), sort: 'time',
-        columns: 'options,service_description,host_name', 'message[regex]': `: ${row.host};${row.service ? `${row.service};` : ''}`,
+        class: '1',
+        'type[regex]': '^(HOST|SERVICE) ALERT$',
+        'time[gte]': String(since),
+        'time[lte]': String(until),
+        sort: 'time',
+        columns: 'options,service_description,host_name',
+        'message[regex]': `: ${row.host};${row.service ? `${row.service};` : ''}`,
       });
-      const mine = raw.filter((x: any) => x.options.split(';')[0] === row.host && (row.service ? x.options.split(';')[1] === row.service : x.service_description === null || x.service_description === ''));
+      const mine = raw.filter(
+        (x: any) =>
+          x.options.split(';')[0] === row.host &&
+          (row.service ? x.options.split(';')[1] === row.service : x.service_description === null || x.service_description === ''),
+      );
       assert.equal(row.alert_count, mine.length, `${row.host}/${row.service ?? ''} alerts`);
       assert.equal(row.transition_count, changes(mine), `${row.host}/${row.service ?? ''} changes`);
     }
 
-    const flapRows = await rest(h, '/logs', { class: '1', 'type[regex]': '^(HOST|SERVICE) FLAPPING ALERT$', 'time[gte]': String(since), 'time[lte]': String(until), columns: 'options,type' });
-    const objects = new Set(flapRows.map((x: any) => (/SERVICE/.test(x.type) ? x.options.split(';').slice(0, 2).join('/') : x.options.split(';')[0])));
+    const flapRows = await rest(h, '/logs', {
+      class: '1',
+      'type[regex]': '^(HOST|SERVICE) FLAPPING ALERT$',
+      'time[gte]': String(since),
+      'time[lte]': String(until),
+      columns: 'options,type',
+    });
+    const objects = new Set(
+      flapRows.map((x: any) => (/SERVICE/.test(x.type) ? x.options.split(';').slice(0, 2).join('/') : x.options.split(';')[0])),
+    );
     assert.ok(objects.size > 0, 'the demo has FLAPPING ALERT rows');
     assert.equal(r.structured.total_flapping_alert_objects, objects.size);
     const started = flapRows.filter((x: any) => /;STARTED;/.test(x.options)).length;
-    assert.equal(r.structured.flapping_alerts.reduce((s: number, f: any) => s + f.started, 0), started);
+    assert.equal(
+      r.structured.flapping_alerts.reduce((s: number, f: any) => s + f.started, 0),
+      started,
+    );
     assert.match(r.text, new RegExp(`${objects.size} objects? with FLAPPING ALERT events`));
   });
 });

@@ -17,7 +17,8 @@ function listColumns(prefix: 'hosts' | 'services'): string[] {
   for (const f of readdirSync(DIR).filter((n) => n.startsWith(prefix) && n.endsWith('.json'))) {
     const data = JSON.parse(readFileSync(new URL(f, DIR), 'utf8')) as unknown;
     const rows = Array.isArray(data) ? data : [];
-    for (const r of rows) if (r !== null && typeof r === 'object') for (const [k, v] of Object.entries(r)) if (Array.isArray(v)) cols.add(k);
+    for (const r of rows)
+      if (r !== null && typeof r === 'object') for (const [k, v] of Object.entries(r)) if (Array.isArray(v)) cols.add(k);
   }
   // Group rows list their backends; host and service rows carry one peer each.
   cols.delete('peer_key');
@@ -43,17 +44,26 @@ describe('list columns compared with = in the raw query tools', () => {
       for (const col of cols) {
         const r = await h.call('thruk_query', { path: `/${table}`, params: { [col]: 'x', columns: 'name' }, dry_run: true });
         assert.equal(r.isError, undefined, `${col}: ${r.text}`);
-        assert.ok(r.structured.request.query.includes(new URLSearchParams([[`${col}[gte]`, 'x']]).toString()), `${col}: ${r.structured.request.query}`);
+        assert.ok(
+          r.structured.request.query.includes(new URLSearchParams([[`${col}[gte]`, 'x']]).toString()),
+          `${col}: ${r.structured.request.query}`,
+        );
         assert.match(r.text, new RegExp(`Note: Rewritten ${col}=x → ${col}\\[gte\\]=x`), r.text);
         const ne = await h.call('thruk_query', { path: `/${table}`, params: { [`${col}[ne]`]: 'x' }, dry_run: true });
-        assert.ok(ne.structured.request.query.includes(new URLSearchParams([[`${col}[notin]`, 'x']]).toString()), `${col}[ne]: ${ne.structured.request.query}`);
+        assert.ok(
+          ne.structured.request.query.includes(new URLSearchParams([[`${col}[notin]`, 'x']]).toString()),
+          `${col}[ne]: ${ne.structured.request.query}`,
+        );
       }
     });
   }
 
   it('answers membership, checked against the raw rows (hosts by group, services by host group, in q too)', async () => {
     const hosts = (await rest(h, '/hosts', { columns: 'name,groups' })) as Array<{ name: string; groups: string[] }>;
-    const members = hosts.filter((x) => x.groups.includes('linux-servers')).map((x) => x.name).sort();
+    const members = hosts
+      .filter((x) => x.groups.includes('linux-servers'))
+      .map((x) => x.name)
+      .sort();
     const only = hosts.filter((x) => x.groups.length === 1 && x.groups[0] === 'linux-servers').length;
     assert.ok(members.length > only, 'some members have more than one group, so = and >= differ');
     const r = await h.call('thruk_query', { path: '/hosts', params: { groups: 'linux-servers', columns: 'name' } });
@@ -62,12 +72,19 @@ describe('list columns compared with = in the raw query tools', () => {
 
     const svcs = (await rest(h, '/services', { columns: 'host_name,description,host_groups' })) as Array<{ host_groups: string[] }>;
     const svcMembers = svcs.filter((x) => x.host_groups.includes('database-servers')).length;
-    const q = await h.call('thruk_query', { path: '/services', params: { q: 'host_groups = "database-servers"', columns: 'host_name,description' } });
+    const q = await h.call('thruk_query', {
+      path: '/services',
+      params: { q: 'host_groups = "database-servers"', columns: 'host_name,description' },
+    });
     assert.equal(q.isError, undefined, q.text);
     assert.equal(q.structured.total, svcMembers);
     assert.match(q.text, /Rewritten q host_groups = … → host_groups >= …/);
     // Quoted text is never rewritten, and an empty value (an empty list) keeps =.
-    const quoted = await h.call('thruk_query', { path: '/services', params: { q: 'plugin_output = "groups = x"', columns: 'description' }, dry_run: true });
+    const quoted = await h.call('thruk_query', {
+      path: '/services',
+      params: { q: 'plugin_output = "groups = x"', columns: 'description' },
+      dry_run: true,
+    });
     assert.doesNotMatch(quoted.text, /Rewritten/);
     const empty = await h.call('thruk_query', { path: '/hosts', params: { parents: '', columns: 'name' }, dry_run: true });
     assert.match(empty.structured.request.query, /(^|&)parents=(&|$)/);
@@ -82,8 +99,14 @@ describe('list columns compared with = in the raw query tools', () => {
   it('symbolic bracket operators, which Thruk ignores unseen, are sent as their word form and say so', async () => {
     // Real Thruk 3.20.2 answers name[~]=^web with every host (fixture real-stack/hosts_name_tilde_filter_ignored.json).
     const hosts = (await rest(h, '/hosts', { columns: 'name,state' })) as Array<{ name: string; state: number }>;
-    const web = hosts.filter((x) => /^web/i.test(x.name)).map((x) => x.name).sort();
-    const notUp = hosts.filter((x) => x.state !== 0).map((x) => x.name).sort();
+    const web = hosts
+      .filter((x) => /^web/i.test(x.name))
+      .map((x) => x.name)
+      .sort();
+    const notUp = hosts
+      .filter((x) => x.state !== 0)
+      .map((x) => x.name)
+      .sort();
     assert.ok(web.length > 0 && web.length < hosts.length && notUp.length > 0 && notUp.length < hosts.length);
     const r = await h.call('thruk_query', { path: '/hosts', params: { 'name[~]': '^web', columns: 'name' } });
     assert.equal(r.isError, undefined, r.text);

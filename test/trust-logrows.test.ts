@@ -23,7 +23,10 @@ describe('thruk_list_logs object column for external commands', () => {
     appendLog(site, { ...commandEntry(t + 1, 'DEL_SVC_COMMENT;12'), hostName: '12' });
     appendLog(site, { ...commandEntry(t + 2, 'REMOVE_SVC_ACKNOWLEDGEMENT;web-02;load'), hostName: 'web-02', serviceDescription: 'load' });
     const raw = await rest(h, '/logs', { class: '5', 'time[gte]': String(t), columns: 'host_name,options' });
-    assert.ok(raw.some((r: any) => r.host_name === '3' && r.options === 'DEL_HOST_DOWNTIME;3'), 'the raw row carries the id as host_name');
+    assert.ok(
+      raw.some((r: any) => r.host_name === '3' && r.options === 'DEL_HOST_DOWNTIME;3'),
+      'the raw row carries the id as host_name',
+    );
     const r = await h.call('thruk_list_logs', { filter: { field: 'class', value: 5 }, since: t - 1 });
     assert.equal(r.isError, undefined, r.text);
     const lineOf = (cmd: string) => r.text.split('\n').find((l) => l.includes(`| ${cmd}`)) ?? '';

@@ -38,16 +38,26 @@ describe('notes and their advice through the tools, on a small answer budget', (
   });
 
   it('a list cut by the budget: the advice (fewer columns, next offset) helps', async () => {
-    const all = (await rest(h, '/services', { columns: 'host_name,description', sort: 'host_name,description' })) as Array<{ host_name: string; description: string }>;
+    const all = (await rest(h, '/services', { columns: 'host_name,description', sort: 'host_name,description' })) as Array<{
+      host_name: string;
+      description: string;
+    }>;
     const r = await h.call('thruk_list_services', { limit: 200 });
     assert.equal(r.structured.truncated, true, 'the budget cut the page');
     assert.match(r.text, /cut to fit the answer budget; fewer columns fit more rows per page/);
     assert.doesNotMatch(r.text, /smaller limit/);
     const narrow = await h.call('thruk_list_services', { limit: 200, columns: 'host_name,description,state' });
-    assert.ok(narrow.structured.returned > r.structured.returned, `fewer columns: ${narrow.structured.returned} > ${r.structured.returned}`);
+    assert.ok(
+      narrow.structured.returned > r.structured.returned,
+      `fewer columns: ${narrow.structured.returned} > ${r.structured.returned}`,
+    );
     const next = await h.call('thruk_list_services', { limit: 200, offset: r.structured.next_offset });
     const first = next.structured.rows[0];
-    assert.deepEqual([first.host_name, first.description], [all[r.structured.next_offset]?.host_name, all[r.structured.next_offset]?.description], 'the next page starts right after the last row shown');
+    assert.deepEqual(
+      [first.host_name, first.description],
+      [all[r.structured.next_offset]?.host_name, all[r.structured.next_offset]?.description],
+      'the next page starts right after the last row shown',
+    );
   });
 
   it('a timeline cut by the budget says so in its first lines, and its "limit=K" advice shows the newest K', async () => {

@@ -22,23 +22,40 @@ describe('review of the read tools against raw rows (issue 12)', () => {
   // "app-02 | load | 10 | WARNING" read as "app-02/load is WARNING" although it recovered days ago:
   // the column is the state of the newest counted (non-OK) alert, and says so.
   it('thruk_top_noisy_services and thruk_recurring_problems do not call the newest non-OK alert "last state" of a recovered service', async () => {
-    const alerts = (await rest(h, '/logs', { class: '1', type: 'SERVICE ALERT', 'time[gte]': String(Math.floor(Date.now() / 1000) - 7 * 86400), columns: 'host_name,service_description,state,time' })) as Raw[];
+    const alerts = (await rest(h, '/logs', {
+      class: '1',
+      type: 'SERVICE ALERT',
+      'time[gte]': String(Math.floor(Date.now() / 1000) - 7 * 86400),
+      columns: 'host_name,service_description,state,time',
+    })) as Raw[];
     const newest = new Map<string, Raw>();
-    for (const a of alerts) if ((newest.get(`${a.host_name}/${a.service_description}`)?.time ?? -1) <= a.time) newest.set(`${a.host_name}/${a.service_description}`, a);
+    for (const a of alerts)
+      if ((newest.get(`${a.host_name}/${a.service_description}`)?.time ?? -1) <= a.time)
+        newest.set(`${a.host_name}/${a.service_description}`, a);
     const recovered = [...newest].filter(([, a]) => a.state === 0).map(([k]) => k);
     assert.ok(recovered.length > 0, 'the demo has noisy services that recovered');
-    for (const [tool, first] of [['thruk_top_noisy_services', 'host'], ['thruk_recurring_problems', 'object']] as const) {
+    for (const [tool, first] of [
+      ['thruk_top_noisy_services', 'host'],
+      ['thruk_recurring_problems', 'object'],
+    ] as const) {
       const r = await h.call(tool, { since: '-7d', limit: 1000, ...(tool === 'thruk_recurring_problems' ? { min_alerts: 2 } : {}) });
       const lines = r.text.split('\n');
       const at = lines.findIndex((l) => l.startsWith(`${first} | `));
       const head = (lines[at] ?? '').split(' | ');
       const col = head.findIndex((c) => /state/.test(c));
       assert.ok(col > 0, `${tool} has a state column: ${lines[at]}`);
-      const shown = lines.slice(at + 1).filter((l) => l.includes(' | ')).map((l) => l.split(' | '));
+      const shown = lines
+        .slice(at + 1)
+        .filter((l) => l.includes(' | '))
+        .map((l) => l.split(' | '));
       const key = (c: string[]) => (first === 'host' ? `${c[0]}/${c[1]}` : (c[0] ?? '').replace(' / ', '/'));
       const misread = shown.filter((c) => recovered.includes(key(c)) && c[col] !== 'OK');
       assert.ok(misread.length > 0, `${tool}: a recovered service shows a problem state in that column`);
-      assert.equal(head[col], 'last non-OK state', `${tool}: the column says it is the newest non-OK alert's state, not the state now (${key(misread[0] ?? [])} is OK now)`);
+      assert.equal(
+        head[col],
+        'last non-OK state',
+        `${tool}: the column says it is the newest non-OK alert's state, not the state now (${key(misread[0] ?? [])} is OK now)`,
+      );
     }
   });
 
@@ -68,11 +85,23 @@ describe('review of the read tools on two cores (issue 12)', () => {
     try {
       const raw = (await rest(h, '/contacts', { columns: 'name,peer_name' })) as Raw[];
       const names = raw.map((c) => String(c.name));
-      assert.ok(names.some((n, i) => names.indexOf(n) !== i), 'a contact name is on both cores');
+      assert.ok(
+        names.some((n, i) => names.indexOf(n) !== i),
+        'a contact name is on both cores',
+      );
       const r = await h.call('thruk_list_contacts', { limit: 1000 });
-      const rows = r.text.split('\n').filter((l) => l.includes(' | ')).slice(1).map((l) => l.split(' | ')[0]).sort();
+      const rows = r.text
+        .split('\n')
+        .filter((l) => l.includes(' | '))
+        .slice(1)
+        .map((l) => l.split(' | ')[0])
+        .sort();
       assert.deepEqual(rows, raw.map((c) => `${c.name}@${c.peer_name}`).sort());
-      assert.deepEqual((r.structured.rows as Raw[]).map((c) => `${c.name}@${c.peer_name}`).sort(), rows, 'structuredContent names the core too');
+      assert.deepEqual(
+        (r.structured.rows as Raw[]).map((c) => `${c.name}@${c.peer_name}`).sort(),
+        rows,
+        'structuredContent names the core too',
+      );
     } finally {
       await h.close();
     }

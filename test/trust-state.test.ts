@@ -17,16 +17,27 @@ describe('state tools say what the raw rows say', () => {
   });
 
   it('thruk_list_services shows a never-checked service as PENDING (default and chosen columns)', async () => {
-    const raw = (await rest(h, '/services', { columns: 'host_name,description,state,has_been_checked', has_been_checked: '0' })) as Array<{ host_name: string; description: string; state: number }>;
+    const raw = (await rest(h, '/services', { columns: 'host_name,description,state,has_been_checked', has_been_checked: '0' })) as Array<{
+      host_name: string;
+      description: string;
+      state: number;
+    }>;
     assert.ok(raw.length >= 1, 'the estate has a never-checked service');
     for (const s of raw) {
       for (const columns of [undefined, 'host_name,description,state']) {
         const r = await h.call('thruk_list_services', { filter: { field: 'host', value: s.host_name }, ...(columns ? { columns } : {}) });
-        const line = r.text.split('\n').find((l) => l.includes(` ${s.description} |`) || l.startsWith(`${s.host_name} | ${s.description} |`));
+        const line = r.text
+          .split('\n')
+          .find((l) => l.includes(` ${s.description} |`) || l.startsWith(`${s.host_name} | ${s.description} |`));
         assert.ok(line !== undefined, r.text);
         assert.match(line, /\| PENDING\b/, `${columns ?? 'default'}: ${line}`);
         assert.doesNotMatch(line, /\| OK\b/);
-        if (columns) assert.deepEqual(Object.keys(r.structured.rows[0]).sort(), columns.split(',').sort(), 'structuredContent keeps the chosen columns only');
+        if (columns)
+          assert.deepEqual(
+            Object.keys(r.structured.rows[0]).sort(),
+            columns.split(',').sort(),
+            'structuredContent keeps the chosen columns only',
+          );
       }
     }
   });
@@ -36,7 +47,10 @@ describe('state tools say what the raw rows say', () => {
     assert.ok(host);
     host.hasBeenChecked = false;
     try {
-      const raw = (await rest(h, '/hosts', { columns: 'name,state,has_been_checked', name: 'print-01' })) as Array<{ has_been_checked: unknown; state: number }>;
+      const raw = (await rest(h, '/hosts', { columns: 'name,state,has_been_checked', name: 'print-01' })) as Array<{
+        has_been_checked: unknown;
+        state: number;
+      }>;
       assert.equal(raw[0]?.state, 0);
       assert.ok(raw[0]?.has_been_checked === 0 || raw[0]?.has_been_checked === false);
       const r = await h.call('thruk_list_hosts', { filter: { field: 'name', value: 'print-01' } });
@@ -51,19 +65,30 @@ describe('state tools say what the raw rows say', () => {
     assert.equal(r.isError, undefined, r.text);
     assert.match(r.text, /^host \| service \| state \| for \| output \| peer_name \| check_command$/m, r.text);
     const first = r.structured.rows[0];
-    const raw = first.service === undefined
-      ? (await rest(h, '/hosts', { columns: 'peer_name,check_command', name: first.host }))[0]
-      : (await rest(h, '/services', { columns: 'peer_name,check_command', host_name: first.host, description: first.service }))[0];
+    const raw =
+      first.service === undefined
+        ? (await rest(h, '/hosts', { columns: 'peer_name,check_command', name: first.host }))[0]
+        : (await rest(h, '/services', { columns: 'peer_name,check_command', host_name: first.host, description: first.service }))[0];
     const line = r.text.split('\n').find((l) => l.startsWith(`${first.host} | ${first.service ?? ''} |`));
     assert.ok(line?.endsWith(`| ${raw.peer_name} | ${raw.check_command}`), line);
   });
 
   it('thruk_get_service prints comments readably and keeps the state age apart from the handling', async () => {
-    const raw = (await rest(h, '/services', { columns: 'host_name,description,comments_with_info,last_state_change', acknowledged: '1', host_name: 'nas-01.example.com' }))[0];
+    const raw = (
+      await rest(h, '/services', {
+        columns: 'host_name,description,comments_with_info,last_state_change',
+        acknowledged: '1',
+        host_name: 'nas-01.example.com',
+      })
+    )[0];
     assert.ok(Array.isArray(raw.comments_with_info) && raw.comments_with_info.length > 0);
     const r = await h.call('thruk_get_service', { host: raw.host_name, service: raw.description });
     const [id, author, text] = raw.comments_with_info[0];
-    assert.match(r.text, new RegExp(`^comments_with_info: #${id} by ${author}: ${text.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'), r.text);
+    assert.match(
+      r.text,
+      new RegExp(`^comments_with_info: #${id} by ${author}: ${text.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'),
+      r.text,
+    );
     assert.doesNotMatch(r.text, /\[\[/);
     // "CRITICAL acked for 7h" read as an ack lasting 7h: the age follows the state, handling is its own line.
     assert.match(r.text, /^CRITICAL for \S+( \S+)? \(since \S+Z\):/m, r.text);
@@ -72,10 +97,21 @@ describe('state tools say what the raw rows say', () => {
   });
 
   it('a service whose host is in downtime says "host in downtime", not "host handled"', async () => {
-    const svc = (await rest(h, '/services', { columns: 'host_name,description', 'state[gte]': '1', host_state: '0', acknowledged: '0', scheduled_downtime_depth: '0', host_name: 'web-02' }))[0];
+    const svc = (
+      await rest(h, '/services', {
+        columns: 'host_name,description',
+        'state[gte]': '1',
+        host_state: '0',
+        acknowledged: '0',
+        scheduled_downtime_depth: '0',
+        host_name: 'web-02',
+      })
+    )[0];
     assert.ok(svc, 'web-02 has a problem service');
     await post(h, `/hosts/${svc.host_name}/cmd/schedule_host_downtime`, { start_time: 'now', end_time: '+1h', comment_data: 'patching' });
-    const check = (await rest(h, '/services', { columns: 'host_scheduled_downtime_depth', host_name: svc.host_name, description: svc.description }))[0];
+    const check = (
+      await rest(h, '/services', { columns: 'host_scheduled_downtime_depth', host_name: svc.host_name, description: svc.description })
+    )[0];
     assert.ok(check.host_scheduled_downtime_depth > 0);
     const r = await h.call('thruk_problems', { include_handled: true, filter: { field: 'host', value: svc.host_name } });
     const line = r.text.split('\n').find((l) => l.startsWith(`${svc.host_name} | ${svc.description} |`));

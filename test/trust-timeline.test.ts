@@ -10,7 +10,11 @@ import { connect, post, rest, type Harness } from './helpers/loose.js';
 
 type Span = [number, number];
 /** Reference: problem intervals per object from the raw HARD/SOFT alert rows (own small code, not the tool's). */
-function rawSpans(rows: Array<{ time: number; type: string; host_name: string | null; service_description: string | null; state: number; message: string }>, host: string, until: number): Map<string, Span[]> {
+function rawSpans(
+  rows: Array<{ time: number; type: string; host_name: string | null; service_description: string | null; state: number; message: string }>,
+  host: string,
+  until: number,
+): Map<string, Span[]> {
   const open = new Map<string, number>();
   const out = new Map<string, Span[]>();
   const hard = new Set<string>();
@@ -56,16 +60,24 @@ for (const quirks of ['naemon', 'icinga2'] as const) {
       await h.close();
     });
 
-    it('counts a host outage and its services\' problems once (union of time) and attributes them to the host', async () => {
+    it("counts a host outage and its services' problems once (union of time) and attributes them to the host", async () => {
       const r = await h.call('thruk_incident_timeline', { filter: { field: 'host', value: 'db-02' }, since: '-24h' });
       assert.equal(r.isError, undefined, r.text);
       const until = Math.floor(Date.parse(r.structured.until) / 1000);
       const since = Math.floor(Date.parse(r.structured.since) / 1000);
-      const raw = await rest(h, '/logs', { 'time[gte]': String(since - 7 * 86400), 'time[lte]': String(until), 'type[regex]': '^(HOST|SERVICE) ALERT$', columns: 'time,type,host_name,service_description,state,message' });
+      const raw = await rest(h, '/logs', {
+        'time[gte]': String(since - 7 * 86400),
+        'time[lte]': String(until),
+        'type[regex]': '^(HOST|SERVICE) ALERT$',
+        columns: 'time,type,host_name,service_description,state,message',
+      });
       const spans = rawSpans(raw, 'db-02', until);
       const host = spans.get('db-02') ?? [];
       assert.ok(host.length >= 1, 'db-02 had an outage in the window');
-      const clipped = [...spans.values()].flat().map(([a, b]): Span => [Math.max(a, since), Math.min(b, until)]).filter(([a, b]) => b > a);
+      const clipped = [...spans.values()]
+        .flat()
+        .map(([a, b]): Span => [Math.max(a, since), Math.min(b, until)])
+        .filter(([a, b]) => b > a);
       assert.equal(r.structured.summary.problem_seconds, union(clipped), 'problem time is the union of the problem intervals');
       const sum = clipped.reduce((s, [a, b]) => s + b - a, 0);
       assert.ok(sum > union(clipped), 'the estate has overlapping problems, so the test can tell union from sum');
@@ -79,13 +91,18 @@ for (const quirks of ['naemon', 'icinga2'] as const) {
     });
 
     it('reads acknowledgement commands (no 400 on Icinga 2 rows without host_name) and says when an ack was removed', async () => {
-      const target = (await rest(h, '/services', { columns: 'host_name,description', 'state[gte]': '1', acknowledged: '0', host_name: 'web-02' }))[0];
+      const target = (
+        await rest(h, '/services', { columns: 'host_name,description', 'state[gte]': '1', acknowledged: '0', host_name: 'web-02' })
+      )[0];
       assert.ok(target, 'web-02 has an unacknowledged problem');
       const path = `/services/${encodeURIComponent(target.host_name)}/${encodeURIComponent(target.description)}/cmd`;
       await post(h, `${path}/acknowledge_svc_problem`, { comment_data: 'looking', sticky_ack: 0 });
       await post(h, `${path}/remove_svc_acknowledgement`, {});
       const cmds = await rest(h, '/logs', { class: '5', 'time[gte]': '-1h', columns: 'host_name,message' });
-      assert.ok(cmds.some((c: any) => /REMOVE_SVC_ACKNOWLEDGEMENT;web-02;/.test(c.message)), 'the removal is in the log');
+      assert.ok(
+        cmds.some((c: any) => /REMOVE_SVC_ACKNOWLEDGEMENT;web-02;/.test(c.message)),
+        'the removal is in the log',
+      );
       const r = await h.call('thruk_incident_timeline', { filter: { field: 'host', value: 'web-02' }, since: '-7d' });
       assert.equal(r.isError, undefined, r.text);
       const acks = r.structured.events.filter((e: any) => e.type === 'ack' && e.service === target.description);
@@ -99,7 +116,10 @@ for (const quirks of ['naemon', 'icinga2'] as const) {
     it('a host with only host-level rows in the window still answers (Icinga 2 leaves host_name null there)', async () => {
       const r = await h.call('thruk_incident_timeline', { filter: { field: 'host', value: 'branch-router-01' }, since: '-7d' });
       assert.equal(r.isError, undefined, r.text);
-      assert.ok(r.structured.incidents.some((i: any) => i.host === 'branch-router-01' && i.service === undefined), r.text);
+      assert.ok(
+        r.structured.incidents.some((i: any) => i.host === 'branch-router-01' && i.service === undefined),
+        r.text,
+      );
     });
   });
 }

@@ -16,19 +16,28 @@ describe('trend headlines name what they count', () => {
     const r = await h.call('thruk_recurring_problems', { since: '-7d' });
     const since = Math.floor(Date.parse(r.structured.since) / 1000);
     const until = Math.floor(Date.parse(r.structured.until) / 1000);
-    const raw = (await rest(h, '/logs', { class: '1', 'type[regex]': '^(HOST|SERVICE) ALERT$', 'time[gte]': String(since), 'time[lte]': String(until), columns: 'type,options' })) as Array<{ type: string; options: string }>;
+    const raw = (await rest(h, '/logs', {
+      class: '1',
+      'type[regex]': '^(HOST|SERVICE) ALERT$',
+      'time[gte]': String(since),
+      'time[lte]': String(until),
+      columns: 'type,options',
+    })) as Array<{ type: string; options: string }>;
     const perObject = new Map<string, number>();
     for (const x of raw) {
       const f = x.options.split(';');
       const svc = x.type === 'SERVICE ALERT';
       const st = f[svc ? 2 : 1];
       if (st === 'OK' || st === 'UP') continue;
-      const key = svc ? `${f[0]}/${f[1]}` : f[0] ?? '';
+      const key = svc ? `${f[0]}/${f[1]}` : (f[0] ?? '');
       perObject.set(key, (perObject.get(key) ?? 0) + 1);
     }
     const above = [...perObject.values()].filter((n) => n >= 5).length;
     assert.equal(r.structured.total_objects_above_threshold, above);
-    assert.match(r.text.split('\n')[0] ?? '', new RegExp(`${above} objects? had at least 5 non-OK alerts \\(SOFT retries and HARD, recoveries excluded\\)`));
+    assert.match(
+      r.text.split('\n')[0] ?? '',
+      new RegExp(`${above} objects? had at least 5 non-OK alerts \\(SOFT retries and HARD, recoveries excluded\\)`),
+    );
     assert.doesNotMatch(r.text, /went non-OK/);
   });
 

@@ -28,7 +28,16 @@ const INSTALL = 'install it (Debian/Ubuntu: apt-get install -y chromium)';
 const CHROMIUM = systemBinary('chromium', INSTALL);
 const OUT = fileURLToPath(new URL('../test-output/views/', import.meta.url));
 /** The flags the project runs Chromium with: no sandbox (root in CI), nothing that phones home. */
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 interface Recorded {
   readonly html: string;
@@ -37,11 +46,20 @@ interface Recorded {
 }
 
 /** The host's CSP from the resource's _meta.ui.csp, built as the spec's host section does. */
-function hostCsp(csp: { connectDomains?: string[]; resourceDomains?: string[]; frameDomains?: string[]; baseUriDomains?: string[] } | undefined): string {
+function hostCsp(
+  csp: { connectDomains?: string[]; resourceDomains?: string[]; frameDomains?: string[]; baseUriDomains?: string[] } | undefined,
+): string {
   const res = (csp?.resourceDomains ?? []).join(' ');
   return [
-    "default-src 'none'", `script-src 'self' 'unsafe-inline' ${res}`, `style-src 'self' 'unsafe-inline' ${res}`, `connect-src 'self' ${(csp?.connectDomains ?? []).join(' ')}`,
-    `img-src 'self' data: ${res}`, `font-src 'self' ${res}`, `media-src 'self' data: ${res}`, `frame-src ${(csp?.frameDomains ?? []).join(' ') || "'none'"}`, "object-src 'none'",
+    "default-src 'none'",
+    `script-src 'self' 'unsafe-inline' ${res}`,
+    `style-src 'self' 'unsafe-inline' ${res}`,
+    `connect-src 'self' ${(csp?.connectDomains ?? []).join(' ')}`,
+    `img-src 'self' data: ${res}`,
+    `font-src 'self' ${res}`,
+    `media-src 'self' data: ${res}`,
+    `frame-src ${(csp?.frameDomains ?? []).join(' ') || "'none'"}`,
+    "object-src 'none'",
     `base-uri ${(csp?.baseUriDomains ?? []).join(' ') || "'self'"}`,
   ].join('; ');
 }
@@ -51,7 +69,12 @@ interface Watch {
   readonly requests: string[];
 }
 
-async function openView(ctx: BrowserContext, hostHtml: string, rec: Recorded, theme: 'light' | 'dark'): Promise<{ page: Page; frame: Frame; watch: Watch }> {
+async function openView(
+  ctx: BrowserContext,
+  hostHtml: string,
+  rec: Recorded,
+  theme: 'light' | 'dark',
+): Promise<{ page: Page; frame: Frame; watch: Watch }> {
   const page = await ctx.newPage();
   const watch: Watch = { errors: [], requests: [] };
   page.on('console', (m) => {
@@ -64,7 +87,11 @@ async function openView(ctx: BrowserContext, hostHtml: string, rec: Recorded, th
   await page.emulateMedia({ colorScheme: theme });
   await page.setViewportSize({ width: 940, height: 800 });
   await page.setContent(hostHtml);
-  await page.evaluate(([html, csp, result, th]) => (globalThis as unknown as { loadView: (...a: unknown[]) => Promise<void> }).loadView(html, csp, result, th), [rec.html, rec.csp, rec.result.raw, theme] as const);
+  await page.evaluate(
+    ([html, csp, result, th]) =>
+      (globalThis as unknown as { loadView: (...a: unknown[]) => Promise<void> }).loadView(html, csp, result, th),
+    [rec.html, rec.csp, rec.result.raw, theme] as const,
+  );
   const frame = page.frames().find((f) => f !== page.mainFrame());
   assert.ok(frame, 'the view frame');
   await frame.waitForSelector('main h1', { timeout: 15_000 });
@@ -113,7 +140,8 @@ async function isDark(frame: Frame): Promise<boolean> {
 }
 
 /** The element that has focus inside the view, as a short description. */
-const focused = (frame: Frame) => frame.evaluate<string>(`(() => {
+const focused = (frame: Frame) =>
+  frame.evaluate<string>(`(() => {
   const e = document.activeElement;
   return e === null ? '' : e.tagName.toLowerCase() + ':' + (e.getAttribute('aria-label') ?? (e.textContent ?? '').trim().slice(0, 60));
 })()`);
@@ -127,7 +155,10 @@ describe('MCP Apps views in Chromium', { skip: CHROMIUM.skip, timeout: 240_000 }
   before(async () => {
     if (CHROMIUM.path === undefined) throw new Error(missingMessage('chromium', INSTALL));
     // Record the tool results through the real server and tools, against the simulator.
-    const h = await connect({ config: { toolsets: ['all'] }, capabilities: { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'] } } } });
+    const h = await connect({
+      config: { toolsets: ['all'] },
+      capabilities: { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'] } } },
+    });
     try {
       const calls: Array<[string, string, Record<string, unknown>]> = [
         ['problems', 'thruk_problems', { include_handled: true }],
@@ -149,7 +180,15 @@ describe('MCP Apps views in Chromium', { skip: CHROMIUM.skip, timeout: 240_000 }
     } finally {
       await h.close();
     }
-    const host = await build({ entryPoints: [fileURLToPath(new URL('./fixtures/views/host.ts', import.meta.url))], bundle: true, format: 'iife', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' });
+    const host = await build({
+      entryPoints: [fileURLToPath(new URL('./fixtures/views/host.ts', import.meta.url))],
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
+    });
     hostHtml = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>test host</title></head><body><script>${host.outputFiles[0]!.text.replaceAll('</script', '<\\/script')}</script></body></html>`;
     mkdirSync(OUT, { recursive: true });
     profile = mkdtempSync(join(tmpdir(), 'thruk-mcp-chromium-'));
@@ -176,28 +215,52 @@ describe('MCP Apps views in Chromium', { skip: CHROMIUM.skip, timeout: 240_000 }
         assert.equal(await tables.count(), 2);
         assert.equal(await tables.nth(0).locator('tbody tr').count(), open.length);
         assert.equal(await tables.nth(1).locator('tbody tr').count(), handled.length);
-        assert.equal(await frame.locator('details.handled').evaluate((d) => (d as unknown as { open: boolean }).open), false, 'handled problems start folded');
-        assert.match(await frame.locator('[data-testid=summary]').innerText(), new RegExp(`^${open.length} unhandled, ${handled.length} handled shown of ${data.total}\\.`));
+        assert.equal(
+          await frame.locator('details.handled').evaluate((d) => (d as unknown as { open: boolean }).open),
+          false,
+          'handled problems start folded',
+        );
+        assert.match(
+          await frame.locator('[data-testid=summary]').innerText(),
+          new RegExp(`^${open.length} unhandled, ${handled.length} handled shown of ${data.total}\\.`),
+        );
         // Order: worst state first, then oldest first (independent of the view's code).
         const rank: Record<string, number> = { DOWN: 0, UNREACHABLE: 1, CRITICAL: 2, UNKNOWN: 3, WARNING: 4 };
-        const states = await tables.nth(0).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-state') ?? ''));
+        const states = await tables
+          .nth(0)
+          .locator('tbody tr')
+          .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-state') ?? ''));
         const names = await tables.nth(0).locator('tbody th button').allInnerTexts();
-        const expected = [...open].sort((a: any, b: any) => (rank[a.state] ?? 5) - (rank[b.state] ?? 5) || (b.duration_s ?? 0) - (a.duration_s ?? 0));
-        assert.deepEqual(states, expected.map((x: any) => x.state));
-        assert.deepEqual(names, expected.map((x: any) => (x.service !== undefined ? `${x.host} / ${x.service}` : x.host)));
+        const expected = [...open].sort(
+          (a: any, b: any) => (rank[a.state] ?? 5) - (rank[b.state] ?? 5) || (b.duration_s ?? 0) - (a.duration_s ?? 0),
+        );
+        assert.deepEqual(
+          states,
+          expected.map((x: any) => x.state),
+        );
+        assert.deepEqual(
+          names,
+          expected.map((x: any) => (x.service !== undefined ? `${x.host} / ${x.service}` : x.host)),
+        );
         // Counts from the tool's counts, as labels.
         const counts = await frame.locator('.counts').innerText();
         assert.match(counts, new RegExp(`Hosts: .*${data.counts.hosts.down} down`));
         assert.match(counts, new RegExp(`Services: .*${data.counts.services.critical} critical`));
         await page.locator('iframe').screenshot({ path: join(OUT, `problems-${theme}.png`) });
         // Keyboard: Tab walks the unhandled rows in order, then the folded section's summary.
-        await frame.locator('h1').evaluate((e) => { (e as unknown as { tabIndex: number }).tabIndex = -1; (e as unknown as { focus(): void }).focus(); });
+        await frame.locator('h1').evaluate((e) => {
+          (e as unknown as { tabIndex: number }).tabIndex = -1;
+          (e as unknown as { focus(): void }).focus();
+        });
         const order: string[] = [];
         for (let i = 0; i < open.length + 1; i++) {
           await page.keyboard.press('Tab');
           order.push(await focused(frame));
         }
-        assert.deepEqual(order.slice(0, open.length), expected.map((x: any) => `button:Ask about ${x.service !== undefined ? `${x.host} / ${x.service}` : x.host} (${x.state})`));
+        assert.deepEqual(
+          order.slice(0, open.length),
+          expected.map((x: any) => `button:Ask about ${x.service !== undefined ? `${x.host} / ${x.service}` : x.host} (${x.state})`),
+        );
         assert.match(order[open.length] ?? '', /^summary:Handled problems/);
         // Enter on the summary unfolds; Enter on a row asks the host in the user's name.
         await page.keyboard.press('Enter');
@@ -209,7 +272,10 @@ describe('MCP Apps views in Chromium', { skip: CHROMIUM.skip, timeout: 240_000 }
         assert.equal(log.messages.length, 1);
         const msg = log.messages[0] as { role: string; content: Array<{ type: string; text: string }> };
         assert.equal(msg.role, 'user');
-        assert.ok(msg.content[0]?.text.includes(`"${expected[0].host}"`) && msg.content[0].text.includes(expected[0].state), msg.content[0]?.text);
+        assert.ok(
+          msg.content[0]?.text.includes(`"${expected[0].host}"`) && msg.content[0].text.includes(expected[0].state),
+          msg.content[0]?.text,
+        );
         assert.deepEqual(await lowContrast(frame), []);
         clean(watch);
       } finally {
@@ -228,7 +294,10 @@ describe('MCP Apps views in Chromium', { skip: CHROMIUM.skip, timeout: 240_000 }
         const missed = await frame.locator('.verdict.v-missed').count();
         assert.equal(missed, data.hosts.below_target, 'hosts below target as the tool counts them');
         assert.ok(missed > 0 && missed < data.rows.length);
-        assert.match(await frame.locator('[data-testid=summary]').innerText(), new RegExp(`${data.rows.length} objects, target ${data.target_percent}%, ${data.hosts.below_target} below target`));
+        assert.match(
+          await frame.locator('[data-testid=summary]').innerText(),
+          new RegExp(`${data.rows.length} objects, target ${data.target_percent}%, ${data.hosts.below_target} below target`),
+        );
         for (let i = 0; i < data.rows.length; i++) {
           const row = data.rows[i];
           const li = items.nth(i);
@@ -240,12 +309,16 @@ describe('MCP Apps views in Chromium', { skip: CHROMIUM.skip, timeout: 240_000 }
           // Outage during downtime is planned: it shows as downtime, the rest as down.
           const down = (row.percent.down ?? 0) - (row.percent.scheduled_down ?? 0);
           if (down > 0.005) assert.ok(label.includes(`Down / Critical ${Math.round(down * 100) / 100}%`), label);
-          const scheduled = Object.entries(row.percent as Record<string, number>).filter(([k]) => k.startsWith('scheduled_')).reduce((a, [, v]) => a + v, 0);
+          const scheduled = Object.entries(row.percent as Record<string, number>)
+            .filter(([k]) => k.startsWith('scheduled_'))
+            .reduce((a, [, v]) => a + v, 0);
           if (scheduled > 0) assert.ok(label.includes(`Downtime ${Math.round(scheduled * 100) / 100}%`), label);
           const nodata = row.percent.indeterminate_nodata ?? 0;
           if (nodata > 0) assert.ok(label.includes(`No data ${Math.round(nodata * 100) / 100}%`), label);
           // The segments fill the bar in proportion (within a pixel per segment).
-          const [track, segs] = await li.locator('.bar').evaluate((b) => [b.getBoundingClientRect().width, [...b.children].reduce((a, c) => a + c.getBoundingClientRect().width, 0)]);
+          const [track, segs] = await li
+            .locator('.bar')
+            .evaluate((b) => [b.getBoundingClientRect().width, [...b.children].reduce((a, c) => a + c.getBoundingClientRect().width, 0)]);
           assert.ok(Math.abs((track ?? 0) - 2 - (segs ?? 0)) <= 6, `${row.host}: ${segs} of ${track}`);
         }
         assert.deepEqual(await lowContrast(frame), []);
@@ -264,7 +337,10 @@ describe('MCP Apps views in Chromium', { skip: CHROMIUM.skip, timeout: 240_000 }
         const cells = frame.locator('table.heat td:not(.lnone)');
         assert.equal(await cells.count(), data.results.length, 'one cell per 1h bucket');
         const numbers = (await frame.locator('table.heat td').allInnerTexts()).filter((t) => t !== '').map(Number);
-        assert.equal(numbers.reduce((a, b) => a + b, 0), data.total_alerts);
+        assert.equal(
+          numbers.reduce((a, b) => a + b, 0),
+          data.total_alerts,
+        );
         assert.equal(Math.max(...numbers), data.peak.count);
         const day = data.peak.bucket_start.slice(0, 10);
         const hour = Number(data.peak.bucket_start.slice(11, 13));
@@ -299,7 +375,10 @@ describe('MCP Apps views in Chromium', { skip: CHROMIUM.skip, timeout: 240_000 }
           assert.equal(await items.count(), data.results.length);
           assert.ok(data.results.length > 0);
           const counts = await frame.locator('ol.rank .count').allInnerTexts();
-          assert.deepEqual(counts, data.results.map((x: any) => (key === 'flap' ? `${x.transition_count} state changes` : `${x.alert_count} alerts`)));
+          assert.deepEqual(
+            counts,
+            data.results.map((x: any) => (key === 'flap' ? `${x.transition_count} state changes` : `${x.alert_count} alerts`)),
+          );
           await frame.locator('ol.rank button').first().click();
           await frame.waitForFunction("document.querySelector('.status')?.textContent?.startsWith('Asked')");
           const log = await page.evaluate<{ messages: unknown[] }>('window.hostLog');
@@ -315,6 +394,9 @@ describe('MCP Apps views in Chromium', { skip: CHROMIUM.skip, timeout: 240_000 }
   }
 
   it('covers every view', () => {
-    assert.deepEqual(VIEWS.map((v) => v.name), ['problems', 'availability', 'trends']);
+    assert.deepEqual(
+      VIEWS.map((v) => v.name),
+      ['problems', 'availability', 'trends'],
+    );
   });
 });

@@ -20,7 +20,12 @@ for (const era of ERAS) {
     it('links the feeding tools to their view only for a client that declared the extension', async () => {
       const withUi = await connect({ era, config: ALL, capabilities: UI_CAPS });
       const without = await connect({ era, config: ALL, simulator: withUi.sim });
-      const other = await connect({ era, config: ALL, simulator: withUi.sim, capabilities: { extensions: { [UI_EXTENSION]: { mimeTypes: ['text/uri-list'] } } } });
+      const other = await connect({
+        era,
+        config: ALL,
+        simulator: withUi.sim,
+        capabilities: { extensions: { [UI_EXTENSION]: { mimeTypes: ['text/uri-list'] } } },
+      });
       try {
         const listed = (await withUi.client.listTools()).tools;
         const expected = new Map(VIEWS.flatMap((v) => v.tools.map((t) => [t, v.uri] as const)));
@@ -82,7 +87,10 @@ for (const era of ERAS) {
       } finally {
         await h.close();
       }
-      const sizes = JSON.parse(readFileSync(new URL('../src/views/generated/sizes.json', import.meta.url), 'utf8')) as Record<string, { total: number; own: number }>;
+      const sizes = JSON.parse(readFileSync(new URL('../src/views/generated/sizes.json', import.meta.url), 'utf8')) as Record<
+        string,
+        { total: number; own: number }
+      >;
       for (const v of VIEWS) {
         const s = sizes[v.name];
         assert.ok(s !== undefined && s.own > 1000 && s.own <= VIEW_SIZE_BUDGET.own, `${v.name} own code ${s?.own}`);

@@ -17,21 +17,39 @@ const TOOLS = join(ROOT, 'src', 'tools');
  * Not `count`: write/gate's "3 commands" is lib's plural now, and the name stays free for what
  * counts rows (history/objects.ts asks Thruk, backend-health counts reports).
  */
-const VOCABULARY = ['multiplePeers', 'plural', 'str', 'sinceArg', 'sinceDefaultedArg', 'windowText', 'resolveWindow', 'nameText', 'stringOr', 'cellText'];
+const VOCABULARY = [
+  'multiplePeers',
+  'plural',
+  'str',
+  'sinceArg',
+  'sinceDefaultedArg',
+  'windowText',
+  'resolveWindow',
+  'nameText',
+  'stringOr',
+  'cellText',
+];
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Function definitions of `name`: `function name(`, or a `const`/`let` bound to an arrow function or a schema factory. */
 function definitions(text: string, name: string): number {
   const fn = new RegExp(`\\bfunction\\s+${name}\\s*[<(]`, 'g');
-  const arrow = new RegExp(`\\b(?:const|let|var)\\s+${name}\\s*(?::[^=]+)?=\\s*(?:async\\s*)?(?:\\([^)]*\\)|[A-Za-z_$][\\w$]*)\\s*(?::[^=]+)?=>`, 'g');
+  const arrow = new RegExp(
+    `\\b(?:const|let|var)\\s+${name}\\s*(?::[^=]+)?=\\s*(?:async\\s*)?(?:\\([^)]*\\)|[A-Za-z_$][\\w$]*)\\s*(?::[^=]+)?=>`,
+    'g',
+  );
   return (text.match(fn)?.length ?? 0) + (text.match(arrow)?.length ?? 0);
 }
 
 function definedWhere(name: string): string[] {
-  return sources(TOOLS).filter((f) => definitions(readFileSync(f, 'utf8'), name) > 0).map((f) => relative(ROOT, f).split('\\').join('/'));
+  return sources(TOOLS)
+    .filter((f) => definitions(readFileSync(f, 'utf8'), name) > 0)
+    .map((f) => relative(ROOT, f).split('\\').join('/'));
 }
 
 test('vocabulary: the definition scanner sees function and arrow definitions, not uses or re-exports', () => {
@@ -68,11 +86,17 @@ test('vocabulary: the lib helpers keep the answers the copies gave', () => {
   assert.equal(cellText(null), '');
   assert.equal(cellText(12), '12');
   // 2026-11-21T00:00:00Z → +90 minutes
-  assert.equal(windowText({ since: 1_763_683_200, until: 1_763_683_200 + 5400 }), `${new Date(1_763_683_200_000).toISOString().replace('.000Z', 'Z')} → ${new Date((1_763_683_200 + 5400) * 1000).toISOString().replace('.000Z', 'Z')} (1h 30m)`);
+  assert.equal(
+    windowText({ since: 1_763_683_200, until: 1_763_683_200 + 5400 }),
+    `${new Date(1_763_683_200_000).toISOString().replace('.000Z', 'Z')} → ${new Date((1_763_683_200 + 5400) * 1000).toISOString().replace('.000Z', 'Z')} (1h 30m)`,
+  );
 });
 
 test('vocabulary: page() is generic over the row type and hands back the very rows it kept', () => {
-  interface Finding { readonly name: string; readonly at: number }
+  interface Finding {
+    readonly name: string;
+    readonly at: number;
+  }
   const all: Finding[] = Array.from({ length: 5 }, (_, i) => ({ name: `f${i}`, at: i }));
   const pg = page(all, (f) => `${f.name} at ${f.at}`, { offset: 1, limit: 3, budgetTokens: 10_000, what: 'findings' });
   // Typed without a cast: `at` is a number here, and the objects are the caller's own.

@@ -35,7 +35,10 @@ const CALLS: ReadonlyArray<[string, (s: State) => Record<string, unknown>]> = [
   ['thruk_delete_downtime', () => ({ downtime_id: 1 })],
   ['thruk_delete_active_downtimes', () => ({ host: 'app-02' })],
   ['thruk_delete_downtimes_by_filter', () => ({ comment: 'gate hg' })],
-  ['thruk_query', () => ({ path: '/hosts/web-01/cmd/add_host_comment', method: 'POST', data: { comment_data: 'raw gate' }, backends: 'icinga2' })],
+  [
+    'thruk_query',
+    () => ({ path: '/hosts/web-01/cmd/add_host_comment', method: 'POST', data: { comment_data: 'raw gate' }, backends: 'icinga2' }),
+  ],
 ];
 
 const writeTools = () => allTools().filter((t) => t.access !== 'read');
@@ -46,15 +49,42 @@ describe('one write gate: the registry', () => {
     assert.ok(writes.length >= 18, `write tools: ${writes.length}`);
     const outside = writes.filter((t) => !isGatedWriteTool(t)).map((t) => t.name);
     assert.deepEqual(outside, [], 'write tools built around the gate');
-    const handMade = defineTool({ name: 'x', title: 'x', toolset: 'actions', access: 'write', description: 'x', input: z.object({}), output: writeOutput, run: () => Promise.reject(new Error('never')) });
+    const handMade = defineTool({
+      name: 'x',
+      title: 'x',
+      toolset: 'actions',
+      access: 'write',
+      description: 'x',
+      input: z.object({}),
+      output: writeOutput,
+      run: () => Promise.reject(new Error('never')),
+    });
     assert.equal(isGatedWriteTool(handMade), false);
-    const gated = defineWriteTool({ name: 'y', title: 'y', access: 'write', description: 'y', args: {}, plan: () => Promise.resolve({ action: 'y', commands: [], destructive: false }) });
+    const gated = defineWriteTool({
+      name: 'y',
+      title: 'y',
+      access: 'write',
+      description: 'y',
+      args: {},
+      plan: () => Promise.resolve({ action: 'y', commands: [], destructive: false }),
+    });
     assert.equal(isGatedWriteTool(gated), true);
-    assert.equal(allTools().filter((t) => t.access === 'read').some(isGatedWriteTool), false, 'a read tool is never a gated write');
+    assert.equal(
+      allTools()
+        .filter((t) => t.access === 'read')
+        .some(isGatedWriteTool),
+      false,
+      'a read tool is never a gated write',
+    );
   });
 
   it('this test calls every write tool of the registry', () => {
-    assert.deepEqual(CALLS.map(([n]) => n).sort(), writeTools().map((t) => t.name).sort());
+    assert.deepEqual(
+      CALLS.map(([n]) => n).sort(),
+      writeTools()
+        .map((t) => t.name)
+        .sort(),
+    );
   });
 
   it('only the gate sends to Thruk: POSTs appear in its two senders and nowhere else in src/', () => {
@@ -68,7 +98,9 @@ describe('one write gate: the registry', () => {
     };
     walk('src');
     // The simulator answers POSTs; it never sends them. The client defines post().
-    const posting = files.filter((f) => !f.startsWith(join('src', 'sim')) && !f.startsWith(join('src', 'thruk')) && /\.post\s*[<(]/.test(readFileSync(f, 'utf8')));
+    const posting = files.filter(
+      (f) => !f.startsWith(join('src', 'sim')) && !f.startsWith(join('src', 'thruk')) && /\.post\s*[<(]/.test(readFileSync(f, 'utf8')),
+    );
     assert.deepEqual(posting.sort(), [join('src', 'tools', 'escape', 'raw.ts'), join('src', 'tools', 'write', 'execute.ts')]);
   });
 });
@@ -104,8 +136,16 @@ describe('one write gate: every write tool on the wire', () => {
       const dry = await h.call(name, { ...a, dry_run: true });
       const preview = dry.structured as { status?: string; plan_id?: string };
       assert.equal(preview.status, 'preview', dry.text);
-      assert.deepEqual(lines(start).filter((l) => l.wire !== undefined), [], 'a dry run sends nothing');
-      assert.equal(lines(start).some((l) => l.phase === 'intent'), false, 'no intent record for a preview');
+      assert.deepEqual(
+        lines(start).filter((l) => l.wire !== undefined),
+        [],
+        'a dry run sends nothing',
+      );
+      assert.equal(
+        lines(start).some((l) => l.phase === 'intent'),
+        false,
+        'no intent record for a preview',
+      );
 
       const mark = h.logs.length;
       const run = await h.call(name, { ...a, plan_id: preview.plan_id });

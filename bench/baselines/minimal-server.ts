@@ -14,7 +14,9 @@ import { z } from 'zod';
 
 export function minimalServer(): McpServer {
   const server = new McpServer({ name: 'minimal', version: '1.0.0' }, { capabilities: { tools: { listChanged: false } } });
-  server.registerTool('noop', { description: 'Does nothing.', inputSchema: z.object({}) }, () => ({ content: [{ type: 'text', text: 'ok' }] }));
+  server.registerTool('noop', { description: 'Does nothing.', inputSchema: z.object({}) }, () => ({
+    content: [{ type: 'text', text: 'ok' }],
+  }));
   return server;
 }
 

@@ -34,29 +34,120 @@ const SERVICE = 'https-cert';
 export const FAR_CASES: readonly FarCase[] = [
   { tool: 'thruk_brief', args: {}, everyday: true },
   { tool: 'thruk_enable_toolset', args: { toolset: 'perfdata' }, everyday: true },
-  { tool: 'thruk_problems', args: {}, everyday: true, python: { requests: 2, rounds: 2, pattern: 'GET /hosts, then GET /services, one after the other' } },
+  {
+    tool: 'thruk_problems',
+    args: {},
+    everyday: true,
+    python: { requests: 2, rounds: 2, pattern: 'GET /hosts, then GET /services, one after the other' },
+  },
   { tool: 'thruk_totals', args: {}, everyday: true, python: { requests: 2, rounds: 1, pattern: 'GET /hosts/totals + /services/totals' } },
-  { tool: 'thruk_list_hosts', args: { limit: 50 }, everyday: true, python: { requests: 1, rounds: 1, pattern: 'GET /hosts (limit/offset/sort)' } },
+  {
+    tool: 'thruk_list_hosts',
+    args: { limit: 50 },
+    everyday: true,
+    python: { requests: 1, rounds: 1, pattern: 'GET /hosts (limit/offset/sort)' },
+  },
   { tool: 'thruk_get_host', args: { host: HOST }, everyday: true, python: { requests: 1, rounds: 1, pattern: 'GET /hosts/{h}' } },
-  { tool: 'thruk_list_services', args: { limit: 50 }, everyday: true, python: { requests: 1, rounds: 1, pattern: 'GET /services (limit/offset/sort)' } },
-  { tool: 'thruk_get_service', args: { host: HOST, service: SERVICE }, everyday: true, python: { requests: 1, rounds: 1, pattern: 'GET /services/{h}/{s}' } },
+  {
+    tool: 'thruk_list_services',
+    args: { limit: 50 },
+    everyday: true,
+    python: { requests: 1, rounds: 1, pattern: 'GET /services (limit/offset/sort)' },
+  },
+  {
+    tool: 'thruk_get_service',
+    args: { host: HOST, service: SERVICE },
+    everyday: true,
+    python: { requests: 1, rounds: 1, pattern: 'GET /services/{h}/{s}' },
+  },
   { tool: 'thruk_sites', args: {}, everyday: true, python: { requests: 1, rounds: 1, pattern: 'GET /sites (cached)' } },
   { tool: 'thruk_list_logs', args: { since: '-24h' }, everyday: true, python: { requests: 1, rounds: 1, pattern: 'POST /logs' } },
   { tool: 'thruk_list_downtimes', args: {}, everyday: true, python: { requests: 1, rounds: 1, pattern: 'GET /downtimes' } },
-  { tool: 'thruk_incident_timeline', args: { filter: { field: 'host', value: HOST }, since: '-24h' }, everyday: true, python: { requests: 2, rounds: 2, pattern: 'count(*) pre-check, then POST /logs' } },
-  { tool: 'thruk_root_cause', args: { since: '-1h' }, everyday: true, python: { requests: 2, rounds: 2, pattern: 'POST /logs HOST ALERT, then the unfiltered /hosts topology, paginated' } },
-  { tool: 'thruk_list_alerts', args: { since: '-24h' }, everyday: false, python: { requests: 1, rounds: 1, pattern: 'POST /logs class=1' } },
-  { tool: 'thruk_list_notifications', args: { since: '-24h' }, everyday: false, python: { requests: 1, rounds: 1, pattern: 'POST /logs class=3' } },
+  {
+    tool: 'thruk_incident_timeline',
+    args: { filter: { field: 'host', value: HOST }, since: '-24h' },
+    everyday: true,
+    python: { requests: 2, rounds: 2, pattern: 'count(*) pre-check, then POST /logs' },
+  },
+  {
+    tool: 'thruk_root_cause',
+    args: { since: '-1h' },
+    everyday: true,
+    python: { requests: 2, rounds: 2, pattern: 'POST /logs HOST ALERT, then the unfiltered /hosts topology, paginated' },
+  },
+  {
+    tool: 'thruk_list_alerts',
+    args: { since: '-24h' },
+    everyday: false,
+    python: { requests: 1, rounds: 1, pattern: 'POST /logs class=1' },
+  },
+  {
+    tool: 'thruk_list_notifications',
+    args: { since: '-24h' },
+    everyday: false,
+    python: { requests: 1, rounds: 1, pattern: 'POST /logs class=3' },
+  },
   { tool: 'thruk_recent_events', args: {}, everyday: false, python: { requests: 1, rounds: 1, pattern: 'POST /logs time[gte]' } },
-  { tool: 'thruk_notification_summary', args: { since: '-24h' }, everyday: false, python: { requests: 1, rounds: 1, pattern: 'POST /logs class=3, counted in the client' } },
-  { tool: 'thruk_state_at', args: { timestamp: '-1h', filter: { field: 'host', value: HOST } }, everyday: false, python: { requests: 2, rounds: 2, pattern: 'count(*) pre-check, then POST /logs up to the instant' } },
-  { tool: 'thruk_state_diff', args: { t1: '-2h', t2: '-1h', filter: { field: 'host', value: HOST } }, everyday: false, python: { requests: 1, rounds: 1, pattern: 'one POST /logs up to the later instant' } },
-  { tool: 'thruk_schedule_downtime', args: { host: HOST, comment: 'bench', duration_minutes: 30 }, everyday: false, write: true, python: { requests: 1, rounds: 1, pattern: 'POST …/cmd/schedule_host_downtime' } },
-  { tool: 'thruk_acknowledge', args: { host: 'app-02', service: 'memory', comment: 'bench' }, everyday: false, write: true, python: { requests: 1, rounds: 1, pattern: 'POST …/cmd/acknowledge_svc_problem' } },
-  { tool: 'thruk_recheck', args: { host: HOST }, everyday: false, write: true, python: { requests: 1, rounds: 1, pattern: 'POST …/cmd/schedule_forced_host_check' } },
-  { tool: 'thruk_bulk_acknowledge', args: { state: 'critical', comment: 'bench', dry_run: true }, everyday: false, write: true, python: { requests: 2, rounds: 1, pattern: 'paginated /hosts + /services, then every ack (no dry run in Python)' } },
-  { tool: 'thruk_delete_downtimes_by_filter', args: { host: 'lb-01', dry_run: true }, everyday: false, write: true, python: { requests: 2, rounds: 2, pattern: '/hosts/{h}?columns=peer_key, then the /system/cmd delete' } },
-  { tool: 'thruk_delete_downtime', args: { downtime_id: 3, dry_run: true }, everyday: false, write: true, python: { requests: 2, rounds: 2, pattern: 'GET /downtimes/{id} (no service given), then …/cmd/del_downtime' } },
+  {
+    tool: 'thruk_notification_summary',
+    args: { since: '-24h' },
+    everyday: false,
+    python: { requests: 1, rounds: 1, pattern: 'POST /logs class=3, counted in the client' },
+  },
+  {
+    tool: 'thruk_state_at',
+    args: { timestamp: '-1h', filter: { field: 'host', value: HOST } },
+    everyday: false,
+    python: { requests: 2, rounds: 2, pattern: 'count(*) pre-check, then POST /logs up to the instant' },
+  },
+  {
+    tool: 'thruk_state_diff',
+    args: { t1: '-2h', t2: '-1h', filter: { field: 'host', value: HOST } },
+    everyday: false,
+    python: { requests: 1, rounds: 1, pattern: 'one POST /logs up to the later instant' },
+  },
+  {
+    tool: 'thruk_schedule_downtime',
+    args: { host: HOST, comment: 'bench', duration_minutes: 30 },
+    everyday: false,
+    write: true,
+    python: { requests: 1, rounds: 1, pattern: 'POST …/cmd/schedule_host_downtime' },
+  },
+  {
+    tool: 'thruk_acknowledge',
+    args: { host: 'app-02', service: 'memory', comment: 'bench' },
+    everyday: false,
+    write: true,
+    python: { requests: 1, rounds: 1, pattern: 'POST …/cmd/acknowledge_svc_problem' },
+  },
+  {
+    tool: 'thruk_recheck',
+    args: { host: HOST },
+    everyday: false,
+    write: true,
+    python: { requests: 1, rounds: 1, pattern: 'POST …/cmd/schedule_forced_host_check' },
+  },
+  {
+    tool: 'thruk_bulk_acknowledge',
+    args: { state: 'critical', comment: 'bench', dry_run: true },
+    everyday: false,
+    write: true,
+    python: { requests: 2, rounds: 1, pattern: 'paginated /hosts + /services, then every ack (no dry run in Python)' },
+  },
+  {
+    tool: 'thruk_delete_downtimes_by_filter',
+    args: { host: 'lb-01', dry_run: true },
+    everyday: false,
+    write: true,
+    python: { requests: 2, rounds: 2, pattern: '/hosts/{h}?columns=peer_key, then the /system/cmd delete' },
+  },
+  {
+    tool: 'thruk_delete_downtime',
+    args: { downtime_id: 3, dry_run: true },
+    everyday: false,
+    write: true,
+    python: { requests: 2, rounds: 2, pattern: 'GET /downtimes/{id} (no service given), then …/cmd/del_downtime' },
+  },
 ];
 
 export interface Measured {
@@ -86,7 +177,10 @@ export function describeRounds(reqs: readonly RecordedRequest[]): string {
     const k = depth[i] ?? 1;
     rounds.set(k, [...(rounds.get(k) ?? []), `${r.method === 'GET' ? '' : `${r.method} `}${r.path}`]);
   });
-  return [...rounds.entries()].sort((a, b) => a[0] - b[0]).map(([, ps]) => ps.join(' + ')).join(' → ');
+  return [...rounds.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, ps]) => ps.join(' + '))
+    .join(' → ');
 }
 
 /** Calls a case once and counts what it asked Thruk. */

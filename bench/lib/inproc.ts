@@ -21,7 +21,9 @@ export interface InProc {
   close(): Promise<void>;
 }
 
-export function benchConfig(opts: { baseUrl?: string; apiKey?: string; toolsets?: readonly string[]; env?: Record<string, string> } = {}): Config {
+export function benchConfig(
+  opts: { baseUrl?: string; apiKey?: string; toolsets?: readonly string[]; env?: Record<string, string> } = {},
+): Config {
   const env: Record<string, string> = {
     THRUK_BASE_URL: opts.baseUrl ?? 'http://127.0.0.1:9/thruk',
     THRUK_API_KEY: opts.apiKey ?? 'bench',
@@ -45,14 +47,19 @@ export async function startInProc(opts: { config: Config; sim?: Simulator; send?
   const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-bench', tools: allTools() });
   const app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'] }, log);
   const client = new Client({ name: 'thruk-mcp-bench', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-  await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)) }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)) }),
+  );
   return {
     client,
     app,
     config,
     call: async (name, args = {}) => {
       const raw: any = await client.callTool({ name, arguments: args });
-      const text = ((raw.content ?? []) as Array<{ type: string; text?: string }>).filter((c) => c.type === 'text').map((c) => c.text ?? '').join('\n');
+      const text = ((raw.content ?? []) as Array<{ type: string; text?: string }>)
+        .filter((c) => c.type === 'text')
+        .map((c) => c.text ?? '')
+        .join('\n');
       return { text, structured: raw.structuredContent, isError: raw.isError === true, raw };
     },
     close: async () => {
@@ -66,7 +73,11 @@ export async function startInProc(opts: { config: Config; sim?: Simulator; send?
 /** The 2026-07-28 stateless request exactly as the SDK client sends it (headers and envelope). */
 export const MODERN_VERSION = '2026-07-28';
 
-export function modernRequest(method: string, params: Record<string, unknown>, id: number | string = 1): { headers: Record<string, string>; body: string } {
+export function modernRequest(
+  method: string,
+  params: Record<string, unknown>,
+  id: number | string = 1,
+): { headers: Record<string, string>; body: string } {
   const meta = {
     'io.modelcontextprotocol/protocolVersion': MODERN_VERSION,
     'io.modelcontextprotocol/clientInfo': { name: 'thruk-mcp-bench', version: '1' },

@@ -3,7 +3,9 @@ import { parseAllDocuments } from 'yaml';
 
 /** limits.memory and NODE_OPTIONS' --max-old-space-size of the Deployment in deploy/k8s.yaml. */
 export function manifestMemory(text: string): { limitMib: number | undefined; heapMib: number | undefined } {
-  const deploy = parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>).find((d) => d?.kind === 'Deployment');
+  const deploy = parseAllDocuments(text)
+    .map((d) => d.toJS() as Record<string, any>)
+    .find((d) => d?.kind === 'Deployment');
   const c = deploy?.spec?.template?.spec?.containers?.[0];
   const lim = String(c?.resources?.limits?.memory ?? '');
   const m = /^(\d+)(Mi|Gi)$/.exec(lim);

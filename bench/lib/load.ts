@@ -62,7 +62,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const elapsedMs = performance.now() - t0;
   await pool.close();
   return {
-    requests, errors, elapsedMs, rps: (requests - errors) / (elapsedMs / 1000), p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99),
+    requests,
+    errors,
+    elapsedMs,
+    rps: (requests - errors) / (elapsedMs / 1000),
+    p50Ms: percentile(lat, 50),
+    p99Ms: percentile(lat, 99),
     ...(firstError !== undefined ? { firstError } : {}),
   };
 }

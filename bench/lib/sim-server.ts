@@ -40,7 +40,13 @@ function countRows(text: string): number {
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { hosts: { type: 'string', default: '50' }, key: { type: 'string', default: 'bench' }, seed: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: {
+      hosts: { type: 'string', default: '50' },
+      key: { type: 'string', default: 'bench' },
+      seed: { type: 'string', default: '1' },
+    },
+  });
   const hosts = Number(values.hosts);
   const started = performance.now();
   const sim = createSimulator({ hosts, seed: Number(values.seed), apiKey: values.key ?? 'bench' });
@@ -64,13 +70,24 @@ function main(): void {
       const response = await sim.fetch(new Request(url, { method, headers, ...(body ? { body } : {}) }));
       const text = await response.text();
       const out: Record<string, string> = {};
-      response.headers.forEach((v, k) => { out[k] = v; });
+      response.headers.forEach((v, k) => {
+        out[k] = v;
+      });
       res.writeHead(response.status, out);
       res.end(text);
       const path = url.pathname.replace(/^.*?\/thruk\/r(?:\/v1)?(?=\/|$)/, '') || '/';
       const params: Array<[string, string]> = [...url.searchParams];
       if (body !== undefined && body.length > 0) for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.push([k, v]);
-      if (log.length < MAX_RECORDS) log.push({ method, path, params, status: response.status, rows: countRows(text), bytes: Buffer.byteLength(text), ms: performance.now() - t0 });
+      if (log.length < MAX_RECORDS)
+        log.push({
+          method,
+          path,
+          params,
+          status: response.status,
+          rows: countRows(text),
+          bytes: Buffer.byteLength(text),
+          ms: performance.now() - t0,
+        });
     })().catch((err: unknown) => {
       process.stderr.write(`bench sim: ${String(err)}\n`);
       res.destroy();

@@ -28,22 +28,30 @@ export interface SimChild {
 }
 
 function once<T>(child: ChildProcess, type: string, ms: number): Promise<T> {
-  return withTimeout(new Promise<T>((resolve) => {
-    const on = (m: unknown) => {
-      if (m !== null && typeof m === 'object' && (m as { type?: unknown }).type === type) {
-        child.off('message', on);
-        resolve(m as T);
-      }
-    };
-    child.on('message', on);
-  }), ms, `simulator ${type}`);
+  return withTimeout(
+    new Promise<T>((resolve) => {
+      const on = (m: unknown) => {
+        if (m !== null && typeof m === 'object' && (m as { type?: unknown }).type === type) {
+          child.off('message', on);
+          resolve(m as T);
+        }
+      };
+      child.on('message', on);
+    }),
+    ms,
+    `simulator ${type}`,
+  );
 }
 
 export async function startSim(hosts: number, timeoutMs = 120_000): Promise<SimChild> {
-  const child = spawnTracked(NODE, ['--import', 'tsx', join(ROOT, 'bench', 'lib', 'sim-server.ts'), '--hosts', String(hosts), '--key', SIM_KEY], {
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: childEnv(),
-  });
+  const child = spawnTracked(
+    NODE,
+    ['--import', 'tsx', join(ROOT, 'bench', 'lib', 'sim-server.ts'), '--hosts', String(hosts), '--key', SIM_KEY],
+    {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: childEnv(),
+    },
+  );
   const err = tail(child.stderr);
   const exited = new Promise<never>((_, reject) => child.once('exit', (c) => reject(new Error(`simulator exited (${c}): ${err()}`))));
   const ready = await Promise.race([once<{ url: string; buildMs: number; estate: SimEstate }>(child, 'ready', timeoutMs), exited]);

@@ -59,16 +59,19 @@ export function spawnStdio(args: readonly string[], env: Record<string, string> 
     request,
     notify,
     handshake: async (timeoutMs = 30_000) => {
-      const r = await request('initialize', { protocolVersion: LEGACY_VERSION, capabilities: {}, clientInfo: { name: 'thruk-mcp-bench', version: '1' } }, timeoutMs);
+      const r = await request(
+        'initialize',
+        { protocolVersion: LEGACY_VERSION, capabilities: {}, clientInfo: { name: 'thruk-mcp-bench', version: '1' } },
+        timeoutMs,
+      );
       notify('notifications/initialized');
       return r;
     },
     stderr: err,
     close: async () => {
       child.stdin?.end();
-      const exited = child.exitCode !== null || child.signalCode !== null
-        ? Promise.resolve()
-        : new Promise<void>((r) => child.once('exit', () => r()));
+      const exited =
+        child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
       const t = setTimeout(() => void stopChild(child), 1500);
       await exited;
       clearTimeout(t);
@@ -79,5 +82,8 @@ export function spawnStdio(args: readonly string[], env: Record<string, string> 
 
 /** The text of a tools/call result (all text blocks joined). */
 export function resultText(result: any): string {
-  return ((result?.content ?? []) as Array<{ type: string; text?: string }>).filter((c) => c.type === 'text').map((c) => c.text ?? '').join('\n');
+  return ((result?.content ?? []) as Array<{ type: string; text?: string }>)
+    .filter((c) => c.type === 'text')
+    .map((c) => c.text ?? '')
+    .join('\n');
 }

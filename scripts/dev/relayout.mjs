@@ -116,9 +116,20 @@ export function rewrite(root, file, text) {
   const was = BACK[stem];
   const oldHere = was !== undefined ? posix.dirname(was) : here;
   const retargeted = text.replace(NAMED, (whole, kw, type, open, names, from, q, spec, ext) => {
-    const r = RETARGET[posix.normalize(posix.join(here, spec))] ?? (exists(root, posix.normalize(posix.join(here, spec))) ? undefined : RETARGET[posix.normalize(posix.join(oldHere, spec))]);
+    const r =
+      RETARGET[posix.normalize(posix.join(here, spec))] ??
+      (exists(root, posix.normalize(posix.join(here, spec))) ? undefined : RETARGET[posix.normalize(posix.join(oldHere, spec))]);
     if (r === undefined || r.to === stem) return whole;
-    const used = names.split(',').map((n) => n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]).filter((n) => n !== '');
+    const used = names
+      .split(',')
+      .map(
+        (n) =>
+          n
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)[0],
+      )
+      .filter((n) => n !== '');
     if (!used.every((n) => r.names.includes(n))) return whole;
     return `${kw}${type ?? ''}${open}${names}${from}${q}${specifierFor(here, r.to, ext)}${q}`;
   });

@@ -15,10 +15,17 @@ export interface BriefIo {
   err(s: string): void;
 }
 
-export async function briefCommand(deps: { config: Config; thruk: ThrukClient; log: Logger }, args: Record<string, unknown>, json: boolean, io: BriefIo): Promise<number> {
+export async function briefCommand(
+  deps: { config: Config; thruk: ThrukClient; log: Logger },
+  args: Record<string, unknown>,
+  json: boolean,
+  io: BriefIo,
+): Promise<number> {
   const unknown = Object.keys(args).filter((k) => !(k in brief.input.shape));
   if (unknown.length > 0) {
-    io.err(`thruk-mcp brief: unknown argument${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (valid: ${Object.keys(brief.input.shape).join(', ')})\n`);
+    io.err(
+      `thruk-mcp brief: unknown argument${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (valid: ${Object.keys(brief.input.shape).join(', ')})\n`,
+    );
     return 2;
   }
   const ctx: ToolContext = {

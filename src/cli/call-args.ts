@@ -26,7 +26,8 @@ export function jsonTypes(schema: Schema, root: Schema = schema): Set<string> {
   const out = new Set<string>();
   const t = s.type;
   for (const x of Array.isArray(t) ? t : t !== undefined ? [t] : []) if (typeof x === 'string') out.add(x);
-  for (const v of [...(Array.isArray(s.enum) ? (s.enum as unknown[]) : []), ...('const' in s ? [s.const] : [])]) out.add(v === null ? 'null' : typeof v);
+  for (const v of [...(Array.isArray(s.enum) ? (s.enum as unknown[]) : []), ...('const' in s ? [s.const] : [])])
+    out.add(v === null ? 'null' : typeof v);
   for (const k of ['anyOf', 'oneOf', 'allOf'] as const) {
     const members = s[k];
     if (Array.isArray(members)) for (const m of members) if (isObj(m)) for (const x of jsonTypes(m, root)) out.add(x);
@@ -133,12 +134,17 @@ const asPair = (k: string, v: unknown) => `${k}=${typeof v === 'string' ? v : `'
 /** `call TOOL --help`: what the tool does, each argument with type, default and meaning, and an example. */
 export function toolHelp(def: ToolDef): string {
   const root = fullSchemas(def).input;
-  const props = Object.entries(isObj(root.properties) ? root.properties : {}).filter((e): e is [string, Schema] => isObj(e[1]) && e[1].deprecated !== true);
+  const props = Object.entries(isObj(root.properties) ? root.properties : {}).filter(
+    (e): e is [string, Schema] => isObj(e[1]) && e[1].deprecated !== true,
+  );
   const required = new Set(Array.isArray(root.required) ? root.required.filter((r): r is string => typeof r === 'string') : []);
   const rows = props.map(([k, p]) => {
     const s = deref(p, root);
     const desc = typeof p.description === 'string' ? p.description : typeof s.description === 'string' ? s.description : '';
-    const meta = [typeText(p, root), required.has(k) ? 'required' : 'default' in p ? `default ${JSON.stringify(p.default)}` : 'optional'].join(', ');
+    const meta = [
+      typeText(p, root),
+      required.has(k) ? 'required' : 'default' in p ? `default ${JSON.stringify(p.default)}` : 'optional',
+    ].join(', ');
     return [k, meta, desc] as const;
   });
   const w0 = Math.max(4, ...rows.map((r) => r[0].length));
@@ -153,7 +159,9 @@ export function toolHelp(def: ToolDef): string {
     ...rows.map(([k, m, d]) => `  ${k.padEnd(w0)}  ${m.padEnd(w1)}  ${d}`.trimEnd()),
     '',
     'Example:',
-    `  thruk-mcp call ${def.name}${Object.entries(example).map(([k, v]) => ` ${asPair(k, v)}`).join('')}`,
+    `  thruk-mcp call ${def.name}${Object.entries(example)
+      .map(([k, v]) => ` ${asPair(k, v)}`)
+      .join('')}`,
     `  thruk-mcp call ${def.name} --json '${JSON.stringify(example)}'`,
     '',
     'key=value is typed by the argument: numbers and true/false where the argument is one, text as typed',

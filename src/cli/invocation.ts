@@ -23,7 +23,7 @@ export interface Invocation {
   readonly logLevelGiven: boolean;
 }
 
-const CALL_USAGE = 'usage: thruk-mcp call TOOL [key=value …] [--json \'{…}\'] (thruk-mcp call TOOL --help lists its arguments)';
+const CALL_USAGE = "usage: thruk-mcp call TOOL [key=value …] [--json '{…}'] (thruk-mcp call TOOL --help lists its arguments)";
 
 function takesValue(flag: string): boolean {
   const spec = (FLAG_SPEC as Record<string, { type: string } | undefined>)[flag];

@@ -2,7 +2,14 @@ import { COMPAT_FLAG_SPEC, resolveCompatFlags, type CompatResult } from './compa
 import { parseArgs } from 'node:util';
 import { secondsToMs, splitList, type Env } from './parse.js';
 import { ENV_SPEC, LOG_LEVELS, parseEnv, readEnv, type EnvValues } from './env.js';
-import { INSTANCE_NAME, loadInstanceFile, type InstanceFile, type InstanceFileOptions, type InstanceSettings, type ThrukSettings } from './file.js';
+import {
+  INSTANCE_NAME,
+  loadInstanceFile,
+  type InstanceFile,
+  type InstanceFileOptions,
+  type InstanceSettings,
+  type ThrukSettings,
+} from './file.js';
 import { thrukUserProblem } from '../thruk/auth-user.js';
 import { hasHttpAuth, parseHttpAuth, parseHttpOps, type HttpAuthSettings, type HttpOpsSettings } from './http.js';
 
@@ -16,7 +23,10 @@ export const FLAG_SPEC = {
   demo: { type: 'boolean', doc: 'Run against the built-in simulated Thruk estate (no Thruk needed).' },
   'demo-hosts': { type: 'string', doc: 'Size of the simulated estate for --demo (default 25 hosts).' },
   'read-only': { type: 'boolean', doc: 'Same as THRUK_READ_ONLY=true.' },
-  toolsets: { type: 'string', doc: 'Toolsets to offer (same as THRUK_TOOLSETS): default when unset, all for every tool, or names, e.g. default,trends.' },
+  toolsets: {
+    type: 'string',
+    doc: 'Toolsets to offer (same as THRUK_TOOLSETS): default when unset, all for every tool, or names, e.g. default,trends.',
+  },
   'allow-remote-unauthenticated': { type: 'boolean', doc: 'With MCP_HTTP_ALLOW_UNAUTHENTICATED=true, also allow a non-loopback bind.' },
   'log-level': { type: 'string', doc: 'Same as LOG_LEVEL.' },
   ...COMPAT_FLAG_SPEC,
@@ -74,9 +84,7 @@ export interface Config {
 }
 
 export type ConfigResult =
-  | { ok: true; config: Config; action: 'serve' }
-  | { ok: true; action: 'help' | 'version' }
-  | { ok: false; issues: string[] };
+  { ok: true; config: Config; action: 'serve' } | { ok: true; action: 'help' | 'version' } | { ok: false; issues: string[] };
 
 export const DEMO_BASE_URL = 'http://thruk-simulator.invalid/demo/thruk';
 export const DEMO_API_KEY = 'demo';
@@ -144,13 +152,27 @@ function httpSettings({ env, values, flags, compat, mode }: HttpInputs, issues: 
   const ops = parseHttpOps(env, { http: mode === 'http', host, loopback: isLoopback(host) }, issues);
   if (mode === 'http' && !hasHttpAuth(auth)) {
     if (!allowUnauthenticated) {
-      issues.push('MCP_HTTP_TOKEN: HTTP mode needs authentication. Set MCP_HTTP_TOKEN (or MCP_HTTP_TOKENS, or MCP_OAUTH_JWKS_URL + MCP_OAUTH_ISSUER, or MCP_THRUK_AUTH=caller), or MCP_HTTP_ALLOW_UNAUTHENTICATED=true for a loopback-only test setup.');
+      issues.push(
+        'MCP_HTTP_TOKEN: HTTP mode needs authentication. Set MCP_HTTP_TOKEN (or MCP_HTTP_TOKENS, or MCP_OAUTH_JWKS_URL + MCP_OAUTH_ISSUER, or MCP_THRUK_AUTH=caller), or MCP_HTTP_ALLOW_UNAUTHENTICATED=true for a loopback-only test setup.',
+      );
     } else if (!isLoopback(host) && !allowRemoteUnauthenticated) {
-      issues.push(`MCP_HTTP_ALLOW_UNAUTHENTICATED: refusing to serve without a token on non-loopback address ${host}. Set MCP_HTTP_TOKEN, bind 127.0.0.1, or pass --allow-remote-unauthenticated if you really mean it.`);
+      issues.push(
+        `MCP_HTTP_ALLOW_UNAUTHENTICATED: refusing to serve without a token on non-loopback address ${host}. Set MCP_HTTP_TOKEN, bind 127.0.0.1, or pass --allow-remote-unauthenticated if you really mean it.`,
+      );
     }
   }
   const allowedHosts = values.MCP_HTTP_ALLOWED_HOSTS;
-  return { port, host, token, allowUnauthenticated, allowRemoteUnauthenticated, allowedHosts, responseMode: compat.responseMode, auth, ops };
+  return {
+    port,
+    host,
+    token,
+    allowUnauthenticated,
+    allowRemoteUnauthenticated,
+    allowedHosts,
+    responseMode: compat.responseMode,
+    auth,
+    ops,
+  };
 }
 
 /** What an instance of the instances file leaves out comes from these THRUK_* variables. */
@@ -176,14 +198,23 @@ interface ThrukInputs {
 
 /** Checks THRUK_BASE_URL / THRUK_API_KEY when they describe an instance. */
 function checkEnvThruk(baseUrl: string, apiKey: string, keyOptional: boolean, issues: string[]): void {
-  if (baseUrl === '') issues.push('THRUK_BASE_URL: not set. Set it to your Thruk root, e.g. https://mon.example.com/mysite/thruk (or run with --demo).');
-  else if (!/^https?:\/\/[^/]/i.test(baseUrl)) issues.push(`THRUK_BASE_URL: must start with http:// or https://, got '${safeBaseUrl(baseUrl)}'`);
-  else if (hasUrlCredentials(baseUrl)) issues.push('THRUK_BASE_URL: must not carry credentials (user:password@…); they would be dropped, not used. thruk-mcp signs in with a Thruk API key: put it in THRUK_API_KEY (and THRUK_AUTH_USER to act as another Thruk user), and remove user:password@ from the URL.');
-  if (apiKey === '' && !keyOptional) issues.push('THRUK_API_KEY: not set. Create one in Thruk (user profile → API keys) and pass it in THRUK_API_KEY (or run with --demo).');
+  if (baseUrl === '')
+    issues.push('THRUK_BASE_URL: not set. Set it to your Thruk root, e.g. https://mon.example.com/mysite/thruk (or run with --demo).');
+  else if (!/^https?:\/\/[^/]/i.test(baseUrl))
+    issues.push(`THRUK_BASE_URL: must start with http:// or https://, got '${safeBaseUrl(baseUrl)}'`);
+  else if (hasUrlCredentials(baseUrl))
+    issues.push(
+      'THRUK_BASE_URL: must not carry credentials (user:password@…); they would be dropped, not used. thruk-mcp signs in with a Thruk API key: put it in THRUK_API_KEY (and THRUK_AUTH_USER to act as another Thruk user), and remove user:password@ from the URL.',
+    );
+  if (apiKey === '' && !keyOptional)
+    issues.push('THRUK_API_KEY: not set. Create one in Thruk (user profile → API keys) and pass it in THRUK_API_KEY (or run with --demo).');
 }
 
 /** The instance the THRUK_* variables describe, and whether they describe one at all. */
-function envInstance({ values, defaults, file, demo, keyOptional, requireThruk }: ThrukInputs, issues: string[]): { settings: InstanceSettings; declared: boolean } {
+function envInstance(
+  { values, defaults, file, demo, keyOptional, requireThruk }: ThrukInputs,
+  issues: string[],
+): { settings: InstanceSettings; declared: boolean } {
   let baseUrl = values.THRUK_BASE_URL ?? '';
   let apiKey = values.THRUK_API_KEY ?? '';
   // With a config file, the THRUK_* variables only add an instance when they name a Thruk.
@@ -192,8 +223,12 @@ function envInstance({ values, defaults, file, demo, keyOptional, requireThruk }
     baseUrl = DEMO_BASE_URL;
     apiKey = DEMO_API_KEY;
   } else if (requireThruk && declared) checkEnvThruk(baseUrl, apiKey, keyOptional, issues);
-  if (!demo && apiKey !== '' && !/^[A-Za-z0-9_]+$/.test(apiKey)) issues.push('THRUK_API_KEY: Thruk keys contain only letters, digits and _; check for quotes or spaces around the value.');
-  if (file !== undefined && !declared && !demo && apiKey !== '') issues.push('THRUK_API_KEY: has no effect without THRUK_BASE_URL when THRUK_MCP_CONFIG declares the instances; set both to add the instance "default", or neither.');
+  if (!demo && apiKey !== '' && !/^[A-Za-z0-9_]+$/.test(apiKey))
+    issues.push('THRUK_API_KEY: Thruk keys contain only letters, digits and _; check for quotes or spaces around the value.');
+  if (file !== undefined && !declared && !demo && apiKey !== '')
+    issues.push(
+      'THRUK_API_KEY: has no effect without THRUK_BASE_URL when THRUK_MCP_CONFIG declares the instances; set both to add the instance "default", or neither.',
+    );
   baseUrl = baseUrl.replace(/\/+$/, '');
   if (baseUrl.endsWith('/r')) baseUrl = baseUrl.slice(0, -2);
   const commentAuthor = values.THRUK_COMMENT_AUTHOR;
@@ -212,7 +247,10 @@ function envInstance({ values, defaults, file, demo, keyOptional, requireThruk }
 function checkAuthUsers(rawUser: string | undefined, env: InstanceSettings, file: InstanceFile | undefined, issues: string[]): void {
   if (env.authUser !== undefined && typeof rawUser === 'string') {
     const problem = thrukUserProblem(rawUser);
-    if (problem !== undefined) issues.push(`THRUK_AUTH_USER: the Thruk user name ${problem}. Set the exact user name, or leave it unset to act as the API key's own user.`);
+    if (problem !== undefined)
+      issues.push(
+        `THRUK_AUTH_USER: the Thruk user name ${problem}. Set the exact user name, or leave it unset to act as the API key's own user.`,
+      );
   }
   for (const inst of file?.instances ?? []) {
     const problem = inst.authUser !== undefined ? thrukUserProblem(inst.authUser) : undefined;
@@ -221,20 +259,27 @@ function checkAuthUsers(rawUser: string | undefined, env: InstanceSettings, file
 }
 
 /** The env instance (when declared) then the file's, in order; the default one as the file names it. */
-function resolveInstances(inputs: ThrukInputs, rawUser: string | undefined, issues: string[]): { instances: InstanceSettings[]; thruk: ThrukSettings; defaultInstance: string } {
+function resolveInstances(
+  inputs: ThrukInputs,
+  rawUser: string | undefined,
+  issues: string[],
+): { instances: InstanceSettings[]; thruk: ThrukSettings; defaultInstance: string } {
   const { file, demo } = inputs;
   const env = envInstance(inputs, issues);
   const instances: InstanceSettings[] = env.declared ? [env.settings] : [];
   // Demo mode simulates every declared instance; one declared without a key gets the demo key.
   for (const inst of (file?.instances ?? []).map((i) => (demo && i.apiKey === '' ? { ...i, apiKey: DEMO_API_KEY } : i))) {
-    if (instances.some((i) => i.name === inst.name)) issues.push(`THRUK_MCP_CONFIG: instances.${inst.name}: the name is taken by the instance THRUK_BASE_URL describes; rename it`);
+    if (instances.some((i) => i.name === inst.name))
+      issues.push(`THRUK_MCP_CONFIG: instances.${inst.name}: the name is taken by the instance THRUK_BASE_URL describes; rename it`);
     else instances.push(inst);
   }
   checkAuthUsers(rawUser, env.settings, file, issues);
   const wanted = file?.defaultName ?? instances[0]?.name ?? ENV_INSTANCE;
   const chosen = instances.find((i) => i.name === wanted);
   if (file?.defaultName !== undefined && chosen === undefined && instances.length > 0) {
-    issues.push(`THRUK_MCP_CONFIG: default: '${INSTANCE_NAME.test(wanted) ? wanted : '…'}' is not a declared instance; use one of ${instances.map((i) => i.name).join(', ')}`);
+    issues.push(
+      `THRUK_MCP_CONFIG: default: '${INSTANCE_NAME.test(wanted) ? wanted : '…'}' is not a declared instance; use one of ${instances.map((i) => i.name).join(', ')}`,
+    );
   }
   return { instances, thruk: settingsOf(chosen ?? env.settings), defaultInstance: chosen?.name ?? ENV_INSTANCE };
 }
@@ -290,7 +335,11 @@ export function loadConfig(argv: readonly string[], env: Env, opts: { requireThr
   const defaults = instanceDefaults(values);
   const filePath = values.THRUK_MCP_CONFIG;
   const file = filePath !== undefined ? loadInstanceFile(filePath, { defaults, env, keyOptional: keyOptional || demo }, issues) : undefined;
-  const thruk = resolveInstances({ values, defaults, file, demo, keyOptional, requireThruk: opts.requireThruk !== false }, raw.THRUK_AUTH_USER, issues);
+  const thruk = resolveInstances(
+    { values, defaults, file, demo, keyOptional, requireThruk: opts.requireThruk !== false },
+    raw.THRUK_AUTH_USER,
+    issues,
+  );
   if (issues.length > 0) return { ok: false, issues };
 
   const config: Config = { mode, demo, demoHosts, ...thruk, proxy: proxyOf(values), ...toolSettings(values, flags), http, logLevel };

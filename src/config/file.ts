@@ -45,7 +45,20 @@ export interface InstanceFileOptions {
 export const INSTANCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const API_KEY = /^[A-Za-z0-9_]+$/;
 
-const INSTANCE_KEYS = ['url', 'api_key', 'api_key_file', 'api_key_env', 'auth_user', 'verify_ssl', 'ca_file', 'timeout', 'default_backends', 'max_concurrent', 'cache_ttl', 'comment_author'] as const;
+const INSTANCE_KEYS = [
+  'url',
+  'api_key',
+  'api_key_file',
+  'api_key_env',
+  'auth_user',
+  'verify_ssl',
+  'ca_file',
+  'timeout',
+  'default_backends',
+  'max_concurrent',
+  'cache_ttl',
+  'comment_author',
+] as const;
 const TOP_KEYS = ['instances', 'default'] as const;
 
 function errnoOf(e: unknown): string {
@@ -73,7 +86,9 @@ export function parseInstanceFile(text: string, where: string, opts: InstanceFil
     for (const e of doc.errors) {
       const pos = e.linePos?.[0];
       // Our own words: the parser's message can quote the offending line, which may hold a key.
-      issues.push(`${where}: not valid JSON or YAML (${e.code.toLowerCase().replace(/_/g, ' ')}${pos !== undefined ? ` at line ${pos.line}, column ${pos.col}` : ''})`);
+      issues.push(
+        `${where}: not valid JSON or YAML (${e.code.toLowerCase().replace(/_/g, ' ')}${pos !== undefined ? ` at line ${pos.line}, column ${pos.col}` : ''})`,
+      );
     }
     return { instances: [], defaultName: undefined };
   }
@@ -83,10 +98,12 @@ export function parseInstanceFile(text: string, where: string, opts: InstanceFil
   }
   const root = doc.toJS() as Record<string, unknown>;
   for (const k of Object.keys(root)) {
-    if (!(TOP_KEYS as readonly string[]).includes(k)) issues.push(`${where}: unknown top-level entry '${k}' (known: ${TOP_KEYS.join(', ')})`);
+    if (!(TOP_KEYS as readonly string[]).includes(k))
+      issues.push(`${where}: unknown top-level entry '${k}' (known: ${TOP_KEYS.join(', ')})`);
   }
   const defaultName = root['default'];
-  if (defaultName !== undefined && (typeof defaultName !== 'string' || defaultName === '')) issues.push(`${where}: default: must be an instance name`);
+  if (defaultName !== undefined && (typeof defaultName !== 'string' || defaultName === ''))
+    issues.push(`${where}: default: must be an instance name`);
   const list = root['instances'];
   if (list === null || typeof list !== 'object' || Array.isArray(list) || Object.keys(list).length === 0) {
     issues.push(`${where}: instances: must map at least one instance name to its settings`);
@@ -102,14 +119,16 @@ export function parseInstanceFile(text: string, where: string, opts: InstanceFil
 
 function parseInstance(name: string, raw: unknown, at: string, opts: InstanceFileOptions, issues: string[]): InstanceSettings | undefined {
   const before = issues.length;
-  if (!INSTANCE_NAME.test(name)) issues.push(`${at}: an instance name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+  if (!INSTANCE_NAME.test(name))
+    issues.push(`${at}: an instance name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     issues.push(`${at}: expected the instance's settings (url, api_key_file, …)`);
     return undefined;
   }
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o)) {
-    if (!(INSTANCE_KEYS as readonly string[]).includes(k)) issues.push(`${at}: unknown setting '${k}' (known: ${INSTANCE_KEYS.join(', ')})`);
+    if (!(INSTANCE_KEYS as readonly string[]).includes(k))
+      issues.push(`${at}: unknown setting '${k}' (known: ${INSTANCE_KEYS.join(', ')})`);
   }
   const baseUrl = urlOf(o['url'], `${at}.url`, issues);
   const apiKey = keyOf(o, at, opts, issues);
@@ -169,7 +188,10 @@ function keyOf(o: Record<string, unknown>, at: string, opts: InstanceFileOptions
   }
   const which = given[0];
   if (which === undefined) {
-    if (!opts.keyOptional) issues.push(`${at}: needs a Thruk API key: api_key_file (a file holding the key), api_key_env (the name of a variable holding it) or api_key`);
+    if (!opts.keyOptional)
+      issues.push(
+        `${at}: needs a Thruk API key: api_key_file (a file holding the key), api_key_env (the name of a variable holding it) or api_key`,
+      );
     return undefined;
   }
   const v = o[which];

@@ -8,7 +8,10 @@ import { BOOL_EXPECTED, boolWord, envText, numberIn, secondsToMs, splitList, TRU
  */
 
 export const HTTP_ENV_SPEC = {
-  MCP_HTTP_TOKENS: { doc: 'Several static bearer tokens for /mcp, each with a scope: TOKEN:read or TOKEN:write, comma-separated (e.g. alice-tok:read,ops-tok:write). Secret.', secret: true },
+  MCP_HTTP_TOKENS: {
+    doc: 'Several static bearer tokens for /mcp, each with a scope: TOKEN:read or TOKEN:write, comma-separated (e.g. alice-tok:read,ops-tok:write). Secret.',
+    secret: true,
+  },
   MCP_PUBLIC_URL: { doc: 'Public base URL of this server (e.g. https://mcp.example.com); the OAuth resource is this URL + /mcp.' },
   MCP_OAUTH_JWKS_URL: { doc: 'OAuth resource-server mode: JWKS URL of the authorization server (https).' },
   MCP_OAUTH_ISSUER: { doc: 'OAuth resource-server mode: the required JWT issuer (iss).' },
@@ -17,16 +20,30 @@ export const HTTP_ENV_SPEC = {
   MCP_OAUTH_WRITE_SCOPE: { doc: 'Scope that unlocks write tools (default thruk:write); callers without it see only read tools.' },
   MCP_OAUTH_ALLOWED_SUBJECTS: { doc: 'Optional comma-separated allowlist of JWT sub or email claims (403 otherwise).' },
   MCP_AUTHORIZATION_SERVERS: { doc: 'Comma-separated authorization server URLs for the RFC 9728 metadata (default: the issuer).' },
-  MCP_THRUK_AUTH: { doc: 'As whom Thruk requests run: service (default; the configured key for everyone), caller (HTTP: each caller sends its own Thruk key in X-Thruk-Auth-Key, or Basic credentials, so Thruk\'s own permissions apply) or impersonate (the configured superuser key with X-Thruk-Auth-User set to the verified caller).' },
-  MCP_THRUK_USER_CLAIM: { doc: 'With MCP_THRUK_AUTH=impersonate: the JWT claim naming the Thruk user (default sub; e.g. preferred_username or email). Static tokens name theirs as TOKEN:scope@user.' },
+  MCP_THRUK_AUTH: {
+    doc: "As whom Thruk requests run: service (default; the configured key for everyone), caller (HTTP: each caller sends its own Thruk key in X-Thruk-Auth-Key, or Basic credentials, so Thruk's own permissions apply) or impersonate (the configured superuser key with X-Thruk-Auth-User set to the verified caller).",
+  },
+  MCP_THRUK_USER_CLAIM: {
+    doc: 'With MCP_THRUK_AUTH=impersonate: the JWT claim naming the Thruk user (default sub; e.g. preferred_username or email). Static tokens name theirs as TOKEN:scope@user.',
+  },
   MCP_METRICS_PORT: { doc: 'Serve /metrics (and /healthz, /readyz) on this port instead of the MCP port.' },
-  MCP_RATE_LIMIT: { doc: 'Per-caller limit on /mcp requests: N/sec, N/min or N/hour (token bucket, bursts up to N), keyed by static token or JWT subject, else by client IP; 0 or off disables (default 300/min). Over it: 429 with Retry-After.' },
-  MCP_MAX_BODY_BYTES: { doc: 'Largest accepted /mcp request body in bytes (default 1048576); larger bodies get 413 without being read to the end.' },
-  MCP_TRUST_PROXY: { doc: 'TLS-terminating proxies in front of this server: comma-separated IP addresses or CIDRs, or the words loopback / private. /mcp requests must then come from one of them with X-Forwarded-Proto: https (403 otherwise); the client IP is taken from X-Forwarded-For.' },
-  MCP_ALLOW_INSECURE_HTTP: { doc: 'Allow plain HTTP on a non-loopback --host without TLS or a trusted proxy (default false; logged as a warning). Without it such a start is refused.' },
+  MCP_RATE_LIMIT: {
+    doc: 'Per-caller limit on /mcp requests: N/sec, N/min or N/hour (token bucket, bursts up to N), keyed by static token or JWT subject, else by client IP; 0 or off disables (default 300/min). Over it: 429 with Retry-After.',
+  },
+  MCP_MAX_BODY_BYTES: {
+    doc: 'Largest accepted /mcp request body in bytes (default 1048576); larger bodies get 413 without being read to the end.',
+  },
+  MCP_TRUST_PROXY: {
+    doc: 'TLS-terminating proxies in front of this server: comma-separated IP addresses or CIDRs, or the words loopback / private. /mcp requests must then come from one of them with X-Forwarded-Proto: https (403 otherwise); the client IP is taken from X-Forwarded-For.',
+  },
+  MCP_ALLOW_INSECURE_HTTP: {
+    doc: 'Allow plain HTTP on a non-loopback --host without TLS or a trusted proxy (default false; logged as a warning). Without it such a start is refused.',
+  },
   MCP_TLS_CERT: { doc: 'PEM certificate (chain) file: serve HTTPS natively (with MCP_TLS_KEY).' },
   MCP_TLS_KEY: { doc: 'PEM private key file for MCP_TLS_CERT.' },
-  MCP_SHUTDOWN_TIMEOUT: { doc: 'Seconds that in-flight requests get to finish after SIGTERM/SIGINT in HTTP mode (default 10); /readyz answers 503 and new connections are refused meanwhile.' },
+  MCP_SHUTDOWN_TIMEOUT: {
+    doc: 'Seconds that in-flight requests get to finish after SIGTERM/SIGINT in HTTP mode (default 10); /readyz answers 503 and new connections are refused meanwhile.',
+  },
 } as const;
 
 export type HttpEnvName = keyof typeof HTTP_ENV_SPEC;
@@ -134,7 +151,12 @@ export function parseTokens(raw: string | undefined, issues: string[]): StaticTo
 }
 
 /** Reads the HTTP auth/ops settings from `env`, appending every problem to `issues`. */
-export function parseHttpAuth(env: Env, legacyToken: string | undefined, issues: string[], mode: 'stdio' | 'http' = 'http'): HttpAuthSettings {
+export function parseHttpAuth(
+  env: Env,
+  legacyToken: string | undefined,
+  issues: string[],
+  mode: 'stdio' | 'http' = 'http',
+): HttpAuthSettings {
   const tokens = parseTokens(text(env, 'MCP_HTTP_TOKENS'), issues);
   // The single legacy token predates scopes; it keeps the full (write) access it always had.
   if (legacyToken !== undefined) {
@@ -167,11 +189,14 @@ function parseOAuth(env: Env, resourceUrl: string | undefined, issues: string[])
   const jwksRaw = text(env, 'MCP_OAUTH_JWKS_URL');
   const issuer = text(env, 'MCP_OAUTH_ISSUER');
   if (jwksRaw !== undefined || issuer !== undefined) {
-    if (jwksRaw === undefined) issues.push('MCP_OAUTH_JWKS_URL: required with MCP_OAUTH_ISSUER (the authorization server\'s jwks_uri)');
+    if (jwksRaw === undefined) issues.push("MCP_OAUTH_JWKS_URL: required with MCP_OAUTH_ISSUER (the authorization server's jwks_uri)");
     if (issuer === undefined) issues.push('MCP_OAUTH_ISSUER: required with MCP_OAUTH_JWKS_URL (the iss every token must carry)');
     const jwksUrl = jwksRaw !== undefined ? httpUrl('MCP_OAUTH_JWKS_URL', jwksRaw, issues, true) : undefined;
     const audience = text(env, 'MCP_OAUTH_AUDIENCE') ?? resourceUrl;
-    if (audience === undefined) issues.push('MCP_OAUTH_AUDIENCE: not set and no MCP_PUBLIC_URL to derive it from; set MCP_PUBLIC_URL (the resource is its /mcp) or MCP_OAUTH_AUDIENCE');
+    if (audience === undefined)
+      issues.push(
+        'MCP_OAUTH_AUDIENCE: not set and no MCP_PUBLIC_URL to derive it from; set MCP_PUBLIC_URL (the resource is its /mcp) or MCP_OAUTH_AUDIENCE',
+      );
     const servers = list(text(env, 'MCP_AUTHORIZATION_SERVERS'));
     for (const s of servers) httpUrl('MCP_AUTHORIZATION_SERVERS', s, issues, false);
     if (jwksUrl !== undefined && issuer !== undefined && audience !== undefined) {
@@ -185,7 +210,12 @@ function parseOAuth(env: Env, resourceUrl: string | undefined, issues: string[])
       };
     }
   } else {
-    for (const n of ['MCP_OAUTH_AUDIENCE', 'MCP_OAUTH_REQUIRED_SCOPES', 'MCP_OAUTH_ALLOWED_SUBJECTS', 'MCP_AUTHORIZATION_SERVERS'] as const) {
+    for (const n of [
+      'MCP_OAUTH_AUDIENCE',
+      'MCP_OAUTH_REQUIRED_SCOPES',
+      'MCP_OAUTH_ALLOWED_SUBJECTS',
+      'MCP_AUTHORIZATION_SERVERS',
+    ] as const) {
       if (text(env, n) !== undefined) issues.push(`${n}: has no effect without MCP_OAUTH_JWKS_URL and MCP_OAUTH_ISSUER`);
     }
   }
@@ -194,18 +224,29 @@ function parseOAuth(env: Env, resourceUrl: string | undefined, issues: string[])
 
 const CLAIM_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$/;
 
-function parseThrukAuth(env: Env, tokens: readonly StaticToken[], oauth: boolean, mode: 'stdio' | 'http', issues: string[]): { thrukAuth: ThrukAuthMode; userClaim: string } {
+function parseThrukAuth(
+  env: Env,
+  tokens: readonly StaticToken[],
+  oauth: boolean,
+  mode: 'stdio' | 'http',
+  issues: string[],
+): { thrukAuth: ThrukAuthMode; userClaim: string } {
   const raw = (text(env, 'MCP_THRUK_AUTH') ?? 'service').toLowerCase();
   const thrukAuth: ThrukAuthMode = raw === 'caller' || raw === 'impersonate' || raw === 'service' ? raw : 'service';
   if (thrukAuth !== raw) issues.push(`MCP_THRUK_AUTH: expected service, caller or impersonate, got '${raw}'`);
   const claim = text(env, 'MCP_THRUK_USER_CLAIM');
-  if (claim !== undefined && !CLAIM_NAME.test(claim)) issues.push('MCP_THRUK_USER_CLAIM: expected a claim name such as sub, preferred_username or email');
-  if (claim !== undefined && thrukAuth !== 'impersonate') issues.push('MCP_THRUK_USER_CLAIM: has no effect without MCP_THRUK_AUTH=impersonate');
+  if (claim !== undefined && !CLAIM_NAME.test(claim))
+    issues.push('MCP_THRUK_USER_CLAIM: expected a claim name such as sub, preferred_username or email');
+  if (claim !== undefined && thrukAuth !== 'impersonate')
+    issues.push('MCP_THRUK_USER_CLAIM: has no effect without MCP_THRUK_AUTH=impersonate');
   const withUser = tokens.findIndex((t) => t.thrukUser !== undefined);
-  if (withUser >= 0 && thrukAuth !== 'impersonate') issues.push(`MCP_HTTP_TOKENS: entry ${withUser + 1} names a Thruk user, which only takes effect with MCP_THRUK_AUTH=impersonate`);
+  if (withUser >= 0 && thrukAuth !== 'impersonate')
+    issues.push(`MCP_HTTP_TOKENS: entry ${withUser + 1} names a Thruk user, which only takes effect with MCP_THRUK_AUTH=impersonate`);
   // Impersonation maps a verified identity; with nobody verified there is no one to act as.
   if (thrukAuth === 'impersonate' && mode === 'http' && tokens.length === 0 && !oauth) {
-    issues.push('MCP_THRUK_AUTH: impersonate needs verified callers: configure MCP_HTTP_TOKENS (TOKEN:scope@user) or OAuth (MCP_OAUTH_JWKS_URL + MCP_OAUTH_ISSUER)');
+    issues.push(
+      'MCP_THRUK_AUTH: impersonate needs verified callers: configure MCP_HTTP_TOKENS (TOKEN:scope@user) or OAuth (MCP_OAUTH_JWKS_URL + MCP_OAUTH_ISSUER)',
+    );
   }
   return { thrukAuth, userClaim: claim ?? 'sub' };
 }
@@ -236,7 +277,16 @@ export interface HttpOpsSettings {
 
 export const DEFAULT_RATE_LIMIT = '300/min';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-const PERIODS: Readonly<Record<string, number>> = { s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
+const PERIODS: Readonly<Record<string, number>> = {
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+};
 
 /** `120/min` → a bucket of 120 refilled per minute; `0`/`off` → undefined (no limit). */
 export function parseRateLimit(raw: string, issues: string[]): RateLimitSettings | undefined {
@@ -277,7 +327,11 @@ function proxyEntryProblem(entry: string): string | undefined {
  * HTTP off loopback is refused here (fail closed) unless TLS, a trusted proxy or an explicit
  * opt-out is configured.
  */
-export function parseHttpOps(env: Env, bind: { readonly http: boolean; readonly host: string; readonly loopback: boolean }, issues: string[]): HttpOpsSettings {
+export function parseHttpOps(
+  env: Env,
+  bind: { readonly http: boolean; readonly host: string; readonly loopback: boolean },
+  issues: string[],
+): HttpOpsSettings {
   const rawLimit = text(env, 'MCP_RATE_LIMIT');
   const rateLimit = parseRateLimit(rawLimit ?? DEFAULT_RATE_LIMIT, issues);
 
@@ -294,7 +348,9 @@ export function parseHttpOps(env: Env, bind: { readonly http: boolean; readonly 
   if (tp !== undefined) {
     const entries = list(tp).map((e) => e.toLowerCase());
     if (entries.some((e) => TRUE_WORDS.has(e) || e === '*')) {
-      issues.push('MCP_TRUST_PROXY: list the proxies\' addresses or CIDRs (or loopback / private), not true or *: trusting every peer would let any client claim X-Forwarded-Proto: https');
+      issues.push(
+        "MCP_TRUST_PROXY: list the proxies' addresses or CIDRs (or loopback / private), not true or *: trusting every peer would let any client claim X-Forwarded-Proto: https",
+      );
     } else {
       const bad = entries.map(proxyEntryProblem).filter((p): p is string => p !== undefined);
       if (bad.length > 0) issues.push(`MCP_TRUST_PROXY: ${bad.join('; ')}`);
@@ -306,7 +362,10 @@ export function parseHttpOps(env: Env, bind: { readonly http: boolean; readonly 
   const allowInsecureHttp = flag(env, 'MCP_ALLOW_INSECURE_HTTP', issues);
   const certFile = text(env, 'MCP_TLS_CERT');
   const keyFile = text(env, 'MCP_TLS_KEY');
-  if ((certFile === undefined) !== (keyFile === undefined)) issues.push(`${certFile === undefined ? 'MCP_TLS_CERT' : 'MCP_TLS_KEY'}: required with ${certFile === undefined ? 'MCP_TLS_KEY' : 'MCP_TLS_CERT'} (native HTTPS needs both)`);
+  if ((certFile === undefined) !== (keyFile === undefined))
+    issues.push(
+      `${certFile === undefined ? 'MCP_TLS_CERT' : 'MCP_TLS_KEY'}: required with ${certFile === undefined ? 'MCP_TLS_KEY' : 'MCP_TLS_CERT'} (native HTTPS needs both)`,
+    );
   const tls = certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined;
 
   let shutdownTimeoutMs = 10_000;
@@ -318,7 +377,9 @@ export function parseHttpOps(env: Env, bind: { readonly http: boolean; readonly 
   }
 
   if (bind.http && !bind.loopback && tls === undefined && trustProxy === undefined && !allowInsecureHttp) {
-    issues.push(`--host: refusing plain HTTP on the non-loopback address ${bind.host}: bearer tokens would cross the network in clear text. Set MCP_TLS_CERT and MCP_TLS_KEY (native HTTPS), or MCP_TRUST_PROXY to the TLS-terminating proxy's addresses, or MCP_ALLOW_INSECURE_HTTP=true if you really mean it.`);
+    issues.push(
+      `--host: refusing plain HTTP on the non-loopback address ${bind.host}: bearer tokens would cross the network in clear text. Set MCP_TLS_CERT and MCP_TLS_KEY (native HTTPS), or MCP_TRUST_PROXY to the TLS-terminating proxy's addresses, or MCP_ALLOW_INSECURE_HTTP=true if you really mean it.`,
+    );
   }
   return { rateLimit, maxBodyBytes, trustProxy, allowInsecureHttp, tls, shutdownTimeoutMs };
 }

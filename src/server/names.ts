@@ -34,7 +34,12 @@ export class NameCache {
   private async fetch(kind: Kind, host?: string): Promise<string[]> {
     if (kind === 'services') {
       if (host === undefined || host === '') return [];
-      const rows = await this.thruk.get<Array<{ description: unknown }>>('/services', { query: [['host_name', host], ['columns', 'description']] });
+      const rows = await this.thruk.get<Array<{ description: unknown }>>('/services', {
+        query: [
+          ['host_name', host],
+          ['columns', 'description'],
+        ],
+      });
       return [...new Set(rows.map((r) => String(r.description)))].sort();
     }
     const rows = await this.thruk.get<Array<{ name: unknown }>>(`/${kind}`, { query: [['columns', 'name']] });

@@ -1,4 +1,11 @@
-import { acceptedContent, inputResponse, McpServer, type AuthInfo, type McpRequestContext, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  acceptedContent,
+  inputResponse,
+  McpServer,
+  type AuthInfo,
+  type McpRequestContext,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import type { Config } from '../config/config.js';
 import type { Logger } from './log.js';
 import type { NameCache } from './names.js';
@@ -94,7 +101,7 @@ function splitInstance(raw: unknown): { instance: unknown; args: unknown } {
 }
 
 function unknownInstanceText(given: unknown, scopes: Scopes): string {
-  const shown = typeof given === 'string' ? `'${given.slice(0, 64)}'` : JSON.stringify(given)?.slice(0, 64) ?? String(given);
+  const shown = typeof given === 'string' ? `'${given.slice(0, 64)}'` : (JSON.stringify(given)?.slice(0, 64) ?? String(given));
   return `Unknown Thruk instance ${shown}. Use one of: ${scopes.names.join(', ')} (default ${scopes.defaultInstance}).`;
 }
 
@@ -115,7 +122,11 @@ const INSTRUCTIONS =
  * The server instructions, plus — when this server offers only part of the catalog — which tools
  * are left out and how the operator adds them (tools/list cannot say what it does not list).
  */
-export function instructionsFor(offered: readonly ToolMeta[], all: readonly ToolMeta[], config: Pick<Config, 'readOnly' | 'enabledTools' | 'toolsets'> & { readonly dynamicToolsets?: boolean }): string {
+export function instructionsFor(
+  offered: readonly ToolMeta[],
+  all: readonly ToolMeta[],
+  config: Pick<Config, 'readOnly' | 'enabledTools' | 'toolsets'> & { readonly dynamicToolsets?: boolean },
+): string {
   // Only what the toolset choice leaves out: read-only and the allowlist are deliberate limits.
   const missing = all.filter((t) => exclusionOf(t, config) === 'toolset');
   if (missing.length === 0) return INSTRUCTIONS;
@@ -153,7 +164,12 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
   const source = 'defs' in deps.tools ? deps.tools : toolSourceOf(deps.tools);
   const tools = source.metas;
   const now = deps.now ?? Date.now;
-  const scopes = new Scopes(deps.instances ?? defaultInstances(deps), deps.config.defaultInstance, deps.config.http.auth.thrukAuth ?? 'service', now);
+  const scopes = new Scopes(
+    deps.instances ?? defaultInstances(deps),
+    deps.config.defaultInstance,
+    deps.config.http.auth.thrukAuth ?? 'service',
+    now,
+  );
   const serviceScope = scopes.resolve(undefined, undefined) as CallScope;
   const names = serviceScope.names;
   // Views per (read-only, extra toolsets): computed once each, shared by every request and session.
@@ -176,8 +192,26 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
     // A stateless 2025 HTTP client cancels by dropping the connection (its notifications/cancelled
     // reaches another instance), so the HTTP request's own signal must stop the call too.
     http?.signal !== undefined ? AbortSignal.any([ctx.mcpReq.signal, http.signal]) : ctx.mcpReq.signal;
-  const toolCtx = (config: Config, scope: CallScope, server: McpServer, ctx: ServerContext, identity: CallerIdentity, http?: Request): ToolContext =>
-    toolContextOf({ config, scope, identity, signal: signalOf(ctx, http), progress: progressReporter(ctx, undefined), interaction: interactionOf(server, ctx) }, { log: deps.log, now }, {});
+  const toolCtx = (
+    config: Config,
+    scope: CallScope,
+    server: McpServer,
+    ctx: ServerContext,
+    identity: CallerIdentity,
+    http?: Request,
+  ): ToolContext =>
+    toolContextOf(
+      {
+        config,
+        scope,
+        identity,
+        signal: signalOf(ctx, http),
+        progress: progressReporter(ctx, undefined),
+        interaction: interactionOf(server, ctx),
+      },
+      { log: deps.log, now },
+      {},
+    );
 
   return (factoryCtx?: McpRequestContext) => {
     const httpRequest = factoryCtx?.requestInfo;
@@ -197,7 +231,17 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
       { name: 'thruk-mcp', version: deps.version, title: 'Thruk' },
       // The tool list depends on the caller's scopes once callers authenticate, and on a selection
       // the request chose: no shared caching then.
-      { capabilities: { tools: { listChanged: sessionful }, resources: {}, prompts: {}, completions: {}, extensions: VIEW_EXTENSION_CAPABILITY }, instructions: view.instructions, cacheHints: authInfo === undefined && extra.length === 0 ? CACHE_PUBLIC : CACHE_PRIVATE },
+      {
+        capabilities: {
+          tools: { listChanged: sessionful },
+          resources: {},
+          prompts: {},
+          completions: {},
+          extensions: VIEW_EXTENSION_CAPABILITY,
+        },
+        instructions: view.instructions,
+        cacheHints: authInfo === undefined && extra.length === 0 ? CACHE_PUBLIC : CACHE_PRIVATE,
+      },
     );
     const low = server.server;
     const control = sessionControl({
@@ -211,7 +255,8 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
         extra = next;
         view = viewFor(writer ? deps.config.readOnly : true, extra);
         const added = view.offered.map((t) => t.name).filter((n) => !was.has(n));
-        if (added.length > 0) await low.sendToolListChanged().catch((err: unknown) => deps.log.warn({ err }, 'tools/list_changed not sent'));
+        if (added.length > 0)
+          await low.sendToolListChanged().catch((err: unknown) => deps.log.warn({ err }, 'tools/list_changed not sent'));
         return added;
       },
     });
@@ -223,7 +268,16 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
       const requestId = httpRequest?.headers.get('x-request-id') ?? undefined;
       if (!view.offeredNames.has(name)) {
         deps.onToolCall?.(tools.some((t) => t.name === name) ? name : '(unknown)')('refused');
-        deps.log.info({ requestId, rpcId: ctx.mcpReq.id, tool: name.slice(0, 100), outcome: 'refused', ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}) }, 'tool call');
+        deps.log.info(
+          {
+            requestId,
+            rpcId: ctx.mcpReq.id,
+            tool: name.slice(0, 100),
+            outcome: 'refused',
+            ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}),
+          },
+          'tool call',
+        );
         if (!writer && viewFor(deps.config.readOnly, extra).offeredNames.has(name)) return errorResult(scopeRefusalText(name, writeScope));
         return errorResult(refusalText(name, tools, view.offered, view.config));
       }
@@ -234,7 +288,17 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
       // One line per tool call, joined to the HTTP request line (and the audit line) by requestId.
       const done = (outcome: Parameters<NonNullable<typeof metric>>[0]) => {
         metric?.(outcome);
-        deps.log.info({ requestId, rpcId: ctx.mcpReq.id, tool: name, outcome, ms: Date.now() - started, ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}) }, 'tool call');
+        deps.log.info(
+          {
+            requestId,
+            rpcId: ctx.mcpReq.id,
+            tool: name,
+            outcome,
+            ms: Date.now() - started,
+            ...(authInfo !== undefined ? { caller: authInfo.clientId } : {}),
+          },
+          'tool call',
+        );
       };
       if (scope === undefined) {
         done('refused');
@@ -264,7 +328,10 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
         }
         done(result.isError === true ? 'error' : 'ok');
         // Hints name only tools the caller has, or say how to get them (the enable step).
-        return low.projectCallToolResult(name === ENABLE_TOOL ? result : withReachNote(result, callView, knownNames), callView.outputSchemas.get(name));
+        return low.projectCallToolResult(
+          name === ENABLE_TOOL ? result : withReachNote(result, callView, knownNames),
+          callView.outputSchemas.get(name),
+        );
       } catch (err) {
         done('exception');
         throw err;
@@ -287,7 +354,12 @@ export function createServerFactory(deps: ServerDeps): (ctx?: McpRequestContext)
     }
     registerViews(server);
     // Completions in the prompts must list what this caller may see: per-caller prompts then.
-    registerPrompts(server, home === undefined || home.names === names ? view.prompts : promptDefinitions({ names: home.names, offered: view.offeredNames, reachable: view.reachable }));
+    registerPrompts(
+      server,
+      home === undefined || home.names === names
+        ? view.prompts
+        : promptDefinitions({ names: home.names, offered: view.offeredNames, reachable: view.reachable }),
+    );
     return server;
   };
 }
@@ -321,7 +393,8 @@ function progressReporter(ctx: ServerContext, token: string | number | undefined
  */
 function interactionOf(server: McpServer, ctx: ServerContext): Interaction {
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-  const declared = (envelope?.['io.modelcontextprotocol/clientCapabilities'] ?? server.server.getClientCapabilities()) as { elicitation?: unknown } | undefined;
+  const declared = (envelope?.['io.modelcontextprotocol/clientCapabilities'] ?? server.server.getClientCapabilities()) as
+    { elicitation?: unknown } | undefined;
   const responses = ctx.mcpReq.inputResponses;
   return {
     canElicit: declared?.elicitation !== undefined,

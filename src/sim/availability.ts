@@ -18,21 +18,38 @@ export function reportPeriod(params: Params, now: number): [number, number] {
   }
   const at = (w: string): number => parseThrukTime(w, now) ?? now;
   switch (tp ?? 'last24hours') {
-    case 'today': return [at('today'), now];
-    case 'yesterday': return [at('yesterday'), at('today')];
-    case 'thisweek': return [at('thisweek'), now];
-    case 'lastweek': return [at('lastweek'), at('thisweek')];
-    case 'thismonth': return [at('thismonth'), now];
-    case 'lastmonth': return [at('lastmonth'), at('thismonth')];
-    case 'thisyear': return [at('thisyear'), now];
-    case 'lastyear': return [at('lastyear'), at('thisyear')];
-    case 'last7days': return [now - 7 * DAY, now];
-    case 'last31days': return [now - 31 * DAY, now];
-    default: return [now - DAY, now];
+    case 'today':
+      return [at('today'), now];
+    case 'yesterday':
+      return [at('yesterday'), at('today')];
+    case 'thisweek':
+      return [at('thisweek'), now];
+    case 'lastweek':
+      return [at('lastweek'), at('thisweek')];
+    case 'thismonth':
+      return [at('thismonth'), now];
+    case 'lastmonth':
+      return [at('lastmonth'), at('thismonth')];
+    case 'thisyear':
+      return [at('thisyear'), now];
+    case 'lastyear':
+      return [at('lastyear'), at('thisyear')];
+    case 'last7days':
+      return [now - 7 * DAY, now];
+    case 'last31days':
+      return [now - 31 * DAY, now];
+    default:
+      return [now - DAY, now];
   }
 }
 
-interface Event { t: number; state?: number; hard: boolean; output: string; downtime?: boolean }
+interface Event {
+  t: number;
+  state?: number;
+  hard: boolean;
+  output: string;
+  downtime?: boolean;
+}
 
 export function indexLogs(site: SiteState): Map<string, LogEntry[]> {
   const idx = new Map<string, LogEntry[]>();
@@ -40,7 +57,10 @@ export function indexLogs(site: SiteState): Map<string, LogEntry[]> {
     if (e.hostName === null || (e.class !== 1 && e.class !== 6)) continue;
     const key = e.serviceDescription === null ? e.hostName : `${e.hostName};${e.serviceDescription}`;
     let list = idx.get(key);
-    if (!list) { list = []; idx.set(key, list); }
+    if (!list) {
+      list = [];
+      idx.set(key, list);
+    }
     list.push(e);
   }
   return idx;
@@ -57,7 +77,13 @@ function events(entries: readonly LogEntry[], softToo: boolean): Event[] {
   return out;
 }
 
-interface Segment { from: number; to: number; state: number | undefined; downtime: boolean; output: string }
+interface Segment {
+  from: number;
+  to: number;
+  state: number | undefined;
+  downtime: boolean;
+  output: string;
+}
 
 function segments(entries: readonly LogEntry[], start: number, end: number, softToo: boolean): Segment[] {
   let state: number | undefined;
@@ -67,9 +93,15 @@ function segments(entries: readonly LogEntry[], start: number, end: number, soft
   const out: Segment[] = [];
   for (const ev of events(entries, softToo)) {
     if (ev.t > end) break;
-    if (ev.t > cursor) { out.push({ from: cursor, to: ev.t, state, downtime: dt, output }); cursor = ev.t; }
+    if (ev.t > cursor) {
+      out.push({ from: cursor, to: ev.t, state, downtime: dt, output });
+      cursor = ev.t;
+    }
     if (ev.downtime !== undefined) dt = ev.downtime;
-    if (ev.state !== undefined) { state = ev.state; output = ev.output; }
+    if (ev.state !== undefined) {
+      state = ev.state;
+      output = ev.output;
+    }
   }
   if (end > cursor) out.push({ from: cursor, to: end, state, downtime: dt, output });
   return out;
@@ -77,8 +109,16 @@ function segments(entries: readonly LogEntry[], start: number, end: number, soft
 
 export function availability(entries: readonly LogEntry[], isService: boolean, start: number, end: number, softToo: boolean): JsonObject {
   const names = isService ? ['ok', 'warning', 'critical', 'unknown'] : ['up', 'down', 'unreachable'];
-  const t: Record<string, number> = { time_indeterminate_nodata: 0, time_indeterminate_notrunning: 0, time_indeterminate_outside_timeperiod: 0, scheduled_time_indeterminate: 0 };
-  for (const n of names) { t[`time_${n}`] = 0; t[`scheduled_time_${n}`] = 0; }
+  const t: Record<string, number> = {
+    time_indeterminate_nodata: 0,
+    time_indeterminate_notrunning: 0,
+    time_indeterminate_outside_timeperiod: 0,
+    scheduled_time_indeterminate: 0,
+  };
+  for (const n of names) {
+    t[`time_${n}`] = 0;
+    t[`scheduled_time_${n}`] = 0;
+  }
   for (const s of segments(entries, start, end, softToo)) {
     const len = s.to - s.from;
     const name = s.state === undefined ? undefined : names[s.state];
@@ -103,7 +143,13 @@ export function availability(entries: readonly LogEntry[], isService: boolean, s
 const HOST_CLASS = ['up', 'down', 'unreachable'];
 const SVC_CLASS = ['ok', 'warning', 'critical', 'unknown'];
 
-export function outages(entries: readonly LogEntry[], host: HostRecord, svc: ServiceRecord | null, start: number, end: number): JsonObject[] {
+export function outages(
+  entries: readonly LogEntry[],
+  host: HostRecord,
+  svc: ServiceRecord | null,
+  start: number,
+  end: number,
+): JsonObject[] {
   const out: JsonObject[] = [];
   for (const s of segments(entries, start, end, false)) {
     if (s.state === undefined || s.state === 0) continue;
@@ -114,8 +160,14 @@ export function outages(entries: readonly LogEntry[], host: HostRecord, svc: Ser
       continue;
     }
     const row: JsonObject = {
-      class: (svc ? SVC_CLASS : HOST_CLASS)[s.state] ?? 'unknown', duration: s.to - s.from, end: s.to, host: host.name,
-      in_downtime: s.downtime ? 1 : 0, plugin_output: s.output, start: s.from, type: svc ? 'SERVICE ALERT' : 'HOST ALERT',
+      class: (svc ? SVC_CLASS : HOST_CLASS)[s.state] ?? 'unknown',
+      duration: s.to - s.from,
+      end: s.to,
+      host: host.name,
+      in_downtime: s.downtime ? 1 : 0,
+      plugin_output: s.output,
+      start: s.from,
+      type: svc ? 'SERVICE ALERT' : 'HOST ALERT',
     };
     if (svc) row['service'] = svc.description;
     out.push(row);

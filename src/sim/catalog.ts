@@ -103,7 +103,9 @@ function build(): Map<string, CmdDef> {
   for (const [type, list] of Object.entries(DEFS) as Array<[CmdType, string]>) {
     for (const item of list.split(/\s+/).filter(Boolean)) {
       const [name = '', argKey] = item.split(':');
-      const args = (argKey ? ARGS[argKey] ?? '' : '').split(' ').filter(Boolean)
+      const args = (argKey ? (ARGS[argKey] ?? '') : '')
+        .split(' ')
+        .filter(Boolean)
         .map((a) => ({ name: a.replace('*', ''), required: a.endsWith('*') }));
       const own = THRUK_ONLY[name];
       const noun = type === 'service' ? 'service' : 'host';
@@ -135,4 +137,5 @@ export function commandHelp(def: CmdDef): string {
   return parts.join('\n\n');
 }
 
-export const GENERIC_HELP = 'Sends any command.\n\nRequired arguments:\n\n  * cmd\n\nOptional arguments:\n\n  * host\n  * hostgroup\n  * service\n  * servicegroup\n  * contact\n  * contactgroup';
+export const GENERIC_HELP =
+  'Sends any command.\n\nRequired arguments:\n\n  * cmd\n\nOptional arguments:\n\n  * host\n  * hostgroup\n  * service\n  * servicegroup\n  * contact\n  * contactgroup';

@@ -24,11 +24,23 @@ export function splitTopLevel(s: string, sep: string): string[] {
   let quote = '';
   let cur = '';
   for (const ch of s) {
-    if (quote) { cur += ch; if (ch === quote) quote = ''; continue; }
-    if (ch === '`' || ch === '"' || ch === "'") { quote = ch; cur += ch; continue; }
+    if (quote) {
+      cur += ch;
+      if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === '`' || ch === '"' || ch === "'") {
+      quote = ch;
+      cur += ch;
+      continue;
+    }
     if (ch === '(') depth++;
     if (ch === ')') depth--;
-    if (ch === sep && depth === 0) { out.push(cur); cur = ''; continue; }
+    if (ch === sep && depth === 0) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
     cur += ch;
   }
   out.push(cur);
@@ -43,14 +55,23 @@ function findAlias(item: string): [string, string | undefined] {
   let colonPos = -1;
   for (let i = 0; i < item.length; i++) {
     const ch = item.charAt(i);
-    if (quote) { if (ch === quote) quote = ''; continue; }
-    if (ch === '`' || ch === '"' || ch === "'") { quote = ch; continue; }
+    if (quote) {
+      if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === '`' || ch === '"' || ch === "'") {
+      quote = ch;
+      continue;
+    }
     if (ch === '(') depth++;
     else if (ch === ')') depth--;
     else if (depth === 0) {
       if (ch === ':' && colonPos < 0) colonPos = i;
       const m = /^\s+as\s+/i.exec(item.slice(i));
-      if (m && asPos < 0) { asPos = i; asLen = m[0].length; }
+      if (m && asPos < 0) {
+        asPos = i;
+        asLen = m[0].length;
+      }
     }
   }
   if (asPos > 0) return [item.slice(0, asPos), item.slice(asPos + asLen).trim()];
@@ -65,7 +86,10 @@ function lex(s: string): Tok[] {
   let i = 0;
   while (i < s.length) {
     const ch = s.charAt(i);
-    if (/\s/.test(ch)) { i++; continue; }
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
     if (ch === '`' || ch === "'" || ch === '"') {
       const end = s.indexOf(ch, i + 1);
       const v = s.slice(i + 1, end < 0 ? s.length : end);
@@ -73,8 +97,16 @@ function lex(s: string): Tok[] {
       i = end < 0 ? s.length : end + 1;
       continue;
     }
-    if ('(),'.includes(ch)) { out.push({ t: ch as '(' | ')' | ',', v: ch }); i++; continue; }
-    if ('+-*/'.includes(ch)) { out.push({ t: ch === '*' ? '*' : 'op', v: ch }); i++; continue; }
+    if ('(),'.includes(ch)) {
+      out.push({ t: ch as '(' | ')' | ',', v: ch });
+      i++;
+      continue;
+    }
+    if ('+-*/'.includes(ch)) {
+      out.push({ t: ch === '*' ? '*' : 'op', v: ch });
+      i++;
+      continue;
+    }
     let j = i;
     while (j < s.length && !/[\s(),+\-*/`'"]/.test(s.charAt(j))) j++;
     if (j === i) j++;
@@ -132,7 +164,10 @@ export function parseColumns(values: readonly string[]): ColumnSpec[] {
       const pos = { i: 0 };
       let expr = parseExpr(toks, pos);
       let rows = false;
-      if (expr.t === 'fn' && (expr.fn === 'to_rows' || expr.fn === 'as_rows') && expr.args[0]) { expr = expr.args[0]; rows = true; }
+      if (expr.t === 'fn' && (expr.fn === 'to_rows' || expr.fn === 'as_rows') && expr.args[0]) {
+        expr = expr.args[0];
+        rows = true;
+      }
       const plain = exprText.trim();
       const key = alias ?? (expr.t === 'col' && /^`.*`$/.test(plain) ? expr.name : plain);
       specs.push({ key, expr, rows });
@@ -156,42 +191,63 @@ function perlSubstr(s: string, off: number, len?: number): string {
 
 function arith(a: number, op: string, b: number): number {
   switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/': return b === 0 ? 0 : a / b;
-    default: return a;
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return b === 0 ? 0 : a / b;
+    default:
+      return a;
   }
 }
 
 export function evalExpr(e: Expr, get: Lookup): JsonValue {
   switch (e.t) {
-    case 'col': return get(e.name) ?? null;
-    case 'lit': return e.v;
-    case 'agg': return null;
+    case 'col':
+      return get(e.name) ?? null;
+    case 'lit':
+      return e.v;
+    case 'agg':
+      return null;
     case 'calc': {
       let acc = numify(evalExpr(e.terms[0] as Expr, get));
-      e.ops.forEach((op, i) => { acc = arith(acc, op, numify(evalExpr(e.terms[i + 1] as Expr, get))); });
+      e.ops.forEach((op, i) => {
+        acc = arith(acc, op, numify(evalExpr(e.terms[i + 1] as Expr, get)));
+      });
       return acc;
     }
     case 'fn': {
       const [a0, a1, a2] = e.args;
-      const text = (x: Expr | undefined, dflt: string): string => { const v = x ? evalExpr(x, get) : dflt; return typeof v === 'string' ? v : JSON.stringify(v); };
+      const text = (x: Expr | undefined, dflt: string): string => {
+        const v = x ? evalExpr(x, get) : dflt;
+        return typeof v === 'string' ? v : JSON.stringify(v);
+      };
       const v = a0 ? evalExpr(a0, get) : null;
       if (v === null) return null;
       const s = typeof v === 'string' ? v : JSON.stringify(v);
       switch (e.fn) {
-        case 'upper': case 'uc': return s.toUpperCase();
-        case 'lower': case 'lc': return s.toLowerCase();
-        case 'substr': return perlSubstr(s, numify(a1 ? evalExpr(a1, get) : 0), a2 ? numify(evalExpr(a2, get)) : undefined);
-        case 'calc': return arith(numify(v), text(a1, '+'), numify(a2 ? evalExpr(a2, get) : 0));
+        case 'upper':
+        case 'uc':
+          return s.toUpperCase();
+        case 'lower':
+        case 'lc':
+          return s.toLowerCase();
+        case 'substr':
+          return perlSubstr(s, numify(a1 ? evalExpr(a1, get) : 0), a2 ? numify(evalExpr(a2, get)) : undefined);
+        case 'calc':
+          return arith(numify(v), text(a1, '+'), numify(a2 ? evalExpr(a2, get) : 0));
         case 's': {
           const m = /^\/(.*)\/([a-z]*)$/s.exec(text(a1, ''));
           if (!m) return s;
           return s.replace(new RegExp(m[1] ?? '', (m[2] ?? '').replace(/[^imsg]/g, '')), text(a2, ''));
         }
-        case 'unit': return v;
-        default: return v;
+        case 'unit':
+          return v;
+        default:
+          return v;
       }
     }
   }
@@ -207,7 +263,10 @@ export function aggregate(fn: string, values: readonly JsonValue[], rowCount: nu
   return fn === 'min' ? Math.min(...nums) : Math.max(...nums);
 }
 
-export interface SortKey { key: string; desc: boolean }
+export interface SortKey {
+  key: string;
+  desc: boolean;
+}
 
 export function parseSort(values: readonly string[]): SortKey[] {
   const out: SortKey[] = [];
@@ -217,7 +276,10 @@ export function parseSort(values: readonly string[]): SortKey[] {
       if (k === '') continue;
       if (/[`$>'"]/.test(k)) throw perlDie('sort key contains invalid characters', 'lib/Thruk/Backend/Manager.pm line 2201');
       let desc = false;
-      if (k.startsWith('-')) { desc = true; k = k.slice(1); } else if (k.startsWith('+')) k = k.slice(1);
+      if (k.startsWith('-')) {
+        desc = true;
+        k = k.slice(1);
+      } else if (k.startsWith('+')) k = k.slice(1);
       out.push({ key: k, desc });
     }
   }

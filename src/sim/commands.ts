@@ -18,14 +18,26 @@ const TIME_ARGS = new Set(['start_time', 'end_time', 'notification_time']);
 
 function defaultArg(def: CmdDef, name: string, now: number, user: string): string {
   switch (name) {
-    case 'comment_author': return user;
-    case 'fixed': return '1';
-    case 'duration': case 'triggered_by': case 'plugin_state': case 'options': return '0';
-    case 'start_time': return def.name.startsWith('del_downtime_by_') ? '' : String(now);
-    case 'end_time': return String(now + 7200);
-    case 'sticky_ack': case 'send_notification': return '1';
-    case 'persistent_comment': return def.name.startsWith('acknowledge_') ? '0' : '1';
-    default: return '';
+    case 'comment_author':
+      return user;
+    case 'fixed':
+      return '1';
+    case 'duration':
+    case 'triggered_by':
+    case 'plugin_state':
+    case 'options':
+      return '0';
+    case 'start_time':
+      return def.name.startsWith('del_downtime_by_') ? '' : String(now);
+    case 'end_time':
+      return String(now + 7200);
+    case 'sticky_ack':
+    case 'send_notification':
+      return '1';
+    case 'persistent_comment':
+      return def.name.startsWith('acknowledge_') ? '0' : '1';
+    default:
+      return '';
   }
 }
 
@@ -35,7 +47,10 @@ export function resolveArgs(def: CmdDef, params: Params, now: number, user: stri
     const raw = params.get(arg.name);
     if (raw === undefined || raw === '') {
       if (arg.required) {
-        throw new ThrukError(400, `missing argument: ${arg.name}`, { description: `${arg.name} is a required argument`, help: commandHelp(def) });
+        throw new ThrukError(400, `missing argument: ${arg.name}`, {
+          description: `${arg.name} is a required argument`,
+          help: commandHelp(def),
+        });
       }
       out[arg.name] = defaultArg(def, arg.name, now, user);
       continue;
@@ -43,7 +58,10 @@ export function resolveArgs(def: CmdDef, params: Params, now: number, user: stri
     if (TIME_ARGS.has(arg.name)) {
       const t = parseThrukTime(raw, now);
       if (t === undefined) {
-        throw new ThrukError(400, `failed to parse time in ${arg.name}`, { description: `${raw} is not a valid time definition`, help: commandHelp(def) });
+        throw new ThrukError(400, `failed to parse time in ${arg.name}`, {
+          description: `${raw} is not a valid time definition`,
+          help: commandHelp(def),
+        });
       }
       out[arg.name] = String(t);
     } else if (arg.name === 'duration') {
@@ -59,11 +77,18 @@ const esc = (s: string): string => s.replaceAll('\\', '\\\\');
 
 function objectArgs(def: CmdDef, t: CmdTarget): string[] {
   switch (def.type) {
-    case 'host': return [esc(t.host ?? '')];
-    case 'service': return [esc(t.host ?? ''), esc(t.service ?? '')];
-    case 'hostgroup': case 'servicegroup': case 'contactgroup': return [t.group ?? ''];
-    case 'contact': return [t.contact ?? ''];
-    case 'system': return [];
+    case 'host':
+      return [esc(t.host ?? '')];
+    case 'service':
+      return [esc(t.host ?? ''), esc(t.service ?? '')];
+    case 'hostgroup':
+    case 'servicegroup':
+    case 'contactgroup':
+      return [t.group ?? ''];
+    case 'contact':
+      return [t.contact ?? ''];
+    case 'system':
+      return [];
   }
 }
 
@@ -82,10 +107,15 @@ function thrukLines(def: CmdDef, t: CmdTarget, args: Record<string, string>, sit
     }
     case 'del_active_host_downtimes':
     case 'del_active_service_downtimes':
-      return site.downtimes.filter((d) => belongs(d.hostName, d.serviceDescription) && d.startTime <= now)
+      return site.downtimes
+        .filter((d) => belongs(d.hostName, d.serviceDescription) && d.startTime <= now)
         .map((d) => `DEL_${isSvc ? 'SVC' : 'HOST'}_DOWNTIME;${d.id}`);
     case 'note':
-      return [isSvc ? `LOG;SERVICE NOTE: ${t.host ?? ''};${t.service ?? ''};${args['log'] ?? ''}` : `LOG;HOST NOTE: ${t.host ?? ''};${args['log'] ?? ''}`];
+      return [
+        isSvc
+          ? `LOG;SERVICE NOTE: ${t.host ?? ''};${t.service ?? ''};${args['log'] ?? ''}`
+          : `LOG;HOST NOTE: ${t.host ?? ''};${args['log'] ?? ''}`,
+      ];
     case 'log':
       return [`LOG;${args['log'] ?? ''}`];
     default:
@@ -99,7 +129,7 @@ export function commandLines(def: CmdDef, t: CmdTarget, args: Record<string, str
   let values = def.args.map((a) => args[a.name] ?? '');
   if (def.name.startsWith('process_')) {
     const perf = args['performance_data'] ?? '';
-    values = [args['plugin_state'] ?? '0', perf ? `${args['plugin_output'] ?? ''}|${perf}` : args['plugin_output'] ?? ''];
+    values = [args['plugin_state'] ?? '0', perf ? `${args['plugin_output'] ?? ''}|${perf}` : (args['plugin_output'] ?? '')];
   }
   if (def.name.endsWith('_modattr')) values = ['0'];
   return [[def.nagios, ...objectArgs(def, t), ...values].join(';')];
@@ -107,13 +137,20 @@ export function commandLines(def: CmdDef, t: CmdTarget, args: Record<string, str
 
 export function targetExists(def: CmdDef, t: CmdTarget, site: SiteState): boolean {
   switch (def.type) {
-    case 'host': return site.hostByName.has(t.host ?? '');
-    case 'service': return site.findService(t.host ?? '', t.service ?? '') !== undefined;
-    case 'hostgroup': return site.hostgroups.some((g) => g.name === t.group);
-    case 'servicegroup': return site.servicegroups.some((g) => g.name === t.group);
-    case 'contact': return site.contacts.some((c) => c.name === t.contact);
-    case 'contactgroup': return t.group === 'admins';
-    case 'system': return true;
+    case 'host':
+      return site.hostByName.has(t.host ?? '');
+    case 'service':
+      return site.findService(t.host ?? '', t.service ?? '') !== undefined;
+    case 'hostgroup':
+      return site.hostgroups.some((g) => g.name === t.group);
+    case 'servicegroup':
+      return site.servicegroups.some((g) => g.name === t.group);
+    case 'contact':
+      return site.contacts.some((c) => c.name === t.contact);
+    case 'contactgroup':
+      return t.group === 'admins';
+    case 'system':
+      return true;
   }
 }
 
@@ -127,8 +164,15 @@ export function runCommand(def: CmdDef, t: CmdTarget, params: Params, sites: rea
   if (sites.length > 1) {
     targets = sites.filter((s) => targetExists(def, t, s));
     if (targets.length === 0) {
-      const filter = def.type === 'service' ? `host=${t.host ?? ''};service=${t.service ?? ''}` : def.type === 'host' ? `host=${t.host ?? ''}` : `${def.type}=${t.group ?? t.contact ?? ''}`;
-      throw new ThrukError(400, 'cannot send command, affected backend list is empty. no object found by filter: ' + filter, { help: commandHelp(def) });
+      const filter =
+        def.type === 'service'
+          ? `host=${t.host ?? ''};service=${t.service ?? ''}`
+          : def.type === 'host'
+            ? `host=${t.host ?? ''}`
+            : `${def.type}=${t.group ?? t.contact ?? ''}`;
+      throw new ThrukError(400, 'cannot send command, affected backend list is empty. no object found by filter: ' + filter, {
+        help: commandHelp(def),
+      });
     }
   }
   const testOnly = ['1', 'true', 'yes'].includes((params.get('test_only') ?? '').toLowerCase());

@@ -39,10 +39,14 @@ export function typoError(keys: readonly string[], help: string, aliases?: Reado
   const alias = [...keys].find((k) => aliases?.has(k) === true);
   if (alias !== undefined) {
     return new ThrukError(400, 'alias column name used in filter', {
-      description: `alias column names cannot be used in filter, use '${aliases?.get(alias) ?? alias}' instead of '${alias}'`, failed: true, help,
+      description: `alias column names cannot be used in filter, use '${aliases?.get(alias) ?? alias}' instead of '${alias}'`,
+      failed: true,
+      help,
     });
   }
   return new ThrukError(400, 'possible typo in filter', {
-    description: `no datarow has attribute(s) named: ${[...keys].sort().join(', ')}`, failed: true, help,
+    description: `no datarow has attribute(s) named: ${[...keys].sort().join(', ')}`,
+    failed: true,
+    help,
   });
 }

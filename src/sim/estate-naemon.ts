@@ -14,17 +14,104 @@ import { HostRecord, ServiceRecord, SiteState } from './types.js';
 import type { CoreFlavour, LogEntry, ObjConfig, ServiceTemplate } from './types.js';
 import { createRng } from './util.js';
 
-interface NaeHost { name: string; alias: string; address: string; groups: string[]; parents: string[]; state: number; services: Array<[string, number]> }
+interface NaeHost {
+  name: string;
+  alias: string;
+  address: string;
+  groups: string[];
+  parents: string[];
+  state: number;
+  services: Array<[string, number]>;
+}
 
 const NAE_HOSTS: readonly NaeHost[] = [
-  { name: 'nae-web-01', alias: 'Naemon web 1', address: '10.20.0.11', groups: ['nae-web'], parents: ['nae-core-sw'], state: 0, services: [['disk /', 0], ['http', 0], ['load', 0], ['ping', 0]] },
-  { name: 'nae-web-02', alias: 'Naemon web 2', address: '10.20.0.12', groups: ['nae-web'], parents: ['nae-core-sw'], state: 0, services: [['disk /', 0], ['http', 0], ['load', 1], ['ping', 0]] },
-  { name: 'nae-db-01', alias: 'Naemon database', address: '10.20.0.21', groups: ['nae-db'], parents: ['nae-core-sw'], state: 0, services: [['disk /', 2], ['load', 0], ['ping', 0]] },
+  {
+    name: 'nae-web-01',
+    alias: 'Naemon web 1',
+    address: '10.20.0.11',
+    groups: ['nae-web'],
+    parents: ['nae-core-sw'],
+    state: 0,
+    services: [
+      ['disk /', 0],
+      ['http', 0],
+      ['load', 0],
+      ['ping', 0],
+    ],
+  },
+  {
+    name: 'nae-web-02',
+    alias: 'Naemon web 2',
+    address: '10.20.0.12',
+    groups: ['nae-web'],
+    parents: ['nae-core-sw'],
+    state: 0,
+    services: [
+      ['disk /', 0],
+      ['http', 0],
+      ['load', 1],
+      ['ping', 0],
+    ],
+  },
+  {
+    name: 'nae-db-01',
+    alias: 'Naemon database',
+    address: '10.20.0.21',
+    groups: ['nae-db'],
+    parents: ['nae-core-sw'],
+    state: 0,
+    services: [
+      ['disk /', 2],
+      ['load', 0],
+      ['ping', 0],
+    ],
+  },
   { name: 'nae-core-sw', alias: 'Naemon core switch', address: '10.20.0.1', groups: [], parents: [], state: 0, services: [['ping', 0]] },
-  { name: 'nae-edge-01', alias: 'Naemon edge router', address: '10.20.9.1', groups: [], parents: ['nae-core-sw'], state: 1, services: [['ping', 0]] },
-  { name: 'nae-ap-01', alias: 'Naemon access point', address: '10.20.9.20', groups: [], parents: ['nae-edge-01'], state: 2, services: [['ping', 0]] },
-  { name: 'nae-app-01', alias: 'Naemon app server', address: '10.20.0.31', groups: [], parents: ['nae-core-sw'], state: 0, services: [['disk /', 0], ['http', 3], ['load', 0], ['ping', 0]] },
-  { name: 'nae-lb-01', alias: 'Naemon load balancer', address: '10.20.0.40', groups: [], parents: ['nae-core-sw'], state: 0, services: [['disk /', 0], ['load', 0], ['ping', 0]] },
+  {
+    name: 'nae-edge-01',
+    alias: 'Naemon edge router',
+    address: '10.20.9.1',
+    groups: [],
+    parents: ['nae-core-sw'],
+    state: 1,
+    services: [['ping', 0]],
+  },
+  {
+    name: 'nae-ap-01',
+    alias: 'Naemon access point',
+    address: '10.20.9.20',
+    groups: [],
+    parents: ['nae-edge-01'],
+    state: 2,
+    services: [['ping', 0]],
+  },
+  {
+    name: 'nae-app-01',
+    alias: 'Naemon app server',
+    address: '10.20.0.31',
+    groups: [],
+    parents: ['nae-core-sw'],
+    state: 0,
+    services: [
+      ['disk /', 0],
+      ['http', 3],
+      ['load', 0],
+      ['ping', 0],
+    ],
+  },
+  {
+    name: 'nae-lb-01',
+    alias: 'Naemon load balancer',
+    address: '10.20.0.40',
+    groups: [],
+    parents: ['nae-core-sw'],
+    state: 0,
+    services: [
+      ['disk /', 0],
+      ['load', 0],
+      ['ping', 0],
+    ],
+  },
   { name: 'web-01', alias: 'web-01 on Naemon', address: '10.20.0.50', groups: [], parents: [], state: 0, services: [['ping', 0]] },
 ];
 
@@ -34,12 +121,26 @@ const CONTACTS = ['naemonadmin', 'oncall'] as const;
 function config(checkCommand: string): ObjConfig {
   // Naemon's sample objects check every minute with one attempt; periods are set ('24x7').
   return {
-    checkCommand, checkInterval: 1, retryInterval: 1, maxCheckAttempts: 1, notificationInterval: 0,
-    checkPeriod: '24x7', notificationPeriod: '24x7', contacts: CONTACTS, notes: '', notesUrl: '', actionUrl: '', vars: {},
+    checkCommand,
+    checkInterval: 1,
+    retryInterval: 1,
+    maxCheckAttempts: 1,
+    notificationInterval: 0,
+    checkPeriod: '24x7',
+    notificationPeriod: '24x7',
+    contacts: CONTACTS,
+    notes: '',
+    notesUrl: '',
+    actionUrl: '',
+    vars: {},
   };
 }
 
-export interface NaemonEstateOptions { seed: number; nowSec: number; core?: CoreFlavour }
+export interface NaemonEstateOptions {
+  seed: number;
+  nowSec: number;
+  core?: CoreFlavour;
+}
 
 export function buildNaemonSite(index: number, key: string, opts: NaemonEstateOptions): SiteState {
   const rng = createRng(opts.seed * 6007 + index * 7349 + 3);
@@ -50,12 +151,38 @@ export function buildNaemonSite(index: number, key: string, opts: NaemonEstateOp
   site.logQuirks = 'naemon';
   site.hostgroups.push({ name: 'nae-web', alias: 'Naemon web servers' }, { name: 'nae-db', alias: 'Naemon database servers' });
   site.contacts.push(
-    { name: 'naemonadmin', alias: 'Naemon Administrator', email: 'naemonadmin@localhost', pager: '', groups: ['nae-admins'], hostNotificationsEnabled: true, serviceNotificationsEnabled: true, vars: {} },
-    { name: 'oncall', alias: 'On call', email: 'oncall@localhost', pager: '', groups: ['nae-admins'], hostNotificationsEnabled: true, serviceNotificationsEnabled: true, vars: {} },
+    {
+      name: 'naemonadmin',
+      alias: 'Naemon Administrator',
+      email: 'naemonadmin@localhost',
+      pager: '',
+      groups: ['nae-admins'],
+      hostNotificationsEnabled: true,
+      serviceNotificationsEnabled: true,
+      vars: {},
+    },
+    {
+      name: 'oncall',
+      alias: 'On call',
+      email: 'oncall@localhost',
+      pager: '',
+      groups: ['nae-admins'],
+      hostNotificationsEnabled: true,
+      serviceNotificationsEnabled: true,
+      vars: {},
+    },
   );
   const templates = new Map<string, ServiceTemplate>();
   for (const h of NAE_HOSTS) {
-    const spec: HostSpec = { name: h.name, alias: h.alias, address: h.address, groups: h.groups, parents: h.parents, os: 'linux', state: h.state };
+    const spec: HostSpec = {
+      name: h.name,
+      alias: h.alias,
+      address: h.address,
+      groups: h.groups,
+      parents: h.parents,
+      os: 'linux',
+      state: h.state,
+    };
     const host = new HostRecord(site, site.hosts.length, h.name, spec, h.alias, h.address, config('check-host-alive'));
     const [out, perf] = kindOutput('host-ping', h.state, now);
     host.state = h.state;
@@ -69,7 +196,10 @@ export function buildNaemonSite(index: number, key: string, opts: NaemonEstateOp
     host.lastTimeUp = h.state === 0 ? host.lastCheck : first;
     if (h.state === 1) host.lastTimeDown = host.lastCheck;
     if (h.state === 2) host.lastTimeUnreachable = host.lastCheck;
-    if (h.state !== 0) { host.currentNotificationNumber = 1; host.lastNotification = first; }
+    if (h.state !== 0) {
+      host.currentNotificationNumber = 1;
+      host.lastNotification = first;
+    }
     site.hosts.push(host);
     site.hostByName.set(h.name, host);
     for (const [description, state] of h.services) {
@@ -86,7 +216,10 @@ export function buildNaemonSite(index: number, key: string, opts: NaemonEstateOp
       svc.lastStateChange = programStart + 10 + Math.floor(rng() * 60);
       svc.lastHardStateChange = svc.lastStateChange;
       svc.setLastTime(0, state === 0 ? 0 : svc.lastStateChange);
-      if (state !== 0) { svc.currentNotificationNumber = 1; svc.lastNotification = svc.lastStateChange; }
+      if (state !== 0) {
+        svc.currentNotificationNumber = 1;
+        svc.lastNotification = svc.lastStateChange;
+      }
       host.services.push(svc);
       site.services.push(svc);
     }
@@ -94,7 +227,10 @@ export function buildNaemonSite(index: number, key: string, opts: NaemonEstateOp
   for (const host of site.hosts) {
     for (const p of host.spec.parents) {
       const parent = site.hostByName.get(p);
-      if (parent) { host.parents.push(parent); parent.childs.push(host); }
+      if (parent) {
+        host.parents.push(parent);
+        parent.childs.push(host);
+      }
     }
   }
   seed(site, now);
@@ -110,14 +246,22 @@ export function buildNaemonSite(index: number, key: string, opts: NaemonEstateOp
 function suppressedRows(site: SiteState, now: number): void {
   const rows: LogEntry[] = [];
   for (const o of [...site.hosts, ...site.services]) {
-    const why = o.acknowledged ? 'Notification for problem blocked because it has already been acknowledged.'
-      : o.scheduledDowntimeDepth > 0 ? 'Notification for problem blocked because the object is in a scheduled downtime.' : undefined;
+    const why = o.acknowledged
+      ? 'Notification for problem blocked because it has already been acknowledged.'
+      : o.scheduledDowntimeDepth > 0
+        ? 'Notification for problem blocked because the object is in a scheduled downtime.'
+        : undefined;
     if (o.state === 0 || why === undefined) continue;
     const isSvc = o instanceof ServiceRecord;
-    const host = isSvc ? o.host.name : (o).name;
+    const host = isSvc ? o.host.name : o.name;
     const svc = isSvc ? o.description : null;
     for (let t = Math.max(o.lastStateChange, site.program.programStart) + 60; t <= now; t += 60) {
-      const e = programEntry(t, LOG_INFO, `${isSvc ? 'SERVICE' : 'HOST'} NOTIFICATION SUPPRESSED`, `${host};${svc !== null ? `${svc};` : ''}${why}`);
+      const e = programEntry(
+        t,
+        LOG_INFO,
+        `${isSvc ? 'SERVICE' : 'HOST'} NOTIFICATION SUPPRESSED`,
+        `${host};${svc !== null ? `${svc};` : ''}${why}`,
+      );
       e.hostName = host;
       e.serviceDescription = svc;
       rows.push(e);
@@ -138,14 +282,63 @@ function seed(site: SiteState, now: number): void {
   const http = site.findService('nae-app-01', 'http');
   if (db) {
     setAck(db, 2, 0);
-    addComment(site, { host: db.host, service: db, author: 'naemonadmin', comment: 'disk cleanup scheduled, ticket #815', entryTime: at, entryType: 4, persistent: 0, source: 0, expires: false, expireTime: 0 });
+    addComment(site, {
+      host: db.host,
+      service: db,
+      author: 'naemonadmin',
+      comment: 'disk cleanup scheduled, ticket #815',
+      entryTime: at,
+      entryType: 4,
+      persistent: 0,
+      source: 0,
+      expires: false,
+      expireTime: 0,
+    });
   }
   if (edge) {
     setAck(edge, 2, 0);
-    addComment(site, { host: edge, service: null, author: 'oncall', comment: 'edge router replaced, ISP ticket #4242', entryTime: at, entryType: 4, persistent: 1, source: 1, expires: false, expireTime: 0 });
+    addComment(site, {
+      host: edge,
+      service: null,
+      author: 'oncall',
+      comment: 'edge router replaced, ISP ticket #4242',
+      entryTime: at,
+      entryType: 4,
+      persistent: 1,
+      source: 1,
+      expires: false,
+      expireTime: 0,
+    });
   }
-  if (lb) addComment(site, { host: lb, service: null, author: 'naemonadmin', comment: 'capacity review next week', entryTime: at, entryType: 1, persistent: 1, source: 1, expires: false, expireTime: 0 });
+  if (lb)
+    addComment(site, {
+      host: lb,
+      service: null,
+      author: 'naemonadmin',
+      comment: 'capacity review next week',
+      entryTime: at,
+      entryType: 1,
+      persistent: 1,
+      source: 1,
+      expires: false,
+      expireTime: 0,
+    });
   if (http) {
-    addDowntime(site, { host: http.host, service: http, author: 'naemonadmin', comment: 'maintenance window', entryTime: at, startTime: at, endTime: at + 86400, fixed: true, duration: 86400, triggeredBy: 0 }, now);
+    addDowntime(
+      site,
+      {
+        host: http.host,
+        service: http,
+        author: 'naemonadmin',
+        comment: 'maintenance window',
+        entryTime: at,
+        startTime: at,
+        endTime: at + 86400,
+        fixed: true,
+        duration: 86400,
+        triggeredBy: 0,
+      },
+      now,
+    );
   }
 }

@@ -33,7 +33,11 @@ function serviceSpecs(): ServiceSpec[] {
     if (!m?.[1] || !m[2]) throw new Error(`bad service spec ${line}`);
     const description = m[2];
     return {
-      host: m[1], description, state: Number(m[3] ?? 0), age: Number(m[4] ?? 0), flags: m[5] ?? '',
+      host: m[1],
+      description,
+      state: Number(m[3] ?? 0),
+      age: Number(m[4] ?? 0),
+      flags: m[5] ?? '',
       kind: m[6] ?? (description === 'disk /' ? 'disk' : description),
     };
   });
@@ -41,11 +45,32 @@ function serviceSpecs(): ServiceSpec[] {
 }
 
 const ITL_COMMAND: Readonly<Record<string, string>> = {
-  ping: 'ping4', ssh: 'ssh', 'ssh-t': 'ssh', ntp: 'ntp_time', load: 'load', memory: 'mem', winmem: 'nscp-local-memory',
-  disk: 'disk', http: 'http', 'https-cert': 'ssl_cert', interfaces: 'snmp-interface', cpu: 'nscp-local-cpu',
-  services: 'nscp-local-service', 'disk C:': 'nscp-local-disk', 'mysql-replication': 'mysql_health',
-  'mysql-connections': 'mysql_health', smtp: 'smtp', imap: 'imap', data: 'disk', raid: 'raid', vip: 'http', tls: 'ssl',
-  pool: 'f5-pool', fan: 'snmp-env', spooler: 'nscp-local-service', drive: 'nscp-local-disk',
+  ping: 'ping4',
+  ssh: 'ssh',
+  'ssh-t': 'ssh',
+  ntp: 'ntp_time',
+  load: 'load',
+  memory: 'mem',
+  winmem: 'nscp-local-memory',
+  disk: 'disk',
+  http: 'http',
+  'https-cert': 'ssl_cert',
+  interfaces: 'snmp-interface',
+  cpu: 'nscp-local-cpu',
+  services: 'nscp-local-service',
+  'disk C:': 'nscp-local-disk',
+  'mysql-replication': 'mysql_health',
+  'mysql-connections': 'mysql_health',
+  smtp: 'smtp',
+  imap: 'imap',
+  data: 'disk',
+  raid: 'raid',
+  vip: 'http',
+  tls: 'ssl',
+  pool: 'f5-pool',
+  fan: 'snmp-env',
+  spooler: 'nscp-local-service',
+  drive: 'nscp-local-disk',
 };
 
 function copyName(name: string, copy: number): string {
@@ -57,8 +82,19 @@ function copyName(name: string, copy: number): string {
 
 function baseConfig(checkCommand: string, contacts: readonly string[], vars: ObjConfig['vars'], extra: Partial<ObjConfig> = {}): ObjConfig {
   return {
-    checkCommand, checkInterval: 1, retryInterval: 0.5, maxCheckAttempts: 2, notificationInterval: 15,
-    checkPeriod: '', notificationPeriod: '', contacts, notes: '', notesUrl: '', actionUrl: '', vars, ...extra,
+    checkCommand,
+    checkInterval: 1,
+    retryInterval: 0.5,
+    maxCheckAttempts: 2,
+    notificationInterval: 15,
+    checkPeriod: '',
+    notificationPeriod: '',
+    contacts,
+    notes: '',
+    notesUrl: '',
+    actionUrl: '',
+    vars,
+    ...extra,
   };
 }
 
@@ -78,8 +114,24 @@ export function buildSite(index: number, key: string, opts: EstateOptions): Site
   for (const [name, alias] of HOSTGROUPS) site.hostgroups.push({ name, alias });
   for (const [name, alias] of SERVICEGROUPS) site.servicegroups.push({ name, alias });
   site.contacts.push(
-    { name: 'oncall', alias: 'oncall', email: 'oncall@localhost', pager: '', hostNotificationsEnabled: true, serviceNotificationsEnabled: true, vars: {} },
-    { name: 'icingaadmin', alias: 'icingaadmin', email: 'icinga@localhost', pager: '0123456789', hostNotificationsEnabled: true, serviceNotificationsEnabled: true, vars: {} },
+    {
+      name: 'oncall',
+      alias: 'oncall',
+      email: 'oncall@localhost',
+      pager: '',
+      hostNotificationsEnabled: true,
+      serviceNotificationsEnabled: true,
+      vars: {},
+    },
+    {
+      name: 'icingaadmin',
+      alias: 'icingaadmin',
+      email: 'icinga@localhost',
+      pager: '0123456789',
+      hostNotificationsEnabled: true,
+      serviceNotificationsEnabled: true,
+      vars: {},
+    },
   );
 
   const wanted = Math.max(1, Math.floor(opts.hosts));
@@ -90,7 +142,10 @@ export function buildSite(index: number, key: string, opts: EstateOptions): Site
   const template = (description: string, kind: string): ServiceTemplate => {
     const key = `${description}|${kind}`;
     let t = templates.get(key);
-    if (!t) { t = { description, kind, groups: [GROUP_OF_KIND[kind] ?? 'system-health'] }; templates.set(key, t); }
+    if (!t) {
+      t = { description, kind, groups: [GROUP_OF_KIND[kind] ?? 'system-health'] };
+      templates.set(key, t);
+    }
     return t;
   };
   const jitter = (copy: number): number => (copy === 0 ? 1 : 0.5 + rng());
@@ -105,7 +160,10 @@ export function buildSite(index: number, key: string, opts: EstateOptions): Site
     for (const host of inCopy.values()) {
       for (const p of host.spec.parents) {
         const parent = inCopy.get(p);
-        if (parent) { host.parents.push(parent); parent.childs.push(host); }
+        if (parent) {
+          host.parents.push(parent);
+          parent.childs.push(host);
+        }
       }
     }
     for (const s of specs) {
@@ -146,7 +204,9 @@ function serviceConfig(cache: Map<string, ObjConfig>, s: ServiceSpec, now: numbe
   let cfg = cache.get(key);
   if (!cfg) {
     const [out, perf] = kindOutput(s.kind, s.state, now);
-    const vars = s.flags.includes('p') ? { dummy_text: 'passive backup result' } : { dummy_state: s.state, dummy_text: perf ? `${out}|${perf}` : out };
+    const vars = s.flags.includes('p')
+      ? { dummy_text: 'passive backup result' }
+      : { dummy_state: s.state, dummy_text: perf ? `${out}|${perf}` : out };
     cfg = baseConfig(ITL_COMMAND[s.kind] ?? s.kind, CONTACTS, vars);
     cache.set(key, cfg);
   }
@@ -160,9 +220,11 @@ function createHost(site: SiteState, spec: HostSpec, copy: number, now: number, 
   const parentName = spec.parents[0] !== undefined ? copyName(spec.parents[0], copy) : '';
   const vars = { dummy_state: state === 0 ? 0 : 2, dummy_text: `${out}|${perf}`, os: spec.os, parent: parentName };
   const cfg = baseConfig('hostalive', CONTACTS, vars, {
-    notes: 'Managed by infra team', notesUrl: spec.notesUrl ?? '', actionUrl: spec.actionUrl?.replace(spec.name, name) ?? '',
+    notes: 'Managed by infra team',
+    notesUrl: spec.notesUrl ?? '',
+    actionUrl: spec.actionUrl?.replace(spec.name, name) ?? '',
   });
-  const address = copy === 0 ? spec.address : `10.${16 + (copy >> 8)}.${copy & 255}.${site.hosts.length % HOSTS.length + 1}`;
+  const address = copy === 0 ? spec.address : `10.${16 + (copy >> 8)}.${copy & 255}.${(site.hosts.length % HOSTS.length) + 1}`;
   const alias = copy === 0 ? spec.alias : `${spec.alias} #${copy + 1}`;
   const host = new HostRecord(site, site.hosts.length, name, spec, alias, address, cfg);
   host.state = state;
@@ -174,7 +236,8 @@ function createHost(site: SiteState, spec: HostSpec, copy: number, now: number, 
     host.lastStateChange = now - Math.floor((spec.age ?? 1) * 3600 * jitter) - Math.floor(rng() * 60);
     host.currentAttempt = cfg.maxCheckAttempts;
     host.lastTimeUp = host.lastStateChange - 30;
-    if (state === 1) host.lastTimeDown = host.lastCheck; else host.lastTimeUnreachable = host.lastCheck;
+    if (state === 1) host.lastTimeDown = host.lastCheck;
+    else host.lastTimeUnreachable = host.lastCheck;
     host.currentNotificationNumber = 1;
     host.lastNotification = host.lastStateChange + 30;
   } else {
@@ -243,8 +306,38 @@ function seedProblemHandling(site: SiteState, inCopy: Map<string, HostRecord>, n
   const db03 = inCopy.get('db-03');
   if (db03) {
     const text = 'Weekly reporting DB maintenance window';
-    addDowntime(site, { host: db03, service: null, author: 'icingaadmin', comment: text, entryTime: dayStart - 3600, startTime: dayStart, endTime: dayStart + 86340, fixed: true, duration: 0, triggeredBy: 0 }, now);
-    addDowntime(site, { host: db03, service: null, author: 'icingaadmin', comment: text, entryTime: dayStart - 3540, startTime: dayStart + 86400, endTime: dayStart + 172740, fixed: true, duration: 0, triggeredBy: 0 }, now);
+    addDowntime(
+      site,
+      {
+        host: db03,
+        service: null,
+        author: 'icingaadmin',
+        comment: text,
+        entryTime: dayStart - 3600,
+        startTime: dayStart,
+        endTime: dayStart + 86340,
+        fixed: true,
+        duration: 0,
+        triggeredBy: 0,
+      },
+      now,
+    );
+    addDowntime(
+      site,
+      {
+        host: db03,
+        service: null,
+        author: 'icingaadmin',
+        comment: text,
+        entryTime: dayStart - 3540,
+        startTime: dayStart + 86400,
+        endTime: dayStart + 172740,
+        fixed: true,
+        duration: 0,
+        triggeredBy: 0,
+      },
+      now,
+    );
   }
   for (const s of serviceSpecs()) {
     if (!s.flags.includes('d')) continue;
@@ -252,18 +345,55 @@ function seedProblemHandling(site: SiteState, inCopy: Map<string, HostRecord>, n
     const svc = host?.services.find((x) => x.description === s.description);
     if (!host || !svc) continue;
     const start = svc.lastStateChange - 600;
-    addDowntime(site, { host, service: svc, author: 'icingaadmin', comment: 'Firmware upgrade on VIP pool', entryTime: start - 300, startTime: start, endTime: now + 7200, fixed: true, duration: 0, triggeredBy: 0 }, now);
+    addDowntime(
+      site,
+      {
+        host,
+        service: svc,
+        author: 'icingaadmin',
+        comment: 'Firmware upgrade on VIP pool',
+        entryTime: start - 300,
+        startTime: start,
+        endTime: now + 7200,
+        fixed: true,
+        duration: 0,
+        triggeredBy: 0,
+      },
+      now,
+    );
   }
   const mail = inCopy.get('mail-01');
   if (mail?.spec.flags?.includes('a')) {
     const t = mail.lastHardStateChange + 900;
     setAck(mail, 2, 0);
-    addComment(site, { host: mail, service: null, author: 'icingaadmin', comment: 'Hardware failure, vendor RMA #8812 opened', entryTime: t, entryType: 4, persistent: 1, source: 1, expires: false, expireTime: 0 });
+    addComment(site, {
+      host: mail,
+      service: null,
+      author: 'icingaadmin',
+      comment: 'Hardware failure, vendor RMA #8812 opened',
+      entryTime: t,
+      entryType: 4,
+      persistent: 1,
+      source: 1,
+      expires: false,
+      expireTime: 0,
+    });
   }
   const nas = inCopy.get('nas-01.example.com');
   const data = nas?.services.find((s) => s.description === 'disk "data"');
   if (nas && data) {
     setAck(data, 1, 0);
-    addComment(site, { host: nas, service: data, author: 'oncall', comment: 'Cleanup of old exports running, see OPS-1234', entryTime: data.lastHardStateChange + 1200, entryType: 4, persistent: 0, source: 1, expires: false, expireTime: 0 });
+    addComment(site, {
+      host: nas,
+      service: data,
+      author: 'oncall',
+      comment: 'Cleanup of old exports running, see OPS-1234',
+      entryTime: data.lastHardStateChange + 1200,
+      entryType: 4,
+      persistent: 0,
+      source: 1,
+      expires: false,
+      expireTime: 0,
+    });
   }
 }

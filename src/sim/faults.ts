@@ -17,8 +17,15 @@ interface ActiveFault {
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: 'bad request', 401: 'login required', 403: 'not authorized', 404: 'not found', 429: 'too many requests',
-  500: 'internal server error', 502: 'bad gateway', 503: 'No backend available', 504: 'gateway timeout',
+  400: 'bad request',
+  401: 'login required',
+  403: 'not authorized',
+  404: 'not found',
+  429: 'too many requests',
+  500: 'internal server error',
+  502: 'bad gateway',
+  503: 'No backend available',
+  504: 'gateway timeout',
 };
 
 export class FaultRegistry {
@@ -27,7 +34,9 @@ export class FaultRegistry {
   add(spec: FaultSpec): () => void {
     const fault: ActiveFault = { spec, remaining: spec.times ?? Infinity };
     this.faults.push(fault);
-    return () => { this.faults = this.faults.filter((f) => f !== fault); };
+    return () => {
+      this.faults = this.faults.filter((f) => f !== fault);
+    };
   }
 
   clear(): void {
@@ -54,9 +63,18 @@ export function abortError(signal: AbortSignal): Error {
 
 export function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) { reject(abortError(signal)); return; }
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = (): void => { clearTimeout(timer); reject(abortError(signal)); };
+    if (signal.aborted) {
+      reject(abortError(signal));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -77,5 +95,8 @@ export function statusResponse(spec: FaultSpec): Response {
 }
 
 export function malformedResponse(): Response {
-  return new Response('{\n   "code" : 200,\n   "message" : "half a doc', { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+  return new Response('{\n   "code" : 200,\n   "message" : "half a doc', {
+    status: 200,
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+  });
 }

@@ -8,8 +8,29 @@ import { numify } from './util.js';
 export const RESERVED = new Set(['limit', 'offset', 'sort', 'columns', 'headers', 'backend', 'backends', 'q', 'CSRFtoken']);
 
 const OP_NAMES: Readonly<Record<string, string>> = {
-  eq: '=', ne: '!=', regex: '~~', like: '~~', nregex: '!~~', unlike: '!~~', gt: '>', lt: '<', gte: '>=', lte: '<=', notin: '!>=',
-  '=': '=', '!=': '!=', '~': '~', '!~': '!~', '~~': '~~', '!~~': '!~~', '>': '>', '<': '<', '>=': '>=', '<=': '<=', '!>=': '!>=', '=~': '=~',
+  eq: '=',
+  ne: '!=',
+  regex: '~~',
+  like: '~~',
+  nregex: '!~~',
+  unlike: '!~~',
+  gt: '>',
+  lt: '<',
+  gte: '>=',
+  lte: '<=',
+  notin: '!>=',
+  '=': '=',
+  '!=': '!=',
+  '~': '~',
+  '!~': '!~',
+  '~~': '~~',
+  '!~~': '!~~',
+  '>': '>',
+  '<': '<',
+  '>=': '>=',
+  '<=': '<=',
+  '!>=': '!>=',
+  '=~': '=~',
 };
 
 export function paramFilter(name: string, value: string): FilterLeaf {
@@ -29,7 +50,10 @@ export function compileRegex(src: string, ci: boolean): RegExp {
   if (hit) return hit;
   let body = src;
   let flags = ci ? 'i' : '';
-  if (body.startsWith('(?i)')) { body = body.slice(4); flags = 'i'; }
+  if (body.startsWith('(?i)')) {
+    body = body.slice(4);
+    flags = 'i';
+  }
   body = body.replace(/\\A/g, '^').replace(/\\[Zz]/g, '$');
   let re: RegExp;
   try {
@@ -67,29 +91,57 @@ export function compare(op: string, rowVal: JsonValue | undefined, value: string
   if (Array.isArray(rowVal)) {
     const has = (): boolean => rowVal.some((e) => eq(e, value, !real));
     switch (op) {
-      case '=': return (value === '' && rowVal.length === 0) || (rowVal.length === 1 && eq(rowVal[0], value, !real));
-      case '!=': return !((value === '' && rowVal.length === 0) || (rowVal.length === 1 && eq(rowVal[0], value, true)));
-      case '>=': return has();
-      case '<=': case '!>=': return !rowVal.some((e) => eq(e, value, true));
-      case '~': case '~~': { const re = compileRegex(value, op === '~~'); return rowVal.some((e) => re.test(str(e))); }
-      case '!~': case '!~~': { const re = compileRegex(value, op === '!~~'); return !rowVal.some((e) => re.test(str(e))); }
-      case '=~': return rowVal.some((e) => eq(e, value, true));
-      default: throw perlDie(`unsupported operator for lists: ${op}`, 'lib/Thruk/Backend/Manager.pm line 3090');
+      case '=':
+        return (value === '' && rowVal.length === 0) || (rowVal.length === 1 && eq(rowVal[0], value, !real));
+      case '!=':
+        return !((value === '' && rowVal.length === 0) || (rowVal.length === 1 && eq(rowVal[0], value, true)));
+      case '>=':
+        return has();
+      case '<=':
+      case '!>=':
+        return !rowVal.some((e) => eq(e, value, true));
+      case '~':
+      case '~~': {
+        const re = compileRegex(value, op === '~~');
+        return rowVal.some((e) => re.test(str(e)));
+      }
+      case '!~':
+      case '!~~': {
+        const re = compileRegex(value, op === '!~~');
+        return !rowVal.some((e) => re.test(str(e)));
+      }
+      case '=~':
+        return rowVal.some((e) => eq(e, value, true));
+      default:
+        throw perlDie(`unsupported operator for lists: ${op}`, 'lib/Thruk/Backend/Manager.pm line 3090');
     }
   }
   switch (op) {
-    case '=': return eq(rowVal, value, !real);
-    case '=~': return eq(rowVal, value, true);
-    case '!=': case '!>=': return !eq(rowVal, value, true);
-    case '>': return numify(rowVal) > numify(value);
-    case '<': return numify(rowVal) < numify(value);
-    case '>=': return numify(rowVal) >= numify(value);
-    case '<=': return numify(rowVal) <= numify(value);
-    case '~': return compileRegex(value, false).test(str(rowVal));
-    case '~~': return compileRegex(value, true).test(str(rowVal));
-    case '!~': return !compileRegex(value, false).test(str(rowVal));
-    case '!~~': return !compileRegex(value, true).test(str(rowVal));
-    default: throw perlDie(`unsupported operator: ${op}`, 'lib/Thruk/Backend/Manager.pm line 3104');
+    case '=':
+      return eq(rowVal, value, !real);
+    case '=~':
+      return eq(rowVal, value, true);
+    case '!=':
+    case '!>=':
+      return !eq(rowVal, value, true);
+    case '>':
+      return numify(rowVal) > numify(value);
+    case '<':
+      return numify(rowVal) < numify(value);
+    case '>=':
+      return numify(rowVal) >= numify(value);
+    case '<=':
+      return numify(rowVal) <= numify(value);
+    case '~':
+      return compileRegex(value, false).test(str(rowVal));
+    case '~~':
+      return compileRegex(value, true).test(str(rowVal));
+    case '!~':
+      return !compileRegex(value, false).test(str(rowVal));
+    case '!~~':
+      return !compileRegex(value, true).test(str(rowVal));
+    default:
+      throw perlDie(`unsupported operator: ${op}`, 'lib/Thruk/Backend/Manager.pm line 3104');
   }
 }
 

@@ -4,7 +4,7 @@
  * order of log rows under `limit`, and which log file Icinga 2's Livestatus reads for a window.
  * A site without a flavour (core null) answers like the historic, Icinga 2 shaped simulator.
  */
-import type { Checkable, CoreFlavour, JsonValue, SiteState , ServiceRecord } from './types.js';
+import type { Checkable, CoreFlavour, JsonValue, SiteState, ServiceRecord } from './types.js';
 import { HostRecord } from './types.js';
 
 /** Naemon and Nagios share the Livestatus module lineage: 0/1 integers and empty strings. */

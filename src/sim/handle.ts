@@ -39,7 +39,11 @@ function errorControllerResponse(err: ThrukError, nowMs: number): Response {
   return new Response(perlJson(err.body()), { status: err.code, headers });
 }
 
-interface Auth { user: string; superuser: boolean; restricted?: SimUser }
+interface Auth {
+  user: string;
+  superuser: boolean;
+  restricted?: SimUser;
+}
 
 /** Basic auth as the web server in front of Thruk does it: a wrong password never reaches Thruk. */
 function basicAuth(state: SimState, header: string): Auth | ThrukError {
@@ -50,7 +54,10 @@ function basicAuth(state: SimState, header: string): Auth | ThrukError {
     decoded = '';
   }
   const cut = decoded.indexOf(':');
-  const u = cut > 0 ? state.users.find((x) => x.password !== undefined && x.name === decoded.slice(0, cut) && x.password === decoded.slice(cut + 1)) : undefined;
+  const u =
+    cut > 0
+      ? state.users.find((x) => x.password !== undefined && x.name === decoded.slice(0, cut) && x.password === decoded.slice(cut + 1))
+      : undefined;
   if (u === undefined) return new ThrukError(401, 'login required', { description: 'no or invalid credentials used.' });
   return { user: u.name, superuser: false, restricted: u };
 }
@@ -62,9 +69,15 @@ function authenticate(state: SimState, headers: Headers, apiKey: string, now: nu
   if (raw === null) return new ThrukError(403, 'You are not authorized.', { description: 'It seems like you are not authorized.' });
   const key = raw.trim();
   if (!/^[a-zA-Z0-9_]+$/.test(key)) return new ThrukError(403, 'wrong authentication key');
-  const record = key === apiKey ? state.apiKeys.find((k) => k.superuser && k.hashedKey === sha256(apiKey)) : state.apiKeys.find((k) => k.privateKey === key);
+  const record =
+    key === apiKey
+      ? state.apiKeys.find((k) => k.superuser && k.hashedKey === sha256(apiKey))
+      : state.apiKeys.find((k) => k.privateKey === key);
   if (!record && key !== apiKey) return new ThrukError(403, 'wrong authentication key');
-  if (record) { record.lastUsed = now; record.lastFrom = '127.0.0.1'; }
+  if (record) {
+    record.lastUsed = now;
+    record.lastFrom = '127.0.0.1';
+  }
   if (key === apiKey || record?.superuser) {
     // Only the secret/superuser key may impersonate via X-Thruk-Auth-User, and Thruk reads it with
     // Perl truthiness: "0" and "" fall back to default_user_name, else to the internal (api).
@@ -91,7 +104,10 @@ function visibility(auth: Auth): ((h: HostRecord) => boolean) | undefined {
 
 function selectSites(all: readonly SiteState[], requested: string | undefined): SiteState[] {
   if (requested === undefined || requested === '') return [...all];
-  const names = requested.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = requested
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.some((n) => n === 'ALL' || n === 'LOCAL')) return [...all];
   const missing = names.filter((n) => !all.some((s) => s.key === n || s.name === n));
   if (missing.length > 0) throw new ThrukError(400, `failed to find backend(s): ${missing.join(', ')}`, { failed: true });
@@ -99,14 +115,27 @@ function selectSites(all: readonly SiteState[], requested: string | undefined): 
 }
 
 function splitPath(rest: string): { segs: string[]; sitePrefix: string | undefined; path: string } {
-  let raw = rest.replace(/\/+$/, '').split('/').filter((s, i) => i > 0 || s !== '');
+  let raw = rest
+    .replace(/\/+$/, '')
+    .split('/')
+    .filter((s, i) => i > 0 || s !== '');
   if (raw[0] === 'v1') raw = raw.slice(1);
   let sitePrefix: string | undefined;
   if ((raw[0] === 'sites' || raw[0] === 'backend') && raw.length > 2) {
-    try { sitePrefix = decodeURIComponent(raw[1] ?? ''); } catch { sitePrefix = raw[1] ?? ''; }
+    try {
+      sitePrefix = decodeURIComponent(raw[1] ?? '');
+    } catch {
+      sitePrefix = raw[1] ?? '';
+    }
     raw = raw.slice(2);
   }
-  const segs = raw.map((s) => { try { return decodeURIComponent(s); } catch { return s; } });
+  const segs = raw.map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  });
   return { segs, sitePrefix, path: `/${raw.join('/')}` };
 }
 
@@ -129,21 +158,41 @@ export function handle(input: HandleInput): Response {
   let wrapped = input.headers.get('x-thruk-outputformat') === 'wrapped_json';
   try {
     const query: Array<[string, string]> = [...new URLSearchParams(input.search)].filter(thrukKeepsParam);
-    const body = method === 'GET' ? { params: [], jsonWithWrongType: false } : parseBody(input.body, input.headers.get('content-type') ?? '');
+    const body =
+      method === 'GET' ? { params: [], jsonWithWrongType: false } : parseBody(input.body, input.headers.get('content-type') ?? '');
     const params = new Params([...query, ...body.params]);
     wrapped ||= params.get('headers') === 'wrapped_json';
     const sites = selectSites(input.state.sites, sitePrefix ?? params.get('backends') ?? params.get('backend'));
     for (const s of sites) tick(s, now);
     const result: Result = dispatch({
-      method, path, segs, params, sites, allSites: input.state.sites, state: input.state, now, nowMs: input.nowMs,
-      user: auth.user, superuser: auth.superuser, jsonWithWrongType: body.jsonWithWrongType, seed: input.seed,
-      canSee: visibility(auth), canSubmitCommands: auth.restricted?.canSubmitCommands ?? true,
+      method,
+      path,
+      segs,
+      params,
+      sites,
+      allSites: input.state.sites,
+      state: input.state,
+      now,
+      nowMs: input.nowMs,
+      user: auth.user,
+      superuser: auth.superuser,
+      jsonWithWrongType: body.jsonWithWrongType,
+      seed: input.seed,
+      canSee: visibility(auth),
+      canSubmitCommands: auth.restricted?.canSubmitCommands ?? true,
     });
     if (!wrapped) return json(200, result.data);
-    const columns = result.columns ?? (result.data !== null && typeof result.data === 'object' && !Array.isArray(result.data) ? Object.keys(result.data) : []);
+    const columns =
+      result.columns ??
+      (result.data !== null && typeof result.data === 'object' && !Array.isArray(result.data) ? Object.keys(result.data) : []);
     return json(200, { data: result.data, meta: { columns: metaColumns(columns) } });
   } catch (err) {
-    const e = err instanceof ThrukError ? err : new ThrukError(500, 'error during request', { description: `${err instanceof Error ? err.message : String(err)} at lib/Thruk/Controller/rest_v1.pm line 1.\n` });
+    const e =
+      err instanceof ThrukError
+        ? err
+        : new ThrukError(500, 'error during request', {
+            description: `${err instanceof Error ? err.message : String(err)} at lib/Thruk/Controller/rest_v1.pm line 1.\n`,
+          });
     // Thruk wraps handler errors into wrapped_json too, and then answers 200.
     if (wrapped && e.code !== 404) return json(200, { data: e.body(), meta: { columns: [] } });
     return json(e.code, e.body());

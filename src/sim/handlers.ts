@@ -28,7 +28,12 @@ export interface HandlerCtx {
 
 const eqLeaf = (key: string, value: string): FilterNode => ({ kind: 'cmp', key, op: '=', value });
 
-function list<R>(c: HandlerCtx, table: TableDef<R>, rows: readonly R[] | ((from: number, to: number) => readonly R[]), opts: QueryOptions<R> = {}): Result {
+function list<R>(
+  c: HandlerCtx,
+  table: TableDef<R>,
+  rows: readonly R[] | ((from: number, to: number) => readonly R[]),
+  opts: QueryOptions<R> = {},
+): Result {
   return runQuery(table, rows, c.params, { now: c.now }, opts);
 }
 
@@ -70,14 +75,30 @@ const STATS_OPTS = new Set(['timeperiod', 'start', 'end']);
 export function hostStatsResult(c: HandlerCtx, keys: readonly string[] | undefined, group?: string): Result {
   const base = group === undefined ? [] : [{ kind: 'cmp', key: 'groups', op: '>=', value: group } as FilterNode];
   const { filter } = buildFilter(c.params, { base, skipParams: STATS_OPTS }, c.now);
-  const { rows } = filterRows(hostsTable(), visibleHosts(c, flat(c.sites, (s) => s.hosts)), filter, { now: c.now });
+  const { rows } = filterRows(
+    hostsTable(),
+    visibleHosts(
+      c,
+      flat(c.sites, (s) => s.hosts),
+    ),
+    filter,
+    { now: c.now },
+  );
   return selectKeys(hostStats(rows, keys), c.params);
 }
 
 export function serviceStatsResult(c: HandlerCtx, keys: readonly string[] | undefined, group?: string): Result {
   const base = group === undefined ? [] : [{ kind: 'cmp', key: 'groups', op: '>=', value: group } as FilterNode];
   const { filter } = buildFilter(c.params, { base, skipParams: STATS_OPTS }, c.now);
-  const { rows } = filterRows(servicesTable(), visibleServices(c, flat(c.sites, (s) => s.services)), filter, { now: c.now });
+  const { rows } = filterRows(
+    servicesTable(),
+    visibleServices(
+      c,
+      flat(c.sites, (s) => s.services),
+    ),
+    filter,
+    { now: c.now },
+  );
   return selectKeys(serviceStats(rows, keys), c.params);
 }
 
@@ -93,8 +114,13 @@ export function commandline(c: HandlerCtx, host: string, svc?: string): Result {
     // real-stack/commandline_web-01_two_cores.json); Naemon expands it.
     const line = s.core === 'icinga2' ? '<internal>' : `/usr/lib/nagios/plugins/check_${cmd.replace(/[^a-z0-9_]/gi, '_')} -H ${h.address}`;
     const row: JsonObject = {
-      check_command: cmd, command_line: line, error: '',
-      host_name: h.name, peer_key: s.key, peer_name: s.name, peer_section: s.section,
+      check_command: cmd,
+      command_line: line,
+      error: '',
+      host_name: h.name,
+      peer_key: s.key,
+      peer_name: s.name,
+      peer_section: s.section,
     };
     if (svc !== undefined) row['service_description'] = svc;
     rows.push(sortedObject(Object.entries(row)));
@@ -111,7 +137,11 @@ function logSource(sites: readonly SiteState[]): (from: number, to: number) => L
       const start = Math.max(from, icinga2FirstReadFile(site, from) ?? from);
       let lo = 0;
       let hi = logs.length;
-      while (lo < hi) { const mid = (lo + hi) >> 1; if ((logs[mid]?.time ?? 0) < start) lo = mid + 1; else hi = mid; }
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((logs[mid]?.time ?? 0) < start) lo = mid + 1;
+        else hi = mid;
+      }
       for (let i = lo; i < logs.length; i++) {
         const e = logs[i] as LogEntry;
         if (e.time > to) break;
@@ -139,7 +169,9 @@ function logSites(sites: readonly SiteState[]): readonly SiteState[] {
   const ok = sites.filter((s) => s.logError === undefined);
   const broken = sites.find((s) => s.logError !== undefined);
   if (ok.length === 0 && broken !== undefined) {
-    throw new ThrukError(500, 'error during request', { description: `${broken.name}: 452: internal livestatus error - ${broken.logError ?? ''} at lib/Thruk/Backend/Manager.pm line 1698.\n` });
+    throw new ThrukError(500, 'error during request', {
+      description: `${broken.name}: 452: internal livestatus error - ${broken.logError ?? ''} at lib/Thruk/Backend/Manager.pm line 1698.\n`,
+    });
   }
   return ok;
 }
@@ -149,19 +181,31 @@ function limitPerCore(rows: LogRow[], n: number): LogRow[] {
   const bySite = new Map<SiteState, LogRow[]>();
   for (const r of rows) {
     const list = bySite.get(r.site);
-    if (list) list.push(r); else bySite.set(r.site, [r]);
+    if (list) list.push(r);
+    else bySite.set(r.site, [r]);
   }
   const out: LogRow[] = [];
-  for (const [site, list] of bySite) out.push(...(logNewestFirst(site) ? list.slice(Math.max(0, list.length - n)).reverse() : list.slice(0, n)));
+  for (const [site, list] of bySite)
+    out.push(...(logNewestFirst(site) ? list.slice(Math.max(0, list.length - n)).reverse() : list.slice(0, n)));
   return out;
 }
 
 export function downtimes(c: HandlerCtx, id?: string): Result {
-  return list(c, downtimesTable(), flat(c.sites, (s) => s.downtimes), id === undefined ? {} : { base: [eqLeaf('id', id)] });
+  return list(
+    c,
+    downtimesTable(),
+    flat(c.sites, (s) => s.downtimes),
+    id === undefined ? {} : { base: [eqLeaf('id', id)] },
+  );
 }
 
 export function comments(c: HandlerCtx, id?: string): Result {
-  return list(c, commentsTable(), flat(c.sites, (s) => s.comments), id === undefined ? {} : { base: [eqLeaf('id', id)] });
+  return list(
+    c,
+    commentsTable(),
+    flat(c.sites, (s) => s.comments),
+    id === undefined ? {} : { base: [eqLeaf('id', id)] },
+  );
 }
 
 export function groupRows(sites: readonly SiteState[], kind: 'hostgroups' | 'servicegroups'): GroupRow[] {
@@ -169,7 +213,10 @@ export function groupRows(sites: readonly SiteState[], kind: 'hostgroups' | 'ser
   for (const site of sites) {
     for (const def of site[kind]) {
       let row = rows.get(def.name);
-      if (!row) { row = { def, kind, sites: [], hosts: [], services: [] }; rows.set(def.name, row); }
+      if (!row) {
+        row = { def, kind, sites: [], hosts: [], services: [] };
+        rows.set(def.name, row);
+      }
       row.sites.push(site);
       if (kind === 'hostgroups') {
         for (const h of site.hosts) {
@@ -192,24 +239,38 @@ export function groups(c: HandlerCtx, kind: 'hostgroups' | 'servicegroups', name
 }
 
 export function contacts(c: HandlerCtx, name?: string): Result {
-  const rows: SiteRow<ContactRecord>[] = c.sites.flatMap((site) => site.contacts.filter((x) => name === undefined || x.name === name).map((v) => ({ v, site })));
+  const rows: SiteRow<ContactRecord>[] = c.sites.flatMap((site) =>
+    site.contacts.filter((x) => name === undefined || x.name === name).map((v) => ({ v, site })),
+  );
   return list(c, contactsTable(), rows);
 }
 
-const TIMEPERIODS = [{ name: 'workhours', alias: 'Office hours (Mon-Fri 08-18)' }, { name: '24x7', alias: 'Icinga 2 24x7 TimePeriod' }, { name: 'never', alias: 'Never' }];
+const TIMEPERIODS = [
+  { name: 'workhours', alias: 'Office hours (Mon-Fri 08-18)' },
+  { name: '24x7', alias: 'Icinga 2 24x7 TimePeriod' },
+  { name: 'never', alias: 'Never' },
+];
 const COMMANDS = [
   ['hostalive', '/usr/lib/nagios/plugins/check_ping -H $address$ -w 3000.0,80% -c 5000.0,100% -p 5'],
   ['ping4', '/usr/lib/nagios/plugins/check_ping -4 -H $address$ -w 100,20% -c 500,60%'],
-  ['ssh', '/usr/lib/nagios/plugins/check_ssh $address$'], ['http', '/usr/lib/nagios/plugins/check_http -H $address$'],
-  ['disk', '/usr/lib/nagios/plugins/check_disk -w 20% -c 10%'], ['load', '/usr/lib/nagios/plugins/check_load -w 5,4,3 -c 10,8,6'],
-  ['mem', '/usr/lib/nagios/plugins/check_mem -w 85 -c 95'], ['ntp_time', '/usr/lib/nagios/plugins/check_ntp_time -H $address$'],
-  ['ssl_cert', '/usr/lib/nagios/plugins/check_http -H $address$ -C 30,14'], ['mysql_health', '/usr/lib/nagios/plugins/check_mysql_health'],
+  ['ssh', '/usr/lib/nagios/plugins/check_ssh $address$'],
+  ['http', '/usr/lib/nagios/plugins/check_http -H $address$'],
+  ['disk', '/usr/lib/nagios/plugins/check_disk -w 20% -c 10%'],
+  ['load', '/usr/lib/nagios/plugins/check_load -w 5,4,3 -c 10,8,6'],
+  ['mem', '/usr/lib/nagios/plugins/check_mem -w 85 -c 95'],
+  ['ntp_time', '/usr/lib/nagios/plugins/check_ntp_time -H $address$'],
+  ['ssl_cert', '/usr/lib/nagios/plugins/check_http -H $address$ -C 30,14'],
+  ['mysql_health', '/usr/lib/nagios/plugins/check_mysql_health'],
   ['notify-by-email', '/usr/bin/printf "%b" "$NOTIFICATIONTYPE$" | /usr/bin/mail -s "$NOTIFICATIONTYPE$" $CONTACTEMAIL$'],
 ] as const;
 
 export function simple(c: HandlerCtx, kind: 'contactgroups' | 'timeperiods' | 'commands', name?: string): Result {
-  const values: Array<NamedRow['v']> = kind === 'contactgroups' ? [{ name: 'admins', alias: 'admins', members: ['icingaadmin', 'oncall'] }]
-    : kind === 'timeperiods' ? TIMEPERIODS : COMMANDS.map(([n, line]) => ({ name: n, line }));
+  const values: Array<NamedRow['v']> =
+    kind === 'contactgroups'
+      ? [{ name: 'admins', alias: 'admins', members: ['icingaadmin', 'oncall'] }]
+      : kind === 'timeperiods'
+        ? TIMEPERIODS
+        : COMMANDS.map(([n, line]) => ({ name: n, line }));
   const rows: NamedRow[] = c.sites.flatMap((site) => values.filter((v) => name === undefined || v.name === name).map((v) => ({ v, site })));
   return list(c, simpleTable(kind), rows);
 }
@@ -244,16 +305,26 @@ function scopeFor(c: HandlerCtx, what: 'hosts' | 'services' | 'hostgroup' | 'ser
 }
 
 function groupExists(c: HandlerCtx, what: 'hostgroup' | 'servicegroup', name: string): boolean {
-  return c.sites.some((s) => (what === 'hostgroup' ? s.hosts.some((h) => h.groups.includes(name)) : s.services.some((x) => x.groups.includes(name))));
+  return c.sites.some((s) =>
+    what === 'hostgroup' ? s.hosts.some((h) => h.groups.includes(name)) : s.services.some((x) => x.groups.includes(name)),
+  );
 }
 
 const logKey = (h: HostRecord, s: ServiceRecord | null): string => (s ? `${h.name};${s.description}` : h.name);
 
-export function availabilityResult(c: HandlerCtx, path: string, what: 'hosts' | 'services' | 'hostgroup' | 'servicegroup', single: boolean, name?: string, svc?: string): Result {
+export function availabilityResult(
+  c: HandlerCtx,
+  path: string,
+  what: 'hosts' | 'services' | 'hostgroup' | 'servicegroup',
+  single: boolean,
+  name?: string,
+  svc?: string,
+): Result {
   const [start, end] = reportPeriod(c.params, c.now);
   // Thruk's report code only understands 'yes' here; '1' (what the Python client sent) is ignored.
   const soft = c.params.get('includesoftstates') === 'yes';
-  if ((what === 'hostgroup' || what === 'servicegroup') && !groupExists(c, what, name ?? '')) throw new ThrukError(500, `rest path: ${path} did not return any data.`);
+  if ((what === 'hostgroup' || what === 'servicegroup') && !groupExists(c, what, name ?? ''))
+    throw new ThrukError(500, `rest path: ${path} did not return any data.`);
   const scope = scopeFor(c, what, name, svc);
   const idx = new Map(c.sites.map((s) => [s, indexLogs(s)] as const));
   const one = (h: HostRecord, s: ServiceRecord | null): JsonObject =>
@@ -272,7 +343,12 @@ export function availabilityResult(c: HandlerCtx, path: string, what: 'hosts' | 
   return { data: rows };
 }
 
-export function outagesResult(c: HandlerCtx, what: 'hosts' | 'services' | 'hostgroup' | 'servicegroup', name?: string, svc?: string): Result {
+export function outagesResult(
+  c: HandlerCtx,
+  what: 'hosts' | 'services' | 'hostgroup' | 'servicegroup',
+  name?: string,
+  svc?: string,
+): Result {
   const [start, end] = reportPeriod(c.params, c.now);
   const scope = scopeFor(c, what, name, svc);
   const idx = new Map(c.sites.map((s) => [s, indexLogs(s)] as const));

@@ -1,7 +1,15 @@
 import { kindOutput } from './estate-kind.js';
 import {
-  alertEntry, commandEntry, downtimeEntry, flappingEntry, LOG_INFO, LOG_PROGRAM, notificationEntries, passiveEntry,
-  programEntry, stateEntry,
+  alertEntry,
+  commandEntry,
+  downtimeEntry,
+  flappingEntry,
+  LOG_INFO,
+  LOG_PROGRAM,
+  notificationEntries,
+  passiveEntry,
+  programEntry,
+  stateEntry,
 } from './loglines.js';
 import type { Checkable, LogEntry, SiteState } from './types.js';
 import { HostRecord, ServiceRecord } from './types.js';
@@ -11,11 +19,17 @@ import { hostStateName, serviceStateName } from './util.js';
 const HISTORY_HOSTS = 250;
 const DAY = 86400;
 
-interface Incident { start: number; end: number; state: number }
+interface Incident {
+  start: number;
+  end: number;
+  state: number;
+}
 
 const HOUR = 3600;
 
-function isService(o: Checkable): o is ServiceRecord { return o instanceof ServiceRecord; }
+function isService(o: Checkable): o is ServiceRecord {
+  return o instanceof ServiceRecord;
+}
 
 function stateWord(o: Checkable, state: number): string {
   return isService(o) ? serviceStateName(state) : hostStateName(state);
@@ -81,7 +95,10 @@ export function buildHistory(site: SiteState, now: number, rng: () => number): v
   const from = now - 7 * DAY;
   const hosts = site.hosts.slice(0, HISTORY_HOSTS);
   const objs: Checkable[] = [];
-  for (const h of hosts) { objs.push(h); objs.push(...h.services); }
+  for (const h of hosts) {
+    objs.push(h);
+    objs.push(...h.services);
+  }
   const out: LogEntry[] = [];
   const incidents = new Map<Checkable, Incident[]>();
 
@@ -91,7 +108,7 @@ export function buildHistory(site: SiteState, now: number, rng: () => number): v
     if (rng() > (o instanceof HostRecord ? 0.04 : 0.09)) continue;
     const start = Math.floor(from + rng() * (now - from - 3 * 3600));
     const end = start + 180 + Math.floor(rng() * 5400);
-    const state = o instanceof HostRecord ? 1 : (rng() < 0.6 ? 1 : 2);
+    const state = o instanceof HostRecord ? 1 : rng() < 0.6 ? 1 : 2;
     // Drawn anyway so the rest of the history stays the same with or without the scripted stories.
     if (story.has(o)) continue;
     incidents.set(o, [{ start, end, state }]);
@@ -105,7 +122,10 @@ export function buildHistory(site: SiteState, now: number, rng: () => number): v
 
   for (const o of objs) {
     if (!o.hasBeenChecked) continue;
-    if (o.isFlapping) { flapping(out, o, now); continue; }
+    if (o.isFlapping) {
+      flapping(out, o, now);
+      continue;
+    }
     if (o.checkType === 1) {
       for (let t = o.lastCheck; t > from; t -= DAY) {
         const state = t === o.lastCheck ? o.state : 0;
@@ -122,13 +142,29 @@ export function buildHistory(site: SiteState, now: number, rng: () => number): v
     const o: Checkable = c.service ?? c.host;
     const obj = c.service ? `SVC_PROBLEM;${c.hostName};${c.serviceDescription ?? ''}` : `HOST_PROBLEM;${c.hostName}`;
     out.push(commandEntry(c.entryTime, `ACKNOWLEDGE_${obj};${o.ackType};1;${c.persistent};${c.author};${c.comment}`));
-    out.push(...notificationEntries(c.entryTime, o, o.cfg.contacts, `ACKNOWLEDGEMENT (${stateWord(o, o.state)})`, o.state, o.pluginOutput, `;${c.author};${c.comment}`));
+    out.push(
+      ...notificationEntries(
+        c.entryTime,
+        o,
+        o.cfg.contacts,
+        `ACKNOWLEDGEMENT (${stateWord(o, o.state)})`,
+        o.state,
+        o.pluginOutput,
+        `;${c.author};${c.comment}`,
+      ),
+    );
   }
   for (const d of site.downtimes) {
     if (d.host.id >= HISTORY_HOSTS) continue;
     const o: Checkable = d.service ?? d.host;
     const cmd = d.service ? `SCHEDULE_SVC_DOWNTIME;${d.hostName};${d.serviceDescription ?? ''}` : `SCHEDULE_HOST_DOWNTIME;${d.hostName}`;
-    if (d.entryTime > from) out.push(commandEntry(d.entryTime, `${cmd};${d.startTime};${d.endTime};${d.fixed ? 1 : 0};${d.triggeredBy};${d.duration};${d.author};${d.comment}`));
+    if (d.entryTime > from)
+      out.push(
+        commandEntry(
+          d.entryTime,
+          `${cmd};${d.startTime};${d.endTime};${d.fixed ? 1 : 0};${d.triggeredBy};${d.duration};${d.author};${d.comment}`,
+        ),
+      );
     if (d.active && d.startTime > from) {
       out.push(downtimeEntry(d.startTime, o, 'STARTED'));
       out.push(...notificationEntries(d.startTime, o, o.cfg.contacts, `DOWNTIMESTART (${stateWord(o, o.state)})`, o.state, o.pluginOutput));
@@ -139,7 +175,12 @@ export function buildHistory(site: SiteState, now: number, rng: () => number): v
 
   const start = site.program.programStart;
   const pid = site.program.pid;
-  const started = site.core === 'naemon' ? `Naemon 1.5.2 starting... (PID=${pid})` : site.core === 'nagios4' ? `Nagios 4.4.14 starting... (PID=${pid})` : `Icinga 2 has been started (PID=${pid})`;
+  const started =
+    site.core === 'naemon'
+      ? `Naemon 1.5.2 starting... (PID=${pid})`
+      : site.core === 'nagios4'
+        ? `Nagios 4.4.14 starting... (PID=${pid})`
+        : `Icinga 2 has been started (PID=${pid})`;
   out.push(programEntry(start, LOG_PROGRAM, '', started));
   out.push(programEntry(start, LOG_PROGRAM, 'LOG VERSION', '2.0'));
   stateLines(out, objs, start, true, incidents);
@@ -154,12 +195,21 @@ export function buildHistory(site: SiteState, now: number, rng: () => number): v
   for (const { e } of sorted) site.logs.push(e);
 }
 
-function startOfDay(t: number): number { return t - (t % DAY); }
+function startOfDay(t: number): number {
+  return t - (t % DAY);
+}
 
-interface Story { host: string; service?: string }
+interface Story {
+  host: string;
+  service?: string;
+}
 const STORY_OBJECTS: readonly Story[] = [
-  { host: 'db-02' }, { host: 'db-02', service: 'ping' }, { host: 'web-03' }, { host: 'web-01', service: 'http' },
-  { host: 'app-02', service: 'load' }, { host: 'db-01', service: 'load' },
+  { host: 'db-02' },
+  { host: 'db-02', service: 'ping' },
+  { host: 'web-03' },
+  { host: 'web-01', service: 'http' },
+  { host: 'app-02', service: 'load' },
+  { host: 'db-01', service: 'load' },
 ];
 
 function storyObject(site: SiteState, s: Story): Checkable | undefined {
@@ -217,7 +267,11 @@ function scriptedStories(out: LogEntry[], site: SiteState, now: number, incident
     const ping = get('db-02', 'ping');
     if (ping) {
       const crit = problemOutput(ping, 2, now);
-      out.push(alertEntry(s + 20, ping, 2, false, 1, crit), alertEntry(s + 80, ping, 2, true, 2, crit), alertEntry(e + 40, ping, 0, true, 1, okOutput(ping, now)));
+      out.push(
+        alertEntry(s + 20, ping, 2, false, 1, crit),
+        alertEntry(s + 80, ping, 2, true, 2, crit),
+        alertEntry(e + 40, ping, 0, true, 1, okOutput(ping, now)),
+      );
       recovered(ping, [{ start: s + 20, end: e + 40, state: 2 }], incidents);
     }
   }
@@ -225,19 +279,35 @@ function scriptedStories(out: LogEntry[], site: SiteState, now: number, incident
   if (web03) {
     const d = startOfDay(now - 3 * DAY) + 22 * HOUR;
     out.push(commandEntry(d - 600, `SCHEDULE_HOST_DOWNTIME;web-03;${d};${d + 7200};1;0;7200;icingaadmin;Kernel update`));
-    out.push(downtimeEntry(d, web03, 'STARTED'), ...notificationEntries(d, web03, contacts(web03), 'DOWNTIMESTART (UP)', 0, okOutput(web03, now)));
+    out.push(
+      downtimeEntry(d, web03, 'STARTED'),
+      ...notificationEntries(d, web03, contacts(web03), 'DOWNTIMESTART (UP)', 0, okOutput(web03, now)),
+    );
     const down = problemOutput(web03, 1, now);
-    out.push(alertEntry(d + 900, web03, 1, false, 1, down), alertEntry(d + 960, web03, 1, true, 2, down), alertEntry(d + 1500, web03, 0, true, 1, okOutput(web03, now)));
-    out.push(downtimeEntry(d + 7200, web03, 'STOPPED'), ...notificationEntries(d + 7200, web03, contacts(web03), 'DOWNTIMEEND (UP)', 0, okOutput(web03, now)));
+    out.push(
+      alertEntry(d + 900, web03, 1, false, 1, down),
+      alertEntry(d + 960, web03, 1, true, 2, down),
+      alertEntry(d + 1500, web03, 0, true, 1, okOutput(web03, now)),
+    );
+    out.push(
+      downtimeEntry(d + 7200, web03, 'STOPPED'),
+      ...notificationEntries(d + 7200, web03, contacts(web03), 'DOWNTIMEEND (UP)', 0, okOutput(web03, now)),
+    );
     recovered(web03, [{ start: d + 900, end: d + 1500, state: 1 }], incidents);
   }
   const http = get('web-01', 'http');
   if (http) {
     const c = startOfDay(now - 4 * DAY) + 14 * HOUR;
     out.push(commandEntry(c - 60, `SCHEDULE_SVC_DOWNTIME;web-01;http;${c};${c + 3600};1;0;3600;icingaadmin;Certificate rollout`));
-    out.push(downtimeEntry(c, http, 'STARTED'), ...notificationEntries(c, http, contacts(http), 'DOWNTIMESTART (OK)', 0, okOutput(http, now)));
+    out.push(
+      downtimeEntry(c, http, 'STARTED'),
+      ...notificationEntries(c, http, contacts(http), 'DOWNTIMESTART (OK)', 0, okOutput(http, now)),
+    );
     out.push(commandEntry(c + 1200, 'DEL_SVC_DOWNTIME;41'));
-    out.push(downtimeEntry(c + 1200, http, 'CANCELLED'), ...notificationEntries(c + 1200, http, contacts(http), 'DOWNTIMECANCELLED (OK)', 0, okOutput(http, now)));
+    out.push(
+      downtimeEntry(c + 1200, http, 'CANCELLED'),
+      ...notificationEntries(c + 1200, http, contacts(http), 'DOWNTIMECANCELLED (OK)', 0, okOutput(http, now)),
+    );
   }
   const load = get('app-02', 'load');
   if (load) {
@@ -246,12 +316,26 @@ function scriptedStories(out: LogEntry[], site: SiteState, now: number, incident
     const incs: Incident[] = [];
     for (let i = 0; i < 5; i++) {
       const t = f + i * 600;
-      out.push(alertEntry(t, load, 1, false, 1, warn), alertEntry(t + 30, load, 1, true, 2, warn), alertEntry(t + 300, load, 0, true, 1, okOutput(load, now)));
-      if (i === 0) out.push(...notificationEntries(t + 30, load, contacts(load), 'WARNING', 1, warn), ...notificationEntries(t + 300, load, contacts(load), 'OK', 0, okOutput(load, now)));
+      out.push(
+        alertEntry(t, load, 1, false, 1, warn),
+        alertEntry(t + 30, load, 1, true, 2, warn),
+        alertEntry(t + 300, load, 0, true, 1, okOutput(load, now)),
+      );
+      if (i === 0)
+        out.push(
+          ...notificationEntries(t + 30, load, contacts(load), 'WARNING', 1, warn),
+          ...notificationEntries(t + 300, load, contacts(load), 'OK', 0, okOutput(load, now)),
+        );
       incs.push({ start: t, end: t + 300, state: 1 });
     }
-    out.push(flappingEntry(f + 1830, load, true, 31.4), ...notificationEntries(f + 1830, load, contacts(load), 'FLAPPINGSTART (WARNING)', 1, warn));
-    out.push(flappingEntry(f + 2400 + 1800, load, false, 3.9), ...notificationEntries(f + 4200, load, contacts(load), 'FLAPPINGSTOP (OK)', 0, okOutput(load, now)));
+    out.push(
+      flappingEntry(f + 1830, load, true, 31.4),
+      ...notificationEntries(f + 1830, load, contacts(load), 'FLAPPINGSTART (WARNING)', 1, warn),
+    );
+    out.push(
+      flappingEntry(f + 2400 + 1800, load, false, 3.9),
+      ...notificationEntries(f + 4200, load, contacts(load), 'FLAPPINGSTOP (OK)', 0, okOutput(load, now)),
+    );
     recovered(load, incs, incidents);
   }
   const blip = get('db-01', 'load');

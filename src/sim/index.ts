@@ -62,7 +62,10 @@ export interface SiteSpec {
 }
 
 /** The two-core estate of `--demo`: the default estate on Icinga 2 and the Naemon estate. */
-export const TWO_CORES: readonly SiteSpec[] = [{ key: 'icinga', core: 'icinga2' }, { key: 'naemon', core: 'naemon' }];
+export const TWO_CORES: readonly SiteSpec[] = [
+  { key: 'icinga', core: 'icinga2' },
+  { key: 'naemon', core: 'naemon' },
+];
 
 /**
  * What `--demo` serves: two cores behind one Thruk (Icinga 2 with the default estate, Naemon with
@@ -121,9 +124,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       return site;
     }
     const estate = spec.estate ?? (spec.core === 'icinga2' ? 'default' : 'naemon');
-    const site = estate === 'naemon'
-      ? buildNaemonSite(i, spec.key, { seed, nowSec, core: spec.core })
-      : buildSite(i, spec.key, { seed, hosts: options.hosts ?? 25, nowSec, core: spec.core });
+    const site =
+      estate === 'naemon'
+        ? buildNaemonSite(i, spec.key, { seed, nowSec, core: spec.core })
+        : buildSite(i, spec.key, { seed, hosts: options.hosts ?? 25, nowSec, core: spec.core });
     if (spec.logRotation !== undefined) site.logRotation = spec.logRotation;
     return site;
   });
@@ -131,13 +135,28 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   state.defaultUserName = options.defaultUserName;
   state.lowercaseUsers = options.makeAuthUserLowercase === true;
   state.apiKeys.push({
-    hashedKey: sha256(apiKey), privateKey: apiKey, user: null, comment: 'simulator superuser key', created: nowSec - 3600,
-    superuser: true, lastUsed: 0, lastFrom: '',
+    hashedKey: sha256(apiKey),
+    privateKey: apiKey,
+    user: null,
+    comment: 'simulator superuser key',
+    created: nowSec - 3600,
+    superuser: true,
+    lastUsed: 0,
+    lastFrom: '',
   });
   for (const u of options.users ?? []) {
     state.users.push(u);
     if (u.key !== undefined) {
-      state.apiKeys.push({ hashedKey: sha256(u.key), privateKey: u.key, user: u.name, comment: `key of ${u.name}`, created: nowSec - 3600, superuser: false, lastUsed: 0, lastFrom: '' });
+      state.apiKeys.push({
+        hashedKey: sha256(u.key),
+        privateKey: u.key,
+        user: u.name,
+        comment: `key of ${u.name}`,
+        created: nowSec - 3600,
+        superuser: false,
+        lastUsed: 0,
+        lastFrom: '',
+      });
     }
   }
   seedJob(state, nowSec);
@@ -152,9 +171,19 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const method = request.method.toUpperCase();
     const body = method === 'GET' || method === 'HEAD' ? '' : await request.text();
     const headers: Record<string, string> = {};
-    request.headers.forEach((v, k) => { headers[k] = v; });
+    request.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
     const rest = (restPathOf(url.pathname) ?? url.pathname).replace(/^\/v1(?=\/|$)/, '');
-    const record: RecordedRequest = { method, path: rest, params: [...url.searchParams, ...bodyParams(body, headers['content-type'] ?? '')], headers, body, startSeq: seq++, startMs: performance.now() };
+    const record: RecordedRequest = {
+      method,
+      path: rest,
+      params: [...url.searchParams, ...bodyParams(body, headers['content-type'] ?? '')],
+      headers,
+      body,
+      startSeq: seq++,
+      startMs: performance.now(),
+    };
     requests.push(record);
     if (requests.length > MAX_RECORDED) requests.splice(0, requests.length - MAX_RECORDED);
     try {
@@ -167,7 +196,6 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   }
 
   async function answer(request: Request, url: URL, method: string, body: string, rest: string): Promise<Response> {
-
     const fault = faults.take(rest);
     if (fault) {
       if (fault.latencyMs) await delay(fault.latencyMs, request.signal);
@@ -175,8 +203,19 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       if (fault.status !== undefined) return statusResponse(fault);
       if (fault.malformedJson) return malformedResponse();
     }
-    if (request.signal.aborted) throw request.signal.reason instanceof Error ? request.signal.reason : new DOMException('This operation was aborted', 'AbortError');
-    const response = handle({ method, pathname: url.pathname, search: url.search, headers: request.headers, body, state, apiKey, nowMs: clock(), seed });
+    if (request.signal.aborted)
+      throw request.signal.reason instanceof Error ? request.signal.reason : new DOMException('This operation was aborted', 'AbortError');
+    const response = handle({
+      method,
+      pathname: url.pathname,
+      search: url.search,
+      headers: request.headers,
+      body,
+      state,
+      apiKey,
+      nowMs: clock(),
+      seed,
+    });
     if (fault?.truncated) {
       const text = await response.text();
       return new Response(text.slice(0, Math.floor(text.length / 2)), { status: 200, headers: response.headers });

@@ -25,8 +25,18 @@ export function appendLog(site: SiteState, entry: LogEntry): void {
 
 function entry(time: number, cls: number, type: string, options: string, extra: Partial<LogEntry> = {}): LogEntry {
   return {
-    time, class: cls, type, options, hostName: null, serviceDescription: null, contactName: null, commandName: null,
-    state: 0, stateType: null, pluginOutput: '', ...extra,
+    time,
+    class: cls,
+    type,
+    options,
+    hostName: null,
+    serviceDescription: null,
+    contactName: null,
+    commandName: null,
+    state: 0,
+    stateType: null,
+    pluginOutput: '',
+    ...extra,
   };
 }
 
@@ -48,53 +58,98 @@ export function alertEntry(time: number, obj: Checkable, state: number, hard: bo
   const n = names(obj);
   const st = hard ? 'HARD' : 'SOFT';
   return entry(time, LOG_ALERT, `${kindWord(obj)} ALERT`, `${n.prefix};${stateName(obj, state)};${st};${attempt};${output}`, {
-    hostName: n.host, serviceDescription: n.service, state, stateType: st, pluginOutput: output,
+    hostName: n.host,
+    serviceDescription: n.service,
+    state,
+    stateType: st,
+    pluginOutput: output,
   });
 }
 
-export function stateEntry(time: number, obj: Checkable, initial: boolean, state = obj.state, output = obj.pluginOutput, hard = obj.stateType === 1, attempt = obj.currentAttempt): LogEntry {
+export function stateEntry(
+  time: number,
+  obj: Checkable,
+  initial: boolean,
+  state = obj.state,
+  output = obj.pluginOutput,
+  hard = obj.stateType === 1,
+  attempt = obj.currentAttempt,
+): LogEntry {
   const n = names(obj);
   const st = hard ? 'HARD' : 'SOFT';
   const type = `${initial ? 'INITIAL' : 'CURRENT'} ${kindWord(obj)} STATE`;
   return entry(time, LOG_STATE, type, `${n.prefix};${stateName(obj, state)};${st};${attempt};${output}`, {
-    hostName: n.host, serviceDescription: n.service, state, stateType: st, pluginOutput: output,
+    hostName: n.host,
+    serviceDescription: n.service,
+    state,
+    stateType: st,
+    pluginOutput: output,
   });
 }
 
 /** Naemon style: `SERVICE NOTIFICATION: contact;host;svc;TYPE;command;output` (Icinga 2 mis-parses these; we do not). */
-export function notificationEntries(time: number, obj: Checkable, contacts: readonly string[], type: string, state: number, output: string, tail = ''): LogEntry[] {
+export function notificationEntries(
+  time: number,
+  obj: Checkable,
+  contacts: readonly string[],
+  type: string,
+  state: number,
+  output: string,
+  tail = '',
+): LogEntry[] {
   const n = names(obj);
-  return contacts.map((contact) => entry(time, LOG_NOTIFICATION, `${kindWord(obj)} NOTIFICATION`, `${contact};${n.prefix};${type};notify-by-email;${output}${tail}`, {
-    hostName: n.host, serviceDescription: n.service, contactName: contact, commandName: 'notify-by-email', state, stateType: type, pluginOutput: output,
-  }));
+  return contacts.map((contact) =>
+    entry(time, LOG_NOTIFICATION, `${kindWord(obj)} NOTIFICATION`, `${contact};${n.prefix};${type};notify-by-email;${output}${tail}`, {
+      hostName: n.host,
+      serviceDescription: n.service,
+      contactName: contact,
+      commandName: 'notify-by-email',
+      state,
+      stateType: type,
+      pluginOutput: output,
+    }),
+  );
 }
 
 export function downtimeEntry(time: number, obj: Checkable, what: 'STARTED' | 'STOPPED' | 'CANCELLED'): LogEntry {
   const n = names(obj);
   const noun = obj instanceof ServiceRecord ? 'Service' : 'Host';
-  const text = what === 'STARTED' ? `${noun} has entered a period of scheduled downtime`
-    : what === 'STOPPED' ? `${noun} has exited from a period of scheduled downtime`
-      : `Scheduled downtime for ${noun.toLowerCase()} has been cancelled.`;
+  const text =
+    what === 'STARTED'
+      ? `${noun} has entered a period of scheduled downtime`
+      : what === 'STOPPED'
+        ? `${noun} has exited from a period of scheduled downtime`
+        : `Scheduled downtime for ${noun.toLowerCase()} has been cancelled.`;
   return entry(time, LOG_ALERT, `${kindWord(obj)} DOWNTIME ALERT`, `${n.prefix};${what}; ${text}`, {
-    hostName: n.host, serviceDescription: n.service, stateType: what, pluginOutput: text,
+    hostName: n.host,
+    serviceDescription: n.service,
+    stateType: what,
+    pluginOutput: text,
   });
 }
 
 export function flappingEntry(time: number, obj: Checkable, started: boolean, pct: number): LogEntry {
   const n = names(obj);
   const noun = obj instanceof ServiceRecord ? 'Service' : 'Host';
-  const text = started ? `${noun} appears to have started flapping (${pct.toFixed(1)}% change >= 20.0% threshold)`
+  const text = started
+    ? `${noun} appears to have started flapping (${pct.toFixed(1)}% change >= 20.0% threshold)`
     : `${noun} appears to have stopped flapping (${pct.toFixed(1)}% change < 5.0% threshold)`;
   const what = started ? 'STARTED' : 'STOPPED';
   return entry(time, LOG_ALERT, `${kindWord(obj)} FLAPPING ALERT`, `${n.prefix};${what}; ${text}`, {
-    hostName: n.host, serviceDescription: n.service, stateType: what, pluginOutput: text,
+    hostName: n.host,
+    serviceDescription: n.service,
+    stateType: what,
+    pluginOutput: text,
   });
 }
 
 export function passiveEntry(time: number, obj: Checkable, state: number, output: string): LogEntry {
   const n = names(obj);
   return entry(time, LOG_PASSIVE, `PASSIVE ${kindWord(obj)} CHECK`, `${n.prefix};${state};${output}`, {
-    hostName: n.host, serviceDescription: n.service, state, pluginOutput: output,
+    hostName: n.host,
+    serviceDescription: n.service,
+    state,
+    pluginOutput: output,
   });
 }
 

@@ -1,7 +1,5 @@
-import {
-  alertEntry, appendLog, downtimeEntry, notificationEntries, passiveEntry,
-} from './loglines.js';
-import type { Checkable, Comment, Downtime, SiteState , HostRecord} from './types.js';
+import { alertEntry, appendLog, downtimeEntry, notificationEntries, passiveEntry } from './loglines.js';
+import type { Checkable, Comment, Downtime, SiteState, HostRecord } from './types.js';
 import { ServiceRecord } from './types.js';
 import { nagiosLike } from './flavour.js';
 import { formatLocalTime, hostStateName, serviceStateName } from './util.js';
@@ -47,15 +45,32 @@ function downtimeCommentText(d: NewDowntime): string {
 /** Schedules a downtime (Naemon adds a downtime comment right away) and starts it if due. */
 export function addDowntime(site: SiteState, d: NewDowntime, now: number, log = false): Downtime {
   // Icinga 2 keeps no downtime comment; Naemon (and the historic simulator) add one.
-  const comment = site.core === 'icinga2' ? undefined : addComment(site, {
-    host: d.host, service: d.service, author: d.author, comment: downtimeCommentText(d), entryTime: d.entryTime,
-    entryType: 2, persistent: 0, source: 0, expires: false, expireTime: 0,
-  });
+  const comment =
+    site.core === 'icinga2'
+      ? undefined
+      : addComment(site, {
+          host: d.host,
+          service: d.service,
+          author: d.author,
+          comment: downtimeCommentText(d),
+          entryTime: d.entryTime,
+          entryType: 2,
+          persistent: 0,
+          source: 0,
+          expires: false,
+          expireTime: 0,
+        });
   // Naemon stores end - start as the duration of a fixed downtime; Icinga 2 the given value (0).
   const duration = d.fixed && nagiosLike(site.core) ? d.endTime - d.startTime : d.duration;
   const dt: Downtime = {
-    ...d, duration, id: site.nextDowntimeId++, hostName: d.host.name, serviceDescription: d.service?.description ?? null,
-    active: false, triggerTime: 0, commentId: comment?.id ?? 0,
+    ...d,
+    duration,
+    id: site.nextDowntimeId++,
+    hostName: d.host.name,
+    serviceDescription: d.service?.description ?? null,
+    active: false,
+    triggerTime: 0,
+    commentId: comment?.id ?? 0,
   };
   site.downtimes.push(dt);
   site.downtimeIndex.set(dt.id, dt);
@@ -76,7 +91,8 @@ function downtimeLog(site: SiteState, obj: Checkable, now: number, what: 'STARTE
   appendLog(site, downtimeEntry(now, obj, what));
   if (!obj.notificationsEnabled || !site.program.enableNotifications) return;
   const state = obj instanceof ServiceRecord ? serviceStateName(obj.state) : hostStateName(obj.state);
-  for (const e of notificationEntries(now, obj, obj.cfg.contacts, `${DOWNTIME_NOTIFICATION[what]} (${state})`, obj.state, obj.pluginOutput)) appendLog(site, e);
+  for (const e of notificationEntries(now, obj, obj.cfg.contacts, `${DOWNTIME_NOTIFICATION[what]} (${state})`, obj.state, obj.pluginOutput))
+    appendLog(site, e);
 }
 
 function startDowntime(site: SiteState, dt: Downtime, now: number, log: boolean): void {
@@ -144,19 +160,24 @@ export function tick(site: SiteState, now: number): void {
       startDowntime(site, dt, now, true);
     }
     const end = dt.active ? downtimeEnd(dt) : dt.endTime;
-    if (now >= end) { deleteDowntime(site, dt.id, now, 'STOPPED'); continue; }
+    if (now >= end) {
+      deleteDowntime(site, dt.id, now, 'STOPPED');
+      continue;
+    }
     next = Math.min(next, end, !dt.active && dt.startTime > now ? dt.startTime : Infinity);
   }
   for (const c of [...site.comments]) {
     if (c.expires && c.expireTime > 0) {
-      if (c.expireTime <= now) deleteComment(site, c.id); else next = Math.min(next, c.expireTime);
+      if (c.expireTime <= now) deleteComment(site, c.id);
+      else next = Math.min(next, c.expireTime);
     }
   }
   for (const c of site.comments) {
     if (c.entryType !== 4) continue;
     const obj = target(c);
     if (obj.ackExpire > 0) {
-      if (obj.ackExpire <= now) clearAck(site, obj); else next = Math.min(next, obj.ackExpire);
+      if (obj.ackExpire <= now) clearAck(site, obj);
+      else next = Math.min(next, obj.ackExpire);
     }
   }
   site.nextEvent = next;
@@ -166,15 +187,21 @@ function triggerFlexible(site: SiteState, obj: Checkable, now: number): void {
   if (!obj.downtimeIds) return;
   for (const id of obj.downtimeIds) {
     const dt = site.downtimeIndex.get(id);
-    if (dt && !dt.fixed && !dt.active && dt.triggeredBy === 0 && dt.startTime <= now && now < dt.endTime) startDowntime(site, dt, now, true);
+    if (dt && !dt.fixed && !dt.active && dt.triggeredBy === 0 && dt.startTime <= now && now < dt.endTime)
+      startDowntime(site, dt, now, true);
   }
 }
 
 /** Remembers when the object was last in its previous state (the current one is derived from last_check). */
 function leaveState(obj: Checkable, now: number): void {
-  if (obj instanceof ServiceRecord) { obj.setLastTime(obj.state, now); return; }
+  if (obj instanceof ServiceRecord) {
+    obj.setLastTime(obj.state, now);
+    return;
+  }
   const h = obj as HostRecord;
-  if (h.state === 0) h.lastTimeUp = now; else if (h.state === 1) h.lastTimeDown = now; else h.lastTimeUnreachable = now;
+  if (h.state === 0) h.lastTimeUp = now;
+  else if (h.state === 1) h.lastTimeDown = now;
+  else h.lastTimeUnreachable = now;
 }
 
 export function processCheckResult(site: SiteState, obj: Checkable, state: number, output: string, now: number, passive: boolean): void {

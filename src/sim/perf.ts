@@ -29,10 +29,19 @@ export function parsePerf(perf: string): readonly PerfItem[] {
     const unit = vm[2] ?? '';
     const value = vm[1] === 'U' ? 'U' : num((vm[1] ?? '').replace(',', '.'));
     items.push({
-      name, value, unit,
+      name,
+      value,
+      unit,
       expanded: {
-        crit: num(m[4] ?? ''), max: num(m[6] ?? ''), min: num(m[5] ?? ''), name, orig: m[0].trim(), parent: '', unit,
-        value, warn: num(m[3] ?? ''),
+        crit: num(m[4] ?? ''),
+        max: num(m[6] ?? ''),
+        min: num(m[5] ?? ''),
+        name,
+        orig: m[0].trim(),
+        parent: '',
+        unit,
+        value,
+        warn: num(m[3] ?? ''),
       },
     });
   }

@@ -26,10 +26,25 @@ function tokenize(q: string): Token[] {
   let i = 0;
   while (i < q.length) {
     const ch = q.charAt(i);
-    if (/\s/.test(ch)) { i++; continue; }
-    if (ch === '(') { out.push({ t: 'open', v: ch }); i++; continue; }
-    if (ch === ')') { out.push({ t: 'close', v: ch }); i++; continue; }
-    if (q.startsWith('&&', i) || q.startsWith('||', i)) { out.push({ t: 'conj', v: q.slice(i, i + 2) }); i += 2; continue; }
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
+    if (ch === '(') {
+      out.push({ t: 'open', v: ch });
+      i++;
+      continue;
+    }
+    if (ch === ')') {
+      out.push({ t: 'close', v: ch });
+      i++;
+      continue;
+    }
+    if (q.startsWith('&&', i) || q.startsWith('||', i)) {
+      out.push({ t: 'conj', v: q.slice(i, i + 2) });
+      i += 2;
+      continue;
+    }
     if (ch === '"' || ch === "'") {
       // No escape character: a quoted string simply ends at the next identical quote.
       const end = q.indexOf(ch, i + 1);
@@ -129,6 +144,9 @@ export function andAll(nodes: readonly FilterNode[]): FilterNode | null {
 export function filterKeys(node: FilterNode | null, into: Set<string> = new Set()): Set<string> {
   if (!node) return into;
   if (node.kind === 'cmp') into.add(node.key);
-  else { filterKeys(node.left, into); filterKeys(node.right, into); }
+  else {
+    filterKeys(node.left, into);
+    filterKeys(node.right, into);
+  }
   return into;
 }

@@ -40,11 +40,17 @@ export function fullRow<R>(table: TableDef<R>, row: R, ctx: QueryCtx): JsonObjec
   let i = 0;
   // defaults are sorted already: merge the (few) expansion keys in, keeping the canonical key order
   for (const name of table.defaults) {
-    while (i < extraKeys.length && (extraKeys[i] as string) < name) { const k = extraKeys[i++] as string; out[k] = extra[k] ?? null; }
+    while (i < extraKeys.length && (extraKeys[i] as string) < name) {
+      const k = extraKeys[i++] as string;
+      out[k] = extra[k] ?? null;
+    }
     const g = table.columns.get(name);
     if (g && table.omit?.(row, name) !== true) out[name] = g(row, ctx);
   }
-  while (i < extraKeys.length) { const k = extraKeys[i++] as string; out[k] = extra[k] ?? null; }
+  while (i < extraKeys.length) {
+    const k = extraKeys[i++] as string;
+    out[k] = extra[k] ?? null;
+  }
   return out;
 }
 
@@ -53,26 +59,40 @@ function timeBounds(node: FilterNode | null, now: number): [number, number] {
   let lo = -Infinity;
   let hi = Infinity;
   const walk = (n: FilterNode): void => {
-    if (n.kind === 'and') { walk(n.left); walk(n.right); return; }
+    if (n.kind === 'and') {
+      walk(n.left);
+      walk(n.right);
+      return;
+    }
     if (n.kind !== 'cmp' || n.key !== 'time') return;
     const v = Number(expandRelativeTime(n.key, n.op, n.value, now));
     if (!Number.isFinite(v)) return;
     if (n.op === '>=' || n.op === '>') lo = Math.max(lo, v);
     if (n.op === '<=' || n.op === '<') hi = Math.min(hi, v);
-    if (n.op === '=') { lo = Math.max(lo, v); hi = Math.min(hi, v); }
+    if (n.op === '=') {
+      lo = Math.max(lo, v);
+      hi = Math.min(hi, v);
+    }
   };
   if (node) walk(node);
   return [lo, hi];
 }
 
-export function buildFilter(params: Params, opts: Pick<QueryOptions, 'base' | 'skipParams' | 'logWindow'>, now: number): { filter: FilterNode | null; aggFilters: FilterLeaf[] } {
+export function buildFilter(
+  params: Params,
+  opts: Pick<QueryOptions, 'base' | 'skipParams' | 'logWindow'>,
+  now: number,
+): { filter: FilterNode | null; aggFilters: FilterLeaf[] } {
   const nodes: FilterNode[] = [...(opts.base ?? [])];
   const aggFilters: FilterLeaf[] = [];
   let timeFilter = false;
   for (const [k, v] of params.list) {
     if (RESERVED.has(k) || opts.skipParams?.has(k)) continue;
     const leaf = paramFilter(k, v);
-    if (leaf.key.includes('(')) { aggFilters.push(leaf); continue; }
+    if (leaf.key.includes('(')) {
+      aggFilters.push(leaf);
+      continue;
+    }
     if (leaf.key === 'time') timeFilter = true;
     nodes.push(leaf);
   }
@@ -102,7 +122,13 @@ function requestAliases(columns: string | undefined): Map<string, string> {
 }
 
 /** Filters rows the way Thruk does: Livestatus first, then the Perl post-filter with its typo check. */
-export function filterRows<R>(table: TableDef<R>, source: readonly R[], filter: FilterNode | null, ctx: QueryCtx, aliases?: ReadonlyMap<string, string>): { rows: R[]; perlOnly: boolean } {
+export function filterRows<R>(
+  table: TableDef<R>,
+  source: readonly R[],
+  filter: FilterNode | null,
+  ctx: QueryCtx,
+  aliases?: ReadonlyMap<string, string>,
+): { rows: R[]; perlOnly: boolean } {
   const perlKeys = perlOnlyKeys(filterKeys(filter), table);
   const typoKeys = perlKeys.filter((k) => !k.startsWith('_'));
   const full = compileFilter(filter, table, ctx);
@@ -126,13 +152,19 @@ export function filterRows<R>(table: TableDef<R>, source: readonly R[], filter: 
 function aggregateRows<R>(table: TableDef<R>, rows: readonly R[], specs: ColumnSpec[], ctx: QueryCtx): JsonObject | JsonObject[] {
   const groupSpecs = specs.filter((s) => !isAggregate(s));
   const aggSpecs = specs.filter(isAggregate);
-  const lookup = (r: R) => (name: string): JsonValue | undefined => valueOf(table, r, name, ctx);
+  const lookup =
+    (r: R) =>
+    (name: string): JsonValue | undefined =>
+      valueOf(table, r, name, ctx);
   const groups = new Map<string, { vals: JsonValue[]; rows: R[] }>();
   for (const r of rows) {
     const vals = groupSpecs.map((s) => evalExpr(s.expr, lookup(r)));
     const key = JSON.stringify(vals);
     let g = groups.get(key);
-    if (!g) { g = { vals, rows: [] }; groups.set(key, g); }
+    if (!g) {
+      g = { vals, rows: [] };
+      groups.set(key, g);
+    }
     g.rows.push(r);
   }
   const build = (vals: JsonValue[], members: readonly R[]): JsonObject => {
@@ -148,11 +180,21 @@ function aggregateRows<R>(table: TableDef<R>, rows: readonly R[], specs: ColumnS
   };
   if (groupSpecs.length === 0) return build([], rows);
   const list = [...groups.values()];
-  const sorted = sortRows(list, groupSpecs.map((s) => ({ key: s.key, desc: false })), (g, key) => g.vals[groupSpecs.findIndex((s) => s.key === key)]);
+  const sorted = sortRows(
+    list,
+    groupSpecs.map((s) => ({ key: s.key, desc: false })),
+    (g, key) => g.vals[groupSpecs.findIndex((s) => s.key === key)],
+  );
   return sorted.map((g) => build(g.vals, g.rows));
 }
 
-export function runQuery<R>(table: TableDef<R>, source: readonly R[] | ((from: number, to: number) => readonly R[]), params: Params, ctx: QueryCtx, opts: QueryOptions<R> = {}): QueryResult {
+export function runQuery<R>(
+  table: TableDef<R>,
+  source: readonly R[] | ((from: number, to: number) => readonly R[]),
+  params: Params,
+  ctx: QueryCtx,
+  opts: QueryOptions<R> = {},
+): QueryResult {
   const { filter, aggFilters } = buildFilter(params, opts, ctx.now);
   const input = typeof source === 'function' ? source(...timeBounds(filter, ctx.now)) : source;
   const filtered = filterRows(table, input, filter, ctx, requestAliases(params.get('columns')));
@@ -181,7 +223,10 @@ export function runQuery<R>(table: TableDef<R>, source: readonly R[] | ((from: n
   }
 
   const aliases = new Map((specs ?? []).map((s) => [s.key, s] as const));
-  const lookup = (r: R) => (name: string): JsonValue | undefined => valueOf(table, r, name, ctx);
+  const lookup =
+    (r: R) =>
+    (name: string): JsonValue | undefined =>
+      valueOf(table, r, name, ctx);
   rows = sortRows(rows, sortKeys, (r, key) => {
     const spec = aliases.get(key);
     return spec ? evalExpr(spec.expr, lookup(r)) : valueOf(table, r, key, ctx);

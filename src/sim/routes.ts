@@ -26,19 +26,36 @@ export interface RouteCtx extends HandlerCtx {
 }
 
 const PLURAL: Readonly<Record<string, string>> = {
-  host: 'hosts', service: 'services', hostgroup: 'hostgroups', servicegroup: 'servicegroups', contact: 'contacts',
-  contactgroup: 'contactgroups', timeperiod: 'timeperiods', command: 'commands', downtime: 'downtimes', comment: 'comments',
-  log: 'logs', alert: 'alerts', notification: 'notifications', processinfos: 'processinfo', check: 'checks', site: 'sites',
+  host: 'hosts',
+  service: 'services',
+  hostgroup: 'hostgroups',
+  servicegroup: 'servicegroups',
+  contact: 'contacts',
+  contactgroup: 'contactgroups',
+  timeperiod: 'timeperiods',
+  command: 'commands',
+  downtime: 'downtimes',
+  comment: 'comments',
+  log: 'logs',
+  alert: 'alerts',
+  notification: 'notifications',
+  processinfos: 'processinfo',
+  check: 'checks',
+  site: 'sites',
 };
 
 function methodError(c: RouteCtx, allowed: string, help?: JsonValue): ThrukError {
-  return new ThrukError(400, 'bad request', { description: `available methods for ${c.path} are: ${allowed}`, ...(help !== undefined ? { help } : {}) });
+  return new ThrukError(400, 'bad request', {
+    description: `available methods for ${c.path} are: ${allowed}`,
+    ...(help !== undefined ? { help } : {}),
+  });
 }
 
 function get(c: RouteCtx, fn: () => Result): Result {
   // A POST to a GET-only path is executed as a GET (handy for long log queries).
   if (c.method !== 'GET' && c.method !== 'POST') throw methodError(c, 'GET');
-  if (c.jsonWithWrongType) throw new ThrukError(400, 'got json request data but content type is not application/json', { help: t.routeHelp(c.path) });
+  if (c.jsonWithWrongType)
+    throw new ThrukError(400, 'got json request data but content type is not application/json', { help: t.routeHelp(c.path) });
   return fn();
 }
 
@@ -55,7 +72,8 @@ function cmd(c: RouteCtx, type: CmdType, name: string, target: CmdTarget): Resul
   }
   if (!def) throw new ThrukError(404, 'no such command', { description: `there is no command ${name} for type ${type}` });
   refuseCommands(c);
-  if (c.jsonWithWrongType) throw new ThrukError(400, 'got json request data but content type is not application/json', { help: commandHelp(def) });
+  if (c.jsonWithWrongType)
+    throw new ThrukError(400, 'got json request data but content type is not application/json', { help: commandHelp(def) });
   const commands = runCommand(def, target, c.params, c.sites, c.now, c.user);
   return { data: { commands, message: 'Command successfully submitted' } };
 }
@@ -68,12 +86,26 @@ function genericCmd(c: RouteCtx): Result {
   const p = (k: string): string | undefined => c.params.get(k);
   let type: CmdType = 'system';
   const target: CmdTarget = {};
-  if (p('service') !== undefined) { type = 'service'; target.host = p('host') ?? ''; target.service = p('service') ?? ''; }
-  else if (p('host') !== undefined) { type = 'host'; target.host = p('host') ?? ''; }
-  else if (p('hostgroup') !== undefined) { type = 'hostgroup'; target.group = p('hostgroup') ?? ''; }
-  else if (p('servicegroup') !== undefined) { type = 'servicegroup'; target.group = p('servicegroup') ?? ''; }
-  else if (p('contact') !== undefined) { type = 'contact'; target.contact = p('contact') ?? ''; }
-  else if (p('contactgroup') !== undefined) { type = 'contactgroup'; target.group = p('contactgroup') ?? ''; }
+  if (p('service') !== undefined) {
+    type = 'service';
+    target.host = p('host') ?? '';
+    target.service = p('service') ?? '';
+  } else if (p('host') !== undefined) {
+    type = 'host';
+    target.host = p('host') ?? '';
+  } else if (p('hostgroup') !== undefined) {
+    type = 'hostgroup';
+    target.group = p('hostgroup') ?? '';
+  } else if (p('servicegroup') !== undefined) {
+    type = 'servicegroup';
+    target.group = p('servicegroup') ?? '';
+  } else if (p('contact') !== undefined) {
+    type = 'contact';
+    target.contact = p('contact') ?? '';
+  } else if (p('contactgroup') !== undefined) {
+    type = 'contactgroup';
+    target.group = p('contactgroup') ?? '';
+  }
   if (!findCommand(type, name)) {
     // Thruk looks the name up for the object type derived from the parameters; a raw command line ends up here.
     throw new ThrukError(400, `missing argument: ${type}`, { description: `${type} is a required argument`, help: GENERIC_HELP });
@@ -129,7 +161,8 @@ function groupRoutes(c: RouteCtx, res: 'hostgroups' | 'servicegroups', rest: rea
   const what = res === 'hostgroups' ? 'hostgroup' : 'servicegroup';
   if (a === undefined) return get(c, () => h.groups(c, res));
   if (rest.length === 1) return get(c, () => h.groups(c, res, a));
-  if (rest.length === 2 && b === 'stats') return get(c, () => (res === 'hostgroups' ? h.hostStatsResult(c, undefined, a) : h.serviceStatsResult(c, undefined, a)));
+  if (rest.length === 2 && b === 'stats')
+    return get(c, () => (res === 'hostgroups' ? h.hostStatsResult(c, undefined, a) : h.serviceStatsResult(c, undefined, a)));
   if (rest.length === 2 && b === 'outages') return get(c, () => h.outagesResult(c, what, a));
   if (rest.length === 2 && b === 'availability') return get(c, () => h.availabilityResult(c, c.path, what, false, a));
   if (rest.length === 3 && b === 'cmd' && d !== undefined) return cmd(c, what, d, { group: a });
@@ -170,30 +203,47 @@ export function dispatch(c: RouteCtx): Result {
   const res = PLURAL[first] ?? first;
   const [a, b] = rest;
   switch (res) {
-    case 'thruk': return thrukRoutes(c, rest);
-    case 'sites': return rest.length === 0 ? get(c, () => ({ data: t.siteRows(c.sites, c.now) })) : unknown(c);
+    case 'thruk':
+      return thrukRoutes(c, rest);
+    case 'sites':
+      return rest.length === 0 ? get(c, () => ({ data: t.siteRows(c.sites, c.now) })) : unknown(c);
     case 'processinfo':
       if (rest.length === 0) return get(c, () => ({ data: c.sites.map((s) => t.processInfoRow(s, c.allSites.indexOf(s))) }));
       return a === 'stats' && rest.length === 1 ? get(c, () => ({ data: processStats(c.sites, c.now) })) : unknown(c);
-    case 'checks': return a === 'stats' && rest.length === 1 ? get(c, () => ({ data: checkStats(c.sites, c.now) })) : unknown(c);
-    case 'lmd': return a === 'sites' && rest.length === 1 ? get(c, () => ({ data: [] })) : unknown(c);
-    case 'hosts': case 'services': return statusRoutes(c, res, rest);
-    case 'hostgroups': case 'servicegroups': return groupRoutes(c, res, rest);
+    case 'checks':
+      return a === 'stats' && rest.length === 1 ? get(c, () => ({ data: checkStats(c.sites, c.now) })) : unknown(c);
+    case 'lmd':
+      return a === 'sites' && rest.length === 1 ? get(c, () => ({ data: [] })) : unknown(c);
+    case 'hosts':
+    case 'services':
+      return statusRoutes(c, res, rest);
+    case 'hostgroups':
+    case 'servicegroups':
+      return groupRoutes(c, res, rest);
     case 'contacts':
       if (rest.length <= 1) return get(c, () => h.contacts(c, a));
       return rest.length === 3 && b === 'cmd' ? cmd(c, 'contact', rest[2] ?? '', { contact: a ?? '' }) : unknown(c);
     case 'contactgroups':
       if (rest.length <= 1) return get(c, () => h.simple(c, 'contactgroups', a));
       return rest.length === 3 && b === 'cmd' ? cmd(c, 'contactgroup', rest[2] ?? '', { group: a ?? '' }) : unknown(c);
-    case 'timeperiods': case 'commands':
+    case 'timeperiods':
+    case 'commands':
       return rest.length <= 1 ? get(c, () => h.simple(c, res, a)) : unknown(c);
-    case 'downtimes': return rest.length <= 1 ? get(c, () => h.downtimes(c, a)) : unknown(c);
-    case 'comments': return rest.length <= 1 ? get(c, () => h.comments(c, a)) : unknown(c);
-    case 'logs': case 'alerts': case 'notifications': return rest.length === 0 ? get(c, () => h.logs(c, res)) : unknown(c);
-    case 'system': case 'core': return a === 'cmd' && b !== undefined && rest.length === 2 ? cmd(c, 'system', b, {}) : unknown(c);
+    case 'downtimes':
+      return rest.length <= 1 ? get(c, () => h.downtimes(c, a)) : unknown(c);
+    case 'comments':
+      return rest.length <= 1 ? get(c, () => h.comments(c, a)) : unknown(c);
+    case 'logs':
+    case 'alerts':
+    case 'notifications':
+      return rest.length === 0 ? get(c, () => h.logs(c, res)) : unknown(c);
+    case 'system':
+    case 'core':
+      return a === 'cmd' && b !== undefined && rest.length === 2 ? cmd(c, 'system', b, {}) : unknown(c);
     case 'cmd':
       if (rest.length === 0) return genericCmd(c);
       return a !== undefined && rest.length === 1 ? cmd(c, 'system', a, {}) : unknown(c);
-    default: return unknown(c);
+    default:
+      return unknown(c);
   }
 }

@@ -49,14 +49,18 @@ function withInfo(o: Checkable, kind: 'comments' | 'downtimes'): Array<[number, 
 }
 
 function info(o: Checkable, kind: 'comments' | 'downtimes'): string {
-  return withInfo(o, kind).map(([id, author, text]) => `id:${id} author:${author} text:${text}`).join(', ');
+  return withInfo(o, kind)
+    .map(([id, author, text]) => `id:${id} author:${author} text:${text}`)
+    .join(', ');
 }
 
 /** Columns only Naemon's Livestatus has: a full Icinga 2 row leaves them out. */
 const NAEMON_ONLY: ReadonlySet<string> = new Set(['depends_exec', 'depends_notify', 'last_update']);
 const omitFor = (o: Checkable, key: string): boolean => NAEMON_ONLY.has(key) && !naemon(o);
 
-function varNames(o: Checkable): string[] { return Object.keys(o.cfg.vars); }
+function varNames(o: Checkable): string[] {
+  return Object.keys(o.cfg.vars);
+}
 
 /** Columns both hosts and services have (Thruk's fetched set, JSON types as Icinga 2 returns them). */
 function common(): Record<string, Getter<Checkable>> {
@@ -183,11 +187,40 @@ function hostGetters(): Record<string, Getter<HostRecord>> {
 }
 
 const HOST_EMBED = [
-  'accept_passive_checks', 'acknowledged', 'action_url_expanded', 'active_checks_enabled', 'address', 'alias', 'check_command',
-  'check_type', 'checks_enabled', 'comments', 'contact_groups', 'contacts', 'current_attempt', 'custom_variable_names',
-  'custom_variable_values', 'custom_variables', 'display_name', 'groups', 'has_been_checked', 'icon_image_alt',
-  'icon_image_expanded', 'is_executing', 'is_flapping', 'last_state_change', 'latency', 'name', 'notes', 'notes_url_expanded',
-  'notifications_enabled', 'parents', 'perf_data', 'plugin_output', 'scheduled_downtime_depth', 'state',
+  'accept_passive_checks',
+  'acknowledged',
+  'action_url_expanded',
+  'active_checks_enabled',
+  'address',
+  'alias',
+  'check_command',
+  'check_type',
+  'checks_enabled',
+  'comments',
+  'contact_groups',
+  'contacts',
+  'current_attempt',
+  'custom_variable_names',
+  'custom_variable_values',
+  'custom_variables',
+  'display_name',
+  'groups',
+  'has_been_checked',
+  'icon_image_alt',
+  'icon_image_expanded',
+  'is_executing',
+  'is_flapping',
+  'last_state_change',
+  'latency',
+  'name',
+  'notes',
+  'notes_url_expanded',
+  'notifications_enabled',
+  'parents',
+  'perf_data',
+  'plugin_output',
+  'scheduled_downtime_depth',
+  'state',
 ] as const;
 
 const STATE_ORDER = [0, 1, 4, 3];
@@ -207,7 +240,7 @@ function serviceGetters(hosts: Record<string, Getter<HostRecord>>): Record<strin
     last_time_unknown: (s: ServiceRecord, c: QueryCtx) => lastTimeCurrent(s, 3, s.lastTime(3), c.now),
     last_time_warning: (s: ServiceRecord, c: QueryCtx) => lastTimeCurrent(s, 1, s.lastTime(1), c.now),
     obsess_over_service: (s: ServiceRecord) => bit(s, F_OBSESS),
-    state_order: (s: ServiceRecord) => (s.hasBeenChecked ? STATE_ORDER[s.state] ?? 3 : 2),
+    state_order: (s: ServiceRecord) => (s.hasBeenChecked ? (STATE_ORDER[s.state] ?? 3) : 2),
   });
   return g;
 }
@@ -233,7 +266,10 @@ export function hostsTable(): TableDef<HostRecord> {
   const known = (k: string): boolean => k in getters;
   hostTable = makeTable('hosts', livestatusHelp('hosts'), getters, {
     extra: (h, key) => (key.startsWith('_') ? varValue(h.cfg.vars, key.slice(1)) : perfValue(h.perfData, key)),
-    expand: (h, out) => { addPerfKeys(out, h.perfData, '', known); addVars(out, h.cfg.vars, ''); },
+    expand: (h, out) => {
+      addPerfKeys(out, h.perfData, '', known);
+      addVars(out, h.cfg.vars, '');
+    },
     omit: omitFor,
   });
   return hostTable;

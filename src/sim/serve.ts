@@ -40,7 +40,9 @@ function isReset(err: unknown): boolean {
 
 async function handle(sim: Simulator, base: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const abort = new AbortController();
-  res.on('close', () => { if (!res.writableFinished) abort.abort(); });
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
   const method = req.method ?? 'GET';
   const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
   const headers = new Headers();
@@ -60,7 +62,10 @@ async function handle(sim: Simulator, base: string, req: IncomingMessage, res: S
     res.writeHead(response.status, out);
     res.end(text);
   } catch (err) {
-    if (isReset(err) || abort.signal.aborted) { req.socket.destroy(); return; }
+    if (isReset(err) || abort.signal.aborted) {
+      req.socket.destroy();
+      return;
+    }
     res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify({ code: 500, message: 'simulator error', description: String(err) }));
   }
@@ -88,7 +93,15 @@ function main(): void {
     apiKey: values.key ?? process.env['THRUK_SIM_KEY'] ?? 'demo',
     latencyMs: intArg(values.latency, 'latency', 0),
     jitterMs: intArg(values.jitter, 'jitter', 0),
-    ...(values.sites ? { sites: values.sites.split(',').map((s) => s.trim()).filter(Boolean).map(siteArg) } : {}),
+    ...(values.sites
+      ? {
+          sites: values.sites
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+            .map(siteArg),
+        }
+      : {}),
   });
   const server = createServer((req, res) => {
     const base = `http://${req.headers.host ?? `${host}:${port}`}`;
@@ -103,7 +116,10 @@ function main(): void {
     const shown = host.includes(':') ? `[${host}]` : host;
     process.stderr.write(`http://${shown}:${actual}/thruk\n`);
   });
-  const stop = (): void => { server.close(); server.closeAllConnections(); };
+  const stop = (): void => {
+    server.close();
+    server.closeAllConnections();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

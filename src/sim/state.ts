@@ -55,11 +55,21 @@ export class SimState {
     return site;
   }
 
-  get hosts(): readonly HostRecord[] { return this.primary.hosts; }
-  get services(): readonly ServiceRecord[] { return this.primary.services; }
-  get downtimes(): readonly Downtime[] { return this.primary.downtimes; }
-  get comments(): readonly Comment[] { return this.primary.comments; }
-  get logs(): readonly LogEntry[] { return this.primary.logs; }
+  get hosts(): readonly HostRecord[] {
+    return this.primary.hosts;
+  }
+  get services(): readonly ServiceRecord[] {
+    return this.primary.services;
+  }
+  get downtimes(): readonly Downtime[] {
+    return this.primary.downtimes;
+  }
+  get comments(): readonly Comment[] {
+    return this.primary.comments;
+  }
+  get logs(): readonly LogEntry[] {
+    return this.primary.logs;
+  }
 
   host(name: string, site = 0): HostRecord | undefined {
     return this.sites[site]?.hostByName.get(name);

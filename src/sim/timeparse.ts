@@ -26,21 +26,39 @@ function yearStart(nowSec: number, yearOffset: number): number {
 
 function namedBase(word: string, nowSec: number): number | undefined {
   switch (word) {
-    case 'now': return nowSec;
-    case 'today': case 'thisday': return localMidnight(nowSec);
-    case 'yesterday': case 'lastday': return localMidnight(nowSec, -1);
-    case 'tomorrow': case 'nextday': return localMidnight(nowSec, 1);
-    case 'thisweek': return weekStart(nowSec, 0);
-    case 'lastweek': return weekStart(nowSec, -1);
-    case 'nextweek': return weekStart(nowSec, 1);
-    case 'lastmonday': return weekStart(nowSec, new Date(nowSec * 1000).getDay() === 1 ? -1 : 0);
-    case 'thismonth': return monthStart(nowSec, 0);
-    case 'lastmonth': return monthStart(nowSec, -1);
-    case 'nextmonth': return monthStart(nowSec, 1);
-    case 'thisyear': return yearStart(nowSec, 0);
-    case 'lastyear': return yearStart(nowSec, -1);
-    case 'nextyear': return yearStart(nowSec, 1);
-    default: return undefined;
+    case 'now':
+      return nowSec;
+    case 'today':
+    case 'thisday':
+      return localMidnight(nowSec);
+    case 'yesterday':
+    case 'lastday':
+      return localMidnight(nowSec, -1);
+    case 'tomorrow':
+    case 'nextday':
+      return localMidnight(nowSec, 1);
+    case 'thisweek':
+      return weekStart(nowSec, 0);
+    case 'lastweek':
+      return weekStart(nowSec, -1);
+    case 'nextweek':
+      return weekStart(nowSec, 1);
+    case 'lastmonday':
+      return weekStart(nowSec, new Date(nowSec * 1000).getDay() === 1 ? -1 : 0);
+    case 'thismonth':
+      return monthStart(nowSec, 0);
+    case 'lastmonth':
+      return monthStart(nowSec, -1);
+    case 'nextmonth':
+      return monthStart(nowSec, 1);
+    case 'thisyear':
+      return yearStart(nowSec, 0);
+    case 'lastyear':
+      return yearStart(nowSec, -1);
+    case 'nextyear':
+      return yearStart(nowSec, 1);
+    default:
+      return undefined;
   }
 }
 
@@ -61,9 +79,13 @@ export function parseThrukTime(raw: string, nowSec: number): number | undefined 
   if (/^\d{9,}(\.\d+)?$/.test(v)) return Math.floor(Number(v));
   if (/^\d{1,8}$/.test(v)) return nowSec + Number(v);
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})[ t](\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(v);
-  if (m) return Math.floor(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)).getTime() / 1000);
+  if (m)
+    return Math.floor(
+      new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)).getTime() / 1000,
+    );
   m = /^(\d{1,2})-(\d{1,2})-(\d{4}) (\d{1,2}):(\d{2}):(\d{2})$/.exec(v);
-  if (m) return Math.floor(new Date(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6])).getTime() / 1000);
+  if (m)
+    return Math.floor(new Date(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6])).getTime() / 1000);
   m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(v);
   if (m) return Math.floor(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime() / 1000);
   // A bare `60m` is 3600 s after the epoch in Thruk (a real pitfall, reproduced on purpose).

@@ -75,37 +75,95 @@ export abstract class Checkable {
     return (this.ext ??= { ackExpire: 0, nextCheckAt: 0, commentIds: null, downtimeIds: null });
   }
 
-  get percentStateChange(): number { return this.psc10 / 10; }
-  set percentStateChange(v: number) { this.psc10 = Math.round(v * 10); }
-  get ackExpire(): number { return this.ext?.ackExpire ?? 0; }
-  set ackExpire(v: number) { if (v !== 0 || this.ext) this.extra().ackExpire = v; }
+  get percentStateChange(): number {
+    return this.psc10 / 10;
+  }
+  set percentStateChange(v: number) {
+    this.psc10 = Math.round(v * 10);
+  }
+  get ackExpire(): number {
+    return this.ext?.ackExpire ?? 0;
+  }
+  set ackExpire(v: number) {
+    if (v !== 0 || this.ext) this.extra().ackExpire = v;
+  }
   /** a check scheduled by a command (schedule_*_check) */
-  get nextCheckAt(): number { return this.ext?.nextCheckAt ?? 0; }
-  set nextCheckAt(v: number) { if (v !== 0 || this.ext) this.extra().nextCheckAt = v; }
-  get commentIds(): number[] | null { return this.ext?.commentIds ?? null; }
-  set commentIds(v: number[] | null) { if (v !== null || this.ext) this.extra().commentIds = v; }
-  get downtimeIds(): number[] | null { return this.ext?.downtimeIds ?? null; }
-  set downtimeIds(v: number[] | null) { if (v !== null || this.ext) this.extra().downtimeIds = v; }
+  get nextCheckAt(): number {
+    return this.ext?.nextCheckAt ?? 0;
+  }
+  set nextCheckAt(v: number) {
+    if (v !== 0 || this.ext) this.extra().nextCheckAt = v;
+  }
+  get commentIds(): number[] | null {
+    return this.ext?.commentIds ?? null;
+  }
+  set commentIds(v: number[] | null) {
+    if (v !== null || this.ext) this.extra().commentIds = v;
+  }
+  get downtimeIds(): number[] | null {
+    return this.ext?.downtimeIds ?? null;
+  }
+  set downtimeIds(v: number[] | null) {
+    if (v !== null || this.ext) this.extra().downtimeIds = v;
+  }
 
-  get acknowledged(): boolean { return this.ackType > 0; }
-  get hasBeenChecked(): boolean { return (this.flags & F_CHECKED) !== 0; }
-  set hasBeenChecked(v: boolean) { this.setFlag(F_CHECKED, v); }
-  get activeChecksEnabled(): boolean { return (this.flags & F_ACTIVE) !== 0; }
-  set activeChecksEnabled(v: boolean) { this.setFlag(F_ACTIVE, v); }
-  get acceptPassiveChecks(): boolean { return (this.flags & F_PASSIVE) !== 0; }
-  set acceptPassiveChecks(v: boolean) { this.setFlag(F_PASSIVE, v); }
-  get notificationsEnabled(): boolean { return (this.flags & F_NOTIF) !== 0; }
-  set notificationsEnabled(v: boolean) { this.setFlag(F_NOTIF, v); }
-  get eventHandlerEnabled(): boolean { return (this.flags & F_EVENTHANDLER) !== 0; }
-  set eventHandlerEnabled(v: boolean) { this.setFlag(F_EVENTHANDLER, v); }
-  get flapDetectionEnabled(): boolean { return (this.flags & F_FLAPDETECT) !== 0; }
-  set flapDetectionEnabled(v: boolean) { this.setFlag(F_FLAPDETECT, v); }
-  get obsess(): boolean { return (this.flags & F_OBSESS) !== 0; }
-  set obsess(v: boolean) { this.setFlag(F_OBSESS, v); }
-  get isFlapping(): boolean { return (this.flags & F_FLAPPING) !== 0; }
-  get firstState(): boolean { return (this.flags & F_FIRSTSTATE) !== 0; }
-  set firstState(v: boolean) { this.setFlag(F_FIRSTSTATE, v); }
-  set isFlapping(v: boolean) { this.setFlag(F_FLAPPING, v); }
+  get acknowledged(): boolean {
+    return this.ackType > 0;
+  }
+  get hasBeenChecked(): boolean {
+    return (this.flags & F_CHECKED) !== 0;
+  }
+  set hasBeenChecked(v: boolean) {
+    this.setFlag(F_CHECKED, v);
+  }
+  get activeChecksEnabled(): boolean {
+    return (this.flags & F_ACTIVE) !== 0;
+  }
+  set activeChecksEnabled(v: boolean) {
+    this.setFlag(F_ACTIVE, v);
+  }
+  get acceptPassiveChecks(): boolean {
+    return (this.flags & F_PASSIVE) !== 0;
+  }
+  set acceptPassiveChecks(v: boolean) {
+    this.setFlag(F_PASSIVE, v);
+  }
+  get notificationsEnabled(): boolean {
+    return (this.flags & F_NOTIF) !== 0;
+  }
+  set notificationsEnabled(v: boolean) {
+    this.setFlag(F_NOTIF, v);
+  }
+  get eventHandlerEnabled(): boolean {
+    return (this.flags & F_EVENTHANDLER) !== 0;
+  }
+  set eventHandlerEnabled(v: boolean) {
+    this.setFlag(F_EVENTHANDLER, v);
+  }
+  get flapDetectionEnabled(): boolean {
+    return (this.flags & F_FLAPDETECT) !== 0;
+  }
+  set flapDetectionEnabled(v: boolean) {
+    this.setFlag(F_FLAPDETECT, v);
+  }
+  get obsess(): boolean {
+    return (this.flags & F_OBSESS) !== 0;
+  }
+  set obsess(v: boolean) {
+    this.setFlag(F_OBSESS, v);
+  }
+  get isFlapping(): boolean {
+    return (this.flags & F_FLAPPING) !== 0;
+  }
+  get firstState(): boolean {
+    return (this.flags & F_FIRSTSTATE) !== 0;
+  }
+  set firstState(v: boolean) {
+    this.setFlag(F_FIRSTSTATE, v);
+  }
+  set isFlapping(v: boolean) {
+    this.setFlag(F_FLAPPING, v);
+  }
 
   setFlag(bit: number, on: boolean): void {
     this.flags = on ? this.flags | bit : this.flags & ~bit;
@@ -132,7 +190,9 @@ export class HostRecord extends Checkable {
     super(cfg);
   }
 
-  get groups(): readonly string[] { return this.spec.groups; }
+  get groups(): readonly string[] {
+    return this.spec.groups;
+  }
 }
 
 /** What all copies of one service of the estate pattern share. */
@@ -155,22 +215,42 @@ export class ServiceRecord extends Checkable {
     super(cfg);
   }
 
-  get description(): string { return this.tpl.description; }
-  get kind(): string { return this.tpl.kind; }
-  get groups(): readonly string[] { return this.tpl.groups; }
-  get hostName(): string { return this.host.name; }
-  get site(): SiteState { return this.host.site; }
+  get description(): string {
+    return this.tpl.description;
+  }
+  get kind(): string {
+    return this.tpl.kind;
+  }
+  get groups(): readonly string[] {
+    return this.tpl.groups;
+  }
+  get hostName(): string {
+    return this.host.name;
+  }
+  get site(): SiteState {
+    return this.host.site;
+  }
 
-  lastTime(state: number): number { return this.times?.[state] ?? 0; }
+  lastTime(state: number): number {
+    return this.times?.[state] ?? 0;
+  }
   setLastTime(state: number, t: number): void {
     if (t === 0 && !this.times) return;
     (this.times ??= [0, 0, 0, 0])[Math.min(3, Math.max(0, state))] = t;
   }
 
-  get lastTimeOk(): number { return this.lastTime(0); }
-  get lastTimeWarning(): number { return this.lastTime(1); }
-  get lastTimeCritical(): number { return this.lastTime(2); }
-  get lastTimeUnknown(): number { return this.lastTime(3); }
+  get lastTimeOk(): number {
+    return this.lastTime(0);
+  }
+  get lastTimeWarning(): number {
+    return this.lastTime(1);
+  }
+  get lastTimeCritical(): number {
+    return this.lastTime(2);
+  }
+  get lastTimeUnknown(): number {
+    return this.lastTime(3);
+  }
 }
 
 export interface Downtime {
@@ -310,10 +390,21 @@ export class SiteState {
     pid: number,
   ) {
     this.program = {
-      programStart, pid, enableNotifications: true, executeHostChecks: true, executeServiceChecks: true,
-      acceptPassiveHostChecks: true, acceptPassiveServiceChecks: true, enableEventHandlers: true,
-      enableFlapDetection: true, processPerformanceData: true, obsessOverHosts: false, obsessOverServices: false,
-      checkHostFreshness: true, checkServiceFreshness: true, lastCommandCheck: 0,
+      programStart,
+      pid,
+      enableNotifications: true,
+      executeHostChecks: true,
+      executeServiceChecks: true,
+      acceptPassiveHostChecks: true,
+      acceptPassiveServiceChecks: true,
+      enableEventHandlers: true,
+      enableFlapDetection: true,
+      processPerformanceData: true,
+      obsessOverHosts: false,
+      obsessOverServices: false,
+      checkHostFreshness: true,
+      checkServiceFreshness: true,
+      lastCommandCheck: 0,
     };
   }
 

@@ -16,7 +16,8 @@ export function thrukUserProblem(name: string): string | undefined {
   if (name.trim() === '0') return "is '0', which Thruk reads as false and replaces by its default user or its internal superuser (api)";
   if (name !== name.trim()) return 'has whitespace around it, which HTTP strips on the way: Thruk would see a different name';
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains control characters';
-  if (/[^\u0020-\u007e]/.test(name)) return 'contains non-ASCII characters, which reach Thruk as undecoded header bytes and would name a different user';
+  if (/[^\u0020-\u007e]/.test(name))
+    return 'contains non-ASCII characters, which reach Thruk as undecoded header bytes and would name a different user';
   if (name.length > MAX_USER) return `is longer than ${MAX_USER} characters`;
   return undefined;
 }

@@ -104,7 +104,9 @@ function identityOf(cred: ThrukCredential, expectUser?: string): Identity {
     cred,
     expectUser: authUser ?? expectUser,
     headers: { 'X-Thruk-Auth-Key': cred.key, ...(authUser !== undefined ? { 'X-Thruk-Auth-User': authUser } : {}) },
-    namespace: createHash('sha256').update(`key\0${cred.key}\0${authUser ?? ''}`).digest('base64url'),
+    namespace: createHash('sha256')
+      .update(`key\0${cred.key}\0${authUser ?? ''}`)
+      .digest('base64url'),
     secret: cred.key,
   };
 }
@@ -188,10 +190,38 @@ export function displayPath(path: string, qs: string): string {
 }
 
 const READ_TABLES: ReadonlySet<string> = new Set([
-  'hosts', 'host', 'services', 'service', 'hostgroups', 'hostgroup', 'servicegroups', 'servicegroup',
-  'contacts', 'contact', 'contactgroups', 'contactgroup', 'timeperiods', 'timeperiod', 'commands', 'command',
-  'comments', 'comment', 'downtimes', 'downtime', 'logs', 'log', 'alerts', 'alert', 'notifications',
-  'notification', 'checks', 'check', 'processinfo', 'processinfos', 'sites', 'site',
+  'hosts',
+  'host',
+  'services',
+  'service',
+  'hostgroups',
+  'hostgroup',
+  'servicegroups',
+  'servicegroup',
+  'contacts',
+  'contact',
+  'contactgroups',
+  'contactgroup',
+  'timeperiods',
+  'timeperiod',
+  'commands',
+  'command',
+  'comments',
+  'comment',
+  'downtimes',
+  'downtime',
+  'logs',
+  'log',
+  'alerts',
+  'alert',
+  'notifications',
+  'notification',
+  'checks',
+  'check',
+  'processinfo',
+  'processinfos',
+  'sites',
+  'site',
 ]);
 
 /**
@@ -426,11 +456,7 @@ export class ThrukClient {
     return e.value as T;
   }
 
-  async post<T = unknown>(
-    path: string,
-    form: Readonly<Record<string, FormValue>>,
-    opts: Omit<CallOptions, 'cache'> = {},
-  ): Promise<T> {
+  async post<T = unknown>(path: string, form: Readonly<Record<string, FormValue>>, opts: Omit<CallOptions, 'cache'> = {}): Promise<T> {
     const p = this.#prepare('POST', path, opts, encodeForm(form));
     await this.#guard(opts.signal);
     try {
@@ -492,9 +518,7 @@ export class ThrukClient {
   }
 
   #init(p: Prepared, attempts?: number): ThrukErrorInit {
-    return attempts === undefined
-      ? { method: p.logical, path: p.display }
-      : { method: p.logical, path: p.display, attempts };
+    return attempts === undefined ? { method: p.logical, path: p.display } : { method: p.logical, path: p.display, attempts };
   }
 
   /** Attempts with retries; resolves with a 2xx response, rejects with a ThrukError or the caller's abort. */

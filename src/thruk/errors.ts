@@ -6,12 +6,7 @@
  * that the client has already redacted. They never contain the API key, request headers or bodies.
  */
 
-export type ThrukErrorName =
-  | 'ThrukError'
-  | 'ThrukHttpError'
-  | 'ThrukTimeoutError'
-  | 'ThrukNetworkError'
-  | 'ThrukResponseError';
+export type ThrukErrorName = 'ThrukError' | 'ThrukHttpError' | 'ThrukTimeoutError' | 'ThrukNetworkError' | 'ThrukResponseError';
 
 export interface ThrukErrorInit {
   method: string;
@@ -142,10 +137,11 @@ export function timeoutError(init: ThrukErrorInit, timeoutMs: number): ThrukTime
 
 /** `reason` comes from describeNetworkCode (already redacted). */
 export function networkError(init: ThrukErrorInit, code: string | undefined, reason: string): ThrukNetworkError {
-  return new ThrukNetworkError(
-    `Thruk ${init.method} ${init.path} failed: ${reason}${attemptsSuffix(init.attempts)}`,
-    { ...init, code, reason },
-  );
+  return new ThrukNetworkError(`Thruk ${init.method} ${init.path} failed: ${reason}${attemptsSuffix(init.attempts)}`, {
+    ...init,
+    code,
+    reason,
+  });
 }
 
 /** `summary` is the short status text (Thruk's message, or a status-based phrase for HTML/empty bodies). */
@@ -158,20 +154,17 @@ export function httpError(
 ): ThrukHttpError {
   const desc = thrukDescription === undefined ? '' : shortDescription(thrukDescription);
   const detail = desc === '' || desc === summary ? '' : `: ${desc}`;
-  return new ThrukHttpError(
-    `Thruk ${init.method} ${init.path} failed: ${status} ${summary}${detail}${attemptsSuffix(init.attempts)}`,
-    { ...init, status, thrukMessage, thrukDescription },
-  );
+  return new ThrukHttpError(`Thruk ${init.method} ${init.path} failed: ${status} ${summary}${detail}${attemptsSuffix(init.attempts)}`, {
+    ...init,
+    status,
+    thrukMessage,
+    thrukDescription,
+  });
 }
 
 export function responseError(init: ThrukErrorInit, body: string): ThrukResponseError {
   const head = body.trimStart();
-  const why =
-    head === ''
-      ? 'an empty response'
-      : head.startsWith('<')
-        ? 'HTML instead of JSON'
-        : 'malformed JSON';
+  const why = head === '' ? 'an empty response' : head.startsWith('<') ? 'HTML instead of JSON' : 'malformed JSON';
   const hint = head.startsWith('<') ? 'wrong base URL or a login page?' : 'truncated response?';
   return new ThrukResponseError(`Thruk returned ${why} for ${init.method} ${init.path} (${hint})`, init);
 }
@@ -288,8 +281,7 @@ export function errorCode(e: unknown, depth = 0): string | undefined {
   const own = typeof rec.code === 'string' ? rec.code : undefined;
   // undici wraps the OS error: prefer the more specific inner code (ECONNRESET over UND_ERR_SOCKET).
   const inner =
-    errorCode(rec.cause, depth + 1) ??
-    (Array.isArray(rec.errors) ? errorCode((rec.errors as unknown[])[0], depth + 1) : undefined);
+    errorCode(rec.cause, depth + 1) ?? (Array.isArray(rec.errors) ? errorCode((rec.errors as unknown[])[0], depth + 1) : undefined);
   if (own === undefined) return inner;
   return own.startsWith('UND_ERR_') && inner !== undefined ? inner : own;
 }

@@ -134,10 +134,12 @@ export function filterSchema(fields: readonly string[]): z.ZodType<FilterNode> {
   // The limit check sits inside the lazy node so that JSON Schema keeps the whole node as the one
   // $defs entry; it runs per subtree, which the limits keep cheap.
   const node: z.ZodType<FilterNode> = z.lazy(() =>
-    z.union([leaf, group], { error: (issue) => (issue.code === 'invalid_union' ? unionMessage(issue) : undefined) }).superRefine((value, ctx) => {
-      const problem = filterLimitProblem(value);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    z
+      .union([leaf, group], { error: (issue) => (issue.code === 'invalid_union' ? unionMessage(issue) : undefined) })
+      .superRefine((value, ctx) => {
+        const problem = filterLimitProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      }),
   );
   const group = z.strictObject({
     type: z.literal('group').optional(),

@@ -56,7 +56,8 @@ export function timeText(env: ValueEnv, v: FilterScalar | boolean): string {
     const reason = err instanceof Error ? err.message : String(err);
     throw new FilterError(`Filter field "${env.field}" needs a time: ${reason}.`, env.field);
   }
-  if (!Number.isFinite(epoch)) throw new FilterError(`Filter field "${env.field}": time ${JSON.stringify(v)} did not resolve to a date.`, env.field);
+  if (!Number.isFinite(epoch))
+    throw new FilterError(`Filter field "${env.field}": time ${JSON.stringify(v)} did not resolve to a date.`, env.field);
   return numberText(env, Math.round(epoch));
 }
 
@@ -96,8 +97,10 @@ export function valueList(env: ValueEnv, value: unknown): Array<FilterScalar | b
   }
   const long = scalars.find((v) => typeof v === 'string' && v.length > MAX_VALUE_LENGTH);
   if (typeof long === 'string') {
-    throw new FilterError(`Filter value for "${env.field}" is ${long.length} characters long; the limit is ${MAX_VALUE_LENGTH}.`, env.field);
+    throw new FilterError(
+      `Filter value for "${env.field}" is ${long.length} characters long; the limit is ${MAX_VALUE_LENGTH}.`,
+      env.field,
+    );
   }
   return [...new Set(scalars)];
 }
-

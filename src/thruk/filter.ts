@@ -19,16 +19,7 @@ import {
   type FilterOp,
   type FilterScalar,
 } from './filter-schema.js';
-import {
-  defaultResolveTime,
-  enumValue,
-  flagText,
-  numberText,
-  plainText,
-  timeText,
-  valueList,
-  type ValueEnv,
-} from './filter-values.js';
+import { defaultResolveTime, enumValue, flagText, numberText, plainText, timeText, valueList, type ValueEnv } from './filter-values.js';
 import {
   assertNotTimeLike,
   assertRegex,
@@ -67,7 +58,10 @@ function atom(env: ValueEnv, column: string, op: CompareOp, value: string): Form
 }
 
 function opError(env: ValueEnv, allowed: string, hint: string): FilterError {
-  return new FilterError(`Filter field "${env.field}" does not support op "${env.op}"; use ${allowed}.${hint === '' ? '' : ` ${hint}`}`, env.field);
+  return new FilterError(
+    `Filter field "${env.field}" does not support op "${env.op}"; use ${allowed}.${hint === '' ? '' : ` ${hint}`}`,
+    env.field,
+  );
 }
 
 /** One leaf → a formula of atoms. */
@@ -135,7 +129,11 @@ function compileColumn(env: ValueEnv, column: string, values: Array<FilterScalar
       return join(values.map((v) => member(env, column, '>=', plainText(v))));
     }
     if (op === 'neq' || op === 'not_in') return join(values.map((v) => member(env, column, '!>=', plainText(v))));
-    throw opError(env, 'eq (member of), neq (not a member), in (member of any) or not_in (member of none)', 'To match names by pattern, list the groups first and use op "in".');
+    throw opError(
+      env,
+      'eq (member of), neq (not a member), in (member of any) or not_in (member of none)',
+      'To match names by pattern, list the groups first and use op "in".',
+    );
   }
   if (op === 'regex' || op === 'nregex') {
     if (kind !== 'text') throw opError(env, 'eq, neq, in, not_in, gt, gte, lt or lte', 'Regular expressions only work on text fields.');
@@ -144,7 +142,8 @@ function compileColumn(env: ValueEnv, column: string, values: Array<FilterScalar
     return atom(env, column, op === 'regex' ? '~~' : '!~~', pattern);
   }
   if (op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte') {
-    if (kind === 'text' && !customVar) throw opError(env, 'eq, neq, regex, nregex, in or not_in', 'Comparisons need a numeric or time field.');
+    if (kind === 'text' && !customVar)
+      throw opError(env, 'eq, neq, regex, nregex, in or not_in', 'Comparisons need a numeric or time field.');
     const v = values[0] ?? '';
     if (kind === 'enum' && enumValue(env, v) === 'pending') throw opError(env, 'eq, neq, in or not_in with "pending"', '');
     return atom(env, column, NUMERIC_OPS[op], scalarText(env, v));
@@ -195,7 +194,10 @@ function scalarText(env: ValueEnv, v: FilterScalar | boolean): string {
 
 function compileNode(table: FilterTable, node: FilterNode, opts: CompileOptions): Formula {
   if (!isGroup(node)) return compileLeaf(table, node, opts, true);
-  return combine(node.operator, node.conditions.map((c) => compileNode(table, c, opts)));
+  return combine(
+    node.operator,
+    node.conditions.map((c) => compileNode(table, c, opts)),
+  );
 }
 
 /** The AND-ed top-level parts: nested AND groups are flattened, single-child groups unwrapped. */

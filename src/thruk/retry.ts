@@ -20,7 +20,11 @@ const DETERMINISTIC_500 =
 
 export function isQueryError(status: number, thrukMessage?: string, thrukDescription?: string): boolean {
   if (status !== 500) return false;
-  return DETERMINISTIC_500.test(thrukMessage ?? '') || DETERMINISTIC_500.test(thrukDescription ?? '') || coreFailure(thrukDescription) !== undefined;
+  return (
+    DETERMINISTIC_500.test(thrukMessage ?? '') ||
+    DETERMINISTIC_500.test(thrukDescription ?? '') ||
+    coreFailure(thrukDescription) !== undefined
+  );
 }
 
 export function isRetryableStatus(status: number, thrukMessage?: string, thrukDescription?: string): boolean {
@@ -82,9 +86,7 @@ export interface DelayInput {
 /** Delay before the next attempt, or undefined when waiting would overrun the overall deadline. */
 export function retryDelay(input: DelayInput): number | undefined {
   const delay =
-    input.retryAfterMs !== undefined
-      ? Math.min(input.retryAfterMs, RETRY_AFTER_CAP_MS)
-      : backoffDelay(input.retryIndex, input.random);
+    input.retryAfterMs !== undefined ? Math.min(input.retryAfterMs, RETRY_AFTER_CAP_MS) : backoffDelay(input.retryIndex, input.random);
   return delay + input.minAttemptMs <= input.remainingMs ? delay : undefined;
 }
 

@@ -78,7 +78,7 @@ function mapJoseError(err: unknown): Error {
     return invalid('Token claims are invalid');
   }
   if (err instanceof joseErrors.JWKSTimeout || !(err instanceof joseErrors.JOSEError)) {
-    return new OAuthError(OAuthErrorCode.ServerError, 'The authorization server\'s keys could not be fetched');
+    return new OAuthError(OAuthErrorCode.ServerError, "The authorization server's keys could not be fetched");
   }
   return invalid('Token is invalid');
 }
@@ -102,9 +102,14 @@ export function jwtVerifier(oauth: OAuthSettings, opts: AuthenticatorOptions = {
         throw mapJoseError(err);
       }
       const scopes = scopesOf(payload);
-      if (!oauth.requiredScopes.every((s) => scopes.includes(s))) throw new OAuthError(OAuthErrorCode.InsufficientScope, 'Insufficient scope');
+      if (!oauth.requiredScopes.every((s) => scopes.includes(s)))
+        throw new OAuthError(OAuthErrorCode.InsufficientScope, 'Insufficient scope');
       const email = typeof payload['email'] === 'string' ? payload['email'] : undefined;
-      if (allowed.size > 0 && !(payload.sub !== undefined && allowed.has(payload.sub)) && !(email !== undefined && allowed.has(email.toLowerCase()))) {
+      if (
+        allowed.size > 0 &&
+        !(payload.sub !== undefined && allowed.has(payload.sub)) &&
+        !(email !== undefined && allowed.has(email.toLowerCase()))
+      ) {
         throw new SubjectNotAllowed();
       }
       const client = [payload['client_id'], payload['azp'], payload.sub].find((v): v is string => typeof v === 'string');
@@ -120,7 +125,11 @@ export function jwtVerifier(oauth: OAuthSettings, opts: AuthenticatorOptions = {
   };
 }
 
-function staticVerifier(tokens: readonly StaticToken[], settings: HttpAuthSettings, now: () => number): (presented: string) => AuthInfo | undefined {
+function staticVerifier(
+  tokens: readonly StaticToken[],
+  settings: HttpAuthSettings,
+  now: () => number,
+): (presented: string) => AuthInfo | undefined {
   return (presented) => {
     let hit: StaticToken | undefined;
     // No early exit: the time taken does not reveal which entry matched.
@@ -155,11 +164,13 @@ function metadataDocument(settings: HttpAuthSettings, oauth: OAuthSettings): Rec
 export function createAuthenticator(settings: HttpAuthSettings, log: Logger, opts: AuthenticatorOptions = {}): Authenticator {
   const now = opts.now ?? Date.now;
   const oauth = settings.oauth;
-  const resourceMetadataUrl = oauth !== undefined ? getOAuthProtectedResourceMetadataUrl(new URL(settings.resourceUrl ?? oauth.audience)) : undefined;
+  const resourceMetadataUrl =
+    oauth !== undefined ? getOAuthProtectedResourceMetadataUrl(new URL(settings.resourceUrl ?? oauth.audience)) : undefined;
   const requiredScopes = oauth !== undefined ? [...oauth.requiredScopes] : [];
   const matchStatic = staticVerifier(settings.tokens, settings, now);
   const mode = settings.thrukAuth ?? 'service';
-  const jwt = oauth !== undefined ? jwtVerifier(oauth, opts, mode === 'impersonate' ? (settings.userClaim ?? 'sub') : undefined) : undefined;
+  const jwt =
+    oauth !== undefined ? jwtVerifier(oauth, opts, mode === 'impersonate' ? (settings.userClaim ?? 'sub') : undefined) : undefined;
   const verifier: OAuthTokenVerifier = {
     verifyAccessToken: async (token) => {
       const hit = matchStatic(token);
@@ -181,12 +192,16 @@ export function createAuthenticator(settings: HttpAuthSettings, log: Logger, opt
       return await verifyBearerToken(header === '' ? undefined : header, { verifier, ...challenge });
     } catch (err) {
       if (err instanceof SubjectNotAllowed) {
-        return new Response(JSON.stringify({ error: 'access_denied', error_description: 'This identity is not allowed to use this server.' }), {
-          status: 403,
-          headers: { 'content-type': 'application/json' },
-        });
+        return new Response(
+          JSON.stringify({ error: 'access_denied', error_description: 'This identity is not allowed to use this server.' }),
+          {
+            status: 403,
+            headers: { 'content-type': 'application/json' },
+          },
+        );
       }
-      if (err instanceof OAuthError && String(err.code) === 'server_error') log.warn({ reason: err.message }, 'token verification failed on the server side');
+      if (err instanceof OAuthError && String(err.code) === 'server_error')
+        log.warn({ reason: err.message }, 'token verification failed on the server side');
       return bearerAuthChallengeResponse(err, challenge);
     }
   };
@@ -197,26 +212,33 @@ export function createAuthenticator(settings: HttpAuthSettings, log: Logger, opt
       const verified = bearer ? await verifyBearer(req) : undefined;
       if (verified instanceof Response) return verified;
       if (callerGate !== undefined) return callerGate(req, verified);
-      if (mode === 'impersonate' && verified !== undefined) return impersonation(verified, settings.userClaim ?? 'sub', log, opts.thruk, req.signal);
+      if (mode === 'impersonate' && verified !== undefined)
+        return impersonation(verified, settings.userClaim ?? 'sub', log, opts.thruk, req.signal);
       return verified;
     },
     metadata: (req) => {
       const path = new URL(req.url).pathname;
       if (doc === undefined || (path !== METADATA_PATH && !path.startsWith(`${METADATA_PATH}/`))) return undefined;
       if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
-      if (req.method !== 'GET' && req.method !== 'HEAD') return new Response(null, { status: 405, headers: { ...cors, allow: 'GET, OPTIONS' } });
-      return new Response(req.method === 'HEAD' ? null : doc, { status: 200, headers: { ...cors, 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' } });
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return new Response(null, { status: 405, headers: { ...cors, allow: 'GET, OPTIONS' } });
+      return new Response(req.method === 'HEAD' ? null : doc, {
+        status: 200,
+        headers: { ...cors, 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' },
+      });
     },
   };
 }
-
 
 /** How long a caller's Thruk credentials, once accepted by Thruk, are trusted without asking again. */
 const VERIFIED_TTL_MS = 60_000;
 const THRUK_KEY = /^[A-Za-z0-9_]+$/;
 
 function refusal(status: number, error: string, description: string, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ error, error_description: description }), { status, headers: { 'content-type': 'application/json', ...headers } });
+  return new Response(JSON.stringify({ error, error_description: description }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }
 
 /**
@@ -243,7 +265,9 @@ function credentialOf(req: Request, basicAllowed: boolean): ThrukCredential | 'm
 }
 
 function credentialDigest(c: ThrukCredential): string {
-  return createHash('sha256').update(c.kind === 'key' ? `key\0${c.key}` : `basic\0${c.user}\0${c.password}`).digest('base64url');
+  return createHash('sha256')
+    .update(c.kind === 'key' ? `key\0${c.key}` : `basic\0${c.user}\0${c.password}`)
+    .digest('base64url');
 }
 
 /**
@@ -251,7 +275,12 @@ function credentialDigest(c: ThrukCredential): string {
  * Authorization header, Basic credentials. Thruk is the judge: GET /thruk/whoami with them must
  * succeed, which also tells who the caller is. Accepted credentials are remembered by digest only.
  */
-function thrukKeyGate(settings: HttpAuthSettings, bearer: boolean, log: Logger, opts: AuthenticatorOptions): (req: Request, verified: AuthInfo | undefined) => Promise<AuthInfo | Response> {
+function thrukKeyGate(
+  settings: HttpAuthSettings,
+  bearer: boolean,
+  log: Logger,
+  opts: AuthenticatorOptions,
+): (req: Request, verified: AuthInfo | undefined) => Promise<AuthInfo | Response> {
   const thruk = opts.thruk;
   if (thruk === undefined) throw new Error('MCP_THRUK_AUTH=caller needs a Thruk client to check credentials with');
   const now = opts.now ?? Date.now;
@@ -262,23 +291,32 @@ function thrukKeyGate(settings: HttpAuthSettings, bearer: boolean, log: Logger, 
     const cred = credentialOf(req, basic);
     if (cred === undefined) return refusal(401, 'invalid_request', hint, { 'www-authenticate': thrukChallenge(basic, 'invalid_request') });
     if (cred === 'malformed') {
-      return refusal(401, 'invalid_token', 'The Thruk credentials are malformed: a Thruk API key has only letters, digits and _.', { 'www-authenticate': thrukChallenge(basic, 'invalid_token') });
+      return refusal(401, 'invalid_token', 'The Thruk credentials are malformed: a Thruk API key has only letters, digits and _.', {
+        'www-authenticate': thrukChallenge(basic, 'invalid_token'),
+      });
     }
     const digest = credentialDigest(cred);
     let who = accepted.get(digest);
     if (who !== undefined && now() - who.at > VERIFIED_TTL_MS) who = undefined;
     if (who === undefined) {
       try {
-        const me = await thruk.withCredential(cred).get<Record<string, unknown>>('/thruk/whoami', { cache: false, signal: AbortSignal.any([req.signal, AbortSignal.timeout(10_000)]) });
+        const me = await thruk.withCredential(cred).get<Record<string, unknown>>('/thruk/whoami', {
+          cache: false,
+          signal: AbortSignal.any([req.signal, AbortSignal.timeout(10_000)]),
+        });
         const id = typeof me.id === 'string' && me.id !== '' ? me.id : '(unknown)';
         who = { user: id, canSubmit: me.can_submit_commands === true || me.can_submit_commands === 1, at: now() };
         accepted.set(digest, who);
       } catch (err) {
         if (err instanceof ThrukHttpError && (err.status === 401 || err.status === 403)) {
-          return refusal(401, 'invalid_token', 'Thruk did not accept these credentials.', { 'www-authenticate': thrukChallenge(basic, 'invalid_token') });
+          return refusal(401, 'invalid_token', 'Thruk did not accept these credentials.', {
+            'www-authenticate': thrukChallenge(basic, 'invalid_token'),
+          });
         }
-        log.warn({ reason: err instanceof Error ? err.name : 'unknown' }, 'could not check a caller\'s Thruk credentials');
-        return refusal(503, 'temporarily_unavailable', 'Thruk could not be reached to check your credentials; retry shortly.', { 'retry-after': '5' });
+        log.warn({ reason: err instanceof Error ? err.name : 'unknown' }, "could not check a caller's Thruk credentials");
+        return refusal(503, 'temporarily_unavailable', 'Thruk could not be reached to check your credentials; retry shortly.', {
+          'retry-after': '5',
+        });
       }
     }
     const caller: ThrukCaller = { credential: new Sealed(cred), user: who.user };
@@ -300,10 +338,20 @@ function thrukKeyGate(settings: HttpAuthSettings, bearer: boolean, log: Logger, 
  * A name Thruk would read as "nobody" ("0", empty, whitespace: Perl truthiness) is refused, and
  * Thruk's own /thruk/whoami must confirm that it applies exactly this user before anything is sent.
  */
-async function impersonation(verified: AuthInfo, claim: string, log: Logger, thruk: ThrukClient | undefined, signal: AbortSignal): Promise<AuthInfo | Response> {
+async function impersonation(
+  verified: AuthInfo,
+  claim: string,
+  log: Logger,
+  thruk: ThrukClient | undefined,
+  signal: AbortSignal,
+): Promise<AuthInfo | Response> {
   const u = verified.extra?.['thrukUser'];
   if (typeof u !== 'string' || u === '') {
-    return refusal(403, 'access_denied', `This identity names no Thruk user to act as (the '${claim}' claim of an OAuth token, or TOKEN:scope@user for a static token).`);
+    return refusal(
+      403,
+      'access_denied',
+      `This identity names no Thruk user to act as (the '${claim}' claim of an OAuth token, or TOKEN:scope@user for a static token).`,
+    );
   }
   const problem = thrukUserProblem(u);
   if (problem !== undefined) {
@@ -315,7 +363,11 @@ async function impersonation(verified: AuthInfo, claim: string, log: Logger, thr
       const me = await thruk.actingAs(u).whoami(AbortSignal.any([signal, AbortSignal.timeout(10_000)]));
       if (me.id !== u) {
         log.warn({ caller: verified.clientId, requested: u, applied: me.id }, 'refused an impersonation: Thruk applies another user');
-        return refusal(403, 'access_denied', `Thruk would act as '${me.id || '(unknown)'}', not as the Thruk user '${u}' this identity names; nothing was sent. Ask the operator to check the service key (a superuser key is needed) and Thruk's user name settings.`);
+        return refusal(
+          403,
+          'access_denied',
+          `Thruk would act as '${me.id || '(unknown)'}', not as the Thruk user '${u}' this identity names; nothing was sent. Ask the operator to check the service key (a superuser key is needed) and Thruk's user name settings.`,
+        );
       }
     } catch (err) {
       if (err instanceof ThrukHttpError && (err.status === 401 || err.status === 403 || err.status === 400)) {
@@ -323,7 +375,9 @@ async function impersonation(verified: AuthInfo, claim: string, log: Logger, thr
         return refusal(403, 'access_denied', `Thruk refused to act as '${u}' (HTTP ${err.status}); nothing was sent.`);
       }
       log.warn({ reason: err instanceof Error ? err.name : 'unknown' }, 'could not check an impersonated user with Thruk');
-      return refusal(503, 'temporarily_unavailable', 'Thruk could not be reached to check the user this identity acts as; retry shortly.', { 'retry-after': '5' });
+      return refusal(503, 'temporarily_unavailable', 'Thruk could not be reached to check the user this identity acts as; retry shortly.', {
+        'retry-after': '5',
+      });
     }
   }
   const caller: ThrukCaller = { user: u };

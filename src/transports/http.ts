@@ -63,9 +63,13 @@ export function gate(req: Request, opts: HttpGateOptions): Response | undefined 
     const m = /^Bearer\s+(.+)$/i.exec(auth);
     if (m === null || !tokenMatches(opts.token, (m[1] ?? '').trim())) {
       const error = m === null ? 'invalid_request' : 'invalid_token';
-      return json(401, { error, error_description: 'A valid bearer token is required.' }, {
-        'www-authenticate': `Bearer realm="thruk-mcp", error="${error}"`,
-      });
+      return json(
+        401,
+        { error, error_description: 'A valid bearer token is required.' },
+        {
+          'www-authenticate': `Bearer realm="thruk-mcp", error="${error}"`,
+        },
+      );
     }
   }
   return undefined;
@@ -93,7 +97,13 @@ export interface HttpAppOptions extends HttpGateOptions, OpsOptions {
   readonly now?: () => number;
 }
 
-const NO_WRITE_SCOPE_SETTINGS = { writeScope: 'thruk:write', readScope: 'thruk:read', resourceUrl: undefined, oauth: undefined, metricsPort: undefined };
+const NO_WRITE_SCOPE_SETTINGS = {
+  writeScope: 'thruk:write',
+  readScope: 'thruk:read',
+  resourceUrl: undefined,
+  oauth: undefined,
+  metricsPort: undefined,
+};
 
 /** The same response with more headers: set in place, or on a copy when its headers are immutable. */
 function withHeaders(res: Response, extra: Record<string, string>): Response {
@@ -129,7 +139,10 @@ export function createHttpApp(factory: (ctx?: McpRequestContext) => McpServer, o
   });
   const auth =
     opts.auth ??
-    createAuthenticator({ ...NO_WRITE_SCOPE_SETTINGS, tokens: opts.token !== undefined ? [{ token: opts.token, write: true, label: 'MCP_HTTP_TOKEN' }] : [] }, log);
+    createAuthenticator(
+      { ...NO_WRITE_SCOPE_SETTINGS, tokens: opts.token !== undefined ? [{ token: opts.token, write: true, label: 'MCP_HTTP_TOKEN' }] : [] },
+      log,
+    );
   const hostOnly: HttpGateOptions = { token: undefined, allowedHosts: opts.allowedHosts };
   const now = opts.now ?? Date.now;
   const limiter = opts.rateLimit !== undefined ? createRateLimiter(opts.rateLimit, { now }) : undefined;
@@ -139,20 +152,28 @@ export function createHttpApp(factory: (ctx?: McpRequestContext) => McpServer, o
   const refused = (reason: RefusalReason) => opts.metrics?.httpRefused(reason);
 
   /** /mcp after the path check; `note` collects what the log line reports. */
-  const serveMcp = async (req: Request, conn: ConnInfo | undefined, requestId: string, note: Record<string, unknown>): Promise<Response> => {
+  const serveMcp = async (
+    req: Request,
+    conn: ConnInfo | undefined,
+    requestId: string,
+    note: Record<string, unknown>,
+  ): Promise<Response> => {
     if (trust !== undefined && !viaTls(conn, req.headers.get('x-forwarded-proto'), trust)) {
       refused('tls_required');
       const direct = !trust.trusts(conn?.remoteAddress);
       return json(403, {
         error: 'tls_required',
         error_description: direct
-          ? 'This server only accepts /mcp through its TLS-terminating proxy (MCP_TRUST_PROXY); connect to the proxy\'s https:// address.'
+          ? "This server only accepts /mcp through its TLS-terminating proxy (MCP_TRUST_PROXY); connect to the proxy's https:// address."
           : 'Plain HTTP is refused: the proxy must forward https requests only (X-Forwarded-Proto: https). Use the https:// address.',
       });
     }
     if (lifecycle.draining) {
       refused('shutting_down');
-      return rpcError(503, 'This server is shutting down; retry the request (another replica will answer).', { connection: 'close', 'retry-after': '1' });
+      return rpcError(503, 'This server is shutting down; retry the request (another replica will answer).', {
+        connection: 'close',
+        'retry-after': '1',
+      });
     }
     const denied = gate(req, hostOnly);
     if (denied !== undefined) return denied;
@@ -168,7 +189,9 @@ export function createHttpApp(factory: (ctx?: McpRequestContext) => McpServer, o
       const t = limiter.take(bucket);
       if (!t.ok) {
         refused('rate_limited');
-        return rpcError(429, `Rate limit exceeded (${opts.rateLimit?.label ?? ''} per caller); retry after ${t.retryAfterS} s.`, { 'retry-after': String(t.retryAfterS) });
+        return rpcError(429, `Rate limit exceeded (${opts.rateLimit?.label ?? ''} per caller); retry after ${t.retryAfterS} s.`, {
+          'retry-after': String(t.retryAfterS),
+        });
       }
     }
     const body = await readBodyLimited(req, maxBodyBytes);
@@ -206,7 +229,8 @@ export function createHttpApp(factory: (ctx?: McpRequestContext) => McpServer, o
       if (opsRes !== undefined) return withHeaders(opsRes, extra);
       const meta = auth.metadata(req);
       if (meta !== undefined) return withHeaders(meta, extra);
-      if (url.pathname !== '/mcp') return withHeaders(json(404, { error: 'not_found', error_description: 'The MCP endpoint is /mcp.' }), extra);
+      if (url.pathname !== '/mcp')
+        return withHeaders(json(404, { error: 'not_found', error_description: 'The MCP endpoint is /mcp.' }), extra);
       const note: Record<string, unknown> = {};
       let res: Response;
       try {
@@ -267,11 +291,19 @@ export interface ListenOptions {
   readonly onInFlight?: (n: number) => void;
 }
 
-export async function startHttp(app: HttpApp, config: Config, log: Logger, port = config.http.port, path = '/mcp', lopts: ListenOptions = {}): Promise<HttpListener> {
+export async function startHttp(
+  app: HttpApp,
+  config: Config,
+  log: Logger,
+  port = config.http.port,
+  path = '/mcp',
+  lopts: ListenOptions = {},
+): Promise<HttpListener> {
   const inFlight = createInFlight(lopts.onInFlight);
   const scheme = lopts.tls !== undefined ? 'https' : 'http';
   const listener = nodeListener((req, conn) => app.fetch(req, conn), log, inFlight, scheme);
-  const server: Server = lopts.tls !== undefined ? createHttpsServer({ cert: lopts.tls.cert, key: lopts.tls.key }, listener) : createServer(listener);
+  const server: Server =
+    lopts.tls !== undefined ? createHttpsServer({ cert: lopts.tls.cert, key: lopts.tls.key }, listener) : createServer(listener);
   // Node closes a kept-alive connection after 5 s idle by default. A proxy or client that reuses it
   // at that moment, or an event loop busy for longer than that (a big answer on a starved CPU:
   // the idle timer fires before the waiting request is read), gets ECONNRESET on a POST nobody

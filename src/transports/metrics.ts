@@ -21,7 +21,12 @@ export interface Metrics {
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'thruk_mcp_' });
-  const calls = new Counter({ name: 'thruk_mcp_tool_calls_total', help: 'MCP tool calls by tool and outcome.', labelNames: ['tool', 'outcome'], registers: [registry] });
+  const calls = new Counter({
+    name: 'thruk_mcp_tool_calls_total',
+    help: 'MCP tool calls by tool and outcome.',
+    labelNames: ['tool', 'outcome'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'thruk_mcp_tool_call_duration_seconds',
     help: 'MCP tool call latency by tool.',
@@ -30,10 +35,28 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     registers: [registry],
   });
   const inFlight = new Gauge({ name: 'thruk_mcp_tool_calls_in_flight', help: 'MCP tool calls currently running.', registers: [registry] });
-  const thruk = new Counter({ name: 'thruk_mcp_thruk_requests_total', help: 'Requests sent to Thruk by method and HTTP status ("error" when no answer).', labelNames: ['method', 'status'], registers: [registry] });
-  const cacheHits = new Counter({ name: 'thruk_mcp_thruk_cache_hits_total', help: 'Thruk GETs answered from the response cache.', registers: [registry] });
-  const refused = new Counter({ name: 'thruk_mcp_http_refused_total', help: '/mcp requests refused by the rate limit, the body size limit, the TLS policy or a shutdown in progress.', labelNames: ['reason'], registers: [registry] });
-  const httpInFlight = new Gauge({ name: 'thruk_mcp_http_requests_in_flight', help: 'HTTP requests whose response is still being written.', registers: [registry] });
+  const thruk = new Counter({
+    name: 'thruk_mcp_thruk_requests_total',
+    help: 'Requests sent to Thruk by method and HTTP status ("error" when no answer).',
+    labelNames: ['method', 'status'],
+    registers: [registry],
+  });
+  const cacheHits = new Counter({
+    name: 'thruk_mcp_thruk_cache_hits_total',
+    help: 'Thruk GETs answered from the response cache.',
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'thruk_mcp_http_refused_total',
+    help: '/mcp requests refused by the rate limit, the body size limit, the TLS policy or a shutdown in progress.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const httpInFlight = new Gauge({
+    name: 'thruk_mcp_http_requests_in_flight',
+    help: 'HTTP requests whose response is still being written.',
+    registers: [registry],
+  });
 
   return {
     registry,

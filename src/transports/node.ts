@@ -118,7 +118,12 @@ async function writeResponse(response: Response, req: IncomingMessage, res: Serv
 }
 
 /** The node:http request listener around a fetch-style app, counting what is in flight. */
-export function nodeListener(fetch: ConnFetch, log: Logger, inFlight: ReturnType<typeof createInFlight>, scheme: 'http' | 'https' = 'http'): (req: IncomingMessage, res: ServerResponse) => void {
+export function nodeListener(
+  fetch: ConnFetch,
+  log: Logger,
+  inFlight: ReturnType<typeof createInFlight>,
+  scheme: 'http' | 'https' = 'http',
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const leave = inFlight.enter();
     const abort = new AbortController();
@@ -132,7 +137,10 @@ export function nodeListener(fetch: ConnFetch, log: Logger, inFlight: ReturnType
       await writeResponse(response, req, res, abort.signal);
     })().catch((err: unknown) => {
       log.error({ err }, 'http handler failed');
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null }));
+      if (!res.headersSent)
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null }));
       else res.destroy();
     });
   };

@@ -21,7 +21,8 @@ export async function opsResponse(req: Request, opts: OpsOptions): Promise<Respo
   const path = new URL(req.url).pathname;
   if (path === '/healthz') return new Response(JSON.stringify({ status: 'ok' }), { status: 200, headers: noStore });
   if (path === '/readyz') {
-    if (opts.lifecycle?.draining === true) return new Response(JSON.stringify({ status: 'not ready', reason: 'shutting down' }), { status: 503, headers: noStore });
+    if (opts.lifecycle?.draining === true)
+      return new Response(JSON.stringify({ status: 'not ready', reason: 'shutting down' }), { status: 503, headers: noStore });
     if (opts.readiness === undefined) return new Response(JSON.stringify({ status: 'ready' }), { status: 200, headers: noStore });
     const state = await opts.readiness.check();
     const body = state.ready ? { status: 'ready' } : { status: 'not ready', reason: state.reason ?? 'unknown' };

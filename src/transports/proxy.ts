@@ -8,9 +8,16 @@ export interface ConnInfo {
   readonly encrypted?: boolean;
 }
 
-const LOOPBACK: ReadonlyArray<[string, number, 'ipv4' | 'ipv6']> = [['127.0.0.0', 8, 'ipv4'], ['::1', 128, 'ipv6']];
+const LOOPBACK: ReadonlyArray<[string, number, 'ipv4' | 'ipv6']> = [
+  ['127.0.0.0', 8, 'ipv4'],
+  ['::1', 128, 'ipv6'],
+];
 const PRIVATE: ReadonlyArray<[string, number, 'ipv4' | 'ipv6']> = [
-  ['10.0.0.0', 8, 'ipv4'], ['172.16.0.0', 12, 'ipv4'], ['192.168.0.0', 16, 'ipv4'], ['fc00::', 7, 'ipv6'], ['fe80::', 10, 'ipv6'],
+  ['10.0.0.0', 8, 'ipv4'],
+  ['172.16.0.0', 12, 'ipv4'],
+  ['192.168.0.0', 16, 'ipv4'],
+  ['fc00::', 7, 'ipv6'],
+  ['fe80::', 10, 'ipv6'],
 ];
 
 /** An IPv4-mapped IPv6 peer (::ffff:10.0.0.1, what a dual-stack socket reports) as plain IPv4. */
@@ -56,7 +63,10 @@ export function proxyTrust(entries: readonly string[]): ProxyTrust {
 export function clientAddress(conn: ConnInfo | undefined, xff: string | null, trust: ProxyTrust | undefined): string {
   const peer = conn?.remoteAddress !== undefined ? normalizeIp(conn.remoteAddress) : 'unknown';
   if (trust === undefined || xff === null || !trust.trusts(peer)) return peer;
-  const hops = xff.split(',').map((h) => normalizeIp(h)).filter((h) => isIP(h) !== 0);
+  const hops = xff
+    .split(',')
+    .map((h) => normalizeIp(h))
+    .filter((h) => isIP(h) !== 0);
   for (let i = hops.length - 1; i >= 0; i--) {
     const h = hops[i] as string;
     if (!trust.trusts(h)) return h;

@@ -24,7 +24,7 @@ export function describeFailure(err: unknown): string {
   }
   if (err instanceof ThrukTimeoutError) return 'Thruk did not answer in time';
   if (err instanceof ThrukNetworkError) return 'Thruk is unreachable';
-  if (err instanceof ThrukResponseError) return 'Thruk\'s answer was not its REST API';
+  if (err instanceof ThrukResponseError) return "Thruk's answer was not its REST API";
   if (err instanceof Error && err.name === 'TimeoutError') return 'Thruk did not answer in time';
   return 'the Thruk check failed';
 }

@@ -74,7 +74,12 @@ export function rpcSummary(body: unknown): RpcSummary {
 }
 
 /** A JSON-RPC-shaped error body, so an MCP client shows the reason instead of a bare status. */
-export function rpcError(status: number, message: string, headers: Record<string, string> = {}, id: string | number | null = null): Response {
+export function rpcError(
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+  id: string | number | null = null,
+): Response {
   return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id }), {
     status,
     headers: { 'content-type': 'application/json', ...headers },

@@ -24,8 +24,10 @@ export function httpStartup(config: Config, log: Logger, read: (file: string) =>
   }
   const host = config.http.host;
   if (tls !== undefined) log.info({ host }, 'serving HTTPS natively (MCP_TLS_CERT)');
-  else if (ops.trustProxy !== undefined) log.info({ trustProxy: ops.trustProxy }, 'plain HTTP behind a trusted TLS proxy: /mcp requires X-Forwarded-Proto: https from it');
-  else if (!isLoopback(host)) log.warn({ host }, 'MCP_ALLOW_INSECURE_HTTP=true: serving plain HTTP off loopback; bearer tokens cross the network in clear text');
+  else if (ops.trustProxy !== undefined)
+    log.info({ trustProxy: ops.trustProxy }, 'plain HTTP behind a trusted TLS proxy: /mcp requires X-Forwarded-Proto: https from it');
+  else if (!isLoopback(host))
+    log.warn({ host }, 'MCP_ALLOW_INSECURE_HTTP=true: serving plain HTTP off loopback; bearer tokens cross the network in clear text');
   if (ops.rateLimit === undefined) log.warn('MCP_RATE_LIMIT=off: no per-caller rate limit on /mcp');
   return { tls };
 }

@@ -38,7 +38,12 @@ export const VIEWS: readonly ViewSpec[] = [
     uri: 'ui://thruk-mcp/availability.html',
     title: 'Availability',
     description: 'Availability bars per object (up, down, unreachable, downtime, no data) and the percentage against the SLA target.',
-    tools: ['thruk_host_availability', 'thruk_service_availability', 'thruk_hostgroup_availability', 'thruk_hostgroup_availability_summary'],
+    tools: [
+      'thruk_host_availability',
+      'thruk_service_availability',
+      'thruk_hostgroup_availability',
+      'thruk_hostgroup_availability_summary',
+    ],
   },
   {
     name: 'trends',

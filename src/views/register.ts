@@ -13,7 +13,9 @@ import { UI_EXTENSION, UI_MIME_TYPE, VIEW_OF_TOOL, VIEWS, type ViewSpec } from '
  * No domain at all: the host's CSP then allows no connection and no remote resource (the spec's
  * "restrictive default"); stated explicitly so a host that logs CSP configurations shows it.
  */
-const UI_RESOURCE_META = { ui: { csp: { connectDomains: [], resourceDomains: [], frameDomains: [], baseUriDomains: [] }, prefersBorder: true } };
+const UI_RESOURCE_META = {
+  ui: { csp: { connectDomains: [], resourceDomains: [], frameDomains: [], baseUriDomains: [] }, prefersBorder: true },
+};
 
 /** The generated HTML loads with the first read: start-up never pays for ~400 kB per view. */
 async function htmlOf(view: ViewSpec): Promise<string> {
@@ -29,9 +31,14 @@ async function htmlOf(view: ViewSpec): Promise<string> {
 
 export function registerViews(server: McpServer): void {
   for (const v of VIEWS) {
-    server.registerResource(`view-${v.name}`, v.uri, { title: v.title, description: v.description, mimeType: UI_MIME_TYPE, _meta: UI_RESOURCE_META }, async (uri) => ({
-      contents: [{ uri: uri.href, mimeType: UI_MIME_TYPE, text: await htmlOf(v), _meta: UI_RESOURCE_META }],
-    }));
+    server.registerResource(
+      `view-${v.name}`,
+      v.uri,
+      { title: v.title, description: v.description, mimeType: UI_MIME_TYPE, _meta: UI_RESOURCE_META },
+      async (uri) => ({
+        contents: [{ uri: uri.href, mimeType: UI_MIME_TYPE, text: await htmlOf(v), _meta: UI_RESOURCE_META }],
+      }),
+    );
   }
 }
 

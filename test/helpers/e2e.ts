@@ -38,12 +38,24 @@ let resolving: Promise<E2eTools> | undefined;
 
 function npxOnce(): Promise<E2eTools> {
   return new Promise((resolve, reject) => {
-    const args = ['--yes', ...Object.values(E2E_PACKAGES).flatMap((p) => ['-p', p]), '-c', 'command -v node; command -v mcp-inspector; command -v conformance'];
+    const args = [
+      '--yes',
+      ...Object.values(E2E_PACKAGES).flatMap((p) => ['-p', p]),
+      '-c',
+      'command -v node; command -v mcp-inspector; command -v conformance',
+    ];
     // Spawning the bins directly afterwards saves npx's own start-up (~1.5 s) on every call.
     execFile('npx', args, { cwd: root, timeout: 180_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      const [node, inspector, conformance] = stdout.trim().split('\n').map((l) => l.trim());
+      const [node, inspector, conformance] = stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.trim());
       if (err !== null || node === undefined || inspector === undefined || conformance === undefined) {
-        reject(new Error(`npx could not provide ${Object.values(E2E_PACKAGES).join(', ')} (needs the npm registry; set ${SKIP_ENV}=1 to skip offline): ${err?.message ?? ''}\n${stderr.slice(-2000)}`));
+        reject(
+          new Error(
+            `npx could not provide ${Object.values(E2E_PACKAGES).join(', ')} (needs the npm registry; set ${SKIP_ENV}=1 to skip offline): ${err?.message ?? ''}\n${stderr.slice(-2000)}`,
+          ),
+        );
         return;
       }
       resolve({ node, inspector, conformance });
@@ -81,12 +93,21 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-function run(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+function run(
+  file: string,
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(file, [...args], { cwd: opts.cwd ?? root, env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      file,
+      [...args],
+      { cwd: opts.cwd ?? root, env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -105,7 +126,10 @@ export interface InspectorAnswer {
 }
 
 function lastJsonLine(text: string): any {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'));
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('{'));
   for (const line of lines.reverse()) {
     try {
       return JSON.parse(line);
@@ -128,11 +152,22 @@ export async function inspector(args: readonly string[], target: readonly string
     inspectorHome = home;
   }
   // NODE_COMPILE_CACHE (Node 22) trims the Inspector's start-up, paid once per call.
-  const env = { ...process.env, HOME: inspectorHome, MCP_AUTO_OPEN_ENABLED: 'false', NODE_COMPILE_CACHE: join(tmpdir(), 'thruk-mcp-e2e-compile-cache') };
+  const env = {
+    ...process.env,
+    HOME: inspectorHome,
+    MCP_AUTO_OPEN_ENABLED: 'false',
+    NODE_COMPILE_CACHE: join(tmpdir(), 'thruk-mcp-e2e-compile-cache'),
+  };
   const r = await run(tools.node, [tools.inspector, '--cli', '--format', 'json', '-q', ...args, ...target], { env });
   const out = lastJsonLine(r.stdout);
   const err = lastJsonLine(r.stderr);
-  return { code: r.code, result: out?.result, error: out?.error ?? err?.error, stderr: r.stderr, ...(out?.schemaFindings !== undefined ? { schemaFindings: out.schemaFindings } : {}) };
+  return {
+    code: r.code,
+    result: out?.result,
+    error: out?.error ?? err?.error,
+    stderr: r.stderr,
+    ...(out?.schemaFindings !== undefined ? { schemaFindings: out.schemaFindings } : {}),
+  };
 }
 
 /** The stdio target: the built server in demo mode on the project's Node. */
@@ -209,7 +244,11 @@ export function readOutcomes(outDir: string): Map<string, ScenarioOutcome> {
   for (const dir of readdirSync(outDir)) {
     const m = /^server-(.+)-\d{4}-\d\d-\d\dT[\d-]+Z$/.exec(dir);
     if (m === null) continue;
-    const checks = JSON.parse(readFileSync(join(outDir, dir, 'checks.json'), 'utf8')) as Array<{ id: string; status: string; errorMessage?: string }>;
+    const checks = JSON.parse(readFileSync(join(outDir, dir, 'checks.json'), 'utf8')) as Array<{
+      id: string;
+      status: string;
+      errorMessage?: string;
+    }>;
     const failures = checks.filter((c) => c.status === 'FAILURE').map((c) => ({ id: c.id, message: c.errorMessage ?? '' }));
     const warnings = checks.filter((c) => c.status === 'WARNING').map((c) => c.id);
     outcomes.set(m[1]!, { scenario: m[1]!, passed: failures.length === 0, failures, warnings });
@@ -225,7 +264,13 @@ export async function runConformance(url: string): Promise<ConformanceRun> {
   const out = join(cwd, 'results');
   try {
     const r = await run(tools.node, [tools.conformance, 'server', '--url', url, '--suite', 'all', '-o', out], { cwd, timeoutMs: 300_000 });
-    return { code: r.code, outcomes: existsSync(out) ? readOutcomes(out) : new Map(), listed: parseScenarioList(list.stdout), stdout: r.stdout, stderr: r.stderr };
+    return {
+      code: r.code,
+      outcomes: existsSync(out) ? readOutcomes(out) : new Map(),
+      listed: parseScenarioList(list.stdout),
+      stdout: r.stdout,
+      stderr: r.stderr,
+    };
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }

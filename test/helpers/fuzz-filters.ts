@@ -11,8 +11,15 @@ import { HOSTILE_STRINGS, poolsOf, runProperty, short, type FuzzRig, type FuzzSt
 import type { Harness } from './harness.js';
 
 export type Op = 'eq' | 'neq' | 'regex' | 'in' | 'not_in';
-export interface Leaf { field: string; op: Op; value: unknown }
-export interface Group { operator: 'and' | 'or'; conditions: Node[] }
+export interface Leaf {
+  field: string;
+  op: Op;
+  value: unknown;
+}
+export interface Group {
+  operator: 'and' | 'or';
+  conditions: Node[];
+}
 export type Node = Leaf | Group;
 
 export interface FilterTableSpec {
@@ -33,11 +40,14 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-const literal = (names: string[]) => fc.oneof({ arbitrary: fc.constantFrom(...names), weight: 4 }, { arbitrary: fc.constantFrom(...HOSTILE_LITERALS), weight: 1 });
+const literal = (names: string[]) =>
+  fc.oneof({ arbitrary: fc.constantFrom(...names), weight: 4 }, { arbitrary: fc.constantFrom(...HOSTILE_LITERALS), weight: 1 });
 
 function regexPattern(names: string[]): fc.Arbitrary<string> {
   return fc.oneof(
-    fc.constantFrom(...names).chain((n) => fc.tuple(fc.nat(n.length), fc.nat(n.length)).map(([a, b]) => escapeRe(n.slice(Math.min(a, b), Math.max(a, b) + 1)))),
+    fc
+      .constantFrom(...names)
+      .chain((n) => fc.tuple(fc.nat(n.length), fc.nat(n.length)).map(([a, b]) => escapeRe(n.slice(Math.min(a, b), Math.max(a, b) + 1)))),
     fc.constantFrom(...names).map((n) => `^${escapeRe(n)}$`),
     fc.constantFrom('^web', '-0[12]$', 'db|web', '^(?:core|dist)-', 'SWITCH', '\\d$', '^$', '.'),
     fc.constantFrom(...HOSTILE_LITERALS).map(escapeRe),
@@ -48,21 +58,33 @@ function textLeaf(field: string, names: string[]): fc.Arbitrary<Leaf> {
   return fc.oneof(
     fc.record({ field: fc.constant(field), op: fc.constantFrom<Op>('eq', 'neq'), value: literal(names) }),
     fc.record({ field: fc.constant(field), op: fc.constant<Op>('regex'), value: regexPattern(names) }),
-    fc.record({ field: fc.constant(field), op: fc.constantFrom<Op>('in', 'not_in'), value: fc.array(literal(names), { minLength: 1, maxLength: 4 }) }),
+    fc.record({
+      field: fc.constant(field),
+      op: fc.constantFrom<Op>('in', 'not_in'),
+      value: fc.array(literal(names), { minLength: 1, maxLength: 4 }),
+    }),
   );
 }
 
 function memberLeaf(field: string, names: string[]): fc.Arbitrary<Leaf> {
   return fc.oneof(
     fc.record({ field: fc.constant(field), op: fc.constantFrom<Op>('eq', 'neq'), value: literal(names) }),
-    fc.record({ field: fc.constant(field), op: fc.constantFrom<Op>('in', 'not_in'), value: fc.array(literal(names), { minLength: 1, maxLength: 4 }) }),
+    fc.record({
+      field: fc.constant(field),
+      op: fc.constantFrom<Op>('in', 'not_in'),
+      value: fc.array(literal(names), { minLength: 1, maxLength: 4 }),
+    }),
   );
 }
 
 function enumLeaf(field: string, names: readonly (string | number)[]): fc.Arbitrary<Leaf> {
   return fc.oneof(
     fc.record({ field: fc.constant(field), op: fc.constantFrom<Op>('eq', 'neq'), value: fc.constantFrom(...names) }),
-    fc.record({ field: fc.constant(field), op: fc.constantFrom<Op>('in', 'not_in'), value: fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 3 }) }),
+    fc.record({
+      field: fc.constant(field),
+      op: fc.constantFrom<Op>('in', 'not_in'),
+      value: fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 3 }),
+    }),
   );
 }
 
@@ -83,11 +105,18 @@ function stateMatches(obj: HostRecord | ServiceRecord, v: unknown, names: Record
 function evalGeneric(leaf: Leaf, test: (v: unknown) => boolean, regexTarget: () => string[]): boolean {
   const vals = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
   switch (leaf.op) {
-    case 'eq': return test(leaf.value);
-    case 'neq': return !test(leaf.value);
-    case 'in': return vals.some(test);
-    case 'not_in': return !vals.some(test);
-    case 'regex': { const re = new RegExp(String(leaf.value), 'i'); return regexTarget().some((s) => re.test(s)); }
+    case 'eq':
+      return test(leaf.value);
+    case 'neq':
+      return !test(leaf.value);
+    case 'in':
+      return vals.some(test);
+    case 'not_in':
+      return !vals.some(test);
+    case 'regex': {
+      const re = new RegExp(String(leaf.value), 'i');
+      return regexTarget().some((s) => re.test(s));
+    }
   }
 }
 
@@ -105,13 +134,19 @@ export const HOSTS_SPEC: FilterTableSpec = {
   objects: (sim) => sim.state.hosts.map((h) => ({ key: h.name, obj: h })),
   leaf: (p) => {
     const oses = ['linux', 'windows', 'ios', 'LINUX'.toLowerCase()];
-    const cv = fc.record({
-      field: fc.constant('custom_var'),
-      op: fc.constantFrom<Op>('eq', 'neq', 'regex', 'in', 'not_in'),
-      v: fc.constantFrom('OS', 'os', '_OS', 'PARENT', 'parent'),
-      val: fc.oneof(literal([...oses, ...p.hosts.slice(0, 8)]), fc.constantFrom('^li', 'dows$', '^$')),
-      list: fc.array(literal([...oses, ...p.hosts.slice(0, 8)]), { minLength: 1, maxLength: 3 }),
-    }).map(({ field, op, v, val, list }): Leaf => ({ field, op, value: { var: v, val: op === 'in' || op === 'not_in' ? list : op === 'regex' ? escapeRe(String(val)) : val } }));
+    const cv = fc
+      .record({
+        field: fc.constant('custom_var'),
+        op: fc.constantFrom<Op>('eq', 'neq', 'regex', 'in', 'not_in'),
+        v: fc.constantFrom('OS', 'os', '_OS', 'PARENT', 'parent'),
+        val: fc.oneof(literal([...oses, ...p.hosts.slice(0, 8)]), fc.constantFrom('^li', 'dows$', '^$')),
+        list: fc.array(literal([...oses, ...p.hosts.slice(0, 8)]), { minLength: 1, maxLength: 3 }),
+      })
+      .map(({ field, op, v, val, list }): Leaf => ({
+        field,
+        op,
+        value: { var: v, val: op === 'in' || op === 'not_in' ? list : op === 'regex' ? escapeRe(String(val)) : val },
+      }));
     return fc.oneof(
       textLeaf('name', p.hosts),
       enumLeaf('state', ['up', 'down', 'unreachable', 'pending', 0, 1, 2]),
@@ -122,15 +157,35 @@ export const HOSTS_SPEC: FilterTableSpec = {
   evalLeaf: (leaf, o) => {
     const h = o as HostRecord;
     switch (leaf.field) {
-      case 'name': return evalGeneric(leaf, (v) => h.name === v, () => [h.name]);
-      case 'state': return evalGeneric(leaf, (v) => stateMatches(h, v, HOST_STATES, leaf.op), () => []);
-      case 'hostgroup': return evalGeneric(leaf, (v) => h.groups.includes(String(v)), () => []);
+      case 'name':
+        return evalGeneric(
+          leaf,
+          (v) => h.name === v,
+          () => [h.name],
+        );
+      case 'state':
+        return evalGeneric(
+          leaf,
+          (v) => stateMatches(h, v, HOST_STATES, leaf.op),
+          () => [],
+        );
+      case 'hostgroup':
+        return evalGeneric(
+          leaf,
+          (v) => h.groups.includes(String(v)),
+          () => [],
+        );
       case 'custom_var': {
         const { var: name, val } = leaf.value as { var: string; val: unknown };
         const actual = varOf(h.cfg.vars, name);
-        return evalGeneric({ ...leaf, value: val }, (v) => actual.toLowerCase() === String(v).toLowerCase(), () => [actual]);
+        return evalGeneric(
+          { ...leaf, value: val },
+          (v) => actual.toLowerCase() === String(v).toLowerCase(),
+          () => [actual],
+        );
       }
-      default: throw new Error(`no reference for ${leaf.field}`);
+      default:
+        throw new Error(`no reference for ${leaf.field}`);
     }
   },
 };
@@ -141,22 +196,49 @@ export const SERVICES_SPEC: FilterTableSpec = {
   columns: 'host_name,description',
   key: (r) => `${String(r.host_name)};${String(r.description)}`,
   objects: (sim) => sim.state.services.map((s) => ({ key: `${s.host.name};${s.description}`, obj: s })),
-  leaf: (p) => fc.oneof(
-    textLeaf('host', p.hosts),
-    textLeaf('description', p.services),
-    enumLeaf('state', ['ok', 'warning', 'critical', 'unknown', 'pending', 0, 1, 2, 3]),
-    memberLeaf('hostgroup', p.hostgroups),
-    memberLeaf('servicegroup', p.servicegroups),
-  ),
+  leaf: (p) =>
+    fc.oneof(
+      textLeaf('host', p.hosts),
+      textLeaf('description', p.services),
+      enumLeaf('state', ['ok', 'warning', 'critical', 'unknown', 'pending', 0, 1, 2, 3]),
+      memberLeaf('hostgroup', p.hostgroups),
+      memberLeaf('servicegroup', p.servicegroups),
+    ),
   evalLeaf: (leaf, o) => {
     const s = o as ServiceRecord;
     switch (leaf.field) {
-      case 'host': return evalGeneric(leaf, (v) => s.host.name === v, () => [s.host.name]);
-      case 'description': return evalGeneric(leaf, (v) => s.description === v, () => [s.description]);
-      case 'state': return evalGeneric(leaf, (v) => stateMatches(s, v, SERVICE_STATES, leaf.op), () => []);
-      case 'hostgroup': return evalGeneric(leaf, (v) => s.host.groups.includes(String(v)), () => []);
-      case 'servicegroup': return evalGeneric(leaf, (v) => s.groups.includes(String(v)), () => []);
-      default: throw new Error(`no reference for ${leaf.field}`);
+      case 'host':
+        return evalGeneric(
+          leaf,
+          (v) => s.host.name === v,
+          () => [s.host.name],
+        );
+      case 'description':
+        return evalGeneric(
+          leaf,
+          (v) => s.description === v,
+          () => [s.description],
+        );
+      case 'state':
+        return evalGeneric(
+          leaf,
+          (v) => stateMatches(s, v, SERVICE_STATES, leaf.op),
+          () => [],
+        );
+      case 'hostgroup':
+        return evalGeneric(
+          leaf,
+          (v) => s.host.groups.includes(String(v)),
+          () => [],
+        );
+      case 'servicegroup':
+        return evalGeneric(
+          leaf,
+          (v) => s.groups.includes(String(v)),
+          () => [],
+        );
+      default:
+        throw new Error(`no reference for ${leaf.field}`);
     }
   },
 };
@@ -172,8 +254,14 @@ export function filterTree(spec: FilterTableSpec, p: Pools): fc.Arbitrary<Node> 
   const { tree } = fc.letrec<{ tree: Node; group: Node }>((tie) => ({
     tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('group')),
     group: fc
-      .record({ operator: fc.constantFrom<'and' | 'or'>('and', 'or'), conditions: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }), keepSingle: fc.boolean() })
-      .map(({ operator, conditions, keepSingle }): Node => (conditions.length === 1 && !keepSingle ? (conditions[0] as Node) : { operator, conditions })),
+      .record({
+        operator: fc.constantFrom<'and' | 'or'>('and', 'or'),
+        conditions: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }),
+        keepSingle: fc.boolean(),
+      })
+      .map(({ operator, conditions, keepSingle }): Node =>
+        conditions.length === 1 && !keepSingle ? (conditions[0] as Node) : { operator, conditions },
+      ),
   }));
   return tree.filter((n) => depthOf(n) <= 4);
 }
@@ -184,14 +272,16 @@ export function depthOf(n: Node, level = 1): number {
 }
 
 export function evalNode(spec: FilterTableSpec, n: Node, obj: HostRecord | ServiceRecord): boolean {
-  if ('conditions' in n) return n.operator === 'and' ? n.conditions.every((c) => evalNode(spec, c, obj)) : n.conditions.some((c) => evalNode(spec, c, obj));
+  if ('conditions' in n)
+    return n.operator === 'and' ? n.conditions.every((c) => evalNode(spec, c, obj)) : n.conditions.some((c) => evalNode(spec, c, obj));
   return spec.evalLeaf(n, obj);
 }
 
 /** A filter tree nested exactly to `levels` group levels (max is 4; 5 must be refused). */
 export function nestedTree(levels: number, inner: Node): Node {
   let n: Node = inner;
-  for (let i = 0; i < levels; i++) n = { operator: i % 2 === 0 ? 'or' : 'and', conditions: [n, { field: 'name', op: 'neq', value: `x${i}` }] };
+  for (let i = 0; i < levels; i++)
+    n = { operator: i % 2 === 0 ? 'or' : 'and', conditions: [n, { field: 'name', op: 'neq', value: `x${i}` }] };
   return n;
 }
 
@@ -222,7 +312,8 @@ const THRUK_READS_NAME = /^[a-zA-Z0-9/.:,;+\-_[\](){}]+$/;
 
 /** Every parameter the tool sent is one Thruk reads (an ignored filter means unfiltered rows). */
 export function assertThrukReadsParams(req: RecordedRequest): void {
-  for (const [k] of req.params) assert.match(k, THRUK_READS_NAME, `parameter ${JSON.stringify(k)} is silently ignored by Thruk 3.20 (sent ${short(req.params)})`);
+  for (const [k] of req.params)
+    assert.match(k, THRUK_READS_NAME, `parameter ${JSON.stringify(k)} is silently ignored by Thruk 3.20 (sent ${short(req.params)})`);
 }
 
 /** The objects the filter part of a received request selects on its own, asked of the simulator directly. */
@@ -237,31 +328,58 @@ export async function wireKeys(h: Pick<Harness, 'sim' | 'config'>, spec: FilterT
 }
 
 /** Property 2: what a structured filter selects (answer and wire) equals the reference evaluation over the simulator's state. */
-export async function fuzzFilters(f: FuzzRig, spec: FilterTableSpec, numRuns: number, stats: FuzzStats, run: Omit<RunOptions, 'numRuns'> = {}): Promise<number> {
+export async function fuzzFilters(
+  f: FuzzRig,
+  spec: FilterTableSpec,
+  numRuns: number,
+  stats: FuzzStats,
+  run: Omit<RunOptions, 'numRuns'> = {},
+): Promise<number> {
   const { h, answered } = f;
-  return runProperty(`${spec.tool} filters select what the reference selects`, filterTree(spec, poolsOf(h.sim)), async (tree) => {
-    answered.length = 0;
-    h.sim.requests.length = 0;
-    const got = await listAll(h, spec, tree);
-    const received = h.sim.requests.filter((q) => q.path === spec.path);
-    stats.filterCases++;
-    for (const a of answered) assert.ok(a.status < 500, `simulator answered ${a.status} to ${a.path}${a.search.slice(0, 500)}: ${a.body.slice(0, 300)} for filter ${short(tree)}`);
-    if ('refused' in got) {
-      stats.filterRefused++;
-      // Refused only for a reason we can name, and before anything reached Thruk.
-      assert.match(got.refused, /Filter (value|field)|control characters|line break|Invalid filter|non-empty|invalid|Invalid arguments/i, `refused without a reason: ${got.refused.slice(0, 300)} filter=${short(tree)}`);
-      assert.equal(received.length, 0, `a refused filter still reached Thruk: ${short(tree)}`);
-      return;
-    }
-    const expected = spec.objects(h.sim).filter(({ obj }) => evalNode(spec, tree, obj)).map((o) => o.key).sort();
-    assert.deepEqual([...got.keys].sort(), expected, `filter ${short(tree)} selected the wrong objects`);
-    assert.ok(received.length > 0, `no ${spec.path} request reached the simulator for ${short(tree)}`);
-    for (const req of received) {
-      assertThrukReadsParams(req);
-      const wire = await wireKeys(h, spec, req);
-      assert.deepEqual(wire.sort(), expected, `the filter sent on the wire (${short(req.params)}) selects other objects than ${short(tree)} means`);
-      stats.wireChecked++;
-    }
-    if (expected.length > 0) stats.filterMatched++;
-  }, { key: spec.path === '/hosts' ? 'host-filters' : 'service-filters', numRuns, ...run });
+  return runProperty(
+    `${spec.tool} filters select what the reference selects`,
+    filterTree(spec, poolsOf(h.sim)),
+    async (tree) => {
+      answered.length = 0;
+      h.sim.requests.length = 0;
+      const got = await listAll(h, spec, tree);
+      const received = h.sim.requests.filter((q) => q.path === spec.path);
+      stats.filterCases++;
+      for (const a of answered)
+        assert.ok(
+          a.status < 500,
+          `simulator answered ${a.status} to ${a.path}${a.search.slice(0, 500)}: ${a.body.slice(0, 300)} for filter ${short(tree)}`,
+        );
+      if ('refused' in got) {
+        stats.filterRefused++;
+        // Refused only for a reason we can name, and before anything reached Thruk.
+        assert.match(
+          got.refused,
+          /Filter (value|field)|control characters|line break|Invalid filter|non-empty|invalid|Invalid arguments/i,
+          `refused without a reason: ${got.refused.slice(0, 300)} filter=${short(tree)}`,
+        );
+        assert.equal(received.length, 0, `a refused filter still reached Thruk: ${short(tree)}`);
+        return;
+      }
+      const expected = spec
+        .objects(h.sim)
+        .filter(({ obj }) => evalNode(spec, tree, obj))
+        .map((o) => o.key)
+        .sort();
+      assert.deepEqual([...got.keys].sort(), expected, `filter ${short(tree)} selected the wrong objects`);
+      assert.ok(received.length > 0, `no ${spec.path} request reached the simulator for ${short(tree)}`);
+      for (const req of received) {
+        assertThrukReadsParams(req);
+        const wire = await wireKeys(h, spec, req);
+        assert.deepEqual(
+          wire.sort(),
+          expected,
+          `the filter sent on the wire (${short(req.params)}) selects other objects than ${short(tree)} means`,
+        );
+        stats.wireChecked++;
+      }
+      if (expected.length > 0) stats.filterMatched++;
+    },
+    { key: spec.path === '/hosts' ? 'host-filters' : 'service-filters', numRuns, ...run },
+  );
 }

@@ -18,14 +18,69 @@ import { connect, recordingWrap, type Answered, type CallResult, type Harness } 
 // ------------------------------------------------------------------ hostile values
 
 export const HOSTILE_STRINGS: readonly string[] = [
-  "'", '"', '\\', '\n', '\r\n', '\0', 'a\0b', '~~', ';', '"; DROP', "it's", 'say "hi"', 'back\\slash', 'x\\"y', "x\\'y",
-  ') or (name != "', "') or name ~~ '.*", 'a ~~ b', 'name[ne]=x', 'q=', '%2F..%2F', '../..', '.', '..', '*', '.*', '(', '[', '{', '$(id)',
-  'COMMAND [1] SCHEDULE_HOST_DOWNTIME;x;1;2', 'é漢字🚀', '\u202e', '\ud800', '\u00a0', '\t', ' ', '', '0', '-1', 'null', 'true',
-  'a'.repeat(10_240), '"'.repeat(2_000), '\\'.repeat(1_000), 'web-01', 'WEB-01',
+  "'",
+  '"',
+  '\\',
+  '\n',
+  '\r\n',
+  '\0',
+  'a\0b',
+  '~~',
+  ';',
+  '"; DROP',
+  "it's",
+  'say "hi"',
+  'back\\slash',
+  'x\\"y',
+  "x\\'y",
+  ') or (name != "',
+  "') or name ~~ '.*",
+  'a ~~ b',
+  'name[ne]=x',
+  'q=',
+  '%2F..%2F',
+  '../..',
+  '.',
+  '..',
+  '*',
+  '.*',
+  '(',
+  '[',
+  '{',
+  '$(id)',
+  'COMMAND [1] SCHEDULE_HOST_DOWNTIME;x;1;2',
+  'é漢字🚀',
+  '\u202e',
+  '\ud800',
+  '\u00a0',
+  '\t',
+  ' ',
+  '',
+  '0',
+  '-1',
+  'null',
+  'true',
+  'a'.repeat(10_240),
+  '"'.repeat(2_000),
+  '\\'.repeat(1_000),
+  'web-01',
+  'WEB-01',
 ];
 
 export const HOSTILE_NUMBERS: readonly number[] = [
-  -1, -100, 0, 1, 1.5, -0.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 2 ** 31, -(2 ** 31), 1e-9,
+  -1,
+  -100,
+  0,
+  1,
+  1.5,
+  -0.5,
+  1e308,
+  -1e308,
+  Number.MAX_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER + 2,
+  2 ** 31,
+  -(2 ** 31),
+  1e-9,
 ];
 
 export const hostileString = fc.constantFrom(...HOSTILE_STRINGS);
@@ -127,15 +182,27 @@ export function arbitraryOf(schema: Js, root: Js, o: GenOptions, depth = 0, key 
       for (const [k, s] of Object.entries(props)) record[k] = arbitraryOf(s, root, o, depth + 1, k);
       if (Object.keys(props).length === 0 && schema.additionalProperties !== undefined && schema.additionalProperties !== false) {
         const val = arbitraryOf(schema.additionalProperties as Js, root, o, depth + 1, '');
-        return fc.dictionary(fc.oneof(fc.constantFrom('columns', 'q', 'name[ne]', 'limit', 'sort'), hostileString.filter((s) => s.length > 0 && s.length < 200)), val, { maxKeys: 3 });
+        return fc.dictionary(
+          fc.oneof(
+            fc.constantFrom('columns', 'q', 'name[ne]', 'limit', 'sort'),
+            hostileString.filter((s) => s.length > 0 && s.length < 200),
+          ),
+          val,
+          { maxKeys: 3 },
+        );
       }
       const base = fc.record(record, { requiredKeys: [...required].filter((k) => k in record) });
       // Sometimes an unknown key, sometimes a required key dropped.
-      return fc.tuple(base, o.hostility > 0 ? fc.option(fc.constantFrom('unknown_key', 'Host', 'filter ', '__proto__x'), { freq: 8 }) : fc.constant(null)).map(([v, extra]) => {
-        const out: Record<string, unknown> = { ...(v as object) };
-        if (extra !== null) out[extra] = 'x';
-        return out;
-      });
+      return fc
+        .tuple(
+          base,
+          o.hostility > 0 ? fc.option(fc.constantFrom('unknown_key', 'Host', 'filter ', '__proto__x'), { freq: 8 }) : fc.constant(null),
+        )
+        .map(([v, extra]) => {
+          const out: Record<string, unknown> = { ...(v as object) };
+          if (extra !== null) out[extra] = 'x';
+          return out;
+        });
     }
     default:
       return fc.anything({ maxDepth: 1 });
@@ -179,16 +246,28 @@ export interface CallCheck {
 export function checkCall(c: CallCheck): 'invalid' | 'error' | 'ok' {
   const { def, args, result } = c;
   assert.ok(Array.isArray(result.raw.content), `${def.name}: result without content`);
-  assert.ok(!result.text.includes('Internal error in'), `${def.name} failed unexpectedly: ${result.text.slice(0, 300)} args=${short(args)}`);
+  assert.ok(
+    !result.text.includes('Internal error in'),
+    `${def.name} failed unexpectedly: ${result.text.slice(0, 300)} args=${short(args)}`,
+  );
   for (const r of c.requests) {
-    assert.ok(!(r.method !== 'GET' && /^\/(sites\/[^/]+\/)?(cmd|hosts\/[^/]+\/cmd|services\/.+\/cmd|system\/cmd)/.test(r.path) && r.path.includes('cmd')),
-      `${def.name} sent a command despite dry_run: ${r.method} ${r.path}`);
+    assert.ok(
+      !(
+        r.method !== 'GET' &&
+        /^\/(sites\/[^/]+\/)?(cmd|hosts\/[^/]+\/cmd|services\/.+\/cmd|system\/cmd)/.test(r.path) &&
+        r.path.includes('cmd')
+      ),
+      `${def.name} sent a command despite dry_run: ${r.method} ${r.path}`,
+    );
   }
   if (!RAW_TOOLS.has(def.name)) {
     for (const a of c.answered) {
       // Thruk's own "no such object" for availability is a 500; anything else (parse errors above all) is ours.
       if (a.status === 500 && /did not return any data/.test(a.body)) continue;
-      assert.ok(a.status < 500, `${def.name}: simulator answered ${a.status} to ${a.method} ${a.path}${a.search.slice(0, 300)}: ${a.body.slice(0, 300)} args=${short(args)}`);
+      assert.ok(
+        a.status < 500,
+        `${def.name}: simulator answered ${a.status} to ${a.method} ${a.path}${a.search.slice(0, 300)}: ${a.body.slice(0, 300)} args=${short(args)}`,
+      );
     }
   }
   const local = def.input.safeParse(args);
@@ -196,10 +275,16 @@ export function checkCall(c: CallCheck): 'invalid' | 'error' | 'ok' {
     assert.equal(result.isError, true, `${def.name}: invalid args accepted: ${short(args)}`);
     assert.match(result.text, /Invalid arguments for /, `${def.name}: ${result.text.slice(0, 200)}`);
     for (const issue of local.error.issues) {
-      if (issue.code === 'unrecognized_keys') for (const k of issue.keys) assert.ok(result.text.includes(k), `${def.name}: message does not name unknown '${k}': ${result.text.slice(0, 300)}`);
+      if (issue.code === 'unrecognized_keys')
+        for (const k of issue.keys)
+          assert.ok(result.text.includes(k), `${def.name}: message does not name unknown '${k}': ${result.text.slice(0, 300)}`);
       else {
         const first = issue.path[0];
-        if (first !== undefined) assert.ok(result.text.includes(String(first)), `${def.name}: message does not name '${String(first)}': ${result.text.slice(0, 300)}`);
+        if (first !== undefined)
+          assert.ok(
+            result.text.includes(String(first)),
+            `${def.name}: message does not name '${String(first)}': ${result.text.slice(0, 300)}`,
+          );
       }
     }
     return 'invalid';
@@ -241,12 +326,14 @@ export class FuzzFailure extends Error {
   ) {
     const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
     const minimal = JSON.stringify(details.counterexample?.[0] ?? null);
-    super([
-      `fuzz property "${property}" failed at run ${details.numRuns}, shrunk ${details.numShrinks} time(s) to this minimal case:`,
-      `  ${minimal}`,
-      `cause: ${cause}`,
-      `replay: FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath ?? ''}${key === '' ? '' : ` FUZZ_ONLY=${key}`} node --import tsx scripts/fuzz.ts`,
-    ].join('\n'));
+    super(
+      [
+        `fuzz property "${property}" failed at run ${details.numRuns}, shrunk ${details.numShrinks} time(s) to this minimal case:`,
+        `  ${minimal}`,
+        `cause: ${cause}`,
+        `replay: FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath ?? ''}${key === '' ? '' : ` FUZZ_ONLY=${key}`} node --import tsx scripts/fuzz.ts`,
+      ].join('\n'),
+    );
     this.name = 'FuzzFailure';
   }
 }
@@ -255,7 +342,12 @@ export class FuzzFailure extends Error {
  * Runs an async property with shrinking on; a failure throws FuzzFailure naming the shrunk case.
  * Replaying a path runs only that case (fast-check's own mechanism).
  */
-export async function runProperty<T>(property: string, arb: fc.Arbitrary<T>, body: (v: T) => Promise<void>, o: RunOptions): Promise<number> {
+export async function runProperty<T>(
+  property: string,
+  arb: fc.Arbitrary<T>,
+  body: (v: T) => Promise<void>,
+  o: RunOptions,
+): Promise<number> {
   const details = await fc.check(fc.asyncProperty(arb, body), {
     numRuns: o.numRuns,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
@@ -268,26 +360,60 @@ export async function runProperty<T>(property: string, arb: fc.Arbitrary<T>, bod
 
 // ------------------------------------------------------------------ the tool property, shared by the test and scripts/fuzz.ts
 
-export interface FuzzStats { cases: number; invalid: number; error: number; ok: number; perTool: Map<string, number>; filterCases: number; filterRefused: number; filterMatched: number; wireChecked: number }
+export interface FuzzStats {
+  cases: number;
+  invalid: number;
+  error: number;
+  ok: number;
+  perTool: Map<string, number>;
+  filterCases: number;
+  filterRefused: number;
+  filterMatched: number;
+  wireChecked: number;
+}
 
 export function newStats(): FuzzStats {
   return { cases: 0, invalid: 0, error: 0, ok: 0, perTool: new Map(), filterCases: 0, filterRefused: 0, filterMatched: 0, wireChecked: 0 };
 }
 
-export interface FuzzRig { h: Harness; answered: Answered[]; rejections: RejectionTracker; close(): Promise<void> }
+export interface FuzzRig {
+  h: Harness;
+  answered: Answered[];
+  rejections: RejectionTracker;
+  close(): Promise<void>;
+}
 
 /** The server under fuzz (in process, simulator behind it, writes allowed but forced to dry_run) and a rejection tracker. */
 export async function fuzzRig(): Promise<FuzzRig> {
   const answered: Answered[] = [];
   const rejections = trackRejections();
   // Every toolset by name (not `all`), so the discovery tool is offered and fuzzed too.
-  const h = await connect({ config: { ...demoConfig(), toolsets: Object.keys(TOOLSETS), readOnly: false, auditLog: false }, wrap: recordingWrap(answered), logLevel: 'silent' });
-  return { h, answered, rejections, close: async () => { await h.close(); rejections.stop(); } };
+  const h = await connect({
+    config: { ...demoConfig(), toolsets: Object.keys(TOOLSETS), readOnly: false, auditLog: false },
+    wrap: recordingWrap(answered),
+    logLevel: 'silent',
+  });
+  return {
+    h,
+    answered,
+    rejections,
+    close: async () => {
+      await h.close();
+      rejections.stop();
+    },
+  };
 }
 
 /** One generated tool call: which tool and its arguments. */
 export function toolCalls(tools: readonly ToolDef[], pools: Pools): fc.Arbitrary<[string, Record<string, unknown>]> {
-  const perTool = tools.map((def) => fc.tuple(fc.constant(def.name), fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.integer({ min: 1, max: 6 }), weight: 2 }).chain((hostility) => argsFor(def, { pools, hostility }))));
+  const perTool = tools.map((def) =>
+    fc.tuple(
+      fc.constant(def.name),
+      fc
+        .oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.integer({ min: 1, max: 6 }), weight: 2 })
+        .chain((hostility) => argsFor(def, { pools, hostility })),
+    ),
+  );
   return fc.oneof(...perTool);
 }
 
@@ -296,26 +422,37 @@ export function toolCalls(tools: readonly ToolDef[], pools: Pools): fc.Arbitrary
  * checkCall, no call may leave an unhandled rejection behind (it would surface only later, e.g.
  * when the SDK aborts the call's signal after the answer).
  */
-export async function fuzzTools(f: FuzzRig, numRuns: number, stats: FuzzStats, run: Omit<RunOptions, 'numRuns'> = {}, only?: readonly string[]): Promise<number> {
+export async function fuzzTools(
+  f: FuzzRig,
+  numRuns: number,
+  stats: FuzzStats,
+  run: Omit<RunOptions, 'numRuns'> = {},
+  only?: readonly string[],
+): Promise<number> {
   const { h, answered, rejections } = f;
   const tools = allTools().filter((d) => only === undefined || only.includes(d.name));
   const byName = new Map(tools.map((d) => [d.name, d]));
-  return runProperty('every tool, hostile arguments', toolCalls(tools, poolsOf(h.sim)), async ([name, args]) => {
-    const def = byName.get(name) as ToolDef;
-    answered.length = 0;
-    h.sim.requests.length = 0;
-    const rejectedBefore = rejections.seen.length;
-    let result: CallResult;
-    try {
-      result = await h.call(def.name, args, { timeout: 20_000 });
-    } catch (err) {
-      throw new Error(`${def.name}: callTool threw (protocol error) for ${short(args)}: ${String(err)}`);
-    }
-    await rejections.settle();
-    assert.deepEqual(rejections.seen.slice(rejectedBefore), [], `${def.name} left an unhandled rejection behind for ${short(args)}`);
-    const outcome = checkCall({ def, args, result, answered: [...answered], requests: [...h.sim.requests] });
-    stats.cases++;
-    stats[outcome]++;
-    stats.perTool.set(def.name, (stats.perTool.get(def.name) ?? 0) + 1);
-  }, { key: 'tools', numRuns, ...run });
+  return runProperty(
+    'every tool, hostile arguments',
+    toolCalls(tools, poolsOf(h.sim)),
+    async ([name, args]) => {
+      const def = byName.get(name) as ToolDef;
+      answered.length = 0;
+      h.sim.requests.length = 0;
+      const rejectedBefore = rejections.seen.length;
+      let result: CallResult;
+      try {
+        result = await h.call(def.name, args, { timeout: 20_000 });
+      } catch (err) {
+        throw new Error(`${def.name}: callTool threw (protocol error) for ${short(args)}: ${String(err)}`);
+      }
+      await rejections.settle();
+      assert.deepEqual(rejections.seen.slice(rejectedBefore), [], `${def.name} left an unhandled rejection behind for ${short(args)}`);
+      const outcome = checkCall({ def, args, result, answered: [...answered], requests: [...h.sim.requests] });
+      stats.cases++;
+      stats[outcome]++;
+      stats.perTool.set(def.name, (stats.perTool.get(def.name) ?? 0) + 1);
+    },
+    { key: 'tools', numRuns, ...run },
+  );
 }

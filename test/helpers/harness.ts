@@ -62,7 +62,10 @@ export type Caller = <N extends string>(name: N, args?: Record<string, unknown>,
 /** tools/call through a real client, with the text blocks joined and structuredContent at hand. */
 export function toolCaller(client: Client): Caller {
   return async <N extends string>(name: N, args: Record<string, unknown> = {}, o: CallOptions = {}): Promise<CallResult<OutputOf<N>>> => {
-    const raw = await client.callTool({ name, arguments: args }, { ...(o.signal ? { signal: o.signal } : {}), ...(o.timeout ? { timeout: o.timeout } : {}) });
+    const raw = await client.callTool(
+      { name, arguments: args },
+      { ...(o.signal ? { signal: o.signal } : {}), ...(o.timeout ? { timeout: o.timeout } : {}) },
+    );
     const text = raw.content.flatMap((c) => (c.type === 'text' ? [c.text] : [])).join('\n');
     return { ...(raw.isError !== undefined ? { isError: raw.isError } : {}), text, structured: raw.structuredContent as OutputOf<N>, raw };
   };
@@ -84,10 +87,16 @@ export function arr(v: unknown, what = 'value'): unknown[] {
 }
 
 /** How a test client answers an elicitation (its presence declares the capability). */
-export type Elicit = (params: { message: string; requestedSchema: unknown }) => { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> };
+export type Elicit = (params: { message: string; requestedSchema: unknown }) => {
+  action: 'accept' | 'decline' | 'cancel';
+  content?: Record<string, unknown>;
+};
 
 /** A Config with some `thruk` / `http` settings replaced (Config is a frozen nested object). */
-export function withSettings(base: Config, over: { thruk?: Partial<Config['thruk']>; http?: Partial<Config['http']> } & Partial<Omit<Config, 'thruk' | 'http'>>): Config {
+export function withSettings(
+  base: Config,
+  over: { thruk?: Partial<Config['thruk']>; http?: Partial<Config['http']> } & Partial<Omit<Config, 'thruk' | 'http'>>,
+): Config {
   const { thruk, http, ...rest } = over;
   return { ...base, ...rest, thruk: { ...base.thruk, ...(thruk ?? {}) }, http: { ...base.http, ...(http ?? {}) } };
 }
@@ -135,17 +144,37 @@ export async function connect(opts: ConnectOptions = {}): Promise<Harness> {
   const m = opts.metrics;
   const runtime = createRuntime(config, log, send, m !== undefined ? { onThrukRequest: (i) => m.thrukRequest(i) } : {});
   const factory = createServerFactory({
-    config, thruk: runtime.thruk, log, version: '0.0.0-test', now: () => Date.now(),
-    tools: opts.tools ?? allTools(), ...(m !== undefined ? { onToolCall: (t: string) => m.startToolCall(t) } : {}),
+    config,
+    thruk: runtime.thruk,
+    log,
+    version: '0.0.0-test',
+    now: () => Date.now(),
+    tools: opts.tools ?? allTools(),
+    ...(m !== undefined ? { onToolCall: (t: string) => m.startToolCall(t) } : {}),
   });
-  const app = createHttpApp(factory, { token: opts.token, allowedHosts: ['localhost'], ...(m !== undefined ? { metrics: m } : {}), ...(opts.auth !== undefined ? { auth: opts.auth(log) } : {}) }, log);
-  const client = new Client({ name: 'test', version: '1' }, {
-    ...(opts.era === 'legacy' ? {} : { versionNegotiation: { mode: 'auto' as const } }),
-    ...(opts.elicit || opts.capabilities ? { capabilities: { ...(opts.elicit ? { elicitation: { form: {} } } : {}), ...opts.capabilities } } : {}),
-  });
+  const app = createHttpApp(
+    factory,
+    {
+      token: opts.token,
+      allowedHosts: ['localhost'],
+      ...(m !== undefined ? { metrics: m } : {}),
+      ...(opts.auth !== undefined ? { auth: opts.auth(log) } : {}),
+    },
+    log,
+  );
+  const client = new Client(
+    { name: 'test', version: '1' },
+    {
+      ...(opts.era === 'legacy' ? {} : { versionNegotiation: { mode: 'auto' as const } }),
+      ...(opts.elicit || opts.capabilities
+        ? { capabilities: { ...(opts.elicit ? { elicitation: { form: {} } } : {}), ...opts.capabilities } }
+        : {}),
+    },
+  );
   if (opts.elicit) {
     const answer = opts.elicit;
-    client.setRequestHandler('elicitation/create', ((req: { params: Parameters<Elicit>[0] }) => Promise.resolve(answer(req.params))) as never);
+    client.setRequestHandler('elicitation/create', ((req: { params: Parameters<Elicit>[0] }) =>
+      Promise.resolve(answer(req.params))) as never);
   }
   const presented = opts.clientToken ?? opts.token;
   const fetchApp = async (u: string | URL, init?: RequestInit): Promise<Response> => {
@@ -186,9 +215,13 @@ export async function rest(h: Pick<Harness, 'sim' | 'config'>, path: string, par
 
 /** POSTs a command (JSON body) to the simulator directly, e.g. to stage events for a test. */
 export async function post(h: Pick<Harness, 'sim' | 'config'>, path: string, body: Record<string, unknown>): Promise<void> {
-  const res = await h.sim.fetch(new Request(`http://sim.invalid/demo/thruk/r${path}`, {
-    method: 'POST', headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  }));
+  const res = await h.sim.fetch(
+    new Request(`http://sim.invalid/demo/thruk/r${path}`, {
+      method: 'POST',
+      headers: { 'X-Thruk-Auth-Key': h.config.thruk.apiKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
   if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
 }
 
@@ -196,7 +229,11 @@ export async function post(h: Pick<Harness, 'sim' | 'config'>, path: string, bod
  * A write as a user approves it: the call as given; when the server asks for confirmation, the
  * same call again with the preview's plan_id (the binding confirmation of gate.ts).
  */
-export async function confirmCall<N extends string>(h: { call: Caller }, name: N, args: Record<string, unknown>): Promise<CallResult<OutputOf<N>>> {
+export async function confirmCall<N extends string>(
+  h: { call: Caller },
+  name: N,
+  args: Record<string, unknown>,
+): Promise<CallResult<OutputOf<N>>> {
   const first = await h.call(name, args);
   const preview = first.structured as { status?: unknown; plan_id?: unknown } | undefined;
   if (preview?.status !== 'confirmation_required') return first;
@@ -204,7 +241,13 @@ export async function confirmCall<N extends string>(h: { call: Caller }, name: N
 }
 
 /** Simulator responses with their status and body, recorded by a wrapper (requests alone do not say how Thruk answered). */
-export interface Answered { method: string; path: string; search: string; status: number; body: string }
+export interface Answered {
+  method: string;
+  path: string;
+  search: string;
+  status: number;
+  body: string;
+}
 
 export function recordingWrap(into: Answered[]): NonNullable<ConnectOptions['wrap']> {
   return (inner) => async (req) => {

@@ -97,7 +97,12 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[i] ?? 0;
 }
 
-export interface MemorySnapshot { rss: number; heapUsed: number; heapTotal: number; external: number }
+export interface MemorySnapshot {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
 
 /** Memory after a full GC when the process runs with --expose-gc (otherwise as it is). */
 function settled(): MemorySnapshot {
@@ -129,10 +134,26 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const rssBefore = process.memoryUsage().rss;
   const config = withSettings(demoConfig(), { http: { host: '127.0.0.1', port: 0 } });
   let logLines = 0;
-  const log = createLogger('warn', { write: () => { logLines++; return true; } });
+  const log = createLogger('warn', {
+    write: () => {
+      logLines++;
+      return true;
+    },
+  });
   const sim = createSimulator({ apiKey: config.thruk.apiKey });
-  const runtime = createRuntime(config, log, fetchHandlerSend((req) => sim.fetch(req)));
-  const factory = createServerFactory({ config, thruk: runtime.thruk, log, version: '0.0.0-load', now: () => Date.now(), tools: allTools() });
+  const runtime = createRuntime(
+    config,
+    log,
+    fetchHandlerSend((req) => sim.fetch(req)),
+  );
+  const factory = createServerFactory({
+    config,
+    thruk: runtime.thruk,
+    log,
+    version: '0.0.0-load',
+    now: () => Date.now(),
+    tools: allTools(),
+  });
   const app = createHttpApp(factory, { token: opts.token, allowedHosts: ['localhost', '127.0.0.1'] }, log);
   const agent = opts.transport === 'loopback' ? new Agent({ connections: opts.clients * 2 }) : undefined;
   const listener = opts.transport === 'loopback' ? await startHttp(app, config, log, 0) : undefined;
@@ -143,12 +164,16 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     headers.set('authorization', `Bearer ${opts.token}`);
     return { ...init, headers };
   };
-  const clientFetch = agent !== undefined
-    ? ((u: string | URL, init?: RequestInit) => undiciFetch(u, { ...(withToken(init) as object), dispatcher: agent }) as unknown as Promise<Response>)
-    : ((u: string | URL, init?: RequestInit) => app.fetch(new Request(u, withToken(init))));
+  const clientFetch =
+    agent !== undefined
+      ? (u: string | URL, init?: RequestInit) =>
+          undiciFetch(u, { ...(withToken(init) as object), dispatcher: agent }) as unknown as Promise<Response>
+      : (u: string | URL, init?: RequestInit) => app.fetch(new Request(u, withToken(init)));
 
   // A DOWN host for the previews.
-  const downRes = await sim.fetch(new Request('http://sim.invalid/demo/thruk/r/hosts?state[ne]=0&columns=name', { headers: { 'X-Thruk-Auth-Key': config.thruk.apiKey } }));
+  const downRes = await sim.fetch(
+    new Request('http://sim.invalid/demo/thruk/r/hosts?state[ne]=0&columns=name', { headers: { 'X-Thruk-Auth-Key': config.thruk.apiKey } }),
+  );
   const downRows = (await downRes.json()) as Array<{ name: string }>;
   const previewHost = downRows[0]?.name ?? 'web-01';
 
@@ -182,35 +207,35 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   let end: MemorySnapshot & { fds: number } = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, fds: 0 };
   try {
     for (let i = 0; i < opts.clients; i++) {
-    const c = new Client({ name: `load-${i}`, version: '1' }, { versionNegotiation: { mode: 'auto' as const } });
-    await c.connect(new StreamableHTTPClientTransport(url, { fetch: clientFetch }));
-    clients.push(c);
+      const c = new Client({ name: `load-${i}`, version: '1' }, { versionNegotiation: { mode: 'auto' as const } });
+      await c.connect(new StreamableHTTPClientTransport(url, { fetch: clientFetch }));
+      clients.push(c);
     }
     const mix: ReadonlyArray<{ name: string; args: Record<string, unknown> }> = [
-    { name: 'thruk_totals', args: {} },
-    { name: 'thruk_list_hosts', args: { limit: 20 } },
-    { name: 'thruk_list_hosts', args: { filter: { field: 'state', op: 'eq', value: 'down' }, limit: 10 } },
-    { name: 'thruk_acknowledge', args: { host: previewHost, comment: 'load preview', dry_run: true } },
+      { name: 'thruk_totals', args: {} },
+      { name: 'thruk_list_hosts', args: { limit: 20 } },
+      { name: 'thruk_list_hosts', args: { filter: { field: 'state', op: 'eq', value: 'down' }, limit: 10 } },
+      { name: 'thruk_acknowledge', args: { host: previewHost, comment: 'load preview', dry_run: true } },
     ];
     const worker = async (c: Client, idx: number): Promise<void> => {
-    let k = idx;
-    while (Date.now() < deadline && calls < opts.maxCalls) {
-      calls++;
-      const op = mix[k++ % mix.length] ?? mix[0]!;
-      const started = performance.now();
-      try {
-        const res: any = await c.callTool({ name: op.name, arguments: op.args }, { timeout: 30_000 });
-        if (res.isError === true) {
+      let k = idx;
+      while (Date.now() < deadline && calls < opts.maxCalls) {
+        calls++;
+        const op = mix[k++ % mix.length] ?? mix[0]!;
+        const started = performance.now();
+        try {
+          const res: any = await c.callTool({ name: op.name, arguments: op.args }, { timeout: 30_000 });
+          if (res.isError === true) {
+            errors++;
+            if (errorSamples.length < 5) errorSamples.push(`${op.name}: ${String(res.content?.[0]?.text ?? '').slice(0, 200)}`);
+          }
+        } catch (err) {
           errors++;
-          if (errorSamples.length < 5) errorSamples.push(`${op.name}: ${String(res.content?.[0]?.text ?? '').slice(0, 200)}`);
+          if (errorSamples.length < 5) errorSamples.push(`${op.name}: ${String(err).slice(0, 200)}`);
         }
-      } catch (err) {
-        errors++;
-        if (errorSamples.length < 5) errorSamples.push(`${op.name}: ${String(err).slice(0, 200)}`);
+        latencies.push(performance.now() - started);
+        byTool[op.name] = (byTool[op.name] ?? 0) + 1;
       }
-      latencies.push(performance.now() - started);
-      byTool[op.name] = (byTool[op.name] ?? 0) + 1;
-    }
     };
     await Promise.all(clients.map((c, i) => worker(c, i)));
     // The steady state, measured before anything is closed.

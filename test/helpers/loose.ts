@@ -19,4 +19,5 @@ export interface Harness extends Omit<typed.Harness, 'call'> {
 export const connect: (opts?: typed.ConnectOptions) => Promise<Harness> = typed.connect;
 export const toolCaller: (client: typed.Harness['client']) => Harness['call'] = typed.toolCaller;
 export const rest: (h: Pick<Harness, 'sim' | 'config'>, path: string, params?: Record<string, string>) => Promise<any> = typed.rest;
-export const confirmCall: (h: { call: Harness['call'] }, name: string, args: Record<string, unknown>) => Promise<CallResult> = typed.confirmCall;
+export const confirmCall: (h: { call: Harness['call'] }, name: string, args: Record<string, unknown>) => Promise<CallResult> =
+  typed.confirmCall;

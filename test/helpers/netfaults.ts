@@ -59,8 +59,23 @@ export function selfSignedCert(): { certFile: string; keyFile: string; remove: (
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
       { stdio: 'ignore', timeout: 20_000 },
     );
     return { certFile, keyFile, remove };
@@ -85,9 +100,13 @@ export async function tlsSimulator(sim: Simulator, cert: { certFile: string; key
   const node = toNodeHandler({ fetch: (req: Request) => sim.fetch(req) });
   const srv = createHttpsServer({ key: readFileSync(cert.keyFile), cert: readFileSync(cert.certFile) }, (req, res) => {
     requests++;
-    node(req as unknown as NodeIncomingMessageLike, res).catch(() => { if (!res.headersSent) res.writeHead(500).end(); });
+    node(req as unknown as NodeIncomingMessageLike, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
   });
-  srv.on('secureConnection', () => { handshakes++; });
+  srv.on('secureConnection', () => {
+    handshakes++;
+  });
   srv.on('tlsClientError', () => undefined);
   await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
   return {

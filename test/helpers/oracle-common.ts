@@ -25,7 +25,12 @@ export function tableRows(text: string, first: string): string[][] {
 }
 
 /** Every page of a paged tool: the table rows of each page's text, and the first page's data. */
-export async function allPages(h: Harness, name: string, args: Record<string, unknown>, first: string): Promise<{ rows: string[][]; total: number }> {
+export async function allPages(
+  h: Harness,
+  name: string,
+  args: Record<string, unknown>,
+  first: string,
+): Promise<{ rows: string[][]; total: number }> {
   const rows: string[][] = [];
   let offset = 0;
   let total = 0;

@@ -9,7 +9,16 @@ import fc from 'fast-check';
 import { connect, type Harness } from './harness.js';
 import { demoConfig } from './config.js';
 import type { Property } from './oracle-common.js';
-import { availability, flapping, groupAvailability, noisy, recurring, reliability, serviceAvailability, timeline } from './oracle-props-log.js';
+import {
+  availability,
+  flapping,
+  groupAvailability,
+  noisy,
+  recurring,
+  reliability,
+  serviceAvailability,
+  timeline,
+} from './oracle-props-log.js';
 import { agree } from './oracle-props-agree.js';
 import { alertHeatmap, concurrentFailures, notificationSummary, timelineLongest, unreachableVsDown } from './oracle-props-log2.js';
 import { counters, handling, lists, rootCause, stale, unhandled } from './oracle-props-state.js';
@@ -26,14 +35,19 @@ export interface OracleRun {
 
 /** What a failed oracle property says: the shrunk scenario, the cause, and the replay line. */
 export class OracleFailure extends Error {
-  constructor(readonly property: string, readonly details: fc.RunDetails<[Scenario]>) {
+  constructor(
+    readonly property: string,
+    readonly details: fc.RunDetails<[Scenario]>,
+  ) {
     const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-    super([
-      `oracle property "${property}" failed at run ${details.numRuns}, shrunk ${details.numShrinks} time(s) to this minimal scenario:`,
-      `  ${JSON.stringify(details.counterexample?.[0] ?? null)}`,
-      `cause: ${cause}`,
-      `replay: npm run oracle -- --only ${property} --seed ${details.seed} --path ${details.counterexamplePath ?? ''}`,
-    ].join('\n'));
+    super(
+      [
+        `oracle property "${property}" failed at run ${details.numRuns}, shrunk ${details.numShrinks} time(s) to this minimal scenario:`,
+        `  ${JSON.stringify(details.counterexample?.[0] ?? null)}`,
+        `cause: ${cause}`,
+        `replay: npm run oracle -- --only ${property} --seed ${details.seed} --path ${details.counterexamplePath ?? ''}`,
+      ].join('\n'),
+    );
     this.name = 'OracleFailure';
   }
 }
@@ -100,8 +114,12 @@ export async function runOracle(name: string, o: OracleRun): Promise<number> {
   const prop = PROPERTIES[name] ?? (scenarioProp !== undefined ? 'scenario' : undefined);
   const self = SELF_TEST[name];
   if (prop === undefined && self === undefined) throw new Error(`no oracle property ${name}`);
-  const body = scenarioProp !== undefined ? (s: Scenario) => withScenario(s, scenarioProp(s))
-    : typeof prop === 'function' ? (s: Scenario) => withScenario(s, prop) : (s: Scenario) => Promise.resolve(self?.(s));
+  const body =
+    scenarioProp !== undefined
+      ? (s: Scenario) => withScenario(s, scenarioProp(s))
+      : typeof prop === 'function'
+        ? (s: Scenario) => withScenario(s, prop)
+        : (s: Scenario) => Promise.resolve(self?.(s));
   const details = await fc.check(fc.asyncProperty(scenarioArb, body), {
     numRuns: o.numRuns,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),

@@ -29,14 +29,21 @@ export function refFlapping(sim: Simulator, since: number, until: number): Map<s
       if (e.time < since || e.time > until || !/ FLAPPING ALERT$/.test(e.type)) continue;
       const key = `${e.hostName ?? ''};${e.serviceDescription ?? ''}${multi ? `@${site.name}` : ''}`;
       const v = out.get(key) ?? { started: 0, stopped: 0 };
-      if (e.stateType === 'STARTED') v.started++; else if (e.stateType === 'STOPPED') v.stopped++;
+      if (e.stateType === 'STARTED') v.started++;
+      else if (e.stateType === 'STOPPED') v.stopped++;
       out.set(key, v);
     }
   }
   return out;
 }
 
-export interface RefAvail { up: number; down: number; unreachable: number; nodata: number; scheduledBad: number }
+export interface RefAvail {
+  up: number;
+  down: number;
+  unreachable: number;
+  nodata: number;
+  scheduledBad: number;
+}
 
 /**
  * A host's time per state in [since, until] from its log rows: HARD HOST ALERTs and the
@@ -45,8 +52,15 @@ export interface RefAvail { up: number; down: number; unreachable: number; nodat
  */
 export function refHostAvailability(site: SiteState, host: string, since: number, until: number): RefAvail {
   const out: RefAvail = { up: 0, down: 0, unreachable: 0, nodata: 0, scheduledBad: 0 };
-  const rows = site.logs.filter((e) => e.hostName === host && e.serviceDescription === null && (
-    (e.type === 'HOST ALERT' && e.stateType === 'HARD') || e.type === 'INITIAL HOST STATE' || e.type === 'CURRENT HOST STATE' || e.type === 'HOST DOWNTIME ALERT'));
+  const rows = site.logs.filter(
+    (e) =>
+      e.hostName === host &&
+      e.serviceDescription === null &&
+      ((e.type === 'HOST ALERT' && e.stateType === 'HARD') ||
+        e.type === 'INITIAL HOST STATE' ||
+        e.type === 'CURRENT HOST STATE' ||
+        e.type === 'HOST DOWNTIME ALERT'),
+  );
   let state: number | undefined;
   let inDowntime = false;
   let t = since;
@@ -56,7 +70,8 @@ export function refHostAvailability(site: SiteState, host: string, since: number
     if (state === undefined) out.nodata += len;
     else if (state === 0) out.up += len;
     else {
-      if (state === 1) out.down += len; else out.unreachable += len;
+      if (state === 1) out.down += len;
+      else out.unreachable += len;
       if (inDowntime) out.scheduledBad += len;
     }
     t = Math.min(to, until);
@@ -95,7 +110,15 @@ function unionLength(list: readonly Interval[]): number {
 }
 
 /** Problem intervals of one object in [since, until] from its alert rows; `carry`: a problem open at `since` counts from there. */
-function problemIntervals(site: SiteState, host: string, service: string | null, since: number, until: number, carry: boolean, hardOnly: boolean): Interval[] {
+function problemIntervals(
+  site: SiteState,
+  host: string,
+  service: string | null,
+  since: number,
+  until: number,
+  carry: boolean,
+  hardOnly: boolean,
+): Interval[] {
   const type = service === null ? 'HOST ALERT' : 'SERVICE ALERT';
   const rows = site.logs.filter((e) => e.type === type && e.hostName === host && e.serviceDescription === service && e.time <= until);
   const out: Interval[] = [];
@@ -108,7 +131,10 @@ function problemIntervals(site: SiteState, host: string, service: string | null,
       continue;
     }
     if (e.state !== 0) {
-      if (open === undefined) { open = e.time; hard = false; }
+      if (open === undefined) {
+        open = e.time;
+        hard = false;
+      }
       if (e.stateType === 'HARD') hard = true;
     } else if (open !== undefined) {
       if (!hardOnly || hard) out.push([open, e.time]);
@@ -129,7 +155,10 @@ function problemIntervals(site: SiteState, host: string, service: string | null,
 export function refProblemTimeBounds(site: SiteState, host: string, since: number, until: number): { lower: number; upper: number } {
   const h = site.hostByName.get(host);
   if (h === undefined) return { lower: 0, upper: 0 };
-  const strict = [...problemIntervals(site, host, null, since, until, false, true), ...h.services.flatMap((s) => problemIntervals(site, host, s.description, since, until, false, true))];
+  const strict = [
+    ...problemIntervals(site, host, null, since, until, false, true),
+    ...h.services.flatMap((s) => problemIntervals(site, host, s.description, since, until, false, true)),
+  ];
   const hostLoose = problemIntervals(site, host, null, since, until, true, false);
   let upper = unionLength(hostLoose);
   for (const s of h.services) {
@@ -140,12 +169,25 @@ export function refProblemTimeBounds(site: SiteState, host: string, since: numbe
 }
 
 /** A service's time per state in [since, until] (ok, warning, critical, unknown, no data; scheduled CRITICAL/UNKNOWN). */
-export function refServiceAvailability(site: SiteState, host: string, service: string, since: number, until: number): { seconds: number[]; nodata: number; scheduledBad: number } {
+export function refServiceAvailability(
+  site: SiteState,
+  host: string,
+  service: string,
+  since: number,
+  until: number,
+): { seconds: number[]; nodata: number; scheduledBad: number } {
   const seconds = [0, 0, 0, 0];
   let nodata = 0;
   let scheduledBad = 0;
-  const rows = site.logs.filter((e) => e.hostName === host && e.serviceDescription === service && (
-    (e.type === 'SERVICE ALERT' && e.stateType === 'HARD') || e.type === 'INITIAL SERVICE STATE' || e.type === 'CURRENT SERVICE STATE' || e.type === 'SERVICE DOWNTIME ALERT'));
+  const rows = site.logs.filter(
+    (e) =>
+      e.hostName === host &&
+      e.serviceDescription === service &&
+      ((e.type === 'SERVICE ALERT' && e.stateType === 'HARD') ||
+        e.type === 'INITIAL SERVICE STATE' ||
+        e.type === 'CURRENT SERVICE STATE' ||
+        e.type === 'SERVICE DOWNTIME ALERT'),
+  );
   let state: number | undefined;
   let inDowntime = false;
   let t = since;
@@ -169,24 +211,36 @@ export function refServiceAvailability(site: SiteState, host: string, service: s
   return { seconds, nodata, scheduledBad };
 }
 
-export interface RefEpisodes { incidents: number; seconds: number; ongoing: boolean }
+export interface RefEpisodes {
+  incidents: number;
+  seconds: number;
+  ongoing: boolean;
+}
 
 /**
  * HARD problem episodes per object that start inside [since, until]: from a HARD non-OK alert
  * to the next HARD OK alert (or until, ongoing). Objects with a HARD problem already open at
  * `since` are left out (`carried`), as where such an episode starts is a matter of definition.
  */
-export function refEpisodes(sim: Simulator, since: number, until: number, onlySite?: number, perCore = false): { objects: Map<string, RefEpisodes>; carried: Set<string> } {
+export function refEpisodes(
+  sim: Simulator,
+  since: number,
+  until: number,
+  onlySite?: number,
+  perCore = false,
+): { objects: Map<string, RefEpisodes>; carried: Set<string> } {
   const objects = new Map<string, RefEpisodes>();
   const carried = new Set<string>();
   for (const site of sim.state.sites) {
     if (onlySite !== undefined && site.index !== onlySite) continue;
     const open = new Map<string, number>();
     for (const e of site.logs) {
-      if ((e.type !== 'HOST ALERT' && e.type !== 'SERVICE ALERT') || e.stateType !== 'HARD' || e.time > until || e.hostName === null) continue;
+      if ((e.type !== 'HOST ALERT' && e.type !== 'SERVICE ALERT') || e.stateType !== 'HARD' || e.time > until || e.hostName === null)
+        continue;
       const key = `${e.hostName};${e.serviceDescription ?? ''}${perCore ? `@${site.name}` : ''}`;
       if (e.time < since) {
-        if (e.state !== 0) carried.add(key); else carried.delete(key);
+        if (e.state !== 0) carried.add(key);
+        else carried.delete(key);
         continue;
       }
       if (carried.has(key)) continue;

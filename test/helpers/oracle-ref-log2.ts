@@ -18,10 +18,20 @@ export function refReason(type: string): string {
   return word;
 }
 
-export interface RefNotifGroup { count: number; hosts: Set<string>; services: Set<string>; types: Record<string, number> }
+export interface RefNotifGroup {
+  count: number;
+  hosts: Set<string>;
+  services: Set<string>;
+  types: Record<string, number>;
+}
 
 /** Notification rows in [since, until] grouped by contact, host (name@core) or host;service. */
-export function refNotifications(sim: Simulator, since: number, until: number, by: 'contact' | 'host' | 'service'): { total: number; groups: Map<string, RefNotifGroup> } {
+export function refNotifications(
+  sim: Simulator,
+  since: number,
+  until: number,
+  by: 'contact' | 'host' | 'service',
+): { total: number; groups: Map<string, RefNotifGroup> } {
   const groups = new Map<string, RefNotifGroup>();
   let total = 0;
   for (const site of sim.state.sites) {
@@ -50,7 +60,8 @@ export function refAlertBuckets(sim: Simulator, since: number, until: number, si
   for (let b = Math.floor(since / size) * size; b <= until; b += size) out.set(b, 0);
   for (const site of sim.state.sites) {
     for (const e of site.logs) {
-      if (e.time < since || e.time > until || !refAnswered(site, since, e.time) || (e.type !== 'HOST ALERT' && e.type !== 'SERVICE ALERT')) continue;
+      if (e.time < since || e.time > until || !refAnswered(site, since, e.time) || (e.type !== 'HOST ALERT' && e.type !== 'SERVICE ALERT'))
+        continue;
       const b = Math.floor(e.time / size) * size;
       out.set(b, (out.get(b) ?? 0) + 1);
     }
@@ -58,18 +69,36 @@ export function refAlertBuckets(sim: Simulator, since: number, until: number, si
   return out;
 }
 
-export interface RefBurst { start: number; end: number; hosts: Set<string> }
+export interface RefBurst {
+  start: number;
+  end: number;
+  hosts: Set<string>;
+}
 
 /**
  * Bursts, brute force: every DOWN/UNREACHABLE host alert closes a window [t - width, t]; windows
  * holding at least minHosts distinct hosts are kept, and windows that overlap or touch (the next
  * one starts at or before the previous one ends) are one burst with every host of its windows.
  */
-export function refBursts(sim: Simulator, since: number, until: number, width: number, minHosts: number): { events: number; bursts: RefBurst[] } {
+export function refBursts(
+  sim: Simulator,
+  since: number,
+  until: number,
+  width: number,
+  minHosts: number,
+): { events: number; bursts: RefBurst[] } {
   const ev: Array<{ time: number; host: string }> = [];
   for (const site of sim.state.sites) {
     for (const e of site.logs) {
-      if (e.type !== 'HOST ALERT' || e.state < 1 || e.time < since || e.time > until || !refAnswered(site, since, e.time) || e.hostName === null) continue;
+      if (
+        e.type !== 'HOST ALERT' ||
+        e.state < 1 ||
+        e.time < since ||
+        e.time > until ||
+        !refAnswered(site, since, e.time) ||
+        e.hostName === null
+      )
+        continue;
       ev.push({ time: e.time, host: key(sim, site, e.hostName) });
     }
   }
@@ -90,7 +119,12 @@ export function refBursts(sim: Simulator, since: number, until: number, width: n
 }
 
 /** Hosts DOWN / UNREACHABLE in [since, until] by their alerts, plus (live) those in that state now. */
-export function refDownVsUnreachable(sim: Simulator, since: number, until: number, live: boolean): { down: Set<string>; unreachable: Set<string> } {
+export function refDownVsUnreachable(
+  sim: Simulator,
+  since: number,
+  until: number,
+  live: boolean,
+): { down: Set<string>; unreachable: Set<string> } {
   const down = new Set<string>();
   const unreachable = new Set<string>();
   for (const site of sim.state.sites) {
@@ -109,7 +143,11 @@ export function refDownVsUnreachable(sim: Simulator, since: number, until: numbe
   return { down, unreachable };
 }
 
-export interface RefIncident { service: string | null; start: number; end: number }
+export interface RefIncident {
+  service: string | null;
+  start: number;
+  end: number;
+}
 
 /**
  * One object's HARD problems in [since, until] from its alert rows: it is in trouble from its first
@@ -120,7 +158,9 @@ export interface RefIncident { service: string | null; start: number; end: numbe
 function objectIncidents(site: SiteState, host: string, service: string | null, since: number, until: number): RefIncident[] {
   const alert = service === null ? 'HOST ALERT' : 'SERVICE ALERT';
   const snap = service === null ? /^(INITIAL|CURRENT) HOST STATE$/ : /^(INITIAL|CURRENT) SERVICE STATE$/;
-  const mine = site.logs.filter((e) => e.hostName === host && e.serviceDescription === service && e.time <= until && e.time >= since - 7 * 86400);
+  const mine = site.logs.filter(
+    (e) => e.hostName === host && e.serviceDescription === service && e.time <= until && e.time >= since - 7 * 86400,
+  );
   let before: number | undefined;
   let beforeAt = -1;
   for (const e of mine) {
@@ -128,7 +168,10 @@ function objectIncidents(site: SiteState, host: string, service: string | null, 
     const isAlert = e.type === alert;
     if (!isAlert && !(snap.test(e.type) && e.pluginOutput !== '')) continue;
     // An alert wins over a state line of the same second.
-    if (e.time > beforeAt || isAlert) { before = e.state; beforeAt = e.time; }
+    if (e.time > beforeAt || isAlert) {
+      before = e.state;
+      beforeAt = e.time;
+    }
   }
   const out: RefIncident[] = [];
   let open: { start: number; hard: boolean } | undefined = before !== undefined && before !== 0 ? { start: since, hard: true } : undefined;

@@ -20,9 +20,15 @@ export function refReadFrom(site: SiteState, since: number): number {
 export const refAnswered = (site: SiteState, since: number, time: number): boolean => time >= refReadFrom(site, since);
 
 /** Rows of any kind in [since, until] the site's log index hides (so the answer must say so). */
-export function refHiddenRows(sites: readonly SiteState[], since: number, until: number, keep: (e: SiteState['logs'][number]) => boolean = () => true): number {
+export function refHiddenRows(
+  sites: readonly SiteState[],
+  since: number,
+  until: number,
+  keep: (e: SiteState['logs'][number]) => boolean = () => true,
+): number {
   let n = 0;
-  for (const site of sites) for (const e of site.logs) if (e.time >= since && e.time <= until && !refAnswered(site, since, e.time) && keep(e)) n++;
+  for (const site of sites)
+    for (const e of site.logs) if (e.time >= since && e.time <= until && !refAnswered(site, since, e.time) && keep(e)) n++;
   return n;
 }
 
@@ -33,7 +39,16 @@ export const HIDDEN_WARNING = /log index skips the log file that began before th
  * The answer says part of the window may be missing when the core hid rows the tool counts, and
  * says nothing of it when the core hid no row at all (the tool may count a wider row set than `keep`).
  */
-export function assertHiddenWarning(sites: readonly SiteState[], text: string, since: number, until: number, keep: (e: SiteState['logs'][number]) => boolean, what: string): void {
-  if (refHiddenRows(sites, since, until, keep) > 0) assert.match(text, HIDDEN_WARNING, `${what}: the core hid rows of the window, the answer must say so`);
-  if (refHiddenRows(sites, since, until) === 0) assert.doesNotMatch(text, HIDDEN_WARNING, `${what}: no row was hidden, yet the answer warns of it`);
+export function assertHiddenWarning(
+  sites: readonly SiteState[],
+  text: string,
+  since: number,
+  until: number,
+  keep: (e: SiteState['logs'][number]) => boolean,
+  what: string,
+): void {
+  if (refHiddenRows(sites, since, until, keep) > 0)
+    assert.match(text, HIDDEN_WARNING, `${what}: the core hid rows of the window, the answer must say so`);
+  if (refHiddenRows(sites, since, until) === 0)
+    assert.doesNotMatch(text, HIDDEN_WARNING, `${what}: no row was hidden, yet the answer warns of it`);
 }

@@ -19,15 +19,36 @@ export interface RefTotals {
  * also need active checks enabled, which hid passive DOWN hosts).
  */
 export function refTotals(sim: Simulator, inScope: (h: HostRecord) => boolean = () => true): RefTotals {
-  const hosts: Record<string, number> = { total: 0, pending: 0, up: 0, down: 0, unreachable: 0, down_and_unhandled: 0, unreachable_and_unhandled: 0 };
-  const services: Record<string, number> = { total: 0, pending: 0, ok: 0, warning: 0, critical: 0, unknown: 0, warning_and_unhandled: 0, critical_and_unhandled: 0, unknown_and_unhandled: 0 };
+  const hosts: Record<string, number> = {
+    total: 0,
+    pending: 0,
+    up: 0,
+    down: 0,
+    unreachable: 0,
+    down_and_unhandled: 0,
+    unreachable_and_unhandled: 0,
+  };
+  const services: Record<string, number> = {
+    total: 0,
+    pending: 0,
+    ok: 0,
+    warning: 0,
+    critical: 0,
+    unknown: 0,
+    warning_and_unhandled: 0,
+    critical_and_unhandled: 0,
+    unknown_and_unhandled: 0,
+  };
   const hostWord = ['up', 'down', 'unreachable'];
   const svcWord = ['ok', 'warning', 'critical', 'unknown'];
   for (const site of sim.state.sites) {
     for (const h of site.hosts) {
       if (!inScope(h)) continue;
       hosts.total!++;
-      if (!h.hasBeenChecked) { hosts.pending!++; continue; }
+      if (!h.hasBeenChecked) {
+        hosts.pending!++;
+        continue;
+      }
       const w = hostWord[h.state] as string;
       hosts[w]!++;
       if (h.state !== 0 && h.ackType === 0 && h.scheduledDowntimeDepth === 0) hosts[`${w}_and_unhandled`]!++;
@@ -35,11 +56,22 @@ export function refTotals(sim: Simulator, inScope: (h: HostRecord) => boolean = 
     for (const s of site.services) {
       if (!inScope(s.host)) continue;
       services.total!++;
-      if (!s.hasBeenChecked) { services.pending!++; continue; }
+      if (!s.hasBeenChecked) {
+        services.pending!++;
+        continue;
+      }
       const w = svcWord[s.state] as string;
       services[w]!++;
       const host = s.host;
-      if (s.state !== 0 && s.ackType === 0 && s.scheduledDowntimeDepth === 0 && host.state === 0 && host.ackType === 0 && host.scheduledDowntimeDepth === 0) services[`${w}_and_unhandled`]!++;
+      if (
+        s.state !== 0 &&
+        s.ackType === 0 &&
+        s.scheduledDowntimeDepth === 0 &&
+        host.state === 0 &&
+        host.ackType === 0 &&
+        host.scheduledDowntimeDepth === 0
+      )
+        services[`${w}_and_unhandled`]!++;
     }
   }
   return { hosts, services };
@@ -50,7 +82,8 @@ export function refHostStates(sim: Simulator): Map<string, string> {
   const out = new Map<string, string>();
   const multi = sim.state.sites.length > 1;
   for (const site of sim.state.sites) {
-    for (const h of site.hosts) out.set(multi ? `${h.name}@${site.name}` : h.name, h.hasBeenChecked ? (['UP', 'DOWN', 'UNREACHABLE'][h.state] as string) : 'PENDING');
+    for (const h of site.hosts)
+      out.set(multi ? `${h.name}@${site.name}` : h.name, h.hasBeenChecked ? (['UP', 'DOWN', 'UNREACHABLE'][h.state] as string) : 'PENDING');
   }
   return out;
 }
@@ -75,7 +108,9 @@ export function refCounts(sim: Simulator, now: number): { downtimes: number; act
   for (const site of sim.state.sites) {
     // A core deletes a downtime when it ends.
     downtimes += site.downtimes.filter((d) => !(d.fixed && d.endTime <= now)).length;
-    activeDowntimes += site.downtimes.filter((d) => (d.fixed ? d.startTime <= now && now < d.endTime : d.triggerTime > 0 && now < d.triggerTime + d.duration)).length;
+    activeDowntimes += site.downtimes.filter((d) =>
+      d.fixed ? d.startTime <= now && now < d.endTime : d.triggerTime > 0 && now < d.triggerTime + d.duration,
+    ).length;
     // ... and the comment it added with it.
     const gone = new Set(site.downtimes.filter((d) => d.fixed && d.endTime <= now).map((d) => d.commentId));
     comments += site.comments.filter((c) => !gone.has(c.id)).length;
@@ -117,7 +152,8 @@ export function refRootCause(sim: Simulator, since: number, until: number, inSco
       else if (alerts.has(h.name)) cls.set(h, alerts.get(h.name)?.has(1) === true ? 1 : 2);
     }
     // Outside the scope a host counts as DOWN when it is DOWN now or had a DOWN alert in the window.
-    const isDown = (h: HostRecord): boolean => (cls.has(h) ? cls.get(h) === 1 : (h.hasBeenChecked && h.state === 1) || alerts.get(h.name)?.has(1) === true);
+    const isDown = (h: HostRecord): boolean =>
+      cls.has(h) ? cls.get(h) === 1 : (h.hasBeenChecked && h.state === 1) || alerts.get(h.name)?.has(1) === true;
     const downAbove = (h: HostRecord): HostRecord[] => {
       const out: HostRecord[] = [];
       const seen = new Set<HostRecord>();
@@ -136,7 +172,10 @@ export function refRootCause(sim: Simulator, since: number, until: number, inSco
       if (c === 1) down++;
       const downs = downAbove(h).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const top = downs.find((d) => downAbove(d).every((x) => x === d)) ?? downs[0];
-      if (top === undefined) { unattributed++; continue; }
+      if (top === undefined) {
+        unattributed++;
+        continue;
+      }
       const key = sim.state.sites.length > 1 ? `${top.name}@${site.name}` : top.name;
       roots.set(key, (roots.get(key) ?? 0) + 1);
     }
@@ -151,10 +190,15 @@ export function refRootCause(sim: Simulator, since: number, until: number, inSco
  */
 export function refStale(sim: Simulator, now: number, o: { grace: number; passiveMax: number }): Record<string, number> {
   const out: Record<string, number> = {};
-  const bump = (k: string): void => { out[k] = (out[k] ?? 0) + 1; };
+  const bump = (k: string): void => {
+    out[k] = (out[k] ?? 0) + 1;
+  };
   for (const site of sim.state.sites) {
     for (const c of [...site.hosts, ...site.services] as Checkable[]) {
-      if (!c.hasBeenChecked) { bump('never_checked'); continue; }
+      if (!c.hasBeenChecked) {
+        bump('never_checked');
+        continue;
+      }
       const age = c.lastCheck > 0 ? now - c.lastCheck : null;
       if (c.checkType === 1) {
         if (age !== null && age > o.passiveMax + o.grace) bump('stale_passive');

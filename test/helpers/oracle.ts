@@ -41,8 +41,20 @@ export interface Outage {
   state: number;
 }
 
-export interface Flap { site: number; host: number; svc: number | null; startMin: number; stopMin: number | null }
-export interface DowntimeSpec { site: number; host: number; svc: number | null; startMin: number; endMin: number }
+export interface Flap {
+  site: number;
+  host: number;
+  svc: number | null;
+  startMin: number;
+  stopMin: number | null;
+}
+export interface DowntimeSpec {
+  site: number;
+  host: number;
+  svc: number | null;
+  startMin: number;
+  endMin: number;
+}
 
 export interface Scenario {
   sites: 1 | 2;
@@ -53,36 +65,55 @@ export interface Scenario {
   downtimes: DowntimeSpec[];
 }
 
-const mut = (maxState: number) => fc.record({
-  site: fc.integer({ min: 0, max: 1 }),
-  idx: fc.nat(400),
-  state: fc.integer({ min: 0, max: maxState }),
-  pending: fc.constantFrom(false, false, false, true),
-  ack: fc.constantFrom(0 as const, 0 as const, 1 as const, 2 as const),
-  downtime: fc.boolean(),
-  flapping: fc.boolean(),
-  checkAgeMin: fc.constantFrom(0, 0, 1, 3, 30, 90, 600),
-  mode: fc.constantFrom('active' as const, 'active' as const, 'active' as const, 'passive' as const, 'disabled' as const),
-});
+const mut = (maxState: number) =>
+  fc.record({
+    site: fc.integer({ min: 0, max: 1 }),
+    idx: fc.nat(400),
+    state: fc.integer({ min: 0, max: maxState }),
+    pending: fc.constantFrom(false, false, false, true),
+    ack: fc.constantFrom(0 as const, 0 as const, 1 as const, 2 as const),
+    downtime: fc.boolean(),
+    flapping: fc.boolean(),
+    checkAgeMin: fc.constantFrom(0, 0, 1, 3, 30, 90, 600),
+    mode: fc.constantFrom('active' as const, 'active' as const, 'active' as const, 'passive' as const, 'disabled' as const),
+  });
 
 export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   sites: fc.constantFrom(1 as const, 1 as const, 2 as const),
   hosts: fc.array(mut(2), { maxLength: 8 }),
   services: fc.array(mut(3), { maxLength: 14 }),
-  outages: fc.array(fc.record({
-    site: fc.integer({ min: 0, max: 1 }), host: fc.nat(400), svc: fc.option(fc.nat(20), { freq: 2 }),
-    startMin: fc.integer({ min: 1, max: 3 * 1440 }), durMin: fc.integer({ min: 1, max: 600 }), state: fc.integer({ min: 1, max: 3 }),
-  }), { maxLength: 12 }),
-  flaps: fc.array(fc.record({
-    site: fc.integer({ min: 0, max: 1 }), host: fc.nat(400), svc: fc.option(fc.nat(20), { freq: 3 }),
-    startMin: fc.integer({ min: 1, max: 2 * 1440 }), stopMin: fc.option(fc.integer({ min: 0, max: 1440 })),
-  }), { maxLength: 4 }),
-  downtimes: fc.array(fc.record({
-    site: fc.integer({ min: 0, max: 1 }), host: fc.nat(400), svc: fc.option(fc.nat(20), { freq: 2 }),
-    startMin: fc.integer({ min: -600, max: 3 * 1440 }), endMin: fc.integer({ min: -1440, max: 1440 }),
-  }), { maxLength: 4 }),
+  outages: fc.array(
+    fc.record({
+      site: fc.integer({ min: 0, max: 1 }),
+      host: fc.nat(400),
+      svc: fc.option(fc.nat(20), { freq: 2 }),
+      startMin: fc.integer({ min: 1, max: 3 * 1440 }),
+      durMin: fc.integer({ min: 1, max: 600 }),
+      state: fc.integer({ min: 1, max: 3 }),
+    }),
+    { maxLength: 12 },
+  ),
+  flaps: fc.array(
+    fc.record({
+      site: fc.integer({ min: 0, max: 1 }),
+      host: fc.nat(400),
+      svc: fc.option(fc.nat(20), { freq: 3 }),
+      startMin: fc.integer({ min: 1, max: 2 * 1440 }),
+      stopMin: fc.option(fc.integer({ min: 0, max: 1440 })),
+    }),
+    { maxLength: 4 },
+  ),
+  downtimes: fc.array(
+    fc.record({
+      site: fc.integer({ min: 0, max: 1 }),
+      host: fc.nat(400),
+      svc: fc.option(fc.nat(20), { freq: 2 }),
+      startMin: fc.integer({ min: -600, max: 3 * 1440 }),
+      endMin: fc.integer({ min: -1440, max: 1440 }),
+    }),
+    { maxLength: 4 },
+  ),
 });
-
 
 function siteOf(sim: Simulator, i: number): SiteState {
   const sites = sim.state.sites;
@@ -124,12 +155,38 @@ export function buildScenario(s: Scenario, nowMs: number, apiKey: string): Simul
       setAck(o, m.ack, 0);
       const svc = o instanceof ServiceRecord ? o : null;
       const host = svc ? svc.host : (o as HostRecord);
-      addComment(site, { host, service: svc, author: 'oracle', comment: 'ack', entryTime: now - 60, entryType: 4, persistent: 0, source: 1, expires: false, expireTime: 0 });
+      addComment(site, {
+        host,
+        service: svc,
+        author: 'oracle',
+        comment: 'ack',
+        entryTime: now - 60,
+        entryType: 4,
+        persistent: 0,
+        source: 1,
+        expires: false,
+        expireTime: 0,
+      });
     }
     if (m.downtime) {
       const svc = o instanceof ServiceRecord ? o : null;
       const host = svc ? svc.host : (o as HostRecord);
-      addDowntime(site, { host, service: svc, author: 'oracle', comment: 'oracle', entryTime: now - 3600, startTime: now - 1800, endTime: now + 3600, fixed: true, duration: 0, triggeredBy: 0 }, now);
+      addDowntime(
+        site,
+        {
+          host,
+          service: svc,
+          author: 'oracle',
+          comment: 'oracle',
+          entryTime: now - 3600,
+          startTime: now - 1800,
+          endTime: now + 3600,
+          fixed: true,
+          duration: 0,
+          triggeredBy: 0,
+        },
+        now,
+      );
     }
   };
   for (const m of s.hosts) {
@@ -151,7 +208,8 @@ export function buildScenario(s: Scenario, nowMs: number, apiKey: string): Simul
     if (end <= now) appendLog(site, alertEntry(end, obj, 0, true, 1, 'oracle ok'));
     // Every other outage pages its contacts (problem and recovery), as a core does for HARD changes.
     if (o.durMin % 2 === 0) {
-      const word = (st: number) => (obj instanceof ServiceRecord ? ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] : ['UP', 'DOWN', 'UNREACHABLE'])[st] as string;
+      const word = (st: number) =>
+        (obj instanceof ServiceRecord ? ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] : ['UP', 'DOWN', 'UNREACHABLE'])[st] as string;
       for (const e of notificationEntries(start, obj, obj.cfg.contacts, word(state), state, 'oracle problem')) appendLog(site, e);
       if (end <= now) for (const e of notificationEntries(end, obj, obj.cfg.contacts, word(0), 0, 'oracle ok')) appendLog(site, e);
     }
@@ -168,7 +226,22 @@ export function buildScenario(s: Scenario, nowMs: number, apiKey: string): Simul
     const start = now - d.startMin * 60;
     const end = Math.max(start + 60, now + d.endMin * 60);
     const svc = obj instanceof ServiceRecord ? obj : null;
-    addDowntime(site, { host: svc ? svc.host : (obj as HostRecord), service: svc, author: 'oracle', comment: 'edge', entryTime: start - 60, startTime: start, endTime: end, fixed: true, duration: 0, triggeredBy: 0 }, now);
+    addDowntime(
+      site,
+      {
+        host: svc ? svc.host : (obj as HostRecord),
+        service: svc,
+        author: 'oracle',
+        comment: 'edge',
+        entryTime: start - 60,
+        startTime: start,
+        endTime: end,
+        fixed: true,
+        duration: 0,
+        triggeredBy: 0,
+      },
+      now,
+    );
     if (start <= now) appendLog(site, downtimeEntry(start, obj, 'STARTED'));
     if (end <= now) appendLog(site, downtimeEntry(end, obj, 'STOPPED'));
   }

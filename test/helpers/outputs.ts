@@ -12,7 +12,11 @@ import type { addComment, deleteComment } from '../../src/tools/actions/comments
 import type { deleteActiveDowntimes, deleteDowntime } from '../../src/tools/actions/downtime-delete.js';
 import type { deleteDowntimesByFilter } from '../../src/tools/actions/downtime-filter.js';
 import type { scheduleHostgroupDowntime, scheduleServicegroupDowntime } from '../../src/tools/actions/downtime-groups.js';
-import type { scheduleDowntime, scheduleHostServicesDowntime, schedulePropagatedHostDowntime } from '../../src/tools/actions/downtime-schedule.js';
+import type {
+  scheduleDowntime,
+  scheduleHostServicesDowntime,
+  schedulePropagatedHostDowntime,
+} from '../../src/tools/actions/downtime-schedule.js';
 import type { submitPassiveResult } from '../../src/tools/actions/passive.js';
 import type { hostgroupAvailability, hostgroupAvailabilitySummary } from '../../src/tools/availability/group.js';
 import type { hostAvailability, serviceAvailability } from '../../src/tools/availability/single.js';

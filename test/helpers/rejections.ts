@@ -13,7 +13,11 @@ export interface RejectionTracker {
 
 function describe(reason: unknown): string {
   if (reason instanceof Error) {
-    const frame = reason.stack?.split('\n').find((l) => l.trim().startsWith('at '))?.trim() ?? '';
+    const frame =
+      reason.stack
+        ?.split('\n')
+        .find((l) => l.trim().startsWith('at '))
+        ?.trim() ?? '';
     return `${reason.name}: ${reason.message}${frame === '' ? '' : ` (${frame})`}`;
   }
   return String(reason);
@@ -21,13 +25,17 @@ function describe(reason: unknown): string {
 
 export function trackRejections(): RejectionTracker {
   const seen: string[] = [];
-  const onRejection = (reason: unknown): void => { seen.push(describe(reason)); };
+  const onRejection = (reason: unknown): void => {
+    seen.push(describe(reason));
+  };
   process.on('unhandledRejection', onRejection);
   return {
     seen,
     settle: async () => {
       for (let i = 0; i < 3; i++) await new Promise<void>((res) => setImmediate(res));
     },
-    stop: () => { process.off('unhandledRejection', onRejection); },
+    stop: () => {
+      process.off('unhandledRejection', onRejection);
+    },
   };
 }

@@ -37,7 +37,8 @@ export function findSecret(state: Pick<GuardState, 'secrets'>, text: string): st
 function scanner(state: GuardState): (where: string, chunk: unknown) => void {
   return (where, chunk) => {
     if (chunk === undefined || chunk === null) return;
-    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : '';
+    const text =
+      typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : '';
     if (text === '') return;
     state.scanned++;
     const hit = findSecret(state, text);
@@ -89,7 +90,10 @@ function tapChildren(scan: (where: string, chunk: unknown) => void): void {
     const readable = s as unknown as { push: (chunk: unknown, enc?: unknown) => boolean };
     const push = readable.push.bind(readable);
     // Seeing the bytes as they arrive leaves the stream's flow mode (and the test's reading) alone.
-    readable.push = (chunk, enc) => { scan(name, chunk); return push(chunk, enc); };
+    readable.push = (chunk, enc) => {
+      scan(name, chunk);
+      return push(chunk, enc);
+    };
   };
   cp.spawn = ((...args: Parameters<typeof spawn>) => {
     const child = (spawn as (...a: unknown[]) => ChildProcess)(...args);
@@ -117,10 +121,14 @@ if (!isRunnerParent && !state.installed) {
   tapPino(scan);
   tapStderr(scan);
   tapChildren(scan);
-  process.on('uncaughtExceptionMonitor', (err) => scan('uncaught exception', err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err)));
+  process.on('uncaughtExceptionMonitor', (err) =>
+    scan('uncaught exception', err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err)),
+  );
   after(() => {
     if (state.leaks.length > 0) {
-      throw new Error(`secret guard: ${state.leaks.length} leak(s) of configured secrets in logs, stderr or child output:\n  ${state.leaks.join('\n  ')}`);
+      throw new Error(
+        `secret guard: ${state.leaks.length} leak(s) of configured secrets in logs, stderr or child output:\n  ${state.leaks.join('\n  ')}`,
+      );
     }
   });
 }

@@ -5,7 +5,10 @@ export interface TestEvent {
     readonly file?: string;
     readonly nesting?: number;
     readonly skip?: string | boolean;
-    readonly details?: { readonly type?: string; readonly error?: { readonly failureType?: string; readonly message?: string; readonly cause?: unknown } };
+    readonly details?: {
+      readonly type?: string;
+      readonly error?: { readonly failureType?: string; readonly message?: string; readonly cause?: unknown };
+    };
   };
 }
 export declare function summaryCollector(cwd?: string): { see(ev: TestEvent): void; lines(): string[] };

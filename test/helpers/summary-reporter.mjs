@@ -34,7 +34,12 @@ export function summaryCollector(cwd = process.cwd()) {
         const cause = err?.cause instanceof Error ? err.cause.message : typeof err?.cause === 'string' ? err.cause : undefined;
         const first = String(cause ?? err?.message ?? '').split('\n')[0] ?? '';
         const hook = ft === 'hookFailed';
-        failures.push({ file: fileOf(d), name: d.name ?? '?', kind: hook ? 'CANCELLED' : 'FAILED   ', reason: hook ? `${err?.message ?? 'hook failed'}: ${first}` : first });
+        failures.push({
+          file: fileOf(d),
+          name: d.name ?? '?',
+          kind: hook ? 'CANCELLED' : 'FAILED   ',
+          reason: hook ? `${err?.message ?? 'hook failed'}: ${first}` : first,
+        });
       } else if (ev.type === 'test:pass' && typeof d.skip === 'string' && d.details?.type === 'suite') {
         skips.push({ file: fileOf(d), name: d.name ?? '?', reason: d.skip });
       }
@@ -44,7 +49,8 @@ export function summaryCollector(cwd = process.cwd()) {
       if (failures.length === 0 && cancelledBy.size === 0) return out;
       out.push('#', '# ── failed or cancelled tests ──');
       for (const f of failures) out.push(`# ${f.kind} ${f.file} › ${f.name}${f.reason !== '' ? ` — ${f.reason.slice(0, 200)}` : ''}`);
-      for (const [file, n] of cancelledBy) out.push(`# CANCELLED ${file}: ${n} test(s) did not run because their suite stopped (see above)`);
+      for (const [file, n] of cancelledBy)
+        out.push(`# CANCELLED ${file}: ${n} test(s) did not run because their suite stopped (see above)`);
       return out;
     },
   };

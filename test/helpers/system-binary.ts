@@ -35,15 +35,20 @@ export function systemBinary(name: string, install: string, env: NodeJS.ProcessE
   const path = onPath(name, env.PATH ?? '');
   if (path !== undefined) return { path, skip: false };
   // Debian keeps daemons in /usr/sbin, which a non-root user's PATH often lacks.
-  const elsewhere = ['/usr/sbin', '/usr/local/sbin'].map((d) => join(d, name)).find((p) => {
-    try {
-      accessSync(p, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  const hint = elsewhere !== undefined ? `${name} is at ${elsewhere} but not on PATH: add its directory to PATH` : `${name} is not installed: ${install}`;
+  const elsewhere = ['/usr/sbin', '/usr/local/sbin']
+    .map((d) => join(d, name))
+    .find((p) => {
+      try {
+        accessSync(p, constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  const hint =
+    elsewhere !== undefined
+      ? `${name} is at ${elsewhere} but not on PATH: add its directory to PATH`
+      : `${name} is not installed: ${install}`;
   if (env[REQUIRE_SYSTEM_TESTS_ENV] === '1') return { path: undefined, skip: false };
   return { path: undefined, skip: `${hint} (set ${REQUIRE_SYSTEM_TESTS_ENV}=1 to make this a failure, as CI does)` };
 }

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   const file = `${name}.json`;
   writeFileSync(join(dir, file), `${JSON.stringify(parsed, null, 3)}\n`);
   const indexPath = join(dir, 'index.json');
-  const index = existsSync(indexPath) ? (JSON.parse(readFileSync(indexPath, 'utf8')) as { files: Array<Record<string, unknown>> } & Record<string, unknown>) : { files: [] };
+  const index = existsSync(indexPath)
+    ? (JSON.parse(readFileSync(indexPath, 'utf8')) as { files: Array<Record<string, unknown>> } & Record<string, unknown>)
+    : { files: [] };
   const headers: Record<string, string> = {};
   res.headers.forEach((v, k) => {
     if (k !== 'date' && k !== 'set-cookie') headers[k] = v;

@@ -29,23 +29,41 @@ export function firstLine(s: string, max = 160): string {
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
-export function genericFindings(tool: ToolInfo, args: Record<string, unknown>, out: CallOutcome, scope: Scope, estate: Estate, secret: string): Finding[] {
+export function genericFindings(
+  tool: ToolInfo,
+  args: Record<string, unknown>,
+  out: CallOutcome,
+  scope: Scope,
+  estate: Estate,
+  secret: string,
+): Finding[] {
   const f: Finding[] = [];
   if (out.thrown !== undefined) return [{ verdict: 'fail', detail: `protocol: ${firstLine(out.thrown)}` }];
   const blocked = out.wire.filter((w) => w.blocked === true);
-  if (blocked.length > 0) f.push({ verdict: 'fail', detail: `tried to send ${blocked.map((w) => `${w.method} ${w.path}`).join(', ')} while writes were not allowed` });
+  if (blocked.length > 0)
+    f.push({
+      verdict: 'fail',
+      detail: `tried to send ${blocked.map((w) => `${w.method} ${w.path}`).join(', ')} while writes were not allowed`,
+    });
   if (out.isError) f.push({ verdict: 'error', detail: firstLine(out.text) });
   const json = out.structured === undefined ? '' : JSON.stringify(out.structured);
-  if (secret !== '' && (out.text.includes(secret) || json.includes(secret))) f.push({ verdict: 'fail', detail: 'the API key appears in the answer' });
-  if (!out.isError && tool.outputSchema !== undefined && out.structured === undefined) f.push({ verdict: 'fail', detail: 'no structuredContent although the tool declares an output schema' });
-  if (args.dry_run === true && !out.isError && out.structured?.status !== 'preview') f.push({ verdict: 'fail', detail: `dry run answered status ${JSON.stringify(out.structured?.status)}, not "preview"` });
+  if (secret !== '' && (out.text.includes(secret) || json.includes(secret)))
+    f.push({ verdict: 'fail', detail: 'the API key appears in the answer' });
+  if (!out.isError && tool.outputSchema !== undefined && out.structured === undefined)
+    f.push({ verdict: 'fail', detail: 'no structuredContent although the tool declares an output schema' });
+  if (args.dry_run === true && !out.isError && out.structured?.status !== 'preview')
+    f.push({ verdict: 'fail', detail: `dry run answered status ${JSON.stringify(out.structured?.status)}, not "preview"` });
   if (scope.core !== undefined && !out.isError) {
     const leaked: string[] = [];
     for (const [core, names] of estate.exclusive) {
       if (core === scope.core) continue;
       for (const n of names) if (mentions(out.text, n) || mentions(json, n)) leaked.push(`${n}@${core}`);
     }
-    if (leaked.length > 0) f.push({ verdict: 'fail', detail: `backends=${scope.core} but the answer names ${leaked.slice(0, 4).join(', ')}${leaked.length > 4 ? '…' : ''}` });
+    if (leaked.length > 0)
+      f.push({
+        verdict: 'fail',
+        detail: `backends=${scope.core} but the answer names ${leaked.slice(0, 4).join(', ')}${leaked.length > 4 ? '…' : ''}`,
+      });
   }
   return f;
 }
@@ -62,7 +80,9 @@ export function truthFindings(tool: string, out: CallOutcome, scope: Scope, esta
     if (got !== undefined && got !== want) f.push({ verdict: 'mismatch', detail: `${what}: tool says ${got}, Thruk has ${want}` });
   };
   switch (tool) {
-    case 'thruk_list_hosts': count('hosts', num(s.total), e.hosts.length); break;
+    case 'thruk_list_hosts':
+      count('hosts', num(s.total), e.hosts.length);
+      break;
     case 'thruk_list_services': {
       const hosts = new Set(twoHosts(scope));
       count(`services of ${[...hosts].join(', ')} (filter op in)`, num(s.total), e.services.filter((x) => hosts.has(x.host_name)).length);
@@ -74,7 +94,9 @@ export function truthFindings(tool: string, out: CallOutcome, scope: Scope, esta
       count('downtimes in effect', num(s.total), e.downtimes.filter((d) => d.start_time <= now && now <= d.end_time).length);
       break;
     }
-    case 'thruk_list_comments': count('comments', num(s.total), e.comments.length); break;
+    case 'thruk_list_comments':
+      count('comments', num(s.total), e.comments.length);
+      break;
     case 'thruk_problems': {
       const missing = e.hosts.filter((h) => h.state !== 0 && !mentions(out.text, h.name)).map((h) => h.name);
       if (missing.length > 0) f.push({ verdict: 'mismatch', detail: `problem hosts not shown (include_handled): ${missing.join(', ')}` });
@@ -82,8 +104,14 @@ export function truthFindings(tool: string, out: CallOutcome, scope: Scope, esta
     }
     case 'thruk_get_host': {
       if (scope.core === undefined && estate.shared.length > 0 && estate.cores.length > 1) {
-        const unnamed = estate.cores.filter((c) => estate.byCore.get(c)!.hosts.some((h) => h.name === estate.shared[0]) && !mentions(out.text, c));
-        if (unnamed.length > 0) f.push({ verdict: 'mismatch', detail: `${estate.shared[0]} exists on several cores; the answer does not name ${unnamed.join(', ')}` });
+        const unnamed = estate.cores.filter(
+          (c) => estate.byCore.get(c)!.hosts.some((h) => h.name === estate.shared[0]) && !mentions(out.text, c),
+        );
+        if (unnamed.length > 0)
+          f.push({
+            verdict: 'mismatch',
+            detail: `${estate.shared[0]} exists on several cores; the answer does not name ${unnamed.join(', ')}`,
+          });
       }
       break;
     }
@@ -102,7 +130,8 @@ function rowArrays(v: unknown, depth = 0): Row[][] {
 }
 
 const hostOf = (r: Row): string | undefined => [r.host, r.host_name, r.name].find((x): x is string => typeof x === 'string');
-const coreOf = (r: Row): string | undefined => [r.peer_name, r.peer_key, r.backend, r.core, r.site].find((x): x is string => typeof x === 'string');
+const coreOf = (r: Row): string | undefined =>
+  [r.peer_name, r.peer_key, r.backend, r.core, r.site].find((x): x is string => typeof x === 'string');
 
 /**
  * With several cores, rows of a host name that exists on two of them must be told apart in the
@@ -124,7 +153,14 @@ export function labelFindings(out: CallOutcome, scope: Scope, estate: Estate): F
     }
     for (const [h, cs] of cores) if (cs.size > 1) for (const c of cs) if (!out.text.includes(`${h}@${c}`)) unlabelled.add(`${h}@${c}`);
   }
-  return unlabelled.size === 0 ? [] : [{ verdict: 'mismatch', detail: `rows of ${[...unlabelled].join(', ')} are in structuredContent but the text does not say which core each row is from` }];
+  return unlabelled.size === 0
+    ? []
+    : [
+        {
+          verdict: 'mismatch',
+          detail: `rows of ${[...unlabelled].join(', ')} are in structuredContent but the text does not say which core each row is from`,
+        },
+      ];
 }
 
 export function worst(findings: Finding[]): Verdict {
@@ -143,9 +179,24 @@ export async function liveFindings(tool: string, out: CallOutcome, scope: Scope,
   if (tool === 'thruk_flap_summary') {
     const got = num(out.structured.total_flapping_alert_objects);
     const since = Math.floor(Date.now() / 1000) - 7200;
-    const rows = (await truth.get('/logs', { 'time[gte]': String(since), 'type[regex]': '^(HOST|SERVICE) FLAPPING ALERT$', columns: 'host_name,service_description,message' }, scope.core)) as Row[];
-    const objects = new Set(rows.map((r) => String(r.message).replace(/^\[\d+\] [A-Z ]+: /, '').split(';').slice(0, 2).join(';')));
-    if (got !== undefined && got > objects.size) return [{ verdict: 'mismatch', detail: `says ${got} objects had FLAPPING ALERT events; Thruk's log has such rows for ${objects.size}` }];
+    const rows = (await truth.get(
+      '/logs',
+      { 'time[gte]': String(since), 'type[regex]': '^(HOST|SERVICE) FLAPPING ALERT$', columns: 'host_name,service_description,message' },
+      scope.core,
+    )) as Row[];
+    const objects = new Set(
+      rows.map((r) =>
+        String(r.message)
+          .replace(/^\[\d+\] [A-Z ]+: /, '')
+          .split(';')
+          .slice(0, 2)
+          .join(';'),
+      ),
+    );
+    if (got !== undefined && got > objects.size)
+      return [
+        { verdict: 'mismatch', detail: `says ${got} objects had FLAPPING ALERT events; Thruk's log has such rows for ${objects.size}` },
+      ];
   }
   return [];
 }

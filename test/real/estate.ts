@@ -23,11 +23,23 @@ export function restTruth(url: string, key: string): Truth {
   };
 }
 
-export interface HostRow { name: string; state: number; peer_key: string; has_been_checked: number }
+export interface HostRow {
+  name: string;
+  state: number;
+  peer_key: string;
+  has_been_checked: number;
+}
 export interface ServiceRow {
-  host_name: string; description: string; state: number; peer_key: string;
-  acknowledged: number | boolean; scheduled_downtime_depth: number; active_checks_enabled: number | boolean;
-  last_check: number; plugin_output: string; is_flapping: number | boolean;
+  host_name: string;
+  description: string;
+  state: number;
+  peer_key: string;
+  acknowledged: number | boolean;
+  scheduled_downtime_depth: number;
+  active_checks_enabled: number | boolean;
+  last_check: number;
+  plugin_output: string;
+  is_flapping: number | boolean;
 }
 
 export interface CoreEstate {
@@ -52,7 +64,8 @@ export interface Estate {
   thrukVersion: string;
 }
 
-const SERVICE_COLUMNS = 'host_name,description,state,peer_key,acknowledged,scheduled_downtime_depth,active_checks_enabled,last_check,plugin_output,is_flapping';
+const SERVICE_COLUMNS =
+  'host_name,description,state,peer_key,acknowledged,scheduled_downtime_depth,active_checks_enabled,last_check,plugin_output,is_flapping';
 
 export async function discover(truth: Truth): Promise<Estate> {
   const sites: Array<{ id: string; name: string; status: number }> = await truth.get('/sites');
@@ -73,8 +86,14 @@ export async function discover(truth: Truth): Promise<Estate> {
       hosts,
       services,
       // Smallest groups first: a group-wide dry run stays under THRUK_MAX_BULK_TARGETS.
-      hostgroups: (hgs as Array<{ name: string; num_hosts: number }>).filter((g) => g.num_hosts > 0).sort((a, b) => a.num_hosts - b.num_hosts).map((g) => g.name),
-      servicegroups: (sgs as Array<{ name: string; num_services: number }>).filter((g) => g.num_services > 0).sort((a, b) => a.num_services - b.num_services).map((g) => g.name),
+      hostgroups: (hgs as Array<{ name: string; num_hosts: number }>)
+        .filter((g) => g.num_hosts > 0)
+        .sort((a, b) => a.num_hosts - b.num_hosts)
+        .map((g) => g.name),
+      servicegroups: (sgs as Array<{ name: string; num_services: number }>)
+        .filter((g) => g.num_services > 0)
+        .sort((a, b) => a.num_services - b.num_services)
+        .map((g) => g.name),
       contacts: (contacts as Array<{ name: string }>).map((c) => c.name),
       downtimes,
       comments,
@@ -82,9 +101,14 @@ export async function discover(truth: Truth): Promise<Estate> {
   }
   const seen = new Map<string, Set<string>>();
   for (const [core, e] of byCore) for (const h of e.hosts) (seen.get(h.name) ?? seen.set(h.name, new Set()).get(h.name)!).add(core);
-  const shared = [...seen].filter(([, s]) => s.size > 1).map(([n]) => n).sort();
+  const shared = [...seen]
+    .filter(([, s]) => s.size > 1)
+    .map(([n]) => n)
+    .sort();
   const exclusive = new Map(cores.map((c) => [c, [...seen].filter(([, s]) => s.size === 1 && s.has(c)).map(([n]) => n)]));
-  const pi: Array<Record<string, string | undefined>> = await truth.get('/processinfo', { columns: 'peer_key,program_version,data_source_version' });
+  const pi: Array<Record<string, string | undefined>> = await truth.get('/processinfo', {
+    columns: 'peer_key,program_version,data_source_version',
+  });
   const versions = pi.map((p) => ({ core: p.peer_key ?? '?', program: p.data_source_version ?? '', version: p.program_version ?? '' }));
   const thruk: Record<string, string | undefined> = await truth.get('/thruk', {});
   return { cores, byCore, shared, exclusive, versions, thrukVersion: thruk.thruk_version ?? thruk.version ?? '?' };
@@ -101,5 +125,10 @@ export function pickHost(e: CoreEstate, preferName?: string): string | undefined
 /** A service on this core, preferring a problem with performance data-ish output. */
 export function pickService(e: CoreEstate, host?: string): ServiceRow | undefined {
   const pool = e.services.filter((s) => host === undefined || s.host_name === host);
-  return [...pool].sort((a, b) => (b.state === 0 ? 0 : 1) - (a.state === 0 ? 0 : 1) || a.host_name.localeCompare(b.host_name) || a.description.localeCompare(b.description))[0];
+  return [...pool].sort(
+    (a, b) =>
+      (b.state === 0 ? 0 : 1) - (a.state === 0 ? 0 : 1) ||
+      a.host_name.localeCompare(b.host_name) ||
+      a.description.localeCompare(b.description),
+  )[0];
 }

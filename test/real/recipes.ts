@@ -63,7 +63,9 @@ export function objectsOf(s: Scope, estate: Estate): Objects | undefined {
   const activeDt = s.e.downtimes.find((d) => d.start_time <= now && now <= d.end_time);
   const upHosts = new Set(s.e.hosts.filter((h) => h.state === 0).map((h) => h.name));
   const truthy = (v: unknown) => v === 1 || v === true;
-  const open = s.e.services.find((x) => x.state !== 0 && upHosts.has(x.host_name) && !truthy(x.acknowledged) && x.scheduled_downtime_depth === 0);
+  const open = s.e.services.find(
+    (x) => x.state !== 0 && upHosts.has(x.host_name) && !truthy(x.acknowledged) && x.scheduled_downtime_depth === 0,
+  );
   return {
     host,
     ...(svc !== undefined ? { service: { host: svc.host_name, description: svc.description } } : {}),
@@ -165,7 +167,11 @@ export const RECIPES: Record<string, Recipe> = {
   thruk_delete_downtimes_by_filter: (_s, o) => ({ host: need(o.downtimeHost, 'downtime in effect'), all_matching: true, ...DRY }),
   thruk_acknowledge: (_s, o) => ({ ...svcArgs(o), sticky: false, ...DRY }),
   thruk_remove_acknowledgement: (_s, o) => ({ ...svcArgs(o), ...DRY }),
-  thruk_bulk_acknowledge: (_s, o) => ({ host: need(o.openProblem, 'unhandled service problem on an UP host').host, services_only: true, ...DRY }),
+  thruk_bulk_acknowledge: (_s, o) => ({
+    host: need(o.openProblem, 'unhandled service problem on an UP host').host,
+    services_only: true,
+    ...DRY,
+  }),
   thruk_recheck: (_s, o) => ({ ...svcArgs(o), ...DRY }),
   thruk_checks: (_s, o) => ({ ...svcArgs(o), enabled: false, ...DRY }),
   thruk_notifications: (_s, o) => ({ ...svcArgs(o), enabled: false, ...DRY }),
@@ -179,7 +185,8 @@ export const RECIPES: Record<string, Recipe> = {
  * refused until the caller names the core (ids are per core).
  */
 export function expectedError(tool: string, o: Objects): RegExp | undefined {
-  if (tool === 'thruk_delete_downtime' || tool === 'thruk_get_downtime') return o.downtimeIdShared === true ? /several backends/ : undefined;
+  if (tool === 'thruk_delete_downtime' || tool === 'thruk_get_downtime')
+    return o.downtimeIdShared === true ? /several backends/ : undefined;
   if (tool === 'thruk_delete_comment') return o.commentIdShared === true ? /several backends/ : undefined;
   return undefined;
 }
@@ -191,21 +198,46 @@ export function genericRecipe(tool: ToolInfo): Recipe {
     const props = tool.inputSchema.properties ?? {};
     for (const name of tool.inputSchema.required ?? []) {
       switch (name) {
-        case 'host': args.host = o.service?.host ?? o.host; break;
-        case 'service': args.service = need(o.service, 'service').description; break;
-        case 'hostgroup': args.hostgroup = need(o.hostgroup, 'host group'); break;
-        case 'servicegroup': args.servicegroup = need(o.servicegroup, 'service group'); break;
-        case 'contact': args.contact = need(o.contact, 'contact'); break;
-        case 'downtime_id': args.downtime_id = need(o.downtimeId, 'downtime'); break;
-        case 'comment_id': args.comment_id = need(o.commentId, 'comment'); break;
-        case 'filter': args.filter = hostFilter(o); break;
-        case 'timestamp': case 't1': args[name] = '-30m'; break;
-        case 't2': args.t2 = 'now'; break;
-        case 'since': args.since = '-2h'; break;
-        default: return `no recipe for the required argument "${name}"`;
+        case 'host':
+          args.host = o.service?.host ?? o.host;
+          break;
+        case 'service':
+          args.service = need(o.service, 'service').description;
+          break;
+        case 'hostgroup':
+          args.hostgroup = need(o.hostgroup, 'host group');
+          break;
+        case 'servicegroup':
+          args.servicegroup = need(o.servicegroup, 'service group');
+          break;
+        case 'contact':
+          args.contact = need(o.contact, 'contact');
+          break;
+        case 'downtime_id':
+          args.downtime_id = need(o.downtimeId, 'downtime');
+          break;
+        case 'comment_id':
+          args.comment_id = need(o.commentId, 'comment');
+          break;
+        case 'filter':
+          args.filter = hostFilter(o);
+          break;
+        case 'timestamp':
+        case 't1':
+          args[name] = '-30m';
+          break;
+        case 't2':
+          args.t2 = 'now';
+          break;
+        case 'since':
+          args.since = '-2h';
+          break;
+        default:
+          return `no recipe for the required argument "${name}"`;
       }
     }
-    if ('service' in props && args.service === undefined && o.service !== undefined && args.host === o.service.host) args.service = o.service.description;
+    if ('service' in props && args.service === undefined && o.service !== undefined && args.host === o.service.host)
+      args.service = o.service.description;
     if ('dry_run' in props) args.dry_run = true;
     return args;
   };

@@ -27,10 +27,18 @@ function cell(r: CallRow | undefined): string {
 function table(header: string[], rows: string[][], markdown: boolean): string {
   if (markdown) {
     const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-    return [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+    return [
+      `| ${header.map(esc).join(' | ')} |`,
+      `|${header.map(() => '---').join('|')}|`,
+      ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+    ].join('\n');
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (c ?? '').padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (c ?? '').padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -47,10 +55,17 @@ export function findingsList(rows: CallRow[]): string {
   const bad = rows.filter((r) => r.verdict !== 'ok');
   if (bad.length === 0) return 'No findings.';
   return bad
-    .map((r) => `- ${r.tool} [${r.scope}] ${JSON.stringify(r.args)}\n${r.findings.map((f) => `    ${LABEL[f.verdict]}: ${f.detail}`).join('\n')}`)
+    .map(
+      (r) =>
+        `- ${r.tool} [${r.scope}] ${JSON.stringify(r.args)}\n${r.findings.map((f) => `    ${LABEL[f.verdict]}: ${f.detail}`).join('\n')}`,
+    )
     .join('\n');
 }
 
 export function stepTable(steps: StepResult[], markdown = false): string {
-  return table(['core', 'target', 'step', 'result', 'detail'], steps.map((s) => [s.core, s.target, s.step, s.verdict === 'ok' ? 'ok' : s.verdict.toUpperCase(), s.detail]), markdown);
+  return table(
+    ['core', 'target', 'step', 'result', 'detail'],
+    steps.map((s) => [s.core, s.target, s.step, s.verdict === 'ok' ? 'ok' : s.verdict.toUpperCase(), s.detail]),
+    markdown,
+  );
 }

@@ -101,15 +101,29 @@ export async function openRig(opts: { url: string; key: string; readOnly: boolea
   const closers: Array<() => Promise<void>> = [];
   const runtime = createRuntime(config, log, undefined, {
     sendFor: (s) => {
-      const u = undiciSend({ timeoutMs: s.timeoutMs, ...(s.caFile !== undefined ? { caFile: s.caFile } : {}), insecure: !s.verifySsl, proxy: config.proxy });
+      const u = undiciSend({
+        timeoutMs: s.timeoutMs,
+        ...(s.caFile !== undefined ? { caFile: s.caFile } : {}),
+        insecure: !s.verifySsl,
+        proxy: config.proxy,
+      });
       closers.push(() => u.close());
       return guard(u.send, state);
     },
   });
-  const factory = createServerFactory({ config, thruk: runtime.thruk, instances: runtime.instances, log, version: 'real-suite', tools: await defaultToolSource() });
+  const factory = createServerFactory({
+    config,
+    thruk: runtime.thruk,
+    instances: runtime.instances,
+    log,
+    version: 'real-suite',
+    tools: await defaultToolSource(),
+  });
   const app = createHttpApp(factory, { token: undefined, allowedHosts: ['localhost'] }, log);
   const client = new Client({ name: 'thruk-mcp-real-suite', version: '1' }, { versionNegotiation: { mode: 'auto' as const } });
-  await client.connect(new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)) }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), { fetch: (u, i) => app.fetch(new Request(u, i)) }),
+  );
   const listed = await client.listTools();
   const rig: Rig = {
     config,
@@ -126,10 +140,26 @@ export async function openRig(opts: { url: string; key: string; readOnly: boolea
       const t0 = performance.now();
       try {
         const raw: any = await client.callTool({ name, arguments: args }, { timeout: 300_000 });
-        const text = (raw.content ?? []).filter((c: any) => c.type === 'text').map((c: any) => c.text).join('\n');
-        return { isError: raw.isError === true, text, structured: raw.structuredContent, wire: state.wire.slice(before), ms: performance.now() - t0 };
+        const text = (raw.content ?? [])
+          .filter((c: any) => c.type === 'text')
+          .map((c: any) => c.text)
+          .join('\n');
+        return {
+          isError: raw.isError === true,
+          text,
+          structured: raw.structuredContent,
+          wire: state.wire.slice(before),
+          ms: performance.now() - t0,
+        };
       } catch (err) {
-        return { isError: true, text: '', structured: undefined, thrown: err instanceof Error ? err.message : String(err), wire: state.wire.slice(before), ms: performance.now() - t0 };
+        return {
+          isError: true,
+          text: '',
+          structured: undefined,
+          thrown: err instanceof Error ? err.message : String(err),
+          wire: state.wire.slice(before),
+          ms: performance.now() - t0,
+        };
       }
     },
     async close() {

@@ -42,7 +42,9 @@ async function main(): Promise<number> {
   const url = process.env.THRUK_E2E_URL ?? '';
   const key = process.env.THRUK_E2E_KEY ?? '';
   if (url === '' || key === '') {
-    process.stderr.write('test:real needs THRUK_E2E_URL (e.g. http://127.0.0.1:3000/thruk) and THRUK_E2E_KEY (a Thruk API key); see docs/real-thruk.md\n');
+    process.stderr.write(
+      'test:real needs THRUK_E2E_URL (e.g. http://127.0.0.1:3000/thruk) and THRUK_E2E_KEY (a Thruk API key); see docs/real-thruk.md\n',
+    );
     return 2;
   }
   const readOnly = values['read-only'] === true;
@@ -56,9 +58,12 @@ async function main(): Promise<number> {
   const rig = await openRig({ url, key, readOnly });
   // Secrets never leave through this process's own output either.
   const out = (s: string) => say(s.split(key).join('***'));
-  out(`thruk-mcp real suite ${runId} against ${new URL(url).origin} (Thruk ${estate.thrukVersion}), ${readOnly ? 'READ-ONLY' : 'read + round trips'}`);
+  out(
+    `thruk-mcp real suite ${runId} against ${new URL(url).origin} (Thruk ${estate.thrukVersion}), ${readOnly ? 'READ-ONLY' : 'read + round trips'}`,
+  );
   for (const v of estate.versions) out(`  core ${v.core}: ${v.program} ${v.version}`.trimEnd());
-  for (const [c, e] of estate.byCore) out(`  ${c}: ${e.hosts.length} hosts, ${e.services.length} services, ${e.downtimes.length} downtimes, ${e.comments.length} comments`);
+  for (const [c, e] of estate.byCore)
+    out(`  ${c}: ${e.hosts.length} hosts, ${e.services.length} services, ${e.downtimes.length} downtimes, ${e.comments.length} comments`);
   out(`  host names on several cores: ${estate.shared.join(', ') || 'none'}`);
   out(`  tools offered: ${rig.tools.length}`);
 
@@ -70,7 +75,12 @@ async function main(): Promise<number> {
     if (only !== undefined && !only.test(tool.name)) continue;
     const { recipe, generic } = recipeFor(tool);
     for (const scope of scopes) {
-      const base: Omit<CallRow, 'verdict' | 'ms' | 'requests' | 'findings'> = { tool: tool.name, access: isWriteTool(tool) ? (tool.annotations?.destructiveHint === true ? 'destructive' : 'write') : 'read', scope: scope.name, args: {} };
+      const base: Omit<CallRow, 'verdict' | 'ms' | 'requests' | 'findings'> = {
+        tool: tool.name,
+        access: isWriteTool(tool) ? (tool.annotations?.destructiveHint === true ? 'destructive' : 'write') : 'read',
+        scope: scope.name,
+        args: {},
+      };
       const objects = objectsOf(scope, estate);
       let args: Record<string, unknown> | string;
       try {
@@ -86,31 +96,69 @@ async function main(): Promise<number> {
       if (scope.core !== undefined) args = { ...args, backends: scope.core };
       const res = await rig.call(tool.name, args);
       // Every answer, for reading by a person (JSON lines; the key is masked).
-      if (values.answers !== undefined) appendFileSync(values.answers, `${JSON.stringify({ tool: tool.name, scope: scope.name, args, isError: res.isError, text: res.thrown ?? res.text, structured: res.structured }).split(key).join('***')}\n`);
-      let findings: Finding[] = [...genericFindings(tool, args, res, scope, estate, key), ...truthFindings(tool.name, res, scope, estate), ...labelFindings(res, scope, estate), ...(await liveFindings(tool.name, res, scope, truth))];
+      if (values.answers !== undefined)
+        appendFileSync(
+          values.answers,
+          `${JSON.stringify({
+            tool: tool.name,
+            scope: scope.name,
+            args,
+            isError: res.isError,
+            text: res.thrown ?? res.text,
+            structured: res.structured,
+          })
+            .split(key)
+            .join('***')}\n`,
+        );
+      let findings: Finding[] = [
+        ...genericFindings(tool, args, res, scope, estate, key),
+        ...truthFindings(tool.name, res, scope, estate),
+        ...labelFindings(res, scope, estate),
+        ...(await liveFindings(tool.name, res, scope, truth)),
+      ];
       const expected = scope.core === undefined && objects !== undefined ? expectedError(tool.name, objects) : undefined;
       if (expected !== undefined) {
         // The right answer is a refusal that names the ambiguity; a success would be the failure.
-        findings = res.isError && expected.test(res.text)
-          ? [{ verdict: 'ok', detail: `refused as it should: ${res.text.split('\n')[0]}` }]
-          : [{ verdict: 'fail', detail: `expected a refusal matching ${String(expected)} (the id exists on several cores), got: ${res.text.split('\n')[0]}` }];
+        findings =
+          res.isError && expected.test(res.text)
+            ? [{ verdict: 'ok', detail: `refused as it should: ${res.text.split('\n')[0]}` }]
+            : [
+                {
+                  verdict: 'fail',
+                  detail: `expected a refusal matching ${String(expected)} (the id exists on several cores), got: ${res.text.split('\n')[0]}`,
+                },
+              ];
       }
       if (generic) findings.push({ verdict: 'ok', detail: 'arguments filled generically (no recipe in test/real/recipes.ts)' });
       const verdict = worst(findings);
       const failedRequests = res.wire.filter((w) => (w.status ?? 0) >= 400 || w.blocked === true);
-      rows.push({ ...base, args, verdict, ms: res.ms, requests: res.wire.length, findings, ...(verdict !== 'ok' ? { text: (res.thrown ?? res.text).slice(0, 4000), failedRequests } : {}) });
+      rows.push({
+        ...base,
+        args,
+        verdict,
+        ms: res.ms,
+        requests: res.wire.length,
+        findings,
+        ...(verdict !== 'ok' ? { text: (res.thrown ?? res.text).slice(0, 4000), failedRequests } : {}),
+      });
     }
   }
 
   out('');
-  out(toolTable(rows, scopes.map((s) => s.name)));
+  out(
+    toolTable(
+      rows,
+      scopes.map((s) => s.name),
+    ),
+  );
   out('');
   out(findingsList(rows));
 
   // Phase 2: write round trips on named objects.
   let trips: RoundTrips | undefined;
   if (readOnly) out('\nRound trips: none (--read-only).');
-  else if (targets.length + passives.length === 0) out('\nRound trips: none (name objects with --service CORE:HOST:SERVICE and --passive CORE:HOST:SERVICE).');
+  else if (targets.length + passives.length === 0)
+    out('\nRound trips: none (name objects with --service CORE:HOST:SERVICE and --passive CORE:HOST:SERVICE).');
   else {
     rig.allowWrites = true;
     trips = new RoundTrips(rig, truth, runId);
@@ -132,13 +180,37 @@ async function main(): Promise<number> {
   if (leaks > 0) out(`\nFAIL: the API key appears in ${leaks} server log line(s)`);
   const steps = trips?.results ?? [];
   const passed = rows.filter((r) => r.verdict === 'ok').length + steps.filter((s) => s.verdict === 'ok').length;
-  const failed = rows.filter((r) => r.verdict !== 'ok' && r.verdict !== 'skip').length + steps.filter((s) => s.verdict === 'fail').length + (leaks > 0 ? 1 : 0);
+  const failed =
+    rows.filter((r) => r.verdict !== 'ok' && r.verdict !== 'skip').length +
+    steps.filter((s) => s.verdict === 'fail').length +
+    (leaks > 0 ? 1 : 0);
   const skipped = rows.filter((r) => r.verdict === 'skip').length + steps.filter((s) => s.verdict === 'skip').length;
 
-  const report = { runId, date: new Date().toISOString(), thruk: estate.thrukVersion, cores: estate.versions, readOnly, scopes: scopes.map((s) => s.name), calls: rows, roundTrips: steps, leftBehind: trips?.leftBehind ?? [], passed, failed, skipped };
+  const report = {
+    runId,
+    date: new Date().toISOString(),
+    thruk: estate.thrukVersion,
+    cores: estate.versions,
+    readOnly,
+    scopes: scopes.map((s) => s.name),
+    calls: rows,
+    roundTrips: steps,
+    leftBehind: trips?.leftBehind ?? [],
+    passed,
+    failed,
+    skipped,
+  };
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(report, null, 2).split(key).join('***')}\n`);
   if (values.markdown !== undefined) {
-    const md = [toolTable(rows, scopes.map((s) => s.name), true), '', ...(steps.length > 0 ? [stepTable(steps, true), ''] : [])].join('\n');
+    const md = [
+      toolTable(
+        rows,
+        scopes.map((s) => s.name),
+        true,
+      ),
+      '',
+      ...(steps.length > 0 ? [stepTable(steps, true), ''] : []),
+    ].join('\n');
     writeFileSync(values.markdown, md.split(key).join('***'));
   }
   await rig.close();

@@ -8,11 +8,17 @@ import { checkCommandText, targetLabel, type CommandTarget, type PlannedCommand 
 import { resolveHost, resolveService } from '../write/resolve.js';
 import { ackFlagArgs, resolveAuthor, hostArg, readTarget, serviceArg, stickyAck, textArg } from './common.js';
 
-async function targetsOf(ctx: ToolContext, host: string, service: string | undefined, backends: string[] | undefined): Promise<CommandTarget[]> {
+async function targetsOf(
+  ctx: ToolContext,
+  host: string,
+  service: string | undefined,
+  backends: string[] | undefined,
+): Promise<CommandTarget[]> {
   return service === undefined ? resolveHost(ctx, host, backends) : resolveService(ctx, host, service, backends);
 }
 
-const isAcked = (want: boolean) => async (c: ToolContext, cmd: PlannedCommand) => flag((await readTarget(c, cmd.target, ['acknowledged']))?.acknowledged) === want;
+const isAcked = (want: boolean) => async (c: ToolContext, cmd: PlannedCommand) =>
+  flag((await readTarget(c, cmd.target, ['acknowledged']))?.acknowledged) === want;
 
 export const acknowledge = defineWriteTool({
   name: 'thruk_acknowledge',
@@ -40,18 +46,32 @@ export const acknowledge = defineWriteTool({
     for (const t of targets) {
       const row = await readTarget(ctx, t, ['state', 'has_been_checked']);
       if (row !== undefined && num(row.state) === 0) {
-        const st = t.kind === 'service' ? serviceStateName(row.state, row.has_been_checked) : hostStateName(row.state, row.has_been_checked);
-        throw new ToolInputError(`${targetLabel(t)} is ${st}: there is no problem to acknowledge (the core would ignore it). Nothing was sent.`);
+        const st =
+          t.kind === 'service' ? serviceStateName(row.state, row.has_been_checked) : hostStateName(row.state, row.has_been_checked);
+        throw new ToolInputError(
+          `${targetLabel(t)} is ${st}: there is no problem to acknowledge (the core would ignore it). Nothing was sent.`,
+        );
       }
     }
     const kind = args.service === undefined ? 'host' : 'svc';
-    const base = { sticky_ack: stickyAck(args.sticky), send_notification: args.notify ? 1 : 0, persistent_comment: args.persistent ? 1 : 0 };
+    const base = {
+      sticky_ack: stickyAck(args.sticky),
+      send_notification: args.notify ? 1 : 0,
+      persistent_comment: args.persistent ? 1 : 0,
+    };
     const commands = targets.map((target): PlannedCommand => ({
       target,
       command: expire === undefined ? `acknowledge_${kind}_problem` : `acknowledge_${kind}_problem_expire`,
-      args: expire === undefined ? { ...base, comment_author: author, comment_data: comment } : { ...base, end_time: expire, comment_author: author, comment_data: comment },
+      args:
+        expire === undefined
+          ? { ...base, comment_author: author, comment_data: comment }
+          : { ...base, end_time: expire, comment_author: author, comment_data: comment },
     }));
-    return { action: `acknowledge${expire !== undefined ? ` until ${new Date(expire * 1000).toISOString()}` : ''}: "${comment}"`, commands, destructive: false };
+    return {
+      action: `acknowledge${expire !== undefined ? ` until ${new Date(expire * 1000).toISOString()}` : ''}: "${comment}"`,
+      commands,
+      destructive: false,
+    };
   },
 });
 

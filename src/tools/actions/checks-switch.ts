@@ -53,14 +53,33 @@ interface Target {
 }
 
 /** The host (or service) itself, plus with cascade every service of each host, on the host's backend. */
-async function targetsOf(ctx: ToolContext, sw: Switch, host: string, service: string | undefined, cascade: boolean, backends: string[] | undefined): Promise<Target[]> {
+async function targetsOf(
+  ctx: ToolContext,
+  sw: Switch,
+  host: string,
+  service: string | undefined,
+  cascade: boolean,
+  backends: string[] | undefined,
+): Promise<Target[]> {
   const base = service === undefined ? await resolveHost(ctx, host, backends) : await resolveService(ctx, host, service, backends);
   const out: Target[] = [];
   for (const t of base) {
     out.push({ target: t, enabled: flag((await readTarget(ctx, t, [sw.column]))?.[sw.column]) });
     if (!cascade) continue;
-    const rows = await getRows(ctx, '/services', [['host_name', t.host ?? ''], ['columns', `host_name,description,${sw.column},peer_name`]], t.backend !== undefined ? [t.backend] : undefined);
-    for (const r of rows) out.push({ target: { kind: 'service', host: String(r.host_name), service: String(r.description), ...peerOf(r, t.backend) }, enabled: flag(r[sw.column]) });
+    const rows = await getRows(
+      ctx,
+      '/services',
+      [
+        ['host_name', t.host ?? ''],
+        ['columns', `host_name,description,${sw.column},peer_name`],
+      ],
+      t.backend !== undefined ? [t.backend] : undefined,
+    );
+    for (const r of rows)
+      out.push({
+        target: { kind: 'service', host: String(r.host_name), service: String(r.description), ...peerOf(r, t.backend) },
+        enabled: flag(r[sw.column]),
+      });
   }
   return out;
 }
@@ -91,7 +110,8 @@ function makeSwitch(sw: Switch) {
     // The switch reads the same column back on every target.
     verify: async (c, cmd, args) => flag((await readTarget(c, cmd.target, [sw.column]))?.[sw.column]) === args.enabled,
     plan: async (ctx, args) => {
-      if (args.cascade && args.service !== undefined) throw new ToolInputError('cascade applies to all services of a host; leave service out, or set cascade to false.');
+      if (args.cascade && args.service !== undefined)
+        throw new ToolInputError('cascade applies to all services of a host; leave service out, or set cascade to false.');
       const all = await targetsOf(ctx, sw, args.host, args.service, args.cascade, parseBackends(args.backends));
       // With cascade a service name the core would misread is left out and named, not sent.
       const skipped = all.filter((t) => t.target.kind === 'service' && unsafeName(t.target));
@@ -103,8 +123,14 @@ function makeSwitch(sw: Switch) {
       }));
       const notes: string[] = [];
       const already = targets.filter((t) => t.enabled === args.enabled).map((t) => targetLabel(t.target));
-      if (already.length > 0) notes.push(`Already ${args.enabled ? 'enabled' : 'disabled'} (sent anyway, no change): ${already.slice(0, 20).join(', ')}${already.length > 20 ? ` and ${already.length - 20} more` : ''}.`);
-      if (skipped.length > 0) notes.push(`Left out, because their names contain ';' or control characters that the core would misread: ${skipped.map((t) => targetLabel(t.target)).join(', ')}.`);
+      if (already.length > 0)
+        notes.push(
+          `Already ${args.enabled ? 'enabled' : 'disabled'} (sent anyway, no change): ${already.slice(0, 20).join(', ')}${already.length > 20 ? ` and ${already.length - 20} more` : ''}.`,
+        );
+      if (skipped.length > 0)
+        notes.push(
+          `Left out, because their names contain ';' or control characters that the core would misread: ${skipped.map((t) => targetLabel(t.target)).join(', ')}.`,
+        );
       if (!args.enabled) notes.push(`While disabled, ${sw.blind}.`);
       const action = `${args.enabled ? 'enable' : 'disable'} ${sw.what}${args.cascade ? ' of the host and all its services' : ''}`;
       return { action, commands, destructive: !args.enabled, notes };

@@ -29,8 +29,26 @@ export { FALLBACK_AUTHOR, resolveAuthor } from '../write/author.js';
 /** Reads one row of the target's current status, pinned to its backend. */
 export async function readTarget(ctx: ToolContext, t: CommandTarget, columns: readonly string[]): Promise<Row | undefined> {
   const backends = t.backend !== undefined ? [t.backend] : undefined;
-  const rows = t.kind === 'service'
-    ? await getRows(ctx, '/services', [['host_name', t.host ?? ''], ['description', t.service ?? ''], ['columns', columns.join(',')]], backends)
-    : await getRows(ctx, '/hosts', [['name', t.host ?? ''], ['columns', columns.join(',')]], backends);
+  const rows =
+    t.kind === 'service'
+      ? await getRows(
+          ctx,
+          '/services',
+          [
+            ['host_name', t.host ?? ''],
+            ['description', t.service ?? ''],
+            ['columns', columns.join(',')],
+          ],
+          backends,
+        )
+      : await getRows(
+          ctx,
+          '/hosts',
+          [
+            ['name', t.host ?? ''],
+            ['columns', columns.join(',')],
+          ],
+          backends,
+        );
   return rows[0];
 }

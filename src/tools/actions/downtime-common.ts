@@ -46,23 +46,37 @@ const BARE_OFFSET = /^\s*\d+(\.\d+)?\s*[a-zA-Z]/;
  * against the real clock: epochs only ever reach Thruk, whose own grammar reads "60m" as 1970.
  */
 export function resolveDowntimeWindow(a: WindowInput, baseMs: number, nowMs: number): Window {
-  if (a.end_time !== undefined && a.duration_minutes !== undefined) throw new ToolInputError('Give end_time or duration_minutes, not both.');
+  if (a.end_time !== undefined && a.duration_minutes !== undefined)
+    throw new ToolInputError('Give end_time or duration_minutes, not both.');
   const start = parseTime(a.start_time, baseMs, 'start_time');
   const end = a.end_time !== undefined ? parseTime(a.end_time, baseMs, 'end_time') : start + (a.duration_minutes ?? 120) * 60;
   const now = Math.floor(nowMs / 1000);
   if (end <= start) throw new ToolInputError(`end_time (${iso(end)}) must be after start_time (${iso(start)}).`);
   if (end <= now) {
-    const hint = a.end_time !== undefined && BARE_OFFSET.test(a.end_time) ? ` '${a.end_time}' without a sign means that long ago; write +${a.end_time.trim()} for a time from now.` : '';
+    const hint =
+      a.end_time !== undefined && BARE_OFFSET.test(a.end_time)
+        ? ` '${a.end_time}' without a sign means that long ago; write +${a.end_time.trim()} for a time from now.`
+        : '';
     throw new ToolInputError(`end_time (${iso(end)}) is in the past: a downtime must end in the future.${hint}`);
   }
   if (start > now + YEAR) throw new ToolInputError(`start_time (${iso(start)}) is more than a year ahead; schedule it closer to the date.`);
-  if (end - start > YEAR) throw new ToolInputError(`The window (${duration(end - start)}) is longer than a year; for a retired object remove it from the configuration instead.`);
+  if (end - start > YEAR)
+    throw new ToolInputError(
+      `The window (${duration(end - start)}) is longer than a year; for a retired object remove it from the configuration instead.`,
+    );
   let flexible = 0;
-  if (a.fixed && a.duration !== undefined) throw new ToolInputError('duration only applies to flexible downtimes (fixed=false). For a fixed downtime set end_time or duration_minutes.');
+  if (a.fixed && a.duration !== undefined)
+    throw new ToolInputError(
+      'duration only applies to flexible downtimes (fixed=false). For a fixed downtime set end_time or duration_minutes.',
+    );
   if (!a.fixed) {
     // No default: a flexible downtime's length is its own decision (a long window with a late problem would silently outlast it).
-    if (a.duration === undefined) throw new ToolInputError('A flexible downtime (fixed=false) needs duration: how long it lasts once a problem starts it, e.g. duration="30m".');
-    if (/^\s*\d+\s*$/.test(a.duration)) throw new ToolInputError(`duration '${a.duration}' has no unit; write e.g. ${a.duration.trim()}m or ${a.duration.trim()}s.`);
+    if (a.duration === undefined)
+      throw new ToolInputError(
+        'A flexible downtime (fixed=false) needs duration: how long it lasts once a problem starts it, e.g. duration="30m".',
+      );
+    if (/^\s*\d+\s*$/.test(a.duration))
+      throw new ToolInputError(`duration '${a.duration}' has no unit; write e.g. ${a.duration.trim()}m or ${a.duration.trim()}s.`);
     flexible = parseDuration(a.duration, 'duration');
     if (flexible < 60 || flexible > YEAR) throw new ToolInputError('duration must be between 1 minute and 1 year.');
   }
@@ -71,7 +85,15 @@ export function resolveDowntimeWindow(a: WindowInput, baseMs: number, nowMs: num
 
 /** Command arguments in Thruk's DT order (the command line is built in this order). */
 export function dtArgs(w: Window, author: string, comment: string): Record<string, string | number> {
-  return { start_time: w.start, end_time: w.end, fixed: w.fixed ? 1 : 0, triggered_by: w.triggeredBy, duration: w.duration, comment_author: author, comment_data: comment };
+  return {
+    start_time: w.start,
+    end_time: w.end,
+    fixed: w.fixed ? 1 : 0,
+    triggered_by: w.triggeredBy,
+    duration: w.duration,
+    comment_author: author,
+    comment_data: comment,
+  };
 }
 
 export function downtimeWindowText(w: Window): string {
@@ -81,12 +103,14 @@ export function downtimeWindowText(w: Window): string {
 
 export function windowNotes(w: Window, nowMs: number): string[] {
   const notes = [`Window: ${downtimeWindowText(w)}; times are UTC.`];
-  if (w.start < nowMs / 1000 - 60) notes.push('start_time lies in the past: the downtime takes effect at once; the core does not backdate it.');
+  if (w.start < nowMs / 1000 - 60)
+    notes.push('start_time lies in the past: the downtime takes effect at once; the core does not backdate it.');
   return notes;
 }
 
 /** Columns the downtime writes read; narrow on purpose (a large estate has many downtimes). */
-export const DT_COLUMNS = 'id,host_name,service_description,author,comment,entry_time,start_time,end_time,fixed,duration,triggered_by,peer_key,peer_name';
+export const DT_COLUMNS =
+  'id,host_name,service_description,author,comment,entry_time,start_time,end_time,fixed,duration,triggered_by,peer_key,peer_name';
 
 /** Host downtimes carry no service: Icinga 2 sends null, Naemon "". */
 export function isHostRow(r: Row): boolean {
@@ -156,10 +180,21 @@ export function downtimeData(r: Row): DowntimeOut {
 }
 
 export const scheduleOutput = writeOutput.extend({
-  window: z.object({ start: z.string(), end: z.string(), fixed: z.boolean(), duration_seconds: z.number().describe('Flexible length; 0 when fixed') }),
+  window: z.object({
+    start: z.string(),
+    end: z.string(),
+    fixed: z.boolean(),
+    duration_seconds: z.number().describe('Flexible length; 0 when fixed'),
+  }),
   objects: z.number().describe('Hosts or services the core puts in downtime'),
-  downtime_ids: z.array(z.number()).optional().describe('Ids of the new downtimes as read back from Thruk (they change when the core reloads)'),
-  new_downtimes: z.array(downtimeOut).optional().describe('The new downtimes with object and backend (the same id can exist on two backends)'),
+  downtime_ids: z
+    .array(z.number())
+    .optional()
+    .describe('Ids of the new downtimes as read back from Thruk (they change when the core reloads)'),
+  new_downtimes: z
+    .array(downtimeOut)
+    .optional()
+    .describe('The new downtimes with object and backend (the same id can exist on two backends)'),
 });
 export type ScheduleOutput = z.output<typeof scheduleOutput>;
 

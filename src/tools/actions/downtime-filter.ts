@@ -33,9 +33,20 @@ export const deleteDowntimesByFilter = defineWriteTool({
   },
   output: deleteOutput,
   plan: async (ctx, args) => {
-    const narrowing = [args.host, args.hostgroup, args.service, args.author, args.comment, args.start_time, args.end_time, args.entered_after].filter((x) => x !== undefined);
+    const narrowing = [
+      args.host,
+      args.hostgroup,
+      args.service,
+      args.author,
+      args.comment,
+      args.start_time,
+      args.end_time,
+      args.entered_after,
+    ].filter((x) => x !== undefined);
     if (narrowing.length === 0) {
-      throw new ToolInputError('Give at least one of host, hostgroup, service, author, comment, start_time, end_time or entered_after (active_only alone is not a selection). Nothing was sent.');
+      throw new ToolInputError(
+        'Give at least one of host, hostgroup, service, author, comment, start_time, end_time or entered_after (active_only alone is not a selection). Nothing was sent.',
+      );
     }
     const backends = parseBackends(args.backends);
     const nowMs = ctx.now();
@@ -80,15 +91,27 @@ export const deleteDowntimesByFilter = defineWriteTool({
       endMax !== undefined ? `ends ≤ ${iso(endMax)}` : '',
       enteredMin !== undefined ? `entered ≥ ${iso(enteredMin)}` : '',
       args.active_only ? 'active now' : '',
-    ].filter((c) => c !== '').join(', ');
+    ]
+      .filter((c) => c !== '')
+      .join(', ');
     const scope = backends !== undefined ? `on ${backends.join(', ')}` : 'on all backends';
     if (matched.length === 0) {
-      throw new ToolInputError(`No downtime matches ${criteria} (${count(all.length, 'downtime')} ${scope}): nothing to delete, nothing was sent. A downtime scheduled moments ago can take a few seconds to appear; thruk_list_downtimes with active_only=false shows them all.`);
+      throw new ToolInputError(
+        `No downtime matches ${criteria} (${count(all.length, 'downtime')} ${scope}): nothing to delete, nothing was sent. A downtime scheduled moments ago can take a few seconds to appear; thruk_list_downtimes with active_only=false shows them all.`,
+      );
     }
     // A filter that selects everything is far more often a mistake (a too-short comment, a wide time) than the intent.
     if (matched.length === all.length && all.length > 1 && !args.all_matching) {
-      throw new ToolInputError(`${criteria} matches every one of the ${count(all.length, 'downtime')} ${scope}, which is probably broader than meant. Narrow the criteria, or pass all_matching: true if deleting all of them is really intended. Nothing was sent.`);
+      throw new ToolInputError(
+        `${criteria} matches every one of the ${count(all.length, 'downtime')} ${scope}, which is probably broader than meant. Narrow the criteria, or pass all_matching: true if deleting all of them is really intended. Nothing was sent.`,
+      );
     }
-    return deleteDowntimes(ctx, matched, `delete ${count(matched.length, 'downtime')} matching ${criteria}`, [`Matched ${matched.length} of ${count(all.length, 'downtime')} ${scope}.`], 'Narrow the criteria (host, author, comment, times) or delete in several calls.');
+    return deleteDowntimes(
+      ctx,
+      matched,
+      `delete ${count(matched.length, 'downtime')} matching ${criteria}`,
+      [`Matched ${matched.length} of ${count(all.length, 'downtime')} ${scope}.`],
+      'Narrow the criteria (host, author, comment, times) or delete in several calls.',
+    );
   },
 });

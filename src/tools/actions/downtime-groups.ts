@@ -25,7 +25,13 @@ async function members(ctx: ToolContext, kind: GroupKind, group: string, what: M
   return what === 'services' ? svcs.map((t) => objectKey(t.host ?? '', t.service)) : [...new Set(svcs.map((t) => t.host ?? ''))];
 }
 
-async function groupDowntime(ctx: ToolContext, kind: GroupKind, group: string, what: Members, args: ScheduleArgs & { backends?: string | undefined }): Promise<PlannedWrite<ScheduleOutput>> {
+async function groupDowntime(
+  ctx: ToolContext,
+  kind: GroupKind,
+  group: string,
+  what: Members,
+  args: ScheduleArgs & { backends?: string | undefined },
+): Promise<PlannedWrite<ScheduleOutput>> {
   const targets = await resolveGroup(ctx, kind, group, parseBackends(args.backends));
   const noun = what === 'hosts' ? 'host' : 'service';
   const coverage: Coverage[] = [];
@@ -33,11 +39,19 @@ async function groupDowntime(ctx: ToolContext, kind: GroupKind, group: string, w
   for (const t of targets) {
     const objects = await members(ctx, kind, group, what, t.backend);
     coverage.push({ target: t, objects });
-    notes.push(objects.length === 0 ? `${targetLabel(t)} has no ${noun}s: nothing is sent there.` : `${targetLabel(t)}: ${count(objects.length, noun)}: ${nameList(objects)}.`);
+    notes.push(
+      objects.length === 0
+        ? `${targetLabel(t)} has no ${noun}s: nothing is sent there.`
+        : `${targetLabel(t)}: ${count(objects.length, noun)}: ${nameList(objects)}.`,
+    );
   }
   const tag = kind === 'hostgroup' ? 'hostgroup' : 'servicegroup';
   const other = what === 'hosts' ? 'services' : 'hosts';
-  notes.push(kind === 'hostgroup' && what === 'hosts' ? 'The member hosts only; their services get no downtime of their own (target="services" for those).' : `Only the ${what}; the ${other} get no downtime of their own (target="${other}" for those).`);
+  notes.push(
+    kind === 'hostgroup' && what === 'hosts'
+      ? 'The member hosts only; their services get no downtime of their own (target="services" for those).'
+      : `Only the ${what}; the ${other} get no downtime of their own (target="${other}" for those).`,
+  );
   return schedule(ctx, args, {
     command: `schedule_${tag}_${what === 'hosts' ? 'host' : 'svc'}_downtime`,
     coverage,

@@ -14,7 +14,14 @@ import { planAnswer, resultLines, sentHead } from '../write/execute.js';
 import { count } from '../write/gate.js';
 import type { PlannedCommand } from '../write/plan.js';
 import {
-  downtimeData, downtimeLine, fetchDowntimes, isHostRow, objectLabel, peerOf, rowKey, type DeleteOutput,
+  downtimeData,
+  downtimeLine,
+  fetchDowntimes,
+  isHostRow,
+  objectLabel,
+  peerOf,
+  rowKey,
+  type DeleteOutput,
 } from './downtime-common.js';
 
 const pinTo = (backend: string | undefined): string[] | undefined => (backend !== undefined ? [backend] : undefined);
@@ -27,7 +34,9 @@ async function triggeredChildren(ctx: ToolContext, rows: readonly Row[]): Promis
   const out: Row[] = [];
   const taken = new Set(rows.map(idOf));
   for (const backend of new Set(rows.map(peerOf))) {
-    const candidates = (await fetchDowntimes(ctx, [['triggered_by[gt]', '0']], pinTo(backend))).filter((r) => num(r.triggered_by) > 0 && peerOf(r) === backend);
+    const candidates = (await fetchDowntimes(ctx, [['triggered_by[gt]', '0']], pinTo(backend))).filter(
+      (r) => num(r.triggered_by) > 0 && peerOf(r) === backend,
+    );
     let parents = new Set(rows.filter((r) => peerOf(r) === backend).map((r) => num(r.id)));
     while (parents.size > 0) {
       const next = new Set<number>();
@@ -47,7 +56,13 @@ async function triggeredChildren(ctx: ToolContext, rows: readonly Row[]): Promis
 const GONE = { yes: 'verified gone', pending: 'still visible (the core applies commands asynchronously; check again shortly)' };
 
 /** The plan of deleting `rows` (each by id, on its own core), with what the core removes along with them. */
-export async function deleteDowntimes(ctx: ToolContext, rows: readonly Row[], action: string, notes: readonly string[] = [], capHint?: string): Promise<PlannedWrite<DeleteOutput>> {
+export async function deleteDowntimes(
+  ctx: ToolContext,
+  rows: readonly Row[],
+  action: string,
+  notes: readonly string[] = [],
+  capHint?: string,
+): Promise<PlannedWrite<DeleteOutput>> {
   const also = await triggeredChildren(ctx, rows);
   const rowOf = new Map<PlannedCommand, Row>();
   const commands = rows.map((r): PlannedCommand => {
@@ -74,7 +89,9 @@ export async function deleteDowntimes(ctx: ToolContext, rows: readonly Row[], ac
     notes: [
       ...rows.slice(0, SHOWN).map((r) => `deletes ${downtimeLine(r)}`),
       ...(rows.length > SHOWN ? [`… and ${rows.length - SHOWN} more (all listed in the structured result, field downtimes)`] : []),
-      ...(also.length > 0 ? [`The core also removes the ${count(also.length, 'downtime')} triggered by those: ${also.map(downtimeLine).join('; ')}`] : []),
+      ...(also.length > 0
+        ? [`The core also removes the ${count(also.length, 'downtime')} triggered by those: ${also.map(downtimeLine).join('; ')}`]
+        : []),
       ...notes,
     ],
   };
@@ -102,7 +119,8 @@ export async function deleteDowntimes(ctx: ToolContext, rows: readonly Row[], ac
       if (!out.sent) return { ...answer, data: data(answer) };
       // After sending, the preview's "deletes …" notes are history: the lines say what went and what the core removed with it.
       const lines = [sentHead(out), ...resultLines(out.results, GONE)];
-      if (also.length > 0) lines.push(`Also removed by the core (triggered by those): ${also.map((r) => `#${num(r.id)} ${objectLabel(r)}`).join(', ')}.`);
+      if (also.length > 0)
+        lines.push(`Also removed by the core (triggered by those): ${also.map((r) => `#${num(r.id)} ${objectLabel(r)}`).join(', ')}.`);
       for (const n of notes) lines.push(`Note: ${n}`);
       return { ...answer, data: data(answer), text: lines.join('\n') };
     },

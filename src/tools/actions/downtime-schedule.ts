@@ -21,7 +21,10 @@ export const scheduleDowntime = defineWriteTool({
   output: scheduleOutput,
   plan: async (ctx, args) => {
     const backends = parseBackends(args.backends);
-    const targets = args.service === undefined ? await resolveHost(ctx, args.host, backends) : await resolveService(ctx, args.host, args.service, backends);
+    const targets =
+      args.service === undefined
+        ? await resolveHost(ctx, args.host, backends)
+        : await resolveService(ctx, args.host, args.service, backends);
     const noun = args.service === undefined ? 'host' : 'service';
     return schedule(ctx, args, {
       command: args.service === undefined ? 'schedule_host_downtime' : 'schedule_svc_downtime',
@@ -45,13 +48,32 @@ export const scheduleHostServicesDowntime = defineWriteTool({
     const notes: string[] = [];
     const coverage: Coverage[] = [];
     for (const t of targets) {
-      const rows = await getRows(ctx, '/services', [['host_name', t.host ?? ''], ['columns', 'description']], pin(t));
+      const rows = await getRows(
+        ctx,
+        '/services',
+        [
+          ['host_name', t.host ?? ''],
+          ['columns', 'description'],
+        ],
+        pin(t),
+      );
       const names = rows.map((r) => String(r.description));
       coverage.push({ target: t, objects: names.map((s) => objectKey(t.host ?? '', s)) });
-      notes.push(names.length === 0 ? `${targetLabel(t)} has no services: nothing is sent there.` : `${targetLabel(t)}: ${count(names.length, 'service')}: ${nameList(names)}.`);
+      notes.push(
+        names.length === 0
+          ? `${targetLabel(t)} has no services: nothing is sent there.`
+          : `${targetLabel(t)}: ${count(names.length, 'service')}: ${nameList(names)}.`,
+      );
     }
     notes.push('The host itself is not put in downtime.');
-    return schedule(ctx, args, { command: 'schedule_host_svc_downtime', coverage, noun: 'service', what: `the services of ${args.host}`, notes, capHint: 'Schedule the host alone (thruk_schedule_downtime) or single services instead.' });
+    return schedule(ctx, args, {
+      command: 'schedule_host_svc_downtime',
+      coverage,
+      noun: 'service',
+      what: `the services of ${args.host}`,
+      notes,
+      capHint: 'Schedule the host alone (thruk_schedule_downtime) or single services instead.',
+    });
   },
 });
 
@@ -68,7 +90,23 @@ async function descendants(ctx: ToolContext, t: CommandTarget, limit: number): P
     const rows: Row[] = [];
     // A few lookups at a time: a wide level must not open a request per host at once.
     for (let i = 0; i < level.length; i += 8) {
-      rows.push(...(await Promise.all(level.slice(i, i + 8).map((h) => getRows(ctx, '/hosts', [['name', h], ['columns', 'name,childs']], pin(t))))).flat());
+      rows.push(
+        ...(
+          await Promise.all(
+            level.slice(i, i + 8).map((h) =>
+              getRows(
+                ctx,
+                '/hosts',
+                [
+                  ['name', h],
+                  ['columns', 'name,childs'],
+                ],
+                pin(t),
+              ),
+            ),
+          )
+        ).flat(),
+      );
     }
     const next: string[] = [];
     for (const r of rows) {
@@ -92,7 +130,7 @@ export const schedulePropagatedHostDowntime = defineWriteTool({
   description: 'Downtime for a host and every host below it (children, their children…).',
   args: {
     host: hostArg,
-    triggered: z.boolean().default(false).describe('Children\'s downtimes start when the parent\'s starts'),
+    triggered: z.boolean().default(false).describe("Children's downtimes start when the parent's starts"),
     ...windowArgs,
     backends: backendsArg,
   },
@@ -107,9 +145,14 @@ export const schedulePropagatedHostDowntime = defineWriteTool({
       const children = walk.hosts;
       complete &&= walk.complete;
       coverage.push({ target: t, objects: [t.host ?? '', ...children] });
-      notes.push(children.length === 0 ? `${targetLabel(t)} has no child hosts: only the host itself is covered.` : `${targetLabel(t)} and its ${count(children.length, 'child host')} (all levels): ${nameList(children)}.`);
+      notes.push(
+        children.length === 0
+          ? `${targetLabel(t)} has no child hosts: only the host itself is covered.`
+          : `${targetLabel(t)} and its ${count(children.length, 'child host')} (all levels): ${nameList(children)}.`,
+      );
     }
-    if (args.triggered) notes.push(`The children's downtimes are triggered by ${args.host}'s: they start when it starts, and deleting it removes them too.`);
+    if (args.triggered)
+      notes.push(`The children's downtimes are triggered by ${args.host}'s: they start when it starts, and deleting it removes them too.`);
     return schedule(ctx, args, {
       command: args.triggered ? 'schedule_and_propagate_triggered_host_downtime' : 'schedule_and_propagate_host_downtime',
       coverage,

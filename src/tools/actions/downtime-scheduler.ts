@@ -8,7 +8,16 @@ import { count } from '../write/gate.js';
 import { checkCommandText, type CommandTarget, type Plan, type PlannedCommand } from '../write/plan.js';
 import { resolveAuthor } from './common.js';
 import {
-  downtimeData, dtArgs, fetchDowntimes, objectLabel, peerOf, resolveDowntimeWindow, rowKey, windowNotes, type ScheduleOutput, type WindowInput,
+  downtimeData,
+  dtArgs,
+  fetchDowntimes,
+  objectLabel,
+  peerOf,
+  resolveDowntimeWindow,
+  rowKey,
+  windowNotes,
+  type ScheduleOutput,
+  type WindowInput,
 } from './downtime-common.js';
 
 export interface ScheduleArgs extends WindowInput {
@@ -49,7 +58,9 @@ async function checkTrigger(ctx: ToolContext, id: number, coverage: readonly Cov
   for (const b of backends) {
     const rows = await fetchDowntimes(ctx, [['id', String(id)]], pin({ backend: b }));
     if (!rows.some((r) => num(r.id) === id)) {
-      throw new ToolInputError(`triggered_by: there is no downtime #${id}${b !== undefined ? ` on backend ${b}` : ''}. Downtime ids are assigned by the core at runtime and change when it reloads; look it up with thruk_list_downtimes. Nothing was sent.`);
+      throw new ToolInputError(
+        `triggered_by: there is no downtime #${id}${b !== undefined ? ` on backend ${b}` : ''}. Downtime ids are assigned by the core at runtime and change when it reloads; look it up with thruk_list_downtimes. Nothing was sent.`,
+      );
     }
   }
 }
@@ -80,7 +91,10 @@ export async function schedule(ctx: ToolContext, args: ScheduleArgs, scope: Scop
   const before = new Set<string>();
   const found = new Map<CommandTarget, Row[]>();
   const idOf = (r: Row) => `${peerOf(r) ?? ''}#${num(r.id)}`;
-  const sameWindow = (c: PlannedCommand): Array<[string, string]> => [['start_time', String(c.args.start_time)], ['end_time', String(c.args.end_time)]];
+  const sameWindow = (c: PlannedCommand): Array<[string, string]> => [
+    ['start_time', String(c.args.start_time)],
+    ['end_time', String(c.args.end_time)],
+  ];
   const beforeSend = async (): Promise<void> => {
     const seen = new Set<string>();
     for (const c of plan.commands) {
@@ -119,11 +133,18 @@ export async function schedule(ctx: ToolContext, args: ScheduleArgs, scope: Scop
       };
       const extra: string[] = [];
       if (out.sent && ids.length > 0) {
-        const shown = made.slice(0, 50).map((r) => `#${num(r.id)} ${objectLabel(r)}`).join(', ');
-        extra.push(`New downtimes, read back from Thruk (ids change when the core reloads): ${shown}${made.length > 50 ? `, … ${made.length - 50} more` : ''}.`);
+        const shown = made
+          .slice(0, 50)
+          .map((r) => `#${num(r.id)} ${objectLabel(r)}`)
+          .join(', ');
+        extra.push(
+          `New downtimes, read back from Thruk (ids change when the core reloads): ${shown}${made.length > 50 ? `, … ${made.length - 50} more` : ''}.`,
+        );
       }
       if (out.sent && answer.data.status === 'done' && ids.length < affected) {
-        extra.push(`${count(affected - ids.length, scope.noun)} not visible in /downtimes yet: the core applies commands asynchronously; check with thruk_list_downtimes in a few seconds.`);
+        extra.push(
+          `${count(affected - ids.length, scope.noun)} not visible in /downtimes yet: the core applies commands asynchronously; check with thruk_list_downtimes in a few seconds.`,
+        );
       }
       return { ...answer, data, text: [answer.text, ...extra].join('\n') };
     },

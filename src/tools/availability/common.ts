@@ -6,7 +6,17 @@ import { backendsArg } from '../lib/list.js';
 
 /** Thruk's report periods (Thruk::Utils::get_start_end_for_timeperiod), resolved in Thruk's time zone. */
 export const TIMEPERIODS = [
-  'last24hours', 'today', 'yesterday', 'thisweek', 'lastweek', 'last7days', 'thismonth', 'lastmonth', 'last31days', 'thisyear', 'lastyear',
+  'last24hours',
+  'today',
+  'yesterday',
+  'thisweek',
+  'lastweek',
+  'last7days',
+  'thismonth',
+  'lastmonth',
+  'last31days',
+  'thisyear',
+  'lastyear',
 ] as const;
 export type Timeperiod = (typeof TIMEPERIODS)[number];
 
@@ -14,20 +24,10 @@ export type Timeperiod = (typeof TIMEPERIODS)[number];
 const ENDS_NOW: ReadonlySet<string> = new Set(['last24hours', 'today', 'thisweek', 'last7days', 'thismonth', 'last31days', 'thisyear']);
 
 export const windowArgs = {
-  since: z
-    .string()
-    .max(100)
-    .optional()
-    .describe('Start, e.g. -30d, 2026-11-01, ISO-8601 (default -7d)'),
+  since: z.string().max(100).optional().describe('Start, e.g. -30d, 2026-11-01, ISO-8601 (default -7d)'),
   until: z.string().max(100).optional().describe('End (default now)'),
-  timeperiod: z
-    .enum(TIMEPERIODS)
-    .optional()
-    .describe('Instead of since/until, in Thruk\'s time zone'),
-  with_downtimes: z
-    .boolean()
-    .default(false)
-    .describe('Count downtime as outage'),
+  timeperiod: z.enum(TIMEPERIODS).optional().describe("Instead of since/until, in Thruk's time zone"),
+  with_downtimes: z.boolean().default(false).describe('Count downtime as outage'),
   include_soft_states: z.boolean().default(false).describe('Count SOFT states too'),
   backends: backendsArg,
 };
@@ -57,14 +57,18 @@ export function resolveReportWindow(args: WindowArgs, nowMs: number): ResolvedWi
   if (args.with_downtimes) options.push(['withdowntimes', '1']);
   if (args.timeperiod !== undefined) {
     if (args.since !== undefined || args.until !== undefined) {
-      throw new ToolInputError(`timeperiod and since/until are mutually exclusive: pass either timeperiod="${args.timeperiod}" or since/until, not both.`);
+      throw new ToolInputError(
+        `timeperiod and since/until are mutually exclusive: pass either timeperiod="${args.timeperiod}" or since/until, not both.`,
+      );
     }
     return { params: [['timeperiod', args.timeperiod], ...options], timeperiod: args.timeperiod, notes: [] };
   }
   const now = Math.floor(nowMs / 1000);
   const since = parseTime(args.since ?? '-7d', nowMs, 'since');
   if (since >= now) {
-    throw new ToolInputError(`since (${iso(since)}) is not in the past; availability can only be reported for time that has passed. Use e.g. since="-7d" or timeperiod="lastmonth".`);
+    throw new ToolInputError(
+      `since (${iso(since)}) is not in the past; availability can only be reported for time that has passed. Use e.g. since="-7d" or timeperiod="lastmonth".`,
+    );
   }
   const w = timeWindow(since, args.until, nowMs);
   const notes: string[] = [];
@@ -73,12 +77,13 @@ export function resolveReportWindow(args: WindowArgs, nowMs: number): ResolvedWi
     notes.push(`until (${iso(until)}) is in the future; the window ends now (${iso(now)}).`);
     until = now;
   }
-  if (until <= w.since) throw new ToolInputError(`The window is empty (since and until are both ${iso(w.since)}); widen it, e.g. since="-24h".`);
+  if (until <= w.since)
+    throw new ToolInputError(`The window is empty (since and until are both ${iso(w.since)}); widen it, e.g. since="-24h".`);
   return { params: [['start', String(w.since)], ['end', String(until)], ...options], since: w.since, until, notes };
 }
 
 export const windowOutput = z.object({
-  since: z.string().optional().describe('ISO-8601 UTC; absent for a past timeperiod, whose bounds lie in Thruk\'s time zone'),
+  since: z.string().optional().describe("ISO-8601 UTC; absent for a past timeperiod, whose bounds lie in Thruk's time zone"),
   until: z.string().optional().describe('ISO-8601 UTC'),
   timeperiod: z.string().optional(),
   duration_s: z.number().describe('Length of the window in seconds'),
@@ -110,4 +115,3 @@ export function optionsText(args: WindowArgs): string {
   const dt = args.with_downtimes ? 'problem time in scheduled downtime counts as outage' : 'planned downtime not counted as outage';
   return `${dt}; ${args.include_soft_states ? 'SOFT and HARD states' : 'HARD states only'}`;
 }
-

@@ -3,11 +3,33 @@ import { defineTool, type ToolContext } from '../core/define.js';
 import { cell } from '../lib/format.js';
 import { limitArg, offsetArg, page, pageFooter, parseBackends, type Row } from '../lib/list.js';
 import { objectName } from '../lib/objects.js';
-import { optionsText, resolveReportWindow, windowArgs, windowOf, windowOutput, reportWindowText, type ResolvedWindow, type WindowArgs, type WindowOutput } from './common.js';
+import {
+  optionsText,
+  resolveReportWindow,
+  windowArgs,
+  windowOf,
+  windowOutput,
+  reportWindowText,
+  type ResolvedWindow,
+  type WindowArgs,
+  type WindowOutput,
+} from './common.js';
 import { asRows, availabilityPath, fetchAvailability, hostgroupInfo, unaddressable } from '../lib/availability-lookup.js';
 import {
-  availRowOutput, identity, LINE_HEADER, line, MAX_BELOW_NAMES, rollup, rollupOutput, rollupText, summarize, thrukTotal, worstFirst,
-  type AvailRow, type Kind, type Summary,
+  availRowOutput,
+  identity,
+  LINE_HEADER,
+  line,
+  MAX_BELOW_NAMES,
+  rollup,
+  rollupOutput,
+  rollupText,
+  summarize,
+  thrukTotal,
+  worstFirst,
+  type AvailRow,
+  type Kind,
+  type Summary,
 } from './summary.js';
 
 const hostgroupArg = objectName('Host group name');
@@ -19,7 +41,13 @@ interface GroupReport {
   readonly notes: string[];
 }
 
-async function fetchKind(ctx: ToolContext, path: string, w: ResolvedWindow, kind: Kind, backends: string[] | undefined): Promise<{ rows: Row[]; other: number }> {
+async function fetchKind(
+  ctx: ToolContext,
+  path: string,
+  w: ResolvedWindow,
+  kind: Kind,
+  backends: string[] | undefined,
+): Promise<{ rows: Row[]; other: number }> {
   const type = kind === 'host' ? 'hosts' : 'services';
   const all = asRows(await fetchAvailability(ctx, path, [...w.params, ['type', type]], backends));
   const rows = all.filter((r) => identity(r).kind === kind);
@@ -27,7 +55,12 @@ async function fetchKind(ctx: ToolContext, path: string, w: ResolvedWindow, kind
 }
 
 /** One availability report per requested kind, after making sure the group exists. */
-export async function groupReport(ctx: ToolContext, group: string, kinds: readonly Kind[], args: WindowArgs & { backends?: string | undefined }): Promise<GroupReport> {
+export async function groupReport(
+  ctx: ToolContext,
+  group: string,
+  kinds: readonly Kind[],
+  args: WindowArgs & { backends?: string | undefined },
+): Promise<GroupReport> {
   const backends = parseBackends(args.backends);
   const w = resolveReportWindow(args, ctx.now());
   const path = availabilityPath('hostgroups', group);
@@ -45,7 +78,9 @@ export async function groupReport(ctx: ToolContext, group: string, kinds: readon
     const kind = kinds[i] ?? 'host';
     byKind[kind] = value.rows;
     if (value.rows.length === 0 && value.other > 0) {
-      notes.push(`Thruk answered type=${kind}s with ${value.other} rows of the other kind only; this Thruk does not report ${kind}s per host group.`);
+      notes.push(
+        `Thruk answered type=${kind}s with ${value.other} rows of the other kind only; this Thruk does not report ${kind}s per host group.`,
+      );
     }
   });
   const firstRow = byKind.host[0] ?? byKind.service[0];
@@ -57,7 +92,12 @@ export async function groupReport(ctx: ToolContext, group: string, kinds: readon
   const seen = new Set(hosts.map((h) => h.row.host));
   const absent = kinds.includes('host') ? members.filter((m) => !seen.has(m)) : [];
   if (absent.length > 0) {
-    notes.push(`${absent.length} member host(s) are missing from Thruk's report (no permission, or no data): ${absent.slice(0, 10).map((m) => cell(m)).join(', ')}${absent.length > 10 ? ', …' : ''}.`);
+    notes.push(
+      `${absent.length} member host(s) are missing from Thruk's report (no permission, or no data): ${absent
+        .slice(0, 10)
+        .map((m) => cell(m))
+        .join(', ')}${absent.length > 10 ? ', …' : ''}.`,
+    );
   }
   return { hosts, services: sum('service'), window: windowOf(w, thrukSeconds > 0 ? thrukSeconds : undefined, ctx.now()), notes };
 }
@@ -98,22 +138,33 @@ export const hostgroupAvailability = defineTool({
     const kinds: Kind[] = args.type === 'both' ? ['host', 'service'] : args.type === 'hosts' ? ['host'] : ['service'];
     const rep = await groupReport(ctx, args.hostgroup, kinds, args);
     const all = [...rep.hosts, ...rep.services];
-    const p = page(all, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
+    const p = page(all, (r) => line(r), {
+      offset: args.offset,
+      limit: args.limit,
+      budgetTokens: ctx.config.maxAnswerTokens,
+      what: 'objects',
+    });
     const rows = p.rows.map((s) => s.row);
     const what = args.type === 'both' ? 'hosts and services' : args.type;
     const text = [`Availability in host group ${cell(args.hostgroup)} (${what}), ${reportWindowText(rep.window)}`, optionsText(args)];
     if (p.meta.total === 0) text.push(`No ${what} reported for this group.`);
     else {
       const noData = all.filter((s) => s.row.status === 'no_data').length;
-      text.push(`${what} ${p.meta.returned === 0 ? `none of ${p.meta.total}` : `${p.meta.offset + 1}-${p.meta.offset + p.meta.returned} of ${p.meta.total}`}, worst first${noData > 0 ? ` (${noData} without data, listed last)` : ''}:`);
+      text.push(
+        `${what} ${p.meta.returned === 0 ? `none of ${p.meta.total}` : `${p.meta.offset + 1}-${p.meta.offset + p.meta.returned} of ${p.meta.total}`}, worst first${noData > 0 ? ` (${noData} without data, listed last)` : ''}:`,
+      );
       if (p.lines.length > 0) text.push(LINE_HEADER, ...p.lines);
     }
     const foot = pageFooter(p.meta);
     if (foot !== undefined) text.push(foot);
     for (const n of rep.notes) text.push(`Note: ${n}`);
     const data: z.output<typeof listOutput> = {
-      hostgroup: args.hostgroup, type: args.type, window: rep.window,
-      options: { with_downtimes: args.with_downtimes, include_soft_states: args.include_soft_states }, ...p.meta, rows,
+      hostgroup: args.hostgroup,
+      type: args.type,
+      window: rep.window,
+      options: { with_downtimes: args.with_downtimes, include_soft_states: args.include_soft_states },
+      ...p.meta,
+      rows,
     };
     if (rep.notes.length > 0) data.notes = rep.notes;
     return { data, text: text.join('\n') };
@@ -158,25 +209,45 @@ export const hostgroupAvailabilitySummary = defineTool({
     const rep = await groupReport(ctx, args.hostgroup, args.include_services ? ['host', 'service'] : ['host'], args);
     const hosts = rollup(rep.hosts, args.target_percent);
     const services = args.include_services ? rollup(rep.services, args.target_percent) : undefined;
-    const p = page(rep.hosts, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts' });
+    const p = page(rep.hosts, (r) => line(r), {
+      offset: args.offset,
+      limit: args.limit,
+      budgetTokens: ctx.config.maxAnswerTokens,
+      what: 'hosts',
+    });
     const notes = [...rep.notes];
-    const text = [`SLA summary of host group ${cell(args.hostgroup)}, ${reportWindowText(rep.window)}, target ${args.target_percent}%`, optionsText(args), rollupText('Hosts', hosts, args.target_percent)];
+    const text = [
+      `SLA summary of host group ${cell(args.hostgroup)}, ${reportWindowText(rep.window)}, target ${args.target_percent}%`,
+      optionsText(args),
+      rollupText('Hosts', hosts, args.target_percent),
+    ];
     if (services !== undefined) text.push(rollupText('Services', services, args.target_percent));
-    if (p.lines.length > 0) text.push(`hosts ${p.meta.offset + 1}-${p.meta.offset + p.meta.returned} of ${p.meta.total}, worst first:`, LINE_HEADER, ...p.lines);
+    if (p.lines.length > 0)
+      text.push(`hosts ${p.meta.offset + 1}-${p.meta.offset + p.meta.returned} of ${p.meta.total}, worst first:`, LINE_HEADER, ...p.lines);
     const foot = pageFooter(p.meta);
     if (foot !== undefined) text.push(foot);
     let below: AvailRow[] | undefined;
     if (services !== undefined) {
       const bad = rep.services.filter((s) => s.known > 0 && (s.row.availability_percent ?? 100) < args.target_percent);
       below = bad.slice(0, MAX_BELOW_NAMES).map((s) => s.row);
-      if (bad.length > 0) text.push(`services below ${args.target_percent}% (${bad.length}):`, LINE_HEADER, ...bad.slice(0, MAX_BELOW_NAMES).map(line));
-      if (bad.length > MAX_BELOW_NAMES) notes.push(`Only the worst ${MAX_BELOW_NAMES} of ${bad.length} services below target are listed; use thruk_hostgroup_availability with type=services and offset to page through all.`);
+      if (bad.length > 0)
+        text.push(`services below ${args.target_percent}% (${bad.length}):`, LINE_HEADER, ...bad.slice(0, MAX_BELOW_NAMES).map(line));
+      if (bad.length > MAX_BELOW_NAMES)
+        notes.push(
+          `Only the worst ${MAX_BELOW_NAMES} of ${bad.length} services below target are listed; use thruk_hostgroup_availability with type=services and offset to page through all.`,
+        );
     }
-    if (hosts.below_target > MAX_BELOW_NAMES) notes.push(`below_target_names lists the worst ${MAX_BELOW_NAMES} of ${hosts.below_target}; the per-host rows page through all.`);
+    if (hosts.below_target > MAX_BELOW_NAMES)
+      notes.push(`below_target_names lists the worst ${MAX_BELOW_NAMES} of ${hosts.below_target}; the per-host rows page through all.`);
     for (const n of notes) text.push(`Note: ${n}`);
     const data: z.output<typeof summaryOutput> = {
-      hostgroup: args.hostgroup, window: rep.window, options: { with_downtimes: args.with_downtimes, include_soft_states: args.include_soft_states },
-      target_percent: args.target_percent, hosts, ...p.meta, rows: p.rows.map((s) => s.row),
+      hostgroup: args.hostgroup,
+      window: rep.window,
+      options: { with_downtimes: args.with_downtimes, include_soft_states: args.include_soft_states },
+      target_percent: args.target_percent,
+      hosts,
+      ...p.meta,
+      rows: p.rows.map((s) => s.row),
     };
     if (services !== undefined) data.services = services;
     if (below !== undefined) data.services_below_target = below;

@@ -4,7 +4,15 @@ import { cell, duration } from '../lib/format.js';
 import { parseBackends } from '../lib/list.js';
 import { hostNameArg, objectName } from '../lib/objects.js';
 import { optionsText, resolveReportWindow, windowArgs, windowOf, windowOutput, reportWindowText, type WindowArgs } from './common.js';
-import { asRows, availabilityPath, fetchAvailability, hostExists, objectMissing, serviceExists, unaddressable } from '../lib/availability-lookup.js';
+import {
+  asRows,
+  availabilityPath,
+  fetchAvailability,
+  hostExists,
+  objectMissing,
+  serviceExists,
+  unaddressable,
+} from '../lib/availability-lookup.js';
 import { availRowOutput, LINE_HEADER, line, pct, shareText, summarize, thrukTotal, type Kind, type Summary } from './summary.js';
 
 const singleOutput = availRowOutput.extend({
@@ -14,17 +22,26 @@ const singleOutput = availRowOutput.extend({
 });
 type SingleOutput = z.output<typeof singleOutput>;
 
-const NO_DATA_HINT = 'Thruk has no state history for this window (reported as no data, not as 100 % up); the core may not log to Thruk (common with Icinga 2) or the object is newer than the window.';
+const NO_DATA_HINT =
+  'Thruk has no state history for this window (reported as no data, not as 100 % up); the core may not log to Thruk (common with Icinga 2) or the object is newer than the window.';
 
 export function summaryNotes(s: Summary): string[] {
   if (s.row.status === 'no_data') return [NO_DATA_HINT];
   if (s.row.status === 'partial_data') {
-    return [`No data for ${duration(s.row.no_data_s)} of the window (${Math.round((100 - s.row.data_percent) * 10) / 10}%); availability is computed over the time with data.`];
+    return [
+      `No data for ${duration(s.row.no_data_s)} of the window (${Math.round((100 - s.row.data_percent) * 10) / 10}%); availability is computed over the time with data.`,
+    ];
   }
   return [];
 }
 
-async function run(ctx: ToolContext, kind: Kind, host: string, service: string | undefined, args: WindowArgs & { backends?: string | undefined }) {
+async function run(
+  ctx: ToolContext,
+  kind: Kind,
+  host: string,
+  service: string | undefined,
+  args: WindowArgs & { backends?: string | undefined },
+) {
   const backends = parseBackends(args.backends);
   const w = resolveReportWindow(args, ctx.now());
   const exists = () => (service === undefined ? hostExists(ctx, host, backends) : serviceExists(ctx, host, service, backends));
@@ -41,7 +58,11 @@ async function run(ctx: ToolContext, kind: Kind, host: string, service: string |
   if (s.known === 0 && !(await exists())) throw await objectMissing(ctx, host, service, backends);
   const window = windowOf(w, thrukSeconds > 0 ? thrukSeconds : undefined, ctx.now());
   const notes = [...w.notes, ...summaryNotes(s)];
-  const data: SingleOutput = { ...s.row, window, options: { with_downtimes: args.with_downtimes, include_soft_states: args.include_soft_states } };
+  const data: SingleOutput = {
+    ...s.row,
+    window,
+    options: { with_downtimes: args.with_downtimes, include_soft_states: args.include_soft_states },
+  };
   if (notes.length > 0) data.notes = notes;
   const name = service === undefined ? `host ${cell(host)}` : `service ${cell(host)} / ${cell(service)}`;
   const text = [

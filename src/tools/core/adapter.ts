@@ -33,7 +33,10 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): { type: 'object'
 }
 
 /** The full JSON Schemas of a record (docs and tests); tools/list publishes their lean form. */
-export function fullSchemas(def: ToolDef): { input: { type: 'object'; [key: string]: unknown }; output: { type: 'object'; [key: string]: unknown } } {
+export function fullSchemas(def: ToolDef): {
+  input: { type: 'object'; [key: string]: unknown };
+  output: { type: 'object'; [key: string]: unknown };
+} {
   return { input: jsonSchema(def.input, 'input'), output: jsonSchema(def.output, 'output') };
 }
 
@@ -75,9 +78,10 @@ export function describeError(def: ToolDef, err: unknown, ctx: Pick<ToolContext,
   if (err instanceof ThrukIdentityError) {
     // Not "cannot reach Thruk": Thruk answered, as somebody else.
     const mode = ctx.config.http.auth.thrukAuth ?? 'service';
-    const fix = mode === 'service'
-      ? 'THRUK_AUTH_USER needs a superuser API key (Thruk ignores X-Thruk-Auth-User for other keys) and the exact user name as Thruk spells it (make_auth_user_lowercase changes it).'
-      : 'The Thruk identity this call was accepted with no longer holds here; reconnect, and ask the operator to check the service key and Thruk\'s user name settings.';
+    const fix =
+      mode === 'service'
+        ? 'THRUK_AUTH_USER needs a superuser API key (Thruk ignores X-Thruk-Auth-User for other keys) and the exact user name as Thruk spells it (make_auth_user_lowercase changes it).'
+        : "The Thruk identity this call was accepted with no longer holds here; reconnect, and ask the operator to check the service key and Thruk's user name settings.";
     return `${err.message}. ${fix}`;
   }
   if (err instanceof ThrukHttpError) {
@@ -90,12 +94,14 @@ export function describeError(def: ToolDef, err: unknown, ctx: Pick<ToolContext,
     }
     if (err.status === 404) return `${err.message}. Check THRUK_BASE_URL (it should end in /thruk) and the Thruk version (3.x expected).`;
     if (err.status === 400 && m.includes('failed to find backend')) return `${err.message}. Use thruk_sites to see the backend names.`;
-    if (err.status === 400 && m.includes('possible typo')) return `${err.message}. A filter or column name is not known to Thruk; check the spelling.`;
+    if (err.status === 400 && m.includes('possible typo'))
+      return `${err.message}. A filter or column name is not known to Thruk; check the spelling.`;
     const core = coreFailure(err.thrukDescription);
     if (core !== undefined) {
       return `${err.message}. Core ${core.core}'s Livestatus refused this query (its error ${core.code}): the fault is on that core (its configuration or files), not load, so retrying will not help. Ask its admin to fix it; meanwhile pass backends naming the other cores to get their part.`;
     }
-    if (err.status === 429 || err.status >= 500) return `${err.message}. Thruk is overloaded or failing; retry in a moment or narrow the query.`;
+    if (err.status === 429 || err.status >= 500)
+      return `${err.message}. Thruk is overloaded or failing; retry in a moment or narrow the query.`;
     return `${err.message}.`;
   }
   if (err instanceof ThrukTimeoutError) return `${err.message}. Narrow the query (filter, fewer columns) or raise THRUK_TIMEOUT.`;
@@ -149,7 +155,8 @@ export const CONFIRM_SCHEMA = z.object({ confirm: z.boolean().describe('Yes to c
 function writeClock(ctx: ToolContext, rawArgs: unknown): number {
   const wall = ctx.now();
   const given = rawArgs !== null && typeof rawArgs === 'object' ? (rawArgs as Record<string, unknown>)['plan_id'] : undefined;
-  const presented = typeof given === 'string' ? given : ctx.interaction.accepted('confirm')?.confirm === true ? ctx.interaction.requestState() : undefined;
+  const presented =
+    typeof given === 'string' ? given : ctx.interaction.accepted('confirm')?.confirm === true ? ctx.interaction.requestState() : undefined;
   const clock = planClock(presented);
   return clock !== undefined && clock <= wall && wall - clock <= PLAN_MAX_AGE_MS ? clock : wall;
 }
@@ -192,7 +199,10 @@ export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): 
       audit(record(outcome, error !== undefined ? { error } : {}));
       return undefined;
     } catch (err) {
-      ctx.log.error({ tool: def.name, outcome, reason: err instanceof Error ? err.message : String(err) }, 'the audit record of a write could not be written');
+      ctx.log.error(
+        { tool: def.name, outcome, reason: err instanceof Error ? err.message : String(err) },
+        'the audit record of a write could not be written',
+      );
       return `Warning: the audit record of this call could not be written (${err instanceof Error ? err.message : String(err)}).`;
     }
   };
@@ -219,7 +229,13 @@ export async function callTool(def: ToolDef, rawArgs: unknown, deps: CallDeps): 
     };
   } catch (err) {
     const text = describeError(def, err, ctx);
-    if (!(err instanceof ToolInputError || err instanceof FilterError || err instanceof TimeParseError || isThrukError(err) || err instanceof ThrukIdentityError)) {
+    if (!(
+      err instanceof ToolInputError ||
+      err instanceof FilterError ||
+      err instanceof TimeParseError ||
+      isThrukError(err) ||
+      err instanceof ThrukIdentityError
+    )) {
       ctx.log.error({ err, tool: def.name }, 'tool failed unexpectedly');
     }
     auditLine('error', text);

@@ -10,13 +10,14 @@ export const TOOLSETS = {
   state: 'Live state: hosts, services, groups, problems, counts, sites, contacts.',
   history: 'The core log: logs, alerts, notifications, recent events, incident timelines, state at a time and between two times.',
   trends: 'Analytics over the log: noisy hosts and services, flapping, heatmaps, recurring problems, reliability (MTTR/MTBF).',
-  availability: 'SLA numbers from Thruk\'s availability reports: hosts, services, host groups and group roll-ups.',
+  availability: "SLA numbers from Thruk's availability reports: hosts, services, host groups and group roll-ups.",
   perfdata: 'Performance data parsed from check output: values, units, thresholds, metrics near their thresholds.',
   triage: 'Incident helpers: oldest and unacknowledged problems, stale acks and checks, root cause by topology, backend health.',
   downtimes: 'Read downtimes and comments.',
   hygiene: 'Forgotten planned work: downtimes starting or ending, stale acks, never-OK services, orphaned comments.',
   discovery: 'What Thruk offers: endpoints and columns, for building correct queries.',
-  actions: 'Writes: downtimes, acknowledgements, rechecks, comments, check and notification switches, passive results. Previews, confirmation, caps, audit.',
+  actions:
+    'Writes: downtimes, acknowledgements, rechecks, comments, check and notification switches, passive results. Previews, confirmation, caps, audit.',
   escape: 'Raw access: any Thruk REST read (and gated writes) with thruk_query, long paged reads with thruk_run_background_query.',
 } as const;
 export type Toolset = keyof typeof TOOLSETS;
@@ -147,7 +148,10 @@ export function effectiveAccess(def: Pick<ToolDef, 'access' | 'readOnlyFallback'
   return readOnly && def.readOnlyFallback === true ? 'read' : def.access;
 }
 
-export function annotationsFor(def: Pick<ToolDef, 'access' | 'idempotent' | 'title' | 'readOnlyFallback'>, readOnly = false): {
+export function annotationsFor(
+  def: Pick<ToolDef, 'access' | 'idempotent' | 'title' | 'readOnlyFallback'>,
+  readOnly = false,
+): {
   title: string;
   readOnlyHint: boolean;
   destructiveHint: boolean;

@@ -35,7 +35,11 @@ export interface Invoker {
 }
 
 /** The context a tool runs with; the call's audit facts collect into `details`. */
-export function toolContextOf(req: Omit<InvokeRequest, 'def' | 'args' | 'requestId' | 'multiInstance'>, deps: { log: Logger; now: () => number }, details: Record<string, unknown>): ToolContext {
+export function toolContextOf(
+  req: Omit<InvokeRequest, 'def' | 'args' | 'requestId' | 'multiInstance'>,
+  deps: { log: Logger; now: () => number },
+  details: Record<string, unknown>,
+): ToolContext {
   const { config, scope } = req;
   return {
     thruk: scope.thruk,

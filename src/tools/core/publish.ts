@@ -51,7 +51,8 @@ function leanProperty(root: JsonSchema, prop: JsonSchema): JsonSchema {
     // An enum already says its type.
     if (k === 'type' && Array.isArray(prop.enum)) continue;
     if ((k === 'items' || k === 'additionalProperties') && isObject(v)) out[k] = leanProperty(root, v);
-    else if (k === 'anyOf' && Array.isArray(v)) Object.assign(out, leanUnion((v as unknown[]).map((b): unknown => (isObject(b) ? leanProperty(root, b) : b))));
+    else if (k === 'anyOf' && Array.isArray(v))
+      Object.assign(out, leanUnion((v as unknown[]).map((b): unknown => (isObject(b) ? leanProperty(root, b) : b))));
     else if (k === 'properties' && isObject(v)) out.properties = mapValues(v, (p) => leanProperty(root, p));
     else if (k === 'additionalProperties' && v === false) continue;
     else out[k] = v;
@@ -66,7 +67,12 @@ function leanProperty(root: JsonSchema, prop: JsonSchema): JsonSchema {
 function leanUnion(branches: unknown[]): JsonSchema {
   const types: string[] = [];
   for (const b of branches) {
-    if (!isObject(b) || Object.keys(b).some((k) => k !== 'type')) return { anyOf: branches.flatMap((x) => (isObject(x) && Array.isArray(x.anyOf) && Object.keys(x).length === 1 ? x.anyOf as unknown[] : [x])) };
+    if (!isObject(b) || Object.keys(b).some((k) => k !== 'type'))
+      return {
+        anyOf: branches.flatMap((x) =>
+          isObject(x) && Array.isArray(x.anyOf) && Object.keys(x).length === 1 ? (x.anyOf as unknown[]) : [x],
+        ),
+      };
     if (typeof b.type === 'string') types.push(b.type);
     else if (Array.isArray(b.type)) types.push(...b.type.filter((t): t is string => typeof t === 'string'));
     else return { anyOf: branches };
@@ -119,7 +125,17 @@ export interface PublishedAnnotations {
  * readOnlyHint is false, and idempotentHint is stated only when true (its default is false).
  * destructiveHint and openWorldHint are always stated on a write (their defaults are true).
  */
-export function leanAnnotations(full: { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean }): PublishedAnnotations {
+export function leanAnnotations(full: {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}): PublishedAnnotations {
   if (full.readOnlyHint) return { readOnlyHint: true, openWorldHint: false };
-  return { readOnlyHint: false, destructiveHint: full.destructiveHint, ...(full.idempotentHint ? { idempotentHint: true } : {}), openWorldHint: false };
+  return {
+    readOnlyHint: false,
+    destructiveHint: full.destructiveHint,
+    ...(full.idempotentHint ? { idempotentHint: true } : {}),
+    openWorldHint: false,
+  };
 }

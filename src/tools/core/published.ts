@@ -104,7 +104,9 @@ export function manifestSource(manifest: Manifest, load: () => Promise<readonly 
 function isManifest(x: unknown): x is Manifest {
   const m = x as { format?: unknown; tools?: unknown } | null;
   if (m === null || typeof m !== 'object' || m.format !== FORMAT || !Array.isArray(m.tools)) return false;
-  return (m.tools as Array<Partial<ManifestTool> | null>).every((t) => typeof t?.meta?.name === 'string' && typeof t.entry?.name === 'string');
+  return (m.tools as Array<Partial<ManifestTool> | null>).every(
+    (t) => typeof t?.meta?.name === 'string' && typeof t.entry?.name === 'string',
+  );
 }
 
 /**

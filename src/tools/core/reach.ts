@@ -5,7 +5,16 @@
  */
 import type { Config } from '../../config/config.js';
 import { TOOLSETS, type Toolset, type ToolsetControl, type ToolsetState } from './define.js';
-import { ENABLE_TOOL, exclusionOf, HIDDEN_ALIASES, listedTools, reachableTools, selectTools, type SelectionConfig, type ToolMeta } from './selection.js';
+import {
+  ENABLE_TOOL,
+  exclusionOf,
+  HIDDEN_ALIASES,
+  listedTools,
+  reachableTools,
+  selectTools,
+  type SelectionConfig,
+  type ToolMeta,
+} from './selection.js';
 
 /** The URL parameter and header a stateless HTTP client sets to choose its toolsets. */
 export const TOOLSETS_QUERY = 'toolsets';
@@ -26,7 +35,12 @@ export function viewSelection(metas: readonly ToolMeta[], config: SelectionConfi
   const listedNames = new Set(listed.map((t) => t.name));
   const aliases = metas.filter((t) => {
     const target = HIDDEN_ALIASES.get(t.name);
-    return target !== undefined && listedNames.has(target) && !listedNames.has(t.name) && exclusionOf(t, { ...config, toolsets: ['all'] }) === undefined;
+    return (
+      target !== undefined &&
+      listedNames.has(target) &&
+      !listedNames.has(t.name) &&
+      exclusionOf(t, { ...config, toolsets: ['all'] }) === undefined
+    );
   });
   const callable = [...listed, ...aliases];
   const callableNames = new Set(callable.map((t) => t.name));
@@ -46,7 +60,10 @@ export function requestedToolsets(req: Request): string[] {
     fromUrl = null;
   }
   const raw = [fromUrl ?? '', req.headers.get(TOOLSETS_HEADER) ?? ''].join(',');
-  const names = raw.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  const names = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
   const known = Object.keys(TOOLSETS);
   const out = names.includes('all') ? known : names.filter((n) => known.includes(n));
   return [...new Set(out)].sort();
@@ -58,7 +75,12 @@ const TOOL_NAME = /\bthruk_[a-z0-9_]+\b/g;
  * A note for a text that names tools the caller does not have: which one enable call adds them,
  * or that they are not available here. Undefined when every named tool is callable.
  */
-export function reachNote(text: string, callable: ReadonlySet<string>, reachable: ReadonlyMap<string, Toolset>, known: ReadonlySet<string>): string | undefined {
+export function reachNote(
+  text: string,
+  callable: ReadonlySet<string>,
+  reachable: ReadonlyMap<string, Toolset>,
+  known: ReadonlySet<string>,
+): string | undefined {
   const named = [...new Set(text.match(TOOL_NAME) ?? [])].filter((n) => known.has(n) && !callable.has(n));
   if (named.length === 0) return undefined;
   const bySet = new Map<string, string[]>();
@@ -71,7 +93,9 @@ export function reachNote(text: string, callable: ReadonlySet<string>, reachable
   const parts: string[] = [];
   if (bySet.size > 0) {
     const sets = [...bySet.keys()];
-    parts.push(`${[...bySet.values()].flat().join(', ')} ${[...bySet.values()].flat().length > 1 ? 'are' : 'is'} not in your tool list yet: call ${ENABLE_TOOL} {"toolset":"${sets.join(',')}"} to add ${sets.length > 1 ? 'them' : `the ${sets[0]} toolset`}.`);
+    parts.push(
+      `${[...bySet.values()].flat().join(', ')} ${[...bySet.values()].flat().length > 1 ? 'are' : 'is'} not in your tool list yet: call ${ENABLE_TOOL} {"toolset":"${sets.join(',')}"} to add ${sets.length > 1 ? 'them' : `the ${sets[0]} toolset`}.`,
+    );
   }
   if (missing.length > 0) parts.push(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not available on this server.`);
   return `Note: ${parts.join(' ')}`;
@@ -93,7 +117,9 @@ export function sessionControl(o: {
     toolsets: (): ToolsetState[] => {
       const { view } = o.current();
       // What the caller could ever get: its view's read-only mode and the allowlist, any toolset.
-      const allowed = selectTools(o.metas, { ...view.config, toolsets: ['all'] }).filter((t) => t.name !== ENABLE_TOOL && !HIDDEN_ALIASES.has(t.name));
+      const allowed = selectTools(o.metas, { ...view.config, toolsets: ['all'] }).filter(
+        (t) => t.name !== ENABLE_TOOL && !HIDDEN_ALIASES.has(t.name),
+      );
       return (Object.keys(TOOLSETS) as Toolset[]).map((name) => {
         const tools = allowed.filter((t) => t.toolset === name).map((t) => t.name);
         return { name, tools, offered: tools.filter((t) => view.offeredNames.has(t)).length };

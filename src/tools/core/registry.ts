@@ -49,7 +49,24 @@ import { whyAlerting } from '../triage/why.js';
 import { workerHealth } from '../triage/worker-health.js';
 
 export { closest, levenshtein } from '../lib/closest.js';
-export { DEFAULT_TOOLS, ENABLE_TOOL, exclusionOf, HIDDEN_ALIASES, listedTools, reachableTools, selectionIssues, globToRegExp, isToolset, PSEUDO_TOOLSETS, refusalText, scopeRefusalText, selectTools, unknownToolsets, type Exclusion, type ToolMeta } from './selection.js';
+export {
+  DEFAULT_TOOLS,
+  ENABLE_TOOL,
+  exclusionOf,
+  HIDDEN_ALIASES,
+  listedTools,
+  reachableTools,
+  selectionIssues,
+  globToRegExp,
+  isToolset,
+  PSEUDO_TOOLSETS,
+  refusalText,
+  scopeRefusalText,
+  selectTools,
+  unknownToolsets,
+  type Exclusion,
+  type ToolMeta,
+} from './selection.js';
 
 /**
  * Every tool, in the order tools/list shows them (stable, so clients can cache prompts): toolset by
@@ -57,34 +74,87 @@ export { DEFAULT_TOOLS, ENABLE_TOOL, exclusionOf, HIDDEN_ALIASES, listedTools, r
  */
 const ALL_TOOLS: readonly ToolDef[] = [
   // state
-  problems, listHosts, getHost, listServices, getService, listHostgroups,
-  listServicegroups, totals, problemCounts, stats, sites, listContacts,
+  problems,
+  listHosts,
+  getHost,
+  listServices,
+  getService,
+  listHostgroups,
+  listServicegroups,
+  totals,
+  problemCounts,
+  stats,
+  sites,
+  listContacts,
   getContact,
   // downtimes
-  listDowntimes, getDowntime, listComments,
+  listDowntimes,
+  getDowntime,
+  listComments,
   // hygiene
   hygiene,
   // history
-  listLogs, listAlerts, listNotifications, notificationSummary, recentEvents, incidentTimeline,
-  stateAt, stateDiff,
+  listLogs,
+  listAlerts,
+  listNotifications,
+  notificationSummary,
+  recentEvents,
+  incidentTimeline,
+  stateAt,
+  stateDiff,
   // triage
-  brief, oldestProblems, unackedCritical, staleAcks, staleChecks, workerHealth,
-  backendHealth, concurrentFailures, rootCause, unreachableVsDown, whyAlerting,
+  brief,
+  oldestProblems,
+  unackedCritical,
+  staleAcks,
+  staleChecks,
+  workerHealth,
+  backendHealth,
+  concurrentFailures,
+  rootCause,
+  unreachableVsDown,
+  whyAlerting,
   // trends
-  topNoisyHosts, topNoisyServices, flapSummary, alertHeatmap, notificationHeatmap, recurringProblems,
+  topNoisyHosts,
+  topNoisyServices,
+  flapSummary,
+  alertHeatmap,
+  notificationHeatmap,
+  recurringProblems,
   reliabilityReport,
   // availability
-  hostAvailability, serviceAvailability, hostgroupAvailability, hostgroupAvailabilitySummary,
+  hostAvailability,
+  serviceAvailability,
+  hostgroupAvailability,
+  hostgroupAvailabilitySummary,
   // perfdata
-  getPerfdata, perfdataSnapshot, perfdataNearThreshold,
+  getPerfdata,
+  perfdataSnapshot,
+  perfdataNearThreshold,
   // discovery
-  enableToolset, describeTool,
+  enableToolset,
+  describeTool,
   // actions
-  scheduleDowntime, scheduleHostServicesDowntime, schedulePropagatedHostDowntime, scheduleHostgroupDowntime, scheduleServicegroupDowntime, deleteDowntime,
-  deleteActiveDowntimes, deleteDowntimesByFilter, acknowledge, removeAcknowledgement, bulkAcknowledge, recheck,
-  checksSwitch, notificationsSwitch, addComment, deleteComment, submitPassiveResult,
+  scheduleDowntime,
+  scheduleHostServicesDowntime,
+  schedulePropagatedHostDowntime,
+  scheduleHostgroupDowntime,
+  scheduleServicegroupDowntime,
+  deleteDowntime,
+  deleteActiveDowntimes,
+  deleteDowntimesByFilter,
+  acknowledge,
+  removeAcknowledgement,
+  bulkAcknowledge,
+  recheck,
+  checksSwitch,
+  notificationsSwitch,
+  addComment,
+  deleteComment,
+  submitPassiveResult,
   // escape
-  thrukQuery, runBackgroundQuery,
+  thrukQuery,
+  runBackgroundQuery,
 ];
 
 export function allTools(): readonly ToolDef[] {

@@ -16,11 +16,25 @@ export type ToolMeta = Pick<ToolDef, 'name' | 'title' | 'toolset' | 'access' | '
  * tools/list. Everything else is one THRUK_TOOLSETS entry away, and calling it says so.
  */
 export const DEFAULT_TOOLS: ReadonlySet<string> = new Set([
-  'thruk_brief', 'thruk_enable_toolset',
-  'thruk_problems', 'thruk_totals', 'thruk_list_hosts', 'thruk_get_host', 'thruk_list_services', 'thruk_get_service', 'thruk_sites',
-  'thruk_list_logs', 'thruk_incident_timeline', 'thruk_root_cause',
-  'thruk_list_downtimes', 'thruk_schedule_downtime', 'thruk_delete_downtime', 'thruk_delete_downtimes_by_filter',
-  'thruk_acknowledge', 'thruk_bulk_acknowledge', 'thruk_recheck',
+  'thruk_brief',
+  'thruk_enable_toolset',
+  'thruk_problems',
+  'thruk_totals',
+  'thruk_list_hosts',
+  'thruk_get_host',
+  'thruk_list_services',
+  'thruk_get_service',
+  'thruk_sites',
+  'thruk_list_logs',
+  'thruk_incident_timeline',
+  'thruk_root_cause',
+  'thruk_list_downtimes',
+  'thruk_schedule_downtime',
+  'thruk_delete_downtime',
+  'thruk_delete_downtimes_by_filter',
+  'thruk_acknowledge',
+  'thruk_bulk_acknowledge',
+  'thruk_recheck',
 ]);
 
 /** The discovery tool: lists the toolsets and turns one on for the session (issue 15). */
@@ -96,7 +110,9 @@ export function listedTools<T extends ToolMeta>(offered: readonly T[]): T[] {
 export function reachableTools<T extends ToolMeta>(tools: readonly T[], config: SelectionConfig): T[] {
   if (config.dynamicToolsets === false) return selectTools(tools, config);
   const all = selectTools(tools, { ...config, toolsets: ['all'] });
-  return config.toolsets.length === 0 || config.toolsets.includes('all') ? all : [...all, ...selectTools(tools, config).filter((t) => t.name === ENABLE_TOOL)];
+  return config.toolsets.length === 0 || config.toolsets.includes('all')
+    ? all
+    : [...all, ...selectTools(tools, config).filter((t) => t.name === ENABLE_TOOL)];
 }
 
 /**
@@ -110,7 +126,9 @@ export function selectionIssues(tools: readonly ToolMeta[], config: SelectionCon
   const known = [...PSEUDO_TOOLSETS, ...Object.keys(TOOLSETS)];
   for (const b of bad) {
     const near = closest(b, known, 1);
-    issues.push(`THRUK_TOOLSETS: unknown toolset '${b.slice(0, 64)}'${near.length > 0 ? ` (did you mean ${near[0]}?)` : ''}; known: ${known.join(', ')}`);
+    issues.push(
+      `THRUK_TOOLSETS: unknown toolset '${b.slice(0, 64)}'${near.length > 0 ? ` (did you mean ${near[0]}?)` : ''}; known: ${known.join(', ')}`,
+    );
   }
   for (const p of config.enabledTools) {
     let re: RegExp;
@@ -121,12 +139,20 @@ export function selectionIssues(tools: readonly ToolMeta[], config: SelectionCon
       continue;
     }
     if (!tools.some((t) => re.test(t.name))) {
-      const near = closest(p, tools.map((t) => t.name), 1);
-      issues.push(`THRUK_ENABLED_TOOLS: '${p.slice(0, 64)}' matches no tool${near.length > 0 ? ` (did you mean ${near[0]}?)` : ''}; run thruk-mcp tools to list them`);
+      const near = closest(
+        p,
+        tools.map((t) => t.name),
+        1,
+      );
+      issues.push(
+        `THRUK_ENABLED_TOOLS: '${p.slice(0, 64)}' matches no tool${near.length > 0 ? ` (did you mean ${near[0]}?)` : ''}; run thruk-mcp tools to list them`,
+      );
     }
   }
   if (issues.length === 0 && selectTools(tools, config).length === 0) {
-    issues.push(`THRUK_TOOLSETS / THRUK_ENABLED_TOOLS: this selection offers no tool at all${config.readOnly ? ' (read-only mode removes every write tool)' : ''}; widen THRUK_TOOLSETS or THRUK_ENABLED_TOOLS`);
+    issues.push(
+      `THRUK_TOOLSETS / THRUK_ENABLED_TOOLS: this selection offers no tool at all${config.readOnly ? ' (read-only mode removes every write tool)' : ''}; widen THRUK_TOOLSETS or THRUK_ENABLED_TOOLS`,
+    );
   }
   return issues;
 }
@@ -156,7 +182,11 @@ export function refusalText(name: string, tools: readonly ToolMeta[], offered: r
         break;
     }
   }
-  const near = closest(name, offered.map((t) => t.name), 3);
+  const near = closest(
+    name,
+    offered.map((t) => t.name),
+    3,
+  );
   return `Unknown tool '${name}'.${near.length > 0 ? ` Did you mean ${near.join(', ')}?` : ''} Call tools/list to see the available tools.`;
 }
 
@@ -166,7 +196,8 @@ export function refusalText(name: string, tools: readonly ToolMeta[], offered: r
  */
 export function enableHint(toolset: string, config: SelectionConfig): string {
   const allowed = config.enabledTools.length === 0 || config.enabledTools.some((p) => globToRegExp(p).test(ENABLE_TOOL));
-  if (config.dynamicToolsets !== false && config.toolsets.length > 0 && allowed) return `Call ${ENABLE_TOOL} {"toolset":"${toolset}"} first, then retry.`;
+  if (config.dynamicToolsets !== false && config.toolsets.length > 0 && allowed)
+    return `Call ${ENABLE_TOOL} {"toolset":"${toolset}"} first, then retry.`;
   return `The operator can add it: THRUK_TOOLSETS=${[...config.toolsets.filter((t) => t !== 'all'), toolset].join(',')} (or all).`;
 }
 

@@ -18,14 +18,19 @@ export interface Sampled {
 }
 
 const EXAMPLE_MAX = 40;
-const FLAG_NAME = /(_enabled|^(host_)?(is_[a-z_]+|in_[a-z_]+|accept_passive_checks|obsess_over_[a-z]+|check_freshness|process_performance_data|has_been_checked))$/;
+const FLAG_NAME =
+  /(_enabled|^(host_)?(is_[a-z_]+|in_[a-z_]+|accept_passive_checks|obsess_over_[a-z]+|check_freshness|process_performance_data|has_been_checked))$/;
 /** Tables whose flags the core sends: JSON booleans on Icinga 2, 0/1 on Naemon. */
 const CORE_TABLES: ReadonlySet<string> = new Set(['/hosts', '/services', '/downtimes', '/comments', '/contacts', '/processinfo']);
 
 function jsonType(name: string, v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (Array.isArray(v)) {
-    const kinds = new Set(v.filter((x) => x !== null && x !== undefined).map((x) => (Array.isArray(x) ? 'lists' : typeof x === 'object' ? 'objects' : typeof x === 'number' ? 'numbers' : `${typeof x}s`)));
+    const kinds = new Set(
+      v
+        .filter((x) => x !== null && x !== undefined)
+        .map((x) => (Array.isArray(x) ? 'lists' : typeof x === 'object' ? 'objects' : typeof x === 'number' ? 'numbers' : `${typeof x}s`)),
+    );
     return kinds.size === 1 ? `list of ${[...kinds][0] ?? ''}` : 'list';
   }
   if (typeof v === 'number') {
@@ -57,7 +62,12 @@ export function describeRow(path: string, row: Row): Sampled {
   const perf = perfLabels(row, 'perf_data_expanded');
   const hostPerf = perfLabels(row, 'host_perf_data_expanded');
   const expanded = new Set([...perf.flatMap((l) => [l, `${l}_unit`]), ...hostPerf.flatMap((l) => [`host_${l}`, `host_${l}_unit`])]);
-  const out: Sampled = { columns: [], custom_variables: [], host_custom_variables: [], perf_labels: [...new Set([...perf, ...hostPerf.map((l) => `host_${l}`)])] };
+  const out: Sampled = {
+    columns: [],
+    custom_variables: [],
+    host_custom_variables: [],
+    perf_labels: [...new Set([...perf, ...hostPerf.map((l) => `host_${l}`)])],
+  };
   for (const [name, v] of Object.entries(row)) {
     if (name.startsWith('_')) {
       // On service rows Thruk adds the host's variables as _HOST<NAME>.
@@ -86,6 +96,8 @@ export function documentedColumns(path: string, names: readonly string[]): Colum
   const notes = COLUMN_NOTES[path] ?? {};
   return names.map((name) => {
     const note = notes[name];
-    return note === undefined ? { name, type: isTimeColumn(name) ? 'epoch seconds' : '' } : { name, type: isTimeColumn(name) ? 'epoch seconds' : '', note };
+    return note === undefined
+      ? { name, type: isTimeColumn(name) ? 'epoch seconds' : '' }
+      : { name, type: isTimeColumn(name) ? 'epoch seconds' : '', note };
   });
 }

@@ -28,7 +28,25 @@ const NO_INDEX = 'Thruk did not answer /index';
 const memo = new WeakMap<ThrukClient, Map<string, Described>>();
 
 /** Read endpoints worth knowing; config-tool, Thruk-internal and command routes are left out of the overview. */
-const OVERVIEW_FIRST = new Set(['hosts', 'services', 'hostgroups', 'servicegroups', 'contacts', 'contactgroups', 'timeperiods', 'commands', 'comments', 'downtimes', 'logs', 'alerts', 'notifications', 'processinfo', 'checks', 'sites', 'lmd']);
+const OVERVIEW_FIRST = new Set([
+  'hosts',
+  'services',
+  'hostgroups',
+  'servicegroups',
+  'contacts',
+  'contactgroups',
+  'timeperiods',
+  'commands',
+  'comments',
+  'downtimes',
+  'logs',
+  'alerts',
+  'notifications',
+  'processinfo',
+  'checks',
+  'sites',
+  'lmd',
+]);
 const OVERVIEW_THRUK = new Set(['/thruk', '/thruk/whoami', '/thruk/recurring_downtimes', '/thruk/bp']);
 
 function useful(url: string): boolean {
@@ -37,14 +55,21 @@ function useful(url: string): boolean {
   return OVERVIEW_THRUK.has(url) || OVERVIEW_FIRST.has(segs[0] ?? '');
 }
 
-async function indexRows(ctx: ToolContext, backends: string[] | undefined): Promise<Array<{ url: string; description: string; protocol: string }> | undefined> {
+async function indexRows(
+  ctx: ToolContext,
+  backends: string[] | undefined,
+): Promise<Array<{ url: string; description: string; protocol: string }> | undefined> {
   for (const path of ['/index', '/']) {
     try {
       const res = await ctx.thruk.get<unknown>(path, { ...(backends ? { backends } : {}), signal: ctx.signal, cache: true });
       if (!Array.isArray(res)) continue;
       return (res as Row[])
         .filter((r) => typeof r.url === 'string')
-        .map((r) => ({ url: String(r.url), description: typeof r.description === 'string' ? r.description : '', protocol: typeof r.protocol === 'string' ? r.protocol : 'GET' }));
+        .map((r) => ({
+          url: String(r.url),
+          description: typeof r.description === 'string' ? r.description : '',
+          protocol: typeof r.protocol === 'string' ? r.protocol : 'GET',
+        }));
     } catch (err) {
       if (ctx.signal.aborted) throw err;
     }
@@ -55,7 +80,10 @@ async function indexRows(ctx: ToolContext, backends: string[] | undefined): Prom
 /** "Hosts", "/host", "thruk/r/v1/hosts/" → "/hosts". Matching is against known paths only; nothing typed here reaches a URL. */
 export function normalisePath(what: string): string {
   let p = what.trim().split('?')[0] ?? '';
-  p = p.replace(/^\/+/, '').replace(/^(thruk\/)?r\/(v1\/)?/, '').replace(/\/+$/, '');
+  p = p
+    .replace(/^\/+/, '')
+    .replace(/^(thruk\/)?r\/(v1\/)?/, '')
+    .replace(/\/+$/, '');
   const segs = p.split('/');
   const first = (segs[0] ?? '').toLowerCase();
   segs[0] = SINGULAR[first] ?? first;
@@ -63,19 +91,29 @@ export function normalisePath(what: string): string {
 }
 
 function templateMatches(url: string, path: string): boolean {
-  const re = new RegExp(`^${url.split(/<[^>]+>/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+  const re = new RegExp(
+    `^${url
+      .split(/<[^>]+>/)
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]+')}$`,
+  );
   return re.test(path);
 }
 
 async function overview(ctx: ToolContext, backends: string[] | undefined): Promise<Described> {
   const rows = await indexRows(ctx, backends);
-  const notes = [...FILTER_NOTE, 'Prefix a path with /sites/<backend> (or pass backends) to ask one backend. thruk_describe what="hosts" lists a table\'s columns with types and examples.'];
+  const notes = [
+    ...FILTER_NOTE,
+    'Prefix a path with /sites/<backend> (or pass backends) to ask one backend. thruk_describe what="hosts" lists a table\'s columns with types and examples.',
+  ];
   if (rows === undefined) {
     notes.unshift(`${NO_INDEX}; these are the endpoints this server knows.`);
     return { kind: 'endpoints', endpoints: [...SAMPLEABLE].map((url) => ({ url, description: '' })), notes };
   }
   const seen = new Set<string>();
-  const endpoints = rows.filter((r) => r.protocol === 'GET' && useful(r.url) && !seen.has(r.url) && seen.add(r.url)).map(({ url, description }) => ({ url, description }));
+  const endpoints = rows
+    .filter((r) => r.protocol === 'GET' && useful(r.url) && !seen.has(r.url) && seen.add(r.url))
+    .map(({ url, description }) => ({ url, description }));
   return { kind: 'endpoints', endpoints, notes };
 }
 
@@ -85,15 +123,27 @@ async function table(ctx: ToolContext, path: string, backends: string[] | undefi
   const first = rows[0];
   if (first === undefined) {
     const doc = DOCUMENTED[path];
-    notes.unshift(doc === undefined ? 'No row to sample (the table is empty for this selection).' : 'No row to sample; these are Thruk\'s documented default columns.');
+    notes.unshift(
+      doc === undefined
+        ? 'No row to sample (the table is empty for this selection).'
+        : "No row to sample; these are Thruk's documented default columns.",
+    );
     return { kind: 'table', path, columns: doc === undefined ? [] : documentedColumns(path, doc), sampled: false, notes };
   }
   const s = describeRow(path, first);
   const absentNulls = (NULL_ON_THRUK[path] ?? []).filter((c) => !(c in first));
-  if (absentNulls.length > 0) notes.push(`Real Livestatus columns Thruk does not fetch, so they come back null: ${absentNulls.join(', ')}.`);
-  if (s.custom_variables.length > 0) notes.push(`Custom variables on this row: ${s.custom_variables.join(', ')}; filter with _NAME=value (all variables are in custom_variables).`);
-  if (s.host_custom_variables.length > 0) notes.push(`The host's variables on this row: ${s.host_custom_variables.join(', ')}; filter with _HOSTNAME=value.`);
-  if (s.perf_labels.length > 0) notes.push(`Performance labels expanded on this row: ${s.perf_labels.join(', ')} (each also <label>_unit); they can be selected, filtered and sorted like columns.`);
+  if (absentNulls.length > 0)
+    notes.push(`Real Livestatus columns Thruk does not fetch, so they come back null: ${absentNulls.join(', ')}.`);
+  if (s.custom_variables.length > 0)
+    notes.push(
+      `Custom variables on this row: ${s.custom_variables.join(', ')}; filter with _NAME=value (all variables are in custom_variables).`,
+    );
+  if (s.host_custom_variables.length > 0)
+    notes.push(`The host's variables on this row: ${s.host_custom_variables.join(', ')}; filter with _HOSTNAME=value.`);
+  if (s.perf_labels.length > 0)
+    notes.push(
+      `Performance labels expanded on this row: ${s.perf_labels.join(', ')} (each also <label>_unit); they can be selected, filtered and sorted like columns.`,
+    );
   const out: Described = { kind: 'table', path, columns: s.columns, sampled: true, notes };
   if (s.custom_variables.length > 0) out.custom_variables = s.custom_variables;
   if (s.host_custom_variables.length > 0) out.host_custom_variables = s.host_custom_variables;
@@ -110,8 +160,14 @@ async function describe(ctx: ToolContext, what: string | undefined, backends: st
   const under = hits.length > 0 ? [] : rows.filter((r) => r.url.startsWith(`${path}/`));
   const found = hits.length > 0 ? hits : under;
   if (found.length === 0) {
-    const near = closest(path, [...new Set([...SAMPLEABLE, ...rows.map((r) => r.url)])].filter((u) => u !== '/' && u !== '/index'), 3);
-    throw new ToolInputError(`thruk_describe: '${cell(what, 80)}' is not a Thruk table or endpoint.${near.length > 0 ? ` Did you mean ${near.map((n) => `'${n}'`).join(', ')}?` : ''} Call thruk_describe without arguments for the list.`);
+    const near = closest(
+      path,
+      [...new Set([...SAMPLEABLE, ...rows.map((r) => r.url)])].filter((u) => u !== '/' && u !== '/index'),
+      3,
+    );
+    throw new ToolInputError(
+      `thruk_describe: '${cell(what, 80)}' is not a Thruk table or endpoint.${near.length > 0 ? ` Did you mean ${near.map((n) => `'${n}'`).join(', ')}?` : ''} Call thruk_describe without arguments for the list.`,
+    );
   }
   const base = `/${path.split('/')[1] ?? ''}`;
   const notes = SAMPLEABLE.has(base) ? [`For the columns of the underlying table use thruk_describe what="${base.slice(1)}".`] : [];
@@ -125,9 +181,15 @@ function render(d: Described, budgetTokens: number): string {
   else if (d.kind === 'endpoint') lines.push(`${d.path ?? ''}:`);
   else {
     const what = ROW_TABLES.has(d.path ?? '') ? 'columns' : 'keys';
-    lines.push(`${d.path ?? ''}: ${d.columns?.length ?? 0} ${what} ${d.sampled === true ? `in a sampled ${what === 'columns' ? 'row' : 'answer'}` : '(documented)'}`, 'column | type | example | note');
+    lines.push(
+      `${d.path ?? ''}: ${d.columns?.length ?? 0} ${what} ${d.sampled === true ? `in a sampled ${what === 'columns' ? 'row' : 'answer'}` : '(documented)'}`,
+      'column | type | example | note',
+    );
   }
-  const body = d.kind === 'table' ? (d.columns ?? []).map((c) => [c.name, c.type, c.example ?? '', c.note ?? ''].join(' | ')) : (d.endpoints ?? []).map((e) => (e.description === '' ? e.url : `${e.url} — ${cell(e.description, 120)}`));
+  const body =
+    d.kind === 'table'
+      ? (d.columns ?? []).map((c) => [c.name, c.type, c.example ?? '', c.note ?? ''].join(' | '))
+      : (d.endpoints ?? []).map((e) => (e.description === '' ? e.url : `${e.url} — ${cell(e.description, 120)}`));
   const tail = d.notes.map((n) => `Note: ${n}`);
   let used = estimateTokens([...lines, ...tail].join('\n')) + 50;
   let i = 0;
@@ -149,7 +211,7 @@ export const describeTool = defineTool({
   title: 'Describe Thruk endpoints and columns',
   toolset: 'discovery',
   access: 'read',
-  description: 'Columns and endpoints: Thruk\'s read endpoints and filter language, or one table\'s columns with types.',
+  description: "Columns and endpoints: Thruk's read endpoints and filter language, or one table's columns with types.",
   input: z
     .object({
       what: z

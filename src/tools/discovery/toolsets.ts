@@ -8,23 +8,28 @@ import { TOOLSETS_HEADER, TOOLSETS_QUERY } from '../core/reach.js';
 export const TOOLSET_ANSWERS: Readonly<Record<Toolset, string>> = {
   state: 'host groups, service groups, contacts, detailed state counters',
   history: '"what happened?": alerts, notifications, recent events, state at a time, what changed between two times',
-  trends: '"which checks are noisy or flapping, what should we tune?": noisy hosts/services, flapping, heatmaps, recurring problems, MTTR/MTBF',
+  trends:
+    '"which checks are noisy or flapping, what should we tune?": noisy hosts/services, flapping, heatmaps, recurring problems, MTTR/MTBF',
   availability: '"what was our availability / SLA last month?": hosts, services, host groups, planned vs unplanned downtime',
   perfdata: '"which disks fill up soonest?": measured values with units and thresholds, metrics near their thresholds',
-  triage: '"are checks stale, is a backend lagging, why is it alerting?": stale checks, backend health, oldest and unacknowledged problems, stale acks, concurrent failures, thresholds behind an alert',
-  hygiene: '"what did the shift leave behind?": upcoming downtimes, downtimes ending on failing objects, old acks, never-OK services, orphaned downtime comments',
+  triage:
+    '"are checks stale, is a backend lagging, why is it alerting?": stale checks, backend health, oldest and unacknowledged problems, stale acks, concurrent failures, thresholds behind an alert',
+  hygiene:
+    '"what did the shift leave behind?": upcoming downtimes, downtimes ending on failing objects, old acks, never-OK services, orphaned downtime comments',
   downtimes: 'one downtime by id, comments',
   discovery: 'the REST endpoints and columns (explains unknown columns for thruk_query)',
   actions: 'more writes: group and propagated downtimes, comments, check and notification switches, passive results, removing acks',
   escape: '"run this Thruk query": any REST read (writes gated), long paged reads in the background',
 };
 
-
 const stateRow = z.object({ name: z.string(), answers: z.string(), tools: z.array(z.string()), on: z.boolean() });
 
 /** Names from the argument: comma-separated toolsets, `all` for every one. Unknown names are an input error. */
 export function parseToolsets(raw: string): Toolset[] {
-  const names = raw.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  const names = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
   if (names.includes('all')) return Object.keys(TOOLSETS) as Toolset[];
   const known = Object.keys(TOOLSETS);
   const bad = names.filter((n) => !known.includes(n));
@@ -55,14 +60,17 @@ export const enableToolset = defineTool({
   title: 'More tools: list or enable toolsets',
   toolset: 'discovery',
   access: 'read',
-  description: 'More tools: lists the toolsets (SLA/availability, noisy/flapping, disks/perf data, stale checks, history, raw queries) and what each answers; toolset=NAME adds them.',
+  description:
+    'More tools: lists the toolsets (SLA/availability, noisy/flapping, disks/perf data, stale checks, history, raw queries) and what each answers; toolset=NAME adds them.',
   input: z
     .object({
       toolset: z.string().max(200).optional().describe('Toolset(s) to turn on, comma-separated, or all; omit to list them'),
     })
     .strict(),
   output: z.object({
-    mode: z.enum(['session', 'request', 'fixed', 'cli']).describe('session: enabling works here; request: set the URL/header; fixed: the operator forbids it'),
+    mode: z
+      .enum(['session', 'request', 'fixed', 'cli'])
+      .describe('session: enabling works here; request: set the URL/header; fixed: the operator forbids it'),
     toolsets: z.array(stateRow),
     enabled: z.array(z.string()).optional().describe('Toolsets turned on by this call'),
     added_tools: z.array(z.string()).optional(),
@@ -73,10 +81,18 @@ export const enableToolset = defineTool({
     const mode: ToolsetControl['mode'] | 'cli' = control?.mode ?? 'cli';
     const wanted = args.toolset !== undefined && args.toolset.trim() !== '' ? parseToolsets(args.toolset) : undefined;
     const before = control?.toolsets() ?? [];
-    const rows = (states: readonly ToolsetState[]) => states.map((t) => ({ name: t.name, answers: TOOLSET_ANSWERS[t.name as Toolset] ?? '', tools: [...t.tools], on: t.tools.length > 0 && t.offered >= t.tools.length }));
+    const rows = (states: readonly ToolsetState[]) =>
+      states.map((t) => ({
+        name: t.name,
+        answers: TOOLSET_ANSWERS[t.name as Toolset] ?? '',
+        tools: [...t.tools],
+        on: t.tools.length > 0 && t.offered >= t.tools.length,
+      }));
     if (wanted === undefined) {
       const text = [
-        mode === 'fixed' ? 'The operator fixed the tool selection on this server (THRUK_DYNAMIC_TOOLSETS=false); these toolsets exist:' : `Toolsets; turn one on with thruk_enable_toolset {"toolset":"NAME"} (several: "a,b"):`,
+        mode === 'fixed'
+          ? 'The operator fixed the tool selection on this server (THRUK_DYNAMIC_TOOLSETS=false); these toolsets exist:'
+          : `Toolsets; turn one on with thruk_enable_toolset {"toolset":"NAME"} (several: "a,b"):`,
         ...before.map(line),
       ];
       if (mode === 'request') text.push(statelessAdvice(control?.selection ?? [], []));
@@ -85,15 +101,30 @@ export const enableToolset = defineTool({
     }
     const unavailable = wanted.filter((w) => (before.find((b) => b.name === w)?.tools.length ?? 0) === 0);
     const usable = wanted.filter((w) => !unavailable.includes(w));
-    const notes = unavailable.length > 0 ? [`Not available on this server (read-only mode or the operator's allowlist): ${unavailable.join(', ')}.`] : [];
+    const notes =
+      unavailable.length > 0
+        ? [`Not available on this server (read-only mode or the operator's allowlist): ${unavailable.join(', ')}.`]
+        : [];
     if (mode === 'fixed') {
-      const text = [`Nothing was enabled: the operator fixed the tool selection on this server (THRUK_DYNAMIC_TOOLSETS=false). Ask them to add ${wanted.join(',')} to THRUK_TOOLSETS.`, ...notes].join('\n');
+      const text = [
+        `Nothing was enabled: the operator fixed the tool selection on this server (THRUK_DYNAMIC_TOOLSETS=false). Ask them to add ${wanted.join(',')} to THRUK_TOOLSETS.`,
+        ...notes,
+      ].join('\n');
       return { data: { mode, toolsets: rows(before), enabled: [], advice: text }, text, isError: true };
     }
     if (mode === 'request' || mode === 'cli') {
       const tools = before.filter((b) => usable.includes(b.name as Toolset)).flatMap((b) => b.tools);
-      const advice = mode === 'request' ? statelessAdvice(control?.selection ?? [], usable) : 'Enabling applies to an MCP connection; on the command line every tool can be called directly.';
-      const text = [`Nothing was enabled. ${advice}`, tools.length > 0 ? `The toolset${usable.length > 1 ? 's' : ''} ${usable.join(', ')} would add: ${tools.join(', ')}.` : '', ...notes].filter((l) => l !== '').join('\n');
+      const advice =
+        mode === 'request'
+          ? statelessAdvice(control?.selection ?? [], usable)
+          : 'Enabling applies to an MCP connection; on the command line every tool can be called directly.';
+      const text = [
+        `Nothing was enabled. ${advice}`,
+        tools.length > 0 ? `The toolset${usable.length > 1 ? 's' : ''} ${usable.join(', ')} would add: ${tools.join(', ')}.` : '',
+        ...notes,
+      ]
+        .filter((l) => l !== '')
+        .join('\n');
       return { data: { mode, toolsets: rows(before), enabled: [], added_tools: [], advice }, text, isError: mode === 'request' };
     }
     const added = control === undefined ? [] : await control.enable(usable);
@@ -101,9 +132,15 @@ export const enableToolset = defineTool({
     const text = [
       added.length > 0
         ? `Enabled ${usable.join(', ')}: ${added.length} tools added to your list (${added.join(', ')}). The client was told (tools/list_changed); call them now.`
-        : usable.length > 0 ? `${usable.join(', ')} already on; nothing added.` : 'Nothing enabled.',
+        : usable.length > 0
+          ? `${usable.join(', ')} already on; nothing added.`
+          : 'Nothing enabled.',
       ...notes,
     ].join('\n');
-    return { data: { mode, toolsets: rows(after), enabled: usable, added_tools: [...added] }, text, ...(usable.length === 0 ? { isError: true } : {}) };
+    return {
+      data: { mode, toolsets: rows(after), enabled: usable, added_tools: [...added] },
+      text,
+      ...(usable.length === 0 ? { isError: true } : {}),
+    };
   },
 });

@@ -3,16 +3,50 @@ import { filterSchema } from '../../thruk/filter.js';
 import { defineTool } from '../core/define.js';
 import { cell, flag, num } from '../lib/format.js';
 import {
-  backendsArg, columnsArg, columnsOf, genericLine, limitArg, listOutput, offsetArg,
-  page, parseBackends, parseColumns, pick, renderList, sortArg, withColumns, type Row,
+  backendsArg,
+  columnsArg,
+  columnsOf,
+  genericLine,
+  limitArg,
+  listOutput,
+  offsetArg,
+  page,
+  parseBackends,
+  parseColumns,
+  pick,
+  renderList,
+  sortArg,
+  withColumns,
+  type Row,
 } from '../lib/list.js';
 import { byKind, fetchScoped, hostCell, isHostEntry, kindArg, multiplePeers, relIso, serviceCell } from '../lib/downtime-entries.js';
 
 /** The Python thruk-mcp's default comment columns (parity). */
-export const DEFAULT_COMMENT_COLUMNS = ['id', 'host_name', 'service_description', 'author', 'comment', 'entry_time', 'entry_type', 'persistent', 'peer_name'] as const;
+export const DEFAULT_COMMENT_COLUMNS = [
+  'id',
+  'host_name',
+  'service_description',
+  'author',
+  'comment',
+  'entry_time',
+  'entry_type',
+  'persistent',
+  'peer_name',
+] as const;
 const NEEDED = ['host_name', 'service_description', 'entry_time', 'entry_type', 'expires', 'expire_time', 'peer_key', 'peer_name'];
 
-const COMMENT_FILTER_FIELDS = ['host', 'service', 'hostgroup', 'custom_var', 'author', 'comment', 'entry_type', 'entry_time', 'persistent', 'peer_name'] as const;
+const COMMENT_FILTER_FIELDS = [
+  'host',
+  'service',
+  'hostgroup',
+  'custom_var',
+  'author',
+  'comment',
+  'entry_type',
+  'entry_time',
+  'persistent',
+  'peer_name',
+] as const;
 
 export const ENTRY_TYPES: Readonly<Record<number, string>> = { 1: 'user', 2: 'downtime', 3: 'flapping', 4: 'acknowledgement' };
 
@@ -29,7 +63,15 @@ function commentLine(nowMs: number, showPeer: boolean) {
     if (flag(r.persistent)) marks.push('persistent');
     if (flag(r.expires) && num(r.expire_time) > 0) marks.push(`expires ${relIso(num(r.expire_time), nowMs)}`);
     const type = [entryTypeName(r.entry_type), ...marks].join(', ');
-    return [`#${cell(r.id)}`, hostCell(r, showPeer), serviceCell(r), type, relIso(num(r.entry_time), nowMs), cell(r.author), cell(r.comment, 200)].join(' | ');
+    return [
+      `#${cell(r.id)}`,
+      hostCell(r, showPeer),
+      serviceCell(r),
+      type,
+      relIso(num(r.entry_time), nowMs),
+      cell(r.author),
+      cell(r.comment, 200),
+    ].join(' | ');
   };
 }
 
@@ -53,7 +95,14 @@ export const listComments = defineTool({
   output: listOutput,
   run: async (ctx, args) => {
     const cols = parseColumns(args.columns, DEFAULT_COMMENT_COLUMNS);
-    const fetched = await fetchScoped(ctx, 'comments', args.filter, [], { sort: args.sort, columns: withColumns(cols.list, NEEDED) }, parseBackends(args.backends));
+    const fetched = await fetchScoped(
+      ctx,
+      'comments',
+      args.filter,
+      [],
+      { sort: args.sort, columns: withColumns(cols.list, NEEDED) },
+      parseBackends(args.backends),
+    );
     const all = byKind(fetched.rows, args.kind);
     const nowMs = ctx.now();
     const shown = columnsOf(all, cols.list);

@@ -4,21 +4,58 @@ import { pathOf } from '../../thruk/client.js';
 import { defineTool, ToolInputError } from '../core/define.js';
 import { age, cell, duration, flag, iso, num } from '../lib/format.js';
 import {
-  backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
-  page, parseBackends, parseColumns, pick, renderList, sortArg, withColumns, type Row,
+  backendsArg,
+  columnsArg,
+  columnsOf,
+  detailLines,
+  genericLine,
+  getRows,
+  limitArg,
+  listOutput,
+  offsetArg,
+  page,
+  parseBackends,
+  parseColumns,
+  pick,
+  renderList,
+  sortArg,
+  withColumns,
+  type Row,
 } from '../lib/list.js';
 import { readCores } from '../lib/cores.js';
 import { byKind, fetchScoped, hostCell, isHostEntry, kindArg, multiplePeers, serviceCell } from '../lib/downtime-entries.js';
 
 /** The Python thruk-mcp's default downtime columns (parity), plus entry_time (when it was set). */
 export const DEFAULT_DOWNTIME_COLUMNS = [
-  'id', 'host_name', 'service_description', 'author', 'comment', 'entry_time', 'start_time', 'end_time', 'fixed', 'duration',
-  'triggered_by', 'peer_name',
+  'id',
+  'host_name',
+  'service_description',
+  'author',
+  'comment',
+  'entry_time',
+  'start_time',
+  'end_time',
+  'fixed',
+  'duration',
+  'triggered_by',
+  'peer_name',
 ] as const;
 /** What the tool's own logic reads, whatever columns the caller chose. */
 const NEEDED = ['host_name', 'service_description', 'start_time', 'end_time', 'fixed', 'peer_key', 'peer_name'];
 
-const DOWNTIME_FILTER_FIELDS = ['host', 'service', 'hostgroup', 'custom_var', 'author', 'comment', 'fixed', 'start_time', 'end_time', 'entry_time', 'peer_name'] as const;
+const DOWNTIME_FILTER_FIELDS = [
+  'host',
+  'service',
+  'hostgroup',
+  'custom_var',
+  'author',
+  'comment',
+  'fixed',
+  'start_time',
+  'end_time',
+  'entry_time',
+  'peer_name',
+] as const;
 
 export type DowntimeStatus = 'active' | 'window_open' | 'future' | 'past';
 
@@ -42,18 +79,42 @@ function entryWindowText(r: Row, nowMs: number): string {
   const end = num(r.end_time);
   const status = downtimeStatus(r, nowMs);
   const rel =
-    status === 'future' ? `starts in ${duration(start - now)}`
-      : status === 'past' ? `ended ${age(now - end)} ago`
+    status === 'future'
+      ? `starts in ${duration(start - now)}`
+      : status === 'past'
+        ? `ended ${age(now - end)} ago`
         : `${status === 'active' ? 'active' : 'window open, starts on a problem'}, ends in ${duration(end - now)}`;
   return `${iso(start)} → ${iso(end)} (${rel})`;
 }
 
 const LINE_HEADER = ['id', 'host', 'service', 'type', 'window', 'author', 'comment'];
-const SHOWN_IN_LINE: ReadonlySet<string> = new Set(['id', 'host_name', 'service_description', 'author', 'comment', 'kind', 'status', 'fixed', 'duration', 'triggered_by', 'start_time', 'end_time', 'peer_key']);
+const SHOWN_IN_LINE: ReadonlySet<string> = new Set([
+  'id',
+  'host_name',
+  'service_description',
+  'author',
+  'comment',
+  'kind',
+  'status',
+  'fixed',
+  'duration',
+  'triggered_by',
+  'start_time',
+  'end_time',
+  'peer_key',
+]);
 
 function downtimeLine(nowMs: number, showPeer: boolean) {
   return (r: Row): string =>
-    [`#${cell(r.id)}`, hostCell(r, showPeer), serviceCell(r), typeText(r), entryWindowText(r, nowMs), cell(r.author), cell(r.comment, 160)].join(' | ');
+    [
+      `#${cell(r.id)}`,
+      hostCell(r, showPeer),
+      serviceCell(r),
+      typeText(r),
+      entryWindowText(r, nowMs),
+      cell(r.author),
+      cell(r.comment, 160),
+    ].join(' | ');
 }
 
 /** Derived facts added to every row: host or service downtime, and where now falls in its window. */
@@ -87,15 +148,26 @@ export const listDowntimes = defineTool({
     const nowSec = Math.floor(nowMs / 1000);
     // Our clock decides "now", so the answer agrees with the times we print.
     const extra: FilterLeaf[] = args.active_only
-      ? [{ field: 'start_time', op: 'lte', value: nowSec }, { field: 'end_time', op: 'gte', value: nowSec }]
+      ? [
+          { field: 'start_time', op: 'lte', value: nowSec },
+          { field: 'end_time', op: 'gte', value: nowSec },
+        ]
       : [];
-    const fetched = await fetchScoped(ctx, 'downtimes', args.filter, extra, { sort: args.sort, columns: withColumns(cols.list, NEEDED) }, backends);
+    const fetched = await fetchScoped(
+      ctx,
+      'downtimes',
+      args.filter,
+      extra,
+      { sort: args.sort, columns: withColumns(cols.list, NEEDED) },
+      backends,
+    );
     const all = byKind(fetched.rows, args.kind);
     const shown = columnsOf(all, cols.list);
     const render = cols.custom ? genericLine('other', shown, nowMs) : downtimeLine(nowMs, multiplePeers(all));
     const p = page(all, render, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'downtimes' });
     const notes = [...fetched.notes];
-    if (p.meta.total === 0 && args.active_only) notes.push(`only downtimes in effect now (${iso(nowSec)}) were asked for; pass active_only=false to include future and ended ones.`);
+    if (p.meta.total === 0 && args.active_only)
+      notes.push(`only downtimes in effect now (${iso(nowSec)}) were asked for; pass active_only=false to include future and ended ones.`);
     const rows = p.rows.map((r) => withDerived(pick(r, cols.list), nowMs, r));
     const text = renderList('downtimes', p.meta, cols.custom ? shown : LINE_HEADER, p.lines, notes);
     return { data: { ...p.meta, rows, ...(notes.length > 0 ? { notes } : {}) }, text };
@@ -154,4 +226,3 @@ export const getDowntime = defineTool({
     return { data: { downtime: first }, text: lines.join('\n') };
   },
 });
-

@@ -20,7 +20,7 @@ const REFUSED_PARAMS: Readonly<Record<string, string>> = {
   limit: 'this tool pages by itself; use page_size, and limit/offset for the part of the result to show.',
   offset: 'this tool pages by itself; use offset for the part of the result to show.',
   sort: 'Thruk applies a limit before sorting, so paged results cannot be sorted by Thruk; use the sort argument (sorted here).',
-  background: "Thruk's REST API has no background mode (it answers 400 \"possible typo in filter\"); this tool pages instead.",
+  background: 'Thruk\'s REST API has no background mode (it answers 400 "possible typo in filter"); this tool pages instead.',
 };
 
 const backgroundOutput = z.object({
@@ -92,7 +92,10 @@ function withDeadline(ctx: ToolContext, seconds: number): Run {
 
 /** Thruk's 404 for a job is "no such job", not a wrong base URL. */
 function jobNotFound(err: unknown, id: string): unknown {
-  if (err instanceof ThrukHttpError && err.status === 404) return new ToolInputError(`Thruk has no job '${id}' (${err.thrukMessage ?? 'no such job'}). Jobs are listed at /thruk/jobs (thruk_query path=/thruk/jobs).`);
+  if (err instanceof ThrukHttpError && err.status === 404)
+    return new ToolInputError(
+      `Thruk has no job '${id}' (${err.thrukMessage ?? 'no such job'}). Jobs are listed at /thruk/jobs (thruk_query path=/thruk/jobs).`,
+    );
   return err;
 }
 
@@ -118,19 +121,42 @@ async function pollJob(ctx: ToolContext, id: string, run: Run, started: number):
   if (job === undefined) throw new ToolInputError(`Thruk returned no job object for id '${id}'. Nothing else was done.`);
   const running = flag(job.is_running);
   const budget = Math.max(200, ctx.config.maxAnswerTokens * 3 - 1000);
-  const cut = (v: unknown) => (typeof v === 'string' && v.length > budget / 2 ? `${v.slice(0, budget / 2)}… [cut: ${v.length} characters]` : v);
-  const shown = withoutSecret({ ...job, cmd: cut(job.cmd), stdout: cut(job.stdout), stderr: cut(job.stderr) }, ctx.config.thruk.apiKey).value as Row;
-  const notes = running ? [`Job ${id} was still running at the deadline (${num(job.percent)}%); call again with job_id to keep waiting.`] : [];
+  const cut = (v: unknown) =>
+    typeof v === 'string' && v.length > budget / 2 ? `${v.slice(0, budget / 2)}… [cut: ${v.length} characters]` : v;
+  const shown = withoutSecret({ ...job, cmd: cut(job.cmd), stdout: cut(job.stdout), stderr: cut(job.stderr) }, ctx.config.thruk.apiKey)
+    .value as Row;
+  const notes = running
+    ? [`Job ${id} was still running at the deadline (${num(job.percent)}%); call again with job_id to keep waiting.`]
+    : [];
   const head = `Path taken: Thruk job ${id} (GET ${path}), ${running ? 'still running' : `finished, rc ${typeof job.rc === 'string' || typeof job.rc === 'number' ? job.rc : '?'}`}.`;
-  const lines = [head, ...['message', 'percent', 'rc', 'stdout', 'stderr'].filter((k) => shown[k] !== undefined && shown[k] !== '').map((k) => `${k}: ${typeof shown[k] === 'string' ? shown[k] : JSON.stringify(shown[k])}`), ...notes.map((n) => `Note: ${n}`)];
-  return { data: { ...base, complete: !running, ...(running ? { stopped: 'deadline' as const } : {}), job: shown, ...(notes.length > 0 ? { notes } : {}) }, text: lines.join('\n') };
+  const lines = [
+    head,
+    ...['message', 'percent', 'rc', 'stdout', 'stderr']
+      .filter((k) => shown[k] !== undefined && shown[k] !== '')
+      .map((k) => `${k}: ${typeof shown[k] === 'string' ? shown[k] : JSON.stringify(shown[k])}`),
+    ...notes.map((n) => `Note: ${n}`),
+  ];
+  return {
+    data: {
+      ...base,
+      complete: !running,
+      ...(running ? { stopped: 'deadline' as const } : {}),
+      job: shown,
+      ...(notes.length > 0 ? { notes } : {}),
+    },
+    text: lines.join('\n'),
+  };
 }
 
 const input = z
   .object({
     path: z.string().min(1).max(2000).optional().describe('Path to read, e.g. /logs'),
     params: paramsArg,
-    job_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').optional().describe('A Thruk job to follow'),
+    job_id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')
+      .optional()
+      .describe('A Thruk job to follow'),
     backends: backendsArg,
     timeout_s: z.number().int().min(1).max(900).default(120).describe('Deadline; partial rows are returned'),
     page_size: z.number().int().min(10).max(10_000).default(1000).describe('Rows per request'),
@@ -151,7 +177,8 @@ export const runBackgroundQuery = defineTool({
   input,
   output: backgroundOutput,
   run: async (ctx, args) => {
-    if ((args.job_id === undefined) === (args.path === undefined)) throw new ToolInputError('Give either path (a long read query) or job_id (a Thruk job to follow), not both and not neither.');
+    if ((args.job_id === undefined) === (args.path === undefined))
+      throw new ToolInputError('Give either path (a long read query) or job_id (a Thruk job to follow), not both and not neither.');
     const run = withDeadline(ctx, args.timeout_s);
     try {
       return args.job_id !== undefined ? await pollJob(ctx, args.job_id, run, Date.now()) : await pagedRead(ctx, args, run);
@@ -167,11 +194,19 @@ async function pagedRead(ctx: ToolContext, args: Args, run: Run): Promise<{ data
   const lists = rewriteListEquality(checked.segments, toQuery(args.params, REFUSED_PARAMS));
   const query = lists.query;
   const backends = checked.thrukInternal ? [] : parseBackends(args.backends);
-  const columns = query.filter(([k]) => k === 'columns').map(([, v]) => v).join(',');
+  const columns = query
+    .filter(([k]) => k === 'columns')
+    .map(([, v]) => v)
+    .join(',');
   const aggregate = columns.includes('(');
   const paged = isRowPath(checked) && !aggregate;
   const notes: string[] = [...lists.notes];
-  if (!paged) notes.push(aggregate ? 'An aggregate query runs as one request (a limit would change the aggregate).' : `${checked.path} is not a row endpoint, so it ran as one request.`);
+  if (!paged)
+    notes.push(
+      aggregate
+        ? 'An aggregate query runs as one request (a limit would change the aggregate).'
+        : `${checked.path} is not a row endpoint, so it ran as one request.`,
+    );
   const request = describeRequest({ method: 'GET', path: checked.path, query, backends });
   const rows: Row[] = [];
   let single: unknown;
@@ -184,7 +219,11 @@ async function pagedRead(ctx: ToolContext, args: Args, run: Run): Promise<{ data
     } else {
       for (;;) {
         const size = Math.min(args.page_size, args.max_rows - rows.length);
-        const res = await ctx.thruk.get<unknown>(checked.path, { query: [...query, ['limit', String(size)], ['offset', String(rows.length)]], backends, signal: run.signal });
+        const res = await ctx.thruk.get<unknown>(checked.path, {
+          query: [...query, ['limit', String(size)], ['offset', String(rows.length)]],
+          backends,
+          signal: run.signal,
+        });
         pages++;
         const batch = Array.isArray(res) ? (res as Row[]) : [];
         rows.push(...batch);
@@ -200,24 +239,54 @@ async function pagedRead(ctx: ToolContext, args: Args, run: Run): Promise<{ data
     if (!run.deadlineHit()) throw err;
     stopped = 'deadline';
   }
-  const base = { pages, elapsed_ms: Date.now() - started, request, complete: stopped === undefined, ...(stopped !== undefined ? { stopped } : {}) };
-  if (stopped === 'deadline') notes.push(`Stopped at the ${args.timeout_s}s deadline after ${pages} request(s): the result is incomplete. Narrow the query or raise timeout_s.`);
-  if (stopped === 'max_rows') notes.push(`Stopped at max_rows=${args.max_rows}: there may be more rows. Narrow the query or raise max_rows.`);
+  const base = {
+    pages,
+    elapsed_ms: Date.now() - started,
+    request,
+    complete: stopped === undefined,
+    ...(stopped !== undefined ? { stopped } : {}),
+  };
+  if (stopped === 'deadline')
+    notes.push(
+      `Stopped at the ${args.timeout_s}s deadline after ${pages} request(s): the result is incomplete. Narrow the query or raise timeout_s.`,
+    );
+  if (stopped === 'max_rows')
+    notes.push(`Stopped at max_rows=${args.max_rows}: there may be more rows. Narrow the query or raise max_rows.`);
   if (!paged) {
-    const shown = renderJson(single, { budgetTokens: ctx.config.maxAnswerTokens, secret: ctx.config.thruk.apiKey, more: 'Narrow it with params.' });
+    const shown = renderJson(single, {
+      budgetTokens: ctx.config.maxAnswerTokens,
+      secret: ctx.config.thruk.apiKey,
+      more: 'Narrow it with params.',
+    });
     const { lines, notes: more, ...rendered } = shown;
     const all = [...notes, ...more];
-    return { data: { path_taken: 'single_request' as const, fetched: rendered.total ?? 0, ...base, ...rendered, ...(all.length > 0 ? { notes: all } : {}) }, text: [`Path taken: one request (GET ${request.path}).`, ...all.map((n) => `Note: ${n}`), ...lines].join('\n') };
+    return {
+      data: {
+        path_taken: 'single_request' as const,
+        fetched: rendered.total ?? 0,
+        ...base,
+        ...rendered,
+        ...(all.length > 0 ? { notes: all } : {}),
+      },
+      text: [`Path taken: one request (GET ${request.path}).`, ...all.map((n) => `Note: ${n}`), ...lines].join('\n'),
+    };
   }
   if (args.sort !== undefined) rows.sort(comparator(args.sort));
-  notes.push('Rows were read page by page in the core\'s order; objects added or removed meanwhile can shift a page boundary.');
+  notes.push("Rows were read page by page in the core's order; objects added or removed meanwhile can shift a page boundary.");
   const clean = withoutSecret(rows, ctx.config.thruk.apiKey).value as Row[];
-  const p = page(clean, (r) => JSON.stringify(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'rows' });
-  if (p.meta.next_offset !== undefined) notes.push(`${p.meta.total - p.meta.next_offset} more rows not shown${p.meta.truncated === true ? ' (answer budget)' : ''}; pass offset=${p.meta.next_offset} to see them (the query runs again).`);
+  const p = page(clean, (r) => JSON.stringify(r), {
+    offset: args.offset,
+    limit: args.limit,
+    budgetTokens: ctx.config.maxAnswerTokens,
+    what: 'rows',
+  });
+  if (p.meta.next_offset !== undefined)
+    notes.push(
+      `${p.meta.total - p.meta.next_offset} more rows not shown${p.meta.truncated === true ? ' (answer budget)' : ''}; pass offset=${p.meta.next_offset} to see them (the query runs again).`,
+    );
   const head = `Path taken: paged query, ${pages} request(s) of up to ${args.page_size} rows to GET ${request.path}; ${rows.length} rows${stopped !== undefined ? ' (incomplete)' : ''}${args.sort !== undefined ? `, sorted by ${args.sort}` : ''}. Showing ${p.meta.returned} from offset ${p.meta.offset}.`;
   return {
     data: { path_taken: 'paged_query' as const, fetched: rows.length, ...base, ...p.meta, rows: p.rows, notes },
     text: [head, ...notes.map((n) => `Note: ${n}`), ...p.lines].join('\n'),
   };
-
 }

@@ -6,13 +6,39 @@
  */
 /** List-valued columns, as seen in the recorded hosts/services/groups/contacts rows of Naemon and Icinga 2. */
 const HOST_LISTS = [
-  'childs', 'comments', 'comments_with_info', 'comments_with_extra_info', 'contact_groups', 'contacts', 'custom_variable_names',
-  'custom_variable_values', 'downtimes', 'downtimes_with_info', 'downtimes_with_extra_info', 'groups', 'modified_attributes_list',
-  'parents', 'perf_data_expanded', 'services', 'services_with_info', 'services_with_state',
+  'childs',
+  'comments',
+  'comments_with_info',
+  'comments_with_extra_info',
+  'contact_groups',
+  'contacts',
+  'custom_variable_names',
+  'custom_variable_values',
+  'downtimes',
+  'downtimes_with_info',
+  'downtimes_with_extra_info',
+  'groups',
+  'modified_attributes_list',
+  'parents',
+  'perf_data_expanded',
+  'services',
+  'services_with_info',
+  'services_with_state',
 ] as const;
 const SERVICE_OWN_LISTS = [
-  'comments', 'comments_with_info', 'comments_with_extra_info', 'contact_groups', 'contacts', 'custom_variable_names',
-  'custom_variable_values', 'downtimes', 'downtimes_with_info', 'downtimes_with_extra_info', 'groups', 'modified_attributes_list', 'parents',
+  'comments',
+  'comments_with_info',
+  'comments_with_extra_info',
+  'contact_groups',
+  'contacts',
+  'custom_variable_names',
+  'custom_variable_values',
+  'downtimes',
+  'downtimes_with_info',
+  'downtimes_with_extra_info',
+  'groups',
+  'modified_attributes_list',
+  'parents',
   'perf_data_expanded',
 ] as const;
 
@@ -22,7 +48,14 @@ export const LIST_COLUMNS: Readonly<Record<string, ReadonlySet<string>>> = {
   hostgroups: new Set(['members', 'members_with_state']),
   servicegroups: new Set(['members', 'members_with_state']),
   contactgroups: new Set(['members']),
-  contacts: new Set(['groups', 'custom_variable_names', 'custom_variable_values', 'host_notification_commands', 'service_notification_commands', 'modified_attributes_list']),
+  contacts: new Set([
+    'groups',
+    'custom_variable_names',
+    'custom_variable_values',
+    'host_notification_commands',
+    'service_notification_commands',
+    'modified_attributes_list',
+  ]),
 };
 
 /** The table whose rows a path returns, for the row endpoints that have list columns. */
@@ -34,14 +67,24 @@ export function tableOfPath(segments: readonly string[]): string | undefined {
     return segments.length === 2 ? 'hosts' : undefined;
   }
   if (first === 'services') return segments.length <= 3 || second === 'totals' || second === 'stats' ? 'services' : undefined;
-  if (first === 'hostgroups' || first === 'servicegroups' || first === 'contactgroups' || first === 'contacts') return segments.length <= 2 ? first : undefined;
+  if (first === 'hostgroups' || first === 'servicegroups' || first === 'contactgroups' || first === 'contacts')
+    return segments.length <= 2 ? first : undefined;
   return undefined;
 }
 
 /** Word form of each symbolic bracket operator (Thruk's own op_translation_words, reversed). */
 const WORD_OP: Readonly<Record<string, string>> = {
-  '=': 'eq', '!=': 'ne', '~~': 'regex', '!~~': 'nregex', '~': 'regex', '!~': 'nregex',
-  '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte', '!>=': 'notin',
+  '=': 'eq',
+  '!=': 'ne',
+  '~~': 'regex',
+  '!~~': 'nregex',
+  '~': 'regex',
+  '!~': 'nregex',
+  '>': 'gt',
+  '>=': 'gte',
+  '<': 'lt',
+  '<=': 'lte',
+  '!>=': 'notin',
 };
 
 /**
@@ -109,10 +152,13 @@ export function rewriteListEquality(segments: readonly string[], given: Readonly
     }
     return [k, v];
   });
-  const notes = changed.length === 0 ? [...words.notes] : [
-    ...words.notes,
-    `Rewritten ${changed.join('; ')}: on a list column Thruk's = matches only a list with exactly that one element, so membership (>=; not a member: !>=) was asked instead.`,
-  ];
+  const notes =
+    changed.length === 0
+      ? [...words.notes]
+      : [
+          ...words.notes,
+          `Rewritten ${changed.join('; ')}: on a list column Thruk's = matches only a list with exactly that one element, so membership (>=; not a member: !>=) was asked instead.`,
+        ];
   return { query: out, notes };
 }
 

@@ -30,7 +30,10 @@ function checkValue(where: string, key: string, v: string): string {
 
 function checkKey(where: string, key: string): void {
   if (CONTROL.test(key)) throw new ToolInputError(`${where} names must not contain control characters. Nothing was sent.`);
-  if (RESERVED.has(key)) throw new ToolInputError(`Pass backends as the backends argument, not as a ${where === 'param' ? 'query parameter' : 'form field'}. Nothing was sent.`);
+  if (RESERVED.has(key))
+    throw new ToolInputError(
+      `Pass backends as the backends argument, not as a ${where === 'param' ? 'query parameter' : 'form field'}. Nothing was sent.`,
+    );
 }
 
 export function toQuery(params: ParamsIn, refused: Readonly<Record<string, string>> = {}): Array<[string, string]> {
@@ -51,7 +54,8 @@ export function toForm(data: DataIn, opts: { command: boolean }): Record<string,
     if (typeof v === 'string') {
       checkValue('field', k, v);
       // Thruk joins command fields with ';' and hands them to the core verbatim.
-      if (opts.command && v.includes(';')) throw new ToolInputError(`field '${k}' must not contain ';' in a command (Thruk would split the command there). Nothing was sent.`);
+      if (opts.command && v.includes(';'))
+        throw new ToolInputError(`field '${k}' must not contain ';' in a command (Thruk would split the command there). Nothing was sent.`);
     }
     out[k] = v;
   }

@@ -7,15 +7,43 @@ import { ToolInputError } from '../core/define.js';
 
 /** Resource roots: the first segment alone, or the first two for Thruk's own endpoints. */
 const ALLOWED_ROOTS: readonly string[] = [
-  'hosts', 'services', 'hostgroups', 'servicegroups', 'contacts', 'contactgroups', 'timeperiods', 'commands',
-  'downtimes', 'comments', 'logs', 'alerts', 'notifications', 'sites', 'processinfo', 'checks', 'lmd', 'index',
-  'thruk/whoami', 'thruk/jobs',
+  'hosts',
+  'services',
+  'hostgroups',
+  'servicegroups',
+  'contacts',
+  'contactgroups',
+  'timeperiods',
+  'commands',
+  'downtimes',
+  'comments',
+  'logs',
+  'alerts',
+  'notifications',
+  'sites',
+  'processinfo',
+  'checks',
+  'lmd',
+  'index',
+  'thruk/whoami',
+  'thruk/jobs',
 ];
 
 /** Livestatus tables: the paths that return rows and can be paged with limit/offset. */
 const ROW_TABLES: ReadonlySet<string> = new Set([
-  'hosts', 'services', 'hostgroups', 'servicegroups', 'contacts', 'contactgroups', 'timeperiods', 'commands',
-  'downtimes', 'comments', 'logs', 'alerts', 'notifications',
+  'hosts',
+  'services',
+  'hostgroups',
+  'servicegroups',
+  'contacts',
+  'contactgroups',
+  'timeperiods',
+  'commands',
+  'downtimes',
+  'comments',
+  'logs',
+  'alerts',
+  'notifications',
 ]);
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -52,7 +80,8 @@ export function checkPath(raw: string): CheckedPath {
       refuse(`segment "${s}" has broken percent-encoding`);
     }
     // A decoded '%' means double encoding (%252e): a proxy that decodes twice would see dots or slashes.
-    if (d.includes('%') || d.includes('..') || d.includes('\\') || CONTROL.test(d)) refuse(`segment "${s}" decodes to something that could change the path`);
+    if (d.includes('%') || d.includes('..') || d.includes('\\') || CONTROL.test(d))
+      refuse(`segment "${s}" decodes to something that could change the path`);
     if (d.split('/').some((part) => part === '.')) refuse(`segment "${s}" contains a dot-segment`);
     return d;
   });

@@ -47,11 +47,22 @@ export interface RawRequest {
   readonly notes: readonly string[];
 }
 
-export function describeRequest(req: { method: string; path: string; query: Array<[string, string]>; backends: string[] | undefined; form?: Record<string, string | number | boolean> }): QueryOutput['request'] {
+export function describeRequest(req: {
+  method: string;
+  path: string;
+  query: Array<[string, string]>;
+  backends: string[] | undefined;
+  form?: Record<string, string | number | boolean>;
+}): QueryOutput['request'] {
   const qs = queryString(req.query);
   const body = req.form === undefined ? '' : encodeForm(req.form);
   // Shown to the model and written to the audit line: secret-looking values never are.
-  return { method: req.method, path: `${backendsPrefix(req.backends)}${req.path}`, ...(qs !== '' ? { query: redactParams(qs) } : {}), ...(body !== '' ? { body: redactParams(body) } : {}) };
+  return {
+    method: req.method,
+    path: `${backendsPrefix(req.backends)}${req.path}`,
+    ...(qs !== '' ? { query: redactParams(qs) } : {}),
+    ...(body !== '' ? { body: redactParams(body) } : {}),
+  };
 }
 
 function requestLine(r: QueryOutput['request']): string {
@@ -69,7 +80,13 @@ export function planRawWrite(ctx: ToolContext, req: RawRequest): PlannedWrite<Qu
   const plan: Plan = {
     action: label,
     destructive: true,
-    commands: [{ target: { kind: 'system', label, ...(req.backends !== undefined ? { backend: req.backends.join(',') } : {}) }, command: label, args: { query: request.query ?? '', body: request.body ?? '' } }],
+    commands: [
+      {
+        target: { kind: 'system', label, ...(req.backends !== undefined ? { backend: req.backends.join(',') } : {}) },
+        command: label,
+        args: { query: request.query ?? '', body: request.body ?? '' },
+      },
+    ],
   };
   ctx.audit({ method: req.method });
   let reply: unknown;
@@ -94,7 +111,14 @@ export function planRawWrite(ctx: ToolContext, req: RawRequest): PlannedWrite<Qu
 }
 
 /** What a raw write answers at each step of the gate. */
-function rawAnswer(ctx: ToolContext, out: GateOutcome, request: QueryOutput['request'], req: RawRequest, reply: unknown, error: string | undefined): ToolAnswer<QueryOutput> {
+function rawAnswer(
+  ctx: ToolContext,
+  out: GateOutcome,
+  request: QueryOutput['request'],
+  req: RawRequest,
+  reply: unknown,
+  error: string | undefined,
+): ToolAnswer<QueryOutput> {
   const id = out.decision.id;
   const notes = [...req.notes];
   const base = { request, plan_id: id, ...(notes.length > 0 ? { notes } : {}) };
@@ -102,27 +126,53 @@ function rawAnswer(ctx: ToolContext, out: GateOutcome, request: QueryOutput['req
     const d = out.decision;
     switch (d.kind) {
       case 'preview':
-        return { data: { status: 'preview', ...base }, text: `${previewText('Preview only (dry_run): nothing was sent.', request, notes)}\nTo run it, call again with the same arguments and plan_id: "${id}" once the user agreed.` };
+        return {
+          data: { status: 'preview', ...base },
+          text: `${previewText('Preview only (dry_run): nothing was sent.', request, notes)}\nTo run it, call again with the same arguments and plan_id: "${id}" once the user agreed.`,
+        };
       case 'declined':
         return { data: { status: 'declined', ...base }, text: previewText('The user declined; nothing was sent.', request, notes) };
       case 'changed':
-        return { data: { status: 'plan_changed', ...base, difference: d.difference }, text: `${previewText('Refused: this is not the request that was previewed. Nothing was sent.', request, notes)}\n${differenceText(d.difference)}\nIf the user agrees with this request, call again with plan_id: "${id}".`, isError: true };
+        return {
+          data: { status: 'plan_changed', ...base, difference: d.difference },
+          text: `${previewText('Refused: this is not the request that was previewed. Nothing was sent.', request, notes)}\n${differenceText(d.difference)}\nIf the user agrees with this request, call again with plan_id: "${id}".`,
+          isError: true,
+        };
       case 'expired':
-        return { data: { status: 'confirmation_required', ...base }, text: previewText('That preview is older than one hour. Nothing was sent. Preview it again with dry_run: true.', request, notes), isError: true };
+        return {
+          data: { status: 'confirmation_required', ...base },
+          text: previewText('That preview is older than one hour. Nothing was sent. Preview it again with dry_run: true.', request, notes),
+          isError: true,
+        };
       case 'confirm': {
         const changed = d.again ? ' The request changed since the question was asked; please confirm again.' : '';
         const head = `Confirmation needed: a raw ${req.method} can change anything the path allows, so it is always confirmed. Nothing was sent.${changed} Show this to the user and, if they agree, call again with the same arguments and plan_id: "${id}".`;
-        return { data: { status: 'confirmation_required', ...base }, text: previewText(head, request, notes), ask: { key: 'confirm', message: previewText(`Please confirm this raw Thruk request.${changed}`, request, notes), state: id } };
+        return {
+          data: { status: 'confirmation_required', ...base },
+          text: previewText(head, request, notes),
+          ask: { key: 'confirm', message: previewText(`Please confirm this raw Thruk request.${changed}`, request, notes), state: id },
+        };
       }
     }
   }
   if (out.status !== 'done') {
     const message = error ?? out.results[0]?.message ?? 'not sent';
-    return { data: { status: 'failed', ...base, error: message }, text: previewText(`Failed: ${message}. Thruk may or may not have acted; check with a read.`, request, notes), isError: true };
+    return {
+      data: { status: 'failed', ...base, error: message },
+      text: previewText(`Failed: ${message}. Thruk may or may not have acted; check with a read.`, request, notes),
+      isError: true,
+    };
   }
-  const shown = renderJson(reply, { budgetTokens: ctx.config.maxAnswerTokens, secret: ctx.config.thruk.apiKey, more: 'Read the details back with a GET.' });
+  const shown = renderJson(reply, {
+    budgetTokens: ctx.config.maxAnswerTokens,
+    secret: ctx.config.thruk.apiKey,
+    more: 'Read the details back with a GET.',
+  });
   const allNotes = [...notes, ...shown.notes];
-  if (req.path.split('/').includes('cmd')) allNotes.push('Thruk reports a command as submitted, not applied: the core applies it asynchronously (and ignores unknown objects). Read the object back to see the effect.');
+  if (req.path.split('/').includes('cmd'))
+    allNotes.push(
+      'Thruk reports a command as submitted, not applied: the core applies it asynchronously (and ignores unknown objects). Read the object back to see the effect.',
+    );
   const { lines, notes: _n, ...rendered } = shown;
   return {
     data: { status: 'done', request, plan_id: id, ...rendered, ...(allNotes.length > 0 ? { notes: allNotes } : {}) },

@@ -33,16 +33,34 @@ function nullColumns(rows: readonly Row[], requested: readonly string[]): string
  * JSON under the answer budget: rows are cut whole (one compact JSON line each) and the cut is
  * announced; any other value is shown whole or as cut JSON text.
  */
-export function renderJson(value: unknown, opts: { budgetTokens: number; secret: string; columns?: readonly string[]; more: string }): Rendered {
+export function renderJson(
+  value: unknown,
+  opts: { budgetTokens: number; secret: string; columns?: readonly string[]; more: string },
+): Rendered {
   const { value: clean, redacted } = withoutSecret(value, opts.secret);
   const notes: string[] = redacted ? ['A value equal to the configured API key was replaced by ***.'] : [];
   if (Array.isArray(clean) && clean.every(isRow)) {
     const rows = clean;
-    const p = page(rows, (r) => JSON.stringify(r), { offset: 0, limit: Math.max(1, rows.length), budgetTokens: opts.budgetTokens, what: 'rows' });
+    const p = page(rows, (r) => JSON.stringify(r), {
+      offset: 0,
+      limit: Math.max(1, rows.length),
+      budgetTokens: opts.budgetTokens,
+      what: 'rows',
+    });
     const unknown = nullColumns(rows, opts.columns ?? []);
-    if (unknown.length > 0) notes.push(`Column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} came back null in every row: Thruk answers null for column names it does not know; check them with thruk_describe.`);
+    if (unknown.length > 0)
+      notes.push(
+        `Column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} came back null in every row: Thruk answers null for column names it does not know; check them with thruk_describe.`,
+      );
     if (p.rows.length < rows.length) notes.push(`Only ${p.rows.length} of ${rows.length} rows fit the answer budget. ${opts.more}`);
-    return { result: p.rows, total: rows.length, returned: p.rows.length, ...(p.rows.length < rows.length ? { truncated: true } : {}), lines: p.lines, notes };
+    return {
+      result: p.rows,
+      total: rows.length,
+      returned: p.rows.length,
+      ...(p.rows.length < rows.length ? { truncated: true } : {}),
+      lines: p.lines,
+      notes,
+    };
   }
   const text = JSON.stringify(clean) ?? 'null';
   if (estimateTokens(text) + 200 <= opts.budgetTokens) return { result: clean, lines: [text], notes };

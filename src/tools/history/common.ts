@@ -9,17 +9,46 @@ export type { Row };
 /** The Python thruk-mcp's default log columns (parity). */
 export const DEFAULT_LOG_COLUMNS = ['time', 'type', 'class', 'host_name', 'service_description', 'state', 'state_type', 'message'] as const;
 /** The Python thruk-mcp's default notification columns (parity). */
-export const DEFAULT_NOTIFICATION_COLUMNS = ['time', 'type', 'class', 'host_name', 'service_description', 'state', 'contact_name', 'command_name', 'message'] as const;
+export const DEFAULT_NOTIFICATION_COLUMNS = [
+  'time',
+  'type',
+  'class',
+  'host_name',
+  'service_description',
+  'state',
+  'contact_name',
+  'command_name',
+  'message',
+] as const;
 /** What our compact rendering and event parsing read from a log row. */
-export const EVENT_COLUMNS = ['time', 'class', 'type', 'host_name', 'service_description', 'state', 'state_type', 'plugin_output', 'contact_name', 'options', 'peer_name'] as const;
+export const EVENT_COLUMNS = [
+  'time',
+  'class',
+  'type',
+  'host_name',
+  'service_description',
+  'state',
+  'state_type',
+  'plugin_output',
+  'contact_name',
+  'options',
+  'peer_name',
+] as const;
 
 /** Rows one list call may address (offset + limit); beyond it the caller narrows the window. */
 export const LOG_CAP = 10_000;
 
-const LOG_CLASS_NAMES: Record<number, string> = { 0: 'info', 1: 'alert', 2: 'program', 3: 'notification', 4: 'passive', 5: 'command', 6: 'state' };
+const LOG_CLASS_NAMES: Record<number, string> = {
+  0: 'info',
+  1: 'alert',
+  2: 'program',
+  3: 'notification',
+  4: 'passive',
+  5: 'command',
+  6: 'state',
+};
 
 export const timeArg = (what: string) => timeString().describe(what);
-
 
 export const untilArg = timeArg('End (default now)').optional();
 
@@ -45,7 +74,8 @@ export function optionsOf(r: Row): string {
 }
 
 /** Host-level and service-level object rows whose line starts with the host name. */
-const OBJECT_LINE = /^((HOST|SERVICE) (ALERT|DOWNTIME ALERT|FLAPPING ALERT|ACKNOWLEDGE ALERT|EVENT HANDLER)|(INITIAL|CURRENT) (HOST|SERVICE) STATE|PASSIVE (HOST|SERVICE) CHECK)$/;
+const OBJECT_LINE =
+  /^((HOST|SERVICE) (ALERT|DOWNTIME ALERT|FLAPPING ALERT|ACKNOWLEDGE ALERT|EVENT HANDLER)|(INITIAL|CURRENT) (HOST|SERVICE) STATE|PASSIVE (HOST|SERVICE) CHECK)$/;
 
 /** The host of an object row: the column, or the line where Icinga 2 left the column null. */
 export function rowHost(r: Row): string {
@@ -63,10 +93,11 @@ export function commandObject(r: Row): string {
   const name = m?.[1] ?? '';
   // DEL_*_DOWNTIME / DEL_*_COMMENT take an id, not a name ("DEL_HOST_DOWNTIME;3" is downtime 3).
   const del = /^DEL_(HOST|SVC)_(DOWNTIME|COMMENT)$/.exec(name);
-  if (m !== null && del !== null) return `${del[1] === 'SVC' ? 'service' : 'host'} ${del[2] === 'DOWNTIME' ? 'downtime' : 'comment'} #${m[2] ?? ''}`;
+  if (m !== null && del !== null)
+    return `${del[1] === 'SVC' ? 'service' : 'host'} ${del[2] === 'DOWNTIME' ? 'downtime' : 'comment'} #${m[2] ?? ''}`;
   // Other DEL_* take ids too; group and contact commands name no single object.
   if (m === null || /^DEL_|GROUP|CONTACT/.test(name) || !/HOST|SVC/.test(name)) return '';
-  return /SVC/.test(name) && !/HOST_SVC/.test(name) ? `${m[2] ?? ''}/${m[3] ?? ''}` : m[2] ?? '';
+  return /SVC/.test(name) && !/HOST_SVC/.test(name) ? `${m[2] ?? ''}/${m[3] ?? ''}` : (m[2] ?? '');
 }
 
 /** Fills host_name where the line has it and the column does not (Icinga 2 host rows). */
@@ -79,7 +110,10 @@ export function repairHosts(rows: Row[]): { rows: Row[]; notes: string[] } {
     n++;
     return { ...r, host_name: h };
   });
-  return { rows: out, notes: n === 0 ? [] : [`${n} host-level rows had no host_name (Icinga 2 Livestatus); it was read from the log line.`] };
+  return {
+    rows: out,
+    notes: n === 0 ? [] : [`${n} host-level rows had no host_name (Icinga 2 Livestatus); it was read from the log line.`],
+  };
 }
 
 /** Host or service row, decided by the log type (state numbers collide: DOWN=1=WARNING). */
@@ -120,4 +154,3 @@ export function label(host: string, service: string | undefined): string {
 import { cellText as str, plural } from '../lib/words.js';
 
 export { str, plural };
-

@@ -15,7 +15,9 @@ const changeRow = z.object({
   host: z.string(),
   peer_name: z.string().optional().describe('The core (several cores in scope)'),
   service: z.string().optional(),
-  category: z.enum(CATEGORIES).describe('changed_and_back: same state at both instants but changed in between; unknown: the log cannot place it'),
+  category: z
+    .enum(CATEGORIES)
+    .describe('changed_and_back: same state at both instants but changed in between; unknown: the log cannot place it'),
   from_state: z.string(),
   to_state: z.string(),
   transitions: z.number().optional().describe('State changes logged between the instants'),
@@ -51,11 +53,19 @@ function categorise(a: Snapshot, b: Snapshot, moves: number): Category | undefin
 }
 
 function change(o: CurrentObject, a: Snapshot, b: Snapshot, cat: Category, moves: number, several: boolean): ChangeRow {
-  const r: ChangeRow = { host: o.host, ...(several && o.peer !== undefined ? { peer_name: o.peer } : {}), category: cat, from_state: stateName(o, a), to_state: stateName(o, b) };
+  const r: ChangeRow = {
+    host: o.host,
+    ...(several && o.peer !== undefined ? { peer_name: o.peer } : {}),
+    category: cat,
+    from_state: stateName(o, a),
+    to_state: stateName(o, b),
+  };
   if (o.service !== undefined) r.service = o.service;
   if (moves > 0) r.transitions = moves;
-  if (a.downtime !== b.downtime) r.in_downtime = { ...(a.downtime !== undefined ? { from: a.downtime } : {}), ...(b.downtime !== undefined ? { to: b.downtime } : {}) };
-  if (a.acked !== b.acked) r.acknowledged = { ...(a.acked !== undefined ? { from: a.acked } : {}), ...(b.acked !== undefined ? { to: b.acked } : {}) };
+  if (a.downtime !== b.downtime)
+    r.in_downtime = { ...(a.downtime !== undefined ? { from: a.downtime } : {}), ...(b.downtime !== undefined ? { to: b.downtime } : {}) };
+  if (a.acked !== b.acked)
+    r.acknowledged = { ...(a.acked !== undefined ? { from: a.acked } : {}), ...(b.acked !== undefined ? { to: b.acked } : {}) };
   const note = a.basis === 'unknown' ? a.note : b.basis === 'unknown' ? b.note : undefined;
   if (note !== undefined) r.note = note;
   return r;
@@ -68,7 +78,13 @@ function line(r: ChangeRow): string {
   if (r.in_downtime) extra.push(`downtime ${yesNo(r.in_downtime.from)}→${yesNo(r.in_downtime.to)}`);
   if (r.acknowledged) extra.push(`acked ${yesNo(r.acknowledged.from)}→${yesNo(r.acknowledged.to)}`);
   if (r.transitions !== undefined) extra.push(`${plural(r.transitions, 'change')} between`);
-  return [label(r.peer_name !== undefined ? `${r.host}@${r.peer_name}` : r.host, r.service), r.category, `${r.from_state} → ${r.to_state}`, extra.join(', '), r.note ?? ''].join(' | ');
+  return [
+    label(r.peer_name !== undefined ? `${r.host}@${r.peer_name}` : r.host, r.service),
+    r.category,
+    `${r.from_state} → ${r.to_state}`,
+    extra.join(', '),
+    r.note ?? '',
+  ].join(' | ');
 }
 
 export const stateDiff = defineTool({
@@ -108,15 +124,30 @@ export const stateDiff = defineTool({
       const cat = categorise(a, b, moves);
       if (cat !== undefined) changes.push(change(o, a, b, cat, moves, h.several === true));
     }
-    changes.sort((x, y) => CATEGORIES.indexOf(x.category) - CATEGORIES.indexOf(y.category) || x.host.localeCompare(y.host) || (x.service ?? '').localeCompare(y.service ?? ''));
+    changes.sort(
+      (x, y) =>
+        CATEGORIES.indexOf(x.category) - CATEGORIES.indexOf(y.category) ||
+        x.host.localeCompare(y.host) ||
+        (x.service ?? '').localeCompare(y.service ?? ''),
+    );
     const by_category: Record<string, number> = {};
     for (const c of changes) by_category[c.category] = (by_category[c.category] ?? 0) + 1;
     const changed = changes.length - (by_category.unknown ?? 0);
     const summary = { objects: objects.length, changed, unchanged: objects.length - changes.length, by_category };
-    const pg = page(changes, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'changes' });
-    if (objects.length === 0) notes.push('no host or service matches the filter now; check names with thruk_list_hosts / thruk_list_services.');
-    const cats = Object.entries(by_category).map(([k, v]) => `${v} ${k}`).join(', ');
-    const parts = [`Changes between ${stamp(t1, nowMs)} and ${stamp(t2, nowMs)} for ${plural(objects.length, 'object')}: ${changed === 0 && (by_category.unknown ?? 0) === 0 ? 'nothing changed' : cats}.`];
+    const pg = page(changes, (r) => line(r), {
+      offset: args.offset,
+      limit: args.limit,
+      budgetTokens: ctx.config.maxAnswerTokens,
+      what: 'changes',
+    });
+    if (objects.length === 0)
+      notes.push('no host or service matches the filter now; check names with thruk_list_hosts / thruk_list_services.');
+    const cats = Object.entries(by_category)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ');
+    const parts = [
+      `Changes between ${stamp(t1, nowMs)} and ${stamp(t2, nowMs)} for ${plural(objects.length, 'object')}: ${changed === 0 && (by_category.unknown ?? 0) === 0 ? 'nothing changed' : cats}.`,
+    ];
     if (pg.lines.length > 0) parts.push('object | category | state | also | note', ...pg.lines);
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) parts.push(foot);

@@ -32,7 +32,8 @@ export interface LogEvent {
 }
 
 /** Row types the replay and the timeline read from class 1/6 (types are matched case-insensitively). */
-export const OBJECT_EVENT_TYPES = '^((HOST|SERVICE) (ALERT|DOWNTIME ALERT|FLAPPING ALERT|ACKNOWLEDGE ALERT)|(INITIAL|CURRENT) (HOST|SERVICE) STATE)$';
+export const OBJECT_EVENT_TYPES =
+  '^((HOST|SERVICE) (ALERT|DOWNTIME ALERT|FLAPPING ALERT|ACKNOWLEDGE ALERT)|(INITIAL|CURRENT) (HOST|SERVICE) STATE)$';
 /** Acknowledgement commands, matched on the line (these rows carry no host_name). */
 export const ACK_COMMANDS = '^\\[[0-9]+\\] EXTERNAL COMMAND: (ACKNOWLEDGE_(HOST|SVC)_PROBLEM(_EXPIRE)?|REMOVE_(HOST|SVC)_ACKNOWLEDGEMENT);';
 
@@ -61,8 +62,16 @@ function stateEvent(r: Row, type: string, time: number): LogEvent | undefined {
   const hardText = str(r.state_type) || (parts[off + 1] ?? '');
   const output = str(r.plugin_output) || parts.slice(off + 3).join(';');
   return {
-    time, kind: /STATE$/.test(type) ? 'snapshot' : 'state', objKind: kind, host, ...(service !== undefined ? { service } : {}),
-    state: stateCode(kind, parts[off], r.state), hard: hardText.toUpperCase() === 'HARD', attempt: num(parts[off + 2]), output, source: 'alert',
+    time,
+    kind: /STATE$/.test(type) ? 'snapshot' : 'state',
+    objKind: kind,
+    host,
+    ...(service !== undefined ? { service } : {}),
+    state: stateCode(kind, parts[off], r.state),
+    hard: hardText.toUpperCase() === 'HARD',
+    attempt: num(parts[off + 2]),
+    output,
+    source: 'alert',
   };
 }
 
@@ -75,7 +84,17 @@ function markerEvent(r: Row, type: string, time: number): LogEvent | undefined {
   const service = kind === 'service' ? str(r.service_description) || (parts[1] ?? '') : undefined;
   if (host === '') return undefined;
   const what = (parts[off] ?? str(r.state_type)).trim().toUpperCase();
-  const base = { time, objKind: kind, host, ...(service !== undefined ? { service } : {}), output: parts.slice(off + 1).join(';').trim(), source: 'alert' as const };
+  const base = {
+    time,
+    objKind: kind,
+    host,
+    ...(service !== undefined ? { service } : {}),
+    output: parts
+      .slice(off + 1)
+      .join(';')
+      .trim(),
+    source: 'alert' as const,
+  };
   if (/DOWNTIME/.test(type)) return { ...base, kind: 'downtime', what };
   if (/FLAPPING/.test(type)) return { ...base, kind: 'flapping', what };
   return { ...base, kind: 'ack', what: what === 'STARTED' ? 'SET' : what === 'EXPIRED' ? 'EXPIRED' : 'REMOVED' };
@@ -89,17 +108,27 @@ export function ackCommandEvent(line: string, time: number): LogEvent | undefine
   if (m === null) return undefined;
   const svc = m[2] === 'SVC';
   const host = parts[1] ?? '';
-  const service = svc ? parts[2] ?? '' : undefined;
-  const base = { time, kind: 'ack' as const, objKind: svc ? ('service' as const) : ('host' as const), host, ...(service !== undefined ? { service } : {}), source: 'command' as const };
+  const service = svc ? (parts[2] ?? '') : undefined;
+  const base = {
+    time,
+    kind: 'ack' as const,
+    objKind: svc ? ('service' as const) : ('host' as const),
+    host,
+    ...(service !== undefined ? { service } : {}),
+    source: 'command' as const,
+  };
   if (m[1] === 'REMOVE') return { ...base, what: 'REMOVED' };
   const f = parts.slice(svc ? 3 : 2);
   const expire = m[4] !== undefined;
   const [sticky, , , maybeEnd] = f;
   const rest = f.slice(expire ? 4 : 3);
   return {
-    ...base, what: 'SET', sticky: num(sticky) >= 2,
+    ...base,
+    what: 'SET',
+    sticky: num(sticky) >= 2,
     ...(expire && num(maybeEnd) > 0 ? { expires: num(maybeEnd) } : {}),
-    author: rest[0] ?? '', comment: rest.slice(1).join(';'),
+    author: rest[0] ?? '',
+    comment: rest.slice(1).join(';'),
   };
 }
 
@@ -113,9 +142,17 @@ export function toEvent(r: Row): LogEvent | undefined {
     const n = readNotification(r);
     if (n.host === '') return undefined;
     return {
-      time, kind: 'notification', objKind: n.kind, host: n.host, ...(n.service !== undefined ? { service: n.service } : {}),
-      ...(n.stateCode !== undefined ? { state: n.stateCode } : {}), contact: n.contact, reason: n.reason, output: n.output,
-      ...(n.author !== undefined ? { author: n.author } : {}), ...(n.comment !== undefined ? { comment: n.comment } : {}),
+      time,
+      kind: 'notification',
+      objKind: n.kind,
+      host: n.host,
+      ...(n.service !== undefined ? { service: n.service } : {}),
+      ...(n.stateCode !== undefined ? { state: n.stateCode } : {}),
+      contact: n.contact,
+      reason: n.reason,
+      output: n.output,
+      ...(n.author !== undefined ? { author: n.author } : {}),
+      ...(n.comment !== undefined ? { comment: n.comment } : {}),
     };
   }
   if (type === 'EXTERNAL COMMAND') return ackCommandEvent(optionsOf(r), time);

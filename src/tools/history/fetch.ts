@@ -38,14 +38,28 @@ export async function fetchEdge(ctx: ToolContext, p: PreparedLogQuery, o: EdgeOp
   const opts = { ...(o.backends ? { backends: o.backends } : {}), signal: ctx.signal };
   let counted: { total: number; histogram: LogHistogram | undefined };
   if (o.histogram !== undefined) counted = { total: o.total ?? o.histogram.reduce((a, b) => a + b[1], 0), histogram: o.histogram };
-  else if (o.total !== undefined) counted = { total: o.total, histogram: o.total > o.maxRows ? (await logHistogram(ctx, p, o.since, o.until, o.backends)).histogram : undefined };
+  else if (o.total !== undefined)
+    counted = {
+      total: o.total,
+      histogram: o.total > o.maxRows ? (await logHistogram(ctx, p, o.since, o.until, o.backends)).histogram : undefined,
+    };
   else {
     // Nothing counted yet: the whole window is asked beside its histogram, with limit one past
     // maxRows. Thruk applies that limit before sorting, so the rows are only the right ones when
     // fewer came back (then they are all of them, in one round); otherwise the histogram says
     // where to cut and the cut is fetched (two rounds, as with counting first).
     const [whole, h] = await Promise.all([
-      ctx.thruk.get<unknown>('/logs', { query: [...p.params, ['time[gte]', String(o.since)], ['time[lte]', String(o.until)], ...cols, sort, ['limit', String(o.maxRows + 1)]], ...opts }),
+      ctx.thruk.get<unknown>('/logs', {
+        query: [
+          ...p.params,
+          ['time[gte]', String(o.since)],
+          ['time[lte]', String(o.until)],
+          ...cols,
+          sort,
+          ['limit', String(o.maxRows + 1)],
+        ],
+        ...opts,
+      }),
       logHistogram(ctx, p, o.since, o.until, o.backends),
     ]);
     const got = Array.isArray(whole) ? (whole as Row[]) : [];
@@ -61,7 +75,10 @@ export async function fetchEdge(ctx: ToolContext, p: PreparedLogQuery, o: EdgeOp
     if (cut !== undefined && o.order === 'newest') from = cut;
     if (cut !== undefined && o.order === 'oldest') to = cut;
   }
-  const res = await ctx.thruk.get<unknown>('/logs', { query: [...p.params, ['time[gte]', String(from)], ['time[lte]', String(to)], ...cols, sort], ...opts });
+  const res = await ctx.thruk.get<unknown>('/logs', {
+    query: [...p.params, ['time[gte]', String(from)], ['time[lte]', String(to)], ...cols, sort],
+    ...opts,
+  });
   const list = Array.isArray(res) ? (res as Row[]) : [];
   const rows = list.slice(0, o.maxRows);
   const truncated = list.length > o.maxRows;

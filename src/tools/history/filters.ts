@@ -22,7 +22,8 @@ const NEGATIVE = new Set(['neq', 'not_in', 'nregex']);
 
 function scalars(leaf: FilterLeaf): Array<string | number> {
   const v = leaf.value;
-  if (typeof v === 'object' && !Array.isArray(v)) throw new FilterError(`Filter field "${leaf.field}" takes a plain value or a list.`, leaf.field);
+  if (typeof v === 'object' && !Array.isArray(v))
+    throw new FilterError(`Filter field "${leaf.field}" takes a plain value or a list.`, leaf.field);
   const list = Array.isArray(v) ? v : [v];
   return list.map((x) => (typeof x === 'boolean' ? (x ? 1 : 0) : x));
 }
@@ -39,15 +40,20 @@ function splitStates(leaf: FilterLeaf): { host: number[]; service: number[] } {
       host.push(Number(name));
       service.push(Number(name));
     } else {
-      throw new FilterError(`Unknown state ${JSON.stringify(v)}. Use up, down, unreachable (hosts), ok, warning, critical, unknown (services) or 0-3.`, 'state');
+      throw new FilterError(
+        `Unknown state ${JSON.stringify(v)}. Use up, down, unreachable (hosts), ok, warning, critical, unknown (services) or 0-3.`,
+        'state',
+      );
     }
   }
   return { host: [...new Set(host)], service: [...new Set(service)] };
 }
 
 const typeIs = (re: string): FilterLeaf => ({ field: 'type', op: 'regex', value: re });
-const and = (conditions: FilterNode[]): FilterNode => (conditions.length === 1 && conditions[0] !== undefined ? conditions[0] : { operator: 'and', conditions });
-const or = (conditions: FilterNode[]): FilterNode => (conditions.length === 1 && conditions[0] !== undefined ? conditions[0] : { operator: 'or', conditions });
+const and = (conditions: FilterNode[]): FilterNode =>
+  conditions.length === 1 && conditions[0] !== undefined ? conditions[0] : { operator: 'and', conditions };
+const or = (conditions: FilterNode[]): FilterNode =>
+  conditions.length === 1 && conditions[0] !== undefined ? conditions[0] : { operator: 'or', conditions };
 
 /**
  * `state` on log rows: each value applies to the rows of its kind, told apart by `type`
@@ -57,7 +63,11 @@ export function stateByKind(leaf: FilterLeaf, hostRe: string, serviceRe: string,
   if (leaf.field !== 'state') return leaf;
   const op = leaf.op ?? 'eq';
   const { host, service } = splitStates(leaf);
-  const codes = (c: number[], neg: boolean): FilterLeaf => ({ field: 'state', op: neg ? (c.length === 1 ? 'neq' : 'not_in') : c.length === 1 ? 'eq' : 'in', value: c.length === 1 ? (c[0] ?? 0) : c });
+  const codes = (c: number[], neg: boolean): FilterLeaf => ({
+    field: 'state',
+    op: neg ? (c.length === 1 ? 'neq' : 'not_in') : c.length === 1 ? 'eq' : 'in',
+    value: c.length === 1 ? (c[0] ?? 0) : c,
+  });
   if (op === 'eq' || op === 'in') {
     const branches: FilterNode[] = [];
     if (host.length > 0) branches.push(and([typeIs(hostRe), codes(host, false)]));
@@ -91,10 +101,18 @@ async function leafNames(ctx: ToolContext, leaf: FilterLeaf, backends: string[] 
   if (op === 'regex' || op === 'nregex') {
     const pattern = String(scalars(leaf)[0] ?? '');
     if (leaf.field === 'host') return hostNamesFor(ctx, { field: 'host', op: 'regex', value: pattern }, backends);
-    const rows = await ctx.thruk.get<unknown>('/services', { query: [...compileFilter('services', { field: 'service', op: 'regex', value: pattern }).params, ['columns', 'description']], ...(backends ? { backends } : {}), signal: ctx.signal });
+    const rows = await ctx.thruk.get<unknown>('/services', {
+      query: [...compileFilter('services', { field: 'service', op: 'regex', value: pattern }).params, ['columns', 'description']],
+      ...(backends ? { backends } : {}),
+      signal: ctx.signal,
+    });
     return [...new Set((Array.isArray(rows) ? (rows as Array<Record<string, unknown>>) : []).map((r) => String(r.description)))];
   }
-  if (op !== 'eq' && op !== 'in' && op !== 'neq' && op !== 'not_in') throw new FilterError(`Filter field "${leaf.field}" does not support op "${op}" here; use eq, neq, in, not_in, regex or nregex.`, leaf.field);
+  if (op !== 'eq' && op !== 'in' && op !== 'neq' && op !== 'not_in')
+    throw new FilterError(
+      `Filter field "${leaf.field}" does not support op "${op}" here; use eq, neq, in, not_in, regex or nregex.`,
+      leaf.field,
+    );
   return scalars(leaf).map(String);
 }
 
@@ -107,23 +125,43 @@ function stateAlternatives(words: readonly string[], ok: string): string {
 export function notificationStateLeaf(leaf: FilterLeaf): FilterLeaf {
   const op = leaf.op ?? 'eq';
   if (op !== 'eq' && op !== 'in' && op !== 'neq' && op !== 'not_in') {
-    throw new FilterError(`Filter field "state" on notifications supports eq, neq, in and not_in (Icinga 2 logs no state number); use op "in" with state names.`, 'state');
+    throw new FilterError(
+      `Filter field "state" on notifications supports eq, neq, in and not_in (Icinga 2 logs no state number); use op "in" with state names.`,
+      'state',
+    );
   }
   const { host, service } = splitStates(leaf);
   const parts: string[] = [];
-  if (host.length > 0) parts.push(`HOST NOTIFICATION: [^;]*;[^;]*;${stateAlternatives(host.map((c) => HOST_WORDS[c] ?? 'UP'), 'UP')};`);
-  if (service.length > 0) parts.push(`SERVICE NOTIFICATION: [^;]*;[^;]*;[^;]*;${stateAlternatives(service.map((c) => SERVICE_WORDS[c] ?? 'OK'), 'OK')};`);
+  if (host.length > 0)
+    parts.push(
+      `HOST NOTIFICATION: [^;]*;[^;]*;${stateAlternatives(
+        host.map((c) => HOST_WORDS[c] ?? 'UP'),
+        'UP',
+      )};`,
+    );
+  if (service.length > 0)
+    parts.push(
+      `SERVICE NOTIFICATION: [^;]*;[^;]*;[^;]*;${stateAlternatives(
+        service.map((c) => SERVICE_WORDS[c] ?? 'OK'),
+        'OK',
+      )};`,
+    );
   return { field: 'message', op: NEGATIVE.has(op) ? 'nregex' : 'regex', value: `${LINE}(${parts.join('|')})` };
 }
 
 export type LineKind = 'notification' | 'command';
 
 /** Host leaves become column-or-line conditions; for notifications state, for commands service too. */
-function lineRewrite(ctx: ToolContext, kind: LineKind | undefined, backends: string[] | undefined): (l: FilterLeaf) => Promise<FilterNode | undefined> {
+function lineRewrite(
+  ctx: ToolContext,
+  kind: LineKind | undefined,
+  backends: string[] | undefined,
+): (l: FilterLeaf) => Promise<FilterNode | undefined> {
   return async (l) => {
     if (l.field === 'state' && kind === 'notification') return notificationStateLeaf(l);
     if (l.field === 'host') return hostCondition(l, await leafNames(ctx, l, backends), NEGATIVE.has(l.op ?? 'eq'));
-    if (l.field === 'service' && kind === 'command') return lineLeaf(COMMAND_SERVICE, await leafNames(ctx, l, backends), NEGATIVE.has(l.op ?? 'eq'));
+    if (l.field === 'service' && kind === 'command')
+      return lineLeaf(COMMAND_SERVICE, await leafNames(ctx, l, backends), NEGATIVE.has(l.op ?? 'eq'));
     return undefined;
   };
 }
@@ -138,5 +176,9 @@ export interface ScopedQuery {
 
 /** logquery's preparation (host matched on the line as well), with state / service on the line for notifications and commands. */
 export async function prepareScoped(ctx: ToolContext, q: ScopedQuery): Promise<PreparedLogQuery> {
-  return prepareLogQuery(ctx, { since: 0, until: 0, filter: q.filter, extra: q.extra ?? [], backends: q.backends }, lineRewrite(ctx, q.line, q.backends));
+  return prepareLogQuery(
+    ctx,
+    { since: 0, until: 0, filter: q.filter, extra: q.extra ?? [], backends: q.backends },
+    lineRewrite(ctx, q.line, q.backends),
+  );
 }

@@ -51,7 +51,14 @@ export interface Reduced {
 
 const SEVERITY: Record<string, number> = { DOWN: 3, UNREACHABLE: 2, CRITICAL: 3, UNKNOWN: 2, WARNING: 1 };
 
-interface Open { start: number; state: string; hard: boolean; before: boolean; ackBy?: string; ackRemoved?: boolean }
+interface Open {
+  start: number;
+  state: string;
+  hard: boolean;
+  before: boolean;
+  ackBy?: string;
+  ackRemoved?: boolean;
+}
 
 export interface Prior {
   readonly state: number;
@@ -64,7 +71,13 @@ export interface Prior {
  * `events` in ascending time, all inside [since, until]. `prior` is each object's state before
  * the window (from the log before it), when known.
  */
-export function reduce(events: readonly LogEvent[], prior: ReadonlyMap<string, Prior>, since: number, until: number, ongoingAtEnd: boolean): Reduced {
+export function reduce(
+  events: readonly LogEvent[],
+  prior: ReadonlyMap<string, Prior>,
+  since: number,
+  until: number,
+  ongoingAtEnd: boolean,
+): Reduced {
   const entries: TimelineEntry[] = [];
   const incidents: Incident[] = [];
   const prev = new Map<string, { state: number | undefined; at: number | undefined }>();
@@ -82,7 +95,14 @@ export function reduce(events: readonly LogEvent[], prior: ReadonlyMap<string, P
       return;
     }
     const ongoing = atWindowEnd && ongoingAtEnd;
-    const inc: Incident = { host: e.host, state: o.state, start: iso(o.start), seconds: end - o.start, duration: duration(end - o.start), ongoing };
+    const inc: Incident = {
+      host: e.host,
+      state: o.state,
+      start: iso(o.start),
+      seconds: end - o.start,
+      duration: duration(end - o.start),
+      ongoing,
+    };
     if (e.service !== undefined) inc.service = e.service;
     if (!atWindowEnd) inc.end = iso(end);
     else if (!ongoing) inc.open_at_window_end = true;
@@ -99,12 +119,24 @@ export function reduce(events: readonly LogEvent[], prior: ReadonlyMap<string, P
   for (const e of events) {
     const key = keyOf(e);
     objects.set(key, e);
-    const base: TimelineEntry = { time: iso(e.time), epoch: e.time, host: e.host, ...(e.service !== undefined ? { service: e.service } : {}), type: 'state_change' };
+    const base: TimelineEntry = {
+      time: iso(e.time),
+      epoch: e.time,
+      host: e.host,
+      ...(e.service !== undefined ? { service: e.service } : {}),
+      type: 'state_change',
+    };
     if (!prev.has(key)) start(key, prior.get(key));
     const pv = prev.get(key) ?? { state: undefined, at: undefined };
     if (e.kind === 'state') {
       const to = stateWord(e.objKind, e.state);
-      const entry: TimelineEntry = { ...base, to_state: to, state_type: e.hard === true ? 'HARD' : 'SOFT', ...(e.attempt ? { attempt: e.attempt } : {}), ...(e.output ? { output: e.output } : {}) };
+      const entry: TimelineEntry = {
+        ...base,
+        to_state: to,
+        state_type: e.hard === true ? 'HARD' : 'SOFT',
+        ...(e.attempt ? { attempt: e.attempt } : {}),
+        ...(e.output ? { output: e.output } : {}),
+      };
       if (pv.state !== undefined) entry.from_state = stateWord(e.objKind, pv.state);
       const changed = pv.state !== e.state;
       if (changed && pv.at !== undefined) {
@@ -123,7 +155,15 @@ export function reduce(events: readonly LogEvent[], prior: ReadonlyMap<string, P
       }
       prev.set(key, { state: e.state, at: changed ? e.time : pv.at });
     } else if (e.kind === 'notification') {
-      entries.push({ ...base, type: 'notification', detail: e.reason ?? '', ...(e.state !== undefined ? { to_state: stateWord(e.objKind, e.state) } : {}), ...(e.contact ? { contact: e.contact } : {}), ...(e.author ? { author: e.author, comment: e.comment ?? '' } : {}), ...(e.output ? { output: e.output } : {}) });
+      entries.push({
+        ...base,
+        type: 'notification',
+        detail: e.reason ?? '',
+        ...(e.state !== undefined ? { to_state: stateWord(e.objKind, e.state) } : {}),
+        ...(e.contact ? { contact: e.contact } : {}),
+        ...(e.author ? { author: e.author, comment: e.comment ?? '' } : {}),
+        ...(e.output ? { output: e.output } : {}),
+      });
     } else if (e.kind === 'downtime' || e.kind === 'flapping') {
       entries.push({ ...base, type: e.kind, detail: e.what ?? '', ...(e.output ? { output: e.output } : {}) });
       if (e.kind === 'downtime') {
@@ -136,7 +176,13 @@ export function reduce(events: readonly LogEvent[], prior: ReadonlyMap<string, P
         dtSeen.add(key);
       }
     } else if (e.kind === 'ack') {
-      entries.push({ ...base, type: 'ack', detail: e.what ?? '', ...(e.author ? { author: e.author } : {}), ...(e.comment ? { comment: e.comment } : {}) });
+      entries.push({
+        ...base,
+        type: 'ack',
+        detail: e.what ?? '',
+        ...(e.author ? { author: e.author } : {}),
+        ...(e.comment ? { comment: e.comment } : {}),
+      });
       const o = open.get(key);
       if (o && e.what === 'SET') {
         o.ackBy = e.author !== undefined && e.author !== '' ? e.author : 'someone';
@@ -179,7 +225,9 @@ export function attributeToHosts(incidents: readonly Incident[]): Incident[] {
   return incidents.map((i) => {
     if (i.service === undefined) return i;
     const [from] = span(i);
-    return (outages.get(i.host) ?? []).some(([a, b]) => from >= a - HOST_OUTAGE_LEAD_S && from <= b) ? { ...i, during_host_outage: true } : i;
+    return (outages.get(i.host) ?? []).some(([a, b]) => from >= a - HOST_OUTAGE_LEAD_S && from <= b)
+      ? { ...i, during_host_outage: true }
+      : i;
   });
 }
 

@@ -6,7 +6,19 @@ import { ago, cell, formatValue, iso } from '../lib/format.js';
 import { readCores, type CoreInfo } from '../lib/cores.js';
 import { heldLogRows, hiddenRowsNote, logHistogram, type LogHistogram, type PreparedLogQuery } from '../lib/logquery.js';
 import { listOutput, page, pick, withColumns } from '../lib/list.js';
-import { className, commandObject, hasCheckState, LOG_CAP, optionsOf, rowHost, rowKind, stamp, stateWord, str, type Row } from './common.js';
+import {
+  className,
+  commandObject,
+  hasCheckState,
+  LOG_CAP,
+  optionsOf,
+  rowHost,
+  rowKind,
+  stamp,
+  stateWord,
+  str,
+  type Row,
+} from './common.js';
 import { windowText } from '../lib/logwindow.js';
 import { fetchEdge } from './fetch.js';
 import { prepareScoped, type LineKind } from './filters.js';
@@ -14,8 +26,16 @@ import { readNotification } from './notify.js';
 
 /** A log list's answer: a list, plus the rows per core when several cores answered. */
 export const logListOutput = listOutput.extend({
-  cores: z.array(z.object({ core: z.string(), total: z.number(), hidden: z.number().optional().describe('Rows the core holds in the window but did not return for it') }))
-    .optional().describe('Several cores: the window\'s rows per core'),
+  cores: z
+    .array(
+      z.object({
+        core: z.string(),
+        total: z.number(),
+        hidden: z.number().optional().describe('Rows the core holds in the window but did not return for it'),
+      }),
+    )
+    .optional()
+    .describe("Several cores: the window's rows per core"),
 });
 export type LogListOutput = z.output<typeof logListOutput>;
 
@@ -47,7 +67,7 @@ export function rowState(r: Row): string {
   const kind = rowKind(r);
   if (/NOTIFICATION$/.test(type)) {
     const n = readNotification(r);
-    return n.state !== undefined && n.reason !== 'PROBLEM' && n.reason !== 'RECOVERY' ? `${n.reason} (${n.state})` : n.state ?? n.reason;
+    return n.state !== undefined && n.reason !== 'PROBLEM' && n.reason !== 'RECOVERY' ? `${n.reason} (${n.state})` : (n.state ?? n.reason);
   }
   if (kind !== undefined && hasCheckState(type) && r.state !== undefined && r.state !== null) {
     const st = typeof r.state_type === 'string' && /^(HARD|SOFT)$/.test(r.state_type) ? ` ${r.state_type}` : '';
@@ -184,11 +204,19 @@ export async function runList(ctx: ToolContext, req: ListRequest, render: (r: Ro
   const partOf = async (prepared: PreparedLogQuery, core: CoreInfo | undefined): Promise<CorePart> => {
     const backends = core !== undefined ? [core.key] : req.backends;
     // The per-second histogram counts the window and tells fetchEdge where to cut, in one round with the held count.
-    const [{ total: n, histogram }, held] = await Promise.all([logHistogram(ctx, prepared, req.since, req.until, backends), heldLogRows(ctx, prepared, req.since, req.until, backends)]);
+    const [{ total: n, histogram }, held] = await Promise.all([
+      logHistogram(ctx, prepared, req.since, req.until, backends),
+      heldLogRows(ctx, prepared, req.since, req.until, backends),
+    ]);
     const hidden = Math.max(0, held - n);
     return { core, total: n, hidden, histogram };
   };
-  const preparing = prepareScoped(ctx, { filter: req.filter, extra: req.extra ?? [], backends: req.backends, ...(req.line ? { line: req.line } : {}) });
+  const preparing = prepareScoped(ctx, {
+    filter: req.filter,
+    extra: req.extra ?? [],
+    backends: req.backends,
+    ...(req.line ? { line: req.line } : {}),
+  });
   // Unless the cached sites already show several cores, the window is counted for the whole scope
   // while the cores are still being read (issue 18: one round less when /sites is not cached);
   // with several cores that count is dropped and each core is counted on its own.
@@ -198,28 +226,52 @@ export async function runList(ctx: ToolContext, req: ListRequest, render: (r: Ro
   // Newest (or oldest) N is built per core and merged: Thruk passes a window to every core and
   // merges what comes back, and a core whose Livestatus hides part of the window must be named.
   const perCore: ReadonlyArray<CoreInfo | undefined> = cores.several ? cores.all : [undefined];
-  const parts: CorePart[] = prepared.empty ? [] : await Promise.all(perCore.map(async (core): Promise<CorePart> => {
-    const spec = core === undefined ? await whole : undefined;
-    return spec ?? partOf(prepared, core);
-  }));
+  const parts: CorePart[] = prepared.empty
+    ? []
+    : await Promise.all(
+        perCore.map(async (core): Promise<CorePart> => {
+          const spec = core === undefined ? await whole : undefined;
+          return spec ?? partOf(prepared, core);
+        }),
+      );
   const total = parts.reduce((a, p) => a + p.total, 0);
   const notes = [...prepared.notes];
   const silent = parts.filter((p) => p.hidden > 0);
   const reachable = Math.min(total, LOG_CAP);
   if (req.offset > 0 && req.offset >= reachable && total > 0) {
     if (req.offset >= LOG_CAP && total > LOG_CAP) {
-      throw new ToolInputError(`offset ${req.offset} is beyond the ${LOG_CAP} ${req.order === 'newest' ? 'newest' : 'oldest'} events this tool pages through (the window has ${total}). Narrow the window instead: move ${req.order === 'newest' ? 'until' : 'since'} to the time of the last row you saw, or add a filter.`);
+      throw new ToolInputError(
+        `offset ${req.offset} is beyond the ${LOG_CAP} ${req.order === 'newest' ? 'newest' : 'oldest'} events this tool pages through (the window has ${total}). Narrow the window instead: move ${req.order === 'newest' ? 'until' : 'since'} to the time of the last row you saw, or add a filter.`,
+      );
     }
   }
   const need = Math.min(req.offset + req.limit, LOG_CAP);
-  const fetchColumns = cores.several ? withColumns(req.fetchColumns ?? req.columns, ['time', 'peer_name']) ?? [] : req.fetchColumns ?? req.columns ?? [];
-  const edges = total === 0 || req.offset >= reachable
-    ? []
-    : await Promise.all(parts.filter((p) => p.total > 0).map((p) => fetchEdge(ctx, prepared, {
-      since: req.since, until: req.until, columns: fetchColumns, maxRows: need, order: req.order, total: p.total, histogram: p.histogram,
-      backends: p.core !== undefined ? [p.core.key] : req.backends,
-    })));
-  let rows = mergeByTime(edges.map((e) => e.rows), req.order).slice(0, need);
+  const fetchColumns = cores.several
+    ? (withColumns(req.fetchColumns ?? req.columns, ['time', 'peer_name']) ?? [])
+    : (req.fetchColumns ?? req.columns ?? []);
+  const edges =
+    total === 0 || req.offset >= reachable
+      ? []
+      : await Promise.all(
+          parts
+            .filter((p) => p.total > 0)
+            .map((p) =>
+              fetchEdge(ctx, prepared, {
+                since: req.since,
+                until: req.until,
+                columns: fetchColumns,
+                maxRows: need,
+                order: req.order,
+                total: p.total,
+                histogram: p.histogram,
+                backends: p.core !== undefined ? [p.core.key] : req.backends,
+              }),
+            ),
+        );
+  let rows = mergeByTime(
+    edges.map((e) => e.rows),
+    req.order,
+  ).slice(0, need);
   // Where the merged page was cut: the latest per-core cut (newest first) or the earliest (oldest first).
   const edgeFrom = edges.length === 0 ? req.since : Math.max(...edges.map((e) => e.from));
   const edgeTo = edges.length === 0 ? req.until : Math.min(...edges.map((e) => e.to));
@@ -230,7 +282,8 @@ export async function runList(ctx: ToolContext, req: ListRequest, render: (r: Ro
   }
   const shownRender = cores.several ? (r: Row): string => `${render(r)} | ${cell(r.peer_name)}` : render;
   const p = page(rows, shownRender, { offset: req.offset, limit: req.limit, budgetTokens: ctx.config.maxAnswerTokens, what: req.what });
-  const columns = cores.several && req.columns !== undefined && !req.columns.includes('peer_name') ? [...req.columns, 'peer_name'] : req.columns;
+  const columns =
+    cores.several && req.columns !== undefined && !req.columns.includes('peer_name') ? [...req.columns, 'peer_name'] : req.columns;
   // page() saw only the fetched rows; paging facts are about the whole window.
   const meta: LogListOutput = { total, offset: req.offset, returned: p.meta.returned, rows: p.rows.map((r) => pick(r, columns)) };
   const end = req.offset + p.meta.returned;
@@ -239,20 +292,31 @@ export async function runList(ctx: ToolContext, req: ListRequest, render: (r: Ro
   const order = req.order === 'newest' ? 'newest first' : 'oldest first';
   if (total > LOG_CAP) {
     const edgeTime = req.order === 'newest' ? `from ${iso(edgeFrom)}` : `up to ${iso(edgeTo)}`;
-    notes.push(`window has ${total} events; paging reaches the ${req.order === 'newest' ? 'newest' : 'oldest'} ${LOG_CAP} (this page was cut ${edgeTime}); narrow the window or add a filter to see the rest.`);
+    notes.push(
+      `window has ${total} events; paging reaches the ${req.order === 'newest' ? 'newest' : 'oldest'} ${LOG_CAP} (this page was cut ${edgeTime}); narrow the window or add a filter to see the rest.`,
+    );
   }
-  if (total > 0 && p.meta.returned === 0 && req.offset < reachable) notes.push('more events share one second than this page can hold; raise limit.');
+  if (total > 0 && p.meta.returned === 0 && req.offset < reachable)
+    notes.push('more events share one second than this page can hold; raise limit.');
   // A core that hid rows is said first: the answer is one-sided without it.
   const warnings = silent.map((s) => silentNote(req.what, s, req.since));
   if (warnings.length > 0 || notes.length > 0) meta.notes = [...warnings, ...notes];
-  if (cores.several && parts.length > 0) meta.cores = parts.map((x) => ({ core: x.core?.name ?? '', total: x.total, ...(x.hidden > 0 ? { hidden: x.hidden } : {}) }));
+  if (cores.several && parts.length > 0)
+    meta.cores = parts.map((x) => ({ core: x.core?.name ?? '', total: x.total, ...(x.hidden > 0 ? { hidden: x.hidden } : {}) }));
   const byCore = cores.several && total > 0 ? ` (${parts.map((x) => `${x.core?.name ?? '?'} ${x.total}`).join(', ')})` : '';
-  const range = total === 0 ? `No ${req.what} in ${windowText(req)}.` : p.meta.returned === 0 ? `${req.what}: none at offset ${req.offset} of ${total}${byCore} in ${windowText(req)}.` : `${req.what} ${req.offset + 1}-${end} of ${total}${byCore}, ${order}, ${windowText(req)}`;
+  const range =
+    total === 0
+      ? `No ${req.what} in ${windowText(req)}.`
+      : p.meta.returned === 0
+        ? `${req.what}: none at offset ${req.offset} of ${total}${byCore} in ${windowText(req)}.`
+        : `${req.what} ${req.offset + 1}-${end} of ${total}${byCore}, ${order}, ${windowText(req)}`;
   const header = warnings.length > 0 ? [range, ...warnings.map((w) => `Warning: ${w}`)].join('\n') : range;
   const footer: string[] = [];
   if (meta.next_offset !== undefined) {
     const why = meta.truncated === true ? ' (cut to fit the answer budget; fewer columns fit more rows per page)' : '';
-    footer.push(`${reachable - meta.next_offset} more${total > reachable ? ` reachable (${total - reachable} beyond the cap)` : ''} not shown${why}. Next page: offset=${meta.next_offset}.`);
+    footer.push(
+      `${reachable - meta.next_offset} more${total > reachable ? ` reachable (${total - reachable} beyond the cap)` : ''} not shown${why}. Next page: offset=${meta.next_offset}.`,
+    );
   }
   for (const n of notes) footer.push(`Note: ${n}`);
   return { data: meta, lines: p.lines, header, footer, coreColumn: cores.several };

@@ -24,11 +24,26 @@ function windowListInput(fields: Parameters<typeof filterSchema>[0]) {
     .strict();
 }
 
-export const LOG_FILTER_FIELDS = ['host', 'service', 'message', 'hostgroup', 'custom_var', 'since', 'until', 'type', 'class', 'state', 'contact'] as const;
+export const LOG_FILTER_FIELDS = [
+  'host',
+  'service',
+  'message',
+  'hostgroup',
+  'custom_var',
+  'since',
+  'until',
+  'type',
+  'class',
+  'state',
+  'contact',
+] as const;
 const ALERT_FILTER_FIELDS = ['host', 'service', 'state', 'state_type', 'hostgroup', 'custom_var', 'since', 'until'] as const;
 
 const ALERT_TYPES = '^(HOST|SERVICE) ALERT$';
-const ALERT_EXTRA: FilterLeaf[] = [{ field: 'class', value: 1 }, { field: 'type', op: 'regex', value: ALERT_TYPES }];
+const ALERT_EXTRA: FilterLeaf[] = [
+  { field: 'class', value: 1 },
+  { field: 'type', op: 'regex', value: ALERT_TYPES },
+];
 
 interface Common {
   filter?: FilterNode | undefined;
@@ -40,18 +55,38 @@ interface Common {
 
 /** State names apply to rows of their kind only (DOWN and WARNING are both 1). */
 async function kindStates(filter: FilterNode | undefined, alertsOnly: boolean): Promise<FilterNode | undefined> {
-  return mapLeaves(filter, (l) => (alertsOnly ? stateByKind(l, '^HOST ALERT$', '^SERVICE ALERT$', false) : stateByKind(l, 'HOST', 'SERVICE', true)));
+  return mapLeaves(filter, (l) =>
+    alertsOnly ? stateByKind(l, '^HOST ALERT$', '^SERVICE ALERT$', false) : stateByKind(l, 'HOST', 'SERVICE', true),
+  );
 }
 
-async function listRun(ctx: ToolContext, args: Common, o: { what: string; since: string | number; until: string | number | undefined; order: 'newest' | 'oldest'; alertsOnly: boolean }) {
+async function listRun(
+  ctx: ToolContext,
+  args: Common,
+  o: { what: string; since: string | number; until: string | number | undefined; order: 'newest' | 'oldest'; alertsOnly: boolean },
+) {
   const win = windowFromFilter(args.filter, o.since, o.until, ctx.now());
   const cols = parseColumns(args.columns, DEFAULT_LOG_COLUMNS);
   const filter = await kindStates(win.rest, o.alertsOnly);
-  const res = await runList(ctx, {
-    what: o.what, filter, ...(o.alertsOnly ? { extra: ALERT_EXTRA } : {}), since: win.since, until: win.until, order: o.order,
-    offset: args.offset, limit: args.limit, columns: cols.list, fetchColumns: withColumns(cols.list, cols.custom ? ['type', 'service_description', 'options'] : EVENT_COLUMNS),
-    custom: cols.custom, backends: parseBackends(args.backends), transform: repairHosts,
-  }, cols.custom && cols.list !== undefined ? customLine(cols.list, ctx.now()) : logLine(ctx.now()));
+  const res = await runList(
+    ctx,
+    {
+      what: o.what,
+      filter,
+      ...(o.alertsOnly ? { extra: ALERT_EXTRA } : {}),
+      since: win.since,
+      until: win.until,
+      order: o.order,
+      offset: args.offset,
+      limit: args.limit,
+      columns: cols.list,
+      fetchColumns: withColumns(cols.list, cols.custom ? ['type', 'service_description', 'options'] : EVENT_COLUMNS),
+      custom: cols.custom,
+      backends: parseBackends(args.backends),
+      transform: repairHosts,
+    },
+    cols.custom && cols.list !== undefined ? customLine(cols.list, ctx.now()) : logLine(ctx.now()),
+  );
   const header = cols.custom && cols.list !== undefined ? cols.list : LOG_LINE_HEADER;
   return { data: res.data, text: renderResult(res, header) };
 }
@@ -64,7 +99,8 @@ export const listLogs = defineTool({
   description: 'The monitoring log in a window, newest first: alerts, notifications, downtimes, flapping, commands. One line per event.',
   input: windowListInput(LOG_FILTER_FIELDS),
   output: logListOutput,
-  run: (ctx, args) => listRun(ctx, args, { what: 'log events', since: args.since, until: args.until, order: parseTimeSort(args.sort), alertsOnly: false }),
+  run: (ctx, args) =>
+    listRun(ctx, args, { what: 'log events', since: args.since, until: args.until, order: parseTimeSort(args.sort), alertsOnly: false }),
 });
 
 export const listAlerts = defineTool({
@@ -75,7 +111,8 @@ export const listAlerts = defineTool({
   description: 'Alerts: host and service state changes (SOFT and HARD) in a window, newest first, with output.',
   input: windowListInput(ALERT_FILTER_FIELDS),
   output: logListOutput,
-  run: (ctx, args) => listRun(ctx, args, { what: 'alerts', since: args.since, until: args.until, order: parseTimeSort(args.sort), alertsOnly: true }),
+  run: (ctx, args) =>
+    listRun(ctx, args, { what: 'alerts', since: args.since, until: args.until, order: parseTimeSort(args.sort), alertsOnly: true }),
 });
 
 export const recentEvents = defineTool({
@@ -98,5 +135,11 @@ export const recentEvents = defineTool({
     .strict(),
   output: logListOutput,
   run: (ctx, args) =>
-    listRun(ctx, args, { what: args.only_alerts ? 'alerts' : 'events', since: args.since ?? `-${args.hours}h`, until: undefined, order: 'newest', alertsOnly: args.only_alerts }),
+    listRun(ctx, args, {
+      what: args.only_alerts ? 'alerts' : 'events',
+      since: args.since ?? `-${args.hours}h`,
+      until: undefined,
+      order: 'newest',
+      alertsOnly: args.only_alerts,
+    }),
 });

@@ -22,7 +22,12 @@ export function repairNotifications(rows: Row[]): { rows: Row[]; notes: string[]
     if (n.repaired) repaired++;
     return { ...repairedRow(r, n), notification_type: n.reason, output: n.output };
   });
-  const notes = repaired === 0 ? [] : [`${repaired} of ${rows.length} rows had mis-parsed notification columns (Icinga 2 Livestatus); host, service, state, contact, command and output were read from the log line instead, nothing is lost.`];
+  const notes =
+    repaired === 0
+      ? []
+      : [
+          `${repaired} of ${rows.length} rows had mis-parsed notification columns (Icinga 2 Livestatus); host, service, state, contact, command and output were read from the log line instead, nothing is lost.`,
+        ];
   return { rows: out, notes };
 }
 
@@ -59,12 +64,30 @@ export const listNotifications = defineTool({
     const now = ctx.now();
     const win = windowFromFilter(args.filter, args.since, args.until, now);
     const cols = parseColumns(args.columns, [...DEFAULT_NOTIFICATION_COLUMNS, ...DERIVED]);
-    const fetch = withColumns(cols.list?.filter((c) => !DERIVED.includes(c)), ['time', 'type', 'options', 'host_name', 'service_description', 'contact_name', 'command_name', 'state', 'state_type']);
-    const res = await runList(ctx, {
-      what: 'notifications', filter: win.rest, extra: [{ field: 'class', value: 3 }], line: 'notification', since: win.since, until: win.until,
-      order: parseTimeSort(args.sort), offset: args.offset, limit: args.limit, columns: cols.list, fetchColumns: fetch, custom: cols.custom,
-      backends: parseBackends(args.backends), transform: repairNotifications,
-    }, cols.custom && cols.list !== undefined ? customLine(cols.list, now) : line(now));
+    const fetch = withColumns(
+      cols.list?.filter((c) => !DERIVED.includes(c)),
+      ['time', 'type', 'options', 'host_name', 'service_description', 'contact_name', 'command_name', 'state', 'state_type'],
+    );
+    const res = await runList(
+      ctx,
+      {
+        what: 'notifications',
+        filter: win.rest,
+        extra: [{ field: 'class', value: 3 }],
+        line: 'notification',
+        since: win.since,
+        until: win.until,
+        order: parseTimeSort(args.sort),
+        offset: args.offset,
+        limit: args.limit,
+        columns: cols.list,
+        fetchColumns: fetch,
+        custom: cols.custom,
+        backends: parseBackends(args.backends),
+        transform: repairNotifications,
+      },
+      cols.custom && cols.list !== undefined ? customLine(cols.list, now) : line(now),
+    );
     return { data: res.data, text: renderResult(res, cols.custom && cols.list !== undefined ? cols.list : HEADER) };
   },
 });

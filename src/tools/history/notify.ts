@@ -55,7 +55,7 @@ export function parseNotificationLine(type: string, options: string): Omit<Notif
   const head = kind === 'service' ? 5 : 4;
   if (parts.length < head) return undefined;
   const [contact = '', host = ''] = parts;
-  const service = kind === 'service' ? parts[2] ?? '' : undefined;
+  const service = kind === 'service' ? (parts[2] ?? '') : undefined;
   const typeField = parts[head - 2] ?? '';
   const command = parts[head - 1] ?? '';
   let rest = parts.slice(head);
@@ -70,7 +70,12 @@ export function parseNotificationLine(type: string, options: string): Omit<Notif
     rest = rest.slice(0, -2);
   }
   const n: Omit<Notification, 'repaired'> = {
-    kind, host, contact, command, reason, output: rest.join(';'),
+    kind,
+    host,
+    contact,
+    command,
+    reason,
+    output: rest.join(';'),
     ...(service !== undefined ? { service } : {}),
     ...(state !== undefined ? { state, stateCode: codes(kind)[state] ?? 0 } : {}),
     ...(author !== undefined ? { author } : {}),
@@ -95,8 +100,13 @@ export function readNotification(r: Row): Notification {
   const t = parseNotificationType(kind, stateText);
   const service = str(r.service_description);
   return {
-    kind, host: str(r.host_name), contact: str(r.contact_name), command: str(r.command_name), reason: t.reason,
-    output: str(r.plugin_output), repaired: false,
+    kind,
+    host: str(r.host_name),
+    contact: str(r.contact_name),
+    command: str(r.command_name),
+    reason: t.reason,
+    output: str(r.plugin_output),
+    repaired: false,
     ...(kind === 'service' && service !== '' ? { service } : {}),
     ...(t.state !== undefined ? { state: t.state, stateCode: codes(kind)[t.state] ?? 0 } : {}),
   };

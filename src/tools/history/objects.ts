@@ -29,7 +29,17 @@ export interface CurrentObject {
   readonly peer?: string;
 }
 
-const COLS = ['state', 'state_type', 'has_been_checked', 'last_state_change', 'plugin_output', 'acknowledged', 'scheduled_downtime_depth', 'is_flapping', 'peer_name'];
+const COLS = [
+  'state',
+  'state_type',
+  'has_been_checked',
+  'last_state_change',
+  'plugin_output',
+  'acknowledged',
+  'scheduled_downtime_depth',
+  'is_flapping',
+  'peer_name',
+];
 
 function hasField(node: FilterNode | undefined, field: string): boolean {
   if (node === undefined) return false;
@@ -41,15 +51,28 @@ function toObject(kind: 'host' | 'service', r: Row): CurrentObject {
   const host = str(kind === 'host' ? r.name : r.host_name);
   const service = kind === 'service' ? str(r.description) : undefined;
   return {
-    key: objectKey(host, service), kind, host, ...(service !== undefined ? { service } : {}),
-    state: num(r.state), hard: r.state_type === 1 || r.state_type === 'HARD', checked: r.has_been_checked === undefined || flag(r.has_been_checked),
-    lsc: num(r.last_state_change), output: str(r.plugin_output), acked: flag(r.acknowledged), downtime: num(r.scheduled_downtime_depth) > 0,
-    flapping: flag(r.is_flapping), ...(typeof r.peer_name === 'string' ? { peer: r.peer_name } : {}),
+    key: objectKey(host, service),
+    kind,
+    host,
+    ...(service !== undefined ? { service } : {}),
+    state: num(r.state),
+    hard: r.state_type === 1 || r.state_type === 'HARD',
+    checked: r.has_been_checked === undefined || flag(r.has_been_checked),
+    lsc: num(r.last_state_change),
+    output: str(r.plugin_output),
+    acked: flag(r.acknowledged),
+    downtime: num(r.scheduled_downtime_depth) > 0,
+    flapping: flag(r.is_flapping),
+    ...(typeof r.peer_name === 'string' ? { peer: r.peer_name } : {}),
   };
 }
 
 async function count(ctx: ToolContext, path: string, params: Array<[string, string]>, backends: string[] | undefined): Promise<number> {
-  const res = await ctx.thruk.get<unknown>(path, { query: [...params, ['columns', 'count(*)']], ...(backends ? { backends } : {}), signal: ctx.signal });
+  const res = await ctx.thruk.get<unknown>(path, {
+    query: [...params, ['columns', 'count(*)']],
+    ...(backends ? { backends } : {}),
+    signal: ctx.signal,
+  });
   const o: unknown = Array.isArray(res) ? (res as unknown[])[0] : res;
   return o !== null && typeof o === 'object' ? num((o as Row)['count(*)']) : 0;
 }
@@ -58,18 +81,31 @@ async function count(ctx: ToolContext, path: string, params: Array<[string, stri
  * Current hosts and services in scope. A condition on `service` limits the scope to services;
  * custom_var means the host's variable here, as it does for the log tools.
  */
-export async function currentObjects(ctx: ToolContext, filter: FilterNode | undefined, backends: string[] | undefined): Promise<CurrentObject[]> {
+export async function currentObjects(
+  ctx: ToolContext,
+  filter: FilterNode | undefined,
+  backends: string[] | undefined,
+): Promise<CurrentObject[]> {
   const withHosts = !hasField(filter, 'service');
   const svcFilter = await mapLeaves(filter, (l) => (l.field === 'custom_var' ? { ...l, field: 'host_custom_var' } : l));
   const hostParams = withHosts ? compileFilter('hosts', filter).params : [];
   const svcParams = compileFilter('services', svcFilter).params;
-  const [nh, ns] = await Promise.all([withHosts ? count(ctx, '/hosts', hostParams, backends) : Promise.resolve(0), count(ctx, '/services', svcParams, backends)]);
+  const [nh, ns] = await Promise.all([
+    withHosts ? count(ctx, '/hosts', hostParams, backends) : Promise.resolve(0),
+    count(ctx, '/services', svcParams, backends),
+  ]);
   if (nh + ns > OBJECT_CAP) {
-    throw new ToolInputError(`filter matches ${nh} hosts and ${ns} services (more than ${OBJECT_CAP} objects to replay); narrow it, e.g. to one host, a smaller hostgroup or a service name.`);
+    throw new ToolInputError(
+      `filter matches ${nh} hosts and ${ns} services (more than ${OBJECT_CAP} objects to replay); narrow it, e.g. to one host, a smaller hostgroup or a service name.`,
+    );
   }
   const [hosts, services] = await Promise.all([
-    withHosts && nh > 0 ? getRows(ctx, '/hosts', [...hostParams, ['columns', ['name', ...COLS].join(',')]], backends) : Promise.resolve([] as Row[]),
-    ns > 0 ? getRows(ctx, '/services', [...svcParams, ['columns', ['host_name', 'description', ...COLS].join(',')]], backends) : Promise.resolve([] as Row[]),
+    withHosts && nh > 0
+      ? getRows(ctx, '/hosts', [...hostParams, ['columns', ['name', ...COLS].join(',')]], backends)
+      : Promise.resolve([] as Row[]),
+    ns > 0
+      ? getRows(ctx, '/services', [...svcParams, ['columns', ['host_name', 'description', ...COLS].join(',')]], backends)
+      : Promise.resolve([] as Row[]),
   ]);
   return [...hosts.map((r) => toObject('host', r)), ...services.map((r) => toObject('service', r))];
 }

@@ -31,17 +31,38 @@ export interface History {
   readonly notes: string[];
 }
 
-async function part(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, order: 'newest' | 'oldest', backends: string[] | undefined): Promise<EdgeRows> {
+async function part(
+  ctx: ToolContext,
+  p: PreparedLogQuery,
+  since: number,
+  until: number,
+  order: 'newest' | 'oldest',
+  backends: string[] | undefined,
+): Promise<EdgeRows> {
   if (until < since) return { rows: [], total: 0, from: since, to: until, truncated: false };
   return fetchEdge(ctx, p, { since, until, columns: [...EVENT_COLUMNS], maxRows: REPLAY_CAP, order, backends });
 }
 
 /** Object events of the scope in [from, now], split at t0 so each side is cut at its far end. */
-export async function loadHistory(ctx: ToolContext, filter: FilterNode | undefined, backends: string[] | undefined, from: number, t0: number): Promise<History> {
+export async function loadHistory(
+  ctx: ToolContext,
+  filter: FilterNode | undefined,
+  backends: string[] | undefined,
+  from: number,
+  t0: number,
+): Promise<History> {
   const now = Math.floor(ctx.now() / 1000);
   const [objects, acks] = await Promise.all([
     prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: OBJECT_EVENT_TYPES }] }),
-    prepareScoped(ctx, { filter, backends, line: 'command', extra: [{ field: 'class', value: 5 }, { field: 'message', op: 'regex', value: ACK_COMMANDS }] }),
+    prepareScoped(ctx, {
+      filter,
+      backends,
+      line: 'command',
+      extra: [
+        { field: 'class', value: 5 },
+        { field: 'message', op: 'regex', value: ACK_COMMANDS },
+      ],
+    }),
   ]);
   const split = Math.min(t0, now);
   const [several, failing] = await Promise.all([readCores(ctx, backends).then((c) => c.several), failingLogCores(ctx, backends)]);
@@ -65,9 +86,23 @@ export async function loadHistory(ctx: ToolContext, filter: FilterNode | undefin
     else events.set(k, [e]);
   }
   for (const list of events.values()) list.sort((a, b) => a.time - b.time);
-  const notes = [...failing.map((f) => failingCoreNote(f, `its objects are replayed without their log: known only where the current state began before the instant, else unknown`)), ...objects.notes];
-  if (lo > from) notes.push(`the log before the instant holds more than ${REPLAY_CAP} rows for this scope; it was read back to ${iso(lo)} only. Narrow the filter or the lookback.`);
-  if (hi < now) notes.push(`the log after the instant holds more than ${REPLAY_CAP} rows for this scope; it was read up to ${iso(hi)} only, so objects that changed since then may show as unknown. Narrow the filter.`);
+  const notes = [
+    ...failing.map((f) =>
+      failingCoreNote(
+        f,
+        `its objects are replayed without their log: known only where the current state began before the instant, else unknown`,
+      ),
+    ),
+    ...objects.notes,
+  ];
+  if (lo > from)
+    notes.push(
+      `the log before the instant holds more than ${REPLAY_CAP} rows for this scope; it was read back to ${iso(lo)} only. Narrow the filter or the lookback.`,
+    );
+  if (hi < now)
+    notes.push(
+      `the log after the instant holds more than ${REPLAY_CAP} rows for this scope; it was read up to ${iso(hi)} only, so objects that changed since then may show as unknown. Narrow the filter.`,
+    );
   return { events, several, lo, hi, now, notes };
 }
 
@@ -102,7 +137,13 @@ function isStateEvent(e: LogEvent): boolean {
 }
 
 /** A flag from its start/stop events: forwards up to t, else backwards from the first later event. */
-function flagAt(evs: readonly LogEvent[], t: number, current: boolean, h: History, meaning: (e: LogEvent) => boolean | undefined): boolean | undefined {
+function flagAt(
+  evs: readonly LogEvent[],
+  t: number,
+  current: boolean,
+  h: History,
+  meaning: (e: LogEvent) => boolean | undefined,
+): boolean | undefined {
   let v: boolean | undefined;
   for (const e of evs) {
     if (e.time > t) break;
@@ -119,10 +160,12 @@ function flagAt(evs: readonly LogEvent[], t: number, current: boolean, h: Histor
 }
 
 /** STARTED means on; STOPPED, CANCELLED, DISABLED mean off. */
-const started = (kind: LogEvent['kind']) => (e: LogEvent): boolean | undefined => {
-  if (e.kind !== kind || e.what === undefined) return undefined;
-  return e.what === 'STARTED';
-};
+const started =
+  (kind: LogEvent['kind']) =>
+  (e: LogEvent): boolean | undefined => {
+    if (e.kind !== kind || e.what === undefined) return undefined;
+    return e.what === 'STARTED';
+  };
 
 function ackAt(evs: readonly LogEvent[], t: number, state: number | undefined, current: boolean, h: History): boolean | undefined {
   if (state === 0) return false;
@@ -169,7 +212,14 @@ export function snapshotAt(obj: CurrentObject, h: History, t: number): Snapshot 
   const states = evs.filter(isStateEvent);
   if (obj.lsc > 0 && obj.lsc <= t) {
     const later = states.filter((e) => e.time >= obj.lsc && e.time <= t).at(-1);
-    return { state: obj.state, hard: later?.hard ?? obj.hard, since: obj.lsc, output: later?.output ?? obj.output, basis: 'current', ...flags(obj.state) };
+    return {
+      state: obj.state,
+      hard: later?.hard ?? obj.hard,
+      since: obj.lsc,
+      output: later?.output ?? obj.output,
+      basis: 'current',
+      ...flags(obj.state),
+    };
   }
   const idx = states.findLastIndex((e) => e.time <= t);
   const last = states[idx];
@@ -181,9 +231,21 @@ export function snapshotAt(obj: CurrentObject, h: History, t: number): Snapshot 
     const since = changed ? { since: first.time } : { sinceBefore: first?.time ?? last.time };
     return { state: last.state, hard: last.hard ?? true, ...since, output: last.output ?? '', basis: 'log', ...flags(last.state) };
   }
-  if (obj.lsc > t) return { basis: 'unknown', note: `unknown: changed at ${iso(obj.lsc)} and the log holds no earlier state (history incomplete before ${iso(h.lo)})` };
+  if (obj.lsc > t)
+    return {
+      basis: 'unknown',
+      note: `unknown: changed at ${iso(obj.lsc)} and the log holds no earlier state (history incomplete before ${iso(h.lo)})`,
+    };
   if (h.hi >= h.now && !states.some((e) => e.time > t && e.kind === 'state')) {
-    return { state: obj.state, hard: obj.hard, sinceBefore: h.lo, output: obj.output, basis: 'current', note: `unchanged since before ${iso(h.lo)}`, ...flags(obj.state) };
+    return {
+      state: obj.state,
+      hard: obj.hard,
+      sinceBefore: h.lo,
+      output: obj.output,
+      basis: 'current',
+      note: `unchanged since before ${iso(h.lo)}`,
+      ...flags(obj.state),
+    };
   }
   return { basis: 'unknown', note: `unknown: history incomplete before ${iso(h.lo)}` };
 }

@@ -9,15 +9,9 @@ import type { FilterNode } from '../../thruk/filter.js';
 import { currentObjects, SCOPE_FIELDS, type CurrentObject } from './objects.js';
 import { loadHistory, snapshotAt, type History, type Snapshot } from './replay.js';
 
-export const scopeFilterArg = filterSchema(SCOPE_FIELDS).describe(
-  'Which objects, e.g. {"field":"host","value":"db-02"}',
-);
+export const scopeFilterArg = filterSchema(SCOPE_FIELDS).describe('Which objects, e.g. {"field":"host","value":"db-02"}');
 
-export const lookbackArg = z
-  .string()
-  .max(50)
-  .default('7d')
-  .describe('How far back to search the log, e.g. 30d');
+export const lookbackArg = z.string().max(50).default('7d').describe('How far back to search the log, e.g. 30d');
 
 const snapRow = z.object({
   host: z.string(),
@@ -31,7 +25,9 @@ const snapRow = z.object({
   acknowledged: z.boolean().optional(),
   flapping: z.boolean().optional(),
   output: z.string().optional(),
-  basis: z.enum(['current', 'log', 'unknown']).describe('current: unchanged since before the instant; log: rebuilt from the log; unknown: the log does not reach back far enough'),
+  basis: z
+    .enum(['current', 'log', 'unknown'])
+    .describe('current: unchanged since before the instant; log: rebuilt from the log; unknown: the log does not reach back far enough'),
   note: z.string().optional(),
   peer_name: z.string().optional(),
 });
@@ -39,7 +35,14 @@ export type SnapRow = z.output<typeof snapRow>;
 
 const stateAtOutput = z.object({
   timestamp: z.string(),
-  summary: z.object({ total: z.number(), ok: z.number(), problems: z.number(), unknown: z.number(), pending: z.number(), by_state: z.record(z.string(), z.number()) }),
+  summary: z.object({
+    total: z.number(),
+    ok: z.number(),
+    problems: z.number(),
+    unknown: z.number(),
+    pending: z.number(),
+    by_state: z.record(z.string(), z.number()),
+  }),
   total: z.number(),
   offset: z.number(),
   returned: z.number(),
@@ -53,7 +56,10 @@ const stateAtOutput = z.object({
 export function instant(v: string | number, nowMs: number, what: string): number {
   const t = parseTime(v, nowMs, what);
   const now = Math.floor(nowMs / 1000);
-  if (t > now) throw new ToolInputError(`${what} (${iso(t)}) is in the future; only past states are known. For the state now use thruk_problems or thruk_list_hosts.`);
+  if (t > now)
+    throw new ToolInputError(
+      `${what} (${iso(t)}) is in the future; only past states are known. For the state now use thruk_problems or thruk_list_hosts.`,
+    );
   return t;
 }
 
@@ -100,11 +106,28 @@ function flags(r: SnapRow): string {
 
 function line(r: SnapRow, several: boolean): string {
   const st = r.state_type === 'SOFT' ? `${r.state} soft` : r.state;
-  const since = r.since !== undefined ? `since ${r.since} (${r.since_human ?? ''})` : r.since_before !== undefined ? `since before ${r.since_before}` : '';
-  return [label(several && r.peer_name !== undefined ? `${r.host}@${r.peer_name}` : r.host, r.service), st, since, flags(r), r.note ?? cell(r.output ?? '', 160)].join(' | ');
+  const since =
+    r.since !== undefined
+      ? `since ${r.since} (${r.since_human ?? ''})`
+      : r.since_before !== undefined
+        ? `since before ${r.since_before}`
+        : '';
+  return [
+    label(several && r.peer_name !== undefined ? `${r.host}@${r.peer_name}` : r.host, r.service),
+    st,
+    since,
+    flags(r),
+    r.note ?? cell(r.output ?? '', 160),
+  ].join(' | ');
 }
 
-export async function scopeAndHistory(ctx: ToolContext, filter: FilterNode, backends: string[] | undefined, from: number, t0: number): Promise<{ objects: CurrentObject[]; h: History }> {
+export async function scopeAndHistory(
+  ctx: ToolContext,
+  filter: FilterNode,
+  backends: string[] | undefined,
+  from: number,
+  t0: number,
+): Promise<{ objects: CurrentObject[]; h: History }> {
   const objects = await currentObjects(ctx, filter, backends);
   const h = await loadHistory(ctx, filter, backends, from, t0);
   return { objects, h };
@@ -134,7 +157,12 @@ export const stateAt = defineTool({
     const backends = parseBackends(args.backends);
     const { objects, h } = await scopeAndHistory(ctx, args.filter, backends, t - lookbackSeconds(args.lookback), t);
     const all = objects.map((o) => snapRowOf(o, snapshotAt(o, h, t), t));
-    all.sort((a, b) => (SEVERITY[a.state] ?? 9) - (SEVERITY[b.state] ?? 9) || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''));
+    all.sort(
+      (a, b) =>
+        (SEVERITY[a.state] ?? 9) - (SEVERITY[b.state] ?? 9) ||
+        a.host.localeCompare(b.host) ||
+        (a.service ?? '').localeCompare(b.service ?? ''),
+    );
     const by_state: Record<string, number> = {};
     for (const r of all) by_state[r.state] = (by_state[r.state] ?? 0) + 1;
     const unknown = all.filter((r) => r.state === '?').length;
@@ -142,10 +170,20 @@ export const stateAt = defineTool({
     const ok = (by_state.UP ?? 0) + (by_state.OK ?? 0);
     const summary = { total: all.length, ok, problems: all.length - ok - unknown - pending, unknown, pending, by_state };
     const listed = args.problems_only ? all.filter((r) => (SEVERITY[r.state] ?? 9) <= 4) : all;
-    const pg = page(listed, (r) => line(r, h.several === true), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
+    const pg = page(listed, (r) => line(r, h.several === true), {
+      offset: args.offset,
+      limit: args.limit,
+      budgetTokens: ctx.config.maxAnswerTokens,
+      what: 'objects',
+    });
     const notes = [...h.notes];
-    if (objects.length === 0) notes.push('no host or service matches the filter now; check names with thruk_list_hosts / thruk_list_services (objects removed from the configuration cannot be replayed).');
-    const parts = [`State at ${stamp(t, nowMs)} of ${plural(all.length, 'object')}: ${plural(summary.problems, 'problem')}, ${ok} ok${unknown > 0 ? `, ${unknown} unknown` : ''}${pending > 0 ? `, ${pending} pending` : ''}.`];
+    if (objects.length === 0)
+      notes.push(
+        'no host or service matches the filter now; check names with thruk_list_hosts / thruk_list_services (objects removed from the configuration cannot be replayed).',
+      );
+    const parts = [
+      `State at ${stamp(t, nowMs)} of ${plural(all.length, 'object')}: ${plural(summary.problems, 'problem')}, ${ok} ok${unknown > 0 ? `, ${unknown} unknown` : ''}${pending > 0 ? `, ${pending} pending` : ''}.`,
+    ];
     if (pg.lines.length > 0) parts.push('object | state | since | flags | output or note', ...pg.lines);
     else if (args.problems_only && all.length > 0) parts.push('No problems at that time.');
     const foot = pageFooter(pg.meta);

@@ -18,7 +18,17 @@ const RAW_CAP = 50_000;
 const PAGE = 5000;
 
 /** One notification, or one Thruk-side group of identical ones. */
-interface Unit { host: string; service?: string; core?: string; contact: string; command: string; state: string; reason: string; count: number; last: number }
+interface Unit {
+  host: string;
+  service?: string;
+  core?: string;
+  contact: string;
+  command: string;
+  state: string;
+  reason: string;
+  count: number;
+  last: number;
+}
 
 const result = z.object({
   group: z.string().describe('The contact, host, host/service, state, command or group name'),
@@ -42,18 +52,56 @@ type Result = z.output<typeof result>;
 
 function unitOfRow(r: Row, count: number, last: number): Unit {
   const n = readNotification(r);
-  return { host: n.host, ...(n.service !== undefined ? { service: n.service } : {}), contact: n.contact, command: n.command, state: n.state ?? '', reason: n.reason, count, last };
+  return {
+    host: n.host,
+    ...(n.service !== undefined ? { service: n.service } : {}),
+    contact: n.contact,
+    command: n.command,
+    state: n.state ?? '',
+    reason: n.reason,
+    count,
+    last,
+  };
 }
 
-async function rawUnits(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends: string[] | undefined, notes: string[]): Promise<Unit[]> {
-  const e = await fetchEdge(ctx, p, { since, until, columns: ['time', 'type', 'options', 'host_name', 'service_description', 'contact_name', 'command_name', 'state', 'state_type'], maxRows: RAW_CAP, order: 'newest', backends });
-  if (e.truncated) notes.push(`more than ${RAW_CAP} notifications need reading one by one; counted from ${iso(e.from)} only. Narrow the window.`);
+async function rawUnits(
+  ctx: ToolContext,
+  p: PreparedLogQuery,
+  since: number,
+  until: number,
+  backends: string[] | undefined,
+  notes: string[],
+): Promise<Unit[]> {
+  const e = await fetchEdge(ctx, p, {
+    since,
+    until,
+    columns: ['time', 'type', 'options', 'host_name', 'service_description', 'contact_name', 'command_name', 'state', 'state_type'],
+    maxRows: RAW_CAP,
+    order: 'newest',
+    backends,
+  });
+  if (e.truncated)
+    notes.push(`more than ${RAW_CAP} notifications need reading one by one; counted from ${iso(e.from)} only. Narrow the window.`);
   return e.rows.map((r) => unitOfRow(r, 1, num(r.time)));
 }
 
 /** Thruk-side groups; HOST NOTIFICATION groups without host (Icinga 2) are re-read from their lines. */
-async function aggregatedUnits(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends: string[] | undefined, notes: string[]): Promise<Unit[]> {
-  const groups = await aggregateLogs(ctx, p, { since, until, groupBy: ['type', 'host_name', 'service_description', 'contact_name', 'state_type'], backends, attribute: false, notes });
+async function aggregatedUnits(
+  ctx: ToolContext,
+  p: PreparedLogQuery,
+  since: number,
+  until: number,
+  backends: string[] | undefined,
+  notes: string[],
+): Promise<Unit[]> {
+  const groups = await aggregateLogs(ctx, p, {
+    since,
+    until,
+    groupBy: ['type', 'host_name', 'service_description', 'contact_name', 'state_type'],
+    backends,
+    attribute: false,
+    notes,
+  });
   const hostless = groups.some((g) => /^HOST/.test(str(g.type)) && str(g.host_name) === '');
   const out: Unit[] = [];
   for (const g of groups) {
@@ -62,7 +110,16 @@ async function aggregatedUnits(ctx: ToolContext, p: PreparedLogQuery, since: num
     if (hostless && kind === 'host') continue;
     const t = parseNotificationType(kind, str(g.state_type));
     const service = kind === 'service' ? str(g.service_description) : undefined;
-    out.push({ host: str(g.host_name), ...(service !== undefined ? { service } : {}), contact: str(g.contact_name), command: '', state: t.state ?? '', reason: t.reason, count: num(g.count), last: num(g.last) });
+    out.push({
+      host: str(g.host_name),
+      ...(service !== undefined ? { service } : {}),
+      contact: str(g.contact_name),
+      command: '',
+      state: t.state ?? '',
+      reason: t.reason,
+      count: num(g.count),
+      last: num(g.last),
+    });
   }
   if (hostless) {
     const q: PreparedLogQuery = { ...p, params: [...p.params, ['type', 'HOST NOTIFICATION']] };
@@ -72,11 +129,21 @@ async function aggregatedUnits(ctx: ToolContext, p: PreparedLogQuery, since: num
   return out;
 }
 
-async function pagedRows(ctx: ToolContext, path: string, params: Array<[string, string]>, columns: string, backends: string[] | undefined): Promise<Row[]> {
+async function pagedRows(
+  ctx: ToolContext,
+  path: string,
+  params: Array<[string, string]>,
+  columns: string,
+  backends: string[] | undefined,
+): Promise<Row[]> {
   const rows: Row[] = [];
   for (let offset = 0; ; offset += PAGE) {
     // No sort with limit/offset: Thruk then pages in the core's stable order.
-    const res = await ctx.thruk.get<unknown>(path, { query: [...params, ['columns', columns], ['limit', String(PAGE)], ['offset', String(offset)]], ...(backends ? { backends } : {}), signal: ctx.signal });
+    const res = await ctx.thruk.get<unknown>(path, {
+      query: [...params, ['columns', columns], ['limit', String(PAGE)], ['offset', String(offset)]],
+      ...(backends ? { backends } : {}),
+      signal: ctx.signal,
+    });
     const list = Array.isArray(res) ? (res as Row[]) : [];
     rows.push(...list);
     if (list.length < PAGE) return rows;
@@ -84,10 +151,21 @@ async function pagedRows(ctx: ToolContext, path: string, params: Array<[string, 
 }
 
 /** Group memberships of the hosts (or services) that were notified about. */
-async function memberships(ctx: ToolContext, kind: 'hostgroup' | 'servicegroup', units: readonly Unit[], backends: string[] | undefined): Promise<Map<string, string[]>> {
+async function memberships(
+  ctx: ToolContext,
+  kind: 'hostgroup' | 'servicegroup',
+  units: readonly Unit[],
+  backends: string[] | undefined,
+): Promise<Map<string, string[]>> {
   const hosts = [...new Set(units.map((u) => u.host))];
-  const byName = hosts.length <= MAX_IN_VALUES ? compileFilter(kind === 'hostgroup' ? 'hosts' : 'services', { field: 'host', op: 'in', value: hosts }).params : [];
-  const rows = kind === 'hostgroup' ? await pagedRows(ctx, '/hosts', byName, 'name,groups', backends) : await pagedRows(ctx, '/services', byName, 'host_name,description,groups', backends);
+  const byName =
+    hosts.length <= MAX_IN_VALUES
+      ? compileFilter(kind === 'hostgroup' ? 'hosts' : 'services', { field: 'host', op: 'in', value: hosts }).params
+      : [];
+  const rows =
+    kind === 'hostgroup'
+      ? await pagedRows(ctx, '/hosts', byName, 'name,groups', backends)
+      : await pagedRows(ctx, '/services', byName, 'host_name,description,groups', backends);
   const out = new Map<string, string[]>();
   for (const r of rows) {
     const key = kind === 'hostgroup' ? str(r.name) : label(str(r.host_name), str(r.description));
@@ -103,11 +181,16 @@ function hostOfUnit(u: Unit): string {
 
 function keysOf(u: Unit, by: GroupBy, groups: Map<string, string[]> | undefined): string[] {
   switch (by) {
-    case 'contact': return [u.contact || '(none)'];
-    case 'host': return [hostOfUnit(u)];
-    case 'service': return u.service === undefined ? [] : [label(hostOfUnit(u), u.service)];
-    case 'state': return [u.state || '(none)'];
-    case 'command': return [u.command || '(none)'];
+    case 'contact':
+      return [u.contact || '(none)'];
+    case 'host':
+      return [hostOfUnit(u)];
+    case 'service':
+      return u.service === undefined ? [] : [label(hostOfUnit(u), u.service)];
+    case 'state':
+      return [u.state || '(none)'];
+    case 'command':
+      return [u.command || '(none)'];
     case 'hostgroup': {
       const g = groups?.get(u.host);
       return g === undefined ? ['(host not found)'] : g.length === 0 ? ['(none)'] : g;
@@ -147,18 +230,43 @@ export const notificationSummary = defineTool({
     // command_name is the output on Icinga 2, so commands are read from the lines.
     // Read per core when several are in scope: a host name on two cores is two hosts, and each
     // core's notifications are cut on their own.
-    const read = (b: string[] | undefined) => (args.group_by === 'command' ? rawUnits(ctx, p, win.since, win.until, b, notes) : aggregatedUnits(ctx, p, win.since, win.until, b, notes));
-    const units = total === 0 ? [] : (await Promise.all((await coreParts(ctx, backends)).map(async (c) => (await read(c.backends)).map((u) => (c.core === '' ? u : { ...u, core: c.core }))))).flat();
+    const read = (b: string[] | undefined) =>
+      args.group_by === 'command'
+        ? rawUnits(ctx, p, win.since, win.until, b, notes)
+        : aggregatedUnits(ctx, p, win.since, win.until, b, notes);
+    const units =
+      total === 0
+        ? []
+        : (
+            await Promise.all(
+              (await coreParts(ctx, backends)).map(async (c) =>
+                (await read(c.backends)).map((u) => (c.core === '' ? u : { ...u, core: c.core })),
+              ),
+            )
+          ).flat();
     notes.splice(0, notes.length, ...new Set(notes));
-    const groups = args.group_by === 'hostgroup' || args.group_by === 'servicegroup' ? await memberships(ctx, args.group_by, units, backends) : undefined;
-    const acc = new Map<string, { count: number; last: number; core: string | undefined; hosts: Set<string>; services: Set<string>; types: Record<string, number> }>();
+    const groups =
+      args.group_by === 'hostgroup' || args.group_by === 'servicegroup'
+        ? await memberships(ctx, args.group_by, units, backends)
+        : undefined;
+    const acc = new Map<
+      string,
+      { count: number; last: number; core: string | undefined; hosts: Set<string>; services: Set<string>; types: Record<string, number> }
+    >();
     let skipped = 0;
     for (const u of units) {
       const keys = keysOf(u, args.group_by, groups);
       if (keys.length === 0) skipped += u.count;
       for (const k of keys) {
         const byObject = args.group_by === 'host' || args.group_by === 'service';
-        const a = acc.get(k) ?? { count: 0, last: 0, core: byObject ? u.core : undefined, hosts: new Set<string>(), services: new Set<string>(), types: {} };
+        const a = acc.get(k) ?? {
+          count: 0,
+          last: 0,
+          core: byObject ? u.core : undefined,
+          hosts: new Set<string>(),
+          services: new Set<string>(),
+          types: {},
+        };
         a.count += u.count;
         a.last = Math.max(a.last, u.last);
         a.hosts.add(hostOfUnit(u));
@@ -167,17 +275,51 @@ export const notificationSummary = defineTool({
         acc.set(k, a);
       }
     }
-    if (skipped > 0) notes.push(`${skipped} host notifications have no service and are not in any ${args.group_by === 'service' ? 'service' : 'service group'} row.`);
-    const all: Result[] = [...acc].map(([group, a]) => ({ group, count: a.count, last_time: iso(a.last), hosts_affected: a.hosts.size, services_affected: a.services.size, ...(a.core !== undefined && a.core !== '' ? { peer_name: a.core } : {}), by_type: a.types }));
+    if (skipped > 0)
+      notes.push(
+        `${skipped} host notifications have no service and are not in any ${args.group_by === 'service' ? 'service' : 'service group'} row.`,
+      );
+    const all: Result[] = [...acc].map(([group, a]) => ({
+      group,
+      count: a.count,
+      last_time: iso(a.last),
+      hosts_affected: a.hosts.size,
+      services_affected: a.services.size,
+      ...(a.core !== undefined && a.core !== '' ? { peer_name: a.core } : {}),
+      by_type: a.types,
+    }));
     all.sort((x, y) => y.count - x.count || x.group.localeCompare(y.group));
     const results = all.slice(0, args.limit);
-    if (all.length > results.length) notes.push(`${all.length - results.length} more groups with fewer notifications not shown; raise limit (max 1000).`);
+    if (all.length > results.length)
+      notes.push(`${all.length - results.length} more groups with fewer notifications not shown; raise limit (max 1000).`);
     if (args.group_by === 'hostgroup') notes.push('a host in several host groups counts in each.');
-    const lines = results.map((r) => [r.group, String(r.count), `last ${stamp(Date.parse(r.last_time) / 1000, nowMs)}`, `${r.hosts_affected} hosts, ${r.services_affected} services`, Object.entries(r.by_type).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')].join(' | '));
-    const parts = [total === 0 ? `No notifications in ${windowText(win)}.` : `Notifications by ${args.group_by} in ${windowText(win)}: ${total} in ${plural(all.length, 'group')}.`];
+    const lines = results.map((r) =>
+      [
+        r.group,
+        String(r.count),
+        `last ${stamp(Date.parse(r.last_time) / 1000, nowMs)}`,
+        `${r.hosts_affected} hosts, ${r.services_affected} services`,
+        Object.entries(r.by_type)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+      ].join(' | '),
+    );
+    const parts = [
+      total === 0
+        ? `No notifications in ${windowText(win)}.`
+        : `Notifications by ${args.group_by} in ${windowText(win)}: ${total} in ${plural(all.length, 'group')}.`,
+    ];
     if (lines.length > 0) parts.push(`${args.group_by} | count | last | affected | types`, ...lines);
     for (const n of notes) parts.push(`Note: ${n}`);
-    const data: z.output<typeof summaryOutput> = { since: iso(win.since), until: iso(win.until), group_by: args.group_by, total, groups: all.length, results };
+    const data: z.output<typeof summaryOutput> = {
+      since: iso(win.since),
+      until: iso(win.until),
+      group_by: args.group_by,
+      total,
+      groups: all.length,
+      results,
+    };
     if (notes.length > 0) data.notes = notes;
     return { data, text: parts.join('\n') };
   },

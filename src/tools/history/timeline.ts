@@ -19,33 +19,71 @@ const TIMELINE_TYPES = '^(HOST|SERVICE) (ALERT|DOWNTIME ALERT|FLAPPING ALERT|ACK
 const PRIOR_LOOKBACK = 7 * 86400;
 
 const entrySchema = z.object({
-  time: z.string(), epoch: z.number(), host: z.string(), service: z.string().optional(), peer_name: z.string().optional().describe('The core (several cores in scope)'),
+  time: z.string(),
+  epoch: z.number(),
+  host: z.string(),
+  service: z.string().optional(),
+  peer_name: z.string().optional().describe('The core (several cores in scope)'),
   type: z.enum(['state_change', 'notification', 'downtime', 'flapping', 'ack']),
-  from_state: z.string().optional(), to_state: z.string().optional(), state_type: z.enum(['HARD', 'SOFT']).optional(), attempt: z.number().optional(),
-  after: z.string().optional().describe('Time spent in the previous state'), after_s: z.number().optional(),
-  detail: z.string().optional(), contact: z.string().optional(), author: z.string().optional(), comment: z.string().optional(), output: z.string().optional(),
+  from_state: z.string().optional(),
+  to_state: z.string().optional(),
+  state_type: z.enum(['HARD', 'SOFT']).optional(),
+  attempt: z.number().optional(),
+  after: z.string().optional().describe('Time spent in the previous state'),
+  after_s: z.number().optional(),
+  detail: z.string().optional(),
+  contact: z.string().optional(),
+  author: z.string().optional(),
+  comment: z.string().optional(),
+  output: z.string().optional(),
 });
 const incidentSchema = z.object({
-  host: z.string(), service: z.string().optional(), peer_name: z.string().optional().describe('The core (several cores in scope)'), state: z.string(), start: z.string(), end: z.string().optional(), seconds: z.number(), duration: z.string(),
-  ongoing: z.boolean(), open_at_window_end: z.boolean().optional(), started_before_window: z.boolean().optional(), acknowledged_by: z.string().optional(),
+  host: z.string(),
+  service: z.string().optional(),
+  peer_name: z.string().optional().describe('The core (several cores in scope)'),
+  state: z.string(),
+  start: z.string(),
+  end: z.string().optional(),
+  seconds: z.number(),
+  duration: z.string(),
+  ongoing: z.boolean(),
+  open_at_window_end: z.boolean().optional(),
+  started_before_window: z.boolean().optional(),
+  acknowledged_by: z.string().optional(),
   acknowledgement_removed: z.boolean().optional(),
-  during_host_outage: z.boolean().optional().describe('Began during its host\'s outage (or in the 5 minutes before it): part of that outage'),
+  during_host_outage: z
+    .boolean()
+    .optional()
+    .describe("Began during its host's outage (or in the 5 minutes before it): part of that outage"),
 });
 const timelineOutput = z.object({
   since: z.string(),
   until: z.string(),
   summary: z.object({
-    events: z.number().describe('Events in the window'), shown: z.number(), objects: z.number(), by_type: z.record(z.string(), z.number()),
-    incidents: z.number(), ongoing: z.number(), soft_only: z.number().describe('Problems that recovered before becoming HARD'),
-    problem_seconds: z.number().describe('Overlaps counted once'), problem_time: z.string(), longest_incident: incidentSchema.optional(),
-    mttr_seconds: z.number().optional(), mttr: z.string().optional(), scheduled_downtime_seconds: z.number(),
-    first_event: z.string().optional(), last_event: z.string().optional(),
+    events: z.number().describe('Events in the window'),
+    shown: z.number(),
+    objects: z.number(),
+    by_type: z.record(z.string(), z.number()),
+    incidents: z.number(),
+    ongoing: z.number(),
+    soft_only: z.number().describe('Problems that recovered before becoming HARD'),
+    problem_seconds: z.number().describe('Overlaps counted once'),
+    problem_time: z.string(),
+    longest_incident: incidentSchema.optional(),
+    mttr_seconds: z.number().optional(),
+    mttr: z.string().optional(),
+    scheduled_downtime_seconds: z.number(),
+    first_event: z.string().optional(),
+    last_event: z.string().optional(),
   }),
   incidents: z.array(incidentSchema),
   events: z.array(entrySchema),
   truncated: z.boolean().optional(),
   notes: z.array(z.string()).optional(),
-  partial: z.object({ failed_cores: z.array(z.object({ core: z.string(), error: z.string() })) }).optional().describe('Set when a core\'s log query failed: the answer holds the other cores only'),
+  partial: z
+    .object({ failed_cores: z.array(z.object({ core: z.string(), error: z.string() })) })
+    .optional()
+    .describe("Set when a core's log query failed: the answer holds the other cores only"),
 });
 
 interface CoreGather {
@@ -57,14 +95,36 @@ interface CoreGather {
 }
 
 /** One core's (or, with one core, the scope's) alert, notification and acknowledgement rows and prior states. */
-async function gatherCore(ctx: ToolContext, filter: FilterNode, backends: string[] | undefined, win: { since: number; until: number }, limit: number, several: boolean, core: string | undefined): Promise<CoreGather> {
+async function gatherCore(
+  ctx: ToolContext,
+  filter: FilterNode,
+  backends: string[] | undefined,
+  win: { since: number; until: number },
+  limit: number,
+  several: boolean,
+  core: string | undefined,
+): Promise<CoreGather> {
   const [alerts, notifs, acks] = await Promise.all([
     prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: TIMELINE_TYPES }] }),
     prepareScoped(ctx, { filter, backends, line: 'notification', extra: [{ field: 'class', value: 3 }] }),
-    prepareScoped(ctx, { filter, backends, line: 'command', extra: [{ field: 'class', value: 5 }, { field: 'message', op: 'regex', value: ACK_COMMANDS }] }),
+    prepareScoped(ctx, {
+      filter,
+      backends,
+      line: 'command',
+      extra: [
+        { field: 'class', value: 5 },
+        { field: 'message', op: 'regex', value: ACK_COMMANDS },
+      ],
+    }),
   ]);
-  const get = (p: typeof alerts, maxRows: number) => fetchEdge(ctx, p, { since: win.since, until: win.until, columns: [...EVENT_COLUMNS], maxRows, order: 'newest', backends });
-  const [a, n, c, prior] = await Promise.all([get(alerts, Math.max(REPLAY_CAP, limit)), get(notifs, limit), get(acks, limit), priorStates(ctx, filter, backends, win.since, several, core)]);
+  const get = (p: typeof alerts, maxRows: number) =>
+    fetchEdge(ctx, p, { since: win.since, until: win.until, columns: [...EVENT_COLUMNS], maxRows, order: 'newest', backends });
+  const [a, n, c, prior] = await Promise.all([
+    get(alerts, Math.max(REPLAY_CAP, limit)),
+    get(notifs, limit),
+    get(acks, limit),
+    priorStates(ctx, filter, backends, win.since, several, core),
+  ]);
   if (core !== undefined) for (const r of [...a.rows, ...n.rows, ...c.rows]) r.peer_name ??= core;
   return { a, n, c, prior, notes: alerts.notes };
 }
@@ -92,21 +152,43 @@ function partialNote(core: string, err: unknown, answered: number): string {
 
 export function describeFilter(n: FilterNode): string {
   if ('conditions' in n) return `(${n.conditions.map(describeFilter).join(` ${n.operator} `)})`;
-  const v = typeof n.value === 'object' && !Array.isArray(n.value) ? `${n.value.var}=${String(n.value.val)}` : Array.isArray(n.value) ? `[${n.value.join(',')}]` : String(n.value);
+  const v =
+    typeof n.value === 'object' && !Array.isArray(n.value)
+      ? `${n.value.var}=${String(n.value.val)}`
+      : Array.isArray(n.value)
+        ? `[${n.value.join(',')}]`
+        : String(n.value);
   return `${n.field}${n.op === undefined || n.op === 'eq' ? '=' : ` ${n.op} `}${v}`;
 }
 
 /** Each object's last known state before the window, from Thruk-side aggregates. */
-async function priorStates(ctx: ToolContext, filter: FilterNode | undefined, backends: string[] | undefined, since: number, several: boolean, core?: string): Promise<Map<string, Prior>> {
+async function priorStates(
+  ctx: ToolContext,
+  filter: FilterNode | undefined,
+  backends: string[] | undefined,
+  since: number,
+  several: boolean,
+  core?: string,
+): Promise<Map<string, Prior>> {
   const [alerts, snaps] = await Promise.all([
     prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: '^(HOST|SERVICE) ALERT$' }] }),
     // Icinga 2 writes CURRENT … STATE lines without output for objects not yet checked after a restart.
-    prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: '^(INITIAL|CURRENT) (HOST|SERVICE) STATE$' }, { field: 'plugin_output', op: 'neq', value: '' }] }),
+    prepareScoped(ctx, {
+      filter,
+      backends,
+      extra: [
+        { field: 'type', op: 'regex', value: '^(INITIAL|CURRENT) (HOST|SERVICE) STATE$' },
+        { field: 'plugin_output', op: 'neq', value: '' },
+      ],
+    }),
   ]);
   const w = { since: since - PRIOR_LOOKBACK, until: since - 1, groupBy: ['type', 'host_name', 'service_description', 'state'], backends };
   const [a, s] = await Promise.all([aggregateLogsPerCore(ctx, alerts, w), aggregateLogsPerCore(ctx, snaps, w)]);
   const best = new Map<string, { prior: Prior; last: number }>();
-  for (const [rows, bonus] of [[a, 0.5], [s, 0]] as const) {
+  for (const [rows, bonus] of [
+    [a, 0.5],
+    [s, 0],
+  ] as const) {
     for (const r of rows) {
       if (str(r.host_name) === '') continue;
       const host = withCore(str(r.host_name), r.peer_name ?? core, several);
@@ -115,13 +197,25 @@ async function priorStates(ctx: ToolContext, filter: FilterNode | undefined, bac
       const key = objectKey(host, service);
       const last = num(r.last) + bonus;
       const cur = best.get(key);
-      if (cur === undefined || last > cur.last) best.set(key, { prior: { state: num(r.state), kind, host, ...(service !== undefined ? { service } : {}) }, last });
+      if (cur === undefined || last > cur.last)
+        best.set(key, { prior: { state: num(r.state), kind, host, ...(service !== undefined ? { service } : {}) }, last });
     }
   }
   // Icinga 2 leaves host_name null on host rows: those groups say nothing about which host.
   if ([...a, ...s].some((r) => /^(HOST|(INITIAL|CURRENT) HOST)/.test(str(r.type)) && str(r.host_name) === '')) {
-    const hosts = await prepareScoped(ctx, { filter, backends, extra: [{ field: 'type', op: 'regex', value: '^(HOST ALERT|(INITIAL|CURRENT) HOST STATE)$' }] });
-    const rows = await fetchEdge(ctx, hosts, { since: w.since, until: w.until, columns: [...EVENT_COLUMNS], maxRows: REPLAY_CAP, order: 'newest', backends });
+    const hosts = await prepareScoped(ctx, {
+      filter,
+      backends,
+      extra: [{ field: 'type', op: 'regex', value: '^(HOST ALERT|(INITIAL|CURRENT) HOST STATE)$' }],
+    });
+    const rows = await fetchEdge(ctx, hosts, {
+      since: w.since,
+      until: w.until,
+      columns: [...EVENT_COLUMNS],
+      maxRows: REPLAY_CAP,
+      order: 'newest',
+      backends,
+    });
     for (const r of [...rows.rows].reverse()) {
       if (core !== undefined) r.peer_name ??= core;
       const e = coreEvent(r, several);
@@ -148,7 +242,8 @@ function splitCore<T extends { host: string }>(x: T, cores: ReadonlyMap<string, 
 }
 
 function stateText(e: TimelineEntry): string {
-  const st = `${e.to_state ?? '?'} ${e.state_type ?? ''}${e.attempt !== undefined && e.state_type === 'SOFT' ? ` ${e.attempt}` : ''}`.trim();
+  const st =
+    `${e.to_state ?? '?'} ${e.state_type ?? ''}${e.attempt !== undefined && e.state_type === 'SOFT' ? ` ${e.attempt}` : ''}`.trim();
   if (e.from_state === undefined) return `→ ${st}`;
   if (e.from_state === e.to_state) return st;
   return `${e.from_state} → ${st}${e.after !== undefined ? ` (after ${e.after} ${e.from_state})` : ''}`;
@@ -160,9 +255,19 @@ function entryLine(e: TimelineEntry): string {
     case 'state_change':
       return [e.time, obj, stateText(e), cell(e.output ?? '', 160)].join(' | ');
     case 'notification':
-      return [e.time, obj, `notified ${e.contact ?? '?'}: ${e.detail ?? ''}${e.to_state !== undefined ? ` (${e.to_state})` : ''}`, e.author !== undefined ? cell(`${e.author}: ${e.comment ?? ''}`, 160) : cell(e.output ?? '', 120)].join(' | ');
+      return [
+        e.time,
+        obj,
+        `notified ${e.contact ?? '?'}: ${e.detail ?? ''}${e.to_state !== undefined ? ` (${e.to_state})` : ''}`,
+        e.author !== undefined ? cell(`${e.author}: ${e.comment ?? ''}`, 160) : cell(e.output ?? '', 120),
+      ].join(' | ');
     case 'ack':
-      return [e.time, obj, e.detail === 'SET' ? `acknowledged by ${e.author ?? '?'}` : `acknowledgement ${str(e.detail).toLowerCase()}`, cell(e.comment ?? '', 160)].join(' | ');
+      return [
+        e.time,
+        obj,
+        e.detail === 'SET' ? `acknowledged by ${e.author ?? '?'}` : `acknowledgement ${str(e.detail).toLowerCase()}`,
+        cell(e.comment ?? '', 160),
+      ].join(' | ');
     case 'downtime':
     case 'flapping':
       return [e.time, obj, `${e.type} ${str(e.detail).toLowerCase()}`, cell(e.output ?? '', 120)].join(' | ');
@@ -171,8 +276,17 @@ function entryLine(e: TimelineEntry): string {
 
 function incidentLine(i: Incident): string {
   const end = i.end ?? (i.ongoing ? 'ongoing' : 'still open at window end');
-  const ack = i.acknowledged_by === undefined ? '' : `acked by ${i.acknowledged_by}${i.acknowledgement_removed === true ? ', ack removed later' : ''}`;
-  return [label(i.host, i.service), i.state, `${i.start}${i.started_before_window === true ? ' (or earlier)' : ''} → ${end}`, i.duration, [ack, i.during_host_outage === true ? 'during host outage' : ''].filter((x) => x !== '').join(', ')].join(' | ');
+  const ack =
+    i.acknowledged_by === undefined
+      ? ''
+      : `acked by ${i.acknowledged_by}${i.acknowledgement_removed === true ? ', ack removed later' : ''}`;
+  return [
+    label(i.host, i.service),
+    i.state,
+    `${i.start}${i.started_before_window === true ? ' (or earlier)' : ''} → ${end}`,
+    i.duration,
+    [ack, i.during_host_outage === true ? 'during host outage' : ''].filter((x) => x !== '').join(', '),
+  ].join(' | ');
 }
 
 export const incidentTimeline = defineTool({
@@ -180,7 +294,8 @@ export const incidentTimeline = defineTool({
   title: 'Incident timeline',
   toolset: 'history',
   access: 'read',
-  description: 'One object\'s story in a window, oldest first: state changes, notifications, downtimes, acks; incidents with durations and MTTR. "Was db-02 down last night?"',
+  description:
+    'One object\'s story in a window, oldest first: state changes, notifications, downtimes, acks; incidents with durations and MTTR. "Was db-02 down last night?"',
   input: z
     .object({
       filter: filterSchema([...SCOPE_FIELDS, 'since', 'until']).describe('Which objects, e.g. {"field":"host","value":"db-02"}'),
@@ -197,21 +312,26 @@ export const incidentTimeline = defineTool({
     const win = windowFromFilter(args.filter, args.since, args.until, nowMs);
     const backends = parseBackends(args.backends);
     const filter = win.rest;
-    if (filter === undefined) throw new ToolInputError('filter: name the objects (host, service, hostgroup or custom_var); since/until alone would make a timeline of the whole estate. For estate-wide events use thruk_list_alerts or thruk_list_logs.');
+    if (filter === undefined)
+      throw new ToolInputError(
+        'filter: name the objects (host, service, hostgroup or custom_var); since/until alone would make a timeline of the whole estate. For estate-wide events use thruk_list_alerts or thruk_list_logs.',
+      );
     const cores = await readCores(ctx, backends);
     const several = cores.several;
     // Each core is asked alone: over several sites Thruk silently drops a core whose log query
     // fails (real Thruk 3.20.2), and one core's 400 would sink the others' answer. A core that
     // fails makes the answer partial, said first, never silently one-sided.
     const parts = several ? cores.all.map((x) => ({ core: x.name, backends: [x.key] })) : [{ core: undefined, backends }];
-    const got = await Promise.all(parts.map(async (part) => {
-      try {
-        return { core: part.core, ok: await gatherCore(ctx, filter, part.backends, win, args.limit, several, part.core) };
-      } catch (err) {
-        if (!several || !isThrukError(err)) throw err;
-        return { core: part.core, err };
-      }
-    }));
+    const got = await Promise.all(
+      parts.map(async (part) => {
+        try {
+          return { core: part.core, ok: await gatherCore(ctx, filter, part.backends, win, args.limit, several, part.core) };
+        } catch (err) {
+          if (!several || !isThrukError(err)) throw err;
+          return { core: part.core, err };
+        }
+      }),
+    );
     const failed = got.filter((g) => g.err !== undefined);
     const answered = got.flatMap((g) => (g.ok !== undefined ? [g.ok] : []));
     if (answered.length === 0) throw failed[0]?.err ?? new Error('no core answered');
@@ -221,11 +341,15 @@ export const incidentTimeline = defineTool({
     const prior = new Map(answered.flatMap((x) => [...x.prior]));
     const alerts = { notes: [...new Set(answered.flatMap((x) => x.notes))] };
     const labels = new Map<string, { host: string; core: string }>();
-    const events = [...a.rows, ...n.rows, ...c.rows].map((r) => {
-      const e = coreEvent(r, several);
-      if (e !== undefined && several && typeof r.peer_name === 'string') labels.set(e.host, { host: e.host.slice(0, e.host.length - r.peer_name.length - 1), core: r.peer_name });
-      return e;
-    }).filter((e): e is LogEvent => e !== undefined).sort((x, y) => x.time - y.time);
+    const events = [...a.rows, ...n.rows, ...c.rows]
+      .map((r) => {
+        const e = coreEvent(r, several);
+        if (e !== undefined && several && typeof r.peer_name === 'string')
+          labels.set(e.host, { host: e.host.slice(0, e.host.length - r.peer_name.length - 1), core: r.peer_name });
+        return e;
+      })
+      .filter((e): e is LogEvent => e !== undefined)
+      .sort((x, y) => x.time - y.time);
     for (const p of prior.values()) {
       const at = p.host.lastIndexOf('@');
       if (several && at > 0 && !labels.has(p.host)) labels.set(p.host, { host: p.host.slice(0, at), core: p.host.slice(at + 1) });
@@ -244,9 +368,16 @@ export const incidentTimeline = defineTool({
     const longest = [...own].sort((x, y) => y.seconds - x.seconds)[0];
     const problemSeconds = unionSeconds(incidents);
     const summary: z.output<typeof timelineOutput>['summary'] = {
-      events: total, shown: shown.length, objects: new Set(events.map((e) => objectKey(e.host, e.service))).size, by_type,
-      incidents: own.length, ongoing: own.filter((i) => i.ongoing).length, soft_only: red.softOnly,
-      problem_seconds: problemSeconds, problem_time: duration(problemSeconds), scheduled_downtime_seconds: red.downtimeSeconds,
+      events: total,
+      shown: shown.length,
+      objects: new Set(events.map((e) => objectKey(e.host, e.service))).size,
+      by_type,
+      incidents: own.length,
+      ongoing: own.filter((i) => i.ongoing).length,
+      soft_only: red.softOnly,
+      problem_seconds: problemSeconds,
+      problem_time: duration(problemSeconds),
+      scheduled_downtime_seconds: red.downtimeSeconds,
     };
     if (longest !== undefined) summary.longest_incident = longest;
     if (closed.length > 0) {
@@ -259,23 +390,38 @@ export const incidentTimeline = defineTool({
     if (last) summary.last_event = last.time;
     const notes = [...failed.map((f) => partialNote(f.core ?? '?', f.err, answered.length)), ...alerts.notes];
     const cut = total > shown.length;
-    if (cut) notes.push(`window has ${total} events; showing the newest ${shown.length} from ${shown[0]?.time ?? iso(win.until)}; narrow the window or the filter, or raise limit (max 5000).`);
+    if (cut)
+      notes.push(
+        `window has ${total} events; showing the newest ${shown.length} from ${shown[0]?.time ?? iso(win.until)}; narrow the window or the filter, or raise limit (max 5000).`,
+      );
     if (a.truncated) notes.push(`more than ${REPLAY_CAP} state events in the window: incidents are counted from ${iso(a.from)} only.`);
-    const pg = page(shown, (r) => entryLine(r), { offset: 0, limit: shown.length, budgetTokens: ctx.config.maxAnswerTokens - 1500, what: 'events' });
+    const pg = page(shown, (r) => entryLine(r), {
+      offset: 0,
+      limit: shown.length,
+      budgetTokens: ctx.config.maxAnswerTokens - 1500,
+      what: 'events',
+    });
     const kept = pg.rows;
-    if (kept.length < shown.length) notes.push(`the answer budget fits ${kept.length} of these ${shown.length} events (the oldest ones); pass limit=${kept.length} to see the newest ${kept.length}, or narrow the window.`);
+    if (kept.length < shown.length)
+      notes.push(
+        `the answer budget fits ${kept.length} of these ${shown.length} events (the oldest ones); pass limit=${kept.length} to see the newest ${kept.length}, or narrow the window.`,
+      );
     const head = `Timeline of ${describeFilter(args.filter)} in ${windowText(win)}: ${plural(total, 'event')} on ${plural(summary.objects, 'object')}; ${plural(summary.incidents, 'incident')} (${summary.ongoing} ongoing)${underHost > 0 ? ` plus ${underHost} service problem${underHost === 1 ? '' : 's'} during host outages` : ''}${red.softOnly > 0 ? `, ${red.softOnly} soft-only` : ''}, problem time ${summary.problem_time} (overlaps counted once)${summary.mttr !== undefined ? `, MTTR ${summary.mttr}` : ''}${red.downtimeSeconds > 0 ? `, scheduled downtime ${duration(red.downtimeSeconds)}` : ''}.`;
     const lines = [head];
     for (const f of failed) lines.push(`PARTIAL: ${partialNote(f.core ?? '?', f.err, answered.length)}`);
     if (longest !== undefined) lines.push(`Longest: ${incidentLine(longest)}`);
-    if (incidents.length > 0) lines.push('Incidents (object | state | start → end | duration | ack):', ...incidents.slice(0, 50).map(incidentLine));
+    if (incidents.length > 0)
+      lines.push('Incidents (object | state | start → end | duration | ack):', ...incidents.slice(0, 50).map(incidentLine));
     if (incidents.length > 50) lines.push(`${incidents.length - 50} more incidents in data.incidents.`);
     if (kept.length > 0) lines.push('Events, oldest first (time | object | what | output):', ...pg.lines);
     for (const x of notes.slice(failed.length)) lines.push(`Note: ${x}`);
     const data: z.output<typeof timelineOutput> = {
-      since: iso(win.since), until: iso(win.until),
-      summary: summary.longest_incident !== undefined ? { ...summary, longest_incident: splitCore(summary.longest_incident, labels) } : summary,
-      incidents: incidents.map((i) => splitCore(i, labels)), events: kept.map((e) => splitCore(e, labels)),
+      since: iso(win.since),
+      until: iso(win.until),
+      summary:
+        summary.longest_incident !== undefined ? { ...summary, longest_incident: splitCore(summary.longest_incident, labels) } : summary,
+      incidents: incidents.map((i) => splitCore(i, labels)),
+      events: kept.map((e) => splitCore(e, labels)),
     };
     if (cut || kept.length < shown.length) data.truncated = true;
     if (notes.length > 0) data.notes = notes;

@@ -58,18 +58,44 @@ export type Problems = ReadonlyMap<string, Problem>;
 
 /** Every host and service in a problem state within the scope, with narrow columns. */
 export async function problemObjects(ctx: ToolContext, s: Scope): Promise<Problems> {
-  const failing: FilterLeaf[] = [{ field: 'state', op: 'neq', value: 0 }, { field: 'has_been_checked', value: 1 }];
+  const failing: FilterLeaf[] = [
+    { field: 'state', op: 'neq', value: 0 },
+    { field: 'has_been_checked', value: 1 },
+  ];
   const p = scopeParams(s.filter, { hosts: failing, services: failing });
   const [hosts, services] = await Promise.all([
-    getRows(ctx, '/hosts', query(p.hosts, { columns: 'name,state,acknowledged,scheduled_downtime_depth,last_state_change,peer_key,peer_name' }), s.backends),
-    getRows(ctx, '/services', query(p.services, { columns: 'host_name,description,state,acknowledged,scheduled_downtime_depth,last_state_change,last_time_ok,peer_key,peer_name' }), s.backends),
+    getRows(
+      ctx,
+      '/hosts',
+      query(p.hosts, { columns: 'name,state,acknowledged,scheduled_downtime_depth,last_state_change,peer_key,peer_name' }),
+      s.backends,
+    ),
+    getRows(
+      ctx,
+      '/services',
+      query(p.services, {
+        columns: 'host_name,description,state,acknowledged,scheduled_downtime_depth,last_state_change,last_time_ok,peer_key,peer_name',
+      }),
+      s.backends,
+    ),
   ]);
   const out = new Map<string, Problem>();
   const handled = (r: Row): boolean => num(r.acknowledged) > 0 || num(r.scheduled_downtime_depth) > 0;
-  for (const r of hosts) out.set(keyOf(r.peer_key, str(r.name), null), { state: hostStateName(r.state), handled: handled(r), since: num(r.last_state_change), neverOk: false, row: r });
+  for (const r of hosts)
+    out.set(keyOf(r.peer_key, str(r.name), null), {
+      state: hostStateName(r.state),
+      handled: handled(r),
+      since: num(r.last_state_change),
+      neverOk: false,
+      row: r,
+    });
   for (const r of services) {
     out.set(keyOf(r.peer_key, str(r.host_name), str(r.description)), {
-      state: serviceStateName(r.state), handled: handled(r), since: num(r.last_state_change), neverOk: num(r.last_time_ok) === 0, row: r,
+      state: serviceStateName(r.state),
+      handled: handled(r),
+      since: num(r.last_state_change),
+      neverOk: num(r.last_time_ok) === 0,
+      row: r,
     });
   }
   return out;
@@ -83,23 +109,47 @@ function finding(f: Omit<Finding, 'peer_name'>, r: Row): Finding {
   return { ...f, ...(typeof r.peer_name === 'string' ? { peer_name: r.peer_name } : {}) };
 }
 
-const DOWNTIME_COLUMNS = ['id', 'host_name', 'service_description', 'author', 'comment', 'start_time', 'end_time', 'fixed', 'peer_key', 'peer_name'];
+const DOWNTIME_COLUMNS = [
+  'id',
+  'host_name',
+  'service_description',
+  'author',
+  'comment',
+  'start_time',
+  'end_time',
+  'fixed',
+  'peer_key',
+  'peer_name',
+];
 
 /** Downtimes that start within the window: planned work the shift should know about. */
 export async function upcoming(ctx: ToolContext, s: Scope, problems: Problems): Promise<Finding[]> {
   const now = Math.floor(ctx.now() / 1000);
-  const extra: FilterLeaf[] = [{ field: 'start_time', op: 'gt', value: now }, { field: 'start_time', op: 'lte', value: now + s.windowS }];
+  const extra: FilterLeaf[] = [
+    { field: 'start_time', op: 'gt', value: now },
+    { field: 'start_time', op: 'lte', value: now + s.windowS },
+  ];
   const { rows } = await fetchScoped(ctx, 'downtimes', s.filter, extra, { sort: 'start_time', columns: DOWNTIME_COLUMNS }, s.backends);
   return rows.map((r) => {
     const o = ref(r, s);
     const p = problems.get(keyOf(r.peer_key, o.host, o.service));
     const start = num(r.start_time);
-    return finding({
-      check: 'upcoming', host: o.host, service: o.service, ...(p !== undefined ? { state: p.state } : {}), at: start,
-      detail: `#${str(r.id)} starts ${relIso(start, ctx.now())} for ${durationWords(num(r.end_time) - start)} by ${cell(r.author, 40)}: ${cell(r.comment, 80)}`,
-      advice: p !== undefined ? 'already failing before the work starts: check it is the planned cause' : 'planned work; delete only if it was called off',
-      next: deleteDowntime(o, num(r.id)),
-    }, r);
+    return finding(
+      {
+        check: 'upcoming',
+        host: o.host,
+        service: o.service,
+        ...(p !== undefined ? { state: p.state } : {}),
+        at: start,
+        detail: `#${str(r.id)} starts ${relIso(start, ctx.now())} for ${durationWords(num(r.end_time) - start)} by ${cell(r.author, 40)}: ${cell(r.comment, 80)}`,
+        advice:
+          p !== undefined
+            ? 'already failing before the work starts: check it is the planned cause'
+            : 'planned work; delete only if it was called off',
+        next: deleteDowntime(o, num(r.id)),
+      },
+      r,
+    );
   });
 }
 
@@ -128,11 +178,28 @@ function downtimeEvent(r: Row): string | undefined {
 export async function ending(ctx: ToolContext, s: Scope, problems: Problems): Promise<{ rows: Finding[]; handled: number }> {
   const now = Math.floor(ctx.now() / 1000);
   const resolveTime = (v: string | number) => parseTime(v, ctx.now(), 'time');
-  const soon: FilterLeaf[] = [{ field: 'start_time', op: 'lte', value: now }, { field: 'end_time', op: 'gte', value: now }, { field: 'end_time', op: 'lte', value: now + s.windowS }];
-  const logFilter = compileFilter('logs', undefined, [{ field: 'since', value: now - s.windowS }, { field: 'type', op: 'in', value: ['HOST DOWNTIME ALERT', 'SERVICE DOWNTIME ALERT'] }], { resolveTime });
+  const soon: FilterLeaf[] = [
+    { field: 'start_time', op: 'lte', value: now },
+    { field: 'end_time', op: 'gte', value: now },
+    { field: 'end_time', op: 'lte', value: now + s.windowS },
+  ];
+  const logFilter = compileFilter(
+    'logs',
+    undefined,
+    [
+      { field: 'since', value: now - s.windowS },
+      { field: 'type', op: 'in', value: ['HOST DOWNTIME ALERT', 'SERVICE DOWNTIME ALERT'] },
+    ],
+    { resolveTime },
+  );
   const [active, log] = await Promise.all([
     fetchScoped(ctx, 'downtimes', s.filter, soon, { sort: 'end_time', columns: DOWNTIME_COLUMNS }, s.backends),
-    getRows(ctx, '/logs', query(logFilter.params, { columns: 'time,type,host_name,service_description,state_type,options,message,peer_key,peer_name' }), s.backends),
+    getRows(
+      ctx,
+      '/logs',
+      query(logFilter.params, { columns: 'time,type,host_name,service_description,state_type,options,message,peer_key,peer_name' }),
+      s.backends,
+    ),
   ]);
   const out: Finding[] = [];
   const stillActive = new Set<string>();
@@ -143,12 +210,21 @@ export async function ending(ctx: ToolContext, s: Scope, problems: Problems): Pr
     const p = problems.get(k);
     if (p === undefined) continue;
     const end = num(r.end_time);
-    out.push(finding({
-      check: 'ending', host: o.host, service: o.service, state: p.state, at: end,
-      detail: `downtime #${str(r.id)} ends ${relIso(end, ctx.now())}; ${p.state} ${relIso(p.since, ctx.now())}: ${cell(r.comment, 80)}`,
-      advice: 'still failing: extend the downtime, or fix it before the alerts start',
-      next: extendDowntime(o, end, str(r.comment)),
-    }, r));
+    out.push(
+      finding(
+        {
+          check: 'ending',
+          host: o.host,
+          service: o.service,
+          state: p.state,
+          at: end,
+          detail: `downtime #${str(r.id)} ends ${relIso(end, ctx.now())}; ${p.state} ${relIso(p.since, ctx.now())}: ${cell(r.comment, 80)}`,
+          advice: 'still failing: extend the downtime, or fix it before the alerts start',
+          next: extendDowntime(o, end, str(r.comment)),
+        },
+        r,
+      ),
+    );
   }
   // The newest downtime event per object decides: a STARTED after a STOPPED means it is covered again.
   const latest = new Map<string, { r: Row; t: number; what: string; host: string; service: string | null }>();
@@ -172,12 +248,21 @@ export async function ending(ctx: ToolContext, s: Scope, problems: Problems): Pr
       continue;
     }
     const o = ref(e.r, s, e.host, e.service);
-    out.push(finding({
-      check: 'ending', host: o.host, service: o.service, state: p.state, at: e.t,
-      detail: `downtime ${e.what === 'CANCELLED' ? 'cancelled' : 'ended'} ${relIso(e.t, ctx.now())}; ${p.state} ${relIso(p.since, ctx.now())}, unhandled`,
-      advice: 'alerting again after planned work: acknowledge with a ticket, or schedule a new downtime',
-      next: acknowledge(o, 'still failing after the planned downtime ended'),
-    }, e.r));
+    out.push(
+      finding(
+        {
+          check: 'ending',
+          host: o.host,
+          service: o.service,
+          state: p.state,
+          at: e.t,
+          detail: `downtime ${e.what === 'CANCELLED' ? 'cancelled' : 'ended'} ${relIso(e.t, ctx.now())}; ${p.state} ${relIso(p.since, ctx.now())}, unhandled`,
+          advice: 'alerting again after planned work: acknowledge with a ticket, or schedule a new downtime',
+          next: acknowledge(o, 'still failing after the planned downtime ended'),
+        },
+        e.r,
+      ),
+    );
   }
   return { rows: out, handled };
 }
@@ -189,7 +274,11 @@ export async function staleAckFindings(ctx: ToolContext, s: Scope): Promise<{ ro
   const rows = res.data.rows.map((r): Finding => {
     const o: ObjectRef = { host: r.host, service: r.service, ...(s.multi && r.peer_name !== undefined ? { backend: r.peer_name } : {}) };
     return {
-      check: 'stale_acks', host: r.host, service: r.service, state: r.state, at: Date.parse(r.ack_time) / 1000,
+      check: 'stale_acks',
+      host: r.host,
+      service: r.service,
+      state: r.state,
+      at: Date.parse(r.ack_time) / 1000,
       detail: `acknowledged ${r.ack_since_days}d ago by ${cell(r.ack_author, 40)}: ${cell(r.ack_comment, 80)}`,
       advice: `ask ${cell(r.ack_author, 40)} whether it is still worked on; remove the ack so it alerts again`,
       next: removeAck(o),
@@ -205,12 +294,23 @@ export function neverOk(ctx: ToolContext, s: Scope, problems: Problems): Finding
   for (const p of problems.values()) {
     if (!p.neverOk || typeof p.row.description !== 'string') continue;
     const o = ref(p.row, s, str(p.row.host_name), p.row.description);
-    out.push(finding({
-      check: 'never_ok', host: o.host, service: o.service, state: p.state, at: p.since,
-      detail: `never OK; ${p.state} ${relIso(p.since, ctx.now())}${p.handled ? ', handled' : ''}`,
-      advice: p.handled ? 'fix the check definition or its thresholds (a config change)' : 'likely a broken or mis-set check: acknowledge with a ticket while the definition is fixed',
-      ...(p.handled ? {} : { next: acknowledge(o, 'never OK since it was created: check definition under review') }),
-    }, p.row));
+    out.push(
+      finding(
+        {
+          check: 'never_ok',
+          host: o.host,
+          service: o.service,
+          state: p.state,
+          at: p.since,
+          detail: `never OK; ${p.state} ${relIso(p.since, ctx.now())}${p.handled ? ', handled' : ''}`,
+          advice: p.handled
+            ? 'fix the check definition or its thresholds (a config change)'
+            : 'likely a broken or mis-set check: acknowledge with a ticket while the definition is fixed',
+          ...(p.handled ? {} : { next: acknowledge(o, 'never OK since it was created: check definition under review') }),
+        },
+        p.row,
+      ),
+    );
   }
   return out;
 }
@@ -221,14 +321,29 @@ export function neverOk(ctx: ToolContext, s: Scope, problems: Problems): Finding
  * writes both at once. What is left over has no downtime.
  */
 export async function orphanComments(ctx: ToolContext, s: Scope): Promise<Finding[]> {
-  const comments = await fetchScoped(ctx, 'comments', s.filter, [{ field: 'entry_type', value: 'downtime' }], {
-    sort: 'entry_time', columns: ['id', 'host_name', 'service_description', 'author', 'comment', 'entry_time', 'peer_key', 'peer_name'],
-  }, s.backends);
+  const comments = await fetchScoped(
+    ctx,
+    'comments',
+    s.filter,
+    [{ field: 'entry_type', value: 'downtime' }],
+    {
+      sort: 'entry_time',
+      columns: ['id', 'host_name', 'service_description', 'author', 'comment', 'entry_time', 'peer_key', 'peer_name'],
+    },
+    s.backends,
+  );
   if (comments.rows.length === 0) return [];
   const hosts = [...new Set(comments.rows.map((r) => str(r.host_name)))];
   // Only the downtimes of hosts that carry a downtime comment.
   const extra: FilterLeaf[] = hosts.length <= 200 ? [{ field: 'host', op: 'in', value: hosts }] : [];
-  const downtimes = await fetchScoped(ctx, 'downtimes', s.filter, extra, { sort: 'entry_time', columns: ['id', 'host_name', 'service_description', 'entry_time', 'peer_key'] }, s.backends);
+  const downtimes = await fetchScoped(
+    ctx,
+    'downtimes',
+    s.filter,
+    extra,
+    { sort: 'entry_time', columns: ['id', 'host_name', 'service_description', 'entry_time', 'peer_key'] },
+    s.backends,
+  );
   const free = new Map<string, number[]>();
   for (const d of downtimes.rows) {
     const k = keyOf(d.peer_key, str(d.host_name), svcOf(d.service_description));
@@ -245,12 +360,20 @@ export async function orphanComments(ctx: ToolContext, s: Scope): Promise<Findin
       times.splice(best, 1);
       continue;
     }
-    out.push(finding({
-      check: 'orphan_comments', host: o.host, service: o.service, at: t,
-      detail: `comment #${str(c.id)} written ${relIso(t, ctx.now())} by ${cell(c.author, 40)}, no downtime left: ${cell(c.comment, 80)}`,
-      advice: 'left behind by a downtime that no longer exists: delete it',
-      next: deleteComment(o, num(c.id)),
-    }, c));
+    out.push(
+      finding(
+        {
+          check: 'orphan_comments',
+          host: o.host,
+          service: o.service,
+          at: t,
+          detail: `comment #${str(c.id)} written ${relIso(t, ctx.now())} by ${cell(c.author, 40)}, no downtime left: ${cell(c.comment, 80)}`,
+          advice: 'left behind by a downtime that no longer exists: delete it',
+          next: deleteComment(o, num(c.id)),
+        },
+        c,
+      ),
+    );
   }
   return out;
 }

@@ -25,7 +25,15 @@ const comment = (s: string): string => (s.length > 200 ? `${s.slice(0, 199)}…`
 
 /** A downtime that is about to end on an object that still fails: extend it from its end. */
 export function extendDowntime(o: ObjectRef, endEpoch: number, oldComment: string): NextCall {
-  return { tool: 'thruk_schedule_downtime', args: { ...target(o), start_time: new Date(endEpoch * 1000).toISOString().replace('.000Z', 'Z'), duration_minutes: 120, comment: comment(`extends: ${oldComment}`) } };
+  return {
+    tool: 'thruk_schedule_downtime',
+    args: {
+      ...target(o),
+      start_time: new Date(endEpoch * 1000).toISOString().replace('.000Z', 'Z'),
+      duration_minutes: 120,
+      comment: comment(`extends: ${oldComment}`),
+    },
+  };
 }
 
 export function acknowledge(o: ObjectRef, why: string): NextCall {

@@ -14,7 +14,11 @@ export function levenshtein(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
-const words = (s: string): string[] => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+const words = (s: string): string[] =>
+  s
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w !== '');
 
 /** `short` written the way people shorten `long`: a prefix ("dist" of "distribution") or its letters in order from the first ("db" of "database"). */
 function abbreviates(short: string, long: string): boolean {
@@ -60,7 +64,10 @@ export function closest(name: string, candidates: readonly string[], n: number):
   const limit = Math.max(2, Math.floor(name.length / 3));
   const multi = words(name).length >= 2;
   // A word every candidate has ("thruk" of thruk_*) tells them apart no better than none.
-  const common = candidates.length > 1 ? new Set(words(candidates[0] ?? '').filter((w) => candidates.every((c) => words(c).includes(w)))) : new Set<string>();
+  const common =
+    candidates.length > 1
+      ? new Set(words(candidates[0] ?? '').filter((w) => candidates.every((c) => words(c).includes(w))))
+      : new Set<string>();
   const scored = candidates.flatMap((c) => {
     const cl = c.toLowerCase();
     if (cl.includes(lower) || lower.includes(cl)) return [{ c, d: Math.abs(cl.length - lower.length) / 1000 }];

@@ -27,7 +27,6 @@ export interface Cores {
   byPeer(peer: unknown): CoreInfo | undefined;
 }
 
-
 /** Reads /sites and /processinfo (both cached by the client for a few seconds). */
 export async function readCores(ctx: ToolContext, backends?: readonly string[]): Promise<Cores> {
   const opts = { ...(backends !== undefined ? { backends: [...backends] } : {}), signal: ctx.signal };
@@ -37,7 +36,8 @@ export async function readCores(ctx: ToolContext, backends?: readonly string[]):
   ]);
   const siteRows = (Array.isArray(sites) ? sites : []) as Row[];
   const infoRows = (Array.isArray(info) ? info : []) as Row[];
-  const infoOf = (key: string, name: string): Row | undefined => infoRows.find((r) => str(r.peer_key) === key || (name !== '' && str(r.peer_name) === name));
+  const infoOf = (key: string, name: string): Row | undefined =>
+    infoRows.find((r) => str(r.peer_key) === key || (name !== '' && str(r.peer_name) === name));
   const all: CoreInfo[] = [];
   const seen = new Set<string>();
   for (const s of siteRows) {
@@ -61,7 +61,7 @@ export async function readCores(ctx: ToolContext, backends?: readonly string[]):
     several: scoped.length > 1,
     byPeer: (peer) => {
       const p = str(peer);
-      return p === '' ? undefined : scoped.find((c) => c.name === p || c.key === p) ?? all.find((c) => c.name === p || c.key === p);
+      return p === '' ? undefined : (scoped.find((c) => c.name === p || c.key === p) ?? all.find((c) => c.name === p || c.key === p));
     },
   };
 }

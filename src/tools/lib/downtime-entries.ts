@@ -12,10 +12,7 @@ export function isHostEntry(r: Row): boolean {
   return r.service_description === null || r.service_description === undefined || r.service_description === '';
 }
 
-export const kindArg = z
-  .enum(['all', 'host', 'service'])
-  .default('all')
-  .describe('Host or service entries');
+export const kindArg = z.enum(['all', 'host', 'service']).default('all').describe('Host or service entries');
 
 /** "name" or "name@peer" when rows come from several backends. */
 export function hostCell(r: Row, showPeer: boolean): string {

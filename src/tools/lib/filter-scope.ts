@@ -6,7 +6,11 @@ import { ToolInputError } from '../core/define.js';
  * leaf, or null to drop it; dropping is only sound under AND (dropping inside OR would widen the
  * result), so that case is refused with a message naming the field.
  */
-export function rewriteLeaves(node: FilterNode | undefined, fn: (leaf: FilterLeaf) => FilterLeaf | null, why: string): FilterNode | undefined {
+export function rewriteLeaves(
+  node: FilterNode | undefined,
+  fn: (leaf: FilterLeaf) => FilterLeaf | null,
+  why: string,
+): FilterNode | undefined {
   if (node === undefined) return undefined;
   const walk = (n: FilterNode, underOr: boolean): FilterNode | null => {
     if ('conditions' in n) {
@@ -16,7 +20,8 @@ export function rewriteLeaves(node: FilterNode | undefined, fn: (leaf: FilterLea
       return { ...n, conditions: kids };
     }
     const out = fn(n);
-    if (out === null && underOr) throw new ToolInputError(`filter: '${n.field}' cannot be used inside an OR group here (${why}); use it at the top level (AND).`);
+    if (out === null && underOr)
+      throw new ToolInputError(`filter: '${n.field}' cannot be used inside an OR group here (${why}); use it at the top level (AND).`);
     return out;
   };
   return walk(node, false) ?? undefined;
@@ -45,7 +50,9 @@ export function stateScope(node: FilterNode | undefined): { hosts: boolean; serv
     }
   }
   if (hostNames && serviceNames) {
-    throw new ToolInputError('filter: state mixes host states (up/down/unreachable) and service states (ok/warning/critical/unknown); use type="hosts" or type="services", or numbers.');
+    throw new ToolInputError(
+      'filter: state mixes host states (up/down/unreachable) and service states (ok/warning/critical/unknown); use type="hosts" or type="services", or numbers.',
+    );
   }
   return { hosts: !serviceNames, services: !hostNames };
 }

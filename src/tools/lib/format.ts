@@ -92,7 +92,11 @@ export function cell(v: unknown, max = MAX_CELL): string {
   else if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) s = v.join(',');
   else s = JSON.stringify(v);
   // Icinga 2 returns a literal backslash-n in long_plugin_output; show it as a line break marker too.
-  s = s.replace(/\r?\n|\\n/g, ' ⏎ ').replace(/\|/g, '¦').replace(/\s+/g, ' ').trim();
+  s = s
+    .replace(/\r?\n|\\n/g, ' ⏎ ')
+    .replace(/\|/g, '¦')
+    .replace(/\s+/g, ' ')
+    .trim();
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
@@ -117,7 +121,13 @@ export function isTimeColumn(col: string): boolean {
 }
 
 /** Generic rendering of one value of a named column, used for user-chosen columns. */
-export function formatValue(table: 'hosts' | 'services' | 'other', col: string, v: unknown, row: Record<string, unknown>, nowMs: number): string {
+export function formatValue(
+  table: 'hosts' | 'services' | 'other',
+  col: string,
+  v: unknown,
+  row: Record<string, unknown>,
+  nowMs: number,
+): string {
   if (v === null || v === undefined) return '';
   if (col === 'state' && table === 'hosts') return hostStateName(v, row.has_been_checked);
   if (col === 'state' && table === 'services') return serviceStateName(v, row.has_been_checked);
@@ -151,5 +161,7 @@ export function stateAge(lastStateChange: unknown, nowMs: number, coreStart?: nu
 /** "for 7h (since 2026-…)" or "for ≥ 21m (since the core started at 2026-…)"; the state's age, never the handling's. */
 export function stateAgeText(a: StateAge | undefined): string {
   if (a === undefined) return '';
-  return a.atLeast ? `for ≥ ${age(a.seconds)} (since the core started at ${iso(a.since)})` : `for ${age(a.seconds)} (since ${iso(a.since)})`;
+  return a.atLeast
+    ? `for ≥ ${age(a.seconds)} (since the core started at ${iso(a.since)})`
+    : `for ${age(a.seconds)} (since ${iso(a.since)})`;
 }

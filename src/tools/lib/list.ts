@@ -5,22 +5,18 @@ import { cell, estimateTokens, formatValue, table } from './format.js';
 
 const COLUMN_NAME = /^[A-Za-z0-9_]+$/;
 
-export const backendsArg = z
-  .string()
-  .max(2000)
-  .optional();
+export const backendsArg = z.string().max(2000).optional();
 
-export const columnsArg = z
-  .string()
-  .max(4000)
-  .optional()
-  .describe('Comma-separated; "" = all');
+export const columnsArg = z.string().max(4000).optional().describe('Comma-separated; "" = all');
 
 export const sortArg = (dflt: string) =>
   z
     .string()
     .max(500)
-    .regex(/^[+-]?[A-Za-z0-9_]+(,[+-]?[A-Za-z0-9_]+)*$/, 'a comma-separated list of column names, each optionally prefixed with - for descending')
+    .regex(
+      /^[+-]?[A-Za-z0-9_]+(,[+-]?[A-Za-z0-9_]+)*$/,
+      'a comma-separated list of column names, each optionally prefixed with - for descending',
+    )
     .default(dflt)
     .describe('Columns, "-" = descending');
 
@@ -42,7 +38,10 @@ export type Row = Record<string, unknown>;
 
 export function parseBackends(s: string | undefined): string[] | undefined {
   if (s === undefined) return undefined;
-  const list = s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const list = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
   return list.length > 0 ? list : undefined;
 }
 
@@ -50,9 +49,15 @@ export function parseBackends(s: string | undefined): string[] | undefined {
 export function parseColumns(s: string | undefined, dflt: readonly string[]): { list: string[] | undefined; custom: boolean } {
   if (s === undefined) return { list: [...dflt], custom: false };
   if (s.trim() === '') return { list: undefined, custom: true };
-  const list = s.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const list = s
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   const bad = list.filter((c) => !COLUMN_NAME.test(c));
-  if (bad.length > 0) throw new ToolInputError(`columns: ${bad.map((b) => `'${b}'`).join(', ')} is not a column name (letters, digits and _ only). Example: columns="name,state,plugin_output".`);
+  if (bad.length > 0)
+    throw new ToolInputError(
+      `columns: ${bad.map((b) => `'${b}'`).join(', ')} is not a column name (letters, digits and _ only). Example: columns="name,state,plugin_output".`,
+    );
   return { list: [...new Set(list)], custom: true };
 }
 
@@ -86,7 +91,11 @@ export interface PageOptions {
  * Applies offset/limit to the full ordered result (of any row type: the rows come back typed) and then the answer budget: rows are added
  * until the text or the structured rows would pass the budget. Cuts are never silent.
  */
-export function page<R extends object = Row>(all: readonly R[], lines: (r: R) => string, opts: PageOptions): { rows: R[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
+export function page<R extends object = Row>(
+  all: readonly R[],
+  lines: (r: R) => string,
+  opts: PageOptions,
+): { rows: R[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
   return pageSlice(all.slice(opts.offset, opts.offset + opts.limit), all.length, lines, opts);
 }
 
@@ -95,7 +104,12 @@ export function page<R extends object = Row>(all: readonly R[], lines: (r: R) =>
  * `offset`) out of `total`: large result sets are ordered by their keys and only the page is read
  * in full.
  */
-export function pageSlice<R extends object = Row>(slice: readonly R[], total: number, lines: (r: R) => string, opts: PageOptions): { rows: R[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
+export function pageSlice<R extends object = Row>(
+  slice: readonly R[],
+  total: number,
+  lines: (r: R) => string,
+  opts: PageOptions,
+): { rows: R[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
   const rows: R[] = [];
   const out: string[] = [];
   let textTokens = 200;
@@ -140,7 +154,13 @@ export function pageFooter(meta: Omit<ListOutput, 'rows'>): string | undefined {
   return `${left} more not shown${why}. Next page: offset=${meta.next_offset}.`;
 }
 
-export function renderList(what: string, meta: Omit<ListOutput, 'rows'>, header: readonly string[], lines: readonly string[], notes: readonly string[] = []): string {
+export function renderList(
+  what: string,
+  meta: Omit<ListOutput, 'rows'>,
+  header: readonly string[],
+  lines: readonly string[],
+  notes: readonly string[] = [],
+): string {
   const parts = [pageHeader(what, meta)];
   if (lines.length > 0) parts.push(table(header, []), ...lines);
   const foot = pageFooter(meta);
@@ -178,7 +198,10 @@ function renderDetailValue(kind: 'hosts' | 'services' | 'other', k: string, v: u
     // Icinga 2 dummy checks keep their output in a variable (dummy_text): it would repeat the output.
     const out = typeof row.plugin_output === 'string' && row.plugin_output.length >= 8 ? row.plugin_output : undefined;
     return Object.entries(v)
-      .map(([n, x]) => `${n}=${out !== undefined && typeof x === 'string' && x.startsWith(out) ? `(output${x.length > out.length ? '+…' : ''})` : cell(x, 40)}`)
+      .map(
+        ([n, x]) =>
+          `${n}=${out !== undefined && typeof x === 'string' && x.startsWith(out) ? `(output${x.length > out.length ? '+…' : ''})` : cell(x, 40)}`,
+      )
       .join(', ');
   }
   if ((k === 'latency' || k === 'execution_time') && typeof v === 'number') return `${v.toFixed(3)}s`;
@@ -188,13 +211,16 @@ function renderDetailValue(kind: 'hosts' | 'services' | 'other', k: string, v: u
 }
 
 function withInfo(v: readonly unknown[]): string {
-  return v
-    .map((e) => (Array.isArray(e) ? `#${cell(e[0])} by ${cell(e[1])}: ${cell(e.slice(2).join(' '), 160)}` : cell(e)))
-    .join('; ');
+  return v.map((e) => (Array.isArray(e) ? `#${cell(e[0])} by ${cell(e[1])}: ${cell(e.slice(2).join(' '), 160)}` : cell(e))).join('; ');
 }
 
 /** "key: value" lines for one object, skipping empty and all-is-normal values. */
-export function detailLines(row: Row, kind: 'hosts' | 'services' | 'other', nowMs: number, skip: ReadonlySet<string> = new Set()): string[] {
+export function detailLines(
+  row: Row,
+  kind: 'hosts' | 'services' | 'other',
+  nowMs: number,
+  skip: ReadonlySet<string> = new Set(),
+): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(row)) {
     if (skip.has(k) || v === null || v === undefined || v === '') continue;

@@ -9,19 +9,24 @@ import { escapeRegex } from '../../thruk/q.js';
 
 export const LINE = '^\\[[0-9]+\\] ';
 /** Row types whose line starts with the host name ("HOST ALERT: web-01;…"). */
-const OBJECT_TYPES = '((HOST|SERVICE) (ALERT|DOWNTIME ALERT|FLAPPING ALERT|ACKNOWLEDGE ALERT|EVENT HANDLER)|(INITIAL|CURRENT) (HOST|SERVICE) STATE|PASSIVE (HOST|SERVICE) CHECK): ';
+const OBJECT_TYPES =
+  '((HOST|SERVICE) (ALERT|DOWNTIME ALERT|FLAPPING ALERT|ACKNOWLEDGE ALERT|EVENT HANDLER)|(INITIAL|CURRENT) (HOST|SERVICE) STATE|PASSIVE (HOST|SERVICE) CHECK): ';
 /** Where the host name sits on any line about an object: after the type, after the contact, or after the command name. */
 export const HOST_ON_LINE = `${LINE}(${OBJECT_TYPES}|(HOST|SERVICE) NOTIFICATION: [^;]*;|EXTERNAL COMMAND: [A-Z_]+;)`;
 /** Host-level row types: the ones whose host_name Icinga 2 leaves null. */
-export const HOST_ROW_TYPES = '^(HOST (ALERT|DOWNTIME ALERT|FLAPPING ALERT|ACKNOWLEDGE ALERT|EVENT HANDLER|NOTIFICATION)|(INITIAL|CURRENT) HOST STATE|PASSIVE HOST CHECK)$';
+export const HOST_ROW_TYPES =
+  '^(HOST (ALERT|DOWNTIME ALERT|FLAPPING ALERT|ACKNOWLEDGE ALERT|EVENT HANDLER|NOTIFICATION)|(INITIAL|CURRENT) HOST STATE|PASSIVE HOST CHECK)$';
 
 const OBJECT_TYPE_RE = new RegExp(`^${OBJECT_TYPES.slice(0, -2)}$`);
 const NOTIFICATION_RE = /^(HOST|SERVICE) NOTIFICATION$/;
 
-
-export async function mapLeaves(node: FilterNode | undefined, fn: (l: FilterLeaf) => FilterNode | Promise<FilterNode>): Promise<FilterNode | undefined> {
+export async function mapLeaves(
+  node: FilterNode | undefined,
+  fn: (l: FilterLeaf) => FilterNode | Promise<FilterNode>,
+): Promise<FilterNode | undefined> {
   if (node === undefined) return undefined;
-  if ('conditions' in node) return { ...node, conditions: await Promise.all(node.conditions.map(async (c) => (await mapLeaves(c, fn)) as FilterNode)) };
+  if ('conditions' in node)
+    return { ...node, conditions: await Promise.all(node.conditions.map(async (c) => (await mapLeaves(c, fn)) as FilterNode)) };
   return fn(node);
 }
 
@@ -65,7 +70,10 @@ export function regexHostNote(leaf: FilterLeaf): string | undefined {
  */
 export function rawHostSet([k, v]: [string, string]): [string, string] | undefined {
   if (k !== 'host_name[regex]' && k !== 'host_name[nregex]') return undefined;
-  return [k === 'host_name[regex]' ? 'message[regex]' : 'message[nregex]', `${HOST_ON_LINE}${v.replace(/^\^/, '').replace(/\$$/, '')}(;|$)`];
+  return [
+    k === 'host_name[regex]' ? 'message[regex]' : 'message[nregex]',
+    `${HOST_ON_LINE}${v.replace(/^\^/, '').replace(/\$$/, '')}(;|$)`,
+  ];
 }
 
 /**

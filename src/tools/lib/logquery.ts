@@ -45,7 +45,8 @@ export async function hostNamesFor(ctx: ToolContext, leaf: FilterLeaf, backends:
     });
     for (const r of Array.isArray(rows) ? rows : []) names.push(String(r.name));
     if (!Array.isArray(rows) || rows.length < HOST_PAGE) break;
-    if (names.length > HOST_SCOPE_MAX) throw new ToolInputError(`filter: ${leaf.field} matches more than ${HOST_SCOPE_MAX} hosts; narrow it.`);
+    if (names.length > HOST_SCOPE_MAX)
+      throw new ToolInputError(`filter: ${leaf.field} matches more than ${HOST_SCOPE_MAX} hosts; narrow it.`);
   }
   return [...new Set(names)];
 }
@@ -90,7 +91,9 @@ export async function expandHostScope(ctx: ToolContext, node: FilterNode | undef
       return null;
     }
     if (underOr && names.length > OR_SCOPE_MAX) {
-      throw new ToolInputError(`filter: ${n.field} inside an OR group matches ${names.length} hosts (at most ${OR_SCOPE_MAX} there); put it at the top level (AND) or narrow it.`);
+      throw new ToolInputError(
+        `filter: ${n.field} inside an OR group matches ${names.length} hosts (at most ${OR_SCOPE_MAX} there); put it at the top level (AND) or narrow it.`,
+      );
     }
     return { field: 'host', op: neg ? 'not_in' : 'in', value: names };
   };
@@ -99,12 +102,21 @@ export async function expandHostScope(ctx: ToolContext, node: FilterNode | undef
 }
 
 /** since/until leaves at the top level of a filter override the tool's window arguments. */
-export function windowFromFilter(node: FilterNode | undefined, since: string | number, until: string | number | undefined, nowMs: number): { since: number; until: number; rest: FilterNode | undefined } {
+export function windowFromFilter(
+  node: FilterNode | undefined,
+  since: string | number,
+  until: string | number | undefined,
+  nowMs: number,
+): { since: number; until: number; rest: FilterNode | undefined } {
   let s: string | number = since;
   let u: string | number | undefined = until;
   let rest = node;
   const take = (l: FilterLeaf): boolean => {
-    if ((l.field === 'since' || l.field === 'until') && (l.op === undefined || l.op === 'eq') && (typeof l.value === 'string' || typeof l.value === 'number')) {
+    if (
+      (l.field === 'since' || l.field === 'until') &&
+      (l.op === undefined || l.op === 'eq') &&
+      (typeof l.value === 'string' || typeof l.value === 'number')
+    ) {
       if (l.field === 'since') s = l.value;
       else u = l.value;
       return true;
@@ -182,7 +194,10 @@ export function withHostSet(p: PreparedLogQuery, names: readonly string[]): Prep
 }
 
 function windowParams(since: number, until: number): Array<[string, string]> {
-  return [['time[gte]', String(since)], ['time[lte]', String(until)]];
+  return [
+    ['time[gte]', String(since)],
+    ['time[lte]', String(until)],
+  ];
 }
 
 function backendOpts(ctx: ToolContext, backends: string[] | undefined) {
@@ -192,7 +207,10 @@ function backendOpts(ctx: ToolContext, backends: string[] | undefined) {
 /** Thruk-side count(*) of log rows in [since, until]. */
 export async function countLogs(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends?: string[]): Promise<number> {
   if (p.empty) return 0;
-  const res = await ctx.thruk.get<unknown>('/logs', { query: [...p.params, ...windowParams(since, until), ['columns', 'count(*)']], ...backendOpts(ctx, backends) });
+  const res = await ctx.thruk.get<unknown>('/logs', {
+    query: [...p.params, ...windowParams(since, until), ['columns', 'count(*)']],
+    ...backendOpts(ctx, backends),
+  });
   return countOf(res);
 }
 
@@ -205,9 +223,18 @@ export type LogHistogram = ReadonlyArray<readonly [number, number]>;
  * directly, where bisecting on plain counts took one sequential request per halving (issue 18:
  * ~17 rounds for a day). The answer has at most one entry per second that holds a row.
  */
-export async function logHistogram(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends?: string[]): Promise<{ total: number; histogram: LogHistogram }> {
+export async function logHistogram(
+  ctx: ToolContext,
+  p: PreparedLogQuery,
+  since: number,
+  until: number,
+  backends?: string[],
+): Promise<{ total: number; histogram: LogHistogram }> {
   if (p.empty) return { total: 0, histogram: [] };
-  const res = await ctx.thruk.get<unknown>('/logs', { query: [...p.params, ...windowParams(since, until), ['columns', 'time,count(*)']], ...backendOpts(ctx, backends) });
+  const res = await ctx.thruk.get<unknown>('/logs', {
+    query: [...p.params, ...windowParams(since, until), ['columns', 'time,count(*)']],
+    ...backendOpts(ctx, backends),
+  });
   const list: unknown[] = Array.isArray(res) ? res : res !== null && typeof res === 'object' ? [res] : [];
   const bins: Array<[number, number]> = [];
   for (const r of list) {
@@ -248,7 +275,13 @@ export const HIDDEN_PROBE_S = 86_400;
  * that file is read: the count from there minus the count before `since` is what the window holds.
  * Compare it with countLogs for the window to see what a core hid (two more counts).
  */
-export async function heldLogRows(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends?: string[]): Promise<number> {
+export async function heldLogRows(
+  ctx: ToolContext,
+  p: PreparedLogQuery,
+  since: number,
+  until: number,
+  backends?: string[],
+): Promise<number> {
   if (p.empty) return 0;
   const from = since - HIDDEN_PROBE_S;
   const [wide, before] = await Promise.all([countLogs(ctx, p, from, until, backends), countLogs(ctx, p, from, since - 1, backends)]);
@@ -271,15 +304,27 @@ const checkedWindows = new WeakMap<string[], Set<string>>();
  * return for the window (heldLogRows), so an answer built from the window is never silently
  * one-sided. Per core when several are configured.
  */
-export async function noteHiddenRows(ctx: ToolContext, p: PreparedLogQuery, since: number, until: number, backends: string[] | undefined, notes: string[], what = 'log rows'): Promise<void> {
+export async function noteHiddenRows(
+  ctx: ToolContext,
+  p: PreparedLogQuery,
+  since: number,
+  until: number,
+  backends: string[] | undefined,
+  notes: string[],
+  what = 'log rows',
+): Promise<void> {
   if (p.empty) return;
   if (!markChecked(notes, since, until, backends)) return;
   const cores = await readCores(ctx, backends);
-  const parts: Array<{ name: string | undefined; backends: string[] | undefined }> = cores.several ? cores.all.map((c) => ({ name: c.name, backends: [c.key] })) : [{ name: undefined, backends }];
-  const found = await Promise.all(parts.map(async (c) => {
-    const [n, held] = await Promise.all([countLogs(ctx, p, since, until, c.backends), heldLogRows(ctx, p, since, until, c.backends)]);
-    return { name: c.name, n, hidden: Math.max(0, held - n) };
-  }));
+  const parts: Array<{ name: string | undefined; backends: string[] | undefined }> = cores.several
+    ? cores.all.map((c) => ({ name: c.name, backends: [c.key] }))
+    : [{ name: undefined, backends }];
+  const found = await Promise.all(
+    parts.map(async (c) => {
+      const [n, held] = await Promise.all([countLogs(ctx, p, since, until, c.backends), heldLogRows(ctx, p, since, until, c.backends)]);
+      return { name: c.name, n, hidden: Math.max(0, held - n) };
+    }),
+  );
   notes.unshift(...found.filter((f) => f.hidden > 0).map((f) => hiddenRowsNote(what, f.name, f.n, f.hidden, since)));
 }
 
@@ -317,7 +362,20 @@ export interface LogRows {
  * start is moved forward by bisection on Thruk-side counts until the rest fits, so the cut is exact
  * and reported, never silent.
  */
-export async function fetchNewestLogs(ctx: ToolContext, p: PreparedLogQuery, opts: { since: number; until: number; columns: readonly string[]; maxRows: number; backends?: string[] | undefined; order?: 'newest' | 'oldest'; rawHosts?: boolean; notes?: string[] }): Promise<LogRows> {
+export async function fetchNewestLogs(
+  ctx: ToolContext,
+  p: PreparedLogQuery,
+  opts: {
+    since: number;
+    until: number;
+    columns: readonly string[];
+    maxRows: number;
+    backends?: string[] | undefined;
+    order?: 'newest' | 'oldest';
+    rawHosts?: boolean;
+    notes?: string[];
+  },
+): Promise<LogRows> {
   if (opts.notes !== undefined) await noteHiddenRows(ctx, p, opts.since, opts.until, opts.backends, opts.notes);
   const total = await countLogs(ctx, p, opts.since, opts.until, opts.backends);
   if (total === 0) return { rows: [], total: 0, fetchedSince: opts.since, truncated: false };
@@ -377,7 +435,11 @@ export async function aggregateLogs(ctx: ToolContext, p: PreparedLogQuery, opts:
       ...backendOpts(ctx, opts.backends),
     }),
   ]);
-  const rows = Array.isArray(res) ? (res as Row[]) : res !== null && typeof res === 'object' && countOfAgg(res as Row) > 0 ? [res as Row] : [];
+  const rows = Array.isArray(res)
+    ? (res as Row[])
+    : res !== null && typeof res === 'object' && countOfAgg(res as Row) > 0
+      ? [res as Row]
+      : [];
   return opts.groupBy.includes('host_name') && opts.attribute !== false ? attributeHostless(ctx, p, rows, opts) : rows;
 }
 
@@ -392,10 +454,18 @@ function hasHost(r: Row): boolean {
 async function attributeHostless(ctx: ToolContext, p: PreparedLogQuery, rows: Row[], opts: AggregateOptions): Promise<Row[]> {
   const hostless = rows.filter((r) => !hasHost(r) && countOfAgg(r) > 0);
   if (hostless.length === 0) return rows;
-  const keyOf = (r: Row, host: string | null): string => JSON.stringify(opts.groupBy.map((c) => (c === 'host_name' ? host : (r[c] ?? null))));
+  const keyOf = (r: Row, host: string | null): string =>
+    JSON.stringify(opts.groupBy.map((c) => (c === 'host_name' ? host : (r[c] ?? null))));
   const max = opts.maxHostless ?? MAX_HOSTLESS_ROWS;
   const hostRows: PreparedLogQuery = { ...p, params: [...p.params, ['type[regex]', HOST_ROW_TYPES]] };
-  const got = await fetchNewestLogs(ctx, hostRows, { since: opts.since, until: opts.until, columns: [...new Set([...opts.groupBy, 'host_name', 'options', 'type', 'time'])], maxRows: max, backends: opts.backends, rawHosts: true });
+  const got = await fetchNewestLogs(ctx, hostRows, {
+    since: opts.since,
+    until: opts.until,
+    columns: [...new Set([...opts.groupBy, 'host_name', 'options', 'type', 'time'])],
+    maxRows: max,
+    backends: opts.backends,
+    rawHosts: true,
+  });
   // What stays in each null group: its count minus the rows attributed out of it.
   const left = new Map<string, Row>(hostless.map((r) => [keyOf(r, null), { ...r, host_name: null }]));
   const found = new Map<string, Row>();
@@ -407,7 +477,13 @@ async function attributeHostless(ctx: ToolContext, p: PreparedLogQuery, rows: Ro
     const t = typeof r.time === 'number' ? r.time : 0;
     const key = keyOf(r, host);
     const g = found.get(key);
-    if (g === undefined) found.set(key, { ...Object.fromEntries(opts.groupBy.map((c) => [c, c === 'host_name' ? host : (r[c] ?? null)])), count: 1, first: t, last: t });
+    if (g === undefined)
+      found.set(key, {
+        ...Object.fromEntries(opts.groupBy.map((c) => [c, c === 'host_name' ? host : (r[c] ?? null)])),
+        count: 1,
+        first: t,
+        last: t,
+      });
     else {
       g.count = countOfAgg(g) + 1;
       g.first = Math.min(Number(g.first), t);
@@ -415,7 +491,9 @@ async function attributeHostless(ctx: ToolContext, p: PreparedLogQuery, rows: Ro
     }
   }
   if (got.truncated) {
-    opts.notes?.push(`Icinga 2 leaves host_name empty on host-level log rows; of ${got.total} such rows only the newest ${got.rows.length} (from ${iso(got.fetchedSince)}) were attributed to their hosts, the rest are counted without a host.`);
+    opts.notes?.push(
+      `Icinga 2 leaves host_name empty on host-level log rows; of ${got.total} such rows only the newest ${got.rows.length} (from ${iso(got.fetchedSince)}) were attributed to their hosts, the rest are counted without a host.`,
+    );
   }
   return [...rows.filter((r) => hasHost(r)), ...found.values(), ...[...left.values()].filter((r) => countOfAgg(r) > 0)];
 }
@@ -426,18 +504,25 @@ async function attributeHostless(ctx: ToolContext, p: PreparedLogQuery, rows: Ro
  * peer_name: the same host name on two cores is two objects, and a core's log must be cut on its
  * own (a merged cut lets one busy core crowd out the other).
  */
-async function perCore<T extends { rows: Row[] }>(ctx: ToolContext, p: PreparedLogQuery, w: { since: number; until: number; backends?: string[] | undefined; notes?: string[] | undefined }, fn: (backends: string[] | undefined) => Promise<T>): Promise<Array<T & { core?: string }>> {
+async function perCore<T extends { rows: Row[] }>(
+  ctx: ToolContext,
+  p: PreparedLogQuery,
+  w: { since: number; until: number; backends?: string[] | undefined; notes?: string[] | undefined },
+  fn: (backends: string[] | undefined) => Promise<T>,
+): Promise<Array<T & { core?: string }>> {
   const cores = await readCores(ctx, w.backends);
   if (!cores.several) return [await fn(w.backends)];
   if (w.notes !== undefined) {
     await noteHiddenRows(ctx, p, w.since, w.until, w.backends, w.notes);
     for (const c of cores.all) markChecked(w.notes, w.since, w.until, [c.key]);
   }
-  return Promise.all(cores.all.map(async (c) => {
-    const got = await fn([c.key]);
-    for (const r of got.rows) r.peer_name = c.name;
-    return { ...got, core: c.name };
-  }));
+  return Promise.all(
+    cores.all.map(async (c) => {
+      const got = await fn([c.key]);
+      for (const r of got.rows) r.peer_name = c.name;
+      return { ...got, core: c.name };
+    }),
+  );
 }
 
 export interface CoreLogRows extends LogRows {
@@ -449,7 +534,11 @@ export interface CoreLogRows extends LogRows {
  * fetchNewestLogs, the cut made per core when several are in scope (each core's newest maxRows),
  * rows merged in time order and tagged with their core's peer_name. One core: fetchNewestLogs.
  */
-export async function fetchNewestLogsPerCore(ctx: ToolContext, p: PreparedLogQuery, opts: Parameters<typeof fetchNewestLogs>[2]): Promise<CoreLogRows> {
+export async function fetchNewestLogsPerCore(
+  ctx: ToolContext,
+  p: PreparedLogQuery,
+  opts: Parameters<typeof fetchNewestLogs>[2],
+): Promise<CoreLogRows> {
   const parts = await perCore(ctx, p, opts, (backends) => fetchNewestLogs(ctx, p, { ...opts, backends }));
   if (parts.length === 1 && parts[0]?.core === undefined) return parts[0] as LogRows;
   const rows = parts.flatMap((x) => x.rows);
@@ -473,7 +562,10 @@ export async function aggregateLogsPerCore(ctx: ToolContext, p: PreparedLogQuery
 }
 
 /** The backends to query one at a time: one part per core when several are in scope (core = its name), else one part as given (core ''). */
-export async function coreParts(ctx: ToolContext, backends: string[] | undefined): Promise<Array<{ core: string; backends: string[] | undefined }>> {
+export async function coreParts(
+  ctx: ToolContext,
+  backends: string[] | undefined,
+): Promise<Array<{ core: string; backends: string[] | undefined }>> {
   const cores = await readCores(ctx, backends);
   return cores.several ? cores.all.map((c) => ({ core: c.name, backends: [c.key] })) : [{ core: '', backends }];
 }
@@ -492,15 +584,24 @@ export async function failingLogCores(ctx: ToolContext, backends: string[] | und
   const cores = await readCores(ctx, backends);
   if (!cores.several) return [];
   const now = Math.floor(ctx.now() / 1000);
-  const found = await Promise.all(cores.all.map(async (c): Promise<FailingCore | undefined> => {
-    try {
-      await ctx.thruk.get<unknown>('/logs', { query: [['time[gte]', String(now)], ['columns', 'count(*)']], backends: [c.key], signal: ctx.signal });
-      return undefined;
-    } catch (error) {
-      if (!isThrukError(error)) throw error;
-      return { core: c.name, error };
-    }
-  }));
+  const found = await Promise.all(
+    cores.all.map(async (c): Promise<FailingCore | undefined> => {
+      try {
+        await ctx.thruk.get<unknown>('/logs', {
+          query: [
+            ['time[gte]', String(now)],
+            ['columns', 'count(*)'],
+          ],
+          backends: [c.key],
+          signal: ctx.signal,
+        });
+        return undefined;
+      } catch (error) {
+        if (!isThrukError(error)) throw error;
+        return { core: c.name, error };
+      }
+    }),
+  );
   return found.filter((f): f is FailingCore => f !== undefined);
 }
 
@@ -513,5 +614,5 @@ export function coreErrorText(err: unknown): string {
 /** The note for a core whose log failed: `missing` says what of the answer lacks it. */
 export function failingCoreNote(f: FailingCore, missing: string): string {
   const broken = f.error instanceof ThrukHttpError && coreFailure(f.error.thrukDescription) !== undefined;
-  return `PARTIAL: core ${f.core} failed its log query (${coreErrorText(f.error)}), so ${missing}. ${broken ? 'Retrying will not help while that core\'s log is broken; ask its admin.' : `Retry later, or ask with backends="${f.core}" alone.`}`;
+  return `PARTIAL: core ${f.core} failed its log query (${coreErrorText(f.error)}), so ${missing}. ${broken ? "Retrying will not help while that core's log is broken; ask its admin." : `Retry later, or ask with backends="${f.core}" alone.`}`;
 }

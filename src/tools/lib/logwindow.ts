@@ -22,11 +22,9 @@ export const NAME_CHUNK = 500;
 const timeValue = timeString();
 
 /** `since` that resolveWindow fills in (its default is said in the description, the schema leaves it out). */
-export const sinceArg = (dflt: string) =>
-  timeValue.optional().describe(`Start, e.g. -7d, today 06:00, ISO-8601 (default ${dflt})`);
+export const sinceArg = (dflt: string) => timeValue.optional().describe(`Start, e.g. -7d, today 06:00, ISO-8601 (default ${dflt})`);
 /** `since` whose default the schema applies (the history tools publish it as a JSON Schema default). */
-export const sinceDefaultedArg = (dflt: string) =>
-  timeValue.describe('Start, e.g. -7d, today 06:00, ISO-8601').default(dflt);
+export const sinceDefaultedArg = (dflt: string) => timeValue.describe('Start, e.g. -7d, today 06:00, ISO-8601').default(dflt);
 export const untilArg = timeValue.optional().describe('End (default now)');
 export const hoursArg = z
   .number()
@@ -50,10 +48,7 @@ export function maxEvents(ctx: { config: { noisyMaxAlerts: number } }, given: nu
   return given ?? ctx.config.noisyMaxAlerts;
 }
 
-export const stateTypeArg = z
-  .enum(['any', 'hard', 'soft'])
-  .default('any')
-  .describe('SOFT only shows flaky checks');
+export const stateTypeArg = z.enum(['any', 'hard', 'soft']).default('any').describe('SOFT only shows flaky checks');
 
 /** The log condition for a stateTypeArg value. */
 export function stateTypeLeaves(v: 'any' | 'hard' | 'soft'): FilterLeaf[] {
@@ -66,10 +61,22 @@ export const OBJECT_LOG_FIELDS = ['host', 'service', 'hostgroup', 'custom_var'] 
 export const NOTIFICATION_LOG_FIELDS = ['host', 'service', 'contact', 'state', 'since', 'until', 'hostgroup', 'custom_var'] as const;
 
 // class=1 next to the type keeps rows with an empty type (program messages) out, whatever Livestatus does with the regex.
-export const HOST_ALERTS: readonly FilterLeaf[] = [{ field: 'class', value: 1 }, { field: 'type', value: 'HOST ALERT' }];
-export const SERVICE_ALERTS: readonly FilterLeaf[] = [{ field: 'class', value: 1 }, { field: 'type', value: 'SERVICE ALERT' }];
-export const ALL_ALERTS: readonly FilterLeaf[] = [{ field: 'class', value: 1 }, { field: 'type', op: 'in', value: ['HOST ALERT', 'SERVICE ALERT'] }];
-export const FLAPPING_ALERTS: readonly FilterLeaf[] = [{ field: 'class', value: 1 }, { field: 'type', op: 'in', value: ['HOST FLAPPING ALERT', 'SERVICE FLAPPING ALERT'] }];
+export const HOST_ALERTS: readonly FilterLeaf[] = [
+  { field: 'class', value: 1 },
+  { field: 'type', value: 'HOST ALERT' },
+];
+export const SERVICE_ALERTS: readonly FilterLeaf[] = [
+  { field: 'class', value: 1 },
+  { field: 'type', value: 'SERVICE ALERT' },
+];
+export const ALL_ALERTS: readonly FilterLeaf[] = [
+  { field: 'class', value: 1 },
+  { field: 'type', op: 'in', value: ['HOST ALERT', 'SERVICE ALERT'] },
+];
+export const FLAPPING_ALERTS: readonly FilterLeaf[] = [
+  { field: 'class', value: 1 },
+  { field: 'type', op: 'in', value: ['HOST FLAPPING ALERT', 'SERVICE FLAPPING ALERT'] },
+];
 export const NOTIFICATIONS: readonly FilterLeaf[] = [{ field: 'class', value: 3 }];
 export const NOT_OK: FilterLeaf = { field: 'state', op: 'neq', value: 0 };
 
@@ -116,7 +123,12 @@ export function typeParam(...types: string[]): [string, string] {
   return ['type[regex]', anyOfRegex(types)];
 }
 
-export async function prepare(ctx: ToolContext, w: LogWindow, extra: readonly FilterLeaf[], backends: string[] | undefined): Promise<PreparedLogQuery> {
+export async function prepare(
+  ctx: ToolContext,
+  w: LogWindow,
+  extra: readonly FilterLeaf[],
+  backends: string[] | undefined,
+): Promise<PreparedLogQuery> {
   const p = await prepareLogQuery(ctx, { since: w.since, until: w.until, filter: w.filter, extra, backends });
   w.notes.push(...p.notes);
   return p;

@@ -147,7 +147,11 @@ function metricOf(label: string, data: string, warnings: string[]): PerfMetric |
   const min = parseBound(label, 'min', fields[3], warnings);
   const max = parseBound(label, 'max', fields[4], warnings);
   return {
-    label, value: v.value, uom: v.uom, warn, crit,
+    label,
+    value: v.value,
+    uom: v.uom,
+    warn,
+    crit,
     ...(warnRange !== undefined ? { warnRange } : {}),
     ...(critRange !== undefined ? { critRange } : {}),
     ...(min !== undefined ? { min } : {}),

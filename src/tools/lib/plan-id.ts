@@ -6,7 +6,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 /** What the id covers of a write/plan Plan: its commands (structural, so lib needs nothing from write/). */
 interface PlannedCommands {
-  readonly commands: readonly { readonly command: string; readonly target: unknown; readonly args: Readonly<Record<string, string | number>> }[];
+  readonly commands: readonly {
+    readonly command: string;
+    readonly target: unknown;
+    readonly args: Readonly<Record<string, string | number>>;
+  }[];
 }
 
 /** A per-process key, so a plan id echoed back by a client cannot be forged or replayed across restarts. */
@@ -23,11 +27,9 @@ export const PLAN_MAX_AGE_MS = 3_600_000;
  * plan the user saw (times such as "now" or "+2h" are computed from it).
  */
 export function planId(plan: PlannedCommands, baseMs: number): string {
-  const canonical = JSON.stringify(plan.commands.map((c) => [
-    c.command,
-    c.target,
-    Object.entries(c.args).sort(([a], [b]) => a.localeCompare(b)),
-  ]));
+  const canonical = JSON.stringify(
+    plan.commands.map((c) => [c.command, c.target, Object.entries(c.args).sort(([a], [b]) => a.localeCompare(b))]),
+  );
   return `${createHmac('sha256', keyOf()).update(canonical).digest('base64url').slice(0, 16)}.${Math.max(0, Math.floor(baseMs)).toString(36)}`;
 }
 

@@ -7,11 +7,13 @@ import { rewriteLeaves } from './filter-scope.js';
 
 export const SCOPE_FIELDS = ['hostgroup', 'custom_var'] as const;
 
-export const scopeFilterArg = filterSchema(SCOPE_FIELDS)
-  .optional();
+export const scopeFilterArg = filterSchema(SCOPE_FIELDS).optional();
 
 /** The same scope compiled for /hosts and for /services (where the custom variable is the host's). */
-export function scopeParams(filter: FilterNode | undefined, extra: { hosts?: FilterLeaf[]; services?: FilterLeaf[] } = {}): { hosts: Array<[string, string]>; services: Array<[string, string]> } {
+export function scopeParams(
+  filter: FilterNode | undefined,
+  extra: { hosts?: FilterLeaf[]; services?: FilterLeaf[] } = {},
+): { hosts: Array<[string, string]>; services: Array<[string, string]> } {
   const svc = rewriteLeaves(filter, (l): FilterLeaf => (l.field === 'custom_var' ? { ...l, field: 'host_custom_var' } : l), '');
   return {
     hosts: compileFilter('hosts', filter, extra.hosts ?? []).params,
@@ -68,19 +70,25 @@ export function problemLine(showPeer: boolean) {
     const host = showPeer && p.peer_name !== undefined ? `${p.host}@${p.peer_name}` : p.host;
     const state = p.hard ? p.state : `${p.state} soft`;
     const at = p.duration_at_least === true ? '≥' : '';
-    return [host, p.service ?? '', state, p.since !== undefined ? `${at}${p.since}` : '', p.duration_human !== undefined ? `${at}${p.duration_human}` : '', cell(p.output, 160)].join(' | ');
+    return [
+      host,
+      p.service ?? '',
+      state,
+      p.since !== undefined ? `${at}${p.since}` : '',
+      p.duration_human !== undefined ? `${at}${p.duration_human}` : '',
+      cell(p.output, 160),
+    ].join(' | ');
   };
 }
 export const PROBLEM_HEADER = ['host', 'service', 'state', 'since', 'for', 'output'];
 
 /** A service whose host is down, acknowledged or in downtime is covered by the host's own entry. */
 export function onHandledHost(r: Row): boolean {
-  return num(r.host_state) !== 0 || r.host_acknowledged === true || num(r.host_acknowledged) === 1 || num(r.host_scheduled_downtime_depth) > 0;
+  return (
+    num(r.host_state) !== 0 || r.host_acknowledged === true || num(r.host_acknowledged) === 1 || num(r.host_scheduled_downtime_depth) > 0
+  );
 }
 
-export const includeOnProblemHostsArg = z
-  .boolean()
-  .default(false)
-  .describe('Also services of hosts that are down, acked or in downtime');
+export const includeOnProblemHostsArg = z.boolean().default(false).describe('Also services of hosts that are down, acked or in downtime');
 
 export { multiplePeers } from './words.js';

@@ -46,14 +46,22 @@ export const SERVICE_LINE_HEADER = ['host', 'service', 'state', 'for', 'output']
 export function hostLine(nowMs: number, showPeer: boolean, starts?: CoreStarts) {
   return (r: Row): string => {
     const name = showPeer && r.peer_name !== undefined ? `${cell(r.name)}@${cell(r.peer_name)}` : cell(r.name);
-    return [name, stateCell(r, hostStateName(r.state, r.has_been_checked)), since(r, nowMs, starts), cell(r.plugin_output, 160)].join(' | ');
+    return [name, stateCell(r, hostStateName(r.state, r.has_been_checked)), since(r, nowMs, starts), cell(r.plugin_output, 160)].join(
+      ' | ',
+    );
   };
 }
 
 export function serviceLine(nowMs: number, showPeer: boolean, starts?: CoreStarts) {
   return (r: Row): string => {
     const host = showPeer && r.peer_name !== undefined ? `${cell(r.host_name)}@${cell(r.peer_name)}` : cell(r.host_name);
-    return [host, cell(r.description), stateCell(r, serviceStateName(r.state, r.has_been_checked)), since(r, nowMs, starts), cell(r.plugin_output, 160)].join(' | ');
+    return [
+      host,
+      cell(r.description),
+      stateCell(r, serviceStateName(r.state, r.has_been_checked)),
+      since(r, nowMs, starts),
+      cell(r.plugin_output, 160),
+    ].join(' | ');
   };
 }
 
@@ -69,14 +77,23 @@ export function okOutput(output: unknown, max: number): string {
  * problems with their full output first, then the OK ones with a shortened output — their state
  * is the news, the output detail stays in structuredContent and thruk_get_service.
  */
-export function hostServiceLines(services: readonly Row[], nowMs: number, opts: { showPeer?: boolean; starts?: CoreStarts } = {}): string[] {
+export function hostServiceLines(
+  services: readonly Row[],
+  nowMs: number,
+  opts: { showPeer?: boolean; starts?: CoreStarts } = {},
+): string[] {
   if (services.length === 0) return ['services: none'];
   const states = services.map((r) => serviceStateName(r.state, r.has_been_checked));
   const allOk = states.every((s) => s === 'OK');
   const rank = (s: string) => ['CRITICAL', 'UNKNOWN', 'WARNING', 'PENDING'].indexOf(s);
-  const order = services.map((r, i) => ({ r, st: states[i] ?? 'OK', i }))
+  const order = services
+    .map((r, i) => ({ r, st: states[i] ?? 'OK', i }))
     .sort((a, b) => (a.st === 'OK' ? 1 : 0) - (b.st === 'OK' ? 1 : 0) || (a.st === 'OK' ? 0 : rank(a.st) - rank(b.st)) || a.i - b.i);
-  const lines = [allOk ? `services (${services.length}, all OK): service | for | output` : `services (${services.length}): service | state | for | output`];
+  const lines = [
+    allOk
+      ? `services (${services.length}, all OK): service | for | output`
+      : `services (${services.length}): service | state | for | output`,
+  ];
   for (const { r, st } of order) {
     const output = st === 'OK' ? okOutput(r.plugin_output, 48) : cell(r.plugin_output, 160);
     // The same host name on two cores: each service names its core (two `ping` rows otherwise).
@@ -100,10 +117,32 @@ export { multiplePeers } from './words.js';
 
 /** Keys the head of a detail view (detailHead) already says; the generic key: value lines skip them. */
 export const DETAIL_HEAD_KEYS: ReadonlySet<string> = new Set([
-  'name', 'host_name', 'description', 'display_name', 'alias', 'address', 'peer_name', 'state', 'state_type', 'has_been_checked',
-  'current_attempt', 'max_check_attempts', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth',
-  'notifications_enabled', 'active_checks_enabled', 'is_flapping', 'check_command', 'check_interval', 'last_check', 'next_check',
-  'execution_time', 'latency', 'acknowledgement_type',
+  'name',
+  'host_name',
+  'description',
+  'display_name',
+  'alias',
+  'address',
+  'peer_name',
+  'state',
+  'state_type',
+  'has_been_checked',
+  'current_attempt',
+  'max_check_attempts',
+  'plugin_output',
+  'last_state_change',
+  'acknowledged',
+  'scheduled_downtime_depth',
+  'notifications_enabled',
+  'active_checks_enabled',
+  'is_flapping',
+  'check_command',
+  'check_interval',
+  'last_check',
+  'next_check',
+  'execution_time',
+  'latency',
+  'acknowledgement_type',
 ]);
 
 /**
@@ -115,7 +154,13 @@ export function detailHandling(r: Row): string[] {
   const out: string[] = [];
   if (flag(r.acknowledged)) {
     const t = r.acknowledgement_type;
-    out.push(t === 2 || t === '2' ? 'acknowledged (sticky)' : t === 1 || t === '1' ? 'acknowledged (not sticky)' : 'acknowledged (sticky or not: Thruk does not say)');
+    out.push(
+      t === 2 || t === '2'
+        ? 'acknowledged (sticky)'
+        : t === 1 || t === '1'
+          ? 'acknowledged (not sticky)'
+          : 'acknowledged (sticky or not: Thruk does not say)',
+    );
   }
   if (num(r.scheduled_downtime_depth) > 0) out.push('in downtime');
   if (r.notifications_enabled !== undefined && !flag(r.notifications_enabled)) out.push('notifications off');
@@ -138,8 +183,13 @@ function relative(epochSec: unknown, nowMs: number): string {
  */
 export function detailHead(r: Row, kind: 'hosts' | 'services', nowMs: number, starts?: CoreStarts): string[] {
   const who = kind === 'hosts' ? `host ${cell(r.name)}` : `service ${cell(r.host_name)} / ${cell(r.description)}`;
-  const aka = [kind === 'services' && r.display_name !== r.description ? r.display_name : undefined, r.alias !== r.name ? r.alias : undefined, r.address]
-    .filter((x) => x !== undefined && x !== null && x !== '').map((x) => cell(x));
+  const aka = [
+    kind === 'services' && r.display_name !== r.description ? r.display_name : undefined,
+    r.alias !== r.name ? r.alias : undefined,
+    r.address,
+  ]
+    .filter((x) => x !== undefined && x !== null && x !== '')
+    .map((x) => cell(x));
   const head = `${who}${aka.length > 0 ? ` (${aka.join(', ')})` : ''}${r.peer_name !== undefined && r.peer_name !== '' ? ` on ${cell(r.peer_name)}` : ''}`;
   const out = [head];
   // The age belongs to the state, so it follows the state word; the handling (ack, downtime) gets

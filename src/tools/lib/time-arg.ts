@@ -7,4 +7,7 @@ import { z } from 'zod';
  * a number is turned into its string here, milliseconds into seconds as parseTime does.
  */
 export const timeString = (max = 100) =>
-  z.preprocess((v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? String(Math.floor(v > 1e12 ? v / 1000 : v)) : v), z.string().min(1).max(max));
+  z.preprocess(
+    (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? String(Math.floor(v > 1e12 ? v / 1000 : v)) : v),
+    z.string().min(1).max(max),
+  );

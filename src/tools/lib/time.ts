@@ -14,13 +14,36 @@ export class TimeParseError extends Error {
 }
 
 const UNIT_SECONDS: Record<string, number> = {
-  s: 1, sec: 1, secs: 1, second: 1, seconds: 1,
-  m: 60, min: 60, mins: 60, minute: 60, minutes: 60,
-  h: 3600, hr: 3600, hrs: 3600, hour: 3600, hours: 3600,
-  d: 86400, day: 86400, days: 86400,
-  w: 604800, wk: 604800, week: 604800, weeks: 604800,
-  M: 2592000, mon: 2592000, month: 2592000, months: 2592000,
-  y: 31536000, yr: 31536000, year: 31536000, years: 31536000,
+  s: 1,
+  sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hr: 3600,
+  hrs: 3600,
+  hour: 3600,
+  hours: 3600,
+  d: 86400,
+  day: 86400,
+  days: 86400,
+  w: 604800,
+  wk: 604800,
+  week: 604800,
+  weeks: 604800,
+  M: 2592000,
+  mon: 2592000,
+  month: 2592000,
+  months: 2592000,
+  y: 31536000,
+  yr: 31536000,
+  year: 31536000,
+  years: 31536000,
 };
 
 const HELP = 'Use e.g. -2h, now, today, yesterday, +30m, an epoch in seconds, or ISO-8601 like 2026-11-21T08:00:00Z.';
@@ -129,6 +152,9 @@ export interface TimeWindow {
 export function timeWindow(since: string | number, until: string | number | undefined, nowMs: number): TimeWindow {
   const s = parseTime(since, nowMs, 'since');
   const u = until === undefined ? Math.floor(nowMs / 1000) : parseTime(until, nowMs, 'until');
-  if (u < s) throw new TimeParseError(`until (${new Date(u * 1000).toISOString()}) is before since (${new Date(s * 1000).toISOString()}); swap them or widen the window.`);
+  if (u < s)
+    throw new TimeParseError(
+      `until (${new Date(u * 1000).toISOString()}) is before since (${new Date(s * 1000).toISOString()}); swap them or widen the window.`,
+    );
   return { since: s, until: u };
 }

@@ -27,7 +27,9 @@ export const metricOutput = z.object({
   min: z.number().optional(),
   max: z.number().optional(),
   percent_of_max: z.number().optional().describe('(value-min)/(max-min) in %, when max is known'),
-  breached: z.enum(['ok', 'warning', 'critical', 'unknown']).describe('Which threshold the value violates by the Nagios range rules; unknown for U'),
+  breached: z
+    .enum(['ok', 'warning', 'critical', 'unknown'])
+    .describe('Which threshold the value violates by the Nagios range rules; unknown for U'),
 });
 export type MetricOutput = z.output<typeof metricOutput>;
 
@@ -67,7 +69,9 @@ export function valueText(m: Pick<MetricOutput, 'value' | 'uom'>): string {
 
 /** `'C:\ used'=117.9GB (w 96, c 108, max 120) CRITICAL` — compact, no empty parts. */
 export function metricBrief(m: MetricOutput): string {
-  const th = [m.warn !== '' ? `w ${m.warn}` : '', m.crit !== '' ? `c ${m.crit}` : '', m.max !== undefined ? `max ${m.max}` : ''].filter(Boolean);
+  const th = [m.warn !== '' ? `w ${m.warn}` : '', m.crit !== '' ? `c ${m.crit}` : '', m.max !== undefined ? `max ${m.max}` : ''].filter(
+    Boolean,
+  );
   const state = m.breached === 'ok' ? '' : ` ${m.breached.toUpperCase()}`;
   return cell(`${labelText(m.label)}=${valueText(m)}${th.length > 0 ? ` (${th.join(', ')})` : ''}${state}`, 200);
 }

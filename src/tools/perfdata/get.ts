@@ -21,7 +21,13 @@ async function lookup(ctx: ToolContext, host: string, service: string | undefine
   if (service === undefined) {
     return getRows(ctx, '/hosts', query([['name', host]], { columns: 'name,state,has_been_checked,perf_data,peer_name' }), backends);
   }
-  const q = query([['host_name', host], ['description', service]], { columns: 'host_name,description,state,has_been_checked,perf_data,peer_name' });
+  const q = query(
+    [
+      ['host_name', host],
+      ['description', service],
+    ],
+    { columns: 'host_name,description,state,has_been_checked,perf_data,peer_name' },
+  );
   return getRows(ctx, '/services', q, backends);
 }
 
@@ -53,9 +59,13 @@ export const getPerfdata = defineTool({
     const raw = typeof row.perf_data === 'string' ? row.perf_data : '';
     const parsed = parsePerfData(raw);
     const metrics = parsed.metrics.map(metricOut);
-    const state = args.service === undefined ? hostStateName(row.state, row.has_been_checked) : serviceStateName(row.state, row.has_been_checked);
+    const state =
+      args.service === undefined ? hostStateName(row.state, row.has_been_checked) : serviceStateName(row.state, row.has_been_checked);
     const notes: string[] = [];
-    if (rows.length > 1) notes.push(`Found on ${rows.length} backends (${rows.map((r) => cell(r.peer_name)).join(', ')}); showing ${cell(row.peer_name)}. Pass backends to choose.`);
+    if (rows.length > 1)
+      notes.push(
+        `Found on ${rows.length} backends (${rows.map((r) => cell(r.peer_name)).join(', ')}); showing ${cell(row.peer_name)}. Pass backends to choose.`,
+      );
     const what = args.service === undefined ? `host ${args.host}` : `service ${args.host} / ${args.service}`;
     const text: string[] = [];
     if (metrics.length === 0) {

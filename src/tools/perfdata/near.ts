@@ -13,9 +13,13 @@ const nearRow = metricOutput.extend({
   state: z.string().describe('Current service state'),
   peer_name: z.string().optional(),
   threshold: z.enum(['warning', 'critical']).describe('The threshold the headroom is measured to: warning when set, else critical'),
-  headroom: z.number().describe('Distance to that threshold in the metric\'s unit; negative when already breached'),
+  headroom: z.number().describe("Distance to that threshold in the metric's unit; negative when already breached"),
   headroom_percent: z.number().describe('headroom as % of headroom_basis'),
-  headroom_basis: z.enum(['ok_range', 'threshold', 'value']).describe('ok_range: of the width of the OK band the value is in (e.g. min..warning); threshold: of the threshold value (open-ended band); value: of the value'),
+  headroom_basis: z
+    .enum(['ok_range', 'threshold', 'value'])
+    .describe(
+      'ok_range: of the width of the OK band the value is in (e.g. min..warning); threshold: of the threshold value (open-ended band); value: of the value',
+    ),
 });
 type NearRow = z.output<typeof nearRow>;
 
@@ -39,7 +43,17 @@ function line(showPeer: boolean) {
     const value = `${valueText(r)}${r.percent_of_max !== undefined ? ` (${r.percent_of_max}% of max)` : ''}`;
     const head = `${r.headroom_percent}%${r.headroom_basis === 'ok_range' ? '' : ` of ${r.headroom_basis}`}`;
     const host = showPeer && r.peer_name !== undefined ? `${cell(r.host)}@${cell(r.peer_name)}` : cell(r.host);
-    return [host, cell(r.service), cell(labelText(r.label), 120), value, cell(r.warn), cell(r.crit), head, r.breached.toUpperCase(), r.state].join(' | ');
+    return [
+      host,
+      cell(r.service),
+      cell(labelText(r.label), 120),
+      value,
+      cell(r.warn),
+      cell(r.crit),
+      head,
+      r.breached.toUpperCase(),
+      r.state,
+    ].join(' | ');
   };
 }
 
@@ -74,17 +88,33 @@ export const perfdataNearThreshold = defineTool({
         }
         if (h.percent > args.within_percent) continue;
         hits.push({
-          host: str(s.host_name), service: str(s.description), state: serviceStateName(s.state, s.has_been_checked),
+          host: str(s.host_name),
+          service: str(s.description),
+          state: serviceStateName(s.state, s.has_been_checked),
           ...(typeof s.peer_name === 'string' ? { peer_name: s.peer_name } : {}),
           ...metricOut(m),
-          threshold: h.threshold, headroom: h.distance, headroom_percent: h.percent, headroom_basis: h.basis,
+          threshold: h.threshold,
+          headroom: h.distance,
+          headroom_percent: h.percent,
+          headroom_basis: h.basis,
         });
       }
     }
-    hits.sort((a, b) => (BREACH_RANK[a.breached] ?? 2) - (BREACH_RANK[b.breached] ?? 2) || a.headroom_percent - b.headroom_percent
-      || a.host.localeCompare(b.host) || a.service.localeCompare(b.service) || a.label.localeCompare(b.label));
+    hits.sort(
+      (a, b) =>
+        (BREACH_RANK[a.breached] ?? 2) - (BREACH_RANK[b.breached] ?? 2) ||
+        a.headroom_percent - b.headroom_percent ||
+        a.host.localeCompare(b.host) ||
+        a.service.localeCompare(b.service) ||
+        a.label.localeCompare(b.label),
+    );
     const showPeer = new Set(hits.map((h) => h.peer_name)).size > 1;
-    const p = page(hits, line(showPeer), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'metrics' });
+    const p = page(hits, line(showPeer), {
+      offset: args.offset,
+      limit: args.limit,
+      budgetTokens: ctx.config.maxAnswerTokens,
+      what: 'metrics',
+    });
     const rows = p.rows;
     const notes: string[] = [];
     const dis = disagreementNote(hits);
@@ -93,14 +123,21 @@ export const perfdataNearThreshold = defineTool({
     const scope = `${scanned} metrics of ${services.length} services scanned, ${without} without a reachable threshold`;
     if (p.meta.total === 0) text.push(`No metric within ${args.within_percent}% of its threshold (${scope}).`);
     else {
-      const range = p.meta.returned === 0 ? `none of ${p.meta.total}` : `${p.meta.offset + 1}-${p.meta.offset + p.meta.returned} of ${p.meta.total}`;
+      const range =
+        p.meta.returned === 0 ? `none of ${p.meta.total}` : `${p.meta.offset + 1}-${p.meta.offset + p.meta.returned} of ${p.meta.total}`;
       text.push(`metrics within ${args.within_percent}% of their threshold, breached first: ${range} (${scope})`);
       if (p.lines.length > 0) text.push('host | service | metric | value | warn | crit | headroom | breached | service state', ...p.lines);
     }
     const foot = pageFooter(p.meta);
     if (foot !== undefined) text.push(foot);
     for (const n of notes) text.push(`Note: ${n}`);
-    const data: z.output<typeof nearOutput> = { scanned_services: services.length, scanned_metrics: scanned, without_threshold: without, ...p.meta, rows };
+    const data: z.output<typeof nearOutput> = {
+      scanned_services: services.length,
+      scanned_metrics: scanned,
+      without_threshold: without,
+      ...p.meta,
+      rows,
+    };
     if (notes.length > 0) data.notes = notes;
     return { data, text: text.join('\n') };
   },

@@ -4,7 +4,15 @@ import { defineTool } from '../core/define.js';
 import { cell } from '../lib/format.js';
 import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } from '../lib/list.js';
 import { multiplePeers } from '../lib/rows.js';
-import { metricBrief, metricOutput, parsedService, SERVICE_FILTER_FIELDS, servicesWithPerf, warningsNote, type ParsedService } from './common.js';
+import {
+  metricBrief,
+  metricOutput,
+  parsedService,
+  SERVICE_FILTER_FIELDS,
+  servicesWithPerf,
+  warningsNote,
+  type ParsedService,
+} from './common.js';
 
 const serviceMetrics = z.object({
   host: z.string(),
@@ -55,7 +63,9 @@ export const perfdataSnapshot = defineTool({
     const text: string[] = [];
     if (p.meta.total === 0) text.push('No services with performance data matched.');
     else {
-      text.push(`perf data of services ${p.meta.returned === 0 ? `none of ${p.meta.total}` : `${p.meta.offset + 1}-${p.meta.offset + p.meta.returned} of ${p.meta.total}`}`);
+      text.push(
+        `perf data of services ${p.meta.returned === 0 ? `none of ${p.meta.total}` : `${p.meta.offset + 1}-${p.meta.offset + p.meta.returned} of ${p.meta.total}`}`,
+      );
       if (p.lines.length > 0) text.push(['host', 'service', 'state', ...(showPeer ? ['backend'] : []), 'metrics'].join(' | '), ...p.lines);
     }
     const foot = pageFooter(p.meta);

@@ -3,8 +3,23 @@ import { quoteQ } from '../../thruk/q.js';
 import { defineTool, ToolInputError, type ToolDef } from '../core/define.js';
 import { cell, hostStateName, serviceStateName } from '../lib/format.js';
 import {
-  backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
-  page, parseBackends, parseColumns, pick, query, renderList, sortArg, type Row,
+  backendsArg,
+  columnsArg,
+  columnsOf,
+  detailLines,
+  genericLine,
+  getRows,
+  limitArg,
+  listOutput,
+  offsetArg,
+  page,
+  parseBackends,
+  parseColumns,
+  pick,
+  query,
+  renderList,
+  sortArg,
+  type Row,
 } from '../lib/list.js';
 import { notFound, objectName } from '../lib/objects.js';
 import { closest } from '../lib/closest.js';
@@ -24,8 +39,12 @@ function groupLine(kind: 'hostgroups' | 'servicegroups') {
     const worst = [
       kind === 'hostgroups' && r.worst_host_state !== undefined ? `hosts ${hostStateName(r.worst_host_state)}` : '',
       r.worst_service_state !== undefined ? `services ${serviceStateName(r.worst_service_state)}` : '',
-    ].filter(Boolean).join(', ');
-    const counts = [kind === 'hostgroups' ? `${cell(r.num_hosts)} hosts` : '', `${cell(r.num_services)} services`].filter(Boolean).join(', ');
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const counts = [kind === 'hostgroups' ? `${cell(r.num_hosts)} hosts` : '', `${cell(r.num_services)} services`]
+      .filter(Boolean)
+      .join(', ');
     return [cell(r.name), cell(r.alias), counts, worst].join(' | ');
   };
 }
@@ -61,11 +80,20 @@ function listGroups(kind: 'hostgroups' | 'servicegroups'): ToolDef {
         }
         filterParams.push(['q', `(name ~~ ${quoteQ('name', args.name)} or alias ~~ ${quoteQ('name', args.name)})`]);
       }
-      const all = await getRows(ctx, `/${kind}`, query(filterParams, { sort: args.sort, columns: cols.list?.join(',') }), parseBackends(args.backends));
+      const all = await getRows(
+        ctx,
+        `/${kind}`,
+        query(filterParams, { sort: args.sort, columns: cols.list?.join(',') }),
+        parseBackends(args.backends),
+      );
       const now = ctx.now();
       const shown = columnsOf(all, cols.list);
       const render = cols.custom ? genericLine('other', shown, now) : groupLine(kind);
-      const p = page(all.map((r) => pick(r, cols.list)), render, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: label });
+      const p = page(
+        all.map((r) => pick(r, cols.list)),
+        render,
+        { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: label },
+      );
       const header = cols.custom ? shown : ['name', 'alias', 'members', 'worst state'];
       return { data: { ...p.meta, rows: p.rows }, text: renderList(label, p.meta, header, p.lines) };
     },
@@ -83,9 +111,7 @@ export const listContacts = defineTool({
   toolset: 'state',
   access: 'read',
   description: 'Contacts with e-mail, pager and whether notifications are on.',
-  input: z
-    .object({ limit: limitArg(100), offset: offsetArg, sort: sortArg('name'), columns: columnsArg, backends: backendsArg })
-    .strict(),
+  input: z.object({ limit: limitArg(100), offset: offsetArg, sort: sortArg('name'), columns: columnsArg, backends: backendsArg }).strict(),
   output: listOutput,
   run: async (ctx, args) => {
     const cols = parseColumns(args.columns, CONTACT_COLUMNS);
@@ -99,13 +125,17 @@ export const listContacts = defineTool({
     });
     const shown = columnsOf(all, cols.list).filter((c) => c !== 'peer_name' || cols.list?.includes('peer_name') === true);
     const line = genericLine('other', shown, ctx.now());
-    const render = (r: Row) => (several && typeof r.peer_name === 'string' && shown[0] === 'name' ? line({ ...r, name: `${cell(r.name)}@${r.peer_name}` }) : line(r));
+    const render = (r: Row) =>
+      several && typeof r.peer_name === 'string' && shown[0] === 'name' ? line({ ...r, name: `${cell(r.name)}@${r.peer_name}` }) : line(r);
     const p = page(rows, render, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'contacts' });
     return { data: { ...p.meta, rows: p.rows }, text: renderList('contacts', p.meta, shown, p.lines) };
   },
 });
 
-const contactOutput = z.object({ contact: z.record(z.string(), z.unknown()), others: z.array(z.record(z.string(), z.unknown())).optional() });
+const contactOutput = z.object({
+  contact: z.record(z.string(), z.unknown()),
+  others: z.array(z.record(z.string(), z.unknown())).optional(),
+});
 
 export const getContact = defineTool({
   name: 'thruk_get_contact',
@@ -120,7 +150,16 @@ export const getContact = defineTool({
     const rows = await getRows(ctx, '/contacts', [['name', args.contact]], backends);
     if (rows.length === 0) {
       const names = await getRows(ctx, '/contacts', [['columns', 'name']], backends);
-      throw notFound('contact', args.contact, closest(args.contact, names.map((r) => String(r.name)), 3), 'thruk_list_contacts');
+      throw notFound(
+        'contact',
+        args.contact,
+        closest(
+          args.contact,
+          names.map((r) => String(r.name)),
+          3,
+        ),
+        'thruk_list_contacts',
+      );
     }
     const contact = rows[0] as Row;
     const data: z.output<typeof contactOutput> = { contact };

@@ -4,8 +4,23 @@ import { defineTool, type ToolContext } from '../core/define.js';
 import { cell, hostStateName } from '../lib/format.js';
 import { readCores } from '../lib/cores.js';
 import {
-  backendsArg, columnsArg, columnsOf, detailLines, genericLine, getRows, limitArg, listOutput, offsetArg,
-  parseBackends, parseColumns, pick, query, renderList, sortArg, withColumns, type Row,
+  backendsArg,
+  columnsArg,
+  columnsOf,
+  detailLines,
+  genericLine,
+  getRows,
+  limitArg,
+  listOutput,
+  offsetArg,
+  parseBackends,
+  parseColumns,
+  pick,
+  query,
+  renderList,
+  sortArg,
+  withColumns,
+  type Row,
 } from '../lib/list.js';
 import { startsOf } from '../lib/corestart.js';
 import { hostNameArg, hostSuggestions, notFound } from '../lib/objects.js';
@@ -14,26 +29,87 @@ import { DETAIL_HEAD_KEYS, detailHead, HOST_LINE_HEADER, hostLine, hostServiceLi
 
 /** The Python thruk-mcp's default host columns (parity), plus what our compact rendering reads. */
 export const DEFAULT_HOST_COLUMNS = [
-  'name', 'state', 'plugin_output', 'last_check', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth',
-  'notifications_enabled', 'current_attempt', 'max_check_attempts', 'peer_name',
+  'name',
+  'state',
+  'plugin_output',
+  'last_check',
+  'last_state_change',
+  'acknowledged',
+  'scheduled_downtime_depth',
+  'notifications_enabled',
+  'current_attempt',
+  'max_check_attempts',
+  'peer_name',
 ] as const;
 const HOST_RENDER_NEEDS = ['has_been_checked', 'state_type', 'is_flapping'];
 
 export const HOST_DETAIL_COLUMNS = [
-  'name', 'alias', 'address', 'state', 'state_type', 'has_been_checked', 'plugin_output', 'long_plugin_output', 'perf_data',
-  'last_check', 'next_check', 'last_state_change', 'current_attempt', 'max_check_attempts', 'acknowledged', 'acknowledgement_type',
-  'scheduled_downtime_depth', 'downtimes_with_info', 'comments_with_info', 'notifications_enabled', 'active_checks_enabled',
-  'is_flapping', 'groups', 'parents', 'childs', 'check_command', 'check_interval', 'latency', 'execution_time',
-  'custom_variables', 'notes_url', 'peer_name',
+  'name',
+  'alias',
+  'address',
+  'state',
+  'state_type',
+  'has_been_checked',
+  'plugin_output',
+  'long_plugin_output',
+  'perf_data',
+  'last_check',
+  'next_check',
+  'last_state_change',
+  'current_attempt',
+  'max_check_attempts',
+  'acknowledged',
+  'acknowledgement_type',
+  'scheduled_downtime_depth',
+  'downtimes_with_info',
+  'comments_with_info',
+  'notifications_enabled',
+  'active_checks_enabled',
+  'is_flapping',
+  'groups',
+  'parents',
+  'childs',
+  'check_command',
+  'check_interval',
+  'latency',
+  'execution_time',
+  'custom_variables',
+  'notes_url',
+  'peer_name',
 ] as const;
 
 const HOST_SERVICE_COLUMNS = [
-  'host_name', 'description', 'state', 'state_type', 'has_been_checked', 'plugin_output', 'last_state_change',
-  'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'is_flapping', 'peer_name',
+  'host_name',
+  'description',
+  'state',
+  'state_type',
+  'has_been_checked',
+  'plugin_output',
+  'last_state_change',
+  'acknowledged',
+  'scheduled_downtime_depth',
+  'current_attempt',
+  'max_check_attempts',
+  'is_flapping',
+  'peer_name',
 ];
 
-const HOST_FILTER_FIELDS = ['name', 'address', 'state', 'hostgroup', 'custom_var', 'alias', 'acknowledged', 'scheduled_downtime_depth', 'plugin_output', 'has_been_checked', 'state_type', 'notifications_enabled', 'is_flapping', 'peer_name'] as const;
-
+const HOST_FILTER_FIELDS = [
+  'name',
+  'address',
+  'state',
+  'hostgroup',
+  'custom_var',
+  'alias',
+  'acknowledged',
+  'scheduled_downtime_depth',
+  'plugin_output',
+  'has_been_checked',
+  'state_type',
+  'notifications_enabled',
+  'is_flapping',
+  'peer_name',
+] as const;
 
 export const listHosts = defineTool({
   name: 'thruk_list_hosts',
@@ -55,13 +131,22 @@ export const listHosts = defineTool({
   run: async (ctx, args) => {
     const cols = parseColumns(args.columns, DEFAULT_HOST_COLUMNS);
     // A chosen `state` column still needs has_been_checked: state 0 of a never-checked object is PENDING, not UP.
-    const fetchCols = withColumns(cols.list, cols.custom ? (cols.list?.includes('state') === true ? ['has_been_checked'] : []) : HOST_RENDER_NEEDS);
+    const fetchCols = withColumns(
+      cols.list,
+      cols.custom ? (cols.list?.includes('state') === true ? ['has_been_checked'] : []) : HOST_RENDER_NEEDS,
+    );
     const { params } = compileFilter('hosts', args.filter);
     // Thruk pushes `limit` to Livestatus before sorting (not a global top-N), so we never send
     // limit/offset with a sort: readPage sorts the whole set and pages here.
     const backends = parseBackends(args.backends);
     const [kp, cores] = await Promise.all([
-      readPage(ctx, HOST_KEYS, params, { sort: args.sort, columns: withColumns(fetchCols, ['peer_name']), offset: args.offset, limit: args.limit, backends }),
+      readPage(ctx, HOST_KEYS, params, {
+        sort: args.sort,
+        columns: withColumns(fetchCols, ['peer_name']),
+        offset: args.offset,
+        limit: args.limit,
+        backends,
+      }),
       readCores(ctx, backends),
     ]);
     const now = ctx.now();
@@ -71,7 +156,12 @@ export const listHosts = defineTool({
     const shownCols = columnsOf(kp.rows, listCols);
     const render = cols.custom ? genericLine('hosts', shownCols, now) : hostLine(now, several, startsOf(cores));
     // The render sees the whole row (has_been_checked decides PENDING); the data keeps the asked columns.
-    const p = pageOf(kp, render, { offset: args.offset, budgetTokens: ctx.config.maxAnswerTokens, what: 'hosts', shape: (r) => pick(r, listCols) });
+    const p = pageOf(kp, render, {
+      offset: args.offset,
+      budgetTokens: ctx.config.maxAnswerTokens,
+      what: 'hosts',
+      shape: (r) => pick(r, listCols),
+    });
     const text = renderList('hosts', p.meta, cols.custom ? shownCols : HOST_LINE_HEADER, p.lines);
     return { data: { ...p.meta, rows: p.rows }, text };
   },
@@ -90,7 +180,7 @@ export const getHost = defineTool({
   title: 'Get host',
   toolset: 'state',
   access: 'read',
-  description: 'One host in depth: state, output, handling, groups, custom variables, its services and its parents\' state.',
+  description: "One host in depth: state, output, handling, groups, custom variables, its services and its parents' state.",
   input: z
     .object({
       host: hostNameArg,
@@ -111,7 +201,18 @@ export const getHost = defineTool({
     const [rows, cores, allServices, parentCandidates] = await Promise.all([
       getRows(ctx, '/hosts', q, backends),
       readCores(ctx, backends),
-      args.include_services ? getRows(ctx, '/services', [['host_name', args.host], ['columns', HOST_SERVICE_COLUMNS.join(',')], ['sort', 'host_name,description']], backends) : Promise.resolve(undefined),
+      args.include_services
+        ? getRows(
+            ctx,
+            '/services',
+            [
+              ['host_name', args.host],
+              ['columns', HOST_SERVICE_COLUMNS.join(',')],
+              ['sort', 'host_name,description'],
+            ],
+            backends,
+          )
+        : Promise.resolve(undefined),
       getRows(ctx, '/hosts', query([['childs[gte]', args.host]], { columns: PARENT_COLUMNS.join(','), sort: 'name' }), backends),
     ]);
     if (rows.length === 0) throw notFound('host', args.host, await hostSuggestions(ctx, args.host, backends), 'thruk_list_hosts');
@@ -122,8 +223,12 @@ export const getHost = defineTool({
     if (rows.length > 1) {
       // Two hosts of one name are two hosts: this answer is the first one's, the others are named
       // with their state and the call that shows them, never mixed into its services.
-      const others = rows.slice(1).map((r) => `${cell(r.name)}@${peerOf(r)} ${hostStateName(r.state, r.has_been_checked)} (backends="${peerOf(r)}" shows it)`);
-      notes.push(`'${args.host}' exists on ${rows.length} backends (${rows.map(peerOf).join(', ')}): this is the one on ${peerOf(host)}; also ${others.join(', ')}; their rows are in 'others'.`);
+      const others = rows
+        .slice(1)
+        .map((r) => `${cell(r.name)}@${peerOf(r)} ${hostStateName(r.state, r.has_been_checked)} (backends="${peerOf(r)}" shows it)`);
+      notes.push(
+        `'${args.host}' exists on ${rows.length} backends (${rows.map(peerOf).join(', ')}): this is the one on ${peerOf(host)}; also ${others.join(', ')}; their rows are in 'others'.`,
+      );
     }
     const parents = await parentRows(ctx, host, parentCandidates, backends);
 
@@ -133,7 +238,8 @@ export const getHost = defineTool({
     const skip = parents !== undefined && parents.length > 0 ? new Set([...DETAIL_HEAD_KEYS, 'parents']) : DETAIL_HEAD_KEYS;
     const starts = startsOf(cores);
     const lines = [...detailHead(host, 'hosts', now, starts), ...detailLines(host, 'hosts', now, skip)];
-    if (parents !== undefined && parents.length > 0) lines.push(`parents (${parents.length}): ${parents.map(parentCell(now, starts)).join('; ')}`);
+    if (parents !== undefined && parents.length > 0)
+      lines.push(`parents (${parents.length}): ${parents.map(parentCell(now, starts)).join('; ')}`);
     if (services !== undefined) lines.push(...hostServiceLines(services, now, { showPeer: cores.several, starts }));
     for (const n of notes) lines.push(`Note: ${n}`);
     const data: z.output<typeof hostDetailOutput> = { host };
@@ -151,7 +257,12 @@ const PARENT_COLUMNS = [...DEFAULT_HOST_COLUMNS, ...HOST_RENDER_NEEDS];
  * The rows of the hosts the `parents` column names: those the childs read found when it found
  * every name (the usual case, no further request), else all of them read by name as before.
  */
-async function parentRows(ctx: ToolContext, host: Row, candidates: readonly Row[], backends: string[] | undefined): Promise<Row[] | undefined> {
+async function parentRows(
+  ctx: ToolContext,
+  host: Row,
+  candidates: readonly Row[],
+  backends: string[] | undefined,
+): Promise<Row[] | undefined> {
   const parents = Array.isArray(host.parents) ? (host.parents as unknown[]).map(String) : [];
   if (parents.length === 0) return undefined;
   const wanted = new Set(parents);

@@ -6,9 +6,7 @@ import { backendsArg, getRows, page, parseBackends, renderList, type Row } from 
 import { rewriteLeaves } from '../lib/filter-scope.js';
 
 const COUNT_FILTER_FIELDS = ['hostgroup', 'servicegroup', 'custom_var', 'host', 'peer_name'] as const;
-const countFilter = filterSchema(COUNT_FILTER_FIELDS)
-  .optional()
-  .describe('Scope; servicegroup narrows services only');
+const countFilter = filterSchema(COUNT_FILTER_FIELDS).optional().describe('Scope; servicegroup narrows services only');
 
 /**
  * Aggregates are computed by Thruk (Livestatus Stats), never from fetched rows. The host side
@@ -17,13 +15,17 @@ const countFilter = filterSchema(COUNT_FILTER_FIELDS)
 function sideFilters(filter: FilterNode | undefined): { hosts: FilterNode | undefined; services: FilterNode | undefined; notes: string[] } {
   const notes: string[] = [];
   let droppedSg = false;
-  const hosts = rewriteLeaves(filter, (l): FilterLeaf | null => {
-    if (l.field === 'servicegroup') {
-      droppedSg = true;
-      return null;
-    }
-    return l.field === 'host' ? { ...l, field: 'name' } : l;
-  }, 'host counts cannot be scoped by servicegroup');
+  const hosts = rewriteLeaves(
+    filter,
+    (l): FilterLeaf | null => {
+      if (l.field === 'servicegroup') {
+        droppedSg = true;
+        return null;
+      }
+      return l.field === 'host' ? { ...l, field: 'name' } : l;
+    },
+    'host counts cannot be scoped by servicegroup',
+  );
   if (droppedSg) notes.push('servicegroup narrows only the service counts; host counts are not scoped by it.');
   const services = rewriteLeaves(filter, (l): FilterLeaf => (l.field === 'custom_var' ? { ...l, field: 'host_custom_var' } : l), '');
   return { hosts, services, notes };
@@ -55,7 +57,11 @@ async function aggregate(ctx: ToolContext, kind: 'stats' | 'totals', filter: Fil
  * downtime; those hosts are counted here (one grouped count by Thruk) and added.
  */
 const UNHANDLED_CHECKS_OFF: Array<[string, string]> = [
-  ['state[ne]', '0'], ['has_been_checked', '1'], ['active_checks_enabled', '0'], ['acknowledged', '0'], ['scheduled_downtime_depth', '0'],
+  ['state[ne]', '0'],
+  ['has_been_checked', '1'],
+  ['active_checks_enabled', '0'],
+  ['acknowledged', '0'],
+  ['scheduled_downtime_depth', '0'],
   ['columns', 'state,count(*):n'],
 ];
 
@@ -70,7 +76,8 @@ function addChecksOff(h: Record<string, number>, rows: readonly Row[]): void {
 
 function asCounts(r: unknown): Record<string, number> {
   const out: Record<string, number> = {};
-  if (r !== null && typeof r === 'object' && !Array.isArray(r)) for (const [k, v] of Object.entries(r)) if (typeof v === 'number') out[k] = v;
+  if (r !== null && typeof r === 'object' && !Array.isArray(r))
+    for (const [k, v] of Object.entries(r)) if (typeof v === 'number') out[k] = v;
   return out;
 }
 
@@ -107,7 +114,16 @@ export const stats = defineTool({
 });
 
 const HOST_TOTAL_ORDER = ['up', 'down', 'unreachable', 'pending', 'down_and_unhandled', 'unreachable_and_unhandled'];
-const SERVICE_TOTAL_ORDER = ['ok', 'warning', 'critical', 'unknown', 'pending', 'warning_and_unhandled', 'critical_and_unhandled', 'unknown_and_unhandled'];
+const SERVICE_TOTAL_ORDER = [
+  'ok',
+  'warning',
+  'critical',
+  'unknown',
+  'pending',
+  'warning_and_unhandled',
+  'critical_and_unhandled',
+  'unknown_and_unhandled',
+];
 
 export const totals = defineTool({
   name: 'thruk_totals',
@@ -119,7 +135,11 @@ export const totals = defineTool({
   output: countsOutput,
   run: async (ctx, args) => {
     const d = await aggregate(ctx, 'totals', args.filter, parseBackends(args.backends));
-    const text = [countsLine('Hosts', d.hosts, HOST_TOTAL_ORDER), countsLine('Services', d.services, SERVICE_TOTAL_ORDER), ...d.notes.map((n) => `Note: ${n}`)].join('\n');
+    const text = [
+      countsLine('Hosts', d.hosts, HOST_TOTAL_ORDER),
+      countsLine('Services', d.services, SERVICE_TOTAL_ORDER),
+      ...d.notes.map((n) => `Note: ${n}`),
+    ].join('\n');
     return { data: withNotes(d), text };
   },
 });
@@ -141,7 +161,11 @@ export const problemCounts = defineTool({
     const data = withNotes({ hosts: sub(d.hosts, HOST_PROBLEM_KEYS), services: sub(d.services, SERVICE_PROBLEM_KEYS), notes: d.notes });
     const fmt = (c: Record<string, number>, states: readonly string[]) =>
       states.map((s) => `${s} ${c[s] ?? 0} (${c[`${s}_and_unhandled`] ?? 0} unhandled)`).join(', ');
-    const text = [`Hosts: ${fmt(data.hosts, ['down', 'unreachable'])}`, `Services: ${fmt(data.services, ['critical', 'unknown', 'warning'])}`, ...d.notes.map((n) => `Note: ${n}`)].join('\n');
+    const text = [
+      `Hosts: ${fmt(data.hosts, ['down', 'unreachable'])}`,
+      `Services: ${fmt(data.services, ['critical', 'unknown', 'warning'])}`,
+      ...d.notes.map((n) => `Note: ${n}`),
+    ].join('\n');
     return { data, text };
   },
 });
@@ -161,8 +185,19 @@ export const sites = defineTool({
   output: sitesOutput,
   run: async (ctx, args) => {
     const rows = await getRows(ctx, '/sites', [], parseBackends(args.backends));
-    const render = (r: Row) => [cell(r.name), num(r.status) === 0 ? 'UP' : 'DOWN', r.connected === undefined ? '' : num(r.connected) === 1 ? 'connected' : 'disconnected', cell(r.type), cell(r.addr), cell(r.last_error)].join(' | ');
+    const render = (r: Row) =>
+      [
+        cell(r.name),
+        num(r.status) === 0 ? 'UP' : 'DOWN',
+        r.connected === undefined ? '' : num(r.connected) === 1 ? 'connected' : 'disconnected',
+        cell(r.type),
+        cell(r.addr),
+        cell(r.last_error),
+      ].join(' | ');
     const p = page(rows, render, { offset: 0, limit: 1000, budgetTokens: ctx.config.maxAnswerTokens, what: 'backends' });
-    return { data: { total: rows.length, rows: p.rows }, text: renderList('backends', p.meta, ['name', 'status', 'connection', 'type', 'address', 'last error'], p.lines) };
+    return {
+      data: { total: rows.length, rows: p.rows },
+      text: renderList('backends', p.meta, ['name', 'status', 'connection', 'type', 'address', 'last error'], p.lines),
+    };
   },
 });

@@ -37,7 +37,9 @@ export const SERVICE_KEYS: KeyedTable = {
   key: ['host_name', 'description', 'peer_name'],
   // host in (…) and description in (…) may match a few more rows than the page; the key picks.
   byName: (rows) => ({
-    type: 'group', operator: 'and', conditions: [
+    type: 'group',
+    operator: 'and',
+    conditions: [
       { type: 'leaf', field: 'host', op: 'in', value: uniq(rows.map((r) => r.host_name)) },
       { type: 'leaf', field: 'description', op: 'in', value: uniq(rows.map((r) => r.description)) },
     ],
@@ -105,7 +107,10 @@ export interface KeyedPage {
  * are read by name in a second step; a row deleted in between is left out, never invented.
  */
 export async function readPage(
-  ctx: ToolContext, t: KeyedTable, params: QueryParams, o: { sort: string; columns: string[] | undefined; offset: number; limit: number; backends: string[] | undefined },
+  ctx: ToolContext,
+  t: KeyedTable,
+  params: QueryParams,
+  o: { sort: string; columns: string[] | undefined; offset: number; limit: number; backends: string[] | undefined },
 ): Promise<KeyedPage> {
   const path = `/${t.table}`;
   if ((await tableSize(ctx, t.table, o.backends)) <= LARGE_ESTATE) {
@@ -113,7 +118,10 @@ export async function readPage(
     const rows = all.slice(o.offset, o.offset + o.limit);
     return { all, rows, positions: rows.map((_, i) => o.offset + i), end: o.offset + rows.length };
   }
-  const sortCols = o.sort.split(',').map((c) => c.replace(/^[+-]/, '')).filter((c) => c !== '');
+  const sortCols = o.sort
+    .split(',')
+    .map((c) => c.replace(/^[+-]/, ''))
+    .filter((c) => c !== '');
   const all = await getRows(ctx, path, query(params, { sort: o.sort, columns: uniq([...t.key, ...sortCols]).join(',') }), o.backends);
   const slice = all.slice(o.offset, o.offset + o.limit);
   const found = await readByKey(ctx, t, slice, { columns: o.columns, backends: o.backends });
@@ -134,20 +142,26 @@ export async function readPage(
  * a row gone since its key was read is simply absent.
  */
 export async function readByKey(
-  ctx: ToolContext, t: KeyedTable, keys: readonly Row[], o: { columns: readonly string[] | undefined; backends: string[] | undefined; params?: QueryParams },
+  ctx: ToolContext,
+  t: KeyedTable,
+  keys: readonly Row[],
+  o: { columns: readonly string[] | undefined; backends: string[] | undefined; params?: QueryParams },
 ): Promise<Map<string, Row>> {
   const found = new Map<string, Row>();
   const columns = o.columns === undefined ? undefined : uniq([...o.columns, ...t.key]).join(',');
   for (const part of chunks(t, keys)) {
     const { params: byName } = compileFilter(t.table, t.byName(part));
-    for (const r of await getRows(ctx, `/${t.table}`, query([...(o.params ?? []), ...byName], { columns }), o.backends)) found.set(keyOf(t, r), r);
+    for (const r of await getRows(ctx, `/${t.table}`, query([...(o.params ?? []), ...byName], { columns }), o.backends))
+      found.set(keyOf(t, r), r);
   }
   return found;
 }
 
 /** page() over an already cut page: the budget applies as usual, paging facts are about `all`. */
 export function pageOf(
-  kp: KeyedPage, lines: (r: Row) => string, o: { offset: number; budgetTokens: number; what: string; shape?: (r: Row) => Row },
+  kp: KeyedPage,
+  lines: (r: Row) => string,
+  o: { offset: number; budgetTokens: number; what: string; shape?: (r: Row) => Row },
 ): { rows: Row[]; lines: string[]; meta: Omit<ListOutput, 'rows'> } {
   // Lines are rendered from the full rows (has_been_checked, state_type… decide the state word);
   // `shape` then cuts each row to the columns the caller asked for, for structuredContent.

@@ -2,24 +2,87 @@ import { z } from 'zod';
 import { compileFilter, filterSchema, type FilterLeaf } from '../../thruk/filter.js';
 import { defineTool, type ToolContext } from '../core/define.js';
 import { age, cell, flag, formatValue, hostStateName, iso, num, serviceStateName, stateAge } from '../lib/format.js';
-import { backendsArg, columnsArg, getRows, limitArg, offsetArg, pageFooter, pageSlice, parseBackends, parseColumns, query, type Row } from '../lib/list.js';
+import {
+  backendsArg,
+  columnsArg,
+  getRows,
+  limitArg,
+  offsetArg,
+  pageFooter,
+  pageSlice,
+  parseBackends,
+  parseColumns,
+  query,
+  type Row,
+} from '../lib/list.js';
 import { coreStartOf, startsOf, type CoreStarts } from '../lib/corestart.js';
 import { HOST_KEYS, keyOf, readByKey, SERVICE_KEYS } from './paging.js';
 import { rewriteLeaves, stateScope } from '../lib/filter-scope.js';
 import { readCores, withCore } from '../lib/cores.js';
 
 const SERVICE_ONLY: ReadonlySet<string> = new Set(['description', 'servicegroup']);
-const PROBLEM_FILTER_FIELDS = ['state', 'hostgroup', 'servicegroup', 'custom_var', 'host_custom_var', 'host', 'description', 'state_type', 'peer_name'] as const;
+const PROBLEM_FILTER_FIELDS = [
+  'state',
+  'hostgroup',
+  'servicegroup',
+  'custom_var',
+  'host_custom_var',
+  'host',
+  'description',
+  'state_type',
+  'peer_name',
+] as const;
 
-const HOST_COLS = ['name', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'active_checks_enabled', 'check_type', 'peer_name'];
-const SVC_COLS = ['host_name', 'description', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts', 'active_checks_enabled', 'check_type', 'host_state', 'host_acknowledged', 'host_scheduled_downtime_depth', 'peer_name'];
+const HOST_COLS = [
+  'name',
+  'state',
+  'state_type',
+  'plugin_output',
+  'last_state_change',
+  'acknowledged',
+  'scheduled_downtime_depth',
+  'current_attempt',
+  'max_check_attempts',
+  'active_checks_enabled',
+  'check_type',
+  'peer_name',
+];
+const SVC_COLS = [
+  'host_name',
+  'description',
+  'state',
+  'state_type',
+  'plugin_output',
+  'last_state_change',
+  'acknowledged',
+  'scheduled_downtime_depth',
+  'current_attempt',
+  'max_check_attempts',
+  'active_checks_enabled',
+  'check_type',
+  'host_state',
+  'host_acknowledged',
+  'host_scheduled_downtime_depth',
+  'peer_name',
+];
 
 /**
  * What ranking, counting and handling need. Every problem row of the estate is read with these
  * only (a large estate has tens of thousands); the full columns are read for the page alone.
  */
 const HOST_KEY_COLS = ['name', 'state', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'peer_name'];
-const SVC_KEY_COLS = ['host_name', 'description', 'state', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'host_state', 'host_acknowledged', 'host_scheduled_downtime_depth', 'peer_name'];
+const SVC_KEY_COLS = [
+  'host_name',
+  'description',
+  'state',
+  'last_state_change',
+  'acknowledged',
+  'scheduled_downtime_depth',
+  'host_state',
+  'host_acknowledged',
+  'host_scheduled_downtime_depth',
+  'peer_name',
+];
 
 /** Severity rank: DOWN and UNREACHABLE before services; CRITICAL and UNKNOWN before WARNING. */
 const HOST_RANK: Record<number, number> = { 1: 0, 2: 1 };
@@ -72,7 +135,13 @@ function serviceHandling(r: Row): string[] {
   return h;
 }
 
-function toProblem(kind: 'host' | 'service', r: Row, nowMs: number, extraCols: readonly string[] | undefined, starts: CoreStarts = new Map()): ProblemRow & { rank: number; lsc: number } {
+function toProblem(
+  kind: 'host' | 'service',
+  r: Row,
+  nowMs: number,
+  extraCols: readonly string[] | undefined,
+  starts: CoreStarts = new Map(),
+): ProblemRow & { rank: number; lsc: number } {
   const st = num(r.state);
   const lsc = num(r.last_state_change);
   const handled = kind === 'host' ? hostHandling(r) : serviceHandling(r);
@@ -135,7 +204,12 @@ function line(extraCols: readonly string[], nowMs: number, several: boolean) {
   return (p: ProblemRow): string => {
     // An empty service cell marks a host problem, and handling (rare in the default, unhandled-only
     // listing) rides in the state cell as the list tools do: no column that is blank on most rows.
-    const state = [p.state, ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]), ...(p.handled ?? []), ...(p.checks_disabled === true ? ['checks off'] : [])].join(' ');
+    const state = [
+      p.state,
+      ...(p.hard ? [] : [`soft${p.attempt !== undefined ? ` ${p.attempt}` : ''}`]),
+      ...(p.handled ?? []),
+      ...(p.checks_disabled === true ? ['checks off'] : []),
+    ].join(' ');
     // The one age format (format.ts age), like the list tools and the detail views.
     const held = p.duration_s !== undefined ? `${p.duration_at_least === true ? '≥' : ''}${age(p.duration_s)}` : '';
     // Columns asked for are shown, not only put in structuredContent.
@@ -145,7 +219,19 @@ function line(extraCols: readonly string[], nowMs: number, several: boolean) {
 }
 
 /** Requested columns the line does not already show. */
-const SHOWN = new Set(['name', 'host_name', 'description', 'state', 'state_type', 'plugin_output', 'last_state_change', 'acknowledged', 'scheduled_downtime_depth', 'current_attempt', 'max_check_attempts']);
+const SHOWN = new Set([
+  'name',
+  'host_name',
+  'description',
+  'state',
+  'state_type',
+  'plugin_output',
+  'last_state_change',
+  'acknowledged',
+  'scheduled_downtime_depth',
+  'current_attempt',
+  'max_check_attempts',
+]);
 
 function tally(rows: ReadonlyArray<Pick<ProblemRow, 'kind' | 'state' | 'handled'>>, kind: 'host' | 'service'): Record<string, number> {
   const out: Record<string, number> = {};
@@ -169,7 +255,8 @@ export const problems = defineTool({
   title: 'Current problems',
   toolset: 'state',
   access: 'read',
-  description: 'What is broken now: unhandled host and service problems, worst and newest first, with age and output; handled ones counted. Start here.',
+  description:
+    'What is broken now: unhandled host and service problems, worst and newest first, with age and output; handled ones counted. Start here.',
   input: z
     .object({
       filter: filterSchema(PROBLEM_FILTER_FIELDS).optional(),
@@ -191,9 +278,17 @@ export const problems = defineTool({
     // A condition on a service-only field (description, servicegroup) rules hosts out entirely.
     const hostsApply = wantHosts && !hasServiceOnlyLeaf(args.filter, SERVICE_ONLY);
     const hostFilter = hostsApply
-      ? rewriteLeaves(args.filter, (l): FilterLeaf => (l.field === 'host' ? { ...l, field: 'name' } : l.field === 'host_custom_var' ? { ...l, field: 'custom_var' } : l), 'not a host field')
+      ? rewriteLeaves(
+          args.filter,
+          (l): FilterLeaf =>
+            l.field === 'host' ? { ...l, field: 'name' } : l.field === 'host_custom_var' ? { ...l, field: 'custom_var' } : l,
+          'not a host field',
+        )
       : undefined;
-    const base: Array<[string, string]> = [['state[ne]', '0'], ['has_been_checked', '1']];
+    const base: Array<[string, string]> = [
+      ['state[ne]', '0'],
+      ['has_been_checked', '1'],
+    ];
     // Ranking and counts need every problem, but only a few narrow columns of each. When the
     // cached totals (slow-moving supporting data, THRUK_CACHE_TTL) say the estate has few problems,
     // their full rows are read at once: one round instead of keys first and the page after
@@ -205,8 +300,12 @@ export const problems = defineTool({
     const hostCols = oneRound ? cols(HOST_COLS) : HOST_KEY_COLS;
     const svcCols = oneRound ? cols(SVC_COLS) : SVC_KEY_COLS;
     // Compiled before any request starts, so a refused filter never orphans a started request.
-    const hostQuery = hostsApply ? query([...base, ...compileFilter('hosts', hostFilter).params], { columns: hostCols.join(',') }) : undefined;
-    const svcQuery = wantServices ? query([...base, ...compileFilter('services', args.filter).params], { columns: svcCols.join(',') }) : undefined;
+    const hostQuery = hostsApply
+      ? query([...base, ...compileFilter('hosts', hostFilter).params], { columns: hostCols.join(',') })
+      : undefined;
+    const svcQuery = wantServices
+      ? query([...base, ...compileFilter('services', args.filter).params], { columns: svcCols.join(',') })
+      : undefined;
     const [hostKeys, svcKeys, cores] = await Promise.all([
       hostQuery !== undefined ? getRows(ctx, '/hosts', hostQuery, backends) : Promise.resolve([] as Row[]),
       svcQuery !== undefined ? getRows(ctx, '/services', svcQuery, backends) : Promise.resolve([] as Row[]),
@@ -214,9 +313,13 @@ export const problems = defineTool({
       estimate === undefined ? warmTotals(ctx, backends) : undefined,
     ]);
     const all = [...hostKeys.map((r) => toKey('host', r)), ...svcKeys.map((r) => toKey('service', r))];
-    all.sort((a, b) => a.rank - b.rank || b.lsc - a.lsc || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''));
+    all.sort(
+      (a, b) => a.rank - b.rank || b.lsc - a.lsc || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''),
+    );
     const counts = { hosts: tally(all, 'host'), services: tally(all, 'service') };
-    const listed = args.include_handled ? [...all.filter((p) => !p.handled), ...all.filter((p) => p.handled)] : all.filter((p) => !p.handled);
+    const listed = args.include_handled
+      ? [...all.filter((p) => !p.handled), ...all.filter((p) => p.handled)]
+      : all.filter((p) => !p.handled);
     const slice = listed.slice(args.offset, args.offset + args.limit);
     const full = oneRound
       ? new Map(slice.map((k) => [keyOf(k.kind === 'host' ? HOST_KEYS : SERVICE_KEYS, k.row), k.row] as const))
@@ -234,20 +337,28 @@ export const problems = defineTool({
     const several = cores.several || new Set(all.map((k) => k.peer)).size > 1;
     const extraShown = (extra ?? []).filter((c) => !SHOWN.has(c));
     const render = line(extraShown, now, several);
-    const pg = pageSlice(rows, listed.length, (r) => render(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
+    const pg = pageSlice(rows, listed.length, (r) => render(r), {
+      offset: args.offset,
+      limit: args.limit,
+      budgetTokens: ctx.config.maxAnswerTokens,
+      what: 'problems',
+    });
     const text: string[] = [
       countsText('Hosts', counts.hosts, ['down', 'unreachable']),
       countsText('Services', counts.services, ['critical', 'unknown', 'warning']),
     ];
     if (pg.meta.total === 0) text.push(args.include_handled ? 'Nothing to list.' : 'No unhandled problems.');
     else {
-      text.push(`${args.include_handled ? 'Problems' : 'Unhandled problems'} ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`);
+      text.push(
+        `${args.include_handled ? 'Problems' : 'Unhandled problems'} ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`,
+      );
       text.push(['host', 'service', 'state', 'for', 'output', ...extraShown].join(' | '), ...pg.lines);
     }
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
     const handledCount = (counts.hosts.handled ?? 0) + (counts.services.handled ?? 0);
-    if (!args.include_handled && handledCount > 0) text.push(`${handledCount} handled problems not listed; pass include_handled=true to see them.`);
+    if (!args.include_handled && handledCount > 0)
+      text.push(`${handledCount} handled problems not listed; pass include_handled=true to see them.`);
     return { data: { counts, ...pg.meta, rows: pg.rows }, text: text.join('\n') };
   },
 });
@@ -274,7 +385,12 @@ async function warmTotals(ctx: ToolContext, backends: string[] | undefined): Pro
  * The full rows of one page, read by name (hosts by name, services by host and description, in
  * URL-sized requests) and still problems; keyed by keyOf.
  */
-async function pageRows(ctx: ToolContext, slice: readonly ProblemKey[], extra: readonly string[] | undefined, backends: string[] | undefined): Promise<Map<string, Row>> {
+async function pageRows(
+  ctx: ToolContext,
+  slice: readonly ProblemKey[],
+  extra: readonly string[] | undefined,
+  backends: string[] | undefined,
+): Promise<Map<string, Row>> {
   const cols = (c: string[]) => (extra === undefined ? c : [...new Set([...c, ...extra])]);
   const stillProblems: Array<[string, string]> = [['state[ne]', '0']];
   const rowsOf = (kind: 'host' | 'service') => slice.filter((k) => k.kind === kind).map((k) => k.row);

@@ -25,7 +25,13 @@ export interface ObjectStats {
  * Per object (host, or host+service when `perService`, and its core when several are in scope),
  * rows grouped by state on the Thruk side. Sorted by count, then newest, then name.
  */
-export async function statsByObject(ctx: ToolContext, p: PreparedLogQuery, w: LogWindow, perService: boolean, backends: string[] | undefined): Promise<ObjectStats[]> {
+export async function statsByObject(
+  ctx: ToolContext,
+  p: PreparedLogQuery,
+  w: LogWindow,
+  perService: boolean,
+  backends: string[] | undefined,
+): Promise<ObjectStats[]> {
   const groupBy = perService ? ['host_name', 'service_description', 'state'] : ['host_name', 'state'];
   const rows = await aggregateLogsPerCore(ctx, p, { since: w.since, until: w.until, groupBy, backends, notes: w.notes });
   const byKey = new Map<string, ObjectStats>();
@@ -50,11 +56,22 @@ export async function statsByObject(ctx: ToolContext, p: PreparedLogQuery, w: Lo
     s.last = Math.max(s.last, last);
     // Several backends may answer the same (object, state) group separately; fold them.
     const prev = s.byState.get(state);
-    s.byState.set(state, prev === undefined ? { count, first, last } : { count: prev.count + count, first: Math.min(prev.first, first), last: Math.max(prev.last, last) });
+    s.byState.set(
+      state,
+      prev === undefined
+        ? { count, first, last }
+        : { count: prev.count + count, first: Math.min(prev.first, first), last: Math.max(prev.last, last) },
+    );
   }
   return [...byKey.values()].sort(byCountThenName);
 }
 
 export function byCountThenName(a: ObjectStats, b: ObjectStats): number {
-  return b.count - a.count || b.last - a.last || a.host.localeCompare(b.host) || a.service.localeCompare(b.service) || a.core.localeCompare(b.core);
+  return (
+    b.count - a.count ||
+    b.last - a.last ||
+    a.host.localeCompare(b.host) ||
+    a.service.localeCompare(b.service) ||
+    a.core.localeCompare(b.core)
+  );
 }

@@ -5,8 +5,27 @@ import { cell, iso, when } from '../lib/format.js';
 import { backendsArg, limitArg, offsetArg, page, pageFooter, parseBackends } from '../lib/list.js';
 import { statsByObject } from './aggregate.js';
 import {
-  coreField, hoursArg, maxEventsArg, maxEvents, plural, noteLines, OBJECT_LOG_FIELDS, objectKey, objectLabel, pagingOutput, prepare, resolveWindow,
-  sinceArg, stateWord, typeParam, untilArg, windowData, windowOutput, windowText, withNotes, withParams,
+  coreField,
+  hoursArg,
+  maxEventsArg,
+  maxEvents,
+  plural,
+  noteLines,
+  OBJECT_LOG_FIELDS,
+  objectKey,
+  objectLabel,
+  pagingOutput,
+  prepare,
+  resolveWindow,
+  sinceArg,
+  stateWord,
+  typeParam,
+  untilArg,
+  windowData,
+  windowOutput,
+  windowText,
+  withNotes,
+  withParams,
 } from '../lib/logwindow.js';
 import { flapEvents, planHosts, readCandidates } from './flap.js';
 
@@ -24,7 +43,15 @@ const flapRow = z.object({
 });
 type FlapRow = z.output<typeof flapRow>;
 
-const flapAlertRow = z.object({ host: z.string(), service: z.string().optional(), peer_name: z.string().optional(), started: z.number(), stopped: z.number(), last_event: z.string(), last_event_time: z.string() });
+const flapAlertRow = z.object({
+  host: z.string(),
+  service: z.string().optional(),
+  peer_name: z.string().optional(),
+  started: z.number(),
+  stopped: z.number(),
+  last_event: z.string(),
+  last_event_time: z.string(),
+});
 
 export const flapSummary = defineTool({
   name: 'thruk_flap_summary',
@@ -71,11 +98,23 @@ export const flapSummary = defineTool({
     const flapOf = new Map(flaps.map((f) => [objectKey(f.host, f.service, f.core), f]));
 
     const found = read.objects.filter((o) => o.transitions >= args.min_transitions);
-    found.sort((a, b) => b.transitions - a.transitions || b.last - a.last || a.host.localeCompare(b.host) || a.service.localeCompare(b.service) || a.core.localeCompare(b.core));
+    found.sort(
+      (a, b) =>
+        b.transitions - a.transitions ||
+        b.last - a.last ||
+        a.host.localeCompare(b.host) ||
+        a.service.localeCompare(b.service) ||
+        a.core.localeCompare(b.core),
+    );
     const rows: FlapRow[] = found.map((o) => {
       const r: FlapRow = {
-        host: o.host, ...coreField(o.core), transition_count: o.transitions, alert_count: o.alerts,
-        states_seen: o.states.map((s) => stateWord(s, o.service)), last_state: stateWord(o.lastState, o.service), last_alert_time: iso(o.last),
+        host: o.host,
+        ...coreField(o.core),
+        transition_count: o.transitions,
+        alert_count: o.alerts,
+        states_seen: o.states.map((s) => stateWord(s, o.service)),
+        last_state: stateWord(o.lastState, o.service),
+        last_alert_time: iso(o.last),
       };
       if (o.service !== '') r.service = o.service;
       const f = flapOf.get(objectKey(o.host, o.service, o.core));
@@ -87,7 +126,9 @@ export const flapSummary = defineTool({
     });
     const notes = [...w.notes];
     if (plan.skipped > 0) {
-      notes.push(`${plan.skipped} of ${candidates.length} candidate objects (${plan.skippedRows} alerts) were not analysed: their hosts' alert rows exceed max_events=${maxEvents(ctx, args.max_events)}. Narrow the window or filter, or raise max_events.`);
+      notes.push(
+        `${plan.skipped} of ${candidates.length} candidate objects (${plan.skippedRows} alerts) were not analysed: their hosts' alert rows exceed max_events=${maxEvents(ctx, args.max_events)}. Narrow the window or filter, or raise max_events.`,
+      );
     }
     const now = ctx.now();
     const line = (r: FlapRow): string => {
@@ -96,27 +137,46 @@ export const flapSummary = defineTool({
       return `${cell(objectLabel(r.host, r.service, r.peer_name))} | ${r.transition_count} | ${r.alert_count} | ${r.states_seen.join(',')} | ${r.last_state} | ${when(Date.parse(r.last_alert_time) / 1000, now)} | ${flap}`;
     };
     const pg = page(rows, line, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'objects' });
-    const text = [`Flapping ${windowText(w)}: ${plural(rows.length, 'object')} with ${args.min_transitions}+ state changes (of ${plural(candidates.length, 'candidate')}); ${plural(flaps.length, 'object')} with FLAPPING ALERT events.`];
-    if (pg.rows.length > 0) text.push(`objects ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`, 'object | changes | alerts | states seen | last state | last alert | core FLAPPING ALERTs', ...pg.lines);
+    const text = [
+      `Flapping ${windowText(w)}: ${plural(rows.length, 'object')} with ${args.min_transitions}+ state changes (of ${plural(candidates.length, 'candidate')}); ${plural(flaps.length, 'object')} with FLAPPING ALERT events.`,
+    ];
+    if (pg.rows.length > 0)
+      text.push(
+        `objects ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`,
+        'object | changes | alerts | states seen | last state | last alert | core FLAPPING ALERTs',
+        ...pg.lines,
+      );
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
     const shownFlaps = flaps.slice(0, args.limit);
     if (shownFlaps.length > 0) {
       text.push(`FLAPPING ALERT events (${shownFlaps.length} of ${flaps.length}, newest first): object | started | stopped | last`);
-      for (const f of shownFlaps) text.push(`${cell(objectLabel(f.host, f.service, f.core))} | ${f.started} | ${f.stopped} | ${f.lastEvent} ${when(f.last, now)}`);
+      for (const f of shownFlaps)
+        text.push(`${cell(objectLabel(f.host, f.service, f.core))} | ${f.started} | ${f.stopped} | ${f.lastEvent} ${when(f.last, now)}`);
     }
     text.push(...noteLines(notes));
-    const data = withNotes({
-      ...windowData(w),
-      min_transitions: args.min_transitions,
-      total_flapping_objects: rows.length,
-      candidates: candidates.length,
-      ...(plan.skipped > 0 ? { candidates_not_analysed: plan.skipped } : {}),
-      ...pg.meta,
-      results: pg.rows,
-      flapping_alerts: shownFlaps.map((f) => ({ host: f.host, ...coreField(f.core), ...(f.service !== '' ? { service: f.service } : {}), started: f.started, stopped: f.stopped, last_event: f.lastEvent, last_event_time: iso(f.last) })),
-      total_flapping_alert_objects: flaps.length,
-    }, notes);
+    const data = withNotes(
+      {
+        ...windowData(w),
+        min_transitions: args.min_transitions,
+        total_flapping_objects: rows.length,
+        candidates: candidates.length,
+        ...(plan.skipped > 0 ? { candidates_not_analysed: plan.skipped } : {}),
+        ...pg.meta,
+        results: pg.rows,
+        flapping_alerts: shownFlaps.map((f) => ({
+          host: f.host,
+          ...coreField(f.core),
+          ...(f.service !== '' ? { service: f.service } : {}),
+          started: f.started,
+          stopped: f.stopped,
+          last_event: f.lastEvent,
+          last_event_time: iso(f.last),
+        })),
+        total_flapping_alert_objects: flaps.length,
+      },
+      notes,
+    );
     return { data, text: text.join('\n') };
   },
 });

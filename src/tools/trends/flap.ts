@@ -42,7 +42,11 @@ function attemptOf(r: Row, service: string): number | undefined {
 }
 
 /** Hosts to read, busiest candidate first, while their rows fit in `maxRows`. */
-export function planHosts(all: readonly ObjectStats[], candidates: readonly ObjectStats[], maxRows: number): { hosts: string[]; rows: number; skipped: number; skippedRows: number } {
+export function planHosts(
+  all: readonly ObjectStats[],
+  candidates: readonly ObjectStats[],
+  maxRows: number,
+): { hosts: string[]; rows: number; skipped: number; skippedRows: number } {
   const rowsOfHost = new Map<string, number>();
   for (const s of all) rowsOfHost.set(s.host, (rowsOfHost.get(s.host) ?? 0) + s.count);
   const chosen = new Set<string>();
@@ -65,39 +69,50 @@ export function planHosts(all: readonly ObjectStats[], candidates: readonly Obje
   return { hosts: [...chosen], rows, skipped, skippedRows };
 }
 
-export async function readCandidates(ctx: ToolContext, p: PreparedLogQuery, w: LogWindow, hosts: readonly string[], wanted: ReadonlySet<string>, backends: string[] | undefined): Promise<{ objects: Transitions[]; rowsRead: number }> {
-  const seq = new Map<string, { host: string; service: string; core: string; states: number[]; last: number; firstAttempt: number | undefined }>();
+export async function readCandidates(
+  ctx: ToolContext,
+  p: PreparedLogQuery,
+  w: LogWindow,
+  hosts: readonly string[],
+  wanted: ReadonlySet<string>,
+  backends: string[] | undefined,
+): Promise<{ objects: Transitions[]; rowsRead: number }> {
+  const seq = new Map<
+    string,
+    { host: string; service: string; core: string; states: number[]; last: number; firstAttempt: number | undefined }
+  >();
   let rowsRead = 0;
   // Each core on its own: the same name on two cores is two objects with two state sequences.
-  for (const part of await coreParts(ctx, backends)) for (const chunk of chunks(hosts, NAME_CHUNK)) {
-    const res = await ctx.thruk.get<unknown>('/logs', {
-      query: [
-        ...withHostSet(p, chunk).params,
-        ['time[gte]', String(w.since)],
-        ['time[lte]', String(w.until)],
-        ['columns', 'host_name,service_description,state,time,options,type'],
-        // Sorted but never limited: Thruk would cut before sorting.
-        ['sort', 'time'],
-      ],
-      ...(part.backends ? { backends: part.backends } : {}),
-      signal: ctx.signal,
-    });
-    const rows = Array.isArray(res) ? (res as Row[]) : [];
-    rowsRead += rows.length;
-    for (const r of rows) {
-      const host = hostOf(r);
-      const service = serviceOf(r);
-      const key = objectKey(host, service, part.core);
-      if (!wanted.has(key)) continue;
-      let s = seq.get(key);
-      if (s === undefined) {
-        s = { host, service, core: part.core, states: [], last: 0, firstAttempt: attemptOf(r, service) };
-        seq.set(key, s);
+  for (const part of await coreParts(ctx, backends))
+    for (const chunk of chunks(hosts, NAME_CHUNK)) {
+      const res = await ctx.thruk.get<unknown>('/logs', {
+        query: [
+          ...withHostSet(p, chunk).params,
+          ['time[gte]', String(w.since)],
+          ['time[lte]', String(w.until)],
+          ['columns', 'host_name,service_description,state,time,options,type'],
+          // Sorted but never limited: Thruk would cut before sorting.
+          ['sort', 'time'],
+        ],
+        ...(part.backends ? { backends: part.backends } : {}),
+        signal: ctx.signal,
+      });
+      const rows = Array.isArray(res) ? (res as Row[]) : [];
+      rowsRead += rows.length;
+      for (const r of rows) {
+        const host = hostOf(r);
+        const service = serviceOf(r);
+        const key = objectKey(host, service, part.core);
+        if (!wanted.has(key)) continue;
+        let s = seq.get(key);
+        if (s === undefined) {
+          s = { host, service, core: part.core, states: [], last: 0, firstAttempt: attemptOf(r, service) };
+          seq.set(key, s);
+        }
+        s.states.push(num(r.state));
+        s.last = Math.max(s.last, num(r.time));
       }
-      s.states.push(num(r.state));
-      s.last = Math.max(s.last, num(r.time));
     }
-  }
   const objects = [...seq.values()].map((s) => ({
     host: s.host,
     service: s.service,
@@ -130,8 +145,19 @@ const FLAP_WHAT = new Set(['STARTED', 'STOPPED', 'DISABLED']);
  * also say STARTED/STOPPED and state alerts HARD, and a real Thruk answered those too (125
  * "flapping" objects for one FLAPPING ALERT line).
  */
-export async function flapEvents(ctx: ToolContext, p: PreparedLogQuery, w: LogWindow, backends: string[] | undefined): Promise<FlapEvents[]> {
-  const rows = await aggregateLogsPerCore(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'service_description', 'type', 'state_type'], backends, notes: w.notes });
+export async function flapEvents(
+  ctx: ToolContext,
+  p: PreparedLogQuery,
+  w: LogWindow,
+  backends: string[] | undefined,
+): Promise<FlapEvents[]> {
+  const rows = await aggregateLogsPerCore(ctx, p, {
+    since: w.since,
+    until: w.until,
+    groupBy: ['host_name', 'service_description', 'type', 'state_type'],
+    backends,
+    notes: w.notes,
+  });
   const out = new Map<string, FlapEvents>();
   for (const r of rows) {
     const what = typeof r.state_type === 'string' ? r.state_type.trim().toUpperCase() : '';
@@ -152,5 +178,7 @@ export async function flapEvents(ctx: ToolContext, p: PreparedLogQuery, w: LogWi
       e.lastEvent = what;
     }
   }
-  return [...out.values()].sort((a, b) => b.last - a.last || a.host.localeCompare(b.host) || a.service.localeCompare(b.service) || a.core.localeCompare(b.core));
+  return [...out.values()].sort(
+    (a, b) => b.last - a.last || a.host.localeCompare(b.host) || a.service.localeCompare(b.service) || a.core.localeCompare(b.core),
+  );
 }

@@ -17,19 +17,45 @@ function listOf(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];
 }
 
-async function lookup(ctx: ToolContext, path: '/hosts' | '/services', nameColumn: string, columns: string, names: readonly string[], backends: string[] | undefined): Promise<Row[]> {
+async function lookup(
+  ctx: ToolContext,
+  path: '/hosts' | '/services',
+  nameColumn: string,
+  columns: string,
+  names: readonly string[],
+  backends: string[] | undefined,
+): Promise<Row[]> {
   const out: Row[] = [];
   if (names.length <= SCAN_ABOVE) {
     for (const chunk of chunks(names, NAME_CHUNK)) {
       // [regex] is case-insensitive (Thruk drops a [~] parameter unseen and answers every row);
       // callers look rows up by the exact asked name, so a WEB-01 row for web-01 is never used.
-      out.push(...(await getRows(ctx, path, [[`${nameColumn}[regex]`, anyOfRegex(chunk)], ['columns', columns]], backends)));
+      out.push(
+        ...(await getRows(
+          ctx,
+          path,
+          [
+            [`${nameColumn}[regex]`, anyOfRegex(chunk)],
+            ['columns', columns],
+          ],
+          backends,
+        )),
+      );
     }
     return out;
   }
   for (let offset = 0; ; offset += PAGE) {
     // No sort with limit/offset: Thruk pages in the core's stable order.
-    const rows = await getRows(ctx, path, [['columns', columns], ['limit', String(PAGE)], ['offset', String(offset)]], backends);
+    const rows = await getRows(
+      ctx,
+      path,
+      [
+        ['columns', columns],
+        ['limit', String(PAGE)],
+        ['offset', String(offset)],
+      ],
+      backends,
+    );
     out.push(...rows);
     if (rows.length < PAGE) return out;
   }
@@ -42,7 +68,11 @@ function add(map: Map<string, string[]>, key: string, groups: readonly string[])
 }
 
 /** host name → its host groups. */
-export async function hostGroupsOf(ctx: ToolContext, hosts: readonly string[], backends: string[] | undefined): Promise<Map<string, string[]>> {
+export async function hostGroupsOf(
+  ctx: ToolContext,
+  hosts: readonly string[],
+  backends: string[] | undefined,
+): Promise<Map<string, string[]>> {
   const wanted = new Set(hosts);
   const map = new Map<string, string[]>();
   for (const r of await lookup(ctx, '/hosts', 'name', 'name,groups', [...wanted], backends)) {
@@ -53,7 +83,11 @@ export async function hostGroupsOf(ctx: ToolContext, hosts: readonly string[], b
 }
 
 /** objectKey(host, service) → its service groups, for every service of the given hosts. */
-export async function serviceGroupsOf(ctx: ToolContext, hosts: readonly string[], backends: string[] | undefined): Promise<Map<string, string[]>> {
+export async function serviceGroupsOf(
+  ctx: ToolContext,
+  hosts: readonly string[],
+  backends: string[] | undefined,
+): Promise<Map<string, string[]>> {
   const wanted = new Set(hosts);
   const map = new Map<string, string[]>();
   for (const r of await lookup(ctx, '/services', 'host_name', 'host_name,description,groups', [...wanted], backends)) {

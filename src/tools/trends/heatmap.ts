@@ -10,8 +10,21 @@ import { iso, num } from '../lib/format.js';
 import { aggregateLogs, countLogs, failingCoreNote, failingLogCores, noteHiddenRows } from '../lib/logquery.js';
 import { backendsArg, parseBackends } from '../lib/list.js';
 import {
-  ALL_ALERTS, boundedMap, NOTIFICATION_LOG_FIELDS, NOTIFICATIONS, OBJECT_LOG_FIELDS, prepare, resolveWindow, sinceArg,
-  untilArg, windowData, windowOutput, windowText, withNotes, noteLines, type LogWindow,
+  ALL_ALERTS,
+  boundedMap,
+  NOTIFICATION_LOG_FIELDS,
+  NOTIFICATIONS,
+  OBJECT_LOG_FIELDS,
+  prepare,
+  resolveWindow,
+  sinceArg,
+  untilArg,
+  windowData,
+  windowOutput,
+  windowText,
+  withNotes,
+  noteLines,
+  type LogWindow,
 } from '../lib/logwindow.js';
 
 export const BUCKETS = { '15m': 900, '30m': 1800, '1h': 3600, '6h': 21600, '1d': 86400 } as const;
@@ -32,19 +45,31 @@ export function bucketStarts(since: number, until: number, size: number): number
   const first = Math.floor(since / size) * size;
   const n = Math.floor(until / size) - Math.floor(since / size) + 1;
   if (n > MAX_BUCKETS) {
-    const wider = Object.entries(BUCKETS).find(([, s]) => (Math.floor(until / s) - Math.floor(since / s) + 1) <= MAX_BUCKETS)?.[0];
+    const wider = Object.entries(BUCKETS).find(([, s]) => Math.floor(until / s) - Math.floor(since / s) + 1 <= MAX_BUCKETS)?.[0];
     const label = Object.entries(BUCKETS).find(([, s]) => s === size)?.[0] ?? `${size}s`;
-    throw new ToolInputError(`The window spans ${n} buckets of ${label} (at most ${MAX_BUCKETS}); ${wider !== undefined ? `use bucket="${wider}" or ` : ''}shorten the window.`);
+    throw new ToolInputError(
+      `The window spans ${n} buckets of ${label} (at most ${MAX_BUCKETS}); ${wider !== undefined ? `use bucket="${wider}" or ` : ''}shorten the window.`,
+    );
   }
   return Array.from({ length: n }, (_, i) => first + i * size);
 }
 
-export async function countBuckets(ctx: ToolContext, extra: readonly FilterLeaf[], w: LogWindow, size: number, backends: string[] | undefined, groupByMax = GROUP_BY_TIME_MAX): Promise<Buckets> {
+export async function countBuckets(
+  ctx: ToolContext,
+  extra: readonly FilterLeaf[],
+  w: LogWindow,
+  size: number,
+  backends: string[] | undefined,
+  groupByMax = GROUP_BY_TIME_MAX,
+): Promise<Buckets> {
   const starts = bucketStarts(w.since, w.until, size);
   const counts = starts.map(() => 0);
   const p = await prepare(ctx, w, extra, backends);
   // Each bucket is its own query; the first starts at `since`, where Icinga 2 may skip a log file: say so.
-  const [total] = await Promise.all([countLogs(ctx, p, w.since, w.until, backends), noteHiddenRows(ctx, p, w.since, w.until, backends, w.notes)]);
+  const [total] = await Promise.all([
+    countLogs(ctx, p, w.since, w.until, backends),
+    noteHiddenRows(ctx, p, w.since, w.until, backends, w.notes),
+  ]);
   const first = starts[0] ?? 0;
   if (total === 0) return { starts, counts, requests: 1 };
   if (total <= groupByMax) {
@@ -55,7 +80,9 @@ export async function countBuckets(ctx: ToolContext, extra: readonly FilterLeaf[
     }
     return { starts, counts, requests: 2 };
   }
-  const exact = await boundedMap(starts, FAN_OUT, (b) => countLogs(ctx, p, Math.max(b, w.since), Math.min(b + size - 1, w.until), backends));
+  const exact = await boundedMap(starts, FAN_OUT, (b) =>
+    countLogs(ctx, p, Math.max(b, w.since), Math.min(b + size - 1, w.until), backends),
+  );
   return { starts, counts: exact, requests: 1 + starts.length };
 }
 
@@ -66,7 +93,9 @@ const heatmapOutput = (totalKey: 'total_alerts' | 'total_notifications') =>
     bucket_seconds: z.number(),
     [totalKey]: z.number(),
     peak: z.object({ bucket_start: z.string(), count: z.number() }).optional().describe('The busiest bucket'),
-    results: z.array(z.object({ bucket_start: z.string().describe('ISO-8601 UTC start of the bucket'), count: z.number() })).describe('Every bucket in order, empty ones included'),
+    results: z
+      .array(z.object({ bucket_start: z.string().describe('ISO-8601 UTC start of the bucket'), count: z.number() }))
+      .describe('Every bucket in order, empty ones included'),
     notes: z.array(z.string()).optional(),
   });
 
@@ -100,12 +129,18 @@ function heatmapTool(kind: 'alert' | 'notification'): ToolDef {
     title: kind === 'alert' ? 'Alert heatmap' : 'Notification heatmap',
     toolset: 'trends',
     access: 'read',
-    description: kind === 'alert' ? 'Alert heatmap: alert counts per time bucket: storms and daily patterns.' : 'Notification heatmap: counts per time bucket over a window.',
+    description:
+      kind === 'alert'
+        ? 'Alert heatmap: alert counts per time bucket: storms and daily patterns.'
+        : 'Notification heatmap: counts per time bucket over a window.',
     input: z
       .object({
         since: sinceArg('-24h'),
         until: untilArg,
-        bucket: z.enum(['15m', '30m', '1h', '6h', '1d']).default('1h').describe(`Bucket width, UTC-aligned (default 1h; at most ${MAX_BUCKETS} buckets)`),
+        bucket: z
+          .enum(['15m', '30m', '1h', '6h', '1d'])
+          .default('1h')
+          .describe(`Bucket width, UTC-aligned (default 1h; at most ${MAX_BUCKETS} buckets)`),
         filter: filterSchema(kind === 'alert' ? OBJECT_LOG_FIELDS : NOTIFICATION_LOG_FIELDS).optional(),
         backends: backendsArg,
       })
@@ -116,17 +151,37 @@ function heatmapTool(kind: 'alert' | 'notification'): ToolDef {
       const size = BUCKETS[args.bucket];
       const w = resolveWindow(ctx, args, '-24h');
       if (kind === 'notification' && usesHostScope(w.filter)) {
-        w.notes.push('Icinga 2 logs host notifications without a host name; on Icinga 2 a host, hostgroup or custom_var filter leaves them out.');
+        w.notes.push(
+          'Icinga 2 logs host notifications without a host name; on Icinga 2 a host, hostgroup or custom_var filter leaves them out.',
+        );
       }
-      const [b, failing] = await Promise.all([countBuckets(ctx, kind === 'alert' ? ALL_ALERTS : NOTIFICATIONS, w, size, backends), failingLogCores(ctx, backends)]);
-      w.notes.unshift(...failing.map((f) => failingCoreNote(f, `its ${kind === 'alert' ? 'alerts' : 'notifications'} are not counted in these buckets`)));
+      const [b, failing] = await Promise.all([
+        countBuckets(ctx, kind === 'alert' ? ALL_ALERTS : NOTIFICATIONS, w, size, backends),
+        failingLogCores(ctx, backends),
+      ]);
+      w.notes.unshift(
+        ...failing.map((f) => failingCoreNote(f, `its ${kind === 'alert' ? 'alerts' : 'notifications'} are not counted in these buckets`)),
+      );
       const total = b.counts.reduce((a, c) => a + c, 0);
       const results = b.starts.map((s, i) => ({ bucket_start: iso(s), count: b.counts[i] ?? 0 }));
-      const peak = results.reduce<{ bucket_start: string; count: number } | undefined>((best, r) => (r.count > (best?.count ?? 0) ? r : best), undefined);
+      const peak = results.reduce<{ bucket_start: string; count: number } | undefined>(
+        (best, r) => (r.count > (best?.count ?? 0) ? r : best),
+        undefined,
+      );
       const what = kind === 'alert' ? 'alerts' : 'notifications';
       const head = `${kind === 'alert' ? 'Alert' : 'Notification'} heatmap ${windowText(w)}, ${args.bucket} buckets (UTC): ${total} ${what}${peak !== undefined ? `; peak ${peak.count} at ${peak.bucket_start}` : ''}.`;
       const text = [head, ...(total > 0 ? ['bucket start | count', ...bucketLines(b.starts, b.counts, size)] : []), ...noteLines(w.notes)];
-      const data = withNotes({ ...windowData(w), bucket: args.bucket, bucket_seconds: size, [totalKey]: total, ...(peak !== undefined ? { peak } : {}), results }, w.notes);
+      const data = withNotes(
+        {
+          ...windowData(w),
+          bucket: args.bucket,
+          bucket_seconds: size,
+          [totalKey]: total,
+          ...(peak !== undefined ? { peak } : {}),
+          results,
+        },
+        w.notes,
+      );
       return { data: data, text: text.join('\n') };
     },
   });

@@ -5,8 +5,28 @@ import { iso } from '../lib/format.js';
 import { backendsArg, limitArg, offsetArg, parseBackends } from '../lib/list.js';
 import { statsByObject, type ObjectStats } from './aggregate.js';
 import {
-  coreField, HOST_ALERTS, HOST_LOG_FIELDS, hostLabel, plural, hoursArg, NOT_OK, OBJECT_LOG_FIELDS, objectKey, pagingOutput, prepare, resolveWindow,
-  SERVICE_ALERTS, sinceArg, stateTypeArg, stateTypeLeaves, stateWord, untilArg, windowData, windowOutput, withNotes, type LogWindow,
+  coreField,
+  HOST_ALERTS,
+  HOST_LOG_FIELDS,
+  hostLabel,
+  plural,
+  hoursArg,
+  NOT_OK,
+  OBJECT_LOG_FIELDS,
+  objectKey,
+  pagingOutput,
+  prepare,
+  resolveWindow,
+  SERVICE_ALERTS,
+  sinceArg,
+  stateTypeArg,
+  stateTypeLeaves,
+  stateWord,
+  untilArg,
+  windowData,
+  windowOutput,
+  withNotes,
+  type LogWindow,
 } from '../lib/logwindow.js';
 import { hostGroupsOf, serviceGroupsOf } from './groups.js';
 import { foldGroups, headerLine, noteLines, rankedRow, rankedText, type GroupFold, type RankedRow } from './ranking.js';
@@ -23,7 +43,14 @@ const noisyOutput = z.object({
 type NoisyOutput = z.output<typeof noisyOutput>;
 
 function objectRow(s: ObjectStats): RankedRow {
-  const r: RankedRow = { host: s.host, ...coreField(s.core), alert_count: s.count, last_state: stateWord(s.lastState, s.service), first_alert_time: iso(s.first), last_alert_time: iso(s.last) };
+  const r: RankedRow = {
+    host: s.host,
+    ...coreField(s.core),
+    alert_count: s.count,
+    last_state: stateWord(s.lastState, s.service),
+    first_alert_time: iso(s.first),
+    last_alert_time: iso(s.last),
+  };
   if (s.service !== '') r.service = s.service;
   return r;
 }
@@ -46,13 +73,41 @@ interface RankArgs {
   readonly state_type: 'any' | 'hard' | 'soft';
 }
 
-function answer(ctx: ToolContext, w: LogWindow, args: RankArgs, kind: 'host' | 'service', stats: readonly ObjectStats[], rows: RankedRow[], what: string): { data: NoisyOutput; text: string } {
+function answer(
+  ctx: ToolContext,
+  w: LogWindow,
+  args: RankArgs,
+  kind: 'host' | 'service',
+  stats: readonly ObjectStats[],
+  rows: RankedRow[],
+  what: string,
+): { data: NoisyOutput; text: string } {
   const total = stats.reduce((a, s) => a + s.count, 0);
   const alerts = `${args.state_type === 'any' ? '' : `${args.state_type.toUpperCase()} `}non-OK ${kind} alerts`;
-  const summary = total === 0 ? `no ${alerts}.` : `${total} ${alerts} on ${plural(stats.length, kind)} (recoveries excluded), grouped by ${args.group_by}.`;
+  const summary =
+    total === 0
+      ? `no ${alerts}.`
+      : `${total} ${alerts} on ${plural(stats.length, kind)} (recoveries excluded), grouped by ${args.group_by}.`;
   const title = kind === 'host' ? 'Noisy hosts' : 'Noisy services';
-  const r = rankedText(headerLine(title, w, summary), rows, { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, nowMs: ctx.now(), what });
-  const data = withNotes({ ...windowData(w), group_by: args.group_by, state_type: args.state_type, total_alerts_in_window: total, objects: stats.length, ...r.meta, results: r.rows }, w.notes);
+  const r = rankedText(headerLine(title, w, summary), rows, {
+    offset: args.offset,
+    limit: args.limit,
+    budgetTokens: ctx.config.maxAnswerTokens,
+    nowMs: ctx.now(),
+    what,
+  });
+  const data = withNotes(
+    {
+      ...windowData(w),
+      group_by: args.group_by,
+      state_type: args.state_type,
+      total_alerts_in_window: total,
+      objects: stats.length,
+      ...r.meta,
+      results: r.rows,
+    },
+    w.notes,
+  );
   return { data, text: [...r.text, ...noteLines(w.notes)].join('\n') };
 }
 
@@ -83,7 +138,11 @@ export const topNoisyHosts = defineTool({
     const stats = await statsByObject(ctx, p, w, false, backends);
     let rows: RankedRow[];
     if (args.group_by === 'hostgroup') {
-      const groups = await hostGroupsOf(ctx, stats.map((s) => s.host), backends);
+      const groups = await hostGroupsOf(
+        ctx,
+        stats.map((s) => s.host),
+        backends,
+      );
       rows = foldGroups(stats, (s) => groups.get(s.host) ?? []).map((g) => groupRow('hostgroup', g, false));
     } else rows = stats.map(objectRow);
     return answer(ctx, w, args, 'host', stats, rows, args.group_by === 'hostgroup' ? 'host groups' : 'hosts');
@@ -102,7 +161,10 @@ export const topNoisyServices = defineTool({
       until: untilArg,
       limit: limitArg(10),
       offset: offsetArg,
-      group_by: z.enum(['service', 'host', 'hostgroup', 'servicegroup']).default('service').describe('Rank services or roll up per host or group'),
+      group_by: z
+        .enum(['service', 'host', 'hostgroup', 'servicegroup'])
+        .default('service')
+        .describe('Rank services or roll up per host or group'),
       state_type: stateTypeArg,
       filter: filterSchema(OBJECT_LOG_FIELDS).optional(),
       backends: backendsArg,

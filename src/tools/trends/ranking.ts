@@ -65,13 +65,21 @@ export interface RankedPage {
 }
 
 /** A page of ranked rows: the identity columns some row has, then counts, state and time. */
-export function rankedText(header: string, rows: readonly RankedRow[], opts: { offset: number; limit: number; budgetTokens: number; nowMs: number; what: string }): RankedPage {
+export function rankedText(
+  header: string,
+  rows: readonly RankedRow[],
+  opts: { offset: number; limit: number; budgetTokens: number; nowMs: number; what: string },
+): RankedPage {
   const cols = (['hostgroup', 'servicegroup', 'host', 'service'] as const).filter((c) => rows.some((r) => r[c] !== undefined));
   const extra = (['hosts_affected', 'services_affected'] as const).filter((c) => rows.some((r) => r[c] !== undefined));
   const withState = rows.some((r) => r.last_state !== undefined);
   const line = (x: Row): string => {
     const r = x as RankedRow;
-    const cells = [...cols.map((c) => (c === 'host' && r.host !== undefined ? hostLabel(r.host, r.peer_name) : r[c] ?? '')), String(r.alert_count), ...extra.map((c) => String(r[c] ?? ''))];
+    const cells = [
+      ...cols.map((c) => (c === 'host' && r.host !== undefined ? hostLabel(r.host, r.peer_name) : (r[c] ?? ''))),
+      String(r.alert_count),
+      ...extra.map((c) => String(r[c] ?? '')),
+    ];
     if (withState) cells.push(r.last_state ?? '');
     cells.push(when(Date.parse(r.last_alert_time) / 1000, opts.nowMs));
     return cells.join(' | ');
@@ -79,8 +87,18 @@ export function rankedText(header: string, rows: readonly RankedRow[], opts: { o
   const pg = page(rows, line, { offset: opts.offset, limit: opts.limit, budgetTokens: opts.budgetTokens, what: opts.what });
   const text = [header];
   if (pg.rows.length > 0) {
-    const head = [...cols, 'alerts', ...extra.map((c) => c.replace('_affected', '')), ...(withState ? ['last non-OK state'] : []), 'last alert'];
-    text.push(`${opts.what} ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`, head.join(' | '), ...pg.lines);
+    const head = [
+      ...cols,
+      'alerts',
+      ...extra.map((c) => c.replace('_affected', '')),
+      ...(withState ? ['last non-OK state'] : []),
+      'last alert',
+    ];
+    text.push(
+      `${opts.what} ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`,
+      head.join(' | '),
+      ...pg.lines,
+    );
   }
   const foot = pageFooter(pg.meta);
   if (foot !== undefined) text.push(foot);

@@ -45,12 +45,21 @@ function find(rows: readonly Row[] | undefined, site: Row): Row | undefined {
   if (rows === undefined) return undefined;
   const ids = [site.id, site.peer_key, site.key].filter((v) => typeof v === 'string' && v !== '');
   const names = [site.name, site.peer_name].filter((v) => typeof v === 'string' && v !== '');
-  return rows.find((r) => ids.includes(r.peer_key) || ids.includes(r.key) || ids.includes(r.id)) ?? rows.find((r) => names.includes(r.peer_name) || names.includes(r.name));
+  return (
+    rows.find((r) => ids.includes(r.peer_key) || ids.includes(r.key) || ids.includes(r.id)) ??
+    rows.find((r) => names.includes(r.peer_name) || names.includes(r.name))
+  );
 }
 
 const bool = (v: unknown): boolean | undefined => (v === undefined || v === null || v === '' ? undefined : flag(v));
 
-function report(site: Row, lmd: Row | undefined, proc: Row | undefined, nowSec: number, opts: { latencyWarn: number; lagWarn: number; procAvailable: boolean }): SiteReport {
+function report(
+  site: Row,
+  lmd: Row | undefined,
+  proc: Row | undefined,
+  nowSec: number,
+  opts: { latencyWarn: number; lagWarn: number; procAvailable: boolean },
+): SiteReport {
   const connected = (site.connected === undefined || flag(site.connected)) && num(site.status) === 0;
   const r: SiteReport = { name: cell(site.name ?? site.peer_name ?? site.id), health: 'ok', reasons: [], connected };
   if (typeof site.id === 'string') r.id = site.id;
@@ -105,7 +114,9 @@ function report(site: Row, lmd: Row | undefined, proc: Row | undefined, nowSec: 
   const skew = num(site.localtime) > 0 ? Math.round(num(site.localtime) - nowSec) : 0;
   if (Math.abs(skew) > CLOCK_SKEW_WARN_S) {
     r.clock_skew_s = skew;
-    r.reasons.push(`Thruk's clock is ${duration(Math.abs(skew))} ${skew > 0 ? 'ahead of' : 'behind'} ours (ages computed here are off by that much)`);
+    r.reasons.push(
+      `Thruk's clock is ${duration(Math.abs(skew))} ${skew > 0 ? 'ahead of' : 'behind'} ours (ages computed here are off by that much)`,
+    );
   }
   if (lastError !== '') r.reasons.push(`reports error: ${lastError}`);
   if (r.reasons.length > 0) r.health = 'degraded';
@@ -144,7 +155,13 @@ export const backendHealth = defineTool({
     const sites = Array.isArray(sitesRes) ? (sitesRes as Row[]) : [];
     const nowSec = Math.floor(ctx.now() / 1000);
     const lmdRows = lmd !== undefined && lmd.length > 0 ? lmd : undefined;
-    const reports = sites.map((s) => report(s, find(lmdRows, s), find(proc, s), nowSec, { latencyWarn: args.latency_warn_seconds, lagWarn: args.lag_warn_seconds, procAvailable: proc !== undefined }));
+    const reports = sites.map((s) =>
+      report(s, find(lmdRows, s), find(proc, s), nowSec, {
+        latencyWarn: args.latency_warn_seconds,
+        lagWarn: args.lag_warn_seconds,
+        procAvailable: proc !== undefined,
+      }),
+    );
     reports.sort((a, b) => HEALTH.indexOf(a.health) - HEALTH.indexOf(b.health) || a.name.localeCompare(b.name));
     const count = (h: Health) => reports.filter((r) => r.health === h).length;
     const summary = { total: reports.length, ok: count('ok'), degraded: count('degraded'), disconnected: count('disconnected') };
@@ -152,9 +169,25 @@ export const backendHealth = defineTool({
     const lines = [assessment, 'backend | health | reasons | core | data age | latency'];
     for (const r of reports) {
       const core = [r.program_version, r.uptime_s !== undefined ? `up ${duration(r.uptime_s)}` : ''].filter(Boolean).join(', ');
-      lines.push([r.name, r.health, r.reasons.join('; '), core, r.data_age_s !== undefined ? duration(r.data_age_s) : '', r.latency_s !== undefined ? `${r.latency_s}s` : ''].join(' | '));
+      lines.push(
+        [
+          r.name,
+          r.health,
+          r.reasons.join('; '),
+          core,
+          r.data_age_s !== undefined ? duration(r.data_age_s) : '',
+          r.latency_s !== undefined ? `${r.latency_s}s` : '',
+        ].join(' | '),
+      );
     }
-    const data = { now: iso(nowSec), summary, sites: reports, lmd_available: lmdRows !== undefined, processinfo_available: proc !== undefined, assessment };
+    const data = {
+      now: iso(nowSec),
+      summary,
+      sites: reports,
+      lmd_available: lmdRows !== undefined,
+      processinfo_available: proc !== undefined,
+      assessment,
+    };
     return { data, text: lines.join('\n') };
   },
 });
@@ -162,9 +195,12 @@ export const backendHealth = defineTool({
 function assess(s: { total: number; ok: number; degraded: number; disconnected: number }, lmd: boolean, proc: boolean): string {
   let out: string;
   if (s.total === 0) out = 'Thruk lists no backends for this selection.';
-  else if (s.ok === s.total) out = s.total === 1 ? 'The backend is connected and healthy.' : `All ${s.total} backends connected and healthy.`;
+  else if (s.ok === s.total)
+    out = s.total === 1 ? 'The backend is connected and healthy.' : `All ${s.total} backends connected and healthy.`;
   else {
-    const bad = [s.disconnected > 0 ? `${s.disconnected} disconnected (blind spot)` : '', s.degraded > 0 ? `${s.degraded} degraded` : ''].filter(Boolean).join(', ');
+    const bad = [s.disconnected > 0 ? `${s.disconnected} disconnected (blind spot)` : '', s.degraded > 0 ? `${s.degraded} degraded` : '']
+      .filter(Boolean)
+      .join(', ');
     out = `${s.total - s.ok} of ${s.total} backends unhealthy: ${bad}; answers about their hosts may be incomplete or stale.`;
   }
   if (!lmd) out += ' No LMD data (latency and data age unknown).';

@@ -14,9 +14,18 @@ export const FETCH_CAP = 200;
 /** The windows tried for "the newest unhandled problems", smallest first (seconds). */
 const WINDOWS = [300, 900, 3600, 6 * 3600, 86400, 7 * 86400] as const;
 
-export const UNHANDLED_HOST: Params = [['state[ne]', '0'], ['acknowledged', '0'], ['scheduled_downtime_depth', '0']];
+export const UNHANDLED_HOST: Params = [
+  ['state[ne]', '0'],
+  ['acknowledged', '0'],
+  ['scheduled_downtime_depth', '0'],
+];
 /** A service on a host that is down or handled is counted with its host, as thruk_problems does. */
-export const UNHANDLED_SERVICE: Params = [...UNHANDLED_HOST, ['host_state', '0'], ['host_acknowledged', '0'], ['host_scheduled_downtime_depth', '0']];
+export const UNHANDLED_SERVICE: Params = [
+  ...UNHANDLED_HOST,
+  ['host_state', '0'],
+  ['host_acknowledged', '0'],
+  ['host_scheduled_downtime_depth', '0'],
+];
 
 export const HOST_COLS = 'name,state,state_type,last_state_change,plugin_output,peer_name';
 export const SERVICE_COLS = 'host_name,description,state,state_type,last_state_change,plugin_output,peer_name';
@@ -59,12 +68,18 @@ export interface ProblemGroup {
 export async function unhandled(f: Fetch, table: 'hosts' | 'services', want: number, nowSec: number): Promise<Unhandled> {
   const params = table === 'hosts' ? UNHANDLED_HOST : UNHANDLED_SERVICE;
   const columns = table === 'hosts' ? HOST_COLS : SERVICE_COLS;
-  const [agg, few] = await Promise.all([aggregate(f, `/${table}`, params, 'count(*):n,min(last_state_change):oldest'), fewRows(f, `/${table}`, params, columns)]);
+  const [agg, few] = await Promise.all([
+    aggregate(f, `/${table}`, params, 'count(*):n,min(last_state_change):oldest'),
+    fewRows(f, `/${table}`, params, columns),
+  ]);
   const total = num(agg.n);
   const oldest = num(agg.oldest);
   if (total === 0) return { total, oldest, rows: [], since: 0 };
-  if (total <= FETCH_CAP) return { total, oldest, rows: few ?? await getRows(f.ctx, `/${table}`, [...params, ['columns', columns]], f.backends), since: 0 };
-  const counts = await Promise.all(WINDOWS.map((w) => countOf(f, `/${table}`, [...params, ['last_state_change[gte]', String(nowSec - w)]])));
+  if (total <= FETCH_CAP)
+    return { total, oldest, rows: few ?? (await getRows(f.ctx, `/${table}`, [...params, ['columns', columns]], f.backends)), since: 0 };
+  const counts = await Promise.all(
+    WINDOWS.map((w) => countOf(f, `/${table}`, [...params, ['last_state_change[gte]', String(nowSec - w)]])),
+  );
   // The smallest window with enough rows to show, and few enough to fetch; the largest that fits otherwise.
   let pick = -1;
   for (let i = 0; i < WINDOWS.length; i++) {
@@ -75,15 +90,24 @@ export async function unhandled(f: Fetch, table: 'hosts' | 'services', want: num
   }
   if (pick < 0) {
     // A flood (one outage, many objects): what failed and on how many, grouped by Thruk.
-    const cols = table === 'hosts' ? 'state,count(*):n,max(last_state_change):newest' : 'description,state,count(*):n,max(last_state_change):newest';
+    const cols =
+      table === 'hosts' ? 'state,count(*):n,max(last_state_change):newest' : 'description,state,count(*):n,max(last_state_change):newest';
     const rows = await getRows(f.ctx, `/${table}`, [...params, ['columns', cols]], f.backends);
     const groups = rows
-      .map((r) => ({ ...(table === 'services' ? { service: cell(r.description) } : {}), state: num(r.state), objects: num(r.n), newest: num(r.newest) }))
+      .map((r) => ({
+        ...(table === 'services' ? { service: cell(r.description) } : {}),
+        state: num(r.state),
+        objects: num(r.n),
+        newest: num(r.newest),
+      }))
       .filter((g) => g.objects > 0);
     return { total, oldest, rows: [], since: nowSec - (WINDOWS[0] as number), groups };
   }
   const since = nowSec - (WINDOWS[pick] as number);
-  const rows = (counts[pick] ?? 0) === 0 ? [] : await getRows(f.ctx, `/${table}`, [...params, ['last_state_change[gte]', String(since)], ['columns', columns]], f.backends);
+  const rows =
+    (counts[pick] ?? 0) === 0
+      ? []
+      : await getRows(f.ctx, `/${table}`, [...params, ['last_state_change[gte]', String(since)], ['columns', columns]], f.backends);
   return { total, oldest, rows, since };
 }
 
@@ -97,7 +121,12 @@ export interface DowntimeGroup {
 
 /** Downtimes grouped by author and comment (one maintenance = one line), by Thruk. */
 export async function downtimeGroups(f: Fetch, params: Params): Promise<DowntimeGroup[]> {
-  const rows = await getRows(f.ctx, '/downtimes', [...params, ['columns', 'author,comment,count(*):n,min(start_time):start,max(end_time):end']], f.backends);
+  const rows = await getRows(
+    f.ctx,
+    '/downtimes',
+    [...params, ['columns', 'author,comment,count(*):n,min(start_time):start,max(end_time):end']],
+    f.backends,
+  );
   return rows
     .map((r) => ({ author: cell(r.author), comment: cell(r.comment, 200), objects: num(r.n), start: num(r.start), end: num(r.end) }))
     .filter((g) => g.objects > 0)
@@ -119,9 +148,16 @@ export async function countedRows(f: Fetch, path: string, params: Params, column
   if (total > FETCH_CAP) {
     if (groupBy === undefined) return { total, rows: undefined };
     const groups = await getRows(f.ctx, path, [...params, ['columns', `${groupBy},count(*):n`]], f.backends);
-    return { total, rows: undefined, groups: groups.map((r) => ({ key: cell(r[groupBy]), n: num(r.n) })).filter((g) => g.n > 0).sort((a, b) => b.n - a.n || a.key.localeCompare(b.key)) };
+    return {
+      total,
+      rows: undefined,
+      groups: groups
+        .map((r) => ({ key: cell(r[groupBy]), n: num(r.n) }))
+        .filter((g) => g.n > 0)
+        .sort((a, b) => b.n - a.n || a.key.localeCompare(b.key)),
+    };
   }
-  return { total, rows: few ?? await getRows(f.ctx, path, [...params, ['columns', columns]], f.backends) };
+  return { total, rows: few ?? (await getRows(f.ctx, path, [...params, ['columns', columns]], f.backends)) };
 }
 
 /**
@@ -137,5 +173,8 @@ async function fewRows(f: Fetch, path: string, params: Params, columns: string):
 /** Counts per backend (peer_name), by Thruk. */
 export async function countByPeer(f: Fetch, path: string, params: Params): Promise<Array<{ peer: string; n: number }>> {
   const rows = await getRows(f.ctx, path, [...params, ['columns', 'peer_name,count(*):n']], f.backends);
-  return rows.map((r) => ({ peer: cell(r.peer_name), n: num(r.n) })).filter((r) => r.n > 0).sort((a, b) => b.n - a.n);
+  return rows
+    .map((r) => ({ peer: cell(r.peer_name), n: num(r.n) }))
+    .filter((r) => r.n > 0)
+    .sort((a, b) => b.n - a.n);
 }

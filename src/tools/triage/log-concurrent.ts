@@ -5,8 +5,23 @@ import { cell, iso, num } from '../lib/format.js';
 import { fetchNewestLogsPerCore } from '../lib/logquery.js';
 import { backendsArg, parseBackends } from '../lib/list.js';
 import {
-  coreOf, HOST_ALERTS, HOST_LOG_FIELDS, hostLabel, hostOf, plural, maxEventsArg, maxEvents, noteLines, prepare, resolveWindow, sinceArg, untilArg,
-  windowData, windowOutput, windowText, withNotes,
+  coreOf,
+  HOST_ALERTS,
+  HOST_LOG_FIELDS,
+  hostLabel,
+  hostOf,
+  plural,
+  maxEventsArg,
+  maxEvents,
+  noteLines,
+  prepare,
+  resolveWindow,
+  sinceArg,
+  untilArg,
+  windowData,
+  windowOutput,
+  windowText,
+  withNotes,
 } from '../lib/logwindow.js';
 
 export interface Burst {
@@ -57,7 +72,11 @@ export function bursts(events: ReadonlyArray<{ time: number; host: string }>, wi
 const burstRow = z.object({
   window_start: z.string(),
   window_end: z.string(),
-  hosts: z.array(z.string()).describe('Hosts that went DOWN/UNREACHABLE, in order of their first failure (at most sample_limit); name@core when several cores are in scope'),
+  hosts: z
+    .array(z.string())
+    .describe(
+      'Hosts that went DOWN/UNREACHABLE, in order of their first failure (at most sample_limit); name@core when several cores are in scope',
+    ),
   hosts_truncated: z.boolean().optional(),
   count: z.number().describe('Distinct hosts'),
   first_host: z.string().describe('The host that failed first: a likely cause'),
@@ -96,8 +115,19 @@ export const concurrentFailures = defineTool({
     const w = resolveWindow(ctx, args, '-1h');
     const p = await prepare(ctx, w, [...HOST_ALERTS, { field: 'state', op: 'gte', value: 1 }], backends);
     // Several cores: each core's newest max_events, and a host is name@core (one name on two cores is two hosts).
-    const got = await fetchNewestLogsPerCore(ctx, p, { since: w.since, until: w.until, columns: ['host_name', 'time'], maxRows: maxEvents(ctx, args.max_events), backends, order: 'oldest', notes: w.notes });
-    const events = got.rows.filter((r) => hostOf(r) !== '').map((r) => ({ time: num(r.time), host: hostLabel(hostOf(r), coreOf(r)) })).sort((a, b) => a.time - b.time);
+    const got = await fetchNewestLogsPerCore(ctx, p, {
+      since: w.since,
+      until: w.until,
+      columns: ['host_name', 'time'],
+      maxRows: maxEvents(ctx, args.max_events),
+      backends,
+      order: 'oldest',
+      notes: w.notes,
+    });
+    const events = got.rows
+      .filter((r) => hostOf(r) !== '')
+      .map((r) => ({ time: num(r.time), host: hostLabel(hostOf(r), coreOf(r)) }))
+      .sort((a, b) => a.time - b.time);
     const found = bursts(events, args.window_minutes * 60, args.min_hosts);
     const results = found.map((b) => {
       const ordered = [...b.hosts.entries()].sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0])).map(([h]) => h);
@@ -112,20 +142,32 @@ export const concurrentFailures = defineTool({
     });
     const notes = [...w.notes];
     if (got.truncated) {
-      notes.push(`The window holds ${got.total} DOWN/UNREACHABLE alerts, more than max_events=${maxEvents(ctx, args.max_events)}: analysed the newest ${got.rows.length}, from ${iso(got.fetchedSince)}. Narrow the window or filter, or raise max_events.`);
+      notes.push(
+        `The window holds ${got.total} DOWN/UNREACHABLE alerts, more than max_events=${maxEvents(ctx, args.max_events)}: analysed the newest ${got.rows.length}, from ${iso(got.fetchedSince)}. Narrow the window or filter, or raise max_events.`,
+      );
     }
     const head = `Concurrent failures ${windowText(w)}: ${results.length === 0 ? `no ${args.window_minutes}-minute window with ${args.min_hosts}+ failing hosts` : `${plural(results.length, 'burst')} of ${args.min_hosts}+ hosts failing within ${args.window_minutes} min`} (${plural(got.total, 'DOWN/UNREACHABLE alert')}).`;
-    const lines = results.map((r) => `${r.window_start} to ${r.window_end} | ${r.count} | ${cell(r.first_host)} | ${cell(r.hosts.join(', '), 100_000)}${r.hosts_truncated === true ? `, … (${r.count - r.hosts.length} more; raise sample_limit)` : ''}`);
-    const text = [head, ...(lines.length > 0 ? ['window | hosts | first to fail | hosts in order of failure', ...lines] : []), ...noteLines(notes)];
-    const data = withNotes({
-      ...windowData(w),
-      window_minutes: args.window_minutes,
-      min_hosts: args.min_hosts,
-      total_down_events: got.total,
-      events_analysed: got.rows.length,
-      ...(got.truncated ? { analysed_since: iso(got.fetchedSince) } : {}),
-      results,
-    }, notes);
+    const lines = results.map(
+      (r) =>
+        `${r.window_start} to ${r.window_end} | ${r.count} | ${cell(r.first_host)} | ${cell(r.hosts.join(', '), 100_000)}${r.hosts_truncated === true ? `, … (${r.count - r.hosts.length} more; raise sample_limit)` : ''}`,
+    );
+    const text = [
+      head,
+      ...(lines.length > 0 ? ['window | hosts | first to fail | hosts in order of failure', ...lines] : []),
+      ...noteLines(notes),
+    ];
+    const data = withNotes(
+      {
+        ...windowData(w),
+        window_minutes: args.window_minutes,
+        min_hosts: args.min_hosts,
+        total_down_events: got.total,
+        events_analysed: got.rows.length,
+        ...(got.truncated ? { analysed_since: iso(got.fetchedSince) } : {}),
+        results,
+      },
+      notes,
+    );
     return { data, text: text.join('\n') };
   },
 });

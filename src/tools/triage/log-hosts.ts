@@ -50,17 +50,29 @@ function hit(map: Map<string, HostHit>, name: string): HostHit {
   return h;
 }
 
-export async function affectedHosts(ctx: ToolContext, w: LogWindow, backends: string[] | undefined, includeCurrent: boolean): Promise<AffectedHosts> {
+export async function affectedHosts(
+  ctx: ToolContext,
+  w: LogWindow,
+  backends: string[] | undefined,
+  includeCurrent: boolean,
+): Promise<AffectedHosts> {
   const p = await prepare(ctx, w, [...HOST_ALERTS, { field: 'state', op: 'gte', value: 1 }], backends);
   const hosts = new Map<string, HostHit>();
   const live = includeCurrent && isLive(ctx, w);
   if (p.empty) return { hosts, live, events: 0, empty: true };
   let events = 0;
   // The current failing hosts need nothing from the log: read beside it (one round, issue 18).
-  const liveParams = live ? compileFilter('hosts', w.filter, [{ field: 'state', op: 'gte', value: 1 }, { field: 'has_been_checked', value: 1 }]).params : undefined;
+  const liveParams = live
+    ? compileFilter('hosts', w.filter, [
+        { field: 'state', op: 'gte', value: 1 },
+        { field: 'has_been_checked', value: 1 },
+      ]).params
+    : undefined;
   const [logRows, current] = await Promise.all([
     aggregateLogs(ctx, p, { since: w.since, until: w.until, groupBy: ['host_name', 'state'], backends, notes: w.notes }),
-    liveParams !== undefined ? getRows(ctx, '/hosts', [...liveParams, ['columns', 'name,state,last_state_change']], backends) : Promise.resolve([]),
+    liveParams !== undefined
+      ? getRows(ctx, '/hosts', [...liveParams, ['columns', 'name,state,last_state_change']], backends)
+      : Promise.resolve([]),
   ]);
   for (const r of logRows) {
     const name = hostOf(r);
@@ -71,7 +83,10 @@ export async function affectedHosts(ctx: ToolContext, w: LogWindow, backends: st
     const h = hit(hosts, name);
     const key = state === 1 ? 'down' : 'unreachable';
     const prev = h[key];
-    h[key] = prev === undefined ? { count, first: num(r.first), last: num(r.last) } : { count: prev.count + count, first: Math.min(prev.first, num(r.first)), last: Math.max(prev.last, num(r.last)) };
+    h[key] =
+      prev === undefined
+        ? { count, first: num(r.first), last: num(r.last) }
+        : { count: prev.count + count, first: Math.min(prev.first, num(r.first)), last: Math.max(prev.last, num(r.last)) };
   }
   for (const r of current) {
     const state = num(r.state);

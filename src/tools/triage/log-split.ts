@@ -4,7 +4,18 @@ import { defineTool } from '../core/define.js';
 import { cell } from '../lib/format.js';
 import { backendsArg, parseBackends } from '../lib/list.js';
 import { coreParts } from '../lib/logquery.js';
-import { HOST_LOG_FIELDS, hostLabel, noteLines, resolveWindow, sinceArg, untilArg, windowData, windowOutput, windowText, withNotes } from '../lib/logwindow.js';
+import {
+  HOST_LOG_FIELDS,
+  hostLabel,
+  noteLines,
+  resolveWindow,
+  sinceArg,
+  untilArg,
+  windowData,
+  windowOutput,
+  windowText,
+  withNotes,
+} from '../lib/logwindow.js';
 import { affectedHosts, wentDown, wentUnreachable } from './log-hosts.js';
 import { includeCurrentArg } from './log-rootcause.js';
 
@@ -46,7 +57,12 @@ export const unreachableVsDown = defineTool({
     const w = resolveWindow(ctx, args, '-1h');
     // Several cores: read per core (Thruk's grouped log stats merge the cores' rows by name), so a
     // host name on two cores is two hosts, each listed as name@core.
-    const parts = await Promise.all((await coreParts(ctx, backends)).map(async (c) => ({ core: c.core, a: await affectedHosts(ctx, w, c.backends, args.include_current) })));
+    const parts = await Promise.all(
+      (await coreParts(ctx, backends)).map(async (c) => ({
+        core: c.core,
+        a: await affectedHosts(ctx, w, c.backends, args.include_current),
+      })),
+    );
     const a = { live: parts.some((x) => x.a.live), empty: parts.every((x) => x.a.empty) };
     const hits = parts.flatMap((x) => [...x.a.hosts.values()].map((h) => ({ ...h, name: hostLabel(h.name, x.core) })));
     const down = hits.filter(wentDown).map((h) => h.name);
@@ -60,20 +76,25 @@ export const unreachableVsDown = defineTool({
     const text = [
       `Host failures ${windowText(w)}${a.live ? ' plus hosts still failing now' : ''}: ${down.length} DOWN, ${unreachable.length} UNREACHABLE, ${both} both.`,
       ...(down.length > 0 ? [`DOWN (${down.length}): ${cell(d.hosts.join(', '), 100_000)}${more(down.length, d.hosts.length)}`] : []),
-      ...(unreachable.length > 0 ? [`UNREACHABLE (${unreachable.length}): ${cell(u.hosts.join(', '), 100_000)}${more(unreachable.length, u.hosts.length)}`] : []),
+      ...(unreachable.length > 0
+        ? [`UNREACHABLE (${unreachable.length}): ${cell(u.hosts.join(', '), 100_000)}${more(unreachable.length, u.hosts.length)}`]
+        : []),
       ...noteLines(notes),
     ];
-    const data = withNotes({
-      ...windowData(w),
-      live: a.live,
-      down_count: down.length,
-      unreachable_count: unreachable.length,
-      both_count: both,
-      down_hosts: d.hosts,
-      ...(d.truncated ? { down_hosts_truncated: true } : {}),
-      unreachable_hosts: u.hosts,
-      ...(u.truncated ? { unreachable_hosts_truncated: true } : {}),
-    }, notes);
+    const data = withNotes(
+      {
+        ...windowData(w),
+        live: a.live,
+        down_count: down.length,
+        unreachable_count: unreachable.length,
+        both_count: both,
+        down_hosts: d.hosts,
+        ...(d.truncated ? { down_hosts_truncated: true } : {}),
+        unreachable_hosts: u.hosts,
+        ...(u.truncated ? { unreachable_hosts_truncated: true } : {}),
+      },
+      notes,
+    );
     return { data, text: text.join('\n') };
   },
 });

@@ -5,12 +5,22 @@ import { defineTool, type ToolContext } from '../core/define.js';
 import { iso } from '../lib/format.js';
 import { backendsArg, getRows, limitArg, offsetArg, page, pageFooter, parseBackends, query } from '../lib/list.js';
 import {
-  byAge, includeOnProblemHostsArg, multiplePeers, onHandledHost, PROBLEM_HEADER, problemLine, problemRow, scopeFilterArg, scopeParams,
-  toProblemRow, type ProblemRow,
+  byAge,
+  includeOnProblemHostsArg,
+  multiplePeers,
+  onHandledHost,
+  PROBLEM_HEADER,
+  problemLine,
+  problemRow,
+  scopeFilterArg,
+  scopeParams,
+  toProblemRow,
+  type ProblemRow,
 } from '../lib/problems.js';
 
 const HOST_COLS = 'name,state,state_type,plugin_output,last_state_change,peer_name';
-const SVC_COLS = 'host_name,description,state,state_type,plugin_output,last_state_change,host_state,host_acknowledged,host_scheduled_downtime_depth,peer_name';
+const SVC_COLS =
+  'host_name,description,state,state_type,plugin_output,last_state_change,host_state,host_acknowledged,host_scheduled_downtime_depth,peer_name';
 
 interface Unhandled {
   readonly problems: ProblemRow[];
@@ -46,13 +56,20 @@ async function fetchUnhandled(
   const now = ctx.now();
   const kept = opts.includeOnProblemHosts ? services : services.filter((r) => !onHandledHost(r));
   const starts = await coreStarts(ctx, [...hosts, ...kept], backends);
-  const problems = [...hosts.map((r) => toProblemRow('host', r, now, coreStartOf(starts, r))), ...kept.map((r) => toProblemRow('service', r, now, coreStartOf(starts, r)))];
+  const problems = [
+    ...hosts.map((r) => toProblemRow('host', r, now, coreStartOf(starts, r))),
+    ...kept.map((r) => toProblemRow('service', r, now, coreStartOf(starts, r))),
+  ];
   problems.sort(byAge);
   return { problems, coveredByHost: services.length - kept.length };
 }
 
 function coveredNote(n: number): string[] {
-  return n > 0 ? [`${n} services on hosts that are down, acknowledged or in downtime are not listed (the host covers them); pass include_on_problem_hosts=true to list them.`] : [];
+  return n > 0
+    ? [
+        `${n} services on hosts that are down, acknowledged or in downtime are not listed (the host covers them); pass include_on_problem_hosts=true to list them.`,
+      ]
+    : [];
 }
 
 const pagedProblems = {
@@ -81,11 +98,23 @@ export const oldestProblems = defineTool({
     .strict(),
   output: z.object({ ...pagedProblems, rows: z.array(problemRow) }),
   run: async (ctx, args) => {
-    const u = await fetchUnhandled(ctx, args.filter, parseBackends(args.backends), { minServiceState: 1, includeOnProblemHosts: args.include_on_problem_hosts });
+    const u = await fetchUnhandled(ctx, args.filter, parseBackends(args.backends), {
+      minServiceState: 1,
+      includeOnProblemHosts: args.include_on_problem_hosts,
+    });
     const line = problemLine(multiplePeers(u.problems));
-    const pg = page(u.problems, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
+    const pg = page(u.problems, (r) => line(r), {
+      offset: args.offset,
+      limit: args.limit,
+      budgetTokens: ctx.config.maxAnswerTokens,
+      what: 'problems',
+    });
     const notes = coveredNote(u.coveredByHost);
-    const text = [pg.meta.total === 0 ? 'No unhandled problems.' : `Oldest unhandled problems ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`];
+    const text = [
+      pg.meta.total === 0
+        ? 'No unhandled problems.'
+        : `Oldest unhandled problems ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`,
+    ];
     if (pg.lines.length > 0) text.push(PROBLEM_HEADER.join(' | '), ...pg.lines);
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
@@ -123,20 +152,36 @@ export const unackedCritical = defineTool({
   run: async (ctx, args) => {
     const nowSec = Math.floor(ctx.now() / 1000);
     const cutoff = nowSec - args.threshold_minutes * 60;
-    const u = await fetchUnhandled(ctx, args.filter, parseBackends(args.backends), { minServiceState: 2, changedBefore: cutoff, includeOnProblemHosts: args.include_on_problem_hosts });
-    const rows: CriticalRow[] = u.problems.map((p) => (p.duration_s === undefined ? p : { ...p, duration_minutes: Math.floor(p.duration_s / 60) }));
+    const u = await fetchUnhandled(ctx, args.filter, parseBackends(args.backends), {
+      minServiceState: 2,
+      changedBefore: cutoff,
+      includeOnProblemHosts: args.include_on_problem_hosts,
+    });
+    const rows: CriticalRow[] = u.problems.map((p) =>
+      p.duration_s === undefined ? p : { ...p, duration_minutes: Math.floor(p.duration_s / 60) },
+    );
     const counts: Record<string, number> = {};
     for (const r of rows) {
       const key = `${r.kind === 'host' ? 'hosts' : 'services'}_${r.state.toLowerCase()}`;
       counts[key] = (counts[key] ?? 0) + 1;
     }
     const line = problemLine(multiplePeers(rows));
-    const pg = page(rows, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'problems' });
+    const pg = page(rows, (r) => line(r), {
+      offset: args.offset,
+      limit: args.limit,
+      budgetTokens: ctx.config.maxAnswerTokens,
+      what: 'problems',
+    });
     const notes = coveredNote(u.coveredByHost);
     const what = `unacknowledged, not in downtime, in state for ≥ ${args.threshold_minutes}m (since ${iso(cutoff)} or earlier)`;
     const summary = `hosts: ${counts.hosts_down ?? 0} DOWN, ${counts.hosts_unreachable ?? 0} UNREACHABLE; services: ${counts.services_critical ?? 0} CRITICAL, ${counts.services_unknown ?? 0} UNKNOWN`;
     const text = [pg.meta.total === 0 ? `Nothing ${what}.` : `${summary} — ${what}.`];
-    if (pg.lines.length > 0) text.push(`Longest first, ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`, PROBLEM_HEADER.join(' | '), ...pg.lines);
+    if (pg.lines.length > 0)
+      text.push(
+        `Longest first, ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`,
+        PROBLEM_HEADER.join(' | '),
+        ...pg.lines,
+      );
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
     text.push(...notes.map((n) => `Note: ${n}`));
@@ -151,4 +196,3 @@ export const unackedCritical = defineTool({
     return { data, text: text.join('\n') };
   },
 });
-

@@ -64,14 +64,25 @@ export const staleAcks = defineTool({
   run: async (ctx, args) => {
     const backends = parseBackends(args.backends);
     const p = scopeParams(args.filter, {
-      hosts: [{ field: 'acknowledged', value: 1 }, { field: 'state', op: 'neq', value: 0 }],
-      services: [{ field: 'acknowledged', value: 1 }, { field: 'state', op: 'neq', value: 0 }],
+      hosts: [
+        { field: 'acknowledged', value: 1 },
+        { field: 'state', op: 'neq', value: 0 },
+      ],
+      services: [
+        { field: 'acknowledged', value: 1 },
+        { field: 'state', op: 'neq', value: 0 },
+      ],
     });
     const comments = compileFilter('comments', undefined, [{ field: 'entry_type', value: 'acknowledgement' }]).params;
     // The acknowledged objects decide the scope; their comments only say who, why and since when.
     const [hosts, services, acks] = await Promise.all([
       getRows(ctx, '/hosts', query(p.hosts, { columns: 'name,state,last_state_change,peer_key,peer_name' }), backends),
-      getRows(ctx, '/services', query(p.services, { columns: 'host_name,description,state,last_state_change,peer_key,peer_name' }), backends),
+      getRows(
+        ctx,
+        '/services',
+        query(p.services, { columns: 'host_name,description,state,last_state_change,peer_key,peer_name' }),
+        backends,
+      ),
       getRows(ctx, '/comments', query(comments, { columns: 'host_name,service_description,author,comment,entry_time,peer_key' }), backends),
     ]);
     const nowMs = ctx.now();
@@ -84,7 +95,9 @@ export const staleAcks = defineTool({
       const host = kind === 'host' ? r.name : r.host_name;
       const service = kind === 'service' ? String(r.description) : null;
       // Without backend keys on both sides, match by name alone.
-      const c = byObject.get(key(r.peer_key, host, service)) ?? (typeof r.peer_key === 'string' && peerKeyed ? undefined : byObject.get(key(undefined, host, service)));
+      const c =
+        byObject.get(key(r.peer_key, host, service)) ??
+        (typeof r.peer_key === 'string' && peerKeyed ? undefined : byObject.get(key(undefined, host, service)));
       if (c === undefined) {
         noComment += 1;
         return;
@@ -111,17 +124,40 @@ export const staleAcks = defineTool({
     rows.sort((a, b) => a.at - b.at || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''));
     const showPeer = multiplePeers(rows);
     const line = (r: StaleAckRow & { at: number }): string =>
-      [showPeer && r.peer_name !== undefined ? `${r.host}@${r.peer_name}` : r.host, r.service ?? '', r.state, relIso(r.at, nowMs), cell(r.ack_author), cell(r.ack_comment, 160)].join(' | ');
-    const pg = page(rows, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'acknowledgements' });
+      [
+        showPeer && r.peer_name !== undefined ? `${r.host}@${r.peer_name}` : r.host,
+        r.service ?? '',
+        r.state,
+        relIso(r.at, nowMs),
+        cell(r.ack_author),
+        cell(r.ack_comment, 160),
+      ].join(' | ');
+    const pg = page(rows, (r) => line(r), {
+      offset: args.offset,
+      limit: args.limit,
+      budgetTokens: ctx.config.maxAnswerTokens,
+      what: 'acknowledgements',
+    });
     const notes: string[] = [];
-    if (noComment > 0) notes.push(`${noComment} acknowledged problems have no acknowledgement comment, so their age is unknown; they are not listed.`);
+    if (noComment > 0)
+      notes.push(`${noComment} acknowledged problems have no acknowledgement comment, so their age is unknown; they are not listed.`);
     const head = `acknowledgements older than ${args.min_days}d (written before ${iso(cutoff)}) on objects still in a problem state`;
-    const text = [pg.meta.total === 0 ? `No ${head}.` : `${pg.meta.total} ${head}; oldest first, ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned}:`];
+    const text = [
+      pg.meta.total === 0
+        ? `No ${head}.`
+        : `${pg.meta.total} ${head}; oldest first, ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned}:`,
+    ];
     if (pg.lines.length > 0) text.push('host | service | state | acknowledged | by | comment', ...pg.lines);
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);
     text.push(...notes.map((n) => `Note: ${n}`));
-    const data = { min_days: args.min_days, acked_before: iso(cutoff), ...pg.meta, rows: pg.rows.map(({ at: _at, ...r }) => r), ...(notes.length > 0 ? { notes } : {}) };
+    const data = {
+      min_days: args.min_days,
+      acked_before: iso(cutoff),
+      ...pg.meta,
+      rows: pg.rows.map(({ at: _at, ...r }) => r),
+      ...(notes.length > 0 ? { notes } : {}),
+    };
     return { data, text: text.join('\n') };
   },
 });

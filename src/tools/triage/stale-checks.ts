@@ -37,7 +37,11 @@ interface Rules {
 }
 
 /** The anchor's rules, first match wins: never checked; passive: stale_passive, high latency; active: disabled, stale, high latency. */
-export function classify(r: Row, intervalLength: number, rules: Rules): { reason: Reason; ageS: number | null; intervalS: number; latencyS: number | null } | undefined {
+export function classify(
+  r: Row,
+  intervalLength: number,
+  rules: Rules,
+): { reason: Reason; ageS: number | null; intervalS: number; latencyS: number | null } | undefined {
   const last = num(r.last_check);
   const ageS = last > 0 ? rules.nowSec - last : null;
   const intervalS = Math.round(num(r.check_interval) * intervalLength);
@@ -129,13 +133,22 @@ export const staleChecks = defineTool({
   run: async (ctx, args) => {
     const backends = parseBackends(args.backends);
     const nowSec = Math.floor(ctx.now() / 1000);
-    const rules: Rules = { nowSec, factor: args.staleness_factor, latency: args.latency_threshold_s, grace: args.grace_seconds, passiveMaxAge: args.passive_max_age_s, includeDisabled: args.include_disabled };
+    const rules: Rules = {
+      nowSec,
+      factor: args.staleness_factor,
+      latency: args.latency_threshold_s,
+      grace: args.grace_seconds,
+      passiveMaxAge: args.passive_max_age_s,
+      includeDisabled: args.include_disabled,
+    };
     const scope = scopeParams(args.filter);
     const cand = compileFilter('services', candidates(rules)).params;
     const candHosts = compileFilter('hosts', candidates(rules)).params;
     const [services, hosts, lengths] = await Promise.all([
       getRows(ctx, '/services', query(andParams(scope.services, cand), { columns: `host_name,description,${COLS}` }), backends),
-      args.include_hosts ? getRows(ctx, '/hosts', query(andParams(scope.hosts, candHosts), { columns: `name,${COLS}` }), backends) : Promise.resolve([] as Row[]),
+      args.include_hosts
+        ? getRows(ctx, '/hosts', query(andParams(scope.hosts, candHosts), { columns: `name,${COLS}` }), backends)
+        : Promise.resolve([] as Row[]),
       intervalLengths(ctx, backends),
     ]);
     const rows: StaleRow[] = [];
@@ -162,7 +175,12 @@ export const staleChecks = defineTool({
     };
     for (const r of services) examine('service', r);
     for (const r of hosts) examine('host', r);
-    rows.sort((a, b) => (b.last_check_age_s ?? Infinity) - (a.last_check_age_s ?? Infinity) || a.host.localeCompare(b.host) || (a.service ?? '').localeCompare(b.service ?? ''));
+    rows.sort(
+      (a, b) =>
+        (b.last_check_age_s ?? Infinity) - (a.last_check_age_s ?? Infinity) ||
+        a.host.localeCompare(b.host) ||
+        (a.service ?? '').localeCompare(b.service ?? ''),
+    );
     const counts: Record<string, number> = {};
     for (const r of rows) counts[r.reason] = (counts[r.reason] ?? 0) + 1;
     const showPeer = multiplePeers(rows);
@@ -175,11 +193,25 @@ export const staleChecks = defineTool({
         r.check_type === 'passive' ? 'passive' : `every ${duration(r.check_interval_s)}`,
         r.latency_s === null ? '' : `${r.latency_s}s`,
       ].join(' | ');
-    const pg = page(rows, (r) => line(r), { offset: args.offset, limit: args.limit, budgetTokens: ctx.config.maxAnswerTokens, what: 'checks' });
+    const pg = page(rows, (r) => line(r), {
+      offset: args.offset,
+      limit: args.limit,
+      budgetTokens: ctx.config.maxAnswerTokens,
+      what: 'checks',
+    });
     const notes: string[] = [];
-    if (insane > 0) notes.push(`${insane} checks report a latency above ${LATENCY_SANITY_CAP_S}s, which is a known Naemon reporting bug; it was ignored (latency_s null).`);
-    const summary = REASONS.filter((k) => (counts[k] ?? 0) > 0).map((k) => `${counts[k]} ${k}`).join(', ');
-    const text = [pg.meta.total === 0 ? `All examined checks run as expected (${args.include_hosts ? 'hosts and services' : 'services'}).` : `Checks not running as expected: ${summary}. Stalest first, ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`];
+    if (insane > 0)
+      notes.push(
+        `${insane} checks report a latency above ${LATENCY_SANITY_CAP_S}s, which is a known Naemon reporting bug; it was ignored (latency_s null).`,
+      );
+    const summary = REASONS.filter((k) => (counts[k] ?? 0) > 0)
+      .map((k) => `${counts[k]} ${k}`)
+      .join(', ');
+    const text = [
+      pg.meta.total === 0
+        ? `All examined checks run as expected (${args.include_hosts ? 'hosts and services' : 'services'}).`
+        : `Checks not running as expected: ${summary}. Stalest first, ${pg.meta.offset + 1}-${pg.meta.offset + pg.meta.returned} of ${pg.meta.total}:`,
+    ];
     if (pg.lines.length > 0) text.push('host | service | reason | last check | schedule | latency', ...pg.lines);
     const foot = pageFooter(pg.meta);
     if (foot !== undefined) text.push(foot);

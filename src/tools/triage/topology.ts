@@ -70,10 +70,20 @@ function strings(v: unknown): string[] {
 export function readTopologyBase(ctx: ToolContext, backends: string[] | undefined): Promise<Row[][]> {
   // Word operators only: Thruk 3.20 drops a parameter whose name holds a symbol ([>=], [!=], [~])
   // unseen and answers every row (lib/Thruk/Request.pm; real fixture hosts_name_tilde_filter_ignored).
-  return Promise.all([[['state[gte]', '1']], [['childs[ne]', '']]].map((q) => getRows(ctx, '/hosts', [...(q as Array<[string, string]>), ['columns', COLUMNS]], backends)));
+  return Promise.all(
+    [[['state[gte]', '1']], [['childs[ne]', '']]].map((q) =>
+      getRows(ctx, '/hosts', [...(q as Array<[string, string]>), ['columns', COLUMNS]], backends),
+    ),
+  );
 }
 
-export async function readTopology(ctx: ToolContext, wanted: Iterable<string>, perCore: boolean, backends: string[] | undefined, base?: Promise<Row[][]>): Promise<Topology> {
+export async function readTopology(
+  ctx: ToolContext,
+  wanted: Iterable<string>,
+  perCore: boolean,
+  backends: string[] | undefined,
+  base?: Promise<Row[][]>,
+): Promise<Topology> {
   const hosts = new Map<string, TopoHost>();
   let requests = 0;
   const add = (r: Row): void => {
@@ -81,8 +91,15 @@ export async function readTopology(ctx: ToolContext, wanted: Iterable<string>, p
     const peer = perCore && typeof r.peer_key === 'string' ? r.peer_key : '';
     const key = hostKey(peer, name);
     const t: TopoHost = {
-      key, name, peer, peerName: typeof r.peer_name === 'string' ? r.peer_name : peer,
-      parents: strings(r.parents), groups: strings(r.groups), state: num(r.state), checked: flag(r.has_been_checked), lastStateChange: num(r.last_state_change),
+      key,
+      name,
+      peer,
+      peerName: typeof r.peer_name === 'string' ? r.peer_name : peer,
+      parents: strings(r.parents),
+      groups: strings(r.groups),
+      state: num(r.state),
+      checked: flag(r.has_been_checked),
+      lastStateChange: num(r.last_state_change),
     };
     const prev = hosts.get(key);
     if (prev === undefined) {
@@ -115,7 +132,12 @@ export async function readTopology(ctx: ToolContext, wanted: Iterable<string>, p
     for (const n of names) asked.add(n);
     const before = new Set(hosts.keys());
     // [regex] is case-insensitive, so keep the exact names only.
-    await readAll(chunks(names, NAME_CHUNK).map((chunk) => ({ q: [['name[regex]', anyOfRegex(chunk)]] as Array<[string, string]>, keep: (r: Row) => chunk.includes(String(r.name)) })));
+    await readAll(
+      chunks(names, NAME_CHUNK).map((chunk) => ({
+        q: [['name[regex]', anyOfRegex(chunk)]] as Array<[string, string]>,
+        keep: (r: Row) => chunk.includes(String(r.name)),
+      })),
+    );
     missing = [];
     for (const [k, t] of hosts) {
       if (before.has(k)) continue;
@@ -133,7 +155,11 @@ export interface Attribution {
 }
 
 /** Each affected host goes to the topmost DOWN host on its parent chain (itself included); ties by name. */
-export function attribute(affected: Iterable<string>, isDown: (h: string) => boolean, parentsOf: (h: string) => readonly string[]): Attribution {
+export function attribute(
+  affected: Iterable<string>,
+  isDown: (h: string) => boolean,
+  parentsOf: (h: string) => readonly string[],
+): Attribution {
   const above = (host: string, inclusive: boolean): string[] => {
     const out: string[] = [];
     const seen = new Set<string>();

@@ -79,7 +79,12 @@ export function verdictOf(m: PerfMetric): MetricVerdict {
   if (level === 'critical') {
     out.position = 'over_critical';
     // Back to OK means leaving the warning range too, when there is one.
-    const back = m.warnRange !== undefined && rangeAlerts(m.warnRange, m.value) ? crossing(m.warnRange, m) : m.critRange !== undefined ? crossing(m.critRange, m) : undefined;
+    const back =
+      m.warnRange !== undefined && rangeAlerts(m.warnRange, m.value)
+        ? crossing(m.warnRange, m)
+        : m.critRange !== undefined
+          ? crossing(m.critRange, m)
+          : undefined;
     if (back !== undefined) out.to_ok = back;
   } else if (level === 'warning') {
     out.position = 'over_warning';
@@ -101,10 +106,20 @@ const signed = (x: number, uom: string): string => `${x >= 0 ? '+' : '−'}${Mat
 export function verdictLine(v: MetricVerdict): string {
   const th = [v.warn !== '' ? `w ${v.warn}` : '', v.crit !== '' ? `c ${v.crit}` : ''].filter(Boolean).join(', ');
   const head = `${v.label}=${v.value === null ? 'U' : `${v.value}${v.uom}`}${th !== '' ? ` (${th})` : ''}`;
-  const pos = { over_critical: 'over critical', over_warning: 'over warning', near: 'near its threshold', far: 'far from its threshold', no_threshold: 'no threshold', unknown: 'value unknown' }[v.position];
+  const pos = {
+    over_critical: 'over critical',
+    over_warning: 'over warning',
+    near: 'near its threshold',
+    far: 'far from its threshold',
+    no_threshold: 'no threshold',
+    unknown: 'value unknown',
+  }[v.position];
   const moves: string[] = [];
   if (v.to_ok !== undefined) moves.push(`OK when ${v.to_ok.when}${v.uom} (${signed(v.to_ok.delta, v.uom)})`);
-  if (v.to_worse !== undefined) moves.push(`${v.level === 'ok' ? (v.warn !== '' ? 'WARNING' : 'CRITICAL') : 'CRITICAL'} when ${v.to_worse.when}${v.uom} (${signed(v.to_worse.delta, v.uom)})`);
+  if (v.to_worse !== undefined)
+    moves.push(
+      `${v.level === 'ok' ? (v.warn !== '' ? 'WARNING' : 'CRITICAL') : 'CRITICAL'} when ${v.to_worse.when}${v.uom} (${signed(v.to_worse.delta, v.uom)})`,
+    );
   return `${head}: ${pos}${v.headroom_percent !== undefined && v.position === 'near' ? ` (${v.headroom_percent}% of the OK band left)` : ''}${moves.length > 0 ? `; ${moves.join(', ')}` : ''}`;
 }
 
@@ -122,7 +137,8 @@ export function commandLineThresholds(line: string): CommandThreshold[] {
   for (const m of line.matchAll(OPTION)) {
     const option = m[1];
     const value = m[2];
-    if (option !== undefined && value !== undefined && !value.startsWith('-')) out.push({ option, value: value.replace(/^['"]|['"]$/g, '') });
+    if (option !== undefined && value !== undefined && !value.startsWith('-'))
+      out.push({ option, value: value.replace(/^['"]|['"]$/g, '') });
   }
   return out;
 }
@@ -130,7 +146,10 @@ export function commandLineThresholds(line: string): CommandThreshold[] {
 /** The `!`-separated arguments of a Nagios-style check_command (`check_disk!20%!10%`), as ARGn. */
 export function checkCommandArgs(checkCommand: string): CommandThreshold[] {
   const parts = checkCommand.split('!');
-  return parts.slice(1).map((value, i) => ({ option: `ARG${i + 1}`, value })).filter((a) => a.value !== '');
+  return parts
+    .slice(1)
+    .map((value, i) => ({ option: `ARG${i + 1}`, value }))
+    .filter((a) => a.value !== '');
 }
 
 /** The core does not reveal the command: Icinga 2 answers `<internal>`, others an empty line. */

@@ -43,7 +43,8 @@ interface Scan {
 /** Exact totals per backend come from Thruk's count(*); rows (capped by limit) feed the breakdown. */
 async function scan(ctx: ToolContext, table: 'hosts' | 'services', limit: number, backends: string[] | undefined): Promise<Scan> {
   const { params } = compileFilter(table, { field: 'plugin_output', op: 'regex', value: SERVER_REGEX });
-  const cols = table === 'hosts' ? 'name,state,plugin_output,last_check,peer_name' : 'host_name,description,state,plugin_output,last_check,peer_name';
+  const cols =
+    table === 'hosts' ? 'name,state,plugin_output,last_check,peer_name' : 'host_name,description,state,plugin_output,last_check,peer_name';
   // No sort is sent, so Thruk's limit is safe here: any `limit` rows will do for the breakdown.
   const [counts, rows] = await Promise.all([
     getRows(ctx, `/${table}`, query(params, { columns: 'peer_name,count(*)' }), backends),
@@ -72,7 +73,9 @@ const workerOutput = z.object({
   by_backend: z.record(z.string(), z.number()).describe('Exact, counted by Thruk'),
   by_signature: z.record(z.string(), z.number()),
   by_queue: z.record(z.string(), z.number()),
-  breakdown_complete: z.boolean().describe('false when more artefacts exist than limit rows were read; by_signature/by_queue then cover only those'),
+  breakdown_complete: z
+    .boolean()
+    .describe('false when more artefacts exist than limit rows were read; by_signature/by_queue then cover only those'),
   backends: z.object({ connected: z.number(), disconnected: z.array(z.object({ name: z.string(), last_error: z.string() })) }),
   samples: z.array(sample),
   assessment: z.string(),
@@ -103,7 +106,9 @@ export const workerHealth = defineTool({
       args.include_services ? scan(ctx, 'services', args.limit, backends) : Promise.resolve(none),
       args.include_hosts ? scan(ctx, 'hosts', args.limit, backends) : Promise.resolve(none),
     ]);
-    const disconnected = sites.filter((s) => !(flag(s.connected) && num(s.status) === 0)).map((s) => ({ name: cell(s.name), last_error: cell(s.last_error) }));
+    const disconnected = sites
+      .filter((s) => !(flag(s.connected) && num(s.status) === 0))
+      .map((s) => ({ name: cell(s.name), last_error: cell(s.last_error) }));
     const bySignature: Record<string, number> = {};
     const byQueue: Record<string, number> = {};
     const byBackend: Record<string, number> = {};
@@ -150,13 +155,26 @@ export const workerHealth = defineTool({
   },
 });
 
-const list = (r: Record<string, number>): string => Object.entries(r).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ${n}`).join(', ');
+const list = (r: Record<string, number>): string =>
+  Object.entries(r)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 
-function assess(total: number, sig: Record<string, number>, queue: Record<string, number>, down: number, complete: boolean, limit: number): string {
+function assess(
+  total: number,
+  sig: Record<string, number>,
+  queue: Record<string, number>,
+  down: number,
+  complete: boolean,
+  limit: number,
+): string {
   const parts: string[] = [];
   if (total === 0) parts.push('No mod-gearman worker artefacts in check output.');
   else {
-    const queues = Object.entries(queue).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([q]) => q);
+    const queues = Object.entries(queue)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([q]) => q);
     parts.push(
       `${total} checks show mod-gearman worker failures (${list(sig)}${complete ? '' : ` in the first ${limit} read per type`})${queues.length > 0 ? ` on queue${queues.length > 1 ? 's' : ''} ${queues.join(', ')}` : ''}: ` +
         'their non-OK state comes from the check-execution layer (dead or saturated workers, orphaned checks, unresolved addresses), not necessarily from the monitored objects. Check the workers with gearman_top or gearadmin --status.',
@@ -169,10 +187,15 @@ function assess(total: number, sig: Record<string, number>, queue: Record<string
 
 function render(budgetTokens: number, d: WorkerData, hosts: boolean, services: boolean): string {
   const lines = [d.assessment];
-  const scanned = [services ? `services ${d.by_object.services ?? 0}` : '', hosts ? `hosts ${d.by_object.hosts ?? 0}` : ''].filter(Boolean).join(', ');
+  const scanned = [services ? `services ${d.by_object.services ?? 0}` : '', hosts ? `hosts ${d.by_object.hosts ?? 0}` : '']
+    .filter(Boolean)
+    .join(', ');
   if (d.total_artefacts > 0) {
-    lines.push(`Artefacts: ${scanned}. By signature: ${list(d.by_signature)}.${Object.keys(d.by_queue).length > 0 ? ` By queue: ${list(d.by_queue)}.` : ''} By backend: ${list(d.by_backend)}.`);
-    if (!d.breakdown_complete) lines.push('Note: signature and queue counts cover only the rows read; raise limit (max 5000) for all of them.');
+    lines.push(
+      `Artefacts: ${scanned}. By signature: ${list(d.by_signature)}.${Object.keys(d.by_queue).length > 0 ? ` By queue: ${list(d.by_queue)}.` : ''} By backend: ${list(d.by_backend)}.`,
+    );
+    if (!d.breakdown_complete)
+      lines.push('Note: signature and queue counts cover only the rows read; raise limit (max 5000) for all of them.');
   }
   for (const s of d.backends.disconnected) lines.push(`Backend ${s.name} disconnected${s.last_error !== '' ? `: ${s.last_error}` : ''}.`);
   if (d.samples.length > 0) {
@@ -186,7 +209,10 @@ function render(budgetTokens: number, d: WorkerData, hosts: boolean, services: b
       lines.push(line);
       shown += 1;
     }
-    if (shown < d.samples.length) lines.push(`${d.samples.length - shown} more samples are in the structured result only (answer budget); lower sample_limit to keep the text short.`);
+    if (shown < d.samples.length)
+      lines.push(
+        `${d.samples.length - shown} more samples are in the structured result only (answer budget); lower sample_limit to keep the text short.`,
+      );
   }
   return lines.join('\n');
 }

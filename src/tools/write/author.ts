@@ -20,13 +20,18 @@ export async function resolveAuthor(ctx: ToolContext, given: string | undefined)
   const id = ctx.identity;
   if (id?.actsAsThrukUser === true && id.person !== undefined) {
     if (given !== undefined && given !== id.person) {
-      throw new ToolInputError(`author cannot be chosen here: this server acts on Thruk as each caller, so the author is you ('${id.person}'). Leave author out. Nothing was sent.`);
+      throw new ToolInputError(
+        `author cannot be chosen here: this server acts on Thruk as each caller, so the author is you ('${id.person}'). Leave author out. Nothing was sent.`,
+      );
     }
     return id.person;
   }
   if (given !== undefined) {
     const allowed = ctx.config.allowAuthorArg ?? ctx.config.mode === 'stdio';
-    if (!allowed) throw new ToolInputError(`author cannot be chosen on this server (THRUK_ALLOW_AUTHOR_ARG is off${ctx.config.allowAuthorArg === undefined ? ', the default over HTTP' : ''}): the author is the verified caller or the configured author. Leave author out. Nothing was sent.`);
+    if (!allowed)
+      throw new ToolInputError(
+        `author cannot be chosen on this server (THRUK_ALLOW_AUTHOR_ARG is off${ctx.config.allowAuthorArg === undefined ? ', the default over HTTP' : ''}): the author is the verified caller or the configured author. Leave author out. Nothing was sent.`,
+      );
     return given;
   }
   if (id?.via === 'http' && id.person !== undefined && ctx.config.mode === 'http') return id.person;

@@ -8,7 +8,16 @@
  */
 import { z } from 'zod';
 import { defineTool, type Access, type ToolAnswer, type ToolContext, type ToolDef, type Toolset } from '../core/define.js';
-import { passGate, planAnswer, writeArgs, writeOutput, type GateOutcome, type RunOptions, type Sender, type WriteOutput } from './execute.js';
+import {
+  passGate,
+  planAnswer,
+  writeArgs,
+  writeOutput,
+  type GateOutcome,
+  type RunOptions,
+  type Sender,
+  type WriteOutput,
+} from './execute.js';
 import type { Plan, PlannedCommand } from './plan.js';
 
 type Verify = (ctx: ToolContext, c: PlannedCommand) => Promise<boolean>;
@@ -88,7 +97,8 @@ export function defineWriteTool<S extends z.ZodRawShape, O = WriteOutput>(def: W
       if ('read' in planned) return planned.read;
       const p = plannedOf(planned);
       const recordVerify = def.verify;
-      const verify = p.verify ?? (recordVerify !== undefined ? (c: ToolContext, cmd: PlannedCommand) => recordVerify(c, cmd, args) : undefined);
+      const verify =
+        p.verify ?? (recordVerify !== undefined ? (c: ToolContext, cmd: PlannedCommand) => recordVerify(c, cmd, args) : undefined);
       const w = args as unknown as { dry_run: boolean; confirm: boolean; plan_id?: string | undefined };
       const opts: RunOptions = {
         dry_run: w.dry_run,

@@ -100,10 +100,18 @@ async function send(ctx: ToolContext, c: PlannedCommand): Promise<Result> {
       ...(c.target.backend !== undefined ? { backends: [c.target.backend] } : {}),
       signal: ctx.signal,
     });
-    return { target, outcome: 'ok', message: typeof res?.commands === 'string' && res.commands !== '' ? res.commands : (res?.message ?? 'submitted') };
+    return {
+      target,
+      outcome: 'ok',
+      message: typeof res?.commands === 'string' && res.commands !== '' ? res.commands : (res?.message ?? 'submitted'),
+    };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { target, outcome: 'failed', message: mayHaveRun(err) ? `${message}; the command may still have reached Thruk and run: check before sending it again` : message };
+    return {
+      target,
+      outcome: 'failed',
+      message: mayHaveRun(err) ? `${message}; the command may still have reached Thruk and run: check before sending it again` : message,
+    };
   }
 }
 
@@ -115,7 +123,10 @@ async function send(ctx: ToolContext, c: PlannedCommand): Promise<Result> {
 function mayHaveRun(err: unknown): boolean {
   if (err instanceof ThrukTimeoutError || err instanceof ThrukResponseError) return true;
   if (err instanceof ThrukHttpError) return err.status === 502 || err.status === 504;
-  if (err instanceof ThrukNetworkError) return !/^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT)$|CERT|TLS|SSL/.test(err.code ?? 'ECONNREFUSED');
+  if (err instanceof ThrukNetworkError)
+    return !/^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT)$|CERT|TLS|SSL/.test(
+      err.code ?? 'ECONNREFUSED',
+    );
   return false;
 }
 
@@ -131,11 +142,18 @@ async function sendAll(ctx: ToolContext, commands: readonly PlannedCommand[], se
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, commands.length) }, worker));
   // A cancelled call stops sending; what was not sent is reported as skipped, never guessed.
-  return commands.map((c, i) => results[i] ?? { target: targetLabel(c.target), outcome: 'skipped', message: 'not sent: the call was cancelled' });
+  return commands.map(
+    (c, i) => results[i] ?? { target: targetLabel(c.target), outcome: 'skipped', message: 'not sent: the call was cancelled' },
+  );
 }
 
 /** The core applies commands asynchronously: read back a few times, then say "pending" honestly. */
-async function verifyAll(ctx: ToolContext, commands: readonly PlannedCommand[], results: Result[], verify: NonNullable<RunOptions['verify']>): Promise<void> {
+async function verifyAll(
+  ctx: ToolContext,
+  commands: readonly PlannedCommand[],
+  results: Result[],
+  verify: NonNullable<RunOptions['verify']>,
+): Promise<void> {
   const open = new Set(results.flatMap((r, i) => (r.outcome === 'ok' ? [i] : [])));
   for (const wait of VERIFY_WAITS_MS) {
     if (open.size === 0 || ctx.signal.aborted) break;
@@ -151,7 +169,13 @@ async function verifyAll(ctx: ToolContext, commands: readonly PlannedCommand[], 
 }
 
 function stagedOf(plan: Plan, opts: RunOptions): Staged {
-  return { plan, affected: opts.affected ?? distinctTargets(plan), noun: opts.noun ?? 'object', ...(opts.raw === true ? { raw: true } : {}), ...(opts.atLeast === true ? { atLeast: true } : {}) };
+  return {
+    plan,
+    affected: opts.affected ?? distinctTargets(plan),
+    noun: opts.noun ?? 'object',
+    ...(opts.raw === true ? { raw: true } : {}),
+    ...(opts.atLeast === true ? { atLeast: true } : {}),
+  };
 }
 
 function coversLine(s: Staged): string | undefined {
@@ -165,11 +189,22 @@ function unsent(d: Exclude<Decision, { kind: 'go' }>, s: Staged, base: Omit<Writ
   const plan = s.plan;
   switch (d.kind) {
     case 'preview':
-      return { data: { status: 'preview', ...base }, text: `${previewText(plan, 'Preview only (dry_run): nothing was sent.', covers)}\n${nextStep(d, s)}` };
+      return {
+        data: { status: 'preview', ...base },
+        text: `${previewText(plan, 'Preview only (dry_run): nothing was sent.', covers)}\n${nextStep(d, s)}`,
+      };
     case 'declined':
       return { data: { status: 'declined', ...base }, text: previewText(plan, 'The user declined; nothing was sent.', covers) };
     case 'expired':
-      return { data: { status: 'confirmation_required', ...base }, text: previewText(plan, 'That preview is too old to run (plan ids live one hour, and a window that has ended is not scheduled). Nothing was sent. Preview it again with dry_run: true.', covers), isError: true };
+      return {
+        data: { status: 'confirmation_required', ...base },
+        text: previewText(
+          plan,
+          'That preview is too old to run (plan ids live one hour, and a window that has ended is not scheduled). Nothing was sent. Preview it again with dry_run: true.',
+          covers,
+        ),
+        isError: true,
+      };
     case 'changed': {
       const text = `${previewText(plan, 'Refused: this is not the plan that was previewed (its targets, commands or times differ now). Nothing was sent.', covers)}\n${differenceText(d.difference)}\nIf the user agrees with the plan as it is now, call again with plan_id: "${d.id}".`;
       return { data: { status: 'plan_changed', ...base, difference: d.difference }, text, isError: true };
@@ -177,15 +212,31 @@ function unsent(d: Exclude<Decision, { kind: 'go' }>, s: Staged, base: Omit<Writ
     case 'confirm': {
       const again = d.again ? ' What it covers changed since the question was asked; please confirm again.' : '';
       const text = `${previewText(plan, `Confirmation needed: ${d.why}. Nothing was sent.${again}`, covers)}\n${nextStep(d, s)}`;
-      return { data: { status: 'confirmation_required', ...base }, text, ask: { key: 'confirm', message: previewText(plan, `Please confirm.${again}`, covers), state: d.id } };
+      return {
+        data: { status: 'confirmation_required', ...base },
+        text,
+        ask: { key: 'confirm', message: previewText(plan, `Please confirm.${again}`, covers), state: d.id },
+      };
     }
   }
 }
 
 /** What passing the gate came to: a decision that sent nothing, or the commands sent with their results. */
 export type GateOutcome =
-  | { readonly sent: false; readonly decision: Exclude<Decision, { kind: 'go' }>; readonly staged: Staged; readonly base: Omit<WriteOutput, 'status'> }
-  | { readonly sent: true; readonly decision: Extract<Decision, { kind: 'go' }>; readonly staged: Staged; readonly base: Omit<WriteOutput, 'status'>; readonly results: readonly Result[]; readonly status: 'done' | 'partial' | 'failed' };
+  | {
+      readonly sent: false;
+      readonly decision: Exclude<Decision, { kind: 'go' }>;
+      readonly staged: Staged;
+      readonly base: Omit<WriteOutput, 'status'>;
+    }
+  | {
+      readonly sent: true;
+      readonly decision: Extract<Decision, { kind: 'go' }>;
+      readonly staged: Staged;
+      readonly base: Omit<WriteOutput, 'status'>;
+      readonly results: readonly Result[];
+      readonly status: 'done' | 'partial' | 'failed';
+    };
 
 /**
  * The write gate's whole path (gate.ts decides: cap, preview, binding confirmation; here the
@@ -195,9 +246,17 @@ export type GateOutcome =
 export async function passGate(ctx: ToolContext, plan: Plan, opts: RunOptions): Promise<GateOutcome> {
   const staged = stagedOf(plan, opts);
   const d = decideWrite(ctx, staged, { dry_run: opts.dry_run, confirm: opts.confirm, plan_id: opts.plan_id }, opts.capHint);
-  const base = { action: plan.action, plan_id: d.id, targets: staged.affected, commands: preview(plan), ...(plan.notes?.length ? { notes: [...plan.notes] } : {}) };
+  const base = {
+    action: plan.action,
+    plan_id: d.id,
+    targets: staged.affected,
+    commands: preview(plan),
+    ...(plan.notes?.length ? { notes: [...plan.notes] } : {}),
+  };
   if (d.kind !== 'go') {
-    ctx.audit({ outcome: d.kind === 'confirm' || d.kind === 'expired' ? 'confirmation_required' : d.kind === 'changed' ? 'plan_changed' : d.kind });
+    ctx.audit({
+      outcome: d.kind === 'confirm' || d.kind === 'expired' ? 'confirmation_required' : d.kind === 'changed' ? 'plan_changed' : d.kind,
+    });
     return { sent: false, decision: d, staged, base };
   }
   await opts.beforeSend?.();
@@ -209,7 +268,15 @@ export async function passGate(ctx: ToolContext, plan: Plan, opts: RunOptions): 
   const ok = results.filter((r) => r.outcome === 'ok').length;
   const status = ok === results.length ? 'done' : ok === 0 ? 'failed' : 'partial';
   const readBack = (r: Result) => r.verified ?? (r.outcome === 'ok' ? opts.readBackNone : undefined);
-  ctx.audit({ outcome: status, results: results.map((r) => ({ target: r.target, outcome: r.outcome, ...(readBack(r) !== undefined ? { read_back: readBack(r) } : {}), ...(r.outcome !== 'ok' && r.message !== undefined ? { message: r.message } : {}) })) });
+  ctx.audit({
+    outcome: status,
+    results: results.map((r) => ({
+      target: r.target,
+      outcome: r.outcome,
+      ...(readBack(r) !== undefined ? { read_back: readBack(r) } : {}),
+      ...(r.outcome !== 'ok' && r.message !== undefined ? { message: r.message } : {}),
+    })),
+  });
   return { sent: true, decision: d, staged, base, results, status };
 }
 
@@ -218,7 +285,10 @@ export interface ReadBackWords {
   readonly yes: string;
   readonly pending: string;
 }
-const VISIBLE: ReadBackWords = { yes: 'verified', pending: 'not visible yet (the core applies commands asynchronously; check again shortly)' };
+const VISIBLE: ReadBackWords = {
+  yes: 'verified',
+  pending: 'not visible yet (the core applies commands asynchronously; check again shortly)',
+};
 
 /** The headline of a sent plan ("Done: … — 2 of 2 commands accepted by Thruk."). */
 export function sentHead(out: Extract<GateOutcome, { sent: true }>): string {
@@ -239,5 +309,9 @@ export function planAnswer(out: GateOutcome): ToolAnswer<WriteOutput> {
   if (!out.sent) return unsent(out.decision, out.staged, out.base);
   const lines = [sentHead(out), ...resultLines(out.results)];
   for (const n of out.staged.plan.notes ?? []) lines.push(`Note: ${n}`);
-  return { data: { status: out.status, ...out.base, results: [...out.results] }, text: lines.join('\n'), ...(out.status === 'done' ? {} : { isError: true }) };
+  return {
+    data: { status: out.status, ...out.base, results: [...out.results] },
+    text: lines.join('\n'),
+    ...(out.status === 'done' ? {} : { isError: true }),
+  };
 }

@@ -70,7 +70,11 @@ function differenceOf(presented: string, now: string[]): Difference {
 }
 
 export function differenceText(d: Difference): string {
-  if (!d.known) return 'This server has no record of that preview (it restarted, or another instance showed it). The plan now is:\n' + d.added.map((l) => `+ ${l}`).join('\n');
+  if (!d.known)
+    return (
+      'This server has no record of that preview (it restarted, or another instance showed it). The plan now is:\n' +
+      d.added.map((l) => `+ ${l}`).join('\n')
+    );
   const lines = [...d.removed.map((l) => `- ${l}`), ...d.added.map((l) => `+ ${l}`)];
   return `What changed since the preview (- no longer, + new):\n${lines.length > 0 ? lines.join('\n') : '(the same commands in another form)'}`;
 }
@@ -93,7 +97,9 @@ export function decideWrite(ctx: ToolContext, s: Staged, args: WriteArgs, capHin
   if (s.affected > max) {
     // Say how many, how many the cap allows and how to go on: a bare "too many" leaves the caller guessing.
     const many = `${s.atLeast === true ? 'at least ' : ''}${count(s.affected, s.noun)}`;
-    throw new ToolInputError(`This would touch ${many}, more than the limit of ${max} (THRUK_MAX_BULK_TARGETS). ${capHint ?? 'Narrow it (a host group, a state, a host name pattern) or split it.'} Nothing was sent.`);
+    throw new ToolInputError(
+      `This would touch ${many}, more than the limit of ${max} (THRUK_MAX_BULK_TARGETS). ${capHint ?? 'Narrow it (a host group, a state, a host name pattern) or split it.'} Nothing was sent.`,
+    );
   }
   const id = planId(s.plan, ctx.now());
   const lines = planLines(s.plan);
@@ -138,9 +144,19 @@ function whyConfirm(s: Staged): string {
 export function nextStep(d: Decision, s: Staged): string {
   const single = singleObject(s) && s.raw !== true;
   if (d.kind === 'preview') {
-    const why = s.raw === true ? 'raw request' : s.plan.destructive ? 'destructive' : s.affected > 1 ? `covers ${count(s.affected, s.noun)}` : `touches ${distinctTargets(s.plan)} objects`;
-    if (!single) return `A real call asks for confirmation first (${why}): call again with the same arguments and plan_id: "${d.id}" once the user agreed.`;
-    return s.plan.destructive ? `A real call asks for confirmation first (${why}): call again with confirm: true or plan_id: "${d.id}" once the user agreed.` : 'Call again without dry_run to run it.';
+    const why =
+      s.raw === true
+        ? 'raw request'
+        : s.plan.destructive
+          ? 'destructive'
+          : s.affected > 1
+            ? `covers ${count(s.affected, s.noun)}`
+            : `touches ${distinctTargets(s.plan)} objects`;
+    if (!single)
+      return `A real call asks for confirmation first (${why}): call again with the same arguments and plan_id: "${d.id}" once the user agreed.`;
+    return s.plan.destructive
+      ? `A real call asks for confirmation first (${why}): call again with confirm: true or plan_id: "${d.id}" once the user agreed.`
+      : 'Call again without dry_run to run it.';
   }
   return `Show this to the user and, if they agree, call again with the same arguments and plan_id: "${d.id}"${single ? ' (or confirm: true)' : ''}.`;
 }
@@ -159,7 +175,9 @@ export function recordBeforeSend(ctx: ToolContext, facts: Record<string, unknown
   try {
     ctx.auditNow({ ...facts, outcome: 'sending' });
   } catch (err) {
-    throw new ToolInputError(`The audit record could not be written (${err instanceof Error ? err.message : String(err)}), so nothing was sent: every write must be accounted for. Ask the operator to fix THRUK_AUDIT_FILE.`);
+    throw new ToolInputError(
+      `The audit record could not be written (${err instanceof Error ? err.message : String(err)}), so nothing was sent: every write must be accounted for. Ask the operator to fix THRUK_AUDIT_FILE.`,
+    );
   }
 }
 

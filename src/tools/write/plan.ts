@@ -63,7 +63,12 @@ export function commandLine(c: PlannedCommand): string {
   const kind = c.target.kind === 'service' ? 'SVC' : 'HOST';
   if (c.command === 'del_downtime') return `DEL_${kind}_DOWNTIME;${String(c.args.downtime_id)}`;
   if (c.command === 'del_comment') return `DEL_${kind}_COMMENT;${String(c.args.comment_id)}`;
-  const objectArgs = c.target.kind === 'service' ? [c.target.host, c.target.service] : c.target.kind === 'system' ? [] : [c.target.kind === 'host' ? c.target.host : c.target.group];
+  const objectArgs =
+    c.target.kind === 'service'
+      ? [c.target.host, c.target.service]
+      : c.target.kind === 'system'
+        ? []
+        : [c.target.kind === 'host' ? c.target.host : c.target.group];
   return [c.command.toUpperCase(), ...objectArgs.map((x) => x ?? ''), ...Object.values(c.args).map(String)].join(';');
 }
 
@@ -73,16 +78,24 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** An object name that goes into a command line. */
 export function checkCommandName(what: string, value: string): string {
-  if (value.includes(';')) throw new ToolInputError(`${what} '${value}' contains ';', which Thruk cannot pass to the core safely (the command would be misread and silently ignored). Rename the object or act on it in the Thruk UI.`);
+  if (value.includes(';'))
+    throw new ToolInputError(
+      `${what} '${value}' contains ';', which Thruk cannot pass to the core safely (the command would be misread and silently ignored). Rename the object or act on it in the Thruk UI.`,
+    );
   if (CONTROL.test(value)) throw new ToolInputError(`${what} must not contain line breaks or control characters.`);
   return value;
 }
 
 /** Free text (comments, author, plugin output) that goes into a command line. */
 export function checkCommandText(what: string, value: string, opts: { allowSemicolon?: boolean; allowPipe?: boolean } = {}): string {
-  if (CONTROL.test(value)) throw new ToolInputError(`${what} must be a single line without control characters (a line break would end the command early or start a second one).`);
-  if (!opts.allowSemicolon && value.includes(';')) throw new ToolInputError(`${what} must not contain ';' (Thruk would split the command there).`);
-  if (!opts.allowPipe && value.includes('|')) throw new ToolInputError(`${what} must not contain '|' (the core reads it as the start of performance data).`);
+  if (CONTROL.test(value))
+    throw new ToolInputError(
+      `${what} must be a single line without control characters (a line break would end the command early or start a second one).`,
+    );
+  if (!opts.allowSemicolon && value.includes(';'))
+    throw new ToolInputError(`${what} must not contain ';' (Thruk would split the command there).`);
+  if (!opts.allowPipe && value.includes('|'))
+    throw new ToolInputError(`${what} must not contain '|' (the core reads it as the start of performance data).`);
   return value;
 }
 

@@ -16,28 +16,90 @@ function peer(r: Row): string | undefined {
 /** One target per backend that has the host. */
 export async function resolveHost(ctx: ToolContext, host: string, backends: string[] | undefined): Promise<CommandTarget[]> {
   checkCommandName('host', host);
-  const rows = await getRows(ctx, '/hosts', [['name', host], ['columns', 'name,peer_name,peer_key']], backends);
+  const rows = await getRows(
+    ctx,
+    '/hosts',
+    [
+      ['name', host],
+      ['columns', 'name,peer_name,peer_key'],
+    ],
+    backends,
+  );
   if (rows.length === 0) throw notFound('host', host, await hostSuggestions(ctx, host, backends), 'thruk_list_hosts');
   return rows.map((r) => ({ kind: 'host', host: String(r.name), ...withBackend(r) }));
 }
 
-export async function resolveService(ctx: ToolContext, host: string, service: string, backends: string[] | undefined): Promise<CommandTarget[]> {
+export async function resolveService(
+  ctx: ToolContext,
+  host: string,
+  service: string,
+  backends: string[] | undefined,
+): Promise<CommandTarget[]> {
   checkCommandName('host', host);
   checkCommandName('service', service);
-  const rows = await getRows(ctx, '/services', [['host_name', host], ['description', service], ['columns', 'host_name,description,peer_name,peer_key']], backends);
-  if (rows.length > 0) return rows.map((r) => ({ kind: 'service', host: String(r.host_name), service: String(r.description), ...withBackend(r) }));
-  const siblings = await getRows(ctx, '/services', [['host_name', host], ['columns', 'description']], backends);
+  const rows = await getRows(
+    ctx,
+    '/services',
+    [
+      ['host_name', host],
+      ['description', service],
+      ['columns', 'host_name,description,peer_name,peer_key'],
+    ],
+    backends,
+  );
+  if (rows.length > 0)
+    return rows.map((r) => ({ kind: 'service', host: String(r.host_name), service: String(r.description), ...withBackend(r) }));
+  const siblings = await getRows(
+    ctx,
+    '/services',
+    [
+      ['host_name', host],
+      ['columns', 'description'],
+    ],
+    backends,
+  );
   if (siblings.length === 0) throw notFound('host', host, await hostSuggestions(ctx, host, backends), 'thruk_list_hosts');
-  throw notFound(`service on host '${host}'`, service, closest(service, siblings.map((r) => String(r.description)), 3), 'thruk_list_services');
+  throw notFound(
+    `service on host '${host}'`,
+    service,
+    closest(
+      service,
+      siblings.map((r) => String(r.description)),
+      3,
+    ),
+    'thruk_list_services',
+  );
 }
 
-export async function resolveGroup(ctx: ToolContext, kind: 'hostgroup' | 'servicegroup', name: string, backends: string[] | undefined): Promise<CommandTarget[]> {
+export async function resolveGroup(
+  ctx: ToolContext,
+  kind: 'hostgroup' | 'servicegroup',
+  name: string,
+  backends: string[] | undefined,
+): Promise<CommandTarget[]> {
   checkCommandName(kind, name);
   const path = kind === 'hostgroup' ? '/hostgroups' : '/servicegroups';
-  const rows = await getRows(ctx, path, [['name', name], ['columns', 'name,peer_name,peer_key']], backends);
+  const rows = await getRows(
+    ctx,
+    path,
+    [
+      ['name', name],
+      ['columns', 'name,peer_name,peer_key'],
+    ],
+    backends,
+  );
   if (rows.length === 0) {
     const all = await getRows(ctx, path, [['columns', 'name']], backends);
-    throw notFound(kind === 'hostgroup' ? 'host group' : 'service group', name, closest(name, all.map((r) => String(r.name)), 3), kind === 'hostgroup' ? 'thruk_list_hostgroups' : 'thruk_list_servicegroups');
+    throw notFound(
+      kind === 'hostgroup' ? 'host group' : 'service group',
+      name,
+      closest(
+        name,
+        all.map((r) => String(r.name)),
+        3,
+      ),
+      kind === 'hostgroup' ? 'thruk_list_hostgroups' : 'thruk_list_servicegroups',
+    );
   }
   // Thruk aggregates groups over backends (peer_name may be a list): one target per backend.
   const peers = rows.flatMap((r) => (Array.isArray(r.peer_name) ? (r.peer_name as unknown[]).map(String) : [peer(r)]));
@@ -50,8 +112,17 @@ function withBackend(r: Row): { backend?: string } {
 }
 
 /** Hosts and services matching a filter, each pinned to its backend (for bulk writes). */
-export async function resolveMany(ctx: ToolContext, table: 'hosts' | 'services', params: Array<[string, string]>, backends: string[] | undefined): Promise<CommandTarget[]> {
+export async function resolveMany(
+  ctx: ToolContext,
+  table: 'hosts' | 'services',
+  params: Array<[string, string]>,
+  backends: string[] | undefined,
+): Promise<CommandTarget[]> {
   const cols = table === 'hosts' ? 'name,peer_name,peer_key' : 'host_name,description,peer_name,peer_key';
   const rows = await getRows(ctx, `/${table}`, [...params, ['columns', cols]], backends);
-  return rows.map((r) => (table === 'hosts' ? { kind: 'host', host: String(r.name), ...withBackend(r) } : { kind: 'service', host: String(r.host_name), service: String(r.description), ...withBackend(r) }));
+  return rows.map((r) =>
+    table === 'hosts'
+      ? { kind: 'host', host: String(r.name), ...withBackend(r) }
+      : { kind: 'service', host: String(r.host_name), service: String(r.description), ...withBackend(r) },
+  );
 }

@@ -27,15 +27,30 @@ export function shares(percent: Json): Shares {
   const p = (k: string) => num(percent[k]) ?? 0;
   const sched = (states: readonly string[]) => states.reduce((a, s) => a + p(`scheduled_${s}`), 0);
   const state = (states: readonly string[]) => Math.max(0, states.reduce((a, s) => a + p(s), 0) - sched(states));
-  const downtime = Object.entries(percent).filter(([k]) => k.startsWith('scheduled_')).reduce((a, [, v]) => a + (num(v) ?? 0), 0);
-  const nodata = Object.entries(percent).filter(([k]) => k.startsWith('indeterminate')).reduce((a, [, v]) => a + (num(v) ?? 0), 0);
-  return { ok: state(SEGMENTS[0].states), warning: state(SEGMENTS[1].states), down: state(SEGMENTS[2].states), unreachable: state(SEGMENTS[3].states), downtime, nodata };
+  const downtime = Object.entries(percent)
+    .filter(([k]) => k.startsWith('scheduled_'))
+    .reduce((a, [, v]) => a + (num(v) ?? 0), 0);
+  const nodata = Object.entries(percent)
+    .filter(([k]) => k.startsWith('indeterminate'))
+    .reduce((a, [, v]) => a + (num(v) ?? 0), 0);
+  return {
+    ok: state(SEGMENTS[0].states),
+    warning: state(SEGMENTS[1].states),
+    down: state(SEGMENTS[2].states),
+    unreachable: state(SEGMENTS[3].states),
+    downtime,
+    nodata,
+  };
 }
 
 const fmt = (x: number): string => `${Math.round(x * 100) / 100}%`;
 
 function bar(s: Shares, name: string): HTMLElement {
-  const parts: Array<[keyof Shares, string]> = [...SEGMENTS.map((g) => [g.key, g.label] as [keyof Shares, string]), ['downtime', 'Downtime'], ['nodata', 'No data']];
+  const parts: Array<[keyof Shares, string]> = [
+    ...SEGMENTS.map((g) => [g.key, g.label] as [keyof Shares, string]),
+    ['downtime', 'Downtime'],
+    ['nodata', 'No data'],
+  ];
   const shown = parts.filter(([k]) => s[k] > 0);
   const label = `${name}: ${shown.map(([k, l]) => `${l} ${fmt(s[k])}`).join(', ') || 'no data'}`;
   const track = h('div', { class: 'bar', role: 'img', 'aria-label': label });
@@ -53,7 +68,11 @@ function verdict(row: Json, target: number | undefined): HTMLElement {
   if (a === undefined) return h('span', { class: 'verdict v-nodata' }, 'no data');
   if (target === undefined) return h('span', { class: 'verdict' }, fmt(a));
   const met = a >= target;
-  return h('span', { class: `verdict ${met ? 'v-met' : 'v-missed'}` }, `${fmt(a)} ${met ? '≥' : '<'} ${fmt(target)} ${met ? 'met' : 'missed'}`);
+  return h(
+    'span',
+    { class: `verdict ${met ? 'v-met' : 'v-missed'}` },
+    `${fmt(a)} ${met ? '≥' : '<'} ${fmt(target)} ${met ? 'met' : 'missed'}`,
+  );
 }
 
 function nameOf(row: Json): string {
@@ -65,20 +84,37 @@ export function renderAvailability(data: Json): Node {
   const rows = Array.isArray(data.rows) ? arr(data.rows) : [data];
   const target = num(data.target_percent);
   const w = obj(data.window);
-  const title = str(data.hostgroup) !== undefined ? `Availability of host group ${str(data.hostgroup) ?? ''}` : rows.length === 1 ? `Availability of ${nameOf(rows[0] ?? {})}` : 'Availability';
+  const title =
+    str(data.hostgroup) !== undefined
+      ? `Availability of host group ${str(data.hostgroup) ?? ''}`
+      : rows.length === 1
+        ? `Availability of ${nameOf(rows[0] ?? {})}`
+        : 'Availability';
   const when = str(w.since) !== undefined ? `${str(w.since) ?? ''} – ${str(w.until) ?? ''}` : (str(w.timeperiod) ?? '');
   const list = h('ul', { class: 'avail', 'aria-label': 'Objects' });
   for (const r of rows) {
     const name = nameOf(r);
-    list.append(h('li', { 'data-object': name }, h('span', { class: 'name' }, name), bar(shares(obj(r.percent)), name), verdict(r, target)));
+    list.append(
+      h('li', { 'data-object': name }, h('span', { class: 'name' }, name), bar(shares(obj(r.percent)), name), verdict(r, target)),
+    );
   }
   const below = rows.filter((r) => target !== undefined && (num(r.availability_percent) ?? 101) < target).length;
-  const legend = h('ul', { class: 'legend', 'aria-label': 'Legend' },
-    ...[...SEGMENTS.map((g) => [g.key, g.label]), ['downtime', 'Downtime'], ['nodata', 'No data']].map(([k, l]) => h('li', {}, h('span', { class: `swatch g-${k ?? ''}` }), l ?? '')));
-  return h('main', { 'aria-labelledby': 'title' },
+  const legend = h(
+    'ul',
+    { class: 'legend', 'aria-label': 'Legend' },
+    ...[...SEGMENTS.map((g) => [g.key, g.label]), ['downtime', 'Downtime'], ['nodata', 'No data']].map(([k, l]) =>
+      h('li', {}, h('span', { class: `swatch g-${k ?? ''}` }), l ?? ''),
+    ),
+  );
+  return h(
+    'main',
+    { 'aria-labelledby': 'title' },
     h('h1', { id: 'title' }, title),
-    h('p', { class: 'summary', 'data-testid': 'summary' },
-      `${when}. ${rows.length} object${rows.length === 1 ? '' : 's'}${target !== undefined ? `, target ${fmt(target)}, ${below} below target` : ', no target given'}.${num(data.next_offset) !== undefined ? ' More rows: see the text answer for the next offset.' : ''}`),
+    h(
+      'p',
+      { class: 'summary', 'data-testid': 'summary' },
+      `${when}. ${rows.length} object${rows.length === 1 ? '' : 's'}${target !== undefined ? `, target ${fmt(target)}, ${below} below target` : ', no target given'}.${num(data.next_offset) !== undefined ? ' More rows: see the text answer for the next offset.' : ''}`,
+    ),
     legend,
     list,
   );

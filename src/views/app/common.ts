@@ -42,7 +42,9 @@ export const obj = (v: unknown): Json => (typeof v === 'object' && v !== null &&
 export function age(seconds: number | undefined): string {
   if (seconds === undefined) return '';
   const s = Math.max(0, Math.floor(seconds));
-  const d = Math.floor(s / 86400), hh = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+  const d = Math.floor(s / 86400),
+    hh = Math.floor((s % 86400) / 3600),
+    m = Math.floor((s % 3600) / 60);
   if (d > 0) return `${d}d ${hh}h`;
   if (hh > 0) return `${hh}h ${m}m`;
   if (m > 0) return `${m}m`;
@@ -84,7 +86,10 @@ export function startView(name: string, render: (data: Json, view: ViewContext) 
     root.setAttribute('aria-busy', 'false');
   };
   app.onhostcontextchanged = (ctx) => applyContext(ctx);
-  app.connect().then(() => applyContext(app.getHostContext())).catch(() => {
-    root.replaceChildren(h('p', { role: 'alert' }, 'Not connected to a host: this view shows a tool result inside an MCP Apps host.'));
-  });
+  app
+    .connect()
+    .then(() => applyContext(app.getHostContext()))
+    .catch(() => {
+      root.replaceChildren(h('p', { role: 'alert' }, 'Not connected to a host: this view shows a tool result inside an MCP Apps host.'));
+    });
 }

@@ -6,7 +6,9 @@ const RANK: Record<string, number> = { DOWN: 0, UNREACHABLE: 1, CRITICAL: 2, UNK
 const rank = (state: string): number => RANK[state] ?? 5;
 
 export function sortProblems(rows: readonly Json[]): Json[] {
-  return [...rows].sort((a, b) => rank(str(a.state) ?? '') - rank(str(b.state) ?? '') || (num(b.duration_s) ?? 0) - (num(a.duration_s) ?? 0));
+  return [...rows].sort(
+    (a, b) => rank(str(a.state) ?? '') - rank(str(b.state) ?? '') || (num(b.duration_s) ?? 0) - (num(a.duration_s) ?? 0),
+  );
 }
 
 function objectName(r: Json): string {
@@ -35,17 +37,37 @@ function table(rows: readonly Json[], caption: string, view: ViewContext, status
     });
     const dur = num(r.duration_s);
     body.append(
-      h('tr', { 'data-state': state },
-        h('td', {}, h('span', { class: `badge s-${state.toLowerCase()}` }, state), r.hard === false ? h('span', { class: 'soft' }, ' soft') : undefined),
+      h(
+        'tr',
+        { 'data-state': state },
+        h(
+          'td',
+          {},
+          h('span', { class: `badge s-${state.toLowerCase()}` }, state),
+          r.hard === false ? h('span', { class: 'soft' }, ' soft') : undefined,
+        ),
         h('th', { scope: 'row' }, btn),
         h('td', { class: 'num', title: str(r.since) }, `${age(dur)}${r.duration_at_least === true ? '+' : ''}`),
         h('td', { class: 'out' }, str(r.output) ?? '', handled !== '' ? h('span', { class: 'why' }, ` (${handled})`) : undefined),
       ),
     );
   }
-  return h('table', {},
+  return h(
+    'table',
+    {},
     h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Object'), h('th', { scope: 'col' }, 'Age'), h('th', { scope: 'col' }, 'Output'))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'State'),
+        h('th', { scope: 'col' }, 'Object'),
+        h('th', { scope: 'col' }, 'Age'),
+        h('th', { scope: 'col' }, 'Output'),
+      ),
+    ),
     body,
   );
 }
@@ -63,14 +85,32 @@ export function renderProblems(data: Json, view: ViewContext): Node {
   const counts = obj(data.counts);
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const total = num(data.total) ?? rows.length;
-  const main = h('main', { 'aria-labelledby': 'title' },
+  const main = h(
+    'main',
+    { 'aria-labelledby': 'title' },
     h('h1', { id: 'title' }, 'Problems'),
-    h('ul', { class: 'counts', 'aria-label': 'Problem counts' }, countList('Hosts', obj(counts.hosts)), countList('Services', obj(counts.services))),
-    h('p', { class: 'summary', 'data-testid': 'summary' }, `${open.length} unhandled, ${handled.length} handled shown of ${total}.${data.truncated === true || num(data.next_offset) !== undefined ? ' More rows: see the text answer for the next offset.' : ''} Select a row to ask about it.`),
+    h(
+      'ul',
+      { class: 'counts', 'aria-label': 'Problem counts' },
+      countList('Hosts', obj(counts.hosts)),
+      countList('Services', obj(counts.services)),
+    ),
+    h(
+      'p',
+      { class: 'summary', 'data-testid': 'summary' },
+      `${open.length} unhandled, ${handled.length} handled shown of ${total}.${data.truncated === true || num(data.next_offset) !== undefined ? ' More rows: see the text answer for the next offset.' : ''} Select a row to ask about it.`,
+    ),
     open.length > 0 ? table(open, `Unhandled problems (${open.length})`, view, status) : h('p', { class: 'ok' }, 'No unhandled problems.'),
   );
   if (handled.length > 0) {
-    main.append(h('details', { class: 'handled' }, h('summary', {}, `Handled problems (${handled.length}): acknowledged, in downtime or behind a host problem`), table(handled, `Handled problems (${handled.length})`, view, status)));
+    main.append(
+      h(
+        'details',
+        { class: 'handled' },
+        h('summary', {}, `Handled problems (${handled.length}): acknowledged, in downtime or behind a host problem`),
+        table(handled, `Handled problems (${handled.length})`, view, status),
+      ),
+    );
   }
   main.append(status);
   return main;

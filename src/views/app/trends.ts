@@ -35,7 +35,8 @@ function roving(table: HTMLElement): void {
     const cell = (e.target as HTMLElement).closest('td');
     if (cell === null) return;
     const row = cell.parentElement as HTMLTableRowElement;
-    const x = cell.cellIndex, y = row.rowIndex;
+    const x = cell.cellIndex,
+      y = row.rowIndex;
     const moves: Record<string, [number, number]> = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
     const m = moves[e.key];
     if (m === undefined) return;
@@ -52,9 +53,25 @@ function roving(table: HTMLElement): void {
 function heatmap(data: Json): HTMLElement {
   const g = grid(arr(data.results));
   const total = num(data.total_alerts) ?? num(data.total_notifications) ?? 0;
-  const t = h('table', { class: 'heat' },
-    h('caption', {}, `Alerts per hour (UTC) and day: ${total} in all${data.peak !== undefined ? `, peak ${String(num((data.peak as Json).count) ?? 0)} at ${str((data.peak as Json).bucket_start) ?? ''}` : ''}`),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Day'), ...g.hours.map((hr) => h('th', { scope: 'col', abbr: `${hr}:00` }, String(hr).padStart(2, '0'))))));
+  const t = h(
+    'table',
+    { class: 'heat' },
+    h(
+      'caption',
+      {},
+      `Alerts per hour (UTC) and day: ${total} in all${data.peak !== undefined ? `, peak ${String(num((data.peak as Json).count) ?? 0)} at ${str((data.peak as Json).bucket_start) ?? ''}` : ''}`,
+    ),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Day'),
+        ...g.hours.map((hr) => h('th', { scope: 'col', abbr: `${hr}:00` }, String(hr).padStart(2, '0'))),
+      ),
+    ),
+  );
   const body = h('tbody');
   let first = true;
   for (const day of g.days) {
@@ -62,7 +79,15 @@ function heatmap(data: Json): HTMLElement {
     for (const hr of g.hours) {
       const c = g.cells.get(`${day} ${hr}`);
       const level = c === undefined ? 'none' : c === 0 ? '0' : String(Math.min(4, Math.ceil((c / Math.max(1, g.max)) * 4)));
-      const td = h('td', { class: `l${level}`, 'aria-label': c === undefined ? `${day} ${hr}:00 outside the window` : `${day} ${hr}:00 UTC: ${c} alert${c === 1 ? '' : 's'}`, tabindex: first && c !== undefined ? '0' : '-1' }, c === undefined || c === 0 ? '' : String(c));
+      const td = h(
+        'td',
+        {
+          class: `l${level}`,
+          'aria-label': c === undefined ? `${day} ${hr}:00 outside the window` : `${day} ${hr}:00 UTC: ${c} alert${c === 1 ? '' : 's'}`,
+          tabindex: first && c !== undefined ? '0' : '-1',
+        },
+        c === undefined || c === 0 ? '' : String(c),
+      );
       if (c !== undefined) first = false;
       tr.append(td);
     }
@@ -79,7 +104,10 @@ function ranking(data: Json, view: ViewContext): HTMLElement {
   const value = (r: Json) => num(flap ? r.transition_count : r.alert_count) ?? 0;
   const max = Math.max(1, ...rows.map(value));
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  const list = h('ol', { class: 'rank', 'aria-label': flap ? 'Flapping objects, most state changes first' : 'Noisiest objects, most alerts first' });
+  const list = h('ol', {
+    class: 'rank',
+    'aria-label': flap ? 'Flapping objects, most state changes first' : 'Noisiest objects, most alerts first',
+  });
   for (const r of rows) {
     const name = [str(r.host) ?? str(r.hostgroup) ?? str(r.servicegroup), str(r.service)].filter((x) => x !== undefined).join(' / ');
     const v = value(r);
@@ -93,23 +121,43 @@ function ranking(data: Json, view: ViewContext): HTMLElement {
     });
     const fill = h('span', { class: 'fill' });
     fill.style.width = `${(v / max) * 100}%`;
-    list.append(h('li', {}, btn, h('span', { class: 'track', 'aria-hidden': 'true' }, fill), h('span', { class: 'count' }, `${v} ${unit}`), str(r.last_state) !== undefined ? h('span', { class: 'last' }, ` last ${str(r.last_state) ?? ''}`) : undefined));
+    list.append(
+      h(
+        'li',
+        {},
+        btn,
+        h('span', { class: 'track', 'aria-hidden': 'true' }, fill),
+        h('span', { class: 'count' }, `${v} ${unit}`),
+        str(r.last_state) !== undefined ? h('span', { class: 'last' }, ` last ${str(r.last_state) ?? ''}`) : undefined,
+      ),
+    );
   }
   const total = num(data.total) ?? rows.length;
-  return h('section', { 'aria-label': flap ? 'Flapping ranking' : 'Noise ranking' },
-    h('p', { class: 'summary', 'data-testid': 'summary' }, `${rows.length} of ${total} ${flap ? 'flapping objects' : 'objects'} shown${num(data.next_offset) !== undefined ? '; more: see the text answer for the next offset' : ''}. Select one to ask about it.`),
+  return h(
+    'section',
+    { 'aria-label': flap ? 'Flapping ranking' : 'Noise ranking' },
+    h(
+      'p',
+      { class: 'summary', 'data-testid': 'summary' },
+      `${rows.length} of ${total} ${flap ? 'flapping objects' : 'objects'} shown${num(data.next_offset) !== undefined ? '; more: see the text answer for the next offset' : ''}. Select one to ask about it.`,
+    ),
     rows.length === 0 ? h('p', { class: 'ok' }, flap ? 'Nothing flapped in the window.' : 'No alerts in the window.') : list,
-    status);
+    status,
+  );
 }
 
 export function renderTrends(data: Json, view: ViewContext): Node {
   const isHeatmap = arr(data.results).some((r) => str(r.bucket_start) !== undefined) || data.bucket !== undefined;
   const title = isHeatmap ? 'Alert heatmap' : Array.isArray(data.flapping_alerts) ? 'Flapping' : 'Noisiest objects';
-  const since = str(data.since), until = str(data.until);
-  return h('main', { 'aria-labelledby': 'title' },
+  const since = str(data.since),
+    until = str(data.until);
+  return h(
+    'main',
+    { 'aria-labelledby': 'title' },
     h('h1', { id: 'title' }, title),
     since !== undefined ? h('p', { class: 'window' }, `${since} – ${until ?? 'now'}`) : undefined,
-    isHeatmap ? heatmap(data) : ranking(data, view));
+    isHeatmap ? heatmap(data) : ranking(data, view),
+  );
 }
 
 startView('trends', renderTrends);
