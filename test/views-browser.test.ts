@@ -140,6 +140,19 @@ async function isDark(frame: Frame): Promise<boolean> {
 }
 
 /** The element that has focus inside the view, as a short description. */
+/**
+ * Waits until the view says it asked the host. Polls with frame.evaluate (the debugging protocol)
+ * instead of waitForFunction, whose in-page polling evaluates a string: the views' CSP forbids
+ * 'unsafe-eval', so that fails whenever the first check is not already true.
+ */
+async function untilAsked(frame: Frame, timeoutMs = 10_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await frame.evaluate<boolean>("document.querySelector('.status')?.textContent?.startsWith('Asked') === true"))) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`the view did not say "Asked" within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const focused = (frame: Frame) =>
   frame.evaluate<string>(`(() => {
   const e = document.activeElement;
@@ -267,7 +280,7 @@ describe('MCP Apps views in Chromium', { skip: CHROMIUM.skip, timeout: 240_000 }
         assert.equal(await frame.locator('details.handled').evaluate((d) => (d as unknown as { open: boolean }).open), true);
         await frame.locator('tbody th button').first().focus();
         await page.keyboard.press('Enter');
-        await frame.waitForFunction("document.querySelector('.status')?.textContent?.startsWith('Asked')");
+        await untilAsked(frame);
         const log = await page.evaluate<{ messages: unknown[] }>('window.hostLog');
         assert.equal(log.messages.length, 1);
         const msg = log.messages[0] as { role: string; content: Array<{ type: string; text: string }> };
@@ -380,7 +393,7 @@ describe('MCP Apps views in Chromium', { skip: CHROMIUM.skip, timeout: 240_000 }
             data.results.map((x: any) => (key === 'flap' ? `${x.transition_count} state changes` : `${x.alert_count} alerts`)),
           );
           await frame.locator('ol.rank button').first().click();
-          await frame.waitForFunction("document.querySelector('.status')?.textContent?.startsWith('Asked')");
+          await untilAsked(frame);
           const log = await page.evaluate<{ messages: unknown[] }>('window.hostLog');
           assert.equal(log.messages.length, 1);
           assert.deepEqual(await lowContrast(frame), []);

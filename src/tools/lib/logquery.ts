@@ -321,8 +321,15 @@ export async function noteHiddenRows(
     : [{ name: undefined, backends }];
   const found = await Promise.all(
     parts.map(async (c) => {
-      const [n, held] = await Promise.all([countLogs(ctx, p, since, until, c.backends), heldLogRows(ctx, p, since, until, c.backends)]);
-      return { name: c.name, n, hidden: Math.max(0, held - n) };
+      // Advisory only: a core whose log query fails is reported by the caller (failingLogCores);
+      // its failure must not sink the answer the healthy cores give.
+      try {
+        const [n, held] = await Promise.all([countLogs(ctx, p, since, until, c.backends), heldLogRows(ctx, p, since, until, c.backends)]);
+        return { name: c.name, n, hidden: Math.max(0, held - n) };
+      } catch (err) {
+        if (c.name === undefined) throw err;
+        return { name: c.name, n: 0, hidden: 0 };
+      }
     }),
   );
   notes.unshift(...found.filter((f) => f.hidden > 0).map((f) => hiddenRowsNote(what, f.name, f.n, f.hidden, since)));
